@@ -1,0 +1,95 @@
+package dev.adjoint.processor.diagnostics;
+
+import javax.tools.Diagnostic;
+
+/**
+ * The catalogue of every message the processor prints. Each has a stable tag, printed first as
+ * {@code [AdjointTag]}; {@code docs/diagnostics.md} documents each one (example, cause, where it
+ * points, fix) and each has a test asserting its file and line. Formats use {@link
+ * String#format} placeholders.
+ */
+public enum Message {
+  // ---- custom rules: wiring ----
+  MISSING_FWD("MissingFwd", "@CustomVjp method %s has no @Fwd companion; add a method annotated @Fwd(\"%s\")"),
+  MISSING_BWD("MissingBwd", "@CustomVjp method %s has no @Bwd companion; add a method annotated @Bwd(\"%s\")"),
+  UNKNOWN_TARGET("UnknownTarget", "@%s(\"%s\") must name a @CustomVjp method of %s, but there is no method %s%s"),
+  TARGET_NOT_CUSTOM_VJP("TargetNotCustomVjp", "@%s(\"%s\") must name a @CustomVjp method, but %s is not annotated @CustomVjp; annotate it or remove the companion"),
+  DUPLICATE_COMPANION("DuplicateCompanion", "@CustomVjp method %s must have exactly one @%s companion, but has %d: %s"),
+  AMBIGUOUS_TARGET("AmbiguousTarget", "@%s(\"%s\") must name exactly one method, but %s is overloaded (%d methods); rename the overloads so the rule names one"),
+  UNUSED_COMPANION_CANDIDATE("UnusedCompanion", "%s looks like the %s companion of @CustomVjp method %s but is not annotated; did you forget @%s(\"%s\") on %s?"),
+
+  // ---- custom rules: @Fwd shape ----
+  FWD_PARAMETER_COUNT("FwdParameters", "@Fwd method %s must take exactly the parameters of %s (%d), but takes %d"),
+  FWD_PARAMETER_TYPE("FwdParameters", "@Fwd method %s must take the parameters of %s, but parameter %d (%s) has type %s where %s has %s"),
+  FWD_RETURN("FwdReturn", "@Fwd method %s must return FwdResult<%s, R>, but returns %s"),
+  FWD_OUTPUT_TYPE("FwdOutputType", "@Fwd method %s must return FwdResult<%s, R> whose output is the result type of %s, but its output type is %s"),
+
+  // ---- custom rules: @Bwd shape ----
+  BWD_PARAMETERS("BwdParameters", "@Bwd method %s must take exactly (%s residuals, %s cotangent), but takes %s"),
+  BWD_RESIDUAL_TYPE("BwdResidualType", "@Bwd method %s must take the residual type of @Fwd method %s (%s) first, but takes %s"),
+  BWD_COTANGENT_TYPE("BwdCotangentType", "@Bwd method %s must take the tangent type of the result of %s (%s) second, but takes %s"),
+  BWD_ARITY("BwdArity", "@Bwd method %s for @CustomVjp method %s must return one cotangent per differentiable parameter (%s), but returns %s"),
+  BWD_COMPONENT("BwdComponent", "@Bwd method %s must return cotangent component %d as %s %s (the tangent of parameter %s), but component %d is %s %s"),
+  BWD_NONDIFF_COMPONENT("BwdNondiffComponent", "@Bwd method %s returns a cotangent component %s for parameter %s, which is not differentiable; leave it out (JAX writes None for it)"),
+
+  // ---- methods and classes ----
+  CONFLICTING_ANNOTATIONS("ConflictingAnnotations", "method %s must be either @Differentiable or @CustomVjp, but is both; keep @CustomVjp to use the rule, or @Differentiable to derive the gradient from the body"),
+  COMPANION_ALSO_ANNOTATED("ConflictingAnnotations", "@%s method %s must not also be @%s"),
+  INSTANCE_METHOD("InstanceMethod", "%s method %s must be static, but is an instance method; make it static (instance methods are not supported yet)"),
+  STATIC_MISMATCH("StaticMismatch", "@%s method %s must be static like @CustomVjp method %s, but is an instance method"),
+  ABSTRACT_METHOD("AbstractMethod", "%s method %s must have a body, but is abstract or declared in an interface"),
+  TYPE_PARAMETERS("TypeParameters", "%s method %s must not declare type parameters (%s); generic methods are not supported yet"),
+  INACCESSIBLE("Inaccessible", "%s must be reachable from the generated class %s, but is private; make it package-private"),
+  NO_DIFFERENTIABLE_PARAMETER("NoDifferentiableParameter", "%s method %s must have at least one differentiable parameter (double), but has none"),
+  RESULT_NOT_DIFFERENTIABLE("ResultNotDifferentiable", "%s method %s must return a value with a tangent (double), but returns %s"),
+  UNSUPPORTED_PARAMETER_TYPE("UnsupportedType", "parameter %s of %s has type %s, which holds floating-point data but has no supported tangent%s; mark it @NoDiff to treat it as a constant"),
+  UNSUPPORTED_RESULT_TYPE("UnsupportedType", "%s method %s returns %s, which is not supported yet; return double"),
+  REDUNDANT_NO_DIFF("RedundantNoDiff", "@NoDiff on parameter %s of type %s has no effect: a %s has no tangent and is never differentiated"),
+  OVERLOAD("Overload", "%s method %s must have a name unique in %s, but %d methods are called %s; rename the overloads (for example %s)"),
+  CASE_CLASH("CaseClash", "%s method %s and method %s differ only in case, so their generated members (%s) would clash; rename one"),
+  NAME_TAKEN("NameTaken", "the generated class %s would replace the existing type %s; rename that type"),
+  PRIVATE_CLASS("Inaccessible", "class %s must be reachable from the generated class %s, but %s is private; make it package-private"),
+
+  // ---- bodies ----
+  UNSUPPORTED_CONSTRUCT("UnsupportedConstruct", "%s is not supported in @Differentiable code yet%s"),
+  UNSUPPORTED_CALL("UnsupportedCall", "call to %s must have no differentiable argument, but its argument depends on a differentiable input; annotate %s with @Differentiable or give it a @CustomVjp rule%s"),
+  UNSUPPORTED_EXPRESSION_TYPE("UnsupportedType", "expression of type %s depends on a differentiable input; %s"),
+  PRIVATE_MEMBER("Inaccessible", "%s is private, so the generated class %s cannot reach it; make it package-private"),
+  RECURSION("Recursion", "%s calls itself through %s; recursive @Differentiable methods are not supported yet: give one of them a @CustomVjp rule"),
+  MISSING_ADJOINT_CLASS("MissingAdjointClass", "%s is @%s but its generated class %s is not on the class path; compile %s with the Adjoint processor"),
+
+  // ---- environment ----
+  TREE_API_UNAVAILABLE("TreeApiUnavailable", "Adjoint reads method bodies through javac's Tree API (com.sun.source), which this compiler does not offer (%s); compile with javac (Maven, Gradle or javac itself), or delegate IntelliJ's build to Maven/Gradle"),
+  INTERNAL_ERROR("InternalError", "Adjoint hit an internal error while processing %s; please report it with this trace:%n%s"),
+
+  // ---- notes that follow an error ----
+  NOTE_EXPECTED_SIGNATURE("Note", "expected: %s"),
+  NOTE_CANDIDATE("Note", "%s was not used: %s");
+
+  private final String tag;
+  private final String format;
+
+  Message(String tag, String format) {
+    this.tag = tag;
+    this.format = format;
+  }
+
+  /** The stable tag, e.g. {@code AdjointBwdArity}. */
+  public String tag() {
+    return "Adjoint" + tag;
+  }
+
+  /** ERROR for faults, NOTE for the notes that follow them and for advice that is not a fault. */
+  public Diagnostic.Kind kind() {
+    if (this == NOTE_EXPECTED_SIGNATURE || this == NOTE_CANDIDATE || this == REDUNDANT_NO_DIFF) {
+      return Diagnostic.Kind.NOTE;
+    }
+    return Diagnostic.Kind.ERROR;
+  }
+
+  /** The full text: the tag in brackets, then the formatted message. */
+  public String format(Object... args) {
+    String body = String.format(format, args);
+    return this == NOTE_EXPECTED_SIGNATURE || this == NOTE_CANDIDATE ? body : "[" + tag() + "] " + body;
+  }
+}

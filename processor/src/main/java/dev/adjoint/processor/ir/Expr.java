@@ -1,0 +1,244 @@
+package dev.adjoint.processor.ir;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+import dev.adjoint.processor.model.Signature;
+import java.util.List;
+
+/**
+ * An expression of the IR. The source layer makes the first eleven kinds from the user's code; the
+ * transformer adds the last four, for calls to other annotated methods. Walk it with a {@link
+ * Visitor}.
+ */
+public sealed interface Expr {
+
+  TypeName type();
+
+  /** Where it came from; null for nodes the transformer made. */
+  SourceRef ref();
+
+  <R> R accept(Visitor<R> visitor);
+
+  /** Unary operators, with their Java spelling. */
+  enum UnaryOp {
+    NEG("-"), PLUS("+"), NOT("!"), COMPLEMENT("~");
+
+    public final String symbol;
+
+    UnaryOp(String symbol) {
+      this.symbol = symbol;
+    }
+  }
+
+  /** Binary operators, with their Java spelling. */
+  enum BinaryOp {
+    ADD("+"), SUB("-"), MUL("*"), DIV("/"), REM("%"),
+    LT("<"), LE("<="), GT(">"), GE(">="), EQ("=="), NE("!="),
+    AND("&&"), OR("||"), BIT_AND("&"), BIT_OR("|"), XOR("^"),
+    SHL("<<"), SHR(">>"), USHR(">>>");
+
+    public final String symbol;
+
+    BinaryOp(String symbol) {
+      this.symbol = symbol;
+    }
+  }
+
+  /** A literal; {@code value} is a boxed primitive, a String, or null. */
+  record Literal(Object value, TypeName type, SourceRef ref) implements Expr {
+    public <R> R accept(Visitor<R> v) {
+      return v.visitLiteral(this);
+    }
+  }
+
+  /** A read of a parameter or local. */
+  record Read(Variable variable, SourceRef ref) implements Expr {
+    public TypeName type() {
+      return variable.type();
+    }
+
+    public <R> R accept(Visitor<R> v) {
+      return v.visitRead(this);
+    }
+  }
+
+  record Unary(UnaryOp op, Expr operand, TypeName type, SourceRef ref) implements Expr {
+    public <R> R accept(Visitor<R> v) {
+      return v.visitUnary(this);
+    }
+  }
+
+  record Binary(BinaryOp op, Expr left, Expr right, TypeName type, SourceRef ref) implements Expr {
+    public <R> R accept(Visitor<R> v) {
+      return v.visitBinary(this);
+    }
+  }
+
+  /** {@code condition ? whenTrue : whenFalse}. */
+  record Conditional(Expr condition, Expr whenTrue, Expr whenFalse, TypeName type, SourceRef ref)
+      implements Expr {
+    public <R> R accept(Visitor<R> v) {
+      return v.visitConditional(this);
+    }
+  }
+
+  record Cast(TypeName type, Expr operand, SourceRef ref) implements Expr {
+    public <R> R accept(Visitor<R> v) {
+      return v.visitCast(this);
+    }
+  }
+
+  /** A call of a {@link MathFunction} on {@code Math} or {@code StrictMath} ({@code owner}). */
+  record MathCall(MathFunction function, ClassName owner, List<Expr> args, SourceRef ref)
+      implements Expr {
+    public MathCall {
+      args = List.copyOf(args);
+    }
+
+    public TypeName type() {
+      return TypeName.DOUBLE;
+    }
+
+    public <R> R accept(Visitor<R> v) {
+      return v.visitMathCall(this);
+    }
+  }
+
+  /** {@code Ad.stopGradient(arg)}: the value of {@code arg}, derivative zero. */
+  record StopGradient(Expr arg, SourceRef ref) implements Expr {
+    public TypeName type() {
+      return TypeName.DOUBLE;
+    }
+
+    public <R> R accept(Visitor<R> v) {
+      return v.visitStopGradient(this);
+    }
+  }
+
+  /** A call of another {@code @Differentiable} or {@code @CustomVjp} method. */
+  record DiffCall(Signature callee, List<Expr> args, SourceRef ref) implements Expr {
+    public DiffCall {
+      args = List.copyOf(args);
+    }
+
+    public TypeName type() {
+      return callee.result();
+    }
+
+    public <R> R accept(Visitor<R> v) {
+      return v.visitDiffCall(this);
+    }
+  }
+
+  /**
+   * A call of any other method: static on {@code owner} when {@code receiver} is null, else on
+   * {@code receiver}. Allowed only where no argument depends on a differentiable input, or where
+   * its result has no tangent.
+   */
+  record OpaqueCall(
+      Expr receiver, TypeName owner, String name, List<Expr> args, TypeName type, SourceRef ref)
+      implements Expr {
+    public OpaqueCall {
+      args = List.copyOf(args);
+    }
+
+    public <R> R accept(Visitor<R> v) {
+      return v.visitOpaqueCall(this);
+    }
+  }
+
+  /** A field read: static on {@code owner} when {@code receiver} is null, else on {@code receiver}. */
+  record FieldRead(Expr receiver, TypeName owner, String name, TypeName type, SourceRef ref)
+      implements Expr {
+    public <R> R accept(Visitor<R> v) {
+      return v.visitFieldRead(this);
+    }
+  }
+
+  // ---- made by the transformer ----
+
+  /** {@code CalleeAdjoint.gVjp(args)}: the augmented forward of a call. */
+  record VjpOf(Signature callee, List<Expr> args, TypeName type) implements Expr {
+    public VjpOf {
+      args = List.copyOf(args);
+    }
+
+    public SourceRef ref() {
+      return null;
+    }
+
+    public <R> R accept(Visitor<R> v) {
+      return v.visitVjpOf(this);
+    }
+  }
+
+  /** {@code call.value()}. */
+  record VjpValue(Variable call) implements Expr {
+    public TypeName type() {
+      return TypeName.DOUBLE;
+    }
+
+    public SourceRef ref() {
+      return null;
+    }
+
+    public <R> R accept(Visitor<R> v) {
+      return v.visitVjpValue(this);
+    }
+  }
+
+  /** {@code call.pullback(cotangent)}: the callee's gradient record. */
+  record Pullback(Variable call, Expr cotangent, TypeName type) implements Expr {
+    public SourceRef ref() {
+      return null;
+    }
+
+    public <R> R accept(Visitor<R> v) {
+      return v.visitPullback(this);
+    }
+  }
+
+  /** {@code record.accessor()}. */
+  record Component(Variable record, String accessor, TypeName type) implements Expr {
+    public SourceRef ref() {
+      return null;
+    }
+
+    public <R> R accept(Visitor<R> v) {
+      return v.visitComponent(this);
+    }
+  }
+
+  /** One method per kind of expression. */
+  interface Visitor<R> {
+    R visitLiteral(Literal e);
+
+    R visitRead(Read e);
+
+    R visitUnary(Unary e);
+
+    R visitBinary(Binary e);
+
+    R visitConditional(Conditional e);
+
+    R visitCast(Cast e);
+
+    R visitMathCall(MathCall e);
+
+    R visitStopGradient(StopGradient e);
+
+    R visitDiffCall(DiffCall e);
+
+    R visitOpaqueCall(OpaqueCall e);
+
+    R visitFieldRead(FieldRead e);
+
+    R visitVjpOf(VjpOf e);
+
+    R visitVjpValue(VjpValue e);
+
+    R visitPullback(Pullback e);
+
+    R visitComponent(Component e);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.adjoint.processor.ir;
+
+import java.util.List;
+
+/** A statement of the IR. Walk it with a {@link Visitor}. */
+public sealed interface Stmt {
+
+  /** Where it came from; null for statements the transformer made without a source line. */
+  SourceRef ref();
+
+  <R> R accept(Visitor<R> visitor);
+
+  /** Declares {@code variable}, initialised to {@code init} (null: to its type's zero). */
+  record Declare(Variable variable, Expr init, SourceRef ref) implements Stmt {
+    public <R> R accept(Visitor<R> v) {
+      return v.visitDeclare(this);
+    }
+  }
+
+  /** {@code variable = value}; compound assignments are lowered to this. */
+  record Assign(Variable variable, Expr value, SourceRef ref) implements Stmt {
+    public <R> R accept(Visitor<R> v) {
+      return v.visitAssign(this);
+    }
+  }
+
+  record If(Expr condition, Block then, Block otherwise, SourceRef ref) implements Stmt {
+    public <R> R accept(Visitor<R> v) {
+      return v.visitIf(this);
+    }
+  }
+
+  record Return(Expr value, SourceRef ref) implements Stmt {
+    public <R> R accept(Visitor<R> v) {
+      return v.visitReturn(this);
+    }
+  }
+
+  /** An expression evaluated for its effect (a call). */
+  record Eval(Expr expr, SourceRef ref) implements Stmt {
+    public <R> R accept(Visitor<R> v) {
+      return v.visitEval(this);
+    }
+  }
+
+  record Block(List<Stmt> stmts, SourceRef ref) implements Stmt {
+    public Block {
+      stmts = List.copyOf(stmts);
+    }
+
+    public static Block of(List<Stmt> stmts) {
+      return new Block(stmts, null);
+    }
+
+    public <R> R accept(Visitor<R> v) {
+      return v.visitBlock(this);
+    }
+  }
+
+  /** One method per kind of statement. */
+  interface Visitor<R> {
+    R visitDeclare(Declare s);
+
+    R visitAssign(Assign s);
+
+    R visitIf(If s);
+
+    R visitReturn(Return s);
+
+    R visitEval(Eval s);
+
+    R visitBlock(Block s);
+  }
+}

@@ -1,0 +1,601 @@
+package dev.adjoint.processor.source;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import dev.adjoint.processor.diagnostics.Message;
+import dev.adjoint.processor.diagnostics.Report;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.MathFunction;
+import dev.adjoint.processor.ir.MethodBody;
+import dev.adjoint.processor.ir.SourceRef;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Variable;
+import dev.adjoint.processor.model.Signature;
+import dev.adjoint.processor.validation.Annotations;
+import dev.adjoint.processor.validation.SignatureReader;
+import dev.adjoint.processor.validation.Tangents;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * Lowers the body of an annotated method into the IR. Everything outside the supported subset
+ * becomes a tagged error at its construct, saying what to do instead; lowering goes on past it so
+ * that one compile shows every problem of a method.
+ */
+public final class BodyReader {
+
+  /**
+   * A lowered body, or the report of why there is none.
+   *
+   * @param hasErrorTypes the body mentions a type that does not exist yet: defer, report nothing
+   */
+  public record Result(Optional<MethodBody> body, Report report, boolean hasErrorTypes) {}
+
+  private static final String STOP_GRADIENT_OWNER = "dev.adjoint.runtime.Ad";
+
+  private final TreeAccess access;
+
+  public BodyReader(TreeAccess access) {
+    this.access = access;
+  }
+
+  /** Lowers {@code method}, whose generated adjoint lives in {@code adjoint}. */
+  public Result read(ExecutableElement method, ClassName adjoint) {
+    Optional<TreePath> path = access.attributedMethod(method);
+    if (path.isEmpty()) {
+      return new Result(Optional.empty(), Report.empty(), false);
+    }
+    Lowering lowering = new Lowering(adjoint);
+    MethodTree tree = (MethodTree) path.get().getLeaf();
+    List<Variable> params = new ArrayList<>();
+    for (VariableElement p : method.getParameters()) {
+      Variable v =
+          new Variable(p.getSimpleName().toString(), TypeName.get(p.asType()), Variable.Kind.PARAM);
+      lowering.locals.put(p, v);
+      params.add(v);
+    }
+    Stmt.Block body = lowering.block(new TreePath(path.get(), tree.getBody()));
+    Report report = lowering.report.build();
+    if (lowering.erroneous) {
+      return new Result(Optional.empty(), Report.empty(), true);
+    }
+    if (!report.isClean()) {
+      return new Result(Optional.empty(), report, false);
+    }
+    return new Result(Optional.of(new MethodBody(params, body)), report, false);
+  }
+
+  /** The state of lowering one method. */
+  private final class Lowering {
+    final ClassName adjoint;
+    final Map<Element, Variable> locals = new HashMap<>();
+    final Report.Builder report = Report.builder();
+    boolean erroneous;
+
+    Lowering(ClassName adjoint) {
+      this.adjoint = adjoint;
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    Stmt.Block block(TreePath path) {
+      BlockTree block = (BlockTree) path.getLeaf();
+      List<Stmt> out = new ArrayList<>();
+      for (StatementTree s : block.getStatements()) {
+        statement(new TreePath(path, s), out);
+      }
+      return new Stmt.Block(out, access.ref(path));
+    }
+
+    /** A statement as a block: the body of an {@code if} or {@code else}. */
+    Stmt.Block branch(TreePath path) {
+      if (path.getLeaf() instanceof BlockTree) {
+        return block(path);
+      }
+      List<Stmt> out = new ArrayList<>();
+      statement(path, out);
+      return new Stmt.Block(out, access.ref(path));
+    }
+
+    void statement(TreePath path, List<Stmt> out) {
+      Tree tree = path.getLeaf();
+      SourceRef ref = access.ref(path);
+      switch (tree.getKind()) {
+        case BLOCK:
+          out.addAll(block(path).stmts());
+          return;
+        case EMPTY_STATEMENT:
+          return;
+        case VARIABLE:
+          {
+            VariableTree v = (VariableTree) tree;
+            Element element = access.trees().getElement(path);
+            if (!(element instanceof VariableElement local)) {
+              erroneous = true;
+              return;
+            }
+            TypeMirror type = local.asType();
+            if (Tangents.isErroneous(type)) {
+              erroneous = true;
+              return;
+            }
+            if (Tangents.of(type) == Tangents.Kind.UNSUPPORTED) {
+              unsupported(path, "a local of type " + type,
+                  "; locals may be double or of types without floating-point data"
+                      + Tangents.unsupportedReason(type));
+              return;
+            }
+            Variable variable =
+                new Variable(v.getName().toString(), TypeName.get(type), Variable.Kind.LOCAL);
+            locals.put(local, variable);
+            Expr init =
+                v.getInitializer() == null ? null : expr(new TreePath(path, v.getInitializer()));
+            out.add(new Stmt.Declare(variable, init, ref));
+            return;
+          }
+        case EXPRESSION_STATEMENT:
+          expressionStatement(
+              new TreePath(path, ((ExpressionStatementTree) tree).getExpression()), out);
+          return;
+        case IF:
+          {
+            IfTree s = (IfTree) tree;
+            Expr condition = expr(new TreePath(path, s.getCondition()));
+            Stmt.Block then = branch(new TreePath(path, s.getThenStatement()));
+            Stmt.Block otherwise =
+                s.getElseStatement() == null
+                    ? new Stmt.Block(List.of(), ref)
+                    : branch(new TreePath(path, s.getElseStatement()));
+            out.add(new Stmt.If(condition, then, otherwise, ref));
+            return;
+          }
+        case RETURN:
+          {
+            ReturnTree r = (ReturnTree) tree;
+            out.add(new Stmt.Return(expr(new TreePath(path, r.getExpression())), ref));
+            return;
+          }
+        case FOR_LOOP:
+        case ENHANCED_FOR_LOOP:
+        case WHILE_LOOP:
+        case DO_WHILE_LOOP:
+          unsupported(path, "a loop",
+              " (loops come in the next release); until then give this method a @CustomVjp rule");
+          return;
+        case SWITCH:
+          unsupported(path, "a switch statement", "; use if/else");
+          return;
+        case TRY:
+          unsupported(path, "a try statement",
+              "; move it into a method without a differentiable argument");
+          return;
+        case THROW:
+          unsupported(path, "a throw statement",
+              "; validate the arguments before calling the differentiable method");
+          return;
+        case CLASS:
+        case RECORD:
+        case ENUM:
+        case INTERFACE:
+          unsupported(path, "a local class", "; declare it outside the method");
+          return;
+        default:
+          unsupported(path, describe(tree), "");
+      }
+    }
+
+    void expressionStatement(TreePath path, List<Stmt> out) {
+      Tree tree = path.getLeaf();
+      SourceRef ref = access.ref(path);
+      switch (tree.getKind()) {
+        case ASSIGNMENT:
+          {
+            AssignmentTree a = (AssignmentTree) tree;
+            Variable target = assignable(new TreePath(path, a.getVariable()));
+            if (target != null) {
+              out.add(new Stmt.Assign(target, expr(new TreePath(path, a.getExpression())), ref));
+            }
+            return;
+          }
+        case PLUS_ASSIGNMENT:
+        case MINUS_ASSIGNMENT:
+        case MULTIPLY_ASSIGNMENT:
+        case DIVIDE_ASSIGNMENT:
+        case REMAINDER_ASSIGNMENT:
+        case AND_ASSIGNMENT:
+        case OR_ASSIGNMENT:
+        case XOR_ASSIGNMENT:
+        case LEFT_SHIFT_ASSIGNMENT:
+        case RIGHT_SHIFT_ASSIGNMENT:
+        case UNSIGNED_RIGHT_SHIFT_ASSIGNMENT:
+          {
+            CompoundAssignmentTree a = (CompoundAssignmentTree) tree;
+            Variable target = assignable(new TreePath(path, a.getVariable()));
+            if (target != null) {
+              Expr right = expr(new TreePath(path, a.getExpression()));
+              Expr.BinaryOp op = compoundOp(tree.getKind());
+              Expr left = new Expr.Read(target, ref);
+              TypeName type = promoted(op, left.type(), right.type());
+              Expr value = castIfNeeded(new Expr.Binary(op, left, right, type, ref), target.type(), ref);
+              out.add(new Stmt.Assign(target, value, ref));
+            }
+            return;
+          }
+        case PREFIX_INCREMENT:
+        case POSTFIX_INCREMENT:
+        case PREFIX_DECREMENT:
+        case POSTFIX_DECREMENT:
+          {
+            UnaryTree u = (UnaryTree) tree;
+            Variable target = assignable(new TreePath(path, u.getExpression()));
+            if (target != null) {
+              boolean up = tree.getKind() == Tree.Kind.PREFIX_INCREMENT
+                  || tree.getKind() == Tree.Kind.POSTFIX_INCREMENT;
+              Expr left = new Expr.Read(target, ref);
+              Expr one = new Expr.Literal(1, TypeName.INT, ref);
+              Expr.BinaryOp op = up ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB;
+              Expr value = castIfNeeded(
+                  new Expr.Binary(op, left, one, promoted(op, left.type(), TypeName.INT), ref),
+                  target.type(), ref);
+              out.add(new Stmt.Assign(target, value, ref));
+            }
+            return;
+          }
+        case METHOD_INVOCATION:
+          out.add(new Stmt.Eval(expr(path), ref));
+          return;
+        default:
+          unsupported(path, describe(tree), "");
+      }
+    }
+
+    /** The local that an assignment writes, or null after reporting why it cannot be written. */
+    Variable assignable(TreePath path) {
+      Element element = access.trees().getElement(path);
+      Variable v = element == null ? null : locals.get(element);
+      if (v != null) {
+        return v;
+      }
+      if (element == null) {
+        erroneous = true;
+        return null;
+      }
+      if (element.getKind() == ElementKind.FIELD) {
+        unsupported(path, "writing the field " + element.getSimpleName(),
+            "; differentiable code may read fields but not write them: use a local");
+      } else {
+        unsupported(path, "writing " + describe(path.getLeaf()), "; assign to a local");
+      }
+      return null;
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    Expr expr(TreePath path) {
+      Tree tree = path.getLeaf();
+      SourceRef ref = access.ref(path);
+      switch (tree.getKind()) {
+        case PARENTHESIZED:
+          return expr(new TreePath(path, ((ParenthesizedTree) tree).getExpression()));
+        case INT_LITERAL:
+        case LONG_LITERAL:
+        case FLOAT_LITERAL:
+        case DOUBLE_LITERAL:
+        case BOOLEAN_LITERAL:
+        case CHAR_LITERAL:
+        case STRING_LITERAL:
+        case NULL_LITERAL:
+          return new Expr.Literal(((LiteralTree) tree).getValue(), type(path), ref);
+        case IDENTIFIER:
+          return name(path, null);
+        case MEMBER_SELECT:
+          {
+            Element element = access.trees().getElement(path);
+            if (element != null && element.getKind().isField()
+                && !element.getModifiers().contains(Modifier.STATIC)) {
+              Expr receiver = expr(new TreePath(path, ((MemberSelectTree) tree).getExpression()));
+              return name(path, receiver);
+            }
+            return name(path, null);
+          }
+        case METHOD_INVOCATION:
+          return call(path);
+        case UNARY_MINUS:
+        case UNARY_PLUS:
+        case LOGICAL_COMPLEMENT:
+        case BITWISE_COMPLEMENT:
+          {
+            UnaryTree u = (UnaryTree) tree;
+            Expr.UnaryOp op =
+                switch (tree.getKind()) {
+                  case UNARY_MINUS -> Expr.UnaryOp.NEG;
+                  case UNARY_PLUS -> Expr.UnaryOp.PLUS;
+                  case LOGICAL_COMPLEMENT -> Expr.UnaryOp.NOT;
+                  default -> Expr.UnaryOp.COMPLEMENT;
+                };
+            return new Expr.Unary(op, expr(new TreePath(path, u.getExpression())), type(path), ref);
+          }
+        case PREFIX_INCREMENT:
+        case POSTFIX_INCREMENT:
+        case PREFIX_DECREMENT:
+        case POSTFIX_DECREMENT:
+          return unsupported(path, "an increment or decrement inside an expression",
+              "; write it as a statement of its own");
+        case ASSIGNMENT:
+          return unsupported(path, "an assignment inside an expression",
+              "; write it as a statement of its own");
+        case CONDITIONAL_EXPRESSION:
+          {
+            ConditionalExpressionTree c = (ConditionalExpressionTree) tree;
+            return new Expr.Conditional(
+                expr(new TreePath(path, c.getCondition())),
+                expr(new TreePath(path, c.getTrueExpression())),
+                expr(new TreePath(path, c.getFalseExpression())),
+                type(path),
+                ref);
+          }
+        case TYPE_CAST:
+          {
+            TypeCastTree c = (TypeCastTree) tree;
+            return new Expr.Cast(type(path), expr(new TreePath(path, c.getExpression())), ref);
+          }
+        case LAMBDA_EXPRESSION:
+          return unsupported(path, "a lambda",
+              "; pass a method of its own, or move the lambda out of the differentiable method");
+        case MEMBER_REFERENCE:
+          return unsupported(path, "a method reference",
+              "; move it out of the differentiable method");
+        case NEW_CLASS:
+          return unsupported(path, "creating an object",
+              "; create it outside and pass it in as a parameter");
+        case NEW_ARRAY:
+        case ARRAY_ACCESS:
+          return unsupported(path, "an array", " (arrays come in the next release)");
+        case SWITCH_EXPRESSION:
+          return unsupported(path, "a switch expression", "; use if/else or ?:");
+        case INSTANCE_OF:
+          return unsupported(path, "instanceof", "; test the type outside");
+        default:
+          if (tree instanceof BinaryTree b) {
+            Expr.BinaryOp op = binaryOp(tree.getKind());
+            if (op != null) {
+              return new Expr.Binary(
+                  op,
+                  expr(new TreePath(path, b.getLeftOperand())),
+                  expr(new TreePath(path, b.getRightOperand())),
+                  type(path),
+                  ref);
+            }
+          }
+          return unsupported(path, describe(tree), "");
+      }
+    }
+
+    /** A simple or qualified name: a local, a parameter or a field. */
+    Expr name(TreePath path, Expr receiver) {
+      SourceRef ref = access.ref(path);
+      Element element = access.trees().getElement(path);
+      if (element == null) {
+        erroneous = true;
+        return placeholder(ref);
+      }
+      Variable local = locals.get(element);
+      if (local != null) {
+        return new Expr.Read(local, ref);
+      }
+      if (element.getKind().isField()) {
+        VariableElement field = (VariableElement) element;
+        TypeMirror type = type(path) == null ? field.asType() : mirror(path);
+        if (field.getConstantValue() != null) {
+          return new Expr.Literal(field.getConstantValue(), TypeName.get(field.asType()), ref);
+        }
+        if (field.getModifiers().contains(Modifier.PRIVATE)) {
+          report.add(Message.PRIVATE_MEMBER, ref, "field " + field.getSimpleName(),
+              adjoint.simpleName());
+          return placeholder(ref);
+        }
+        TypeElement owner = (TypeElement) field.getEnclosingElement();
+        return new Expr.FieldRead(
+            receiver, ClassName.get(owner), field.getSimpleName().toString(),
+            TypeName.get(type), ref);
+      }
+      return unsupported(path, describe(path.getLeaf()), "");
+    }
+
+    Expr call(TreePath path) {
+      MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
+      SourceRef ref = access.ref(path);
+      Element element = access.trees().getElement(path);
+      if (!(element instanceof ExecutableElement method)) {
+        erroneous = true;
+        return placeholder(ref);
+      }
+      if (mirror(path) == null || mirror(path).getKind() == TypeKind.ERROR) {
+        erroneous = true;
+        return placeholder(ref);
+      }
+      List<Expr> args = new ArrayList<>();
+      for (ExpressionTree a : call.getArguments()) {
+        args.add(expr(new TreePath(path, a)));
+      }
+      TypeElement owner = (TypeElement) method.getEnclosingElement();
+      String ownerName = owner.getQualifiedName().toString();
+      String name = method.getSimpleName().toString();
+      boolean isStatic = method.getModifiers().contains(Modifier.STATIC);
+      if (isStatic && (ownerName.equals("java.lang.Math") || ownerName.equals("java.lang.StrictMath"))
+          && allDouble(method)) {
+        Optional<MathFunction> f = MathFunction.find(name, args.size());
+        if (f.isPresent()) {
+          return new Expr.MathCall(f.get(), ClassName.get(owner), args, ref);
+        }
+      }
+      if (isStatic && ownerName.equals(STOP_GRADIENT_OWNER) && name.equals("stopGradient")) {
+        return new Expr.StopGradient(args.get(0), ref);
+      }
+      if (Annotations.has(method, Annotations.DIFFERENTIABLE)
+          || Annotations.has(method, Annotations.CUSTOM_VJP)) {
+        if (!isStatic) {
+          return unsupported(path, "a call of an instance method", "");
+        }
+        Optional<Signature> callee = SignatureReader.read(method).signature();
+        if (callee.isEmpty()) {
+          // The callee's own declaration carries the error.
+          erroneous = SignatureReader.hasErrorTypes(method);
+          report.add(Message.UNSUPPORTED_CALL, ref, name, name,
+              " (its signature is not valid; see the error at its declaration)");
+          return placeholder(ref);
+        }
+        return new Expr.DiffCall(callee.get(), args, ref);
+      }
+      if (method.getModifiers().contains(Modifier.PRIVATE)) {
+        report.add(Message.PRIVATE_MEMBER, ref, "method " + name, adjoint.simpleName());
+        return placeholder(ref);
+      }
+      Expr receiver = null;
+      if (!isStatic) {
+        if (call.getMethodSelect() instanceof MemberSelectTree select) {
+          receiver = expr(new TreePath(new TreePath(path, select), select.getExpression()));
+        } else {
+          return unsupported(path, "a call of an instance method without a receiver", "");
+        }
+      }
+      return new Expr.OpaqueCall(receiver, ClassName.get(owner), name, args, type(path), ref);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    boolean allDouble(ExecutableElement method) {
+      return method.getReturnType().getKind() == TypeKind.DOUBLE
+          && method.getParameters().stream().allMatch(p -> p.asType().getKind() == TypeKind.DOUBLE);
+    }
+
+    TypeMirror mirror(TreePath path) {
+      return access.trees().getTypeMirror(path);
+    }
+
+    TypeName type(TreePath path) {
+      TypeMirror m = mirror(path);
+      if (m == null || Tangents.isErroneous(m)) {
+        erroneous = true;
+        return TypeName.DOUBLE;
+      }
+      return TypeName.get(m);
+    }
+
+    Expr unsupported(TreePath path, String what, String advice) {
+      SourceRef ref = access.ref(path);
+      report.add(Message.UNSUPPORTED_CONSTRUCT, ref, capitalize(what), advice);
+      return placeholder(ref);
+    }
+
+    Expr placeholder(SourceRef ref) {
+      return new Expr.Literal(0.0, TypeName.DOUBLE, ref);
+    }
+  }
+
+  private static String capitalize(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  private static String describe(Tree tree) {
+    return "a " + tree.getKind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+  }
+
+  private static Expr castIfNeeded(Expr value, TypeName target, SourceRef ref) {
+    return value.type().equals(target) ? value : new Expr.Cast(target, value, ref);
+  }
+
+  /** The type of {@code left op right} under Java's binary numeric promotion. */
+  private static TypeName promoted(Expr.BinaryOp op, TypeName left, TypeName right) {
+    TypeName l = left.isBoxedPrimitive() ? left.unbox() : left;
+    TypeName r = right.isBoxedPrimitive() ? right.unbox() : right;
+    if (l.equals(TypeName.BOOLEAN)) {
+      return TypeName.BOOLEAN;
+    }
+    if (!l.isPrimitive()) {
+      return l; // String +=
+    }
+    if (op == Expr.BinaryOp.SHL || op == Expr.BinaryOp.SHR || op == Expr.BinaryOp.USHR) {
+      return l.equals(TypeName.LONG) ? TypeName.LONG : TypeName.INT;
+    }
+    for (TypeName t : List.of(TypeName.DOUBLE, TypeName.FLOAT, TypeName.LONG)) {
+      if (l.equals(t) || r.equals(t)) {
+        return t;
+      }
+    }
+    return TypeName.INT;
+  }
+
+  private static Expr.BinaryOp compoundOp(Tree.Kind kind) {
+    return switch (kind) {
+      case PLUS_ASSIGNMENT -> Expr.BinaryOp.ADD;
+      case MINUS_ASSIGNMENT -> Expr.BinaryOp.SUB;
+      case MULTIPLY_ASSIGNMENT -> Expr.BinaryOp.MUL;
+      case DIVIDE_ASSIGNMENT -> Expr.BinaryOp.DIV;
+      case REMAINDER_ASSIGNMENT -> Expr.BinaryOp.REM;
+      case AND_ASSIGNMENT -> Expr.BinaryOp.BIT_AND;
+      case OR_ASSIGNMENT -> Expr.BinaryOp.BIT_OR;
+      case XOR_ASSIGNMENT -> Expr.BinaryOp.XOR;
+      case LEFT_SHIFT_ASSIGNMENT -> Expr.BinaryOp.SHL;
+      case RIGHT_SHIFT_ASSIGNMENT -> Expr.BinaryOp.SHR;
+      default -> Expr.BinaryOp.USHR;
+    };
+  }
+
+  private static Expr.BinaryOp binaryOp(Tree.Kind kind) {
+    return switch (kind) {
+      case PLUS -> Expr.BinaryOp.ADD;
+      case MINUS -> Expr.BinaryOp.SUB;
+      case MULTIPLY -> Expr.BinaryOp.MUL;
+      case DIVIDE -> Expr.BinaryOp.DIV;
+      case REMAINDER -> Expr.BinaryOp.REM;
+      case LESS_THAN -> Expr.BinaryOp.LT;
+      case LESS_THAN_EQUAL -> Expr.BinaryOp.LE;
+      case GREATER_THAN -> Expr.BinaryOp.GT;
+      case GREATER_THAN_EQUAL -> Expr.BinaryOp.GE;
+      case EQUAL_TO -> Expr.BinaryOp.EQ;
+      case NOT_EQUAL_TO -> Expr.BinaryOp.NE;
+      case CONDITIONAL_AND -> Expr.BinaryOp.AND;
+      case CONDITIONAL_OR -> Expr.BinaryOp.OR;
+      case AND -> Expr.BinaryOp.BIT_AND;
+      case OR -> Expr.BinaryOp.BIT_OR;
+      case XOR -> Expr.BinaryOp.XOR;
+      case LEFT_SHIFT -> Expr.BinaryOp.SHL;
+      case RIGHT_SHIFT -> Expr.BinaryOp.SHR;
+      case UNSIGNED_RIGHT_SHIFT -> Expr.BinaryOp.USHR;
+      default -> null;
+    };
+  }
+}

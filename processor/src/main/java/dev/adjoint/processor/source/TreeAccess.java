@@ -1,0 +1,113 @@
+package dev.adjoint.processor.source;
+
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.SourcePositions;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.adjoint.processor.diagnostics.Reporter;
+import dev.adjoint.processor.ir.SourceRef;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.util.Optional;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.ExecutableElement;
+import javax.tools.Diagnostic;
+
+/**
+ * Our one door to javac's Tree API: finds a method's tree, makes javac attribute it, and prints
+ * messages at tree nodes. Where the Tree API is absent (Eclipse's compiler) or wrapped (IntelliJ's
+ * build process), {@link #open} says why in one line instead of failing later.
+ */
+public final class TreeAccess implements Reporter.SourcePrinter {
+
+  private final Trees trees;
+
+  private TreeAccess(Trees trees) {
+    this.trees = trees;
+  }
+
+  /** The Tree API of this compiler, or a one-line reason why it cannot be had. */
+  public static Result open(ProcessingEnvironment env) {
+    try {
+      return new Result(Optional.of(new TreeAccess(Trees.instance(env))), "");
+    } catch (IllegalArgumentException | LinkageError notJavac) {
+      Optional<ProcessingEnvironment> unwrapped = unwrapProxy(env);
+      if (unwrapped.isPresent()) {
+        try {
+          return new Result(
+              Optional.of(new TreeAccess(Trees.instance(unwrapped.get()))), "");
+        } catch (IllegalArgumentException | LinkageError stillNot) {
+          // fall through to the explanation
+        }
+      }
+      return new Result(
+          Optional.empty(), "processing environment " + env.getClass().getName());
+    }
+  }
+
+  /** The Tree API, or why not. */
+  public record Result(Optional<TreeAccess> access, String whyNot) {}
+
+  /**
+   * IntelliJ's build process hands processors a {@link Proxy} around javac's environment; its
+   * invocation handler keeps the real one in a field.
+   */
+  private static Optional<ProcessingEnvironment> unwrapProxy(ProcessingEnvironment env) {
+    if (!Proxy.isProxyClass(env.getClass())) {
+      return Optional.empty();
+    }
+    InvocationHandler handler = Proxy.getInvocationHandler(env);
+    for (Class<?> c = handler.getClass(); c != null; c = c.getSuperclass()) {
+      for (Field f : c.getDeclaredFields()) {
+        if (ProcessingEnvironment.class.isAssignableFrom(f.getType())) {
+          try {
+            f.setAccessible(true);
+            return Optional.ofNullable((ProcessingEnvironment) f.get(handler));
+          } catch (ReflectiveOperationException | RuntimeException e) {
+            return Optional.empty();
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The attributed tree of a method with a body, or empty when it has none (from a class file). */
+  Optional<TreePath> attributedMethod(ExecutableElement method) {
+    TreePath path = trees.getPath(method);
+    if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null) {
+      return Optional.empty();
+    }
+    BlockTree body = tree.getBody();
+    TreePath bodyPath = new TreePath(path, body);
+    // Trees.getElement on a node javac has not attributed yet makes it attribute the class.
+    Tree probe = body.getStatements().isEmpty() ? body : body.getStatements().get(0);
+    trees.getElement(new TreePath(bodyPath, probe));
+    return Optional.of(path);
+  }
+
+  Trees trees() {
+    return trees;
+  }
+
+  TreeRef ref(TreePath path) {
+    CompilationUnitTree unit = path.getCompilationUnit();
+    SourcePositions positions = trees.getSourcePositions();
+    long start = positions.getStartPosition(unit, path.getLeaf());
+    int line = start < 0 ? 0 : (int) unit.getLineMap().getLineNumber(start);
+    return new TreeRef(path, line);
+  }
+
+  @Override
+  public boolean print(Diagnostic.Kind kind, String text, SourceRef ref) {
+    if (!(ref instanceof TreeRef at)) {
+      return false;
+    }
+    trees.printMessage(kind, text, at.path.getLeaf(), at.path.getCompilationUnit());
+    return true;
+  }
+}

@@ -1,0 +1,143 @@
+package dev.adjoint.processor.validation;
+
+import dev.adjoint.processor.diagnostics.Message;
+import dev.adjoint.processor.diagnostics.Report;
+import dev.adjoint.processor.model.AdjointNames;
+import com.palantir.javapoet.ClassName;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+
+/**
+ * Checks what every {@code @Differentiable} or {@code @CustomVjp} method, and the class that holds
+ * them, must be so that a generated class can call them: static, with a body, not generic,
+ * reachable, and with names that make unique generated members.
+ */
+public final class MethodValidator {
+  private MethodValidator() {}
+
+  /** Checks one annotated method's form (its types are checked by {@link SignatureReader}). */
+  public static Report checkMethod(ExecutableElement method, ClassName adjoint) {
+    Report.Builder report = Report.builder();
+    String kind = Annotations.kindOf(method);
+    String name = method.getSimpleName().toString();
+    if (Annotations.has(method, Annotations.CUSTOM_VJP)
+        && Annotations.has(method, Annotations.DIFFERENTIABLE)) {
+      report.add(
+          Message.CONFLICTING_ANNOTATIONS,
+          method,
+          Annotations.find(method, Annotations.DIFFERENTIABLE).orElseThrow(),
+          null,
+          name);
+    }
+    if (method.getModifiers().contains(Modifier.ABSTRACT)) {
+      report.add(Message.ABSTRACT_METHOD, method, kind, name);
+    } else if (!method.getModifiers().contains(Modifier.STATIC)) {
+      report.add(Message.INSTANCE_METHOD, method, kind, name);
+    }
+    if (!method.getTypeParameters().isEmpty()) {
+      report.add(
+          Message.TYPE_PARAMETERS,
+          method,
+          kind,
+          name,
+          method.getTypeParameters().stream()
+              .map(t -> t.getSimpleName().toString())
+              .collect(Collectors.joining(", ")));
+    }
+    if (method.getModifiers().contains(Modifier.PRIVATE)) {
+      report.add(Message.INACCESSIBLE, method, kind + " method " + name, adjoint.simpleName());
+    }
+    return report.build();
+  }
+
+  /**
+   * Checks the class that declares annotated methods: reachable from its package, no overloads or
+   * case-only differences among annotated names, and no user type already named like the
+   * generated class.
+   */
+  public static Report checkClass(
+      TypeElement type, List<ExecutableElement> annotated, ClassName adjoint, Elements elements) {
+    Report.Builder report = Report.builder();
+    for (Element e = type; e instanceof TypeElement t; e = e.getEnclosingElement()) {
+      if (t.getNestingKind() == NestingKind.LOCAL || t.getNestingKind() == NestingKind.ANONYMOUS) {
+        report.add(
+            Message.PRIVATE_CLASS, type, type.getSimpleName(), adjoint.simpleName(),
+            "it is a local or anonymous class (move it to a top-level or member class)");
+        return report.build();
+      }
+      if (t.getModifiers().contains(Modifier.PRIVATE)) {
+        report.add(
+            Message.PRIVATE_CLASS, type, t.getSimpleName(), adjoint.simpleName(),
+            t.getSimpleName());
+      }
+    }
+    TypeElement existing = elements.getTypeElement(adjoint.canonicalName());
+    if (existing != null && !isGeneratedByUs(existing)) {
+      report.add(Message.NAME_TAKEN, existing, adjoint.simpleName(), existing.getQualifiedName());
+    }
+    // Overloads: every method of the class called like an annotated one.
+    Map<String, List<ExecutableElement>> byName = new LinkedHashMap<>();
+    for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
+      byName.computeIfAbsent(m.getSimpleName().toString(), k -> new ArrayList<>()).add(m);
+    }
+    Set<String> reported = new HashSet<>();
+    for (ExecutableElement m : annotated) {
+      List<ExecutableElement> same = byName.get(m.getSimpleName().toString());
+      if (same.size() > 1 && reported.add(m.getSimpleName().toString())) {
+        report.add(
+            Message.OVERLOAD, m, Annotations.kindOf(m), m.getSimpleName(), type.getSimpleName(),
+            same.size(), m.getSimpleName(), m.getSimpleName() + "2");
+      }
+    }
+    Map<String, ExecutableElement> byLowerCase = new LinkedHashMap<>();
+    for (ExecutableElement m : annotated) {
+      String lower = m.getSimpleName().toString().toLowerCase(Locale.ROOT);
+      ExecutableElement first = byLowerCase.putIfAbsent(lower, m);
+      if (first != null && !first.getSimpleName().contentEquals(m.getSimpleName())) {
+        String stem = Character.toUpperCase(lower.charAt(0)) + m.getSimpleName().toString().substring(1);
+        report.add(
+            Message.CASE_CLASH, m, Annotations.kindOf(m), m.getSimpleName(), first.getSimpleName(),
+            stem + "Grad, " + stem + "Vjp");
+      }
+    }
+    return report.build();
+  }
+
+  private static boolean isGeneratedByUs(TypeElement type) {
+    return type.getAnnotationMirrors().stream()
+        .anyMatch(
+            m -> m.getAnnotationType().toString().endsWith(".Generated")
+                && m.getElementValues().values().stream()
+                    .anyMatch(v -> v.getValue().toString().contains("dev.adjoint.processor")));
+  }
+
+  /** The annotated methods of a class, in source order. */
+  public static List<ExecutableElement> annotatedMethods(TypeElement type) {
+    List<ExecutableElement> out = new ArrayList<>();
+    for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
+      if (Annotations.has(m, Annotations.DIFFERENTIABLE)
+          || Annotations.has(m, Annotations.CUSTOM_VJP)) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** The adjoint class for a type. */
+  public static ClassName adjointOf(TypeElement type) {
+    return AdjointNames.adjointClass(ClassName.get(type));
+  }
+}

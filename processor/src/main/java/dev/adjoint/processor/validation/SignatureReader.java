@@ -1,0 +1,115 @@
+package dev.adjoint.processor.validation;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+import dev.adjoint.processor.diagnostics.Message;
+import dev.adjoint.processor.diagnostics.Report;
+import dev.adjoint.processor.model.Param;
+import dev.adjoint.processor.model.Signature;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+
+/**
+ * Reads the {@link Signature} of an annotated method from its element, checking its parameter and
+ * result types: the same reading for methods compiled now and for callees in jars.
+ */
+public final class SignatureReader {
+  private SignatureReader() {}
+
+  /** A signature, or the report that explains why there is none. */
+  public record Result(Optional<Signature> signature, Report report) {}
+
+  /** True when the method's signature mentions a type that does not exist (yet). */
+  public static boolean hasErrorTypes(ExecutableElement method) {
+    if (Tangents.isErroneous(method.getReturnType())) {
+      return true;
+    }
+    for (VariableElement p : method.getParameters()) {
+      if (Tangents.isErroneous(p.asType())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public static Result read(ExecutableElement method) {
+    Report.Builder report = Report.builder();
+    String kind = Annotations.kindOf(method);
+    String name = method.getSimpleName().toString();
+    List<Param> params = new ArrayList<>();
+    for (VariableElement p : method.getParameters()) {
+      boolean noDiff = Annotations.has(p, Annotations.NO_DIFF);
+      Tangents.Kind tangent = Tangents.of(p.asType());
+      if (noDiff && tangent == Tangents.Kind.NONE) {
+        report.add(
+            Message.REDUNDANT_NO_DIFF,
+            p,
+            Annotations.find(p, Annotations.NO_DIFF).orElseThrow(),
+            null,
+            p.getSimpleName(),
+            p.asType(),
+            p.asType());
+      }
+      if (!noDiff && tangent == Tangents.Kind.UNSUPPORTED) {
+        report.add(
+            Message.UNSUPPORTED_PARAMETER_TYPE,
+            p,
+            p.getSimpleName(),
+            name,
+            p.asType(),
+            Tangents.unsupportedReason(p.asType()));
+      }
+      params.add(
+          new Param(
+              p.getSimpleName().toString(),
+              TypeName.get(p.asType()),
+              !noDiff && tangent == Tangents.Kind.DOUBLE));
+    }
+    var result = method.getReturnType();
+    switch (Tangents.of(result)) {
+      case DOUBLE:
+        break;
+      case UNSUPPORTED:
+        report.add(Message.UNSUPPORTED_RESULT_TYPE, method, kind, name, result);
+        break;
+      case NONE:
+        report.add(
+            Message.RESULT_NOT_DIFFERENTIABLE,
+            method,
+            kind,
+            name,
+            result.getKind() == TypeKind.VOID ? "void" : result.toString());
+        break;
+    }
+    if (report.isClean() && params.stream().noneMatch(Param::differentiable)) {
+      report.add(Message.NO_DIFFERENTIABLE_PARAMETER, method, kind, name);
+    }
+    if (!report.isClean()) {
+      return new Result(Optional.empty(), report.build());
+    }
+    TypeElement owner = (TypeElement) method.getEnclosingElement();
+    return new Result(
+        Optional.of(
+            new Signature(
+                ClassName.get(owner), name, params, TypeName.get(result), isPublic(method))),
+        report.build());
+  }
+
+  /** The method and every class around it are public. */
+  private static boolean isPublic(ExecutableElement method) {
+    for (Element e = method; e instanceof ExecutableElement || e instanceof TypeElement;
+        e = e.getEnclosingElement()) {
+      if (!e.getModifiers().contains(Modifier.PUBLIC)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
