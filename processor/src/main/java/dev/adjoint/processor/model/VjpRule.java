@@ -9,18 +9,31 @@ import java.util.List;
  * @param fwdName the {@code @Fwd} method, in the primal's class
  * @param bwdName the {@code @Bwd} method, in the primal's class
  * @param residualType the {@code R} of {@code FwdResult<O, R>}
- * @param cotangentAccessors how to read the bwd's result: empty when it returns the single
- *     cotangent directly, else one accessor per differentiable parameter, in order
+ * @param bwdReturn the type the {@code @Bwd} method returns
+ * @param cotangents where each differentiable parameter's cotangent comes from in the bwd's
+ *     result, one per differentiable parameter, in order
  */
 public record VjpRule(
-    String fwdName, String bwdName, TypeName residualType, List<String> cotangentAccessors) {
+    String fwdName,
+    String bwdName,
+    TypeName residualType,
+    TypeName bwdReturn,
+    List<Cotangent> cotangents) {
 
   public VjpRule {
-    cotangentAccessors = List.copyOf(cotangentAccessors);
+    cotangents = List.copyOf(cotangents);
   }
 
-  /** True when {@code @Bwd} returns the cotangent itself rather than a record of them. */
-  public boolean returnsCotangentDirectly() {
-    return cotangentAccessors.isEmpty();
+  /**
+   * One cotangent in the bwd's result.
+   *
+   * @param accessor the record accessor that returns it, or empty when the bwd returns the
+   *     cotangent itself
+   * @param type its type ({@code double}, or {@code Double} where null means zero)
+   */
+  public record Cotangent(String accessor, TypeName type) {
+    public boolean isDirect() {
+      return accessor.isEmpty();
+    }
   }
 }

@@ -1,19 +1,97 @@
 package dev.adjoint.processor.step;
 
 import com.google.auto.service.AutoService;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.codegen.AdjointClassWriter;
+import dev.adjoint.processor.diagnostics.Message;
+import dev.adjoint.processor.diagnostics.Report;
+import dev.adjoint.processor.diagnostics.Reporter;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.IrWalker;
+import dev.adjoint.processor.ir.MethodBody;
+import dev.adjoint.processor.model.AdjointNames;
+import dev.adjoint.processor.model.MethodModel;
+import dev.adjoint.processor.model.Signature;
+import dev.adjoint.processor.model.VjpRule;
+import dev.adjoint.processor.plan.ClassPlan;
+import dev.adjoint.processor.plan.Planner;
+import dev.adjoint.processor.source.BodyReader;
+import dev.adjoint.processor.source.TreeAccess;
+import dev.adjoint.processor.transform.Derivative;
+import dev.adjoint.processor.transform.ReverseMode;
+import dev.adjoint.processor.validation.Annotations;
+import dev.adjoint.processor.validation.MethodValidator;
+import dev.adjoint.processor.validation.RuleValidator;
+import dev.adjoint.processor.validation.SignatureReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
 
-/** Placeholder. */
+/**
+ * The processor: each round, collects the classes that declare annotated methods or rule
+ * companions, checks them, lowers and plans their bodies, and writes one {@code CAdjoint} per
+ * class. A class whose signatures or bodies mention types that do not exist yet is deferred by
+ * name to the next round; what is still missing when processing is over is left to javac to
+ * report. {@link #process} returns false: other processors may see our annotations too.
+ */
 @AutoService(Processor.class)
 public final class AdjointProcessor extends AbstractProcessor {
+
+  private static final List<String> ANNOTATIONS =
+      List.of(
+          Annotations.DIFFERENTIABLE, Annotations.CUSTOM_VJP, Annotations.FWD, Annotations.BWD);
+
+  /** Classes to look at again next round, by qualified name. */
+  private final Set<String> deferred = new LinkedHashSet<>();
+  /** Classes whose adjoint class this compilation writes (this round or earlier). */
+  private final Set<ClassName> generatedHere = new HashSet<>();
+  /** Classes already handled, by qualified name. */
+  private final Set<String> done = new HashSet<>();
+
+  private Reporter reporter;
+  private Optional<BodyReader> bodies;
+  private String whyNoTreeApi;
+  private boolean reportedNoTreeApi;
+  private RuleValidator rules;
+
+  @Override
+  public synchronized void init(ProcessingEnvironment env) {
+    super.init(env);
+    TreeAccess.Result trees = TreeAccess.open(env);
+    bodies = trees.access().map(BodyReader::new);
+    whyNoTreeApi = trees.whyNot();
+    Reporter.SourcePrinter printer =
+        trees.access().isPresent() ? trees.access().get() : (kind, text, ref) -> false;
+    reporter = new Reporter(env.getMessager(), printer);
+    rules = new RuleValidator(env);
+  }
+
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of("dev.adjoint.*");
+    return Set.copyOf(ANNOTATIONS);
   }
 
   @Override
@@ -22,7 +100,219 @@ public final class AdjointProcessor extends AbstractProcessor {
   }
 
   @Override
-  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment roundEnv) {
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    Map<String, TypeElement> classes = new TreeMap<>();
+    for (String name : deferred) {
+      TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
+      if (type != null) {
+        classes.put(name, type);
+      }
+    }
+    deferred.clear();
+    for (String annotation : ANNOTATIONS) {
+      TypeElement a = processingEnv.getElementUtils().getTypeElement(annotation);
+      if (a == null) {
+        continue;
+      }
+      for (Element e : round.getElementsAnnotatedWith(a)) {
+        if (e.getEnclosingElement() instanceof TypeElement type) {
+          String name = type.getQualifiedName().toString();
+          if (!done.contains(name)) {
+            classes.put(name, type);
+          }
+        }
+      }
+    }
+    if (classes.isEmpty()) {
+      return false;
+    }
+    if (bodies.isEmpty()) {
+      if (!reportedNoTreeApi) {
+        reportedNoTreeApi = true;
+        reporter.printUnplaced(Message.TREE_API_UNAVAILABLE, whyNoTreeApi);
+      }
+      return false;
+    }
+    List<Unit> units = new ArrayList<>();
+    for (TypeElement type : classes.values()) {
+      try {
+        Optional<Unit> unit = check(type, round.processingOver());
+        unit.ifPresent(units::add);
+      } catch (RuntimeException | Error e) {
+        internalError(type, e);
+        done.add(type.getQualifiedName().toString());
+      }
+    }
+    units.forEach(u -> generatedHere.add(u.plan.owner()));
+    generate(units);
     return false;
+  }
+
+  /** A checked class, ready to plan and generate. */
+  private record Unit(TypeElement type, ClassPlan plan) {}
+
+  /** Checks and lowers one class; empty when it is deferred, has errors, or has nothing to generate. */
+  private Optional<Unit> check(TypeElement type, boolean lastRound) {
+    String qualifiedName = type.getQualifiedName().toString();
+    List<ExecutableElement> annotated = MethodValidator.annotatedMethods(type);
+    for (Element e : type.getEnclosedElements()) {
+      if (e instanceof ExecutableElement m
+          && (annotated.contains(m) || isCompanion(m))
+          && SignatureReader.hasErrorTypes(m)) {
+        return defer(qualifiedName, lastRound);
+      }
+    }
+    ClassName adjoint = MethodValidator.adjointOf(type);
+    Report.Builder report = Report.builder();
+    report.addAll(MethodValidator.checkClass(type, annotated, adjoint, processingEnv.getElementUtils()));
+    Map<ExecutableElement, Signature> signatures = new LinkedHashMap<>();
+    Map<ExecutableElement, Signature> customSignatures = new LinkedHashMap<>();
+    for (ExecutableElement m : annotated) {
+      Report methodReport = MethodValidator.checkMethod(m, adjoint);
+      SignatureReader.Result read = SignatureReader.read(m);
+      report.addAll(methodReport).addAll(read.report());
+      if (methodReport.isClean() && read.signature().isPresent()) {
+        signatures.put(m, read.signature().get());
+        if (Annotations.has(m, Annotations.CUSTOM_VJP)) {
+          customSignatures.put(m, read.signature().get());
+        }
+      }
+    }
+    RuleValidator.Result ruleResult = rules.check(type, customSignatures);
+    report.addAll(ruleResult.report());
+
+    // Lower the bodies: @Differentiable ones must be in the subset; @CustomVjp ones may be.
+    Map<ExecutableElement, Optional<MethodBody>> lowered = new LinkedHashMap<>();
+    if (report.isClean()) {
+      BodyReader reader = bodies.orElseThrow();
+      for (ExecutableElement m : annotated) {
+        BodyReader.Result body = reader.read(m, adjoint);
+        if (body.hasErrorTypes()) {
+          return defer(qualifiedName, lastRound);
+        }
+        boolean custom = Annotations.has(m, Annotations.CUSTOM_VJP);
+        if (!custom) {
+          report.addAll(body.report());
+        }
+        lowered.put(m, body.body());
+      }
+    }
+    done.add(qualifiedName);
+    Report finished = report.build();
+    reporter.print(finished);
+    if (!finished.isClean() || annotated.isEmpty()) {
+      return Optional.empty();
+    }
+    List<ClassPlan.MethodPlan> methods = new ArrayList<>();
+    for (ExecutableElement m : annotated) {
+      Signature signature = signatures.get(m);
+      Optional<VjpRule> rule = Optional.ofNullable(ruleResult.rules().get(m));
+      if (Annotations.has(m, Annotations.CUSTOM_VJP) && rule.isEmpty()) {
+        return Optional.empty(); // its rule has errors, already reported
+      }
+      methods.add(new ClassPlan.MethodPlan(new MethodModel(signature, rule), lowered.get(m)));
+    }
+    boolean isPublic = true;
+    for (Element e = type; e instanceof TypeElement t; e = e.getEnclosingElement()) {
+      isPublic &= t.getModifiers().contains(Modifier.PUBLIC);
+    }
+    return Optional.of(new Unit(type, new ClassPlan(ClassName.get(type), isPublic, methods)));
+  }
+
+  private Optional<Unit> defer(String qualifiedName, boolean lastRound) {
+    if (!lastRound) {
+      deferred.add(qualifiedName);
+    } else {
+      done.add(qualifiedName); // javac reports the missing types itself
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isCompanion(ExecutableElement m) {
+    return Annotations.has(m, Annotations.FWD) || Annotations.has(m, Annotations.BWD);
+  }
+
+  /** Plans the round's classes together (calls may cross them), then derives and writes each. */
+  private void generate(List<Unit> units) {
+    List<ClassPlan> plans = units.stream().map(Unit::plan).toList();
+    Report planReport =
+        Planner.check(
+            plans,
+            generatedHere::contains,
+            owner ->
+                processingEnv.getElementUtils()
+                        .getTypeElement(AdjointNames.adjointClass(owner).canonicalName())
+                    != null);
+    reporter.print(planReport);
+    if (!planReport.isClean()) {
+      return;
+    }
+    units.sort(Comparator.comparing(u -> u.type.getQualifiedName().toString()));
+    for (Unit unit : units) {
+      try {
+        Report.Builder report = Report.builder();
+        Map<String, Derivative> derived = new LinkedHashMap<>();
+        Map<String, Derivative> fromBody = new LinkedHashMap<>();
+        for (ClassPlan.MethodPlan m : unit.plan.methods()) {
+          if (m.body().isEmpty()) {
+            continue;
+          }
+          ReverseMode.Result result = ReverseMode.derive(m.model().signature(), m.body().get());
+          if (m.model().isCustom()) {
+            result.derivative().ifPresent(d -> fromBody.put(m.model().signature().name(), d));
+          } else {
+            report.addAll(result.report());
+            result.derivative().ifPresent(d -> derived.put(m.model().signature().name(), d));
+          }
+        }
+        Report built = report.build();
+        reporter.print(built);
+        if (!built.isClean()) {
+          continue;
+        }
+        TypeSpec.Builder type = AdjointClassWriter.write(unit.plan, derived, fromBody).toBuilder();
+        type.addOriginatingElement(unit.type);
+        calleeClasses(unit.plan).forEach(type::addOriginatingElement);
+        JavaFile file =
+            AdjointClassWriter.file(unit.plan.owner().packageName(), type.build());
+        file.writeTo(processingEnv.getFiler());
+      } catch (IOException e) {
+        processingEnv.getMessager().printMessage(
+            Diagnostic.Kind.ERROR,
+            Message.INTERNAL_ERROR.format(unit.type.getQualifiedName(), e),
+            unit.type);
+      } catch (RuntimeException | Error e) {
+        internalError(unit.type, e);
+      }
+    }
+  }
+
+  /** The classes of the annotated methods a plan calls: originating elements of its file too. */
+  private List<TypeElement> calleeClasses(ClassPlan plan) {
+    Set<String> names = new TreeSet<>();
+    for (ClassPlan.MethodPlan m : plan.methods()) {
+      m.body().ifPresent(b -> IrWalker.forEachExpr(b.body(), e -> {
+        if (e instanceof Expr.DiffCall call && !call.callee().owner().equals(plan.owner())) {
+          names.add(call.callee().owner().canonicalName());
+        }
+      }));
+    }
+    List<TypeElement> out = new ArrayList<>();
+    for (String name : names) {
+      TypeElement t = processingEnv.getElementUtils().getTypeElement(name);
+      if (t != null) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  private void internalError(TypeElement type, Throwable e) {
+    StringWriter trace = new StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
+    processingEnv.getMessager().printMessage(
+        Diagnostic.Kind.ERROR,
+        Message.INTERNAL_ERROR.format(type.getQualifiedName(), trace),
+        type);
   }
 }

@@ -1,0 +1,398 @@
+package dev.adjoint.processor.codegen;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.NameAllocator;
+import com.palantir.javapoet.TypeName;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Variable;
+import dev.adjoint.processor.model.AdjointNames;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Renders IR to JavaPoet code: expressions with the fewest parentheses Java needs, statements with
+ * a comment naming the source line each came from, and every variable under a unique name.
+ */
+final class Renderer {
+  private static final ClassName DOUBLE_BOX = ClassName.get("java.lang", "Double");
+
+  private final NameAllocator names = new NameAllocator();
+  private final Map<Variable, String> allocated = new HashMap<>();
+  private int lastLine = -1;
+
+  /** The Java name of a variable, allocated on first use from its hint. */
+  String name(Variable v) {
+    return allocated.computeIfAbsent(v, k -> names.newName(k.hint(), k));
+  }
+
+  /** Reserves a name not tied to a variable (a parameter of a generated method). */
+  String reserve(String hint) {
+    return names.newName(hint, new Object());
+  }
+
+  // ------------------------------------------------------------------ statements
+
+  /** Declarations of the variables that {@code block} declares inside branches, hoisted to the top. */
+  Set<Variable> nestedDeclarations(Stmt.Block block) {
+    Set<Variable> out = new LinkedHashSet<>();
+    for (Stmt s : block.stmts()) {
+      if (s instanceof Stmt.If i) {
+        collectDeclared(i.then(), out);
+        collectDeclared(i.otherwise(), out);
+      }
+    }
+    return out;
+  }
+
+  private static void collectDeclared(Stmt s, Set<Variable> out) {
+    if (s instanceof Stmt.Declare d) {
+      out.add(d.variable());
+    } else if (s instanceof Stmt.If i) {
+      collectDeclared(i.then(), out);
+      collectDeclared(i.otherwise(), out);
+    } else if (s instanceof Stmt.Block b) {
+      b.stmts().forEach(c -> collectDeclared(c, out));
+    }
+  }
+
+  /** {@code T name = zero;} */
+  CodeBlock declareZero(Variable v) {
+    return CodeBlock.of("$T $N = $L;\n", v.type(), name(v), zero(v.type()));
+  }
+
+  /**
+   * Renders statements. Declarations of variables in {@code hoisted} become assignments (their
+   * declaration is at the top of the method).
+   */
+  CodeBlock statements(List<Stmt> stmts, Set<Variable> hoisted) {
+    CodeBlock.Builder out = CodeBlock.builder();
+    for (Stmt s : stmts) {
+      statement(s, hoisted, out);
+    }
+    return out.build();
+  }
+
+  private void statement(Stmt s, Set<Variable> hoisted, CodeBlock.Builder out) {
+    if (s.ref() != null && s.ref().line() > 0 && s.ref().line() != lastLine
+        && !(s instanceof Stmt.Block)) {
+      lastLine = s.ref().line();
+      out.add("// line $L\n", lastLine);
+    }
+    if (s instanceof Stmt.Declare d) {
+      Variable v = d.variable();
+      if (hoisted.contains(v)) {
+        if (d.init() != null) {
+          out.addStatement("$N = $L", name(v), expr(d.init()));
+        }
+      } else {
+        out.addStatement(
+            "$T $N = $L", v.type(), name(v), d.init() == null ? zero(v.type()) : expr(d.init()));
+      }
+    } else if (s instanceof Stmt.Assign a) {
+      Variable v = a.variable();
+      if (a.value() instanceof Expr.Binary b
+          && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)
+          && b.left() instanceof Expr.Read r
+          && r.variable() == v
+          && v.kind() == Variable.Kind.ADJOINT) {
+        out.addStatement("$N $L= $L", name(v), b.op().symbol, expr(b.right()));
+      } else {
+        out.addStatement("$N = $L", name(v), expr(a.value()));
+      }
+    } else if (s instanceof Stmt.If i) {
+      boolean thenEmpty = i.then().stmts().isEmpty();
+      boolean elseEmpty = i.otherwise().stmts().isEmpty();
+      if (thenEmpty && elseEmpty) {
+        return;
+      }
+      if (thenEmpty) {
+        out.beginControlFlow("if (!$L)", expr(i.condition(), 13));
+        lastLine = -1;
+        out.add(statements(i.otherwise().stmts(), hoisted));
+        out.endControlFlow();
+        return;
+      }
+      out.beginControlFlow("if ($L)", expr(i.condition()));
+      out.add(statements(i.then().stmts(), hoisted));
+      if (!elseEmpty) {
+        out.nextControlFlow("else");
+        lastLine = -1;
+        out.add(statements(i.otherwise().stmts(), hoisted));
+      }
+      out.endControlFlow();
+      lastLine = -1;
+    } else if (s instanceof Stmt.Eval e) {
+      out.addStatement("$L", expr(e.expr()));
+    } else if (s instanceof Stmt.Block b) {
+      out.add(statements(b.stmts(), hoisted));
+    } else if (s instanceof Stmt.Return r) {
+      out.addStatement("return $L", expr(r.value()));
+    }
+  }
+
+  static CodeBlock zero(TypeName type) {
+    if (type.equals(TypeName.DOUBLE)) {
+      return CodeBlock.of("0.0");
+    } else if (type.equals(TypeName.FLOAT)) {
+      return CodeBlock.of("0.0f");
+    } else if (type.equals(TypeName.LONG)) {
+      return CodeBlock.of("0L");
+    } else if (type.equals(TypeName.BOOLEAN)) {
+      return CodeBlock.of("false");
+    } else if (type.equals(TypeName.CHAR)) {
+      return CodeBlock.of("'\\0'");
+    } else if (type.equals(TypeName.INT)) {
+      return CodeBlock.of("0");
+    } else if (type.equals(TypeName.SHORT) || type.equals(TypeName.BYTE)) {
+      return CodeBlock.of("($T) 0", type);
+    }
+    return CodeBlock.of("null");
+  }
+
+  // ------------------------------------------------------------------ expressions
+
+  private static final int TERNARY = 1;
+  private static final int UNARY = 13;
+  private static final int PRIMARY = 14;
+
+  CodeBlock expr(Expr e) {
+    return expr(e, 0);
+  }
+
+  /** Renders {@code e}, in parentheses unless it binds at least as tightly as {@code needed}. */
+  CodeBlock expr(Expr e, int needed) {
+    CodeBlock code = e.accept(new ExprRenderer());
+    return precedence(e) < needed ? CodeBlock.of("($L)", code) : code;
+  }
+
+  private static int precedence(Expr e) {
+    if (e instanceof Expr.Binary b) {
+      return binaryPrecedence(b.op());
+    }
+    if (e instanceof Expr.Conditional) {
+      return TERNARY;
+    }
+    if (e instanceof Expr.Unary || e instanceof Expr.Cast) {
+      return UNARY;
+    }
+    if (e instanceof Expr.Literal l && l.value() instanceof Number n && isNegative(n)) {
+      return UNARY;
+    }
+    return PRIMARY;
+  }
+
+  private static boolean isNegative(Number n) {
+    return n.doubleValue() < 0 || (n instanceof Double d && d.equals(-0.0))
+        || (n instanceof Float f && f.equals(-0.0f));
+  }
+
+  private static int binaryPrecedence(Expr.BinaryOp op) {
+    switch (op) {
+      case OR:
+        return 3;
+      case AND:
+        return 4;
+      case BIT_OR:
+        return 5;
+      case XOR:
+        return 6;
+      case BIT_AND:
+        return 7;
+      case EQ:
+      case NE:
+        return 8;
+      case LT:
+      case LE:
+      case GT:
+      case GE:
+        return 9;
+      case SHL:
+      case SHR:
+      case USHR:
+        return 10;
+      case ADD:
+      case SUB:
+        return 11;
+      default:
+        return 12;
+    }
+  }
+
+  private CodeBlock args(List<Expr> args) {
+    List<CodeBlock> out = new ArrayList<>();
+    for (Expr a : args) {
+      out.add(expr(a));
+    }
+    return CodeBlock.join(out, ", ");
+  }
+
+  static CodeBlock literal(Object value, TypeName type) {
+    if (value == null) {
+      return CodeBlock.of("null");
+    }
+    if (value instanceof Double d) {
+      if (d.isNaN()) {
+        return CodeBlock.of("$T.NaN", DOUBLE_BOX);
+      }
+      if (d.isInfinite()) {
+        return CodeBlock.of("$T.$L", DOUBLE_BOX, d > 0 ? "POSITIVE_INFINITY" : "NEGATIVE_INFINITY");
+      }
+      return CodeBlock.of("$L", d.toString());
+    }
+    if (value instanceof Float f) {
+      ClassName box = ClassName.get("java.lang", "Float");
+      if (f.isNaN()) {
+        return CodeBlock.of("$T.NaN", box);
+      }
+      if (f.isInfinite()) {
+        return CodeBlock.of("$T.$L", box, f > 0 ? "POSITIVE_INFINITY" : "NEGATIVE_INFINITY");
+      }
+      return CodeBlock.of("$Lf", f.toString());
+    }
+    if (value instanceof Long l) {
+      return CodeBlock.of("$LL", l.toString());
+    }
+    if (value instanceof Integer i) {
+      return CodeBlock.of("$L", i.toString());
+    }
+    if (value instanceof Short || value instanceof Byte) {
+      return CodeBlock.of("($T) $L", type.isBoxedPrimitive() ? type.unbox() : type, value);
+    }
+    if (value instanceof Character c) {
+      return CodeBlock.of("'$L'", escapeChar(c));
+    }
+    if (value instanceof String s) {
+      return CodeBlock.of("$S", s);
+    }
+    return CodeBlock.of("$L", value); // Boolean
+  }
+
+  private static String escapeChar(char c) {
+    switch (c) {
+      case '\'':
+        return "\\'";
+      case '\\':
+        return "\\\\";
+      case '\n':
+        return "\\n";
+      case '\r':
+        return "\\r";
+      case '\t':
+        return "\\t";
+      case '\b':
+        return "\\b";
+      case '\f':
+        return "\\f";
+      default:
+        return c < 0x20 || c > 0x7e ? String.format("\\u%04x", (int) c) : String.valueOf(c);
+    }
+  }
+
+  /** The expression renderer proper. */
+  private final class ExprRenderer implements Expr.Visitor<CodeBlock> {
+    @Override
+    public CodeBlock visitLiteral(Expr.Literal e) {
+      return literal(e.value(), e.type());
+    }
+
+    @Override
+    public CodeBlock visitRead(Expr.Read e) {
+      return CodeBlock.of("$N", name(e.variable()));
+    }
+
+    @Override
+    public CodeBlock visitUnary(Expr.Unary e) {
+      CodeBlock operand = expr(e.operand(), UNARY);
+      // Keep "- -x" and "+ +x" from reading as a decrement or increment.
+      if ((e.op() == Expr.UnaryOp.NEG || e.op() == Expr.UnaryOp.PLUS)
+          && operand.toString().startsWith(e.op().symbol)) {
+        operand = CodeBlock.of("($L)", operand);
+      }
+      return CodeBlock.of("$L$L", e.op().symbol, operand);
+    }
+
+    @Override
+    public CodeBlock visitBinary(Expr.Binary e) {
+      int p = binaryPrecedence(e.op());
+      return CodeBlock.of(
+          "$L $L $L", expr(e.left(), p), e.op().symbol, expr(e.right(), p + 1));
+    }
+
+    @Override
+    public CodeBlock visitConditional(Expr.Conditional e) {
+      return CodeBlock.of(
+          "$L ? $L : $L",
+          expr(e.condition(), TERNARY + 1),
+          expr(e.whenTrue(), TERNARY + 1),
+          expr(e.whenFalse(), TERNARY));
+    }
+
+    @Override
+    public CodeBlock visitCast(Expr.Cast e) {
+      return CodeBlock.of("($T) $L", e.type(), expr(e.operand(), UNARY));
+    }
+
+    @Override
+    public CodeBlock visitMathCall(Expr.MathCall e) {
+      return CodeBlock.of("$T.$N($L)", e.owner(), e.function().javaName(), args(e.args()));
+    }
+
+    @Override
+    public CodeBlock visitStopGradient(Expr.StopGradient e) {
+      return expr(e.arg(), PRIMARY);
+    }
+
+    @Override
+    public CodeBlock visitDiffCall(Expr.DiffCall e) {
+      // Not differentiated here, but its value is still its @Fwd's output for a custom rule.
+      return CodeBlock.of(
+          "$T.$N($L).value()",
+          e.callee().adjointClass(),
+          AdjointNames.vjpMethod(e.callee()),
+          args(e.args()));
+    }
+
+    @Override
+    public CodeBlock visitOpaqueCall(Expr.OpaqueCall e) {
+      if (e.receiver() == null) {
+        return CodeBlock.of("$T.$N($L)", e.owner(), e.name(), args(e.args()));
+      }
+      return CodeBlock.of("$L.$N($L)", expr(e.receiver(), PRIMARY), e.name(), args(e.args()));
+    }
+
+    @Override
+    public CodeBlock visitFieldRead(Expr.FieldRead e) {
+      if (e.receiver() == null) {
+        return CodeBlock.of("$T.$N", e.owner(), e.name());
+      }
+      return CodeBlock.of("$L.$N", expr(e.receiver(), PRIMARY), e.name());
+    }
+
+    @Override
+    public CodeBlock visitVjpOf(Expr.VjpOf e) {
+      return CodeBlock.of(
+          "$T.$N($L)", e.callee().adjointClass(), AdjointNames.vjpMethod(e.callee()), args(e.args()));
+    }
+
+    @Override
+    public CodeBlock visitVjpValue(Expr.VjpValue e) {
+      return CodeBlock.of("$N.value()", name(e.call()));
+    }
+
+    @Override
+    public CodeBlock visitPullback(Expr.Pullback e) {
+      return CodeBlock.of("$N.pullback($L)", name(e.call()), expr(e.cotangent()));
+    }
+
+    @Override
+    public CodeBlock visitComponent(Expr.Component e) {
+      return CodeBlock.of("$N.$N()", name(e.record()), e.accessor());
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.adjoint.processor.ir;
+
+import java.util.function.Consumer;
+
+/** Walks every expression of a statement tree, parents before children, in source order. */
+public final class IrWalker {
+  private IrWalker() {}
+
+  public static void forEachExpr(Stmt stmt, Consumer<Expr> action) {
+    stmt.accept(
+        new Stmt.Visitor<Void>() {
+          @Override
+          public Void visitDeclare(Stmt.Declare s) {
+            if (s.init() != null) {
+              forEachExpr(s.init(), action);
+            }
+            return null;
+          }
+
+          @Override
+          public Void visitAssign(Stmt.Assign s) {
+            forEachExpr(s.value(), action);
+            return null;
+          }
+
+          @Override
+          public Void visitIf(Stmt.If s) {
+            forEachExpr(s.condition(), action);
+            s.then().accept(this);
+            s.otherwise().accept(this);
+            return null;
+          }
+
+          @Override
+          public Void visitReturn(Stmt.Return s) {
+            forEachExpr(s.value(), action);
+            return null;
+          }
+
+          @Override
+          public Void visitEval(Stmt.Eval s) {
+            forEachExpr(s.expr(), action);
+            return null;
+          }
+
+          @Override
+          public Void visitBlock(Stmt.Block s) {
+            for (Stmt child : s.stmts()) {
+              child.accept(this);
+            }
+            return null;
+          }
+        });
+  }
+
+  public static void forEachExpr(Expr expr, Consumer<Expr> action) {
+    action.accept(expr);
+    expr.accept(
+        new Expr.Visitor<Void>() {
+          private Void all(Iterable<Expr> children) {
+            for (Expr c : children) {
+              forEachExpr(c, action);
+            }
+            return null;
+          }
+
+          private Void one(Expr child) {
+            if (child != null) {
+              forEachExpr(child, action);
+            }
+            return null;
+          }
+
+          @Override
+          public Void visitLiteral(Expr.Literal e) {
+            return null;
+          }
+
+          @Override
+          public Void visitRead(Expr.Read e) {
+            return null;
+          }
+
+          @Override
+          public Void visitUnary(Expr.Unary e) {
+            return one(e.operand());
+          }
+
+          @Override
+          public Void visitBinary(Expr.Binary e) {
+            one(e.left());
+            return one(e.right());
+          }
+
+          @Override
+          public Void visitConditional(Expr.Conditional e) {
+            one(e.condition());
+            one(e.whenTrue());
+            return one(e.whenFalse());
+          }
+
+          @Override
+          public Void visitCast(Expr.Cast e) {
+            return one(e.operand());
+          }
+
+          @Override
+          public Void visitMathCall(Expr.MathCall e) {
+            return all(e.args());
+          }
+
+          @Override
+          public Void visitStopGradient(Expr.StopGradient e) {
+            return one(e.arg());
+          }
+
+          @Override
+          public Void visitDiffCall(Expr.DiffCall e) {
+            return all(e.args());
+          }
+
+          @Override
+          public Void visitOpaqueCall(Expr.OpaqueCall e) {
+            one(e.receiver());
+            return all(e.args());
+          }
+
+          @Override
+          public Void visitFieldRead(Expr.FieldRead e) {
+            return one(e.receiver());
+          }
+
+          @Override
+          public Void visitVjpOf(Expr.VjpOf e) {
+            return all(e.args());
+          }
+
+          @Override
+          public Void visitVjpValue(Expr.VjpValue e) {
+            return null;
+          }
+
+          @Override
+          public Void visitPullback(Expr.Pullback e) {
+            return one(e.cotangent());
+          }
+
+          @Override
+          public Void visitComponent(Expr.Component e) {
+            return null;
+          }
+        });
+  }
+}

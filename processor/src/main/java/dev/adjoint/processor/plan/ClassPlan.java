@@ -1,0 +1,31 @@
+package dev.adjoint.processor.plan;
+
+import com.palantir.javapoet.ClassName;
+import dev.adjoint.processor.ir.MethodBody;
+import dev.adjoint.processor.model.MethodModel;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One class to generate an adjoint class for: its checked methods and their lowered bodies.
+ *
+ * @param owner the user's class
+ * @param isPublic whether the generated class is public (the user's class and all around it are)
+ * @param methods its annotated methods, in source order
+ */
+public record ClassPlan(ClassName owner, boolean isPublic, List<MethodPlan> methods) {
+
+  public ClassPlan {
+    methods = List.copyOf(methods);
+  }
+
+  /**
+   * One annotated method.
+   *
+   * @param model its signature and rule
+   * @param body the lowered body: always present for {@code @Differentiable}; for {@code
+   *     CustomVjp}, present when the body is in the supported subset (then {@code FromBody} gets
+   *     a derived gradient to compare the rule with)
+   */
+  public record MethodPlan(MethodModel model, Optional<MethodBody> body) {}
+}

@@ -1,0 +1,214 @@
+package dev.adjoint.processor.transform;
+
+import com.palantir.javapoet.TypeName;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.IrWalker;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Variable;
+import dev.adjoint.processor.model.Param;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Activity analysis: which variables vary with the differentiable inputs, and which are useful
+ * (reach the result). Only variables that are both get adjoints; only expressions that vary get
+ * adjoint code. Flow-insensitive over variables (a variable varies if any assignment to it does),
+ * which errs on the side of more adjoint code, never less.
+ */
+final class Activity {
+  private final Set<Variable> varied = new HashSet<>();
+  private final Set<Variable> useful = new HashSet<>();
+
+  private Activity() {}
+
+  static Activity of(List<Variable> params, List<Param> signatureParams, Stmt.Block body) {
+    Activity a = new Activity();
+    for (int i = 0; i < params.size(); i++) {
+      if (signatureParams.get(i).differentiable()) {
+        a.varied.add(params.get(i));
+      }
+    }
+    List<Stmt> assignments = new ArrayList<>();
+    List<Expr> returned = new ArrayList<>();
+    collect(body, assignments, returned);
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (Stmt s : assignments) {
+        Variable target = target(s);
+        Expr value = value(s);
+        if (value != null && target.type().equals(TypeName.DOUBLE)
+            && !a.varied.contains(target) && a.varies(value)) {
+          a.varied.add(target);
+          changed = true;
+        }
+      }
+    }
+    for (Expr e : returned) {
+      a.markUseful(e);
+    }
+    changed = true;
+    while (changed) {
+      changed = false;
+      for (Stmt s : assignments) {
+        Expr value = value(s);
+        if (value != null && a.useful.contains(target(s))) {
+          changed |= a.markUseful(value);
+        }
+      }
+    }
+    return a;
+  }
+
+  /** True when the variable gets an adjoint. */
+  boolean isActive(Variable v) {
+    return varied.contains(v) && useful.contains(v);
+  }
+
+  /** Declares a variable the transformer made as active or not. */
+  void mark(Variable v, boolean active) {
+    if (active) {
+      varied.add(v);
+      useful.add(v);
+    }
+  }
+
+  /** True when the value of {@code e} depends on a differentiable input. */
+  boolean varies(Expr e) {
+    return Boolean.TRUE.equals(e.accept(new Varies()));
+  }
+
+  private boolean markUseful(Expr e) {
+    boolean[] changed = {false};
+    IrWalker.forEachExpr(e, x -> {
+      if (x instanceof Expr.Read r && useful.add(r.variable())) {
+        changed[0] = true;
+      }
+    });
+    return changed[0];
+  }
+
+  private static Variable target(Stmt s) {
+    return s instanceof Stmt.Declare d ? d.variable() : ((Stmt.Assign) s).variable();
+  }
+
+  private static Expr value(Stmt s) {
+    return s instanceof Stmt.Declare d ? d.init() : ((Stmt.Assign) s).value();
+  }
+
+  private static void collect(Stmt s, List<Stmt> assignments, List<Expr> returned) {
+    if (s instanceof Stmt.Declare || s instanceof Stmt.Assign) {
+      assignments.add(s);
+    } else if (s instanceof Stmt.If i) {
+      collect(i.then(), assignments, returned);
+      collect(i.otherwise(), assignments, returned);
+    } else if (s instanceof Stmt.Block b) {
+      for (Stmt c : b.stmts()) {
+        collect(c, assignments, returned);
+      }
+    } else if (s instanceof Stmt.Return r) {
+      returned.add(r.value());
+    }
+  }
+
+  /** Whether an expression varies. */
+  private final class Varies implements Expr.Visitor<Boolean> {
+    private boolean any(List<Expr> es) {
+      for (Expr e : es) {
+        if (e.accept(this)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private boolean isFloating(TypeName t) {
+      return t.equals(TypeName.DOUBLE) || t.equals(TypeName.FLOAT);
+    }
+
+    @Override
+    public Boolean visitLiteral(Expr.Literal e) {
+      return false;
+    }
+
+    @Override
+    public Boolean visitRead(Expr.Read e) {
+      return varied.contains(e.variable());
+    }
+
+    @Override
+    public Boolean visitUnary(Expr.Unary e) {
+      return isFloating(e.type()) && e.operand().accept(this);
+    }
+
+    @Override
+    public Boolean visitBinary(Expr.Binary e) {
+      return isFloating(e.type()) && (e.left().accept(this) || e.right().accept(this));
+    }
+
+    @Override
+    public Boolean visitConditional(Expr.Conditional e) {
+      return isFloating(e.type()) && (e.whenTrue().accept(this) || e.whenFalse().accept(this));
+    }
+
+    @Override
+    public Boolean visitCast(Expr.Cast e) {
+      return isFloating(e.type()) && e.operand().accept(this);
+    }
+
+    @Override
+    public Boolean visitMathCall(Expr.MathCall e) {
+      return !e.function().isPiecewiseConstant() && any(e.args());
+    }
+
+    @Override
+    public Boolean visitStopGradient(Expr.StopGradient e) {
+      return false;
+    }
+
+    @Override
+    public Boolean visitDiffCall(Expr.DiffCall e) {
+      List<Param> params = e.callee().params();
+      for (int i = 0; i < params.size(); i++) {
+        if (params.get(i).differentiable() && e.args().get(i).accept(this)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public Boolean visitOpaqueCall(Expr.OpaqueCall e) {
+      // Checked by the transformer: a floating-point result from varying arguments is an error.
+      return isFloating(e.type())
+          && ((e.receiver() != null && e.receiver().accept(this)) || any(e.args()));
+    }
+
+    @Override
+    public Boolean visitFieldRead(Expr.FieldRead e) {
+      return false;
+    }
+
+    @Override
+    public Boolean visitVjpOf(Expr.VjpOf e) {
+      return false;
+    }
+
+    @Override
+    public Boolean visitVjpValue(Expr.VjpValue e) {
+      return true;
+    }
+
+    @Override
+    public Boolean visitPullback(Expr.Pullback e) {
+      return false;
+    }
+
+    @Override
+    public Boolean visitComponent(Expr.Component e) {
+      return false;
+    }
+  }
+}

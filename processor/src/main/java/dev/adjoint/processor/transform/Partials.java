@@ -1,0 +1,149 @@
+package dev.adjoint.processor.transform;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.MathFunction;
+import java.util.List;
+
+/**
+ * The partial derivative of each {@link MathFunction} with respect to each argument, as IR over
+ * the arguments (and the result where the formula is cheaper with it). Each formula is the stable
+ * form of the function's own derivative; the user's expression around it is differentiated as
+ * written. Conventions at kinks: {@code abs'(0) = 0}; {@code min}/{@code max} ties split the
+ * cotangent evenly (JAX's convention, in {@link ReverseMode}); {@code hypot(0, 0)} has gradient
+ * 0; {@code pow(x, 0)} has x-derivative 0 and {@code pow(0, y)} has y-derivative 0.
+ */
+final class Partials {
+  private Partials() {}
+
+  private static final double LN_10 = Math.log(10);
+
+  /**
+   * @param args the call's arguments (atoms)
+   * @param result the call's value if a variable holds it, else null (then it is recomputed)
+   */
+  static Expr partial(
+      MathFunction f, ClassName owner, int arg, List<Expr> args, Expr result) {
+    Expr a = args.get(0);
+    Expr r = result != null ? result : new Expr.MathCall(f, owner, args, null);
+    switch (f) {
+      case SIN:
+        return call(owner, MathFunction.COS, a);
+      case COS:
+        return neg(call(owner, MathFunction.SIN, a));
+      case TAN:
+        return add(lit(1), mul(r, r));
+      case ASIN:
+        return div(lit(1), call(owner, MathFunction.SQRT, sub(lit(1), mul(a, a))));
+      case ACOS:
+        return neg(div(lit(1), call(owner, MathFunction.SQRT, sub(lit(1), mul(a, a)))));
+      case ATAN:
+        return div(lit(1), add(lit(1), mul(a, a)));
+      case ATAN2:
+        {
+          Expr y = args.get(0);
+          Expr x = args.get(1);
+          Expr norm = add(mul(x, x), mul(y, y));
+          return arg == 0 ? div(x, norm) : neg(div(y, norm));
+        }
+      case SINH:
+        return call(owner, MathFunction.COSH, a);
+      case COSH:
+        return call(owner, MathFunction.SINH, a);
+      case TANH:
+        return sub(lit(1), mul(r, r));
+      case EXP:
+        return r;
+      case EXPM1:
+        return add(r, lit(1));
+      case LOG:
+        return div(lit(1), a);
+      case LOG1P:
+        return div(lit(1), add(lit(1), a));
+      case LOG10:
+        return div(lit(1), mul(a, lit(LN_10)));
+      case SQRT:
+        return div(lit(0.5), r);
+      case CBRT:
+        return div(lit(1), mul(lit(3), mul(r, r)));
+      case POW:
+        {
+          Expr x = args.get(0);
+          Expr y = args.get(1);
+          if (arg == 0) {
+            // y * x^(y-1), and 0 where y == 0 (x^0 is constant in x).
+            return new Expr.Conditional(
+                eq(y, lit(0)),
+                lit(0),
+                mul(y, call(owner, MathFunction.POW, x, sub(y, lit(1)))),
+                TypeName.DOUBLE,
+                null);
+          }
+          // x^y * log(x), and 0 where x == 0.
+          return new Expr.Conditional(
+              eq(x, lit(0)), lit(0), mul(r, call(owner, MathFunction.LOG, x)), TypeName.DOUBLE, null);
+        }
+      case HYPOT:
+        return new Expr.Conditional(
+            eq(r, lit(0)), lit(0), div(args.get(arg), r), TypeName.DOUBLE, null);
+      case ABS:
+        return call(owner, MathFunction.SIGNUM, a);
+      case TO_RADIANS:
+        return lit(Math.PI / 180);
+      case TO_DEGREES:
+        return lit(180 / Math.PI);
+      default:
+        throw new IllegalArgumentException("no partial for " + f);
+    }
+  }
+
+  static Expr lit(double v) {
+    return new Expr.Literal(v, TypeName.DOUBLE, null);
+  }
+
+  static Expr call(ClassName owner, MathFunction f, Expr... args) {
+    return new Expr.MathCall(f, owner, List.of(args), null);
+  }
+
+  static Expr neg(Expr a) {
+    return new Expr.Unary(Expr.UnaryOp.NEG, a, TypeName.DOUBLE, null);
+  }
+
+  static Expr add(Expr a, Expr b) {
+    return bin(Expr.BinaryOp.ADD, a, b);
+  }
+
+  static Expr sub(Expr a, Expr b) {
+    return bin(Expr.BinaryOp.SUB, a, b);
+  }
+
+  /** {@code a * b}, dropping a factor that is the literal 1. */
+  static Expr mul(Expr a, Expr b) {
+    if (isOne(a)) {
+      return b;
+    }
+    if (isOne(b)) {
+      return a;
+    }
+    return bin(Expr.BinaryOp.MUL, a, b);
+  }
+
+  static Expr div(Expr a, Expr b) {
+    return bin(Expr.BinaryOp.DIV, a, b);
+  }
+
+  static Expr eq(Expr a, Expr b) {
+    return new Expr.Binary(Expr.BinaryOp.EQ, a, b, TypeName.BOOLEAN, null);
+  }
+
+  static Expr bin(Expr.BinaryOp op, Expr a, Expr b) {
+    return new Expr.Binary(op, a, b, TypeName.DOUBLE, null);
+  }
+
+  private static boolean isOne(Expr e) {
+    return e instanceof Expr.Literal l
+        && l.value() instanceof Number n
+        && n.doubleValue() == 1.0;
+  }
+}

@@ -1,0 +1,562 @@
+package dev.adjoint.processor.transform;
+
+import static dev.adjoint.processor.transform.Partials.add;
+import static dev.adjoint.processor.transform.Partials.div;
+import static dev.adjoint.processor.transform.Partials.lit;
+import static dev.adjoint.processor.transform.Partials.mul;
+import static dev.adjoint.processor.transform.Partials.neg;
+import static dev.adjoint.processor.transform.Partials.sub;
+
+import com.palantir.javapoet.TypeName;
+import dev.adjoint.processor.diagnostics.Message;
+import dev.adjoint.processor.diagnostics.Report;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.IrWalker;
+import dev.adjoint.processor.ir.MathFunction;
+import dev.adjoint.processor.ir.MethodBody;
+import dev.adjoint.processor.ir.SourceRef;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Variable;
+import dev.adjoint.processor.model.AdjointNames;
+import dev.adjoint.processor.model.Param;
+import dev.adjoint.processor.model.Signature;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The reverse-mode transformer. Each statement yields its forward part (the primal, with active
+ * subexpressions hoisted into named temporaries and overwritten values saved) and its adjoint part;
+ * adjoint parts run in reverse order. A variable the reverse sweep reads is saved before the
+ * forward sweep overwrites it and restored when the reverse sweep passes that assignment, so the
+ * adjoint of every statement sees the values it saw going forward. Branches record their
+ * condition, so only the adjoint of the branch taken runs. A call of another annotated method goes
+ * through that method's generated {@code Vjp} (its {@code @Fwd} and {@code @Bwd} for a custom rule).
+ */
+public final class ReverseMode {
+
+  /** A derivative, or the report of why the body cannot be differentiated. */
+  public record Result(Optional<Derivative> derivative, Report report) {}
+
+  private final Activity activity;
+  private final Map<Variable, Variable> adjoints = new LinkedHashMap<>();
+  private final Set<Variable> readByReverse = new HashSet<>();
+  private final Map<Variable, Expr.VjpOf> calls = new HashMap<>();
+  private final Variable result = new Variable("value", TypeName.DOUBLE, Variable.Kind.RESULT);
+  private final Variable seed = new Variable("valueBar", TypeName.DOUBLE, Variable.Kind.ADJOINT);
+
+  private ReverseMode(Activity activity) {
+    this.activity = activity;
+    adjoints.put(result, seed);
+  }
+
+  public static Result derive(Signature signature, MethodBody body) {
+    Stmt.Block normalized = Returns.normalize(body.body());
+    Activity activity = Activity.of(body.params(), signature.params(), normalized);
+    Report problems = checkSubset(activity, normalized);
+    if (!problems.isClean()) {
+      return new Result(Optional.empty(), problems);
+    }
+    ReverseMode t = new ReverseMode(activity);
+    activity.mark(t.result, true);
+    Map<String, Variable> paramAdjoints = new LinkedHashMap<>();
+    for (int i = 0; i < body.params().size(); i++) {
+      Param p = signature.params().get(i);
+      if (p.differentiable()) {
+        paramAdjoints.put(p.name(), t.adjoint(body.params().get(i)));
+      }
+    }
+    List<Stmt> forward = new ArrayList<>();
+    forward.add(new Stmt.Declare(t.result, null, null));
+    List<Stmt> reverse = t.block(normalized.stmts(), forward);
+
+    Set<Variable> captured = new LinkedHashSet<>();
+    for (Stmt s : reverse) {
+      referenced(s, captured);
+      collectRestored(s, captured);
+    }
+    captured.removeIf(v -> isDeclaredIn(reverse, v));
+    List<Variable> adjointVars = new ArrayList<>(t.adjoints.values());
+    adjointVars.remove(t.seed);
+    return new Result(
+        Optional.of(
+            new Derivative(
+                signature,
+                body.params(),
+                Stmt.Block.of(forward),
+                t.result,
+                t.seed,
+                Stmt.Block.of(reverse),
+                adjointVars,
+                paramAdjoints,
+                List.copyOf(captured))),
+        problems);
+  }
+
+  // ------------------------------------------------------------------ the subset
+
+  /** Errors for what the transformer cannot differentiate: opaque calls and floats on active data. */
+  private static Report checkSubset(Activity activity, Stmt.Block body) {
+    Report.Builder report = Report.builder();
+    IrWalker.forEachExpr(body, e -> {
+      if (e instanceof Expr.OpaqueCall call && floating(call.type())) {
+        boolean variedArgs = call.args().stream().anyMatch(activity::varies)
+            || (call.receiver() != null && activity.varies(call.receiver()));
+        if (variedArgs) {
+          String name = call.owner() + "." + call.name();
+          report.add(Message.UNSUPPORTED_CALL, call.ref(), name, call.name(),
+              mathHint(call));
+        }
+      } else if (e instanceof Expr.Cast cast && cast.type().equals(TypeName.FLOAT)
+          && activity.varies(cast.operand())) {
+        report.add(Message.UNSUPPORTED_EXPRESSION_TYPE, cast.ref(), "float",
+            "float is not supported yet: keep differentiable values in double");
+      }
+    });
+    return report.build();
+  }
+
+  private static String mathHint(Expr.OpaqueCall call) {
+    String owner = call.owner().toString();
+    if (owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath")) {
+      return " (" + call.name() + " is not among the supported Math functions; see docs/diagnostics.md)";
+    }
+    return "";
+  }
+
+  private static boolean floating(TypeName t) {
+    return t.equals(TypeName.DOUBLE) || t.equals(TypeName.FLOAT);
+  }
+
+  // ------------------------------------------------------------------ statements
+
+  /** Emits the forward part of {@code stmts} into {@code fwd}; returns their adjoint, in reverse. */
+  private List<Stmt> block(List<Stmt> stmts, List<Stmt> fwd) {
+    List<List<Stmt>> chunks = new ArrayList<>();
+    for (Stmt s : stmts) {
+      List<Stmt> rev = stmt(s, fwd);
+      noteReads(rev);
+      chunks.add(rev);
+    }
+    List<Stmt> out = new ArrayList<>();
+    for (int i = chunks.size() - 1; i >= 0; i--) {
+      out.addAll(chunks.get(i));
+    }
+    return out;
+  }
+
+  private List<Stmt> stmt(Stmt s, List<Stmt> fwd) {
+    if (s instanceof Stmt.Declare d) {
+      if (d.init() != null && activity.isActive(d.variable()) && activity.varies(d.init())) {
+        return define(d.variable(), d.init(), true, d.ref(), fwd);
+      }
+      fwd.add(d);
+      return List.of();
+    }
+    if (s instanceof Stmt.Assign a) {
+      return assign(a, fwd);
+    }
+    if (s instanceof Stmt.If i) {
+      return branch(i.condition(), i.then().stmts(), i.otherwise().stmts(), i.ref(), fwd);
+    }
+    if (s instanceof Stmt.Return r) {
+      if (activity.varies(r.value())) {
+        return define(result, r.value(), false, r.ref(), fwd);
+      }
+      fwd.add(new Stmt.Assign(result, r.value(), r.ref()));
+      return List.of();
+    }
+    if (s instanceof Stmt.Block b) {
+      return block(b.stmts(), fwd);
+    }
+    fwd.add(s); // Eval: forward only
+    return List.of();
+  }
+
+  private List<Stmt> branch(
+      Expr condition, List<Stmt> then, List<Stmt> otherwise, SourceRef ref, List<Stmt> fwd) {
+    List<Stmt> thenFwd = new ArrayList<>();
+    List<Stmt> elseFwd = new ArrayList<>();
+    List<Stmt> thenRev = block(then, thenFwd);
+    List<Stmt> elseRev = block(otherwise, elseFwd);
+    if (thenRev.isEmpty() && elseRev.isEmpty()) {
+      fwd.add(new Stmt.If(condition, Stmt.Block.of(thenFwd), Stmt.Block.of(elseFwd), ref));
+      return List.of();
+    }
+    Variable flag = new Variable("taken", TypeName.BOOLEAN, Variable.Kind.FLAG);
+    fwd.add(new Stmt.Declare(flag, condition, ref));
+    fwd.add(new Stmt.If(read(flag), Stmt.Block.of(thenFwd), Stmt.Block.of(elseFwd), ref));
+    return List.of(
+        new Stmt.If(read(flag), Stmt.Block.of(thenRev), Stmt.Block.of(elseRev), ref));
+  }
+
+  private List<Stmt> assign(Stmt.Assign a, List<Stmt> fwd) {
+    Variable v = a.variable();
+    boolean active = activity.isActive(v);
+    if (!active || !activity.varies(a.value())) {
+      List<Stmt> restore = saveIf(readByReverse.contains(v), v, a.ref(), fwd);
+      fwd.add(a);
+      List<Stmt> rev = new ArrayList<>();
+      if (active) {
+        rev.add(new Stmt.Assign(adjoint(v), lit(0), a.ref()));
+      }
+      rev.addAll(restore);
+      return rev;
+    }
+    if (a.value() instanceof Expr.Conditional c) {
+      // Each branch's assignment saves and restores what it overwrites.
+      return branch(
+          c.condition(),
+          List.of(new Stmt.Assign(v, c.whenTrue(), a.ref())),
+          List.of(new Stmt.Assign(v, c.whenFalse(), a.ref())),
+          a.ref(),
+          fwd);
+    }
+    List<List<Stmt>> prelude = new ArrayList<>();
+    Expr op = flattenTop(a.value(), fwd, prelude);
+    boolean readsOld = reads(op, v) || prelude.stream().flatMap(List::stream).anyMatch(st -> reads(st, v));
+    List<Stmt> restore = saveIf(readByReverse.contains(v) || readsOld, v, a.ref(), fwd);
+    fwd.add(new Stmt.Assign(v, op, a.ref()));
+    Variable bar = adjoint(v);
+    List<Stmt> rev = new ArrayList<>();
+    if (reads(op, v)) {
+      // v = f(v, ...): take v's cotangent before its old value starts collecting again.
+      Variable incoming = new Variable(v.hint() + "BarIn", TypeName.DOUBLE, Variable.Kind.ADJOINT);
+      rev.add(new Stmt.Declare(incoming, read(bar), a.ref()));
+      rev.add(new Stmt.Assign(bar, lit(0), a.ref()));
+      rev.addAll(restore);
+      rev.addAll(contributions(op, read(incoming), null, a.ref()));
+    } else {
+      rev.addAll(restore);
+      rev.addAll(contributions(op, read(bar), restore.isEmpty() ? read(v) : null, a.ref()));
+      rev.add(new Stmt.Assign(bar, lit(0), a.ref()));
+    }
+    appendReversed(rev, prelude);
+    return rev;
+  }
+
+  /** When {@code needed}, saves {@code v} before it is overwritten; returns the restore. */
+  private List<Stmt> saveIf(boolean needed, Variable v, SourceRef ref, List<Stmt> fwd) {
+    if (!needed) {
+      return List.of();
+    }
+    Variable save = new Variable(v.hint() + "Old", v.type(), Variable.Kind.SAVE);
+    fwd.add(new Stmt.Declare(save, read(v), ref));
+    return List.of(new Stmt.Assign(v, read(save), ref));
+  }
+
+  /**
+   * A first definition of {@code v} (a declaration, a hoisted temporary or the result) by an
+   * expression that varies.
+   */
+  private List<Stmt> define(
+      Variable v, Expr value, boolean declare, SourceRef ref, List<Stmt> fwd) {
+    if (value instanceof Expr.Conditional c) {
+      if (declare) {
+        fwd.add(new Stmt.Declare(v, null, ref));
+      }
+      return branch(
+          c.condition(),
+          List.of(new Stmt.Assign(v, c.whenTrue(), ref)),
+          List.of(new Stmt.Assign(v, c.whenFalse(), ref)),
+          ref,
+          fwd);
+    }
+    List<List<Stmt>> prelude = new ArrayList<>();
+    Expr op = flattenTop(value, fwd, prelude);
+    fwd.add(declare ? new Stmt.Declare(v, op, ref) : new Stmt.Assign(v, op, ref));
+    List<Stmt> rev = new ArrayList<>(contributions(op, read(adjoint(v)), read(v), ref));
+    appendReversed(rev, prelude);
+    return rev;
+  }
+
+  private static void appendReversed(List<Stmt> rev, List<List<Stmt>> chunks) {
+    for (int i = chunks.size() - 1; i >= 0; i--) {
+      rev.addAll(chunks.get(i));
+    }
+  }
+
+  // ------------------------------------------------------------------ flattening
+
+  /**
+   * The top operation of a varying expression over atoms: each operand that is not a variable or
+   * a pure passive expression is hoisted into a temporary first.
+   */
+  private Expr flattenTop(Expr e, List<Stmt> fwd, List<List<Stmt>> prelude) {
+    if (e instanceof Expr.Unary u) {
+      return new Expr.Unary(u.op(), atom(u.operand(), fwd, prelude), u.type(), u.ref());
+    }
+    if (e instanceof Expr.Binary b) {
+      Expr left = atom(b.left(), fwd, prelude);
+      return new Expr.Binary(b.op(), left, atom(b.right(), fwd, prelude), b.type(), b.ref());
+    }
+    if (e instanceof Expr.Cast c) {
+      return new Expr.Cast(c.type(), atom(c.operand(), fwd, prelude), c.ref());
+    }
+    if (e instanceof Expr.MathCall m) {
+      return new Expr.MathCall(m.function(), m.owner(), atoms(m.args(), fwd, prelude), m.ref());
+    }
+    if (e instanceof Expr.DiffCall d) {
+      Signature callee = d.callee();
+      TypeName vjpType = callee.adjointClass().nestedClass(AdjointNames.vjpClass(callee));
+      Expr.VjpOf vjp = new Expr.VjpOf(callee, atoms(d.args(), fwd, prelude), vjpType);
+      Variable call = new Variable(callee.name() + "Call", vjpType, Variable.Kind.CALL);
+      fwd.add(new Stmt.Declare(call, vjp, d.ref()));
+      calls.put(call, vjp);
+      return new Expr.VjpValue(call);
+    }
+    return e; // a variable, or an expression that does not vary
+  }
+
+  private List<Expr> atoms(List<Expr> es, List<Stmt> fwd, List<List<Stmt>> prelude) {
+    List<Expr> out = new ArrayList<>();
+    for (Expr e : es) {
+      out.add(atom(e, fwd, prelude));
+    }
+    return out;
+  }
+
+  private Expr atom(Expr e, List<Stmt> fwd, List<List<Stmt>> prelude) {
+    if (e instanceof Expr.Read) {
+      return e;
+    }
+    if (!activity.varies(e)) {
+      if (isPure(e)) {
+        return e;
+      }
+      Variable t = new Variable(hint(e), e.type(), Variable.Kind.TEMP);
+      fwd.add(new Stmt.Declare(t, e, e.ref()));
+      return read(t);
+    }
+    Variable t = new Variable(hint(e), TypeName.DOUBLE, Variable.Kind.TEMP);
+    activity.mark(t, true);
+    List<Stmt> rev = define(t, e, true, e.ref(), fwd);
+    noteReads(rev);
+    prelude.add(rev);
+    return read(t);
+  }
+
+  /** Literals and variables under operators: safe to evaluate again in the reverse sweep. */
+  private static boolean isPure(Expr e) {
+    boolean[] pure = {true};
+    IrWalker.forEachExpr(e, x -> {
+      if (!(x instanceof Expr.Literal || x instanceof Expr.Read || x instanceof Expr.Unary
+          || x instanceof Expr.Binary || x instanceof Expr.Cast)) {
+        pure[0] = false;
+      }
+    });
+    return pure[0];
+  }
+
+  private static String hint(Expr e) {
+    if (e instanceof Expr.MathCall m) {
+      return m.function().javaName();
+    }
+    if (e instanceof Expr.DiffCall d) {
+      return d.callee().name();
+    }
+    if (e instanceof Expr.Binary b) {
+      return switch (b.op()) {
+        case ADD -> "sum";
+        case SUB -> "difference";
+        case MUL -> "product";
+        case DIV -> "quotient";
+        default -> "t";
+      };
+    }
+    if (e instanceof Expr.Conditional) {
+      return "selected";
+    }
+    return "t";
+  }
+
+  // ------------------------------------------------------------------ adjoints
+
+  /**
+   * The adjoint statements of {@code op}: for each operand that is an active variable, its
+   * cotangent gains {@code seed} times the partial derivative.
+   *
+   * @param value a variable holding the value of {@code op}, or null when none does any more
+   */
+  private List<Stmt> contributions(Expr op, Expr seed, Expr value, SourceRef ref) {
+    List<Stmt> out = new ArrayList<>();
+    if (op instanceof Expr.Read) {
+      accumulate(op, seed, ref, out);
+    } else if (op instanceof Expr.Unary u) {
+      accumulate(u.operand(), u.op() == Expr.UnaryOp.NEG ? neg(seed) : seed, ref, out);
+    } else if (op instanceof Expr.Cast c) {
+      accumulate(c.operand(), seed, ref, out);
+    } else if (op instanceof Expr.Binary b) {
+      Expr l = b.left();
+      Expr r = b.right();
+      switch (b.op()) {
+        case ADD:
+          accumulate(l, seed, ref, out);
+          accumulate(r, seed, ref, out);
+          break;
+        case SUB:
+          accumulate(l, seed, ref, out);
+          accumulate(r, neg(seed), ref, out);
+          break;
+        case MUL:
+          accumulate(l, mul(seed, r), ref, out);
+          accumulate(r, mul(l, seed), ref, out);
+          break;
+        case DIV:
+          accumulate(l, div(seed, r), ref, out);
+          accumulate(r, neg(div(mul(seed, value != null ? value : div(l, r)), r)), ref, out);
+          break;
+        case REM:
+          // l % r == l - trunc(l / r) * r
+          accumulate(l, seed, ref, out);
+          accumulate(r, neg(mul(seed, div(sub(l, Partials.bin(Expr.BinaryOp.REM, l, r)), r))),
+              ref, out);
+          break;
+        default:
+          break;
+      }
+    } else if (op instanceof Expr.MathCall m) {
+      mathContributions(m, seed, value, ref, out);
+    } else if (op instanceof Expr.VjpValue v) {
+      Expr.VjpOf vjp = calls.get(v.call());
+      Signature callee = vjp.callee();
+      TypeName gradType = callee.adjointClass().nestedClass(AdjointNames.gradRecord(callee));
+      Variable grad = new Variable(callee.name() + "Grad", gradType, Variable.Kind.TEMP);
+      out.add(new Stmt.Declare(grad, new Expr.Pullback(v.call(), seed, gradType), ref));
+      for (int i = 0; i < callee.params().size(); i++) {
+        Param p = callee.params().get(i);
+        if (p.differentiable()) {
+          accumulate(vjp.args().get(i), new Expr.Component(grad, p.name(), TypeName.DOUBLE), ref, out);
+        }
+      }
+    }
+    return out;
+  }
+
+  private void mathContributions(
+      Expr.MathCall m, Expr seed, Expr value, SourceRef ref, List<Stmt> out) {
+    MathFunction f = m.function();
+    if (f.isPiecewiseConstant()) {
+      return;
+    }
+    if (f == MathFunction.MIN || f == MathFunction.MAX) {
+      // The argument that wins gets the cotangent; ties split it evenly.
+      Expr a = m.args().get(0);
+      Expr b = m.args().get(1);
+      Expr.BinaryOp wins = f == MathFunction.MAX ? Expr.BinaryOp.GT : Expr.BinaryOp.LT;
+      List<Stmt> aWins = new ArrayList<>();
+      accumulate(a, seed, ref, aWins);
+      List<Stmt> bWins = new ArrayList<>();
+      accumulate(b, seed, ref, bWins);
+      List<Stmt> tie = new ArrayList<>();
+      accumulate(a, mul(lit(0.5), seed), ref, tie);
+      accumulate(b, mul(lit(0.5), seed), ref, tie);
+      out.add(new Stmt.If(
+          new Expr.Binary(wins, a, b, TypeName.BOOLEAN, null),
+          Stmt.Block.of(aWins),
+          Stmt.Block.of(List.of(new Stmt.If(
+              new Expr.Binary(wins, b, a, TypeName.BOOLEAN, null),
+              Stmt.Block.of(bWins),
+              Stmt.Block.of(tie),
+              ref))),
+          ref));
+      return;
+    }
+    for (int i = 0; i < m.args().size(); i++) {
+      Expr arg = m.args().get(i);
+      if (isActiveRead(arg)) {
+        accumulate(arg, mul(seed, Partials.partial(f, m.owner(), i, m.args(), value)), ref, out);
+      }
+    }
+  }
+
+  /** {@code atomBar += contribution} when the atom is an active variable; else nothing. */
+  private void accumulate(Expr atom, Expr contribution, SourceRef ref, List<Stmt> out) {
+    if (isActiveRead(atom)) {
+      Variable bar = adjoint(((Expr.Read) atom).variable());
+      out.add(new Stmt.Assign(bar, add(read(bar), contribution), ref));
+    }
+  }
+
+  private boolean isActiveRead(Expr e) {
+    return e instanceof Expr.Read r && activity.isActive(r.variable());
+  }
+
+  private Variable adjoint(Variable v) {
+    return adjoints.computeIfAbsent(
+        v, k -> new Variable(k.hint() + "Bar", TypeName.DOUBLE, Variable.Kind.ADJOINT));
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private void noteReads(List<Stmt> rev) {
+    for (Stmt s : rev) {
+      referenced(s, readByReverse);
+    }
+  }
+
+  /** Adds the non-adjoint variables that {@code s} reads to {@code out}. */
+  private static void referenced(Stmt s, Set<Variable> out) {
+    IrWalker.forEachExpr(s, e -> {
+      Variable v = null;
+      if (e instanceof Expr.Read r) {
+        v = r.variable();
+      } else if (e instanceof Expr.Pullback p) {
+        v = p.call();
+      } else if (e instanceof Expr.Component c) {
+        v = c.record();
+      } else if (e instanceof Expr.VjpValue c) {
+        v = c.call();
+      }
+      if (v != null && v.kind() != Variable.Kind.ADJOINT) {
+        out.add(v);
+      }
+    });
+  }
+
+  private static boolean reads(Expr e, Variable v) {
+    boolean[] found = {false};
+    IrWalker.forEachExpr(e, x -> found[0] |= x instanceof Expr.Read r && r.variable() == v);
+    return found[0];
+  }
+
+  private static boolean reads(Stmt s, Variable v) {
+    Set<Variable> vars = new HashSet<>();
+    referenced(s, vars);
+    return vars.contains(v);
+  }
+
+  private static Expr read(Variable v) {
+    return new Expr.Read(v, null);
+  }
+
+  private static void collectRestored(Stmt s, Set<Variable> out) {
+    if (s instanceof Stmt.Assign a && a.variable().kind() != Variable.Kind.ADJOINT) {
+      out.add(a.variable());
+    } else if (s instanceof Stmt.If i) {
+      i.then().stmts().forEach(c -> collectRestored(c, out));
+      i.otherwise().stmts().forEach(c -> collectRestored(c, out));
+    } else if (s instanceof Stmt.Block b) {
+      b.stmts().forEach(c -> collectRestored(c, out));
+    }
+  }
+
+  private static boolean isDeclaredIn(List<Stmt> stmts, Variable v) {
+    for (Stmt s : stmts) {
+      if (s instanceof Stmt.Declare d && d.variable() == v) {
+        return true;
+      }
+      if (s instanceof Stmt.If i
+          && (isDeclaredIn(i.then().stmts(), v) || isDeclaredIn(i.otherwise().stmts(), v))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
