@@ -71,6 +71,11 @@ final class Partials {
         {
           Expr x = args.get(0);
           Expr y = args.get(1);
+          if (arg == 0 && y instanceof Expr.Literal l && l.value() instanceof Number n) {
+            double k = n.doubleValue(); // a constant exponent, folded: 2 * x for x^2
+            return k == 0 ? lit(0) : k == 1 ? lit(1) : k == 2 ? mul(lit(2), x)
+                : mul(lit(k), call(owner, MathFunction.POW, x, lit(k - 1)));
+          }
           if (arg == 0) {
             // y * x^(y-1), and 0 where y == 0 (x^0 is constant in x).
             return new Expr.Conditional(

@@ -183,8 +183,13 @@ public final class ReverseMode {
       Expr condition, List<Stmt> then, List<Stmt> otherwise, SourceRef ref, List<Stmt> fwd) {
     List<Stmt> thenFwd = new ArrayList<>();
     List<Stmt> elseFwd = new ArrayList<>();
+    // The two branches never both run: what one branch's adjoint reads needs no saving in the other.
+    Set<Variable> before = new HashSet<>(readByReverse);
     List<Stmt> thenRev = block(then, thenFwd);
+    Set<Variable> afterThen = new HashSet<>(readByReverse);
+    readByReverse.retainAll(before);
     List<Stmt> elseRev = block(otherwise, elseFwd);
+    readByReverse.addAll(afterThen);
     if (thenRev.isEmpty() && elseRev.isEmpty()) {
       fwd.add(new Stmt.If(condition, Stmt.Block.of(thenFwd), Stmt.Block.of(elseFwd), ref));
       return List.of();
