@@ -31,6 +31,8 @@ import dev.adjoint.processor.ir.MethodBody;
 import dev.adjoint.processor.ir.SourceRef;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
+import dev.adjoint.processor.model.AdjointNames;
+import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.validation.Annotations;
 import dev.adjoint.processor.validation.SignatureReader;
@@ -44,10 +46,13 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
 
 /**
  * Lowers the body of an annotated method into the IR. Everything outside the supported subset
@@ -66,9 +71,11 @@ public final class BodyReader {
   private static final String STOP_GRADIENT_OWNER = "dev.adjoint.runtime.Ad";
 
   private final TreeAccess access;
+  private final Elements elements;
 
-  public BodyReader(TreeAccess access) {
+  public BodyReader(TreeAccess access, Elements elements) {
     this.access = access;
+    this.elements = elements;
   }
 
   /** Lowers {@code method}, whose generated adjoint lives in {@code adjoint}. */
@@ -469,7 +476,7 @@ public final class BodyReader {
         if (!isStatic) {
           return unsupported(path, "a call of an instance method", "");
         }
-        Optional<Signature> callee = SignatureReader.read(method).signature();
+        Optional<Signature> callee = SignatureReader.read(method).signature().map(this::namesFromJar);
         if (callee.isEmpty()) {
           // The callee's own declaration carries the error.
           erroneous = SignatureReader.hasErrorTypes(method);
@@ -492,6 +499,32 @@ public final class BodyReader {
         }
       }
       return new Expr.OpaqueCall(receiver, ClassName.get(owner), name, args, type(path), ref);
+    }
+
+    /**
+     * A callee compiled earlier keeps its parameter names only with {@code -parameters}; its
+     * generated gradient record always has them, in order.
+     */
+    Signature namesFromJar(Signature callee) {
+      TypeElement grad = elements.getTypeElement(
+          callee.adjointClass().nestedClass(AdjointNames.gradRecord(callee)).canonicalName());
+      if (grad == null || access.trees().getPath(grad) != null) {
+        return callee; // compiled here: the source names are right
+      }
+      List<RecordComponentElement> components =
+          ElementFilter.recordComponentsIn(grad.getEnclosedElements());
+      List<Param> diff = callee.diffParams();
+      if (components.size() != diff.size()) {
+        return callee;
+      }
+      List<Param> renamed = new ArrayList<>();
+      int next = 0;
+      for (Param p : callee.params()) {
+        renamed.add(p.differentiable()
+            ? new Param(components.get(next++).getSimpleName().toString(), p.type(), true)
+            : p);
+      }
+      return new Signature(callee.owner(), callee.name(), renamed, callee.result(), callee.isPublic());
     }
 
     // ---------------------------------------------------------------- helpers

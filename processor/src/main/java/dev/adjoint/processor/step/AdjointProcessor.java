@@ -81,7 +81,7 @@ public final class AdjointProcessor extends AbstractProcessor {
   public synchronized void init(ProcessingEnvironment env) {
     super.init(env);
     TreeAccess.Result trees = TreeAccess.open(env);
-    bodies = trees.access().map(BodyReader::new);
+    bodies = trees.access().map(a -> new BodyReader(a, env.getElementUtils()));
     whyNoTreeApi = trees.whyNot();
     Reporter.SourcePrinter printer =
         trees.access().isPresent() ? trees.access().get() : (kind, text, ref) -> false;

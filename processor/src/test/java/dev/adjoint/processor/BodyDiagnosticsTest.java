@@ -1,0 +1,257 @@
+package dev.adjoint.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
+import static dev.adjoint.processor.Sources.compile;
+import static dev.adjoint.processor.Sources.source;
+
+import com.google.testing.compile.Compilation;
+import dev.adjoint.processor.step.AdjointProcessor;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Diagnostics about method bodies: each at the construct, with its tag. */
+class BodyDiagnosticsTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "a for loop | for (int i = 0; i < 3; i++) { x = x * 2; } | A loop is not supported",
+        "a while loop | while (x > 1) { x = x / 2; } | A loop is not supported",
+        "a do loop | do { x = x / 2; } while (x > 1); | A loop is not supported",
+        "a switch | switch ((int) x) { case 1: x = 2; break; default: x = 3; } | A switch statement",
+        "a try | try { x = x * 2; } finally { x = x + 1; } | A try statement",
+        "a throw | if (x < 0) throw new IllegalArgumentException(); | A throw statement",
+        "a field write | counter = x; | Writing the field counter",
+        "a lambda | java.util.function.DoubleUnaryOperator op = v -> v * 2; | A lambda",
+        "an object | StringBuilder sb = new StringBuilder(); | Creating an object",
+        "an array | double[] a = {x, x}; | A local of type double[]",
+        "a nested assignment | double y = (x = 2); | An assignment inside an expression",
+      })
+  void unsupportedConstructIsAnErrorAtTheConstruct(String what, String statement, String message) {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  static double counter;",
+        "  @Differentiable static double f(double x) {",
+        "    " + statement,
+        "    return x;",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointUnsupportedConstruct] " + message)
+        .inFile(f).onLineContaining(statement);
+    MethodDiagnosticsTest.assertNoInternalError(c);
+  }
+
+  @Test
+  void everyUnsupportedConstructOfAMethodIsReportedInOneCompile() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double f(double x) {",
+        "    while (x > 1) { x = x / 2; }",
+        "    java.util.function.DoubleUnaryOperator op = v -> v * 2;",
+        "    return x;",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("A loop").inFile(f).onLineContaining("while");
+    assertThat(c).hadErrorContaining("A lambda").inFile(f).onLineContaining("v -> v * 2");
+  }
+
+  @Test
+  void unannotatedCallOfADifferentiableValue() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  static double helper(double v) { return v * v; }",
+        "  @Differentiable static double f(double x, @NoDiff double k) {",
+        "    double constant = helper(k);",
+        "    return helper(x) + constant;",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointUnsupportedCall] call to test.Fns.helper must have no differentiable argument")
+        .inFile(f).onLineContaining("return helper(x)");
+    assertThat(c).hadErrorContaining("annotate helper with @Differentiable or give it a @CustomVjp rule");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void unsupportedMathFunctionNamesTheList() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double f(double x) { return Math.fma(x, x, 1.0); }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("fma is not among the supported Math functions")
+        .inFile(f).onLineContaining("Math.fma");
+  }
+
+  @Test
+  void callWithResultWithoutTangentIsFine() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double f(double x) {",
+        "    if (Double.isNaN(x) || Math.round(x) == 3) { return 0.0; }",
+        "    return x * x;",
+        "  }",
+        "}");
+    assertThat(compile(f)).succeededWithoutWarnings();
+  }
+
+  @Test
+  void floatOnADifferentiableValue() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double f(double x) { return (float) x * 2.0; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointUnsupportedType] expression of type float depends on a differentiable input")
+        .inFile(f).onLineContaining("(float) x");
+  }
+
+  @Test
+  void privateMembersInTheBody() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  private static double scale = 2.0;",
+        "  private static final double CONSTANT = 3.0;",
+        "  private static double offset() { return 1.0; }",
+        "  @Differentiable static double f(double x) {",
+        "    double a = x * scale;",
+        "    return a * CONSTANT + offset();",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointInaccessible] field scale is private, so the generated class FnsAdjoint cannot reach it")
+        .inFile(f).onLineContaining("x * scale");
+    assertThat(c).hadErrorContaining("[AdjointInaccessible] method offset is private")
+        .inFile(f).onLineContaining("offset();");
+    assertThat(c).hadErrorCount(2); // the private constant is inlined
+  }
+
+  @Test
+  void directRecursion() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double f(double x) {",
+        "    if (x < 1) { return x; }",
+        "    return f(x / 2) * 2;",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointRecursion] Fns.f calls itself through Fns.f -> Fns.f")
+        .inFile(f).onLineContaining("f(x / 2)");
+  }
+
+  @Test
+  void recursionThroughAnotherClass() {
+    JavaFileObject a = source("A",
+        "final class A {",
+        "  @Differentiable static double f(double x) { return x < 1 ? x : B.g(x / 2); }",
+        "}");
+    JavaFileObject b = source("B",
+        "final class B {",
+        "  @Differentiable static double g(double x) { return A.f(x) + 1; }",
+        "}");
+    Compilation c = compile(a, b);
+    assertThat(c).hadErrorContaining("[AdjointRecursion] A.f calls itself through A.f -> B.g -> A.f")
+        .inFile(a).onLineContaining("B.g(x / 2)");
+  }
+
+  @Test
+  void customRuleBreaksRecursion() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @CustomVjp static double f(double x) { return x < 1 ? x : g(x / 2); }",
+        "  @Fwd(\"f\") static FwdResult<Double, Double> fFwd(double x) { return FwdResult.of(f(x), x); }",
+        "  @Bwd(\"f\") static double fBwd(Double x, double g) { return g; }",
+        "  @Differentiable static double g(double x) { return f(x) * 2; }",
+        "}");
+    assertThat(compile(f)).succeededWithoutWarnings();
+  }
+
+  @Test
+  void calleeFromAJarUsesItsGeneratedClass(@TempDir Path dir) throws IOException {
+    Path library = compileLibrary(dir);
+    JavaFileObject user = javaSource("app.Model",
+        "package app;",
+        "import dev.adjoint.Differentiable;",
+        "public final class Model {",
+        "  @Differentiable public static double loss(double x) { return lib.Lib.square(x) + 1; }",
+        "  public static double slope(double x) { return ModelAdjoint.lossGrad(x).x(); }",
+        "}");
+    Compilation c = javac().withProcessors(new AdjointProcessor())
+        .withClasspath(classpathWith(library)).compile(user);
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).generatedSourceFile("app.ModelAdjoint").contentsAsUtf8String()
+        .contains("LibAdjoint.squareVjp(x)");
+  }
+
+  @Test
+  void calleeFromAJarWithoutItsGeneratedClass(@TempDir Path dir) throws IOException {
+    Path library = compileLibrary(dir);
+    Files.delete(library.resolve("lib/LibAdjoint.class"));
+    JavaFileObject user = javaSource("app.Model",
+        "package app;",
+        "import dev.adjoint.Differentiable;",
+        "public final class Model {",
+        "  @Differentiable public static double loss(double x) { return lib.Lib.square(x) + 1; }",
+        "}");
+    Compilation c = javac().withProcessors(new AdjointProcessor())
+        .withClasspath(classpathWith(library)).compile(user);
+    assertThat(c).hadErrorContaining("[AdjointMissingAdjointClass] Lib.square is annotated for Adjoint, but its generated class lib.LibAdjoint is not on the class path")
+        .inFile(user).onLineContaining("lib.Lib.square(x)");
+  }
+
+  /** Compiles a small library with the processor into {@code dir}; returns its class directory. */
+  private static Path compileLibrary(Path dir) throws IOException {
+    JavaFileObject lib = javaSource("lib.Lib",
+        "package lib;",
+        "import dev.adjoint.Differentiable;",
+        "public final class Lib {",
+        "  @Differentiable public static double square(double x) { return x * x; }",
+        "}");
+    Compilation c = compile(lib);
+    assertThat(c).succeededWithoutWarnings();
+    Path classes = dir.resolve("classes");
+    for (JavaFileObject out : c.generatedFiles()) {
+      if (out.getKind() != JavaFileObject.Kind.CLASS) {
+        continue;
+      }
+      String path = out.toUri().getPath();
+      Path target = classes.resolve(path.substring(path.indexOf("lib/")));
+      Files.createDirectories(target.getParent());
+      try (InputStream in = out.openInputStream()) {
+        Files.copy(in, target);
+      }
+    }
+    assertThat(Files.exists(classes.resolve("lib/LibAdjoint.class"))).isTrue();
+    return classes;
+  }
+
+  private static List<File> classpathWith(Path extra) {
+    List<File> out = new ArrayList<>();
+    out.add(extra.toFile());
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      out.add(new File(entry));
+    }
+    return out;
+  }
+
+  private static JavaFileObject javaSource(String name, String... lines) {
+    return com.google.testing.compile.JavaFileObjects.forSourceLines(name, lines);
+  }
+
+}

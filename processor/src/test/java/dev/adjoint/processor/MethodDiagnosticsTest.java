@@ -1,0 +1,220 @@
+package dev.adjoint.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.adjoint.processor.Sources.compile;
+import static dev.adjoint.processor.Sources.source;
+
+import com.google.testing.compile.Compilation;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** One test per tag about annotated methods and their classes, asserting tag, file and line. */
+class MethodDiagnosticsTest {
+
+  @Test
+  void differentiableAndCustomVjpOnOneMethod() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable @CustomVjp",
+        "  static double f(double x) { return x; }  // <- f",
+        "  @Fwd(\"f\") static FwdResult<Double, Double> fFwd(double x) { return FwdResult.of(x, x); }",
+        "  @Bwd(\"f\") static double fBwd(Double r, double g) { return g; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointConflictingAnnotations] method f must be either")
+        .inFile(f).onLineContaining("@Differentiable @CustomVjp");
+    assertNoInternalError(c);
+  }
+
+  @Test
+  void instanceMethod() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable double f(double x) { return x * x; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointInstanceMethod] @Differentiable method f must be static")
+        .inFile(f).onLineContaining("double f(");
+  }
+
+  @Test
+  void abstractMethod() {
+    JavaFileObject f = source("Fns",
+        "abstract class Fns {",
+        "  @Differentiable abstract double f(double x);",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointAbstractMethod] @Differentiable method f must have a body")
+        .inFile(f).onLineContaining("abstract double f(");
+  }
+
+  @Test
+  void interfaceMethodWithoutBody() {
+    JavaFileObject f = source("Fns",
+        "interface Fns {",
+        "  @Differentiable double f(double x);",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointAbstractMethod]").inFile(f).onLineContaining("double f(");
+  }
+
+  @Test
+  void typeParameters() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static <T> double f(double x, T tag) { return x; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointTypeParameters] @Differentiable method f must not declare type parameters (T)")
+        .inFile(f).onLineContaining("double f(");
+  }
+
+  @Test
+  void privateMethod() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable private static double f(double x) { return x; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointInaccessible] @Differentiable method f must be reachable from the generated class FnsAdjoint, but is private")
+        .inFile(f).onLineContaining("double f(");
+  }
+
+  @Test
+  void privateNestedClass() {
+    JavaFileObject f = source("Outer",
+        "final class Outer {",
+        "  private static final class Inner {",
+        "    @Differentiable static double f(double x) { return x; }",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointInaccessible] class Inner must be reachable from the generated class Outer_InnerAdjoint")
+        .inFile(f).onLineContaining("class Inner");
+  }
+
+  @Test
+  void noDifferentiableParameter() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double f(int n, @NoDiff double k) { return n * k; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointNoDifferentiableParameter] @Differentiable method f must have at least one differentiable parameter")
+        .inFile(f).onLineContaining("double f(");
+  }
+
+  @Test
+  void resultWithoutTangent() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static int f(double x) { return (int) x; }",
+        "  @Differentiable static void g(double x) { }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointResultNotDifferentiable] @Differentiable method f must return a value with a tangent (double), but returns int")
+        .inFile(f).onLineContaining("int f(");
+    assertThat(c).hadErrorContaining("but returns void").inFile(f).onLineContaining("void g(");
+  }
+
+  @Test
+  void floatingPointParameterWithoutTangent() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  record Point(int id, double value) {}",
+        "  @Differentiable static double f(double x, float y) { return x * y; }",
+        "  @Differentiable static double g(double x, Double y) { return x * y; }",
+        "  @Differentiable static double h(double x, Point p) { return x * p.value(); }",
+        "  @Differentiable static double ok(double x, @NoDiff Point p) { return x * p.value(); }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointUnsupportedType] parameter y of f has type float")
+        .inFile(f).onLineContaining("double f(");
+    assertThat(c).hadErrorContaining("parameter y of g has type java.lang.Double")
+        .inFile(f).onLineContaining("double g(");
+    assertThat(c).hadErrorContaining("parameter p of h has type test.Fns.Point")
+        .inFile(f).onLineContaining("double h(");
+    assertThat(c).hadErrorCount(3);
+  }
+
+  @Test
+  void unsupportedResultType() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static Double f(double x) { return x; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointUnsupportedType] @Differentiable method f returns java.lang.Double")
+        .inFile(f).onLineContaining("Double f(");
+  }
+
+  @Test
+  void noDiffOnParameterWithoutTangentIsANoteNotAWarning() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double f(double x, @NoDiff int n) { return x * n; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).hadNoteContaining("[AdjointRedundantNoDiff] @NoDiff on parameter n of type int has no effect")
+        .inFile(f).onLineContaining("double f(");
+  }
+
+  @Test
+  void overloadedAnnotatedName() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double f(double x) { return x; }",
+        "  static double f(double x, double y) { return x + y; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointOverload] @Differentiable method f must have a name unique in Fns, but 2 methods are called f")
+        .inFile(f).onLineContaining("double f(double x) {");
+  }
+
+  @Test
+  void namesDifferingOnlyInCase() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double loss(double x) { return x; }",
+        "  @Differentiable static double Loss(double x) { return x; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointCaseClash] @Differentiable method Loss and method loss differ only in case")
+        .inFile(f).onLineContaining("double Loss(");
+  }
+
+  @Test
+  void existingTypeWithTheGeneratedName() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double f(double x) { return x; }",
+        "}");
+    JavaFileObject taken = source("FnsAdjoint", "final class FnsAdjoint {}");
+    Compilation c = compile(f, taken);
+    assertThat(c).hadErrorContaining("[AdjointNameTaken] the generated class FnsAdjoint would replace the existing type test.FnsAdjoint")
+        .inFile(taken).onLineContaining("class FnsAdjoint");
+  }
+
+  @Test
+  void validClassWithMainCallingItsOwnAdjointCompilesCleanly() {
+    JavaFileObject f = source("Fns",
+        "public final class Fns {",
+        "  @Differentiable static double f(double x, double y) { return x * Math.sin(y); }",
+        "  public static void main(String[] args) {",
+        "    System.out.println(FnsAdjoint.fGrad(2.0, 1.0).y());",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).generatedSourceFile("test.FnsAdjoint");
+  }
+
+  static void assertNoInternalError(Compilation c) {
+    c.diagnostics().forEach(d -> {
+      if (d.getMessage(null).contains("[AdjointInternalError]")) {
+        throw new AssertionError("internal error: " + d.getMessage(null));
+      }
+    });
+  }
+}
