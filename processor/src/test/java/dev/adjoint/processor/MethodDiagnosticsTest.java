@@ -94,6 +94,18 @@ class MethodDiagnosticsTest {
   }
 
   @Test
+  void privateTypeInTheSignature() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  private record Config(double scale) {}",
+        "  @Differentiable static double f(double x, @NoDiff Config c) { return x * c.scale(); }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointInaccessible] the type Config of parameter c must be reachable from the generated class FnsAdjoint")
+        .inFile(f).onLineContaining("double f(");
+  }
+
+  @Test
   void noDifferentiableParameter() {
     JavaFileObject f = source("Fns",
         "final class Fns {",

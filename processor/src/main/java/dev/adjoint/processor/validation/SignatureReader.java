@@ -66,6 +66,11 @@ public final class SignatureReader {
             p.asType(),
             Tangents.unsupportedReason(p.asType()));
       }
+      Tangents.privateTypeIn(p.asType()).ifPresent(t -> report.add(
+          Message.INACCESSIBLE,
+          p,
+          "the type " + t.getSimpleName() + " of parameter " + p.getSimpleName(),
+          MethodValidator.adjointOf((TypeElement) method.getEnclosingElement()).simpleName()));
       params.add(
           new Param(
               p.getSimpleName().toString(),

@@ -80,6 +80,34 @@ public final class Tangents {
     }
   }
 
+  /**
+   * A private class that {@code type} names (itself, an enclosing class, a type argument or an
+   * array component), which a generated class in the same package could not name.
+   */
+  public static Optional<TypeElement> privateTypeIn(TypeMirror type) {
+    if (type.getKind() == TypeKind.ARRAY) {
+      return privateTypeIn(((ArrayType) type).getComponentType());
+    }
+    if (type.getKind() != TypeKind.DECLARED) {
+      return Optional.empty();
+    }
+    DeclaredType declared = (DeclaredType) type;
+    for (javax.lang.model.element.Element e = declared.asElement();
+        e instanceof TypeElement t;
+        e = e.getEnclosingElement()) {
+      if (t.getModifiers().contains(javax.lang.model.element.Modifier.PRIVATE)) {
+        return Optional.of(t);
+      }
+    }
+    for (TypeMirror arg : declared.getTypeArguments()) {
+      Optional<TypeElement> p = privateTypeIn(arg);
+      if (p.isPresent()) {
+        return p;
+      }
+    }
+    return Optional.empty();
+  }
+
   /** True when the type, or a part of it, is an error type (not yet generated or missing). */
   public static boolean isErroneous(TypeMirror type) {
     return firstError(type).isPresent();
