@@ -300,6 +300,7 @@ public final class AdjointClassWriter {
   }
 
   private static CodeBlock forward(Derivative d, Renderer r) {
+    r.resetLine();
     CodeBlock.Builder out = CodeBlock.builder();
     out.add("// forward sweep\n");
     Set<Variable> hoisted = r.nestedDeclarations(d.forward());
@@ -311,6 +312,7 @@ public final class AdjointClassWriter {
   }
 
   private static CodeBlock reverse(Derivative d, Renderer r) {
+    r.resetLine();
     CodeBlock.Builder out = CodeBlock.builder();
     for (Variable a : d.adjoints()) {
       out.add(r.declareZero(a));
@@ -516,8 +518,8 @@ public final class AdjointClassWriter {
                         "throw new $T($S + point.length + $S + (gradientOut == null ? $S :"
                             + " gradientOut.length))",
                         IllegalArgumentException.class,
-                        s.name() + " takes " + dimension
-                            + " differentiable inputs, but the point has length ",
+                        s.name() + ": expected a point of length " + dimension
+                            + " (and a gradient buffer as long), but the point has length ",
                         " and the gradient buffer ",
                         "none")
                     .endControlFlow()

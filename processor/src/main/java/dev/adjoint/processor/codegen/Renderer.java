@@ -31,6 +31,11 @@ final class Renderer {
     return allocated.computeIfAbsent(v, k -> names.newName(k.hint(), k));
   }
 
+  /** Starts a new method body: its first statement gets its line comment again. */
+  void resetLine() {
+    lastLine = -1;
+  }
+
   /** Reserves a name not tied to a variable (a parameter of a generated method). */
   String reserve(String hint) {
     return names.newName(hint, new Object());
