@@ -29,7 +29,11 @@ final class Sources {
         "test." + simpleName, header + "\n" + String.join("\n", lines) + "\n");
   }
 
+  /** Compiles with the processor and every lint javac has, as users with -Werror build. */
   static Compilation compile(JavaFileObject... files) {
-    return javac().withProcessors(new AdjointProcessor()).compile(files);
+    return javac()
+        .withProcessors(new AdjointProcessor())
+        .withOptions("-Xlint:all,-processing")
+        .compile(files);
   }
 }

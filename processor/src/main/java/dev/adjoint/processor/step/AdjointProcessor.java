@@ -47,6 +47,7 @@ import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 
@@ -270,7 +271,9 @@ public final class AdjointProcessor extends AbstractProcessor {
         if (!built.isClean()) {
           continue;
         }
-        TypeSpec.Builder type = AdjointClassWriter.write(unit.plan, derived, fromBody).toBuilder();
+        TypeSpec.Builder type =
+            AdjointClassWriter.write(unit.plan, derived, fromBody, seesGenerated(unit.type))
+                .toBuilder();
         type.addOriginatingElement(unit.type);
         calleeClasses(unit.plan).forEach(type::addOriginatingElement);
         JavaFile file =
@@ -285,6 +288,26 @@ public final class AdjointProcessor extends AbstractProcessor {
         internalError(unit.type, e);
       }
     }
+  }
+
+  /**
+   * Whether {@code @javax.annotation.processing.Generated} is visible where {@code type} lives: on
+   * the class path always; in a named module only if it reads {@code java.compiler} (Dagger's
+   * GeneratedAnnotations rule).
+   */
+  private boolean seesGenerated(TypeElement type) {
+    if (processingEnv.getElementUtils().getTypeElement("javax.annotation.processing.Generated")
+        == null) {
+      return false;
+    }
+    ModuleElement module = processingEnv.getElementUtils().getModuleOf(type);
+    if (module == null || module.isUnnamed()) {
+      return true;
+    }
+    return module.getDirectives().stream()
+        .filter(d -> d.getKind() == ModuleElement.DirectiveKind.REQUIRES)
+        .map(d -> ((ModuleElement.RequiresDirective) d).getDependency().getQualifiedName())
+        .anyMatch(n -> n.contentEquals("java.compiler"));
   }
 
   /** The classes of the annotated methods a plan calls: originating elements of its file too. */
