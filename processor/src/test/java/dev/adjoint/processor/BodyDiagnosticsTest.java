@@ -39,6 +39,7 @@ class BodyDiagnosticsTest {
         "an object | StringBuilder sb = new StringBuilder(); | Creating an object",
         "an array | double[] a = {x, x}; | A local of type double[]",
         "a nested assignment | double y = (x = 2); | An assignment inside an expression",
+        "a checked exception | Class<?> c = Class.forName(\"java.lang.String\"); | A call of forName, which throws the checked exception java.lang.ClassNotFoundException",
       })
   void unsupportedConstructIsAnErrorAtTheConstruct(String what, String statement, String message) {
     JavaFileObject f = source("Fns",

@@ -53,6 +53,7 @@ import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
 
 /**
  * Lowers the body of an annotated method into the IR. Everything outside the supported subset
@@ -72,10 +73,12 @@ public final class BodyReader {
 
   private final TreeAccess access;
   private final Elements elements;
+  private final Types types;
 
-  public BodyReader(TreeAccess access, Elements elements) {
+  public BodyReader(TreeAccess access, Elements elements, Types types) {
     this.access = access;
     this.elements = elements;
+    this.types = types;
   }
 
   /** Lowers {@code method}, whose generated adjoint lives in {@code adjoint}. */
@@ -490,6 +493,12 @@ public final class BodyReader {
         report.add(Message.PRIVATE_MEMBER, ref, "method " + name, adjoint.simpleName());
         return placeholder(ref);
       }
+      Optional<TypeMirror> checked = checkedException(method);
+      if (checked.isPresent()) {
+        return unsupported(path, "a call of " + name + ", which throws the checked exception "
+            + checked.get(), ", since the generated code declares none; wrap the call in a method"
+            + " that handles it");
+      }
       Expr receiver = null;
       if (!isStatic) {
         if (call.getMethodSelect() instanceof MemberSelectTree select) {
@@ -528,6 +537,17 @@ public final class BodyReader {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    Optional<TypeMirror> checkedException(ExecutableElement method) {
+      TypeElement runtime = elements.getTypeElement("java.lang.RuntimeException");
+      TypeElement error = elements.getTypeElement("java.lang.Error");
+      for (TypeMirror thrown : method.getThrownTypes()) {
+        if (!types.isSubtype(thrown, runtime.asType()) && !types.isSubtype(thrown, error.asType())) {
+          return Optional.of(thrown);
+        }
+      }
+      return Optional.empty();
+    }
 
     boolean allDouble(ExecutableElement method) {
       return method.getReturnType().getKind() == TypeKind.DOUBLE

@@ -82,7 +82,7 @@ public final class AdjointProcessor extends AbstractProcessor {
   public synchronized void init(ProcessingEnvironment env) {
     super.init(env);
     TreeAccess.Result trees = TreeAccess.open(env);
-    bodies = trees.access().map(a -> new BodyReader(a, env.getElementUtils()));
+    bodies = trees.access().map(a -> new BodyReader(a, env.getElementUtils(), env.getTypeUtils()));
     whyNoTreeApi = trees.whyNot();
     Reporter.SourcePrinter printer =
         trees.access().isPresent() ? trees.access().get() : (kind, text, ref) -> false;
