@@ -1,10 +1,13 @@
 package dev.adjoint.samples;
 
-/** Runs every sample. */
+/** Runs every sample and prints each as a small titled table. */
 public final class Samples {
   private Samples() {}
 
   public static void main(String[] args) {
-    System.out.println("samples");
+    ReferenceTutorial.print(System.out);
+    StableSoftplus.print(System.out);
+    GradientClipping.print(System.out);
+    RuleCheck.print(System.out);
   }
 }

@@ -6,6 +6,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
@@ -452,12 +453,18 @@ public final class AdjointClassWriter {
    * differentiable parameters, flattened in declaration order, with the others bound.
    */
   private static MethodSpec function(Signature s, ClassName adjoint, Modifier[] vis, boolean fromBody) {
+    // The anonymous class's own names must not shadow the bound parameters.
+    NameAllocator names = new NameAllocator();
+    s.params().forEach(p -> names.newName(p.name()));
+    String point = names.newName("point");
+    String gradientOut = names.newName("gradientOut");
+    String result = names.newName("result");
     List<ParameterSpec> bound = new ArrayList<>();
     List<CodeBlock> args = new ArrayList<>();
     int index = 0;
     for (Param p : s.params()) {
       if (p.differentiable()) {
-        args.add(CodeBlock.of("point[$L]", index++));
+        args.add(CodeBlock.of("$N[$L]", point, index++));
       } else {
         bound.add(ParameterSpec.builder(p.type(), p.name(), Modifier.FINAL).build());
         args.add(CodeBlock.of("$N", p.name()));
@@ -467,18 +474,19 @@ public final class AdjointClassWriter {
     CodeBlock call = CodeBlock.join(args, ", ");
     ClassName valueAndGrad = adjoint.nestedClass(AdjointNames.valueAndGradRecord(s));
     CodeBlock.Builder gradient = CodeBlock.builder();
-    gradient.addStatement("check(point, gradientOut)");
+    gradient.addStatement("check($N, $N)", point, gradientOut);
     gradient.addStatement(
-        "$T result = $L$N($L)",
+        "$T $N = $L$N($L)",
         valueAndGrad,
+        result,
         fromBody ? CodeBlock.of("$T.$N.", adjoint, AdjointNames.FROM_BODY) : CodeBlock.of(""),
         AdjointNames.valueAndGradMethod(s),
         call);
     int i = 0;
     for (Param p : s.diffParams()) {
-      gradient.addStatement("gradientOut[$L] = result.grad().$N()", i++, p.name());
+      gradient.addStatement("$N[$L] = $N.grad().$N()", gradientOut, i++, result, p.name());
     }
-    gradient.addStatement("return result.value()");
+    gradient.addStatement("return $N.value()", result);
     CodeBlock value =
         fromBody
             ? CodeBlock.of("return $T.$N($L)", s.owner(), s.name(), call)
@@ -498,36 +506,38 @@ public final class AdjointClassWriter {
                 MethodSpec.methodBuilder("value")
                     .addAnnotation(Override.class)
                     .addModifiers(Modifier.PUBLIC)
-                    .addParameter(double[].class, "point")
+                    .addParameter(double[].class, point)
                     .returns(TypeName.DOUBLE)
-                    .addStatement("check(point, null)")
+                    .addStatement("check($N, null)", point)
                     .addStatement(value)
                     .build())
             .addMethod(
                 MethodSpec.methodBuilder("valueAndGradient")
                     .addAnnotation(Override.class)
                     .addModifiers(Modifier.PUBLIC)
-                    .addParameter(double[].class, "point")
-                    .addParameter(double[].class, "gradientOut")
+                    .addParameter(double[].class, point)
+                    .addParameter(double[].class, gradientOut)
                     .returns(TypeName.DOUBLE)
                     .addCode(gradient.build())
                     .build())
             .addMethod(
                 MethodSpec.methodBuilder("check")
                     .addModifiers(Modifier.PRIVATE)
-                    .addParameter(double[].class, "point")
-                    .addParameter(double[].class, "gradientOut")
+                    .addParameter(double[].class, point)
+                    .addParameter(double[].class, gradientOut)
                     .beginControlFlow(
-                        "if (point.length != $L || (gradientOut != null && gradientOut.length != $L))",
-                        dimension, dimension)
+                        "if ($N.length != $L || ($N != null && $N.length != $L))",
+                        point, dimension, gradientOut, gradientOut, dimension)
                     .addStatement(
-                        "throw new $T($S + point.length + $S + (gradientOut == null ? $S :"
-                            + " gradientOut.length))",
+                        "throw new $T($S + $N.length + $S + ($N == null ? $S : $N.length))",
                         IllegalArgumentException.class,
                         s.name() + ": expected a point of length " + dimension
                             + " (and a gradient buffer as long), but the point has length ",
+                        point,
                         " and the gradient buffer ",
-                        "none")
+                        gradientOut,
+                        "none",
+                        gradientOut)
                     .endControlFlow()
                     .build())
             .build();

@@ -10,33 +10,35 @@ import javax.tools.Diagnostic;
  */
 public enum Message {
   // ---- custom rules: wiring ----
-  MISSING_FWD("MissingFwd", "@CustomVjp method %s has no @Fwd companion; add a method annotated @Fwd(\"%s\")"),
-  MISSING_BWD("MissingBwd", "@CustomVjp method %s has no @Bwd companion; add a method annotated @Bwd(\"%s\")"),
-  UNKNOWN_TARGET("UnknownTarget", "@%s(\"%s\") must name a @CustomVjp method of %s, but there is no method %s%s"),
-  TARGET_NOT_CUSTOM_VJP("TargetNotCustomVjp", "@%s(\"%s\") must name a @CustomVjp method, but %s is not annotated @CustomVjp; annotate it or remove the companion"),
-  DUPLICATE_COMPANION("DuplicateCompanion", "@CustomVjp method %s must have exactly one @%s companion, but has %d: %s"),
+  MISSING_FWD("MissingFwd", "@CustomVjp method %s must have a @Fwd companion, but no method of %s is annotated @Fwd(\"%s\")%s"),
+  MISSING_BWD("MissingBwd", "@CustomVjp method %s must have a @Bwd companion, but no method of %s is annotated @Bwd(\"%s\")%s"),
+  UNKNOWN_TARGET("UnknownTarget", "@%s(\"%s\") must name a @CustomVjp method of %s, but %s has no method called %s%s"),
+  TARGET_NOT_CUSTOM_VJP("TargetNotCustomVjp", "@%s(\"%s\") must name a @CustomVjp method, but %s is %s; %s"),
+  DUPLICATE_COMPANION("DuplicateCompanion", "@CustomVjp method %s must have exactly one @%s companion, but has %d (%s); remove all but one"),
   AMBIGUOUS_TARGET("AmbiguousTarget", "@%s(\"%s\") must name exactly one method, but %s is overloaded (%d methods); rename the overloads so the rule names one"),
-  UNUSED_COMPANION_CANDIDATE("UnusedCompanion", "%s looks like the %s companion of @CustomVjp method %s but is not annotated; did you forget @%s(\"%s\") on %s?"),
+  UNUSED_COMPANION_CANDIDATE("UnusedCompanion", "%s is named like the @%s companion of @CustomVjp method %s, but is not annotated, so the rule never uses it; did you forget @%s(\"%s\") on %s?"),
+  COMPANION_THROWS("CompanionThrows", "@%s method %s must not throw checked exceptions, since the generated class calls it where none are declared, but it throws %s"),
 
   // ---- custom rules: @Fwd shape ----
-  FWD_PARAMETER_COUNT("FwdParameters", "@Fwd method %s must take exactly the parameters of %s (%d), but takes %d"),
-  FWD_PARAMETER_TYPE("FwdParameters", "@Fwd method %s must take the parameters of %s, but parameter %d (%s) has type %s where %s has %s"),
-  FWD_RETURN("FwdReturn", "@Fwd method %s must return FwdResult<%s, R>, but returns %s"),
-  FWD_OUTPUT_TYPE("FwdOutputType", "@Fwd method %s must return FwdResult<%s, R> whose output is the result type of %s, but its output type is %s"),
+  FWD_PARAMETER_COUNT("FwdParameters", "@Fwd method %s must take exactly the parameter types of %s (%s), but takes (%s)"),
+  FWD_PARAMETER_TYPE("FwdParameters", "@Fwd method %s must take exactly the parameter types of %s, in order, but its parameter %d (%s) is %s where %s has %s %s"),
+  FWD_RETURN("FwdReturn", "@Fwd method %s must return FwdResult<%s, R>, with R any residual type but a wildcard, but returns %s"),
+  FWD_OUTPUT_TYPE("FwdOutputType", "@Fwd method %s must return FwdResult<%s, R>, whose output type is the result type of %s boxed, but its output type is %s"),
 
   // ---- custom rules: @Bwd shape ----
-  BWD_PARAMETERS("BwdParameters", "@Bwd method %s must take exactly (%s residuals, %s cotangent), but takes %s"),
-  BWD_RESIDUAL_TYPE("BwdResidualType", "@Bwd method %s must take the residual type of @Fwd method %s (%s) first, but takes %s"),
-  BWD_COTANGENT_TYPE("BwdCotangentType", "@Bwd method %s must take the tangent type of the result of %s (%s) second, but takes %s"),
+  BWD_PARAMETERS("BwdParameters", "@Bwd method %s must take exactly (%s residuals, %s cotangent), but takes (%s)"),
+  BWD_RESIDUAL_TYPE("BwdResidualType", "@Bwd method %s must take the residual type of @Fwd method %s (%s) first, but its first parameter %s is %s"),
+  BWD_COTANGENT_TYPE("BwdCotangentType", "@Bwd method %s must take the tangent type of the result of %s (%s) second, but its second parameter %s is %s"),
+  BWD_RETURN("BwdReturn", "@Bwd method %s must return the cotangent of parameter %s of %s (%s), or a record with that one component, but returns %s"),
   BWD_ARITY("BwdArity", "@Bwd method %s for @CustomVjp method %s must return one cotangent per differentiable parameter (%s), but returns %s"),
-  BWD_COMPONENT("BwdComponent", "@Bwd method %s must return cotangent component %d as %s %s (the tangent of parameter %s), but component %d is %s %s"),
-  BWD_NONDIFF_COMPONENT("BwdNondiffComponent", "@Bwd method %s returns a cotangent component %s for parameter %s, which is not differentiable; leave it out (JAX writes None for it)"),
+  BWD_COMPONENT("BwdComponent", "@Bwd method %s must return a record whose component %d is %s (the cotangent of parameter %s of %s), but component %d of %s is %s"),
+  BWD_NONDIFF_COMPONENT("BwdNondiffComponent", "@Bwd method %s must return cotangents of differentiable parameters only, but %s has component %s for parameter %s of %s, which is not differentiable (%s); leave it out, where JAX would return None"),
 
   // ---- methods and classes ----
   CONFLICTING_ANNOTATIONS("ConflictingAnnotations", "method %s must be either @Differentiable or @CustomVjp, but is both; keep @CustomVjp to use the rule, or @Differentiable to derive the gradient from the body"),
-  COMPANION_ALSO_ANNOTATED("ConflictingAnnotations", "@%s method %s must not also be @%s"),
+  COMPANION_ALSO_ANNOTATED("ConflictingAnnotations", "@%s method %s must be a rule companion only, but is also @%s; %s"),
   INSTANCE_METHOD("InstanceMethod", "%s method %s must be static, but is an instance method; make it static (instance methods are not supported yet)"),
-  STATIC_MISMATCH("StaticMismatch", "@%s method %s must be static like @CustomVjp method %s, but is an instance method"),
+  STATIC_MISMATCH("StaticMismatch", "@%s method %s must be static, like the @CustomVjp method whose rule it is, but is an instance method; make it static"),
   ABSTRACT_METHOD("AbstractMethod", "%s method %s must have a body, but is abstract or declared in an interface"),
   TYPE_PARAMETERS("TypeParameters", "%s method %s must not declare type parameters (%s); generic methods are not supported yet"),
   INACCESSIBLE("Inaccessible", "%s must be reachable from the generated class %s, but is private; make it package-private"),
@@ -56,7 +58,7 @@ public enum Message {
   UNSUPPORTED_EXPRESSION_TYPE("UnsupportedType", "expression of type %s depends on a differentiable input; %s"),
   PRIVATE_MEMBER("Inaccessible", "%s is private, so the generated class %s cannot reach it; make it package-private"),
   RECURSION("Recursion", "%s calls itself through %s; recursive @Differentiable methods are not supported yet: give one of them a @CustomVjp rule"),
-  MISSING_ADJOINT_CLASS("MissingAdjointClass", "%s is @%s but its generated class %s is not on the class path; compile %s with the Adjoint processor"),
+  MISSING_ADJOINT_CLASS("MissingAdjointClass", "%s is annotated for Adjoint, but its generated class %s is not on the class path; compile %s with the Adjoint processor"),
 
   // ---- environment ----
   TREE_API_UNAVAILABLE("TreeApiUnavailable", "Adjoint reads method bodies through javac's Tree API (com.sun.source), which this compiler does not offer (%s); compile with javac (Maven, Gradle or javac itself), or delegate IntelliJ's build to Maven/Gradle"),

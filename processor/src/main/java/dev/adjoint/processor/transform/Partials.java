@@ -44,8 +44,9 @@ final class Partials {
         {
           Expr y = args.get(0);
           Expr x = args.get(1);
-          Expr norm = add(mul(x, x), mul(y, y));
-          return arg == 0 ? div(x, norm) : neg(div(y, norm));
+          // x / (x^2 + y^2) as (x / h) / h with h = hypot(x, y): no overflow or underflow.
+          Expr h = call(owner, MathFunction.HYPOT, y, x);
+          return arg == 0 ? div(div(x, h), h) : neg(div(div(y, h), h));
         }
       case SINH:
         return call(owner, MathFunction.COSH, a);
