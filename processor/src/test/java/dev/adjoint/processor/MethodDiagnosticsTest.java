@@ -222,6 +222,20 @@ class MethodDiagnosticsTest {
     assertThat(c).generatedSourceFile("test.FnsAdjoint");
   }
 
+  @Test
+  void varBesideOwnAdjointIsAnErrorNotAJavacCrash() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double f(double x) { return x * x; }",
+        "  static double slope() { var g = FnsAdjoint.fGrad(1.0); return g.x(); }",
+        "  static double typed() { FnsAdjoint.FGrad g = FnsAdjoint.fGrad(1.0); return g.x(); }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointVarBesideOwnAdjoint] var locals must not be used in a class that also uses its own generated FnsAdjoint")
+        .inFile(f).onLineContaining("var g =");
+    assertNoInternalError(c);
+  }
+
   static void assertNoInternalError(Compilation c) {
     c.diagnostics().forEach(d -> {
       if (d.getMessage(null).contains("[AdjointInternalError]")) {

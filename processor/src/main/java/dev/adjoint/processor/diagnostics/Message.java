@@ -60,6 +60,8 @@ public enum Message {
   RECURSION("Recursion", "%s calls itself through %s; recursive @Differentiable methods are not supported yet: give one of them a @CustomVjp rule"),
   MISSING_ADJOINT_CLASS("MissingAdjointClass", "%s is annotated for Adjoint, but its generated class %s is not on the class path; compile %s with the Adjoint processor"),
 
+  VAR_BESIDE_OWN_ADJOINT("VarBesideOwnAdjoint", "var locals must not be used in a class that also uses its own generated %s, since javac (17 to 25) crashes on them once Adjoint has read the class, but this is one; spell out its type, or call %s from another class"),
+
   // ---- environment ----
   TREE_API_UNAVAILABLE("TreeApiUnavailable", "Adjoint reads method bodies through javac's Tree API (com.sun.source), which this compiler does not offer (%s); compile with javac (Maven, Gradle or javac itself), or delegate IntelliJ's build to Maven/Gradle"),
   INTERNAL_ERROR("InternalError", "Adjoint hit an internal error while processing %s; please report it with this trace:%n%s"),

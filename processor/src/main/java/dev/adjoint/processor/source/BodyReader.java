@@ -81,6 +81,18 @@ public final class BodyReader {
     this.types = types;
   }
 
+  /**
+   * Errors for the {@code var} locals of a class that names its own generated class (see {@link
+   * TreeAccess#varsBesideOwnAdjoint}); call before reading any body of the class.
+   */
+  public Report checkClass(TypeElement type, ClassName adjoint) {
+    Report.Builder report = Report.builder();
+    for (SourceRef ref : access.varsBesideOwnAdjoint(type, adjoint.simpleName())) {
+      report.add(Message.VAR_BESIDE_OWN_ADJOINT, ref, adjoint.simpleName(), adjoint.simpleName());
+    }
+    return report.build();
+  }
+
   /** Lowers {@code method}, whose generated adjoint lives in {@code adjoint}. */
   public Result read(ExecutableElement method, ClassName adjoint) {
     Optional<TreePath> path = access.attributedMethod(method);

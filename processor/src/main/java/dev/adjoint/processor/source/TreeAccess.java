@@ -2,19 +2,26 @@ package dev.adjoint.processor.source;
 
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.SourcePositions;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.diagnostics.Reporter;
 import dev.adjoint.processor.ir.SourceRef;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 
 /**
@@ -88,6 +95,44 @@ public final class TreeAccess implements Reporter.SourcePrinter {
     Tree probe = body.getStatements().isEmpty() ? body : body.getStatements().get(0);
     trees.getElement(new TreePath(bodyPath, probe));
     return Optional.of(path);
+  }
+
+  /**
+   * The {@code var} locals of a class that also names its own generated class. javac (17 to 25)
+   * crashes compiling such a {@code var} once the class was attributed before the generated class
+   * existed, which reading the bodies requires; so these are reported instead. Must be called
+   * before the class is attributed: {@code var} shows as a local without a type only until then.
+   */
+  public List<SourceRef> varsBesideOwnAdjoint(TypeElement type, String adjointSimpleName) {
+    TreePath path = trees.getPath(type);
+    if (path == null) {
+      return List.of();
+    }
+    boolean[] mentions = {false};
+    List<SourceRef> vars = new ArrayList<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        mentions[0] |= tree.getName().contentEquals(adjointSimpleName);
+        return super.visitIdentifier(tree, unused);
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
+        mentions[0] |= tree.getIdentifier().contentEquals(adjointSimpleName);
+        return super.visitMemberSelect(tree, unused);
+      }
+
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        if (tree.getType() == null && tree.getInitializer() != null
+            && getCurrentPath().getParentPath().getLeaf() instanceof BlockTree) {
+          vars.add(ref(getCurrentPath()));
+        }
+        return super.visitVariable(tree, unused);
+      }
+    }.scan(path, null);
+    return mentions[0] ? vars : List.of();
   }
 
   Trees trees() {

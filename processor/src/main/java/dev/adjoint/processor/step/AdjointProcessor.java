@@ -185,6 +185,9 @@ public final class AdjointProcessor extends AbstractProcessor {
     // Lower the bodies: @Differentiable ones must be in the subset; @CustomVjp ones may be.
     Map<ExecutableElement, Optional<MethodBody>> lowered = new LinkedHashMap<>();
     if (report.isClean()) {
+      report.addAll(bodies.orElseThrow().checkClass(type, adjoint));
+    }
+    if (report.isClean()) {
       BodyReader reader = bodies.orElseThrow();
       for (ExecutableElement m : annotated) {
         BodyReader.Result body = reader.read(m, adjoint);
