@@ -67,8 +67,7 @@ public enum Message {
   INTERNAL_ERROR("InternalError", "Adjoint hit an internal error while processing %s; please report it with this trace:%n%s"),
 
   // ---- notes that follow an error ----
-  NOTE_EXPECTED_SIGNATURE("Note", "expected: %s"),
-  NOTE_CANDIDATE("Note", "%s was not used: %s");
+  NOTE_EXPECTED_SIGNATURE("Note", "expected: %s");
 
   private final String tag;
   private final String format;
@@ -85,7 +84,7 @@ public enum Message {
 
   /** ERROR for faults, NOTE for the notes that follow them and for advice that is not a fault. */
   public Diagnostic.Kind kind() {
-    if (this == NOTE_EXPECTED_SIGNATURE || this == NOTE_CANDIDATE || this == REDUNDANT_NO_DIFF) {
+    if (this == NOTE_EXPECTED_SIGNATURE || this == REDUNDANT_NO_DIFF) {
       return Diagnostic.Kind.NOTE;
     }
     return Diagnostic.Kind.ERROR;
@@ -94,6 +93,6 @@ public enum Message {
   /** The full text: the tag in brackets, then the formatted message. */
   public String format(Object... args) {
     String body = String.format(format, args);
-    return this == NOTE_EXPECTED_SIGNATURE || this == NOTE_CANDIDATE ? body : "[" + tag() + "] " + body;
+    return this == NOTE_EXPECTED_SIGNATURE ? body : "[" + tag() + "] " + body;
   }
 }
