@@ -138,6 +138,16 @@ public final class AdjointClassWriter {
     return t.toString();
   }
 
+  /** A static generated method taking the parameters of {@code s}. */
+  private static MethodSpec.Builder staticMethod(
+      String name, Signature s, Modifier[] vis, TypeName returns) {
+    return MethodSpec.methodBuilder(name)
+        .addModifiers(vis)
+        .addModifiers(Modifier.STATIC)
+        .addParameters(parameters(s))
+        .returns(returns);
+  }
+
   private static List<ParameterSpec> parameters(Signature s) {
     List<ParameterSpec> out = new ArrayList<>();
     for (Param p : s.params()) {
@@ -199,22 +209,14 @@ public final class AdjointClassWriter {
     body.add(reverse(d, r));
     body.addStatement(
         "return new $T($N, $L)", valueAndGrad, r.name(d.result()), newGrad(d, r, adjoint));
-    return MethodSpec.methodBuilder(AdjointNames.valueAndGradMethod(s))
-        .addModifiers(vis)
-        .addModifiers(Modifier.STATIC)
-        .addParameters(parameters(s))
-        .returns(valueAndGrad)
+    return staticMethod(AdjointNames.valueAndGradMethod(s), s, vis, valueAndGrad)
         .addJavadoc("The value and gradient $L $L.\n", phrase, link(s))
         .addCode(body.build())
         .build();
   }
 
   private static MethodSpec gradFromValueAndGrad(Signature s, ClassName adjoint, Modifier[] vis) {
-    return MethodSpec.methodBuilder(AdjointNames.gradMethod(s))
-        .addModifiers(vis)
-        .addModifiers(Modifier.STATIC)
-        .addParameters(parameters(s))
-        .returns(gradType(s, adjoint))
+    return staticMethod(AdjointNames.gradMethod(s), s, vis, gradType(s, adjoint))
         .addJavadoc("The gradient of $L.\n", link(s))
         .addStatement("return $N($L).grad()", AdjointNames.valueAndGradMethod(s), argumentList(s))
         .build();
@@ -230,11 +232,7 @@ public final class AdjointClassWriter {
     for (Variable v : kept(d)) {
       args.add(CodeBlock.of("$N", r.name(v)));
     }
-    return MethodSpec.methodBuilder(AdjointNames.vjpMethod(s))
-        .addModifiers(vis)
-        .addModifiers(Modifier.STATIC)
-        .addParameters(parameters(s))
-        .returns(vjp)
+    return staticMethod(AdjointNames.vjpMethod(s), s, vis, vjp)
         .addJavadoc(
             "Runs $L forward and returns its value with a pullback, for any output cotangent.\n",
             link(s))
@@ -404,11 +402,7 @@ public final class AdjointClassWriter {
 
   private static MethodSpec customVjpMethod(Signature s, VjpRule rule, Modifier[] vis) {
     ClassName vjp = ClassName.get("", AdjointNames.vjpClass(s));
-    return MethodSpec.methodBuilder(AdjointNames.vjpMethod(s))
-        .addModifiers(vis)
-        .addModifiers(Modifier.STATIC)
-        .addParameters(parameters(s))
-        .returns(vjp)
+    return staticMethod(AdjointNames.vjpMethod(s), s, vis, vjp)
         .addJavadoc(
             "Runs the {@code @Fwd} rule of $L and returns its value with a pullback.\n", link(s))
         .addStatement(
@@ -421,21 +415,13 @@ public final class AdjointClassWriter {
     ClassName valueAndGrad = ClassName.get("", AdjointNames.valueAndGradRecord(s));
     ClassName vjp = ClassName.get("", AdjointNames.vjpClass(s));
     MethodSpec vg =
-        MethodSpec.methodBuilder(AdjointNames.valueAndGradMethod(s))
-            .addModifiers(vis)
-            .addModifiers(Modifier.STATIC)
-            .addParameters(parameters(s))
-            .returns(valueAndGrad)
+        staticMethod(AdjointNames.valueAndGradMethod(s), s, vis, valueAndGrad)
             .addJavadoc("The value and gradient of $L by its custom rule.\n", link(s))
             .addStatement("$T vjp = $N($L)", vjp, AdjointNames.vjpMethod(s), argumentList(s))
             .addStatement("return new $T(vjp.value(), vjp.pullback(1.0))", valueAndGrad)
             .build();
     MethodSpec g =
-        MethodSpec.methodBuilder(AdjointNames.gradMethod(s))
-            .addModifiers(vis)
-            .addModifiers(Modifier.STATIC)
-            .addParameters(parameters(s))
-            .returns(grad)
+        staticMethod(AdjointNames.gradMethod(s), s, vis, grad)
             .addJavadoc("The gradient of $L by its custom rule.\n", link(s))
             .addStatement("return $N($L).pullback(1.0)", AdjointNames.vjpMethod(s), argumentList(s))
             .build();
