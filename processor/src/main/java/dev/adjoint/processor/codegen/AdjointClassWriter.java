@@ -222,25 +222,23 @@ public final class AdjointClassWriter {
         .build();
   }
 
-  /** {@code mVjp}: runs the forward sweep and keeps what the pullback needs. */
+  /** {@code mVjp}: the Vjp object, whose constructor runs the forward sweep. */
   private static MethodSpec derivedVjpMethod(Derivative d, ClassName adjoint, Modifier[] vis) {
     Signature s = d.signature();
-    Renderer r = renderer(d);
     ClassName vjp = adjoint.nestedClass(AdjointNames.vjpClass(s));
-    List<CodeBlock> args = new ArrayList<>();
-    args.add(CodeBlock.of("$N", r.name(d.result())));
-    for (Variable v : kept(d)) {
-      args.add(CodeBlock.of("$N", r.name(v)));
-    }
     return staticMethod(AdjointNames.vjpMethod(s), s, vis, vjp)
         .addJavadoc(
             "Runs $L forward and returns its value with a pullback, for any output cotangent.\n",
             link(s))
-        .addCode(forward(d, r))
-        .addStatement("return new $T($L)", vjp, CodeBlock.join(args, ", "))
+        .addStatement("return new $T($L)", vjp, argumentList(s))
         .build();
   }
 
+  /**
+   * The Vjp class. Its constructor takes the method's own parameters and runs the forward sweep,
+   * then keeps what the pullback needs in final fields: however much that is, no constructor
+   * outgrows the JVM's 255 parameter slots.
+   */
   private static TypeSpec derivedVjpClass(Derivative d, ClassName adjoint, Modifier[] vis) {
     Signature s = d.signature();
     Renderer r = renderer(d);
@@ -253,13 +251,16 @@ public final class AdjointClassWriter {
                     + " cotangent to\nthe gradient. {@link #pullback} may be called any number of"
                     + " times.\n",
                 link(s));
-    MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE);
+    MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PRIVATE)
+        .addParameters(parameters(s))
+        .addCode(forward(d, r));
     String valueField = r.name(d.result());
     type.addField(TypeName.DOUBLE, valueField, Modifier.PRIVATE, Modifier.FINAL);
-    ctor.addParameter(TypeName.DOUBLE, valueField).addStatement("this.$N = $N", valueField, valueField);
+    ctor.addStatement("this.$N = $N", valueField, valueField);
     for (Variable v : kept(d)) {
       type.addField(FieldSpec.builder(v.type(), r.name(v), Modifier.PRIVATE, Modifier.FINAL).build());
-      ctor.addParameter(v.type(), r.name(v)).addStatement("this.$N = $N", r.name(v), r.name(v));
+      ctor.addStatement("this.$N = $N", r.name(v), r.name(v));
     }
     type.addMethod(ctor.build());
     type.addMethod(

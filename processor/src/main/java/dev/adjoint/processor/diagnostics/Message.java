@@ -47,10 +47,12 @@ public enum Message {
   UNSUPPORTED_PARAMETER_TYPE("UnsupportedType", "parameter %s of %s has type %s, which holds floating-point data but has no supported tangent%s; mark it @NoDiff to treat it as a constant"),
   UNSUPPORTED_RESULT_TYPE("UnsupportedType", "%s method %s returns %s, which is not supported yet; return double"),
   REDUNDANT_NO_DIFF("RedundantNoDiff", "@NoDiff on parameter %s of type %s has no effect: a %s has no tangent and is never differentiated"),
+  NO_DIFF_ON_COMPANION("NoDiffOnCompanion", "@NoDiff on parameter %s of @%s method %s has no effect: the parameters of the @CustomVjp method %s decide what is differentiated; %s"),
   OVERLOAD("Overload", "%s method %s must have a name unique in %s, but %d methods are called %s; rename the overloads (for example %s)"),
   CASE_CLASH("CaseClash", "%s method %s and method %s differ only in case, so their generated members (%s) would clash; rename one"),
   NAME_TAKEN("NameTaken", "the generated class %s would replace the existing type %s; rename that type"),
   PRIVATE_CLASS("Inaccessible", "class %s must be reachable from the generated class %s, but %s is private; make it package-private"),
+  LOCAL_CLASS("LocalClass", "%s method %s must be declared in a top-level or member class, since generated code calls it by name, but it is declared in %s; move it to a top-level or member class"),
 
   // ---- bodies ----
   UNSUPPORTED_CONSTRUCT("UnsupportedConstruct", "%s is not supported in @Differentiable code yet%s"),
@@ -84,7 +86,8 @@ public enum Message {
 
   /** ERROR for faults, NOTE for the notes that follow them and for advice that is not a fault. */
   public Diagnostic.Kind kind() {
-    if (this == NOTE_EXPECTED_SIGNATURE || this == REDUNDANT_NO_DIFF) {
+    if (this == NOTE_EXPECTED_SIGNATURE || this == REDUNDANT_NO_DIFF
+        || this == NO_DIFF_ON_COMPANION) {
       return Diagnostic.Kind.NOTE;
     }
     return Diagnostic.Kind.ERROR;

@@ -53,20 +53,26 @@ public final class IrWalker {
         });
   }
 
+  /** Visits {@code expr} and every expression below it, parents first. */
   public static void forEachExpr(Expr expr, Consumer<Expr> action) {
     action.accept(expr);
+    forEachChild(expr, child -> forEachExpr(child, action));
+  }
+
+  /** Visits the expressions directly below {@code expr}. */
+  public static void forEachChild(Expr expr, Consumer<Expr> action) {
     expr.accept(
         new Expr.Visitor<Void>() {
           private Void all(Iterable<Expr> children) {
             for (Expr c : children) {
-              forEachExpr(c, action);
+              action.accept(c);
             }
             return null;
           }
 
           private Void one(Expr child) {
             if (child != null) {
-              forEachExpr(child, action);
+              action.accept(child);
             }
             return null;
           }

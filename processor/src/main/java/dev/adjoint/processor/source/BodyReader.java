@@ -5,6 +5,7 @@ import com.palantir.javapoet.TypeName;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionStatementTree;
@@ -15,6 +16,7 @@ import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
@@ -39,18 +41,24 @@ import dev.adjoint.processor.validation.SignatureReader;
 import dev.adjoint.processor.validation.Tangents;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
@@ -93,6 +101,19 @@ public final class BodyReader {
     return report.build();
   }
 
+  /**
+   * Errors for the methods annotated for Adjoint in local and anonymous classes of the
+   * compilation unit of {@code root} (see {@link TreeAccess#annotatedInLocalClasses}); each unit
+   * is searched once.
+   */
+  public Report annotatedInLocalClasses(TypeElement root) {
+    Report.Builder report = Report.builder();
+    for (TreeAccess.LocalMethod m : access.annotatedInLocalClasses(root)) {
+      report.add(Message.LOCAL_CLASS, m.ref(), m.annotation(), m.method(), m.where());
+    }
+    return report.build();
+  }
+
   /** Lowers {@code method}, whose generated adjoint lives in {@code adjoint}. */
   public Result read(ExecutableElement method, ClassName adjoint) {
     Optional<TreePath> path = access.attributedMethod(method);
@@ -123,6 +144,10 @@ public final class BodyReader {
   private final class Lowering {
     final ClassName adjoint;
     final Map<Element, Variable> locals = new HashMap<>();
+    /** Locals whose declaration was reported: their uses are not reported again. */
+    final Set<Element> rejected = new HashSet<>();
+    /** Local and anonymous classes already reported: uses of their members are not reported. */
+    final Set<Element> rejectedTypes = new HashSet<>();
     final Report.Builder report = Report.builder();
     boolean erroneous;
 
@@ -174,9 +199,21 @@ public final class BodyReader {
               return;
             }
             if (Tangents.of(type) == Tangents.Kind.UNSUPPORTED) {
+              rejected.add(local);
               unsupported(path, "a local of type " + type,
                   "; locals may be double or of types without floating-point data"
                       + Tangents.unsupportedReason(type));
+              return;
+            }
+            if (!denotable(type, 0)) {
+              // var of an anonymous class or of an intersection type: no generated code can
+              // declare it.
+              rejected.add(local);
+              if (type instanceof DeclaredType declared) {
+                rejectedTypes.add(declared.asElement());
+              }
+              unsupported(path, "a var local of " + undenotable(type),
+                  ", since generated code cannot write its type; declare it with an explicit type");
               return;
             }
             Variable variable =
@@ -231,6 +268,7 @@ public final class BodyReader {
         case RECORD:
         case ENUM:
         case INTERFACE:
+          rejectedTypes.add(access.trees().getElement(path));
           unsupported(path, "a local class", "; declare it outside the method");
           return;
         default:
@@ -310,6 +348,9 @@ public final class BodyReader {
       if (v != null) {
         return v;
       }
+      if (rejected.contains(element)) {
+        return null;
+      }
       if (element == null) {
         erroneous = true;
         return null;
@@ -338,8 +379,11 @@ public final class BodyReader {
         case BOOLEAN_LITERAL:
         case CHAR_LITERAL:
         case STRING_LITERAL:
-        case NULL_LITERAL:
           return new Expr.Literal(((LiteralTree) tree).getValue(), type(path), ref);
+        case NULL_LITERAL:
+          // The IR holds values, not references; a null also boxes any double it meets
+          // (b ? x : null), which would carry no derivative.
+          return unsupported(path, "the null literal", "; test for null before calling the method");
         case IDENTIFIER:
           return name(path, null);
         case MEMBER_SELECT:
@@ -400,6 +444,12 @@ public final class BodyReader {
           return unsupported(path, "a method reference",
               "; move it out of the differentiable method");
         case NEW_CLASS:
+          {
+            ClassTree body = ((NewClassTree) tree).getClassBody();
+            if (body != null) {
+              rejectedTypes.add(access.trees().getElement(new TreePath(path, body)));
+            }
+          }
           return unsupported(path, "creating an object",
               "; create it outside and pass it in as a parameter");
         case NEW_ARRAY:
@@ -437,6 +487,9 @@ public final class BodyReader {
       if (local != null) {
         return new Expr.Read(local, ref);
       }
+      if (rejected.contains(element)) {
+        return placeholder(ref); // its declaration has the error
+      }
       if (element.getKind().isField()) {
         VariableElement field = (VariableElement) element;
         TypeMirror type = type(path) == null ? field.asType() : mirror(path);
@@ -449,6 +502,9 @@ public final class BodyReader {
           return placeholder(ref);
         }
         TypeElement owner = (TypeElement) field.getEnclosingElement();
+        if (!writable(owner)) {
+          return memberOfUnwritable(path, owner);
+        }
         return new Expr.FieldRead(
             receiver, ClassName.get(owner), field.getSimpleName().toString(),
             TypeName.get(type), ref);
@@ -473,6 +529,9 @@ public final class BodyReader {
         args.add(expr(new TreePath(path, a)));
       }
       TypeElement owner = (TypeElement) method.getEnclosingElement();
+      if (!writable(owner)) {
+        return memberOfUnwritable(path, owner);
+      }
       String ownerName = owner.getQualifiedName().toString();
       String name = method.getSimpleName().toString();
       boolean isStatic = method.getModifiers().contains(Modifier.STATIC);
@@ -570,13 +629,85 @@ public final class BodyReader {
       return access.trees().getTypeMirror(path);
     }
 
+    /**
+     * The type of an expression. Where javac's type cannot be written (an intersection, an
+     * anonymous class), its erasure, or {@code Object}: such a value holds no double of its own
+     * and is never declared by generated code.
+     */
     TypeName type(TreePath path) {
       TypeMirror m = mirror(path);
       if (m == null || Tangents.isErroneous(m)) {
         erroneous = true;
         return TypeName.DOUBLE;
       }
-      return TypeName.get(m);
+      if (denotable(m, 0)) {
+        return TypeName.get(m);
+      }
+      TypeMirror erased = types.erasure(m);
+      return denotable(erased, 0) ? TypeName.get(erased) : ClassName.OBJECT;
+    }
+
+    /** Whether generated code can name {@code type}: not a local or anonymous class, nor in one. */
+    boolean writable(TypeElement type) {
+      return denotable(type.asType(), 0);
+    }
+
+    /** A member of a local or anonymous class: reported once, where the class was. */
+    Expr memberOfUnwritable(TreePath path, TypeElement owner) {
+      for (Element e = owner; e instanceof TypeElement t; e = e.getEnclosingElement()) {
+        if (rejectedTypes.contains(t)) {
+          return placeholder(access.ref(path));
+        }
+      }
+      return unsupported(path, "a member of " + undenotable(owner.asType()),
+          "; declare the class outside the method");
+    }
+
+    /** Whether generated code can write {@code type}: no intersection, no local or anonymous class. */
+    boolean denotable(TypeMirror type, int depth) {
+      if (depth > 8) {
+        return false;
+      }
+      switch (type.getKind()) {
+        case BOOLEAN:
+        case BYTE:
+        case SHORT:
+        case INT:
+        case LONG:
+        case CHAR:
+        case FLOAT:
+        case DOUBLE:
+        case VOID:
+        case TYPEVAR:
+          return true;
+        case ARRAY:
+          return denotable(((ArrayType) type).getComponentType(), depth + 1);
+        case WILDCARD:
+          {
+            WildcardType w = (WildcardType) type;
+            return (w.getExtendsBound() == null || denotable(w.getExtendsBound(), depth + 1))
+                && (w.getSuperBound() == null || denotable(w.getSuperBound(), depth + 1));
+          }
+        case DECLARED:
+          {
+            DeclaredType declared = (DeclaredType) type;
+            for (Element e = declared.asElement(); e instanceof TypeElement t;
+                e = e.getEnclosingElement()) {
+              if (t.getNestingKind() == NestingKind.LOCAL
+                  || t.getNestingKind() == NestingKind.ANONYMOUS) {
+                return false;
+              }
+            }
+            for (TypeMirror arg : declared.getTypeArguments()) {
+              if (!denotable(arg, depth + 1)) {
+                return false;
+              }
+            }
+            return true;
+          }
+        default:
+          return false; // intersection, union, null, ...
+      }
     }
 
     Expr unsupported(TreePath path, String what, String advice) {
@@ -594,8 +725,44 @@ public final class BodyReader {
     return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 
+  /** "an intersection type", "an anonymous class", "the local class Scale". */
+  private static String undenotable(TypeMirror type) {
+    if (type.getKind() == TypeKind.INTERSECTION) {
+      return "an intersection type";
+    }
+    if (type instanceof DeclaredType declared
+        && declared.asElement() instanceof TypeElement t) {
+      if (t.getNestingKind() == NestingKind.ANONYMOUS) {
+        return "an anonymous class";
+      }
+      if (t.getNestingKind() == NestingKind.LOCAL) {
+        return "the local class " + t.getSimpleName();
+      }
+    }
+    return "type " + type;
+  }
+
+  /** A construct for a message: "an assert statement", "a synchronized block", "the name n". */
   private static String describe(Tree tree) {
-    return "a " + tree.getKind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    switch (tree.getKind()) {
+      case ASSERT:
+        return "an assert statement";
+      case SYNCHRONIZED:
+        return "a synchronized block";
+      case BREAK:
+        return "a break statement";
+      case CONTINUE:
+        return "a continue statement";
+      case YIELD:
+        return "a yield statement";
+      case IDENTIFIER:
+        return "the name " + ((IdentifierTree) tree).getName();
+      case MEMBER_SELECT:
+        return "the name " + ((MemberSelectTree) tree).getIdentifier();
+      default:
+        String words = tree.getKind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return ("aeiou".indexOf(words.charAt(0)) >= 0 ? "an " : "a ") + words;
+    }
   }
 
   private static Expr castIfNeeded(Expr value, TypeName target, SourceRef ref) {

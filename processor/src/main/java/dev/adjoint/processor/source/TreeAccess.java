@@ -1,11 +1,15 @@
 package dev.adjoint.processor.source;
 
+import com.sun.source.tree.AnnotationTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.ImportTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.SourcePositions;
 import com.sun.source.util.TreePath;
@@ -17,8 +21,12 @@ import java.lang.reflect.Field;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
@@ -133,6 +141,103 @@ public final class TreeAccess implements Reporter.SourcePrinter {
       }
     }.scan(path, null);
     return mentions[0] ? vars : List.of();
+  }
+
+  /** A method annotated for Adjoint inside a local or anonymous class. */
+  public record LocalMethod(SourceRef ref, String annotation, String method, String where) {}
+
+  /** Compilation units already searched by {@link #annotatedInLocalClasses}. */
+  private final Set<CompilationUnitTree> searched =
+      Collections.newSetFromMap(new IdentityHashMap<>());
+
+  /**
+   * The methods annotated {@code @Differentiable}, {@code @CustomVjp}, {@code @Fwd} or {@code @Bwd}
+   * that are declared in a local or anonymous class (or a class nested in one) of the compilation
+   * unit of {@code root}, each unit searched once. javac never offers these to processors (local
+   * classes are no elements of the round), so without this search they would be ignored in
+   * silence. The bodies they sit in are not attributed yet, so an annotation is recognised by its
+   * name: {@code dev.adjoint.Differentiable} written out, or a simple name that the unit imports
+   * from {@code dev.adjoint}.
+   */
+  public List<LocalMethod> annotatedInLocalClasses(TypeElement root) {
+    TreePath path = trees.getPath(root);
+    if (path == null || !searched.add(path.getCompilationUnit())) {
+      return List.of();
+    }
+    CompilationUnitTree unit = path.getCompilationUnit();
+    Set<String> imported = new HashSet<>();
+    boolean inPackage = unit.getPackageName() != null
+        && unit.getPackageName().toString().equals(ANNOTATION_PACKAGE);
+    for (ImportTree i : unit.getImports()) {
+      String name = i.getQualifiedIdentifier().toString();
+      if (i.isStatic() || !name.startsWith(ANNOTATION_PACKAGE + ".")) {
+        continue;
+      }
+      String rest = name.substring(ANNOTATION_PACKAGE.length() + 1);
+      if (rest.equals("*")) {
+        imported.addAll(ANNOTATION_NAMES);
+      } else if (ANNOTATION_NAMES.contains(rest)) {
+        imported.add(rest);
+      }
+    }
+    if (inPackage) {
+      imported.addAll(ANNOTATION_NAMES);
+    }
+    List<LocalMethod> found = new ArrayList<>();
+    new TreePathScanner<Void, String>() {
+      @Override
+      public Void visitClass(ClassTree tree, String where) {
+        Tree parent = getCurrentPath().getParentPath().getLeaf();
+        String inside = where;
+        if (inside == null && parent instanceof NewClassTree) {
+          inside = "an anonymous class";
+        } else if (inside == null && !(parent instanceof CompilationUnitTree)
+            && !(parent instanceof ClassTree)) {
+          inside = "the local class " + tree.getSimpleName();
+        } else if (inside != null) {
+          inside = tree.getSimpleName().length() == 0
+              ? inside
+              : "class " + tree.getSimpleName() + ", inside " + inside;
+        }
+        return super.visitClass(tree, inside);
+      }
+
+      @Override
+      public Void visitMethod(MethodTree tree, String where) {
+        if (where != null) {
+          for (AnnotationTree a : tree.getModifiers().getAnnotations()) {
+            String name = ours(a.getAnnotationType(), imported);
+            if (name != null) {
+              found.add(new LocalMethod(
+                  ref(getCurrentPath()), "@" + name, tree.getName().toString(), where));
+              break;
+            }
+          }
+        }
+        return super.visitMethod(tree, where);
+      }
+    }.scan(new TreePath(unit), null);
+    return found;
+  }
+
+  private static final String ANNOTATION_PACKAGE = "dev.adjoint";
+  private static final Set<String> ANNOTATION_NAMES =
+      Set.of("Differentiable", "CustomVjp", "Fwd", "Bwd");
+
+  /** The simple name of our annotation that {@code type} names, or null. */
+  private static String ours(Tree type, Set<String> imported) {
+    if (type instanceof IdentifierTree id) {
+      String name = id.getName().toString();
+      return imported.contains(name) ? name : null;
+    }
+    if (type instanceof MemberSelectTree select) {
+      String name = select.getIdentifier().toString();
+      return ANNOTATION_NAMES.contains(name)
+              && select.getExpression().toString().equals(ANNOTATION_PACKAGE)
+          ? name
+          : null;
+    }
+    return null;
   }
 
   Trees trees() {

@@ -90,9 +90,15 @@ public final class AdjointProcessor extends AbstractProcessor {
     rules = new RuleValidator(env);
   }
 
+  /**
+   * Every annotation, so that javac calls the processor for every round: a method annotated in a
+   * local or anonymous class is no element of a round, so a compilation whose only annotated
+   * methods are there would otherwise never reach {@link #process} and be ignored in silence.
+   * Nothing is claimed ({@link #process} returns false).
+   */
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.copyOf(ANNOTATIONS);
+    return Set.of("*");
   }
 
   @Override
@@ -102,6 +108,17 @@ public final class AdjointProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    bodies.ifPresent(reader -> {
+      for (Element root : round.getRootElements()) {
+        if (root instanceof TypeElement type) {
+          try {
+            reporter.print(reader.annotatedInLocalClasses(type));
+          } catch (RuntimeException | Error e) {
+            internalError(type, e);
+          }
+        }
+      }
+    });
     Map<String, TypeElement> classes = new TreeMap<>();
     for (String name : deferred) {
       TypeElement type = processingEnv.getElementUtils().getTypeElement(name);

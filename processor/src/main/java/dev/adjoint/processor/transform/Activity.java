@@ -80,13 +80,35 @@ final class Activity {
     return Boolean.TRUE.equals(e.accept(new Varies()));
   }
 
+  /**
+   * Marks the variables whose cotangent {@code e} passes on: those read where a derivative flows.
+   * A value that does not vary passes nothing back, so reads under {@code stopGradient}, inside
+   * piecewise-constant functions, in conditions, or in @NoDiff arguments make nothing useful.
+   * (Marking them once made a method whose result was a constant sweep its whole body with zero
+   * cotangents, turning an infinite partial into a NaN gradient where the answer is 0.)
+   */
   private boolean markUseful(Expr e) {
-    boolean[] changed = {false};
-    IrWalker.forEachExpr(e, x -> {
-      if (x instanceof Expr.Read r && useful.add(r.variable())) {
-        changed[0] = true;
+    if (!varies(e)) {
+      return false;
+    }
+    if (e instanceof Expr.Read r) {
+      return useful.add(r.variable());
+    }
+    if (e instanceof Expr.Conditional c) {
+      return markUseful(c.whenTrue()) | markUseful(c.whenFalse());
+    }
+    if (e instanceof Expr.DiffCall call) {
+      boolean changed = false;
+      List<Param> params = call.callee().params();
+      for (int i = 0; i < params.size(); i++) {
+        if (params.get(i).differentiable()) {
+          changed |= markUseful(call.args().get(i));
+        }
       }
-    });
+      return changed;
+    }
+    boolean[] changed = {false};
+    IrWalker.forEachChild(e, child -> changed[0] |= markUseful(child));
     return changed[0];
   }
 

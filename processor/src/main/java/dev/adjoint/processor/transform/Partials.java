@@ -53,11 +53,14 @@ final class Partials {
       case COSH:
         return call(owner, MathFunction.SINH, a);
       case TANH:
-        return sub(lit(1), mul(r, r));
+        // (1 - r)(1 + r), not 1 - r*r: 1 - r is exact near r = 1, so this keeps full relative
+        // accuracy where tanh saturates (1 - r*r loses it all by x = 18).
+        return mul(sub(lit(1), r), add(lit(1), r));
       case EXP:
         return r;
       case EXPM1:
-        return add(r, lit(1));
+        // exp(x), not expm1(x) + 1, which is 0 once expm1(x) rounds to -1 (x below about -37).
+        return call(owner, MathFunction.EXP, a);
       case LOG:
         return div(lit(1), a);
       case LOG1P:

@@ -230,7 +230,7 @@ public final class ReverseMode {
     fwd.add(new Stmt.Assign(v, op, a.ref()));
     Variable bar = adjoint(v);
     List<Stmt> rev = new ArrayList<>();
-    if (reads(op, v)) {
+    if (contributesTo(op, v)) {
       // v = f(v, ...): take v's cotangent before its old value starts collecting again.
       Variable incoming = new Variable(v.hint() + "BarIn", TypeName.DOUBLE, Variable.Kind.ADJOINT);
       rev.add(new Stmt.Declare(incoming, read(bar), a.ref()));
@@ -523,6 +523,17 @@ public final class ReverseMode {
         out.add(v);
       }
     });
+  }
+
+  /**
+   * Whether the adjoint of {@code op} adds to {@code v}'s cotangent: {@code op} reads {@code v},
+   * or is the value of a call with {@code v} among its arguments ({@code v = g(v)}).
+   */
+  private boolean contributesTo(Expr op, Variable v) {
+    if (op instanceof Expr.VjpValue call) {
+      return calls.get(call.call()).args().stream().anyMatch(arg -> reads(arg, v));
+    }
+    return reads(op, v);
   }
 
   private static boolean reads(Expr e, Variable v) {

@@ -73,9 +73,14 @@ public final class MethodValidator {
     Report.Builder report = Report.builder();
     for (Element e = type; e instanceof TypeElement t; e = e.getEnclosingElement()) {
       if (t.getNestingKind() == NestingKind.LOCAL || t.getNestingKind() == NestingKind.ANONYMOUS) {
-        report.add(
-            Message.PRIVATE_CLASS, type, type.getSimpleName(), adjoint.simpleName(),
-            "it is a local or anonymous class (move it to a top-level or member class)");
+        // javac offers no elements of local classes to processors (the source layer finds
+        // these by their trees); should one arrive, say the same.
+        String where = t.getNestingKind() == NestingKind.ANONYMOUS
+            ? "an anonymous class"
+            : "the local class " + t.getSimpleName();
+        for (ExecutableElement m : annotated) {
+          report.add(Message.LOCAL_CLASS, m, Annotations.kindOf(m), m.getSimpleName(), where);
+        }
         return report.build();
       }
       if (t.getModifiers().contains(Modifier.PRIVATE)) {

@@ -407,6 +407,22 @@ public final class RuleValidator {
         error(Message.COMPANION_THROWS, m, null, null,
             c.role.simpleName, name, String.join(", ", checked));
       }
+      // Advice, not a fault: @NoDiff means something only on the primal's parameters.
+      List<? extends VariableElement> params = m.getParameters();
+      for (int i = 0; i < params.size(); i++) {
+        VariableElement p = params.get(i);
+        Optional<AnnotationMirror> noDiff = Annotations.find(p, Annotations.NO_DIFF);
+        if (noDiff.isPresent()) {
+          List<ExecutableElement> primals = byName.getOrDefault(c.target, List.of());
+          String fix = c.role == Role.FWD && primals.size() == 1
+                  && i < primals.get(0).getParameters().size()
+              ? "mark its parameter " + primals.get(0).getParameters().get(i).getSimpleName()
+                  + " @NoDiff instead"
+              : "mark the parameter of " + c.target + " @NoDiff instead";
+          add(Message.NO_DIFF_ON_COMPANION, p, noDiff.get(), null, new Object[] {
+              p.getSimpleName(), c.role.simpleName, name, c.target, fix});
+        }
+      }
     }
 
     // ---------------------------------------------------------------- @Fwd

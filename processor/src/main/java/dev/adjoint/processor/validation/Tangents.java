@@ -8,6 +8,7 @@ import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
 
 /** What kind of tangent a type has: the one place that decides what is differentiable. */
@@ -49,7 +50,10 @@ public final class Tangents {
     }
   }
 
-  /** True for a primitive or boxed {@code double}/{@code float}, arrays of them, or records holding them. */
+  /**
+   * True for a primitive or boxed {@code double}/{@code float}, arrays of them, or records holding
+   * them (in a component, or in a type argument of a generic record).
+   */
   private static boolean holdsFloatingPoint(TypeMirror type, int depth) {
     if (depth > 8) {
       return false;
@@ -67,6 +71,13 @@ public final class Tangents {
           return true;
         }
         if (element.getKind() == ElementKind.RECORD) {
+          // A generic record holds what its type arguments say: Pair<Double, Double> holds
+          // doubles though its components are declared A and B.
+          for (TypeMirror argument : ((DeclaredType) type).getTypeArguments()) {
+            if (holdsFloatingPoint(argument, depth + 1)) {
+              return true;
+            }
+          }
           for (RecordComponentElement c :
               ElementFilter.recordComponentsIn(element.getEnclosedElements())) {
             if (holdsFloatingPoint(c.asType(), depth + 1)) {
@@ -75,6 +86,9 @@ public final class Tangents {
           }
         }
         return false;
+      case WILDCARD:
+        TypeMirror bound = ((WildcardType) type).getExtendsBound();
+        return bound != null && holdsFloatingPoint(bound, depth + 1);
       default:
         return false;
     }

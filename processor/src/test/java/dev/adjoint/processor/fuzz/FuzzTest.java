@@ -1,0 +1,455 @@
+package dev.adjoint.processor.fuzz;
+
+import static com.google.testing.compile.Compiler.javac;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import dev.adjoint.processor.fuzz.Program.Callee;
+import dev.adjoint.processor.fuzz.Program.Param;
+import dev.adjoint.processor.fuzz.Program.Unit;
+import dev.adjoint.processor.step.AdjointProcessor;
+import dev.adjoint.runtime.DifferentiableFunction;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Differential fuzzing of the whole processor: random programs ({@link Generator}) are compiled in
+ * memory with the processor, and every generated gradient form ({@code fValueAndGrad}, {@code
+ * fVjp(..).pullback}, {@code fFunction(..).valueAndGradient}) is compared with the {@link
+ * Reference} interpreter to 1e-9 of the scale of the terms summed, and with central differences
+ * where the program is smooth at the point. The value must equal the primal method's bit for bit.
+ *
+ * <p>Each run prints its seed. {@code -Dfuzz.seed=N} replays a run, {@code -Dfuzz.program=N}
+ * replays one program (its seed is printed with any failure), and {@code -Dfuzz.programs=100000}
+ * is the soak run (default 2000). Seeds that once failed are kept in {@code
+ * fuzz/regressions.txt} and replayed on every run.
+ */
+class FuzzTest {
+  private static final int BATCH = 100;
+  private static final int POINTS = 4;
+  private static final double TOLERANCE = 1e-9;
+
+  @Test
+  void generatedGradientsAgreeWithTheReference() {
+    long runSeed = Long.getLong("fuzz.seed", new SecureRandom().nextLong());
+    int count = Integer.getInteger("fuzz.programs", 2000);
+    List<Long> seeds = new ArrayList<>();
+    Long single = Long.getLong("fuzz.program");
+    if (single != null) {
+      seeds.add(single);
+    } else {
+      SplittableRandom rnd = new SplittableRandom(runSeed);
+      for (int i = 0; i < count; i++) {
+        seeds.add(rnd.nextLong());
+      }
+    }
+    System.out.printf(Locale.ROOT, "fuzz: %d programs, run seed %d (replay: -Dfuzz.seed=%d)%n",
+        seeds.size(), runSeed, runSeed);
+    Stats stats = run(seeds);
+    System.out.println("fuzz: " + stats);
+    stats.assertClean("run seed " + runSeed);
+  }
+
+  @Test
+  void regressionSeedsStillPass() throws IOException {
+    List<Long> seeds = new ArrayList<>();
+    try (InputStream in = FuzzTest.class.getResourceAsStream("/fuzz/regressions.txt")) {
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      for (String line : text.split("\n")) {
+        String s = line.replaceAll("#.*", "").trim();
+        if (!s.isEmpty()) {
+          seeds.add(Long.parseLong(s.split("\\s+")[0]));
+        }
+      }
+    }
+    assertTrue(seeds.size() > 0, "fuzz/regressions.txt lists no seeds");
+    Stats stats = run(seeds);
+    stats.assertClean("regression seeds");
+  }
+
+  // ---------------------------------------------------------------- driving
+
+  /** What a run saw; failures carry the seed and the program. */
+  static final class Stats {
+    int programs;
+    int points;
+    int skippedPoints;
+    int differenceChecks;
+    final List<String> failures = new ArrayList<>();
+
+    void assertClean(String context) {
+      if (!failures.isEmpty()) {
+        String shown = failures.stream().limit(5).collect(Collectors.joining("\n\n"));
+        fail(failures.size() + " fuzz failure(s) (" + context + "):\n\n" + shown);
+      }
+      assertTrue(points > programs, "too few points were compared: " + this);
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT,
+          "%d programs, %d points compared, %d points skipped (non-finite), "
+              + "%d central-difference checks, %d failures",
+          programs, points, skippedPoints, differenceChecks, failures.size());
+    }
+  }
+
+  static Stats run(List<Long> seeds) {
+    Stats stats = new Stats();
+    for (int start = 0; start < seeds.size(); start += BATCH) {
+      List<Long> batchSeeds = seeds.subList(start, Math.min(seeds.size(), start + BATCH));
+      List<Unit> units = new ArrayList<>();
+      Map<String, Long> seedOf = new HashMap<>();
+      for (int i = 0; i < batchSeeds.size(); i++) {
+        Unit unit = Generator.generate(batchSeeds.get(i), "P" + (start + i));
+        units.add(unit);
+        seedOf.put(unit.className(), batchSeeds.get(i));
+      }
+      Compiled compiled = compile(units);
+      if (compiled.problem != null) {
+        // Find the programs at fault one by one, so each failure names its own seed.
+        for (Unit unit : units) {
+          Compiled alone = compile(List.of(unit));
+          if (alone.problem != null) {
+            stats.failures.add(describe(unit, seedOf.get(unit.className()), alone.problem));
+          }
+        }
+        continue;
+      }
+      for (Unit unit : units) {
+        stats.programs++;
+        long seed = seedOf.get(unit.className());
+        try {
+          check(unit, seed, compiled.loader, stats);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          stats.failures.add(describe(unit, seed, "exception while checking: " + trace(e)));
+        }
+      }
+    }
+    return stats;
+  }
+
+  private static final class Compiled {
+    String problem;
+    ClassLoader loader;
+  }
+
+  static Compiled compile(List<Unit> units) {
+    List<JavaFileObject> files = new ArrayList<>();
+    files.add(JavaFileObjects.forSourceString(Rules.PACKAGE + "." + Rules.CLASS, Rules.source()));
+    for (Unit unit : units) {
+      files.add(JavaFileObjects.forSourceString(unit.qualifiedName(), unit.render()));
+    }
+    Compiled result = new Compiled();
+    Compilation compilation;
+    try {
+      compilation = javac()
+          .withProcessors(new AdjointProcessor())
+          .withOptions("-Xlint:all,-processing")
+          .compile(files);
+    } catch (RuntimeException e) {
+      result.problem = "the compiler or processor threw: " + trace(e);
+      return result;
+    }
+    List<String> bad = new ArrayList<>();
+    for (Diagnostic<? extends JavaFileObject> d : compilation.diagnostics()) {
+      if (d.getKind() != Diagnostic.Kind.NOTE) {
+        bad.add(d.toString());
+      }
+    }
+    if (compilation.status() != Compilation.Status.SUCCESS || !bad.isEmpty()) {
+      result.problem = "compilation reported:\n" + String.join("\n", bad);
+      return result;
+    }
+    Map<String, byte[]> classes = new HashMap<>();
+    for (JavaFileObject file : compilation.generatedFiles()) {
+      if (file.getKind() == JavaFileObject.Kind.CLASS) {
+        String path = file.toUri().getPath();
+        String name = path.substring(path.indexOf("CLASS_OUTPUT/") + "CLASS_OUTPUT/".length(),
+            path.length() - ".class".length()).replace('/', '.');
+        try (InputStream in = file.openInputStream()) {
+          classes.put(name, in.readAllBytes());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    result.loader = new ClassLoader(FuzzTest.class.getClassLoader()) {
+      @Override
+      protected Class<?> findClass(String name) throws ClassNotFoundException {
+        byte[] bytes = classes.get(name);
+        if (bytes == null) {
+          throw new ClassNotFoundException(name);
+        }
+        return defineClass(name, bytes, 0, bytes.length);
+      }
+    };
+    return result;
+  }
+
+  // ---------------------------------------------------------------- checking one program
+
+  private static void check(Unit unit, long seed, ClassLoader loader, Stats stats)
+      throws ReflectiveOperationException {
+    Callee f = unit.f();
+    Class<?> primal = loader.loadClass(unit.qualifiedName());
+    Class<?> adjoint = loader.loadClass(unit.qualifiedName() + "Adjoint");
+    Method primalF = method(primal, "f");
+    Method valueAndGrad = method(adjoint, "fValueAndGrad");
+    Method vjp = method(adjoint, "fVjp");
+    Method function = method(adjoint, "fFunction");
+    SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    for (int point = 0; point < POINTS; point++) {
+      double[] args = new double[f.params().size()];
+      Object[] boxed = new Object[args.length];
+      List<Object> constants = new ArrayList<>();
+      List<Double> diff = new ArrayList<>();
+      for (int i = 0; i < args.length; i++) {
+        Param p = f.params().get(i);
+        if (p.kind() == Program.Kind.INT) {
+          int n = rnd.nextInt(5);
+          args[i] = n;
+          boxed[i] = n;
+          constants.add(n);
+        } else {
+          args[i] = Math.round(rnd.nextDouble(-2, 2) * 1e6) / 1e6;
+          boxed[i] = args[i];
+          if (p.kind() == Program.Kind.NODIFF) {
+            constants.add(args[i]);
+          } else {
+            diff.add(args[i]);
+          }
+        }
+      }
+      double cotangent = rnd.nextBoolean() ? 1.0 : rnd.nextDouble(-2, 2);
+      String at = "at " + describe(f, args) + ", cotangent " + cotangent;
+
+      double value = (double) invoke(primalF, boxed);
+      Object vg = invoke(valueAndGrad, boxed);
+      Object pulled = invoke(vjp, boxed);
+      DifferentiableFunction fn = (DifferentiableFunction) invoke(function, constants.toArray());
+      double[] point0 = diff.stream().mapToDouble(Double::doubleValue).toArray();
+      double[] fnGrad = new double[point0.length];
+      double fnValue = fn.valueAndGradient(point0, fnGrad);
+      double vgValue = (double) component(vg, "value");
+      double[] vgGrad = components(component(vg, "grad"));
+      double vjpValue = (double) call(pulled, "value");
+      double[] vjpGrad = components(call(pulled, "pullback", cotangent));
+
+      List<String> problems = new ArrayList<>();
+      same(problems, "fValueAndGrad value", vgValue, value);
+      same(problems, "fVjp value", vjpValue, value);
+      same(problems, "fFunction value", fnValue, value);
+
+      Reference.Result one = Reference.evaluate(f, args, 1.0);
+      Reference.Result ct = Reference.evaluate(f, args, cotangent);
+      same(problems, "reference value", one.value(), value);
+      if (!finite(one.value()) || !finite(one.gradient()) || !finite(ct.gradient())) {
+        stats.skippedPoints++;
+      } else {
+        stats.points++;
+        for (int i = 0; i < one.gradient().length; i++) {
+          String name = diffName(f, i);
+          close(problems, "fValueAndGrad d/d" + name, vgGrad[i], one.gradient()[i], one.scale()[i]);
+          close(problems, "fFunction d/d" + name, fnGrad[i], one.gradient()[i], one.scale()[i]);
+          close(problems, "fVjp pullback d/d" + name, vjpGrad[i], ct.gradient()[i], ct.scale()[i]);
+        }
+        if (unit.exact()) {
+          stats.differenceChecks += differences(problems, f, args, one);
+        }
+      }
+      if (!problems.isEmpty()) {
+        stats.failures.add(describe(unit, seed, at + ":\n  " + String.join("\n  ", problems)));
+        return;
+      }
+    }
+  }
+
+  /**
+   * Central differences of the reference's value, as a second opinion. Only trusted where two
+   * successive step sizes on the point's own path agree with each other (to 1e-3): a function that
+   * oscillates or curves too fast at that scale gives differences that mean nothing.
+   */
+  private static int differences(
+      List<String> problems, Callee f, double[] args, Reference.Result at) {
+    int checks = 0;
+    int diffIndex = 0;
+    for (int i = 0; i < args.length; i++) {
+      if (f.params().get(i).kind() != Program.Kind.DOUBLE) {
+        continue;
+      }
+      double expected = at.gradient()[diffIndex];
+      double scale = at.scale()[diffIndex] + Math.abs(expected);
+      boolean converged = false;
+      boolean agrees = false;
+      String seen = "";
+      double previous = Double.NaN;
+      for (double step : new double[] {1e-4, 1e-5, 1e-6, 1e-7}) {
+        double h = step * Math.max(1, Math.abs(args[i]));
+        double[] up = args.clone();
+        double[] down = args.clone();
+        up[i] += h;
+        down[i] -= h;
+        Reference.Result plus = Reference.evaluate(f, up, 1.0);
+        Reference.Result minus = Reference.evaluate(f, down, 1.0);
+        if (!plus.path().equals(at.path()) || !minus.path().equals(at.path())
+            || !finite(plus.value()) || !finite(minus.value())) {
+          previous = Double.NaN;
+          continue;
+        }
+        double fd = (plus.value() - minus.value()) / (up[i] - down[i]);
+        seen += String.format(Locale.ROOT, " %s (h = %.3g)", fd, h);
+        // Two zero differences mean the step was absorbed by a huge intermediate, not flatness.
+        if (Math.abs(fd - previous) <= 1e-3 * Math.max(Math.abs(fd), Math.abs(previous)) + 1e-6
+            && (fd != 0 || previous != 0)) {
+          converged = true;
+        }
+        agrees |= Math.abs(fd - expected) <= 1e-3 * scale + 1e-6;
+        previous = fd;
+      }
+      if (converged) {
+        checks++;
+        if (!agrees) {
+          problems.add("central differences d/d" + diffName(f, diffIndex) + " =" + seen
+              + ", reference " + expected + " (scale " + at.scale()[diffIndex] + ")");
+        }
+      }
+      diffIndex++;
+    }
+    return checks;
+  }
+
+  private static void same(List<String> problems, String what, double actual, double expected) {
+    if (Double.doubleToLongBits(actual) != Double.doubleToLongBits(expected)) {
+      problems.add(what + " = " + actual + ", but the primal method returns " + expected);
+    }
+  }
+
+  private static void close(
+      List<String> problems, String what, double actual, double expected, double scale) {
+    // Past 1e-300 a difference is underflow, not a derivative.
+    double tolerance = TOLERANCE * (scale + Math.abs(expected)) + 1e-300;
+    if (!(Math.abs(actual - expected) <= tolerance)) {
+      problems.add(String.format(Locale.ROOT,
+          "%s = %s, reference %s (difference %.3g, allowed %.3g)",
+          what, actual, expected, Math.abs(actual - expected), tolerance));
+    }
+  }
+
+  // ---------------------------------------------------------------- reflection and text
+
+  private static Method method(Class<?> owner, String name) {
+    for (Method m : owner.getDeclaredMethods()) {
+      if (m.getName().equals(name)) {
+        m.setAccessible(true);
+        return m;
+      }
+    }
+    throw new AssertionError(owner.getName() + " has no method " + name);
+  }
+
+  private static Object invoke(Method m, Object... args) throws ReflectiveOperationException {
+    try {
+      return m.invoke(null, args);
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException(m.getName() + " threw", e.getCause());
+    }
+  }
+
+  private static Object call(Object target, String name, Object... args)
+      throws ReflectiveOperationException {
+    Method m = method(target.getClass(), name);
+    try {
+      return m.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException(name + " threw", e.getCause());
+    }
+  }
+
+  private static Object component(Object record, String name) throws ReflectiveOperationException {
+    for (RecordComponent c : record.getClass().getRecordComponents()) {
+      if (c.getName().equals(name)) {
+        Method accessor = c.getAccessor();
+        accessor.setAccessible(true);
+        return accessor.invoke(record);
+      }
+    }
+    throw new AssertionError(record.getClass() + " has no component " + name);
+  }
+
+  private static double[] components(Object record) throws ReflectiveOperationException {
+    RecordComponent[] cs = record.getClass().getRecordComponents();
+    double[] out = new double[cs.length];
+    for (int i = 0; i < cs.length; i++) {
+      Method accessor = cs[i].getAccessor();
+      accessor.setAccessible(true);
+      out[i] = (double) accessor.invoke(record);
+    }
+    return out;
+  }
+
+  private static boolean finite(double v) {
+    return Double.isFinite(v);
+  }
+
+  private static boolean finite(double[] vs) {
+    for (double v : vs) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String diffName(Callee f, int diffIndex) {
+    return f.params().stream().filter(p -> p.kind() == Program.Kind.DOUBLE)
+        .skip(diffIndex).findFirst().orElseThrow().name();
+  }
+
+  private static String describe(Callee f, double[] args) {
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      Param p = f.params().get(i);
+      parts.add(p.name() + " = " + (p.kind() == Program.Kind.INT ? (int) args[i] : args[i]));
+    }
+    return "(" + String.join(", ", parts) + ")";
+  }
+
+  static String describe(Unit unit, long seed, String problem) {
+    return "program seed " + seed + " (replay: -Dfuzz.program=" + seed + "), class "
+        + unit.className() + "\n" + problem + "\n--- " + unit.className() + ".java\n"
+        + unit.render();
+  }
+
+  private static String trace(Throwable e) {
+    java.io.StringWriter w = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(w));
+    return w.toString();
+  }
+
+  @Test
+  void theGeneratorIsDeterministic() {
+    for (long seed = 0; seed < 50; seed++) {
+      assertEquals(Generator.generate(seed, "P").render(), Generator.generate(seed, "P").render());
+    }
+  }
+}

@@ -1,0 +1,365 @@
+package dev.adjoint.processor.fuzz;
+
+import dev.adjoint.processor.fuzz.Program.Binary;
+import dev.adjoint.processor.fuzz.Program.Callee;
+import dev.adjoint.processor.fuzz.Program.Compare;
+import dev.adjoint.processor.fuzz.Program.Cond;
+import dev.adjoint.processor.fuzz.Program.Declare;
+import dev.adjoint.processor.fuzz.Program.Expr;
+import dev.adjoint.processor.fuzz.Program.If;
+import dev.adjoint.processor.fuzz.Program.IntBinary;
+import dev.adjoint.processor.fuzz.Program.IntCompare;
+import dev.adjoint.processor.fuzz.Program.IntExpr;
+import dev.adjoint.processor.fuzz.Program.IntLit;
+import dev.adjoint.processor.fuzz.Program.IntRead;
+import dev.adjoint.processor.fuzz.Program.Invoke;
+import dev.adjoint.processor.fuzz.Program.Kind;
+import dev.adjoint.processor.fuzz.Program.Logic;
+import dev.adjoint.processor.fuzz.Program.MathCall;
+import dev.adjoint.processor.fuzz.Program.Neg;
+import dev.adjoint.processor.fuzz.Program.Not;
+import dev.adjoint.processor.fuzz.Program.Num;
+import dev.adjoint.processor.fuzz.Program.Param;
+import dev.adjoint.processor.fuzz.Program.Promote;
+import dev.adjoint.processor.fuzz.Program.Read;
+import dev.adjoint.processor.fuzz.Program.Return;
+import dev.adjoint.processor.fuzz.Program.Stmt;
+import dev.adjoint.processor.fuzz.Program.Stop;
+import dev.adjoint.processor.fuzz.Program.Ternary;
+import dev.adjoint.processor.fuzz.Program.Unit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Random, well-typed {@code @Differentiable} programs over the scalar subset: arithmetic, every
+ * supported {@code Math} function (arguments guarded into its domain), locals, reassigned
+ * parameters, compound assignment and increments, nested branches with early returns, ternaries,
+ * int and {@code @NoDiff} parameters, {@code stopGradient}, calls between generated methods and
+ * calls of custom rules. One seed gives one program, always the same.
+ */
+final class Generator {
+  /** Functions defined on all doubles whose values stay modest. */
+  private static final String[] ANYWHERE = {
+    "sin", "cos", "atan", "tanh", "cbrt", "abs", "signum", "floor", "ceil", "rint", "toRadians",
+    "toDegrees"
+  };
+
+  /** Functions that overflow on large arguments: usually given a bounded one. */
+  private static final String[] GROWING = {"exp", "expm1", "sinh", "cosh"};
+
+  /** Functions defined on positive arguments. */
+  private static final String[] POSITIVE = {"log", "log10", "sqrt"};
+
+  private static final String[] COMPARISONS = {"<", "<=", ">", ">="};
+
+  private static final double[] LITERALS = {0.5, 1.0, 2.0, 3.0, 0.25, 1.5, 0.1, 10.0, -1.0, -0.5};
+
+  private final SplittableRandom rnd;
+  private final List<Callee> callable = new ArrayList<>();
+  private boolean exact = true;
+  private int locals;
+
+  private Generator(long seed) {
+    this.rnd = new SplittableRandom(seed);
+  }
+
+  /** The program of {@code seed}, as class {@code className}. */
+  static Unit generate(long seed, String className) {
+    return new Generator(seed).unit(className);
+  }
+
+  private Unit unit(String className) {
+    for (Rules.Rule rule : Rules.ALL) {
+      if (rnd.nextInt(3) == 0) {
+        callable.add(Callee.rule(rule));
+      }
+    }
+    List<Callee> helpers = new ArrayList<>();
+    int helperCount = rnd.nextInt(3);
+    for (int h = 0; h < helperCount; h++) {
+      List<Param> params = new ArrayList<>();
+      int doubles = 1 + rnd.nextInt(2);
+      for (int i = 0; i < doubles; i++) {
+        params.add(new Param("a" + i, Kind.DOUBLE));
+      }
+      if (rnd.nextInt(4) == 0) {
+        params.add(rnd.nextInt(params.size() + 1), new Param("m", Kind.INT));
+      }
+      if (rnd.nextInt(5) == 0) {
+        params.add(rnd.nextInt(params.size() + 1), new Param("k", Kind.NODIFF));
+      }
+      Callee helper = Callee.helper(className, "h" + h, params, body(params, 2));
+      helpers.add(helper);
+      callable.add(helper);
+    }
+    List<Param> params = new ArrayList<>();
+    int doubles = 1 + rnd.nextInt(4);
+    for (int i = 0; i < doubles; i++) {
+      params.add(new Param("x" + i, Kind.DOUBLE));
+    }
+    if (rnd.nextInt(3) == 0) {
+      params.add(rnd.nextInt(params.size() + 1), new Param("n", Kind.INT));
+    }
+    if (rnd.nextInt(4) == 0) {
+      params.add(rnd.nextInt(params.size() + 1), new Param("c", Kind.NODIFF));
+    }
+    Callee f = Callee.helper(className, "f", params, body(params, 3));
+    return new Unit(className, helpers, f, exact);
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  /** The variables a block sees. Copied on entry, so a block's locals end with it. */
+  private static final class Scope {
+    final List<String> doubles = new ArrayList<>();
+    final List<String> ints = new ArrayList<>();
+    final List<String> assignable = new ArrayList<>();
+
+    Scope copy() {
+      Scope s = new Scope();
+      s.doubles.addAll(doubles);
+      s.ints.addAll(ints);
+      s.assignable.addAll(assignable);
+      return s;
+    }
+  }
+
+  private List<Stmt> body(List<Param> params, int size) {
+    locals = 0;
+    Scope scope = new Scope();
+    for (Param p : params) {
+      if (p.kind() == Kind.INT) {
+        scope.ints.add(p.name());
+      } else {
+        scope.doubles.add(p.name());
+        scope.assignable.add(p.name());
+      }
+    }
+    List<Stmt> stmts = new ArrayList<>();
+    if (!block(scope, 0, size, stmts)) {
+      stmts.add(new Return(expr(scope, 3)));
+    }
+    return stmts;
+  }
+
+  /** Appends statements; true when the block always returns (nothing may follow it). */
+  private boolean block(Scope scope, int nesting, int size, List<Stmt> out) {
+    int count = 1 + rnd.nextInt(size + 2);
+    for (int i = 0; i < count; i++) {
+      int choice = rnd.nextInt(100);
+      if (choice < 35) {
+        String name = "t" + locals++;
+        out.add(new Declare(name, expr(scope, 3)));
+        scope.doubles.add(name);
+        scope.assignable.add(name);
+      } else if (choice < 60) {
+        String target = pick(scope.assignable);
+        String op = new String[] {"=", "+=", "-=", "*=", "/="}[rnd.nextInt(5)];
+        Expr value = expr(scope, 2);
+        if (op.equals("/=")) {
+          value = positive(value);
+        }
+        out.add(new Program.Assign(target, op, value));
+      } else if (choice < 65) {
+        out.add(new Program.Step(pick(scope.assignable), rnd.nextBoolean(), rnd.nextBoolean()));
+      } else if (choice < 88 && nesting < 2) {
+        Cond condition = cond(scope, 2);
+        List<Stmt> then = new ArrayList<>();
+        boolean thenReturns = branch(scope, nesting, then);
+        List<Stmt> otherwise = new ArrayList<>();
+        boolean elseReturns = rnd.nextInt(3) > 0 && branch(scope, nesting, otherwise);
+        out.add(new If(condition, then, otherwise));
+        if (thenReturns && elseReturns) {
+          return true;
+        }
+      } else {
+        out.add(new Program.Assign(pick(scope.assignable), "=", expr(scope, 3)));
+      }
+    }
+    return false;
+  }
+
+  /** A branch of an if; sometimes ends with an early return. */
+  private boolean branch(Scope scope, int nesting, List<Stmt> out) {
+    Scope inner = scope.copy();
+    if (block(inner, nesting + 1, 1, out)) {
+      return true;
+    }
+    if (rnd.nextInt(3) == 0) {
+      out.add(new Return(expr(inner, 2)));
+      return true;
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  private Expr expr(Scope scope, int depth) {
+    if (depth <= 0 || rnd.nextInt(4) == 0) {
+      return leaf(scope);
+    }
+    int choice = rnd.nextInt(100);
+    if (choice < 40) {
+      char op = "+-*/".charAt(rnd.nextInt(4));
+      Expr left = expr(scope, depth - 1);
+      Expr right = expr(scope, depth - 1);
+      return new Binary(op, left, op == '/' ? positive(right) : right);
+    } else if (choice < 70) {
+      return math(scope, depth - 1);
+    } else if (choice < 75) {
+      return new Neg(expr(scope, depth - 1));
+    } else if (choice < 82) {
+      return new Ternary(cond(scope, depth - 1), expr(scope, depth - 1), expr(scope, depth - 1));
+    } else if (choice < 96 && !callable.isEmpty()) {
+      return invoke(scope, depth - 1);
+    } else if (choice < 98) {
+      exact = false;
+      return new Stop(expr(scope, depth - 1));
+    }
+    return leaf(scope);
+  }
+
+  private Expr leaf(Scope scope) {
+    int choice = rnd.nextInt(100);
+    if (choice < 70) {
+      return new Read(pick(scope.doubles));
+    } else if (choice < 88 || scope.ints.isEmpty()) {
+      return literal();
+    }
+    return new Promote(intExpr(scope, 1), rnd.nextBoolean());
+  }
+
+  private Num literal() {
+    if (rnd.nextInt(3) == 0) {
+      return new Num(1 + rnd.nextInt(4), true);
+    }
+    if (rnd.nextBoolean()) {
+      return new Num(LITERALS[rnd.nextInt(LITERALS.length)], false);
+    }
+    return new Num(Math.round(rnd.nextDouble(-3, 3) * 1000) / 1000.0, false);
+  }
+
+  /** A denominator or log argument kept away from zero and negatives. */
+  private Expr positive(Expr e) {
+    switch (rnd.nextInt(5)) {
+      case 0:
+        return new Binary('+', new Num(0.5, false), new Binary('*', e, e));
+      case 1:
+        return new Binary('+', new MathCall("abs", List.of(e)), new Num(0.25, false));
+      case 2:
+        return new MathCall("exp", List.of(bounded(e)));
+      case 3:
+        return new MathCall("hypot", List.of(e, new Num(1.0, false)));
+      default:
+        return new Binary('+', new Num(1.25, false), new MathCall("cosh", List.of(bounded(e))));
+    }
+  }
+
+  /** {@code e} squeezed into (-3, 3) half the time, so exponentials stay finite. */
+  private Expr bounded(Expr e) {
+    return rnd.nextBoolean() ? e : new Binary('*', new MathCall("tanh", List.of(e)), new Num(3, true));
+  }
+
+  private Expr math(Scope scope, int depth) {
+    int choice = rnd.nextInt(100);
+    Expr a = expr(scope, depth);
+    if (choice < 35) {
+      return call(ANYWHERE[rnd.nextInt(ANYWHERE.length)], a);
+    } else if (choice < 47) {
+      return call(GROWING[rnd.nextInt(GROWING.length)], bounded(a));
+    } else if (choice < 59) {
+      return call(POSITIVE[rnd.nextInt(POSITIVE.length)], positive(a));
+    } else if (choice < 62) {
+      Expr arg = rnd.nextBoolean() ? new Binary('*', a, a) : call("abs", a);
+      return call("log1p", arg);
+    } else if (choice < 67) {
+      Expr arg = rnd.nextBoolean()
+          ? new Binary('*', new Num(0.9, false), call("sin", a))
+          : new Binary('*', call("tanh", a), new Num(0.95, false));
+      return call(rnd.nextBoolean() ? "asin" : "acos", arg);
+    } else if (choice < 70) {
+      return call("tan", rnd.nextBoolean() ? a : new Binary('*', new Num(0.7, false), call("sin", a)));
+    }
+    Expr b = expr(scope, depth);
+    if (choice < 86) {
+      String[] twoArgs = {"atan2", "hypot", "min", "max"};
+      return new MathCall(twoArgs[rnd.nextInt(twoArgs.length)], List.of(a, b));
+    }
+    switch (rnd.nextInt(6)) {
+      case 0:
+        return new MathCall("pow", List.of(a, new Num(2 + rnd.nextInt(2), rnd.nextBoolean())));
+      case 1:
+        return new MathCall("pow", List.of(positive(a), bounded(b)));
+      case 2:
+        return new MathCall("pow", List.of(positive(a), new Num(0.5, false)));
+      case 3:
+        return new MathCall("pow", List.of(new Num(2.0, false), bounded(b)));
+      case 4:
+        return new MathCall("pow", List.of(a, new Num(rnd.nextInt(2), rnd.nextBoolean())));
+      default:
+        return new MathCall("pow", List.of(positive(a), new Num(-1.5, false)));
+    }
+  }
+
+  private static MathCall call(String function, Expr arg) {
+    return new MathCall(function, List.of(arg));
+  }
+
+  private Expr invoke(Scope scope, int depth) {
+    Callee callee = callable.get(rnd.nextInt(callable.size()));
+    if (callee.isRule() && !callee.rule().exact()) {
+      exact = false;
+    }
+    List<Object> args = new ArrayList<>();
+    for (Param p : callee.params()) {
+      switch (p.kind()) {
+        case DOUBLE:
+          args.add(expr(scope, depth));
+          break;
+        case NODIFF:
+          if (rnd.nextBoolean()) {
+            args.add(literal());
+          } else {
+            exact = false; // an active value passed as a constant: no gradient flows through it
+            args.add(expr(scope, depth));
+          }
+          break;
+        case INT:
+          args.add(intExpr(scope, 1));
+          break;
+      }
+    }
+    return new Invoke(callee, args);
+  }
+
+  // ---------------------------------------------------------------- ints and conditions
+
+  private IntExpr intExpr(Scope scope, int depth) {
+    if (depth <= 0 || rnd.nextInt(3) > 0) {
+      return scope.ints.isEmpty() || rnd.nextInt(3) == 0
+          ? new IntLit(rnd.nextInt(5) - 1)
+          : new IntRead(pick(scope.ints));
+    }
+    return new IntBinary("+-*".charAt(rnd.nextInt(3)), intExpr(scope, depth - 1),
+        intExpr(scope, depth - 1));
+  }
+
+  private Cond cond(Scope scope, int depth) {
+    int choice = rnd.nextInt(100);
+    if (choice < 12 && depth > 0) {
+      return new Logic(rnd.nextBoolean() ? "&&" : "||", cond(scope, depth - 1),
+          cond(scope, depth - 1));
+    } else if (choice < 18 && depth > 0) {
+      return new Not(cond(scope, depth - 1));
+    } else if (choice < 28 && !scope.ints.isEmpty()) {
+      return new IntCompare(COMPARISONS[rnd.nextInt(4)], intExpr(scope, 1), intExpr(scope, 0));
+    }
+    Expr right = rnd.nextBoolean() ? literal() : expr(scope, 1);
+    return new Compare(COMPARISONS[rnd.nextInt(4)], expr(scope, Math.min(depth, 2)), right);
+  }
+
+  private String pick(List<String> names) {
+    return names.get(rnd.nextInt(names.size()));
+  }
+}

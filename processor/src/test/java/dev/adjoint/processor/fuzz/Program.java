@@ -1,0 +1,245 @@
+package dev.adjoint.processor.fuzz;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The fuzzer's own program tree. The {@link Generator} builds it, {@link #render} prints it as the
+ * Java source the processor reads, and the {@link Reference} evaluates it (value, gradient,
+ * branch path) without looking at anything the processor produced. Every expression is printed
+ * fully parenthesised, so Java evaluates exactly the tree the reference evaluates.
+ */
+final class Program {
+  private Program() {}
+
+  /** How a parameter takes part in differentiation. */
+  enum Kind {
+    /** {@code double}: differentiable. */
+    DOUBLE,
+    /** {@code @NoDiff double}: a constant. */
+    NODIFF,
+    /** {@code int}: never differentiated. */
+    INT
+  }
+
+  record Param(String name, Kind kind) {
+    String render() {
+      return switch (kind) {
+        case DOUBLE -> "double " + name;
+        case NODIFF -> "@NoDiff double " + name;
+        case INT -> "int " + name;
+      };
+    }
+  }
+
+  // ---------------------------------------------------------------- expressions (double)
+
+  sealed interface Expr permits Num, Read, Promote, Neg, Binary, MathCall, Ternary, Invoke, Stop {}
+
+  /** A literal; {@code intLiteral} prints it as an int literal ({@code 2}) that Java promotes. */
+  record Num(double value, boolean intLiteral) implements Expr {}
+
+  /** A read of a double variable (parameter or local). */
+  record Read(String name) implements Expr {}
+
+  /** An int expression used where a double is expected; {@code cast} prints {@code (double)}. */
+  record Promote(IntExpr value, boolean cast) implements Expr {}
+
+  record Neg(Expr operand) implements Expr {}
+
+  /** {@code +}, {@code -}, {@code *} or {@code /}. */
+  record Binary(char op, Expr left, Expr right) implements Expr {}
+
+  /** {@code Math.function(args)}. */
+  record MathCall(String function, List<Expr> args) implements Expr {}
+
+  record Ternary(Cond condition, Expr whenTrue, Expr whenFalse) implements Expr {}
+
+  /** A call of a helper in the same class or of a rule in {@code Rules}. */
+  record Invoke(Callee callee, List<Object> args) implements Expr {}
+
+  /** {@code Ad.stopGradient(e)}. */
+  record Stop(Expr operand) implements Expr {}
+
+  // ---------------------------------------------------------------- int expressions
+
+  sealed interface IntExpr permits IntRead, IntLit, IntBinary {}
+
+  record IntRead(String name) implements IntExpr {}
+
+  record IntLit(int value) implements IntExpr {}
+
+  /** {@code +}, {@code -} or {@code *} on ints. */
+  record IntBinary(char op, IntExpr left, IntExpr right) implements IntExpr {}
+
+  // ---------------------------------------------------------------- conditions
+
+  sealed interface Cond permits Compare, IntCompare, Logic, Not {}
+
+  /** {@code <}, {@code <=}, {@code >} or {@code >=} on doubles. */
+  record Compare(String op, Expr left, Expr right) implements Cond {}
+
+  record IntCompare(String op, IntExpr left, IntExpr right) implements Cond {}
+
+  /** {@code &&} or {@code ||}. */
+  record Logic(String op, Cond left, Cond right) implements Cond {}
+
+  record Not(Cond operand) implements Cond {}
+
+  // ---------------------------------------------------------------- statements
+
+  sealed interface Stmt permits Declare, Assign, Step, If, Return {}
+
+  record Declare(String name, Expr init) implements Stmt {}
+
+  /** {@code name op value} with op one of {@code = += -= *= /=}. */
+  record Assign(String name, String op, Expr value) implements Stmt {}
+
+  /** {@code name++}, {@code ++name}, {@code name--} or {@code --name} on a double. */
+  record Step(String name, boolean up, boolean prefix) implements Stmt {}
+
+  record If(Cond condition, List<Stmt> then, List<Stmt> otherwise) implements Stmt {}
+
+  record Return(Expr value) implements Stmt {}
+
+  // ---------------------------------------------------------------- methods and classes
+
+  /** A method the generated code may call: a helper (with a body) or a {@link Rules.Rule}. */
+  record Callee(String owner, String name, List<Param> params, List<Stmt> body, Rules.Rule rule) {
+    static Callee helper(String owner, String name, List<Param> params, List<Stmt> body) {
+      return new Callee(owner, name, params, body, null);
+    }
+
+    static Callee rule(Rules.Rule rule) {
+      return new Callee(Rules.CLASS, rule.name(), rule.params(), null, rule);
+    }
+
+    boolean isRule() {
+      return rule != null;
+    }
+  }
+
+  /**
+   * One generated class: helpers, then the function under test {@code f}.
+   *
+   * @param exact false when the gradient deliberately differs from the derivative of the value
+   *     (stopGradient, a clipping rule, an active value passed to a @NoDiff parameter), so central
+   *     differences are no second opinion
+   */
+  record Unit(String className, List<Callee> helpers, Callee f, boolean exact) {
+    String render() {
+      StringBuilder out = new StringBuilder();
+      out.append("package ").append(Rules.PACKAGE).append(";\n\n")
+          .append("import dev.adjoint.Differentiable;\n")
+          .append("import dev.adjoint.NoDiff;\n")
+          .append("import dev.adjoint.runtime.Ad;\n\n")
+          .append("final class ").append(className).append(" {\n");
+      for (Callee h : helpers) {
+        renderMethod(h, out);
+      }
+      renderMethod(f, out);
+      return out.append("}\n").toString();
+    }
+
+    String qualifiedName() {
+      return Rules.PACKAGE + "." + className;
+    }
+  }
+
+  private static void renderMethod(Callee m, StringBuilder out) {
+    out.append("  @Differentiable\n  static double ").append(m.name()).append('(')
+        .append(m.params().stream().map(Param::render).collect(Collectors.joining(", ")))
+        .append(") {\n");
+    for (Stmt s : m.body()) {
+      render(s, "    ", out);
+    }
+    out.append("  }\n\n");
+  }
+
+  private static void render(Stmt s, String indent, StringBuilder out) {
+    if (s instanceof Declare d) {
+      out.append(indent).append("double ").append(d.name()).append(" = ")
+          .append(render(d.init())).append(";\n");
+    } else if (s instanceof Assign a) {
+      out.append(indent).append(a.name()).append(' ').append(a.op()).append(' ')
+          .append(render(a.value())).append(";\n");
+    } else if (s instanceof Step st) {
+      String op = st.up() ? "++" : "--";
+      out.append(indent).append(st.prefix() ? op + st.name() : st.name() + op).append(";\n");
+    } else if (s instanceof If i) {
+      out.append(indent).append("if (").append(render(i.condition())).append(") {\n");
+      for (Stmt t : i.then()) {
+        render(t, indent + "  ", out);
+      }
+      if (i.otherwise().isEmpty()) {
+        out.append(indent).append("}\n");
+      } else {
+        out.append(indent).append("} else {\n");
+        for (Stmt t : i.otherwise()) {
+          render(t, indent + "  ", out);
+        }
+        out.append(indent).append("}\n");
+      }
+    } else if (s instanceof Return r) {
+      out.append(indent).append("return ").append(render(r.value())).append(";\n");
+    } else {
+      throw new AssertionError(s);
+    }
+  }
+
+  static String render(Expr e) {
+    if (e instanceof Num n) {
+      String text = n.intLiteral() ? Integer.toString((int) n.value()) : Double.toString(n.value());
+      return n.value() < 0 ? "(" + text + ")" : text;
+    } else if (e instanceof Read r) {
+      return r.name();
+    } else if (e instanceof Promote p) {
+      return p.cast() ? "((double) " + render(p.value()) + ")" : render(p.value());
+    } else if (e instanceof Neg n) {
+      return "(-" + render(n.operand()) + ")";
+    } else if (e instanceof Binary b) {
+      return "(" + render(b.left()) + " " + b.op() + " " + render(b.right()) + ")";
+    } else if (e instanceof MathCall m) {
+      return "Math." + m.function() + "("
+          + m.args().stream().map(Program::render).collect(Collectors.joining(", ")) + ")";
+    } else if (e instanceof Ternary t) {
+      return "(" + render(t.condition()) + " ? " + render(t.whenTrue()) + " : "
+          + render(t.whenFalse()) + ")";
+    } else if (e instanceof Invoke i) {
+      String prefix = i.callee().isRule() ? Rules.CLASS + "." : "";
+      return prefix + i.callee().name() + "("
+          + i.args().stream().map(Program::renderArg).collect(Collectors.joining(", ")) + ")";
+    } else if (e instanceof Stop s) {
+      return "Ad.stopGradient(" + render(s.operand()) + ")";
+    }
+    throw new AssertionError(e);
+  }
+
+  private static String renderArg(Object arg) {
+    return arg instanceof Expr e ? render(e) : render((IntExpr) arg);
+  }
+
+  static String render(IntExpr e) {
+    if (e instanceof IntRead r) {
+      return r.name();
+    } else if (e instanceof IntLit l) {
+      return l.value() < 0 ? "(" + l.value() + ")" : Integer.toString(l.value());
+    } else if (e instanceof IntBinary b) {
+      return "(" + render(b.left()) + " " + b.op() + " " + render(b.right()) + ")";
+    }
+    throw new AssertionError(e);
+  }
+
+  static String render(Cond c) {
+    if (c instanceof Compare cmp) {
+      return render(cmp.left()) + " " + cmp.op() + " " + render(cmp.right());
+    } else if (c instanceof IntCompare cmp) {
+      return render(cmp.left()) + " " + cmp.op() + " " + render(cmp.right());
+    } else if (c instanceof Logic l) {
+      return "(" + render(l.left()) + ") " + l.op() + " (" + render(l.right()) + ")";
+    } else if (c instanceof Not n) {
+      return "!(" + render(n.operand()) + ")";
+    }
+    throw new AssertionError(c);
+  }
+}

@@ -1,0 +1,487 @@
+package dev.adjoint.processor.fuzz;
+
+import dev.adjoint.processor.fuzz.Program.Assign;
+import dev.adjoint.processor.fuzz.Program.Binary;
+import dev.adjoint.processor.fuzz.Program.Callee;
+import dev.adjoint.processor.fuzz.Program.Compare;
+import dev.adjoint.processor.fuzz.Program.Cond;
+import dev.adjoint.processor.fuzz.Program.Declare;
+import dev.adjoint.processor.fuzz.Program.Expr;
+import dev.adjoint.processor.fuzz.Program.If;
+import dev.adjoint.processor.fuzz.Program.IntBinary;
+import dev.adjoint.processor.fuzz.Program.IntCompare;
+import dev.adjoint.processor.fuzz.Program.IntExpr;
+import dev.adjoint.processor.fuzz.Program.IntLit;
+import dev.adjoint.processor.fuzz.Program.IntRead;
+import dev.adjoint.processor.fuzz.Program.Invoke;
+import dev.adjoint.processor.fuzz.Program.Kind;
+import dev.adjoint.processor.fuzz.Program.Logic;
+import dev.adjoint.processor.fuzz.Program.MathCall;
+import dev.adjoint.processor.fuzz.Program.Neg;
+import dev.adjoint.processor.fuzz.Program.Not;
+import dev.adjoint.processor.fuzz.Program.Num;
+import dev.adjoint.processor.fuzz.Program.Param;
+import dev.adjoint.processor.fuzz.Program.Promote;
+import dev.adjoint.processor.fuzz.Program.Read;
+import dev.adjoint.processor.fuzz.Program.Return;
+import dev.adjoint.processor.fuzz.Program.Step;
+import dev.adjoint.processor.fuzz.Program.Stmt;
+import dev.adjoint.processor.fuzz.Program.Stop;
+import dev.adjoint.processor.fuzz.Program.Ternary;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fuzzer's oracle: an operator-overloading reverse-mode interpreter of the {@link Program}
+ * tree, written independently of the processor (no IR, no generated code). Each operation
+ * records its local partials on a tape; the reverse sweep accumulates adjoints. A second sweep
+ * over the same tape with absolute values gives, per input, the sum of the magnitudes of every
+ * term that went into its gradient: the scale against which a rounding difference is judged, so
+ * that cancellation in a long chain is not mistaken for a wrong derivative.
+ *
+ * <p>Conventions at kinks follow docs/diagnostics.md: {@code abs'(0) = 0}, {@code min}/{@code
+ * max} ties split the cotangent evenly, {@code pow(x, 0)} has x-derivative 0, {@code pow(0, y)}
+ * has y-derivative 0, {@code hypot(0, 0)} has gradient 0; floor, ceil, rint and signum are
+ * constants. The path string records every branch taken and every side of a kink, so central
+ * differences are only trusted between points on the same path.
+ */
+final class Reference {
+  /** Value, gradient and error scale per differentiable parameter of {@code f}, and the path. */
+  record Result(double value, double[] gradient, double[] scale, String path) {}
+
+  /** A value and its tape node, or -1 for a constant. */
+  private record Val(double v, int node) {}
+
+  /** A tape entry: its parents with their partials, or a custom rule's pullback. */
+  private record Node(
+      int[] parents, double[] partials, double floor, Rules.Rule rule, double[] ruleArgs) {}
+
+  private static final int[] NO_PARENTS = {};
+  private static final double[] NO_PARTIALS = {};
+
+  private final List<Node> tape = new ArrayList<>();
+  private final StringBuilder path = new StringBuilder();
+
+  private Reference() {}
+
+  /**
+   * Evaluates {@code f} at {@code args} (one per parameter, ints as doubles) and pulls {@code
+   * cotangent} back to its differentiable parameters.
+   */
+  static Result evaluate(Callee f, double[] args, double cotangent) {
+    Reference r = new Reference();
+    Env env = new Env();
+    List<Integer> inputs = new ArrayList<>();
+    for (int i = 0; i < f.params().size(); i++) {
+      Param p = f.params().get(i);
+      switch (p.kind()) {
+        case DOUBLE:
+          Val input = r.node(args[i], NO_PARENTS, NO_PARTIALS);
+          inputs.add(input.node());
+          env.doubles.put(p.name(), input);
+          break;
+        case NODIFF:
+          env.doubles.put(p.name(), new Val(args[i], -1));
+          break;
+        case INT:
+          env.ints.put(p.name(), (int) args[i]);
+          break;
+      }
+    }
+    Val out = r.run(f.body(), env);
+    double[] adjoint = r.sweep(out, cotangent, false);
+    double[] magnitude = r.sweep(out, Math.abs(cotangent), true);
+    double[] gradient = new double[inputs.size()];
+    double[] scale = new double[inputs.size()];
+    for (int i = 0; i < inputs.size(); i++) {
+      gradient[i] = adjoint[inputs.get(i)];
+      scale[i] = magnitude[inputs.get(i)];
+    }
+    return new Result(out.v(), gradient, scale, r.path.toString());
+  }
+
+  private double[] sweep(Val out, double seed, boolean absolute) {
+    // A constant result still sweeps the tape, with zero cotangents: executed operations count,
+    // as in generated code (0 times an infinite partial is NaN there too).
+    double[] adj = new double[tape.size()];
+    if (out.node() >= 0) {
+      adj[out.node()] = seed;
+    }
+    for (int i = tape.size() - 1; i >= 0; i--) {
+      Node n = tape.get(i);
+      double a = adj[i];
+      if (n.rule() != null) {
+        double[] contributions = n.rule().pullback(n.ruleArgs(), a);
+        for (int k = 0; k < n.parents().length; k++) {
+          if (n.parents()[k] >= 0) {
+            adj[n.parents()[k]] += absolute ? Math.abs(contributions[k]) : contributions[k];
+          }
+        }
+        continue;
+      }
+      for (int k = 0; k < n.parents().length; k++) {
+        double partial =
+            absolute ? Math.max(Math.abs(n.partials()[k]), n.floor()) : n.partials()[k];
+        adj[n.parents()[k]] += a * partial;
+      }
+    }
+    return adj;
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private static final class Env {
+    final Map<String, Val> doubles = new HashMap<>();
+    final Map<String, Integer> ints = new HashMap<>();
+  }
+
+  /** Runs a method body; its return value. */
+  private Val run(List<Stmt> body, Env env) {
+    Val result = exec(body, env);
+    if (result == null) {
+      throw new IllegalStateException("body completed without a return");
+    }
+    return result;
+  }
+
+  /** Runs statements; the returned value, or null if they complete normally. */
+  private Val exec(List<Stmt> stmts, Env env) {
+    for (Stmt s : stmts) {
+      if (s instanceof Declare d) {
+        env.doubles.put(d.name(), eval(d.init(), env));
+      } else if (s instanceof Assign a) {
+        Val value = eval(a.value(), env);
+        Val old = env.doubles.get(a.name());
+        env.doubles.put(a.name(), switch (a.op()) {
+          case "=" -> value;
+          case "+=" -> binary('+', old, value);
+          case "-=" -> binary('-', old, value);
+          case "*=" -> binary('*', old, value);
+          case "/=" -> binary('/', old, value);
+          default -> throw new AssertionError(a.op());
+        });
+      } else if (s instanceof Step st) {
+        Val old = env.doubles.get(st.name());
+        env.doubles.put(st.name(), binary(st.up() ? '+' : '-', old, new Val(1, -1)));
+      } else if (s instanceof If i) {
+        boolean taken = test(i.condition(), env);
+        path.append(taken ? 'T' : 'F');
+        // Locals declared in a branch end with it; assignments to outer variables persist.
+        Env inner = new Env();
+        inner.doubles.putAll(env.doubles);
+        inner.ints.putAll(env.ints);
+        Val result = exec(taken ? i.then() : i.otherwise(), inner);
+        for (String name : env.doubles.keySet()) {
+          env.doubles.put(name, inner.doubles.get(name));
+        }
+        if (result != null) {
+          return result;
+        }
+      } else if (s instanceof Return r) {
+        return eval(r.value(), env);
+      } else {
+        throw new AssertionError(s);
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  private Val eval(Expr e, Env env) {
+    if (isInt(e)) {
+      return new Val(intValue(e, env), -1);
+    }
+    if (e instanceof Num n) {
+      return new Val(n.value(), -1);
+    } else if (e instanceof Read r) {
+      return env.doubles.get(r.name());
+    } else if (e instanceof Promote p) {
+      return new Val(evalInt(p.value(), env), -1);
+    } else if (e instanceof Neg n) {
+      Val a = eval(n.operand(), env);
+      return unary(-a.v(), a, -1);
+    } else if (e instanceof Binary b) {
+      Val left = eval(b.left(), env);
+      Val right = eval(b.right(), env);
+      return binary(b.op(), left, right);
+    } else if (e instanceof MathCall m) {
+      List<Val> args = new ArrayList<>();
+      for (Expr arg : m.args()) {
+        args.add(eval(arg, env));
+      }
+      return math(m.function(), args);
+    } else if (e instanceof Ternary t) {
+      boolean taken = test(t.condition(), env);
+      path.append(taken ? 't' : 'f');
+      return eval(taken ? t.whenTrue() : t.whenFalse(), env);
+    } else if (e instanceof Invoke i) {
+      return invoke(i, env);
+    } else if (e instanceof Stop s) {
+      return new Val(eval(s.operand(), env).v(), -1);
+    }
+    throw new AssertionError(e);
+  }
+
+  private Val invoke(Invoke call, Env env) {
+    Callee callee = call.callee();
+    Env inner = new Env();
+    List<Val> diffArgs = new ArrayList<>();
+    double[] values = new double[callee.params().size()];
+    for (int i = 0; i < callee.params().size(); i++) {
+      Param p = callee.params().get(i);
+      Object arg = call.args().get(i);
+      if (p.kind() == Kind.INT) {
+        int v = evalInt((IntExpr) arg, env);
+        values[i] = v;
+        inner.ints.put(p.name(), v);
+      } else {
+        Val v = eval((Expr) arg, env);
+        values[i] = v.v();
+        if (p.kind() == Kind.DOUBLE) {
+          diffArgs.add(v);
+          inner.doubles.put(p.name(), v);
+        } else {
+          inner.doubles.put(p.name(), new Val(v.v(), -1)); // @NoDiff: a constant inside
+        }
+      }
+    }
+    if (!callee.isRule()) {
+      return run(callee.body(), inner);
+    }
+    double value = callee.rule().value(values);
+    int[] parents = diffArgs.stream().mapToInt(Val::node).toArray();
+    tape.add(new Node(parents, null, 0, callee.rule(), values));
+    return new Val(value, tape.size() - 1);
+  }
+
+  private Val binary(char op, Val a, Val b) {
+    double x = a.v();
+    double y = b.v();
+    switch (op) {
+      case '+':
+        return binary(x + y, a, 1, b, 1);
+      case '-':
+        return binary(x - y, a, 1, b, -1);
+      case '*':
+        return binary(x * y, a, y, b, x);
+      case '/':
+        return binary(x / y, a, 1 / y, b, -(x / y) / y);
+      default:
+        throw new AssertionError(op);
+    }
+  }
+
+  private Val math(String f, List<Val> args) {
+    Val a = args.get(0);
+    double x = a.v();
+    switch (f) {
+      case "sin": return unary(Math.sin(x), a, Math.cos(x));
+      case "cos": return unary(Math.cos(x), a, -Math.sin(x));
+      case "tan": {
+        double t = Math.tan(x);
+        return unary(t, a, 1 + t * t);
+      }
+      case "asin": return unary(Math.asin(x), a, 1 / Math.sqrt(1 - x * x));
+      case "acos": return unary(Math.acos(x), a, -1 / Math.sqrt(1 - x * x));
+      case "atan": return unary(Math.atan(x), a, 1 / (1 + x * x));
+      case "sinh": return unary(Math.sinh(x), a, Math.cosh(x));
+      case "cosh": return unary(Math.cosh(x), a, Math.sinh(x));
+      case "tanh": {
+        // 1/cosh^2 is accurate where tanh saturates; generated code may give 0 there once tanh
+        // rounds to 1 (x above 19), below 3e-17 of the true value: the floor allows that.
+        double c = Math.cosh(x);
+        return unaryWithFloor(Math.tanh(x), a, 1 / (c * c), 1e-7);
+      }
+      case "exp": {
+        double r = Math.exp(x);
+        return unary(r, a, r);
+      }
+      case "expm1": return unary(Math.expm1(x), a, Math.exp(x));
+      case "log": return unary(Math.log(x), a, 1 / x);
+      case "log1p": return unary(Math.log1p(x), a, 1 / (1 + x));
+      case "log10": return unary(Math.log10(x), a, 1 / (x * Math.log(10)));
+      case "sqrt": {
+        double r = Math.sqrt(x);
+        return unary(r, a, 0.5 / r);
+      }
+      case "cbrt": {
+        double r = Math.cbrt(x);
+        return unary(r, a, 1 / (3 * r * r));
+      }
+      case "abs":
+        path.append(x > 0 ? "a+" : x < 0 ? "a-" : "a0");
+        return unary(Math.abs(x), a, Math.signum(x));
+      case "toRadians": return unary(Math.toRadians(x), a, Math.PI / 180);
+      case "toDegrees": return unary(Math.toDegrees(x), a, 180 / Math.PI);
+      case "signum": case "floor": case "ceil": case "rint": {
+        double r = switch (f) {
+          case "signum" -> Math.signum(x);
+          case "floor" -> Math.floor(x);
+          case "ceil" -> Math.ceil(x);
+          default -> Math.rint(x);
+        };
+        path.append('k').append(r);
+        return new Val(r, -1);
+      }
+      default:
+        break;
+    }
+    Val b = args.get(1);
+    double y = b.v();
+    switch (f) {
+      case "atan2": {
+        // atan2(x, y) here names the arguments in order: x is Java's y, y is Java's x.
+        double h2 = x * x + y * y;
+        return binary(Math.atan2(x, y), a, y / h2, b, -x / h2);
+      }
+      case "hypot": {
+        double r = Math.hypot(x, y);
+        return r == 0 ? binary(r, a, 0, b, 0) : binary(r, a, x / r, b, y / r);
+      }
+      case "min": case "max": {
+        double r = f.equals("min") ? Math.min(x, y) : Math.max(x, y);
+        boolean tie = x == y;
+        boolean first = f.equals("min") ? x < y : x > y;
+        path.append(tie ? "m=" : first ? "m1" : "m2");
+        return binary(r, a, tie ? 0.5 : first ? 1 : 0, b, tie ? 0.5 : first ? 0 : 1);
+      }
+      case "pow": {
+        double r = Math.pow(x, y);
+        double dx = y == 0 ? 0 : y * Math.pow(x, y - 1);
+        double dy = x == 0 ? 0 : r * Math.log(x);
+        return binary(r, a, dx, b, dy);
+      }
+      default:
+        throw new AssertionError(f);
+    }
+  }
+
+  private Val unary(double value, Val a, double partial) {
+    if (a.node() < 0) {
+      return new Val(value, -1);
+    }
+    return node(value, new int[] {a.node()}, new double[] {partial});
+  }
+
+  /** A binary operation; constant operands get no tape edge (their partial is never used). */
+  private Val binary(double value, Val a, double da, Val b, double db) {
+    if (a.node() < 0 && b.node() < 0) {
+      return new Val(value, -1);
+    }
+    if (a.node() < 0) {
+      return node(value, new int[] {b.node()}, new double[] {db});
+    }
+    if (b.node() < 0) {
+      return node(value, new int[] {a.node()}, new double[] {da});
+    }
+    return node(value, new int[] {a.node(), b.node()}, new double[] {da, db});
+  }
+
+  private Val node(double value, int[] parents, double[] partials) {
+    tape.add(new Node(parents, partials, 0, null, null));
+    return new Val(value, tape.size() - 1);
+  }
+
+  /**
+   * A unary operation whose partial the error scale counts as at least {@code floor}: for a
+   * formula whose standard evaluation has an absolute, not relative, error.
+   */
+  private Val unaryWithFloor(double value, Val a, double partial, double floor) {
+    if (a.node() < 0) {
+      return new Val(value, -1);
+    }
+    tape.add(new Node(new int[] {a.node()}, new double[] {partial}, floor, null, null));
+    return new Val(value, tape.size() - 1);
+  }
+
+  // ---------------------------------------------------------------- ints and conditions
+
+  /**
+   * Whether Java types {@code e} as int: int literals, uncast int expressions, and +, -, * and
+   * negation of those. Java computes these in int arithmetic, so they are never -0.0.
+   */
+  private static boolean isInt(Expr e) {
+    if (e instanceof Num n) {
+      return n.intLiteral();
+    } else if (e instanceof Promote p) {
+      return !p.cast();
+    } else if (e instanceof Neg n) {
+      return isInt(n.operand());
+    } else if (e instanceof Binary b) {
+      return b.op() != '/' && isInt(b.left()) && isInt(b.right());
+    } else if (e instanceof Ternary t) {
+      return isInt(t.whenTrue()) && isInt(t.whenFalse());
+    }
+    return false;
+  }
+
+  private int intValue(Expr e, Env env) {
+    if (e instanceof Num n) {
+      return (int) n.value();
+    } else if (e instanceof Promote p) {
+      return evalInt(p.value(), env);
+    } else if (e instanceof Neg n) {
+      return -intValue(n.operand(), env);
+    } else if (e instanceof Binary b) {
+      int x = intValue(b.left(), env);
+      int y = intValue(b.right(), env);
+      return switch (b.op()) {
+        case '+' -> x + y;
+        case '-' -> x - y;
+        case '*' -> x * y;
+        default -> throw new AssertionError(b.op());
+      };
+    } else if (e instanceof Ternary t) {
+      boolean taken = test(t.condition(), env);
+      path.append(taken ? 't' : 'f');
+      return intValue(taken ? t.whenTrue() : t.whenFalse(), env);
+    }
+    throw new AssertionError(e);
+  }
+
+  private static int evalInt(IntExpr e, Env env) {
+    if (e instanceof IntRead r) {
+      return env.ints.get(r.name());
+    } else if (e instanceof IntLit l) {
+      return l.value();
+    } else if (e instanceof IntBinary b) {
+      int x = evalInt(b.left(), env);
+      int y = evalInt(b.right(), env);
+      return switch (b.op()) {
+        case '+' -> x + y;
+        case '-' -> x - y;
+        case '*' -> x * y;
+        default -> throw new AssertionError(b.op());
+      };
+    }
+    throw new AssertionError(e);
+  }
+
+  private boolean test(Cond c, Env env) {
+    if (c instanceof Compare cmp) {
+      return compare(cmp.op(), eval(cmp.left(), env).v(), eval(cmp.right(), env).v());
+    } else if (c instanceof IntCompare cmp) {
+      return compare(cmp.op(), evalInt(cmp.left(), env), evalInt(cmp.right(), env));
+    } else if (c instanceof Logic l) {
+      return l.op().equals("&&")
+          ? test(l.left(), env) && test(l.right(), env)
+          : test(l.left(), env) || test(l.right(), env);
+    } else if (c instanceof Not n) {
+      return !test(n.operand(), env);
+    }
+    throw new AssertionError(c);
+  }
+
+  private static boolean compare(String op, double x, double y) {
+    return switch (op) {
+      case "<" -> x < y;
+      case "<=" -> x <= y;
+      case ">" -> x > y;
+      case ">=" -> x >= y;
+      default -> throw new AssertionError(op);
+    };
+  }
+}

@@ -1,0 +1,174 @@
+package dev.adjoint.processor.fuzz;
+
+import dev.adjoint.processor.fuzz.Program.Kind;
+import dev.adjoint.processor.fuzz.Program.Param;
+import java.util.List;
+
+/**
+ * The custom rules fuzzed programs may call, each twice: as Java source (compiled with every
+ * batch as class {@code fuzz.Rules}) and as the reference's own value and pullback. The rules are
+ * correct by construction; the fuzzer tests how generated code wires them in.
+ */
+final class Rules {
+  private Rules() {}
+
+  static final String PACKAGE = "fuzz";
+  static final String CLASS = "Rules";
+
+  /** A rule: its name and parameters, its value, and its pullback (one entry per DOUBLE param). */
+  interface Rule {
+    String name();
+
+    List<Param> params();
+
+    double value(double[] args);
+
+    double[] pullback(double[] args, double cotangent);
+
+    /** Whether the pullback is the derivative of the value (false for clipping). */
+    boolean exact();
+  }
+
+  private static final Rule SOFTPLUS = new Rule() {
+    @Override public String name() {
+      return "softplus";
+    }
+
+    @Override public List<Param> params() {
+      return List.of(new Param("x", Kind.DOUBLE));
+    }
+
+    @Override public double value(double[] a) {
+      return Math.log1p(Math.exp(a[0]));
+    }
+
+    @Override public double[] pullback(double[] a, double g) {
+      return new double[] {g / (1 + Math.exp(-a[0]))};
+    }
+
+    @Override public boolean exact() {
+      return true;
+    }
+  };
+
+  private static final Rule CLIP = new Rule() {
+    @Override public String name() {
+      return "clip";
+    }
+
+    @Override public List<Param> params() {
+      return List.of(new Param("x", Kind.DOUBLE));
+    }
+
+    @Override public double value(double[] a) {
+      return a[0];
+    }
+
+    @Override public double[] pullback(double[] a, double g) {
+      return new double[] {Math.max(-1.0, Math.min(1.0, g))};
+    }
+
+    @Override public boolean exact() {
+      return false;
+    }
+  };
+
+  private static final Rule PRODUCT = new Rule() {
+    @Override public String name() {
+      return "product";
+    }
+
+    @Override public List<Param> params() {
+      return List.of(new Param("x", Kind.DOUBLE), new Param("y", Kind.DOUBLE));
+    }
+
+    @Override public double value(double[] a) {
+      return a[0] * a[1];
+    }
+
+    @Override public double[] pullback(double[] a, double g) {
+      return new double[] {g * a[1], g * a[0]};
+    }
+
+    @Override public boolean exact() {
+      return true;
+    }
+  };
+
+  private static final Rule SCALED_SIN = new Rule() {
+    @Override public String name() {
+      return "scaledSin";
+    }
+
+    @Override public List<Param> params() {
+      return List.of(new Param("x", Kind.DOUBLE), new Param("k", Kind.NODIFF),
+          new Param("m", Kind.INT));
+    }
+
+    @Override public double value(double[] a) {
+      return a[1] * Math.sin(a[0]) + a[2];
+    }
+
+    @Override public double[] pullback(double[] a, double g) {
+      return new double[] {g * (a[1] * Math.cos(a[0]))};
+    }
+
+    @Override public boolean exact() {
+      return true;
+    }
+  };
+
+  static final List<Rule> ALL = List.of(SOFTPLUS, CLIP, PRODUCT, SCALED_SIN);
+
+  /** The source of {@code fuzz.Rules}: the rules above, written as a user would. */
+  static String source() {
+    return String.join("\n",
+        "package " + PACKAGE + ";",
+        "",
+        "import dev.adjoint.Bwd;",
+        "import dev.adjoint.CustomVjp;",
+        "import dev.adjoint.Fwd;",
+        "import dev.adjoint.NoDiff;",
+        "import dev.adjoint.runtime.FwdResult;",
+        "",
+        "final class " + CLASS + " {",
+        "  @CustomVjp static double softplus(double x) { return Math.log1p(Math.exp(x)); }",
+        "  @Fwd(\"softplus\") static FwdResult<Double, Double> softplusFwd(double x) {",
+        "    return FwdResult.of(Math.log1p(Math.exp(x)), x);",
+        "  }",
+        "  @Bwd(\"softplus\") static double softplusBwd(Double x, double g) {",
+        "    return g / (1 + Math.exp(-x));",
+        "  }",
+        "",
+        "  @CustomVjp static double clip(double x) { return x; }",
+        "  @Fwd(\"clip\") static FwdResult<Double, Void> clipFwd(double x) {",
+        "    return FwdResult.of(x, null);",
+        "  }",
+        "  @Bwd(\"clip\") static double clipBwd(Void r, double g) {",
+        "    return Math.max(-1.0, Math.min(1.0, g));",
+        "  }",
+        "",
+        "  record ProductRes(double x, double y) {}",
+        "  record ProductCot(double x, double y) {}",
+        "  @CustomVjp static double product(double x, double y) { return x * y; }",
+        "  @Fwd(\"product\") static FwdResult<Double, ProductRes> productFwd(double x, double y) {",
+        "    return FwdResult.of(x * y, new ProductRes(x, y));",
+        "  }",
+        "  @Bwd(\"product\") static ProductCot productBwd(ProductRes r, double g) {",
+        "    return new ProductCot(g * r.y(), g * r.x());",
+        "  }",
+        "",
+        "  @CustomVjp static double scaledSin(double x, @NoDiff double k, int m) {",
+        "    return k * Math.sin(x) + m;",
+        "  }",
+        "  @Fwd(\"scaledSin\")",
+        "  static FwdResult<Double, Double> scaledSinFwd(double x, double k, int m) {",
+        "    return FwdResult.of(k * Math.sin(x) + m, k * Math.cos(x));",
+        "  }",
+        "  @Bwd(\"scaledSin\") static double scaledSinBwd(Double d, double g) {",
+        "    return g * d;",
+        "  }",
+        "}",
+        "");
+  }
+}
