@@ -40,6 +40,7 @@ public enum Message {
   INSTANCE_METHOD("InstanceMethod", "%s method %s must be static, but is an instance method; make it static (instance methods are not supported yet)"),
   STATIC_MISMATCH("StaticMismatch", "@%s method %s must be static, like the @CustomVjp method whose rule it is, but is an instance method; make it static"),
   ABSTRACT_METHOD("AbstractMethod", "%s method %s must have a body, but is abstract or declared in an interface"),
+  NATIVE_METHOD("AbstractMethod", "@Differentiable method %s must have a body to derive its gradient from, but is native; make it @CustomVjp with a rule instead"),
   TYPE_PARAMETERS("TypeParameters", "%s method %s must not declare type parameters (%s); generic methods are not supported yet"),
   INACCESSIBLE("Inaccessible", "%s must be reachable from the generated class %s, but is private; make it package-private"),
   NO_DIFFERENTIABLE_PARAMETER("NoDifferentiableParameter", "%s method %s must have at least one differentiable parameter (double), but has none"),
@@ -51,6 +52,8 @@ public enum Message {
   OVERLOAD("Overload", "%s method %s must have a name unique in %s, but %d methods are called %s; rename the overloads (for example %s)"),
   CASE_CLASH("CaseClash", "%s method %s and method %s differ only in case, so their generated members (%s) would clash; rename one"),
   NAME_TAKEN("NameTaken", "the generated class %s would replace the existing type %s; rename that type"),
+  NAME_TAKEN_BY_GENERATED("NameTaken", "the generated class %s of %s must have a name of its own, but %s generates a class of that name too; rename one of the two classes"),
+  NAME_CLASH("NameClash", "%s method %s and method %s must generate members with distinct names, but both would generate %s in %s; rename one"),
   PRIVATE_CLASS("Inaccessible", "class %s must be reachable from the generated class %s, but %s is private; make it package-private"),
   LOCAL_CLASS("LocalClass", "%s method %s must be declared in a top-level or member class, since generated code calls it by name, but it is declared in %s; move it to a top-level or member class"),
 

@@ -30,6 +30,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -71,6 +72,8 @@ public final class AdjointProcessor extends AbstractProcessor {
   private final Set<ClassName> generatedHere = new HashSet<>();
   /** Classes already handled, by qualified name. */
   private final Set<String> done = new HashSet<>();
+  /** The class each generated class is written for, by the generated class's name. */
+  private final Map<ClassName, String> adjointOwners = new HashMap<>();
 
   private Reporter reporter;
   private Optional<BodyReader> bodies;
@@ -161,9 +164,28 @@ public final class AdjointProcessor extends AbstractProcessor {
         done.add(type.getQualifiedName().toString());
       }
     }
+    units.removeIf(this::sharesItsAdjointName);
     units.forEach(u -> generatedHere.add(u.plan.owner()));
     generate(units);
     return false;
+  }
+
+  /**
+   * True, after reporting it, when another class of this compilation already has the generated
+   * class name of {@code unit}: {@code Outer.Inner} and a top-level {@code Outer_Inner} both make
+   * {@code Outer_InnerAdjoint}.
+   */
+  private boolean sharesItsAdjointName(Unit unit) {
+    ClassName adjoint = AdjointNames.adjointClass(unit.plan.owner());
+    String owner = unit.type.getQualifiedName().toString();
+    String first = adjointOwners.putIfAbsent(adjoint, owner);
+    if (first == null || first.equals(owner)) {
+      return false;
+    }
+    reporter.print(Report.builder()
+        .add(Message.NAME_TAKEN_BY_GENERATED, unit.type, adjoint.simpleName(), owner, first)
+        .build());
+    return true;
   }
 
   /** A checked class, ready to plan and generate. */

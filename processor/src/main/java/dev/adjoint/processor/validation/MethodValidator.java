@@ -3,7 +3,9 @@ package dev.adjoint.processor.validation;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
 import dev.adjoint.processor.model.AdjointNames;
+import dev.adjoint.processor.model.Signature;
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,6 +48,11 @@ public final class MethodValidator {
       report.add(Message.ABSTRACT_METHOD, method, kind, name);
     } else if (!method.getModifiers().contains(Modifier.STATIC)) {
       report.add(Message.INSTANCE_METHOD, method, kind, name);
+    }
+    if (method.getModifiers().contains(Modifier.NATIVE)
+        && !Annotations.has(method, Annotations.CUSTOM_VJP)) {
+      // A @CustomVjp primal may be native: its rule is called, never its body.
+      report.add(Message.NATIVE_METHOD, method, name);
     }
     if (!method.getTypeParameters().isEmpty()) {
       report.add(
@@ -118,7 +125,42 @@ public final class MethodValidator {
             stem + "Grad, " + stem + "Vjp");
       }
     }
+    // Other shared generated names: f and fValueAnd both make fValueAndGrad. Compared ignoring
+    // case, as the class files of generated records are on case-insensitive file systems.
+    Map<String, ExecutableElement> generatedBy = new LinkedHashMap<>();
+    for (ExecutableElement m : annotated) {
+      List<String> clashes = new ArrayList<>();
+      ExecutableElement other = null;
+      for (String generated : generatedNames(type, m.getSimpleName().toString())) {
+        ExecutableElement first =
+            generatedBy.putIfAbsent(generated.toLowerCase(Locale.ROOT), m);
+        if (first != null && first != m
+            && !first.getSimpleName().toString().equalsIgnoreCase(m.getSimpleName().toString())
+            && (other == null || other == first)) {
+          other = first;
+          clashes.add(generated);
+        }
+      }
+      if (other != null) {
+        report.add(
+            Message.NAME_CLASH, m, Annotations.kindOf(m), m.getSimpleName(), other.getSimpleName(),
+            String.join(", ", clashes), adjoint.simpleName());
+      }
+    }
     return report.build();
+  }
+
+  /** The names of the members that the generated class declares for method {@code name}. */
+  private static List<String> generatedNames(TypeElement type, String name) {
+    Signature s = new Signature(ClassName.get(type), name, List.of(), TypeName.DOUBLE, false);
+    return List.of(
+        AdjointNames.gradRecord(s),
+        AdjointNames.valueAndGradRecord(s),
+        AdjointNames.vjpClass(s),
+        AdjointNames.gradMethod(s),
+        AdjointNames.valueAndGradMethod(s),
+        AdjointNames.vjpMethod(s),
+        AdjointNames.functionMethod(s));
   }
 
   private static boolean isGeneratedByUs(TypeElement type) {

@@ -55,8 +55,7 @@ final class Reference {
   private record Val(double v, int node) {}
 
   /** A tape entry: its parents with their partials, or a custom rule's pullback. */
-  private record Node(
-      int[] parents, double[] partials, double floor, Rules.Rule rule, double[] ruleArgs) {}
+  private record Node(int[] parents, double[] partials, Rules.Rule rule, double[] ruleArgs) {}
 
   private static final int[] NO_PARENTS = {};
   private static final double[] NO_PARTIALS = {};
@@ -122,8 +121,7 @@ final class Reference {
         continue;
       }
       for (int k = 0; k < n.parents().length; k++) {
-        double partial =
-            absolute ? Math.max(Math.abs(n.partials()[k]), n.floor()) : n.partials()[k];
+        double partial = absolute ? Math.abs(n.partials()[k]) : n.partials()[k];
         adj[n.parents()[k]] += a * partial;
       }
     }
@@ -253,7 +251,7 @@ final class Reference {
     }
     double value = callee.rule().value(values);
     int[] parents = diffArgs.stream().mapToInt(Val::node).toArray();
-    tape.add(new Node(parents, null, 0, callee.rule(), values));
+    tape.add(new Node(parents, null, callee.rule(), values));
     return new Val(value, tape.size() - 1);
   }
 
@@ -290,10 +288,8 @@ final class Reference {
       case "sinh": return unary(Math.sinh(x), a, Math.cosh(x));
       case "cosh": return unary(Math.cosh(x), a, Math.sinh(x));
       case "tanh": {
-        // 1/cosh^2 is accurate where tanh saturates; generated code may give 0 there once tanh
-        // rounds to 1 (x above 19), below 3e-17 of the true value: the floor allows that.
         double c = Math.cosh(x);
-        return unaryWithFloor(Math.tanh(x), a, 1 / (c * c), 1e-7);
+        return unary(Math.tanh(x), a, 1 / (c * c));
       }
       case "exp": {
         double r = Math.exp(x);
@@ -381,21 +377,10 @@ final class Reference {
   }
 
   private Val node(double value, int[] parents, double[] partials) {
-    tape.add(new Node(parents, partials, 0, null, null));
+    tape.add(new Node(parents, partials, null, null));
     return new Val(value, tape.size() - 1);
   }
 
-  /**
-   * A unary operation whose partial the error scale counts as at least {@code floor}: for a
-   * formula whose standard evaluation has an absolute, not relative, error.
-   */
-  private Val unaryWithFloor(double value, Val a, double partial, double floor) {
-    if (a.node() < 0) {
-      return new Val(value, -1);
-    }
-    tape.add(new Node(new int[] {a.node()}, new double[] {partial}, floor, null, null));
-    return new Val(value, tape.size() - 1);
-  }
 
   // ---------------------------------------------------------------- ints and conditions
 

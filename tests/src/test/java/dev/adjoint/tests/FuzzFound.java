@@ -1,0 +1,181 @@
+package dev.adjoint.tests;
+
+import dev.adjoint.Differentiable;
+import dev.adjoint.runtime.Ad;
+
+/** Programs the differential fuzzer (processor module, FuzzTest) found bugs with, reduced. */
+final class FuzzFound {
+  private FuzzFound() {}
+
+  @Differentiable
+  static double square(double x) {
+    return x * x;
+  }
+
+  /** A variable overwritten by a call that reads it: x becomes x^2, then x^4 y. */
+  @Differentiable
+  static double selfAssignedCall(double x, double y) {
+    x = square(x);
+    x = square(x) * y;
+    return x + y;
+  }
+
+  /** expm1'(x) = e^x, about 1.9e-22 at x = -50, where expm1(x) + 1 is 0. */
+  @Differentiable
+  static double expm1(double x) {
+    return Math.expm1(x);
+  }
+
+  /** tanh'(x) = 1 / cosh^2 x, about 3.7e-13 at x = -15, where 1 - tanh^2 keeps 4 digits. */
+  @Differentiable
+  static double tanh(double x) {
+    return Math.tanh(x);
+  }
+
+  /** A result that does not depend on x: the gradient is 0, even where cbrt'(x) is infinite. */
+  @Differentiable
+  static double constantResult(double x) {
+    double t = Math.cbrt(x) * x;
+    return Ad.stopGradient(t) + 1;
+  }
+
+  /**
+   * 130 steps of t = t cos t + x: the pullback keeps two doubles per step, more than a
+   * constructor's 255 parameter slots can hold.
+   */
+  @Differentiable
+  static double longChain(double x) {
+    double t = x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    t = t * Math.cos(t) + x;
+    return t;
+  }
+}

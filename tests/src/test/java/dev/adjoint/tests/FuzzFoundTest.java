@@ -1,0 +1,63 @@
+package dev.adjoint.tests;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The fuzzer's findings as closed-form tests, so they stay fixed whatever the generator does. */
+final class FuzzFoundTest {
+
+  @Test
+  void aCallThatOverwritesItsOwnArgument() {
+    for (double[] p : new double[][] {{1.5, -0.5}, {-0.7, 2.0}, {0.3, 0.9}}) {
+      double x = p[0];
+      double y = p[1];
+      var g = FuzzFoundAdjoint.selfAssignedCallGrad(x, y);
+      assertThat(g.x()).isWithin(1e-12).of(4 * x * x * x * y);
+      assertThat(g.y()).isWithin(1e-12).of(x * x * x * x + 1);
+      var pulled = FuzzFoundAdjoint.selfAssignedCallVjp(x, y).pullback(-2.0);
+      assertThat(pulled.x()).isWithin(1e-12).of(-8 * x * x * x * y);
+    }
+  }
+
+  @Test
+  void expm1KeepsItsDerivativeFarBelowZero() {
+    for (double x : new double[] {-50, -40, -1, 0, 3}) {
+      assertThat(FuzzFoundAdjoint.expm1Grad(x).x()).isWithin(Math.exp(x) * 1e-15).of(Math.exp(x));
+    }
+  }
+
+  @Test
+  void tanhKeepsItsRelativeAccuracyWhereItSaturates() {
+    for (double x : new double[] {-15, -10, 0.5, 10, 18}) {
+      double c = Math.cosh(x);
+      double exact = 1 / (c * c);
+      assertThat(FuzzFoundAdjoint.tanhGrad(x).x()).isWithin(exact * 1e-12).of(exact);
+    }
+  }
+
+  @Test
+  void aConstantResultHasAZeroGradientEvenWhereAPartialIsInfinite() {
+    assertThat(FuzzFoundAdjoint.constantResultGrad(0.0).x()).isEqualTo(0.0);
+    assertThat(FuzzFoundAdjoint.constantResultGrad(2.0).x()).isEqualTo(0.0);
+  }
+
+  @Test
+  void aLongChainBeyondTheConstructorParameterLimit() {
+    for (double x : new double[] {0.3, -0.2, 0.9}) {
+      // Forward-mode recurrence: t' = t' cos t - t sin t t' + 1.
+      double t = x;
+      double dt = 1;
+      for (int i = 0; i < 130; i++) {
+        double next = t * Math.cos(t) + x;
+        dt = dt * Math.cos(t) - t * Math.sin(t) * dt + 1;
+        t = next;
+      }
+      var vg = FuzzFoundAdjoint.longChainValueAndGrad(x);
+      assertThat(vg.value()).isEqualTo(FuzzFound.longChain(x));
+      assertThat(vg.value()).isWithin(1e-12).of(t);
+      assertThat(vg.grad().x()).isWithin(1e-9 * Math.max(1, Math.abs(dt))).of(dt);
+      assertThat(FuzzFoundAdjoint.longChainVjp(x).pullback(1.0).x()).isEqualTo(vg.grad().x());
+    }
+  }
+}
