@@ -72,18 +72,109 @@ class FuzzTest {
   @Test
   void regressionSeedsStillPass() throws IOException {
     List<Long> seeds = new ArrayList<>();
+    int version = -1;
     try (InputStream in = FuzzTest.class.getResourceAsStream("/fuzz/regressions.txt")) {
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       for (String line : text.split("\n")) {
         String s = line.replaceAll("#.*", "").trim();
-        if (!s.isEmpty()) {
+        if (s.startsWith("version ")) {
+          version = Integer.parseInt(s.substring("version ".length()).trim());
+        } else if (!s.isEmpty()) {
           seeds.add(Long.parseLong(s.split("\\s+")[0]));
         }
       }
     }
+    assertEquals(Generator.VERSION, version,
+        "fuzz/regressions.txt holds seeds of another generator version; see Generator.VERSION");
     assertTrue(seeds.size() > 0, "fuzz/regressions.txt lists no seeds");
     Stats stats = run(seeds);
     stats.assertClean("regression seeds");
+  }
+
+  /** An unsupported statement injected into a valid program, and the tag it must draw. */
+  private record Injection(String statement, String tag) {}
+
+  private static final List<Injection> OUTSIDE_THE_SUBSET = List.of(
+      new Injection("while (x0 > 100.0) { x0 -= 1.0; }", "AdjointUnsupportedConstruct"),
+      new Injection("double[] array = {x0};", "AdjointUnsupportedConstruct"),
+      new Injection(
+          "java.util.function.DoubleUnaryOperator op = v -> v * 2;", "AdjointUnsupportedConstruct"),
+      new Injection("try { x0 = x0 * 2; } finally { x0 += 1; }", "AdjointUnsupportedConstruct"),
+      new Injection("x0 = (float) x0;", "AdjointUnsupportedType"),
+      new Injection("x0 = Math.ulp(x0) * x0;", "AdjointUnsupportedCall"),
+      new Injection("x0 = Math.fma(x0, x0, 1.0);", "AdjointUnsupportedCall"),
+      new Injection("x0 = f(ARGS);", "AdjointRecursion"));
+
+  /**
+   * Valid programs with one unsupported statement injected first into {@code f}: each must draw
+   * its tagged error at that line, every error must be tagged, and nothing may escape the
+   * processor.
+   */
+  @Test
+  void programsOutsideTheSubsetGetATaggedErrorAtTheirLine() {
+    long runSeed = Long.getLong("fuzz.seed", new SecureRandom().nextLong());
+    int count = Integer.getInteger("fuzz.outside", 200);
+    System.out.printf(Locale.ROOT, "fuzz: %d programs outside the subset, run seed %d%n",
+        count, runSeed);
+    SplittableRandom rnd = new SplittableRandom(runSeed ^ 0x0FF5EEDL);
+    List<String> failures = new ArrayList<>();
+    // One batch per kind: the processor reports errors in stages (reading bodies, planning calls
+    // across classes, differentiating), and one class's error in an earlier stage stops the later
+    // stages of the whole round, as javac's own stages do.
+    int perKind = Math.max(1, count / OUTSIDE_THE_SUBSET.size());
+    int index = 0;
+    for (Injection injection : OUTSIDE_THE_SUBSET) {
+      List<JavaFileObject> files = new ArrayList<>();
+      files.add(JavaFileObjects.forSourceString(Rules.PACKAGE + "." + Rules.CLASS, Rules.source()));
+      Map<String, Integer> expectedLine = new HashMap<>();
+      Map<String, Injection> injected = new HashMap<>();
+      Map<String, String> sources = new HashMap<>();
+      for (int i = 0; i < perKind; i++, index++) {
+        Unit unit = Generator.generate(rnd.nextLong(), "Q" + index);
+        String args = unit.f().params().stream().map(Param::name).collect(Collectors.joining(", "));
+        List<String> lines = new ArrayList<>(List.of(unit.render().split("\\n", -1)));
+        int header = lines.indexOf(lines.stream().filter(l -> l.contains(" double f(")).findFirst()
+            .orElseThrow());
+        lines.add(header + 1, "    " + injection.statement().replace("ARGS", args));
+        String source = String.join("\n", lines);
+        files.add(JavaFileObjects.forSourceString(unit.qualifiedName(), source));
+        expectedLine.put(unit.className(), header + 2); // 1-based
+        injected.put(unit.className(), injection);
+        sources.put(unit.className(), source);
+      }
+      Compilation compilation;
+      try {
+        compilation = javac().withProcessors(new AdjointProcessor())
+            .withOptions("-Xlint:all,-processing").compile(files);
+      } catch (RuntimeException e) {
+        failures.add("the processor threw on " + injection + ": " + trace(e));
+        continue;
+      }
+      Map<String, List<String>> found = new HashMap<>();
+      for (Diagnostic<? extends JavaFileObject> d : compilation.errors()) {
+        String message = d.getMessage(Locale.ROOT);
+        String file = d.getSource() == null ? "?" : d.getSource().getName();
+        String className = file.replaceAll(".*/", "").replace(".java", "");
+        if (!message.startsWith("[Adjoint") || message.startsWith("[AdjointInternalError]")) {
+          failures.add("an untagged or internal error in " + file + ": " + d);
+          continue;
+        }
+        found.computeIfAbsent(className, k -> new ArrayList<>())
+            .add(d.getLineNumber() + ": " + message);
+      }
+      for (Map.Entry<String, Injection> e : injected.entrySet()) {
+        String expected = expectedLine.get(e.getKey()) + ": [" + e.getValue().tag() + "]";
+        List<String> got = found.getOrDefault(e.getKey(), List.of());
+        if (got.stream().noneMatch(m -> m.startsWith(expected))) {
+          failures.add("expected " + expected + " in " + e.getKey() + ", got " + got + "\n"
+              + sources.get(e.getKey()));
+        }
+      }
+    }
+    if (!failures.isEmpty()) {
+      fail(failures.size() + " failure(s), run seed " + runSeed + ":\n"
+          + failures.stream().limit(3).collect(Collectors.joining("\n\n")));
+    }
   }
 
   // ---------------------------------------------------------------- driving
