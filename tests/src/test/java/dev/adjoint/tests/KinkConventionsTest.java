@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>min and max ties split the cotangent half and half;
  *   <li>pow(x, 0) has x-derivative 0 and pow(0, y) has y-derivative 0;
  *   <li>hypot has gradient 0 at the origin;
- *   <li>sqrt'(0) is +Infinity.
+ *   <li>sqrt'(0) is +Infinity, and the other singular points give what IEEE arithmetic gives for
+ *       the derivative formula (log'(0), cbrt'(0), asin'(1), acos'(1), atan2 at the origin).
  * </ul>
  */
 final class KinkConventionsTest {
@@ -28,7 +29,8 @@ final class KinkConventionsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(doubles = {-3.5, 0.0, 2.0, 1e300})
+  @ValueSource(
+      doubles = {-3.5, 0.0, 2.0, 1e300, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
   void maxTieSplitsTheCotangent(double t) {
     PiecewiseFunctionsAdjoint.MaxOfGrad g = PiecewiseFunctionsAdjoint.maxOfGrad(t, t);
     assertThat(g.x()).isEqualTo(0.5);
@@ -40,7 +42,8 @@ final class KinkConventionsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(doubles = {-3.5, 0.0, 2.0, 1e300})
+  @ValueSource(
+      doubles = {-3.5, 0.0, 2.0, 1e300, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
   void minTieSplitsTheCotangent(double t) {
     PiecewiseFunctionsAdjoint.MinOfGrad g = PiecewiseFunctionsAdjoint.minOfGrad(t, t);
     assertThat(g.x()).isEqualTo(0.5);
@@ -61,11 +64,18 @@ final class KinkConventionsTest {
     assertThat(g.x() + g.y()).isEqualTo(1.0);
   }
 
+  /** For every exponent: negative ones (where 0^y is Infinity), infinite ones and NaN too. */
   @ParameterizedTest
-  @ValueSource(doubles = {0.0, 1.0, 2.0, 3.0, 0.5, 2.5})
+  @ValueSource(
+      doubles = {
+        0.0, 1.0, 2.0, 3.0, 0.5, 2.5, -1.0, -0.5, -0.0, Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY, Double.NaN
+      })
   void powAtZeroBaseHasZeroExponentDerivative(double y) {
     PiecewiseFunctionsAdjoint.PowOfGrad g = PiecewiseFunctionsAdjoint.powOfGrad(0.0, y);
     assertWithMessage("d/dy pow(0, %s)", y).that(g.y()).isZero();
+    PiecewiseFunctionsAdjoint.PowOfGrad negativeZero = PiecewiseFunctionsAdjoint.powOfGrad(-0.0, y);
+    assertWithMessage("d/dy pow(-0.0, %s)", y).that(negativeZero.y()).isZero();
   }
 
   @Test
@@ -74,6 +84,11 @@ final class KinkConventionsTest {
     assertThat(PiecewiseFunctionsAdjoint.powOfGrad(0.0, 3.0).x()).isZero();
     assertThat(PiecewiseFunctionsAdjoint.powOfGrad(0.0, 1.0).x()).isEqualTo(1.0);
     assertThat(PiecewiseFunctionsAdjoint.powOfGrad(0.0, 0.5).x()).isPositiveInfinity();
+    // y < 0: 0^y is +Infinity, and y x^(y-1) is -Infinity.
+    PiecewiseFunctionsAdjoint.PowOfValueAndGrad r =
+        PiecewiseFunctionsAdjoint.powOfValueAndGrad(0.0, -1.0);
+    assertThat(r.value()).isPositiveInfinity();
+    assertThat(r.grad().x()).isNegativeInfinity();
   }
 
   @ParameterizedTest
@@ -110,6 +125,53 @@ final class KinkConventionsTest {
     assertThat(PiecewiseFunctionsAdjoint.sqrtOfValueAndGrad(0.0).value()).isZero();
     assertThat(PiecewiseFunctionsAdjoint.sqrtOfGrad(0.0).x()).isPositiveInfinity();
     assertThat(PiecewiseFunctionsAdjoint.sqrtOfGrad(-0.0).x()).isNegativeInfinity();
+  }
+
+  /** log'(x) = 1 / x: +Infinity at 0.0 and -Infinity at -0.0, as for sqrt; log10 likewise. */
+  @Test
+  void logAtZeroHasInfiniteDerivativeWithTheSignOfZero() {
+    assertThat(OneFunctionAdjoint.logValueAndGrad(0.0).value()).isNegativeInfinity();
+    assertThat(OneFunctionAdjoint.logGrad(0.0).x()).isPositiveInfinity();
+    assertThat(OneFunctionAdjoint.logGrad(-0.0).x()).isNegativeInfinity();
+    assertThat(OneFunctionAdjoint.log10Grad(0.0).x()).isPositiveInfinity();
+    assertThat(OneFunctionAdjoint.log10Grad(-0.0).x()).isNegativeInfinity();
+    // log1p'(x) = 1 / (1 + x) at its pole x = -1
+    assertThat(OneFunctionAdjoint.log1pGrad(-1.0).x()).isPositiveInfinity();
+  }
+
+  /** cbrt'(x) = 1 / (3 cbrt(x)^2): +Infinity at both zeros (the square drops the sign). */
+  @Test
+  void cbrtAtZeroHasPositiveInfiniteDerivative() {
+    assertThat(OneFunctionAdjoint.cbrtGrad(0.0).x()).isPositiveInfinity();
+    assertThat(OneFunctionAdjoint.cbrtGrad(-0.0).x()).isPositiveInfinity();
+  }
+
+  /** asin' = 1 / sqrt(1 - x^2) is +Infinity at both ends of the domain; acos' = -asin'. */
+  @Test
+  void asinAndAcosAtTheEndsOfTheirDomain() {
+    for (double end : new double[] {1.0, -1.0}) {
+      assertWithMessage("asin'(%s)", end)
+          .that(OneFunctionAdjoint.asinGrad(end).x())
+          .isPositiveInfinity();
+      assertWithMessage("acos'(%s)", end)
+          .that(OneFunctionAdjoint.acosGrad(end).x())
+          .isNegativeInfinity();
+    }
+  }
+
+  /**
+   * atan2 jumps at the origin (its value there depends on the signs of the zeros), so it has no
+   * derivative and no convention: the formula x / (x^2 + y^2) gives 0 / 0 = NaN, as in JAX.
+   */
+  @Test
+  void atan2AtTheOriginHasNaNGradient() {
+    for (double y : new double[] {0.0, -0.0}) {
+      for (double x : new double[] {0.0, -0.0}) {
+        OneFunctionAdjoint.Atan2Grad g = OneFunctionAdjoint.atan2Grad(y, x);
+        assertWithMessage("d/dy atan2(%s, %s)", y, x).that(g.y()).isNaN();
+        assertWithMessage("d/dx atan2(%s, %s)", y, x).that(g.x()).isNaN();
+      }
+    }
   }
 
   /** Inside an expression: |x - y| at x = y and min(x y, 1) at x y = 1, both at (1, 1). */
