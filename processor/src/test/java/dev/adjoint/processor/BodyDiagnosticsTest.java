@@ -28,9 +28,11 @@ class BodyDiagnosticsTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "a for loop | for (int i = 0; i < 3; i++) { x = x * 2; } | A loop is not supported",
-        "a while loop | while (x > 1) { x = x / 2; } | A loop is not supported",
-        "a do loop | do { x = x / 2; } while (x > 1); | A loop is not supported",
+        "a break | for (int i = 0; i < 3; i++) { if (x > i) { break; } } | A break statement",
+        "a continue | while (x > 1) { x = x / 2; if (x > 3) { continue; } } | A continue statement",
+        "a return in a loop | do { if (x > 1) { return x; } x = x * 2; } while (x < 1); | A return inside a loop",
+        "a labelled break | outer: for (int i = 0; i < 3; i++) { break outer; } | A labeled statement",
+        "an enhanced for | for (double v : new double[] {1, 2}) { x = x * v; } | An enhanced for loop",
         "a switch | switch ((int) x) { case 1: x = 2; break; default: x = 3; } | A switch statement",
         "a try | try { x = x * 2; } finally { x = x + 1; } | A try statement",
         "a throw | if (x < 0) throw new IllegalArgumentException(); | A throw statement",
@@ -61,13 +63,13 @@ class BodyDiagnosticsTest {
     JavaFileObject f = source("Fns",
         "final class Fns {",
         "  @Differentiable static double f(double x) {",
-        "    while (x > 1) { x = x / 2; }",
+        "    switch ((int) x) { default: x = 3; }",
         "    java.util.function.DoubleUnaryOperator op = v -> v * 2;",
         "    return x;",
         "  }",
         "}");
     Compilation c = compile(f);
-    assertThat(c).hadErrorContaining("A loop").inFile(f).onLineContaining("while");
+    assertThat(c).hadErrorContaining("A switch").inFile(f).onLineContaining("switch");
     assertThat(c).hadErrorContaining("A lambda").inFile(f).onLineContaining("v -> v * 2");
   }
 

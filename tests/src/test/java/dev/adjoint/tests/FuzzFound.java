@@ -40,6 +40,20 @@ final class FuzzFound {
   }
 
   /**
+   * A loop whose adjoint reads a passive temporary (tanh of the index): each trip needs its own
+   * value back, not the last trip's. x becomes x tanh(1) tanh(2) tanh(3).
+   */
+  @Differentiable
+  static double passiveTemporaryInLoop(double x) {
+    int i = 0;
+    do {
+      x = x * Math.tanh((double) i + 1);
+      i++;
+    } while (i < 3);
+    return x;
+  }
+
+  /**
    * 130 steps of t = t cos t + x: the pullback keeps two doubles per step, more than a
    * constructor's 255 parameter slots can hold.
    */

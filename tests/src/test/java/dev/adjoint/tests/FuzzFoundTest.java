@@ -43,6 +43,12 @@ final class FuzzFoundTest {
   }
 
   @Test
+  void eachTripOfALoopGetsItsOwnTemporaryBack() {
+    double expected = Math.tanh(1) * Math.tanh(2) * Math.tanh(3);
+    assertThat(FuzzFoundAdjoint.passiveTemporaryInLoopGrad(0.4).x()).isWithin(1e-15).of(expected);
+  }
+
+  @Test
   void aLongChainBeyondTheConstructorParameterLimit() {
     for (double x : new double[] {0.3, -0.2, 0.9}) {
       // Forward-mode recurrence: t' = t' cos t - t sin t t' + 1.

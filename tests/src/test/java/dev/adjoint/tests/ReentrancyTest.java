@@ -337,6 +337,39 @@ final class ReentrancyTest {
               };
             },
             RuleCallsAdjoint.blendFunction()));
+    // Loops: each call records on its own tape; a shared Vjp reads its tape from many threads.
+    g.add(
+        new Gradient(
+            "Loops.triangle (nested loops, a tape)",
+            2,
+            (p, o) -> {
+              var r = LoopsAdjoint.triangleValueAndGrad(p[0], p[1], 5);
+              put(o, r.value(), r.grad().x(), r.grad().y());
+            },
+            p -> {
+              var v = LoopsAdjoint.triangleVjp(p[0], p[1], 5);
+              return (c, o) -> {
+                var r = v.pullback(c);
+                put(o, v.value(), r.x(), r.y());
+              };
+            },
+            LoopsAdjoint.triangleFunction(5)));
+    g.add(
+        new Gradient(
+            "Loops.ruleInLoop (a rule and a branch in a loop)",
+            2,
+            (p, o) -> {
+              var r = LoopsAdjoint.ruleInLoopValueAndGrad(p[0], p[1]);
+              put(o, r.value(), r.grad().x(), r.grad().y());
+            },
+            p -> {
+              var v = LoopsAdjoint.ruleInLoopVjp(p[0], p[1]);
+              return (c, o) -> {
+                var r = v.pullback(c);
+                put(o, v.value(), r.x(), r.y());
+              };
+            },
+            LoopsAdjoint.ruleInLoopFunction()));
     return g;
   }
 

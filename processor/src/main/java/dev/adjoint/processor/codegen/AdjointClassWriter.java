@@ -309,6 +309,7 @@ public final class AdjointClassWriter {
     r.resetLine();
     CodeBlock.Builder out = CodeBlock.builder();
     out.add("// forward sweep\n");
+    d.tape().ifPresent(t -> out.addStatement("$T $N = new $T()", t.type(), r.name(t), t.type()));
     Set<Variable> hoisted = r.nestedDeclarations(d.forward());
     for (Variable v : hoisted) {
       out.add(r.declareZero(v));
@@ -320,6 +321,8 @@ public final class AdjointClassWriter {
   private static CodeBlock reverse(Derivative d, Renderer r) {
     r.resetLine();
     CodeBlock.Builder out = CodeBlock.builder();
+    d.reader().ifPresent(reader -> out.addStatement("$T $N = $N.reader()", reader.type(),
+        r.name(reader), r.name(d.tape().orElseThrow())));
     for (Variable a : d.adjoints()) {
       out.add(r.declareZero(a));
     }

@@ -43,13 +43,15 @@ final class Renderer {
 
   // ------------------------------------------------------------------ statements
 
-  /** Declarations of the variables that {@code block} declares inside branches, hoisted to the top. */
+  /**
+   * The variables that {@code block} declares inside branches and loops: their declarations are
+   * hoisted to the top, since the reverse sweep reads them outside those blocks.
+   */
   Set<Variable> nestedDeclarations(Stmt.Block block) {
     Set<Variable> out = new LinkedHashSet<>();
     for (Stmt s : block.stmts()) {
-      if (s instanceof Stmt.If i) {
-        collectDeclared(i.then(), out);
-        collectDeclared(i.otherwise(), out);
+      if (s instanceof Stmt.If || s instanceof Stmt.Loop) {
+        collectDeclared(s, out);
       }
     }
     return out;
@@ -58,6 +60,9 @@ final class Renderer {
   private static void collectDeclared(Stmt s, Set<Variable> out) {
     if (s instanceof Stmt.Declare d) {
       out.add(d.variable());
+    } else if (s instanceof Stmt.Loop l) {
+      collectDeclared(l.body(), out);
+      collectDeclared(l.update(), out);
     } else if (s instanceof Stmt.If i) {
       collectDeclared(i.then(), out);
       collectDeclared(i.otherwise(), out);
@@ -138,6 +143,28 @@ final class Renderer {
       out.add(statements(b.stmts(), hoisted));
     } else if (s instanceof Stmt.Return r) {
       out.addStatement("return $L", expr(r.value()));
+    } else if (s instanceof Stmt.Push p) {
+      TypeName t = p.value().type();
+      String method = t.equals(TypeName.DOUBLE) ? "pushDouble"
+          : t.equals(TypeName.INT) ? "pushInt"
+          : t.equals(TypeName.BOOLEAN) ? "pushBoolean"
+          : "pushObject";
+      out.addStatement("$N.$L($L)", name(p.tape()), method, expr(p.value()));
+    } else if (s instanceof Stmt.Loop l) {
+      List<Stmt> body = new ArrayList<>(l.body().stmts());
+      body.addAll(l.update().stmts());
+      if (l.testFirst()) {
+        out.beginControlFlow("while ($L)", expr(l.condition()));
+        out.add(statements(body, hoisted));
+        out.endControlFlow();
+      } else {
+        out.beginControlFlow("do");
+        out.add(statements(body, hoisted));
+        out.endControlFlow("while ($L)", expr(l.condition()));
+      }
+      lastLine = -1;
+    } else if (s instanceof Stmt.Jump j) {
+      out.addStatement(j.isBreak() ? "break" : "continue");
     }
   }
 
@@ -398,6 +425,19 @@ final class Renderer {
     @Override
     public CodeBlock visitComponent(Expr.Component e) {
       return CodeBlock.of("$N.$N()", name(e.record()), e.accessor());
+    }
+
+    @Override
+    public CodeBlock visitPop(Expr.Pop e) {
+      TypeName t = e.type();
+      if (t.equals(TypeName.DOUBLE)) {
+        return CodeBlock.of("$N.popDouble()", name(e.reader()));
+      } else if (t.equals(TypeName.INT)) {
+        return CodeBlock.of("$N.popInt()", name(e.reader()));
+      } else if (t.equals(TypeName.BOOLEAN)) {
+        return CodeBlock.of("$N.popBoolean()", name(e.reader()));
+      }
+      return CodeBlock.of("($T) $N.popObject()", t, name(e.reader()));
     }
   }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * An expression of the IR. The source layer makes the first eleven kinds from the user's code; the
- * transformer adds the last four, for calls to other annotated methods. Walk it with a {@link
+ * transformer adds the last five, for calls to other annotated methods and the tape. Walk it with a {@link
  * Visitor}.
  */
 public sealed interface Expr {
@@ -209,6 +209,17 @@ public sealed interface Expr {
     }
   }
 
+  /** The next value read back from the call's tape in the reverse sweep: what a Push recorded. */
+  record Pop(Variable reader, TypeName type) implements Expr {
+    public SourceRef ref() {
+      return null;
+    }
+
+    public <R> R accept(Visitor<R> v) {
+      return v.visitPop(this);
+    }
+  }
+
   /** One method per kind of expression. */
   interface Visitor<R> {
     R visitLiteral(Literal e);
@@ -240,5 +251,7 @@ public sealed interface Expr {
     R visitPullback(Pullback e);
 
     R visitComponent(Component e);
+
+    R visitPop(Pop e);
   }
 }

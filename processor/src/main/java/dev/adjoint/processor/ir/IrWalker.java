@@ -44,6 +44,25 @@ public final class IrWalker {
           }
 
           @Override
+          public Void visitLoop(Stmt.Loop s) {
+            forEachExpr(s.condition(), action);
+            s.body().accept(this);
+            s.update().accept(this);
+            return null;
+          }
+
+          @Override
+          public Void visitJump(Stmt.Jump s) {
+            return null;
+          }
+
+          @Override
+          public Void visitPush(Stmt.Push s) {
+            forEachExpr(s.value(), action);
+            return null;
+          }
+
+          @Override
           public Void visitBlock(Stmt.Block s) {
             for (Stmt child : s.stmts()) {
               child.accept(this);
@@ -153,6 +172,11 @@ public final class IrWalker {
 
           @Override
           public Void visitComponent(Expr.Component e) {
+            return null;
+          }
+
+          @Override
+          public Void visitPop(Expr.Pop e) {
             return null;
           }
         });

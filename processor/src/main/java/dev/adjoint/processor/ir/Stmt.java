@@ -36,6 +36,32 @@ public sealed interface Stmt {
     }
   }
 
+  /**
+   * A loop: {@code while (condition) { body; update; }} when {@code testFirst}, else {@code do {
+   * body; update; } while (condition)}. A {@code for} loop is its initialisers followed by a loop
+   * whose update is the for's update.
+   */
+  record Loop(Expr condition, Block body, Block update, boolean testFirst, SourceRef ref)
+      implements Stmt {
+    public <R> R accept(Visitor<R> v) {
+      return v.visitLoop(this);
+    }
+  }
+
+  /** {@code break} or {@code continue} inside a loop; lowered away before differentiation. */
+  record Jump(boolean isBreak, SourceRef ref) implements Stmt {
+    public <R> R accept(Visitor<R> v) {
+      return v.visitJump(this);
+    }
+  }
+
+  /** Made by the transformer: records a value on the call's tape in the forward sweep. */
+  record Push(Variable tape, Expr value, SourceRef ref) implements Stmt {
+    public <R> R accept(Visitor<R> v) {
+      return v.visitPush(this);
+    }
+  }
+
   /** An expression evaluated for its effect (a call). */
   record Eval(Expr expr, SourceRef ref) implements Stmt {
     public <R> R accept(Visitor<R> v) {
@@ -70,5 +96,11 @@ public sealed interface Stmt {
     R visitEval(Eval s);
 
     R visitBlock(Block s);
+
+    R visitLoop(Loop s);
+
+    R visitJump(Jump s);
+
+    R visitPush(Push s);
   }
 }

@@ -26,6 +26,10 @@ public final class Variable {
     FLAG,
     /** The augmented-forward object of a call to another annotated method. */
     CALL,
+    /** A loop's trip count, or the reverse sweep's count down of it. */
+    COUNTER,
+    /** The call's tape, or the reader the reverse sweep reads it back through. */
+    TAPE,
   }
 
   private final String hint;

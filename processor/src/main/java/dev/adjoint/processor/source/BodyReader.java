@@ -8,8 +8,10 @@ import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LiteralTree;
@@ -24,6 +26,7 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
@@ -247,11 +250,46 @@ public final class BodyReader {
             return;
           }
         case FOR_LOOP:
-        case ENHANCED_FOR_LOOP:
+          {
+            ForLoopTree f = (ForLoopTree) tree;
+            for (StatementTree init : f.getInitializer()) {
+              statement(new TreePath(path, init), out);
+            }
+            Expr condition = f.getCondition() == null
+                ? new Expr.Literal(true, TypeName.BOOLEAN, ref)
+                : expr(new TreePath(path, f.getCondition()));
+            Stmt.Block body = branch(new TreePath(path, f.getStatement()));
+            List<Stmt> update = new ArrayList<>();
+            for (ExpressionStatementTree u : f.getUpdate()) {
+              expressionStatement(new TreePath(new TreePath(path, u), u.getExpression()), update);
+            }
+            out.add(new Stmt.Loop(condition, body, new Stmt.Block(update, ref), true, ref));
+            return;
+          }
         case WHILE_LOOP:
+          {
+            WhileLoopTree w = (WhileLoopTree) tree;
+            Expr condition = expr(new TreePath(path, w.getCondition()));
+            Stmt.Block body = branch(new TreePath(path, w.getStatement()));
+            out.add(new Stmt.Loop(condition, body, new Stmt.Block(List.of(), ref), true, ref));
+            return;
+          }
         case DO_WHILE_LOOP:
-          unsupported(path, "a loop",
-              " (loops come in the next release); until then give this method a @CustomVjp rule");
+          {
+            DoWhileLoopTree d = (DoWhileLoopTree) tree;
+            Stmt.Block body = branch(new TreePath(path, d.getStatement()));
+            Expr condition = expr(new TreePath(path, d.getCondition()));
+            out.add(new Stmt.Loop(condition, body, new Stmt.Block(List.of(), ref), false, ref));
+            return;
+          }
+        case BREAK:
+        case CONTINUE:
+          // A labelled jump needs a labelled statement, which is reported where it stands.
+          out.add(new Stmt.Jump(tree.getKind() == Tree.Kind.BREAK, ref));
+          return;
+        case ENHANCED_FOR_LOOP:
+          unsupported(path, "an enhanced for loop",
+              " (arrays come with the next step); use an indexed for loop");
           return;
         case SWITCH:
           unsupported(path, "a switch statement", "; use if/else");

@@ -126,6 +126,9 @@ final class Activity {
     } else if (s instanceof Stmt.If i) {
       collect(i.then(), assignments, returned);
       collect(i.otherwise(), assignments, returned);
+    } else if (s instanceof Stmt.Loop l) {
+      collect(l.body(), assignments, returned);
+      collect(l.update(), assignments, returned);
     } else if (s instanceof Stmt.Block b) {
       for (Stmt c : b.stmts()) {
         collect(c, assignments, returned);
@@ -230,6 +233,11 @@ final class Activity {
 
     @Override
     public Boolean visitComponent(Expr.Component e) {
+      return false;
+    }
+
+    @Override
+    public Boolean visitPop(Expr.Pop e) {
       return false;
     }
   }

@@ -5,6 +5,7 @@ import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.Signature;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The reverse-mode derivative of one method, as IR for codegen to render: a forward sweep that
@@ -22,6 +23,8 @@ import java.util.Map;
  * @param paramAdjoints the adjoint of each differentiable parameter, by name, in order
  * @param captured the forward variables the reverse sweep reads or restores: what a {@code Vjp}
  *     object must keep between its forward and its pullback
+ * @param tape the tape the forward sweep records on, when loops need one
+ * @param reader the reader the reverse sweep reads the tape back through, with {@code tape}
  */
 public record Derivative(
     Signature signature,
@@ -32,4 +35,6 @@ public record Derivative(
     Stmt.Block reverse,
     List<Variable> adjoints,
     Map<String, Variable> paramAdjoints,
-    List<Variable> captured) {}
+    List<Variable> captured,
+    Optional<Variable> tape,
+    Optional<Variable> reader) {}

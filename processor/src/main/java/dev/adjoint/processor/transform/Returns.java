@@ -58,6 +58,7 @@ final class Returns {
     if (s instanceof Stmt.Block b) {
       return b.stmts().stream().anyMatch(Returns::containsReturn);
     }
+    // A return inside a loop is rejected before this runs (ReverseMode.checkLoops).
     return false;
   }
 }

@@ -7,6 +7,7 @@ import static dev.adjoint.processor.transform.Partials.mul;
 import static dev.adjoint.processor.transform.Partials.neg;
 import static dev.adjoint.processor.transform.Partials.sub;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
@@ -50,6 +51,17 @@ public final class ReverseMode {
   private final Map<Variable, Expr.VjpOf> calls = new HashMap<>();
   private final Variable result = new Variable("value", TypeName.DOUBLE, Variable.Kind.RESULT);
   private final Variable seed = new Variable("valueBar", TypeName.DOUBLE, Variable.Kind.ADJOINT);
+  private static final ClassName TAPE = ClassName.get("dev.adjoint.runtime", "Tape");
+  private static final ClassName READER = TAPE.nestedClass("Reader");
+  private final Variable tape = new Variable("tape", TAPE, Variable.Kind.TAPE);
+  private final Variable reader = new Variable("reader", READER, Variable.Kind.TAPE);
+  /** How many loops enclose the statement being transformed. */
+  private int loopDepth;
+  /** Every value recorded on the tape, so that those the reverse sweep never reads can go. */
+  private final List<Recorded> recorded = new ArrayList<>();
+
+  /** A push in the forward sweep and the restore that pops it in the reverse sweep. */
+  private record Recorded(Variable variable, Stmt push, Stmt restore) {}
 
   private ReverseMode(Activity activity) {
     this.activity = activity;
@@ -75,6 +87,7 @@ public final class ReverseMode {
     List<Stmt> forward = new ArrayList<>();
     forward.add(new Stmt.Declare(t.result, null, null));
     List<Stmt> reverse = t.block(normalized.stmts(), forward);
+    boolean taped = t.pruneRecords(forward, reverse);
 
     Set<Variable> captured = new LinkedHashSet<>();
     for (Stmt s : reverse) {
@@ -82,6 +95,9 @@ public final class ReverseMode {
       collectRestored(s, captured);
     }
     captured.removeIf(v -> isDeclaredIn(reverse, v));
+    if (taped) {
+      captured.add(t.tape);
+    }
     List<Variable> adjointVars = new ArrayList<>(t.adjoints.values());
     adjointVars.remove(t.seed);
     return new Result(
@@ -95,8 +111,66 @@ public final class ReverseMode {
                 Stmt.Block.of(reverse),
                 adjointVars,
                 paramAdjoints,
-                List.copyOf(captured))),
+                List.copyOf(captured),
+                taped ? Optional.of(t.tape) : Optional.empty(),
+                taped ? Optional.of(t.reader) : Optional.empty())),
         problems);
+  }
+
+  /**
+   * Drops the tape records of variables the reverse sweep never reads (the to-be-recorded
+   * analysis): their pushes from {@code forward} and their restores from {@code reverse}, in
+   * place. True when any record is left, so the method needs a tape.
+   */
+  private boolean pruneRecords(List<Stmt> forward, List<Stmt> reverse) {
+    if (recorded.isEmpty()) {
+      return false;
+    }
+    Set<Variable> read = new HashSet<>();
+    for (Stmt s : reverse) {
+      referenced(s, read);
+    }
+    Set<Stmt> drop = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    boolean kept = false;
+    for (Recorded r : recorded) {
+      if (read.contains(r.variable())) {
+        kept = true;
+      } else {
+        drop.add(r.push());
+        drop.add(r.restore());
+      }
+    }
+    List<Stmt> f = without(forward, drop);
+    forward.clear();
+    forward.addAll(f);
+    List<Stmt> b = without(reverse, drop);
+    reverse.clear();
+    reverse.addAll(b);
+    return kept;
+  }
+
+  private static List<Stmt> without(List<Stmt> stmts, Set<Stmt> drop) {
+    List<Stmt> out = new ArrayList<>();
+    for (Stmt s : stmts) {
+      if (drop.contains(s)) {
+        continue;
+      }
+      if (s instanceof Stmt.If i) {
+        out.add(new Stmt.If(i.condition(),
+            new Stmt.Block(without(i.then().stmts(), drop), i.then().ref()),
+            new Stmt.Block(without(i.otherwise().stmts(), drop), i.otherwise().ref()), i.ref()));
+      } else if (s instanceof Stmt.Loop l) {
+        out.add(new Stmt.Loop(l.condition(),
+            new Stmt.Block(without(l.body().stmts(), drop), l.body().ref()),
+            new Stmt.Block(without(l.update().stmts(), drop), l.update().ref()),
+            l.testFirst(), l.ref()));
+      } else if (s instanceof Stmt.Block b) {
+        out.add(new Stmt.Block(without(b.stmts(), drop), b.ref()));
+      } else {
+        out.add(s);
+      }
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ the subset
@@ -104,6 +178,7 @@ public final class ReverseMode {
   /** Errors for what the transformer cannot differentiate: opaque calls and floats on active data. */
   private static Report checkSubset(Activity activity, Stmt.Block body) {
     Report.Builder report = Report.builder();
+    checkLoops(body, false, report);
     IrWalker.forEachExpr(body, e -> {
       if (e instanceof Expr.OpaqueCall call && floating(call.type())) {
         boolean variedArgs = call.args().stream().anyMatch(activity::varies)
@@ -120,6 +195,25 @@ public final class ReverseMode {
       }
     });
     return report.build();
+  }
+
+  /** Early exits from loops are not differentiated yet: each gets a tagged error. */
+  private static void checkLoops(Stmt s, boolean inLoop, Report.Builder report) {
+    if (s instanceof Stmt.Loop l) {
+      checkLoops(l.body(), true, report);
+      checkLoops(l.update(), true, report);
+    } else if (s instanceof Stmt.If i) {
+      checkLoops(i.then(), inLoop, report);
+      checkLoops(i.otherwise(), inLoop, report);
+    } else if (s instanceof Stmt.Block b) {
+      b.stmts().forEach(c -> checkLoops(c, inLoop, report));
+    } else if (s instanceof Stmt.Return r && inLoop) {
+      report.add(Message.UNSUPPORTED_CONSTRUCT, r.ref(), "A return inside a loop",
+          "; leave the loop first (set a flag and test it in the loop condition), then return");
+    } else if (s instanceof Stmt.Jump j) {
+      report.add(Message.UNSUPPORTED_CONSTRUCT, j.ref(), j.isBreak() ? "A break statement" : "A continue statement",
+          "; test the condition in the loop condition, or wrap the rest of the body in an if");
+    }
   }
 
   private static String mathHint(Expr.OpaqueCall call) {
@@ -156,8 +250,19 @@ public final class ReverseMode {
       if (d.init() != null && activity.isActive(d.variable()) && activity.varies(d.init())) {
         return define(d.variable(), d.init(), true, d.ref(), fwd);
       }
+      // In a loop a declaration overwrites the last trip's value, which may still be needed, and
+      // the cotangent that value gathered must not leak into the trip before.
+      List<Stmt> restore = saveIf(false, d.variable(), d.ref(), fwd);
       fwd.add(d);
-      return List.of();
+      List<Stmt> rev = new ArrayList<>();
+      if (loopDepth > 0 && activity.isActive(d.variable())) {
+        rev.add(new Stmt.Assign(adjoint(d.variable()), lit(0), d.ref()));
+      }
+      rev.addAll(restore);
+      return rev;
+    }
+    if (s instanceof Stmt.Loop l) {
+      return loop(l, fwd);
     }
     if (s instanceof Stmt.Assign a) {
       return assign(a, fwd);
@@ -195,10 +300,52 @@ public final class ReverseMode {
       return List.of();
     }
     Variable flag = new Variable("taken", TypeName.BOOLEAN, Variable.Kind.FLAG);
+    List<Stmt> restore = saveIf(false, flag, ref, fwd);
     fwd.add(new Stmt.Declare(flag, condition, ref));
     fwd.add(new Stmt.If(read(flag), Stmt.Block.of(thenFwd), Stmt.Block.of(elseFwd), ref));
-    return List.of(
-        new Stmt.If(read(flag), Stmt.Block.of(thenRev), Stmt.Block.of(elseRev), ref));
+    List<Stmt> rev = new ArrayList<>();
+    rev.add(new Stmt.If(read(flag), Stmt.Block.of(thenRev), Stmt.Block.of(elseRev), ref));
+    rev.addAll(restore);
+    return rev;
+  }
+
+  /**
+   * A loop. The forward sweep counts its trips; the reverse sweep runs the body's adjoint that
+   * many times. Inside a loop every overwritten value is recorded on the tape (see {@link
+   * #saveIf}), and {@link #pruneRecords} later drops the records the reverse sweep never reads.
+   */
+  private List<Stmt> loop(Stmt.Loop l, List<Stmt> fwd) {
+    SourceRef ref = l.ref();
+    Variable trips = new Variable("trips", TypeName.INT, Variable.Kind.COUNTER);
+    List<Stmt> tripsRestore = saveIf(false, trips, ref, fwd);
+    fwd.add(new Stmt.Declare(trips, intLit(0), ref));
+    List<Stmt> body = new ArrayList<>(l.body().stmts());
+    body.addAll(l.update().stmts());
+    List<Stmt> bodyFwd = new ArrayList<>();
+    loopDepth++;
+    List<Stmt> bodyRev = block(body, bodyFwd);
+    loopDepth--;
+    bodyFwd.add(new Stmt.Assign(trips, intOp(Expr.BinaryOp.ADD, read(trips), intLit(1)), ref));
+    fwd.add(new Stmt.Loop(l.condition(), Stmt.Block.of(bodyFwd), Stmt.Block.of(List.of()),
+        l.testFirst(), ref));
+    Variable left = new Variable("trip", TypeName.INT, Variable.Kind.COUNTER);
+    List<Stmt> revBody = new ArrayList<>(bodyRev);
+    revBody.add(new Stmt.Assign(left, intOp(Expr.BinaryOp.SUB, read(left), intLit(1)), ref));
+    List<Stmt> rev = new ArrayList<>();
+    rev.add(new Stmt.Declare(left, read(trips), ref));
+    rev.add(new Stmt.Loop(
+        new Expr.Binary(Expr.BinaryOp.GT, read(left), intLit(0), TypeName.BOOLEAN, null),
+        Stmt.Block.of(revBody), Stmt.Block.of(List.of()), true, ref));
+    rev.addAll(tripsRestore);
+    return rev;
+  }
+
+  private static Expr intLit(int value) {
+    return new Expr.Literal(value, TypeName.INT, null);
+  }
+
+  private static Expr intOp(Expr.BinaryOp op, Expr a, Expr b) {
+    return new Expr.Binary(op, a, b, TypeName.INT, null);
   }
 
   private List<Stmt> assign(Stmt.Assign a, List<Stmt> fwd) {
@@ -246,8 +393,20 @@ public final class ReverseMode {
     return rev;
   }
 
-  /** When {@code needed}, saves {@code v} before it is overwritten; returns the restore. */
+  /**
+   * Saves {@code v} before it is overwritten, when {@code needed}; returns the restore. Inside a
+   * loop the same statement overwrites {@code v} once per trip and the reverse sweep cannot yet
+   * know which values it will read, so every overwrite is recorded on the tape and restored from
+   * it; {@link #pruneRecords} then drops the records of values the reverse sweep never reads.
+   */
   private List<Stmt> saveIf(boolean needed, Variable v, SourceRef ref, List<Stmt> fwd) {
+    if (loopDepth > 0) {
+      Stmt push = new Stmt.Push(tape, read(v), ref);
+      Stmt restore = new Stmt.Assign(v, new Expr.Pop(reader, v.type()), ref);
+      fwd.add(push);
+      recorded.add(new Recorded(v, push, restore));
+      return List.of(restore);
+    }
     if (!needed) {
       return List.of();
     }
@@ -275,8 +434,14 @@ public final class ReverseMode {
     }
     List<List<Stmt>> prelude = new ArrayList<>();
     Expr op = flattenTop(value, fwd, prelude);
+    List<Stmt> restore = saveIf(false, v, ref, fwd);
     fwd.add(declare ? new Stmt.Declare(v, op, ref) : new Stmt.Assign(v, op, ref));
     List<Stmt> rev = new ArrayList<>(contributions(op, read(adjoint(v)), read(v), ref));
+    if (loopDepth > 0) {
+      // The next trip back defines v afresh: its cotangent starts again from zero.
+      rev.add(new Stmt.Assign(adjoint(v), lit(0), ref));
+    }
+    rev.addAll(restore);
     appendReversed(rev, prelude);
     return rev;
   }
@@ -312,8 +477,12 @@ public final class ReverseMode {
       TypeName vjpType = callee.adjointClass().nestedClass(AdjointNames.vjpClass(callee));
       Expr.VjpOf vjp = new Expr.VjpOf(callee, atoms(d.args(), fwd, prelude), vjpType);
       Variable call = new Variable(callee.name() + "Call", vjpType, Variable.Kind.CALL);
+      List<Stmt> restore = saveIf(false, call, d.ref(), fwd);
       fwd.add(new Stmt.Declare(call, vjp, d.ref()));
       calls.put(call, vjp);
+      if (!restore.isEmpty()) {
+        prelude.add(restore); // runs after the pullback that reads this trip's call
+      }
       return new Expr.VjpValue(call);
     }
     return e; // a variable, or an expression that does not vary
@@ -336,7 +505,11 @@ public final class ReverseMode {
         return e;
       }
       Variable t = new Variable(hint(e), e.type(), Variable.Kind.TEMP);
+      List<Stmt> restore = saveIf(false, t, e.ref(), fwd);
       fwd.add(new Stmt.Declare(t, e, e.ref()));
+      if (!restore.isEmpty()) {
+        prelude.add(restore); // in a loop: this trip's value, back for the adjoint that reads it
+      }
       return read(t);
     }
     Variable t = new Variable(hint(e), TypeName.DOUBLE, Variable.Kind.TEMP);
@@ -555,6 +728,8 @@ public final class ReverseMode {
   private static void collectRestored(Stmt s, Set<Variable> out) {
     if (s instanceof Stmt.Assign a && a.variable().kind() != Variable.Kind.ADJOINT) {
       out.add(a.variable());
+    } else if (s instanceof Stmt.Loop l) {
+      l.body().stmts().forEach(c -> collectRestored(c, out));
     } else if (s instanceof Stmt.If i) {
       i.then().stmts().forEach(c -> collectRestored(c, out));
       i.otherwise().stmts().forEach(c -> collectRestored(c, out));
@@ -570,6 +745,9 @@ public final class ReverseMode {
       }
       if (s instanceof Stmt.If i
           && (isDeclaredIn(i.then().stmts(), v) || isDeclaredIn(i.otherwise().stmts(), v))) {
+        return true;
+      }
+      if (s instanceof Stmt.Loop l && isDeclaredIn(l.body().stmts(), v)) {
         return true;
       }
     }

@@ -47,6 +47,9 @@ class FuzzTest {
   private static final int BATCH = 100;
   private static final int POINTS = 4;
   private static final double TOLERANCE = 1e-9;
+  /** Whether failing programs are shrunk before they are printed ({@code -Dfuzz.shrink=false}). */
+  private static final boolean SHRINK =
+      Boolean.parseBoolean(System.getProperty("fuzz.shrink", "true"));
 
   @Test
   void generatedGradientsAgreeWithTheReference() {
@@ -95,7 +98,9 @@ class FuzzTest {
   private record Injection(String statement, String tag) {}
 
   private static final List<Injection> OUTSIDE_THE_SUBSET = List.of(
-      new Injection("while (x0 > 100.0) { x0 -= 1.0; }", "AdjointUnsupportedConstruct"),
+      new Injection("for (int k = 0; k < 3; k++) { if (x0 > 100.0) { break; } }",
+          "AdjointUnsupportedConstruct"),
+      new Injection("for (double v : new double[] {x0}) { x0 += v; }", "AdjointUnsupportedConstruct"),
       new Injection("double[] array = {x0};", "AdjointUnsupportedConstruct"),
       new Injection(
           "java.util.function.DoubleUnaryOperator op = v -> v * 2;", "AdjointUnsupportedConstruct"),
@@ -198,7 +203,7 @@ class FuzzTest {
     @Override
     public String toString() {
       return String.format(Locale.ROOT,
-          "%d programs, %d points compared, %d points skipped (non-finite), "
+          "%d programs, %d points compared, %d points skipped (non-finite or extreme), "
               + "%d central-difference checks, %d failures",
           programs, points, skippedPoints, differenceChecks, failures.size());
     }
@@ -229,14 +234,35 @@ class FuzzTest {
       for (Unit unit : units) {
         stats.programs++;
         long seed = seedOf.get(unit.className());
+        int before = stats.failures.size();
         try {
           check(unit, seed, compiled.loader, stats);
         } catch (ReflectiveOperationException | RuntimeException e) {
           stats.failures.add(describe(unit, seed, "exception while checking: " + trace(e)));
         }
+        if (stats.failures.size() > before && SHRINK) {
+          Unit small = Shrinker.shrink(unit, candidate -> failsAlone(candidate, seed), 400);
+          stats.failures.set(before, stats.failures.get(before) + "\n--- shrunk to:\n"
+              + small.render());
+        }
       }
     }
     return stats;
+  }
+
+  /** Whether {@code unit} alone compiles cleanly and still gives a wrong gradient. */
+  private static boolean failsAlone(Unit unit, long seed) {
+    Compiled compiled = compile(List.of(unit));
+    if (compiled.problem != null) {
+      return false;
+    }
+    Stats stats = new Stats();
+    try {
+      check(unit, seed, compiled.loader, stats);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
+    return !stats.failures.isEmpty();
   }
 
   private static final class Compiled {
@@ -354,7 +380,8 @@ class FuzzTest {
       Reference.Result one = Reference.evaluate(f, args, 1.0);
       Reference.Result ct = Reference.evaluate(f, args, cotangent);
       same(problems, "reference value", one.value(), value);
-      if (!finite(one.value()) || !finite(one.gradient()) || !finite(ct.gradient())) {
+      if (!finite(one.value()) || !finite(one.gradient()) || !finite(ct.gradient())
+          || one.extreme()) {
         stats.skippedPoints++;
       } else {
         stats.points++;

@@ -44,7 +44,7 @@ final class Generator {
    * Bump it with any change that draws differently, and move the seeds in {@code
    * fuzz/regressions.txt} to closed-form tests (FuzzFoundTest) or replace them.
    */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -66,6 +66,9 @@ final class Generator {
   private final List<Callee> callable = new ArrayList<>();
   private boolean exact = true;
   private int locals;
+  private int loops;
+  /** How many loops enclose the statements being generated: no return may appear inside one. */
+  private int loopDepth;
 
   private Generator(long seed) {
     this.rnd = new SplittableRandom(seed);
@@ -134,6 +137,7 @@ final class Generator {
 
   private List<Stmt> body(List<Param> params, int size) {
     locals = 0;
+    loops = 0;
     Scope scope = new Scope();
     for (Param p : params) {
       if (p.kind() == Kind.INT) {
@@ -155,12 +159,12 @@ final class Generator {
     int count = 1 + rnd.nextInt(size + 2);
     for (int i = 0; i < count; i++) {
       int choice = rnd.nextInt(100);
-      if (choice < 35) {
+      if (choice < 33) {
         String name = "t" + locals++;
         out.add(new Declare(name, expr(scope, 3)));
         scope.doubles.add(name);
         scope.assignable.add(name);
-      } else if (choice < 60) {
+      } else if (choice < 56) {
         String target = pick(scope.assignable);
         String op = new String[] {"=", "+=", "-=", "*=", "/="}[rnd.nextInt(5)];
         Expr value = expr(scope, 2);
@@ -168,9 +172,9 @@ final class Generator {
           value = positive(value);
         }
         out.add(new Program.Assign(target, op, value));
-      } else if (choice < 65) {
+      } else if (choice < 61) {
         out.add(new Program.Step(pick(scope.assignable), rnd.nextBoolean(), rnd.nextBoolean()));
-      } else if (choice < 88 && nesting < 2) {
+      } else if (choice < 80 && nesting < 2) {
         Cond condition = cond(scope, 2);
         List<Stmt> then = new ArrayList<>();
         boolean thenReturns = branch(scope, nesting, then);
@@ -180,6 +184,8 @@ final class Generator {
         if (thenReturns && elseReturns) {
           return true;
         }
+      } else if (choice < 92 && nesting < 2) {
+        out.add(loop(scope, nesting));
       } else {
         out.add(new Program.Assign(pick(scope.assignable), "=", expr(scope, 3)));
       }
@@ -193,11 +199,32 @@ final class Generator {
     if (block(inner, nesting + 1, 1, out)) {
       return true;
     }
-    if (rnd.nextInt(3) == 0) {
+    if (loopDepth == 0 && rnd.nextInt(3) == 0) {
       out.add(new Return(expr(inner, 2)));
       return true;
     }
     return false;
+  }
+
+  /**
+   * A loop with an int index: a counted {@code for}, a {@code while} that also stops on a
+   * condition over doubles, or a {@code do} that runs at least once. Bounds come from int
+   * parameters or literals, so trip counts vary with the input and may be zero.
+   */
+  private Program.Loop loop(Scope scope, int nesting) {
+    String index = "i" + loops++;
+    Program.LoopKind kind = Program.LoopKind.values()[rnd.nextInt(3)];
+    IntExpr bound = rnd.nextBoolean() || scope.ints.isEmpty()
+        ? new IntLit(rnd.nextInt(5))
+        : new IntBinary('+', new IntRead(pick(scope.ints)), new IntLit(rnd.nextInt(3)));
+    Scope inner = scope.copy();
+    inner.ints.add(index);
+    Cond stop = kind == Program.LoopKind.WHILE ? cond(scope, 1) : null;
+    List<Stmt> body = new ArrayList<>();
+    loopDepth++;
+    block(inner, nesting + 1, 2, body);
+    loopDepth--;
+    return new Program.Loop(kind, index, bound, stop, body);
   }
 
   // ---------------------------------------------------------------- expressions

@@ -88,7 +88,7 @@ final class Program {
 
   // ---------------------------------------------------------------- statements
 
-  sealed interface Stmt permits Declare, Assign, Step, If, Return {}
+  sealed interface Stmt permits Declare, Assign, Step, If, Return, Loop {}
 
   record Declare(String name, Expr init) implements Stmt {}
 
@@ -101,6 +101,20 @@ final class Program {
   record If(Cond condition, List<Stmt> then, List<Stmt> otherwise) implements Stmt {}
 
   record Return(Expr value) implements Stmt {}
+
+  /** The three loop forms; each counts {@code index} up from 0 while it is below the bound. */
+  enum LoopKind {
+    /** {@code for (int i = 0; i < bound; i++)}. */
+    FOR,
+    /** {@code int i = 0; while (i < bound && (stop)) { ...; i++; }}. */
+    WHILE,
+    /** {@code int i = 0; do { ...; i++; } while (i < bound);}: at least one trip. */
+    DO
+  }
+
+  /** A loop; {@code stop} is the extra condition of a WHILE, else null. */
+  record Loop(LoopKind kind, String index, IntExpr bound, Cond stop, List<Stmt> body)
+      implements Stmt {}
 
   // ---------------------------------------------------------------- methods and classes
 
@@ -182,6 +196,32 @@ final class Program {
       }
     } else if (s instanceof Return r) {
       out.append(indent).append("return ").append(render(r.value())).append(";\n");
+    } else if (s instanceof Loop l) {
+      String i = l.index();
+      String bound = render(l.bound());
+      switch (l.kind()) {
+        case FOR:
+          out.append(indent).append("for (int ").append(i).append(" = 0; ").append(i)
+              .append(" < ").append(bound).append("; ").append(i).append("++) {\n");
+          break;
+        case WHILE:
+          out.append(indent).append("int ").append(i).append(" = 0;\n");
+          out.append(indent).append("while (").append(i).append(" < ").append(bound)
+              .append(" && (").append(render(l.stop())).append(")) {\n");
+          break;
+        case DO:
+          out.append(indent).append("int ").append(i).append(" = 0;\n");
+          out.append(indent).append("do {\n");
+          break;
+      }
+      for (Stmt t : l.body()) {
+        render(t, indent + "  ", out);
+      }
+      if (l.kind() != LoopKind.FOR) {
+        out.append(indent).append("  ").append(i).append("++;\n");
+      }
+      out.append(indent).append(l.kind() == LoopKind.DO
+          ? "} while (" + i + " < " + bound + ");\n" : "}\n");
     } else {
       throw new AssertionError(s);
     }

@@ -48,8 +48,13 @@ import java.util.Map;
  * differences are only trusted between points on the same path.
  */
 final class Reference {
-  /** Value, gradient and error scale per differentiable parameter of {@code f}, and the path. */
-  record Result(double value, double[] gradient, double[] scale, String path) {}
+  /**
+   * Value, gradient and error scale per differentiable parameter of {@code f}, and the path.
+   * {@code extreme} when some intermediate value or partial passed 1e150 in magnitude or came
+   * within 1e-150 of zero without being zero: there, rounding and underflow decide the gradient
+   * more than the program does, so it is no test of the transformer.
+   */
+  record Result(double value, double[] gradient, double[] scale, String path, boolean extreme) {}
 
   /** A value and its tape node, or -1 for a constant. */
   private record Val(double v, int node) {}
@@ -62,6 +67,7 @@ final class Reference {
 
   private final List<Node> tape = new ArrayList<>();
   private final StringBuilder path = new StringBuilder();
+  private boolean extreme;
 
   private Reference() {}
 
@@ -98,7 +104,7 @@ final class Reference {
       gradient[i] = adjoint[inputs.get(i)];
       scale[i] = magnitude[inputs.get(i)];
     }
-    return new Result(out.v(), gradient, scale, r.path.toString());
+    return new Result(out.v(), gradient, scale, r.path.toString(), r.extreme);
   }
 
   private double[] sweep(Val out, double seed, boolean absolute) {
@@ -179,6 +185,35 @@ final class Reference {
         }
       } else if (s instanceof Return r) {
         return eval(r.value(), env);
+      } else if (s instanceof Program.Loop l) {
+        Env outer = env;
+        outer.ints.put(l.index(), 0);
+        int trips = 0;
+        while (true) {
+          boolean go = outer.ints.get(l.index()) < evalInt(l.bound(), outer);
+          if (l.kind() == Program.LoopKind.WHILE && go) {
+            go = test(l.stop(), outer);
+          }
+          if (l.kind() == Program.LoopKind.DO && trips == 0) {
+            go = true; // a do loop tests after its body
+          }
+          if (!go) {
+            break;
+          }
+          Env inner = new Env();
+          inner.doubles.putAll(outer.doubles);
+          inner.ints.putAll(outer.ints);
+          if (exec(l.body(), inner) != null) {
+            throw new IllegalStateException("a return inside a loop");
+          }
+          for (String name : outer.doubles.keySet()) {
+            outer.doubles.put(name, inner.doubles.get(name));
+          }
+          outer.ints.put(l.index(), outer.ints.get(l.index()) + 1);
+          trips++;
+        }
+        outer.ints.remove(l.index());
+        path.append('L').append(trips);
       } else {
         throw new AssertionError(s);
       }
@@ -250,6 +285,7 @@ final class Reference {
       return run(callee.body(), inner);
     }
     double value = callee.rule().value(values);
+    note(value);
     int[] parents = diffArgs.stream().mapToInt(Val::node).toArray();
     tape.add(new Node(parents, null, callee.rule(), values));
     return new Val(value, tape.size() - 1);
@@ -377,10 +413,21 @@ final class Reference {
   }
 
   private Val node(double value, int[] parents, double[] partials) {
+    note(value);
+    for (double p : partials) {
+      note(p);
+    }
     tape.add(new Node(parents, partials, null, null));
     return new Val(value, tape.size() - 1);
   }
 
+
+  private void note(double v) {
+    double a = Math.abs(v);
+    if (a > 1e150 || (a != 0 && a < 1e-150)) {
+      extreme = true;
+    }
+  }
 
   // ---------------------------------------------------------------- ints and conditions
 

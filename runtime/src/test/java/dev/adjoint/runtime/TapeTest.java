@@ -1,0 +1,78 @@
+package dev.adjoint.runtime;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class TapeTest {
+
+  @Test
+  void readsBackInTheReverseOrderOfPushesAcrossGrowth() {
+    Tape tape = new Tape();
+    for (int i = 0; i < 1000; i++) {
+      tape.pushDouble(i * 0.5);
+      tape.pushInt(-i);
+      tape.pushBoolean(i % 3 == 0);
+      tape.pushObject("o" + i);
+    }
+    assertThat(tape.size()).isEqualTo(4000);
+    Tape.Reader reader = tape.reader();
+    for (int i = 999; i >= 0; i--) {
+      assertThat(reader.popObject()).isEqualTo("o" + i);
+      assertThat(reader.popBoolean()).isEqualTo(i % 3 == 0);
+      assertThat(reader.popInt()).isEqualTo(-i);
+      assertThat(reader.popDouble()).isEqualTo(i * 0.5);
+    }
+    assertThat(reader.remaining()).isEqualTo(0);
+  }
+
+  @Test
+  void readingLeavesTheTapeForTheNextReader() {
+    Tape tape = new Tape();
+    tape.pushDouble(1.5);
+    tape.pushInt(7);
+    assertThat(tape.reader().popInt()).isEqualTo(7);
+    Tape.Reader again = tape.reader();
+    assertThat(again.popInt()).isEqualTo(7);
+    assertThat(again.popDouble()).isEqualTo(1.5);
+    assertThat(tape.size()).isEqualTo(2);
+  }
+
+  @Test
+  void keepsDoublesBitForBit() {
+    Tape tape = new Tape();
+    double[] values = {-0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.MIN_VALUE, 1e308};
+    for (double v : values) {
+      tape.pushDouble(v);
+    }
+    Tape.Reader reader = tape.reader();
+    for (int i = values.length - 1; i >= 0; i--) {
+      assertThat(Double.doubleToRawLongBits(reader.popDouble()))
+          .isEqualTo(Double.doubleToRawLongBits(values[i]));
+    }
+  }
+
+  @Test
+  void clearKeepsCapacityAndEmptiesEveryStack() {
+    Tape tape = new Tape();
+    for (int i = 0; i < 100; i++) {
+      tape.pushDouble(i);
+      tape.pushObject(new Object());
+    }
+    long capacity = tape.capacityBytes();
+    tape.clear();
+    assertThat(tape.size()).isEqualTo(0);
+    assertThat(tape.capacityBytes()).isEqualTo(capacity);
+    assertThrows(IllegalStateException.class, tape.reader()::popDouble);
+    assertThrows(IllegalStateException.class, tape.reader()::popObject);
+  }
+
+  @Test
+  void readingPastTheStartNamesTheKindAndSaysItIsABug() {
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, new Tape().reader()::popInt);
+    assertThat(e).hasMessageThat().contains("read an int");
+    assertThat(e).hasMessageThat().contains("bug in generated code");
+  }
+}

@@ -1,0 +1,103 @@
+package dev.adjoint.tests;
+
+import dev.adjoint.Bwd;
+import dev.adjoint.CustomVjp;
+import dev.adjoint.Differentiable;
+import dev.adjoint.Fwd;
+import dev.adjoint.runtime.FwdResult;
+
+/** Loops: for, while and do; nested; zero trips; data-dependent trip counts; calls and rules. */
+final class Loops {
+  private Loops() {}
+
+  /** x^n by repeated multiplication; n = 0 runs no trip. */
+  @Differentiable
+  static double power(double x, int n) {
+    double p = 1;
+    for (int i = 0; i < n; i++) {
+      p = p * x;
+    }
+    return p;
+  }
+
+  /** The first n terms of the exponential series, the term updated in place. */
+  @Differentiable
+  static double expSeries(double x, int n) {
+    double sum = 0;
+    double term = 1;
+    for (int k = 0; k < n; k++) {
+      sum += term;
+      term = term * x / (k + 1);
+    }
+    return sum;
+  }
+
+  /** Halves x until it is at most 1: the trip count depends on x. */
+  @Differentiable
+  static double halve(double x) {
+    while (x > 1) {
+      x = x / 2;
+    }
+    return x * x;
+  }
+
+  /** A triangular double loop: sum over 0 <= j <= i < n of sin(x i + y j). */
+  @Differentiable
+  static double triangle(double x, double y, int n) {
+    double acc = 0;
+    for (int i = 0; i < n; i++) {
+      double row = 0;
+      for (int j = 0; j <= i; j++) {
+        row += Math.sin(x * i + y * j);
+      }
+      acc += row;
+    }
+    return acc;
+  }
+
+  /** A do loop: always one trip; t becomes t^2 / 2 + cos t, n times at least once. */
+  @Differentiable
+  static double iterate(double x, int n) {
+    double t = x;
+    int k = 0;
+    do {
+      t = square(t) * 0.5 + Math.cos(t);
+      k++;
+    } while (k < n);
+    return t;
+  }
+
+  @Differentiable
+  static double square(double x) {
+    return x * x;
+  }
+
+  @CustomVjp
+  static double softplus(double x) {
+    return Math.log1p(Math.exp(x));
+  }
+
+  @Fwd("softplus")
+  static FwdResult<Double, Double> softplusFwd(double x) {
+    return FwdResult.of(Math.log1p(Math.exp(x)), x);
+  }
+
+  @Bwd("softplus")
+  static double softplusBwd(Double x, double g) {
+    return g / (1 + Math.exp(-x));
+  }
+
+  /** A custom rule and a branch inside a loop: sum over k < 4 of softplus(x k) or -x y. */
+  @Differentiable
+  static double ruleInLoop(double x, double y) {
+    double acc = 0;
+    for (int k = 0; k < 4; k++) {
+      if (x * k < y) {
+        acc += softplus(x * k);
+      } else {
+        acc -= x * y;
+      }
+    }
+    return acc;
+  }
+}
