@@ -370,8 +370,16 @@ final class NonFiniteValuesTest {
     assertThat(a.value()).isNaN();
     assertThat(a.grad().y()).isNaN();
     assertThat(a.grad().x()).isNaN();
-    assertThat(OneFunctionAdjoint.maxValueAndGrad(NAN, 1.0).value()).isNaN();
-    assertThat(OneFunctionAdjoint.minValueAndGrad(1.0, NAN).value()).isNaN();
+    // min and max: neither argument wins and they do not tie, so both derivatives are NaN.
+    OneFunctionAdjoint.MaxValueAndGrad max = OneFunctionAdjoint.maxValueAndGrad(NAN, 1.0);
+    assertThat(max.value()).isNaN();
+    assertThat(max.grad().x()).isNaN();
+    assertThat(max.grad().y()).isNaN();
+    OneFunctionAdjoint.MinValueAndGrad min = OneFunctionAdjoint.minValueAndGrad(1.0, NAN);
+    assertThat(min.value()).isNaN();
+    assertThat(min.grad().x()).isNaN();
+    assertThat(min.grad().y()).isNaN();
+    assertThat(OneFunctionAdjoint.minVjp(NAN, NAN).pullback(1.0).x()).isNaN();
   }
 
   private static Unary unary(String name) {

@@ -180,7 +180,7 @@ public final class ReverseMode {
     Report.Builder report = Report.builder();
     checkLoops(body, false, report);
     IrWalker.forEachExpr(body, e -> {
-      if (e instanceof Expr.OpaqueCall call && floating(call.type())) {
+      if (e instanceof Expr.OpaqueCall call && mayCarryValue(call.type())) {
         boolean variedArgs = call.args().stream().anyMatch(activity::varies)
             || (call.receiver() != null && activity.varies(call.receiver()));
         if (variedArgs) {
@@ -192,6 +192,10 @@ public final class ReverseMode {
           && activity.varies(cast.operand())) {
         report.add(Message.UNSUPPORTED_EXPRESSION_TYPE, cast.ref(), "float",
             "float is not supported yet: keep differentiable values in double");
+      } else if (e instanceof Expr.Cast cast && !cast.type().isPrimitive()
+          && activity.varies(cast.operand())) {
+        report.add(Message.UNSUPPORTED_EXPRESSION_TYPE, cast.ref(), cast.type(),
+            "boxing a differentiable value hides it from the gradient: keep it a double");
       }
     });
     return report.build();
@@ -224,8 +228,15 @@ public final class ReverseMode {
     return "";
   }
 
-  private static boolean floating(TypeName t) {
-    return t.equals(TypeName.DOUBLE) || t.equals(TypeName.FLOAT);
+  /**
+   * Whether a call's result may carry a differentiable argument's value onward: anything but a
+   * discrete primitive or void. (A String or an Object can hold the value as well as a double can;
+   * an int cannot, and its derivative is 0 wherever it has one.)
+   */
+  private static boolean mayCarryValue(TypeName t) {
+    return !(t.equals(TypeName.INT) || t.equals(TypeName.LONG) || t.equals(TypeName.SHORT)
+        || t.equals(TypeName.BYTE) || t.equals(TypeName.CHAR) || t.equals(TypeName.BOOLEAN)
+        || t.equals(TypeName.VOID));
   }
 
   // ------------------------------------------------------------------ statements
@@ -624,7 +635,7 @@ public final class ReverseMode {
       return;
     }
     if (f == MathFunction.MIN || f == MathFunction.MAX) {
-      // The argument that wins gets the cotangent; ties split it evenly.
+      // The argument that wins gets the cotangent; ties split it evenly; a NaN argument, NaN.
       Expr a = m.args().get(0);
       Expr b = m.args().get(1);
       Expr.BinaryOp wins = f == MathFunction.MAX ? Expr.BinaryOp.GT : Expr.BinaryOp.LT;
@@ -635,13 +646,20 @@ public final class ReverseMode {
       List<Stmt> tie = new ArrayList<>();
       accumulate(a, mul(lit(0.5), seed), ref, tie);
       accumulate(b, mul(lit(0.5), seed), ref, tie);
+      // Neither wins nor ties: a NaN argument, and a NaN value; the gradient is NaN too.
+      List<Stmt> nan = new ArrayList<>();
+      accumulate(a, mul(seed, lit(Double.NaN)), ref, nan);
+      accumulate(b, mul(seed, lit(Double.NaN)), ref, nan);
+      Stmt tieOrNaN = new Stmt.If(
+          new Expr.Binary(Expr.BinaryOp.EQ, a, b, TypeName.BOOLEAN, null),
+          Stmt.Block.of(tie), Stmt.Block.of(nan), ref);
       out.add(new Stmt.If(
           new Expr.Binary(wins, a, b, TypeName.BOOLEAN, null),
           Stmt.Block.of(aWins),
           Stmt.Block.of(List.of(new Stmt.If(
               new Expr.Binary(wins, b, a, TypeName.BOOLEAN, null),
               Stmt.Block.of(bWins),
-              Stmt.Block.of(tie),
+              Stmt.Block.of(List.of(tieOrNaN)),
               ref))),
           ref));
       return;
