@@ -28,9 +28,6 @@ class BodyDiagnosticsTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "a break | for (int i = 0; i < 3; i++) { if (x > i) { break; } } | A break statement",
-        "a continue | while (x > 1) { x = x / 2; if (x > 3) { continue; } } | A continue statement",
-        "a return in a loop | do { if (x > 1) { return x; } x = x * 2; } while (x < 1); | A return inside a loop",
         "a labelled break | outer: for (int i = 0; i < 3; i++) { break outer; } | A labeled statement",
         "an enhanced for | for (double v : new double[] {1, 2}) { x = x * v; } | An enhanced for loop",
         "a switch | switch ((int) x) { case 1: x = 2; break; default: x = 3; } | A switch statement",

@@ -100,4 +100,44 @@ final class Loops {
     }
     return acc;
   }
+
+  /** Grows t until it passes 5, at most 10 trips: a break. */
+  @Differentiable
+  static double growUntil(double x) {
+    double t = x;
+    for (int i = 0; i < 10; i++) {
+      t = t * 1.5 + 0.25;
+      if (t > 5) {
+        break;
+      }
+    }
+    return t;
+  }
+
+  /** The sum of cos(x i) over the even i below n: a continue. */
+  @Differentiable
+  static double evenTerms(double x, int n) {
+    double acc = 0;
+    for (int i = 0; i < n; i++) {
+      if (i % 2 == 1) {
+        continue;
+      }
+      acc += Math.cos(x * i);
+    }
+    return acc;
+  }
+
+  /** The square of the first x i + y j above 2 (i, j < 4, row by row), else x + y: a return. */
+  @Differentiable
+  static double firstAbove(double x, double y) {
+    for (int i = 0; i < 4; i++) {
+      for (int j = 0; j < 4; j++) {
+        double v = x * i + y * j;
+        if (v > 2) {
+          return v * v;
+        }
+      }
+    }
+    return x + y;
+  }
 }

@@ -150,7 +150,83 @@ final class LoopsTest extends GeneratedGradientTest {
               return new double[] {dx, dy};
             })
             .build());
+    subjects.add(
+        Subject.named("growUntil", "x")
+            .primal(p -> Loops.growUntil(p[0]))
+            .generated(
+                p -> LoopsAdjoint.growUntilGrad(p[0]),
+                p -> LoopsAdjoint.growUntilValueAndGrad(p[0]),
+                p -> LoopsAdjoint.growUntilVjp(p[0]),
+                LoopsAdjoint.growUntilFunction())
+            .on(Domain.box(-3, 4.9).where(p -> growTrips(p[0] - 1e-4) == growTrips(p[0] + 1e-4)))
+            .closedForm(p -> new double[] {Math.pow(1.5, growTrips(p[0]))})
+            .branches(p -> growTrips(p[0]) == 10 ? "ran out" : "broke", "ran out", "broke")
+            .build());
+    subjects.add(
+        Subject.named("evenTerms", "x")
+            .primal(p -> Loops.evenTerms(p[0], 7))
+            .generated(
+                p -> LoopsAdjoint.evenTermsGrad(p[0], 7),
+                p -> LoopsAdjoint.evenTermsValueAndGrad(p[0], 7),
+                p -> LoopsAdjoint.evenTermsVjp(p[0], 7),
+                LoopsAdjoint.evenTermsFunction(7))
+            .on(Domain.box(-2, 2))
+            .closedForm(p -> {
+              double d = 0;
+              for (int i = 0; i < 7; i += 2) {
+                d -= i * Math.sin(p[0] * i);
+              }
+              return new double[] {d};
+            })
+            .build());
+    subjects.add(
+        Subject.named("firstAbove", "x", "y")
+            .primal(p -> Loops.firstAbove(p[0], p[1]))
+            .generated(
+                p -> LoopsAdjoint.firstAboveGrad(p[0], p[1]),
+                p -> LoopsAdjoint.firstAboveValueAndGrad(p[0], p[1]),
+                p -> LoopsAdjoint.firstAboveVjp(p[0], p[1]),
+                LoopsAdjoint.firstAboveFunction())
+            .on(Domain.box(0.05, 0.8, 0.05, 0.8).where(p -> awayFromTwo(p[0], p[1])))
+            .closedForm(p -> {
+              for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 4; j++) {
+                  double v = p[0] * i + p[1] * j;
+                  if (v > 2) {
+                    return new double[] {2 * v * i, 2 * v * j};
+                  }
+                }
+              }
+              return new double[] {1, 1};
+            })
+            .branches(p -> Loops.firstAbove(p[0], p[1]) == p[0] + p[1] ? "no return" : "returned",
+                "no return", "returned")
+            .build());
     return subjects;
+  }
+
+  /** Trips growUntil runs from x. */
+  private static int growTrips(double x) {
+    double t = x;
+    for (int i = 0; i < 10; i++) {
+      t = t * 1.5 + 0.25;
+      if (t > 5) {
+        return i + 1;
+      }
+    }
+    return 10;
+  }
+
+  /** No x i + y j within 1e-3 of 2, where the returned square would jump. */
+  private static boolean awayFromTwo(double x, double y) {
+    for (int i = 0; i < 4; i++) {
+      for (int j = 0; j < 4; j++) {
+        if (Math.abs(x * i + y * j - 2) < 1e-3) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The tape is read, not consumed: a pullback gives the same gradient every time. */

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,6 +75,11 @@ public final class AdjointProcessor extends AbstractProcessor {
   private final Set<String> done = new HashSet<>();
   /** The class each generated class is written for, by the generated class's name. */
   private final Map<ClassName, String> adjointOwners = new HashMap<>();
+  /**
+   * Classes of this compilation that generate nothing: their errors are reported, or javac
+   * reports the types they lack. Their callers generate nothing either, and say nothing more.
+   */
+  private final Set<ClassName> failed = new HashSet<>();
 
   private Reporter reporter;
   private Optional<BodyReader> bodies;
@@ -162,12 +168,46 @@ public final class AdjointProcessor extends AbstractProcessor {
       } catch (RuntimeException | Error e) {
         internalError(type, e);
         done.add(type.getQualifiedName().toString());
+        failed.add(ClassName.get(type));
       }
     }
     units.removeIf(this::sharesItsAdjointName);
+    waitForCallees(units);
+    units.forEach(u -> reporter.print(u.notes));
     units.forEach(u -> generatedHere.add(u.plan.owner()));
     generate(units);
     return false;
+  }
+
+  /**
+   * Callers wait for their callees. A class that calls a class deferred to the next round is
+   * deferred with it, so that a callee whose body needs a type generated later is never taken for
+   * one compiled without the processor. A class that calls a class of this compilation that
+   * generates nothing is dropped without a message of its own: the callee's error (ours, or
+   * javac's about a missing type) explains the failed build, and the caller's generated code
+   * could only fail to compile.
+   */
+  private void waitForCallees(List<Unit> units) {
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (Iterator<Unit> it = units.iterator(); it.hasNext(); ) {
+        Unit unit = it.next();
+        Set<ClassName> callees = calleeOwners(unit.plan);
+        String name = unit.type.getQualifiedName().toString();
+        if (callees.stream().anyMatch(failed::contains)) {
+          it.remove();
+          failed.add(unit.plan.owner());
+          reporter.print(unit.notes);
+          changed = true;
+        } else if (callees.stream().anyMatch(c -> deferred.contains(c.canonicalName()))) {
+          it.remove();
+          done.remove(name);
+          deferred.add(name);
+          changed = true;
+        }
+      }
+    }
   }
 
   /**
@@ -182,16 +222,24 @@ public final class AdjointProcessor extends AbstractProcessor {
     if (first == null || first.equals(owner)) {
       return false;
     }
+    failed.add(unit.plan.owner());
+    reporter.print(unit.notes);
     reporter.print(Report.builder()
         .add(Message.NAME_TAKEN_BY_GENERATED, unit.type, adjoint.simpleName(), owner, first)
         .build());
     return true;
   }
 
-  /** A checked class, ready to plan and generate. */
-  private record Unit(TypeElement type, ClassPlan plan) {}
+  /**
+   * A checked class, ready to plan and generate, with the notes of its check (printed once it is
+   * not deferred any more, so a class deferred for its callees' sake does not print them twice).
+   */
+  private record Unit(TypeElement type, ClassPlan plan, Report notes) {}
 
-  /** Checks and lowers one class; empty when it is deferred, has errors, or has nothing to generate. */
+  /**
+   * Checks and lowers one class; empty when it is deferred, has errors, or has nothing to
+   * generate. Prints its errors; a unit keeps its notes for {@link #process} to print.
+   */
   private Optional<Unit> check(TypeElement type, boolean lastRound) {
     String qualifiedName = type.getQualifiedName().toString();
     List<ExecutableElement> annotated = MethodValidator.annotatedMethods(type);
@@ -199,7 +247,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       if (e instanceof ExecutableElement m
           && (annotated.contains(m) || isCompanion(m))
           && SignatureReader.hasErrorTypes(m)) {
-        return defer(qualifiedName, lastRound);
+        return defer(type, lastRound);
       }
     }
     ClassName adjoint = MethodValidator.adjointOf(type);
@@ -231,7 +279,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       for (ExecutableElement m : annotated) {
         BodyReader.Result body = reader.read(m, adjoint);
         if (body.hasErrorTypes()) {
-          return defer(qualifiedName, lastRound);
+          return defer(type, lastRound);
         }
         boolean custom = Annotations.has(m, Annotations.CUSTOM_VJP);
         if (!custom) {
@@ -242,8 +290,11 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
     done.add(qualifiedName);
     Report finished = report.build();
-    reporter.print(finished);
     if (!finished.isClean() || annotated.isEmpty()) {
+      reporter.print(finished);
+      if (!finished.isClean()) {
+        failed.add(ClassName.get(type));
+      }
       return Optional.empty();
     }
     List<ClassPlan.MethodPlan> methods = new ArrayList<>();
@@ -251,7 +302,9 @@ public final class AdjointProcessor extends AbstractProcessor {
       Signature signature = signatures.get(m);
       Optional<VjpRule> rule = Optional.ofNullable(ruleResult.rules().get(m));
       if (Annotations.has(m, Annotations.CUSTOM_VJP) && rule.isEmpty()) {
-        return Optional.empty(); // its rule has errors, already reported
+        reporter.print(finished);
+        failed.add(ClassName.get(type)); // its rule has errors, already reported
+        return Optional.empty();
       }
       methods.add(new ClassPlan.MethodPlan(new MethodModel(signature, rule), lowered.get(m)));
     }
@@ -259,14 +312,17 @@ public final class AdjointProcessor extends AbstractProcessor {
     for (Element e = type; e instanceof TypeElement t; e = e.getEnclosingElement()) {
       isPublic &= t.getModifiers().contains(Modifier.PUBLIC);
     }
-    return Optional.of(new Unit(type, new ClassPlan(ClassName.get(type), isPublic, methods)));
+    return Optional.of(
+        new Unit(type, new ClassPlan(ClassName.get(type), isPublic, methods), finished));
   }
 
-  private Optional<Unit> defer(String qualifiedName, boolean lastRound) {
+  private Optional<Unit> defer(TypeElement type, boolean lastRound) {
+    String qualifiedName = type.getQualifiedName().toString();
     if (!lastRound) {
       deferred.add(qualifiedName);
     } else {
       done.add(qualifiedName); // javac reports the missing types itself
+      failed.add(ClassName.get(type));
     }
     return Optional.empty();
   }
@@ -275,7 +331,14 @@ public final class AdjointProcessor extends AbstractProcessor {
     return Annotations.has(m, Annotations.FWD) || Annotations.has(m, Annotations.BWD);
   }
 
-  /** Plans the round's classes together (calls may cross them), then derives and writes each. */
+  /** A unit with its derivatives, ready to write. */
+  private record Derived(
+      Unit unit, Map<String, Derivative> derived, Map<String, Derivative> fromBody) {}
+
+  /**
+   * Plans the round's classes together (calls may cross them), derives each, and writes those
+   * whose derivation and callees' derivations succeeded.
+   */
   private void generate(List<Unit> units) {
     List<ClassPlan> plans = units.stream().map(Unit::plan).toList();
     Report planReport =
@@ -288,9 +351,11 @@ public final class AdjointProcessor extends AbstractProcessor {
                     != null);
     reporter.print(planReport);
     if (!planReport.isClean()) {
+      units.forEach(u -> fail(u.plan.owner()));
       return;
     }
     units.sort(Comparator.comparing(u -> u.type.getQualifiedName().toString()));
+    List<Derived> ready = new ArrayList<>();
     for (Unit unit : units) {
       try {
         Report.Builder report = Report.builder();
@@ -310,11 +375,34 @@ public final class AdjointProcessor extends AbstractProcessor {
         }
         Report built = report.build();
         reporter.print(built);
-        if (!built.isClean()) {
-          continue;
+        if (built.isClean()) {
+          ready.add(new Derived(unit, derived, fromBody));
+        } else {
+          fail(unit.plan.owner());
         }
+      } catch (RuntimeException | Error e) {
+        internalError(unit.type, e);
+        fail(unit.plan.owner());
+      }
+    }
+    // A caller of a class whose derivation failed this round would call a class never written.
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (Iterator<Derived> it = ready.iterator(); it.hasNext(); ) {
+        Derived d = it.next();
+        if (calleeOwners(d.unit.plan).stream().anyMatch(failed::contains)) {
+          it.remove();
+          fail(d.unit.plan.owner());
+          changed = true;
+        }
+      }
+    }
+    for (Derived d : ready) {
+      Unit unit = d.unit;
+      try {
         TypeSpec.Builder type =
-            AdjointClassWriter.write(unit.plan, derived, fromBody, seesGenerated(unit.type))
+            AdjointClassWriter.write(unit.plan, d.derived, d.fromBody, seesGenerated(unit.type))
                 .toBuilder();
         type.addOriginatingElement(unit.type);
         calleeClasses(unit.plan).forEach(type::addOriginatingElement);
@@ -330,6 +418,12 @@ public final class AdjointProcessor extends AbstractProcessor {
         internalError(unit.type, e);
       }
     }
+  }
+
+  /** Marks a class of this round as generating nothing. */
+  private void fail(ClassName owner) {
+    generatedHere.remove(owner);
+    failed.add(owner);
   }
 
   /**
@@ -352,15 +446,24 @@ public final class AdjointProcessor extends AbstractProcessor {
         .anyMatch(n -> n.contentEquals("java.compiler"));
   }
 
-  /** The classes of the annotated methods a plan calls: originating elements of its file too. */
-  private List<TypeElement> calleeClasses(ClassPlan plan) {
-    Set<String> names = new TreeSet<>();
+  /** The other classes whose annotated methods a plan calls. */
+  private static Set<ClassName> calleeOwners(ClassPlan plan) {
+    Set<ClassName> owners = new LinkedHashSet<>();
     for (ClassPlan.MethodPlan m : plan.methods()) {
       m.body().ifPresent(b -> IrWalker.forEachExpr(b.body(), e -> {
         if (e instanceof Expr.DiffCall call && !call.callee().owner().equals(plan.owner())) {
-          names.add(call.callee().owner().canonicalName());
+          owners.add(call.callee().owner());
         }
       }));
+    }
+    return owners;
+  }
+
+  /** The classes of the annotated methods a plan calls: originating elements of its file too. */
+  private List<TypeElement> calleeClasses(ClassPlan plan) {
+    Set<String> names = new TreeSet<>();
+    for (ClassName owner : calleeOwners(plan)) {
+      names.add(owner.canonicalName());
     }
     List<TypeElement> out = new ArrayList<>();
     for (String name : names) {

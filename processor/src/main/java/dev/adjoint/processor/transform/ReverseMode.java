@@ -69,7 +69,7 @@ public final class ReverseMode {
   }
 
   public static Result derive(Signature signature, MethodBody body) {
-    Stmt.Block normalized = Returns.normalize(body.body());
+    Stmt.Block normalized = Returns.normalize(Jumps.lower(body.body()));
     Activity activity = Activity.of(body.params(), signature.params(), normalized);
     Report problems = checkSubset(activity, normalized);
     if (!problems.isClean()) {
@@ -178,7 +178,6 @@ public final class ReverseMode {
   /** Errors for what the transformer cannot differentiate: opaque calls and floats on active data. */
   private static Report checkSubset(Activity activity, Stmt.Block body) {
     Report.Builder report = Report.builder();
-    checkLoops(body, false, report);
     IrWalker.forEachExpr(body, e -> {
       if (e instanceof Expr.OpaqueCall call && mayCarryValue(call.type())) {
         boolean variedArgs = call.args().stream().anyMatch(activity::varies)
@@ -199,25 +198,6 @@ public final class ReverseMode {
       }
     });
     return report.build();
-  }
-
-  /** Early exits from loops are not differentiated yet: each gets a tagged error. */
-  private static void checkLoops(Stmt s, boolean inLoop, Report.Builder report) {
-    if (s instanceof Stmt.Loop l) {
-      checkLoops(l.body(), true, report);
-      checkLoops(l.update(), true, report);
-    } else if (s instanceof Stmt.If i) {
-      checkLoops(i.then(), inLoop, report);
-      checkLoops(i.otherwise(), inLoop, report);
-    } else if (s instanceof Stmt.Block b) {
-      b.stmts().forEach(c -> checkLoops(c, inLoop, report));
-    } else if (s instanceof Stmt.Return r && inLoop) {
-      report.add(Message.UNSUPPORTED_CONSTRUCT, r.ref(), "A return inside a loop",
-          "; leave the loop first (set a flag and test it in the loop condition), then return");
-    } else if (s instanceof Stmt.Jump j) {
-      report.add(Message.UNSUPPORTED_CONSTRUCT, j.ref(), j.isBreak() ? "A break statement" : "A continue statement",
-          "; test the condition in the loop condition, or wrap the rest of the body in an if");
-    }
   }
 
   private static String mathHint(Expr.OpaqueCall call) {

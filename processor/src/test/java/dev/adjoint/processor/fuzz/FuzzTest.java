@@ -89,17 +89,18 @@ class FuzzTest {
     }
     assertEquals(Generator.VERSION, version,
         "fuzz/regressions.txt holds seeds of another generator version; see Generator.VERSION");
-    assertTrue(seeds.size() > 0, "fuzz/regressions.txt lists no seeds");
-    Stats stats = run(seeds);
-    stats.assertClean("regression seeds");
+    // Right after a version change the list may be empty: older seeds live on as closed-form
+    // tests in FuzzFoundTest.
+    if (!seeds.isEmpty()) {
+      run(seeds).assertClean("regression seeds");
+    }
   }
 
   /** An unsupported statement injected into a valid program, and the tag it must draw. */
   private record Injection(String statement, String tag) {}
 
   private static final List<Injection> OUTSIDE_THE_SUBSET = List.of(
-      new Injection("for (int k = 0; k < 3; k++) { if (x0 > 100.0) { break; } }",
-          "AdjointUnsupportedConstruct"),
+      new Injection("switch ((int) x0) { default: x0 = 1.0; }", "AdjointUnsupportedConstruct"),
       new Injection("for (double v : new double[] {x0}) { x0 += v; }", "AdjointUnsupportedConstruct"),
       new Injection("double[] array = {x0};", "AdjointUnsupportedConstruct"),
       new Injection(

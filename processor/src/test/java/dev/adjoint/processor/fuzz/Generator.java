@@ -44,7 +44,7 @@ final class Generator {
    * Bump it with any change that draws differently, and move the seeds in {@code
    * fuzz/regressions.txt} to closed-form tests (FuzzFoundTest) or replace them.
    */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -67,8 +67,8 @@ final class Generator {
   private boolean exact = true;
   private int locals;
   private int loops;
-  /** How many loops enclose the statements being generated: no return may appear inside one. */
-  private int loopDepth;
+  /** The loops enclosing the statements being generated, innermost last. */
+  private final List<Program.LoopKind> enclosing = new ArrayList<>();
 
   private Generator(long seed) {
     this.rnd = new SplittableRandom(seed);
@@ -186,6 +186,18 @@ final class Generator {
         }
       } else if (choice < 92 && nesting < 2) {
         out.add(loop(scope, nesting));
+      } else if (choice < 97 && !enclosing.isEmpty()) {
+        // An early exit: continue only in a for loop, whose update runs anyway.
+        Stmt exit;
+        int kind = rnd.nextInt(3);
+        if (kind == 0) {
+          exit = new Return(expr(scope, 2));
+        } else if (kind == 1 && enclosing.get(enclosing.size() - 1) == Program.LoopKind.FOR) {
+          exit = new Program.Jump(false);
+        } else {
+          exit = new Program.Jump(true);
+        }
+        out.add(new If(cond(scope, 2), List.of(exit), List.of()));
       } else {
         out.add(new Program.Assign(pick(scope.assignable), "=", expr(scope, 3)));
       }
@@ -199,7 +211,7 @@ final class Generator {
     if (block(inner, nesting + 1, 1, out)) {
       return true;
     }
-    if (loopDepth == 0 && rnd.nextInt(3) == 0) {
+    if (rnd.nextInt(3) == 0) {
       out.add(new Return(expr(inner, 2)));
       return true;
     }
@@ -221,9 +233,13 @@ final class Generator {
     inner.ints.add(index);
     Cond stop = kind == Program.LoopKind.WHILE ? cond(scope, 1) : null;
     List<Stmt> body = new ArrayList<>();
-    loopDepth++;
-    block(inner, nesting + 1, 2, body);
-    loopDepth--;
+    enclosing.add(kind);
+    boolean alwaysReturns = block(inner, nesting + 1, 2, body);
+    enclosing.remove(enclosing.size() - 1);
+    if (alwaysReturns && kind != Program.LoopKind.FOR) {
+      // A while or do body ends with i++, which would be unreachable: make it a for loop.
+      return new Program.Loop(Program.LoopKind.FOR, index, bound, null, body);
+    }
     return new Program.Loop(kind, index, bound, stop, body);
   }
 

@@ -88,7 +88,10 @@ final class Program {
 
   // ---------------------------------------------------------------- statements
 
-  sealed interface Stmt permits Declare, Assign, Step, If, Return, Loop {}
+  sealed interface Stmt permits Declare, Assign, Step, If, Return, Loop, Jump {}
+
+  /** {@code break} or {@code continue} (the latter only in FOR loops, whose update still runs). */
+  record Jump(boolean isBreak) implements Stmt {}
 
   record Declare(String name, Expr init) implements Stmt {}
 
@@ -196,6 +199,8 @@ final class Program {
       }
     } else if (s instanceof Return r) {
       out.append(indent).append("return ").append(render(r.value())).append(";\n");
+    } else if (s instanceof Jump j) {
+      out.append(indent).append(j.isBreak() ? "break;\n" : "continue;\n");
     } else if (s instanceof Loop l) {
       String i = l.index();
       String bound = render(l.bound());

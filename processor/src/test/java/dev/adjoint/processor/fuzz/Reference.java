@@ -141,17 +141,23 @@ final class Reference {
     final Map<String, Integer> ints = new HashMap<>();
   }
 
-  /** Runs a method body; its return value. */
-  private Val run(List<Stmt> body, Env env) {
-    Val result = exec(body, env);
-    if (result == null) {
-      throw new IllegalStateException("body completed without a return");
-    }
-    return result;
+  /** How statements completed: normally (null), by break or continue, or by return. */
+  private record Flow(boolean isBreak, boolean isContinue, Val returned) {
+    static final Flow BREAK = new Flow(true, false, null);
+    static final Flow CONTINUE = new Flow(false, true, null);
   }
 
-  /** Runs statements; the returned value, or null if they complete normally. */
-  private Val exec(List<Stmt> stmts, Env env) {
+  /** Runs a method body; its return value. */
+  private Val run(List<Stmt> body, Env env) {
+    Flow result = exec(body, env);
+    if (result == null || result.returned() == null) {
+      throw new IllegalStateException("body completed without a return");
+    }
+    return result.returned();
+  }
+
+  /** Runs statements; how they completed, or null if normally. */
+  private Flow exec(List<Stmt> stmts, Env env) {
     for (Stmt s : stmts) {
       if (s instanceof Declare d) {
         env.doubles.put(d.name(), eval(d.init(), env));
@@ -176,7 +182,7 @@ final class Reference {
         Env inner = new Env();
         inner.doubles.putAll(env.doubles);
         inner.ints.putAll(env.ints);
-        Val result = exec(taken ? i.then() : i.otherwise(), inner);
+        Flow result = exec(taken ? i.then() : i.otherwise(), inner);
         for (String name : env.doubles.keySet()) {
           env.doubles.put(name, inner.doubles.get(name));
         }
@@ -184,7 +190,9 @@ final class Reference {
           return result;
         }
       } else if (s instanceof Return r) {
-        return eval(r.value(), env);
+        return new Flow(false, false, eval(r.value(), env));
+      } else if (s instanceof Program.Jump j) {
+        return j.isBreak() ? Flow.BREAK : Flow.CONTINUE;
       } else if (s instanceof Program.Loop l) {
         Env outer = env;
         outer.ints.put(l.index(), 0);
@@ -203,14 +211,19 @@ final class Reference {
           Env inner = new Env();
           inner.doubles.putAll(outer.doubles);
           inner.ints.putAll(outer.ints);
-          if (exec(l.body(), inner) != null) {
-            throw new IllegalStateException("a return inside a loop");
-          }
+          Flow flow = exec(l.body(), inner);
           for (String name : outer.doubles.keySet()) {
             outer.doubles.put(name, inner.doubles.get(name));
           }
-          outer.ints.put(l.index(), outer.ints.get(l.index()) + 1);
           trips++;
+          if (flow != null && flow.returned() != null) {
+            path.append('L').append(trips).append('r');
+            return flow;
+          }
+          if (flow != null && flow.isBreak()) {
+            break; // neither the for's update nor the while's i++ runs
+          }
+          outer.ints.put(l.index(), outer.ints.get(l.index()) + 1);
         }
         outer.ints.remove(l.index());
         path.append('L').append(trips);
