@@ -588,7 +588,12 @@ public final class BodyReader {
         if (!isStatic) {
           return unsupported(path, "a call of an instance method", "");
         }
-        Optional<Signature> callee = SignatureReader.read(method).signature().map(this::namesFromJar);
+        // A callee compiled here has its source names; one from a jar may not (namesFromJar).
+        // Never look the generated class of a callee compiled here up on the class path: an
+        // earlier build's copy there, once loaded, crashes javac when this build generates it.
+        boolean compiledHere = access.trees().getPath(method) != null;
+        Optional<Signature> callee = SignatureReader.read(method).signature()
+            .map(sig -> compiledHere ? sig : namesFromJar(sig));
         if (callee.isEmpty()) {
           // The callee's own declaration carries the error.
           erroneous = SignatureReader.hasErrorTypes(method);
@@ -626,8 +631,8 @@ public final class BodyReader {
     Signature namesFromJar(Signature callee) {
       TypeElement grad = elements.getTypeElement(
           callee.adjointClass().nestedClass(AdjointNames.gradRecord(callee)).canonicalName());
-      if (grad == null || access.trees().getPath(grad) != null) {
-        return callee; // compiled here: the source names are right
+      if (grad == null) {
+        return callee;
       }
       List<RecordComponentElement> components =
           ElementFilter.recordComponentsIn(grad.getEnclosedElements());

@@ -163,12 +163,18 @@ public final class MethodValidator {
         AdjointNames.functionMethod(s));
   }
 
+  /**
+   * Whether {@code type} is the processor's own output: marked {@code @AdjointGenerated}, which
+   * class files keep (an earlier build's output on the class path), or, from sources generated
+   * before that marker existed, {@code @Generated} naming this processor.
+   */
   private static boolean isGeneratedByUs(TypeElement type) {
     return type.getAnnotationMirrors().stream()
         .anyMatch(
-            m -> m.getAnnotationType().toString().endsWith(".Generated")
-                && m.getElementValues().values().stream()
-                    .anyMatch(v -> v.getValue().toString().contains("dev.adjoint.processor")));
+            m -> m.getAnnotationType().toString().equals("dev.adjoint.AdjointGenerated")
+                || (m.getAnnotationType().toString().endsWith(".Generated")
+                    && m.getElementValues().values().stream()
+                        .anyMatch(v -> v.getValue().toString().contains("dev.adjoint.processor"))));
   }
 
   /** The annotated methods of a class, in source order. */
