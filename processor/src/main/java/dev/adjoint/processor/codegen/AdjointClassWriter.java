@@ -66,7 +66,7 @@ public final class AdjointClassWriter {
             .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
             // java.lang names stay qualified: a user's own Math class must not capture Math.cos.
             .alwaysQualify("Math", "StrictMath", "Double", "Float", "Override", "String",
-                "Object", "IllegalArgumentException");
+                "Object", "IllegalArgumentException", "System");
     if (generatedAnnotation) {
       type.addAnnotation(
           AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build());
@@ -172,14 +172,16 @@ public final class AdjointClassWriter {
     List<Param> diff = s.diffParams();
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder();
     for (Param p : diff) {
-      ctor.addParameter(TypeName.DOUBLE, p.name());
+      ctor.addParameter(p.type(), p.name()); // double, or double[] of the parameter's length
     }
     return TypeSpec.recordBuilder(AdjointNames.gradRecord(s))
         .addModifiers(vis)
         .recordConstructor(ctor.build())
         .addJavadoc(
-            "The gradient of $L: one cotangent per differentiable parameter, named after it.\n",
-            link(s))
+            "The gradient of $L: one cotangent per differentiable parameter, named after it$L.\n",
+            link(s),
+            diff.stream().anyMatch(p -> !p.type().equals(TypeName.DOUBLE))
+                ? " (an array's\ncotangent is an array of its length, owned by the caller)" : "")
         .build();
   }
 
@@ -436,8 +438,18 @@ public final class AdjointClassWriter {
 
   // ------------------------------------------------------------------ function objects
 
+  /**
+   * Whether {@code mFunction} is generated: for scalar parameters, or for exactly one array
+   * parameter (then its length is the function's dimension, bound when the function is made).
+   * Mixed scalar and array parameters would need a flattening convention; none is chosen yet.
+   */
   private static boolean functionSupported(Signature s) {
-    return s.diffParams().stream().allMatch(p -> p.type().equals(TypeName.DOUBLE));
+    return s.diffParams().stream().allMatch(p -> p.type().equals(TypeName.DOUBLE))
+        || (s.diffParams().size() == 1 && isArray(s.diffParams().get(0)));
+  }
+
+  private static boolean isArray(Param p) {
+    return !p.type().equals(TypeName.DOUBLE);
   }
 
   /**
@@ -451,18 +463,23 @@ public final class AdjointClassWriter {
     String point = names.newName("point");
     String gradientOut = names.newName("gradientOut");
     String result = names.newName("result");
+    boolean array = isArray(s.diffParams().get(0));
+    String dimensionName = array ? names.newName("dimension") : null;
     List<ParameterSpec> bound = new ArrayList<>();
+    if (array) {
+      bound.add(ParameterSpec.builder(TypeName.INT, dimensionName, Modifier.FINAL).build());
+    }
     List<CodeBlock> args = new ArrayList<>();
     int index = 0;
     for (Param p : s.params()) {
       if (p.differentiable()) {
-        args.add(CodeBlock.of("$N[$L]", point, index++));
+        args.add(array ? CodeBlock.of("$N", point) : CodeBlock.of("$N[$L]", point, index++));
       } else {
         bound.add(ParameterSpec.builder(p.type(), p.name(), Modifier.FINAL).build());
         args.add(CodeBlock.of("$N", p.name()));
       }
     }
-    int dimension = index;
+    Object dimension = array ? dimensionName : index;
     CodeBlock call = CodeBlock.join(args, ", ");
     ClassName valueAndGrad = adjoint.nestedClass(AdjointNames.valueAndGradRecord(s));
     CodeBlock.Builder gradient = CodeBlock.builder();
@@ -476,7 +493,12 @@ public final class AdjointClassWriter {
         call);
     int i = 0;
     for (Param p : s.diffParams()) {
-      gradient.addStatement("$N[$L] = $N.grad().$N()", gradientOut, i++, result, p.name());
+      if (array) {
+        gradient.addStatement("$T.arraycopy($N.grad().$N(), 0, $N, 0, $N)", System.class, result,
+            p.name(), gradientOut, dimensionName);
+      } else {
+        gradient.addStatement("$N[$L] = $N.grad().$N()", gradientOut, i++, result, p.name());
+      }
     }
     gradient.addStatement("return $N.value()", result);
     CodeBlock value =
@@ -521,10 +543,15 @@ public final class AdjointClassWriter {
                         "if ($N.length != $L || ($N != null && $N.length != $L))",
                         point, dimension, gradientOut, gradientOut, dimension)
                     .addStatement(
-                        "throw new $T($S + $N.length + $S + ($N == null ? $S : $N.length))",
+                        "throw new $T($L + $N.length + $S + ($N == null ? $S : $N.length))",
                         IllegalArgumentException.class,
-                        s.name() + ": expected a point of length " + dimension
-                            + " (and a gradient buffer as long), but the point has length ",
+                        array
+                            ? CodeBlock.of("$S + $N + $S", s.name() + ": expected a point of length ",
+                                dimensionName,
+                                " (and a gradient buffer as long), but the point has length ")
+                            : CodeBlock.of("$S", s.name() + ": expected a point of length "
+                                + dimension
+                                + " (and a gradient buffer as long), but the point has length "),
                         point,
                         " and the gradient buffer ",
                         gradientOut,
@@ -541,10 +568,11 @@ public final class AdjointClassWriter {
         .addParameters(bound)
         .returns(DIFFERENTIABLE_FUNCTION)
         .addJavadoc(
-            "$L as a function of its differentiable parameters ($L, in this order)$L$L, for"
+            "$L as a function of its differentiable parameters ($L$L)$L$L, for"
                 + " optimisers and\n{@code GradCheck}.\n",
             link(s),
             s.diffParams().stream().map(Param::name).collect(Collectors.joining(", ")),
+            array ? ", of length {@code " + dimensionName + "}" : ", in this order",
             bindings,
             fromBody ? ", its gradient derived from its body" : "")
         .addStatement("return $L", anonymous)

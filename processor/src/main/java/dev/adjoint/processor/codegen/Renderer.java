@@ -71,8 +71,12 @@ final class Renderer {
     }
   }
 
-  /** {@code T name = zero;} */
+  /** {@code T name = zero;}, or {@code double[] aBar = new double[a.length];}. */
   CodeBlock declareZero(Variable v) {
+    if (v.shapeOf() != null) {
+      return CodeBlock.of("$T $N = new double[$N.length];\n", v.type(), name(v),
+          name(v.shapeOf()));
+    }
     return CodeBlock.of("$T $N = $L;\n", v.type(), name(v), zero(v.type()));
   }
 
@@ -143,6 +147,19 @@ final class Renderer {
       out.add(statements(b.stmts(), hoisted));
     } else if (s instanceof Stmt.Return r) {
       out.addStatement("return $L", expr(r.value()));
+    } else if (s instanceof Stmt.ArrayAssign a) {
+      Variable v = a.array();
+      if (a.value() instanceof Expr.Binary b
+          && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)
+          && b.left() instanceof Expr.ArrayRead r
+          && r.array() == v
+          && r.index().equals(a.index())
+          && v.kind() == Variable.Kind.ADJOINT) {
+        out.addStatement("$N[$L] $L= $L", name(v), expr(a.index()), b.op().symbol,
+            expr(b.right()));
+      } else {
+        out.addStatement("$N[$L] = $L", name(v), expr(a.index()), expr(a.value()));
+      }
     } else if (s instanceof Stmt.Push p) {
       TypeName t = p.value().type();
       String method = t.equals(TypeName.DOUBLE) ? "pushDouble"
@@ -425,6 +442,21 @@ final class Renderer {
     @Override
     public CodeBlock visitComponent(Expr.Component e) {
       return CodeBlock.of("$N.$N()", name(e.record()), e.accessor());
+    }
+
+    @Override
+    public CodeBlock visitArrayRead(Expr.ArrayRead e) {
+      return CodeBlock.of("$N[$L]", name(e.array()), expr(e.index()));
+    }
+
+    @Override
+    public CodeBlock visitArrayLength(Expr.ArrayLength e) {
+      return CodeBlock.of("$N.length", name(e.array()));
+    }
+
+    @Override
+    public CodeBlock visitNewArray(Expr.NewArray e) {
+      return CodeBlock.of("new double[$L]", expr(e.length()));
     }
 
     @Override

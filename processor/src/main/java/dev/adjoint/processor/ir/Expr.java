@@ -6,8 +6,9 @@ import dev.adjoint.processor.model.Signature;
 import java.util.List;
 
 /**
- * An expression of the IR. The source layer makes the first eleven kinds from the user's code; the
- * transformer adds the last five, for calls to other annotated methods and the tape. Walk it with a {@link
+ * An expression of the IR. The source layer makes most kinds from the user's code; the transformer
+ * adds five ({@link VjpOf}, {@link VjpValue}, {@link Pullback}, {@link Component}, {@link Pop}), for
+ * calls to other annotated methods and the tape. Walk it with a {@link
  * Visitor}.
  */
 public sealed interface Expr {
@@ -155,6 +156,42 @@ public sealed interface Expr {
     }
   }
 
+  /** {@code array[index]} of a {@code double[]} variable; the index is an int expression. */
+  record ArrayRead(Variable array, Expr index, SourceRef ref) implements Expr {
+    public TypeName type() {
+      return TypeName.DOUBLE;
+    }
+
+    public <R> R accept(Visitor<R> v) {
+      return v.visitArrayRead(this);
+    }
+  }
+
+  /** {@code array.length}. */
+  record ArrayLength(Variable array, SourceRef ref) implements Expr {
+    public TypeName type() {
+      return TypeName.INT;
+    }
+
+    public <R> R accept(Visitor<R> v) {
+      return v.visitArrayLength(this);
+    }
+  }
+
+  /** {@code new double[length]}. */
+  record NewArray(Expr length, SourceRef ref) implements Expr {
+    public TypeName type() {
+      return DOUBLE_ARRAY;
+    }
+
+    public <R> R accept(Visitor<R> v) {
+      return v.visitNewArray(this);
+    }
+  }
+
+  /** The type {@code double[]}. */
+  TypeName DOUBLE_ARRAY = com.palantir.javapoet.ArrayTypeName.of(TypeName.DOUBLE);
+
   // ---- made by the transformer ----
 
   /** {@code CalleeAdjoint.gVjp(args)}: the augmented forward of a call. */
@@ -253,5 +290,11 @@ public sealed interface Expr {
     R visitComponent(Component e);
 
     R visitPop(Pop e);
+
+    R visitArrayRead(ArrayRead e);
+
+    R visitArrayLength(ArrayLength e);
+
+    R visitNewArray(NewArray e);
   }
 }

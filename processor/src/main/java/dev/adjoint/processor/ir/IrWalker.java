@@ -63,6 +63,13 @@ public final class IrWalker {
           }
 
           @Override
+          public Void visitArrayAssign(Stmt.ArrayAssign s) {
+            forEachExpr(s.index(), action);
+            forEachExpr(s.value(), action);
+            return null;
+          }
+
+          @Override
           public Void visitBlock(Stmt.Block s) {
             for (Stmt child : s.stmts()) {
               child.accept(this);
@@ -178,6 +185,21 @@ public final class IrWalker {
           @Override
           public Void visitPop(Expr.Pop e) {
             return null;
+          }
+
+          @Override
+          public Void visitArrayRead(Expr.ArrayRead e) {
+            return one(e.index());
+          }
+
+          @Override
+          public Void visitArrayLength(Expr.ArrayLength e) {
+            return null;
+          }
+
+          @Override
+          public Void visitNewArray(Expr.NewArray e) {
+            return one(e.length());
           }
         });
   }

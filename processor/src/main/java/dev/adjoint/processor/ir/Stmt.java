@@ -17,6 +17,13 @@ public sealed interface Stmt {
     }
   }
 
+  /** {@code array[index] = value} on a {@code double[]}; compound forms are lowered to this. */
+  record ArrayAssign(Variable array, Expr index, Expr value, SourceRef ref) implements Stmt {
+    public <R> R accept(Visitor<R> v) {
+      return v.visitArrayAssign(this);
+    }
+  }
+
   /** {@code variable = value}; compound assignments are lowered to this. */
   record Assign(Variable variable, Expr value, SourceRef ref) implements Stmt {
     public <R> R accept(Visitor<R> v) {
@@ -102,5 +109,7 @@ public sealed interface Stmt {
     R visitJump(Jump s);
 
     R visitPush(Push s);
+
+    R visitArrayAssign(ArrayAssign s);
   }
 }

@@ -35,11 +35,23 @@ public final class Variable {
   private final String hint;
   private final TypeName type;
   private final Kind kind;
+  private final Variable shapeOf;
 
   public Variable(String hint, TypeName type, Kind kind) {
+    this(hint, type, kind, null);
+  }
+
+  /** An array variable allocated with the length of {@code shapeOf} (an adjoint array). */
+  public Variable(String hint, TypeName type, Kind kind, Variable shapeOf) {
     this.hint = hint;
     this.type = type;
     this.kind = kind;
+    this.shapeOf = shapeOf;
+  }
+
+  /** For an adjoint array: the array whose length it has; else null. */
+  public Variable shapeOf() {
+    return shapeOf;
   }
 
   /** The preferred Java name. */

@@ -18,6 +18,7 @@ import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
@@ -219,6 +220,10 @@ public final class BodyReader {
                   ", since generated code cannot write its type; declare it with an explicit type");
               return;
             }
+            if (Tangents.of(type) == Tangents.Kind.ARRAY) {
+              arrayLocal(path, v, local, out);
+              return;
+            }
             Variable variable =
                 new Variable(v.getName().toString(), TypeName.get(type), Variable.Kind.LOCAL);
             locals.put(local, variable);
@@ -321,7 +326,16 @@ public final class BodyReader {
         case ASSIGNMENT:
           {
             AssignmentTree a = (AssignmentTree) tree;
-            Variable target = assignable(new TreePath(path, a.getVariable()));
+            TreePath lhs = new TreePath(path, a.getVariable());
+            if (a.getVariable().getKind() == Tree.Kind.ARRAY_ACCESS) {
+              Expr.ArrayRead element = element(lhs, true);
+              if (element != null) {
+                out.add(new Stmt.ArrayAssign(element.array(), element.index(),
+                    expr(new TreePath(path, a.getExpression())), ref));
+              }
+              return;
+            }
+            Variable target = assignable(lhs);
             if (target != null) {
               out.add(new Stmt.Assign(target, expr(new TreePath(path, a.getExpression())), ref));
             }
@@ -340,6 +354,18 @@ public final class BodyReader {
         case UNSIGNED_RIGHT_SHIFT_ASSIGNMENT:
           {
             CompoundAssignmentTree a = (CompoundAssignmentTree) tree;
+            if (a.getVariable().getKind() == Tree.Kind.ARRAY_ACCESS) {
+              Expr.ArrayRead element = element(new TreePath(path, a.getVariable()), true);
+              if (element != null) {
+                Expr right = expr(new TreePath(path, a.getExpression()));
+                Expr.BinaryOp op = compoundOp(tree.getKind());
+                TypeName type = promoted(op, TypeName.DOUBLE, right.type());
+                Expr value = castIfNeeded(new Expr.Binary(op, element, right, type, ref),
+                    TypeName.DOUBLE, ref);
+                out.add(new Stmt.ArrayAssign(element.array(), element.index(), value, ref));
+              }
+              return;
+            }
             Variable target = assignable(new TreePath(path, a.getVariable()));
             if (target != null) {
               Expr right = expr(new TreePath(path, a.getExpression()));
@@ -357,10 +383,19 @@ public final class BodyReader {
         case POSTFIX_DECREMENT:
           {
             UnaryTree u = (UnaryTree) tree;
+            boolean up = tree.getKind() == Tree.Kind.PREFIX_INCREMENT
+                || tree.getKind() == Tree.Kind.POSTFIX_INCREMENT;
+            if (u.getExpression().getKind() == Tree.Kind.ARRAY_ACCESS) {
+              Expr.ArrayRead element = element(new TreePath(path, u.getExpression()), true);
+              if (element != null) {
+                Expr value = new Expr.Binary(up ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB, element,
+                    new Expr.Literal(1.0, TypeName.DOUBLE, ref), TypeName.DOUBLE, ref);
+                out.add(new Stmt.ArrayAssign(element.array(), element.index(), value, ref));
+              }
+              return;
+            }
             Variable target = assignable(new TreePath(path, u.getExpression()));
             if (target != null) {
-              boolean up = tree.getKind() == Tree.Kind.PREFIX_INCREMENT
-                  || tree.getKind() == Tree.Kind.POSTFIX_INCREMENT;
               Expr left = new Expr.Read(target, ref);
               Expr one = new Expr.Literal(1, TypeName.INT, ref);
               Expr.BinaryOp op = up ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB;
@@ -379,10 +414,85 @@ public final class BodyReader {
       }
     }
 
+    /**
+     * A local {@code double[]}: created by {@code new double[n]} where it is declared, at the top
+     * level of the body (so that its cotangent array can be made before the reverse sweep), and
+     * never reassigned.
+     */
+    void arrayLocal(TreePath path, VariableTree v, VariableElement local, List<Stmt> out) {
+      SourceRef ref = access.ref(path);
+      ExpressionTree init = v.getInitializer();
+      if (init == null || init.getKind() != Tree.Kind.NEW_ARRAY
+          || ((NewArrayTree) init).getDimensions().size() != 1) {
+        rejected.add(local);
+        report.add(Message.ARRAY_ALIAS, ref, v.getName());
+        return;
+      }
+      for (TreePath up = path.getParentPath(); up != null
+          && up.getLeaf().getKind() != Tree.Kind.METHOD; up = up.getParentPath()) {
+        Tree.Kind kind = up.getLeaf().getKind();
+        if (kind == Tree.Kind.FOR_LOOP || kind == Tree.Kind.WHILE_LOOP
+            || kind == Tree.Kind.DO_WHILE_LOOP || kind == Tree.Kind.IF) {
+          rejected.add(local);
+          unsupported(path, "creating an array inside a loop or an if",
+              " yet; create it at the start of the method and reuse it");
+          return;
+        }
+      }
+      Variable variable = new Variable(v.getName().toString(), Expr.DOUBLE_ARRAY,
+          Variable.Kind.LOCAL);
+      locals.put(local, variable);
+      NewArrayTree created = (NewArrayTree) init;
+      Expr length = expr(new TreePath(new TreePath(path, init), created.getDimensions().get(0)));
+      out.add(new Stmt.Declare(variable, new Expr.NewArray(length, ref), ref));
+    }
+
+    /**
+     * {@code a[i]} with {@code a} a local or parameter {@code double[]}; null after reporting why
+     * not. {@code write}: the element is assigned, which a parameter's may not be.
+     */
+    Expr.ArrayRead element(TreePath path, boolean write) {
+      SourceRef ref = access.ref(path);
+      com.sun.source.tree.ArrayAccessTree arrayAccess = (com.sun.source.tree.ArrayAccessTree) path.getLeaf();
+      Variable array = arrayVariable(new TreePath(path, arrayAccess.getExpression()));
+      if (array == null) {
+        return null;
+      }
+      if (write && array.kind() == Variable.Kind.PARAM) {
+        report.add(Message.ARRAY_PARAMETER_WRITE, ref, array.hint(), array.hint());
+        return null;
+      }
+      Expr index = expr(new TreePath(path, arrayAccess.getIndex()));
+      return new Expr.ArrayRead(array, index, ref);
+    }
+
+    /** The local or parameter {@code double[]} an expression names; null after reporting. */
+    Variable arrayVariable(TreePath path) {
+      Element element = access.trees().getElement(path);
+      Variable v = element == null ? null : locals.get(element);
+      if (v != null && v.type().equals(Expr.DOUBLE_ARRAY)) {
+        return v;
+      }
+      if (element != null && rejected.contains(element)) {
+        return null;
+      }
+      if (element == null && Tangents.isErroneous(mirror(path))) {
+        erroneous = true;
+        return null;
+      }
+      unsupported(path, "indexing " + describe(path.getLeaf()),
+          "; only double[] locals and parameters can be indexed (copy other arrays into one)");
+      return null;
+    }
+
     /** The local that an assignment writes, or null after reporting why it cannot be written. */
     Variable assignable(TreePath path) {
       Element element = access.trees().getElement(path);
       Variable v = element == null ? null : locals.get(element);
+      if (v != null && v.type().equals(Expr.DOUBLE_ARRAY)) {
+        report.add(Message.ARRAY_ALIAS, access.ref(path), v.hint());
+        return null;
+      }
       if (v != null) {
         return v;
       }
@@ -426,6 +536,12 @@ public final class BodyReader {
           return name(path, null);
         case MEMBER_SELECT:
           {
+            MemberSelectTree select = (MemberSelectTree) tree;
+            if (select.getIdentifier().contentEquals("length")
+                && mirror(new TreePath(path, select.getExpression())) instanceof ArrayType) {
+              Variable array = arrayVariable(new TreePath(path, select.getExpression()));
+              return array == null ? placeholder(ref) : new Expr.ArrayLength(array, ref);
+            }
             Element element = access.trees().getElement(path);
             if (element != null && element.getKind().isField()
                 && !element.getModifiers().contains(Modifier.STATIC)) {
@@ -490,9 +606,14 @@ public final class BodyReader {
           }
           return unsupported(path, "creating an object",
               "; create it outside and pass it in as a parameter");
-        case NEW_ARRAY:
         case ARRAY_ACCESS:
-          return unsupported(path, "an array", " (arrays come in the next release)");
+          {
+            Expr.ArrayRead element = element(path, false);
+            return element != null ? element : placeholder(ref);
+          }
+        case NEW_ARRAY:
+          return unsupported(path, "creating an array inside an expression",
+              "; create it as a local: double[] a = new double[n];");
         case SWITCH_EXPRESSION:
           return unsupported(path, "a switch expression", "; use if/else or ?:");
         case INSTANCE_OF:
@@ -594,6 +715,11 @@ public final class BodyReader {
         boolean compiledHere = access.trees().getPath(method) != null;
         Optional<Signature> callee = SignatureReader.read(method).signature()
             .map(sig -> compiledHere ? sig : namesFromJar(sig));
+        if (callee.isPresent()
+            && callee.get().params().stream().anyMatch(p -> p.type().equals(Expr.DOUBLE_ARRAY))) {
+          return unsupported(path, "passing an array to " + name,
+              " (calls with array arguments come later); inline the callee for now");
+        }
         if (callee.isEmpty()) {
           // The callee's own declaration carries the error.
           erroneous = SignatureReader.hasErrorTypes(method);

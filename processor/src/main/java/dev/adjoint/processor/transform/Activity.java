@@ -39,8 +39,9 @@ final class Activity {
       for (Stmt s : assignments) {
         Variable target = target(s);
         Expr value = value(s);
-        if (value != null && target.type().equals(TypeName.DOUBLE)
-            && !a.varied.contains(target) && a.varies(value)) {
+        boolean floating = target.type().equals(TypeName.DOUBLE)
+            || target.type().equals(Expr.DOUBLE_ARRAY);
+        if (value != null && floating && !a.varied.contains(target) && a.varies(value)) {
           a.varied.add(target);
           changed = true;
         }
@@ -94,6 +95,9 @@ final class Activity {
     if (e instanceof Expr.Read r) {
       return useful.add(r.variable());
     }
+    if (e instanceof Expr.ArrayRead r) {
+      return useful.add(r.array());
+    }
     if (e instanceof Expr.Conditional c) {
       return markUseful(c.whenTrue()) | markUseful(c.whenFalse());
     }
@@ -113,15 +117,21 @@ final class Activity {
   }
 
   private static Variable target(Stmt s) {
+    if (s instanceof Stmt.ArrayAssign a) {
+      return a.array();
+    }
     return s instanceof Stmt.Declare d ? d.variable() : ((Stmt.Assign) s).variable();
   }
 
   private static Expr value(Stmt s) {
+    if (s instanceof Stmt.ArrayAssign a) {
+      return a.value();
+    }
     return s instanceof Stmt.Declare d ? d.init() : ((Stmt.Assign) s).value();
   }
 
   private static void collect(Stmt s, List<Stmt> assignments, List<Expr> returned) {
-    if (s instanceof Stmt.Declare || s instanceof Stmt.Assign) {
+    if (s instanceof Stmt.Declare || s instanceof Stmt.Assign || s instanceof Stmt.ArrayAssign) {
       assignments.add(s);
     } else if (s instanceof Stmt.If i) {
       collect(i.then(), assignments, returned);
@@ -238,6 +248,21 @@ final class Activity {
 
     @Override
     public Boolean visitPop(Expr.Pop e) {
+      return false;
+    }
+
+    @Override
+    public Boolean visitArrayRead(Expr.ArrayRead e) {
+      return varied.contains(e.array());
+    }
+
+    @Override
+    public Boolean visitArrayLength(Expr.ArrayLength e) {
+      return false;
+    }
+
+    @Override
+    public Boolean visitNewArray(Expr.NewArray e) {
       return false;
     }
   }

@@ -98,6 +98,11 @@ public final class ReverseMode {
     if (taped) {
       captured.add(t.tape);
     }
+    for (Variable bar : t.adjoints.values()) {
+      if (bar.shapeOf() != null) {
+        captured.add(bar.shapeOf()); // its cotangent array is made with its length
+      }
+    }
     List<Variable> adjointVars = new ArrayList<>(t.adjoints.values());
     adjointVars.remove(t.seed);
     return new Result(
@@ -179,7 +184,14 @@ public final class ReverseMode {
   private static Report checkSubset(Activity activity, Stmt.Block body) {
     Report.Builder report = Report.builder();
     IrWalker.forEachExpr(body, e -> {
-      if (e instanceof Expr.OpaqueCall call && mayCarryValue(call.type())) {
+      if (e instanceof Expr.OpaqueCall call && call.args().stream().anyMatch(
+          arg -> arg instanceof Expr.Read r && r.variable().type().equals(Expr.DOUBLE_ARRAY)
+              && activity.varies(arg))) {
+        // It could read the array, or write into it behind the reverse sweep's back.
+        String name = call.owner() + "." + call.name();
+        report.add(Message.UNSUPPORTED_CALL, call.ref(), name, call.name(),
+            " (it receives a differentiable array)");
+      } else if (e instanceof Expr.OpaqueCall call && mayCarryValue(call.type())) {
         boolean variedArgs = call.args().stream().anyMatch(activity::varies)
             || (call.receiver() != null && activity.varies(call.receiver()));
         if (variedArgs) {
@@ -257,6 +269,9 @@ public final class ReverseMode {
     }
     if (s instanceof Stmt.Assign a) {
       return assign(a, fwd);
+    }
+    if (s instanceof Stmt.ArrayAssign a) {
+      return arrayAssign(a, fwd);
     }
     if (s instanceof Stmt.If i) {
       return branch(i.condition(), i.then().stmts(), i.otherwise().stmts(), i.ref(), fwd);
@@ -450,6 +465,9 @@ public final class ReverseMode {
    * a pure passive expression is hoisted into a temporary first.
    */
   private Expr flattenTop(Expr e, List<Stmt> fwd, List<List<Stmt>> prelude) {
+    if (e instanceof Expr.ArrayRead) {
+      return atom(e, fwd, prelude);
+    }
     if (e instanceof Expr.Unary u) {
       return new Expr.Unary(u.op(), atom(u.operand(), fwd, prelude), u.type(), u.ref());
     }
@@ -491,6 +509,10 @@ public final class ReverseMode {
     if (e instanceof Expr.Read) {
       return e;
     }
+    if (e instanceof Expr.ArrayRead r && activity.varies(r)) {
+      // An element of an active array is an atom, like a variable: its index, made pure.
+      return new Expr.ArrayRead(r.array(), pureIndex(r.index(), fwd, prelude), r.ref());
+    }
     if (!activity.varies(e)) {
       if (isPure(e)) {
         return e;
@@ -516,7 +538,8 @@ public final class ReverseMode {
     boolean[] pure = {true};
     IrWalker.forEachExpr(e, x -> {
       if (!(x instanceof Expr.Literal || x instanceof Expr.Read || x instanceof Expr.Unary
-          || x instanceof Expr.Binary || x instanceof Expr.Cast)) {
+          || x instanceof Expr.Binary || x instanceof Expr.Cast || x instanceof Expr.ArrayRead
+          || x instanceof Expr.ArrayLength)) {
         pure[0] = false;
       }
     });
@@ -555,7 +578,7 @@ public final class ReverseMode {
    */
   private List<Stmt> contributions(Expr op, Expr seed, Expr value, SourceRef ref) {
     List<Stmt> out = new ArrayList<>();
-    if (op instanceof Expr.Read) {
+    if (op instanceof Expr.Read || op instanceof Expr.ArrayRead) {
       accumulate(op, seed, ref, out);
     } else if (op instanceof Expr.Unary u) {
       accumulate(u.operand(), u.op() == Expr.UnaryOp.NEG ? neg(seed) : seed, ref, out);
@@ -652,21 +675,91 @@ public final class ReverseMode {
     }
   }
 
-  /** {@code atomBar += contribution} when the atom is an active variable; else nothing. */
+  /**
+   * {@code atomBar += contribution} when the atom is an active variable, or {@code aBar[i] +=
+   * contribution} when it is an element of an active array; else nothing.
+   */
   private void accumulate(Expr atom, Expr contribution, SourceRef ref, List<Stmt> out) {
-    if (isActiveRead(atom)) {
+    if (atom instanceof Expr.ArrayRead r && activity.isActive(r.array())) {
+      Variable bar = adjoint(r.array());
+      out.add(new Stmt.ArrayAssign(bar, r.index(),
+          add(new Expr.ArrayRead(bar, r.index(), null), contribution), ref));
+    } else if (isActiveRead(atom)) {
       Variable bar = adjoint(((Expr.Read) atom).variable());
       out.add(new Stmt.Assign(bar, add(read(bar), contribution), ref));
     }
   }
 
   private boolean isActiveRead(Expr e) {
-    return e instanceof Expr.Read r && activity.isActive(r.variable());
+    return (e instanceof Expr.Read r && activity.isActive(r.variable()))
+        || (e instanceof Expr.ArrayRead a && activity.isActive(a.array()));
+  }
+
+  /** An index the reverse sweep can evaluate again: pure as written, else a saved temporary. */
+  private Expr pureIndex(Expr index, List<Stmt> fwd, List<List<Stmt>> prelude) {
+    if (isPure(index)) {
+      return index;
+    }
+    Variable t = new Variable("index", index.type(), Variable.Kind.TEMP);
+    List<Stmt> restore = saveIf(false, t, index.ref(), fwd);
+    fwd.add(new Stmt.Declare(t, index, index.ref()));
+    if (!restore.isEmpty()) {
+      prelude.add(restore);
+    }
+    return read(t);
+  }
+
+  /**
+   * {@code a[i] = value}. The element's old value is saved and restored like a variable's (on the
+   * tape inside loops); the element's cotangent is taken, cleared, and passed to the value's
+   * operands.
+   */
+  private List<Stmt> arrayAssign(Stmt.ArrayAssign a, List<Stmt> fwd) {
+    SourceRef ref = a.ref();
+    Variable array = a.array();
+    List<List<Stmt>> prelude = new ArrayList<>();
+    Expr index = pureIndex(a.index(), fwd, prelude);
+    boolean active = activity.isActive(array);
+    boolean varies = active && activity.varies(a.value());
+    Expr op = varies ? flattenTop(a.value(), fwd, prelude) : a.value();
+    Expr element = new Expr.ArrayRead(array, index, ref);
+    List<Stmt> restore;
+    if (loopDepth > 0) {
+      Stmt push = new Stmt.Push(tape, element, ref);
+      Stmt back = new Stmt.ArrayAssign(array, index, new Expr.Pop(reader, TypeName.DOUBLE), ref);
+      fwd.add(push);
+      recorded.add(new Recorded(array, push, back));
+      restore = List.of(back);
+    } else {
+      Variable save = new Variable(array.hint() + "Old", TypeName.DOUBLE, Variable.Kind.SAVE);
+      fwd.add(new Stmt.Declare(save, element, ref));
+      restore = List.of(new Stmt.ArrayAssign(array, index, read(save), ref));
+    }
+    fwd.add(new Stmt.ArrayAssign(array, index, op, ref));
+    List<Stmt> rev = new ArrayList<>();
+    if (active) {
+      Variable bar = adjoint(array);
+      Variable incoming = new Variable(array.hint() + "BarIn", TypeName.DOUBLE,
+          Variable.Kind.ADJOINT);
+      if (varies) {
+        rev.add(new Stmt.Declare(incoming, new Expr.ArrayRead(bar, index, null), ref));
+      }
+      rev.add(new Stmt.ArrayAssign(bar, index, lit(0), ref));
+      rev.addAll(restore);
+      if (varies) {
+        rev.addAll(contributions(op, read(incoming), null, ref));
+      }
+    } else {
+      rev.addAll(restore);
+    }
+    appendReversed(rev, prelude);
+    return rev;
   }
 
   private Variable adjoint(Variable v) {
-    return adjoints.computeIfAbsent(
-        v, k -> new Variable(k.hint() + "Bar", TypeName.DOUBLE, Variable.Kind.ADJOINT));
+    return adjoints.computeIfAbsent(v, k -> k.type().equals(Expr.DOUBLE_ARRAY)
+        ? new Variable(k.hint() + "Bar", Expr.DOUBLE_ARRAY, Variable.Kind.ADJOINT, k)
+        : new Variable(k.hint() + "Bar", TypeName.DOUBLE, Variable.Kind.ADJOINT));
   }
 
   // ------------------------------------------------------------------ helpers
@@ -689,6 +782,10 @@ public final class ReverseMode {
         v = c.record();
       } else if (e instanceof Expr.VjpValue c) {
         v = c.call();
+      } else if (e instanceof Expr.ArrayRead a) {
+        v = a.array();
+      } else if (e instanceof Expr.ArrayLength a) {
+        v = a.array();
       }
       if (v != null && v.kind() != Variable.Kind.ADJOINT) {
         out.add(v);
@@ -724,7 +821,9 @@ public final class ReverseMode {
   }
 
   private static void collectRestored(Stmt s, Set<Variable> out) {
-    if (s instanceof Stmt.Assign a && a.variable().kind() != Variable.Kind.ADJOINT) {
+    if (s instanceof Stmt.ArrayAssign a && a.array().kind() != Variable.Kind.ADJOINT) {
+      out.add(a.array());
+    } else if (s instanceof Stmt.Assign a && a.variable().kind() != Variable.Kind.ADJOINT) {
       out.add(a.variable());
     } else if (s instanceof Stmt.Loop l) {
       l.body().stmts().forEach(c -> collectRestored(c, out));

@@ -19,6 +19,8 @@ public final class Tangents {
   public enum Kind {
     /** {@code double}: differentiated. */
     DOUBLE,
+    /** {@code double[]}: differentiated element by element, with a cotangent array of its length. */
+    ARRAY,
     /** No floating-point data ({@code int}, {@code String}, an enum, a functional interface...). */
     NONE,
     /** Holds floating-point data that has no supported tangent yet; see {@link #unsupportedReason}. */
@@ -29,6 +31,10 @@ public final class Tangents {
     if (type.getKind() == TypeKind.DOUBLE) {
       return Kind.DOUBLE;
     }
+    if (type instanceof javax.lang.model.type.ArrayType array
+        && array.getComponentType().getKind() == TypeKind.DOUBLE) {
+      return Kind.ARRAY;
+    }
     return holdsFloatingPoint(type, 0) ? Kind.UNSUPPORTED : Kind.NONE;
   }
 
@@ -38,7 +44,7 @@ public final class Tangents {
       case FLOAT:
         return " (float support follows later; use double)";
       case ARRAY:
-        return " (arrays are not supported yet)";
+        return " (of the arrays only double[] is supported yet)";
       case DECLARED:
         String name = type.toString();
         if (name.equals("java.lang.Double") || name.equals("java.lang.Float")) {

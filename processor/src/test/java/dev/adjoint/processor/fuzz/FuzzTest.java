@@ -102,7 +102,7 @@ class FuzzTest {
   private static final List<Injection> OUTSIDE_THE_SUBSET = List.of(
       new Injection("switch ((int) x0) { default: x0 = 1.0; }", "AdjointUnsupportedConstruct"),
       new Injection("for (double v : new double[] {x0}) { x0 += v; }", "AdjointUnsupportedConstruct"),
-      new Injection("double[] array = {x0};", "AdjointUnsupportedConstruct"),
+      new Injection("double[] array = {x0};", "AdjointArrayAlias"),
       new Injection(
           "java.util.function.DoubleUnaryOperator op = v -> v * 2;", "AdjointUnsupportedConstruct"),
       new Injection("try { x0 = x0 * 2; } finally { x0 += 1; }", "AdjointUnsupportedConstruct"),

@@ -1,0 +1,58 @@
+package dev.adjoint.tests;
+
+import dev.adjoint.Differentiable;
+import dev.adjoint.NoDiff;
+
+/** double[] parameters and locals: reads, writes, compound writes, lengths, data arrays. */
+final class Arrays {
+  private Arrays() {}
+
+  /** The N-dimensional Rosenbrock function. */
+  @Differentiable
+  static double rosenbrock(double[] x) {
+    double sum = 0;
+    for (int i = 0; i + 1 < x.length; i++) {
+      double a = x[i + 1] - x[i] * x[i];
+      double b = 1 - x[i];
+      sum += 100 * a * a + b * b;
+    }
+    return sum;
+  }
+
+  /** w . v with v data: the gradient is v. */
+  @Differentiable
+  static double dot(double[] w, @NoDiff double[] v) {
+    double s = 0;
+    for (int i = 0; i < w.length; i++) {
+      s += w[i] * v[i];
+    }
+    return s;
+  }
+
+  /** A scratch array written, updated in place and read back: sum of squared prefix sums. */
+  @Differentiable
+  static double prefixSquares(double[] x, double scale) {
+    double[] p = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      p[i] = scale * x[i];
+      if (i > 0) {
+        p[i] += p[i - 1];
+      }
+    }
+    double s = 0;
+    for (int i = 0; i < p.length; i++) {
+      s += p[i] * p[i];
+    }
+    return s;
+  }
+
+  /** An element overwritten twice and incremented: y[0] = x0; y[0] = y[0]^2; y[0]++. */
+  @Differentiable
+  static double overwrite(double[] x) {
+    double[] y = new double[1];
+    y[0] = x[0];
+    y[0] = y[0] * y[0];
+    y[0]++;
+    return y[0] * x[1];
+  }
+}

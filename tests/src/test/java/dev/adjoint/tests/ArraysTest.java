@@ -1,0 +1,130 @@
+package dev.adjoint.tests;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.adjoint.runtime.DifferentiableFunction;
+import dev.adjoint.runtime.GradCheck;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Arrays against hand-derived gradients and GradCheck: gradients of an array parameter's length,
+ * no cotangent for @NoDiff data, scratch arrays written and read back, zero-length inputs.
+ */
+final class ArraysTest {
+
+  private static double[] random(Random r, int n) {
+    double[] x = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = r.nextDouble() * 4 - 2;
+    }
+    return x;
+  }
+
+  /** d/dx_i of sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2. */
+  private static double[] rosenbrockGradient(double[] x) {
+    double[] g = new double[x.length];
+    for (int i = 0; i + 1 < x.length; i++) {
+      double a = x[i + 1] - x[i] * x[i];
+      g[i] += -400 * x[i] * a - 2 * (1 - x[i]);
+      g[i + 1] += 200 * a;
+    }
+    return g;
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 2, 3, 10, 100})
+  void rosenbrockMatchesItsClosedFormAtEveryLength(int n) {
+    Random r = new Random(n);
+    for (int trial = 0; trial < 20; trial++) {
+      double[] x = random(r, n);
+      double[] expected = rosenbrockGradient(x);
+      var vg = ArraysAdjoint.rosenbrockValueAndGrad(x);
+      assertThat(vg.value()).isEqualTo(Arrays.rosenbrock(x));
+      assertThat(vg.grad().x()).hasLength(n);
+      for (int i = 0; i < n; i++) {
+        assertThat(vg.grad().x()[i]).isWithin(1e-10 * (1 + Math.abs(expected[i])))
+            .of(expected[i]);
+      }
+      double[] pulled = ArraysAdjoint.rosenbrockVjp(x).pullback(-0.5).x();
+      for (int i = 0; i < n; i++) {
+        assertThat(pulled[i]).isWithin(0.0).of(-0.5 * vg.grad().x()[i]);
+      }
+    }
+  }
+
+  @Test
+  void rosenbrockFunctionPassesGradCheckAndChecksItsLength() {
+    DifferentiableFunction f = ArraysAdjoint.rosenbrockFunction(12);
+    assertThat(f.dimension()).isEqualTo(12);
+    Random r = new Random(7);
+    for (int trial = 0; trial < 50; trial++) {
+      GradCheck.defaults().assertGradient(f, random(r, 12));
+    }
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> f.value(new double[3]));
+    assertThat(e).hasMessageThat().contains("expected a point of length 12");
+  }
+
+  @Test
+  void aNoDiffArrayIsDataWithoutACotangent() {
+    double[] w = {0.5, -1, 2};
+    double[] v = {3, 4, -5};
+    var grad = ArraysAdjoint.dotGrad(w, v);
+    assertThat(grad.getClass().getRecordComponents()).hasLength(1);
+    assertThat(grad.w()).usingExactEquality().containsExactly(3.0, 4.0, -5.0).inOrder();
+    assertThat(v).usingExactEquality().containsExactly(3.0, 4.0, -5.0).inOrder();
+  }
+
+  @Test
+  void scratchArraysWrittenAndReadBack() {
+    Random r = new Random(3);
+    for (int n : new int[] {0, 1, 2, 7}) {
+      for (int trial = 0; trial < 20; trial++) {
+        double[] x = random(r, n);
+        double scale = r.nextDouble() * 2 - 1;
+        // p_i = scale (x_0 + ... + x_i); f = sum p_i^2.
+        double[] p = new double[n];
+        double[] dx = new double[n];
+        double dScale = 0;
+        for (int i = 0; i < n; i++) {
+          p[i] = scale * x[i] + (i > 0 ? p[i - 1] : 0);
+        }
+        for (int i = 0; i < n; i++) {
+          for (int k = 0; k <= i; k++) {
+            dx[k] += 2 * p[i] * scale;
+          }
+          dScale += 2 * p[i] * (scale == 0 ? 0 : p[i] / scale);
+        }
+        var g = ArraysAdjoint.prefixSquaresGrad(x, scale);
+        for (int i = 0; i < n; i++) {
+          assertThat(g.x()[i]).isWithin(1e-10 * (1 + Math.abs(dx[i]))).of(dx[i]);
+        }
+        assertThat(g.scale()).isWithin(1e-9 * (1 + Math.abs(dScale))).of(dScale);
+        assertThat(x).hasLength(n);
+      }
+    }
+  }
+
+  @Test
+  void anElementOverwrittenAndIncremented() {
+    double[] x = {1.5, -2.0};
+    // f = (x0^2 + 1) x1: df/dx0 = 2 x0 x1, df/dx1 = x0^2 + 1.
+    var g = ArraysAdjoint.overwriteGrad(x);
+    assertThat(g.x()).usingExactEquality().containsExactly(2 * 1.5 * -2.0, 1.5 * 1.5 + 1).inOrder();
+    assertThat(x).usingExactEquality().containsExactly(1.5, -2.0).inOrder();
+  }
+
+  @Test
+  void eachCallReturnsItsOwnGradientArray() {
+    double[] x = {0.1, 0.2, 0.3};
+    var vjp = ArraysAdjoint.rosenbrockVjp(x);
+    double[] first = vjp.pullback(1.0).x();
+    double[] second = vjp.pullback(1.0).x();
+    assertThat(second).isNotSameInstanceAs(first);
+    assertThat(second).usingExactEquality().containsExactly(first).inOrder();
+  }
+}
