@@ -334,40 +334,41 @@ class FuzzTest {
     Method primalF = method(primal, "f");
     Method valueAndGrad = method(adjoint, "fValueAndGrad");
     Method vjp = method(adjoint, "fVjp");
-    Method function = method(adjoint, "fFunction");
+    Method function = optionalMethod(adjoint, "fFunction");
+    List<Param> diffParams = f.params().stream().filter(p -> p.kind().differentiable()).toList();
+    if (function == null && (diffParams.stream().allMatch(p -> p.kind() == Program.Kind.DOUBLE)
+        || diffParams.size() == 1)) {
+      throw new AssertionError("no fFunction generated for " + f.params());
+    }
     SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
     for (int point = 0; point < POINTS; point++) {
-      double[] args = new double[f.params().size()];
-      Object[] boxed = new Object[args.length];
-      List<Object> constants = new ArrayList<>();
-      List<Double> diff = new ArrayList<>();
-      for (int i = 0; i < args.length; i++) {
-        Param p = f.params().get(i);
-        if (p.kind() == Program.Kind.INT) {
-          int n = rnd.nextInt(5);
-          args[i] = n;
-          boxed[i] = n;
-          constants.add(n);
-        } else {
-          args[i] = Math.round(rnd.nextDouble(-2, 2) * 1e6) / 1e6;
-          boxed[i] = args[i];
-          if (p.kind() == Program.Kind.NODIFF) {
-            constants.add(args[i]);
-          } else {
-            diff.add(args[i]);
-          }
+      // The point, flattened: each parameter in order, an array taking LENGTH slots.
+      int width = f.params().stream().mapToInt(p -> p.kind().width()).sum();
+      double[] flat = new double[width];
+      int at = 0;
+      for (Param p : f.params()) {
+        for (int k = 0; k < p.kind().width(); k++) {
+          flat[at++] = p.kind() == Program.Kind.INT
+              ? rnd.nextInt(5) : Math.round(rnd.nextDouble(-2, 2) * 1e6) / 1e6;
         }
       }
+      Object[] boxed = arguments(f, flat);
+      List<Object> constants = new ArrayList<>();
+      if (diffParams.size() == 1 && diffParams.get(0).kind() == Program.Kind.ARRAY) {
+        constants.add(Program.LENGTH); // mFunction(int dimension, ...)
+      }
+      for (int i = 0; i < boxed.length; i++) {
+        if (!f.params().get(i).kind().differentiable()) {
+          constants.add(boxed[i]);
+        }
+      }
+      double[] diffPoint = diffCoordinates(f, flat);
       double cotangent = rnd.nextBoolean() ? 1.0 : rnd.nextDouble(-2, 2);
-      String at = "at " + describe(f, args) + ", cotangent " + cotangent;
+      String where = "at " + describe(f, flat) + ", cotangent " + cotangent;
 
       double value = (double) invoke(primalF, boxed);
-      Object vg = invoke(valueAndGrad, boxed);
-      Object pulled = invoke(vjp, boxed);
-      DifferentiableFunction fn = (DifferentiableFunction) invoke(function, constants.toArray());
-      double[] point0 = diff.stream().mapToDouble(Double::doubleValue).toArray();
-      double[] fnGrad = new double[point0.length];
-      double fnValue = fn.valueAndGradient(point0, fnGrad);
+      Object vg = invoke(valueAndGrad, arguments(f, flat));
+      Object pulled = invoke(vjp, arguments(f, flat));
       double vgValue = (double) component(vg, "value");
       double[] vgGrad = components(component(vg, "grad"));
       double vjpValue = (double) call(pulled, "value");
@@ -376,10 +377,18 @@ class FuzzTest {
       List<String> problems = new ArrayList<>();
       same(problems, "fValueAndGrad value", vgValue, value);
       same(problems, "fVjp value", vjpValue, value);
-      same(problems, "fFunction value", fnValue, value);
+      double[] fnGrad = null;
+      if (function != null) {
+        DifferentiableFunction fn = (DifferentiableFunction) invoke(function, constants.toArray());
+        fnGrad = new double[diffPoint.length];
+        same(problems, "fFunction value", fn.valueAndGradient(diffPoint.clone(), fnGrad), value);
+      }
+      if (!java.util.Arrays.equals(flat, flatten(f, boxed))) {
+        problems.add("a call changed its argument arrays: " + describe(f, flatten(f, boxed)));
+      }
 
-      Reference.Result one = Reference.evaluate(f, args, 1.0);
-      Reference.Result ct = Reference.evaluate(f, args, cotangent);
+      Reference.Result one = Reference.evaluate(f, flat, 1.0);
+      Reference.Result ct = Reference.evaluate(f, flat, cotangent);
       same(problems, "reference value", one.value(), value);
       if (!finite(one.value()) || !finite(one.gradient()) || !finite(ct.gradient())
           || one.extreme()) {
@@ -389,18 +398,66 @@ class FuzzTest {
         for (int i = 0; i < one.gradient().length; i++) {
           String name = diffName(f, i);
           close(problems, "fValueAndGrad d/d" + name, vgGrad[i], one.gradient()[i], one.scale()[i]);
-          close(problems, "fFunction d/d" + name, fnGrad[i], one.gradient()[i], one.scale()[i]);
+          if (fnGrad != null) {
+            close(problems, "fFunction d/d" + name, fnGrad[i], one.gradient()[i], one.scale()[i]);
+          }
           close(problems, "fVjp pullback d/d" + name, vjpGrad[i], ct.gradient()[i], ct.scale()[i]);
         }
         if (unit.exact()) {
-          stats.differenceChecks += differences(problems, f, args, one);
+          stats.differenceChecks += differences(problems, f, flat, one);
         }
       }
       if (!problems.isEmpty()) {
-        stats.failures.add(describe(unit, seed, at + ":\n  " + String.join("\n  ", problems)));
+        stats.failures.add(describe(unit, seed, where + ":\n  " + String.join("\n  ", problems)));
         return;
       }
     }
+  }
+
+  /** The call's arguments from a flattened point: fresh arrays every time. */
+  private static Object[] arguments(Callee f, double[] flat) {
+    Object[] out = new Object[f.params().size()];
+    int at = 0;
+    for (int i = 0; i < out.length; i++) {
+      Program.Kind kind = f.params().get(i).kind();
+      out[i] = switch (kind) {
+        case INT -> (int) flat[at];
+        case ARRAY, DATA -> java.util.Arrays.copyOfRange(flat, at, at + Program.LENGTH);
+        default -> flat[at];
+      };
+      at += kind.width();
+    }
+    return out;
+  }
+
+  /** The flattened point of the arguments (after a call, to see that it left them alone). */
+  private static double[] flatten(Callee f, Object[] args) {
+    double[] out = new double[f.params().stream().mapToInt(p -> p.kind().width()).sum()];
+    int at = 0;
+    for (Object a : args) {
+      if (a instanceof double[] array) {
+        System.arraycopy(array, 0, out, at, array.length);
+        at += array.length;
+      } else {
+        out[at++] = ((Number) a).doubleValue();
+      }
+    }
+    return out;
+  }
+
+  /** The differentiable coordinates of a flattened point, in order. */
+  private static double[] diffCoordinates(Callee f, double[] flat) {
+    List<Double> out = new ArrayList<>();
+    int at = 0;
+    for (Param p : f.params()) {
+      for (int k = 0; k < p.kind().width(); k++) {
+        if (p.kind().differentiable()) {
+          out.add(flat[at + k]);
+        }
+      }
+      at += p.kind().width();
+    }
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   /**
@@ -412,10 +469,17 @@ class FuzzTest {
       List<String> problems, Callee f, double[] args, Reference.Result at) {
     int checks = 0;
     int diffIndex = 0;
-    for (int i = 0; i < args.length; i++) {
-      if (f.params().get(i).kind() != Program.Kind.DOUBLE) {
-        continue;
+    List<Integer> coordinates = new ArrayList<>();
+    int offset = 0;
+    for (Param p : f.params()) {
+      for (int k = 0; k < p.kind().width(); k++) {
+        if (p.kind().differentiable()) {
+          coordinates.add(offset + k);
+        }
       }
+      offset += p.kind().width();
+    }
+    for (int i : coordinates) {
       double expected = at.gradient()[diffIndex];
       double scale = at.scale()[diffIndex] + Math.abs(expected);
       boolean converged = false;
@@ -515,15 +579,32 @@ class FuzzTest {
     throw new AssertionError(record.getClass() + " has no component " + name);
   }
 
+  /** A gradient record's components, flattened: an array component gives its elements. */
   private static double[] components(Object record) throws ReflectiveOperationException {
-    RecordComponent[] cs = record.getClass().getRecordComponents();
-    double[] out = new double[cs.length];
-    for (int i = 0; i < cs.length; i++) {
-      Method accessor = cs[i].getAccessor();
+    List<Double> out = new ArrayList<>();
+    for (RecordComponent c : record.getClass().getRecordComponents()) {
+      Method accessor = c.getAccessor();
       accessor.setAccessible(true);
-      out[i] = (double) accessor.invoke(record);
+      Object v = accessor.invoke(record);
+      if (v instanceof double[] array) {
+        for (double d : array) {
+          out.add(d);
+        }
+      } else {
+        out.add((double) v);
+      }
     }
-    return out;
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static Method optionalMethod(Class<?> owner, String name) {
+    for (Method m : owner.getDeclaredMethods()) {
+      if (m.getName().equals(name)) {
+        m.setAccessible(true);
+        return m;
+      }
+    }
+    return null;
   }
 
   private static boolean finite(double v) {
@@ -539,16 +620,33 @@ class FuzzTest {
     return true;
   }
 
+  /** The name of differentiable coordinate {@code diffIndex}: x0, or xa[2]. */
   private static String diffName(Callee f, int diffIndex) {
-    return f.params().stream().filter(p -> p.kind() == Program.Kind.DOUBLE)
-        .skip(diffIndex).findFirst().orElseThrow().name();
+    int left = diffIndex;
+    for (Param p : f.params()) {
+      if (!p.kind().differentiable()) {
+        continue;
+      }
+      if (left < p.kind().width()) {
+        return p.kind() == Program.Kind.ARRAY ? p.name() + "[" + left + "]" : p.name();
+      }
+      left -= p.kind().width();
+    }
+    throw new AssertionError(diffIndex);
   }
 
-  private static String describe(Callee f, double[] args) {
+  private static String describe(Callee f, double[] flat) {
     List<String> parts = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      Param p = f.params().get(i);
-      parts.add(p.name() + " = " + (p.kind() == Program.Kind.INT ? (int) args[i] : args[i]));
+    int at = 0;
+    for (Param p : f.params()) {
+      String value = switch (p.kind()) {
+        case INT -> Integer.toString((int) flat[at]);
+        case ARRAY, DATA -> java.util.Arrays.toString(
+            java.util.Arrays.copyOfRange(flat, at, at + Program.LENGTH));
+        default -> Double.toString(flat[at]);
+      };
+      parts.add(p.name() + " = " + value);
+      at += p.kind().width();
     }
     return "(" + String.join(", ", parts) + ")";
   }

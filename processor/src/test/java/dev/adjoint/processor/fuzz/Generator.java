@@ -44,7 +44,7 @@ final class Generator {
    * Bump it with any change that draws differently, and move the seeds in {@code
    * fuzz/regressions.txt} to closed-form tests (FuzzFoundTest) or replace them.
    */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -114,7 +114,13 @@ final class Generator {
     if (rnd.nextInt(4) == 0) {
       params.add(rnd.nextInt(params.size() + 1), new Param("c", Kind.NODIFF));
     }
-    Callee f = Callee.helper(className, "f", params, body(params, 3));
+    if (rnd.nextInt(3) == 0) {
+      params.add(rnd.nextInt(params.size() + 1), new Param("xa", Kind.ARRAY));
+    }
+    if (rnd.nextInt(4) == 0) {
+      params.add(rnd.nextInt(params.size() + 1), new Param("da", Kind.DATA));
+    }
+    Callee f = Callee.helper(className, "f", params, body(params, 3, rnd.nextInt(2) == 0));
     return new Unit(className, helpers, f, exact);
   }
 
@@ -125,29 +131,45 @@ final class Generator {
     final List<String> doubles = new ArrayList<>();
     final List<String> ints = new ArrayList<>();
     final List<String> assignable = new ArrayList<>();
+    final List<String> arrays = new ArrayList<>();
+    final List<String> writableArrays = new ArrayList<>();
 
     Scope copy() {
       Scope s = new Scope();
       s.doubles.addAll(doubles);
       s.ints.addAll(ints);
       s.assignable.addAll(assignable);
+      s.arrays.addAll(arrays);
+      s.writableArrays.addAll(writableArrays);
       return s;
     }
   }
 
   private List<Stmt> body(List<Param> params, int size) {
+    return body(params, size, false);
+  }
+
+  /** A body; {@code localArray}: it starts by creating a scratch array {@code ya}. */
+  private List<Stmt> body(List<Param> params, int size, boolean localArray) {
     locals = 0;
     loops = 0;
     Scope scope = new Scope();
     for (Param p : params) {
       if (p.kind() == Kind.INT) {
         scope.ints.add(p.name());
+      } else if (p.kind() == Kind.ARRAY || p.kind() == Kind.DATA) {
+        scope.arrays.add(p.name());
       } else {
         scope.doubles.add(p.name());
         scope.assignable.add(p.name());
       }
     }
     List<Stmt> stmts = new ArrayList<>();
+    if (localArray) {
+      stmts.add(new Program.LocalArray("ya"));
+      scope.arrays.add("ya");
+      scope.writableArrays.add("ya");
+    }
     if (!block(scope, 0, size, stmts)) {
       stmts.add(new Return(expr(scope, 3)));
     }
@@ -159,7 +181,10 @@ final class Generator {
     int count = 1 + rnd.nextInt(size + 2);
     for (int i = 0; i < count; i++) {
       int choice = rnd.nextInt(100);
-      if (choice < 33) {
+      if (!scope.writableArrays.isEmpty() && rnd.nextInt(4) == 0) {
+        String op = new String[] {"=", "+=", "-=", "*="}[rnd.nextInt(4)];
+        out.add(new Program.ElementAssign(element(scope, scope.writableArrays), op, expr(scope, 2)));
+      } else if (choice < 33) {
         String name = "t" + locals++;
         out.add(new Declare(name, expr(scope, 3)));
         scope.doubles.add(name);
@@ -226,9 +251,11 @@ final class Generator {
   private Program.Loop loop(Scope scope, int nesting) {
     String index = "i" + loops++;
     Program.LoopKind kind = Program.LoopKind.values()[rnd.nextInt(3)];
-    IntExpr bound = rnd.nextBoolean() || scope.ints.isEmpty()
-        ? new IntLit(rnd.nextInt(5))
-        : new IntBinary('+', new IntRead(pick(scope.ints)), new IntLit(rnd.nextInt(3)));
+    IntExpr bound = !scope.arrays.isEmpty() && rnd.nextInt(3) == 0
+        ? new Program.IntLength(pick(scope.arrays))
+        : rnd.nextBoolean() || scope.ints.isEmpty()
+            ? new IntLit(rnd.nextInt(5))
+            : new IntBinary('+', new IntRead(pick(scope.ints)), new IntLit(rnd.nextInt(3)));
     Scope inner = scope.copy();
     inner.ints.add(index);
     Cond stop = kind == Program.LoopKind.WHILE ? cond(scope, 1) : null;
@@ -272,12 +299,24 @@ final class Generator {
 
   private Expr leaf(Scope scope) {
     int choice = rnd.nextInt(100);
+    if (choice < 20 && !scope.arrays.isEmpty()) {
+      return element(scope, scope.arrays);
+    }
     if (choice < 70) {
       return new Read(pick(scope.doubles));
     } else if (choice < 88 || scope.ints.isEmpty()) {
       return literal();
     }
     return new Promote(intExpr(scope, 1), rnd.nextBoolean());
+  }
+
+  /** An element of one of {@code arrays}: a literal index, or any int expression wrapped in range. */
+  private Program.Element element(Scope scope, List<String> arrays) {
+    String array = pick(arrays);
+    if (rnd.nextBoolean()) {
+      return new Program.Element(array, new IntLit(rnd.nextInt(Program.LENGTH)), false);
+    }
+    return new Program.Element(array, intExpr(scope, 1), true);
   }
 
   private Num literal() {
@@ -386,6 +425,9 @@ final class Generator {
   // ---------------------------------------------------------------- ints and conditions
 
   private IntExpr intExpr(Scope scope, int depth) {
+    if (!scope.arrays.isEmpty() && rnd.nextInt(8) == 0) {
+      return new Program.IntLength(pick(scope.arrays));
+    }
     if (depth <= 0 || rnd.nextInt(3) > 0) {
       return scope.ints.isEmpty() || rnd.nextInt(3) == 0
           ? new IntLit(rnd.nextInt(5) - 1)

@@ -12,6 +12,9 @@ import java.util.stream.Collectors;
 final class Program {
   private Program() {}
 
+  /** The length of every array in fuzzed programs. */
+  static final int LENGTH = 3;
+
   /** How a parameter takes part in differentiation. */
   enum Kind {
     /** {@code double}: differentiable. */
@@ -19,7 +22,20 @@ final class Program {
     /** {@code @NoDiff double}: a constant. */
     NODIFF,
     /** {@code int}: never differentiated. */
-    INT
+    INT,
+    /** {@code double[]} of {@link #LENGTH}: differentiable element by element. */
+    ARRAY,
+    /** {@code @NoDiff double[]} of {@link #LENGTH}: data. */
+    DATA;
+
+    boolean differentiable() {
+      return this == DOUBLE || this == ARRAY;
+    }
+
+    /** How many doubles it takes in a flattened point. */
+    int width() {
+      return this == ARRAY || this == DATA ? LENGTH : 1;
+    }
   }
 
   record Param(String name, Kind kind) {
@@ -28,13 +44,26 @@ final class Program {
         case DOUBLE -> "double " + name;
         case NODIFF -> "@NoDiff double " + name;
         case INT -> "int " + name;
+        case ARRAY -> "double[] " + name;
+        case DATA -> "@NoDiff double[] " + name;
       };
     }
   }
 
   // ---------------------------------------------------------------- expressions (double)
 
-  sealed interface Expr permits Num, Read, Promote, Neg, Binary, MathCall, Ternary, Invoke, Stop {}
+  sealed interface Expr
+      permits Num, Read, Promote, Neg, Binary, MathCall, Ternary, Invoke, Stop, Element {}
+
+  /**
+   * {@code array[index]}; when {@code wrapped}, {@code array[Math.floorMod(index, LENGTH)]}, which
+   * keeps any index in range (and is a call the processor must hoist out of the index).
+   */
+  record Element(String array, IntExpr index, boolean wrapped) implements Expr {
+    String renderIndex() {
+      return wrapped ? "Math.floorMod(" + render(index) + ", " + LENGTH + ")" : render(index);
+    }
+  }
 
   /** A literal; {@code intLiteral} prints it as an int literal ({@code 2}) that Java promotes. */
   record Num(double value, boolean intLiteral) implements Expr {}
@@ -63,7 +92,10 @@ final class Program {
 
   // ---------------------------------------------------------------- int expressions
 
-  sealed interface IntExpr permits IntRead, IntLit, IntBinary {}
+  sealed interface IntExpr permits IntRead, IntLit, IntBinary, IntLength {}
+
+  /** {@code array.length}. */
+  record IntLength(String array) implements IntExpr {}
 
   record IntRead(String name) implements IntExpr {}
 
@@ -88,7 +120,14 @@ final class Program {
 
   // ---------------------------------------------------------------- statements
 
-  sealed interface Stmt permits Declare, Assign, Step, If, Return, Loop, Jump {}
+  sealed interface Stmt
+      permits Declare, Assign, Step, If, Return, Loop, Jump, LocalArray, ElementAssign {}
+
+  /** {@code double[] name = new double[LENGTH];}, at the top of a body. */
+  record LocalArray(String name) implements Stmt {}
+
+  /** {@code array[index] op value;} with op one of {@code = += -= *=}, on a local array. */
+  record ElementAssign(Element target, String op, Expr value) implements Stmt {}
 
   /** {@code break} or {@code continue} (the latter only in FOR loops, whose update still runs). */
   record Jump(boolean isBreak) implements Stmt {}
@@ -199,6 +238,12 @@ final class Program {
       }
     } else if (s instanceof Return r) {
       out.append(indent).append("return ").append(render(r.value())).append(";\n");
+    } else if (s instanceof LocalArray a) {
+      out.append(indent).append("double[] ").append(a.name()).append(" = new double[")
+          .append(LENGTH).append("];\n");
+    } else if (s instanceof ElementAssign a) {
+      out.append(indent).append(a.target().array()).append('[').append(a.target().renderIndex())
+          .append("] ").append(a.op()).append(' ').append(render(a.value())).append(";\n");
     } else if (s instanceof Jump j) {
       out.append(indent).append(j.isBreak() ? "break;\n" : "continue;\n");
     } else if (s instanceof Loop l) {
@@ -256,6 +301,8 @@ final class Program {
           + i.args().stream().map(Program::renderArg).collect(Collectors.joining(", ")) + ")";
     } else if (e instanceof Stop s) {
       return "Ad.stopGradient(" + render(s.operand()) + ")";
+    } else if (e instanceof Element el) {
+      return el.array() + "[" + el.renderIndex() + "]";
     }
     throw new AssertionError(e);
   }
@@ -271,6 +318,8 @@ final class Program {
       return l.value() < 0 ? "(" + l.value() + ")" : Integer.toString(l.value());
     } else if (e instanceof IntBinary b) {
       return "(" + render(b.left()) + " " + b.op() + " " + render(b.right()) + ")";
+    } else if (e instanceof IntLength l) {
+      return l.array() + ".length";
     }
     throw new AssertionError(e);
   }

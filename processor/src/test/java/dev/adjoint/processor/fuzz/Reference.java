@@ -72,28 +72,43 @@ final class Reference {
   private Reference() {}
 
   /**
-   * Evaluates {@code f} at {@code args} (one per parameter, ints as doubles) and pulls {@code
-   * cotangent} back to its differentiable parameters.
+   * Evaluates {@code f} at the flattened point {@code flat} (every parameter in order: a scalar
+   * takes one slot, ints as doubles; an array {@link Program#LENGTH} slots) and pulls {@code
+   * cotangent} back to its differentiable parameters, flattened the same way.
    */
-  static Result evaluate(Callee f, double[] args, double cotangent) {
+  static Result evaluate(Callee f, double[] flat, double cotangent) {
     Reference r = new Reference();
     Env env = new Env();
     List<Integer> inputs = new ArrayList<>();
-    for (int i = 0; i < f.params().size(); i++) {
-      Param p = f.params().get(i);
+    int at = 0;
+    for (Param p : f.params()) {
       switch (p.kind()) {
         case DOUBLE:
-          Val input = r.node(args[i], NO_PARENTS, NO_PARTIALS);
+          Val input = r.node(flat[at], NO_PARENTS, NO_PARTIALS);
           inputs.add(input.node());
           env.doubles.put(p.name(), input);
           break;
         case NODIFF:
-          env.doubles.put(p.name(), new Val(args[i], -1));
+          env.doubles.put(p.name(), new Val(flat[at], -1));
           break;
         case INT:
-          env.ints.put(p.name(), (int) args[i]);
+          env.ints.put(p.name(), (int) flat[at]);
+          break;
+        case ARRAY:
+        case DATA:
+          Val[] elements = new Val[Program.LENGTH];
+          for (int k = 0; k < elements.length; k++) {
+            if (p.kind() == Program.Kind.ARRAY) {
+              elements[k] = r.node(flat[at + k], NO_PARENTS, NO_PARTIALS);
+              inputs.add(elements[k].node());
+            } else {
+              elements[k] = new Val(flat[at + k], -1);
+            }
+          }
+          env.arrays.put(p.name(), elements);
           break;
       }
+      at += p.kind().width();
     }
     Val out = r.run(f.body(), env);
     double[] adjoint = r.sweep(out, cotangent, false);
@@ -139,6 +154,8 @@ final class Reference {
   private static final class Env {
     final Map<String, Val> doubles = new HashMap<>();
     final Map<String, Integer> ints = new HashMap<>();
+    /** Arrays are shared, not copied, between a block and the blocks inside it, as in Java. */
+    final Map<String, Val[]> arrays = new HashMap<>();
   }
 
   /** How statements completed: normally (null), by break or continue, or by return. */
@@ -182,6 +199,7 @@ final class Reference {
         Env inner = new Env();
         inner.doubles.putAll(env.doubles);
         inner.ints.putAll(env.ints);
+        inner.arrays.putAll(env.arrays);
         Flow result = exec(taken ? i.then() : i.otherwise(), inner);
         for (String name : env.doubles.keySet()) {
           env.doubles.put(name, inner.doubles.get(name));
@@ -191,6 +209,22 @@ final class Reference {
         }
       } else if (s instanceof Return r) {
         return new Flow(false, false, eval(r.value(), env));
+      } else if (s instanceof Program.LocalArray a) {
+        Val[] zeros = new Val[Program.LENGTH];
+        java.util.Arrays.fill(zeros, new Val(0.0, -1));
+        env.arrays.put(a.name(), zeros);
+      } else if (s instanceof Program.ElementAssign a) {
+        Val[] array = env.arrays.get(a.target().array());
+        int index = index(a.target(), env);
+        Val value = eval(a.value(), env);
+        Val old = array[index];
+        array[index] = switch (a.op()) {
+          case "=" -> value;
+          case "+=" -> binary('+', old, value);
+          case "-=" -> binary('-', old, value);
+          case "*=" -> binary('*', old, value);
+          default -> throw new AssertionError(a.op());
+        };
       } else if (s instanceof Program.Jump j) {
         return j.isBreak() ? Flow.BREAK : Flow.CONTINUE;
       } else if (s instanceof Program.Loop l) {
@@ -211,6 +245,7 @@ final class Reference {
           Env inner = new Env();
           inner.doubles.putAll(outer.doubles);
           inner.ints.putAll(outer.ints);
+          inner.arrays.putAll(outer.arrays);
           Flow flow = exec(l.body(), inner);
           for (String name : outer.doubles.keySet()) {
             outer.doubles.put(name, inner.doubles.get(name));
@@ -267,6 +302,8 @@ final class Reference {
       return invoke(i, env);
     } else if (e instanceof Stop s) {
       return new Val(eval(s.operand(), env).v(), -1);
+    } else if (e instanceof Program.Element el) {
+      return env.arrays.get(el.array())[index(el, env)];
     }
     throw new AssertionError(e);
   }
@@ -487,6 +524,11 @@ final class Reference {
     throw new AssertionError(e);
   }
 
+  private static int index(Program.Element el, Env env) {
+    int i = evalInt(el.index(), env);
+    return el.wrapped() ? Math.floorMod(i, Program.LENGTH) : i;
+  }
+
   private static int evalInt(IntExpr e, Env env) {
     if (e instanceof IntRead r) {
       return env.ints.get(r.name());
@@ -501,6 +543,8 @@ final class Reference {
         case '*' -> x * y;
         default -> throw new AssertionError(b.op());
       };
+    } else if (e instanceof Program.IntLength l) {
+      return env.arrays.get(l.array()).length;
     }
     throw new AssertionError(e);
   }
