@@ -53,6 +53,14 @@ final class FuzzFound {
     return x;
   }
 
+  /** An array element assigned a conditional: each branch's value keeps its derivative. */
+  @Differentiable
+  static double conditionalIntoElement(double[] x, double y) {
+    double[] a = new double[1];
+    a[0] = x[0] > 0 ? x[0] * y : y;
+    return a[0] * 2;
+  }
+
   /**
    * 130 steps of t = t cos t + x: the pullback keeps two doubles per step, more than a
    * constructor's 255 parameter slots can hold.

@@ -49,6 +49,16 @@ final class FuzzFoundTest {
   }
 
   @Test
+  void anArrayElementAssignedAConditional() {
+    var positive = FuzzFoundAdjoint.conditionalIntoElementGrad(new double[] {1.5}, -2.0);
+    assertThat(positive.x()[0]).isEqualTo(-4.0);
+    assertThat(positive.y()).isEqualTo(3.0);
+    var negative = FuzzFoundAdjoint.conditionalIntoElementGrad(new double[] {-1.5}, -2.0);
+    assertThat(negative.x()[0]).isEqualTo(0.0);
+    assertThat(negative.y()).isEqualTo(2.0);
+  }
+
+  @Test
   void aLongChainBeyondTheConstructorParameterLimit() {
     for (double x : new double[] {0.3, -0.2, 0.9}) {
       // Forward-mode recurrence: t' = t' cos t - t sin t t' + 1.

@@ -721,6 +721,17 @@ public final class ReverseMode {
     Expr index = pureIndex(a.index(), fwd, prelude);
     boolean active = activity.isActive(array);
     boolean varies = active && activity.varies(a.value());
+    if (varies && a.value() instanceof Expr.Conditional c) {
+      // Each branch's assignment saves and restores what it overwrites, as for variables.
+      List<Stmt> rev = new ArrayList<>(branch(
+          c.condition(),
+          List.of(new Stmt.ArrayAssign(array, index, c.whenTrue(), ref)),
+          List.of(new Stmt.ArrayAssign(array, index, c.whenFalse(), ref)),
+          ref,
+          fwd));
+      appendReversed(rev, prelude);
+      return rev;
+    }
     Expr op = varies ? flattenTop(a.value(), fwd, prelude) : a.value();
     Expr element = new Expr.ArrayRead(array, index, ref);
     List<Stmt> restore;
