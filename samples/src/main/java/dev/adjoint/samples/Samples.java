@@ -9,5 +9,8 @@ public final class Samples {
     StableSoftplus.print(System.out);
     GradientClipping.print(System.out);
     RuleCheck.print(System.out);
+    ImplicitSqrt.print(System.out);
+    Rosenbrock.print(System.out);
+    LogisticRegression.print(System.out);
   }
 }

@@ -75,4 +75,74 @@ class SamplesTest {
     assertThat(out).contains("== Gradient clipping");
     assertThat(out).contains("== GradCheck over every custom rule");
   }
+
+  @Test
+  void implicitSqrtRuleGivesTheDerivativeOfTheRoot() {
+    for (double a : ImplicitSqrt.POINTS) {
+      double exact = 0.5 / Math.sqrt(a);
+      assertThat(ImplicitSqrtAdjoint.newtonSqrtGrad(a).a()).isWithin(2e-16 * exact / 0.5)
+          .of(exact);
+      // Differentiating through every Newton step converges to the same derivative.
+      assertThat(ImplicitSqrtAdjoint.FromBody.newtonSqrtGrad(a).a()).isWithin(1e-12 * exact)
+          .of(exact);
+    }
+    ImplicitSqrtAdjoint.HypotenuseGrad g = ImplicitSqrtAdjoint.hypotenuseGrad(3, 4);
+    assertThat(g.a()).isWithin(1e-15).of(0.6);
+    assertThat(g.b()).isWithin(1e-15).of(0.8);
+    for (double a : new double[] {0.3, 1.7, 42}) {
+      dev.adjoint.runtime.GradCheck.defaults()
+          .assertGradient(ImplicitSqrtAdjoint.newtonSqrtFunction(), a);
+    }
+  }
+
+  @Test
+  void rosenbrockDescentReachesTheMinimum() {
+    int[] report = {0, 10, 100, 1000, 5000, Rosenbrock.STEPS};
+    double[] values = new double[report.length];
+    double[] x = Rosenbrock.minimise(new double[Rosenbrock.DIMENSION], report, values);
+    assertThat(values[0]).isWithin(1e-9).of(2057.0); // 4.4 + 1 + 4.84 ... at (-1.2, 1, ...)
+    for (int i = 1; i < values.length; i++) {
+      assertThat(values[i]).isLessThan(values[i - 1]);
+    }
+    assertThat(values[values.length - 1]).isLessThan(1e-8);
+    for (double xi : x) {
+      assertThat(xi).isWithin(1e-4).of(1.0);
+    }
+  }
+
+  @Test
+  void logisticRegressionGradientIsTheClosedFormAndDescentLearns() {
+    LogisticRegression.Data data = LogisticRegression.Data.synthetic(2024);
+    int d = LogisticRegression.FEATURES;
+    double[] w = new double[d + 1];
+    java.util.Random random = new java.util.Random(5);
+    for (int j = 0; j <= d; j++) {
+      w[j] = random.nextGaussian() * 0.3;
+    }
+    // d/dw of the mean log-loss: (1/n) sum (sigmoid(z) - y) (x, 1).
+    double[] expected = new double[d + 1];
+    for (int s = 0; s < LogisticRegression.SAMPLES; s++) {
+      double z = w[d];
+      for (int j = 0; j < d; j++) {
+        z += w[j] * data.x()[s * d + j];
+      }
+      double r = 1 / (1 + Math.exp(-z)) - data.y()[s];
+      for (int j = 0; j < d; j++) {
+        expected[j] += r * data.x()[s * d + j] / LogisticRegression.SAMPLES;
+      }
+      expected[d] += r / LogisticRegression.SAMPLES;
+    }
+    double[] actual = LogisticRegressionAdjoint.lossGrad(w, data.x(), data.y()).w();
+    for (int j = 0; j <= d; j++) {
+      assertThat(actual[j]).isWithin(1e-12).of(expected[j]);
+    }
+    double[] fitted = new double[d + 1];
+    double[] losses = LogisticRegression.fit(data, fitted);
+    assertThat(losses[0]).isWithin(1e-12).of(Math.log(2)); // a sum of 1 000 log 2, rounded
+    for (int step = 1; step < losses.length; step++) {
+      assertThat(losses[step]).isAtMost(losses[step - 1]);
+    }
+    assertThat(losses[losses.length - 1]).isLessThan(0.25);
+    assertThat(LogisticRegression.accuracy(fitted, data)).isGreaterThan(0.85);
+  }
 }
