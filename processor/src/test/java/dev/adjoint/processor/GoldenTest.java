@@ -21,12 +21,26 @@ class GoldenTest {
 
   @Test
   void branchesEarlyReturnAndOverwrittenParameter() {
-    JavaFileObject source = golden("golden.Shapes");
-    Compilation c = Sources.compile(source);
+    assertGenerates("golden.Shapes");
+  }
+
+  /**
+   * A loop over a parameter array and @NoDiff data: the tape records r, the branch flag and the
+   * index per trip, but not the product or the running sum, which the reverse sweep never reads;
+   * the data gets no cotangent array.
+   */
+  @Test
+  void loopOverArraysRecordsOnlyWhatTheReverseSweepReads() {
+    assertGenerates("golden.Losses");
+  }
+
+  /** Compiles golden source {@code className} and compares its adjoint with the golden one. */
+  private static void assertGenerates(String className) {
+    Compilation c = Sources.compile(golden(className));
     assertThat(c).succeededWithoutWarnings();
     assertThat(c)
-        .generatedSourceFile("golden.ShapesAdjoint")
-        .hasSourceEquivalentTo(golden("golden.ShapesAdjoint"));
+        .generatedSourceFile(className + "Adjoint")
+        .hasSourceEquivalentTo(golden(className + "Adjoint"));
   }
 
   /**
