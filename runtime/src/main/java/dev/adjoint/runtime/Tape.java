@@ -115,6 +115,17 @@ public final class Tape {
       return tape.objects[--objectCount];
     }
 
+    /**
+     * Positions this reader after the tape's last push again, for the next reverse sweep over a
+     * reused tape (a workspace's), without making a new reader. Returns this reader.
+     */
+    public Reader rewind() {
+      this.doubleCount = tape.doubleCount;
+      this.intCount = tape.intCount;
+      this.objectCount = tape.objectCount;
+      return this;
+    }
+
     /** How many values are left to read, of all kinds. */
     public int remaining() {
       return doubleCount + intCount + objectCount;

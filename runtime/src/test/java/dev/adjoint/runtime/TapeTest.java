@@ -75,4 +75,29 @@ class TapeTest {
     assertThat(e).hasMessageThat().contains("read an int");
     assertThat(e).hasMessageThat().contains("bug in generated code");
   }
+
+  @Test
+  void aRewoundReaderReadsAReusedTapeAgain() {
+    Tape tape = new Tape();
+    Tape.Reader reader = tape.reader();
+    for (int call = 0; call < 3; call++) {
+      tape.clear();
+      tape.pushDouble(call);
+      tape.pushInt(call * 10);
+      reader.rewind();
+      assertThat(reader.popInt()).isEqualTo(call * 10);
+      assertThat(reader.popDouble()).isEqualTo((double) call);
+      assertThat(reader.remaining()).isEqualTo(0);
+    }
+  }
+
+  @Test
+  void buffersAreReusedWhileTheLengthStaysAndZeroedEachTime() {
+    double[] first = Buffers.zeroed(null, 3);
+    first[1] = 5;
+    double[] again = Buffers.zeroed(first, 3);
+    assertThat(again).isSameInstanceAs(first);
+    assertThat(again).usingExactEquality().containsExactly(0.0, 0.0, 0.0);
+    assertThat(Buffers.zeroed(first, 4)).hasLength(4);
+  }
 }

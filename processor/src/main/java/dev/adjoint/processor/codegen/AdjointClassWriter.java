@@ -11,6 +11,8 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.MethodModel;
@@ -108,6 +110,8 @@ public final class AdjointClassWriter {
         type.addMethod(derivedVjpMethod(d, adjoint, vis));
         type.addMethod(fusedValueAndGrad(d, adjoint, vis, "of"));
         type.addMethod(gradFromValueAndGrad(s, adjoint, vis));
+        type.addType(workspaceClass(d, adjoint, vis));
+        type.addMethod(workspaceMethod(d, adjoint, vis));
       }
       if (functionSupported(s)) {
         type.addMethod(function(s, adjoint, vis, false));
@@ -292,6 +296,106 @@ public final class AdjointClassWriter {
                     + " cotangent.\n")
             .addCode(body.build())
             .build());
+    return type.build();
+  }
+
+  /** {@code mWorkspace()}: a new workspace. */
+  private static MethodSpec workspaceMethod(Derivative d, ClassName adjoint, Modifier[] vis) {
+    Signature s = d.signature();
+    ClassName workspace = adjoint.nestedClass(AdjointNames.workspaceClass(s));
+    return MethodSpec.methodBuilder(AdjointNames.workspaceMethod(s))
+        .addModifiers(vis)
+        .addModifiers(Modifier.STATIC)
+        .returns(workspace)
+        .addJavadoc("A new workspace for repeated gradients of $L on one thread.\n", link(s))
+        .addStatement("return new $T()", workspace)
+        .build();
+  }
+
+  /**
+   * The workspace class: {@code valueAndGrad} runs the fused forward and reverse sweeps on a tape,
+   * arrays and gradient buffers kept from call to call, so repeated calls with the same lengths
+   * allocate nothing (calls of other annotated methods still make their pullback objects).
+   */
+  private static TypeSpec workspaceClass(Derivative d, ClassName adjoint, Modifier[] vis) {
+    Signature s = d.signature();
+    Renderer r = renderer(d);
+    Set<Variable> pooled = new java.util.LinkedHashSet<>();
+    for (Stmt st : d.forward().stmts()) {
+      if (st instanceof Stmt.Declare decl && decl.init() instanceof Expr.NewArray) {
+        pooled.add(decl.variable());
+      }
+    }
+    for (Variable a : d.adjoints()) {
+      if (a.shapeOf() != null) {
+        pooled.add(a);
+      }
+    }
+    r.pool(pooled);
+    TypeSpec.Builder type = TypeSpec.classBuilder(AdjointNames.workspaceClass(s))
+        .addModifiers(vis)
+        .addModifiers(Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc(
+            "A reusable workspace for gradients of $L: {@link #valueAndGrad} writes the gradient"
+                + " into\nbuffers this object owns and reuses its tape and arrays, so repeated"
+                + " calls with the same\narray lengths allocate nothing. The accessors return"
+                + " the last call's gradient, valid until\nthe next call. Not thread-safe: use"
+                + " one workspace per thread.\n",
+            link(s))
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    d.tape().ifPresent(t -> type.addField(FieldSpec.builder(t.type(), r.name(t),
+        Modifier.PRIVATE, Modifier.FINAL).initializer("new $T()", t.type()).build()));
+    d.reader().ifPresent(reader -> type.addField(FieldSpec.builder(reader.type(),
+        r.name(reader), Modifier.PRIVATE, Modifier.FINAL)
+        .initializer("$N.reader()", r.name(d.tape().orElseThrow())).build()));
+    for (Variable v : pooled) {
+      type.addField(FieldSpec.builder(v.type(), r.name(v), Modifier.PRIVATE).build());
+    }
+    CodeBlock.Builder body = CodeBlock.builder();
+    r.resetLine();
+    body.add("// forward sweep\n");
+    d.tape().ifPresent(t -> {
+      body.addStatement("$T $N = this.$N", t.type(), r.name(t), r.name(t));
+      body.addStatement("$N.clear()", r.name(t));
+    });
+    Set<Variable> hoisted = r.nestedDeclarations(d.forward());
+    for (Variable v : hoisted) {
+      body.add(r.declareZero(v));
+    }
+    body.add(r.statements(d.forward().stmts(), hoisted));
+    body.add("\n// reverse sweep\n");
+    body.addStatement("$T $N = 1.0", TypeName.DOUBLE, r.name(d.seed()));
+    r.resetLine();
+    d.reader().ifPresent(reader -> body.addStatement("$T $N = this.$N.rewind()", reader.type(),
+        r.name(reader), r.name(reader)));
+    for (Variable a : d.adjoints()) {
+      body.add(r.declareZero(a));
+    }
+    body.add(r.statements(d.reverse().stmts(), Set.of()));
+    for (Map.Entry<String, Variable> p : d.paramAdjoints().entrySet()) {
+      Variable bar = p.getValue();
+      String field = r.name(bar);
+      if (!pooled.contains(bar)) {
+        type.addField(FieldSpec.builder(bar.type(), field, Modifier.PRIVATE).build());
+        body.addStatement("this.$N = $N", field, field);
+      }
+      type.addMethod(MethodSpec.methodBuilder(p.getKey())
+          .addModifiers(Modifier.PUBLIC)
+          .returns(bar.type())
+          .addJavadoc("The cotangent of {@code $L} from the last call to {@link #valueAndGrad}$L.\n",
+              p.getKey(), pooled.contains(bar) ? " (owned by this workspace)" : "")
+          .addStatement("return $N", field)
+          .build());
+    }
+    body.addStatement("return $N", r.name(d.result()));
+    type.addMethod(MethodSpec.methodBuilder("valueAndGrad")
+        .addModifiers(Modifier.PUBLIC)
+        .addParameters(parameters(s))
+        .returns(TypeName.DOUBLE)
+        .addJavadoc("The value of $L; its gradient is left in this workspace's accessors.\n",
+            link(s))
+        .addCode(body.build())
+        .build());
     return type.build();
   }
 

@@ -22,13 +22,22 @@ import java.util.Set;
 final class Renderer {
   private static final ClassName DOUBLE_BOX = ClassName.get("java.lang", "Double");
 
+  private static final ClassName BUFFERS = ClassName.get("dev.adjoint.runtime", "Buffers");
+
   private final NameAllocator names = new NameAllocator();
+  /** Arrays kept in fields of a workspace and reused: declared from {@code this.name}. */
+  private Set<Variable> pooled = Set.of();
   private final Map<Variable, String> allocated = new HashMap<>();
   private int lastLine = -1;
 
   /** The Java name of a variable, allocated on first use from its hint. */
   String name(Variable v) {
     return allocated.computeIfAbsent(v, k -> names.newName(k.hint(), k));
+  }
+
+  /** Renders the arrays in {@code pooled} as reused workspace fields of the same names. */
+  void pool(Set<Variable> pooled) {
+    this.pooled = pooled;
   }
 
   /** Starts a new method body: its first statement gets its line comment again. */
@@ -73,6 +82,10 @@ final class Renderer {
 
   /** {@code T name = zero;}, or {@code double[] aBar = new double[a.length];}. */
   CodeBlock declareZero(Variable v) {
+    if (v.shapeOf() != null && pooled.contains(v)) {
+      return CodeBlock.of("$T $N = this.$N = $T.zeroed(this.$N, $N.length);\n", v.type(), name(v),
+          name(v), BUFFERS, name(v), name(v.shapeOf()));
+    }
     if (v.shapeOf() != null) {
       return CodeBlock.of("$T $N = new double[$N.length];\n", v.type(), name(v),
           name(v.shapeOf()));
@@ -100,7 +113,10 @@ final class Renderer {
     }
     if (s instanceof Stmt.Declare d) {
       Variable v = d.variable();
-      if (hoisted.contains(v)) {
+      if (pooled.contains(v) && d.init() instanceof Expr.NewArray n) {
+        out.addStatement("$T $N = this.$N = $T.zeroed(this.$N, $L)", v.type(), name(v), name(v),
+            BUFFERS, name(v), expr(n.length()));
+      } else if (hoisted.contains(v)) {
         if (d.init() != null) {
           out.addStatement("$N = $L", name(v), expr(d.init()));
         }

@@ -39,6 +39,14 @@ public final class AdjointNames {
     return s.name() + "Function";
   }
 
+  public static String workspaceClass(Signature s) {
+    return s.capitalized() + "Workspace";
+  }
+
+  public static String workspaceMethod(Signature s) {
+    return s.name() + "Workspace";
+  }
+
   /** The nested class of {@code CAdjoint} with gradients derived from {@code @CustomVjp} bodies. */
   public static final String FROM_BODY = "FromBody";
 }

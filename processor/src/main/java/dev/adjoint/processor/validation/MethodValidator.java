@@ -160,7 +160,9 @@ public final class MethodValidator {
         AdjointNames.gradMethod(s),
         AdjointNames.valueAndGradMethod(s),
         AdjointNames.vjpMethod(s),
-        AdjointNames.functionMethod(s));
+        AdjointNames.functionMethod(s),
+        AdjointNames.workspaceClass(s),
+        AdjointNames.workspaceMethod(s));
   }
 
   /**
