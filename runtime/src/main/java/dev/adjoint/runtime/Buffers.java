@@ -17,4 +17,20 @@ public final class Buffers {
     Arrays.fill(buffer, 0.0);
     return buffer;
   }
+
+  /**
+   * Adds {@code source} into {@code target} element by element: how a caller's cotangent array
+   * gathers a callee's. Both have the length of the array they are cotangents of.
+   *
+   * @throws IllegalArgumentException if the lengths differ
+   */
+  public static void addTo(double[] target, double[] source) {
+    if (target.length != source.length) {
+      throw new IllegalArgumentException("a cotangent array of length " + source.length
+          + " for an array of length " + target.length + "; this is a bug in generated code");
+    }
+    for (int i = 0; i < target.length; i++) {
+      target[i] += source[i];
+    }
+  }
 }

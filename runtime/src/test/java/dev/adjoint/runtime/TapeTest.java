@@ -100,4 +100,12 @@ class TapeTest {
     assertThat(again).usingExactEquality().containsExactly(0.0, 0.0, 0.0);
     assertThat(Buffers.zeroed(first, 4)).hasLength(4);
   }
+
+  @Test
+  void addToGathersACotangentArrayAndChecksTheLength() {
+    double[] target = {1, 2, 3};
+    Buffers.addTo(target, new double[] {0.5, -2, 0});
+    assertThat(target).usingExactEquality().containsExactly(1.5, 0.0, 3.0).inOrder();
+    assertThrows(IllegalArgumentException.class, () -> Buffers.addTo(target, new double[2]));
+  }
 }

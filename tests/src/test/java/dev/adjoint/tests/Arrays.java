@@ -55,4 +55,15 @@ final class Arrays {
     y[0]++;
     return y[0] * x[1];
   }
+
+  /** Arrays handed to another @Differentiable method, twice, and filled and copied. */
+  @Differentiable
+  static double composed(double[] x, @NoDiff double[] v) {
+    double[] y = new double[x.length];
+    System.arraycopy(x, 0, y, 0, x.length);
+    y[0] = y[0] * 3;
+    double[] ones = new double[x.length];
+    java.util.Arrays.fill(ones, 1.0);
+    return rosenbrock(y) + dot(x, v) + dot(y, ones);
+  }
 }

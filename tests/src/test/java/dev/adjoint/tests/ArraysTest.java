@@ -127,4 +127,29 @@ final class ArraysTest {
     assertThat(second).isNotSameInstanceAs(first);
     assertThat(second).usingExactEquality().containsExactly(first).inOrder();
   }
+
+  @Test
+  void arraysPassedToCalleesFilledAndCopied() {
+    Random r = new Random(21);
+    for (int n : new int[] {1, 2, 5}) {
+      for (int trial = 0; trial < 20; trial++) {
+        double[] x = random(r, n);
+        double[] v = random(r, n);
+        // y = x with y0 = 3 x0; f = rosenbrock(y) + x . v + sum(y).
+        double[] y = x.clone();
+        y[0] *= 3;
+        double[] gy = rosenbrockGradient(y);
+        double[] expected = new double[n];
+        for (int i = 0; i < n; i++) {
+          expected[i] = (gy[i] + 1) * (i == 0 ? 3 : 1) + v[i];
+        }
+        double[] actual = ArraysAdjoint.composedGrad(x, v).x();
+        for (int i = 0; i < n; i++) {
+          assertThat(actual[i]).isWithin(1e-9 * (1 + Math.abs(expected[i]))).of(expected[i]);
+        }
+        assertThat(ArraysAdjoint.composedValueAndGrad(x, v).value())
+            .isEqualTo(Arrays.composed(x, v));
+      }
+    }
+  }
 }

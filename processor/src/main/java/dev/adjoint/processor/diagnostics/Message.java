@@ -60,6 +60,7 @@ public enum Message {
   // ---- bodies ----
   UNSUPPORTED_CONSTRUCT("UnsupportedConstruct", "%s is not supported in @Differentiable code yet%s"),
   UNSUPPORTED_CALL("UnsupportedCall", "call to %s must have no differentiable argument, but its argument depends on a differentiable input; annotate %s with @Differentiable or give it a @CustomVjp rule%s"),
+  ARRAY_ARGUMENT("UnsupportedCall", "call to %s must not receive the array %s: the reverse sweep cannot see what it reads or writes there; Arrays.fill and System.arraycopy are supported, and @Differentiable methods may take arrays"),
   UNSUPPORTED_EXPRESSION_TYPE("UnsupportedType", "expression of type %s depends on a differentiable input; %s"),
   PRIVATE_MEMBER("Inaccessible", "%s is private, so the generated class %s cannot reach it; make it package-private"),
   ARRAY_ALIAS("ArrayAlias", "array %s must be created by new double[n] where it is declared and never reassigned, so that no two names share one array (the reverse sweep keeps one cotangent array per name); copy elements instead"),

@@ -407,11 +407,96 @@ public final class BodyReader {
             return;
           }
         case METHOD_INVOCATION:
-          out.add(new Stmt.Eval(expr(path), ref));
+          if (!arrayRoutine(path, out)) {
+            out.add(new Stmt.Eval(expr(path), ref));
+          }
           return;
         default:
           unsupported(path, describe(tree), "");
       }
+    }
+
+    /**
+     * {@code Arrays.fill} and {@code System.arraycopy} on {@code double[]}, lowered to loops of
+     * element writes, which the transformer differentiates (and records) like any others. False
+     * when the call is neither.
+     */
+    boolean arrayRoutine(TreePath path, List<Stmt> out) {
+      MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
+      if (!(access.trees().getElement(path) instanceof ExecutableElement method)
+          || !(method.getEnclosingElement() instanceof TypeElement owner)) {
+        return false;
+      }
+      String qualified = owner.getQualifiedName() + "." + method.getSimpleName();
+      List<? extends ExpressionTree> a = call.getArguments();
+      boolean fill = qualified.equals("java.util.Arrays.fill")
+          && (a.size() == 2 || a.size() == 4)
+          && method.getParameters().get(0).asType().toString().equals("double[]");
+      boolean copy = qualified.equals("java.lang.System.arraycopy")
+          && mirror(new TreePath(path, a.get(0))) instanceof ArrayType source
+          && source.getComponentType().getKind() == TypeKind.DOUBLE;
+      if (!fill && !copy) {
+        return false;
+      }
+      SourceRef ref = access.ref(path);
+      if (fill) {
+        Expr.ArrayRead target = element(path, new TreePath(path, a.get(0)), true);
+        if (target == null) {
+          return true;
+        }
+        Expr from = a.size() == 4 ? expr(new TreePath(path, a.get(1)))
+            : new Expr.Literal(0, TypeName.INT, ref);
+        Expr to = a.size() == 4 ? expr(new TreePath(path, a.get(2)))
+            : new Expr.ArrayLength(target.array(), ref);
+        Expr value = expr(new TreePath(path, a.get(a.size() - 1)));
+        Variable v = local("fillValue", TypeName.DOUBLE, value, ref, out);
+        Variable end = local("fillEnd", TypeName.INT, to, ref, out);
+        Variable k = local("k", TypeName.INT, from, ref, out);
+        out.add(countedLoop(k, end, List.of(
+            new Stmt.ArrayAssign(target.array(), read(k), read(v), ref)), ref));
+        return true;
+      }
+      Variable src = arrayVariable(new TreePath(path, a.get(0)));
+      Expr.ArrayRead target = element(path, new TreePath(path, a.get(2)), true);
+      if (src == null || target == null) {
+        return true;
+      }
+      if (src == target.array()) {
+        unsupported(path, "copying within one array",
+            " yet; copy through a second array");
+        return true;
+      }
+      Variable from = local("srcPos", TypeName.INT, expr(new TreePath(path, a.get(1))), ref, out);
+      Variable at = local("destPos", TypeName.INT, expr(new TreePath(path, a.get(3))), ref, out);
+      Variable n = local("length", TypeName.INT, expr(new TreePath(path, a.get(4))), ref, out);
+      Variable k = local("k", TypeName.INT, new Expr.Literal(0, TypeName.INT, ref), ref, out);
+      out.add(countedLoop(k, n, List.of(new Stmt.ArrayAssign(target.array(),
+          intAdd(read(at), read(k), ref),
+          new Expr.ArrayRead(src, intAdd(read(from), read(k), ref), ref), ref)), ref));
+      return true;
+    }
+
+    private Variable local(String hint, TypeName type, Expr init, SourceRef ref, List<Stmt> out) {
+      Variable v = new Variable(hint, type, Variable.Kind.LOCAL);
+      out.add(new Stmt.Declare(v, init, ref));
+      return v;
+    }
+
+    /** {@code while (k < end) { body; k = k + 1; }}. */
+    private Stmt countedLoop(Variable k, Variable end, List<Stmt> body, SourceRef ref) {
+      Expr condition = new Expr.Binary(Expr.BinaryOp.LT, read(k), read(end), TypeName.BOOLEAN, ref);
+      Stmt step = new Stmt.Assign(k, intAdd(read(k), new Expr.Literal(1, TypeName.INT, ref), ref),
+          ref);
+      return new Stmt.Loop(condition, new Stmt.Block(body, ref), new Stmt.Block(List.of(step), ref),
+          true, ref);
+    }
+
+    private Expr read(Variable v) {
+      return new Expr.Read(v, null);
+    }
+
+    private Expr intAdd(Expr a, Expr b, SourceRef ref) {
+      return new Expr.Binary(Expr.BinaryOp.ADD, a, b, TypeName.INT, ref);
     }
 
     /**
@@ -452,9 +537,23 @@ public final class BodyReader {
      * not. {@code write}: the element is assigned, which a parameter's may not be.
      */
     Expr.ArrayRead element(TreePath path, boolean write) {
+      com.sun.source.tree.ArrayAccessTree arrayAccess =
+          (com.sun.source.tree.ArrayAccessTree) path.getLeaf();
+      Expr.ArrayRead whole = element(path, new TreePath(path, arrayAccess.getExpression()), write);
+      if (whole == null) {
+        return null;
+      }
+      Expr index = expr(new TreePath(path, arrayAccess.getIndex()));
+      return new Expr.ArrayRead(whole.array(), index, whole.ref());
+    }
+
+    /**
+     * The array {@code arrayPath} names, as an element read with index 0 (callers replace the
+     * index); null after reporting why it cannot be used, or written when {@code write}.
+     */
+    Expr.ArrayRead element(TreePath path, TreePath arrayPath, boolean write) {
       SourceRef ref = access.ref(path);
-      com.sun.source.tree.ArrayAccessTree arrayAccess = (com.sun.source.tree.ArrayAccessTree) path.getLeaf();
-      Variable array = arrayVariable(new TreePath(path, arrayAccess.getExpression()));
+      Variable array = arrayVariable(arrayPath);
       if (array == null) {
         return null;
       }
@@ -462,8 +561,7 @@ public final class BodyReader {
         report.add(Message.ARRAY_PARAMETER_WRITE, ref, array.hint(), array.hint());
         return null;
       }
-      Expr index = expr(new TreePath(path, arrayAccess.getIndex()));
-      return new Expr.ArrayRead(array, index, ref);
+      return new Expr.ArrayRead(array, new Expr.Literal(0, TypeName.INT, ref), ref);
     }
 
     /** The local or parameter {@code double[]} an expression names; null after reporting. */
@@ -715,10 +813,10 @@ public final class BodyReader {
         boolean compiledHere = access.trees().getPath(method) != null;
         Optional<Signature> callee = SignatureReader.read(method).signature()
             .map(sig -> compiledHere ? sig : namesFromJar(sig));
-        if (callee.isPresent()
+        if (callee.isPresent() && Annotations.has(method, Annotations.CUSTOM_VJP)
             && callee.get().params().stream().anyMatch(p -> p.type().equals(Expr.DOUBLE_ARRAY))) {
-          return unsupported(path, "passing an array to " + name,
-              " (calls with array arguments come later); inline the callee for now");
+          return unsupported(path, "passing an array to the custom rule " + name,
+              " (rules over arrays come later)");
         }
         if (callee.isEmpty()) {
           // The callee's own declaration carries the error.

@@ -53,6 +53,7 @@ public final class ReverseMode {
   private final Variable seed = new Variable("valueBar", TypeName.DOUBLE, Variable.Kind.ADJOINT);
   private static final ClassName TAPE = ClassName.get("dev.adjoint.runtime", "Tape");
   private static final ClassName READER = TAPE.nestedClass("Reader");
+  private static final ClassName BUFFERS = ClassName.get("dev.adjoint.runtime", "Buffers");
   private final Variable tape = new Variable("tape", TAPE, Variable.Kind.TAPE);
   private final Variable reader = new Variable("reader", READER, Variable.Kind.TAPE);
   /** How many loops enclose the statement being transformed. */
@@ -184,13 +185,19 @@ public final class ReverseMode {
   private static Report checkSubset(Activity activity, Stmt.Block body) {
     Report.Builder report = Report.builder();
     IrWalker.forEachExpr(body, e -> {
-      if (e instanceof Expr.OpaqueCall call && call.args().stream().anyMatch(
-          arg -> arg instanceof Expr.Read r && r.variable().type().equals(Expr.DOUBLE_ARRAY)
-              && activity.varies(arg))) {
-        // It could read the array, or write into it behind the reverse sweep's back.
-        String name = call.owner() + "." + call.name();
-        report.add(Message.UNSUPPORTED_CALL, call.ref(), name, call.name(),
-            " (it receives a differentiable array)");
+      Optional<Variable> array = e instanceof Expr.OpaqueCall call
+          ? call.args().stream()
+              .filter(arg -> arg instanceof Expr.Read r
+                  && r.variable().type().equals(Expr.DOUBLE_ARRAY)
+                  && (activity.varies(arg) || r.variable().kind() != Variable.Kind.PARAM))
+              .map(arg -> ((Expr.Read) arg).variable()).findFirst()
+          : Optional.empty();
+      if (array.isPresent()) {
+        // It could write into the array behind the reverse sweep's back, or read a
+        // differentiable one. (@NoDiff parameter arrays are data the caller owns: allowed.)
+        Expr.OpaqueCall call = (Expr.OpaqueCall) e;
+        report.add(Message.ARRAY_ARGUMENT, call.ref(), call.owner() + "." + call.name(),
+            array.get().hint());
       } else if (e instanceof Expr.OpaqueCall call && mayCarryValue(call.type())) {
         boolean variedArgs = call.args().stream().anyMatch(activity::varies)
             || (call.receiver() != null && activity.varies(call.receiver()));
@@ -624,7 +631,7 @@ public final class ReverseMode {
       for (int i = 0; i < callee.params().size(); i++) {
         Param p = callee.params().get(i);
         if (p.differentiable()) {
-          accumulate(vjp.args().get(i), new Expr.Component(grad, p.name(), TypeName.DOUBLE), ref, out);
+          accumulate(vjp.args().get(i), new Expr.Component(grad, p.name(), p.type()), ref, out);
         }
       }
     }
@@ -680,6 +687,14 @@ public final class ReverseMode {
    * contribution} when it is an element of an active array; else nothing.
    */
   private void accumulate(Expr atom, Expr contribution, SourceRef ref, List<Stmt> out) {
+    if (atom instanceof Expr.Read r && r.variable().type().equals(Expr.DOUBLE_ARRAY)) {
+      // A whole array passed to a callee: its cotangent array gathers the callee's.
+      if (activity.isActive(r.variable())) {
+        out.add(new Stmt.Eval(new Expr.OpaqueCall(null, BUFFERS, "addTo",
+            List.of(read(adjoint(r.variable())), contribution), TypeName.VOID, ref), ref));
+      }
+      return;
+    }
     if (atom instanceof Expr.ArrayRead r && activity.isActive(r.array())) {
       Variable bar = adjoint(r.array());
       out.add(new Stmt.ArrayAssign(bar, r.index(),
