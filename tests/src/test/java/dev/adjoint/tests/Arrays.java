@@ -66,4 +66,20 @@ final class Arrays {
     java.util.Arrays.fill(ones, 1.0);
     return rosenbrock(y) + dot(x, v) + dot(y, ones);
   }
+
+  /**
+   * A scratch array overwritten after each call that reads it: the callee's pullback must see
+   * the elements as they were at its call. f = sum over i of rosenbrock((x_i, x_0)).
+   */
+  @Differentiable
+  static double callThenOverwrite(double[] x) {
+    double[] y = new double[2];
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      y[0] = x[i];
+      y[1] = x[0];
+      s += rosenbrock(y);
+    }
+    return s;
+  }
 }

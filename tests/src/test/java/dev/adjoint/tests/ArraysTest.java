@@ -152,4 +152,22 @@ final class ArraysTest {
       }
     }
   }
+
+  @Test
+  void aCalleeSeesTheArrayAsItWasAtItsCall() {
+    Random r = new Random(22);
+    for (int trial = 0; trial < 20; trial++) {
+      double[] x = random(r, 4);
+      double[] expected = new double[4];
+      for (int i = 0; i < 4; i++) {
+        double[] g = rosenbrockGradient(new double[] {x[i], x[0]});
+        expected[i] += g[0];
+        expected[0] += g[1];
+      }
+      double[] actual = ArraysAdjoint.callThenOverwriteGrad(x).x();
+      for (int i = 0; i < 4; i++) {
+        assertThat(actual[i]).isWithin(1e-9 * (1 + Math.abs(expected[i]))).of(expected[i]);
+      }
+    }
+  }
 }

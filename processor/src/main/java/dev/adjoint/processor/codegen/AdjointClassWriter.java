@@ -452,48 +452,81 @@ public final class AdjointClassWriter {
     return ParameterizedTypeName.get(FWD_RESULT, s.result().box(), rule.residualType());
   }
 
+  /**
+   * The Vjp of a custom rule. For an array parameter it keeps the argument's length, and checks
+   * the {@code @Bwd}'s cotangent against it, as JAX does: a wrong length is an error naming the
+   * rule, the parameter and both lengths; {@code null} means zeros.
+   */
   private static TypeSpec customVjpClass(Signature s, VjpRule rule, Modifier[] vis) {
     ParameterizedTypeName fwd = fwdResultType(s, rule);
     ClassName grad = ClassName.get("", AdjointNames.gradRecord(s));
+    List<Param> diff = s.diffParams();
+    List<Param> arrays = diff.stream().filter(AdjointClassWriter::isArray).toList();
+    List<CodeBlock> zeros = new ArrayList<>();
+    for (Param p : diff) {
+      zeros.add(isArray(p) ? CodeBlock.of("new double[$N]", p.name() + "Length")
+          : CodeBlock.of("0.0"));
+    }
     CodeBlock.Builder pullback = CodeBlock.builder();
     pullback.addStatement(
         "$T cotangents = $T.$N(forward.residuals(), cotangent)",
         rule.bwdReturn(), s.owner(), rule.bwdName());
+    if (!rule.cotangents().isEmpty() && !rule.cotangents().get(0).isDirect()) {
+      // A null record means every cotangent is zero.
+      pullback.beginControlFlow("if (cotangents == null)")
+          .addStatement("return new $T($L)", grad, CodeBlock.join(zeros, ", "))
+          .endControlFlow();
+    }
     List<CodeBlock> components = new ArrayList<>();
-    List<Param> diff = s.diffParams();
     for (int i = 0; i < diff.size(); i++) {
+      Param p = diff.get(i);
       VjpRule.Cotangent c = rule.cotangents().get(i);
       CodeBlock read = c.isDirect()
           ? CodeBlock.of("cotangents")
           : CodeBlock.of("cotangents.$N()", c.accessor());
-      if (!c.type().isPrimitive()) {
+      if (isArray(p)) {
+        String local = p.name() + "Cotangent";
+        String length = p.name() + "Length";
+        pullback.addStatement("$T $N = $L", c.type(), local, read);
+        pullback.beginControlFlow("if ($N == null)", local)
+            .addStatement("$N = new double[$N]", local, length)
+            .nextControlFlow("else if ($N.length != $N)", local, length)
+            .addStatement("throw new $T($S + $N.length + $S + $N)",
+                IllegalArgumentException.class,
+                "@Bwd method " + rule.bwdName() + " of the rule " + s.name()
+                    + " returned a cotangent of length ",
+                local,
+                " for parameter " + p.name() + ", whose length is ",
+                length)
+            .endControlFlow();
+        read = CodeBlock.of("$N", local);
+      } else if (!c.type().isPrimitive()) {
         // A null cotangent means zero, as JAX's None.
-        String local = diff.get(i).name() + "Cotangent";
+        String local = p.name() + "Cotangent";
         pullback.addStatement("$T $N = $L", c.type(), local, read);
         read = CodeBlock.of("$N == null ? 0.0 : $N", local, local);
       }
       components.add(read);
     }
-    if (!rule.cotangents().isEmpty() && !rule.cotangents().get(0).isDirect()) {
-      pullback.beginControlFlow("if (cotangents == null)")
-          .addStatement("return new $T($L)", grad,
-              diff.stream().map(p -> "0.0").collect(Collectors.joining(", ")))
-          .endControlFlow();
-    }
     pullback.addStatement("return new $T($L)", grad, CodeBlock.join(components, ", "));
-    return TypeSpec.classBuilder(AdjointNames.vjpClass(s))
+    MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PRIVATE)
+        .addParameter(fwd, "forward")
+        .addStatement("this.forward = forward");
+    TypeSpec.Builder type = TypeSpec.classBuilder(AdjointNames.vjpClass(s))
         .addModifiers(vis)
         .addModifiers(Modifier.STATIC, Modifier.FINAL)
         .addJavadoc(
             "$L evaluated by its {@code @Fwd} rule; {@link #pullback} runs its {@code @Bwd} rule.\n",
             link(s))
-        .addField(fwd, "forward", Modifier.PRIVATE, Modifier.FINAL)
-        .addMethod(
-            MethodSpec.constructorBuilder()
-                .addModifiers(Modifier.PRIVATE)
-                .addParameter(fwd, "forward")
-                .addStatement("this.forward = forward")
-                .build())
+        .addField(fwd, "forward", Modifier.PRIVATE, Modifier.FINAL);
+    for (Param p : arrays) {
+      String length = p.name() + "Length";
+      type.addField(TypeName.INT, length, Modifier.PRIVATE, Modifier.FINAL);
+      constructor.addParameter(TypeName.INT, length).addStatement("this.$N = $N", length, length);
+    }
+    return type
+        .addMethod(constructor.build())
         .addMethod(
             MethodSpec.methodBuilder("value")
                 .addModifiers(Modifier.PUBLIC)
@@ -514,11 +547,17 @@ public final class AdjointClassWriter {
 
   private static MethodSpec customVjpMethod(Signature s, VjpRule rule, Modifier[] vis) {
     ClassName vjp = ClassName.get("", AdjointNames.vjpClass(s));
+    List<CodeBlock> args = new ArrayList<>();
+    args.add(CodeBlock.of("$T.$N($L)", s.owner(), rule.fwdName(), argumentList(s)));
+    for (Param p : s.diffParams()) {
+      if (isArray(p)) {
+        args.add(CodeBlock.of("$N.length", p.name()));
+      }
+    }
     return staticMethod(AdjointNames.vjpMethod(s), s, vis, vjp)
         .addJavadoc(
             "Runs the {@code @Fwd} rule of $L and returns its value with a pullback.\n", link(s))
-        .addStatement(
-            "return new $T($T.$N($L))", vjp, s.owner(), rule.fwdName(), argumentList(s))
+        .addStatement("return new $T($L)", vjp, CodeBlock.join(args, ", "))
         .build();
   }
 

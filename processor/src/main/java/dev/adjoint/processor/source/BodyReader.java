@@ -813,11 +813,6 @@ public final class BodyReader {
         boolean compiledHere = access.trees().getPath(method) != null;
         Optional<Signature> callee = SignatureReader.read(method).signature()
             .map(sig -> compiledHere ? sig : namesFromJar(sig));
-        if (callee.isPresent() && Annotations.has(method, Annotations.CUSTOM_VJP)
-            && callee.get().params().stream().anyMatch(p -> p.type().equals(Expr.DOUBLE_ARRAY))) {
-          return unsupported(path, "passing an array to the custom rule " + name,
-              " (rules over arrays come later)");
-        }
         if (callee.isEmpty()) {
           // The callee's own declaration carries the error.
           erroneous = SignatureReader.hasErrorTypes(method);

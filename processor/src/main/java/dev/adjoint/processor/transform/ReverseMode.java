@@ -136,6 +136,15 @@ public final class ReverseMode {
     for (Stmt s : reverse) {
       referenced(s, read);
     }
+    // A callee's pullback reads the arrays it was passed (its Vjp keeps them), so their elements
+    // must be back as they were at the call when it runs.
+    for (Expr.VjpOf call : calls.values()) {
+      for (Expr arg : call.args()) {
+        if (arg instanceof Expr.Read r && r.variable().type().equals(Expr.DOUBLE_ARRAY)) {
+          read.add(r.variable());
+        }
+      }
+    }
     Set<Stmt> drop = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     boolean kept = false;
     for (Recorded r : recorded) {
