@@ -44,7 +44,7 @@ final class Generator {
    * Bump it with any change that draws differently, and move the seeds in {@code
    * fuzz/regressions.txt} to closed-form tests (FuzzFoundTest) or replace them.
    */
-  static final int VERSION = 4;
+  static final int VERSION = 5;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -98,6 +98,9 @@ final class Generator {
       }
       if (rnd.nextInt(5) == 0) {
         params.add(rnd.nextInt(params.size() + 1), new Param("k", Kind.NODIFF));
+      }
+      if (rnd.nextInt(3) == 0) {
+        params.add(rnd.nextInt(params.size() + 1), new Param("aa", Kind.ARRAY));
       }
       Callee helper = Callee.helper(className, "h" + h, params, body(params, 2));
       helpers.add(helper);
@@ -396,7 +399,14 @@ final class Generator {
   }
 
   private Expr invoke(Scope scope, int depth) {
-    Callee callee = callable.get(rnd.nextInt(callable.size()));
+    List<Callee> candidates = callable.stream()
+        .filter(c -> !scope.arrays.isEmpty()
+            || c.params().stream().noneMatch(p -> p.kind() == Kind.ARRAY))
+        .toList();
+    if (candidates.isEmpty()) {
+      return leaf(scope);
+    }
+    Callee callee = candidates.get(rnd.nextInt(candidates.size()));
     if (callee.isRule() && !callee.rule().exact()) {
       exact = false;
     }
@@ -416,6 +426,10 @@ final class Generator {
           break;
         case INT:
           args.add(intExpr(scope, 1));
+          break;
+        case ARRAY:
+        case DATA:
+          args.add(new Program.ArrayArg(pick(scope.arrays)));
           break;
       }
     }

@@ -84,8 +84,14 @@ final class Program {
 
   record Ternary(Cond condition, Expr whenTrue, Expr whenFalse) implements Expr {}
 
-  /** A call of a helper in the same class or of a rule in {@code Rules}. */
+  /**
+   * A call of a helper in the same class or of a rule in {@code Rules}; each argument is an
+   * {@link Expr}, an {@link IntExpr}, or an {@link ArrayArg}.
+   */
   record Invoke(Callee callee, List<Object> args) implements Expr {}
+
+  /** A whole array passed to a callee's {@code double[]} parameter. */
+  record ArrayArg(String array) {}
 
   /** {@code Ad.stopGradient(e)}. */
   record Stop(Expr operand) implements Expr {}
@@ -308,6 +314,9 @@ final class Program {
   }
 
   private static String renderArg(Object arg) {
+    if (arg instanceof ArrayArg a) {
+      return a.array();
+    }
     return arg instanceof Expr e ? render(e) : render((IntExpr) arg);
   }
 

@@ -312,17 +312,26 @@ final class Reference {
     Callee callee = call.callee();
     Env inner = new Env();
     List<Val> diffArgs = new ArrayList<>();
-    double[] values = new double[callee.params().size()];
+    List<Double> values = new ArrayList<>();
     for (int i = 0; i < callee.params().size(); i++) {
       Param p = callee.params().get(i);
       Object arg = call.args().get(i);
       if (p.kind() == Kind.INT) {
         int v = evalInt((IntExpr) arg, env);
-        values[i] = v;
+        values.add((double) v);
         inner.ints.put(p.name(), v);
+      } else if (arg instanceof Program.ArrayArg a) {
+        Val[] array = env.arrays.get(a.array());
+        inner.arrays.put(p.name(), array); // passed by reference, as in Java
+        for (Val element : array) {
+          values.add(element.v());
+          if (p.kind() == Kind.ARRAY) {
+            diffArgs.add(element);
+          }
+        }
       } else {
         Val v = eval((Expr) arg, env);
-        values[i] = v.v();
+        values.add(v.v());
         if (p.kind() == Kind.DOUBLE) {
           diffArgs.add(v);
           inner.doubles.put(p.name(), v);
@@ -334,10 +343,11 @@ final class Reference {
     if (!callee.isRule()) {
       return run(callee.body(), inner);
     }
-    double value = callee.rule().value(values);
+    double[] flat = values.stream().mapToDouble(Double::doubleValue).toArray();
+    double value = callee.rule().value(flat);
     note(value);
     int[] parents = diffArgs.stream().mapToInt(Val::node).toArray();
-    tape.add(new Node(parents, null, callee.rule(), values));
+    tape.add(new Node(parents, null, callee.rule(), flat));
     return new Val(value, tape.size() - 1);
   }
 

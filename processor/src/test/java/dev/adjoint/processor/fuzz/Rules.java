@@ -15,7 +15,11 @@ final class Rules {
   static final String PACKAGE = "fuzz";
   static final String CLASS = "Rules";
 
-  /** A rule: its name and parameters, its value, and its pullback (one entry per DOUBLE param). */
+  /**
+   * A rule: its name and parameters, its value, and its pullback. Arguments come flattened (an
+   * array param takes {@link Program#LENGTH} slots); the pullback gives one entry per
+   * differentiable slot, in order.
+   */
   interface Rule {
     String name();
 
@@ -118,7 +122,38 @@ final class Rules {
     }
   };
 
-  static final List<Rule> ALL = List.of(SOFTPLUS, CLIP, PRODUCT, SCALED_SIN);
+  /** sum of squares of an array, times a @NoDiff weight; its bwd gives 2 w g x. */
+  private static final Rule SQUARES = new Rule() {
+    @Override public String name() {
+      return "squares";
+    }
+
+    @Override public List<Param> params() {
+      return List.of(new Param("x", Kind.ARRAY), new Param("w", Kind.NODIFF));
+    }
+
+    @Override public double value(double[] a) {
+      double s = 0;
+      for (int i = 0; i < Program.LENGTH; i++) {
+        s += a[i] * a[i];
+      }
+      return s * a[Program.LENGTH];
+    }
+
+    @Override public double[] pullback(double[] a, double g) {
+      double[] out = new double[Program.LENGTH];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = 2 * a[Program.LENGTH] * g * a[i];
+      }
+      return out;
+    }
+
+    @Override public boolean exact() {
+      return true;
+    }
+  };
+
+  static final List<Rule> ALL = List.of(SOFTPLUS, CLIP, PRODUCT, SCALED_SIN, SQUARES);
 
   /** The source of {@code fuzz.Rules}: the rules above, written as a user would. */
   static String source() {
@@ -167,6 +202,30 @@ final class Rules {
         "  }",
         "  @Bwd(\"scaledSin\") static double scaledSinBwd(Double d, double g) {",
         "    return g * d;",
+        "  }",
+        "",
+        "  @CustomVjp static double squares(double[] x, @NoDiff double w) {",
+        "    double s = 0;",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      s += x[i] * x[i];",
+        "    }",
+        "    return s * w;",
+        "  }",
+        "  record SquaresRes(double[] x, double w) {}",
+        "  @Fwd(\"squares\")",
+        "  static FwdResult<Double, SquaresRes> squaresFwd(double[] x, double w) {",
+        "    double s = 0;",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      s += x[i] * x[i];",
+        "    }",
+        "    return FwdResult.of(s * w, new SquaresRes(x, w));",
+        "  }",
+        "  @Bwd(\"squares\") static double[] squaresBwd(SquaresRes r, double g) {",
+        "    double[] out = new double[r.x().length];",
+        "    for (int i = 0; i < out.length; i++) {",
+        "      out[i] = 2 * r.w() * g * r.x()[i];",
+        "    }",
+        "    return out;",
         "  }",
         "}",
         "");
