@@ -33,4 +33,51 @@ public final class Buffers {
       target[i] += source[i];
     }
   }
+
+  /** A zero matrix of the shape of {@code like}, row by row (rows may differ in length). */
+  public static double[][] zerosLike(double[][] like) {
+    double[][] out = new double[like.length][];
+    for (int i = 0; i < like.length; i++) {
+      out[i] = new double[like[i].length];
+    }
+    return out;
+  }
+
+  /** {@code buffer} zeroed when it has the shape of {@code like}, else {@link #zerosLike}. */
+  public static double[][] zeroedLike(double[][] buffer, double[][] like) {
+    if (buffer == null || buffer.length != like.length) {
+      return zerosLike(like);
+    }
+    for (int i = 0; i < like.length; i++) {
+      if (buffer[i] == null || buffer[i].length != like[i].length) {
+        return zerosLike(like);
+      }
+    }
+    for (double[] row : buffer) {
+      Arrays.fill(row, 0.0);
+    }
+    return buffer;
+  }
+
+  /** {@code buffer} zeroed when it is {@code rows} by {@code columns}, else a new such matrix. */
+  public static double[][] zeroed(double[][] buffer, int rows, int columns) {
+    if (buffer == null || buffer.length != rows || (rows > 0 && buffer[0].length != columns)) {
+      return new double[rows][columns];
+    }
+    for (double[] row : buffer) {
+      Arrays.fill(row, 0.0);
+    }
+    return buffer;
+  }
+
+  /** {@link #addTo(double[], double[])}, row by row. */
+  public static void addTo(double[][] target, double[][] source) {
+    if (target.length != source.length) {
+      throw new IllegalArgumentException("a cotangent matrix of " + source.length
+          + " rows for a matrix of " + target.length + "; this is a bug in generated code");
+    }
+    for (int i = 0; i < target.length; i++) {
+      addTo(target[i], source[i]);
+    }
+  }
 }

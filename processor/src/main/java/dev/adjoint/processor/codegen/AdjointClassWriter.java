@@ -592,7 +592,7 @@ public final class AdjointClassWriter {
   }
 
   private static boolean isArray(Param p) {
-    return !p.type().equals(TypeName.DOUBLE);
+    return p.type().equals(Expr.DOUBLE_ARRAY);
   }
 
   /**

@@ -82,13 +82,20 @@ final class Renderer {
 
   /** {@code T name = zero;}, or {@code double[] aBar = new double[a.length];}. */
   CodeBlock declareZero(Variable v) {
+    boolean matrix = v.type().equals(Expr.DOUBLE_MATRIX);
     if (v.shapeOf() != null && pooled.contains(v)) {
-      return CodeBlock.of("$T $N = this.$N = $T.zeroed(this.$N, $N.length);\n", v.type(), name(v),
-          name(v), BUFFERS, name(v), name(v.shapeOf()));
+      return matrix
+          ? CodeBlock.of("$T $N = this.$N = $T.zeroedLike(this.$N, $N);\n", v.type(), name(v),
+              name(v), BUFFERS, name(v), name(v.shapeOf()))
+          : CodeBlock.of("$T $N = this.$N = $T.zeroed(this.$N, $N.length);\n", v.type(), name(v),
+              name(v), BUFFERS, name(v), name(v.shapeOf()));
     }
     if (v.shapeOf() != null) {
-      return CodeBlock.of("$T $N = new double[$N.length];\n", v.type(), name(v),
-          name(v.shapeOf()));
+      return matrix
+          ? CodeBlock.of("$T $N = $T.zerosLike($N);\n", v.type(), name(v), BUFFERS,
+              name(v.shapeOf()))
+          : CodeBlock.of("$T $N = new double[$N.length];\n", v.type(), name(v),
+              name(v.shapeOf()));
     }
     return CodeBlock.of("$T $N = $L;\n", v.type(), name(v), zero(v.type()));
   }
@@ -115,7 +122,7 @@ final class Renderer {
       Variable v = d.variable();
       if (pooled.contains(v) && d.init() instanceof Expr.NewArray n) {
         out.addStatement("$T $N = this.$N = $T.zeroed(this.$N, $L)", v.type(), name(v), name(v),
-            BUFFERS, name(v), expr(n.length()));
+            BUFFERS, name(v), args(n.lengths()));
       } else if (hoisted.contains(v)) {
         if (d.init() != null) {
           out.addStatement("$N = $L", name(v), expr(d.init()));
@@ -169,12 +176,12 @@ final class Renderer {
           && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)
           && b.left() instanceof Expr.ArrayRead r
           && r.array() == v
-          && r.index().equals(a.index())
+          && r.indices().equals(a.indices())
           && v.kind() == Variable.Kind.ADJOINT) {
-        out.addStatement("$N[$L] $L= $L", name(v), expr(a.index()), b.op().symbol,
+        out.addStatement("$N$L $L= $L", name(v), subscripts(a.indices()), b.op().symbol,
             expr(b.right()));
       } else {
-        out.addStatement("$N[$L] = $L", name(v), expr(a.index()), expr(a.value()));
+        out.addStatement("$N$L = $L", name(v), subscripts(a.indices()), expr(a.value()));
       }
     } else if (s instanceof Stmt.Push p) {
       TypeName t = p.value().type();
@@ -287,6 +294,15 @@ final class Renderer {
       default:
         return 12;
     }
+  }
+
+  /** {@code [i]} or {@code [i][j]}. */
+  private CodeBlock subscripts(List<Expr> indices) {
+    CodeBlock.Builder out = CodeBlock.builder();
+    for (Expr i : indices) {
+      out.add("[$L]", expr(i));
+    }
+    return out.build();
   }
 
   private CodeBlock args(List<Expr> args) {
@@ -462,17 +478,17 @@ final class Renderer {
 
     @Override
     public CodeBlock visitArrayRead(Expr.ArrayRead e) {
-      return CodeBlock.of("$N[$L]", name(e.array()), expr(e.index()));
+      return CodeBlock.of("$N$L", name(e.array()), subscripts(e.indices()));
     }
 
     @Override
     public CodeBlock visitArrayLength(Expr.ArrayLength e) {
-      return CodeBlock.of("$N.length", name(e.array()));
+      return CodeBlock.of("$N$L.length", name(e.array()), subscripts(e.indices()));
     }
 
     @Override
     public CodeBlock visitNewArray(Expr.NewArray e) {
-      return CodeBlock.of("new double[$L]", expr(e.length()));
+      return CodeBlock.of("new double$L", subscripts(e.lengths()));
     }
 
     @Override

@@ -156,8 +156,15 @@ public sealed interface Expr {
     }
   }
 
-  /** {@code array[index]} of a {@code double[]} variable; the index is an int expression. */
-  record ArrayRead(Variable array, Expr index, SourceRef ref) implements Expr {
+  /**
+   * {@code array[i]} of a {@code double[]} variable, or {@code array[i][j]} of a {@code
+   * double[][]} one: one int index per dimension.
+   */
+  record ArrayRead(Variable array, List<Expr> indices, SourceRef ref) implements Expr {
+    public ArrayRead {
+      indices = List.copyOf(indices);
+    }
+
     public TypeName type() {
       return TypeName.DOUBLE;
     }
@@ -167,8 +174,12 @@ public sealed interface Expr {
     }
   }
 
-  /** {@code array.length}. */
-  record ArrayLength(Variable array, SourceRef ref) implements Expr {
+  /** {@code array.length}, or with {@code indices} (a row), {@code array[i].length}. */
+  record ArrayLength(Variable array, List<Expr> indices, SourceRef ref) implements Expr {
+    public ArrayLength {
+      indices = List.copyOf(indices);
+    }
+
     public TypeName type() {
       return TypeName.INT;
     }
@@ -178,10 +189,14 @@ public sealed interface Expr {
     }
   }
 
-  /** {@code new double[length]}. */
-  record NewArray(Expr length, SourceRef ref) implements Expr {
+  /** {@code new double[n]}, or {@code new double[n][m]}. */
+  record NewArray(List<Expr> lengths, SourceRef ref) implements Expr {
+    public NewArray {
+      lengths = List.copyOf(lengths);
+    }
+
     public TypeName type() {
-      return DOUBLE_ARRAY;
+      return lengths.size() == 1 ? DOUBLE_ARRAY : DOUBLE_MATRIX;
     }
 
     public <R> R accept(Visitor<R> v) {
@@ -191,6 +206,14 @@ public sealed interface Expr {
 
   /** The type {@code double[]}. */
   TypeName DOUBLE_ARRAY = com.palantir.javapoet.ArrayTypeName.of(TypeName.DOUBLE);
+
+  /** The type {@code double[][]}. */
+  TypeName DOUBLE_MATRIX = com.palantir.javapoet.ArrayTypeName.of(DOUBLE_ARRAY);
+
+  /** Whether {@code type} is {@code double[]} or {@code double[][]}. */
+  static boolean isArray(TypeName type) {
+    return type.equals(DOUBLE_ARRAY) || type.equals(DOUBLE_MATRIX);
+  }
 
   // ---- made by the transformer ----
 

@@ -64,7 +64,7 @@ public final class IrWalker {
 
           @Override
           public Void visitArrayAssign(Stmt.ArrayAssign s) {
-            forEachExpr(s.index(), action);
+            s.indices().forEach(i -> forEachExpr(i, action));
             forEachExpr(s.value(), action);
             return null;
           }
@@ -189,17 +189,17 @@ public final class IrWalker {
 
           @Override
           public Void visitArrayRead(Expr.ArrayRead e) {
-            return one(e.index());
+            return all(e.indices());
           }
 
           @Override
           public Void visitArrayLength(Expr.ArrayLength e) {
-            return null;
+            return all(e.indices());
           }
 
           @Override
           public Void visitNewArray(Expr.NewArray e) {
-            return one(e.length());
+            return all(e.lengths());
           }
         });
   }

@@ -17,8 +17,15 @@ public sealed interface Stmt {
     }
   }
 
-  /** {@code array[index] = value} on a {@code double[]}; compound forms are lowered to this. */
-  record ArrayAssign(Variable array, Expr index, Expr value, SourceRef ref) implements Stmt {
+  /**
+   * {@code array[i] = value} (or {@code array[i][j] = value}); compound forms are lowered to this.
+   */
+  record ArrayAssign(Variable array, List<Expr> indices, Expr value, SourceRef ref)
+      implements Stmt {
+    public ArrayAssign {
+      indices = List.copyOf(indices);
+    }
+
     public <R> R accept(Visitor<R> v) {
       return v.visitArrayAssign(this);
     }

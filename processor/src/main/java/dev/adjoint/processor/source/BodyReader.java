@@ -220,7 +220,7 @@ public final class BodyReader {
                   ", since generated code cannot write its type; declare it with an explicit type");
               return;
             }
-            if (Tangents.of(type) == Tangents.Kind.ARRAY) {
+            if (Tangents.of(type) == Tangents.Kind.ARRAY || Tangents.of(type) == Tangents.Kind.MATRIX) {
               arrayLocal(path, v, local, out);
               return;
             }
@@ -330,7 +330,7 @@ public final class BodyReader {
             if (a.getVariable().getKind() == Tree.Kind.ARRAY_ACCESS) {
               Expr.ArrayRead element = element(lhs, true);
               if (element != null) {
-                out.add(new Stmt.ArrayAssign(element.array(), element.index(),
+                out.add(new Stmt.ArrayAssign(element.array(), element.indices(),
                     expr(new TreePath(path, a.getExpression())), ref));
               }
               return;
@@ -362,7 +362,7 @@ public final class BodyReader {
                 TypeName type = promoted(op, TypeName.DOUBLE, right.type());
                 Expr value = castIfNeeded(new Expr.Binary(op, element, right, type, ref),
                     TypeName.DOUBLE, ref);
-                out.add(new Stmt.ArrayAssign(element.array(), element.index(), value, ref));
+                out.add(new Stmt.ArrayAssign(element.array(), element.indices(), value, ref));
               }
               return;
             }
@@ -390,7 +390,7 @@ public final class BodyReader {
               if (element != null) {
                 Expr value = new Expr.Binary(up ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB, element,
                     new Expr.Literal(1.0, TypeName.DOUBLE, ref), TypeName.DOUBLE, ref);
-                out.add(new Stmt.ArrayAssign(element.array(), element.index(), value, ref));
+                out.add(new Stmt.ArrayAssign(element.array(), element.indices(), value, ref));
               }
               return;
             }
@@ -447,13 +447,13 @@ public final class BodyReader {
         Expr from = a.size() == 4 ? expr(new TreePath(path, a.get(1)))
             : new Expr.Literal(0, TypeName.INT, ref);
         Expr to = a.size() == 4 ? expr(new TreePath(path, a.get(2)))
-            : new Expr.ArrayLength(target.array(), ref);
+            : new Expr.ArrayLength(target.array(), List.of(), ref);
         Expr value = expr(new TreePath(path, a.get(a.size() - 1)));
         Variable v = local("fillValue", TypeName.DOUBLE, value, ref, out);
         Variable end = local("fillEnd", TypeName.INT, to, ref, out);
         Variable k = local("k", TypeName.INT, from, ref, out);
         out.add(countedLoop(k, end, List.of(
-            new Stmt.ArrayAssign(target.array(), read(k), read(v), ref)), ref));
+            new Stmt.ArrayAssign(target.array(), List.of(read(k)), read(v), ref)), ref));
         return true;
       }
       Variable src = arrayVariable(new TreePath(path, a.get(0)));
@@ -471,8 +471,8 @@ public final class BodyReader {
       Variable n = local("length", TypeName.INT, expr(new TreePath(path, a.get(4))), ref, out);
       Variable k = local("k", TypeName.INT, new Expr.Literal(0, TypeName.INT, ref), ref, out);
       out.add(countedLoop(k, n, List.of(new Stmt.ArrayAssign(target.array(),
-          intAdd(read(at), read(k), ref),
-          new Expr.ArrayRead(src, intAdd(read(from), read(k), ref), ref), ref)), ref));
+          List.of(intAdd(read(at), read(k), ref)),
+          new Expr.ArrayRead(src, List.of(intAdd(read(from), read(k), ref)), ref), ref)), ref));
       return true;
     }
 
@@ -507,8 +507,9 @@ public final class BodyReader {
     void arrayLocal(TreePath path, VariableTree v, VariableElement local, List<Stmt> out) {
       SourceRef ref = access.ref(path);
       ExpressionTree init = v.getInitializer();
+      int dimensions = Tangents.of(local.asType()) == Tangents.Kind.MATRIX ? 2 : 1;
       if (init == null || init.getKind() != Tree.Kind.NEW_ARRAY
-          || ((NewArrayTree) init).getDimensions().size() != 1) {
+          || ((NewArrayTree) init).getDimensions().size() != dimensions) {
         rejected.add(local);
         report.add(Message.ARRAY_ALIAS, ref, v.getName());
         return;
@@ -524,12 +525,15 @@ public final class BodyReader {
           return;
         }
       }
-      Variable variable = new Variable(v.getName().toString(), Expr.DOUBLE_ARRAY,
-          Variable.Kind.LOCAL);
+      Variable variable = new Variable(v.getName().toString(),
+          dimensions == 2 ? Expr.DOUBLE_MATRIX : Expr.DOUBLE_ARRAY, Variable.Kind.LOCAL);
       locals.put(local, variable);
       NewArrayTree created = (NewArrayTree) init;
-      Expr length = expr(new TreePath(new TreePath(path, init), created.getDimensions().get(0)));
-      out.add(new Stmt.Declare(variable, new Expr.NewArray(length, ref), ref));
+      List<Expr> lengths = new ArrayList<>();
+      for (ExpressionTree dimension : created.getDimensions()) {
+        lengths.add(expr(new TreePath(new TreePath(path, init), dimension)));
+      }
+      out.add(new Stmt.Declare(variable, new Expr.NewArray(lengths, ref), ref));
     }
 
     /**
@@ -537,19 +541,29 @@ public final class BodyReader {
      * not. {@code write}: the element is assigned, which a parameter's may not be.
      */
     Expr.ArrayRead element(TreePath path, boolean write) {
-      com.sun.source.tree.ArrayAccessTree arrayAccess =
-          (com.sun.source.tree.ArrayAccessTree) path.getLeaf();
-      Expr.ArrayRead whole = element(path, new TreePath(path, arrayAccess.getExpression()), write);
+      // a[i] or m[i][j]: the indices, outermost first, down to the array's name.
+      List<Expr> indices = new ArrayList<>();
+      TreePath at = path;
+      while (at.getLeaf() instanceof com.sun.source.tree.ArrayAccessTree access0) {
+        indices.add(0, expr(new TreePath(at, access0.getIndex())));
+        at = new TreePath(at, access0.getExpression());
+      }
+      Expr.ArrayRead whole = element(path, at, write);
       if (whole == null) {
         return null;
       }
-      Expr index = expr(new TreePath(path, arrayAccess.getIndex()));
-      return new Expr.ArrayRead(whole.array(), index, whole.ref());
+      int dimensions = whole.array().type().equals(Expr.DOUBLE_MATRIX) ? 2 : 1;
+      if (indices.size() != dimensions) {
+        unsupported(path, "a row of the matrix " + whole.array().hint() + " as a value",
+            "; index it down to an element (m[i][j]), or take its length (m[i].length)");
+        return null;
+      }
+      return new Expr.ArrayRead(whole.array(), indices, whole.ref());
     }
 
     /**
-     * The array {@code arrayPath} names, as an element read with index 0 (callers replace the
-     * index); null after reporting why it cannot be used, or written when {@code write}.
+     * The array {@code arrayPath} names, as an element read with no index (callers add them);
+     * null after reporting why it cannot be used, or written when {@code write}.
      */
     Expr.ArrayRead element(TreePath path, TreePath arrayPath, boolean write) {
       SourceRef ref = access.ref(path);
@@ -561,14 +575,14 @@ public final class BodyReader {
         report.add(Message.ARRAY_PARAMETER_WRITE, ref, array.hint(), array.hint());
         return null;
       }
-      return new Expr.ArrayRead(array, new Expr.Literal(0, TypeName.INT, ref), ref);
+      return new Expr.ArrayRead(array, List.of(), ref);
     }
 
-    /** The local or parameter {@code double[]} an expression names; null after reporting. */
+    /** The local or parameter {@code double[]} or {@code double[][]} an expression names. */
     Variable arrayVariable(TreePath path) {
       Element element = access.trees().getElement(path);
       Variable v = element == null ? null : locals.get(element);
-      if (v != null && v.type().equals(Expr.DOUBLE_ARRAY)) {
+      if (v != null && Expr.isArray(v.type())) {
         return v;
       }
       if (element != null && rejected.contains(element)) {
@@ -587,7 +601,7 @@ public final class BodyReader {
     Variable assignable(TreePath path) {
       Element element = access.trees().getElement(path);
       Variable v = element == null ? null : locals.get(element);
-      if (v != null && v.type().equals(Expr.DOUBLE_ARRAY)) {
+      if (v != null && Expr.isArray(v.type())) {
         report.add(Message.ARRAY_ALIAS, access.ref(path), v.hint());
         return null;
       }
@@ -637,8 +651,15 @@ public final class BodyReader {
             MemberSelectTree select = (MemberSelectTree) tree;
             if (select.getIdentifier().contentEquals("length")
                 && mirror(new TreePath(path, select.getExpression())) instanceof ArrayType) {
-              Variable array = arrayVariable(new TreePath(path, select.getExpression()));
-              return array == null ? placeholder(ref) : new Expr.ArrayLength(array, ref);
+              // a.length, m.length or m[i].length
+              List<Expr> indices = new ArrayList<>();
+              TreePath at = new TreePath(path, select.getExpression());
+              while (at.getLeaf() instanceof com.sun.source.tree.ArrayAccessTree row) {
+                indices.add(0, expr(new TreePath(at, row.getIndex())));
+                at = new TreePath(at, row.getExpression());
+              }
+              Variable array = arrayVariable(at);
+              return array == null ? placeholder(ref) : new Expr.ArrayLength(array, indices, ref);
             }
             Element element = access.trees().getElement(path);
             if (element != null && element.getKind().isField()

@@ -40,7 +40,7 @@ final class Activity {
         Variable target = target(s);
         Expr value = value(s);
         boolean floating = target.type().equals(TypeName.DOUBLE)
-            || target.type().equals(Expr.DOUBLE_ARRAY);
+            || Expr.isArray(target.type());
         if (value != null && floating && !a.varied.contains(target) && a.varies(value)) {
           a.varied.add(target);
           changed = true;

@@ -140,7 +140,7 @@ public final class ReverseMode {
     // must be back as they were at the call when it runs.
     for (Expr.VjpOf call : calls.values()) {
       for (Expr arg : call.args()) {
-        if (arg instanceof Expr.Read r && r.variable().type().equals(Expr.DOUBLE_ARRAY)) {
+        if (arg instanceof Expr.Read r && Expr.isArray(r.variable().type())) {
           read.add(r.variable());
         }
       }
@@ -197,7 +197,7 @@ public final class ReverseMode {
       Optional<Variable> array = e instanceof Expr.OpaqueCall call
           ? call.args().stream()
               .filter(arg -> arg instanceof Expr.Read r
-                  && r.variable().type().equals(Expr.DOUBLE_ARRAY)
+                  && Expr.isArray(r.variable().type())
                   && (activity.varies(arg) || r.variable().kind() != Variable.Kind.PARAM))
               .map(arg -> ((Expr.Read) arg).variable()).findFirst()
           : Optional.empty();
@@ -527,7 +527,7 @@ public final class ReverseMode {
     }
     if (e instanceof Expr.ArrayRead r && activity.varies(r)) {
       // An element of an active array is an atom, like a variable: its index, made pure.
-      return new Expr.ArrayRead(r.array(), pureIndex(r.index(), fwd, prelude), r.ref());
+      return new Expr.ArrayRead(r.array(), pureIndices(r.indices(), fwd, prelude), r.ref());
     }
     if (!activity.varies(e)) {
       if (isPure(e)) {
@@ -696,7 +696,7 @@ public final class ReverseMode {
    * contribution} when it is an element of an active array; else nothing.
    */
   private void accumulate(Expr atom, Expr contribution, SourceRef ref, List<Stmt> out) {
-    if (atom instanceof Expr.Read r && r.variable().type().equals(Expr.DOUBLE_ARRAY)) {
+    if (atom instanceof Expr.Read r && Expr.isArray(r.variable().type())) {
       // A whole array passed to a callee: its cotangent array gathers the callee's.
       if (activity.isActive(r.variable())) {
         out.add(new Stmt.Eval(new Expr.OpaqueCall(null, BUFFERS, "addTo",
@@ -706,8 +706,8 @@ public final class ReverseMode {
     }
     if (atom instanceof Expr.ArrayRead r && activity.isActive(r.array())) {
       Variable bar = adjoint(r.array());
-      out.add(new Stmt.ArrayAssign(bar, r.index(),
-          add(new Expr.ArrayRead(bar, r.index(), null), contribution), ref));
+      out.add(new Stmt.ArrayAssign(bar, r.indices(),
+          add(new Expr.ArrayRead(bar, r.indices(), null), contribution), ref));
     } else if (isActiveRead(atom)) {
       Variable bar = adjoint(((Expr.Read) atom).variable());
       out.add(new Stmt.Assign(bar, add(read(bar), contribution), ref));
@@ -717,6 +717,15 @@ public final class ReverseMode {
   private boolean isActiveRead(Expr e) {
     return (e instanceof Expr.Read r && activity.isActive(r.variable()))
         || (e instanceof Expr.ArrayRead a && activity.isActive(a.array()));
+  }
+
+  /** {@link #pureIndex} of each index. */
+  private List<Expr> pureIndices(List<Expr> indices, List<Stmt> fwd, List<List<Stmt>> prelude) {
+    List<Expr> out = new ArrayList<>();
+    for (Expr i : indices) {
+      out.add(pureIndex(i, fwd, prelude));
+    }
+    return out;
   }
 
   /** An index the reverse sweep can evaluate again: pure as written, else a saved temporary. */
@@ -742,7 +751,7 @@ public final class ReverseMode {
     SourceRef ref = a.ref();
     Variable array = a.array();
     List<List<Stmt>> prelude = new ArrayList<>();
-    Expr index = pureIndex(a.index(), fwd, prelude);
+    List<Expr> index = pureIndices(a.indices(), fwd, prelude);
     boolean active = activity.isActive(array);
     boolean varies = active && activity.varies(a.value());
     if (varies && a.value() instanceof Expr.Conditional c) {
@@ -792,8 +801,8 @@ public final class ReverseMode {
   }
 
   private Variable adjoint(Variable v) {
-    return adjoints.computeIfAbsent(v, k -> k.type().equals(Expr.DOUBLE_ARRAY)
-        ? new Variable(k.hint() + "Bar", Expr.DOUBLE_ARRAY, Variable.Kind.ADJOINT, k)
+    return adjoints.computeIfAbsent(v, k -> Expr.isArray(k.type())
+        ? new Variable(k.hint() + "Bar", k.type(), Variable.Kind.ADJOINT, k)
         : new Variable(k.hint() + "Bar", TypeName.DOUBLE, Variable.Kind.ADJOINT));
   }
 

@@ -71,17 +71,28 @@ public final class SignatureReader {
           p,
           "the type " + t.getSimpleName() + " of parameter " + p.getSimpleName(),
           MethodValidator.adjointOf((TypeElement) method.getEnclosingElement()).simpleName()));
+      if (!noDiff && tangent == Tangents.Kind.MATRIX
+          && Annotations.has(method, Annotations.CUSTOM_VJP)) {
+        report.add(
+            Message.UNSUPPORTED_PARAMETER_TYPE,
+            p,
+            p.getSimpleName(),
+            name,
+            p.asType(),
+            " in a custom rule yet (rules take double and double[]; matrices come later)");
+      }
       params.add(
           new Param(
               p.getSimpleName().toString(),
               TypeName.get(p.asType()),
-              !noDiff && (tangent == Tangents.Kind.DOUBLE || tangent == Tangents.Kind.ARRAY)));
+              !noDiff && tangent != Tangents.Kind.NONE && tangent != Tangents.Kind.UNSUPPORTED));
     }
     var result = method.getReturnType();
     switch (Tangents.of(result)) {
       case DOUBLE:
         break;
       case ARRAY:
+      case MATRIX:
       case UNSUPPORTED:
         report.add(Message.UNSUPPORTED_RESULT_TYPE, method, kind, name, result);
         break;

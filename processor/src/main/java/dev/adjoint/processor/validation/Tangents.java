@@ -21,6 +21,8 @@ public final class Tangents {
     DOUBLE,
     /** {@code double[]}: differentiated element by element, with a cotangent array of its length. */
     ARRAY,
+    /** {@code double[][]}: differentiated element by element, with a cotangent of its shape. */
+    MATRIX,
     /** No floating-point data ({@code int}, {@code String}, an enum, a functional interface...). */
     NONE,
     /** Holds floating-point data that has no supported tangent yet; see {@link #unsupportedReason}. */
@@ -35,6 +37,11 @@ public final class Tangents {
         && array.getComponentType().getKind() == TypeKind.DOUBLE) {
       return Kind.ARRAY;
     }
+    if (type instanceof javax.lang.model.type.ArrayType outer
+        && outer.getComponentType() instanceof javax.lang.model.type.ArrayType inner
+        && inner.getComponentType().getKind() == TypeKind.DOUBLE) {
+      return Kind.MATRIX;
+    }
     return holdsFloatingPoint(type, 0) ? Kind.UNSUPPORTED : Kind.NONE;
   }
 
@@ -44,7 +51,7 @@ public final class Tangents {
       case FLOAT:
         return " (float support follows later; use double)";
       case ARRAY:
-        return " (of the arrays only double[] is supported yet)";
+        return " (of the arrays only double[] and double[][] are supported yet)";
       case DECLARED:
         String name = type.toString();
         if (name.equals("java.lang.Double") || name.equals("java.lang.Float")) {
