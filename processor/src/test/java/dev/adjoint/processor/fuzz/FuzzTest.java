@@ -342,7 +342,7 @@ class FuzzTest {
     Method function = optionalMethod(adjoint, "fFunction");
     List<Param> diffParams = f.params().stream().filter(p -> p.kind().differentiable()).toList();
     if (function == null && (diffParams.stream().allMatch(p -> p.kind() == Program.Kind.DOUBLE)
-        || diffParams.size() == 1)) {
+        || (diffParams.size() == 1 && diffParams.get(0).kind() == Program.Kind.ARRAY))) {
       throw new AssertionError("no fFunction generated for " + f.params());
     }
     SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
@@ -428,6 +428,14 @@ class FuzzTest {
       out[i] = switch (kind) {
         case INT -> (int) flat[at];
         case ARRAY, DATA -> java.util.Arrays.copyOfRange(flat, at, at + Program.LENGTH);
+        case MATRIX -> {
+          double[][] m = new double[Program.ROWS][];
+          for (int r = 0; r < Program.ROWS; r++) {
+            m[r] = java.util.Arrays.copyOfRange(flat, at + r * Program.COLUMNS,
+                at + (r + 1) * Program.COLUMNS);
+          }
+          yield m;
+        }
         default -> flat[at];
       };
       at += kind.width();
@@ -440,7 +448,12 @@ class FuzzTest {
     double[] out = new double[f.params().stream().mapToInt(p -> p.kind().width()).sum()];
     int at = 0;
     for (Object a : args) {
-      if (a instanceof double[] array) {
+      if (a instanceof double[][] matrix) {
+        for (double[] row : matrix) {
+          System.arraycopy(row, 0, out, at, row.length);
+          at += row.length;
+        }
+      } else if (a instanceof double[] array) {
         System.arraycopy(array, 0, out, at, array.length);
         at += array.length;
       } else {
@@ -591,7 +604,13 @@ class FuzzTest {
       Method accessor = c.getAccessor();
       accessor.setAccessible(true);
       Object v = accessor.invoke(record);
-      if (v instanceof double[] array) {
+      if (v instanceof double[][] matrix) {
+        for (double[] row : matrix) {
+          for (double d : row) {
+            out.add(d);
+          }
+        }
+      } else if (v instanceof double[] array) {
         for (double d : array) {
           out.add(d);
         }
@@ -633,7 +652,10 @@ class FuzzTest {
         continue;
       }
       if (left < p.kind().width()) {
-        return p.kind() == Program.Kind.ARRAY ? p.name() + "[" + left + "]" : p.name();
+        return p.kind() == Program.Kind.ARRAY ? p.name() + "[" + left + "]"
+            : p.kind() == Program.Kind.MATRIX
+                ? p.name() + "[" + left / Program.COLUMNS + "][" + left % Program.COLUMNS + "]"
+                : p.name();
       }
       left -= p.kind().width();
     }
@@ -646,8 +668,8 @@ class FuzzTest {
     for (Param p : f.params()) {
       String value = switch (p.kind()) {
         case INT -> Integer.toString((int) flat[at]);
-        case ARRAY, DATA -> java.util.Arrays.toString(
-            java.util.Arrays.copyOfRange(flat, at, at + Program.LENGTH));
+        case ARRAY, DATA, MATRIX -> java.util.Arrays.toString(
+            java.util.Arrays.copyOfRange(flat, at, at + p.kind().width()));
         default -> Double.toString(flat[at]);
       };
       parts.add(p.name() + " = " + value);

@@ -44,7 +44,7 @@ final class Generator {
    * Bump it with any change that draws differently, and move the seeds in {@code
    * fuzz/regressions.txt} to closed-form tests (FuzzFoundTest) or replace them.
    */
-  static final int VERSION = 5;
+  static final int VERSION = 6;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -67,6 +67,9 @@ final class Generator {
   private boolean exact = true;
   private int locals;
   private int loops;
+  /** Whether the body being generated starts with a scratch matrix {@code ym}. */
+  private boolean localMatrix;
+
   /** The loops enclosing the statements being generated, innermost last. */
   private final List<Program.LoopKind> enclosing = new ArrayList<>();
 
@@ -102,6 +105,9 @@ final class Generator {
       if (rnd.nextInt(3) == 0) {
         params.add(rnd.nextInt(params.size() + 1), new Param("aa", Kind.ARRAY));
       }
+      if (rnd.nextInt(4) == 0) {
+        params.add(rnd.nextInt(params.size() + 1), new Param("am", Kind.MATRIX));
+      }
       Callee helper = Callee.helper(className, "h" + h, params, body(params, 2));
       helpers.add(helper);
       callable.add(helper);
@@ -123,7 +129,12 @@ final class Generator {
     if (rnd.nextInt(4) == 0) {
       params.add(rnd.nextInt(params.size() + 1), new Param("da", Kind.DATA));
     }
+    if (rnd.nextInt(4) == 0) {
+      params.add(rnd.nextInt(params.size() + 1), new Param("xm", Kind.MATRIX));
+    }
+    localMatrix = rnd.nextInt(4) == 0;
     Callee f = Callee.helper(className, "f", params, body(params, 3, rnd.nextInt(2) == 0));
+    localMatrix = false;
     return new Unit(className, helpers, f, exact);
   }
 
@@ -136,6 +147,8 @@ final class Generator {
     final List<String> assignable = new ArrayList<>();
     final List<String> arrays = new ArrayList<>();
     final List<String> writableArrays = new ArrayList<>();
+    final List<String> matrices = new ArrayList<>();
+    final List<String> writableMatrices = new ArrayList<>();
 
     Scope copy() {
       Scope s = new Scope();
@@ -144,6 +157,8 @@ final class Generator {
       s.assignable.addAll(assignable);
       s.arrays.addAll(arrays);
       s.writableArrays.addAll(writableArrays);
+      s.matrices.addAll(matrices);
+      s.writableMatrices.addAll(writableMatrices);
       return s;
     }
   }
@@ -160,6 +175,8 @@ final class Generator {
     for (Param p : params) {
       if (p.kind() == Kind.INT) {
         scope.ints.add(p.name());
+      } else if (p.kind() == Kind.MATRIX) {
+        scope.matrices.add(p.name());
       } else if (p.kind() == Kind.ARRAY || p.kind() == Kind.DATA) {
         scope.arrays.add(p.name());
       } else {
@@ -173,6 +190,11 @@ final class Generator {
       scope.arrays.add("ya");
       scope.writableArrays.add("ya");
     }
+    if (localMatrix) {
+      stmts.add(new Program.LocalArray("ym", true));
+      scope.matrices.add("ym");
+      scope.writableMatrices.add("ym");
+    }
     if (!block(scope, 0, size, stmts)) {
       stmts.add(new Return(expr(scope, 3)));
     }
@@ -184,9 +206,14 @@ final class Generator {
     int count = 1 + rnd.nextInt(size + 2);
     for (int i = 0; i < count; i++) {
       int choice = rnd.nextInt(100);
-      if (!scope.writableArrays.isEmpty() && rnd.nextInt(4) == 0) {
+      boolean arrays = !scope.writableArrays.isEmpty();
+      boolean matrices = !scope.writableMatrices.isEmpty();
+      if ((arrays || matrices) && rnd.nextInt(4) == 0) {
         String op = new String[] {"=", "+=", "-=", "*="}[rnd.nextInt(4)];
-        out.add(new Program.ElementAssign(element(scope, scope.writableArrays), op, expr(scope, 2)));
+        Expr target = matrices && (!arrays || rnd.nextBoolean())
+            ? matrixElement(scope, scope.writableMatrices)
+            : element(scope, scope.writableArrays);
+        out.add(new Program.ElementAssign(target, op, expr(scope, 2)));
       } else if (choice < 33) {
         String name = "t" + locals++;
         out.add(new Declare(name, expr(scope, 3)));
@@ -302,6 +329,9 @@ final class Generator {
 
   private Expr leaf(Scope scope) {
     int choice = rnd.nextInt(100);
+    if (choice < 10 && !scope.matrices.isEmpty()) {
+      return matrixElement(scope, scope.matrices);
+    }
     if (choice < 20 && !scope.arrays.isEmpty()) {
       return element(scope, scope.arrays);
     }
@@ -320,6 +350,16 @@ final class Generator {
       return new Program.Element(array, new IntLit(rnd.nextInt(Program.LENGTH)), false);
     }
     return new Program.Element(array, intExpr(scope, 1), true);
+  }
+
+  /** An element of one of {@code matrices}: literal indices, or int expressions wrapped. */
+  private Program.MatrixElement matrixElement(Scope scope, List<String> matrices) {
+    String matrix = pick(matrices);
+    if (rnd.nextBoolean()) {
+      return new Program.MatrixElement(matrix, new IntLit(rnd.nextInt(Program.ROWS)),
+          new IntLit(rnd.nextInt(Program.COLUMNS)), false);
+    }
+    return new Program.MatrixElement(matrix, intExpr(scope, 1), intExpr(scope, 1), true);
   }
 
   private Num literal() {
@@ -400,8 +440,10 @@ final class Generator {
 
   private Expr invoke(Scope scope, int depth) {
     List<Callee> candidates = callable.stream()
-        .filter(c -> !scope.arrays.isEmpty()
+        .filter(c -> (!scope.arrays.isEmpty()
             || c.params().stream().noneMatch(p -> p.kind() == Kind.ARRAY))
+            && (!scope.matrices.isEmpty()
+            || c.params().stream().noneMatch(p -> p.kind() == Kind.MATRIX)))
         .toList();
     if (candidates.isEmpty()) {
       return leaf(scope);
@@ -431,6 +473,9 @@ final class Generator {
         case DATA:
           args.add(new Program.ArrayArg(pick(scope.arrays)));
           break;
+        case MATRIX:
+          args.add(new Program.ArrayArg(pick(scope.matrices)));
+          break;
       }
     }
     return new Invoke(callee, args);
@@ -441,6 +486,10 @@ final class Generator {
   private IntExpr intExpr(Scope scope, int depth) {
     if (!scope.arrays.isEmpty() && rnd.nextInt(8) == 0) {
       return new Program.IntLength(pick(scope.arrays));
+    }
+    if (!scope.matrices.isEmpty() && rnd.nextInt(8) == 0) {
+      return new Program.IntLength(pick(scope.matrices),
+          rnd.nextBoolean() ? null : rnd.nextInt(Program.ROWS));
     }
     if (depth <= 0 || rnd.nextInt(3) > 0) {
       return scope.ints.isEmpty() || rnd.nextInt(3) == 0

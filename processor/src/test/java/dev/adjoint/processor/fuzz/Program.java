@@ -15,6 +15,11 @@ final class Program {
   /** The length of every array in fuzzed programs. */
   static final int LENGTH = 3;
 
+  /** The shape of every matrix in fuzzed programs: ROWS rows of COLUMNS. */
+  static final int ROWS = 2;
+
+  static final int COLUMNS = 3;
+
   /** How a parameter takes part in differentiation. */
   enum Kind {
     /** {@code double}: differentiable. */
@@ -26,15 +31,17 @@ final class Program {
     /** {@code double[]} of {@link #LENGTH}: differentiable element by element. */
     ARRAY,
     /** {@code @NoDiff double[]} of {@link #LENGTH}: data. */
-    DATA;
+    DATA,
+    /** {@code double[][]} of {@link #ROWS} by {@link #COLUMNS}: differentiable. */
+    MATRIX;
 
     boolean differentiable() {
-      return this == DOUBLE || this == ARRAY;
+      return this == DOUBLE || this == ARRAY || this == MATRIX;
     }
 
-    /** How many doubles it takes in a flattened point. */
+    /** How many doubles it takes in a flattened point (a matrix row by row). */
     int width() {
-      return this == ARRAY || this == DATA ? LENGTH : 1;
+      return this == ARRAY || this == DATA ? LENGTH : this == MATRIX ? ROWS * COLUMNS : 1;
     }
   }
 
@@ -46,6 +53,7 @@ final class Program {
         case INT -> "int " + name;
         case ARRAY -> "double[] " + name;
         case DATA -> "@NoDiff double[] " + name;
+        case MATRIX -> "double[][] " + name;
       };
     }
   }
@@ -53,7 +61,8 @@ final class Program {
   // ---------------------------------------------------------------- expressions (double)
 
   sealed interface Expr
-      permits Num, Read, Promote, Neg, Binary, MathCall, Ternary, Invoke, Stop, Element {}
+      permits Num, Read, Promote, Neg, Binary, MathCall, Ternary, Invoke, Stop, Element,
+          MatrixElement {}
 
   /**
    * {@code array[index]}; when {@code wrapped}, {@code array[Math.floorMod(index, LENGTH)]}, which
@@ -62,6 +71,20 @@ final class Program {
   record Element(String array, IntExpr index, boolean wrapped) implements Expr {
     String renderIndex() {
       return wrapped ? "Math.floorMod(" + render(index) + ", " + LENGTH + ")" : render(index);
+    }
+  }
+
+  /**
+   * {@code matrix[row][column]}, each index wrapped into range through {@code Math.floorMod} when
+   * {@code wrapped}.
+   */
+  record MatrixElement(String matrix, IntExpr row, IntExpr column, boolean wrapped)
+      implements Expr {
+    String renderIndices() {
+      return wrapped
+          ? "[Math.floorMod(" + render(row) + ", " + ROWS + ")][Math.floorMod(" + render(column)
+              + ", " + COLUMNS + ")]"
+          : "[" + render(row) + "][" + render(column) + "]";
     }
   }
 
@@ -100,8 +123,12 @@ final class Program {
 
   sealed interface IntExpr permits IntRead, IntLit, IntBinary, IntLength {}
 
-  /** {@code array.length}. */
-  record IntLength(String array) implements IntExpr {}
+  /** {@code array.length}, or with {@code row}, {@code matrix[row].length}. */
+  record IntLength(String array, Integer row) implements IntExpr {
+    IntLength(String array) {
+      this(array, null);
+    }
+  }
 
   record IntRead(String name) implements IntExpr {}
 
@@ -129,11 +156,21 @@ final class Program {
   sealed interface Stmt
       permits Declare, Assign, Step, If, Return, Loop, Jump, LocalArray, ElementAssign {}
 
-  /** {@code double[] name = new double[LENGTH];}, at the top of a body. */
-  record LocalArray(String name) implements Stmt {}
+  /**
+   * {@code double[] name = new double[LENGTH];}, or for a matrix {@code double[][] name = new
+   * double[ROWS][COLUMNS];}, at the top of a body.
+   */
+  record LocalArray(String name, boolean matrix) implements Stmt {
+    LocalArray(String name) {
+      this(name, false);
+    }
+  }
 
-  /** {@code array[index] op value;} with op one of {@code = += -= *=}, on a local array. */
-  record ElementAssign(Element target, String op, Expr value) implements Stmt {}
+  /**
+   * {@code target op value;} with op one of {@code = += -= *=}, on an element ({@link Element} or
+   * {@link MatrixElement}) of a local array.
+   */
+  record ElementAssign(Expr target, String op, Expr value) implements Stmt {}
 
   /** {@code break} or {@code continue} (the latter only in FOR loops, whose update still runs). */
   record Jump(boolean isBreak) implements Stmt {}
@@ -245,11 +282,12 @@ final class Program {
     } else if (s instanceof Return r) {
       out.append(indent).append("return ").append(render(r.value())).append(";\n");
     } else if (s instanceof LocalArray a) {
-      out.append(indent).append("double[] ").append(a.name()).append(" = new double[")
-          .append(LENGTH).append("];\n");
+      out.append(indent).append(a.matrix()
+          ? "double[][] " + a.name() + " = new double[" + ROWS + "][" + COLUMNS + "];\n"
+          : "double[] " + a.name() + " = new double[" + LENGTH + "];\n");
     } else if (s instanceof ElementAssign a) {
-      out.append(indent).append(a.target().array()).append('[').append(a.target().renderIndex())
-          .append("] ").append(a.op()).append(' ').append(render(a.value())).append(";\n");
+      out.append(indent).append(render(a.target())).append(' ').append(a.op()).append(' ')
+          .append(render(a.value())).append(";\n");
     } else if (s instanceof Jump j) {
       out.append(indent).append(j.isBreak() ? "break;\n" : "continue;\n");
     } else if (s instanceof Loop l) {
@@ -309,6 +347,8 @@ final class Program {
       return "Ad.stopGradient(" + render(s.operand()) + ")";
     } else if (e instanceof Element el) {
       return el.array() + "[" + el.renderIndex() + "]";
+    } else if (e instanceof MatrixElement m) {
+      return m.matrix() + m.renderIndices();
     }
     throw new AssertionError(e);
   }
@@ -328,7 +368,7 @@ final class Program {
     } else if (e instanceof IntBinary b) {
       return "(" + render(b.left()) + " " + b.op() + " " + render(b.right()) + ")";
     } else if (e instanceof IntLength l) {
-      return l.array() + ".length";
+      return l.row() == null ? l.array() + ".length" : l.array() + "[" + l.row() + "].length";
     }
     throw new AssertionError(e);
   }

@@ -96,9 +96,11 @@ final class Reference {
           break;
         case ARRAY:
         case DATA:
-          Val[] elements = new Val[Program.LENGTH];
+        case MATRIX:
+          // A matrix is kept flat, row by row: element [r][c] at r * COLUMNS + c.
+          Val[] elements = new Val[p.kind().width()];
           for (int k = 0; k < elements.length; k++) {
-            if (p.kind() == Program.Kind.ARRAY) {
+            if (p.kind() != Program.Kind.DATA) {
               elements[k] = r.node(flat[at + k], NO_PARENTS, NO_PARTIALS);
               inputs.add(elements[k].node());
             } else {
@@ -106,6 +108,9 @@ final class Reference {
             }
           }
           env.arrays.put(p.name(), elements);
+          if (p.kind() == Program.Kind.MATRIX) {
+            env.matrices.add(p.name());
+          }
           break;
       }
       at += p.kind().width();
@@ -156,6 +161,8 @@ final class Reference {
     final Map<String, Integer> ints = new HashMap<>();
     /** Arrays are shared, not copied, between a block and the blocks inside it, as in Java. */
     final Map<String, Val[]> arrays = new HashMap<>();
+    /** The names in {@link #arrays} that hold matrices (flat, row by row). */
+    final java.util.Set<String> matrices = new java.util.HashSet<>();
   }
 
   /** How statements completed: normally (null), by break or continue, or by return. */
@@ -200,6 +207,7 @@ final class Reference {
         inner.doubles.putAll(env.doubles);
         inner.ints.putAll(env.ints);
         inner.arrays.putAll(env.arrays);
+        inner.matrices.addAll(env.matrices);
         Flow result = exec(taken ? i.then() : i.otherwise(), inner);
         for (String name : env.doubles.keySet()) {
           env.doubles.put(name, inner.doubles.get(name));
@@ -210,12 +218,17 @@ final class Reference {
       } else if (s instanceof Return r) {
         return new Flow(false, false, eval(r.value(), env));
       } else if (s instanceof Program.LocalArray a) {
-        Val[] zeros = new Val[Program.LENGTH];
+        Val[] zeros = new Val[a.matrix() ? Program.ROWS * Program.COLUMNS : Program.LENGTH];
         java.util.Arrays.fill(zeros, new Val(0.0, -1));
         env.arrays.put(a.name(), zeros);
+        if (a.matrix()) {
+          env.matrices.add(a.name());
+        }
       } else if (s instanceof Program.ElementAssign a) {
-        Val[] array = env.arrays.get(a.target().array());
-        int index = index(a.target(), env);
+        Val[] array = env.arrays.get(a.target() instanceof Program.Element el ? el.array()
+            : ((Program.MatrixElement) a.target()).matrix());
+        int index = a.target() instanceof Program.Element el ? index(el, env)
+            : index((Program.MatrixElement) a.target(), env);
         Val value = eval(a.value(), env);
         Val old = array[index];
         array[index] = switch (a.op()) {
@@ -246,6 +259,7 @@ final class Reference {
           inner.doubles.putAll(outer.doubles);
           inner.ints.putAll(outer.ints);
           inner.arrays.putAll(outer.arrays);
+          inner.matrices.addAll(outer.matrices);
           Flow flow = exec(l.body(), inner);
           for (String name : outer.doubles.keySet()) {
             outer.doubles.put(name, inner.doubles.get(name));
@@ -304,6 +318,8 @@ final class Reference {
       return new Val(eval(s.operand(), env).v(), -1);
     } else if (e instanceof Program.Element el) {
       return env.arrays.get(el.array())[index(el, env)];
+    } else if (e instanceof Program.MatrixElement m) {
+      return env.arrays.get(m.matrix())[index(m, env)];
     }
     throw new AssertionError(e);
   }
@@ -323,9 +339,12 @@ final class Reference {
       } else if (arg instanceof Program.ArrayArg a) {
         Val[] array = env.arrays.get(a.array());
         inner.arrays.put(p.name(), array); // passed by reference, as in Java
+        if (p.kind() == Kind.MATRIX) {
+          inner.matrices.add(p.name());
+        }
         for (Val element : array) {
           values.add(element.v());
-          if (p.kind() == Kind.ARRAY) {
+          if (p.kind() == Kind.ARRAY || p.kind() == Kind.MATRIX) {
             diffArgs.add(element);
           }
         }
@@ -534,6 +553,17 @@ final class Reference {
     throw new AssertionError(e);
   }
 
+  /** The flat index of a matrix element; out-of-range indices fail as Java's would. */
+  private static int index(Program.MatrixElement m, Env env) {
+    int r = evalInt(m.row(), env);
+    int c = evalInt(m.column(), env);
+    if (m.wrapped()) {
+      r = Math.floorMod(r, Program.ROWS);
+      c = Math.floorMod(c, Program.COLUMNS);
+    }
+    return r * Program.COLUMNS + c;
+  }
+
   private static int index(Program.Element el, Env env) {
     int i = evalInt(el.index(), env);
     return el.wrapped() ? Math.floorMod(i, Program.LENGTH) : i;
@@ -554,6 +584,9 @@ final class Reference {
         default -> throw new AssertionError(b.op());
       };
     } else if (e instanceof Program.IntLength l) {
+      if (env.matrices.contains(l.array())) {
+        return l.row() == null ? Program.ROWS : Program.COLUMNS;
+      }
       return env.arrays.get(l.array()).length;
     }
     throw new AssertionError(e);
