@@ -62,6 +62,15 @@ final class FuzzFound {
   }
 
   /**
+   * stopGradient of an int: the call converts it to double, so its negation is -0.0, and
+   * atan2(-0.0, -1) is -pi (with the int 0 it would be +pi).
+   */
+  @Differentiable
+  static double negatedIntStop(double x, int n) {
+    return x + Math.atan2(-dev.adjoint.runtime.Ad.stopGradient(n - n), -1.0);
+  }
+
+  /**
    * 130 steps of t = t cos t + x: the pullback keeps two doubles per step, more than a
    * constructor's 255 parameter slots can hold.
    */

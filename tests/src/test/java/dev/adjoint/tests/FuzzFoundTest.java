@@ -59,6 +59,14 @@ final class FuzzFoundTest {
   }
 
   @Test
+  void stopGradientOfAnIntKeepsTheConversionToDouble() {
+    assertThat(FuzzFound.negatedIntStop(1.0, 3)).isEqualTo(1.0 - Math.PI);
+    var vg = FuzzFoundAdjoint.negatedIntStopValueAndGrad(1.0, 3);
+    assertThat(vg.value()).isEqualTo(1.0 - Math.PI);
+    assertThat(vg.grad().x()).isEqualTo(1.0);
+  }
+
+  @Test
   void aLongChainBeyondTheConstructorParameterLimit() {
     for (double x : new double[] {0.3, -0.2, 0.9}) {
       // Forward-mode recurrence: t' = t' cos t - t sin t t' + 1.

@@ -821,7 +821,9 @@ public final class BodyReader {
         }
       }
       if (isStatic && ownerName.equals(STOP_GRADIENT_OWNER) && name.equals("stopGradient")) {
-        return new Expr.StopGradient(args.get(0), ref);
+        // The call converts an int argument to double; the generated code drops the call, so
+        // the conversion is written out (-stopGradient(0) is -0.0, not the int 0).
+        return new Expr.StopGradient(castIfNeeded(args.get(0), TypeName.DOUBLE, ref), ref);
       }
       if (Annotations.has(method, Annotations.DIFFERENTIABLE)
           || Annotations.has(method, Annotations.CUSTOM_VJP)) {

@@ -75,7 +75,7 @@ final class Jumps {
     List<Stmt> out = new ArrayList<>();
     for (int i = 0; i < stmts.size(); i++) {
       Stmt s = stmts.get(i);
-      boolean exits = frame != null && exits(s);
+      boolean exits = frame != null && containsJumpOrReturn(s); // may end the trip early
       out.addAll(stmt(s, frame));
       if (exits && i + 1 < stmts.size()) {
         List<Stmt> rest = list(stmts.subList(i + 1, stmts.size()), frame);
@@ -157,51 +157,33 @@ final class Jumps {
     return out;
   }
 
-  /** Whether running {@code s} inside a loop may end the trip early. */
-  private static boolean exits(Stmt s) {
-    if (s instanceof Stmt.Jump || s instanceof Stmt.Return) {
-      return true;
-    }
-    if (s instanceof Stmt.If i) {
-      return exits(i.then()) || exits(i.otherwise());
-    }
-    if (s instanceof Stmt.Block b) {
-      return b.stmts().stream().anyMatch(Jumps::exits);
-    }
-    if (s instanceof Stmt.Loop l) {
-      return containsReturn(l.body()); // its own breaks and continues stay inside it
-    }
-    return false;
-  }
-
+  /**
+   * A jump or return in {@code s}; inside a nested loop only a return counts (its breaks and
+   * continues stay inside it).
+   */
   private static boolean containsJumpOrReturn(Stmt s) {
-    if (s instanceof Stmt.Jump || s instanceof Stmt.Return) {
-      return true;
-    }
-    if (s instanceof Stmt.If i) {
-      return containsJumpOrReturn(i.then()) || containsJumpOrReturn(i.otherwise());
-    }
-    if (s instanceof Stmt.Block b) {
-      return b.stmts().stream().anyMatch(Jumps::containsJumpOrReturn);
-    }
-    if (s instanceof Stmt.Loop l) {
-      return containsReturn(l.body());
-    }
-    return false;
+    return contains(s, x -> x instanceof Stmt.Jump || x instanceof Stmt.Return,
+        x -> x instanceof Stmt.Return);
   }
 
   private static boolean containsReturn(Stmt s) {
-    if (s instanceof Stmt.Return) {
+    return contains(s, x -> x instanceof Stmt.Return, x -> x instanceof Stmt.Return);
+  }
+
+  /** Whether {@code s} holds a statement matching {@code here}, or {@code inLoops} in a loop. */
+  private static boolean contains(
+      Stmt s, java.util.function.Predicate<Stmt> here, java.util.function.Predicate<Stmt> inLoops) {
+    if (here.test(s)) {
       return true;
     }
     if (s instanceof Stmt.If i) {
-      return containsReturn(i.then()) || containsReturn(i.otherwise());
+      return contains(i.then(), here, inLoops) || contains(i.otherwise(), here, inLoops);
     }
     if (s instanceof Stmt.Block b) {
-      return b.stmts().stream().anyMatch(Jumps::containsReturn);
+      return b.stmts().stream().anyMatch(c -> contains(c, here, inLoops));
     }
     if (s instanceof Stmt.Loop l) {
-      return containsReturn(l.body());
+      return contains(l.body(), inLoops, inLoops);
     }
     return false;
   }

@@ -530,16 +530,7 @@ public final class ReverseMode {
       return new Expr.ArrayRead(r.array(), pureIndices(r.indices(), fwd, prelude), r.ref());
     }
     if (!activity.varies(e)) {
-      if (isPure(e)) {
-        return e;
-      }
-      Variable t = new Variable(hint(e), e.type(), Variable.Kind.TEMP);
-      List<Stmt> restore = saveIf(false, t, e.ref(), fwd);
-      fwd.add(new Stmt.Declare(t, e, e.ref()));
-      if (!restore.isEmpty()) {
-        prelude.add(restore); // in a loop: this trip's value, back for the adjoint that reads it
-      }
-      return read(t);
+      return isPure(e) ? e : passiveTemporary(hint(e), e, fwd, prelude);
     }
     Variable t = new Variable(hint(e), TypeName.DOUBLE, Variable.Kind.TEMP);
     activity.mark(t, true);
@@ -730,12 +721,18 @@ public final class ReverseMode {
 
   /** An index the reverse sweep can evaluate again: pure as written, else a saved temporary. */
   private Expr pureIndex(Expr index, List<Stmt> fwd, List<List<Stmt>> prelude) {
-    if (isPure(index)) {
-      return index;
-    }
-    Variable t = new Variable("index", index.type(), Variable.Kind.TEMP);
-    List<Stmt> restore = saveIf(false, t, index.ref(), fwd);
-    fwd.add(new Stmt.Declare(t, index, index.ref()));
+    return isPure(index) ? index : passiveTemporary("index", index, fwd, prelude);
+  }
+
+  /**
+   * A temporary holding {@code e}, which does not vary but is not safe to evaluate again in the
+   * reverse sweep (a call, say). In a loop it is recorded, so that each trip's adjoint reads its
+   * own trip's value back.
+   */
+  private Expr passiveTemporary(String hint, Expr e, List<Stmt> fwd, List<List<Stmt>> prelude) {
+    Variable t = new Variable(hint, e.type(), Variable.Kind.TEMP);
+    List<Stmt> restore = saveIf(false, t, e.ref(), fwd);
+    fwd.add(new Stmt.Declare(t, e, e.ref()));
     if (!restore.isEmpty()) {
       prelude.add(restore);
     }
