@@ -22,6 +22,7 @@ import dev.adjoint.processor.model.VjpRule;
 import dev.adjoint.processor.plan.ClassPlan;
 import dev.adjoint.processor.transform.Derivative;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -320,7 +321,7 @@ public final class AdjointClassWriter {
   private static TypeSpec workspaceClass(Derivative d, ClassName adjoint, Modifier[] vis) {
     Signature s = d.signature();
     Renderer r = renderer(d);
-    Set<Variable> pooled = new java.util.LinkedHashSet<>();
+    Set<Variable> pooled = new LinkedHashSet<>();
     for (Stmt st : d.forward().stmts()) {
       if (st instanceof Stmt.Declare decl && decl.init() instanceof Expr.NewArray) {
         pooled.add(decl.variable());

@@ -2,6 +2,7 @@ package dev.adjoint.processor.source;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
+import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
@@ -544,9 +545,9 @@ public final class BodyReader {
       // a[i] or m[i][j]: the indices, outermost first, down to the array's name.
       List<Expr> indices = new ArrayList<>();
       TreePath at = path;
-      while (at.getLeaf() instanceof com.sun.source.tree.ArrayAccessTree access0) {
-        indices.add(0, expr(new TreePath(at, access0.getIndex())));
-        at = new TreePath(at, access0.getExpression());
+      while (at.getLeaf() instanceof ArrayAccessTree subscript) {
+        indices.add(0, expr(new TreePath(at, subscript.getIndex())));
+        at = new TreePath(at, subscript.getExpression());
       }
       Expr.ArrayRead whole = element(path, at, write);
       if (whole == null) {
@@ -654,7 +655,7 @@ public final class BodyReader {
               // a.length, m.length or m[i].length
               List<Expr> indices = new ArrayList<>();
               TreePath at = new TreePath(path, select.getExpression());
-              while (at.getLeaf() instanceof com.sun.source.tree.ArrayAccessTree row) {
+              while (at.getLeaf() instanceof ArrayAccessTree row) {
                 indices.add(0, expr(new TreePath(at, row.getIndex())));
                 at = new TreePath(at, row.getExpression());
               }

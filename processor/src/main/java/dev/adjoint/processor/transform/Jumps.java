@@ -7,6 +7,7 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Lowers {@code break}, {@code continue} and {@code return} inside loops to flags, so that the
@@ -172,7 +173,7 @@ final class Jumps {
 
   /** Whether {@code s} holds a statement matching {@code here}, or {@code inLoops} in a loop. */
   private static boolean contains(
-      Stmt s, java.util.function.Predicate<Stmt> here, java.util.function.Predicate<Stmt> inLoops) {
+      Stmt s, Predicate<Stmt> here, Predicate<Stmt> inLoops) {
     if (here.test(s)) {
       return true;
     }

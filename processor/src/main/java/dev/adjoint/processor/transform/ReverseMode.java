@@ -22,8 +22,10 @@ import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -145,7 +147,7 @@ public final class ReverseMode {
         }
       }
     }
-    Set<Stmt> drop = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    Set<Stmt> drop = Collections.newSetFromMap(new IdentityHashMap<>());
     boolean kept = false;
     for (Recorded r : recorded) {
       if (read.contains(r.variable())) {
