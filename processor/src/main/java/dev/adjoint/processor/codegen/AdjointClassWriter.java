@@ -353,26 +353,10 @@ public final class AdjointClassWriter {
       type.addField(FieldSpec.builder(v.type(), r.name(v), Modifier.PRIVATE).build());
     }
     CodeBlock.Builder body = CodeBlock.builder();
-    r.resetLine();
-    body.add("// forward sweep\n");
-    d.tape().ifPresent(t -> {
-      body.addStatement("$T $N = this.$N", t.type(), r.name(t), r.name(t));
-      body.addStatement("$N.clear()", r.name(t));
-    });
-    Set<Variable> hoisted = r.nestedDeclarations(d.forward());
-    for (Variable v : hoisted) {
-      body.add(r.declareZero(v));
-    }
-    body.add(r.statements(d.forward().stmts(), hoisted));
+    body.add(forward(d, r, true));
     body.add("\n// reverse sweep\n");
     body.addStatement("$T $N = 1.0", TypeName.DOUBLE, r.name(d.seed()));
-    r.resetLine();
-    d.reader().ifPresent(reader -> body.addStatement("$T $N = this.$N.rewind()", reader.type(),
-        r.name(reader), r.name(reader)));
-    for (Variable a : d.adjoints()) {
-      body.add(r.declareZero(a));
-    }
-    body.add(r.statements(d.reverse().stmts(), Set.of()));
+    body.add(reverse(d, r, true));
     for (Map.Entry<String, Variable> p : d.paramAdjoints().entrySet()) {
       Variable bar = p.getValue();
       String field = r.name(bar);
@@ -415,10 +399,22 @@ public final class AdjointClassWriter {
   }
 
   private static CodeBlock forward(Derivative d, Renderer r) {
+    return forward(d, r, false);
+  }
+
+  /** The forward sweep; {@code reused}: on the workspace's tape, cleared, not a new one. */
+  private static CodeBlock forward(Derivative d, Renderer r, boolean reused) {
     r.resetLine();
     CodeBlock.Builder out = CodeBlock.builder();
     out.add("// forward sweep\n");
-    d.tape().ifPresent(t -> out.addStatement("$T $N = new $T()", t.type(), r.name(t), t.type()));
+    d.tape().ifPresent(t -> {
+      if (reused) {
+        out.addStatement("$T $N = this.$N", t.type(), r.name(t), r.name(t));
+        out.addStatement("$N.clear()", r.name(t));
+      } else {
+        out.addStatement("$T $N = new $T()", t.type(), r.name(t), t.type());
+      }
+    });
     Set<Variable> hoisted = r.nestedDeclarations(d.forward());
     for (Variable v : hoisted) {
       out.add(r.declareZero(v));
@@ -428,10 +424,16 @@ public final class AdjointClassWriter {
   }
 
   private static CodeBlock reverse(Derivative d, Renderer r) {
+    return reverse(d, r, false);
+  }
+
+  /** The reverse sweep; {@code reused}: through the workspace's reader, rewound. */
+  private static CodeBlock reverse(Derivative d, Renderer r, boolean reused) {
     r.resetLine();
     CodeBlock.Builder out = CodeBlock.builder();
-    d.reader().ifPresent(reader -> out.addStatement("$T $N = $N.reader()", reader.type(),
-        r.name(reader), r.name(d.tape().orElseThrow())));
+    d.reader().ifPresent(reader -> out.addStatement(reused ? "$T $N = this.$N.rewind()"
+            : "$T $N = $N.reader()", reader.type(), r.name(reader),
+        reused ? r.name(reader) : r.name(d.tape().orElseThrow())));
     for (Variable a : d.adjoints()) {
       out.add(r.declareZero(a));
     }
