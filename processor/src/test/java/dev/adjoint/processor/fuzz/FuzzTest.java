@@ -388,6 +388,20 @@ class FuzzTest {
         fnGrad = new double[diffPoint.length];
         same(problems, "fFunction value", fn.valueAndGradient(diffPoint.clone(), fnGrad), value);
       }
+      // The workspace form, twice on one workspace (the second call reuses its tape and
+      // buffers): the same bits as fValueAndGrad.
+      Object workspace = invoke(method(adjoint, "fWorkspace"));
+      for (int call = 0; call < 2; call++) {
+        double wsValue = (double) call(workspace, "valueAndGrad", arguments(f, flat));
+        same(problems, "fWorkspace value (call " + (call + 1) + ")", wsValue, value);
+        double[] wsGrad = workspaceGradient(workspace, diffParams);
+        for (int i = 0; i < wsGrad.length && i < vgGrad.length; i++) {
+          if (Double.doubleToLongBits(wsGrad[i]) != Double.doubleToLongBits(vgGrad[i])) {
+            problems.add("fWorkspace d/d" + diffName(f, i) + " (call " + (call + 1) + ") = "
+                + wsGrad[i] + ", but fValueAndGrad gives " + vgGrad[i]);
+          }
+        }
+      }
       if (!java.util.Arrays.equals(flat, flatten(f, boxed))) {
         problems.add("a call changed its argument arrays: " + describe(f, flatten(f, boxed)));
       }
@@ -417,6 +431,29 @@ class FuzzTest {
         return;
       }
     }
+  }
+
+  /** A workspace's gradient accessors, one per differentiable parameter, flattened. */
+  private static double[] workspaceGradient(Object workspace, List<Param> diffParams)
+      throws ReflectiveOperationException {
+    List<Double> out = new ArrayList<>();
+    for (Param p : diffParams) {
+      Object v = call(workspace, p.name());
+      if (v instanceof double[][] matrix) {
+        for (double[] row : matrix) {
+          for (double d : row) {
+            out.add(d);
+          }
+        }
+      } else if (v instanceof double[] array) {
+        for (double d : array) {
+          out.add(d);
+        }
+      } else {
+        out.add((double) v);
+      }
+    }
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   /** The call's arguments from a flattened point: fresh arrays every time. */
