@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Renders IR to JavaPoet code: expressions with the fewest parentheses Java needs, statements with
@@ -133,15 +134,8 @@ final class Renderer {
       }
     } else if (s instanceof Stmt.Assign a) {
       Variable v = a.variable();
-      if (a.value() instanceof Expr.Binary b
-          && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)
-          && b.left() instanceof Expr.Read r
-          && r.variable() == v
-          && v.kind() == Variable.Kind.ADJOINT) {
-        out.addStatement("$N $L= $L", name(v), b.op().symbol, expr(b.right()));
-      } else {
-        out.addStatement("$N = $L", name(v), expr(a.value()));
-      }
+      assignment(out, CodeBlock.of("$N", name(v)), v, a.value(),
+          left -> left instanceof Expr.Read r && r.variable() == v);
     } else if (s instanceof Stmt.If i) {
       boolean thenEmpty = i.then().stmts().isEmpty();
       boolean elseEmpty = i.otherwise().stmts().isEmpty();
@@ -172,17 +166,9 @@ final class Renderer {
       out.addStatement("return $L", expr(r.value()));
     } else if (s instanceof Stmt.ArrayAssign a) {
       Variable v = a.array();
-      if (a.value() instanceof Expr.Binary b
-          && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)
-          && b.left() instanceof Expr.ArrayRead r
-          && r.array() == v
-          && r.indices().equals(a.indices())
-          && v.kind() == Variable.Kind.ADJOINT) {
-        out.addStatement("$N$L $L= $L", name(v), subscripts(a.indices()), b.op().symbol,
-            expr(b.right()));
-      } else {
-        out.addStatement("$N$L = $L", name(v), subscripts(a.indices()), expr(a.value()));
-      }
+      assignment(out, CodeBlock.of("$N$L", name(v), subscripts(a.indices())), v, a.value(),
+          left -> left instanceof Expr.ArrayRead r && r.array() == v
+              && r.indices().equals(a.indices()));
     } else if (s instanceof Stmt.Push p) {
       TypeName t = p.value().type();
       String method = t.equals(TypeName.DOUBLE) ? "pushDouble"
@@ -205,6 +191,22 @@ final class Renderer {
       lastLine = -1;
     } else if (s instanceof Stmt.Jump j) {
       out.addStatement(j.isBreak() ? "break" : "continue");
+    }
+  }
+
+  /**
+   * {@code target = value}, or {@code target += right} (or {@code -=}) where an adjoint gathers a
+   * contribution, {@code value} being {@code target + right} with {@code isTarget} its left side.
+   */
+  private void assignment(
+      CodeBlock.Builder out, CodeBlock target, Variable v, Expr value, Predicate<Expr> isTarget) {
+    if (v.kind() == Variable.Kind.ADJOINT
+        && value instanceof Expr.Binary b
+        && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)
+        && isTarget.test(b.left())) {
+      out.addStatement("$L $L= $L", target, b.op().symbol, expr(b.right()));
+    } else {
+      out.addStatement("$L = $L", target, expr(value));
     }
   }
 
