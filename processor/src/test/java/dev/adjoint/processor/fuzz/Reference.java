@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The fuzzer's oracle: an operator-overloading reverse-mode interpreter of the {@link Program}
@@ -525,9 +526,14 @@ final class Reference {
       return b.op() != '/' && isInt(b.left()) && isInt(b.right());
     } else if (e instanceof Ternary t) {
       return isInt(t.whenTrue()) && isInt(t.whenFalse());
+    } else if (e instanceof MathCall m) {
+      // Math.abs(int), Math.min(int, int) and Math.max(int, int) are Java's int overloads
+      return INT_OVERLOADS.contains(m.function()) && m.args().stream().allMatch(Reference::isInt);
     }
     return false;
   }
+
+  private static final Set<String> INT_OVERLOADS = Set.of("abs", "min", "max");
 
   private int intValue(Expr e, Env env) {
     if (e instanceof Num n) {
@@ -549,6 +555,14 @@ final class Reference {
       boolean taken = test(t.condition(), env);
       path.append(taken ? 't' : 'f');
       return intValue(taken ? t.whenTrue() : t.whenFalse(), env);
+    } else if (e instanceof MathCall m) {
+      int x = intValue(m.args().get(0), env);
+      return switch (m.function()) {
+        case "abs" -> Math.abs(x);
+        case "min" -> Math.min(x, intValue(m.args().get(1), env));
+        case "max" -> Math.max(x, intValue(m.args().get(1), env));
+        default -> throw new AssertionError(m.function());
+      };
     }
     throw new AssertionError(e);
   }
