@@ -34,6 +34,32 @@ public final class Buffers {
     }
   }
 
+  /**
+   * A copy of {@code array}: the value of a method that returns {@code double[]}, which its
+   * caller owns.
+   */
+  public static double[] copyOf(double[] array) {
+    return array.clone();
+  }
+
+  /**
+   * Checks the output cotangent given to the pullback of {@code method}, whose value has {@code
+   * valueLength} elements: it must have as many (JAX's check, in Java words).
+   *
+   * @throws IllegalArgumentException if it is null or has another length
+   */
+  public static void checkCotangent(String method, double[] cotangent, int valueLength) {
+    if (cotangent == null) {
+      throw new IllegalArgumentException("the cotangent given to the pullback of " + method
+          + " is null; pass an array of the value's length, " + valueLength);
+    }
+    if (cotangent.length != valueLength) {
+      throw new IllegalArgumentException("the cotangent given to the pullback of " + method
+          + " has length " + cotangent.length + ", but the value of " + method + " has length "
+          + valueLength);
+    }
+  }
+
   /** A zero matrix of the shape of {@code like}, row by row (rows may differ in length). */
   public static double[][] zerosLike(double[][] like) {
     double[][] out = new double[like.length][];

@@ -40,6 +40,7 @@ public final class AdjointClassWriter {
   private AdjointClassWriter() {}
 
   static final ClassName FWD_RESULT = ClassName.get("dev.adjoint.runtime", "FwdResult");
+  private static final ClassName BUFFERS = ClassName.get("dev.adjoint.runtime", "Buffers");
   static final ClassName DIFFERENTIABLE_FUNCTION =
       ClassName.get("dev.adjoint.runtime", "DifferentiableFunction");
   private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
@@ -80,12 +81,18 @@ public final class AdjointClassWriter {
       Signature s = model.signature();
       Modifier[] vis = visibility(s.isPublic());
       type.addType(gradRecord(s, vis));
-      type.addType(valueAndGradRecord(s, vis));
+      boolean scalar = s.result().equals(TypeName.DOUBLE);
+      if (scalar) {
+        // A gradient, a workspace and a function are of a scalar result; any result has a Vjp.
+        type.addType(valueAndGradRecord(s, vis));
+      }
       if (model.isCustom()) {
         type.addType(customVjpClass(s, model.rule().get(), vis));
         type.addMethod(customVjpMethod(s, model.rule().get(), vis));
-        type.addMethods(viaVjp(s, vis));
-        Derivative d = fromBody.get(s.name());
+        if (scalar) {
+          type.addMethods(viaVjp(s, vis));
+        }
+        Derivative d = scalar ? fromBody.get(s.name()) : null;
         if (d != null) {
           if (fromBodyType == null) {
             fromBodyType =
@@ -109,12 +116,14 @@ public final class AdjointClassWriter {
         Derivative d = derived.get(s.name());
         type.addType(derivedVjpClass(d, adjoint, vis));
         type.addMethod(derivedVjpMethod(d, adjoint, vis));
-        type.addMethod(fusedValueAndGrad(d, adjoint, vis, "of"));
-        type.addMethod(gradFromValueAndGrad(s, adjoint, vis));
-        type.addType(workspaceClass(d, adjoint, vis));
-        type.addMethod(workspaceMethod(d, adjoint, vis));
+        if (scalar) {
+          type.addMethod(fusedValueAndGrad(d, adjoint, vis, "of"));
+          type.addMethod(gradFromValueAndGrad(s, adjoint, vis));
+          type.addType(workspaceClass(d, adjoint, vis));
+          type.addMethod(workspaceMethod(d, adjoint, vis));
+        }
       }
-      if (functionSupported(s)) {
+      if (scalar && functionSupported(s)) {
         type.addMethod(function(s, adjoint, vis, false));
       }
     }
@@ -265,7 +274,8 @@ public final class AdjointClassWriter {
         .addParameters(parameters(s))
         .addCode(forward(d, r));
     String valueField = r.name(d.result());
-    type.addField(TypeName.DOUBLE, valueField, Modifier.PRIVATE, Modifier.FINAL);
+    TypeName valueType = d.result().type();
+    type.addField(valueType, valueField, Modifier.PRIVATE, Modifier.FINAL);
     ctor.addStatement("this.$N = $N", valueField, valueField);
     for (Variable v : kept(d)) {
       type.addField(FieldSpec.builder(v.type(), r.name(v), Modifier.PRIVATE, Modifier.FINAL).build());
@@ -275,26 +285,36 @@ public final class AdjointClassWriter {
     type.addMethod(
         MethodSpec.methodBuilder("value")
             .addModifiers(Modifier.PUBLIC)
-            .returns(TypeName.DOUBLE)
-            .addJavadoc("The value of $L at this point.\n", link(s))
+            .returns(valueType)
+            .addJavadoc(valueType.equals(TypeName.DOUBLE)
+                ? CodeBlock.of("The value of $L at this point.\n", link(s))
+                : CodeBlock.of("The value of $L at this point: a copy, which the caller owns.\n",
+                    link(s)))
             .addStatement("return $N", valueField)
             .build());
     String cotangent = r.reserve("cotangent");
     CodeBlock.Builder body = CodeBlock.builder();
+    if (!valueType.equals(TypeName.DOUBLE)) {
+      body.addStatement("$T.checkCotangent($S, $N, $N.length)",
+          BUFFERS, s.qualifiedName(), cotangent, valueField);
+    }
     for (Variable v : kept(d)) {
       body.addStatement("$T $N = this.$N", v.type(), r.name(v), r.name(v));
     }
-    body.addStatement("$T $N = $N", TypeName.DOUBLE, r.name(d.seed()), cotangent);
+    body.addStatement("$T $N = $N", valueType, r.name(d.seed()), cotangent);
     body.add(reverse(d, r));
     body.addStatement("return $L", newGrad(d, r, adjoint));
     type.addMethod(
         MethodSpec.methodBuilder("pullback")
             .addModifiers(Modifier.PUBLIC)
-            .addParameter(TypeName.DOUBLE, cotangent)
+            .addParameter(valueType, cotangent)
             .returns(gradType(s, adjoint))
-            .addJavadoc(
-                "The gradient of {@code cotangent * value}: each differentiable parameter's"
-                    + " cotangent.\n")
+            .addJavadoc(valueType.equals(TypeName.DOUBLE)
+                ? "The gradient of {@code cotangent * value}: each differentiable parameter's"
+                    + " cotangent.\n"
+                : "The gradient of the dot product of {@code cotangent} and the value: each"
+                    + " differentiable\nparameter's cotangent. {@code cotangent} must have the"
+                    + " value's length.\n")
             .addCode(body.build())
             .build());
     return type.build();
@@ -471,6 +491,11 @@ public final class AdjointClassWriter {
           : CodeBlock.of("0.0"));
     }
     CodeBlock.Builder pullback = CodeBlock.builder();
+    TypeName valueType = s.result();
+    if (!valueType.equals(TypeName.DOUBLE)) {
+      pullback.addStatement("$T.checkCotangent($S, cotangent, forward.out().length)",
+          BUFFERS, s.qualifiedName());
+    }
     pullback.addStatement(
         "$T cotangents = $T.$N(forward.residuals(), cotangent)",
         rule.bwdReturn(), s.owner(), rule.bwdName());
@@ -533,14 +558,17 @@ public final class AdjointClassWriter {
         .addMethod(
             MethodSpec.methodBuilder("value")
                 .addModifiers(Modifier.PUBLIC)
-                .returns(TypeName.DOUBLE)
-                .addJavadoc("The primal output of the {@code @Fwd} rule.\n")
+                .returns(valueType)
+                .addJavadoc(valueType.equals(TypeName.DOUBLE)
+                    ? "The primal output of the {@code @Fwd} rule.\n"
+                    : "The primal output of the {@code @Fwd} rule, as it returned it (its"
+                        + " residuals may share it:\ncopy it before writing into it).\n")
                 .addStatement("return forward.out()")
                 .build())
         .addMethod(
             MethodSpec.methodBuilder("pullback")
                 .addModifiers(Modifier.PUBLIC)
-                .addParameter(TypeName.DOUBLE, "cotangent")
+                .addParameter(valueType, "cotangent")
                 .returns(grad)
                 .addJavadoc("Runs the {@code @Bwd} rule on the residuals and {@code cotangent}.\n")
                 .addCode(pullback.build())

@@ -232,12 +232,8 @@ public sealed interface Expr {
     }
   }
 
-  /** {@code call.value()}. */
-  record VjpValue(Variable call) implements Expr {
-    public TypeName type() {
-      return TypeName.DOUBLE;
-    }
-
+  /** {@code call.value()}: of the callee's result type. */
+  record VjpValue(Variable call, TypeName type) implements Expr {
     public SourceRef ref() {
       return null;
     }

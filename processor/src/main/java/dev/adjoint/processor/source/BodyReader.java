@@ -125,7 +125,8 @@ public final class BodyReader {
     if (path.isEmpty()) {
       return new Result(Optional.empty(), Report.empty(), false);
     }
-    Lowering lowering = new Lowering(adjoint);
+    Lowering lowering = new Lowering(adjoint,
+        Tangents.of(method.getReturnType()) == Tangents.Kind.ARRAY);
     MethodTree tree = (MethodTree) path.get().getLeaf();
     List<Variable> params = new ArrayList<>();
     for (VariableElement p : method.getParameters()) {
@@ -154,10 +155,13 @@ public final class BodyReader {
     /** Local and anonymous classes already reported: uses of their members are not reported. */
     final Set<Element> rejectedTypes = new HashSet<>();
     final Report.Builder report = Report.builder();
+    /** Whether the method returns {@code double[]}. */
+    final boolean arrayResult;
     boolean erroneous;
 
-    Lowering(ClassName adjoint) {
+    Lowering(ClassName adjoint, boolean arrayResult) {
       this.adjoint = adjoint;
+      this.arrayResult = arrayResult;
     }
 
     // ---------------------------------------------------------------- statements
@@ -252,7 +256,8 @@ public final class BodyReader {
         case RETURN:
           {
             ReturnTree r = (ReturnTree) tree;
-            out.add(new Stmt.Return(expr(new TreePath(path, r.getExpression())), ref));
+            TreePath value = new TreePath(path, r.getExpression());
+            out.add(new Stmt.Return(arrayResult ? returnedArray(path, value) : expr(value), ref));
             return;
           }
         case FOR_LOOP:
@@ -501,33 +506,76 @@ public final class BodyReader {
     }
 
     /**
-     * A local {@code double[]}: created by {@code new double[n]} where it is declared, at the top
-     * level of the body (so that its cotangent array can be made before the reverse sweep), and
-     * never reassigned.
+     * The array a {@code double[]} method returns: a local or parameter array named by itself
+     * (the generated code returns a copy of it), outside any loop.
+     */
+    Expr returnedArray(TreePath returnPath, TreePath value) {
+      if (enclosedBy(returnPath, Tree.Kind.FOR_LOOP, Tree.Kind.WHILE_LOOP,
+          Tree.Kind.DO_WHILE_LOOP, Tree.Kind.ENHANCED_FOR_LOOP)) {
+        return unsupported(returnPath, "returning an array from inside a loop",
+            " yet; break out of the loop and return after it");
+      }
+      Element element = access.trees().getElement(value);
+      Variable v = element == null ? null : locals.get(element);
+      if (v != null && v.type().equals(Expr.DOUBLE_ARRAY)) {
+        return new Expr.Read(v, access.ref(value));
+      }
+      if (element != null && rejected.contains(element)) {
+        return placeholder(access.ref(value));
+      }
+      if (Tangents.isErroneous(mirror(value))) {
+        erroneous = true;
+        return placeholder(access.ref(value));
+      }
+      return unsupported(value, "returning " + describe(value.getLeaf()),
+          "; return a double[] local or parameter by name (double[] y = ...; return y;)");
+    }
+
+    /** Whether a statement of {@code kind} encloses {@code path} within its method. */
+    boolean enclosedBy(TreePath path, Tree.Kind... kinds) {
+      for (TreePath up = path.getParentPath(); up != null
+          && up.getLeaf().getKind() != Tree.Kind.METHOD; up = up.getParentPath()) {
+        if (List.of(kinds).contains(up.getLeaf().getKind())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * A local {@code double[]}: created by {@code new double[n]}, or returned by a call of a
+     * {@code @Differentiable} or {@code @CustomVjp} method, where it is declared, at the top level
+     * of the body (so that its cotangent array can be made before the reverse sweep), and never
+     * reassigned.
      */
     void arrayLocal(TreePath path, VariableTree v, VariableElement local, List<Stmt> out) {
       SourceRef ref = access.ref(path);
       ExpressionTree init = v.getInitializer();
       int dimensions = Tangents.of(local.asType()) == Tangents.Kind.MATRIX ? 2 : 1;
-      if (init == null || init.getKind() != Tree.Kind.NEW_ARRAY
-          || ((NewArrayTree) init).getDimensions().size() != dimensions) {
+      boolean returned = dimensions == 1 && init != null
+          && init.getKind() == Tree.Kind.METHOD_INVOCATION && calleeReturnsArray(
+              new TreePath(path, init));
+      if (!returned && (init == null || init.getKind() != Tree.Kind.NEW_ARRAY
+          || ((NewArrayTree) init).getDimensions().size() != dimensions)) {
         rejected.add(local);
         report.add(Message.ARRAY_ALIAS, ref, v.getName());
         return;
       }
-      for (TreePath up = path.getParentPath(); up != null
-          && up.getLeaf().getKind() != Tree.Kind.METHOD; up = up.getParentPath()) {
-        Tree.Kind kind = up.getLeaf().getKind();
-        if (kind == Tree.Kind.FOR_LOOP || kind == Tree.Kind.WHILE_LOOP
-            || kind == Tree.Kind.DO_WHILE_LOOP || kind == Tree.Kind.IF) {
-          rejected.add(local);
-          unsupported(path, "creating an array inside a loop or an if",
-              " yet; create it at the start of the method and reuse it");
-          return;
-        }
+      if (enclosedBy(path, Tree.Kind.FOR_LOOP, Tree.Kind.WHILE_LOOP, Tree.Kind.DO_WHILE_LOOP,
+          Tree.Kind.IF)) {
+        rejected.add(local);
+        unsupported(path, "creating an array inside a loop or an if",
+            " yet; create it at the start of the method and reuse it");
+        return;
       }
       Variable variable = new Variable(v.getName().toString(),
           dimensions == 2 ? Expr.DOUBLE_MATRIX : Expr.DOUBLE_ARRAY, Variable.Kind.LOCAL);
+      if (returned) {
+        Expr call = expr(new TreePath(path, init));
+        locals.put(local, variable);
+        out.add(new Stmt.Declare(variable, call, ref));
+        return;
+      }
       locals.put(local, variable);
       NewArrayTree created = (NewArrayTree) init;
       List<Expr> lengths = new ArrayList<>();
@@ -844,6 +892,10 @@ public final class BodyReader {
               " (its signature is not valid; see the error at its declaration)");
           return placeholder(ref);
         }
+        if (callee.get().result().equals(Expr.DOUBLE_ARRAY) && !initializes(path)) {
+          return unsupported(path, "using the array that " + name + " returns inside an"
+              + " expression", "; declare a local with it first: double[] y = " + name + "(...);");
+        }
         return new Expr.DiffCall(callee.get(), args, ref);
       }
       if (method.getModifiers().contains(Modifier.PRIVATE)) {
@@ -894,6 +946,20 @@ public final class BodyReader {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Whether {@code path} is the initializer of a local variable's declaration. */
+    boolean initializes(TreePath path) {
+      return path.getParentPath().getLeaf() instanceof VariableTree v
+          && v.getInitializer() == path.getLeaf();
+    }
+
+    /** Whether a call invokes an annotated method that returns {@code double[]}. */
+    boolean calleeReturnsArray(TreePath call) {
+      return access.trees().getElement(call) instanceof ExecutableElement m
+          && (Annotations.has(m, Annotations.DIFFERENTIABLE)
+              || Annotations.has(m, Annotations.CUSTOM_VJP))
+          && Tangents.of(m.getReturnType()) == Tangents.Kind.ARRAY;
+    }
 
     Optional<TypeMirror> checkedException(ExecutableElement method) {
       TypeElement runtime = elements.getTypeElement("java.lang.RuntimeException");

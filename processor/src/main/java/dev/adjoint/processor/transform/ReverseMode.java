@@ -51,8 +51,8 @@ public final class ReverseMode {
   private final Map<Variable, Variable> adjoints = new LinkedHashMap<>();
   private final Set<Variable> readByReverse = new HashSet<>();
   private final Map<Variable, Expr.VjpOf> calls = new HashMap<>();
-  private final Variable result = new Variable("value", TypeName.DOUBLE, Variable.Kind.RESULT);
-  private final Variable seed = new Variable("valueBar", TypeName.DOUBLE, Variable.Kind.ADJOINT);
+  private final Variable result;
+  private final Variable seed;
   private static final ClassName TAPE = ClassName.get("dev.adjoint.runtime", "Tape");
   private static final ClassName READER = TAPE.nestedClass("Reader");
   private static final ClassName BUFFERS = ClassName.get("dev.adjoint.runtime", "Buffers");
@@ -66,8 +66,11 @@ public final class ReverseMode {
   /** A push in the forward sweep and the restore that pops it in the reverse sweep. */
   private record Recorded(Variable variable, Stmt push, Stmt restore) {}
 
-  private ReverseMode(Activity activity) {
+  private ReverseMode(Activity activity, TypeName resultType) {
     this.activity = activity;
+    // The value, and its cotangent: a double, or a double[] of the value's length.
+    this.result = new Variable("value", resultType, Variable.Kind.RESULT);
+    this.seed = new Variable("valueBar", resultType, Variable.Kind.ADJOINT);
     adjoints.put(result, seed);
   }
 
@@ -78,7 +81,7 @@ public final class ReverseMode {
     if (!problems.isClean()) {
       return new Result(Optional.empty(), problems);
     }
-    ReverseMode t = new ReverseMode(activity);
+    ReverseMode t = new ReverseMode(activity, signature.result());
     activity.mark(t.result, true);
     Map<String, Variable> paramAdjoints = new LinkedHashMap<>();
     for (int i = 0; i < body.params().size(); i++) {
@@ -294,6 +297,9 @@ public final class ReverseMode {
     if (s instanceof Stmt.If i) {
       return branch(i.condition(), i.then().stmts(), i.otherwise().stmts(), i.ref(), fwd);
     }
+    if (s instanceof Stmt.Return r && Expr.isArray(result.type())) {
+      return returnArray(r, fwd);
+    }
     if (s instanceof Stmt.Return r) {
       if (activity.varies(r.value())) {
         return define(result, r.value(), false, r.ref(), fwd);
@@ -306,6 +312,21 @@ public final class ReverseMode {
     }
     fwd.add(s); // Eval: forward only
     return List.of();
+  }
+
+  /**
+   * {@code return a} for a {@code double[]} result ({@code a} names an array: BodyReader allows
+   * nothing else). The value is a copy, which the caller owns: the reverse sweep's restores of
+   * {@code a}'s elements never reach it. The value's cotangent adds into {@code a}'s.
+   */
+  private List<Stmt> returnArray(Stmt.Return r, List<Stmt> fwd) {
+    fwd.add(new Stmt.Assign(result, new Expr.OpaqueCall(null, BUFFERS, "copyOf",
+        List.of(r.value()), result.type(), r.ref()), r.ref()));
+    List<Stmt> rev = new ArrayList<>();
+    if (activity.varies(r.value())) {
+      accumulate(r.value(), read(seed), r.ref(), rev);
+    }
+    return rev;
   }
 
   private List<Stmt> branch(
@@ -510,7 +531,7 @@ public final class ReverseMode {
       if (!restore.isEmpty()) {
         prelude.add(restore); // runs after the pullback that reads this trip's call
       }
-      return new Expr.VjpValue(call);
+      return new Expr.VjpValue(call, callee.result());
     }
     return e; // a variable, or an expression that does not vary
   }

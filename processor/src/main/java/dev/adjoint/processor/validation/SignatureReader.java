@@ -90,8 +90,8 @@ public final class SignatureReader {
     var result = method.getReturnType();
     switch (Tangents.of(result)) {
       case DOUBLE:
-        break;
       case ARRAY:
+        break;
       case MATRIX:
       case UNSUPPORTED:
         report.add(Message.UNSUPPORTED_RESULT_TYPE, method, kind, name, result);

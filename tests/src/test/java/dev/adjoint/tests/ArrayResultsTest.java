@@ -1,0 +1,182 @@
+package dev.adjoint.tests;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.adjoint.runtime.DifferentiableFunction;
+import dev.adjoint.runtime.GradCheck;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Methods that return {@code double[]}: {@code mVjp} takes a cotangent array of the value's
+ * length, the value is the caller's own copy, and callers differentiate through such methods and
+ * through a rule whose output is an array.
+ */
+final class ArrayResultsTest {
+
+  private static double[] random(Random r, int n) {
+    double[] x = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = r.nextGaussian();
+    }
+    return x;
+  }
+
+  @Test
+  void layerPullbackIsTheClosedFormJacobianTransposeProduct() {
+    Random r = new Random(41);
+    for (int trial = 0; trial < 30; trial++) {
+      int n = trial % 7; // includes the empty array
+      double[] x = random(r, n);
+      double s = r.nextGaussian();
+      double[] c = random(r, n);
+      var vjp = ArrayResultsAdjoint.layerVjp(x, s);
+      double expectedS = 0;
+      for (int i = 0; i < n; i++) {
+        assertThat(vjp.value()[i]).isEqualTo(s * Math.tanh(x[i]));
+        expectedS += c[i] * Math.tanh(x[i]);
+      }
+      var g = vjp.pullback(c);
+      for (int i = 0; i < n; i++) {
+        double t = Math.tanh(x[i]);
+        assertThat(g.x()[i]).isWithin(1e-14 * (1 + Math.abs(s * c[i]))).of(c[i] * s * (1 - t * t));
+      }
+      assertThat(g.s()).isWithin(1e-13).of(expectedS);
+    }
+  }
+
+  @Test
+  void theValueIsACopyThatThePullbackLeavesAlone() {
+    double[] x = {0.5, -1, 2};
+    var vjp = ArrayResultsAdjoint.identityVjp(x);
+    double[] value = vjp.value();
+    assertThat(value).isNotSameInstanceAs(x);
+    assertThat(value).usingExactEquality().containsExactly(0.5, -1.0, 2.0).inOrder();
+    value[0] = 99; // the caller's own array
+    assertThat(x[0]).isEqualTo(0.5);
+    double[] c = {1, 2, 3};
+    assertThat(vjp.pullback(c).x()).usingExactEquality().containsExactly(1.0, 2.0, 3.0).inOrder();
+    assertThat(vjp.pullback(c).x()).usingExactEquality().containsExactly(1.0, 2.0, 3.0).inOrder();
+    assertThat(c).usingExactEquality().containsExactly(1.0, 2.0, 3.0).inOrder();
+
+    // The reverse sweep of cumulative restores its local array; the value it returned stays.
+    var cum = ArrayResultsAdjoint.cumulativeVjp(new double[] {1, 2, 3});
+    double[] before = cum.value().clone();
+    cum.pullback(new double[] {1, 1, 1});
+    assertThat(cum.value()).usingExactEquality().containsExactly(before).inOrder();
+  }
+
+  @Test
+  void pullbackChecksTheCotangentsLength() {
+    var vjp = ArrayResultsAdjoint.layerVjp(new double[] {1, 2, 3}, 2);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> vjp.pullback(new double[2]));
+    assertThat(e).hasMessageThat().isEqualTo("the cotangent given to the pullback of"
+        + " ArrayResults.layer has length 2, but the value of ArrayResults.layer has length 3");
+    IllegalArgumentException nullCotangent =
+        assertThrows(IllegalArgumentException.class, () -> vjp.pullback(null));
+    assertThat(nullCotangent).hasMessageThat().contains("is null");
+    var rule = ArrayResultsAdjoint.softmaxVjp(new double[] {1, 2});
+    IllegalArgumentException ruleError =
+        assertThrows(IllegalArgumentException.class, () -> rule.pullback(new double[3]));
+    assertThat(ruleError).hasMessageThat().isEqualTo("the cotangent given to the pullback of"
+        + " ArrayResults.softmax has length 3, but the value of ArrayResults.softmax has length 2");
+  }
+
+  @Test
+  void onlyTheReturnedBranchGetsTheCotangent() {
+    double[] a = {1, 2};
+    double[] b = {3, 4};
+    var first = ArrayResultsAdjoint.pickVjp(a, b, true).pullback(new double[] {5, 6});
+    assertThat(first.a()).usingExactEquality().containsExactly(5.0, 6.0).inOrder();
+    assertThat(first.b()).usingExactEquality().containsExactly(0.0, 0.0).inOrder();
+    var second = ArrayResultsAdjoint.pickVjp(a, b, false).pullback(new double[] {5, 6});
+    assertThat(second.a()).usingExactEquality().containsExactly(0.0, 0.0).inOrder();
+    assertThat(second.b()).usingExactEquality().containsExactly(5.0, 6.0).inOrder();
+  }
+
+  @Test
+  void cumulativePullbackIsTheClosedForm() {
+    Random r = new Random(42);
+    for (int trial = 0; trial < 20; trial++) {
+      double[] x = random(r, 1 + trial % 6);
+      double[] c = random(r, x.length);
+      double[] g = ArrayResultsAdjoint.cumulativeVjp(x).pullback(c).x();
+      // y_k = sum_{i <= k} x_i^2, so dL/dx_i = 2 x_i sum_{k >= i} c_k
+      double tail = 0;
+      for (int i = x.length - 1; i >= 0; i--) {
+        tail += c[i];
+        assertThat(g[i]).isWithin(1e-13).of(2 * x[i] * tail);
+      }
+    }
+  }
+
+  @Test
+  void softmaxRulePullbackIsTheSoftmaxJacobianProduct() {
+    Random r = new Random(43);
+    for (int trial = 0; trial < 20; trial++) {
+      double[] x = random(r, 1 + trial % 5);
+      double[] c = random(r, x.length);
+      var vjp = ArrayResultsAdjoint.softmaxVjp(x);
+      double[] p = vjp.value();
+      double[] g = vjp.pullback(c).x();
+      for (int i = 0; i < x.length; i++) {
+        double expected = 0;
+        for (int k = 0; k < x.length; k++) {
+          expected += c[k] * p[k] * ((i == k ? 1 : 0) - p[i]);
+        }
+        assertThat(g[i]).isWithin(1e-14).of(expected);
+      }
+    }
+  }
+
+  @Test
+  void aLossThroughALayerARuleAndWritesIntoTheirArraysPassesGradCheck() {
+    Random r = new Random(44);
+    for (int trial = 0; trial < 10; trial++) {
+      int n = 2 + trial % 5;
+      double[] w = random(r, n);
+      // x and s flattened into one point: the loss as a DifferentiableFunction.
+      DifferentiableFunction f = new DifferentiableFunction() {
+        @Override
+        public int dimension() {
+          return n + 1;
+        }
+
+        @Override
+        public double value(double[] point) {
+          return ArrayResults.loss(java.util.Arrays.copyOf(point, n), point[n], w);
+        }
+
+        @Override
+        public double valueAndGradient(double[] point, double[] gradientOut) {
+          var vg = ArrayResultsAdjoint.lossValueAndGrad(
+              java.util.Arrays.copyOf(point, n), point[n], w);
+          System.arraycopy(vg.grad().x(), 0, gradientOut, 0, n);
+          gradientOut[n] = vg.grad().s();
+          return vg.value();
+        }
+      };
+      double[] point = random(r, n + 1);
+      GradCheck.defaults().assertGradient(f, point);
+      assertThat(f.valueAndGradient(point, new double[n + 1])).isEqualTo(f.value(point));
+    }
+  }
+
+  @Test
+  void chainedArrayMethodsPassGradCheckInEveryForm() {
+    Random r = new Random(45);
+    var workspace = ArrayResultsAdjoint.chainedWorkspace();
+    for (int trial = 0; trial < 10; trial++) {
+      double[] x = random(r, 1 + trial);
+      GradCheck.defaults().assertGradient(ArrayResultsAdjoint.chainedFunction(x.length), x);
+      var vg = ArrayResultsAdjoint.chainedValueAndGrad(x);
+      assertThat(vg.value()).isEqualTo(ArrayResults.chained(x));
+      assertThat(workspace.valueAndGrad(x)).isEqualTo(vg.value());
+      assertThat(workspace.x()).usingExactEquality().containsExactly(vg.grad().x()).inOrder();
+      assertThat(ArrayResultsAdjoint.chainedVjp(x).pullback(2.0).x()[0])
+          .isEqualTo(2 * vg.grad().x()[0]);
+    }
+  }
+}
