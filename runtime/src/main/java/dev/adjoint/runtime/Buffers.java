@@ -42,6 +42,27 @@ public final class Buffers {
     return array.clone();
   }
 
+  /** A copy of {@code matrix}, row by row. */
+  public static double[][] copyOf(double[][] matrix) {
+    double[][] copy = new double[matrix.length][];
+    for (int i = 0; i < matrix.length; i++) {
+      copy[i] = matrix[i].clone();
+    }
+    return copy;
+  }
+
+  /** Copies {@code from} into {@code to}, which has its length. */
+  public static void copyInto(double[] from, double[] to) {
+    System.arraycopy(from, 0, to, 0, from.length);
+  }
+
+  /** Copies {@code from} into {@code to}, which has its shape, row by row. */
+  public static void copyInto(double[][] from, double[][] to) {
+    for (int i = 0; i < from.length; i++) {
+      System.arraycopy(from[i], 0, to[i], 0, from[i].length);
+    }
+  }
+
   /**
    * Checks the output cotangent given to the pullback of {@code method}, whose value has {@code
    * valueLength} elements: it must have as many (JAX's check, in Java words).

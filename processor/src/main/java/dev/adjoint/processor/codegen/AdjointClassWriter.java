@@ -12,6 +12,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
@@ -22,6 +23,7 @@ import dev.adjoint.processor.model.VjpRule;
 import dev.adjoint.processor.plan.ClassPlan;
 import dev.adjoint.processor.transform.Derivative;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -302,11 +304,32 @@ public final class AdjointClassWriter {
       body.addStatement("$T $N = this.$N", v.type(), r.name(v), r.name(v));
     }
     body.addStatement("$T $N = $N", valueType, r.name(d.seed()), cotangent);
+    // The reverse sweep walks local arrays back to their first state in place (callees' pullbacks
+    // read them there); their final state comes back afterwards, so that pullback may run again,
+    // and one pullback at a time runs on this object.
+    List<Variable> walkedBack = walkedBack(d);
+    Map<Variable, String> finals = new LinkedHashMap<>();
+    for (Variable a : walkedBack) {
+      finals.put(a, r.reserve(r.name(a) + "Final"));
+      body.addStatement("$T $N = $T.copyOf($N)", a.type(), finals.get(a), BUFFERS, r.name(a));
+    }
+    if (!walkedBack.isEmpty()) {
+      body.beginControlFlow("try");
+    }
     body.add(reverse(d, r));
     body.addStatement("return $L", newGrad(d, r, adjoint));
+    if (!walkedBack.isEmpty()) {
+      body.nextControlFlow("finally");
+      for (Variable a : walkedBack) {
+        body.addStatement("$T.copyInto($N, $N)", BUFFERS, finals.get(a), r.name(a));
+      }
+      body.endControlFlow();
+    }
     type.addMethod(
         MethodSpec.methodBuilder("pullback")
-            .addModifiers(Modifier.PUBLIC)
+            .addModifiers(walkedBack.isEmpty()
+                ? new Modifier[] {Modifier.PUBLIC}
+                : new Modifier[] {Modifier.PUBLIC, Modifier.SYNCHRONIZED})
             .addParameter(valueType, cotangent)
             .returns(gradType(s, adjoint))
             .addJavadoc(valueType.equals(TypeName.DOUBLE)
@@ -402,6 +425,18 @@ public final class AdjointClassWriter {
         .addCode(body.build())
         .build());
     return type.build();
+  }
+
+  /** The local arrays whose elements the reverse sweep restores in place. */
+  private static List<Variable> walkedBack(Derivative d) {
+    Set<Variable> out = new LinkedHashSet<>();
+    IrWalker.forEachStmt(d.reverse(), st -> {
+      if (st instanceof Stmt.ArrayAssign a && a.array().kind() != Variable.Kind.ADJOINT
+          && kept(d).contains(a.array())) {
+        out.add(a.array());
+      }
+    });
+    return List.copyOf(out);
   }
 
   /** The captured variables a Vjp keeps, other than the result (kept as its value). */

@@ -2,9 +2,23 @@ package dev.adjoint.processor.ir;
 
 import java.util.function.Consumer;
 
-/** Walks every expression of a statement tree, parents before children, in source order. */
+/** Walks every statement or expression of a statement tree, parents before children, in order. */
 public final class IrWalker {
   private IrWalker() {}
+
+  /** Visits {@code stmt} and every statement nested in it (branches, loop bodies, blocks). */
+  public static void forEachStmt(Stmt stmt, Consumer<Stmt> action) {
+    action.accept(stmt);
+    if (stmt instanceof Stmt.If i) {
+      forEachStmt(i.then(), action);
+      forEachStmt(i.otherwise(), action);
+    } else if (stmt instanceof Stmt.Loop l) {
+      forEachStmt(l.body(), action);
+      forEachStmt(l.update(), action);
+    } else if (stmt instanceof Stmt.Block b) {
+      b.stmts().forEach(child -> forEachStmt(child, action));
+    }
+  }
 
   public static void forEachExpr(Stmt stmt, Consumer<Expr> action) {
     stmt.accept(
