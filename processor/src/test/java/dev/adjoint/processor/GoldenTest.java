@@ -25,9 +25,9 @@ class GoldenTest {
   }
 
   /**
-   * A loop over a parameter array and @NoDiff data: the tape records r, the branch flag and the
-   * index per trip, but not the product or the running sum, which the reverse sweep never reads;
-   * the data gets no cotangent array.
+   * A loop over a parameter array and @NoDiff data: the tape records r and the branch flag per
+   * trip, but not the product or the running sum, which the reverse sweep never reads, nor the
+   * index, which trip k of the reverse sweep sets to k; the data gets no cotangent array.
    */
   @Test
   void loopOverArraysRecordsOnlyWhatTheReverseSweepReads() {

@@ -129,31 +129,24 @@ public final class ReverseMode {
   }
 
   /**
-   * Drops the tape records of variables the reverse sweep never reads (the to-be-recorded
-   * analysis): their pushes from {@code forward} and their restores from {@code reverse}, in
-   * place. True when any record is left, so the method needs a tape.
+   * Drops the tape records whose restores the reverse sweep never reads (the to-be-recorded
+   * analysis, per record: see {@link Liveness}): their pushes from {@code forward} and their
+   * restores from {@code reverse}, in place. True when any record is left, so the method needs a
+   * tape.
    */
   private boolean pruneRecords(List<Stmt> forward, List<Stmt> reverse) {
     if (recorded.isEmpty()) {
       return false;
     }
-    Set<Variable> read = new HashSet<>();
-    for (Stmt s : reverse) {
-      referenced(s, read);
+    Set<Stmt> restores = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Recorded r : recorded) {
+      restores.add(r.restore());
     }
-    // A callee's pullback reads the arrays it was passed (its Vjp keeps them), so their elements
-    // must be back as they were at the call when it runs.
-    for (Expr.VjpOf call : calls.values()) {
-      for (Expr arg : call.args()) {
-        if (arg instanceof Expr.Read r && Expr.isArray(r.variable().type())) {
-          read.add(r.variable());
-        }
-      }
-    }
+    Set<Stmt> needed = Liveness.neededRestores(reverse, restores, calls);
     Set<Stmt> drop = Collections.newSetFromMap(new IdentityHashMap<>());
     boolean kept = false;
     for (Recorded r : recorded) {
-      if (read.contains(r.variable())) {
+      if (needed.contains(r.restore())) {
         kept = true;
       } else {
         drop.add(r.push());
@@ -257,8 +250,12 @@ public final class ReverseMode {
   /** Emits the forward part of {@code stmts} into {@code fwd}; returns their adjoint, in reverse. */
   private List<Stmt> block(List<Stmt> stmts, List<Stmt> fwd) {
     List<List<Stmt>> chunks = new ArrayList<>();
-    for (Stmt s : stmts) {
-      List<Stmt> rev = stmt(s, fwd);
+    for (int i = 0; i < stmts.size(); i++) {
+      Stmt s = stmts.get(i);
+      Optional<Induction> counted = i > 0 && s instanceof Stmt.Loop l
+          ? Induction.of(stmts.get(i - 1), l)
+          : Optional.empty();
+      List<Stmt> rev = counted.isPresent() ? loop((Stmt.Loop) s, counted, fwd) : stmt(s, fwd);
       noteReads(rev);
       chunks.add(rev);
     }
@@ -286,7 +283,7 @@ public final class ReverseMode {
       return rev;
     }
     if (s instanceof Stmt.Loop l) {
-      return loop(l, fwd);
+      return loop(l, Optional.empty(), fwd);
     }
     if (s instanceof Stmt.Assign a) {
       return assign(a, fwd);
@@ -358,23 +355,35 @@ public final class ReverseMode {
    * A loop. The forward sweep counts its trips; the reverse sweep runs the body's adjoint that
    * many times. Inside a loop every overwritten value is recorded on the tape (see {@link
    * #saveIf}), and {@link #pruneRecords} later drops the records the reverse sweep never reads.
+   * A counted loop's index is not recorded at all: trip k of the reverse sweep sets it to its
+   * start value plus k.
    */
-  private List<Stmt> loop(Stmt.Loop l, List<Stmt> fwd) {
+  private List<Stmt> loop(Stmt.Loop l, Optional<Induction> counted, List<Stmt> fwd) {
     SourceRef ref = l.ref();
     Variable trips = new Variable("trips", TypeName.INT, Variable.Kind.COUNTER);
     List<Stmt> tripsRestore = saveIf(false, trips, ref, fwd);
     fwd.add(new Stmt.Declare(trips, intLit(0), ref));
     List<Stmt> body = new ArrayList<>(l.body().stmts());
-    body.addAll(l.update().stmts());
+    if (counted.isEmpty()) {
+      body.addAll(l.update().stmts());
+    }
     List<Stmt> bodyFwd = new ArrayList<>();
     loopDepth++;
     List<Stmt> bodyRev = block(body, bodyFwd);
     loopDepth--;
+    counted.ifPresent(c -> bodyFwd.addAll(l.update().stmts()));
     bodyFwd.add(new Stmt.Assign(trips, intOp(Expr.BinaryOp.ADD, read(trips), intLit(1)), ref));
     fwd.add(new Stmt.Loop(l.condition(), Stmt.Block.of(bodyFwd), Stmt.Block.of(List.of()),
         l.testFirst(), ref));
     Variable left = new Variable("trip", TypeName.INT, Variable.Kind.COUNTER);
-    List<Stmt> revBody = new ArrayList<>(bodyRev);
+    List<Stmt> revBody = new ArrayList<>();
+    counted.ifPresent(c -> {
+      Expr k = intOp(Expr.BinaryOp.SUB, read(left), intLit(1));
+      boolean zero = c.start() instanceof Expr.Literal z && Integer.valueOf(0).equals(z.value());
+      revBody.add(new Stmt.Assign(c.index(),
+          zero ? k : intOp(Expr.BinaryOp.ADD, c.start(), k), ref));
+    });
+    revBody.addAll(bodyRev);
     revBody.add(new Stmt.Assign(left, intOp(Expr.BinaryOp.SUB, read(left), intLit(1)), ref));
     List<Stmt> rev = new ArrayList<>();
     rev.add(new Stmt.Declare(left, read(trips), ref));
@@ -383,6 +392,53 @@ public final class ReverseMode {
         Stmt.Block.of(revBody), Stmt.Block.of(List.of()), true, ref));
     rev.addAll(tripsRestore);
     return rev;
+  }
+
+  /**
+   * The index of a counted loop, {@code for (i = start; ...; i++)} with {@code i} an int that
+   * only the update writes and {@code start} a pure expression of variables the loop does not
+   * write: in trip k the index is {@code start + k}, so the reverse sweep need not record it.
+   */
+  private record Induction(Variable index, Expr start) {
+    static Optional<Induction> of(Stmt init, Stmt.Loop loop) {
+      Variable v;
+      Expr start;
+      if (init instanceof Stmt.Declare d && d.init() != null) {
+        v = d.variable();
+        start = d.init();
+      } else if (init instanceof Stmt.Assign a) {
+        v = a.variable();
+        start = a.value();
+      } else {
+        return Optional.empty();
+      }
+      if (!v.type().equals(TypeName.INT) || !start.type().equals(TypeName.INT) || !isPure(start)
+          || loop.update().stmts().size() != 1
+          || !(loop.update().stmts().get(0) instanceof Stmt.Assign step)
+          || step.variable() != v
+          || !(step.value() instanceof Expr.Binary b) || b.op() != Expr.BinaryOp.ADD
+          || !(b.left() instanceof Expr.Read r && r.variable() == v)
+          || !(b.right() instanceof Expr.Literal one && Integer.valueOf(1).equals(one.value()))) {
+        return Optional.empty();
+      }
+      Set<Variable> written = new HashSet<>();
+      IrWalker.forEachStmt(loop.body(), st -> {
+        if (st instanceof Stmt.Assign a) {
+          written.add(a.variable());
+        } else if (st instanceof Stmt.Declare d) {
+          written.add(d.variable());
+        } else if (st instanceof Stmt.ArrayAssign a) {
+          written.add(a.array());
+        }
+      });
+      Set<Variable> read = new HashSet<>();
+      referenced(new Stmt.Eval(start, null), read);
+      if (written.contains(v) || read.stream().anyMatch(written::contains)
+          || read.contains(v)) {
+        return Optional.empty();
+      }
+      return Optional.of(new Induction(v, start));
+    }
   }
 
   private static Expr intLit(int value) {

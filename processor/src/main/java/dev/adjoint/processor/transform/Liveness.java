@@ -1,0 +1,131 @@
+package dev.adjoint.processor.transform;
+
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.IrWalker;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Variable;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which tape restores the reverse sweep needs: liveness on the reverse sweep itself. A restore
+ * {@code v = pop()} is needed only when some statement reads {@code v} after it and before {@code
+ * v} is written again (by the next restore, say); otherwise the value it brings back is never
+ * seen, and its record can go from both sweeps. (An accumulator {@code z += w[i] * x[i]} is
+ * restored on every trip, but read only after the loop: its per-trip records go; the restore of
+ * its declaration stays.) An element restore {@code a[i] = pop()} is needed when any element of
+ * {@code a} may be read later. A callee's pullback reads the arrays its call was given.
+ */
+final class Liveness {
+  private final Set<Stmt> restores;
+  private final Map<Variable, Expr.VjpOf> calls;
+  private final Set<Stmt> needed = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  private Liveness(Set<Stmt> restores, Map<Variable, Expr.VjpOf> calls) {
+    this.restores = restores;
+    this.calls = calls;
+  }
+
+  /**
+   * The restores among {@code restores} (by identity) whose values {@code reverse} reads.
+   *
+   * @param calls the calls of other annotated methods, by the variable holding their pullback
+   */
+  static Set<Stmt> neededRestores(
+      List<Stmt> reverse, Set<Stmt> restores, Map<Variable, Expr.VjpOf> calls) {
+    Liveness l = new Liveness(restores, calls);
+    l.sequence(reverse, new HashSet<>());
+    return l.needed;
+  }
+
+  /** The variables live before {@code stmts}, given those live after them. */
+  private Set<Variable> sequence(List<Stmt> stmts, Set<Variable> liveAfter) {
+    Set<Variable> live = liveAfter;
+    for (int i = stmts.size() - 1; i >= 0; i--) {
+      live = stmt(stmts.get(i), live);
+    }
+    return live;
+  }
+
+  private Set<Variable> stmt(Stmt s, Set<Variable> liveAfter) {
+    if (s instanceof Stmt.If i) {
+      Set<Variable> live = sequence(i.then().stmts(), liveAfter);
+      live.addAll(sequence(i.otherwise().stmts(), liveAfter));
+      uses(i.condition(), live);
+      return live;
+    }
+    if (s instanceof Stmt.Loop l) {
+      // Live at the loop's head: after it, or at the head of the next trip; to a fixpoint.
+      Set<Variable> head = new HashSet<>(liveAfter);
+      uses(l.condition(), head);
+      while (true) {
+        Set<Variable> next = sequence(l.update().stmts(), head);
+        next = sequence(l.body().stmts(), next);
+        next.addAll(liveAfter);
+        uses(l.condition(), next);
+        if (next.equals(head)) {
+          return head;
+        }
+        head = next;
+      }
+    }
+    if (s instanceof Stmt.Block b) {
+      return sequence(b.stmts(), liveAfter);
+    }
+    Set<Variable> live = new HashSet<>(liveAfter);
+    if (s instanceof Stmt.Assign a) {
+      if (restores.contains(s) && liveAfter.contains(a.variable())) {
+        needed.add(s);
+      }
+      live.remove(a.variable());
+      uses(a.value(), live);
+    } else if (s instanceof Stmt.Declare d) {
+      live.remove(d.variable());
+      if (d.init() != null) {
+        uses(d.init(), live);
+      }
+    } else if (s instanceof Stmt.ArrayAssign a) {
+      if (restores.contains(s) && liveAfter.contains(a.array())) {
+        needed.add(s);
+      }
+      // One element written: the array as a whole stays live.
+      a.indices().forEach(i -> uses(i, live));
+      uses(a.value(), live);
+    } else {
+      IrWalker.forEachExpr(s, e -> use(e, live));
+    }
+    return live;
+  }
+
+  private void uses(Expr e, Set<Variable> live) {
+    IrWalker.forEachExpr(e, x -> use(x, live));
+  }
+
+  private void use(Expr e, Set<Variable> live) {
+    if (e instanceof Expr.Read r) {
+      live.add(r.variable());
+    } else if (e instanceof Expr.ArrayRead a) {
+      live.add(a.array());
+    } else if (e instanceof Expr.ArrayLength a) {
+      live.add(a.array());
+    } else if (e instanceof Expr.Component c) {
+      live.add(c.record());
+    } else if (e instanceof Expr.VjpValue v) {
+      live.add(v.call());
+    } else if (e instanceof Expr.Pullback p) {
+      live.add(p.call());
+      Expr.VjpOf call = calls.get(p.call());
+      if (call != null) {
+        for (Expr arg : call.args()) {
+          if (arg instanceof Expr.Read r && Expr.isArray(r.variable().type())) {
+            live.add(r.variable()); // the callee reads the elements as they were at its call
+          }
+        }
+      }
+    }
+  }
+}
