@@ -25,9 +25,11 @@ class GoldenTest {
   }
 
   /**
-   * A loop over a parameter array and @NoDiff data: the tape records r and the branch flag per
-   * trip, but not the product or the running sum, which the reverse sweep never reads, nor the
-   * index, which trip k of the reverse sweep sets to k; the data gets no cotangent array.
+   * Loops over a parameter array and @NoDiff data (which gets no cotangent array), and what the
+   * tape records. In weightedSquares nothing: the index is set from the trip counter, r and the
+   * branch flag are computed again from w, data and scale at the start of each reverse trip, and
+   * the running sum is never read. In tanhProduct the old product and each tanh go on the tape,
+   * read back in reverse order.
    */
   @Test
   void loopOverArraysRecordsOnlyWhatTheReverseSweepReads() {

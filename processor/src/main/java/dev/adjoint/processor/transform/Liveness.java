@@ -22,22 +22,26 @@ import java.util.Set;
  */
 final class Liveness {
   private final Set<Stmt> restores;
+  private final Set<Stmt> replays;
   private final Map<Variable, Expr.VjpOf> calls;
   private final Set<Stmt> needed = Collections.newSetFromMap(new IdentityHashMap<>());
 
-  private Liveness(Set<Stmt> restores, Map<Variable, Expr.VjpOf> calls) {
+  private Liveness(Set<Stmt> restores, Set<Stmt> replays, Map<Variable, Expr.VjpOf> calls) {
     this.restores = restores;
+    this.replays = replays;
     this.calls = calls;
   }
 
   /**
-   * The restores among {@code restores} (by identity) whose values {@code reverse} reads.
+   * The restores among {@code restores}, and the replays among {@code replays} (statements that
+   * compute a value again instead of restoring it), whose values {@code reverse} reads; by
+   * identity. A replay whose value nothing reads reads nothing itself.
    *
    * @param calls the calls of other annotated methods, by the variable holding their pullback
    */
-  static Set<Stmt> neededRestores(
-      List<Stmt> reverse, Set<Stmt> restores, Map<Variable, Expr.VjpOf> calls) {
-    Liveness l = new Liveness(restores, calls);
+  static Set<Stmt> needed(List<Stmt> reverse, Set<Stmt> restores, Set<Stmt> replays,
+      Map<Variable, Expr.VjpOf> calls) {
+    Liveness l = new Liveness(restores, replays, calls);
     l.sequence(reverse, new HashSet<>());
     return l.needed;
   }
@@ -78,11 +82,13 @@ final class Liveness {
     }
     Set<Variable> live = new HashSet<>(liveAfter);
     if (s instanceof Stmt.Assign a) {
-      if (restores.contains(s) && liveAfter.contains(a.variable())) {
+      if ((restores.contains(s) || replays.contains(s)) && liveAfter.contains(a.variable())) {
         needed.add(s);
       }
       live.remove(a.variable());
-      uses(a.value(), live);
+      if (!replays.contains(s) || liveAfter.contains(a.variable())) {
+        uses(a.value(), live);
+      }
     } else if (s instanceof Stmt.Declare d) {
       live.remove(d.variable());
       if (d.init() != null) {

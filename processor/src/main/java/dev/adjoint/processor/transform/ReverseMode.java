@@ -63,6 +63,14 @@ public final class ReverseMode {
   /** Every value recorded on the tape, so that those the reverse sweep never reads can go. */
   private final List<Recorded> recorded = new ArrayList<>();
 
+  /**
+   * Statements that recompute, at the start of a reverse trip, a value the trip defined, instead
+   * of restoring it from the tape; {@link #pruneRecords} drops those nothing reads.
+   */
+  private final Set<Stmt> replays = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** The pushes and restores of the records that replays took the place of. */
+  private final Set<Stmt> replaced = Collections.newSetFromMap(new IdentityHashMap<>());
+
   /** A push in the forward sweep and the restore that pops it in the reverse sweep. */
   private record Recorded(Variable variable, Stmt push, Stmt restore) {}
 
@@ -135,15 +143,16 @@ public final class ReverseMode {
    * tape.
    */
   private boolean pruneRecords(List<Stmt> forward, List<Stmt> reverse) {
-    if (recorded.isEmpty()) {
+    if (recorded.isEmpty() && replaced.isEmpty()) {
       return false;
     }
+    Set<Stmt> drop = Collections.newSetFromMap(new IdentityHashMap<>());
+    drop.addAll(replaced);
     Set<Stmt> restores = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Recorded r : recorded) {
       restores.add(r.restore());
     }
-    Set<Stmt> needed = Liveness.neededRestores(reverse, restores, calls);
-    Set<Stmt> drop = Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<Stmt> needed = Liveness.needed(without(reverse, drop), restores, replays, calls);
     boolean kept = false;
     for (Recorded r : recorded) {
       if (needed.contains(r.restore())) {
@@ -151,6 +160,11 @@ public final class ReverseMode {
       } else {
         drop.add(r.push());
         drop.add(r.restore());
+      }
+    }
+    for (Stmt replay : replays) {
+      if (!needed.contains(replay)) {
+        drop.add(replay);
       }
     }
     List<Stmt> f = without(forward, drop);
@@ -371,6 +385,7 @@ public final class ReverseMode {
     loopDepth++;
     List<Stmt> bodyRev = block(body, bodyFwd);
     loopDepth--;
+    List<Stmt> replay = replay(bodyFwd);
     counted.ifPresent(c -> bodyFwd.addAll(l.update().stmts()));
     bodyFwd.add(new Stmt.Assign(trips, intOp(Expr.BinaryOp.ADD, read(trips), intLit(1)), ref));
     fwd.add(new Stmt.Loop(l.condition(), Stmt.Block.of(bodyFwd), Stmt.Block.of(List.of()),
@@ -383,6 +398,7 @@ public final class ReverseMode {
       revBody.add(new Stmt.Assign(c.index(),
           zero ? k : intOp(Expr.BinaryOp.ADD, c.start(), k), ref));
     });
+    revBody.addAll(replay);
     revBody.addAll(bodyRev);
     revBody.add(new Stmt.Assign(left, intOp(Expr.BinaryOp.SUB, read(left), intLit(1)), ref));
     List<Stmt> rev = new ArrayList<>();
@@ -392,6 +408,79 @@ public final class ReverseMode {
         Stmt.Block.of(revBody), Stmt.Block.of(List.of()), true, ref));
     rev.addAll(tripsRestore);
     return rev;
+  }
+
+  /**
+   * The statements that recompute, at the start of a reverse trip, the values a trip defines
+   * cheaply from values that stay put until the trip ends: {@code double a = x[i + 1] - x[i] *
+   * x[i]} is computed again from x and i rather than recorded. Such a value is declared once at
+   * the top level of the trip's forward body, by arithmetic, comparisons, element reads, {@code
+   * abs}, {@code min} or {@code max} of variables and arrays that nothing writes after it in the
+   * trip (the index of a counted loop is set before the replay). Its records are dropped; at the
+   * start of the reverse trip every variable already holds its value at the end of the forward
+   * trip, so the replay computes what the trip computed.
+   */
+  private List<Stmt> replay(List<Stmt> bodyFwd) {
+    List<Stmt> out = new ArrayList<>();
+    Map<Variable, Integer> writes = new HashMap<>();
+    for (Stmt st : bodyFwd) {
+      IrWalker.forEachStmt(st, x -> written(x).ifPresent(v -> writes.merge(v, 1, Integer::sum)));
+    }
+    for (int p = 1; p < bodyFwd.size(); p++) {
+      if (!(bodyFwd.get(p) instanceof Stmt.Declare d) || d.init() == null
+          || writes.getOrDefault(d.variable(), 0) != 1 || !isCheap(d.init())) {
+        continue;
+      }
+      Stmt push = bodyFwd.get(p - 1);
+      Optional<Recorded> record = recorded.stream()
+          .filter(r -> r.push() == push && r.variable() == d.variable()).findFirst();
+      if (record.isEmpty()) {
+        continue;
+      }
+      Set<Variable> writtenAfter = new HashSet<>();
+      for (Stmt later : bodyFwd.subList(p + 1, bodyFwd.size())) {
+        IrWalker.forEachStmt(later, x -> written(x).ifPresent(writtenAfter::add));
+      }
+      Set<Variable> reads = new HashSet<>();
+      referenced(new Stmt.Eval(d.init(), null), reads);
+      if (reads.stream().anyMatch(writtenAfter::contains)) {
+        continue;
+      }
+      recorded.remove(record.get());
+      replaced.add(record.get().push());
+      replaced.add(record.get().restore());
+      Stmt again = new Stmt.Assign(d.variable(), d.init(), d.ref());
+      replays.add(again);
+      out.add(again);
+    }
+    return out;
+  }
+
+  /** The variable or array a statement writes, if it writes one. */
+  private static Optional<Variable> written(Stmt s) {
+    if (s instanceof Stmt.Assign a) {
+      return Optional.of(a.variable());
+    } else if (s instanceof Stmt.Declare d) {
+      return Optional.of(d.variable());
+    } else if (s instanceof Stmt.ArrayAssign a) {
+      return Optional.of(a.array());
+    }
+    return Optional.empty();
+  }
+
+  /** Arithmetic, comparisons and element reads: cheaper to compute again than to record. */
+  private static boolean isCheap(Expr e) {
+    boolean[] cheap = {true};
+    IrWalker.forEachExpr(e, x -> {
+      if (!(x instanceof Expr.Literal || x instanceof Expr.Read || x instanceof Expr.Unary
+          || x instanceof Expr.Binary || x instanceof Expr.Cast || x instanceof Expr.ArrayRead
+          || x instanceof Expr.ArrayLength
+          || (x instanceof Expr.MathCall m && (m.function() == MathFunction.ABS
+              || m.function() == MathFunction.MIN || m.function() == MathFunction.MAX)))) {
+        cheap[0] = false;
+      }
+    });
+    return cheap[0];
   }
 
   /**
