@@ -25,6 +25,26 @@ final class WorkspaceTest {
   }
 
   @Test
+  void aCustomRuleHasAWorkspaceGivingItsRulesGradient() {
+    var lse = ArrayRulesAdjoint.lseWorkspace();
+    var scaledSin = RuleCallsAdjoint.scaledSinWorkspace();
+    Random r = new Random(12);
+    for (int call = 0; call < 20; call++) {
+      double[] x = random(r, 1 + call % 5);
+      assertThat(lse.valueAndGrad(x)).isEqualTo(ArrayRules.lse(x));
+      assertThat(lse.x()).usingExactEquality()
+          .containsExactly(ArrayRulesAdjoint.lseGrad(x).x()).inOrder();
+      double a = r.nextGaussian();
+      double b = r.nextGaussian();
+      var expected = RuleCallsAdjoint.scaledSinValueAndGrad(a, b);
+      assertThat(scaledSin.valueAndGrad(a, b)).isEqualTo(expected.value());
+      assertThat(scaledSin.x()).isEqualTo(expected.grad().x());
+      assertThat(scaledSin.y()).isEqualTo(expected.grad().y());
+      assertThat(scaledSin.y()).isWithin(1e-15).of(a * Math.cos(b)); // the rule's own formula
+    }
+  }
+
+  @Test
   void repeatedCallsGiveTheAllocatingFormsResultsInReusedBuffers() {
     var ws = ArraysAdjoint.prefixSquaresWorkspace();
     Random r = new Random(11);

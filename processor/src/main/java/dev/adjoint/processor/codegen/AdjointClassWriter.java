@@ -93,6 +93,8 @@ public final class AdjointClassWriter {
         type.addMethod(customVjpMethod(s, model.rule().get(), vis));
         if (scalar) {
           type.addMethods(viaVjp(s, vis));
+          type.addType(customWorkspaceClass(s, adjoint, vis));
+          type.addMethod(workspaceMethod(s, adjoint, vis));
         }
         Derivative d = scalar ? fromBody.get(s.name()) : null;
         if (d != null) {
@@ -122,7 +124,7 @@ public final class AdjointClassWriter {
           type.addMethod(fusedValueAndGrad(d, adjoint, vis, "of"));
           type.addMethod(gradFromValueAndGrad(s, adjoint, vis));
           type.addType(workspaceClass(d, adjoint, vis));
-          type.addMethod(workspaceMethod(d, adjoint, vis));
+          type.addMethod(workspaceMethod(s, adjoint, vis));
         }
       }
       if (scalar && functionSupported(s)) {
@@ -344,8 +346,7 @@ public final class AdjointClassWriter {
   }
 
   /** {@code mWorkspace()}: a new workspace. */
-  private static MethodSpec workspaceMethod(Derivative d, ClassName adjoint, Modifier[] vis) {
-    Signature s = d.signature();
+  private static MethodSpec workspaceMethod(Signature s, ClassName adjoint, Modifier[] vis) {
     ClassName workspace = adjoint.nestedClass(AdjointNames.workspaceClass(s));
     return MethodSpec.methodBuilder(AdjointNames.workspaceMethod(s))
         .addModifiers(vis)
@@ -625,6 +626,51 @@ public final class AdjointClassWriter {
             "Runs the {@code @Fwd} rule of $L and returns its value with a pullback.\n", link(s))
         .addStatement("return new $T($L)", vjp, CodeBlock.join(args, ", "))
         .build();
+  }
+
+  /**
+   * The workspace of a custom rule, for the same calls as a derived method's: {@code
+   * valueAndGrad} runs the {@code @Fwd} and {@code @Bwd} rules and keeps each cotangent for its
+   * accessor. It allocates what the rules allocate.
+   */
+  private static TypeSpec customWorkspaceClass(Signature s, ClassName adjoint, Modifier[] vis) {
+    ClassName vjp = ClassName.get("", AdjointNames.vjpClass(s));
+    ClassName grad = ClassName.get("", AdjointNames.gradRecord(s));
+    NameAllocator names = new NameAllocator();
+    s.params().forEach(p -> names.newName(p.name()));
+    String call = names.newName("vjp");
+    String cotangents = names.newName("grad");
+    TypeSpec.Builder type = TypeSpec.classBuilder(AdjointNames.workspaceClass(s))
+        .addModifiers(vis)
+        .addModifiers(Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc(
+            "A workspace for gradients of $L by its custom rule, with the calls of a derived"
+                + " method's\nworkspace: {@link #valueAndGrad} leaves each cotangent in its"
+                + " accessor (for an array, the\narray the {@code @Bwd} rule returned), valid"
+                + " until the next call. Not thread-safe: use one\nworkspace per thread.\n",
+            link(s))
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    MethodSpec.Builder valueAndGrad = MethodSpec.methodBuilder("valueAndGrad")
+        .addModifiers(Modifier.PUBLIC)
+        .addParameters(parameters(s))
+        .returns(TypeName.DOUBLE)
+        .addJavadoc("The value of $L; its gradient is left in this workspace's accessors.\n",
+            link(s))
+        .addStatement("$T $N = $N($L)", vjp, call, AdjointNames.vjpMethod(s), argumentList(s))
+        .addStatement("$T $N = $N.pullback(1.0)", grad, cotangents, call);
+    for (Param p : s.diffParams()) {
+      type.addField(FieldSpec.builder(p.type(), p.name(), Modifier.PRIVATE).build());
+      valueAndGrad.addStatement("this.$N = $N.$N()", p.name(), cotangents, p.name());
+      type.addMethod(MethodSpec.methodBuilder(p.name())
+          .addModifiers(Modifier.PUBLIC)
+          .returns(p.type())
+          .addJavadoc("The cotangent of {@code $L} from the last call to {@link #valueAndGrad}.\n",
+              p.name())
+          .addStatement("return $N", p.name())
+          .build());
+    }
+    valueAndGrad.addStatement("return $N.value()", call);
+    return type.addMethod(valueAndGrad.build()).build();
   }
 
   private static List<MethodSpec> viaVjp(Signature s, Modifier[] vis) {
