@@ -35,15 +35,19 @@ public final class Buffers {
   }
 
   /**
-   * A copy of {@code array}: the value of a method that returns {@code double[]}, which its
-   * caller owns.
+   * A copy of {@code array}, or null for null: the value of a method that returns {@code
+   * double[]}, which its caller owns, or the state of an array a pullback walks back (null when
+   * the path taken never created it).
    */
   public static double[] copyOf(double[] array) {
-    return array.clone();
+    return array == null ? null : array.clone();
   }
 
-  /** A copy of {@code matrix}, row by row. */
+  /** A copy of {@code matrix}, row by row, or null for null. */
   public static double[][] copyOf(double[][] matrix) {
+    if (matrix == null) {
+      return null;
+    }
     double[][] copy = new double[matrix.length][];
     for (int i = 0; i < matrix.length; i++) {
       copy[i] = matrix[i].clone();
@@ -51,13 +55,21 @@ public final class Buffers {
     return copy;
   }
 
-  /** Copies {@code from} into {@code to}, which has its length. */
+  /** Copies {@code from} into {@code to}, which has its length; nothing when both are null. */
   public static void copyInto(double[] from, double[] to) {
-    System.arraycopy(from, 0, to, 0, from.length);
+    if (from != null) {
+      System.arraycopy(from, 0, to, 0, from.length);
+    }
   }
 
-  /** Copies {@code from} into {@code to}, which has its shape, row by row. */
+  /**
+   * Copies {@code from} into {@code to}, which has its shape, row by row; nothing when both are
+   * null.
+   */
   public static void copyInto(double[][] from, double[][] to) {
+    if (from == null) {
+      return;
+    }
     for (int i = 0; i < from.length; i++) {
       System.arraycopy(from[i], 0, to[i], 0, from[i].length);
     }

@@ -24,19 +24,55 @@ final class ArrayResults {
     return y;
   }
 
-  /** The array itself: its value is a copy, and its pullback the identity. */
+  /** A copy of the array (returning x itself is a compile error): its pullback the identity. */
   @Differentiable
   static double[] identity(double[] x) {
-    return x;
+    double[] y = new double[x.length];
+    System.arraycopy(x, 0, y, 0, x.length);
+    return y;
   }
 
   /** One of two arrays, by a branch: only the branch taken gets the cotangent. */
   @Differentiable
   static double[] pick(double[] a, double[] b, @NoDiff boolean first) {
-    if (first) {
-      return a;
+    double[] twiceA = new double[a.length];
+    double[] twiceB = new double[b.length];
+    for (int i = 0; i < a.length; i++) {
+      twiceA[i] = 2 * a[i];
     }
-    return b;
+    for (int i = 0; i < b.length; i++) {
+      twiceB[i] = 2 * b[i];
+    }
+    if (first) {
+      return twiceA;
+    }
+    return twiceB;
+  }
+
+  /**
+   * An array created after an early return: on the path that returns first it never exists, and
+   * neither does its cotangent array. (The fuzzer found the reverse sweep reading its length.)
+   */
+  @Differentiable
+  static double createdAfterReturn(double[] x, double s) {
+    if (s > 1) {
+      return s * s;
+    }
+    double[] y = layer(x, s);
+    return y[0] + s;
+  }
+
+  /**
+   * Writes, in a loop, into the array a rule returned and keeps as its residual: the writes are
+   * undone before the rule's pullback reads the residual. (The fuzzer found them not undone.)
+   */
+  @Differentiable
+  static double writeIntoRuleValue(double[] x, double s) {
+    double[] p = softmax(x);
+    for (int i = 0; i < p.length; i++) {
+      p[i] += s;
+    }
+    return p[0] * p[1];
   }
 
   /** Prefix sums, with a running total that the reverse sweep must walk back. */

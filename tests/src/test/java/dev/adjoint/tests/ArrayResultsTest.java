@@ -89,11 +89,54 @@ final class ArrayResultsTest {
     double[] a = {1, 2};
     double[] b = {3, 4};
     var first = ArrayResultsAdjoint.pickVjp(a, b, true).pullback(new double[] {5, 6});
-    assertThat(first.a()).usingExactEquality().containsExactly(5.0, 6.0).inOrder();
+    assertThat(first.a()).usingExactEquality().containsExactly(10.0, 12.0).inOrder();
     assertThat(first.b()).usingExactEquality().containsExactly(0.0, 0.0).inOrder();
     var second = ArrayResultsAdjoint.pickVjp(a, b, false).pullback(new double[] {5, 6});
     assertThat(second.a()).usingExactEquality().containsExactly(0.0, 0.0).inOrder();
-    assertThat(second.b()).usingExactEquality().containsExactly(5.0, 6.0).inOrder();
+    assertThat(second.b()).usingExactEquality().containsExactly(10.0, 12.0).inOrder();
+  }
+
+  @Test
+  void anArrayCreatedAfterAnEarlyReturnThatIsTaken() {
+    double[] x = {0.3, -0.7};
+    // s > 1: returns s * s before the array exists
+    var early = ArrayResultsAdjoint.createdAfterReturnValueAndGrad(x, 1.5);
+    assertThat(early.value()).isEqualTo(2.25);
+    assertThat(early.grad().s()).isEqualTo(3.0);
+    assertThat(early.grad().x()).usingExactEquality().containsExactly(0.0, 0.0).inOrder();
+    assertThat(ArrayResultsAdjoint.createdAfterReturnVjp(x, 1.5).pullback(1.0).s()).isEqualTo(3.0);
+    assertThat(ArrayResultsAdjoint.createdAfterReturnWorkspace().valueAndGrad(x, 1.5))
+        .isEqualTo(2.25);
+    // s <= 1: y = s tanh(x), value s tanh(x0) + s
+    var late = ArrayResultsAdjoint.createdAfterReturnValueAndGrad(x, 0.5);
+    double t = Math.tanh(0.3);
+    assertThat(late.grad().x()[0]).isWithin(1e-15).of(0.5 * (1 - t * t));
+    assertThat(late.grad().x()[1]).isEqualTo(0.0);
+    assertThat(late.grad().s()).isWithin(1e-15).of(t + 1);
+  }
+
+  @Test
+  void writesIntoARulesValueAreUndoneBeforeItsPullback() {
+    Random r = new Random(46);
+    for (int trial = 0; trial < 20; trial++) {
+      double[] x = random(r, 2 + trial % 4);
+      double s = r.nextGaussian();
+      // f = (p0 + s)(p1 + s), p = softmax(x): df/dx_i = sum_k c_k p_k (delta_ik - p_i) with
+      // c_0 = p1 + s, c_1 = p0 + s; df/ds = p0 + p1 + 2s
+      double[] p = ArrayResults.softmax(x);
+      double[] c = new double[x.length];
+      c[0] = p[1] + s;
+      c[1] = p[0] + s;
+      var g = ArrayResultsAdjoint.writeIntoRuleValueGrad(x, s);
+      for (int i = 0; i < x.length; i++) {
+        double expected = 0;
+        for (int k = 0; k < x.length; k++) {
+          expected += c[k] * p[k] * ((i == k ? 1 : 0) - p[i]);
+        }
+        assertThat(g.x()[i]).isWithin(1e-14).of(expected);
+      }
+      assertThat(g.s()).isWithin(1e-14).of(p[0] + p[1] + 2 * s);
+    }
   }
 
   @Test

@@ -447,6 +447,7 @@ public final class AdjointClassWriter {
 
   private static Renderer renderer(Derivative d) {
     Renderer r = new Renderer();
+    r.sometimes(d.sometimesCreated());
     for (Variable p : d.params()) {
       r.name(p);
     }
@@ -589,6 +590,13 @@ public final class AdjointClassWriter {
       type.addField(TypeName.INT, length, Modifier.PRIVATE, Modifier.FINAL);
       constructor.addParameter(TypeName.INT, length).addStatement("this.$N = $N", length, length);
     }
+    CodeBlock value = CodeBlock.of("return forward.out()");
+    if (!valueType.equals(TypeName.DOUBLE)) {
+      // A copy when the @Fwd returned one of its arguments; else null, and the value is its output.
+      type.addField(valueType, "copy", Modifier.PRIVATE, Modifier.FINAL);
+      constructor.addParameter(valueType, "copy").addStatement("this.copy = copy");
+      value = CodeBlock.of("return copy != null ? copy : forward.out()");
+    }
     return type
         .addMethod(constructor.build())
         .addMethod(
@@ -597,9 +605,10 @@ public final class AdjointClassWriter {
                 .returns(valueType)
                 .addJavadoc(valueType.equals(TypeName.DOUBLE)
                     ? "The primal output of the {@code @Fwd} rule.\n"
-                    : "The primal output of the {@code @Fwd} rule, as it returned it (its"
-                        + " residuals may share it:\ncopy it before writing into it).\n")
-                .addStatement("return forward.out()")
+                    : "The primal output of the {@code @Fwd} rule (a copy if it was one of the"
+                        + " arguments).\nIts residuals may share it: the pullback expects it"
+                        + " as the rule returned it.\n")
+                .addStatement(value)
                 .build())
         .addMethod(
             MethodSpec.methodBuilder("pullback")
@@ -614,19 +623,44 @@ public final class AdjointClassWriter {
 
   private static MethodSpec customVjpMethod(Signature s, VjpRule rule, Modifier[] vis) {
     ClassName vjp = ClassName.get("", AdjointNames.vjpClass(s));
-    List<CodeBlock> args = new ArrayList<>();
-    args.add(CodeBlock.of("$T.$N($L)", s.owner(), rule.fwdName(), argumentList(s)));
+    CodeBlock fwd = CodeBlock.of("$T.$N($L)", s.owner(), rule.fwdName(), argumentList(s));
+    List<CodeBlock> lengths = new ArrayList<>();
     for (Param p : s.diffParams()) {
       if (isArray(p)) {
-        args.add(CodeBlock.of("$N.length", p.name()));
+        lengths.add(CodeBlock.of("$N.length", p.name()));
       }
     }
-    return staticMethod(AdjointNames.vjpMethod(s), s, vis, vjp)
+    MethodSpec.Builder method = staticMethod(AdjointNames.vjpMethod(s), s, vis, vjp)
         .addJavadoc(
-            "Runs the {@code @Fwd} rule of $L and returns its value with a pullback.\n", link(s))
+            "Runs the {@code @Fwd} rule of $L and returns its value with a pullback.\n", link(s));
+    List<Param> arrays = s.params().stream().filter(AdjointClassWriter::isArray).toList();
+    if (s.result().equals(TypeName.DOUBLE) || arrays.isEmpty()) {
+      List<CodeBlock> args = new ArrayList<>(List.of(fwd));
+      args.addAll(lengths);
+      if (!s.result().equals(TypeName.DOUBLE)) {
+        args.add(CodeBlock.of("null"));
+      }
+      return method.addStatement("return new $T($L)", vjp, CodeBlock.join(args, ", ")).build();
+    }
+    // The caller owns the value and may write into it: never one of the arrays it passed in.
+    NameAllocator names = new NameAllocator();
+    s.params().forEach(p -> names.newName(p.name()));
+    String forward = names.newName("forward");
+    String out = names.newName("out");
+    List<CodeBlock> same = new ArrayList<>();
+    for (Param p : arrays) {
+      same.add(CodeBlock.of("$N == $N", out, p.name()));
+    }
+    List<CodeBlock> args = new ArrayList<>(List.of(CodeBlock.of("$N", forward)));
+    args.addAll(lengths);
+    args.add(CodeBlock.of("$L ? $N.clone() : null", CodeBlock.join(same, " || "), out));
+    return method
+        .addStatement("$T $N = $L", fwdResultType(s, rule), forward, fwd)
+        .addStatement("$T $N = $N.out()", s.result(), out, forward)
         .addStatement("return new $T($L)", vjp, CodeBlock.join(args, ", "))
         .build();
   }
+
 
   /**
    * The workspace of a custom rule, for the same calls as a derived method's: {@code

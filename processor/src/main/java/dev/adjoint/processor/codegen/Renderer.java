@@ -37,6 +37,8 @@ final class Renderer {
   }
 
   /** Renders the arrays in {@code pooled} as reused workspace fields of the same names. */
+  private Set<Variable> sometimes = Set.of();
+
   void pool(Set<Variable> pooled) {
     this.pooled = pooled;
   }
@@ -81,24 +83,37 @@ final class Renderer {
     }
   }
 
-  /** {@code T name = zero;}, or {@code double[] aBar = new double[a.length];}. */
+  /**
+   * {@code T name = zero;}, or {@code double[] aBar = new double[a.length];} ({@code a == null ?
+   * null : ...} where {@code a} is created on some paths only: none of its adjoint runs on the
+   * others).
+   */
   CodeBlock declareZero(Variable v) {
     boolean matrix = v.type().equals(Expr.DOUBLE_MATRIX);
+    CodeBlock made;
     if (v.shapeOf() != null && pooled.contains(v)) {
-      return matrix
-          ? CodeBlock.of("$T $N = this.$N = $T.zeroedLike(this.$N, $N);\n", v.type(), name(v),
-              name(v), BUFFERS, name(v), name(v.shapeOf()))
-          : CodeBlock.of("$T $N = this.$N = $T.zeroed(this.$N, $N.length);\n", v.type(), name(v),
-              name(v), BUFFERS, name(v), name(v.shapeOf()));
-    }
-    if (v.shapeOf() != null) {
-      return matrix
-          ? CodeBlock.of("$T $N = $T.zerosLike($N);\n", v.type(), name(v), BUFFERS,
+      made = matrix
+          ? CodeBlock.of("this.$N = $T.zeroedLike(this.$N, $N)", name(v), BUFFERS, name(v),
               name(v.shapeOf()))
-          : CodeBlock.of("$T $N = new double[$N.length];\n", v.type(), name(v),
+          : CodeBlock.of("this.$N = $T.zeroed(this.$N, $N.length)", name(v), BUFFERS, name(v),
               name(v.shapeOf()));
+    } else if (v.shapeOf() != null) {
+      made = matrix
+          ? CodeBlock.of("$T.zerosLike($N)", BUFFERS, name(v.shapeOf()))
+          : CodeBlock.of("new double[$N.length]", name(v.shapeOf()));
+    } else {
+      return CodeBlock.of("$T $N = $L;\n", v.type(), name(v), zero(v.type()));
     }
-    return CodeBlock.of("$T $N = $L;\n", v.type(), name(v), zero(v.type()));
+    if (sometimes.contains(v.shapeOf())) {
+      return CodeBlock.of(pooled.contains(v) ? "$T $N = $N == null ? null : ($L);\n"
+          : "$T $N = $N == null ? null : $L;\n", v.type(), name(v), name(v.shapeOf()), made);
+    }
+    return CodeBlock.of("$T $N = $L;\n", v.type(), name(v), made);
+  }
+
+  /** Local arrays that only some paths create: their cotangent arrays are made where they are. */
+  void sometimes(Set<Variable> arrays) {
+    this.sometimes = arrays;
   }
 
   /**

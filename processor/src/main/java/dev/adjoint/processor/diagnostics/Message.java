@@ -64,6 +64,7 @@ public enum Message {
   UNSUPPORTED_EXPRESSION_TYPE("UnsupportedType", "expression of type %s depends on a differentiable input; %s"),
   PRIVATE_MEMBER("Inaccessible", "%s is private, so the generated class %s cannot reach it; make it package-private"),
   ARRAY_ALIAS("ArrayAlias", "array %s must be created by new double[n], or returned by a @Differentiable method, where it is declared, and never reassigned, so that no two names share one array (the reverse sweep keeps one cotangent array per name); copy elements instead"),
+  ARRAY_RETURNS_PARAMETER("ArrayAlias", "a method that returns double[] must return an array it created, not its parameter %s: its caller owns the array it gets and may write into it, which would write into the array it passed; copy it (double[] y = new double[%s.length]; ...; return y;)"),
   ARRAY_PARAMETER_WRITE("ArrayParameterWrite", "parameter array %s must not be written: the reverse sweep needs its elements as they were passed, and the caller's array would change under it; copy it into a local first (double[] copy = new double[%s.length]; ...)"),
   RECURSION("Recursion", "%s calls itself through %s; recursive @Differentiable methods are not supported yet: give one of them a @CustomVjp rule"),
   MISSING_ADJOINT_CLASS("MissingAdjointClass", "%s is annotated for Adjoint, but its generated class %s is not on the class path; compile %s with the Adjoint processor"),

@@ -506,8 +506,8 @@ public final class BodyReader {
     }
 
     /**
-     * The array a {@code double[]} method returns: a local or parameter array named by itself
-     * (the generated code returns a copy of it), outside any loop.
+     * The array a {@code double[]} method returns: a local array named by itself (the generated
+     * code returns a copy of it), outside any loop.
      */
     Expr returnedArray(TreePath returnPath, TreePath value) {
       if (enclosedBy(returnPath, Tree.Kind.FOR_LOOP, Tree.Kind.WHILE_LOOP,
@@ -517,6 +517,10 @@ public final class BodyReader {
       }
       Element element = access.trees().getElement(value);
       Variable v = element == null ? null : locals.get(element);
+      if (v != null && v.type().equals(Expr.DOUBLE_ARRAY) && v.kind() == Variable.Kind.PARAM) {
+        report.add(Message.ARRAY_RETURNS_PARAMETER, access.ref(value), v.hint(), v.hint());
+        return placeholder(access.ref(value));
+      }
       if (v != null && v.type().equals(Expr.DOUBLE_ARRAY)) {
         return new Expr.Read(v, access.ref(value));
       }

@@ -6,6 +6,7 @@ import dev.adjoint.processor.model.Signature;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The reverse-mode derivative of one method, as IR for codegen to render: a forward sweep that
@@ -25,6 +26,8 @@ import java.util.Optional;
  *     object must keep between its forward and its pullback
  * @param tape the tape the forward sweep records on, when loops need one
  * @param reader the reader the reverse sweep reads the tape back through, with {@code tape}
+ * @param sometimesCreated the local arrays created on some paths only (after an early return):
+ *     their cotangent arrays are made only where they exist
  */
 public record Derivative(
     Signature signature,
@@ -37,4 +40,5 @@ public record Derivative(
     Map<String, Variable> paramAdjoints,
     List<Variable> captured,
     Optional<Variable> tape,
-    Optional<Variable> reader) {}
+    Optional<Variable> reader,
+    Set<Variable> sometimesCreated) {}

@@ -18,18 +18,20 @@ import java.util.Set;
  * seen, and its record can go from both sweeps. (An accumulator {@code z += w[i] * x[i]} is
  * restored on every trip, but read only after the loop: its per-trip records go; the restore of
  * its declaration stays.) An element restore {@code a[i] = pop()} is needed when any element of
- * {@code a} may be read later. A callee's pullback reads the arrays its call was given.
+ * {@code a} may be read later. A callee's pullback reads the arrays its call was given, and a
+ * rule's the array it returned.
  */
 final class Liveness {
   private final Set<Stmt> restores;
   private final Set<Stmt> replays;
-  private final Map<Variable, Expr.VjpOf> calls;
+  private final Map<Variable, Set<Variable>> pullbackReads;
   private final Set<Stmt> needed = Collections.newSetFromMap(new IdentityHashMap<>());
 
-  private Liveness(Set<Stmt> restores, Set<Stmt> replays, Map<Variable, Expr.VjpOf> calls) {
+  private Liveness(
+      Set<Stmt> restores, Set<Stmt> replays, Map<Variable, Set<Variable>> pullbackReads) {
     this.restores = restores;
     this.replays = replays;
-    this.calls = calls;
+    this.pullbackReads = pullbackReads;
   }
 
   /**
@@ -37,11 +39,12 @@ final class Liveness {
    * compute a value again instead of restoring it), whose values {@code reverse} reads; by
    * identity. A replay whose value nothing reads reads nothing itself.
    *
-   * @param calls the calls of other annotated methods, by the variable holding their pullback
+   * @param pullbackReads the arrays that the pullback of each call of another annotated method
+   *     reads, by the variable holding the call
    */
   static Set<Stmt> needed(List<Stmt> reverse, Set<Stmt> restores, Set<Stmt> replays,
-      Map<Variable, Expr.VjpOf> calls) {
-    Liveness l = new Liveness(restores, replays, calls);
+      Map<Variable, Set<Variable>> pullbackReads) {
+    Liveness l = new Liveness(restores, replays, pullbackReads);
     l.sequence(reverse, new HashSet<>());
     return l.needed;
   }
@@ -124,14 +127,7 @@ final class Liveness {
       live.add(v.call());
     } else if (e instanceof Expr.Pullback p) {
       live.add(p.call());
-      Expr.VjpOf call = calls.get(p.call());
-      if (call != null) {
-        for (Expr arg : call.args()) {
-          if (arg instanceof Expr.Read r && Expr.isArray(r.variable().type())) {
-            live.add(r.variable()); // the callee reads the elements as they were at its call
-          }
-        }
-      }
+      live.addAll(pullbackReads.getOrDefault(p.call(), Set.of()));
     }
   }
 }

@@ -51,6 +51,8 @@ public final class ReverseMode {
   private final Map<Variable, Variable> adjoints = new LinkedHashMap<>();
   private final Set<Variable> readByReverse = new HashSet<>();
   private final Map<Variable, Expr.VjpOf> calls = new HashMap<>();
+  /** The array each call's value was declared into ({@code double[] y = g(x)}), by call. */
+  private final Map<Variable, Variable> valueArrays = new HashMap<>();
   private final Variable result;
   private final Variable seed;
   private static final ClassName TAPE = ClassName.get("dev.adjoint.runtime", "Tape");
@@ -132,8 +134,29 @@ public final class ReverseMode {
                 paramAdjoints,
                 List.copyOf(captured),
                 taped ? Optional.of(t.tape) : Optional.empty(),
-                taped ? Optional.of(t.reader) : Optional.empty())),
+                taped ? Optional.of(t.reader) : Optional.empty(),
+                sometimesCreated(forward))),
         problems);
+  }
+
+  /** The local arrays declared inside a branch of {@code forward}, not at its top level. */
+  private static Set<Variable> sometimesCreated(List<Stmt> forward) {
+    Set<Variable> always = new HashSet<>();
+    for (Stmt s : forward) {
+      if (s instanceof Stmt.Declare d) {
+        always.add(d.variable());
+      }
+    }
+    Set<Variable> out = new HashSet<>();
+    for (Stmt s : forward) {
+      IrWalker.forEachStmt(s, x -> {
+        if (x instanceof Stmt.Declare d && Expr.isArray(d.variable().type())
+            && !always.contains(d.variable())) {
+          out.add(d.variable());
+        }
+      });
+    }
+    return Set.copyOf(out);
   }
 
   /**
@@ -152,7 +175,23 @@ public final class ReverseMode {
     for (Recorded r : recorded) {
       restores.add(r.restore());
     }
-    Set<Stmt> needed = Liveness.needed(without(reverse, drop), restores, replays, calls);
+    // A callee's pullback reads the arrays it was given, and a rule's may read the array it
+    // returned (its @Fwd may keep it as a residual): as they were when it returned.
+    Map<Variable, Set<Variable>> pullbackReads = new HashMap<>();
+    calls.forEach((call, vjp) -> {
+      Set<Variable> arrays = new HashSet<>();
+      for (Expr arg : vjp.args()) {
+        if (arg instanceof Expr.Read r && Expr.isArray(r.variable().type())) {
+          arrays.add(r.variable());
+        }
+      }
+      if (valueArrays.containsKey(call)) {
+        arrays.add(valueArrays.get(call));
+      }
+      pullbackReads.put(call, arrays);
+    });
+    Set<Stmt> needed =
+        Liveness.needed(without(reverse, drop), restores, replays, pullbackReads);
     boolean kept = false;
     for (Recorded r : recorded) {
       if (needed.contains(r.restore())) {
@@ -624,6 +663,9 @@ public final class ReverseMode {
     }
     List<List<Stmt>> prelude = new ArrayList<>();
     Expr op = flattenTop(value, fwd, prelude);
+    if (op instanceof Expr.VjpValue call && Expr.isArray(v.type())) {
+      valueArrays.put(call.call(), v);
+    }
     List<Stmt> restore = saveIf(false, v, ref, fwd);
     fwd.add(declare ? new Stmt.Declare(v, op, ref) : new Stmt.Assign(v, op, ref));
     List<Stmt> rev = new ArrayList<>(contributions(op, read(adjoint(v)), read(v), ref));

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import javax.tools.Diagnostic;
@@ -41,7 +42,12 @@ import org.junit.jupiter.api.Test;
  * <p>Each run prints its seed. {@code -Dfuzz.seed=N} replays a run, {@code -Dfuzz.program=N}
  * replays one program (its seed is printed with any failure), and {@code -Dfuzz.programs=100000}
  * is the soak run (default 2000). Seeds that once failed are kept in {@code
- * fuzz/regressions.txt} and replayed on every run.
+ * fuzz/regressions.txt} and replayed on every run. {@code -Dfuzz.open=all} (or a comma-separated
+ * list of {@link Generator#OPEN_BUGS}) also generates, or checks, what processor bugs still open
+ * break (see {@link Generator}).
+ *
+ * <p>Helpers that return {@code double[]} are checked on their own as well: {@code hVjp(..)} at
+ * random points, with a random cotangent array, against the reference.
  */
 class FuzzTest {
   private static final int BATCH = 100;
@@ -50,6 +56,8 @@ class FuzzTest {
   /** Whether failing programs are shrunk before they are printed ({@code -Dfuzz.shrink=false}). */
   private static final boolean SHRINK =
       Boolean.parseBoolean(System.getProperty("fuzz.shrink", "true"));
+  /** The open processor bugs whose programs or checks this run includes ({@link Generator}). */
+  private static final Set<String> OPEN = Generator.open(System.getProperty("fuzz.open", ""));
 
   @Test
   void generatedGradientsAgreeWithTheReference() {
@@ -67,7 +75,7 @@ class FuzzTest {
     }
     System.out.printf(Locale.ROOT, "fuzz: %d programs, run seed %d (replay: -Dfuzz.seed=%d)%n",
         seeds.size(), runSeed, runSeed);
-    Stats stats = run(seeds);
+    Stats stats = run(seeds, OPEN);
     System.out.println("fuzz: " + stats);
     stats.assertClean("run seed " + runSeed);
   }
@@ -75,6 +83,7 @@ class FuzzTest {
   @Test
   void regressionSeedsStillPass() throws IOException {
     List<Long> seeds = new ArrayList<>();
+    Map<Set<String>, List<Long>> openSeeds = new HashMap<>();
     int version = -1;
     try (InputStream in = FuzzTest.class.getResourceAsStream("/fuzz/regressions.txt")) {
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -83,7 +92,14 @@ class FuzzTest {
         if (s.startsWith("version ")) {
           version = Integer.parseInt(s.substring("version ".length()).trim());
         } else if (!s.isEmpty()) {
-          seeds.add(Long.parseLong(s.split("\\s+")[0]));
+          // "seed", or "seed bug,bug" to replay with -Dfuzz.open=bug,bug (see Generator)
+          String[] words = s.split("\\s+");
+          if (words.length == 1) {
+            seeds.add(Long.parseLong(words[0]));
+          } else {
+            openSeeds.computeIfAbsent(Generator.open(words[1]), k -> new ArrayList<>())
+                .add(Long.parseLong(words[0]));
+          }
         }
       }
     }
@@ -91,13 +107,38 @@ class FuzzTest {
         "fuzz/regressions.txt holds seeds of another generator version; see Generator.VERSION");
     // Right after a version change the list may be empty: older seeds live on as closed-form
     // tests in FuzzFoundTest.
+    List<String> failures = new ArrayList<>();
     if (!seeds.isEmpty()) {
-      run(seeds).assertClean("regression seeds");
+      failures.addAll(run(seeds, Set.of(), false).failures);
+    }
+    // Seeds of open processor bugs: they fail until the processor is fixed.
+    for (Map.Entry<Set<String>, List<Long>> e : openSeeds.entrySet()) {
+      failures.addAll(run(e.getValue(), e.getKey(), false).failures);
+    }
+    if (!failures.isEmpty()) {
+      fail(failures.size() + " regression seed(s) fail:\n\n"
+          + failures.stream().limit(5).collect(Collectors.joining("\n\n")));
     }
   }
 
-  /** An unsupported statement injected into a valid program, and the tag it must draw. */
-  private record Injection(String statement, String tag) {}
+  /**
+   * An unsupported statement injected into a valid program, and the tag it must draw; with
+   * {@code inArrayMethod}, into a method {@link #ARRAY_METHOD} added before {@code f}.
+   */
+  private record Injection(String statement, String tag, boolean inArrayMethod) {
+    Injection(String statement, String tag) {
+      this(statement, tag, false);
+    }
+  }
+
+  /** A valid {@code double[]} method, before its last line; ARGS: f's arguments. */
+  private static final List<String> ARRAY_METHOD = List.of(
+      "  @Differentiable",
+      "  static double[] q(double[] qa, double[] qb, double qx) {",
+      "    double[] qc = new double[qa.length];",
+      "    return qc;",
+      "  }",
+      "");
 
   private static final List<Injection> OUTSIDE_THE_SUBSET = List.of(
       new Injection("switch ((int) x0) { default: x0 = 1.0; }", "AdjointUnsupportedConstruct"),
@@ -109,7 +150,21 @@ class FuzzTest {
       new Injection("x0 = (float) x0;", "AdjointUnsupportedType"),
       new Injection("x0 = Math.ulp(x0) * x0;", "AdjointUnsupportedCall"),
       new Injection("x0 = Math.fma(x0, x0, 1.0);", "AdjointUnsupportedCall"),
-      new Injection("x0 = f(ARGS);", "AdjointRecursion"));
+      new Injection("x0 = f(ARGS);", "AdjointRecursion"),
+      // double[] results: a local from a call declared in a loop, and returns of anything but a
+      // local array named by itself, or from inside a loop
+      new Injection("double[] qa = new double[3]; for (int q = 0; q < 2; q++) { double[] qb ="
+          + " Rules.softmax(qa, x0); x0 += qb[0]; }", "AdjointUnsupportedConstruct"),
+      new Injection("double[] qa = new double[3]; double v = Rules.softmax(qa, x0)[0];",
+          "AdjointUnsupportedConstruct"),
+      new Injection("if (qx > 0) { return qx > 1 ? qa : qb; }", "AdjointUnsupportedConstruct",
+          true),
+      new Injection("for (int q = 0; q < qa.length; q++) { if (qa[q] > qx) { return qb; } }",
+          "AdjointUnsupportedConstruct", true),
+      new Injection("if (qx > 0) { return Rules.softmax(qa, qx); }",
+          "AdjointUnsupportedConstruct", true),
+      // ... and of a parameter, which the caller would share with the array it passed
+      new Injection("if (qx > 0) { return qa; }", "AdjointArrayAlias", true));
 
   /**
    * Valid programs with one unsupported statement injected first into {@code f}: each must draw
@@ -146,10 +201,18 @@ class FuzzTest {
         List<String> lines = new ArrayList<>(List.of(unit.render().split("\\n", -1)));
         int header = lines.indexOf(lines.stream().filter(l -> l.contains(" double f(")).findFirst()
             .orElseThrow());
-        lines.add(header + 1, "    " + injection.statement().replace("ARGS", args));
+        int line;
+        if (injection.inArrayMethod()) {
+          // q goes before f's annotation; the statement before q's last line (return qc;)
+          lines.addAll(header - 1, ARRAY_METHOD);
+          line = header - 1 + ARRAY_METHOD.size() - 3;
+        } else {
+          line = header + 1;
+        }
+        lines.add(line, "    " + injection.statement().replace("ARGS", args));
         String source = String.join("\n", lines);
         files.add(JavaFileObjects.forSourceString(unit.qualifiedName(), source));
-        expectedLine.put(unit.className(), header + 2); // 1-based
+        expectedLine.put(unit.className(), line + 1); // 1-based
         injected.put(unit.className(), injection);
         sources.put(unit.className(), source);
       }
@@ -196,6 +259,8 @@ class FuzzTest {
     int points;
     int skippedPoints;
     int differenceChecks;
+    /** Points at which a double[] helper's own hVjp was compared. */
+    int arrayHelperPoints;
     final List<String> failures = new ArrayList<>();
 
     void assertClean(String context) {
@@ -210,19 +275,24 @@ class FuzzTest {
     public String toString() {
       return String.format(Locale.ROOT,
           "%d programs, %d points compared, %d points skipped (non-finite or extreme), "
-              + "%d central-difference checks, %d failures",
-          programs, points, skippedPoints, differenceChecks, failures.size());
+              + "%d central-difference checks, %d double[] helper points, %d failures",
+          programs, points, skippedPoints, differenceChecks, arrayHelperPoints, failures.size());
     }
   }
 
-  static Stats run(List<Long> seeds) {
+  static Stats run(List<Long> seeds, Set<String> open) {
+    return run(seeds, open, SHRINK);
+  }
+
+  /** As above; {@code shrink}: whether failing programs are shrunk. */
+  static Stats run(List<Long> seeds, Set<String> open, boolean shrink) {
     Stats stats = new Stats();
     for (int start = 0; start < seeds.size(); start += BATCH) {
       List<Long> batchSeeds = seeds.subList(start, Math.min(seeds.size(), start + BATCH));
       List<Unit> units = new ArrayList<>();
       Map<String, Long> seedOf = new HashMap<>();
       for (int i = 0; i < batchSeeds.size(); i++) {
-        Unit unit = Generator.generate(batchSeeds.get(i), "P" + (start + i));
+        Unit unit = Generator.generate(batchSeeds.get(i), "P" + (start + i), open);
         units.add(unit);
         seedOf.put(unit.className(), batchSeeds.get(i));
       }
@@ -232,7 +302,8 @@ class FuzzTest {
         for (Unit unit : units) {
           Compiled alone = compile(List.of(unit));
           if (alone.problem != null) {
-            stats.failures.add(describe(unit, seedOf.get(unit.className()), alone.problem));
+            stats.failures.add(
+                describe(unit, seedOf.get(unit.className()), open, alone.problem));
           }
         }
         continue;
@@ -241,13 +312,18 @@ class FuzzTest {
         stats.programs++;
         long seed = seedOf.get(unit.className());
         int before = stats.failures.size();
+        String thrown = null;
         try {
-          check(unit, seed, compiled.loader, stats);
+          check(unit, seed, open, compiled.loader, stats);
         } catch (ReflectiveOperationException | RuntimeException e) {
-          stats.failures.add(describe(unit, seed, "exception while checking: " + trace(e)));
+          thrown = signature(e);
+          stats.failures.add(
+              describe(unit, seed, open, "exception while checking: " + trace(e)));
         }
-        if (stats.failures.size() > before && SHRINK) {
-          Unit small = Shrinker.shrink(unit, candidate -> failsAlone(candidate, seed), 400);
+        if (stats.failures.size() > before && shrink) {
+          String exception = thrown;
+          Unit small = Shrinker.shrink(unit,
+              candidate -> failsAlone(candidate, seed, open, exception), 400);
           stats.failures.set(before, stats.failures.get(before) + "\n--- shrunk to:\n"
               + small.render());
         }
@@ -256,19 +332,35 @@ class FuzzTest {
     return stats;
   }
 
-  /** Whether {@code unit} alone compiles cleanly and still gives a wrong gradient. */
-  private static boolean failsAlone(Unit unit, long seed) {
+  /**
+   * Whether {@code unit} alone compiles cleanly and still gives a wrong gradient, or, when the
+   * original failure was an exception ({@code exception}: its {@link #signature}), still throws
+   * the same one.
+   */
+  private static boolean failsAlone(
+      Unit unit, long seed, Set<String> open, String exception) {
     Compiled compiled = compile(List.of(unit));
     if (compiled.problem != null) {
       return false;
     }
     Stats stats = new Stats();
     try {
-      check(unit, seed, compiled.loader, stats);
+      check(unit, seed, open, compiled.loader, stats);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      return false;
+      return exception != null && exception.equals(signature(e));
     }
-    return !stats.failures.isEmpty();
+    return exception == null && !stats.failures.isEmpty();
+  }
+
+  /** An exception's root cause: its class and the method that threw it. */
+  private static String signature(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    StackTraceElement[] frames = root.getStackTrace();
+    return root.getClass().getName()
+        + (frames.length == 0 ? "" : " in " + frames[0].getMethodName());
   }
 
   private static final class Compiled {
@@ -331,7 +423,8 @@ class FuzzTest {
 
   // ---------------------------------------------------------------- checking one program
 
-  private static void check(Unit unit, long seed, ClassLoader loader, Stats stats)
+  private static void check(
+      Unit unit, long seed, Set<String> open, ClassLoader loader, Stats stats)
       throws ReflectiveOperationException {
     Callee f = unit.f();
     Class<?> primal = loader.loadClass(unit.qualifiedName());
@@ -382,6 +475,14 @@ class FuzzTest {
       List<String> problems = new ArrayList<>();
       same(problems, "fValueAndGrad value", vgValue, value);
       same(problems, "fVjp value", vjpValue, value);
+      {
+        // pullback "may be called any number of times"
+        double[] again = components(call(pulled, "pullback", cotangent));
+        if (!java.util.Arrays.equals(vjpGrad, again)) {
+          problems.add("fVjp pullback called twice gave " + java.util.Arrays.toString(vjpGrad)
+              + ", then " + java.util.Arrays.toString(again));
+        }
+      }
       double[] fnGrad = null;
       if (function != null) {
         DifferentiableFunction fn = (DifferentiableFunction) invoke(function, constants.toArray());
@@ -427,9 +528,127 @@ class FuzzTest {
         }
       }
       if (!problems.isEmpty()) {
-        stats.failures.add(describe(unit, seed, where + ":\n  " + String.join("\n  ", problems)));
+        stats.failures.add(describe(unit, seed, open,
+            where + ":\n  " + String.join("\n  ", problems)));
         return;
       }
+    }
+    for (Callee h : unit.helpers()) {
+      if (h.returnsArray()) {
+        checkArrayHelper(unit, h, seed, open, primal, adjoint, stats);
+      }
+    }
+  }
+
+  /**
+   * A {@code double[]} helper's own {@code hVjp(..)} at random points: {@code value()} is the
+   * primal method's array, bit for bit, in an array of its own; {@code pullback(c)} for a random
+   * cotangent array matches the reference's pullback of {@code c}, gives the same bits when
+   * called again, and leaves {@code value()}, {@code c} and the arguments alone; a cotangent of
+   * another length is an IllegalArgumentException.
+   */
+  private static void checkArrayHelper(
+      Unit unit, Callee h, long seed, Set<String> open, Class<?> primal, Class<?> adjoint,
+      Stats stats)
+      throws ReflectiveOperationException {
+    Method primalH = method(primal, h.name());
+    Method vjp = method(adjoint, h.name() + "Vjp");
+    SplittableRandom rnd = new SplittableRandom(seed ^ (0xA77AL * h.name().hashCode()));
+    for (int point = 0; point < POINTS; point++) {
+      double[] flat = point(h, rnd);
+      double[] c = new double[Program.LENGTH];
+      for (int k = 0; k < c.length; k++) {
+        c[k] = rnd.nextInt(4) == 0 ? 1.0 : Math.round(rnd.nextDouble(-2, 2) * 1e6) / 1e6;
+      }
+      String where = h.name() + "Vjp at " + describe(h, flat) + ", cotangent "
+          + java.util.Arrays.toString(c);
+      List<String> problems = new ArrayList<>();
+
+      Object[] primalArgs = arguments(h, flat);
+      double[] value = ((double[]) invoke(primalH, primalArgs)).clone();
+      if (!java.util.Arrays.equals(flat, flatten(h, primalArgs))) {
+        problems.add("the primal " + h.name() + " changed its argument arrays");
+      }
+      Object[] args = arguments(h, flat);
+      Object pulled = invoke(vjp, args);
+      double[] vjpValue = (double[]) call(pulled, "value");
+      sameArray(problems, h.name() + "Vjp value", vjpValue, value);
+      for (Object a : args) {
+        if (a == vjpValue) {
+          problems.add(h.name() + "Vjp value is the caller's argument array, not a copy");
+        }
+      }
+      double[] valueBefore = vjpValue.clone();
+      double[] cBefore = c.clone();
+      double[] grad = components(call(pulled, "pullback", (Object) c));
+      double[] again = components(call(pulled, "pullback", (Object) c));
+      sameArray(problems, h.name() + "Vjp value() after pullback",
+          (double[]) call(pulled, "value"), valueBefore);
+      sameArray(problems, h.name() + "Vjp value (the array value() returned) after pullback",
+          vjpValue, valueBefore);
+      if (!java.util.Arrays.equals(c, cBefore)) {
+        problems.add("pullback changed its cotangent: " + java.util.Arrays.toString(c));
+      }
+      if (!java.util.Arrays.equals(grad, again)) {
+        problems.add("pullback called twice gave " + java.util.Arrays.toString(grad) + ", then "
+            + java.util.Arrays.toString(again));
+      }
+      if (!java.util.Arrays.equals(flat, flatten(h, args))) {
+        problems.add(h.name() + "Vjp changed its argument arrays: " + describe(h, flatten(h, args)));
+      }
+      for (int length : new int[] {Program.LENGTH - 1, Program.LENGTH + 1}) {
+        try {
+          call(pulled, "pullback", (Object) new double[length]);
+          problems.add("pullback took a cotangent of length " + length);
+        } catch (IllegalStateException e) {
+          if (!(e.getCause() instanceof IllegalArgumentException)) {
+            problems.add("pullback of a cotangent of length " + length + " threw " + e.getCause());
+          }
+        }
+      }
+
+      Reference.ArrayResult ref = Reference.evaluateArray(h, flat, c);
+      sameArray(problems, "reference value", ref.values(), value);
+      if (!finite(ref.values()) || !finite(ref.gradient()) || ref.extreme()) {
+        stats.skippedPoints++;
+      } else {
+        stats.arrayHelperPoints++;
+        for (int i = 0; i < ref.gradient().length; i++) {
+          close(problems, h.name() + "Vjp pullback d/d" + diffName(h, i), grad[i],
+              ref.gradient()[i], ref.scale()[i]);
+        }
+      }
+      if (!problems.isEmpty()) {
+        stats.failures.add(describe(unit, seed, open,
+            where + ":\n  " + String.join("\n  ", problems)));
+        return;
+      }
+    }
+  }
+
+  /** A random point for {@code m}'s parameters, flattened. */
+  private static double[] point(Callee m, SplittableRandom rnd) {
+    int width = m.params().stream().mapToInt(p -> p.kind().width()).sum();
+    double[] flat = new double[width];
+    int at = 0;
+    for (Param p : m.params()) {
+      for (int k = 0; k < p.kind().width(); k++) {
+        flat[at++] = p.kind() == Program.Kind.INT
+            ? rnd.nextInt(5) : Math.round(rnd.nextDouble(-2, 2) * 1e6) / 1e6;
+      }
+    }
+    return flat;
+  }
+
+  private static void sameArray(
+      List<String> problems, String what, double[] actual, double[] expected) {
+    boolean same = actual.length == expected.length;
+    for (int i = 0; same && i < actual.length; i++) {
+      same = Double.doubleToLongBits(actual[i]) == Double.doubleToLongBits(expected[i]);
+    }
+    if (!same) {
+      problems.add(what + " = " + java.util.Arrays.toString(actual) + ", but the primal method"
+          + " returns " + java.util.Arrays.toString(expected));
     }
   }
 
@@ -715,8 +934,10 @@ class FuzzTest {
     return "(" + String.join(", ", parts) + ")";
   }
 
-  static String describe(Unit unit, long seed, String problem) {
-    return "program seed " + seed + " (replay: -Dfuzz.program=" + seed + "), class "
+  static String describe(Unit unit, long seed, Set<String> open, String problem) {
+    return "program seed " + seed + " (replay: -Dfuzz.program=" + seed
+        + (open.isEmpty() ? "" : " -Dfuzz.open=" + String.join(",", new java.util.TreeSet<>(open)))
+        + "), class "
         + unit.className() + "\n" + problem + "\n--- " + unit.className() + ".java\n"
         + unit.render();
   }

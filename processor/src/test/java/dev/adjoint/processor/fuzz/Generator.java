@@ -36,7 +36,17 @@ import java.util.SplittableRandom;
  * supported {@code Math} function (arguments guarded into its domain), locals, reassigned
  * parameters, compound assignment and increments, nested branches with early returns, ternaries,
  * int and {@code @NoDiff} parameters, {@code stopGradient}, calls between generated methods and
- * calls of custom rules. One seed gives one program, always the same.
+ * calls of custom rules, helpers (and a rule) that return {@code double[]}, called as top-level
+ * declarations {@code double[] yb = h0(xa, x0);}. One seed gives one program, always the same.
+ *
+ * <p>Open processor bugs ({@link #OPEN_BUGS}; docs/fuzzing.md): programs that show a bug
+ * still open are generated only when its name is in {@code open} ({@code -Dfuzz.open=...}), so
+ * that the normal run tests everything else; each has seeds in fuzz/regressions.txt. None is open
+ * now. The three the fuzzer found in {@code double[]} results are fixed: a helper may no longer
+ * return its parameter (a compile error: its caller would share the array it passed), the
+ * cotangent array of an array created after an early return is made only where it exists, and
+ * a rule's pullback counts as a read of the array the rule returned (its @Fwd may keep it as a
+ * residual), so writes into that array are undone before it runs.
  */
 final class Generator {
   /**
@@ -44,7 +54,7 @@ final class Generator {
    * Bump it with any change that draws differently, and move the seeds in {@code
    * fuzz/regressions.txt} to closed-form tests (FuzzFoundTest) or replace them.
    */
-  static final int VERSION = 6;
+  static final int VERSION = 8;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -73,13 +83,59 @@ final class Generator {
   /** The loops enclosing the statements being generated, innermost last. */
   private final List<Program.LoopKind> enclosing = new ArrayList<>();
 
-  private Generator(long seed) {
+
+  /** The open processor bugs a run may include (see above). */
+  static final List<String> OPEN_BUGS = List.of();
+
+  /** The open bugs named by {@code list}: comma-separated names, or "all". */
+  static java.util.Set<String> open(String list) {
+    if (list.trim().equals("all")) {
+      return java.util.Set.copyOf(OPEN_BUGS);
+    }
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (String name : list.split(",")) {
+      if (!name.isBlank()) {
+        if (!OPEN_BUGS.contains(name.trim())) {
+          throw new IllegalArgumentException("no open bug " + name + ": " + OPEN_BUGS);
+        }
+        out.add(name.trim());
+      }
+    }
+    return java.util.Set.copyOf(out);
+  }
+  /** Whether the body being generated is a {@code double[]} helper's. */
+  private boolean arrayResult;
+  /** The array-result locals ({@code yb}, ...) of the body being generated. */
+  private int arrayLocals;
+  /** The parameters of the body being generated. */
+  private List<Param> currentParams = List.of();
+  /**
+   * Per array of the body being generated: the arrays (parameters, or locals it was created as)
+   * whose storage it may be. An array is its own root; {@code double[] yb = h(xa)} with {@code h}
+   * possibly returning its parameter has roots {@code yb} and {@code xa}.
+   */
+  private final java.util.Map<String, java.util.Set<String>> roots = new java.util.HashMap<>();
+  /** Per {@code double[]} helper: the positions of the parameters it may return. */
+  private final java.util.Map<String, java.util.Set<Integer>> returnedParams =
+      new java.util.HashMap<>();
+  /** The positions of the current {@code double[]} helper's parameters it may return. */
+  private java.util.Set<Integer> returning = new java.util.TreeSet<>();
+
+  private Generator(long seed, java.util.Set<String> open) {
     this.rnd = new SplittableRandom(seed);
   }
 
   /** The program of {@code seed}, as class {@code className}. */
   static Unit generate(long seed, String className) {
-    return new Generator(seed).unit(className);
+    return generate(seed, className, java.util.Set.of());
+  }
+
+  /**
+   * The program of {@code seed}, as class {@code className}, including programs that show the
+   * open bugs in {@code open}.
+   */
+  static Unit generate(long seed, String className, java.util.Set<String> open) {
+    return new Generator(seed, open).unit(className);
   }
 
   private Unit unit(String className) {
@@ -108,7 +164,27 @@ final class Generator {
       if (rnd.nextInt(4) == 0) {
         params.add(rnd.nextInt(params.size() + 1), new Param("am", Kind.MATRIX));
       }
-      Callee helper = Callee.helper(className, "h" + h, params, body(params, 2));
+      Callee helper;
+      boolean chain = h > 0 && helpers.get(h - 1).returnsArray() && rnd.nextBoolean();
+      if (chain || rnd.nextInt(3) == 0) {
+        // A double[] helper (often after another one, so that it may call it): it usually takes an array or two, and fills a scratch array ya.
+        if (rnd.nextInt(4) > 0 && params.stream().noneMatch(p -> p.kind() == Kind.ARRAY)) {
+          params.add(rnd.nextInt(params.size() + 1), new Param("aa", Kind.ARRAY));
+        }
+        if (rnd.nextInt(4) == 0) {
+          params.add(rnd.nextInt(params.size() + 1), new Param("ab", Kind.ARRAY));
+        }
+        // It returns an array it created: its scratch array ya, or one a call gave it.
+        boolean scratch = true;
+        arrayResult = true;
+        returning = new java.util.TreeSet<>();
+        List<Stmt> body = body(params, scratch ? 2 : 1, scratch);
+        arrayResult = false;
+        helper = Callee.arrayHelper(className, "h" + h, params, body);
+        returnedParams.put(helper.name(), returning);
+      } else {
+        helper = Callee.helper(className, "h" + h, params, body(params, 2));
+      }
       helpers.add(helper);
       callable.add(helper);
     }
@@ -171,8 +247,12 @@ final class Generator {
   private List<Stmt> body(List<Param> params, int size, boolean localArray) {
     locals = 0;
     loops = 0;
+    arrayLocals = 0;
+    currentParams = params;
+    roots.clear();
     Scope scope = new Scope();
     for (Param p : params) {
+      roots.put(p.name(), new java.util.HashSet<>(List.of(p.name())));
       if (p.kind() == Kind.INT) {
         scope.ints.add(p.name());
       } else if (p.kind() == Kind.MATRIX) {
@@ -189,6 +269,7 @@ final class Generator {
       stmts.add(new Program.LocalArray("ya"));
       scope.arrays.add("ya");
       scope.writableArrays.add("ya");
+      roots.put("ya", new java.util.HashSet<>(List.of("ya")));
     }
     if (localMatrix) {
       stmts.add(new Program.LocalArray("ym", true));
@@ -196,15 +277,78 @@ final class Generator {
       scope.writableMatrices.add("ym");
     }
     if (!block(scope, 0, size, stmts)) {
-      stmts.add(new Return(expr(scope, 3)));
+      stmts.add(arrayResult ? returnArray(scope) : new Return(expr(scope, 3)));
     }
     return stmts;
+  }
+
+  /**
+   * {@code return a;} in a {@code double[]} helper: its scratch array {@code ya} mostly, else an
+   * array a call gave it (never a parameter: that is a compile error).
+   */
+  private Stmt returnArray(Scope scope) {
+    List<String> candidates = scope.arrays.stream()
+        .filter(a -> !scope.matrices.contains(a))
+        .filter(a -> currentParams.stream().noneMatch(p -> p.name().equals(a))).toList();
+    String array = candidates.contains("ya") && rnd.nextInt(3) > 0 ? "ya" : pick(candidates);
+    for (int i = 0; i < currentParams.size(); i++) {
+      if (roots.get(array).contains(currentParams.get(i).name())) {
+        returning.add(i);
+      }
+    }
+    return new Program.ReturnArray(array);
+  }
+
+  /** The {@code double[]} callees a body could call with the arrays in scope. */
+  private List<Callee> arrayCallees(Scope scope) {
+    return callable.stream().filter(Callee::returnsArray)
+        .filter(c -> (!scope.arrays.isEmpty()
+            || c.params().stream().noneMatch(p -> p.kind() == Kind.ARRAY))
+            && (!scope.matrices.isEmpty()
+            || c.params().stream().noneMatch(p -> p.kind() == Kind.MATRIX)))
+        .toList();
+  }
+
+  /**
+   * {@code double[] yb = h(args);} at the top level of a body. Were {@code h} to return one of its
+   * parameters, {@code yb} would be the array passed there, and neither could be written
+   * afterwards; helpers return only arrays they created now, so {@code yb} is always its own.
+   */
+  private Stmt arrayCall(Scope scope, List<Callee> candidates) {
+    Callee callee = candidates.get(rnd.nextInt(candidates.size()));
+    Invoke call = (Invoke) call(scope, callee, 2);
+    String name = "y" + (char) ('b' + arrayLocals++);
+    java.util.Set<String> mine = new java.util.HashSet<>(List.of(name));
+    java.util.Set<Integer> returned = callee.isRule()
+        ? java.util.Set.of() : returnedParams.get(callee.name());
+    for (int i : returned) {
+      mine.addAll(roots.get(((Program.ArrayArg) call.args().get(i)).array()));
+    }
+    roots.put(name, mine);
+    scope.arrays.add(name);
+    scope.writableArrays.add(name);
+    // Only arrays that share storage with no other name stay writable (none do while helpers
+    // return only arrays they created).
+    scope.writableArrays.removeIf(a -> roots.entrySet().stream().anyMatch(
+        e -> !e.getKey().equals(a) && (e.getValue().contains(a) || roots.get(a).contains(e.getKey()))));
+    return new Program.ArrayCall(name, call);
   }
 
   /** Appends statements; true when the block always returns (nothing may follow it). */
   private boolean block(Scope scope, int nesting, int size, List<Stmt> out) {
     int count = 1 + rnd.nextInt(size + 2);
     for (int i = 0; i < count; i++) {
+      if (nesting == 0 && rnd.nextInt(3) == 0) {
+        List<Callee> candidates = arrayCallees(scope);
+        List<Callee> helpers = candidates.stream().filter(c -> !c.isRule()).toList();
+        if (!helpers.isEmpty() && rnd.nextInt(3) > 0) {
+          candidates = helpers; // mostly the helpers: chains of them, and their parameters
+        }
+        if (!candidates.isEmpty()) {
+          out.add(arrayCall(scope, candidates));
+          continue;
+        }
+      }
       int choice = rnd.nextInt(100);
       boolean arrays = !scope.writableArrays.isEmpty();
       boolean matrices = !scope.writableMatrices.isEmpty();
@@ -245,7 +389,7 @@ final class Generator {
         // An early exit: continue only in a for loop, whose update runs anyway.
         Stmt exit;
         int kind = rnd.nextInt(3);
-        if (kind == 0) {
+        if (kind == 0 && !arrayResult) {
           exit = new Return(expr(scope, 2));
         } else if (kind == 1 && enclosing.get(enclosing.size() - 1) == Program.LoopKind.FOR) {
           exit = new Program.Jump(false);
@@ -260,14 +404,28 @@ final class Generator {
     return false;
   }
 
+  /** Whether {@code s} contains a return. */
+  private static boolean returns(Stmt s) {
+    if (s instanceof Return || s instanceof Program.ReturnArray) {
+      return true;
+    } else if (s instanceof If i) {
+      return i.then().stream().anyMatch(Generator::returns)
+          || i.otherwise().stream().anyMatch(Generator::returns);
+    } else if (s instanceof Program.Loop l) {
+      return l.body().stream().anyMatch(Generator::returns);
+    }
+    return false;
+  }
+
   /** A branch of an if; sometimes ends with an early return. */
   private boolean branch(Scope scope, int nesting, List<Stmt> out) {
     Scope inner = scope.copy();
     if (block(inner, nesting + 1, 1, out)) {
       return true;
     }
-    if (rnd.nextInt(3) == 0) {
-      out.add(new Return(expr(inner, 2)));
+    if (rnd.nextInt(3) == 0 && !(arrayResult && !enclosing.isEmpty())) {
+      // a double[] helper returns one of its arrays, and never from inside a loop
+      out.add(arrayResult ? returnArray(inner) : new Return(expr(inner, 2)));
       return true;
     }
     return false;
@@ -440,6 +598,7 @@ final class Generator {
 
   private Expr invoke(Scope scope, int depth) {
     List<Callee> candidates = callable.stream()
+        .filter(c -> !c.returnsArray())
         .filter(c -> (!scope.arrays.isEmpty()
             || c.params().stream().noneMatch(p -> p.kind() == Kind.ARRAY))
             && (!scope.matrices.isEmpty()
@@ -448,7 +607,11 @@ final class Generator {
     if (candidates.isEmpty()) {
       return leaf(scope);
     }
-    Callee callee = candidates.get(rnd.nextInt(candidates.size()));
+    return call(scope, candidates.get(rnd.nextInt(candidates.size())), depth);
+  }
+
+  /** A call of {@code callee} with arguments drawn from {@code scope}. */
+  private Expr call(Scope scope, Callee callee, int depth) {
     if (callee.isRule() && !callee.rule().exact()) {
       exact = false;
     }

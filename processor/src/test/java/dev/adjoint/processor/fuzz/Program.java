@@ -154,7 +154,19 @@ final class Program {
   // ---------------------------------------------------------------- statements
 
   sealed interface Stmt
-      permits Declare, Assign, Step, If, Return, Loop, Jump, LocalArray, ElementAssign {}
+      permits Declare, Assign, Step, If, Return, Loop, Jump, LocalArray, ElementAssign, ArrayCall,
+          ReturnArray {}
+
+  /**
+   * {@code double[] name = call;}: a local holding the array a {@code double[]} helper or rule
+   * returns, declared at the top level of a body (never in a loop or an if). In Java it is the
+   * very array the callee returned: a helper's fresh local, or one of the callee's array
+   * parameters (then it shares storage with the caller's argument).
+   */
+  record ArrayCall(String name, Invoke call) implements Stmt {}
+
+  /** {@code return array;} in a {@code double[]} helper, outside any loop. */
+  record ReturnArray(String array) implements Stmt {}
 
   /**
    * {@code double[] name = new double[LENGTH];}, or for a matrix {@code double[][] name = new
@@ -203,14 +215,27 @@ final class Program {
 
   // ---------------------------------------------------------------- methods and classes
 
-  /** A method the generated code may call: a helper (with a body) or a {@link Rules.Rule}. */
-  record Callee(String owner, String name, List<Param> params, List<Stmt> body, Rules.Rule rule) {
+  /**
+   * A method the generated code may call: a helper (with a body) or a {@link Rules.Rule}.
+   * {@code returnsArray}: it returns {@code double[]} (of {@link #LENGTH}), not {@code double}.
+   */
+  record Callee(String owner, String name, List<Param> params, List<Stmt> body, Rules.Rule rule,
+      boolean returnsArray) {
     static Callee helper(String owner, String name, List<Param> params, List<Stmt> body) {
-      return new Callee(owner, name, params, body, null);
+      return new Callee(owner, name, params, body, null, false);
+    }
+
+    static Callee arrayHelper(String owner, String name, List<Param> params, List<Stmt> body) {
+      return new Callee(owner, name, params, body, null, true);
     }
 
     static Callee rule(Rules.Rule rule) {
-      return new Callee(Rules.CLASS, rule.name(), rule.params(), null, rule);
+      return new Callee(Rules.CLASS, rule.name(), rule.params(), null, rule, rule.returnsArray());
+    }
+
+    /** The same helper with another body. */
+    Callee withBody(List<Stmt> newBody) {
+      return new Callee(owner, name, params, newBody, rule, returnsArray);
     }
 
     boolean isRule() {
@@ -246,7 +271,8 @@ final class Program {
   }
 
   private static void renderMethod(Callee m, StringBuilder out) {
-    out.append("  @Differentiable\n  static double ").append(m.name()).append('(')
+    out.append("  @Differentiable\n  static ").append(m.returnsArray() ? "double[] " : "double ")
+        .append(m.name()).append('(')
         .append(m.params().stream().map(Param::render).collect(Collectors.joining(", ")))
         .append(") {\n");
     for (Stmt s : m.body()) {
@@ -281,6 +307,11 @@ final class Program {
       }
     } else if (s instanceof Return r) {
       out.append(indent).append("return ").append(render(r.value())).append(";\n");
+    } else if (s instanceof ArrayCall c) {
+      out.append(indent).append("double[] ").append(c.name()).append(" = ").append(render(c.call()))
+          .append(";\n");
+    } else if (s instanceof ReturnArray r) {
+      out.append(indent).append("return ").append(r.array()).append(";\n");
     } else if (s instanceof LocalArray a) {
       out.append(indent).append(a.matrix()
           ? "double[][] " + a.name() + " = new double[" + ROWS + "][" + COLUMNS + "];\n"

@@ -57,11 +57,24 @@ final class Reference {
    */
   record Result(double value, double[] gradient, double[] scale, String path, boolean extreme) {}
 
+  /** As {@link Result}, for a method that returns {@code double[]}: its value's elements. */
+  record ArrayResult(double[] values, double[] gradient, double[] scale, String path,
+      boolean extreme) {}
+
   /** A value and its tape node, or -1 for a constant. */
   private record Val(double v, int node) {}
 
-  /** A tape entry: its parents with their partials, or a custom rule's pullback. */
-  private record Node(int[] parents, double[] partials, Rules.Rule rule, double[] ruleArgs) {}
+  /**
+   * A tape entry: its parents with their partials, or a custom rule's pullback. A rule that
+   * returns an array has one node per element after its own ({@code outputs}), without parents:
+   * when the sweep reaches the rule's node, their adjoints are complete.
+   */
+  private record Node(int[] parents, double[] partials, Rules.Rule rule, double[] ruleArgs,
+      int[] outputs) {
+    Node(int[] parents, double[] partials, Rules.Rule rule, double[] ruleArgs) {
+      this(parents, partials, rule, ruleArgs, null);
+    }
+  }
 
   private static final int[] NO_PARENTS = {};
   private static final double[] NO_PARTIALS = {};
@@ -79,8 +92,58 @@ final class Reference {
    */
   static Result evaluate(Callee f, double[] flat, double cotangent) {
     Reference r = new Reference();
-    Env env = new Env();
     List<Integer> inputs = new ArrayList<>();
+    Env env = r.bind(f, flat, inputs);
+    Val out = r.run(f.body(), env);
+    double[] adjoint = r.sweep(new int[] {out.node()}, new double[] {cotangent}, false);
+    double[] magnitude =
+        r.sweep(new int[] {out.node()}, new double[] {Math.abs(cotangent)}, true);
+    double[] gradient = new double[inputs.size()];
+    double[] scale = new double[inputs.size()];
+    for (int i = 0; i < inputs.size(); i++) {
+      gradient[i] = adjoint[inputs.get(i)];
+      scale[i] = magnitude[inputs.get(i)];
+    }
+    return new Result(out.v(), gradient, scale, r.path.toString(), r.extreme);
+  }
+
+  /**
+   * Evaluates a {@code double[]} helper {@code h} at {@code flat} (flattened as for {@link
+   * #evaluate(Callee, double[], double)}) and pulls the cotangent array {@code cotangent} (one
+   * entry per element of its value) back to its differentiable parameters.
+   */
+  static ArrayResult evaluateArray(Callee h, double[] flat, double[] cotangent) {
+    Reference r = new Reference();
+    List<Integer> inputs = new ArrayList<>();
+    Env env = r.bind(h, flat, inputs);
+    Flow result = r.exec(h.body(), env);
+    if (result == null || result.returnedArray() == null) {
+      throw new IllegalStateException("a double[] body completed without returning an array");
+    }
+    Val[] out = result.returnedArray();
+    int[] nodes = new int[out.length];
+    double[] values = new double[out.length];
+    double[] magnitudes = new double[out.length];
+    for (int k = 0; k < out.length; k++) {
+      nodes[k] = out[k].node();
+      values[k] = out[k].v();
+      magnitudes[k] = Math.abs(cotangent[k]);
+    }
+    double[] adjoint = r.sweep(nodes, cotangent, false);
+    double[] magnitude = r.sweep(nodes, magnitudes, true);
+    double[] gradient = new double[inputs.size()];
+    double[] scale = new double[inputs.size()];
+    for (int i = 0; i < inputs.size(); i++) {
+      gradient[i] = adjoint[inputs.get(i)];
+      scale[i] = magnitude[inputs.get(i)];
+    }
+    return new ArrayResult(values, gradient, scale, r.path.toString(), r.extreme);
+  }
+
+  /** The environment of {@code f}'s parameters at {@code flat}; its input nodes in {@code inputs}. */
+  private Env bind(Callee f, double[] flat, List<Integer> inputs) {
+    Reference r = this;
+    Env env = new Env();
     int at = 0;
     for (Param p : f.params()) {
       switch (p.kind()) {
@@ -116,28 +179,45 @@ final class Reference {
       }
       at += p.kind().width();
     }
-    Val out = r.run(f.body(), env);
-    double[] adjoint = r.sweep(out, cotangent, false);
-    double[] magnitude = r.sweep(out, Math.abs(cotangent), true);
-    double[] gradient = new double[inputs.size()];
-    double[] scale = new double[inputs.size()];
-    for (int i = 0; i < inputs.size(); i++) {
-      gradient[i] = adjoint[inputs.get(i)];
-      scale[i] = magnitude[inputs.get(i)];
-    }
-    return new Result(out.v(), gradient, scale, r.path.toString(), r.extreme);
+    return env;
   }
 
-  private double[] sweep(Val out, double seed, boolean absolute) {
+  /** Adjoints of every tape node, given the seeds of the result's nodes (repeats add up). */
+  private double[] sweep(int[] out, double[] seeds, boolean absolute) {
     // A constant result still sweeps the tape, with zero cotangents: executed operations count,
     // as in generated code (0 times an infinite partial is NaN there too).
     double[] adj = new double[tape.size()];
-    if (out.node() >= 0) {
-      adj[out.node()] = seed;
+    for (int k = 0; k < out.length; k++) {
+      if (out[k] >= 0) {
+        adj[out[k]] += seeds[k];
+      }
     }
     for (int i = tape.size() - 1; i >= 0; i--) {
       Node n = tape.get(i);
       double a = adj[i];
+      if (n.rule() != null && n.outputs() != null) {
+        double[] g = new double[n.outputs().length];
+        for (int k = 0; k < g.length; k++) {
+          g[k] = adj[n.outputs()[k]];
+        }
+        if (!absolute) {
+          double[] contributions = n.rule().pullback(n.ruleArgs(), g);
+          for (int k = 0; k < n.parents().length; k++) {
+            if (n.parents()[k] >= 0) {
+              adj[n.parents()[k]] += contributions[k];
+            }
+          }
+          continue;
+        }
+        // The magnitudes of the terms, also those that cancel inside the rule's pullback.
+        double[] magnitudes = n.rule().pullbackMagnitudes(n.ruleArgs(), g);
+        for (int j = 0; j < n.parents().length; j++) {
+          if (n.parents()[j] >= 0) {
+            adj[n.parents()[j]] += magnitudes[j];
+          }
+        }
+        continue;
+      }
       if (n.rule() != null) {
         double[] contributions = n.rule().pullback(n.ruleArgs(), a);
         for (int k = 0; k < n.parents().length; k++) {
@@ -166,10 +246,21 @@ final class Reference {
     final java.util.Set<String> matrices = new java.util.HashSet<>();
   }
 
-  /** How statements completed: normally (null), by break or continue, or by return. */
-  private record Flow(boolean isBreak, boolean isContinue, Val returned) {
-    static final Flow BREAK = new Flow(true, false, null);
-    static final Flow CONTINUE = new Flow(false, true, null);
+  /**
+   * How statements completed: normally (null), by break or continue, or by return (of a double,
+   * or of an array: the array itself, as Java returns it).
+   */
+  private record Flow(boolean isBreak, boolean isContinue, Val returned, Val[] returnedArray) {
+    static final Flow BREAK = new Flow(true, false, null, null);
+    static final Flow CONTINUE = new Flow(false, true, null, null);
+
+    Flow(boolean isBreak, boolean isContinue, Val returned) {
+      this(isBreak, isContinue, returned, null);
+    }
+
+    boolean returns() {
+      return returned != null || returnedArray != null;
+    }
   }
 
   /** Runs a method body; its return value. */
@@ -218,6 +309,10 @@ final class Reference {
         }
       } else if (s instanceof Return r) {
         return new Flow(false, false, eval(r.value(), env));
+      } else if (s instanceof Program.ReturnArray r) {
+        return new Flow(false, false, null, env.arrays.get(r.array()));
+      } else if (s instanceof Program.ArrayCall c) {
+        env.arrays.put(c.name(), invokeArray(c.call(), env));
       } else if (s instanceof Program.LocalArray a) {
         Val[] zeros = new Val[a.matrix() ? Program.ROWS * Program.COLUMNS : Program.LENGTH];
         java.util.Arrays.fill(zeros, new Val(0.0, -1));
@@ -266,7 +361,7 @@ final class Reference {
             outer.doubles.put(name, inner.doubles.get(name));
           }
           trips++;
-          if (flow != null && flow.returned() != null) {
+          if (flow != null && flow.returns()) {
             path.append('L').append(trips).append('r');
             return flow;
           }
@@ -326,6 +421,19 @@ final class Reference {
   }
 
   private Val invoke(Invoke call, Env env) {
+    return (Val) call(call, env);
+  }
+
+  /**
+   * A call of a {@code double[]} helper or rule: the array it returns. A helper returns the very
+   * array it names (its fresh local, or the caller's array passed as its parameter), as in Java.
+   */
+  private Val[] invokeArray(Invoke call, Env env) {
+    return (Val[]) call(call, env);
+  }
+
+  /** A call: a {@link Val}, or a {@code Val[]} from a callee that returns an array. */
+  private Object call(Invoke call, Env env) {
     Callee callee = call.callee();
     Env inner = new Env();
     List<Val> diffArgs = new ArrayList<>();
@@ -360,13 +468,31 @@ final class Reference {
         }
       }
     }
+    if (!callee.isRule() && callee.returnsArray()) {
+      Flow result = exec(callee.body(), inner);
+      if (result == null || result.returnedArray() == null) {
+        throw new IllegalStateException("a double[] body completed without returning an array");
+      }
+      return result.returnedArray();
+    }
     if (!callee.isRule()) {
       return run(callee.body(), inner);
     }
     double[] flat = values.stream().mapToDouble(Double::doubleValue).toArray();
+    int[] parents = diffArgs.stream().mapToInt(Val::node).toArray();
+    if (callee.rule().returnsArray()) {
+      double[] result = callee.rule().values(flat);
+      int[] outputs = new int[result.length];
+      tape.add(new Node(parents, null, callee.rule(), flat, outputs));
+      Val[] out = new Val[result.length];
+      for (int k = 0; k < result.length; k++) {
+        out[k] = node(result[k], NO_PARENTS, NO_PARTIALS);
+        outputs[k] = out[k].node();
+      }
+      return out;
+    }
     double value = callee.rule().value(flat);
     note(value);
-    int[] parents = diffArgs.stream().mapToInt(Val::node).toArray();
     tape.add(new Node(parents, null, callee.rule(), flat));
     return new Val(value, tape.size() - 1);
   }

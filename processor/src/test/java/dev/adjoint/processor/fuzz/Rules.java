@@ -31,6 +31,30 @@ final class Rules {
 
     /** Whether the pullback is the derivative of the value (false for clipping). */
     boolean exact();
+
+    /** Whether it returns {@code double[]} (of {@link Program#LENGTH}): then see below. */
+    default boolean returnsArray() {
+      return false;
+    }
+
+    /** The value of a rule that returns an array, bit for bit as its Java source computes it. */
+    default double[] values(double[] args) {
+      throw new UnsupportedOperationException(name());
+    }
+
+    /** The pullback of a rule that returns an array, of a cotangent array. */
+    default double[] pullback(double[] args, double[] cotangent) {
+      throw new UnsupportedOperationException(name());
+    }
+
+    /**
+     * For a rule that returns an array: per differentiable slot, the sum of the magnitudes of the
+     * terms its pullback of {@code cotangent} (non-negative) adds up, so that cancellation inside
+     * the pullback is judged against the terms, not against their sum.
+     */
+    default double[] pullbackMagnitudes(double[] args, double[] cotangent) {
+      throw new UnsupportedOperationException(name());
+    }
   }
 
   private static final Rule SOFTPLUS = new Rule() {
@@ -153,7 +177,91 @@ final class Rules {
     }
   };
 
-  static final List<Rule> ALL = List.of(SOFTPLUS, CLIP, PRODUCT, SCALED_SIN, SQUARES);
+  /**
+   * softmax(t x), an array of {@link Program#LENGTH}: a rule that returns an array, whose @Fwd
+   * keeps the very array it returns as a residual (so a caller writing into the value would
+   * corrupt the residual, unless the reverse sweep restores it first), and whose @Bwd returns a
+   * record with an array and a scalar cotangent.
+   */
+  private static final Rule SOFTMAX = new Rule() {
+    @Override public String name() {
+      return "softmax";
+    }
+
+    @Override public List<Param> params() {
+      return List.of(new Param("x", Kind.ARRAY), new Param("t", Kind.DOUBLE));
+    }
+
+    @Override public double value(double[] a) {
+      throw new UnsupportedOperationException("softmax returns an array");
+    }
+
+    @Override public double[] pullback(double[] a, double g) {
+      throw new UnsupportedOperationException("softmax returns an array");
+    }
+
+    @Override public boolean returnsArray() {
+      return true;
+    }
+
+    @Override public double[] values(double[] a) {
+      int n = Program.LENGTH;
+      double t = a[n];
+      double m = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        m = Math.max(m, t * a[i]);
+      }
+      double[] y = new double[n];
+      double z = 0;
+      for (int i = 0; i < n; i++) {
+        y[i] = Math.exp(t * a[i] - m);
+        z += y[i];
+      }
+      for (int i = 0; i < n; i++) {
+        y[i] = y[i] / z;
+      }
+      return y;
+    }
+
+    @Override public double[] pullback(double[] a, double[] g) {
+      int n = Program.LENGTH;
+      double t = a[n];
+      double[] y = values(a);
+      double dot = 0;
+      for (int i = 0; i < n; i++) {
+        dot += y[i] * g[i];
+      }
+      double[] out = new double[n + 1];
+      for (int i = 0; i < n; i++) {
+        double gs = y[i] * (g[i] - dot);
+        out[i] = t * gs;
+        out[n] += a[i] * gs;
+      }
+      return out;
+    }
+
+    @Override public double[] pullbackMagnitudes(double[] a, double[] g) {
+      int n = Program.LENGTH;
+      double[] y = values(a);
+      double dot = 0;
+      for (int i = 0; i < n; i++) {
+        dot += y[i] * Math.abs(g[i]);
+      }
+      double[] out = new double[n + 1];
+      for (int i = 0; i < n; i++) {
+        double gs = y[i] * (Math.abs(g[i]) + dot);
+        out[i] = Math.abs(a[n]) * gs;
+        out[n] += Math.abs(a[i]) * gs;
+      }
+      return out;
+    }
+
+    @Override public boolean exact() {
+      return true;
+    }
+  };
+
+  static final List<Rule> ALL = List.of(SOFTPLUS, CLIP, PRODUCT, SCALED_SIN, SQUARES, SOFTMAX);
 
   /** The source of {@code fuzz.Rules}: the rules above, written as a user would. */
   static String source() {
@@ -226,6 +334,44 @@ final class Rules {
         "      out[i] = 2 * r.w() * g * r.x()[i];",
         "    }",
         "    return out;",
+        "  }",
+        "",
+        "  @CustomVjp static double[] softmax(double[] x, double t) {",
+        "    double m = Double.NEGATIVE_INFINITY;",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      m = Math.max(m, t * x[i]);",
+        "    }",
+        "    double[] y = new double[x.length];",
+        "    double z = 0;",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      y[i] = Math.exp(t * x[i] - m);",
+        "      z += y[i];",
+        "    }",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      y[i] = y[i] / z;",
+        "    }",
+        "    return y;",
+        "  }",
+        "  record SoftmaxRes(double[] y, double[] x, double t) {}",
+        "  record SoftmaxCot(double[] x, double t) {}",
+        "  @Fwd(\"softmax\")",
+        "  static FwdResult<double[], SoftmaxRes> softmaxFwd(double[] x, double t) {",
+        "    double[] y = softmax(x, t);",
+        "    return FwdResult.of(y, new SoftmaxRes(y, x, t)); // the value is also a residual",
+        "  }",
+        "  @Bwd(\"softmax\") static SoftmaxCot softmaxBwd(SoftmaxRes r, double[] g) {",
+        "    double dot = 0;",
+        "    for (int i = 0; i < g.length; i++) {",
+        "      dot += r.y()[i] * g[i];",
+        "    }",
+        "    double[] gx = new double[g.length];",
+        "    double gt = 0;",
+        "    for (int i = 0; i < g.length; i++) {",
+        "      double gs = r.y()[i] * (g[i] - dot);",
+        "      gx[i] = r.t() * gs;",
+        "      gt += r.x()[i] * gs;",
+        "    }",
+        "    return new SoftmaxCot(gx, gt);",
         "  }",
         "}",
         "");

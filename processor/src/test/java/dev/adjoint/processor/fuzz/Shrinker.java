@@ -71,12 +71,12 @@ final class Shrinker {
       if (site()) {
         continue; // drop the helper
       }
-      Callee copy = Callee.helper(h.owner(), h.name(), h.params(), stmts(h.body()));
+      Callee copy = h.withBody(stmts(h.body()));
       rebuilt.put(h.name(), copy);
       helpers.add(copy);
     }
     Callee f = unit.f();
-    Callee newF = Callee.helper(f.owner(), f.name(), f.params(), stmts(f.body()));
+    Callee newF = f.withBody(stmts(f.body()));
     return applied ? new Unit(unit.className(), helpers, newF, unit.exact()) : null;
   }
 
@@ -116,6 +116,10 @@ final class Shrinker {
         out.add(new Assign(a.name(), a.op(), expr(a.value())));
       } else if (s instanceof Return r) {
         out.add(new Return(expr(r.value())));
+      } else if (s instanceof Program.ElementAssign a) {
+        out.add(new Program.ElementAssign(a.target(), a.op(), expr(a.value())));
+      } else if (s instanceof Program.ArrayCall c) {
+        out.add(new Program.ArrayCall(c.name(), invoke(c.call())));
       } else {
         out.add(s);
       }
@@ -145,15 +149,20 @@ final class Shrinker {
     } else if (e instanceof Stop s) {
       return new Stop(expr(s.operand()));
     } else if (e instanceof Invoke i) {
-      List<Object> args = new ArrayList<>();
-      for (Object a : i.args()) {
-        args.add(a instanceof Expr x ? expr(x) : a);
-      }
-      Callee callee = i.callee().isRule()
-          ? i.callee() : rebuilt.getOrDefault(i.callee().name(), i.callee());
-      return new Invoke(callee, args);
+      return invoke(i);
     }
     return e;
+  }
+
+  /** A call with its arguments shrunk, pointed at the rebuilt helper. */
+  private Invoke invoke(Invoke i) {
+    List<Object> args = new ArrayList<>();
+    for (Object a : i.args()) {
+      args.add(a instanceof Expr x ? expr(x) : a);
+    }
+    Callee callee = i.callee().isRule()
+        ? i.callee() : rebuilt.getOrDefault(i.callee().name(), i.callee());
+    return new Invoke(callee, args);
   }
 
   /** The double-valued operands an expression may be replaced by. */
