@@ -550,15 +550,7 @@ public final class ReverseMode {
         return Optional.empty();
       }
       Set<Variable> written = new HashSet<>();
-      IrWalker.forEachStmt(loop.body(), st -> {
-        if (st instanceof Stmt.Assign a) {
-          written.add(a.variable());
-        } else if (st instanceof Stmt.Declare d) {
-          written.add(d.variable());
-        } else if (st instanceof Stmt.ArrayAssign a) {
-          written.add(a.array());
-        }
-      });
+      IrWalker.forEachStmt(loop.body(), st -> written(st).ifPresent(written::add));
       Set<Variable> read = new HashSet<>();
       referenced(new Stmt.Eval(start, null), read);
       if (written.contains(v) || read.stream().anyMatch(written::contains)
