@@ -93,7 +93,7 @@ public final class AdjointClassWriter {
         type.addMethod(customVjpMethod(s, model.rule().get(), vis));
         if (scalar) {
           type.addMethods(viaVjp(s, vis));
-          type.addType(customWorkspaceClass(s, adjoint, vis));
+          type.addType(customWorkspaceClass(s, vis));
           type.addMethod(workspaceMethod(s, adjoint, vis));
         }
         Derivative d = scalar ? fromBody.get(s.name()) : null;
@@ -661,13 +661,12 @@ public final class AdjointClassWriter {
         .build();
   }
 
-
   /**
    * The workspace of a custom rule, for the same calls as a derived method's: {@code
    * valueAndGrad} runs the {@code @Fwd} and {@code @Bwd} rules and keeps each cotangent for its
    * accessor. It allocates what the rules allocate.
    */
-  private static TypeSpec customWorkspaceClass(Signature s, ClassName adjoint, Modifier[] vis) {
+  private static TypeSpec customWorkspaceClass(Signature s, Modifier[] vis) {
     ClassName vjp = ClassName.get("", AdjointNames.vjpClass(s));
     ClassName grad = ClassName.get("", AdjointNames.gradRecord(s));
     NameAllocator names = new NameAllocator();

@@ -36,9 +36,9 @@ final class Renderer {
     return allocated.computeIfAbsent(v, k -> names.newName(k.hint(), k));
   }
 
-  /** Renders the arrays in {@code pooled} as reused workspace fields of the same names. */
   private Set<Variable> sometimes = Set.of();
 
+  /** Renders the arrays in {@code pooled} as reused workspace fields of the same names. */
   void pool(Set<Variable> pooled) {
     this.pooled = pooled;
   }

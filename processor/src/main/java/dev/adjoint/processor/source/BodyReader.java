@@ -532,7 +532,7 @@ public final class BodyReader {
         return placeholder(access.ref(value));
       }
       return unsupported(value, "returning " + describe(value.getLeaf()),
-          "; return a double[] local or parameter by name (double[] y = ...; return y;)");
+          "; return a double[] local by name (double[] y = ...; return y;)");
     }
 
     /** Whether a statement of {@code kind} encloses {@code path} within its method. */
