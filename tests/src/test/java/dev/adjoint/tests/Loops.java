@@ -121,4 +121,23 @@ final class Loops {
     }
     return x + y;
   }
+
+  /**
+   * Nested counted loops whose inner trip counts the reverse sweep computes rather than records:
+   * a start other than 0, a {@code <=} bound, a bound that depends on the outer index, and inner
+   * loops of no trip (j from i + 1 to m, with m below i for the later i).
+   */
+  @Differentiable
+  static double countedNest(double x, int n, int m) {
+    double s = 0;
+    for (int i = 1; i <= n; i++) {
+      for (int j = i; j <= 2 * i; j++) {
+        s += Math.sin(x * j) / i;
+      }
+      for (int j = i + 1; j < m; j++) {
+        s += x * j;
+      }
+    }
+    return s;
+  }
 }

@@ -100,6 +100,30 @@ final class LoopsTest extends GeneratedGradientTest {
               return new double[] {dx, dy};
             })
             .build());
+    for (int n : new int[] {0, 1, 4}) {
+      subjects.add(
+          Subject.named("countedNest" + n, "x")
+              .primal(p -> Loops.countedNest(p[0], n, 3))
+              .generated(
+                  p -> LoopsAdjoint.countedNestGrad(p[0], n, 3),
+                  p -> LoopsAdjoint.countedNestValueAndGrad(p[0], n, 3),
+                  p -> LoopsAdjoint.countedNestVjp(p[0], n, 3),
+                  LoopsAdjoint.countedNestFunction(n, 3))
+              .on(Domain.box(-2, 2))
+              .closedForm(p -> {
+                double d = 0;
+                for (int i = 1; i <= n; i++) {
+                  for (int j = i; j <= 2 * i; j++) {
+                    d += j * Math.cos(p[0] * j) / i;
+                  }
+                  for (int j = i + 1; j < 3; j++) {
+                    d += j;
+                  }
+                }
+                return new double[] {d};
+              })
+              .build());
+    }
     for (int n : new int[] {1, 3}) {
       subjects.add(
           Subject.named("iterate" + n, "x")

@@ -441,7 +441,9 @@ public final class ReverseMode {
     revBody.addAll(bodyRev);
     revBody.add(new Stmt.Assign(left, intOp(Expr.BinaryOp.SUB, read(left), intLit(1)), ref));
     List<Stmt> rev = new ArrayList<>();
-    rev.add(new Stmt.Declare(left, read(trips), ref));
+    // A nested loop's trip count would be recorded per outer trip; a counted loop's is computed.
+    Optional<Expr> count = loopDepth > 0 ? counted.flatMap(c -> c.tripCount(l)) : Optional.empty();
+    rev.add(new Stmt.Declare(left, count.orElse(read(trips)), ref));
     rev.add(new Stmt.Loop(
         new Expr.Binary(Expr.BinaryOp.GT, read(left), intLit(0), TypeName.BOOLEAN, null),
         Stmt.Block.of(revBody), Stmt.Block.of(List.of()), true, ref));
@@ -558,6 +560,36 @@ public final class ReverseMode {
         return Optional.empty();
       }
       return Optional.of(new Induction(v, start));
+    }
+
+    /**
+     * The number of trips of {@code loop}, when its condition is {@code index < bound} or {@code
+     * index <= bound} with {@code bound} a pure expression of variables the loop does not write:
+     * {@code bound > start ? bound - start : 0}, for {@code <}. (A counted loop has no break: its
+     * update would be guarded.)
+     */
+    Optional<Expr> tripCount(Stmt.Loop loop) {
+      if (!(loop.condition() instanceof Expr.Binary c)
+          || (c.op() != Expr.BinaryOp.LT && c.op() != Expr.BinaryOp.LE)
+          || !(c.left() instanceof Expr.Read r && r.variable() == index)
+          || !c.right().type().equals(TypeName.INT) || !isPure(c.right())) {
+        return Optional.empty();
+      }
+      Set<Variable> written = new HashSet<>();
+      IrWalker.forEachStmt(loop.body(), st -> written(st).ifPresent(written::add));
+      Set<Variable> read = new HashSet<>();
+      referenced(new Stmt.Eval(c.right(), null), read);
+      if (read.stream().anyMatch(written::contains) || read.contains(index)) {
+        return Optional.empty();
+      }
+      // index < bound runs bound - start trips; index <= bound, one more.
+      Expr end = c.op() == Expr.BinaryOp.LT ? c.right()
+          : intOp(Expr.BinaryOp.ADD, c.right(), intLit(1));
+      boolean zero = start instanceof Expr.Literal z && Integer.valueOf(0).equals(z.value());
+      Expr trips = zero ? end : intOp(Expr.BinaryOp.SUB, end, start);
+      return Optional.of(new Expr.Conditional(
+          new Expr.Binary(Expr.BinaryOp.GT, end, start, TypeName.BOOLEAN, null),
+          trips, intLit(0), TypeName.INT, null));
     }
   }
 
