@@ -82,4 +82,63 @@ final class Arrays {
     }
     return s;
   }
+
+  /**
+   * A scratch array refilled by an inner loop on every outer trip, then read: the reverse sweep
+   * runs the fill again instead of recording the elements it overwrites. Plus c[0] read after
+   * the outer loop, which sees the last fill. f = sum_k sum_j (j + 1)(x_j - w_k)^2 + c_0.
+   */
+  @Differentiable
+  static double refill(double[] x, @NoDiff double[] w) {
+    int n = x.length;
+    double[] c = new double[n];
+    double s = 0;
+    for (int k = 0; k < w.length; k++) {
+      for (int j = 0; j < n; j++) {
+        c[j] = x[j] - w[k];
+      }
+      for (int j = 0; j < n; j++) {
+        s += c[j] * c[j] * (j + 1);
+      }
+    }
+    return n > 0 ? s + c[0] : s;
+  }
+
+  /**
+   * The same, where the fill cannot be run again: it fills k + 1 elements on trip k (its range
+   * depends on the outer index), so the tape records what each fill overwrites.
+   * f = sum_k sum_{j <= k} (j + 1) c_j^2, where c_j was last filled on trip k as x_j - w_k.
+   */
+  @Differentiable
+  static double refillGrowing(double[] x, @NoDiff double[] w) {
+    double[] c = new double[x.length];
+    double s = 0;
+    for (int k = 0; k < w.length && k < x.length; k++) {
+      for (int j = 0; j <= k; j++) {
+        c[j] = x[j] - w[k];
+      }
+      for (int j = 0; j < c.length; j++) {
+        s += c[j] * c[j] * (j + 1);
+      }
+    }
+    return s;
+  }
+
+  /**
+   * A scratch array read (through a callee) before the inner loop refills it: the callee's
+   * pullback needs the last trip's elements, so the fill cannot simply run again.
+   * f = sum_k [rosenbrock(c) before trip k's fill] with c_j = x_j - w_{k-1} (zeros at k = 0).
+   */
+  @Differentiable
+  static double readThenRefill(double[] x, @NoDiff double[] w) {
+    double[] c = new double[x.length];
+    double s = 0;
+    for (int k = 0; k < w.length; k++) {
+      s += rosenbrock(c);
+      for (int j = 0; j < x.length; j++) {
+        c[j] = x[j] - w[k];
+      }
+    }
+    return s;
+  }
 }

@@ -170,4 +170,87 @@ final class ArraysTest {
       }
     }
   }
+
+  @Test
+  void aRefilledScratchArrayMatchesItsClosedFormAndGradCheck() {
+    Random r = new Random(71);
+    for (int trial = 0; trial < 20; trial++) {
+      double[] x = random(r, trial % 6);
+      double[] w = random(r, 1 + trial % 4);
+      double[] expected = new double[x.length];
+      for (double wk : w) {
+        for (int j = 0; j < x.length; j++) {
+          expected[j] += 2 * (j + 1) * (x[j] - wk);
+        }
+      }
+      if (x.length > 0) {
+        expected[0] += 1; // c_0 after the loop: the last fill's x_0 - w_last
+      }
+      var vjp = ArraysAdjoint.refillVjp(x, w);
+      double[] g = vjp.pullback(1.0).x();
+      for (int j = 0; j < x.length; j++) {
+        assertThat(g[j]).isWithin(1e-12).of(expected[j]);
+      }
+      assertThat(vjp.pullback(1.0).x()).usingExactEquality().containsExactly(g).inOrder();
+      if (x.length > 0) {
+        GradCheck.defaults().assertGradient(ArraysAdjoint.refillFunction(x.length, w), x);
+        GradCheck.defaults().assertGradient(ArraysAdjoint.refillGrowingFunction(x.length, w), x);
+      }
+    }
+  }
+
+  @Test
+  void aGrowingRefillMatchesItsClosedForm() {
+    Random r = new Random(72);
+    for (int trial = 0; trial < 20; trial++) {
+      double[] x = random(r, 1 + trial % 5);
+      double[] w = random(r, 1 + trial % 4);
+      // On each trip, c_j holds x_j - w_k' of the last trip k' that filled it (k' >= j), else 0.
+      double[] expected = new double[x.length];
+      double[] filledBy = new double[x.length];
+      boolean[] filled = new boolean[x.length];
+      for (int k = 0; k < w.length && k < x.length; k++) {
+        for (int j = 0; j <= k; j++) {
+          filledBy[j] = w[k];
+          filled[j] = true;
+        }
+        for (int j = 0; j < x.length; j++) {
+          if (filled[j]) {
+            expected[j] += 2 * (j + 1) * (x[j] - filledBy[j]);
+          }
+        }
+      }
+      double[] g = ArraysAdjoint.refillGrowingGrad(x, w).x();
+      for (int j = 0; j < x.length; j++) {
+        assertThat(g[j]).isWithin(1e-12).of(expected[j]);
+      }
+    }
+  }
+
+  @Test
+  void anArrayReadBeforeItsRefillPassesGradCheck() {
+    Random r = new Random(73);
+    for (int trial = 0; trial < 20; trial++) {
+      double[] x = random(r, 2 + trial % 4);
+      double[] w = random(r, 1 + trial % 4);
+      GradCheck.defaults().assertGradient(ArraysAdjoint.readThenRefillFunction(x.length, w), x);
+      // Closed form: trip k reads c = x - w_{k-1}; d/dx of rosenbrock(x - w_{k-1}) is its
+      // gradient at that point.
+      double[] expected = new double[x.length];
+      for (int k = 1; k < w.length; k++) {
+        double[] c = new double[x.length];
+        for (int j = 0; j < x.length; j++) {
+          c[j] = x[j] - w[k - 1];
+        }
+        double[] g = rosenbrockGradient(c);
+        for (int j = 0; j < x.length; j++) {
+          expected[j] += g[j];
+        }
+      }
+      double[] actual = ArraysAdjoint.readThenRefillGrad(x, w).x();
+      for (int j = 0; j < x.length; j++) {
+        assertThat(actual[j]).isWithin(1e-9 * (1 + Math.abs(expected[j]))).of(expected[j]);
+      }
+    }
+  }
 }

@@ -25,13 +25,18 @@ final class Liveness {
   private final Set<Stmt> restores;
   private final Set<Stmt> replays;
   private final Map<Variable, Set<Variable>> pullbackReads;
+  private final Map<Expr, Set<Variable>> fills;
+  private final Map<Expr, Set<Variable>> liveAfterLoops;
   private final Set<Stmt> needed = Collections.newSetFromMap(new IdentityHashMap<>());
 
-  private Liveness(
-      Set<Stmt> restores, Set<Stmt> replays, Map<Variable, Set<Variable>> pullbackReads) {
+  private Liveness(Set<Stmt> restores, Set<Stmt> replays,
+      Map<Variable, Set<Variable>> pullbackReads, Map<Expr, Set<Variable>> fills,
+      Map<Expr, Set<Variable>> liveAfterLoops) {
     this.restores = restores;
     this.replays = replays;
     this.pullbackReads = pullbackReads;
+    this.fills = fills;
+    this.liveAfterLoops = liveAfterLoops;
   }
 
   /**
@@ -41,10 +46,16 @@ final class Liveness {
    *
    * @param pullbackReads the arrays that the pullback of each call of another annotated method
    *     reads, by the variable holding the call
+   * @param fills loops that fill arrays, by condition (identity): every run of such a loop
+   *     writes the same elements, and no other statement writes those arrays, so it defines them
+   *     as a whole
+   * @param liveAfterLoops filled in: for each loop whose condition is a key (by identity), the
+   *     variables live after it
    */
   static Set<Stmt> needed(List<Stmt> reverse, Set<Stmt> restores, Set<Stmt> replays,
-      Map<Variable, Set<Variable>> pullbackReads) {
-    Liveness l = new Liveness(restores, replays, pullbackReads);
+      Map<Variable, Set<Variable>> pullbackReads, Map<Expr, Set<Variable>> fills,
+      Map<Expr, Set<Variable>> liveAfterLoops) {
+    Liveness l = new Liveness(restores, replays, pullbackReads, fills, liveAfterLoops);
     l.sequence(reverse, new HashSet<>());
     return l.needed;
   }
@@ -66,6 +77,9 @@ final class Liveness {
       return live;
     }
     if (s instanceof Stmt.Loop l) {
+      if (liveAfterLoops.containsKey(l.condition())) {
+        liveAfterLoops.get(l.condition()).addAll(liveAfter);
+      }
       // Live at the loop's head: after it, or at the head of the next trip; to a fixpoint.
       Set<Variable> head = new HashSet<>(liveAfter);
       uses(l.condition(), head);
@@ -75,6 +89,7 @@ final class Liveness {
         next.addAll(liveAfter);
         uses(l.condition(), next);
         if (next.equals(head)) {
+          head.removeAll(fills.getOrDefault(l.condition(), Set.of()));
           return head;
         }
         head = next;

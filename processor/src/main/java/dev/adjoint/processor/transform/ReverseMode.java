@@ -72,6 +72,21 @@ public final class ReverseMode {
   private final Set<Stmt> replays = Collections.newSetFromMap(new IdentityHashMap<>());
   /** The pushes and restores of the records that replays took the place of. */
   private final Set<Stmt> replaced = Collections.newSetFromMap(new IdentityHashMap<>());
+  /**
+   * Inner loops that fill arrays, run again at the start of each reverse trip of the loop around
+   * them instead of recording the elements they overwrite (see {@link #fillReplays}); each is
+   * kept only if the arrays it fills are not read after that loop's reverse sweep.
+   */
+  private final List<FillReplay> fillReplays = new ArrayList<>();
+
+  /**
+   * An inner loop run again in the reverse sweep: the statements that run it ({@code replay}),
+   * the records they take the place of, the arrays they fill, the statements of the forward loop
+   * it was (the only ones that may write those arrays), and the condition of the reverse loop of
+   * the loop around it (set once that is made), after which those arrays must not be read.
+   */
+  private record FillReplay(List<Stmt> replay, List<Recorded> records, Set<Variable> arrays,
+      Set<Stmt> forward, Expr[] outer) {}
 
   /** A push in the forward sweep and the restore that pops it in the reverse sweep. */
   private record Recorded(Variable variable, Stmt push, Stmt restore) {}
@@ -190,8 +205,39 @@ public final class ReverseMode {
       }
       pullbackReads.put(call, arrays);
     });
-    Set<Stmt> needed =
-        Liveness.needed(without(reverse, drop), restores, replays, pullbackReads);
+    // A fill replay holds only if its arrays are dead after the reverse loop around it; else its
+    // records stay and it goes.
+    Map<Expr, Set<Variable>> liveAfter = new IdentityHashMap<>();
+    Map<Expr, Set<Variable>> fills = new IdentityHashMap<>();
+    for (FillReplay f : fillReplays) {
+      liveAfter.put(f.outer()[0], new HashSet<>());
+      fills.put(((Stmt.Loop) f.replay().get(1)).condition(), f.arrays());
+    }
+    Liveness.needed(without(reverse, drop), restores, replays, pullbackReads, fills, liveAfter);
+    Set<Stmt> arrayWrites = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Stmt s : forward) {
+      IrWalker.forEachStmt(s, x -> {
+        if (x instanceof Stmt.ArrayAssign) {
+          arrayWrites.add(x);
+        }
+      });
+    }
+    for (FillReplay f : fillReplays) {
+      boolean writtenElsewhere = arrayWrites.stream().anyMatch(w ->
+          f.arrays().contains(((Stmt.ArrayAssign) w).array()) && !f.forward().contains(w));
+      if (writtenElsewhere || f.arrays().stream().anyMatch(liveAfter.get(f.outer()[0])::contains)) {
+        fills.remove(((Stmt.Loop) f.replay().get(1)).condition());
+        f.records().forEach(r -> {
+          drop.remove(r.push());
+          drop.remove(r.restore());
+          restores.add(r.restore());
+        });
+        recorded.addAll(f.records());
+        drop.addAll(f.replay());
+      }
+    }
+    Set<Stmt> needed = Liveness.needed(
+        without(reverse, drop), restores, replays, pullbackReads, fills, new IdentityHashMap<>());
     boolean kept = false;
     for (Recorded r : recorded) {
       if (needed.contains(r.restore())) {
@@ -305,8 +351,8 @@ public final class ReverseMode {
     List<List<Stmt>> chunks = new ArrayList<>();
     for (int i = 0; i < stmts.size(); i++) {
       Stmt s = stmts.get(i);
-      Optional<Induction> counted = i > 0 && s instanceof Stmt.Loop l
-          ? Induction.of(stmts.get(i - 1), l)
+      Optional<CountedLoop> counted = i > 0 && s instanceof Stmt.Loop l
+          ? CountedLoop.of(stmts.get(i - 1), l)
           : Optional.empty();
       List<Stmt> rev = counted.isPresent() ? loop((Stmt.Loop) s, counted, fwd) : stmt(s, fwd);
       noteReads(rev);
@@ -411,7 +457,7 @@ public final class ReverseMode {
    * A counted loop's index is not recorded at all: trip k of the reverse sweep sets it to its
    * start value plus k.
    */
-  private List<Stmt> loop(Stmt.Loop l, Optional<Induction> counted, List<Stmt> fwd) {
+  private List<Stmt> loop(Stmt.Loop l, Optional<CountedLoop> counted, List<Stmt> fwd) {
     SourceRef ref = l.ref();
     Variable trips = new Variable("trips", TypeName.INT, Variable.Kind.COUNTER);
     List<Stmt> tripsRestore = saveIf(false, trips, ref, fwd);
@@ -424,6 +470,8 @@ public final class ReverseMode {
     loopDepth++;
     List<Stmt> bodyRev = block(body, bodyFwd);
     loopDepth--;
+    List<FillReplay> fills =
+        counted.isPresent() ? fillReplays(body, bodyFwd, counted.get().index()) : List.of();
     List<Stmt> replay = replay(bodyFwd);
     counted.ifPresent(c -> bodyFwd.addAll(l.update().stmts()));
     bodyFwd.add(new Stmt.Assign(trips, intOp(Expr.BinaryOp.ADD, read(trips), intLit(1)), ref));
@@ -437,6 +485,7 @@ public final class ReverseMode {
       revBody.add(new Stmt.Assign(c.index(),
           zero ? k : intOp(Expr.BinaryOp.ADD, c.start(), k), ref));
     });
+    fills.forEach(f -> revBody.addAll(f.replay()));
     revBody.addAll(replay);
     revBody.addAll(bodyRev);
     revBody.add(new Stmt.Assign(left, intOp(Expr.BinaryOp.SUB, read(left), intLit(1)), ref));
@@ -444,11 +493,105 @@ public final class ReverseMode {
     // A nested loop's trip count would be recorded per outer trip; a counted loop's is computed.
     Optional<Expr> count = loopDepth > 0 ? counted.flatMap(c -> c.tripCount(l)) : Optional.empty();
     rev.add(new Stmt.Declare(left, count.orElse(read(trips)), ref));
-    rev.add(new Stmt.Loop(
+    Stmt.Loop reverseLoop = new Stmt.Loop(
         new Expr.Binary(Expr.BinaryOp.GT, read(left), intLit(0), TypeName.BOOLEAN, null),
-        Stmt.Block.of(revBody), Stmt.Block.of(List.of()), true, ref));
+        Stmt.Block.of(revBody), Stmt.Block.of(List.of()), true, ref);
+    rev.add(reverseLoop);
+    fills.forEach(f -> f.outer()[0] = reverseLoop.condition());
     rev.addAll(tripsRestore);
     return rev;
+  }
+
+  /**
+   * Inner counted loops at the top level of a counted loop's trip that only fill arrays, {@code
+   * for (j = 0; j < d; j++) centered[j] = x[i][j] - mu[c][j];}, from values nothing in the trip
+   * writes (the indices of the loops around, parameters, arrays the trip does not write), into
+   * arrays nothing else in the trip writes, nor reads before the fill. The elements such a loop
+   * overwrites would be recorded on every trip, to be restored for the trip before; instead the
+   * loop runs again at the start of each reverse trip, which leaves the arrays as the forward
+   * trip left them. This is sound only if nothing else in the method writes the arrays and they
+   * are not read after the reverse sweep of the loop around, where they now hold the first
+   * trip's elements, not the ones before it: {@link #pruneRecords} checks both and keeps the
+   * records otherwise.
+   */
+  private List<FillReplay> fillReplays(List<Stmt> body, List<Stmt> bodyFwd, Variable outerIndex) {
+    Map<Variable, Integer> writes = new HashMap<>();
+    for (Stmt st : body) {
+      IrWalker.forEachStmt(st, x -> written(x).ifPresent(v -> writes.merge(v, 1, Integer::sum)));
+    }
+    List<FillReplay> out = new ArrayList<>();
+    for (int p = 1; p < body.size(); p++) {
+      if (!(body.get(p) instanceof Stmt.Loop inner) || !(body.get(p - 1) instanceof Stmt.Declare)) {
+        continue;
+      }
+      Optional<CountedLoop> counted = CountedLoop.of(body.get(p - 1), inner);
+      if (counted.isEmpty() || counted.get().tripCount(inner).isEmpty()
+          || inner.body().stmts().isEmpty()
+          || !inner.body().stmts().stream().allMatch(st -> st instanceof Stmt.ArrayAssign a
+              && a.indices().stream().allMatch(ReverseMode::isCheap) && isCheap(a.value()))) {
+        continue;
+      }
+      Variable index = counted.get().index();
+      Set<Variable> arrays = new HashSet<>();
+      Set<Variable> reads = new HashSet<>();
+      for (Stmt st : inner.body().stmts()) {
+        arrays.add(((Stmt.ArrayAssign) st).array());
+        referenced(st, reads);
+      }
+      // Every trip fills the same elements: the range depends on nothing the trip changes.
+      Set<Variable> range = new HashSet<>();
+      referenced(new Stmt.Eval(inner.condition(), null), range);
+      referenced(body.get(p - 1), range);
+      range.remove(index);
+      if (range.contains(outerIndex)) {
+        continue;
+      }
+      reads.addAll(range);
+      reads.remove(index);
+      // What the trip reads of the arrays before the fill saw the last trip's elements.
+      Set<Variable> readBefore = new HashSet<>();
+      body.subList(0, p - 1).forEach(st -> referenced(st, readBefore));
+      if (reads.stream().anyMatch(v -> writes.containsKey(v) || arrays.contains(v))
+          || arrays.stream().anyMatch(a -> writes.get(a) != countIn(inner, a)
+              || readBefore.contains(a))) {
+        continue;
+      }
+      // The forward loop this inner loop became, found by its condition, and its records.
+      Optional<Stmt.Loop> emitted = bodyFwd.stream()
+          .filter(st -> st instanceof Stmt.Loop f && f.condition() == inner.condition())
+          .map(st -> (Stmt.Loop) st).findFirst();
+      if (emitted.isEmpty()) {
+        continue;
+      }
+      Set<Stmt> forward = Collections.newSetFromMap(new IdentityHashMap<>());
+      IrWalker.forEachStmt(emitted.get(), forward::add);
+      List<Recorded> records = recorded.stream()
+          .filter(r -> forward.contains(r.push()) && arrays.contains(r.variable())).toList();
+      List<Stmt> again = List.of(
+          new Stmt.Assign(index, ((Stmt.Declare) body.get(p - 1)).init(), inner.ref()),
+          new Stmt.Loop(inner.condition(), inner.body(), inner.update(), true, inner.ref()));
+      out.add(new FillReplay(again, records, arrays, forward, new Expr[1]));
+    }
+    out.forEach(f -> {
+      recorded.removeAll(f.records());
+      f.records().forEach(r -> {
+        replaced.add(r.push());
+        replaced.add(r.restore());
+      });
+    });
+    fillReplays.addAll(out);
+    return out;
+  }
+
+  /** How many statements in {@code loop} write {@code array}. */
+  private static int countIn(Stmt.Loop loop, Variable array) {
+    int[] n = {0};
+    IrWalker.forEachStmt(loop, st -> {
+      if (written(st).filter(v -> v == array).isPresent()) {
+        n[0]++;
+      }
+    });
+    return n[0];
   }
 
   /**
@@ -498,7 +641,7 @@ public final class ReverseMode {
   }
 
   /** The variable or array a statement writes, if it writes one. */
-  private static Optional<Variable> written(Stmt s) {
+  static Optional<Variable> written(Stmt s) {
     if (s instanceof Stmt.Assign a) {
       return Optional.of(a.variable());
     } else if (s instanceof Stmt.Declare d) {
@@ -524,80 +667,11 @@ public final class ReverseMode {
     return cheap[0];
   }
 
-  /**
-   * The index of a counted loop, {@code for (i = start; ...; i++)} with {@code i} an int that
-   * only the update writes and {@code start} a pure expression of variables the loop does not
-   * write: in trip k the index is {@code start + k}, so the reverse sweep need not record it.
-   */
-  private record Induction(Variable index, Expr start) {
-    static Optional<Induction> of(Stmt init, Stmt.Loop loop) {
-      Variable v;
-      Expr start;
-      if (init instanceof Stmt.Declare d && d.init() != null) {
-        v = d.variable();
-        start = d.init();
-      } else if (init instanceof Stmt.Assign a) {
-        v = a.variable();
-        start = a.value();
-      } else {
-        return Optional.empty();
-      }
-      if (!v.type().equals(TypeName.INT) || !start.type().equals(TypeName.INT) || !isPure(start)
-          || loop.update().stmts().size() != 1
-          || !(loop.update().stmts().get(0) instanceof Stmt.Assign step)
-          || step.variable() != v
-          || !(step.value() instanceof Expr.Binary b) || b.op() != Expr.BinaryOp.ADD
-          || !(b.left() instanceof Expr.Read r && r.variable() == v)
-          || !(b.right() instanceof Expr.Literal one && Integer.valueOf(1).equals(one.value()))) {
-        return Optional.empty();
-      }
-      Set<Variable> written = new HashSet<>();
-      IrWalker.forEachStmt(loop.body(), st -> written(st).ifPresent(written::add));
-      Set<Variable> read = new HashSet<>();
-      referenced(new Stmt.Eval(start, null), read);
-      if (written.contains(v) || read.stream().anyMatch(written::contains)
-          || read.contains(v)) {
-        return Optional.empty();
-      }
-      return Optional.of(new Induction(v, start));
-    }
-
-    /**
-     * The number of trips of {@code loop}, when its condition is {@code index < bound} or {@code
-     * index <= bound} with {@code bound} a pure expression of variables the loop does not write:
-     * {@code bound > start ? bound - start : 0}, for {@code <}. (A counted loop has no break: its
-     * update would be guarded.)
-     */
-    Optional<Expr> tripCount(Stmt.Loop loop) {
-      if (!(loop.condition() instanceof Expr.Binary c)
-          || (c.op() != Expr.BinaryOp.LT && c.op() != Expr.BinaryOp.LE)
-          || !(c.left() instanceof Expr.Read r && r.variable() == index)
-          || !c.right().type().equals(TypeName.INT) || !isPure(c.right())) {
-        return Optional.empty();
-      }
-      Set<Variable> written = new HashSet<>();
-      IrWalker.forEachStmt(loop.body(), st -> written(st).ifPresent(written::add));
-      Set<Variable> read = new HashSet<>();
-      referenced(new Stmt.Eval(c.right(), null), read);
-      if (read.stream().anyMatch(written::contains) || read.contains(index)) {
-        return Optional.empty();
-      }
-      // index < bound runs bound - start trips; index <= bound, one more.
-      Expr end = c.op() == Expr.BinaryOp.LT ? c.right()
-          : intOp(Expr.BinaryOp.ADD, c.right(), intLit(1));
-      boolean zero = start instanceof Expr.Literal z && Integer.valueOf(0).equals(z.value());
-      Expr trips = zero ? end : intOp(Expr.BinaryOp.SUB, end, start);
-      return Optional.of(new Expr.Conditional(
-          new Expr.Binary(Expr.BinaryOp.GT, end, start, TypeName.BOOLEAN, null),
-          trips, intLit(0), TypeName.INT, null));
-    }
-  }
-
-  private static Expr intLit(int value) {
+  static Expr intLit(int value) {
     return new Expr.Literal(value, TypeName.INT, null);
   }
 
-  private static Expr intOp(Expr.BinaryOp op, Expr a, Expr b) {
+  static Expr intOp(Expr.BinaryOp op, Expr a, Expr b) {
     return new Expr.Binary(op, a, b, TypeName.INT, null);
   }
 
@@ -775,7 +849,7 @@ public final class ReverseMode {
   }
 
   /** Literals and variables under operators: safe to evaluate again in the reverse sweep. */
-  private static boolean isPure(Expr e) {
+  static boolean isPure(Expr e) {
     boolean[] pure = {true};
     IrWalker.forEachExpr(e, x -> {
       if (!(x instanceof Expr.Literal || x instanceof Expr.Read || x instanceof Expr.Unary
@@ -1046,7 +1120,7 @@ public final class ReverseMode {
   }
 
   /** Adds the non-adjoint variables that {@code s} reads to {@code out}. */
-  private static void referenced(Stmt s, Set<Variable> out) {
+  static void referenced(Stmt s, Set<Variable> out) {
     IrWalker.forEachExpr(s, e -> {
       Variable v = null;
       if (e instanceof Expr.Read r) {
