@@ -1,6 +1,7 @@
 package dev.adjoint.tests;
 
 import static com.google.common.truth.Truth.assertThat;
+import static dev.adjoint.tests.RandomArrays.gaussian;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.adjoint.runtime.DifferentiableFunction;
@@ -15,22 +16,14 @@ import org.junit.jupiter.api.Test;
  */
 final class ArrayResultsTest {
 
-  private static double[] random(Random r, int n) {
-    double[] x = new double[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = r.nextGaussian();
-    }
-    return x;
-  }
-
   @Test
   void layerPullbackIsTheClosedFormJacobianTransposeProduct() {
     Random r = new Random(41);
     for (int trial = 0; trial < 30; trial++) {
       int n = trial % 7; // includes the empty array
-      double[] x = random(r, n);
+      double[] x = gaussian(r, n);
       double s = r.nextGaussian();
-      double[] c = random(r, n);
+      double[] c = gaussian(r, n);
       var vjp = ArrayResultsAdjoint.layerVjp(x, s);
       double expectedS = 0;
       for (int i = 0; i < n; i++) {
@@ -119,7 +112,7 @@ final class ArrayResultsTest {
   void writesIntoARulesValueAreUndoneBeforeItsPullback() {
     Random r = new Random(46);
     for (int trial = 0; trial < 20; trial++) {
-      double[] x = random(r, 2 + trial % 4);
+      double[] x = gaussian(r, 2 + trial % 4);
       double s = r.nextGaussian();
       // f = (p0 + s)(p1 + s), p = softmax(x): df/dx_i = sum_k c_k p_k (delta_ik - p_i) with
       // c_0 = p1 + s, c_1 = p0 + s; df/ds = p0 + p1 + 2s
@@ -143,8 +136,8 @@ final class ArrayResultsTest {
   void cumulativePullbackIsTheClosedForm() {
     Random r = new Random(42);
     for (int trial = 0; trial < 20; trial++) {
-      double[] x = random(r, 1 + trial % 6);
-      double[] c = random(r, x.length);
+      double[] x = gaussian(r, 1 + trial % 6);
+      double[] c = gaussian(r, x.length);
       double[] g = ArrayResultsAdjoint.cumulativeVjp(x).pullback(c).x();
       // y_k = sum_{i <= k} x_i^2, so dL/dx_i = 2 x_i sum_{k >= i} c_k
       double tail = 0;
@@ -159,8 +152,8 @@ final class ArrayResultsTest {
   void softmaxRulePullbackIsTheSoftmaxJacobianProduct() {
     Random r = new Random(43);
     for (int trial = 0; trial < 20; trial++) {
-      double[] x = random(r, 1 + trial % 5);
-      double[] c = random(r, x.length);
+      double[] x = gaussian(r, 1 + trial % 5);
+      double[] c = gaussian(r, x.length);
       var vjp = ArrayResultsAdjoint.softmaxVjp(x);
       double[] p = vjp.value();
       double[] g = vjp.pullback(c).x();
@@ -179,7 +172,7 @@ final class ArrayResultsTest {
     Random r = new Random(44);
     for (int trial = 0; trial < 10; trial++) {
       int n = 2 + trial % 5;
-      double[] w = random(r, n);
+      double[] w = gaussian(r, n);
       // x and s flattened into one point: the loss as a DifferentiableFunction.
       DifferentiableFunction f = new DifferentiableFunction() {
         @Override
@@ -201,7 +194,7 @@ final class ArrayResultsTest {
           return vg.value();
         }
       };
-      double[] point = random(r, n + 1);
+      double[] point = gaussian(r, n + 1);
       GradCheck.defaults().assertGradient(f, point);
       assertThat(f.valueAndGradient(point, new double[n + 1])).isEqualTo(f.value(point));
     }
@@ -212,7 +205,7 @@ final class ArrayResultsTest {
     Random r = new Random(45);
     var workspace = ArrayResultsAdjoint.chainedWorkspace();
     for (int trial = 0; trial < 10; trial++) {
-      double[] x = random(r, 1 + trial);
+      double[] x = gaussian(r, 1 + trial);
       GradCheck.defaults().assertGradient(ArrayResultsAdjoint.chainedFunction(x.length), x);
       var vg = ArrayResultsAdjoint.chainedValueAndGrad(x);
       assertThat(vg.value()).isEqualTo(ArrayResults.chained(x));

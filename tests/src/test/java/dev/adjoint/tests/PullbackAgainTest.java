@@ -1,6 +1,7 @@
 package dev.adjoint.tests;
 
 import static com.google.common.truth.Truth.assertThat;
+import static dev.adjoint.tests.RandomArrays.gaussian;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,19 +18,11 @@ import org.junit.jupiter.api.Test;
  */
 final class PullbackAgainTest {
 
-  private static double[] random(Random r, int n) {
-    double[] x = new double[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = r.nextGaussian();
-    }
-    return x;
-  }
-
   @Test
   void pullbackAgainGivesTheSameGradient() {
     Random r = new Random(51);
     for (int trial = 0; trial < 10; trial++) {
-      double[] x = random(r, 2 + trial);
+      double[] x = gaussian(r, 2 + trial);
       double scale = r.nextGaussian();
       var prefix = ArraysAdjoint.prefixSquaresVjp(x, scale);
       var first = prefix.pullback(1.0);
@@ -43,7 +36,7 @@ final class PullbackAgainTest {
       double[] once = calls.pullback(0.5).x();
       assertThat(calls.pullback(0.5).x()).usingExactEquality().containsExactly(once).inOrder();
 
-      double[][] m = {random(r, 3), random(r, 3)};
+      double[][] m = {gaussian(r, 3), gaussian(r, 3)};
       var scaled = MatricesAdjoint.scaledFrobeniusVjp(m, 1.5);
       double[][] a = scaled.pullback(1.0).m();
       double[][] b = scaled.pullback(1.0).m();
@@ -55,7 +48,7 @@ final class PullbackAgainTest {
 
   @Test
   void oneVjpPulledBackOnEightThreadsAtOnce() throws Exception {
-    double[] x = random(new Random(52), 40);
+    double[] x = gaussian(new Random(52), 40);
     var vjp = ArraysAdjoint.callThenOverwriteVjp(x);
     double[] expected = ArraysAdjoint.callThenOverwriteGrad(x).x();
     ExecutorService pool = Executors.newFixedThreadPool(8);
