@@ -164,4 +164,26 @@ final class ArrayResults {
     }
     return sum;
   }
+
+  /**
+   * Arrays created inside the branches of an if: a scratch array on one path, the array a call
+   * returns on the other; each exists, with its cotangent array, only on its own path.
+   */
+  @Differentiable
+  static double branchArrays(double[] x, double s) {
+    double r = 0;
+    if (s > 0) {
+      double[] y = new double[x.length];
+      for (int i = 0; i < x.length; i++) {
+        y[i] = s * x[i] * x[i];
+      }
+      for (int i = 0; i < y.length; i++) {
+        r += y[i];
+      }
+    } else {
+      double[] z = layer(x, s);
+      r = z[0];
+    }
+    return r;
+  }
 }

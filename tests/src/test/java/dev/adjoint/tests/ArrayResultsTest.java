@@ -215,4 +215,36 @@ final class ArrayResultsTest {
           .isEqualTo(2 * vg.grad().x()[0]);
     }
   }
+
+  @Test
+  void arraysCreatedInsideBranchesOfAnIf() {
+    Random r = new Random(47);
+    var workspace = ArrayResultsAdjoint.branchArraysWorkspace();
+    for (int trial = 0; trial < 20; trial++) {
+      double[] x = gaussian(r, 1 + trial % 4);
+      double s = trial % 2 == 0 ? 0.5 + r.nextDouble() : -0.5 - r.nextDouble();
+      double[] gx = new double[x.length];
+      double gs;
+      if (s > 0) { // s * sum x_i^2
+        gs = 0;
+        for (int i = 0; i < x.length; i++) {
+          gx[i] = 2 * s * x[i];
+          gs += x[i] * x[i];
+        }
+      } else { // s * tanh(x_0)
+        double t = Math.tanh(x[0]);
+        gx[0] = s * (1 - t * t);
+        gs = t;
+      }
+      var vjp = ArrayResultsAdjoint.branchArraysVjp(x, s);
+      var g = vjp.pullback(1.0);
+      for (int i = 0; i < x.length; i++) {
+        assertThat(g.x()[i]).isWithin(1e-13).of(gx[i]);
+      }
+      assertThat(g.s()).isWithin(1e-13).of(gs);
+      assertThat(vjp.pullback(1.0).x()).usingExactEquality().containsExactly(g.x()).inOrder();
+      assertThat(workspace.valueAndGrad(x, s)).isEqualTo(ArrayResults.branchArrays(x, s));
+      assertThat(workspace.x()).usingExactEquality().containsExactly(g.x()).inOrder();
+    }
+  }
 }

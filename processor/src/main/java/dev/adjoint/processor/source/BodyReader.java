@@ -548,8 +548,8 @@ public final class BodyReader {
 
     /**
      * A local {@code double[]}: created by {@code new double[n]}, or returned by a call of a
-     * {@code @Differentiable} or {@code @CustomVjp} method, where it is declared, at the top level
-     * of the body (so that its cotangent array can be made before the reverse sweep), and never
+     * {@code @Differentiable} or {@code @CustomVjp} method, where it is declared, outside any loop
+     * (so that one cotangent array serves it; in a branch, only where it was created), and never
      * reassigned.
      */
     void arrayLocal(TreePath path, VariableTree v, VariableElement local, List<Stmt> out) {
@@ -565,11 +565,10 @@ public final class BodyReader {
         report.add(Message.ARRAY_ALIAS, ref, v.getName());
         return;
       }
-      if (enclosedBy(path, Tree.Kind.FOR_LOOP, Tree.Kind.WHILE_LOOP, Tree.Kind.DO_WHILE_LOOP,
-          Tree.Kind.IF)) {
+      if (enclosedBy(path, Tree.Kind.FOR_LOOP, Tree.Kind.WHILE_LOOP, Tree.Kind.DO_WHILE_LOOP)) {
         rejected.add(local);
-        unsupported(path, "creating an array inside a loop or an if",
-            " yet; create it at the start of the method and reuse it");
+        unsupported(path, "creating an array inside a loop",
+            " yet; create it before the loop and reuse it");
         return;
       }
       Variable variable = new Variable(v.getName().toString(),
