@@ -54,7 +54,7 @@ final class Generator {
    * Bump it with any change that draws differently, and move the seeds in {@code
    * fuzz/regressions.txt} to closed-form tests (FuzzFoundTest) or replace them.
    */
-  static final int VERSION = 8;
+  static final int VERSION = 9;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -338,7 +338,8 @@ final class Generator {
   private boolean block(Scope scope, int nesting, int size, List<Stmt> out) {
     int count = 1 + rnd.nextInt(size + 2);
     for (int i = 0; i < count; i++) {
-      if (nesting == 0 && rnd.nextInt(3) == 0) {
+      // double[] yb = h(..) at the top level, or in a branch outside loops (made on that path only)
+      if ((nesting == 0 || enclosing.isEmpty()) && rnd.nextInt(3) == 0) {
         List<Callee> candidates = arrayCallees(scope);
         List<Callee> helpers = candidates.stream().filter(c -> !c.isRule()).toList();
         if (!helpers.isEmpty() && rnd.nextInt(3) > 0) {

@@ -159,9 +159,9 @@ final class Program {
 
   /**
    * {@code double[] name = call;}: a local holding the array a {@code double[]} helper or rule
-   * returns, declared at the top level of a body (never in a loop or an if). In Java it is the
-   * very array the callee returned: a helper's fresh local, or one of the callee's array
-   * parameters (then it shares storage with the caller's argument).
+   * returns, declared at the top level of a body or in a branch, never in a loop. In Java it is
+   * the very array the callee returned: a helper's fresh local (helpers may not return their
+   * parameters).
    */
   record ArrayCall(String name, Invoke call) implements Stmt {}
 
