@@ -75,6 +75,59 @@ public final class Buffers {
     }
   }
 
+  /** The length of each row of {@code matrix}: its shape, as a custom rule's pullback keeps it. */
+  public static int[] rowLengths(double[][] matrix) {
+    int[] lengths = new int[matrix.length];
+    for (int i = 0; i < matrix.length; i++) {
+      lengths[i] = matrix[i].length;
+    }
+    return lengths;
+  }
+
+  /** A zero matrix whose rows have {@code rowLengths}. */
+  public static double[][] zeros(int[] rowLengths) {
+    double[][] zeros = new double[rowLengths.length][];
+    for (int i = 0; i < rowLengths.length; i++) {
+      zeros[i] = new double[rowLengths[i]];
+    }
+    return zeros;
+  }
+
+  /**
+   * The cotangent a custom rule's {@code @Bwd} returned for a matrix parameter, checked against
+   * the parameter's shape: zeros for null (JAX's None), else the cotangent itself.
+   *
+   * @param bwd the {@code @Bwd} method's name
+   * @param rule the rule's name
+   * @param parameter the parameter's name
+   * @throws IllegalArgumentException naming the rule, the parameter and both shapes, if the
+   *     shapes differ
+   */
+  public static double[][] checkRuleCotangent(
+      String bwd, String rule, String parameter, double[][] cotangent, int[] rowLengths) {
+    if (cotangent == null) {
+      return zeros(rowLengths);
+    }
+    String returned = "@Bwd method " + bwd + " of the rule " + rule + " returned a cotangent ";
+    if (cotangent.length != rowLengths.length) {
+      throw new IllegalArgumentException(returned + "of " + rows(cotangent.length)
+          + " for parameter " + parameter + ", which has " + rows(rowLengths.length));
+    }
+    for (int i = 0; i < rowLengths.length; i++) {
+      int length = cotangent[i] == null ? 0 : cotangent[i].length;
+      if (cotangent[i] == null || length != rowLengths[i]) {
+        throw new IllegalArgumentException(returned + "whose row " + i + " has "
+            + (cotangent[i] == null ? "no array" : "length " + length) + " for parameter "
+            + parameter + ", whose row " + i + " has length " + rowLengths[i]);
+      }
+    }
+    return cotangent;
+  }
+
+  private static String rows(int n) {
+    return n == 1 ? "1 row" : n + " rows";
+  }
+
   /**
    * Checks the output cotangent given to the pullback of {@code method}, whose value has {@code
    * valueLength} elements: it must have as many (JAX's check, in Java words).

@@ -80,4 +80,43 @@ final class ArrayRulesTest {
       }
     }
   }
+
+  @Test
+  void aRuleOverAMatrixGivesACotangentOfItsShape() {
+    Random r = new Random(33);
+    for (int trial = 0; trial < 10; trial++) {
+      double[][] m = {RandomArrays.gaussian(r, 3), RandomArrays.gaussian(r, 3)};
+      double s = r.nextGaussian();
+      var g = ArrayRulesAdjoint.halfSquaresGrad(m, s);
+      double sum = 0;
+      for (int i = 0; i < m.length; i++) {
+        for (int j = 0; j < m[i].length; j++) {
+          assertThat(g.m()[i][j]).isWithin(1e-15).of(s * m[i][j]);
+          sum += m[i][j] * m[i][j];
+        }
+      }
+      assertThat(g.s()).isWithin(1e-14).of(0.5 * sum);
+      var body = ArrayRulesAdjoint.FromBody.halfSquaresGrad(m, s);
+      assertThat(body.s()).isWithin(1e-14).of(g.s());
+      var loop = ArrayRulesAdjoint.matrixRuleInLoopGrad(m).m();
+      for (int i = 0; i < m.length; i++) {
+        for (int j = 0; j < m[i].length; j++) {
+          assertThat(body.m()[i][j]).isWithin(1e-14).of(g.m()[i][j]);
+          assertThat(loop[i][j]).isWithin(1e-13).of(14 * m[i][j]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aNullMatrixCotangentIsZerosAndAWrongShapeIsAnError() {
+    double[][] m = {{1, 2}, {3, 4, 5}};
+    var g = ArrayRulesAdjoint.frozenMatrixGrad(m);
+    assertThat(g.m()[0]).usingExactEquality().containsExactly(0.0, 0.0).inOrder();
+    assertThat(g.m()[1]).usingExactEquality().containsExactly(0.0, 0.0, 0.0).inOrder();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ArrayRulesAdjoint.shortMatrixGrad(m));
+    assertThat(e).hasMessageThat().isEqualTo("@Bwd method shortMatrixBwd of the rule shortMatrix"
+        + " returned a cotangent of 1 row for parameter m, which has 2 rows");
+  }
 }

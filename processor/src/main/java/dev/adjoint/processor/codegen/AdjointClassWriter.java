@@ -1,6 +1,7 @@
 package dev.adjoint.processor.codegen;
 
 import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -522,9 +523,11 @@ public final class AdjointClassWriter {
     ClassName grad = ClassName.get("", AdjointNames.gradRecord(s));
     List<Param> diff = s.diffParams();
     List<Param> arrays = diff.stream().filter(AdjointClassWriter::isArray).toList();
+    List<Param> matrices = diff.stream().filter(AdjointClassWriter::isMatrix).toList();
     List<CodeBlock> zeros = new ArrayList<>();
     for (Param p : diff) {
       zeros.add(isArray(p) ? CodeBlock.of("new double[$N]", p.name() + "Length")
+          : isMatrix(p) ? CodeBlock.of("$T.zeros($N)", BUFFERS, p.name() + "Shape")
           : CodeBlock.of("0.0"));
     }
     CodeBlock.Builder pullback = CodeBlock.builder();
@@ -565,6 +568,9 @@ public final class AdjointClassWriter {
                 length)
             .endControlFlow();
         read = CodeBlock.of("$N", local);
+      } else if (isMatrix(p)) {
+        read = CodeBlock.of("$T.checkRuleCotangent($S, $S, $S, $L, $N)", BUFFERS, rule.bwdName(),
+            s.name(), p.name(), read, p.name() + "Shape");
       } else if (!c.type().isPrimitive()) {
         // A null cotangent means zero, as JAX's None.
         String local = p.name() + "Cotangent";
@@ -589,6 +595,12 @@ public final class AdjointClassWriter {
       String length = p.name() + "Length";
       type.addField(TypeName.INT, length, Modifier.PRIVATE, Modifier.FINAL);
       constructor.addParameter(TypeName.INT, length).addStatement("this.$N = $N", length, length);
+    }
+    for (Param p : matrices) {
+      String shape = p.name() + "Shape";
+      TypeName rows = ArrayTypeName.of(TypeName.INT);
+      type.addField(rows, shape, Modifier.PRIVATE, Modifier.FINAL);
+      constructor.addParameter(rows, shape).addStatement("this.$N = $N", shape, shape);
     }
     CodeBlock value = CodeBlock.of("return forward.out()");
     if (!valueType.equals(TypeName.DOUBLE)) {
@@ -628,6 +640,11 @@ public final class AdjointClassWriter {
     for (Param p : s.diffParams()) {
       if (isArray(p)) {
         lengths.add(CodeBlock.of("$N.length", p.name()));
+      }
+    }
+    for (Param p : s.diffParams()) {
+      if (isMatrix(p)) {
+        lengths.add(CodeBlock.of("$T.rowLengths($N)", BUFFERS, p.name()));
       }
     }
     MethodSpec.Builder method = staticMethod(AdjointNames.vjpMethod(s), s, vis, vjp)
@@ -738,6 +755,10 @@ public final class AdjointClassWriter {
 
   private static boolean isArray(Param p) {
     return p.type().equals(Expr.DOUBLE_ARRAY);
+  }
+
+  private static boolean isMatrix(Param p) {
+    return p.type().equals(Expr.DOUBLE_MATRIX);
   }
 
   /**

@@ -71,16 +71,6 @@ public final class SignatureReader {
           p,
           "the type " + t.getSimpleName() + " of parameter " + p.getSimpleName(),
           MethodValidator.adjointOf((TypeElement) method.getEnclosingElement()).simpleName()));
-      if (!noDiff && tangent == Tangents.Kind.MATRIX
-          && Annotations.has(method, Annotations.CUSTOM_VJP)) {
-        report.add(
-            Message.UNSUPPORTED_PARAMETER_TYPE,
-            p,
-            p.getSimpleName(),
-            name,
-            p.asType(),
-            " in a custom rule yet (rules take double and double[]; matrices come later)");
-      }
       params.add(
           new Param(
               p.getSimpleName().toString(),
