@@ -83,10 +83,10 @@ public final class ReverseMode {
    * An inner loop run again in the reverse sweep: the statements that run it ({@code replay}),
    * the records they take the place of, the arrays they fill, the statements of the forward loop
    * it was (the only ones that may write those arrays), and the condition of the reverse loop of
-   * the loop around it (set once that is made), after which those arrays must not be read.
+   * the loop around it, after which those arrays must not be read.
    */
   private record FillReplay(List<Stmt> replay, List<Recorded> records, Set<Variable> arrays,
-      Set<Stmt> forward, Expr[] outer) {}
+      Set<Stmt> forward, Expr outer) {}
 
   /** A push in the forward sweep and the restore that pops it in the reverse sweep. */
   private record Recorded(Variable variable, Stmt push, Stmt restore) {}
@@ -210,7 +210,7 @@ public final class ReverseMode {
     Map<Expr, Set<Variable>> liveAfter = new IdentityHashMap<>();
     Map<Expr, Set<Variable>> fills = new IdentityHashMap<>();
     for (FillReplay f : fillReplays) {
-      liveAfter.put(f.outer()[0], new HashSet<>());
+      liveAfter.put(f.outer(), new HashSet<>());
       fills.put(((Stmt.Loop) f.replay().get(1)).condition(), f.arrays());
     }
     Liveness.needed(without(reverse, drop), restores, replays, pullbackReads, fills, liveAfter);
@@ -225,7 +225,7 @@ public final class ReverseMode {
     for (FillReplay f : fillReplays) {
       boolean writtenElsewhere = arrayWrites.stream().anyMatch(w ->
           f.arrays().contains(((Stmt.ArrayAssign) w).array()) && !f.forward().contains(w));
-      if (writtenElsewhere || f.arrays().stream().anyMatch(liveAfter.get(f.outer()[0])::contains)) {
+      if (writtenElsewhere || f.arrays().stream().anyMatch(liveAfter.get(f.outer())::contains)) {
         fills.remove(((Stmt.Loop) f.replay().get(1)).condition());
         f.records().forEach(r -> {
           drop.remove(r.push());
@@ -470,14 +470,18 @@ public final class ReverseMode {
     loopDepth++;
     List<Stmt> bodyRev = block(body, bodyFwd);
     loopDepth--;
-    List<FillReplay> fills =
-        counted.isPresent() ? fillReplays(body, bodyFwd, counted.get().index()) : List.of();
+    // The reverse loop runs while trips are left; fill replays name it by this condition.
+    Variable left = new Variable("trip", TypeName.INT, Variable.Kind.COUNTER);
+    Expr tripsLeft =
+        new Expr.Binary(Expr.BinaryOp.GT, read(left), intLit(0), TypeName.BOOLEAN, null);
+    List<FillReplay> fills = counted.isPresent()
+        ? fillReplays(body, bodyFwd, counted.get().index(), tripsLeft)
+        : List.of();
     List<Stmt> replay = replay(bodyFwd);
     counted.ifPresent(c -> bodyFwd.addAll(l.update().stmts()));
     bodyFwd.add(new Stmt.Assign(trips, intOp(Expr.BinaryOp.ADD, read(trips), intLit(1)), ref));
     fwd.add(new Stmt.Loop(l.condition(), Stmt.Block.of(bodyFwd), Stmt.Block.of(List.of()),
         l.testFirst(), ref));
-    Variable left = new Variable("trip", TypeName.INT, Variable.Kind.COUNTER);
     List<Stmt> revBody = new ArrayList<>();
     counted.ifPresent(c -> {
       Expr k = intOp(Expr.BinaryOp.SUB, read(left), intLit(1));
@@ -493,11 +497,8 @@ public final class ReverseMode {
     // A nested loop's trip count would be recorded per outer trip; a counted loop's is computed.
     Optional<Expr> count = loopDepth > 0 ? counted.flatMap(c -> c.tripCount(l)) : Optional.empty();
     rev.add(new Stmt.Declare(left, count.orElse(read(trips)), ref));
-    Stmt.Loop reverseLoop = new Stmt.Loop(
-        new Expr.Binary(Expr.BinaryOp.GT, read(left), intLit(0), TypeName.BOOLEAN, null),
-        Stmt.Block.of(revBody), Stmt.Block.of(List.of()), true, ref);
-    rev.add(reverseLoop);
-    fills.forEach(f -> f.outer()[0] = reverseLoop.condition());
+    rev.add(new Stmt.Loop(
+        tripsLeft, Stmt.Block.of(revBody), Stmt.Block.of(List.of()), true, ref));
     rev.addAll(tripsRestore);
     return rev;
   }
@@ -514,7 +515,8 @@ public final class ReverseMode {
    * trip's elements, not the ones before it: {@link #pruneRecords} checks both and keeps the
    * records otherwise.
    */
-  private List<FillReplay> fillReplays(List<Stmt> body, List<Stmt> bodyFwd, Variable outerIndex) {
+  private List<FillReplay> fillReplays(
+      List<Stmt> body, List<Stmt> bodyFwd, Variable outerIndex, Expr outerCondition) {
     Map<Variable, Integer> writes = new HashMap<>();
     for (Stmt st : body) {
       IrWalker.forEachStmt(st, x -> written(x).ifPresent(v -> writes.merge(v, 1, Integer::sum)));
@@ -570,7 +572,7 @@ public final class ReverseMode {
       List<Stmt> again = List.of(
           new Stmt.Assign(index, ((Stmt.Declare) body.get(p - 1)).init(), inner.ref()),
           new Stmt.Loop(inner.condition(), inner.body(), inner.update(), true, inner.ref()));
-      out.add(new FillReplay(again, records, arrays, forward, new Expr[1]));
+      out.add(new FillReplay(again, records, arrays, forward, outerCondition));
     }
     out.forEach(f -> {
       recorded.removeAll(f.records());

@@ -657,20 +657,7 @@ class FuzzTest {
       throws ReflectiveOperationException {
     List<Double> out = new ArrayList<>();
     for (Param p : diffParams) {
-      Object v = call(workspace, p.name());
-      if (v instanceof double[][] matrix) {
-        for (double[] row : matrix) {
-          for (double d : row) {
-            out.add(d);
-          }
-        }
-      } else if (v instanceof double[] array) {
-        for (double d : array) {
-          out.add(d);
-        }
-      } else {
-        out.add((double) v);
-      }
+      appendElements(call(workspace, p.name()), out);
     }
     return out.stream().mapToDouble(Double::doubleValue).toArray();
   }
@@ -859,22 +846,24 @@ class FuzzTest {
     for (RecordComponent c : record.getClass().getRecordComponents()) {
       Method accessor = c.getAccessor();
       accessor.setAccessible(true);
-      Object v = accessor.invoke(record);
-      if (v instanceof double[][] matrix) {
-        for (double[] row : matrix) {
-          for (double d : row) {
-            out.add(d);
-          }
-        }
-      } else if (v instanceof double[] array) {
-        for (double d : array) {
-          out.add(d);
-        }
-      } else {
-        out.add((double) v);
-      }
+      appendElements(accessor.invoke(record), out);
     }
     return out.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /** Appends a cotangent to {@code out}: a double, or an array's or matrix's elements in order. */
+  private static void appendElements(Object v, List<Double> out) {
+    if (v instanceof double[][] matrix) {
+      for (double[] row : matrix) {
+        appendElements(row, out);
+      }
+    } else if (v instanceof double[] array) {
+      for (double d : array) {
+        out.add(d);
+      }
+    } else {
+      out.add((double) v);
+    }
   }
 
   private static Method optionalMethod(Class<?> owner, String name) {

@@ -109,17 +109,6 @@ final class Generator {
   private int arrayLocals;
   /** The parameters of the body being generated. */
   private List<Param> currentParams = List.of();
-  /**
-   * Per array of the body being generated: the arrays (parameters, or locals it was created as)
-   * whose storage it may be. An array is its own root; {@code double[] yb = h(xa)} with {@code h}
-   * possibly returning its parameter has roots {@code yb} and {@code xa}.
-   */
-  private final java.util.Map<String, java.util.Set<String>> roots = new java.util.HashMap<>();
-  /** Per {@code double[]} helper: the positions of the parameters it may return. */
-  private final java.util.Map<String, java.util.Set<Integer>> returnedParams =
-      new java.util.HashMap<>();
-  /** The positions of the current {@code double[]} helper's parameters it may return. */
-  private java.util.Set<Integer> returning = new java.util.TreeSet<>();
 
   private Generator(long seed, java.util.Set<String> open) {
     this.rnd = new SplittableRandom(seed);
@@ -175,13 +164,10 @@ final class Generator {
           params.add(rnd.nextInt(params.size() + 1), new Param("ab", Kind.ARRAY));
         }
         // It returns an array it created: its scratch array ya, or one a call gave it.
-        boolean scratch = true;
         arrayResult = true;
-        returning = new java.util.TreeSet<>();
-        List<Stmt> body = body(params, scratch ? 2 : 1, scratch);
+        List<Stmt> body = body(params, 2, true);
         arrayResult = false;
         helper = Callee.arrayHelper(className, "h" + h, params, body);
-        returnedParams.put(helper.name(), returning);
       } else {
         helper = Callee.helper(className, "h" + h, params, body(params, 2));
       }
@@ -249,10 +235,8 @@ final class Generator {
     loops = 0;
     arrayLocals = 0;
     currentParams = params;
-    roots.clear();
     Scope scope = new Scope();
     for (Param p : params) {
-      roots.put(p.name(), new java.util.HashSet<>(List.of(p.name())));
       if (p.kind() == Kind.INT) {
         scope.ints.add(p.name());
       } else if (p.kind() == Kind.MATRIX) {
@@ -269,7 +253,6 @@ final class Generator {
       stmts.add(new Program.LocalArray("ya"));
       scope.arrays.add("ya");
       scope.writableArrays.add("ya");
-      roots.put("ya", new java.util.HashSet<>(List.of("ya")));
     }
     if (localMatrix) {
       stmts.add(new Program.LocalArray("ym", true));
@@ -291,11 +274,6 @@ final class Generator {
         .filter(a -> !scope.matrices.contains(a))
         .filter(a -> currentParams.stream().noneMatch(p -> p.name().equals(a))).toList();
     String array = candidates.contains("ya") && rnd.nextInt(3) > 0 ? "ya" : pick(candidates);
-    for (int i = 0; i < currentParams.size(); i++) {
-      if (roots.get(array).contains(currentParams.get(i).name())) {
-        returning.add(i);
-      }
-    }
     return new Program.ReturnArray(array);
   }
 
@@ -310,27 +288,15 @@ final class Generator {
   }
 
   /**
-   * {@code double[] yb = h(args);} at the top level of a body. Were {@code h} to return one of its
-   * parameters, {@code yb} would be the array passed there, and neither could be written
-   * afterwards; helpers return only arrays they created now, so {@code yb} is always its own.
+   * {@code double[] yb = h(args);} at the top level of a body or in a branch. Helpers return only
+   * arrays they created, so {@code yb} shares storage with no other name and may be written.
    */
   private Stmt arrayCall(Scope scope, List<Callee> candidates) {
     Callee callee = candidates.get(rnd.nextInt(candidates.size()));
     Invoke call = (Invoke) call(scope, callee, 2);
     String name = "y" + (char) ('b' + arrayLocals++);
-    java.util.Set<String> mine = new java.util.HashSet<>(List.of(name));
-    java.util.Set<Integer> returned = callee.isRule()
-        ? java.util.Set.of() : returnedParams.get(callee.name());
-    for (int i : returned) {
-      mine.addAll(roots.get(((Program.ArrayArg) call.args().get(i)).array()));
-    }
-    roots.put(name, mine);
     scope.arrays.add(name);
     scope.writableArrays.add(name);
-    // Only arrays that share storage with no other name stay writable (none do while helpers
-    // return only arrays they created).
-    scope.writableArrays.removeIf(a -> roots.entrySet().stream().anyMatch(
-        e -> !e.getKey().equals(a) && (e.getValue().contains(a) || roots.get(a).contains(e.getKey()))));
     return new Program.ArrayCall(name, call);
   }
 
