@@ -150,6 +150,49 @@ class MethodDiagnosticsTest {
   }
 
   @Test
+  void everyTypeThatHoldsFloatingPointDataNeedsNoDiff() {
+    // One definition (DESIGN): floating-point data in a non-private field (own or inherited), in
+    // a record component, or in a type argument is an error unless @NoDiff; private state, enums,
+    // functional interfaces and java.util.Random are not data.
+    JavaFileObject f = source("Fns",
+        "import java.util.List;",
+        "import java.util.Random;",
+        "import java.util.function.Function;",
+        "final class Fns {",
+        "  static class Params { double scale = 2; }",
+        "  static class Derived extends Params { int id; }",
+        "  static class Node { Node next; List<Double> weights; }",
+        "  static final class Sealed { private double hidden = 1; double hidden() { return hidden; } }",
+        "  enum Unit { M(1.0), KM(1000.0); final double factor; Unit(double f) { factor = f; } }",
+        "  @Differentiable static double a(double x, Params p) { return x * p.scale; }",
+        "  @Differentiable static double b(double x, List<Double> ws) { return x * ws.size(); }",
+        "  @Differentiable static double c(double x, Derived d) { return x * d.id; }",
+        "  @Differentiable static double d(double x, Node n) { return x; }",
+        "  @Differentiable static double e(double x, @NoDiff Params p, @NoDiff List<Double> ws) {",
+        "    return x * p.scale;",
+        "  }",
+        "  @Differentiable static double ok(double x, Random r, Sealed s, Unit u,",
+        "      Function<Double, Double> fn, List<String> names) {",
+        "    return x * u.factor;",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointUnsupportedType] parameter p of a has type "
+            + "test.Fns.Params, which holds floating-point data but has no supported tangent "
+            + "(its field scale holds floating-point data")
+        .inFile(f).onLineContaining("double a(");
+    assertThat(c).hadErrorContaining("parameter ws of b has type java.util.List<java.lang.Double>"
+            + ", which holds floating-point data but has no supported tangent (its type argument "
+            + "java.lang.Double holds")
+        .inFile(f).onLineContaining("double b(");
+    assertThat(c).hadErrorContaining("parameter d of c has type test.Fns.Derived")
+        .inFile(f).onLineContaining("double c(");
+    assertThat(c).hadErrorContaining("parameter n of d has type test.Fns.Node")
+        .inFile(f).onLineContaining("double d(");
+    assertThat(c).hadErrorCount(4);
+  }
+
+  @Test
   void unsupportedResultType() {
     JavaFileObject f = source("Fns",
         "final class Fns {",

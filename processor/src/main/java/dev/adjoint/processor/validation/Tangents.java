@@ -1,13 +1,18 @@
 package dev.adjoint.processor.validation;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.TypeVariable;
 import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
 
@@ -57,54 +62,115 @@ public final class Tangents {
         if (name.equals("java.lang.Double") || name.equals("java.lang.Float")) {
           return " (boxed; use double)";
         }
-        return " (records and objects holding doubles are not supported yet)";
+        return floatingPointPath(type, new ArrayList<>(), 0)
+            .map(path -> " (" + path + " holds floating-point data; records and objects are not"
+                + " differentiated yet)")
+            .orElse("");
       default:
         return "";
     }
   }
 
   /**
-   * True for a primitive or boxed {@code double}/{@code float}, arrays of them, or records holding
-   * them (in a component, or in a type argument of a generic record).
+   * Whether a type holds floating-point data, by the one definition DESIGN gives: it is {@code
+   * float} or {@code double} or their boxes, an array of such a type, a record with a component of
+   * such a type, a class with a non-private instance field of such a type (its own or inherited),
+   * or a generic type with such a type argument ({@code List<Double>}). Private state does not
+   * count ({@code java.util.Random}'s cached Gaussian), nor do enums and functional interfaces,
+   * whose instances are constants and code.
    */
   private static boolean holdsFloatingPoint(TypeMirror type, int depth) {
+    return floatingPointPath(type, new ArrayList<>(), depth).isPresent();
+  }
+
+  /**
+   * Where {@code type} holds floating-point data, as a path a user can follow ({@code "type
+   * argument java.lang.Double"}, {@code "field w"}, {@code "component p.value"}); empty if it
+   * holds none. {@code seen} breaks cycles through fields ({@code Node next}).
+   */
+  private static Optional<String> floatingPointPath(TypeMirror type, List<TypeElement> seen,
+      int depth) {
     if (depth > 8) {
-      return false;
+      return Optional.empty();
     }
     switch (type.getKind()) {
       case DOUBLE:
       case FLOAT:
-        return true;
+        return Optional.of(type.toString());
       case ARRAY:
-        return holdsFloatingPoint(((ArrayType) type).getComponentType(), depth + 1);
-      case DECLARED:
-        TypeElement element = (TypeElement) ((DeclaredType) type).asElement();
-        String name = element.getQualifiedName().toString();
-        if (name.equals("java.lang.Double") || name.equals("java.lang.Float")) {
-          return true;
-        }
-        if (element.getKind() == ElementKind.RECORD) {
-          // A generic record holds what its type arguments say: Pair<Double, Double> holds
-          // doubles though its components are declared A and B.
-          for (TypeMirror argument : ((DeclaredType) type).getTypeArguments()) {
-            if (holdsFloatingPoint(argument, depth + 1)) {
-              return true;
-            }
-          }
-          for (RecordComponentElement c :
-              ElementFilter.recordComponentsIn(element.getEnclosedElements())) {
-            if (holdsFloatingPoint(c.asType(), depth + 1)) {
-              return true;
-            }
-          }
-        }
-        return false;
+        return floatingPointPath(((ArrayType) type).getComponentType(), seen, depth + 1)
+            .map(inner -> "its elements");
       case WILDCARD:
         TypeMirror bound = ((WildcardType) type).getExtendsBound();
-        return bound != null && holdsFloatingPoint(bound, depth + 1);
+        return bound == null ? Optional.empty() : floatingPointPath(bound, seen, depth + 1);
+      case TYPEVAR:
+        return floatingPointPath(((TypeVariable) type).getUpperBound(), seen, depth + 1);
+      case DECLARED:
+        break;
       default:
-        return false;
+        return Optional.empty();
     }
+    DeclaredType declared = (DeclaredType) type;
+    TypeElement element = (TypeElement) declared.asElement();
+    String name = element.getQualifiedName().toString();
+    if (name.equals("java.lang.Double") || name.equals("java.lang.Float")) {
+      return Optional.of(name);
+    }
+    if (element.getKind() == ElementKind.ENUM || isFunctionalInterface(element)
+        || seen.contains(element)) {
+      return Optional.empty();
+    }
+    // A generic type holds what its type arguments say: List<Double>, Pair<Double, Double>.
+    for (TypeMirror argument : declared.getTypeArguments()) {
+      if (floatingPointPath(argument, seen, depth + 1).isPresent()) {
+        return Optional.of("its type argument " + argument);
+      }
+    }
+    seen.add(element);
+    try {
+      if (element.getKind() == ElementKind.RECORD) {
+        for (RecordComponentElement c :
+            ElementFilter.recordComponentsIn(element.getEnclosedElements())) {
+          if (floatingPointPath(c.asType(), seen, depth + 1).isPresent()) {
+            return Optional.of("its component " + c.getSimpleName());
+          }
+        }
+        return Optional.empty();
+      }
+      for (TypeElement t = element; t != null; t = superclassOf(t)) {
+        for (VariableElement field : ElementFilter.fieldsIn(t.getEnclosedElements())) {
+          if (field.getModifiers().contains(Modifier.PRIVATE)
+              || field.getModifiers().contains(Modifier.STATIC)) {
+            continue;
+          }
+          if (floatingPointPath(field.asType(), seen, depth + 1).isPresent()) {
+            return Optional.of("its field " + field.getSimpleName());
+          }
+        }
+      }
+      return Optional.empty();
+    } finally {
+      seen.remove(element);
+    }
+  }
+
+  private static TypeElement superclassOf(TypeElement t) {
+    TypeMirror s = t.getSuperclass();
+    return s.getKind() == TypeKind.DECLARED ? (TypeElement) ((DeclaredType) s).asElement() : null;
+  }
+
+  /** An interface with {@code @FunctionalInterface}, or with exactly one abstract method. */
+  private static boolean isFunctionalInterface(TypeElement element) {
+    if (element.getKind() != ElementKind.INTERFACE) {
+      return false;
+    }
+    if (element.getAnnotation(FunctionalInterface.class) != null) {
+      return true;
+    }
+    long abstractMethods = ElementFilter.methodsIn(element.getEnclosedElements()).stream()
+        .filter(m -> m.getModifiers().contains(Modifier.ABSTRACT))
+        .count();
+    return abstractMethods == 1 && element.getInterfaces().isEmpty();
   }
 
   /**
@@ -122,7 +188,7 @@ public final class Tangents {
     for (javax.lang.model.element.Element e = declared.asElement();
         e instanceof TypeElement t;
         e = e.getEnclosingElement()) {
-      if (t.getModifiers().contains(javax.lang.model.element.Modifier.PRIVATE)) {
+      if (t.getModifiers().contains(Modifier.PRIVATE)) {
         return Optional.of(t);
       }
     }
