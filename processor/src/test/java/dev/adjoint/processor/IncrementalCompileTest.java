@@ -56,6 +56,55 @@ class IncrementalCompileTest {
     assertThat(Files.exists(second.resolve("test/RulesAdjoint.class"))).isTrue();
   }
 
+  /**
+   * Separate compilation: {@code A.B_C} and {@code A_B.C} both make {@code A_B_CAdjoint}. Built
+   * apart, the second build's class would silently replace the first's on the class path (the
+   * first's callers then fail with NoSuchMethodError); it is [AdjointNameTaken] at the class
+   * compiled second, in either order, as in one build.
+   */
+  @Test
+  void anAdjointNameTakenByAClassOfAnEarlierBuildIsAnError(@TempDir Path dir) throws IOException {
+    String nestedFirst = String.join("\n",
+        "package test;",
+        "import dev.adjoint.Differentiable;",
+        "final class A {",
+        "  static final class B_C {",
+        "    @Differentiable static double f(double x) { return x * x; }",
+        "  }",
+        "}");
+    String topLevelFirst = String.join("\n",
+        "package test;",
+        "import dev.adjoint.Differentiable;",
+        "final class A_B {",
+        "  static final class C {",
+        "    @Differentiable static double g(double x) { return 3 * x; }",
+        "  }",
+        "}");
+    for (boolean nestedBuiltFirst : new boolean[] {true, false}) {
+      Path root = Files.createDirectories(dir.resolve(nestedBuiltFirst ? "one" : "two"));
+      Path first = Files.createDirectories(root.resolve("first"));
+      Path second = Files.createDirectories(root.resolve("second"));
+      Path a = root.resolve("src/test/A.java");
+      Path ab = root.resolve("src/test/A_B.java");
+      Files.createDirectories(a.getParent());
+      Files.writeString(a, nestedFirst);
+      Files.writeString(ab, topLevelFirst);
+      Path earlier = nestedBuiltFirst ? a : ab;
+      Path later = nestedBuiltFirst ? ab : a;
+      assertThat(compile(earlier, first, System.getProperty("java.class.path"))).isEmpty();
+      assertThat(Files.exists(first.resolve("test/A_B_CAdjoint.class"))).isTrue();
+
+      String classPath = first + File.pathSeparator + System.getProperty("java.class.path");
+      List<String> errors = compile(later, second, classPath);
+      String laterName = nestedBuiltFirst ? "test.A_B.C" : "test.A.B_C";
+      String earlierName = nestedBuiltFirst ? "test.A.B_C" : "test.A_B.C";
+      assertThat(errors).containsExactly("4: [AdjointNameTaken] the generated class A_B_CAdjoint of "
+          + laterName + " must have a name of its own, but " + earlierName
+          + " generates a class of that name too; rename one of the two classes");
+      assertThat(Files.exists(second.resolve("test/A_B_CAdjoint.class"))).isFalse();
+    }
+  }
+
   /** Compiles one file with the processor; the errors and warnings it reported. */
   private static List<String> compile(Path source, Path out, String classPath) throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();

@@ -1,6 +1,8 @@
 package dev.adjoint.processor.model;
 
 import com.palantir.javapoet.ClassName;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The names of generated classes and members, in one place. */
 public final class AdjointNames {
@@ -9,6 +11,35 @@ public final class AdjointNames {
   /** {@code C} → {@code CAdjoint}; nested {@code Outer.Inner} → {@code Outer_InnerAdjoint}. */
   public static ClassName adjointClass(ClassName owner) {
     return ClassName.get(owner.packageName(), String.join("_", owner.simpleNames()) + "Adjoint");
+  }
+
+  /**
+   * The canonical names of every class whose generated class is {@code adjoint}: {@code
+   * A_B_CAdjoint} is made for {@code A_B_C}, {@code A.B_C}, {@code A_B.C} and {@code A.B.C}
+   * (each underscore may be a nesting). Capped at 12 underscores (4 096 names).
+   */
+  public static List<String> ownersOf(ClassName adjoint) {
+    String simple = adjoint.simpleName();
+    String stem = simple.substring(0, simple.length() - "Adjoint".length());
+    List<Integer> underscores = new ArrayList<>();
+    for (int i = 1; i < stem.length() - 1; i++) {
+      if (stem.charAt(i) == '_' && stem.charAt(i - 1) != '_' && stem.charAt(i + 1) != '_') {
+        underscores.add(i);
+      }
+    }
+    int k = Math.min(underscores.size(), 12);
+    String prefix = adjoint.packageName().isEmpty() ? "" : adjoint.packageName() + ".";
+    List<String> out = new ArrayList<>();
+    for (int mask = 0; mask < (1 << k); mask++) {
+      char[] name = stem.toCharArray();
+      for (int b = 0; b < k; b++) {
+        if ((mask & (1 << b)) != 0) {
+          name[underscores.get(b)] = '.';
+        }
+      }
+      out.add(prefix + new String(name));
+    }
+    return out;
   }
 
   public static String gradRecord(Signature s) {

@@ -51,6 +51,7 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.ElementFilter;
 import javax.tools.Diagnostic;
 
 /**
@@ -80,6 +81,8 @@ public final class AdjointProcessor extends AbstractProcessor {
    * reports the types they lack. Their callers generate nothing either, and say nothing more.
    */
   private final Set<ClassName> failed = new HashSet<>();
+  /** Every type this compilation compiles from source (the root elements of every round). */
+  private final Set<String> compiledHere = new HashSet<>();
 
   private Reporter reporter;
   private Optional<BodyReader> bodies;
@@ -117,6 +120,11 @@ public final class AdjointProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    for (Element root : round.getRootElements()) {
+      if (root instanceof TypeElement type) {
+        noteCompiledHere(type);
+      }
+    }
     bodies.ifPresent(reader -> {
       for (Element root : round.getRootElements()) {
         if (root instanceof TypeElement type) {
@@ -210,6 +218,35 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
   }
 
+  private void noteCompiledHere(TypeElement type) {
+    compiledHere.add(type.getQualifiedName().toString());
+    for (TypeElement nested : ElementFilter.typesIn(type.getEnclosedElements())) {
+      noteCompiledHere(nested);
+    }
+  }
+
+  /**
+   * The error for a class whose generated class name belongs to a class of another build on the
+   * class path ({@code A_B.C} compiled now, {@code A.B_C} in a jar: both make {@code
+   * A_B_CAdjoint}, and the class written now would replace the jar's, whose callers would then
+   * fail with {@code NoSuchMethodError}). Classes of this compilation are compared by {@link
+   * #sharesItsAdjointName} instead.
+   */
+  private Report adjointNameTakenByAnotherBuild(TypeElement type, ClassName adjoint) {
+    Report.Builder report = Report.builder();
+    String owner = type.getQualifiedName().toString();
+    for (String candidate : AdjointNames.ownersOf(adjoint)) {
+      if (candidate.equals(owner) || compiledHere.contains(candidate)) {
+        continue;
+      }
+      TypeElement other = processingEnv.getElementUtils().getTypeElement(candidate);
+      if (other != null && !MethodValidator.annotatedMethods(other).isEmpty()) {
+        report.add(Message.NAME_TAKEN_BY_GENERATED, type, adjoint.simpleName(), owner, candidate);
+      }
+    }
+    return report.build();
+  }
+
   /**
    * True, after reporting it, when another class of this compilation already has the generated
    * class name of {@code unit}: {@code Outer.Inner} and a top-level {@code Outer_Inner} both make
@@ -253,6 +290,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     ClassName adjoint = MethodValidator.adjointOf(type);
     Report.Builder report = Report.builder();
     report.addAll(MethodValidator.checkClass(type, annotated, adjoint, processingEnv.getElementUtils()));
+    report.addAll(adjointNameTakenByAnotherBuild(type, adjoint));
     Map<ExecutableElement, Signature> signatures = new LinkedHashMap<>();
     Map<ExecutableElement, Signature> customSignatures = new LinkedHashMap<>();
     for (ExecutableElement m : annotated) {
