@@ -69,6 +69,7 @@ public enum Message {
   RECURSION("Recursion", "%s calls itself through %s; recursive @Differentiable methods are not supported yet: give one of them a @CustomVjp rule"),
   MISSING_ADJOINT_CLASS("MissingAdjointClass", "%s is annotated for Adjoint, but its generated class %s is not on the class path; compile %s with the Adjoint processor"),
 
+  FROM_BODY_OMITTED("FromBodyOmitted", "%s.FromBody has no gradient of @CustomVjp method %s derived from its body, since %s; the rule itself is generated and used as usual"),
   VAR_BESIDE_OWN_ADJOINT("VarBesideOwnAdjoint", "var locals must not be used in a class that also uses its own generated %s, since javac (17 to 25) crashes on them once Adjoint has read the class, but this is one; spell out its type, or call %s from another class"),
 
   // ---- environment ----
@@ -94,7 +95,7 @@ public enum Message {
   /** ERROR for faults, NOTE for the notes that follow them and for advice that is not a fault. */
   public Diagnostic.Kind kind() {
     if (this == NOTE_EXPECTED_SIGNATURE || this == REDUNDANT_NO_DIFF
-        || this == NO_DIFF_ON_COMPANION) {
+        || this == NO_DIFF_ON_COMPANION || this == FROM_BODY_OMITTED) {
       return Diagnostic.Kind.NOTE;
     }
     return Diagnostic.Kind.ERROR;

@@ -5,6 +5,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.codegen.AdjointClassWriter;
+import dev.adjoint.processor.codegen.MethodSize;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
 import dev.adjoint.processor.diagnostics.Reporter;
@@ -405,7 +406,17 @@ public final class AdjointProcessor extends AbstractProcessor {
           }
           ReverseMode.Result result = ReverseMode.derive(m.model().signature(), m.body().get());
           if (m.model().isCustom()) {
-            result.derivative().ifPresent(d -> fromBody.put(m.model().signature().name(), d));
+            String name = m.model().signature().name();
+            Optional<Derivative> d = result.derivative();
+            if (d.isPresent() && MethodSize.estimate(d.get()) > MethodSize.SPLIT_ABOVE) {
+              // The rule is what callers use; a reference gradient too large to generate in one
+              // method is left out rather than split.
+              report.add(Message.FROM_BODY_OMITTED, methodNamed(unit.type, name),
+                  AdjointNames.adjointClass(unit.plan.owner()).simpleName(), name,
+                  "its body is too long for the gradient to fit in one generated method");
+            } else if (d.isPresent()) {
+              fromBody.put(name, d.get());
+            }
           } else {
             report.addAll(result.report());
             result.derivative().ifPresent(d -> derived.put(m.model().signature().name(), d));
@@ -456,6 +467,13 @@ public final class AdjointProcessor extends AbstractProcessor {
         internalError(unit.type, e);
       }
     }
+  }
+
+  private static ExecutableElement methodNamed(TypeElement type, String name) {
+    return ElementFilter.methodsIn(type.getEnclosedElements()).stream()
+        .filter(m -> m.getSimpleName().contentEquals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** Marks a class of this round as generating nothing. */
