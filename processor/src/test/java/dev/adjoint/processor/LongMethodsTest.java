@@ -7,9 +7,16 @@ import static dev.adjoint.processor.CompiledClasses.get;
 import static dev.adjoint.processor.Sources.compile;
 import static dev.adjoint.processor.Sources.source;
 
+import static com.google.testing.compile.Compiler.javac;
+
 import com.google.testing.compile.Compilation;
+import dev.adjoint.processor.step.AdjointProcessor;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -111,5 +118,142 @@ class LongMethodsTest {
       assertThat((double) get(grad, "x")).isWithin(1e-12).of(y * t[0] + x * t[2] + m * t[0]);
       assertThat((double) get(grad, "y")).isWithin(1e-12).of(y * t[1] + x * t[3] + m * t[1]);
     }
+  }
+
+  @Test
+  void aStraightLineMethodTooLongForOneGeneratedMethodIsSplit() throws Exception {
+    List<String> lines = new ArrayList<>();
+    lines.add("final class Long {");
+    lines.add("  @Differentiable static double f(double x, double y) {");
+    lines.addAll(steps(800)); // about 9 kB of primal bytecode; its gradient, about 90 kB
+    lines.add("    return x * y;");
+    lines.add("  }");
+    lines.add("}");
+    Compilation c = compile(source("Long", lines.toArray(String[]::new)));
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c.generatedSourceFile("test.LongAdjoint").orElseThrow().getCharContent(true)
+        .toString()).contains("private void forward2()");
+    double[] t = handTangents(800, 0.4, 1.3);
+    double x = t[4];
+    double y = t[5];
+    double gx = y * t[0] + x * t[2];
+    double gy = y * t[1] + x * t[3];
+    Object vg = call(c, "fValueAndGrad", 0.4, 1.3);
+    assertThat((double) get(vg, "value")).isEqualTo(x * y);
+    assertThat((double) get(get(vg, "grad"), "x")).isWithin(1e-12).of(gx);
+    assertThat((double) get(get(vg, "grad"), "y")).isWithin(1e-12).of(gy);
+    Object vjp = call(c, "fVjp", 0.4, 1.3);
+    for (int i = 0; i < 2; i++) { // a pullback may run again, and gives the same
+      Object grad = invoke(vjp, "pullback", 2.0);
+      assertThat((double) get(grad, "x")).isEqualTo(2 * (double) get(get(vg, "grad"), "x"));
+      assertThat((double) get(grad, "y")).isEqualTo(2 * (double) get(get(vg, "grad"), "y"));
+    }
+    Object workspace = call(c, "fWorkspace");
+    assertThat((double) invoke(workspace, "valueAndGrad", 0.4, 1.3)).isEqualTo(x * y);
+    assertThat((double) invoke(workspace, "x")).isEqualTo((double) get(get(vg, "grad"), "x"));
+  }
+
+  /**
+   * The split form of every construct: loops with breaks, branches, arrays, matrices, a callee
+   * returning {@code double[]} and a custom rule, forced on a short method by {@code
+   * -Aadjoint.splitAbove=0} (each statement list then becomes methods of one statement), gives the
+   * same bits as the unsplit form in every generated form.
+   */
+  @Test
+  void theSplitFormGivesTheBitsOfTheUnsplitForm() throws Exception {
+    JavaFileObject f = source("Mixed",
+        "final class Mixed {",
+        "  @Differentiable static double[] smooth(double[] x, double t) {",
+        "    double[] y = new double[x.length];",
+        "    for (int i = 0; i < x.length; i++) { y[i] = Math.tanh(x[i] * t); }",
+        "    return y;",
+        "  }",
+        "  @CustomVjp static double sq(double x) { return x * x; }",
+        "  @Fwd(\"sq\") static FwdResult<Double, Double> sqFwd(double x) {",
+        "    return FwdResult.of(x * x, x);",
+        "  }",
+        "  @Bwd(\"sq\") static double sqBwd(Double x, double g) { return 2 * x * g; }",
+        "  @Differentiable static double f(double[] x, double[][] m, double t, int n) {",
+        "    double s = 0;",
+        "    double[] y = smooth(x, t);",
+        "    double[] acc = new double[x.length];",
+        "    for (int k = 0; k < n; k++) {",
+        "      for (int i = 0; i < x.length; i++) {",
+        "        if (y[i] > 0) {",
+        "          acc[i] += sq(y[i]) * m[i % m.length][k % m[0].length];",
+        "        } else {",
+        "          acc[i] -= Math.exp(y[i]) * t;",
+        "        }",
+        "        s += acc[i] * x[i];",
+        "        if (s > 100) {",
+        "          break;",
+        "        }",
+        "      }",
+        "      t = t * 0.9 + s * 0.01;",
+        "    }",
+        "    while (s > 1) {",
+        "      s = Math.sqrt(s);",
+        "    }",
+        "    return s + t * acc[0];",
+        "  }",
+        "}");
+    Compilation whole = compile(f);
+    Compilation split = javac()
+        .withProcessors(new AdjointProcessor())
+        .withOptions("-Xlint:all,-processing", "-A" + AdjointProcessor.SPLIT_ABOVE + "=0")
+        .compile(f);
+    assertThat(whole).succeededWithoutWarnings();
+    assertThat(split).succeededWithoutWarnings();
+    assertThat(split.generatedSourceFile("test.MixedAdjoint").orElseThrow().getCharContent(true)
+        .toString()).contains("private void reverse");
+    Random random = new java.util.Random(7);
+    for (int point = 0; point < 5; point++) {
+      double[] x = random.doubles(4, -1, 1).toArray();
+      double[][] m = {random.doubles(3, -1, 1).toArray(), random.doubles(3, -1, 1).toArray()};
+      double t = random.nextDouble() + 0.5;
+      int n = point + 1;
+      List<Object> results = new ArrayList<>();
+      for (Compilation c : List.of(whole, split)) {
+        Object vg = call(c, "fValueAndGrad", x, m, t, n);
+        Object vjp = call(c, "fVjp", x, m, t, n);
+        Object workspace = call(c, "fWorkspace");
+        double value = (double) invoke(workspace, "valueAndGrad", x, m, t, n);
+        Object smooth = call(c, "smoothVjp", x, t);
+        results.add(List.of(
+            get(vg, "value"), fields(get(vg, "grad")),
+            fields(invoke(vjp, "pullback", 1.5)), fields(invoke(vjp, "pullback", 1.5)),
+            value, Arrays.toString((double[]) invoke(workspace, "x")),
+            invoke(workspace, "t"),
+            Arrays.toString((double[]) invoke(smooth, "value")),
+            fields(invoke(smooth, "pullback", (Object) new double[] {1, -2, 3, 0.5}))));
+      }
+      assertThat(results.get(1).toString()).isEqualTo(results.get(0).toString());
+    }
+  }
+
+  /** A record's components, arrays included, as text. */
+  private static String fields(Object record) throws Exception {
+    StringBuilder out = new StringBuilder();
+    for (RecordComponent c : record.getClass().getRecordComponents()) {
+      Method accessor = c.getAccessor();
+      accessor.setAccessible(true);
+      Object v = accessor.invoke(record);
+      out.append(c.getName()).append('=')
+          .append(v instanceof double[] a ? Arrays.toString(a)
+              : v instanceof double[][] a ? Arrays.deepToString(a) : v)
+          .append(' ');
+    }
+    return out.toString();
+  }
+
+  /** Calls a public method of a generated object (its class is not public). */
+  private static Object invoke(Object target, String method, Object... args) throws Exception {
+    for (Method m : target.getClass().getDeclaredMethods()) {
+      if (m.getName().equals(method) && m.getParameterCount() == args.length) {
+        m.setAccessible(true);
+        return m.invoke(target, args);
+      }
+    }
+    throw new AssertionError("no method " + method + " in " + target.getClass());
   }
 }

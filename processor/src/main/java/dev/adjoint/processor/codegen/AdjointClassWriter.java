@@ -54,12 +54,15 @@ public final class AdjointClassWriter {
    * @param derived the derivatives of the {@code @Differentiable} methods, by name
    * @param fromBody the derivatives of {@code @CustomVjp} bodies in the subset, by name
    * @param generatedAnnotation whether the user's module can see {@code @Generated}
+   * @param splitAbove the estimated size (see {@link MethodSize}) above which a derivative's sweeps
+   *     are split into methods of their own ({@link SplitSweeps})
    */
   public static TypeSpec write(
       ClassPlan plan,
       Map<String, Derivative> derived,
       Map<String, Derivative> fromBody,
-      boolean generatedAnnotation) {
+      boolean generatedAnnotation,
+      int splitAbove) {
     ClassName adjoint = AdjointNames.adjointClass(plan.owner());
     TypeSpec.Builder type =
         TypeSpec.classBuilder(adjoint)
@@ -117,6 +120,8 @@ public final class AdjointClassWriter {
             fromBodyType.addMethod(function(s, adjoint, vis, true));
           }
         }
+      } else if (MethodSize.estimate(derived.get(s.name())) > splitAbove) {
+        SplitSweeps.write(derived.get(s.name()), adjoint, vis, type, splitAbove);
       } else {
         Derivative d = derived.get(s.name());
         type.addType(derivedVjpClass(d, adjoint, vis));
@@ -147,7 +152,7 @@ public final class AdjointClassWriter {
     return isPublic ? new Modifier[] {Modifier.PUBLIC} : new Modifier[0];
   }
 
-  private static CodeBlock link(Signature s) {
+  static CodeBlock link(Signature s) {
     String params = s.params().stream().map(p -> erasure(p.type())).collect(Collectors.joining(", "));
     return CodeBlock.of("{@link $T#$L($L)}", s.owner(), s.name(), params);
   }
@@ -160,7 +165,7 @@ public final class AdjointClassWriter {
   }
 
   /** A static generated method taking the parameters of {@code s}. */
-  private static MethodSpec.Builder staticMethod(
+  static MethodSpec.Builder staticMethod(
       String name, Signature s, Modifier[] vis, TypeName returns) {
     return MethodSpec.methodBuilder(name)
         .addModifiers(vis)
@@ -169,7 +174,7 @@ public final class AdjointClassWriter {
         .returns(returns);
   }
 
-  private static List<ParameterSpec> parameters(Signature s) {
+  static List<ParameterSpec> parameters(Signature s) {
     List<ParameterSpec> out = new ArrayList<>();
     for (Param p : s.params()) {
       out.add(ParameterSpec.builder(p.type(), p.name()).build());
@@ -181,7 +186,7 @@ public final class AdjointClassWriter {
     return s.params().stream().map(Param::name).collect(Collectors.joining(", "));
   }
 
-  private static ClassName gradType(Signature s, ClassName adjoint) {
+  static ClassName gradType(Signature s, ClassName adjoint) {
     return adjoint.nestedClass(AdjointNames.gradRecord(s));
   }
 
@@ -238,7 +243,7 @@ public final class AdjointClassWriter {
         .build();
   }
 
-  private static MethodSpec gradFromValueAndGrad(Signature s, ClassName adjoint, Modifier[] vis) {
+  static MethodSpec gradFromValueAndGrad(Signature s, ClassName adjoint, Modifier[] vis) {
     return staticMethod(AdjointNames.gradMethod(s), s, vis, gradType(s, adjoint))
         .addJavadoc("The gradient of $L.\n", link(s))
         .addStatement("return $N($L).grad()", AdjointNames.valueAndGradMethod(s), argumentList(s))
@@ -246,7 +251,7 @@ public final class AdjointClassWriter {
   }
 
   /** {@code mVjp}: the Vjp object, whose constructor runs the forward sweep. */
-  private static MethodSpec derivedVjpMethod(Derivative d, ClassName adjoint, Modifier[] vis) {
+  static MethodSpec derivedVjpMethod(Derivative d, ClassName adjoint, Modifier[] vis) {
     Signature s = d.signature();
     ClassName vjp = adjoint.nestedClass(AdjointNames.vjpClass(s));
     return staticMethod(AdjointNames.vjpMethod(s), s, vis, vjp)
@@ -347,7 +352,7 @@ public final class AdjointClassWriter {
   }
 
   /** {@code mWorkspace()}: a new workspace. */
-  private static MethodSpec workspaceMethod(Signature s, ClassName adjoint, Modifier[] vis) {
+  static MethodSpec workspaceMethod(Signature s, ClassName adjoint, Modifier[] vis) {
     ClassName workspace = adjoint.nestedClass(AdjointNames.workspaceClass(s));
     return MethodSpec.methodBuilder(AdjointNames.workspaceMethod(s))
         .addModifiers(vis)
@@ -430,7 +435,7 @@ public final class AdjointClassWriter {
   }
 
   /** The local arrays whose elements the reverse sweep restores in place. */
-  private static List<Variable> walkedBack(Derivative d) {
+  static List<Variable> walkedBack(Derivative d) {
     Set<Variable> out = new LinkedHashSet<>();
     IrWalker.forEachStmt(d.reverse(), st -> {
       if (st instanceof Stmt.ArrayAssign a && a.array().kind() != Variable.Kind.ADJOINT
@@ -446,7 +451,7 @@ public final class AdjointClassWriter {
     return d.captured().stream().filter(v -> v != d.result()).toList();
   }
 
-  private static Renderer renderer(Derivative d) {
+  static Renderer renderer(Derivative d) {
     Renderer r = new Renderer();
     r.sometimes(d.sometimesCreated());
     for (Variable p : d.params()) {

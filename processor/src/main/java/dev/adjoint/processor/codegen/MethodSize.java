@@ -22,11 +22,14 @@ public final class MethodSize {
 
   /** The estimated bytecode size of the fused value-and-gradient method of {@code d}. */
   public static int estimate(Derivative d) {
-    int[] bytes = {8 * d.adjoints().size() + 64};
-    for (Stmt.Block block : new Stmt.Block[] {d.forward(), d.reverse()}) {
-      IrWalker.forEachStmt(block, s -> bytes[0] += statementBytes(s));
-      IrWalker.forEachExpr(block, e -> bytes[0] += expressionBytes(e));
-    }
+    return 8 * d.adjoints().size() + 64 + estimate(d.forward()) + estimate(d.reverse());
+  }
+
+  /** The estimated bytecode size of {@code block}'s statements. */
+  public static int estimate(Stmt.Block block) {
+    int[] bytes = {0};
+    IrWalker.forEachStmt(block, s -> bytes[0] += statementBytes(s));
+    IrWalker.forEachExpr(block, e -> bytes[0] += expressionBytes(e));
     return bytes[0];
   }
 

@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -37,6 +38,7 @@ final class Renderer {
   }
 
   private Set<Variable> sometimes = Set.of();
+  private Function<List<Stmt>, CodeBlock> splitter;
 
   /** Renders the arrays in {@code pooled} as reused workspace fields of the same names. */
   void pool(Set<Variable> pooled) {
@@ -97,18 +99,39 @@ final class Renderer {
               name(v.shapeOf()))
           : CodeBlock.of("this.$N = $T.zeroed(this.$N, $N.length)", name(v), BUFFERS, name(v),
               name(v.shapeOf()));
-    } else if (v.shapeOf() != null) {
-      made = matrix
-          ? CodeBlock.of("$T.zerosLike($N)", BUFFERS, name(v.shapeOf()))
-          : CodeBlock.of("new double[$N.length]", name(v.shapeOf()));
     } else {
-      return CodeBlock.of("$T $N = $L;\n", v.type(), name(v), zero(v.type()));
+      return CodeBlock.of("$T $N = $L;\n", v.type(), name(v), zeroValue(v));
     }
     if (sometimes.contains(v.shapeOf())) {
-      return CodeBlock.of(pooled.contains(v) ? "$T $N = $N == null ? null : ($L);\n"
-          : "$T $N = $N == null ? null : $L;\n", v.type(), name(v), name(v.shapeOf()), made);
+      return CodeBlock.of("$T $N = $N == null ? null : ($L);\n", v.type(), name(v),
+          name(v.shapeOf()), made);
     }
     return CodeBlock.of("$T $N = $L;\n", v.type(), name(v), made);
+  }
+
+  /**
+   * The zero a variable starts from, unpooled: {@code 0.0}, or for a cotangent array {@code new
+   * double[a.length]} ({@code a == null ? null : ...} where {@code a} is created on some paths
+   * only).
+   */
+  CodeBlock zeroValue(Variable v) {
+    if (v.shapeOf() == null) {
+      return zero(v.type());
+    }
+    CodeBlock made = v.type().equals(Expr.DOUBLE_MATRIX)
+        ? CodeBlock.of("$T.zerosLike($N)", BUFFERS, name(v.shapeOf()))
+        : CodeBlock.of("new double[$N.length]", name(v.shapeOf()));
+    return sometimes.contains(v.shapeOf())
+        ? CodeBlock.of("$N == null ? null : $L", name(v.shapeOf()), made)
+        : made;
+  }
+
+  /**
+   * Renders each list of statements that {@code splitter} takes (it returns null for those it
+   * leaves) as what it returns: calls of methods it made of them (see {@link SplitSweeps}).
+   */
+  void split(Function<List<Stmt>, CodeBlock> splitter) {
+    this.splitter = splitter;
   }
 
   /** Local arrays that only some paths create: their cotangent arrays are made where they are. */
@@ -121,6 +144,10 @@ final class Renderer {
    * declaration is at the top of the method).
    */
   CodeBlock statements(List<Stmt> stmts, Set<Variable> hoisted) {
+    CodeBlock split = splitter == null ? null : splitter.apply(stmts);
+    if (split != null) {
+      return split;
+    }
     CodeBlock.Builder out = CodeBlock.builder();
     for (Stmt s : stmts) {
       statement(s, hoisted, out);

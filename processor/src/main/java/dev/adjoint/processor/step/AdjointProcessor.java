@@ -114,6 +114,27 @@ public final class AdjointProcessor extends AbstractProcessor {
     return Set.of("*");
   }
 
+  /**
+   * {@value #SPLIT_ABOVE}: the estimated bytecode size above which a derivative's sweeps are split
+   * into methods of their own (default {@link MethodSize#SPLIT_ABOVE}); for tests, which set it
+   * low to run the split form on short methods.
+   */
+  public static final String SPLIT_ABOVE = "adjoint.splitAbove";
+
+  @Override
+  public Set<String> getSupportedOptions() {
+    return Set.of(SPLIT_ABOVE);
+  }
+
+  private int splitAbove() {
+    String value = processingEnv.getOptions().get(SPLIT_ABOVE);
+    try {
+      return value == null ? MethodSize.SPLIT_ABOVE : Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      return MethodSize.SPLIT_ABOVE;
+    }
+  }
+
   @Override
   public SourceVersion getSupportedSourceVersion() {
     return SourceVersion.latestSupported();
@@ -408,7 +429,7 @@ public final class AdjointProcessor extends AbstractProcessor {
           if (m.model().isCustom()) {
             String name = m.model().signature().name();
             Optional<Derivative> d = result.derivative();
-            if (d.isPresent() && MethodSize.estimate(d.get()) > MethodSize.SPLIT_ABOVE) {
+            if (d.isPresent() && MethodSize.estimate(d.get()) > splitAbove()) {
               // The rule is what callers use; a reference gradient too large to generate in one
               // method is left out rather than split.
               report.add(Message.FROM_BODY_OMITTED, methodNamed(unit.type, name),
@@ -451,7 +472,8 @@ public final class AdjointProcessor extends AbstractProcessor {
       Unit unit = d.unit;
       try {
         TypeSpec.Builder type =
-            AdjointClassWriter.write(unit.plan, d.derived, d.fromBody, seesGenerated(unit.type))
+            AdjointClassWriter.write(unit.plan, d.derived, d.fromBody, seesGenerated(unit.type),
+                splitAbove())
                 .toBuilder();
         type.addOriginatingElement(unit.type);
         calleeClasses(unit.plan).forEach(type::addOriginatingElement);
