@@ -2,12 +2,11 @@ package dev.adjoint.processor;
 
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
 import static dev.adjoint.processor.CompiledClasses.call;
 import static dev.adjoint.processor.CompiledClasses.get;
 import static dev.adjoint.processor.Sources.compile;
 import static dev.adjoint.processor.Sources.source;
-
-import static com.google.testing.compile.Compiler.javac;
 
 import com.google.testing.compile.Compilation;
 import dev.adjoint.processor.step.AdjointProcessor;
