@@ -33,6 +33,7 @@ import com.sun.source.util.TreePath;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.MathFunction;
 import dev.adjoint.processor.ir.MethodBody;
 import dev.adjoint.processor.ir.SourceRef;
@@ -364,11 +365,13 @@ public final class BodyReader {
               Expr.ArrayRead element = element(new TreePath(path, a.getVariable()), true);
               if (element != null) {
                 Expr right = expr(new TreePath(path, a.getExpression()));
+                Update update = update(element, right, ref, out);
                 Expr.BinaryOp op = compoundOp(tree.getKind());
                 TypeName type = promoted(op, TypeName.DOUBLE, right.type());
-                Expr value = castIfNeeded(new Expr.Binary(op, element, right, type, ref),
+                Expr value = castIfNeeded(new Expr.Binary(op, update.old(), right, type, ref),
                     TypeName.DOUBLE, ref);
-                out.add(new Stmt.ArrayAssign(element.array(), element.indices(), value, ref));
+                out.add(new Stmt.ArrayAssign(update.target().array(), update.target().indices(),
+                    value, ref));
               }
               return;
             }
@@ -394,9 +397,12 @@ public final class BodyReader {
             if (u.getExpression().getKind() == Tree.Kind.ARRAY_ACCESS) {
               Expr.ArrayRead element = element(new TreePath(path, u.getExpression()), true);
               if (element != null) {
-                Expr value = new Expr.Binary(up ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB, element,
-                    new Expr.Literal(1.0, TypeName.DOUBLE, ref), TypeName.DOUBLE, ref);
-                out.add(new Stmt.ArrayAssign(element.array(), element.indices(), value, ref));
+                Expr one = new Expr.Literal(1.0, TypeName.DOUBLE, ref);
+                Update update = update(element, one, ref, out);
+                Expr value = new Expr.Binary(up ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB,
+                    update.old(), one, TypeName.DOUBLE, ref);
+                out.add(new Stmt.ArrayAssign(update.target().array(), update.target().indices(),
+                    value, ref));
               }
               return;
             }
@@ -420,6 +426,37 @@ public final class BodyReader {
         default:
           unsupported(path, describe(tree), "");
       }
+    }
+
+    /** The element a compound assignment writes, and the expression for its old value. */
+    record Update(Expr.ArrayRead target, Expr old) {}
+
+    /**
+     * The element that a compound assignment or an increment of {@code element} writes, and its
+     * old value. Java evaluates the element's indices once, left to right, then reads the element,
+     * then the right side {@code right}; the lowering names the element twice ({@code a[i] = a[i]
+     * op right}). Where that could differ (an index with an effect, such as a call, or a right side
+     * with one, which could change what an index reads or throw after the primal would have) the
+     * indices, and then the old value, are computed once into locals first, in Java's order.
+     */
+    Update update(Expr.ArrayRead element, Expr right, SourceRef ref, List<Stmt> out) {
+      boolean rightActs = !effectFree(right);
+      boolean hoist = element.indices().stream().anyMatch(i -> !effectFree(i))
+          || (rightActs && element.indices().stream().anyMatch(i -> !stable(i)));
+      if (!hoist && !rightActs) {
+        return new Update(element, element);
+      }
+      List<Expr> indices = new ArrayList<>();
+      for (Expr index : element.indices()) {
+        indices.add(!hoist || index instanceof Expr.Literal || index instanceof Expr.Read
+            ? index : read(local("index", TypeName.INT, index, ref, out)));
+      }
+      Expr.ArrayRead target = new Expr.ArrayRead(element.array(), indices, element.ref());
+      if (!rightActs) {
+        return new Update(target, target);
+      }
+      return new Update(target, read(local(element.array().hint() + "Element", TypeName.DOUBLE,
+          target, ref, out)));
     }
 
     /**
@@ -1118,6 +1155,34 @@ public final class BodyReader {
         String words = tree.getKind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
         return ("aeiou".indexOf(words.charAt(0)) >= 0 ? "an " : "a ") + words;
     }
+  }
+
+  /**
+   * Whether evaluating {@code e} has no effect: no call but of a {@code Math} function (a field or
+   * an element it reads may still be changed by an effect elsewhere; see {@link #stable}).
+   */
+  private static boolean effectFree(Expr e) {
+    boolean[] free = {true};
+    IrWalker.forEachExpr(e, x -> free[0] &= x instanceof Expr.Literal || x instanceof Expr.Read
+        || x instanceof Expr.Unary || x instanceof Expr.Binary || x instanceof Expr.Conditional
+        || x instanceof Expr.Cast || x instanceof Expr.MathCall || x instanceof Expr.StopGradient
+        || x instanceof Expr.ArrayRead || x instanceof Expr.ArrayLength
+        || x instanceof Expr.FieldRead);
+    return free[0];
+  }
+
+  /**
+   * Whether no call can change the value of {@code e}: it reads only locals, parameters and the
+   * elements of local arrays (which no unannotated method may receive), and has no effect itself.
+   */
+  private static boolean stable(Expr e) {
+    boolean[] stable = {true};
+    IrWalker.forEachExpr(e, x -> stable[0] &= x instanceof Expr.Literal || x instanceof Expr.Read
+        || x instanceof Expr.Unary || x instanceof Expr.Binary || x instanceof Expr.Conditional
+        || x instanceof Expr.Cast || x instanceof Expr.MathCall || x instanceof Expr.StopGradient
+        || x instanceof Expr.ArrayLength
+        || (x instanceof Expr.ArrayRead r && r.array().kind() == Variable.Kind.LOCAL));
+    return stable[0];
   }
 
   private static Expr castIfNeeded(Expr value, TypeName target, SourceRef ref) {
