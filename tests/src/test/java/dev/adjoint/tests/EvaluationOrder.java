@@ -18,7 +18,10 @@ final class EvaluationOrder {
   /** How many times {@link #step} ran since {@link #reset}; also read as a field by a method. */
   static int steps;
 
-  /** One letter per call since {@link #reset}: {@code i} for {@link #step}, {@code f} for {@link #level}. */
+  /**
+   * One letter per call since {@link #reset}: {@code i} for {@link #step}, {@code f} for {@link
+   * #level}.
+   */
   static final StringBuilder trace = new StringBuilder();
 
   static void reset() {
@@ -120,6 +123,17 @@ final class EvaluationOrder {
       }
     }
     return s;
+  }
+
+  /**
+   * Arrays.fill's arguments in Java's order (trace "iif"): from 0, to 3, so y = (2x, 2x, 2x) and
+   * the result is 4x^2 + 2x.
+   */
+  @Differentiable
+  static double fillArguments(double x) {
+    double[] y = new double[3];
+    java.util.Arrays.fill(y, step() % 2, 2 + step() % 2, x * level());
+    return y[0] * y[1] + y[2];
   }
 
   /** x^3, through writes at y[0] and y[1]; its rule's own gradient is 3x^2 too. */

@@ -138,6 +138,28 @@ final class EvaluationOrderTest {
   }
 
   @Test
+  void fillEvaluatesItsArgumentsInJavasOrder() {
+    check("fillArguments", EvaluationOrder::fillArguments, x -> 8 * x + 2, forms(
+        x -> EvaluationOrderAdjoint.fillArgumentsGrad(x).x(),
+        x -> {
+          var r = EvaluationOrderAdjoint.fillArgumentsValueAndGrad(x);
+          return new double[] {r.value(), r.grad().x()};
+        },
+        x -> {
+          var v = EvaluationOrderAdjoint.fillArgumentsVjp(x);
+          return new double[] {v.value(), v.pullback(1.0).x()};
+        },
+        x -> {
+          var ws = EvaluationOrderAdjoint.fillArgumentsWorkspace();
+          return new double[] {ws.valueAndGrad(x), ws.x()};
+        },
+        EvaluationOrderAdjoint.fillArgumentsFunction()));
+    EvaluationOrder.reset();
+    assertThat(EvaluationOrder.fillArguments(1.5)).isEqualTo(12.0);
+    assertThat(EvaluationOrder.trace.toString()).isEqualTo("iif");
+  }
+
+  @Test
   void matrixElementsEvaluateRowAndColumnOnceEach() {
     check("matrixElements", EvaluationOrder::matrixElements, x -> 4 * x + 1, forms(
         x -> EvaluationOrderAdjoint.matrixElementsGrad(x).x(),

@@ -84,6 +84,7 @@ public final class BodyReader {
   public record Result(Optional<MethodBody> body, Report report, boolean hasErrorTypes) {}
 
   private static final String STOP_GRADIENT_OWNER = "dev.adjoint.runtime.Ad";
+  private static final ClassName RANGE_CHECKS = ClassName.get("dev.adjoint.runtime", "RangeChecks");
 
   private final TreeAccess access;
   private final Elements elements;
@@ -487,14 +488,27 @@ public final class BodyReader {
         if (target == null) {
           return true;
         }
+        // The arguments in Java's order, then Arrays.fill's range check, before any write.
         Expr from = a.size() == 4 ? expr(new TreePath(path, a.get(1)))
             : new Expr.Literal(0, TypeName.INT, ref);
         Expr to = a.size() == 4 ? expr(new TreePath(path, a.get(2)))
             : new Expr.ArrayLength(target.array(), List.of(), ref);
         Expr value = expr(new TreePath(path, a.get(a.size() - 1)));
-        Variable v = local("fillValue", TypeName.DOUBLE, value, ref, out);
-        Variable end = local("fillEnd", TypeName.INT, to, ref, out);
-        Variable k = local("k", TypeName.INT, from, ref, out);
+        Variable end;
+        Variable v;
+        if (a.size() == 4) {
+          if (!(from instanceof Expr.Literal || from instanceof Expr.Read)) {
+            from = read(local("fillFrom", TypeName.INT, from, ref, out));
+          }
+          end = local("fillEnd", TypeName.INT, to, ref, out);
+          v = local("fillValue", TypeName.DOUBLE, value, ref, out);
+          out.add(rangeCheck("fill", List.of(
+              new Expr.ArrayLength(target.array(), List.of(), ref), from, read(end)), ref));
+        } else {
+          v = local("fillValue", TypeName.DOUBLE, value, ref, out);
+          end = local("fillEnd", TypeName.INT, to, ref, out); // a null array throws here
+        }
+        Variable k = local("k", TypeName.INT, from, ref, out); // just before its loop: counted
         out.add(countedLoop(k, end, List.of(
             new Stmt.ArrayAssign(target.array(), List.of(read(k)), read(v), ref)), ref));
         return true;
@@ -512,11 +526,23 @@ public final class BodyReader {
       Variable from = local("srcPos", TypeName.INT, expr(new TreePath(path, a.get(1))), ref, out);
       Variable at = local("destPos", TypeName.INT, expr(new TreePath(path, a.get(3))), ref, out);
       Variable n = local("length", TypeName.INT, expr(new TreePath(path, a.get(4))), ref, out);
+      out.add(rangeCheck("arraycopy", List.of(new Expr.ArrayLength(src, List.of(), ref), read(from),
+          new Expr.ArrayLength(target.array(), List.of(), ref), read(at), read(n)), ref));
       Variable k = local("k", TypeName.INT, new Expr.Literal(0, TypeName.INT, ref), ref, out);
       out.add(countedLoop(k, n, List.of(new Stmt.ArrayAssign(target.array(),
           List.of(intAdd(read(at), read(k), ref)),
           new Expr.ArrayRead(src, List.of(intAdd(read(from), read(k), ref)), ref), ref)), ref));
       return true;
+    }
+
+    /**
+     * A call of the runtime's copy of the range check of {@code Arrays.fill} or {@code
+     * System.arraycopy}, which the loops they are lowered to would otherwise lose: the primal's
+     * exception, before anything is written.
+     */
+    private Stmt rangeCheck(String routine, List<Expr> args, SourceRef ref) {
+      return new Stmt.Eval(new Expr.OpaqueCall(null, RANGE_CHECKS, routine, args, TypeName.VOID,
+          ref), ref);
     }
 
     private Variable local(String hint, TypeName type, Expr init, SourceRef ref, List<Stmt> out) {
