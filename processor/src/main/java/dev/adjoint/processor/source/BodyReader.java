@@ -1,5 +1,6 @@
 package dev.adjoint.processor.source;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import com.sun.source.tree.ArrayAccessTree;
@@ -302,7 +303,7 @@ public final class BodyReader {
           return;
         case ENHANCED_FOR_LOOP:
           unsupported(path, "an enhanced for loop",
-              " (arrays come with the next step); use an indexed for loop");
+              "; use an indexed for loop (for (int i = 0; i < a.length; i++))");
           return;
         case SWITCH:
           unsupported(path, "a switch statement", "; use if/else");
@@ -519,8 +520,7 @@ public final class BodyReader {
         return true;
       }
       if (src == target.array()) {
-        unsupported(path, "copying within one array",
-            " yet; copy through a second array");
+        unsupported(path, "copying within one array", "; copy through a second array");
         return true;
       }
       Variable from = local("srcPos", TypeName.INT, expr(new TreePath(path, a.get(1))), ref, out);
@@ -576,7 +576,7 @@ public final class BodyReader {
       if (enclosedBy(returnPath, Tree.Kind.FOR_LOOP, Tree.Kind.WHILE_LOOP,
           Tree.Kind.DO_WHILE_LOOP, Tree.Kind.ENHANCED_FOR_LOOP)) {
         return unsupported(returnPath, "returning an array from inside a loop",
-            " yet; break out of the loop and return after it");
+            "; break out of the loop and return after it");
       }
       Element element = access.trees().getElement(value);
       Variable v = element == null ? null : locals.get(element);
@@ -631,7 +631,7 @@ public final class BodyReader {
       if (enclosedBy(path, Tree.Kind.FOR_LOOP, Tree.Kind.WHILE_LOOP, Tree.Kind.DO_WHILE_LOOP)) {
         rejected.add(local);
         unsupported(path, "creating an array inside a loop",
-            " yet; create it before the loop and reuse it");
+            "; create it before the loop and reuse it");
         return;
       }
       Variable variable = new Variable(v.getName().toString(),
@@ -669,8 +669,7 @@ public final class BodyReader {
       }
       int dimensions = whole.array().type().equals(Expr.DOUBLE_MATRIX) ? 2 : 1;
       if (indices.size() != dimensions) {
-        unsupported(path, "a row of the matrix " + whole.array().hint() + " as a value",
-            "; index it down to an element (m[i][j]), or take its length (m[i].length)");
+        matrixRow(path, whole.array());
         return null;
       }
       return new Expr.ArrayRead(whole.array(), indices, whole.ref());
@@ -707,8 +706,52 @@ public final class BodyReader {
         erroneous = true;
         return null;
       }
+      if (path.getLeaf() instanceof ArrayAccessTree row) {
+        Element base = access.trees().getElement(new TreePath(path, row.getExpression()));
+        Variable m = base == null ? null : locals.get(base);
+        if (m != null && m.type().equals(Expr.DOUBLE_MATRIX)) {
+          matrixRow(path, m); // Arrays.fill(m[i], v), System.arraycopy(m[i], ...)
+          return null;
+        }
+      }
+      if (v != null) {
+        unsupported(path, "indexing the " + v.type() + " " + v.hint(),
+            "; only double[] and double[][] locals and parameters can be indexed (copy other"
+                + " arrays into one)");
+        return null;
+      }
       unsupported(path, "indexing " + describe(path.getLeaf()),
-          "; only double[] locals and parameters can be indexed (copy other arrays into one)");
+          "; only double[] and double[][] locals and parameters can be indexed (copy other arrays"
+              + " into one)");
+      return null;
+    }
+
+    /** Reports a row {@code m[i]} of a matrix used as an array of its own. */
+    void matrixRow(TreePath path, Variable matrix) {
+      unsupported(path, "a row of the matrix " + matrix.hint() + " as a value",
+          "; index it down to an element (m[i][j]), or take its length (m[i].length)");
+    }
+
+    /**
+     * The local or parameter array whose length {@code a.length} (with {@code rows} indices,
+     * {@code m[i].length}) reads: of any array type, since only the length is read; null after
+     * reporting why not.
+     */
+    Variable measured(TreePath path, int rows) {
+      Element element = access.trees().getElement(path);
+      Variable v = element == null ? null : locals.get(element);
+      if (v != null && dimensions(v.type()) > rows) {
+        return v;
+      }
+      if (element != null && rejected.contains(element)) {
+        return null;
+      }
+      if (element == null && Tangents.isErroneous(mirror(path))) {
+        erroneous = true;
+        return null;
+      }
+      unsupported(path, "reading the length of " + describe(path.getLeaf()),
+          "; only the lengths of array locals and parameters (a.length, m[i].length) can be read");
       return null;
     }
 
@@ -773,7 +816,7 @@ public final class BodyReader {
                 indices.add(0, expr(new TreePath(at, row.getIndex())));
                 at = new TreePath(at, row.getExpression());
               }
-              Variable array = arrayVariable(at);
+              Variable array = measured(at, indices.size());
               return array == null ? placeholder(ref) : new Expr.ArrayLength(array, indices, ref);
             }
             Element element = access.trees().getElement(path);
@@ -1209,6 +1252,15 @@ public final class BodyReader {
         || x instanceof Expr.ArrayLength
         || (x instanceof Expr.ArrayRead r && r.array().kind() == Variable.Kind.LOCAL));
     return stable[0];
+  }
+
+  /** How many dimensions an array type has: 0 for any other type. */
+  private static int dimensions(TypeName type) {
+    int n = 0;
+    for (TypeName t = type; t instanceof ArrayTypeName array; t = array.componentType()) {
+      n++;
+    }
+    return n;
   }
 
   private static Expr castIfNeeded(Expr value, TypeName target, SourceRef ref) {
