@@ -97,6 +97,75 @@ class BodyMessagesTest {
     assertThat(compile(f)).succeededWithoutWarnings();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "in a loop | for (int i = 0; i < 3; i++) { s += sum(x, i); }"
+            + " | A call of the varargs method sum with variable arguments inside a loop is not"
+            + " supported in @Differentiable code yet, since that creates an array on every trip;"
+            + " create the array before the loop (double[] xs = new double[2];), fill it in the"
+            + " loop, and pass it: sum(xs)",
+        "in a loop's condition | while (sum(s) < x) { s += 1; }"
+            + " | A call of the varargs method sum with variable arguments inside a loop",
+        "in ?: | s = x > 0 ? sum(x, 2) : 0;"
+            + " | A call of the varargs method sum with variable arguments inside ?:, && or || is"
+            + " not supported in @Differentiable code yet; call it in a statement of its own"
+            + " (double s = sum(...);)",
+        "right of && | if (x > 0 && sum(x) > 1) { s = 1; }"
+            + " | A call of the varargs method sum with variable arguments inside ?:, && or ||",
+        "an argument calling a method | s = sum(x, Math.random());"
+            + " | An argument that calls a method or reads a field, in a call of the varargs method"
+            + " sum with variable arguments is not supported in @Differentiable code yet, since the"
+            + " arguments are evaluated before the rest of the statement; compute it into a local"
+            + " first",
+        "an argument calling a differentiable method | s = sum(x, sum(x));"
+            + " | An argument that calls a method or reads a field, in a call of the varargs method",
+        "int varargs | s = count(x, 1, 2);"
+            + " | A call of the varargs method count with variable arguments of type int is not"
+            + " supported in @Differentiable code yet; only double... arguments are packed into an"
+            + " array: pass an array of them instead",
+      })
+  void varargsCallThatCannotBeLowered(String what, String statement, String message) {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double sum(double... xs) {",
+        "    double s = 0;",
+        "    for (int i = 0; i < xs.length; i++) { s += xs[i]; }",
+        "    return s;",
+        "  }",
+        "  @Differentiable static double count(double x, int... ks) { return x * ks.length; }",
+        "  @Differentiable static double f(double x) {",
+        "    double s = 0;",
+        "    " + statement,
+        "    return s;",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointUnsupportedConstruct] " + message)
+        .inFile(f).onLineContaining(statement);
+    assertThat(c).hadErrorCount(1);
+    MethodDiagnosticsTest.assertNoInternalError(c);
+  }
+
+  @Test
+  void varargsCallsOutsideLoopsCompile() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double sum(double... xs) {",
+        "    double s = 0;",
+        "    for (int i = 0; i < xs.length; i++) { s += xs[i]; }",
+        "    return s;",
+        "  }",
+        "  @Differentiable static double f(double x, double[] w) {",
+        "    double s = sum(x, 2 * x, w[0], w.length) + sum() + sum(w);",
+        "    if (s > 0) { s = sum(s, x); }",
+        "    return s;",
+        "  }",
+        "}");
+    assertThat(compile(f)).succeededWithoutWarnings();
+  }
+
   private static void assertNoYetYet(Compilation c) {
     for (Diagnostic<? extends JavaFileObject> d : c.diagnostics()) {
       assertThat(d.getMessage(Locale.ROOT)).doesNotContain("yet yet");

@@ -158,6 +158,8 @@ public final class BodyReader {
     /** Local and anonymous classes already reported: uses of their members are not reported. */
     final Set<Element> rejectedTypes = new HashSet<>();
     final Report.Builder report = Report.builder();
+    /** Statements that must run just before the statement being lowered (varargs arrays). */
+    List<Stmt> prelude = new ArrayList<>();
     /** Whether the method returns {@code double[]}. */
     final boolean arrayResult;
     boolean erroneous;
@@ -188,7 +190,20 @@ public final class BodyReader {
       return new Stmt.Block(out, access.ref(path));
     }
 
+    /**
+     * Lowers one statement into {@code out}, after the statements its expressions need first
+     * (the arrays of varargs calls, see {@link #varargs}).
+     */
     void statement(TreePath path, List<Stmt> out) {
+      List<Stmt> outer = prelude;
+      prelude = new ArrayList<>();
+      int at = out.size();
+      lowerStatement(path, out);
+      out.addAll(at, prelude);
+      prelude = outer;
+    }
+
+    void lowerStatement(TreePath path, List<Stmt> out) {
       Tree tree = path.getLeaf();
       SourceRef ref = access.ref(path);
       switch (tree.getKind()) {
@@ -1005,6 +1020,13 @@ public final class BodyReader {
           return unsupported(path, "using the array that " + name + " returns inside an"
               + " expression", "; declare a local with it first: double[] y = " + name + "(...);");
         }
+        if (method.isVarArgs() && variableArity(path, method)) {
+          Optional<List<Expr>> packed = varargs(path, method, callee.get(), args);
+          if (packed.isEmpty()) {
+            return placeholder(ref);
+          }
+          args = packed.get();
+        }
         return new Expr.DiffCall(callee.get(), args, ref);
       }
       if (method.getModifiers().contains(Modifier.PRIVATE)) {
@@ -1026,6 +1048,124 @@ public final class BodyReader {
         }
       }
       return new Expr.OpaqueCall(receiver, ClassName.get(owner), name, args, type(path), ref);
+    }
+
+    /**
+     * Whether a call of the varargs method {@code method} passes its variable arguments one by one
+     * ({@code sum(a, b)}, {@code sum()}), not as an array ({@code sum(xs)}).
+     */
+    boolean variableArity(TreePath path, ExecutableElement method) {
+      List<? extends ExpressionTree> args = ((MethodInvocationTree) path.getLeaf()).getArguments();
+      List<? extends VariableElement> params = method.getParameters();
+      if (args.size() != params.size()) {
+        return true;
+      }
+      TypeMirror last = mirror(new TreePath(path, args.get(args.size() - 1)));
+      return last == null || !types.isAssignable(last, params.get(params.size() - 1).asType());
+    }
+
+    /**
+     * The arguments of a call of a differentiable varargs method with its variable arguments
+     * packed into a new {@code double[]}, created and filled by statements just before the
+     * statement holding the call (so cotangents flow back into each argument as from any array
+     * element); empty after reporting why the call cannot be lowered so. Moving the arguments
+     * ahead of the rest of the statement keeps Java's semantics only where they cannot see or have
+     * an effect, and only where the call runs whenever the statement does.
+     */
+    Optional<List<Expr>> varargs(TreePath path, ExecutableElement method, Signature callee,
+        List<Expr> args) {
+      SourceRef ref = access.ref(path);
+      String name = method.getSimpleName().toString();
+      int fixed = method.getParameters().size() - 1;
+      TypeMirror component = ((ArrayType) method.getParameters().get(fixed).asType())
+          .getComponentType();
+      String call = "a call of the varargs method " + name + " with variable arguments";
+      if (component.getKind() != TypeKind.DOUBLE) {
+        unsupported(path, call + " of type " + component,
+            "; only double... arguments are packed into an array: pass an array of them instead");
+        return Optional.empty();
+      }
+      String array = callee.params().get(fixed).name();
+      if (repeated(path)) {
+        unsupported(path, call + " inside a loop", ", since that creates an array on every trip;"
+            + " create the array before the loop (double[] " + array + " = new double["
+            + (args.size() - fixed) + "];), fill it in the loop, and pass it: " + name + "("
+            + array + ")");
+        return Optional.empty();
+      }
+      if (conditionallyEvaluated(path)) {
+        unsupported(path, call + " inside ?:, && or ||",
+            "; call it in a statement of its own (double s = " + name + "(...);)");
+        return Optional.empty();
+      }
+      List<? extends ExpressionTree> trees = ((MethodInvocationTree) path.getLeaf()).getArguments();
+      boolean ok = true;
+      for (int i = fixed; i < args.size(); i++) {
+        if (!packable(args.get(i))) {
+          unsupported(new TreePath(path, trees.get(i)), "an argument that calls a method or reads"
+              + " a field, in " + call, ", since the arguments are evaluated before the rest of"
+              + " the statement; compute it into a local first");
+          ok = false;
+        }
+      }
+      if (!ok) {
+        return Optional.empty();
+      }
+      Variable packed = new Variable(array, Expr.DOUBLE_ARRAY, Variable.Kind.LOCAL);
+      prelude.add(new Stmt.Declare(packed, new Expr.NewArray(
+          List.of(new Expr.Literal(args.size() - fixed, TypeName.INT, ref)), ref), ref));
+      for (int i = fixed; i < args.size(); i++) {
+        prelude.add(new Stmt.ArrayAssign(packed,
+            List.of(new Expr.Literal(i - fixed, TypeName.INT, ref)),
+            castIfNeeded(args.get(i), TypeName.DOUBLE, ref), ref));
+      }
+      List<Expr> out = new ArrayList<>(args.subList(0, fixed));
+      out.add(new Expr.Read(packed, ref));
+      return Optional.of(out);
+    }
+
+    /**
+     * Whether the expression at {@code path} may run more than once per call: inside a loop's
+     * body, condition or update (a for loop's initialisers run once).
+     */
+    boolean repeated(TreePath path) {
+      for (TreePath at = path; at.getParentPath() != null; at = at.getParentPath()) {
+        Tree parent = at.getParentPath().getLeaf();
+        if (parent.getKind() == Tree.Kind.METHOD) {
+          return false;
+        }
+        boolean initializer = parent instanceof ForLoopTree f
+            && f.getInitializer().contains(at.getLeaf());
+        if (!initializer && (parent.getKind() == Tree.Kind.FOR_LOOP
+            || parent.getKind() == Tree.Kind.WHILE_LOOP
+            || parent.getKind() == Tree.Kind.DO_WHILE_LOOP
+            || parent.getKind() == Tree.Kind.ENHANCED_FOR_LOOP)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Whether the value of the expression at {@code path} is computed only on some runs of its
+     * statement: in a branch of {@code ?:}, or right of {@code &&} or {@code ||}.
+     */
+    boolean conditionallyEvaluated(TreePath path) {
+      for (TreePath at = path; at.getParentPath() != null; at = at.getParentPath()) {
+        Tree parent = at.getParentPath().getLeaf();
+        if (parent instanceof StatementTree) {
+          return false;
+        }
+        if (parent instanceof ConditionalExpressionTree c && c.getCondition() != at.getLeaf()) {
+          return true;
+        }
+        if ((parent.getKind() == Tree.Kind.CONDITIONAL_AND
+            || parent.getKind() == Tree.Kind.CONDITIONAL_OR)
+            && ((BinaryTree) parent).getRightOperand() == at.getLeaf()) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /**
@@ -1261,6 +1401,20 @@ public final class BodyReader {
       n++;
     }
     return n;
+  }
+
+  /**
+   * Whether a variable argument of a varargs call may be evaluated ahead of the rest of its
+   * statement: it has no effect, and reads nothing an effect could change but array elements
+   * (locals, parameters, elements, lengths and {@code Math} functions of them).
+   */
+  private static boolean packable(Expr e) {
+    boolean[] ok = {true};
+    IrWalker.forEachExpr(e, x -> ok[0] &= x instanceof Expr.Literal || x instanceof Expr.Read
+        || x instanceof Expr.Unary || x instanceof Expr.Binary || x instanceof Expr.Conditional
+        || x instanceof Expr.Cast || x instanceof Expr.MathCall || x instanceof Expr.StopGradient
+        || x instanceof Expr.ArrayRead || x instanceof Expr.ArrayLength);
+    return ok[0];
   }
 
   private static Expr castIfNeeded(Expr value, TypeName target, SourceRef ref) {
