@@ -7,6 +7,7 @@ import static dev.adjoint.processor.transform.Partials.mul;
 import static dev.adjoint.processor.transform.Partials.neg;
 import static dev.adjoint.processor.transform.Partials.sub;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.diagnostics.Message;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The reverse-mode transformer. Each statement yields its forward part (the primal, with active
@@ -62,6 +64,8 @@ public final class ReverseMode {
   private final Variable reader = new Variable("reader", READER, Variable.Kind.TAPE);
   /** How many loops enclose the statement being transformed. */
   private int loopDepth;
+  /** The loops around the statement being transformed, outermost first. */
+  private final List<Stmt.Loop> enclosingLoops = new ArrayList<>();
   /** Every value recorded on the tape, so that those the reverse sweep never reads can go. */
   private final List<Recorded> recorded = new ArrayList<>();
 
@@ -468,6 +472,7 @@ public final class ReverseMode {
     }
     List<Stmt> bodyFwd = new ArrayList<>();
     loopDepth++;
+    enclosingLoops.add(l);
     List<Stmt> bodyRev = block(body, bodyFwd);
     loopDepth--;
     // The reverse loop runs while trips are left; fill replays name it by this condition.
@@ -475,8 +480,9 @@ public final class ReverseMode {
     Expr tripsLeft =
         new Expr.Binary(Expr.BinaryOp.GT, read(left), intLit(0), TypeName.BOOLEAN, null);
     List<FillReplay> fills = counted.isPresent()
-        ? fillReplays(body, bodyFwd, counted.get().index(), tripsLeft)
+        ? fillReplays(body, bodyFwd, enclosingLoops.get(0), tripsLeft)
         : List.of();
+    enclosingLoops.remove(enclosingLoops.size() - 1);
     List<Stmt> replay = replay(bodyFwd);
     counted.ifPresent(c -> bodyFwd.addAll(l.update().stmts()));
     bodyFwd.add(new Stmt.Assign(trips, intOp(Expr.BinaryOp.ADD, read(trips), intLit(1)), ref));
@@ -510,17 +516,31 @@ public final class ReverseMode {
    * arrays nothing else in the trip writes, nor reads before the fill. The elements such a loop
    * overwrites would be recorded on every trip, to be restored for the trip before; instead the
    * loop runs again at the start of each reverse trip, which leaves the arrays as the forward
-   * trip left them. This is sound only if nothing else in the method writes the arrays and they
-   * are not read after the reverse sweep of the loop around, where they now hold the first
-   * trip's elements, not the ones before it: {@link #pruneRecords} checks both and keeps the
-   * records otherwise.
+   * trip left them.
+   *
+   * <p>That holds only if every run of the fill, on every trip of every loop around it, writes
+   * the same elements: then the elements it does not write are never written at all, and hold
+   * in the reverse sweep what they held going forward. The rule: the fill's start, its bound and
+   * the indices of the elements it writes read nothing (but its own index) that any statement
+   * of the outermost loop around it writes, loop updates included; so no index of a loop around
+   * it (a fill of {@code j < a + 1}, or of {@code c[j + k]}, is recorded instead), and no local
+   * set on some trip of a loop further out. (Arrays passed to calls that are not differentiated
+   * count as written: the call may write into them.) This is sound only if, in addition, nothing
+   * else in the method writes the arrays and they are not read after the reverse sweep of the
+   * loop around, where they now hold the first trip's elements, not the ones before it: {@link
+   * #pruneRecords} checks both and keeps the records otherwise.
+   *
+   * @param outermost the outermost loop around the fill (the loop around it, if that is the
+   *     outermost)
    */
   private List<FillReplay> fillReplays(
-      List<Stmt> body, List<Stmt> bodyFwd, Variable outerIndex, Expr outerCondition) {
+      List<Stmt> body, List<Stmt> bodyFwd, Stmt.Loop outermost, Expr outerCondition) {
     Map<Variable, Integer> writes = new HashMap<>();
     for (Stmt st : body) {
-      IrWalker.forEachStmt(st, x -> written(x).ifPresent(v -> writes.merge(v, 1, Integer::sum)));
+      IrWalker.forEachStmt(st, x -> writes(x, v -> writes.merge(v, 1, Integer::sum)));
     }
+    Set<Variable> writtenAround = new HashSet<>();
+    IrWalker.forEachStmt(outermost, x -> writes(x, writtenAround::add));
     List<FillReplay> out = new ArrayList<>();
     for (int p = 1; p < body.size(); p++) {
       if (!(body.get(p) instanceof Stmt.Loop inner) || !(body.get(p - 1) instanceof Stmt.Declare)) {
@@ -540,12 +560,19 @@ public final class ReverseMode {
         arrays.add(((Stmt.ArrayAssign) st).array());
         referenced(st, reads);
       }
-      // Every trip fills the same elements: the range depends on nothing the trip changes.
+      // Every run fills the same elements: its range and the indices it writes at depend on
+      // nothing the loops around it change.
       Set<Variable> range = new HashSet<>();
       referenced(new Stmt.Eval(inner.condition(), null), range);
       referenced(body.get(p - 1), range);
+      Set<Variable> elements = new HashSet<>(range);
+      for (Stmt st : inner.body().stmts()) {
+        ((Stmt.ArrayAssign) st).indices()
+            .forEach(i -> referenced(new Stmt.Eval(i, null), elements));
+      }
       range.remove(index);
-      if (range.contains(outerIndex)) {
+      elements.remove(index);
+      if (elements.stream().anyMatch(writtenAround::contains)) {
         continue;
       }
       reads.addAll(range);
@@ -638,6 +665,43 @@ public final class ReverseMode {
       Stmt again = new Stmt.Assign(d.variable(), d.init(), d.ref());
       replays.add(again);
       out.add(again);
+    }
+    return out;
+  }
+
+  /**
+   * Gives {@code out} what {@code s} itself (not a statement nested in it) may write: the
+   * variable or array it assigns, and every array passed to a call that is not differentiated
+   * in its expressions (such a call may write into the array: {@code Arrays.sort(data)}).
+   */
+  static void writes(Stmt s, Consumer<Variable> out) {
+    written(s).ifPresent(out);
+    Expr[] own = s instanceof Stmt.If i ? new Expr[] {i.condition()}
+        : s instanceof Stmt.Loop l ? new Expr[] {l.condition()}
+        : s instanceof Stmt.Block ? new Expr[0]
+        : null;
+    Consumer<Expr> calls = e -> {
+      if (e instanceof Expr.OpaqueCall call) {
+        passedArrays(call).forEach(out);
+      }
+    };
+    if (own == null) {
+      IrWalker.forEachExpr(s, calls);
+    } else {
+      for (Expr e : own) {
+        IrWalker.forEachExpr(e, calls);
+      }
+    }
+  }
+
+  /** The arrays (variables) among the arguments of {@code call}, in order. */
+  static List<Variable> passedArrays(Expr.OpaqueCall call) {
+    List<Variable> out = new ArrayList<>();
+    for (Expr arg : call.args()) {
+      if (arg instanceof Expr.Read r && r.variable().type() instanceof ArrayTypeName
+          && !out.contains(r.variable())) {
+        out.add(r.variable());
+      }
     }
     return out;
   }
