@@ -225,7 +225,11 @@ public final class BodyReader {
               erroneous = true;
               return;
             }
-            if (Tangents.of(type) == Tangents.Kind.UNSUPPORTED) {
+            // A box has no tangent, like an Object; a value of a differentiable input in it is
+            // reported where it becomes a double again (transform.Detours).
+            boolean box = type.toString().equals("java.lang.Double")
+                || type.toString().equals("java.lang.Float");
+            if (Tangents.of(type) == Tangents.Kind.UNSUPPORTED && !box) {
               rejected.add(local);
               unsupported(path, "a local of type " + type,
                   "; locals may be double or of types without floating-point data"

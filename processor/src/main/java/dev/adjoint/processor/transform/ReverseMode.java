@@ -341,12 +341,9 @@ public final class ReverseMode {
           && activity.varies(cast.operand())) {
         report.add(Message.UNSUPPORTED_EXPRESSION_TYPE, cast.ref(), "float",
             "float is not supported yet: keep differentiable values in double");
-      } else if (e instanceof Expr.Cast cast && !cast.type().isPrimitive()
-          && activity.varies(cast.operand())) {
-        report.add(Message.UNSUPPORTED_EXPRESSION_TYPE, cast.ref(), cast.type(),
-            "boxing a differentiable value hides it from the gradient: keep it a double");
       }
     });
+    report.addAll(Detours.check(activity, body)); // boxes, Strings, bits: see Detours
     return report.build();
   }
 
@@ -359,14 +356,12 @@ public final class ReverseMode {
   }
 
   /**
-   * Whether a call's result may carry a differentiable argument's value onward: anything but a
-   * discrete primitive or void. (A String or an Object can hold the value as well as a double can;
-   * an int cannot, and its derivative is 0 wherever it has one.)
+   * Whether a call's result would need a derivative for a differentiable argument: a double, or
+   * an array. (A String or an object that holds the value is followed by {@link Detours}, which
+   * reports where it becomes a double again; an int's derivative is 0 wherever it has one.)
    */
   private static boolean mayCarryValue(TypeName t) {
-    return !(t.equals(TypeName.INT) || t.equals(TypeName.LONG) || t.equals(TypeName.SHORT)
-        || t.equals(TypeName.BYTE) || t.equals(TypeName.CHAR) || t.equals(TypeName.BOOLEAN)
-        || t.equals(TypeName.VOID));
+    return Detours.resultNeedsDerivative(t);
   }
 
   // ------------------------------------------------------------------ statements
