@@ -405,7 +405,7 @@ public final class ReverseMode {
    * change ({@link #changeable}), nor the length of a row of one: safe to evaluate again in the
    * reverse sweep. (The length of a whole array never changes.)
    */
-  boolean pure(Expr e) {
+  private boolean pure(Expr e) {
     return isPure(e) && readsNoChangeable(e);
   }
 
@@ -577,7 +577,9 @@ public final class ReverseMode {
     revBody.add(new Stmt.Assign(left, intOp(Expr.BinaryOp.SUB, read(left), intLit(1)), ref));
     List<Stmt> rev = new ArrayList<>();
     // A nested loop's trip count would be recorded per outer trip; a counted loop's is computed.
-    Optional<Expr> count = loopDepth > 0 ? counted.flatMap(c -> c.tripCount(l, this::pure)) : Optional.empty();
+    Optional<Expr> count = loopDepth > 0
+        ? counted.flatMap(c -> c.tripCount(l, this::pure))
+        : Optional.empty();
     rev.add(new Stmt.Declare(left, count.orElse(read(trips)), ref));
     rev.add(new Stmt.Loop(
         tripsLeft, Stmt.Block.of(revBody), Stmt.Block.of(List.of()), true, ref));
