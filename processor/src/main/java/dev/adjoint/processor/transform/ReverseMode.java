@@ -68,17 +68,33 @@ public final class ReverseMode {
   private final List<Stmt.Loop> enclosingLoops = new ArrayList<>();
   /**
    * Arrays that calls the transformer cannot see into receive ({@code Arrays.sort(data)}, a
-   * helper of the user's): such a call may write into them, so the reverse sweep never reads
-   * their elements. The forward sweep keeps each element the reverse sweep needs in a temporary
-   * when it reads it (recorded in loops, like any other value), and a callee that is given such
-   * an array, which its pullback reads, gets a copy if a call may change it later.
+   * helper of the user's): such a call may write into them, behind the reverse sweep's back. A
+   * callee given such an array, whose pullback reads it, gets a copy if a call may change it
+   * later. Where every such call is outside loops, the array is {@link #snapshotted}; else it is
+   * {@link #changeable}.
+   */
+  private final Set<Variable> changedByCalls = new HashSet<>();
+  /**
+   * Arrays whose every writing call is outside loops, in a statement that reads none of their
+   * elements: before such a call, the forward sweep copies the array if the reverse sweep of
+   * what came before reads it, and the reverse sweep reads the copy from there on (see {@link
+   * #saveChanged}). One copy per call, which is cheaper than recording every read.
+   */
+  private final Set<Variable> snapshotted = new HashSet<>();
+  /**
+   * The other arrays calls may write into (a call inside a loop, where a copy per trip would
+   * cost the array's length each time): the reverse sweep never reads their elements. The
+   * forward sweep keeps each element the reverse sweep needs in a temporary where it reads it
+   * (recorded in loops, like any other value).
    */
   private final Set<Variable> changeable = new HashSet<>();
   /**
-   * The calls that may write into {@link #changeable} arrays, and the calls of annotated
+   * The calls that may write into {@link #changedByCalls} arrays, and the calls of annotated
    * methods, each with its place in the method (source order).
    */
   private final Map<Expr, Integer> callOrder = new IdentityHashMap<>();
+  /** The writing calls {@link #saveChanged} has saved arrays for, by identity. */
+  private final Set<Expr> savedFor = Collections.newSetFromMap(new IdentityHashMap<>());
   /** Every value recorded on the tape, so that those the reverse sweep never reads can go. */
   private final List<Recorded> recorded = new ArrayList<>();
 
@@ -139,9 +155,12 @@ public final class ReverseMode {
         t.callOrder.put(e, t.callOrder.size());
       }
       if (e instanceof Expr.OpaqueCall c) {
-        t.changeable.addAll(changed(c));
+        t.changedByCalls.addAll(changed(c));
       }
     });
+    t.changeable.addAll(changedInLoops(normalized.stmts()));
+    t.snapshotted.addAll(t.changedByCalls);
+    t.snapshotted.removeAll(t.changeable);
     List<Stmt> reverse = t.block(normalized.stmts(), forward);
     boolean taped = t.pruneRecords(forward, reverse);
 
@@ -374,7 +393,12 @@ public final class ReverseMode {
       Optional<CountedLoop> counted = i > 0 && s instanceof Stmt.Loop l
           ? CountedLoop.of(stmts.get(i - 1), l, this::pure)
           : Optional.empty();
+      List<Stmt> restores = loopDepth == 0 ? saveChanged(s, fwd) : List.of();
       List<Stmt> rev = counted.isPresent() ? loop((Stmt.Loop) s, counted, fwd) : stmt(s, fwd);
+      if (!restores.isEmpty()) {
+        rev = new ArrayList<>(rev);
+        rev.addAll(restores);
+      }
       noteReads(rev);
       chunks.add(rev);
     }
@@ -400,7 +424,7 @@ public final class ReverseMode {
    * change ({@link #changeable}), nor the length of a row of one: safe to evaluate again in the
    * reverse sweep. (The length of a whole array never changes.)
    */
-  boolean pure(Expr e) {
+  private boolean pure(Expr e) {
     return isPure(e) && readsNoChangeable(e);
   }
 
@@ -417,13 +441,94 @@ public final class ReverseMode {
   }
 
   /**
+   * The arrays that a call may write into inside a loop (its body or condition, at any depth),
+   * or in a statement that also reads one of their elements (its gradient might need the
+   * element as it was before the call): they are {@link #changeable}.
+   */
+  private static Set<Variable> changedInLoops(List<Stmt> stmts) {
+    Set<Variable> out = new HashSet<>();
+    for (Stmt s : stmts) {
+      if (s instanceof Stmt.Loop l) {
+        IrWalker.forEachExpr(l, e -> {
+          if (e instanceof Expr.OpaqueCall c) {
+            out.addAll(changed(c));
+          }
+        });
+      } else if (s instanceof Stmt.If i) {
+        out.addAll(changedReadAcross(List.of(i.condition())));
+        out.addAll(changedInLoops(i.then().stmts()));
+        out.addAll(changedInLoops(i.otherwise().stmts()));
+      } else if (s instanceof Stmt.Block b) {
+        out.addAll(changedInLoops(b.stmts()));
+      } else {
+        List<Expr> own = new ArrayList<>();
+        IrWalker.forEachExpr(s, own::add);
+        out.addAll(changedReadAcross(own));
+      }
+    }
+    return out;
+  }
+
+  /** The arrays a call among {@code exprs} may write into and an element read among them reads. */
+  private static Set<Variable> changedReadAcross(List<Expr> exprs) {
+    Set<Variable> changed = new HashSet<>();
+    Set<Variable> read = new HashSet<>();
+    for (Expr top : exprs) {
+      IrWalker.forEachExpr(top, e -> {
+        if (e instanceof Expr.OpaqueCall c) {
+          changed.addAll(changed(c));
+        } else if (e instanceof Expr.ArrayRead r) {
+          read.add(r.array());
+        } else if (e instanceof Expr.ArrayLength l && !l.indices().isEmpty()) {
+          read.add(l.array());
+        }
+      });
+    }
+    changed.retainAll(read);
+    return changed;
+  }
+
+  /**
+   * Before a statement outside loops whose own expressions (an {@code if}'s condition; nothing
+   * of a loop's) hold calls that may write into {@link #snapshotted} arrays: a copy of each such
+   * array that the reverse sweep of what came before reads. Returns the restores, which point the
+   * reverse sweep's name of the array at its copy (the caller's array keeps what the calls wrote).
+   */
+  private List<Stmt> saveChanged(Stmt s, List<Stmt> fwd) {
+    Set<Variable> arrays = new LinkedHashSet<>();
+    Consumer<Expr> calls = e -> {
+      if (e instanceof Expr.OpaqueCall call && callOrder.containsKey(call) && savedFor.add(call)) {
+        changed(call).stream().filter(snapshotted::contains).forEach(arrays::add);
+      }
+    };
+    if (s instanceof Stmt.If i) {
+      IrWalker.forEachExpr(i.condition(), calls);
+    } else if (!(s instanceof Stmt.Loop) && !(s instanceof Stmt.Block)) {
+      IrWalker.forEachExpr(s, calls);
+    }
+    List<Stmt> restores = new ArrayList<>();
+    for (Variable a : arrays) {
+      if (readByReverse.contains(a)) {
+        Variable save = new Variable(a.hint() + "Old", a.type(), Variable.Kind.SAVE);
+        fwd.add(new Stmt.Declare(save, copyOf(read(a), s.ref()), s.ref()));
+        restores.add(new Stmt.Assign(a, read(save), s.ref()));
+      }
+    }
+    return restores;
+  }
+
+  private static Expr copyOf(Expr array, SourceRef ref) {
+    return new Expr.OpaqueCall(null, BUFFERS, "copyOf", List.of(array), array.type(), ref);
+  }
+
+  /**
    * {@code arg}, an argument of a call of an annotated method, or a copy of it when it is an
    * array that a call which is not differentiated may write into later (further on in the
    * method, or anywhere in a loop around the call): the callee's pullback reads the array it was
    * given when the reverse sweep runs, and must see it as it was given.
    */
   private Expr snapshotIfChangedLater(Expr arg, Expr.DiffCall call) {
-    if (!(arg instanceof Expr.Read r) || !changeable.contains(r.variable())) {
+    if (!(arg instanceof Expr.Read r) || !changedByCalls.contains(r.variable())) {
       return arg;
     }
     Variable a = r.variable();
@@ -435,9 +540,7 @@ public final class ReverseMode {
     boolean later = callOrder.entrySet().stream().anyMatch(e ->
         e.getKey() instanceof Expr.OpaqueCall w && changed(w).contains(a)
             && (e.getValue() > at || around.contains(w)));
-    return later
-        ? new Expr.OpaqueCall(null, BUFFERS, "copyOf", List.of(arg), a.type(), arg.ref())
-        : arg;
+    return later ? copyOf(arg, arg.ref()) : arg;
   }
 
   private List<Stmt> stmt(Stmt s, List<Stmt> fwd) {
@@ -572,7 +675,9 @@ public final class ReverseMode {
     revBody.add(new Stmt.Assign(left, intOp(Expr.BinaryOp.SUB, read(left), intLit(1)), ref));
     List<Stmt> rev = new ArrayList<>();
     // A nested loop's trip count would be recorded per outer trip; a counted loop's is computed.
-    Optional<Expr> count = loopDepth > 0 ? counted.flatMap(c -> c.tripCount(l, this::pure)) : Optional.empty();
+    Optional<Expr> count = loopDepth > 0
+        ? counted.flatMap(c -> c.tripCount(l, this::pure))
+        : Optional.empty();
     rev.add(new Stmt.Declare(left, count.orElse(read(trips)), ref));
     rev.add(new Stmt.Loop(
         tripsLeft, Stmt.Block.of(revBody), Stmt.Block.of(List.of()), true, ref));
