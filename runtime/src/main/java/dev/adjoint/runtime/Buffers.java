@@ -2,7 +2,11 @@ package dev.adjoint.runtime;
 
 import java.util.Arrays;
 
-/** Reused arrays for generated workspaces: what lets repeated gradient calls allocate nothing. */
+/**
+ * Helpers of generated code: reused arrays for workspaces (what lets repeated gradient calls
+ * allocate nothing), copies, and the checks of cotangents. A {@code null} array is passed through
+ * as {@code null} wherever the primal would not read it: its cotangent is {@code null} too.
+ */
 public final class Buffers {
   private Buffers() {}
 
@@ -25,6 +29,13 @@ public final class Buffers {
    * @throws IllegalArgumentException if the lengths differ
    */
   public static void addTo(double[] target, double[] source) {
+    if (source == null) {
+      return; // a zero cotangent, or the cotangent of a null array
+    }
+    if (target == null) {
+      throw new IllegalArgumentException("a cotangent array of length " + source.length
+          + " for a null array; this is a bug in generated code");
+    }
     if (target.length != source.length) {
       throw new IllegalArgumentException("a cotangent array of length " + source.length
           + " for an array of length " + target.length + "; this is a bug in generated code");
@@ -43,16 +54,72 @@ public final class Buffers {
     return array == null ? null : array.clone();
   }
 
-  /** A copy of {@code matrix}, row by row, or null for null. */
+  /** A copy of {@code matrix}, row by row, or null for null (a null row stays null). */
   public static double[][] copyOf(double[][] matrix) {
     if (matrix == null) {
       return null;
     }
     double[][] copy = new double[matrix.length][];
     for (int i = 0; i < matrix.length; i++) {
-      copy[i] = matrix[i].clone();
+      copy[i] = copyOf(matrix[i]);
     }
     return copy;
+  }
+
+  /** A copy of {@code array}, or null for null: what a Vjp keeps of an int array it reads. */
+  public static int[] copyOf(int[] array) {
+    return array == null ? null : array.clone();
+  }
+
+  /** A copy of {@code matrix}, row by row, or null for null (a null row stays null). */
+  public static int[][] copyOf(int[][] matrix) {
+    if (matrix == null) {
+      return null;
+    }
+    int[][] copy = new int[matrix.length][];
+    for (int i = 0; i < matrix.length; i++) {
+      copy[i] = copyOf(matrix[i]);
+    }
+    return copy;
+  }
+
+  /**
+   * {@code from} copied into {@code buffer} when it has {@code from}'s length, else into a new
+   * array; null for null: how a workspace hands out a gradient in a buffer it owns.
+   */
+  public static double[] copied(double[] from, double[] buffer) {
+    if (from == null) {
+      return null;
+    }
+    if (buffer == null || buffer.length != from.length) {
+      return from.clone();
+    }
+    System.arraycopy(from, 0, buffer, 0, from.length);
+    return buffer;
+  }
+
+  /** {@link #copied(double[], double[])}, row by row: {@code buffer} reused if it has the shape. */
+  public static double[][] copied(double[][] from, double[][] buffer) {
+    if (from == null) {
+      return null;
+    }
+    if (buffer == null || buffer.length != from.length) {
+      return copyOf(from);
+    }
+    for (int i = 0; i < from.length; i++) {
+      if (from[i] == null || buffer[i] == null || buffer[i].length != from[i].length) {
+        return copyOf(from);
+      }
+    }
+    for (int i = 0; i < from.length; i++) {
+      System.arraycopy(from[i], 0, buffer[i], 0, from[i].length);
+    }
+    return buffer;
+  }
+
+  /** The length of {@code array}, or -1 for null: how a custom rule's pullback keeps its shape. */
+  public static int length(double[] array) {
+    return array == null ? -1 : array.length;
   }
 
   /** Copies {@code from} into {@code to}, which has its length; nothing when both are null. */
@@ -71,26 +138,65 @@ public final class Buffers {
       return;
     }
     for (int i = 0; i < from.length; i++) {
-      System.arraycopy(from[i], 0, to[i], 0, from[i].length);
+      copyInto(from[i], to[i]);
     }
   }
 
-  /** The length of each row of {@code matrix}: its shape, as a custom rule's pullback keeps it. */
+  /**
+   * The length of each row of {@code matrix}: its shape, as a custom rule's pullback keeps it (-1
+   * for a null row; null for a null matrix).
+   */
   public static int[] rowLengths(double[][] matrix) {
+    if (matrix == null) {
+      return null;
+    }
     int[] lengths = new int[matrix.length];
     for (int i = 0; i < matrix.length; i++) {
-      lengths[i] = matrix[i].length;
+      lengths[i] = length(matrix[i]);
     }
     return lengths;
   }
 
-  /** A zero matrix whose rows have {@code rowLengths}. */
+  /** A zero array of {@code length} elements, or null for -1 (the length of a null array). */
+  public static double[] zeros(int length) {
+    return length < 0 ? null : new double[length];
+  }
+
+  /** A zero matrix whose rows have {@code rowLengths} (null rows for -1; null for null). */
   public static double[][] zeros(int[] rowLengths) {
+    if (rowLengths == null) {
+      return null;
+    }
     double[][] zeros = new double[rowLengths.length][];
     for (int i = 0; i < rowLengths.length; i++) {
-      zeros[i] = new double[rowLengths[i]];
+      zeros[i] = rowLengths[i] < 0 ? null : new double[rowLengths[i]];
     }
     return zeros;
+  }
+
+  /**
+   * The cotangent a custom rule's {@code @Bwd} returned for an array parameter, checked against
+   * the parameter's length, as JAX checks it: zeros for null (JAX's None), else the cotangent
+   * itself. For a null argument ({@code length} -1) the cotangent is null, and must be.
+   *
+   * @param bwd the {@code @Bwd} method's name
+   * @param rule the rule's name
+   * @param parameter the parameter's name
+   * @param length the argument's length, or -1 if it was null
+   * @throws IllegalArgumentException naming the rule, the parameter and both lengths, if the
+   *     lengths differ
+   */
+  public static double[] checkRuleCotangent(
+      String bwd, String rule, String parameter, double[] cotangent, int length) {
+    if (cotangent == null) {
+      return length < 0 ? null : new double[length];
+    }
+    if (cotangent.length != length) {
+      throw new IllegalArgumentException("@Bwd method " + bwd + " of the rule " + rule
+          + " returned a cotangent of length " + cotangent.length + " for parameter " + parameter
+          + (length < 0 ? ", which is null" : ", whose length is " + length));
+    }
+    return cotangent;
   }
 
   /**
@@ -109,11 +215,23 @@ public final class Buffers {
       return zeros(rowLengths);
     }
     String returned = "@Bwd method " + bwd + " of the rule " + rule + " returned a cotangent ";
+    if (rowLengths == null) {
+      throw new IllegalArgumentException(returned + "of " + rows(cotangent.length)
+          + " for parameter " + parameter + ", which is null");
+    }
     if (cotangent.length != rowLengths.length) {
       throw new IllegalArgumentException(returned + "of " + rows(cotangent.length)
           + " for parameter " + parameter + ", which has " + rows(rowLengths.length));
     }
     for (int i = 0; i < rowLengths.length; i++) {
+      if (rowLengths[i] < 0) {
+        if (cotangent[i] != null) {
+          throw new IllegalArgumentException(returned + "whose row " + i + " has length "
+              + cotangent[i].length + " for parameter " + parameter + ", whose row " + i
+              + " is null");
+        }
+        continue;
+      }
       int length = cotangent[i] == null ? 0 : cotangent[i].length;
       if (cotangent[i] == null || length != rowLengths[i]) {
         throw new IllegalArgumentException(returned + "whose row " + i + " has "
@@ -146,11 +264,14 @@ public final class Buffers {
     }
   }
 
-  /** A zero matrix of the shape of {@code like}, row by row (rows may differ in length). */
+  /**
+   * A zero matrix of the shape of {@code like}, row by row (rows may differ in length; a null row
+   * gets a null row).
+   */
   public static double[][] zerosLike(double[][] like) {
     double[][] out = new double[like.length][];
     for (int i = 0; i < like.length; i++) {
-      out[i] = new double[like[i].length];
+      out[i] = like[i] == null ? null : new double[like[i].length];
     }
     return out;
   }
@@ -161,12 +282,15 @@ public final class Buffers {
       return zerosLike(like);
     }
     for (int i = 0; i < like.length; i++) {
-      if (buffer[i] == null || buffer[i].length != like[i].length) {
+      if (like[i] == null ? buffer[i] != null
+          : buffer[i] == null || buffer[i].length != like[i].length) {
         return zerosLike(like);
       }
     }
     for (double[] row : buffer) {
-      Arrays.fill(row, 0.0);
+      if (row != null) {
+        Arrays.fill(row, 0.0);
+      }
     }
     return buffer;
   }
@@ -184,6 +308,13 @@ public final class Buffers {
 
   /** {@link #addTo(double[], double[])}, row by row. */
   public static void addTo(double[][] target, double[][] source) {
+    if (source == null) {
+      return;
+    }
+    if (target == null) {
+      throw new IllegalArgumentException("a cotangent matrix of " + source.length
+          + " rows for a null matrix; this is a bug in generated code");
+    }
     if (target.length != source.length) {
       throw new IllegalArgumentException("a cotangent matrix of " + source.length
           + " rows for a matrix of " + target.length + "; this is a bug in generated code");

@@ -29,19 +29,26 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
 /**
  * Writes {@code CAdjoint} for one class: per annotated method {@code m}, the records {@code MGrad}
- * and {@code MValueAndGrad}, the class {@code MVjp} (the augmented forward other adjoints call),
+ * and {@code MValueAndGrad}, the class {@code MVjp} (with the sharing factory other adjoints call),
  * and the static methods {@code mGrad}, {@code mValueAndGrad}, {@code mVjp} and {@code mFunction};
  * for {@code @CustomVjp} methods whose body is in the supported subset, {@code FromBody} holds the
  * gradient derived from the body.
+ *
+ * <p>Three rules hold for everything written here. Names: no variable of generated code takes a
+ * name that generated code also writes at the start of a qualified name ({@link #reservedNames});
+ * the user's parameters and locals of such names are renamed. Ownership: what a user gets (a Vjp,
+ * its value, a gradient, a workspace's buffers) shares no array with anything the user or a rule
+ * may write later; generated callers share instead of copying, through {@link
+ * AdjointNames#SHARING}, since they run the pullback before anything changes. Documentation: every
+ * member has Javadoc, so that builds with {@code -Xdoclint:all -Werror} pass.
  */
 public final class AdjointClassWriter {
-  private AdjointClassWriter() {}
-
   static final ClassName FWD_RESULT = ClassName.get("dev.adjoint.runtime", "FwdResult");
   private static final ClassName BUFFERS = ClassName.get("dev.adjoint.runtime", "Buffers");
   static final ClassName DIFFERENTIABLE_FUNCTION =
@@ -49,6 +56,19 @@ public final class AdjointClassWriter {
   private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   private static final ClassName ADJOINT_GENERATED = ClassName.get("dev.adjoint", "AdjointGenerated");
   private static final String PROCESSOR = "dev.adjoint.processor.step.AdjointProcessor";
+  private static final TypeName INT_ARRAY = ArrayTypeName.of(TypeName.INT);
+  private static final TypeName INT_MATRIX = ArrayTypeName.of(INT_ARRAY);
+
+  private final ClassPlan plan;
+  private final ClassName adjoint;
+  /** See {@link #reservedNames}. */
+  private final Set<String> reserved;
+
+  private AdjointClassWriter(ClassPlan plan, Set<String> reserved) {
+    this.plan = plan;
+    this.adjoint = AdjointNames.adjointClass(plan.owner());
+    this.reserved = reserved;
+  }
 
   /**
    * @param derived the derivatives of the {@code @Differentiable} methods, by name
@@ -63,7 +83,15 @@ public final class AdjointClassWriter {
       Map<String, Derivative> fromBody,
       boolean generatedAnnotation,
       int splitAbove) {
-    ClassName adjoint = AdjointNames.adjointClass(plan.owner());
+    List<Derivative> all = new ArrayList<>(derived.values());
+    all.addAll(fromBody.values());
+    return new AdjointClassWriter(plan, reservedNames(plan, all))
+        .write(derived, fromBody, generatedAnnotation, splitAbove);
+  }
+
+  private TypeSpec write(
+      Map<String, Derivative> derived, Map<String, Derivative> fromBody,
+      boolean generatedAnnotation, int splitAbove) {
     TypeSpec.Builder type =
         TypeSpec.classBuilder(adjoint)
             .addModifiers(visibility(plan.isPublic()))
@@ -73,7 +101,7 @@ public final class AdjointClassWriter {
                     + " their\nbodies and custom rules. Do not edit.\n",
                 plan.owner())
             .addAnnotation(ADJOINT_GENERATED)
-            .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
+            .addMethod(privateConstructor())
             // java.lang names stay qualified: a user's own Math class must not capture Math.cos.
             .alwaysQualify("Math", "StrictMath", "Double", "Float", "Override", "String",
                 "Object", "IllegalArgumentException", "System");
@@ -94,11 +122,11 @@ public final class AdjointClassWriter {
       }
       if (model.isCustom()) {
         type.addType(customVjpClass(s, model.rule().get(), vis));
-        type.addMethod(customVjpMethod(s, model.rule().get(), vis));
+        type.addMethod(customVjpMethod(s, vis));
         if (scalar) {
           type.addMethods(viaVjp(s, vis));
           type.addType(customWorkspaceClass(s, vis));
-          type.addMethod(workspaceMethod(s, adjoint, vis));
+          type.addMethod(workspaceMethod(s, vis));
         }
         Derivative d = scalar ? fromBody.get(s.name()) : null;
         if (d != null) {
@@ -111,30 +139,29 @@ public final class AdjointClassWriter {
                         "Gradients of {@code @CustomVjp} methods derived from their bodies instead"
                             + " of their rules,\nto check a rule against (the primal's own"
                             + " derivative).\n")
-                    .addMethod(
-                        MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+                    .addMethod(privateConstructor());
           }
-          fromBodyType.addMethod(fusedValueAndGrad(d, adjoint, vis, "derived from the body of"));
-          fromBodyType.addMethod(gradFromValueAndGrad(s, adjoint, vis));
+          fromBodyType.addMethod(fusedValueAndGrad(d, vis, "derived from the body of"));
+          fromBodyType.addMethod(gradFromValueAndGrad(s, vis));
           if (functionSupported(s)) {
-            fromBodyType.addMethod(function(s, adjoint, vis, true));
+            fromBodyType.addMethod(function(s, vis, true));
           }
         }
       } else if (MethodSize.estimate(derived.get(s.name())) > splitAbove) {
-        SplitSweeps.write(derived.get(s.name()), adjoint, vis, type, splitAbove);
+        new SplitSweeps(this, adjoint, derived.get(s.name()), splitAbove).write(vis, type);
       } else {
         Derivative d = derived.get(s.name());
-        type.addType(derivedVjpClass(d, adjoint, vis));
-        type.addMethod(derivedVjpMethod(d, adjoint, vis));
+        type.addType(derivedVjpClass(d, vis));
+        type.addMethod(derivedVjpMethod(d, vis));
         if (scalar) {
-          type.addMethod(fusedValueAndGrad(d, adjoint, vis, "of"));
-          type.addMethod(gradFromValueAndGrad(s, adjoint, vis));
-          type.addType(workspaceClass(d, adjoint, vis));
-          type.addMethod(workspaceMethod(s, adjoint, vis));
+          type.addMethod(fusedValueAndGrad(d, vis, "of"));
+          type.addMethod(gradFromValueAndGrad(s, vis));
+          type.addType(workspaceClass(d, vis));
+          type.addMethod(workspaceMethod(s, vis));
         }
       }
       if (scalar && functionSupported(s)) {
-        type.addMethod(function(s, adjoint, vis, false));
+        type.addMethod(function(s, vis, false));
       }
     }
     if (fromBodyType != null) {
@@ -148,8 +175,98 @@ public final class AdjointClassWriter {
     return JavaFile.builder(packageName, type).indent("  ").build();
   }
 
+  // ------------------------------------------------------------------ names
+
+  /**
+   * The names that generated code writes as the first identifier of a qualified name in an
+   * expression: the root of every package it qualifies a name with ({@code java.lang.Math.sin},
+   * {@code dev.adjoint...} where simple names clash) and every class name it calls a static member
+   * through ({@code Buffers.addTo}, {@code Fns.fFwd}, {@code FnsAdjoint.FVjp.sharing}, a class
+   * whose method the body calls). A parameter or local of such a name would obscure the package or
+   * class (JLS 6.4.2), so generated code renames the user's variables of these names.
+   */
+  private static Set<String> reservedNames(ClassPlan plan, List<Derivative> derivatives) {
+    List<ClassName> classes = new ArrayList<>(List.of(plan.owner(),
+        AdjointNames.adjointClass(plan.owner()), BUFFERS, FWD_RESULT, DIFFERENTIABLE_FUNCTION,
+        ClassName.get(System.class), ClassName.get(Double.class)));
+    for (ClassPlan.MethodPlan m : plan.methods()) {
+      Signature s = m.model().signature();
+      classes.add(s.owner());
+      classes.add(s.adjointClass().nestedClass(AdjointNames.vjpClass(s)));
+    }
+    for (Derivative d : derivatives) {
+      for (Stmt.Block block : List.of(d.forward(), d.reverse())) {
+        IrWalker.forEachExpr(block, e -> {
+          if (e instanceof Expr.MathCall m) {
+            classes.add(m.owner());
+          } else if (e instanceof Expr.OpaqueCall c && c.owner() instanceof ClassName owner) {
+            classes.add(owner);
+          } else if (e instanceof Expr.FieldRead f && f.owner() instanceof ClassName owner) {
+            classes.add(owner);
+          } else if (e instanceof Expr.DiffCall c) {
+            classes.add(c.callee().adjointClass().nestedClass(AdjointNames.vjpClass(c.callee())));
+          } else if (e instanceof Expr.VjpOf c) {
+            classes.add(c.callee().adjointClass().nestedClass(AdjointNames.vjpClass(c.callee())));
+          } else if (e instanceof Expr.Literal l && l.value() instanceof Float) {
+            classes.add(ClassName.get(Float.class));
+          }
+        });
+      }
+    }
+    Set<String> out = new TreeSet<>();
+    for (ClassName c : classes) {
+      out.addAll(c.simpleNames());
+      if (!c.packageName().isEmpty()) {
+        out.add(c.packageName().split("\\.")[0]);
+      }
+    }
+    return out;
+  }
+
+  /** A name allocator that holds the reserved names, for methods without a renderer. */
+  private NameAllocator allocator() {
+    NameAllocator names = new NameAllocator();
+    reserved.forEach(n -> names.newName(n, new Object()));
+    return names;
+  }
+
+  /**
+   * The names of the parameters of {@code s} in generated code: the user's, except that a reserved
+   * name gets an underscore, as the renderer gives it ({@link Renderer#Renderer(Set)}).
+   */
+  private List<String> paramNames(Signature s, NameAllocator names) {
+    List<String> out = new ArrayList<>();
+    for (Param p : s.params()) {
+      out.add(names.newName(p.name(), p));
+    }
+    return out;
+  }
+
+  List<String> paramNames(Derivative d, Renderer r) {
+    return d.params().stream().map(r::name).toList();
+  }
+
+  static List<ParameterSpec> parameters(Signature s, List<String> names) {
+    List<ParameterSpec> out = new ArrayList<>();
+    for (int i = 0; i < s.params().size(); i++) {
+      out.add(ParameterSpec.builder(s.params().get(i).type(), names.get(i)).build());
+    }
+    return out;
+  }
+
+  private static String arguments(List<String> names) {
+    return String.join(", ", names);
+  }
+
   private static Modifier[] visibility(boolean isPublic) {
     return isPublic ? new Modifier[] {Modifier.PUBLIC} : new Modifier[0];
+  }
+
+  private static MethodSpec privateConstructor() {
+    return MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Not instantiated.\n")
+        .build();
   }
 
   static CodeBlock link(Signature s) {
@@ -164,39 +281,72 @@ public final class AdjointClassWriter {
     return t.toString();
   }
 
-  /** A static generated method taking the parameters of {@code s}. */
-  static MethodSpec.Builder staticMethod(
-      String name, Signature s, Modifier[] vis, TypeName returns) {
+  /** {@code @param} tags for the parameters of {@code s}, named {@code names} in generated code. */
+  static CodeBlock paramDocs(Signature s, List<String> names) {
+    CodeBlock.Builder out = CodeBlock.builder();
+    for (int i = 0; i < names.size(); i++) {
+      out.add("@param $L the method's {@code $L}\n", names.get(i), s.params().get(i).name());
+    }
+    return out.build();
+  }
+
+  /** A static generated method taking the parameters of {@code s}, with their Javadoc tags. */
+  static MethodSpec.Builder staticMethod(String name, Signature s, List<String> names,
+      Modifier[] vis, TypeName returns, CodeBlock doc, String returnDoc) {
     return MethodSpec.methodBuilder(name)
         .addModifiers(vis)
         .addModifiers(Modifier.STATIC)
-        .addParameters(parameters(s))
-        .returns(returns);
+        .addParameters(parameters(s, names))
+        .returns(returns)
+        .addJavadoc(doc)
+        .addJavadoc("\n")
+        .addJavadoc(paramDocs(s, names))
+        .addJavadoc("@return $L\n", returnDoc);
   }
 
-  static List<ParameterSpec> parameters(Signature s) {
-    List<ParameterSpec> out = new ArrayList<>();
-    for (Param p : s.params()) {
-      out.add(ParameterSpec.builder(p.type(), p.name()).build());
-    }
-    return out;
-  }
-
-  private static String argumentList(Signature s) {
-    return s.params().stream().map(Param::name).collect(Collectors.joining(", "));
-  }
-
-  static ClassName gradType(Signature s, ClassName adjoint) {
+  ClassName gradType(Signature s) {
     return adjoint.nestedClass(AdjointNames.gradRecord(s));
+  }
+
+  ClassName adjoint() {
+    return adjoint;
+  }
+
+  ClassName vjpType(Signature s) {
+    return adjoint.nestedClass(AdjointNames.vjpClass(s));
+  }
+
+  private static boolean isArray(Param p) {
+    return p.type().equals(Expr.DOUBLE_ARRAY);
+  }
+
+  private static boolean isMatrix(Param p) {
+    return p.type().equals(Expr.DOUBLE_MATRIX);
+  }
+
+  /**
+   * A copy of the array {@code name} of type {@code type}: arrays of numbers and their rows are
+   * copied; other arrays are copied one level deep (their elements are the caller's objects).
+   */
+  static CodeBlock copyOf(TypeName type, String name) {
+    if (type.equals(Expr.DOUBLE_ARRAY) || type.equals(Expr.DOUBLE_MATRIX)
+        || type.equals(INT_ARRAY) || type.equals(INT_MATRIX)) {
+      return CodeBlock.of("$T.copyOf($N)", BUFFERS, name);
+    }
+    return CodeBlock.of("($N == null ? null : $N.clone())", name, name);
   }
 
   // ------------------------------------------------------------------ records
 
-  private static TypeSpec gradRecord(Signature s, Modifier[] vis) {
+  private TypeSpec gradRecord(Signature s, Modifier[] vis) {
     List<Param> diff = s.diffParams();
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder();
+    CodeBlock.Builder doc = CodeBlock.builder();
     for (Param p : diff) {
-      ctor.addParameter(p.type(), p.name()); // double, or double[] of the parameter's length
+      // double, or double[] of the parameter's length
+      ctor.addParameter(p.type(), AdjointNames.component(p.name()));
+      doc.add("@param $L the cotangent of {@code $L}$L\n", AdjointNames.component(p.name()),
+          p.name(), p.type().equals(TypeName.DOUBLE) ? "" : " (null where the argument was null)");
     }
     return TypeSpec.recordBuilder(AdjointNames.gradRecord(s))
         .addModifiers(vis)
@@ -206,6 +356,8 @@ public final class AdjointClassWriter {
             link(s),
             diff.stream().anyMatch(p -> !p.type().equals(TypeName.DOUBLE))
                 ? " (an array's\ncotangent is an array of its length, owned by the caller)" : "")
+        .addJavadoc("\n")
+        .addJavadoc(doc.build())
         .build();
   }
 
@@ -218,15 +370,15 @@ public final class AdjointClassWriter {
                 .addParameter(TypeName.DOUBLE, "value")
                 .addParameter(grad, "grad")
                 .build())
-        .addJavadoc("The value of $L and its gradient.\n", link(s))
+        .addJavadoc("The value of $L and its gradient.\n\n", link(s))
+        .addJavadoc("@param value the method's value\n@param grad its gradient\n")
         .build();
   }
 
   // ------------------------------------------------------------------ derived methods
 
   /** The forward and reverse sweeps in one method: value and gradient, with no object kept. */
-  private static MethodSpec fusedValueAndGrad(
-      Derivative d, ClassName adjoint, Modifier[] vis, String phrase) {
+  private MethodSpec fusedValueAndGrad(Derivative d, Modifier[] vis, String phrase) {
     Signature s = d.signature();
     Renderer r = renderer(d);
     ClassName valueAndGrad = adjoint.nestedClass(AdjointNames.valueAndGradRecord(s));
@@ -236,29 +388,35 @@ public final class AdjointClassWriter {
     body.addStatement("$T $N = 1.0", TypeName.DOUBLE, r.name(d.seed()));
     body.add(reverse(d, r));
     body.addStatement(
-        "return new $T($N, $L)", valueAndGrad, r.name(d.result()), newGrad(d, r, adjoint));
-    return staticMethod(AdjointNames.valueAndGradMethod(s), s, vis, valueAndGrad)
-        .addJavadoc("The value and gradient $L $L.\n", phrase, link(s))
+        "return new $T($N, $L)", valueAndGrad, r.name(d.result()), newGrad(d, r));
+    return staticMethod(AdjointNames.valueAndGradMethod(s), s, paramNames(d, r), vis,
+            valueAndGrad, CodeBlock.of("The value and gradient $L $L.\n", phrase, link(s)),
+            "the value, and the gradient, whose arrays the caller owns")
         .addCode(body.build())
         .build();
   }
 
-  static MethodSpec gradFromValueAndGrad(Signature s, ClassName adjoint, Modifier[] vis) {
-    return staticMethod(AdjointNames.gradMethod(s), s, vis, gradType(s, adjoint))
-        .addJavadoc("The gradient of $L.\n", link(s))
-        .addStatement("return $N($L).grad()", AdjointNames.valueAndGradMethod(s), argumentList(s))
+  MethodSpec gradFromValueAndGrad(Signature s, Modifier[] vis) {
+    List<String> names = paramNames(s, allocator());
+    return staticMethod(AdjointNames.gradMethod(s), s, names, vis, gradType(s),
+            CodeBlock.of("The gradient of $L.\n", link(s)),
+            "the gradient, whose arrays the caller owns")
+        .addStatement("return $N($L).grad()", AdjointNames.valueAndGradMethod(s), arguments(names))
         .build();
   }
 
   /** {@code mVjp}: the Vjp object, whose constructor runs the forward sweep. */
-  static MethodSpec derivedVjpMethod(Derivative d, ClassName adjoint, Modifier[] vis) {
+  MethodSpec derivedVjpMethod(Derivative d, Modifier[] vis) {
     Signature s = d.signature();
-    ClassName vjp = adjoint.nestedClass(AdjointNames.vjpClass(s));
-    return staticMethod(AdjointNames.vjpMethod(s), s, vis, vjp)
-        .addJavadoc(
-            "Runs $L forward and returns its value with a pullback, for any output cotangent.\n",
-            link(s))
-        .addStatement("return new $T($L)", vjp, argumentList(s))
+    List<String> names = paramNames(s, allocator());
+    return staticMethod(AdjointNames.vjpMethod(s), s, names, vis, vjpType(s),
+            CodeBlock.of("Runs $L forward and returns its value with a pullback, for any output"
+                + " cotangent.\n$L", link(s), AdjointNames.hasSharing(s)
+                    ? "It keeps a copy of each array argument that the pullback reads: later"
+                        + " changes to the\narrays do not change it.\n" : ""),
+            "the linearisation at this point")
+        .addStatement("return new $T($L)", vjpType(s),
+            AdjointNames.hasSharing(s) ? arguments(names) + ", true" : arguments(names))
         .build();
   }
 
@@ -266,10 +424,21 @@ public final class AdjointClassWriter {
    * The Vjp class. Its constructor takes the method's own parameters and runs the forward sweep,
    * then keeps what the pullback needs in final fields: however much that is, no constructor
    * outgrows the JVM's 255 parameter slots.
+   *
+   * <p>Where an argument or the value is an array ({@link AdjointNames#hasSharing}), the
+   * constructor takes a flag {@code owned} too: set for the Vjp a user gets from {@code mVjp}, which
+   * is a snapshot (it keeps copies of the parameter arrays whose elements the pullback reads, gets
+   * its callees' Vjps of parameter arrays from their {@code mVjp}, and returns a copy of its
+   * value); clear for the one the {@code sharing} factory makes for generated callers, which copies
+   * nothing.
    */
-  private static TypeSpec derivedVjpClass(Derivative d, ClassName adjoint, Modifier[] vis) {
+  private TypeSpec derivedVjpClass(Derivative d, Modifier[] vis) {
     Signature s = d.signature();
     Renderer r = renderer(d);
+    boolean sharing = AdjointNames.hasSharing(s);
+    List<String> names = paramNames(d, r);
+    String owned = sharing ? r.reserve("owned") : null;
+    r.owned(owned);
     TypeSpec.Builder type =
         TypeSpec.classBuilder(AdjointNames.vjpClass(s))
             .addModifiers(vis)
@@ -281,30 +450,64 @@ public final class AdjointClassWriter {
                 link(s));
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
-        .addParameters(parameters(s))
-        .addCode(forward(d, r));
+        .addParameters(parameters(s, names))
+        .addJavadoc("Runs the forward sweep and keeps what the pullback needs.\n\n")
+        .addJavadoc(paramDocs(s, names));
+    if (sharing) {
+      ctor.addParameter(TypeName.BOOLEAN, owned)
+          .addJavadoc("@param $L whether a user gets this Vjp (then it shares no array with the"
+              + " user), or\n    generated code, which shares its arrays\n", owned);
+    }
+    ctor.addCode(forward(d, r));
+    r.owned(null);
     String valueField = r.name(d.result());
     TypeName valueType = d.result().type();
-    type.addField(valueType, valueField, Modifier.PRIVATE, Modifier.FINAL);
+    boolean arrayValue = !valueType.equals(TypeName.DOUBLE);
+    type.addField(FieldSpec.builder(valueType, valueField, Modifier.PRIVATE, Modifier.FINAL)
+        .addJavadoc("The value.\n").build());
     ctor.addStatement("this.$N = $N", valueField, valueField);
+    Set<Variable> snapshot = sharing ? elementsRead(d) : Set.of();
     for (Variable v : kept(d)) {
-      type.addField(FieldSpec.builder(v.type(), r.name(v), Modifier.PRIVATE, Modifier.FINAL).build());
-      ctor.addStatement("this.$N = $N", r.name(v), r.name(v));
+      type.addField(FieldSpec.builder(v.type(), r.name(v), Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc(snapshot.contains(v)
+              ? "Read by the pullback: a copy if a user gets this Vjp.\n"
+              : "Read by the pullback.\n")
+          .build());
+      if (snapshot.contains(v)) {
+        ctor.addStatement("this.$N = $N ? $L : $N", r.name(v), owned, copyOf(v.type(), r.name(v)),
+            r.name(v));
+      } else {
+        ctor.addStatement("this.$N = $N", r.name(v), r.name(v));
+      }
+    }
+    if (arrayValue) {
+      // The renderer gave no variable this name: the field is in scope in every method.
+      type.addField(FieldSpec.builder(TypeName.BOOLEAN, owned, Modifier.PRIVATE,
+          Modifier.FINAL).addJavadoc("Whether {@link #value} returns a copy.\n").build());
+      ctor.addStatement("this.$N = $N", owned, owned);
     }
     type.addMethod(ctor.build());
+    if (sharing) {
+      type.addMethod(sharingFactory(s, names, CodeBlock.of("return new $T($L, false)",
+          vjpType(s), arguments(names))));
+    }
     type.addMethod(
         MethodSpec.methodBuilder("value")
             .addModifiers(Modifier.PUBLIC)
             .returns(valueType)
-            .addJavadoc(valueType.equals(TypeName.DOUBLE)
-                ? CodeBlock.of("The value of $L at this point.\n", link(s))
-                : CodeBlock.of("The value of $L at this point: a copy, which the caller owns.\n",
-                    link(s)))
-            .addStatement("return $N", valueField)
+            .addJavadoc(arrayValue
+                ? CodeBlock.of("The value of $L at this point: a new copy on each call, which the"
+                    + " caller owns\n(the array itself for generated code).\n\n@return the value"
+                    + "\n", link(s))
+                : CodeBlock.of("The value of $L at this point.\n\n@return the value\n", link(s)))
+            .addStatement(arrayValue
+                ? CodeBlock.of("return $N ? $T.copyOf($N) : $N", owned, BUFFERS, valueField,
+                    valueField)
+                : CodeBlock.of("return $N", valueField))
             .build());
     String cotangent = r.reserve("cotangent");
     CodeBlock.Builder body = CodeBlock.builder();
-    if (!valueType.equals(TypeName.DOUBLE)) {
+    if (arrayValue) {
       body.addStatement("$T.checkCotangent($S, $N, $N.length)",
           BUFFERS, s.qualifiedName(), cotangent, valueField);
     }
@@ -325,7 +528,7 @@ public final class AdjointClassWriter {
       body.beginControlFlow("try");
     }
     body.add(reverse(d, r));
-    body.addStatement("return $L", newGrad(d, r, adjoint));
+    body.addStatement("return $L", newGrad(d, r));
     if (!walkedBack.isEmpty()) {
       body.nextControlFlow("finally");
       for (Variable a : walkedBack) {
@@ -339,26 +542,75 @@ public final class AdjointClassWriter {
                 ? new Modifier[] {Modifier.PUBLIC}
                 : new Modifier[] {Modifier.PUBLIC, Modifier.SYNCHRONIZED})
             .addParameter(valueType, cotangent)
-            .returns(gradType(s, adjoint))
-            .addJavadoc(valueType.equals(TypeName.DOUBLE)
-                ? "The gradient of {@code cotangent * value}: each differentiable parameter's"
-                    + " cotangent.\n"
-                : "The gradient of the dot product of {@code cotangent} and the value: each"
+            .returns(gradType(s))
+            .addJavadoc(arrayValue
+                ? "The gradient of the dot product of {@code cotangent} and the value: each"
                     + " differentiable\nparameter's cotangent. {@code cotangent} must have the"
-                    + " value's length.\n")
+                    + " value's length.\n"
+                : "The gradient of {@code cotangent * value}: each differentiable parameter's"
+                    + " cotangent.\n")
+            .addJavadoc("\n@param $L the output cotangent\n@return the gradient, whose arrays the"
+                + " caller owns\n", cotangent)
             .addCode(body.build())
             .build());
     return type.build();
   }
 
+  /**
+   * {@code sharing(params...)}: the Vjp that generated callers make, which copies nothing. A
+   * caller keeps the arrays it passed, and the value it got, as they were until its last pullback
+   * (generated reverse sweeps put them back before they call it).
+   */
+  MethodSpec sharingFactory(Signature s, List<String> names, CodeBlock body) {
+    return MethodSpec.methodBuilder(AdjointNames.SHARING)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addParameters(parameters(s, names))
+        .returns(vjpType(s))
+        .addJavadoc("For generated code that calls $L: unlike {@link $T#$N}, this Vjp shares the"
+            + " arrays\nit is given and the value it returns with the caller, which leaves them as"
+            + " they were until\nits last pullback.\n\n", link(s), adjoint,
+            AdjointNames.vjpMethod(s))
+        .addJavadoc(paramDocs(s, names))
+        .addJavadoc("@return the linearisation at this point\n")
+        .addStatement(body)
+        .build();
+  }
+
+  /**
+   * The parameter arrays whose elements the reverse sweep reads ({@code x[i]}, a row's length, a
+   * matrix's shape for its cotangent): what a snapshot copies. A parameter array of which it reads
+   * only the length needs no copy: no one can change an array's length.
+   */
+  private static Set<Variable> elementsRead(Derivative d) {
+    Set<Variable> read = new LinkedHashSet<>();
+    IrWalker.forEachExpr(d.reverse(), e -> {
+      if (e instanceof Expr.ArrayRead a) {
+        read.add(a.array());
+      } else if (e instanceof Expr.ArrayLength a && !a.indices().isEmpty()) {
+        read.add(a.array());
+      } else if (e instanceof Expr.Read r && r.variable().type() instanceof ArrayTypeName) {
+        read.add(r.variable());
+      }
+    });
+    for (Variable a : d.adjoints()) {
+      if (a.shapeOf() != null && a.type().equals(Expr.DOUBLE_MATRIX)) {
+        read.add(a.shapeOf()); // its cotangent is made in the shape of its rows
+      }
+    }
+    read.removeIf(v -> v.kind() != Variable.Kind.PARAM || !(v.type() instanceof ArrayTypeName));
+    read.retainAll(kept(d));
+    return read;
+  }
+
   /** {@code mWorkspace()}: a new workspace. */
-  static MethodSpec workspaceMethod(Signature s, ClassName adjoint, Modifier[] vis) {
+  MethodSpec workspaceMethod(Signature s, Modifier[] vis) {
     ClassName workspace = adjoint.nestedClass(AdjointNames.workspaceClass(s));
     return MethodSpec.methodBuilder(AdjointNames.workspaceMethod(s))
         .addModifiers(vis)
         .addModifiers(Modifier.STATIC)
         .returns(workspace)
-        .addJavadoc("A new workspace for repeated gradients of $L on one thread.\n", link(s))
+        .addJavadoc("A new workspace for repeated gradients of $L on one thread.\n\n"
+            + "@return the workspace\n", link(s))
         .addStatement("return new $T()", workspace)
         .build();
   }
@@ -367,10 +619,18 @@ public final class AdjointClassWriter {
    * The workspace class: {@code valueAndGrad} runs the fused forward and reverse sweeps on a tape,
    * arrays and gradient buffers kept from call to call, so repeated calls with the same lengths
    * allocate nothing (calls of other annotated methods still make their pullback objects).
+   *
+   * <p>An argument may be one of the gradient buffers the accessors returned (a point copied into
+   * it), which the reverse sweep would zero while it still reads the argument. With {@code double[]}
+   * arguments only, such an argument is copied first (found by identity: cheap). With a matrix
+   * argument, which may share rows with a buffer, the reverse sweep works on buffers the accessors
+   * never return, and the gradient is copied into theirs at the end, when no argument is read any
+   * more.
    */
-  private static TypeSpec workspaceClass(Derivative d, ClassName adjoint, Modifier[] vis) {
+  private TypeSpec workspaceClass(Derivative d, Modifier[] vis) {
     Signature s = d.signature();
     Renderer r = renderer(d);
+    List<String> names = paramNames(d, r);
     Set<Variable> pooled = new LinkedHashSet<>();
     for (Stmt st : d.forward().stmts()) {
       if (st instanceof Stmt.Declare decl && decl.init() instanceof Expr.NewArray) {
@@ -383,6 +643,7 @@ public final class AdjointClassWriter {
       }
     }
     r.pool(pooled);
+    boolean copyOut = s.params().stream().anyMatch(AdjointClassWriter::isMatrix);
     TypeSpec.Builder type = TypeSpec.classBuilder(AdjointNames.workspaceClass(s))
         .addModifiers(vis)
         .addModifiers(Modifier.STATIC, Modifier.FINAL)
@@ -390,19 +651,26 @@ public final class AdjointClassWriter {
             "A reusable workspace for gradients of $L: {@link #valueAndGrad} writes the gradient"
                 + " into\nbuffers this object owns and reuses its tape and arrays, so repeated"
                 + " calls with the same\narray lengths allocate nothing. The accessors return"
-                + " the last call's gradient, valid until\nthe next call. Not thread-safe: use"
-                + " one workspace per thread.\n",
+                + " the last call's gradient, valid until\nthe next call, which may take one of"
+                + " them as its argument. Not thread-safe: use one\nworkspace per thread.\n",
             link(s))
-        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
+            .addJavadoc("An empty workspace.\n").build());
     d.tape().ifPresent(t -> type.addField(FieldSpec.builder(t.type(), r.name(t),
-        Modifier.PRIVATE, Modifier.FINAL).initializer("new $T()", t.type()).build()));
+        Modifier.PRIVATE, Modifier.FINAL).initializer("new $T()", t.type())
+        .addJavadoc("The tape, cleared on each call.\n").build()));
     d.reader().ifPresent(reader -> type.addField(FieldSpec.builder(reader.type(),
         r.name(reader), Modifier.PRIVATE, Modifier.FINAL)
-        .initializer("$N.reader()", r.name(d.tape().orElseThrow())).build()));
+        .initializer("$N.reader()", r.name(d.tape().orElseThrow()))
+        .addJavadoc("Reads the tape back, rewound on each call.\n").build()));
     for (Variable v : pooled) {
-      type.addField(FieldSpec.builder(v.type(), r.name(v), Modifier.PRIVATE).build());
+      type.addField(FieldSpec.builder(v.type(), r.name(v), Modifier.PRIVATE)
+          .addJavadoc("Reused from call to call.\n").build());
     }
     CodeBlock.Builder body = CodeBlock.builder();
+    if (!copyOut) {
+      body.add(unaliased(d, r, pooled));
+    }
     body.add(forward(d, r, true));
     body.add("\n// reverse sweep\n");
     body.addStatement("$T $N = 1.0", TypeName.DOUBLE, r.name(d.seed()));
@@ -410,28 +678,69 @@ public final class AdjointClassWriter {
     for (Map.Entry<String, Variable> p : d.paramAdjoints().entrySet()) {
       Variable bar = p.getValue();
       String field = r.name(bar);
-      if (!pooled.contains(bar)) {
-        type.addField(FieldSpec.builder(bar.type(), field, Modifier.PRIVATE).build());
+      boolean array = pooled.contains(bar);
+      if (array && copyOut) {
+        field = r.reserve(r.name(bar) + "Out");
+        type.addField(FieldSpec.builder(bar.type(), field, Modifier.PRIVATE)
+            .addJavadoc("The buffer the accessor returns.\n").build());
+        body.addStatement("this.$N = $T.copied($N, this.$N)", field, BUFFERS, r.name(bar), field);
+      } else if (!array) {
+        type.addField(FieldSpec.builder(bar.type(), field, Modifier.PRIVATE)
+            .addJavadoc("The last call's cotangent.\n").build());
         body.addStatement("this.$N = $N", field, field);
       }
-      type.addMethod(MethodSpec.methodBuilder(p.getKey())
+      type.addMethod(MethodSpec.methodBuilder(AdjointNames.component(p.getKey()))
           .addModifiers(Modifier.PUBLIC)
           .returns(bar.type())
-          .addJavadoc("The cotangent of {@code $L} from the last call to {@link #valueAndGrad}$L.\n",
-              p.getKey(), pooled.contains(bar) ? " (owned by this workspace)" : "")
+          .addJavadoc("The cotangent of {@code $L} from the last call to {@link #valueAndGrad}$L.\n"
+                  + "\n@return the cotangent\n",
+              p.getKey(), array ? " (owned by this workspace)" : "")
           .addStatement("return $N", field)
           .build());
     }
     body.addStatement("return $N", r.name(d.result()));
     type.addMethod(MethodSpec.methodBuilder("valueAndGrad")
         .addModifiers(Modifier.PUBLIC)
-        .addParameters(parameters(s))
+        .addParameters(parameters(s, names))
         .returns(TypeName.DOUBLE)
-        .addJavadoc("The value of $L; its gradient is left in this workspace's accessors.\n",
+        .addJavadoc("The value of $L; its gradient is left in this workspace's accessors.\n\n",
             link(s))
+        .addJavadoc(paramDocs(s, names))
+        .addJavadoc("@return the value\n")
         .addCode(body.build())
         .build());
     return type.build();
+  }
+
+  /**
+   * {@code if (x != null && (x == this.xBar || ...)) x = x.clone();} for each {@code double[]}
+   * argument: a gradient buffer the accessors returned, given back as the next point, would be
+   * zeroed under the sweep that reads it.
+   */
+  private static CodeBlock unaliased(Derivative d, Renderer r, Set<Variable> pooled) {
+    List<Variable> buffers = d.paramAdjoints().values().stream()
+        .filter(pooled::contains).toList();
+    CodeBlock.Builder out = CodeBlock.builder();
+    if (buffers.isEmpty()) {
+      return out.build();
+    }
+    for (Variable p : d.params()) {
+      if (!p.type().equals(Expr.DOUBLE_ARRAY)) {
+        continue;
+      }
+      List<CodeBlock> same = new ArrayList<>();
+      for (Variable b : buffers) {
+        same.add(CodeBlock.of("$N == this.$N", r.name(p), r.name(b)));
+      }
+      if (out.isEmpty()) {
+        out.add("// A gradient buffer given back as an argument: the reverse sweep would zero it.\n");
+      }
+      out.beginControlFlow("if ($N != null && $L)", r.name(p), same.size() == 1 ? same.get(0)
+              : CodeBlock.of("($L)", CodeBlock.join(same, " || ")))
+          .addStatement("$N = $N.clone()", r.name(p), r.name(p))
+          .endControlFlow();
+    }
+    return out.build();
   }
 
   /** The local arrays whose elements the reverse sweep restores in place. */
@@ -451,8 +760,8 @@ public final class AdjointClassWriter {
     return d.captured().stream().filter(v -> v != d.result()).toList();
   }
 
-  static Renderer renderer(Derivative d) {
-    Renderer r = new Renderer();
+  Renderer renderer(Derivative d) {
+    Renderer r = new Renderer(reserved);
     r.sometimes(d.sometimesCreated());
     for (Variable p : d.params()) {
       r.name(p);
@@ -504,12 +813,12 @@ public final class AdjointClassWriter {
     return out.build();
   }
 
-  private static CodeBlock newGrad(Derivative d, Renderer r, ClassName adjoint) {
+  private CodeBlock newGrad(Derivative d, Renderer r) {
     List<CodeBlock> args = new ArrayList<>();
     for (Variable a : d.paramAdjoints().values()) {
       args.add(CodeBlock.of("$N", r.name(a)));
     }
-    return CodeBlock.of("new $T($L)", gradType(d.signature(), adjoint), CodeBlock.join(args, ", "));
+    return CodeBlock.of("new $T($L)", gradType(d.signature()), CodeBlock.join(args, ", "));
   }
 
   // ------------------------------------------------------------------ custom rules
@@ -519,34 +828,57 @@ public final class AdjointClassWriter {
   }
 
   /**
-   * The Vjp of a custom rule. For an array parameter it keeps the argument's length, and checks
-   * the {@code @Bwd}'s cotangent against it, as JAX does: a wrong length is an error naming the
-   * rule, the parameter and both lengths; {@code null} means zeros.
+   * The Vjp of a custom rule. For an array parameter it keeps the argument's length (-1 for null),
+   * and checks the {@code @Bwd}'s cotangent against it, as JAX does: a wrong length is an error
+   * naming the rule, the parameter and both lengths; {@code null} means zeros.
+   *
+   * <p>Where an argument or the value is an array, a flag {@code owned} says whether the arrays
+   * it hands out, its value and the {@code @Bwd}'s cotangents, are copies (for the user, who owns
+   * what it gets, while the rule may keep them in its residuals or in a field) or the arrays
+   * themselves (for generated callers, which only read them). The static {@code make} runs the
+   * {@code @Fwd} rule; {@code mVjp} gives it copies of the arguments (its residuals may keep
+   * them).
    */
-  private static TypeSpec customVjpClass(Signature s, VjpRule rule, Modifier[] vis) {
+  private TypeSpec customVjpClass(Signature s, VjpRule rule, Modifier[] vis) {
     ParameterizedTypeName fwd = fwdResultType(s, rule);
     ClassName grad = ClassName.get("", AdjointNames.gradRecord(s));
+    boolean sharing = AdjointNames.hasSharing(s);
     List<Param> diff = s.diffParams();
     List<Param> arrays = diff.stream().filter(AdjointClassWriter::isArray).toList();
     List<Param> matrices = diff.stream().filter(AdjointClassWriter::isMatrix).toList();
+    TypeName valueType = s.result();
+    boolean arrayValue = !valueType.equals(TypeName.DOUBLE);
+    // Fields, the pullback's parameter and its locals share one scope.
+    NameAllocator names = allocator();
+    String forward = names.newName("forward");
+    Map<Param, String> shapes = new LinkedHashMap<>();
+    for (Param p : arrays) {
+      shapes.put(p, names.newName(p.name() + "Length"));
+    }
+    for (Param p : matrices) {
+      shapes.put(p, names.newName(p.name() + "Shape"));
+    }
+    String copy = arrayValue ? names.newName("copy") : null;
+    String out = arrayValue ? names.newName("out") : null;
+    String owned = sharing ? names.newName("owned") : null;
+    String cotangent = names.newName("cotangent");
+    String cotangents = names.newName("cotangents");
     List<CodeBlock> zeros = new ArrayList<>();
     for (Param p : diff) {
-      zeros.add(isArray(p) ? CodeBlock.of("new double[$N]", p.name() + "Length")
-          : isMatrix(p) ? CodeBlock.of("$T.zeros($N)", BUFFERS, p.name() + "Shape")
+      zeros.add(isArray(p) || isMatrix(p) ? CodeBlock.of("$T.zeros($N)", BUFFERS, shapes.get(p))
           : CodeBlock.of("0.0"));
     }
     CodeBlock.Builder pullback = CodeBlock.builder();
-    TypeName valueType = s.result();
-    if (!valueType.equals(TypeName.DOUBLE)) {
-      pullback.addStatement("$T.checkCotangent($S, cotangent, forward.out().length)",
-          BUFFERS, s.qualifiedName());
+    if (arrayValue) {
+      pullback.addStatement("$T.checkCotangent($S, $N, $N.out().length)",
+          BUFFERS, s.qualifiedName(), cotangent, forward);
     }
     pullback.addStatement(
-        "$T cotangents = $T.$N(forward.residuals(), cotangent)",
-        rule.bwdReturn(), s.owner(), rule.bwdName());
+        "$T $N = $T.$N($N.residuals(), $N)",
+        rule.bwdReturn(), cotangents, s.owner(), rule.bwdName(), forward, cotangent);
     if (!rule.cotangents().isEmpty() && !rule.cotangents().get(0).isDirect()) {
       // A null record means every cotangent is zero.
-      pullback.beginControlFlow("if (cotangents == null)")
+      pullback.beginControlFlow("if ($N == null)", cotangents)
           .addStatement("return new $T($L)", grad, CodeBlock.join(zeros, ", "))
           .endControlFlow();
     }
@@ -555,30 +887,18 @@ public final class AdjointClassWriter {
       Param p = diff.get(i);
       VjpRule.Cotangent c = rule.cotangents().get(i);
       CodeBlock read = c.isDirect()
-          ? CodeBlock.of("cotangents")
-          : CodeBlock.of("cotangents.$N()", c.accessor());
-      if (isArray(p)) {
-        String local = p.name() + "Cotangent";
-        String length = p.name() + "Length";
-        pullback.addStatement("$T $N = $L", c.type(), local, read);
-        pullback.beginControlFlow("if ($N == null)", local)
-            .addStatement("$N = new double[$N]", local, length)
-            .nextControlFlow("else if ($N.length != $N)", local, length)
-            .addStatement("throw new $T($S + $N.length + $S + $N)",
-                IllegalArgumentException.class,
-                "@Bwd method " + rule.bwdName() + " of the rule " + s.name()
-                    + " returned a cotangent of length ",
-                local,
-                " for parameter " + p.name() + ", whose length is ",
-                length)
-            .endControlFlow();
-        read = CodeBlock.of("$N", local);
-      } else if (isMatrix(p)) {
-        read = CodeBlock.of("$T.checkRuleCotangent($S, $S, $S, $L, $N)", BUFFERS, rule.bwdName(),
-            s.name(), p.name(), read, p.name() + "Shape");
+          ? CodeBlock.of("$N", cotangents)
+          : CodeBlock.of("$N.$N()", cotangents, c.accessor());
+      if (isArray(p) || isMatrix(p)) {
+        // The user owns the gradient it gets; the rule may keep the array it returned.
+        String local = names.newName(p.name() + "Cotangent");
+        pullback.addStatement("$T $N = $N ? $T.copyOf($L) : $L", c.type(), local, owned, BUFFERS,
+            read, read);
+        read = CodeBlock.of("$T.checkRuleCotangent($S, $S, $S, $N, $N)",
+            BUFFERS, rule.bwdName(), s.name(), p.name(), local, shapes.get(p));
       } else if (!c.type().isPrimitive()) {
         // A null cotangent means zero, as JAX's None.
-        String local = p.name() + "Cotangent";
+        String local = names.newName(p.name() + "Cotangent");
         pullback.addStatement("$T $N = $L", c.type(), local, read);
         read = CodeBlock.of("$N == null ? 0.0 : $N", local, local);
       }
@@ -587,112 +907,187 @@ public final class AdjointClassWriter {
     pullback.addStatement("return new $T($L)", grad, CodeBlock.join(components, ", "));
     MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
-        .addParameter(fwd, "forward")
-        .addStatement("this.forward = forward");
+        .addParameter(fwd, forward)
+        .addStatement("this.$N = $N", forward, forward)
+        .addJavadoc("A Vjp of what the {@code @Fwd} rule returned.\n\n@param $L the {@code @Fwd}"
+            + " rule's output and residuals\n", forward);
     TypeSpec.Builder type = TypeSpec.classBuilder(AdjointNames.vjpClass(s))
         .addModifiers(vis)
         .addModifiers(Modifier.STATIC, Modifier.FINAL)
         .addJavadoc(
             "$L evaluated by its {@code @Fwd} rule; {@link #pullback} runs its {@code @Bwd} rule.\n",
             link(s))
-        .addField(fwd, "forward", Modifier.PRIVATE, Modifier.FINAL);
-    for (Param p : arrays) {
-      String length = p.name() + "Length";
-      type.addField(TypeName.INT, length, Modifier.PRIVATE, Modifier.FINAL);
-      constructor.addParameter(TypeName.INT, length).addStatement("this.$N = $N", length, length);
+        .addField(FieldSpec.builder(fwd, forward, Modifier.PRIVATE, Modifier.FINAL)
+            .addJavadoc("What the {@code @Fwd} rule returned.\n").build());
+    for (Map.Entry<Param, String> shape : shapes.entrySet()) {
+      TypeName t = isArray(shape.getKey()) ? TypeName.INT : INT_ARRAY;
+      String what = isArray(shape.getKey()) ? "length" : "row lengths";
+      type.addField(FieldSpec.builder(t, shape.getValue(), Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("The $L of {@code $L} ($L for null).\n", what, shape.getKey().name(),
+              isArray(shape.getKey()) ? "-1" : "-1 for a null row, null").build());
+      constructor.addParameter(t, shape.getValue())
+          .addStatement("this.$N = $N", shape.getValue(), shape.getValue())
+          .addJavadoc("@param $L the $L of {@code $L}\n", shape.getValue(), what,
+              shape.getKey().name());
     }
-    for (Param p : matrices) {
-      String shape = p.name() + "Shape";
-      TypeName rows = ArrayTypeName.of(TypeName.INT);
-      type.addField(rows, shape, Modifier.PRIVATE, Modifier.FINAL);
-      constructor.addParameter(rows, shape).addStatement("this.$N = $N", shape, shape);
-    }
-    CodeBlock value = CodeBlock.of("return forward.out()");
-    if (!valueType.equals(TypeName.DOUBLE)) {
+    CodeBlock.Builder value = CodeBlock.builder();
+    if (arrayValue) {
       // A copy when the @Fwd returned one of its arguments; else null, and the value is its output.
-      type.addField(valueType, "copy", Modifier.PRIVATE, Modifier.FINAL);
-      constructor.addParameter(valueType, "copy").addStatement("this.copy = copy");
-      value = CodeBlock.of("return copy != null ? copy : forward.out()");
+      type.addField(FieldSpec.builder(valueType, copy, Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("A copy of the output, if the {@code @Fwd} rule returned an argument.\n")
+          .build());
+      constructor.addParameter(valueType, copy).addStatement("this.$N = $N", copy, copy)
+          .addJavadoc("@param $L a copy of the output, if it is an argument; else null\n", copy);
+      value.addStatement("$T $N = $N != null ? $N : $N.out()", valueType, out, copy, copy, forward)
+          .addStatement("return $N ? $T.copyOf($N) : $N", owned, BUFFERS, out, out);
+    } else {
+      value.addStatement("return $N.out()", forward);
+    }
+    if (sharing) {
+      type.addField(FieldSpec.builder(TypeName.BOOLEAN, owned, Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("Whether the arrays this Vjp hands out are copies.\n").build());
+      constructor.addParameter(TypeName.BOOLEAN, owned)
+          .addStatement("this.$N = $N", owned, owned)
+          .addJavadoc("@param $L whether the arrays this Vjp hands out are copies (for a user)\n",
+              owned);
+    }
+    type.addMethod(constructor.build());
+    if (sharing) {
+      type.addMethod(make(s, rule));
+      List<String> params = paramNames(s, allocator());
+      type.addMethod(sharingFactory(s, params,
+          CodeBlock.of("return make($L, false)", arguments(params))));
     }
     return type
-        .addMethod(constructor.build())
         .addMethod(
             MethodSpec.methodBuilder("value")
                 .addModifiers(Modifier.PUBLIC)
                 .returns(valueType)
-                .addJavadoc(valueType.equals(TypeName.DOUBLE)
-                    ? "The primal output of the {@code @Fwd} rule.\n"
-                    : "The primal output of the {@code @Fwd} rule (a copy if it was one of the"
-                        + " arguments).\nIts residuals may share it: the pullback expects it"
-                        + " as the rule returned it.\n")
-                .addStatement(value)
+                .addJavadoc(arrayValue
+                    ? "The primal output of the {@code @Fwd} rule: a new copy on each call, which"
+                        + " the caller\nowns (for generated code, the output itself, or a copy if"
+                        + " it was one of the arguments).\n"
+                    : "The primal output of the {@code @Fwd} rule.\n")
+                .addJavadoc("\n@return the value\n")
+                .addCode(value.build())
                 .build())
         .addMethod(
             MethodSpec.methodBuilder("pullback")
                 .addModifiers(Modifier.PUBLIC)
-                .addParameter(valueType, "cotangent")
+                .addParameter(valueType, cotangent)
                 .returns(grad)
-                .addJavadoc("Runs the {@code @Bwd} rule on the residuals and {@code cotangent}.\n")
+                .addJavadoc("Runs the {@code @Bwd} rule on the residuals and {@code $L}.\n\n"
+                    + "@param $L the output cotangent\n@return the gradient$L\n", cotangent,
+                    cotangent, sharing ? ", whose arrays the caller owns (generated code reads"
+                        + " the\n    rule's own)" : "")
                 .addCode(pullback.build())
                 .build())
         .build();
   }
 
-  private static MethodSpec customVjpMethod(Signature s, VjpRule rule, Modifier[] vis) {
-    ClassName vjp = ClassName.get("", AdjointNames.vjpClass(s));
-    CodeBlock fwd = CodeBlock.of("$T.$N($L)", s.owner(), rule.fwdName(), argumentList(s));
-    List<CodeBlock> lengths = new ArrayList<>();
-    for (Param p : s.diffParams()) {
-      if (isArray(p)) {
-        lengths.add(CodeBlock.of("$N.length", p.name()));
-      }
-    }
-    for (Param p : s.diffParams()) {
-      if (isMatrix(p)) {
-        lengths.add(CodeBlock.of("$T.rowLengths($N)", BUFFERS, p.name()));
-      }
-    }
-    MethodSpec.Builder method = staticMethod(AdjointNames.vjpMethod(s), s, vis, vjp)
-        .addJavadoc(
-            "Runs the {@code @Fwd} rule of $L and returns its value with a pullback.\n", link(s));
-    List<Param> arrays = s.params().stream().filter(AdjointClassWriter::isArray).toList();
-    if (s.result().equals(TypeName.DOUBLE) || arrays.isEmpty()) {
-      List<CodeBlock> args = new ArrayList<>(List.of(fwd));
-      args.addAll(lengths);
-      if (!s.result().equals(TypeName.DOUBLE)) {
-        args.add(CodeBlock.of("null"));
-      }
-      return method.addStatement("return new $T($L)", vjp, CodeBlock.join(args, ", ")).build();
-    }
-    // The caller owns the value and may write into it: never one of the arrays it passed in.
-    NameAllocator names = new NameAllocator();
-    s.params().forEach(p -> names.newName(p.name()));
+  /**
+   * {@code make(params..., owned)}: runs the {@code @Fwd} rule and keeps the lengths of the array
+   * arguments (their cotangents are checked against them) and a copy of the output if it is one
+   * of the arguments (the caller may write into its value).
+   */
+  private MethodSpec make(Signature s, VjpRule rule) {
+    NameAllocator names = allocator();
+    List<String> params = paramNames(s, names);
+    String owned = names.newName("owned");
     String forward = names.newName("forward");
     String out = names.newName("out");
-    List<CodeBlock> same = new ArrayList<>();
-    for (Param p : arrays) {
-      same.add(CodeBlock.of("$N == $N", out, p.name()));
-    }
     List<CodeBlock> args = new ArrayList<>(List.of(CodeBlock.of("$N", forward)));
-    args.addAll(lengths);
-    args.add(CodeBlock.of("$L ? $N.clone() : null", CodeBlock.join(same, " || "), out));
-    return method
-        .addStatement("$T $N = $L", fwdResultType(s, rule), forward, fwd)
-        .addStatement("$T $N = $N.out()", s.result(), out, forward)
-        .addStatement("return new $T($L)", vjp, CodeBlock.join(args, ", "))
+    for (int i = 0; i < s.params().size(); i++) {
+      if (s.params().get(i).differentiable() && isArray(s.params().get(i))) {
+        args.add(CodeBlock.of("$T.length($N)", BUFFERS, params.get(i)));
+      }
+    }
+    for (int i = 0; i < s.params().size(); i++) {
+      if (s.params().get(i).differentiable() && isMatrix(s.params().get(i))) {
+        args.add(CodeBlock.of("$T.rowLengths($N)", BUFFERS, params.get(i)));
+      }
+    }
+    MethodSpec.Builder method = MethodSpec.methodBuilder("make")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .addParameters(parameters(s, params))
+        .addParameter(TypeName.BOOLEAN, owned)
+        .returns(vjpType(s))
+        .addJavadoc("Runs the {@code @Fwd} rule of $L.\n\n", link(s))
+        .addJavadoc(paramDocs(s, params))
+        .addJavadoc("@param $L whether the arrays the Vjp hands out are copies\n@return the Vjp\n",
+            owned)
+        .addStatement("$T $N = $T.$N($L)", fwdResultType(s, rule), forward, s.owner(),
+            rule.fwdName(), arguments(params));
+    if (!s.result().equals(TypeName.DOUBLE)) {
+      // The caller may write into the value: never one of the arrays passed in.
+      List<CodeBlock> same = new ArrayList<>();
+      for (int i = 0; i < s.params().size(); i++) {
+        if (s.params().get(i).type().equals(s.result())) {
+          same.add(CodeBlock.of("$N == $N", out, params.get(i)));
+        }
+      }
+      method.addStatement("$T $N = $N.out()", s.result(), out, forward);
+      args.add(same.isEmpty() ? CodeBlock.of("null") : CodeBlock.of("$L ? $T.copyOf($N) : null",
+          CodeBlock.join(same, " || "), BUFFERS, out));
+    }
+    args.add(CodeBlock.of("$N", owned));
+    return method.addStatement("return new $T($L)", vjpType(s), CodeBlock.join(args, ", "))
         .build();
   }
 
   /**
-   * The workspace of a custom rule, for the same calls as a derived method's: {@code
-   * valueAndGrad} runs the {@code @Fwd} and {@code @Bwd} rules and keeps each cotangent for its
-   * accessor. It allocates what the rules allocate.
+   * {@code mVjp} of a rule: {@code make} on copies of the array arguments, which its residuals may
+   * keep, so that the Vjp is a snapshot; a rule of numbers alone makes its Vjp directly.
    */
-  private static TypeSpec customWorkspaceClass(Signature s, Modifier[] vis) {
-    ClassName vjp = ClassName.get("", AdjointNames.vjpClass(s));
-    ClassName grad = ClassName.get("", AdjointNames.gradRecord(s));
-    NameAllocator names = new NameAllocator();
-    s.params().forEach(p -> names.newName(p.name()));
+  private MethodSpec customVjpMethod(Signature s, Modifier[] vis) {
+    List<String> names = paramNames(s, allocator());
+    MethodSpec.Builder method = staticMethod(AdjointNames.vjpMethod(s), s, names, vis, vjpType(s),
+        CodeBlock.of("Runs the {@code @Fwd} rule of $L and returns its value with a pullback.\n$L",
+            link(s), AdjointNames.hasSharing(s)
+                ? "The rule gets copies of the array arguments: later changes to the arrays do"
+                    + " not change\nthe Vjp.\n" : ""),
+        "the linearisation at this point");
+    if (!AdjointNames.hasSharing(s)) {
+      return method.addStatement("return new $T($T.$N($L))", vjpType(s), s.owner(),
+          rule(s).fwdName(), arguments(names)).build();
+    }
+    List<CodeBlock> args = new ArrayList<>();
+    for (int i = 0; i < s.params().size(); i++) {
+      Param p = s.params().get(i);
+      args.add(p.type() instanceof ArrayTypeName ? copyOf(p.type(), names.get(i))
+          : CodeBlock.of("$N", names.get(i)));
+    }
+    args.add(CodeBlock.of("true"));
+    return method.addStatement("return $T.make($L)", vjpType(s), CodeBlock.join(args, ", "))
+        .build();
+  }
+
+  private VjpRule rule(Signature s) {
+    return plan.methods().stream().map(ClassPlan.MethodPlan::model)
+        .filter(m -> m.signature() == s).findFirst().orElseThrow().rule().orElseThrow();
+  }
+
+  /**
+   * {@code vjp} of a rule for the calls that run its pullback at once: on the caller's arrays
+   * (nothing can change them before the pullback), {@code owned} as given.
+   */
+  private CodeBlock ruleVjp(Signature s, List<String> names, boolean owned) {
+    if (!AdjointNames.hasSharing(s)) {
+      return CodeBlock.of("$N($L)", AdjointNames.vjpMethod(s), arguments(names));
+    }
+    return CodeBlock.of("$T.make($L, $L)", vjpType(s), arguments(names), owned);
+  }
+
+  /**
+   * The workspace of a custom rule, for the same calls as a derived method's: {@code
+   * valueAndGrad} runs the {@code @Fwd} and {@code @Bwd} rules and copies each cotangent into a
+   * buffer of its own for its accessor. It allocates what the rules allocate.
+   */
+  private TypeSpec customWorkspaceClass(Signature s, Modifier[] vis) {
+    ClassName vjp = vjpType(s);
+    ClassName grad = gradType(s);
+    NameAllocator names = allocator();
+    List<String> params = paramNames(s, names);
     String call = names.newName("vjp");
     String cotangents = names.newName("grad");
     TypeSpec.Builder type = TypeSpec.classBuilder(AdjointNames.workspaceClass(s))
@@ -701,47 +1096,61 @@ public final class AdjointClassWriter {
         .addJavadoc(
             "A workspace for gradients of $L by its custom rule, with the calls of a derived"
                 + " method's\nworkspace: {@link #valueAndGrad} leaves each cotangent in its"
-                + " accessor (for an array, the\narray the {@code @Bwd} rule returned), valid"
-                + " until the next call. Not thread-safe: use one\nworkspace per thread.\n",
+                + " accessor (for an array, a\nbuffer this workspace owns), valid until the next"
+                + " call. Not thread-safe: use one\nworkspace per thread.\n",
             link(s))
-        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
+            .addJavadoc("An empty workspace.\n").build());
     MethodSpec.Builder valueAndGrad = MethodSpec.methodBuilder("valueAndGrad")
         .addModifiers(Modifier.PUBLIC)
-        .addParameters(parameters(s))
+        .addParameters(parameters(s, params))
         .returns(TypeName.DOUBLE)
-        .addJavadoc("The value of $L; its gradient is left in this workspace's accessors.\n",
+        .addJavadoc("The value of $L; its gradient is left in this workspace's accessors.\n\n",
             link(s))
-        .addStatement("$T $N = $N($L)", vjp, call, AdjointNames.vjpMethod(s), argumentList(s))
+        .addJavadoc(paramDocs(s, params))
+        .addJavadoc("@return the value\n")
+        .addStatement("$T $N = $L", vjp, call, ruleVjp(s, params, false))
         .addStatement("$T $N = $N.pullback(1.0)", grad, cotangents, call);
     for (Param p : s.diffParams()) {
-      type.addField(FieldSpec.builder(p.type(), p.name(), Modifier.PRIVATE).build());
-      valueAndGrad.addStatement("this.$N = $N.$N()", p.name(), cotangents, p.name());
-      type.addMethod(MethodSpec.methodBuilder(p.name())
+      String field = names.newName(p.name() + "Cotangent");
+      String accessor = AdjointNames.component(p.name());
+      type.addField(FieldSpec.builder(p.type(), field, Modifier.PRIVATE)
+          .addJavadoc("The last call's cotangent of {@code $L}.\n", p.name()).build());
+      if (p.type() instanceof ArrayTypeName) {
+        valueAndGrad.addStatement("this.$N = $T.copied($N.$N(), this.$N)", field, BUFFERS,
+            cotangents, accessor, field);
+      } else {
+        valueAndGrad.addStatement("this.$N = $N.$N()", field, cotangents, accessor);
+      }
+      type.addMethod(MethodSpec.methodBuilder(accessor)
           .addModifiers(Modifier.PUBLIC)
           .returns(p.type())
-          .addJavadoc("The cotangent of {@code $L} from the last call to {@link #valueAndGrad}.\n",
-              p.name())
-          .addStatement("return $N", p.name())
+          .addJavadoc("The cotangent of {@code $L} from the last call to {@link #valueAndGrad}.\n"
+              + "\n@return the cotangent\n", p.name())
+          .addStatement("return $N", field)
           .build());
     }
     valueAndGrad.addStatement("return $N.value()", call);
     return type.addMethod(valueAndGrad.build()).build();
   }
 
-  private static List<MethodSpec> viaVjp(Signature s, Modifier[] vis) {
-    ClassName grad = ClassName.get("", AdjointNames.gradRecord(s));
-    ClassName valueAndGrad = ClassName.get("", AdjointNames.valueAndGradRecord(s));
-    ClassName vjp = ClassName.get("", AdjointNames.vjpClass(s));
+  private List<MethodSpec> viaVjp(Signature s, Modifier[] vis) {
+    ClassName valueAndGrad = adjoint.nestedClass(AdjointNames.valueAndGradRecord(s));
+    NameAllocator names = allocator();
+    List<String> params = paramNames(s, names);
+    String vjp = names.newName("vjp");
     MethodSpec vg =
-        staticMethod(AdjointNames.valueAndGradMethod(s), s, vis, valueAndGrad)
-            .addJavadoc("The value and gradient of $L by its custom rule.\n", link(s))
-            .addStatement("$T vjp = $N($L)", vjp, AdjointNames.vjpMethod(s), argumentList(s))
-            .addStatement("return new $T(vjp.value(), vjp.pullback(1.0))", valueAndGrad)
+        staticMethod(AdjointNames.valueAndGradMethod(s), s, params, vis, valueAndGrad,
+                CodeBlock.of("The value and gradient of $L by its custom rule.\n", link(s)),
+                "the value, and the gradient, whose arrays the caller owns")
+            .addStatement("$T $N = $L", vjpType(s), vjp, ruleVjp(s, params, true))
+            .addStatement("return new $T($N.value(), $N.pullback(1.0))", valueAndGrad, vjp, vjp)
             .build();
     MethodSpec g =
-        staticMethod(AdjointNames.gradMethod(s), s, vis, grad)
-            .addJavadoc("The gradient of $L by its custom rule.\n", link(s))
-            .addStatement("return $N($L).pullback(1.0)", AdjointNames.vjpMethod(s), argumentList(s))
+        staticMethod(AdjointNames.gradMethod(s), s, params, vis, gradType(s),
+                CodeBlock.of("The gradient of $L by its custom rule.\n", link(s)),
+                "the gradient, whose arrays the caller owns")
+            .addStatement("return $L.pullback(1.0)", ruleVjp(s, params, true))
             .build();
     return List.of(vg, g);
   }
@@ -758,39 +1167,36 @@ public final class AdjointClassWriter {
         || (s.diffParams().size() == 1 && isArray(s.diffParams().get(0)));
   }
 
-  private static boolean isArray(Param p) {
-    return p.type().equals(Expr.DOUBLE_ARRAY);
-  }
-
-  private static boolean isMatrix(Param p) {
-    return p.type().equals(Expr.DOUBLE_MATRIX);
-  }
-
   /**
    * {@code mFunction(nondiff...)}: the method as a {@code DifferentiableFunction} of its
    * differentiable parameters, flattened in declaration order, with the others bound.
    */
-  private static MethodSpec function(Signature s, ClassName adjoint, Modifier[] vis, boolean fromBody) {
+  private MethodSpec function(Signature s, Modifier[] vis, boolean fromBody) {
     // The anonymous class's own names must not shadow the bound parameters.
-    NameAllocator names = new NameAllocator();
-    s.params().forEach(p -> names.newName(p.name()));
+    NameAllocator names = allocator();
+    List<String> params = paramNames(s, names);
     String point = names.newName("point");
     String gradientOut = names.newName("gradientOut");
     String result = names.newName("result");
     boolean array = isArray(s.diffParams().get(0));
     String dimensionName = array ? names.newName("dimension") : null;
     List<ParameterSpec> bound = new ArrayList<>();
+    CodeBlock.Builder boundDocs = CodeBlock.builder();
     if (array) {
       bound.add(ParameterSpec.builder(TypeName.INT, dimensionName, Modifier.FINAL).build());
+      boundDocs.add("@param $L the length of {@code $L}\n", dimensionName,
+          s.diffParams().get(0).name());
     }
     List<CodeBlock> args = new ArrayList<>();
     int index = 0;
-    for (Param p : s.params()) {
+    for (int i = 0; i < s.params().size(); i++) {
+      Param p = s.params().get(i);
       if (p.differentiable()) {
         args.add(array ? CodeBlock.of("$N", point) : CodeBlock.of("$N[$L]", point, index++));
       } else {
-        bound.add(ParameterSpec.builder(p.type(), p.name(), Modifier.FINAL).build());
-        args.add(CodeBlock.of("$N", p.name()));
+        bound.add(ParameterSpec.builder(p.type(), params.get(i), Modifier.FINAL).build());
+        boundDocs.add("@param $L the method's {@code $L}, bound\n", params.get(i), p.name());
+        args.add(CodeBlock.of("$N", params.get(i)));
       }
     }
     Object dimension = array ? dimensionName : index;
@@ -807,19 +1213,21 @@ public final class AdjointClassWriter {
         call);
     int i = 0;
     for (Param p : s.diffParams()) {
+      String accessor = AdjointNames.component(p.name());
       if (array) {
         gradient.addStatement("$T.arraycopy($N.grad().$N(), 0, $N, 0, $N)", System.class, result,
-            p.name(), gradientOut, dimensionName);
+            accessor, gradientOut, dimensionName);
       } else {
-        gradient.addStatement("$N[$L] = $N.grad().$N()", gradientOut, i++, result, p.name());
+        gradient.addStatement("$N[$L] = $N.grad().$N()", gradientOut, i++, result, accessor);
       }
     }
     gradient.addStatement("return $N.value()", result);
     CodeBlock value =
         fromBody
             ? CodeBlock.of("return $T.$N($L)", s.owner(), s.name(), call)
-            : CodeBlock.of(
-                "return $N($L).value()", AdjointNames.vjpMethod(s), call);
+            : AdjointNames.hasSharing(s)
+                ? CodeBlock.of("return $T.$N($L).value()", vjpType(s), AdjointNames.SHARING, call)
+                : CodeBlock.of("return $N($L).value()", AdjointNames.vjpMethod(s), call);
     TypeSpec anonymous =
         TypeSpec.anonymousClassBuilder("")
             .addSuperinterface(DIFFERENTIABLE_FUNCTION)
@@ -883,14 +1291,15 @@ public final class AdjointClassWriter {
         .returns(DIFFERENTIABLE_FUNCTION)
         .addJavadoc(
             "$L as a function of its differentiable parameters ($L$L)$L$L, for"
-                + " optimisers and\n{@code GradCheck}.\n",
+                + " optimisers and\n{@code GradCheck}.\n\n",
             link(s),
             s.diffParams().stream().map(Param::name).collect(Collectors.joining(", ")),
             array ? ", of length {@code " + dimensionName + "}" : ", in this order",
             bindings,
             fromBody ? ", its gradient derived from its body" : "")
+        .addJavadoc(boundDocs.build())
+        .addJavadoc("@return the function\n")
         .addStatement("return $L", anonymous)
         .build();
   }
-
 }

@@ -1,5 +1,6 @@
 package dev.adjoint.processor.codegen;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.NameAllocator;
@@ -8,6 +9,7 @@ import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
+import dev.adjoint.processor.model.Signature;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -19,7 +21,9 @@ import java.util.function.Predicate;
 
 /**
  * Renders IR to JavaPoet code: expressions with the fewest parentheses Java needs, statements with
- * a comment naming the source line each came from, and every variable under a unique name.
+ * a comment naming the source line each came from, and every variable under a unique name, none
+ * of them a name that generated code writes at the start of a qualified name (see {@link
+ * #Renderer(Set)}).
  */
 final class Renderer {
   private static final ClassName DOUBLE_BOX = ClassName.get("java.lang", "Double");
@@ -31,6 +35,23 @@ final class Renderer {
   private Set<Variable> pooled = Set.of();
   private final Map<Variable, String> allocated = new HashMap<>();
   private int lastLine = -1;
+  /**
+   * In the constructor of a Vjp that a user may get, the name of its flag {@code owned}: calls that
+   * pass a parameter array then make their callee's Vjp by {@code mVjp} (a snapshot) when it is
+   * set, else by the sharing factory; null elsewhere (the pullback runs before the caller returns).
+   */
+  private String owned;
+
+  /**
+   * A renderer whose variables never take a name in {@code reserved}: the packages and classes
+   * that generated code names in expressions ({@code java.lang.Math.sin}, {@code Buffers.addTo}):
+   * a user's variable of such a name would obscure them, so it is renamed ({@code java_}).
+   */
+  Renderer(Set<String> reserved) {
+    for (String name : reserved) {
+      names.newName(name, new Object());
+    }
+  }
 
   /** The Java name of a variable, allocated on first use from its hint. */
   String name(Variable v) {
@@ -53,6 +74,11 @@ final class Renderer {
   /** Reserves a name not tied to a variable (a parameter of a generated method). */
   String reserve(String hint) {
     return names.newName(hint, new Object());
+  }
+
+  /** Renders the calls of a Vjp's constructor, whose flag {@code owned} is named {@code flag}. */
+  void owned(String flag) {
+    this.owned = flag;
   }
 
   // ------------------------------------------------------------------ statements
@@ -88,12 +114,20 @@ final class Renderer {
   /**
    * {@code T name = zero;}, or {@code double[] aBar = new double[a.length];} ({@code a == null ?
    * null : ...} where {@code a} is created on some paths only: none of its adjoint runs on the
-   * others).
+   * others; and where {@code a} is a parameter, which may be null where the call never reads it:
+   * its cotangent is null too).
    */
   CodeBlock declareZero(Variable v) {
     boolean matrix = v.type().equals(Expr.DOUBLE_MATRIX);
     CodeBlock made;
-    if (v.shapeOf() != null && pooled.contains(v)) {
+    if (v.shapeOf() != null && pooled.contains(v) && v.shapeOf().kind() == Variable.Kind.PARAM) {
+      // The buffer a workspace's accessor returns: null for a null argument, never a stale one.
+      return CodeBlock.of("$T $N = this.$N = $N == null ? null : $L;\n", v.type(), name(v),
+          name(v), name(v.shapeOf()), matrix
+              ? CodeBlock.of("$T.zeroedLike(this.$N, $N)", BUFFERS, name(v), name(v.shapeOf()))
+              : CodeBlock.of("$T.zeroed(this.$N, $N.length)", BUFFERS, name(v),
+                  name(v.shapeOf())));
+    } else if (v.shapeOf() != null && pooled.contains(v)) {
       made = matrix
           ? CodeBlock.of("this.$N = $T.zeroedLike(this.$N, $N)", name(v), BUFFERS, name(v),
               name(v.shapeOf()))
@@ -102,7 +136,7 @@ final class Renderer {
     } else {
       return CodeBlock.of("$T $N = $L;\n", v.type(), name(v), zeroValue(v));
     }
-    if (sometimes.contains(v.shapeOf())) {
+    if (sometimes.contains(v.shapeOf()) || v.shapeOf().kind() == Variable.Kind.PARAM) {
       return CodeBlock.of("$T $N = $N == null ? null : ($L);\n", v.type(), name(v),
           name(v.shapeOf()), made);
     }
@@ -121,7 +155,7 @@ final class Renderer {
     CodeBlock made = v.type().equals(Expr.DOUBLE_MATRIX)
         ? CodeBlock.of("$T.zerosLike($N)", BUFFERS, name(v.shapeOf()))
         : CodeBlock.of("new double[$N.length]", name(v.shapeOf()));
-    return sometimes.contains(v.shapeOf())
+    return sometimes.contains(v.shapeOf()) || v.shapeOf().kind() == Variable.Kind.PARAM
         ? CodeBlock.of("$N == null ? null : $L", name(v.shapeOf()), made)
         : made;
   }
@@ -287,7 +321,10 @@ final class Renderer {
     return precedence(e) < needed ? CodeBlock.of("($L)", code) : code;
   }
 
-  private static int precedence(Expr e) {
+  private int precedence(Expr e) {
+    if (e instanceof Expr.VjpOf v && snapshotChoice(v)) {
+      return TERNARY;
+    }
     if (e instanceof Expr.Binary b) {
       return binaryPrecedence(b.op());
     }
@@ -338,6 +375,29 @@ final class Renderer {
       default:
         return 12;
     }
+  }
+
+  /**
+   * Whether a call renders as {@code owned ? mVjp(...) : sharing(...)}: in a Vjp's constructor, when
+   * it passes a parameter array, which the user may change after getting the Vjp; the callee's
+   * {@code mVjp} then keeps a copy of what its pullback reads. Local arrays need none: the caller's
+   * own pullback puts them back as they were at the call before it runs the callee's.
+   */
+  private boolean snapshotChoice(Expr.VjpOf call) {
+    return owned != null && AdjointNames.hasSharing(call.callee())
+        && call.args().stream().anyMatch(a -> a instanceof Expr.Read r
+            && r.variable().kind() == Variable.Kind.PARAM
+            && r.variable().type() instanceof ArrayTypeName);
+  }
+
+  /** {@code Callee.GVjp.sharing(args)}, or {@code CalleeAdjoint.gVjp(args)} where there is none. */
+  private CodeBlock sharedVjp(Signature callee, CodeBlock args) {
+    if (AdjointNames.hasSharing(callee)) {
+      return CodeBlock.of("$T.$N($L)",
+          callee.adjointClass().nestedClass(AdjointNames.vjpClass(callee)), AdjointNames.SHARING,
+          args);
+    }
+    return CodeBlock.of("$T.$N($L)", callee.adjointClass(), AdjointNames.vjpMethod(callee), args);
   }
 
   /** {@code [i]} or {@code [i][j]}. */
@@ -476,11 +536,7 @@ final class Renderer {
     @Override
     public CodeBlock visitDiffCall(Expr.DiffCall e) {
       // Not differentiated here, but its value is still its @Fwd's output for a custom rule.
-      return CodeBlock.of(
-          "$T.$N($L).value()",
-          e.callee().adjointClass(),
-          AdjointNames.vjpMethod(e.callee()),
-          args(e.args()));
+      return CodeBlock.of("$L.value()", sharedVjp(e.callee(), args(e.args())));
     }
 
     @Override
@@ -501,8 +557,12 @@ final class Renderer {
 
     @Override
     public CodeBlock visitVjpOf(Expr.VjpOf e) {
-      return CodeBlock.of(
-          "$T.$N($L)", e.callee().adjointClass(), AdjointNames.vjpMethod(e.callee()), args(e.args()));
+      CodeBlock args = args(e.args());
+      if (snapshotChoice(e)) {
+        return CodeBlock.of("$N ? $T.$N($L) : $L", owned, e.callee().adjointClass(),
+            AdjointNames.vjpMethod(e.callee()), args, sharedVjp(e.callee(), args));
+      }
+      return sharedVjp(e.callee(), args);
     }
 
     @Override
@@ -517,7 +577,7 @@ final class Renderer {
 
     @Override
     public CodeBlock visitComponent(Expr.Component e) {
-      return CodeBlock.of("$N.$N()", name(e.record()), e.accessor());
+      return CodeBlock.of("$N.$N()", name(e.record()), AdjointNames.component(e.accessor()));
     }
 
     @Override

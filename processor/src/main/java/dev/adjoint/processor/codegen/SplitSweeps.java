@@ -1,5 +1,6 @@
 package dev.adjoint.processor.codegen;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -11,7 +12,6 @@ import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
-import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.transform.Derivative;
 import java.util.ArrayList;
@@ -25,45 +25,56 @@ import javax.lang.model.element.Modifier;
  * The generated forms of a derivative too long for one JVM method (see {@link MethodSize}): its
  * sweeps run on an object, {@code MSweeps}, whose fields are every variable of both sweeps, so
  * that any run of statements can become a method of its own. Each list of statements larger than
- * {@link #CHUNK} is cut into methods {@code forward1()}, {@code forward2()}, ... of at most about
+ * the chunk size is cut into methods {@code forward1()}, {@code forward2()}, ... of at most about
  * that size; a loop or branch larger than that keeps its control flow and has its own body cut.
- * The public API is that of every derivative ({@code mValueAndGrad}, {@code mGrad}, {@code MVjp},
- * {@code MWorkspace}); what differs: the workspace makes a new sweeps object per call, and the
- * Vjp keeps one, which each pullback copies (the reverse sweep writes the fields it reads).
+ * The API is that of every derivative ({@code mValueAndGrad}, {@code mGrad}, {@code MVjp} with its
+ * {@code sharing} factory, {@code MWorkspace}); what differs: the workspace makes a new sweeps
+ * object per call, and the Vjp keeps one, which each pullback copies (the reverse sweep writes the
+ * fields it reads). A Vjp a user gets copies every array argument (a snapshot).
  */
 final class SplitSweeps {
-  private SplitSweeps() {}
 
   /** The estimated bytecode of one generated chunk method, at most. */
   private static final int CHUNK = 16_000;
 
   private static final ClassName BUFFERS = ClassName.get("dev.adjoint.runtime", "Buffers");
 
+  private final AdjointClassWriter writer;
+  private final Derivative d;
+  private final ClassName sweeps;
+  private final int chunk;
+
   /**
-   * Adds the sweeps class and every form of {@code d} to {@code type}; {@code splitAbove} is the
-   * size that made it split (chunks are a quarter of it, and at most {@link #CHUNK}: tests that
-   * split short methods get many chunks).
+   * @param splitAbove the size that made {@code d} split: chunks are a quarter of it, and at most
+   *     {@link #CHUNK} (tests that split short methods get many chunks)
    */
-  static void write(
-      Derivative d, ClassName adjoint, Modifier[] vis, TypeSpec.Builder type, int splitAbove) {
+  SplitSweeps(AdjointClassWriter writer, ClassName adjoint, Derivative d, int splitAbove) {
+    this.writer = writer;
+    this.d = d;
+    this.sweeps = adjoint.nestedClass(d.signature().capitalized() + "Sweeps");
+    this.chunk = Math.max(1, Math.min(CHUNK, splitAbove / 4));
+  }
+
+  /** Adds the sweeps class and every form of the derivative to {@code type}. */
+  void write(Modifier[] vis, TypeSpec.Builder type) {
     Signature s = d.signature();
-    ClassName sweeps = adjoint.nestedClass(s.capitalized() + "Sweeps");
-    type.addType(sweepsClass(d, sweeps, Math.max(1, Math.min(CHUNK, splitAbove / 4))));
-    type.addType(vjpClass(d, adjoint, sweeps, vis));
-    type.addMethod(AdjointClassWriter.derivedVjpMethod(d, adjoint, vis));
+    type.addType(sweepsClass());
+    type.addType(vjpClass(vis));
+    type.addMethod(writer.derivedVjpMethod(d, vis));
     if (s.result().equals(TypeName.DOUBLE)) {
-      type.addMethod(valueAndGrad(d, adjoint, sweeps, vis));
-      type.addMethod(AdjointClassWriter.gradFromValueAndGrad(s, adjoint, vis));
-      type.addType(workspaceClass(d, adjoint, sweeps, vis));
-      type.addMethod(AdjointClassWriter.workspaceMethod(s, adjoint, vis));
+      type.addMethod(valueAndGrad(vis));
+      type.addMethod(writer.gradFromValueAndGrad(s, vis));
+      type.addType(workspaceClass(vis));
+      type.addMethod(writer.workspaceMethod(s, vis));
     }
   }
 
   // ------------------------------------------------------------------ the sweeps object
 
-  private static TypeSpec sweepsClass(Derivative d, ClassName sweeps, int chunk) {
-    Renderer r = AdjointClassWriter.renderer(d);
-    Set<Variable> fields = variables(d);
+  private TypeSpec sweepsClass() {
+    Renderer r = writer.renderer(d);
+    List<String> names = writer.paramNames(d, r);
+    Set<Variable> fields = variables();
     TypeSpec.Builder type = TypeSpec.classBuilder(sweeps)
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .addSuperinterface(Cloneable.class)
@@ -73,16 +84,16 @@ final class SplitSweeps {
       type.addField(FieldSpec.builder(v.type(), r.name(v)).build());
     }
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
-        .addParameters(AdjointClassWriter.parameters(d.signature()));
-    for (Variable p : d.params()) {
-      ctor.addStatement("this.$N = $N", r.name(p), r.name(p));
+        .addParameters(AdjointClassWriter.parameters(d.signature(), names));
+    for (String p : names) {
+      ctor.addStatement("this.$N = $N", p, p);
     }
     type.addMethod(ctor.build());
 
     List<MethodSpec> chunks = new ArrayList<>();
     CodeBlock.Builder forward = CodeBlock.builder();
     d.tape().ifPresent(t -> forward.addStatement("$N = new $T()", r.name(t), t.type()));
-    r.split(stmts -> split(stmts, "forward", chunk, chunks, r, fields));
+    r.split(stmts -> split(stmts, "forward", chunks, r, fields));
     r.resetLine();
     forward.add(r.statements(d.forward().stmts(), fields));
     type.addMethod(MethodSpec.methodBuilder("forward")
@@ -95,7 +106,7 @@ final class SplitSweeps {
     for (Variable a : d.adjoints()) {
       reverse.addStatement("$N = $L", r.name(a), r.zeroValue(a));
     }
-    r.split(stmts -> split(stmts, "reverse", chunk, chunks, r, fields));
+    r.split(stmts -> split(stmts, "reverse", chunks, r, fields));
     r.resetLine();
     reverse.add(r.statements(d.reverse().stmts(), fields));
     type.addMethod(MethodSpec.methodBuilder("reverse")
@@ -106,7 +117,7 @@ final class SplitSweeps {
     type.addMethods(chunks);
 
     // A copy on which a pullback may run the reverse sweep, which writes the fields it reads:
-    // arrays it walks back are copied too.
+    // the local arrays it walks back are copied too.
     CodeBlock.Builder copy = CodeBlock.builder().beginControlFlow("try");
     String c = r.reserve("copy");
     copy.addStatement("$T $N = ($T) clone()", sweeps, c, sweeps);
@@ -126,11 +137,11 @@ final class SplitSweeps {
 
   /**
    * Calls of chunk methods that run {@code stmts}, or null to render them in place: a list of
-   * one statement (whose own body is cut when it is rendered), a list that fits in {@code chunk}, or
+   * one statement (whose own body is cut when it is rendered), a list that fits in one chunk, or
    * one that jumps out of its loop ({@code break} must stay in the loop's method).
    */
-  private static CodeBlock split(List<Stmt> stmts, String prefix, int chunk,
-      List<MethodSpec> chunks, Renderer r, Set<Variable> fields) {
+  private CodeBlock split(List<Stmt> stmts, String prefix, List<MethodSpec> chunks, Renderer r,
+      Set<Variable> fields) {
     if (stmts.size() < 2 || bytes(stmts) <= chunk || jumps(stmts)) {
       return null;
     }
@@ -151,11 +162,11 @@ final class SplitSweeps {
     CodeBlock.Builder calls = CodeBlock.builder();
     for (List<Stmt> p : parts) {
       String name = prefix + (chunks.size() + 1);
-      MethodSpec.Builder method = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE);
-      chunks.add(null); // its place, so that nested chunks number after it
+      chunks.add(null); // its place, so that the chunks of its nested bodies number after it
       int at = chunks.size() - 1;
-      method.addCode(r.statements(p, fields));
-      chunks.set(at, method.build());
+      CodeBlock body = r.statements(p, fields);
+      chunks.set(at, MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE)
+          .addCode(body).build());
       calls.addStatement("$N()", name);
     }
     return calls.build();
@@ -182,7 +193,7 @@ final class SplitSweeps {
   }
 
   /** Every variable of either sweep, in order of first appearance. */
-  private static Set<Variable> variables(Derivative d) {
+  private Set<Variable> variables() {
     Set<Variable> out = new LinkedHashSet<>(d.params());
     out.add(d.result());
     out.add(d.seed());
@@ -214,53 +225,73 @@ final class SplitSweeps {
 
   // ------------------------------------------------------------------ the forms
 
-  private static CodeBlock grad(Derivative d, Renderer r, ClassName adjoint, String sweeps) {
+  private CodeBlock grad(Renderer r, String w) {
     List<CodeBlock> args = new ArrayList<>();
     for (Variable a : d.paramAdjoints().values()) {
-      args.add(CodeBlock.of("$N.$N", sweeps, r.name(a)));
+      args.add(CodeBlock.of("$N.$N", w, r.name(a)));
     }
-    return CodeBlock.of("new $T($L)", AdjointClassWriter.gradType(d.signature(), adjoint),
-        CodeBlock.join(args, ", "));
+    return CodeBlock.of("new $T($L)", writer.gradType(d.signature()), CodeBlock.join(args, ", "));
   }
 
   /** {@code new MSweeps(params)}, with copies of the array parameters where {@code copy}. */
-  private static CodeBlock newSweeps(Derivative d, ClassName sweeps, boolean copy) {
+  private CodeBlock newSweeps(List<String> names, CodeBlock copy) {
     List<CodeBlock> args = new ArrayList<>();
-    for (Param p : d.signature().params()) {
-      boolean array = p.type().equals(Expr.DOUBLE_ARRAY) || p.type().equals(Expr.DOUBLE_MATRIX);
-      args.add(copy && array
-          ? CodeBlock.of("$T.copyOf($N)", BUFFERS, p.name())
-          : CodeBlock.of("$N", p.name()));
+    for (int i = 0; i < names.size(); i++) {
+      TypeName type = d.signature().params().get(i).type();
+      args.add(copy != null && type instanceof ArrayTypeName
+          ? CodeBlock.of("$L ? $L : $N", copy, AdjointClassWriter.copyOf(type, names.get(i)),
+              names.get(i))
+          : CodeBlock.of("$N", names.get(i)));
     }
     return CodeBlock.of("new $T($L)", sweeps, CodeBlock.join(args, ", "));
   }
 
-  private static MethodSpec valueAndGrad(
-      Derivative d, ClassName adjoint, ClassName sweeps, Modifier[] vis) {
+  private MethodSpec valueAndGrad(Modifier[] vis) {
     Signature s = d.signature();
-    Renderer r = AdjointClassWriter.renderer(d);
+    Renderer r = writer.renderer(d);
+    List<String> names = writer.paramNames(d, r);
     String w = r.reserve("sweeps");
-    ClassName valueAndGrad = adjoint.nestedClass(AdjointNames.valueAndGradRecord(s));
-    return AdjointClassWriter.staticMethod(AdjointNames.valueAndGradMethod(s), s, vis, valueAndGrad)
-        .addJavadoc("The value and gradient of $L.\n", AdjointClassWriter.link(s))
-        .addStatement("$T $N = $L", sweeps, w, newSweeps(d, sweeps, false))
+    ClassName valueAndGrad = writer.adjoint().nestedClass(AdjointNames.valueAndGradRecord(s));
+    return AdjointClassWriter.staticMethod(AdjointNames.valueAndGradMethod(s), s, names, vis,
+            valueAndGrad, CodeBlock.of("The value and gradient of $L.\n",
+                AdjointClassWriter.link(s)),
+            "the value, and the gradient, whose arrays the caller owns")
+        .addStatement("$T $N = $L", sweeps, w, newSweeps(names, null))
         .addStatement("$N.forward()", w)
         .addStatement("$N.$N = 1.0", w, r.name(d.seed()))
         .addStatement("$N.reverse()", w)
         .addStatement("return new $T($N.$N, $L)", valueAndGrad, w, r.name(d.result()),
-            grad(d, r, adjoint, w))
+            grad(r, w))
         .build();
   }
 
-  private static TypeSpec vjpClass(
-      Derivative d, ClassName adjoint, ClassName sweeps, Modifier[] vis) {
+  private TypeSpec vjpClass(Modifier[] vis) {
     Signature s = d.signature();
-    Renderer r = AdjointClassWriter.renderer(d);
+    Renderer r = writer.renderer(d);
+    List<String> names = writer.paramNames(d, r);
+    boolean sharing = AdjointNames.hasSharing(s);
     TypeName valueType = d.result().type();
     boolean scalar = valueType.equals(TypeName.DOUBLE);
     String kept = r.reserve("sweeps");
+    String owned = r.reserve("owned");
     String cotangent = r.reserve("cotangent");
     String w = r.reserve("pullbackSweeps");
+    MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PRIVATE)
+        .addParameters(AdjointClassWriter.parameters(s, names))
+        .addJavadoc("Runs the forward sweep and keeps its sweeps object.\n\n")
+        .addJavadoc(AdjointClassWriter.paramDocs(s, names));
+    if (sharing) {
+      // The caller may write into its arrays before a pullback: a user's Vjp keeps copies.
+      ctor.addParameter(TypeName.BOOLEAN, owned)
+          .addJavadoc("@param $L whether a user gets this Vjp (then it keeps copies of the array"
+              + " arguments\n    and returns copies of its value), or generated code\n", owned)
+          .addStatement("this.$N = $L", kept, newSweeps(names, CodeBlock.of("$N", owned)))
+          .addStatement("this.$N = $N", owned, owned);
+    } else {
+      ctor.addStatement("this.$N = $L", kept, newSweeps(names, null));
+    }
+    ctor.addStatement("this.$N.forward()", kept);
     CodeBlock.Builder pullback = CodeBlock.builder();
     if (!scalar) {
       pullback.addStatement("$T.checkCotangent($S, $N, $N.$N.length)",
@@ -269,52 +300,60 @@ final class SplitSweeps {
     pullback.addStatement("$T $N = $N.copy()", sweeps, w, kept)
         .addStatement("$N.$N = $N", w, r.name(d.seed()), cotangent)
         .addStatement("$N.reverse()", w)
-        .addStatement("return $L", grad(d, r, adjoint, w));
-    return TypeSpec.classBuilder(AdjointNames.vjpClass(s))
+        .addStatement("return $L", grad(r, w));
+    TypeSpec.Builder type = TypeSpec.classBuilder(AdjointNames.vjpClass(s))
         .addModifiers(vis)
         .addModifiers(Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("$L evaluated at one point: its value, and a pullback that maps an output"
                 + " cotangent to\nthe gradient. {@link #pullback} may be called any number of"
                 + " times.\n",
             AdjointClassWriter.link(s))
-        .addField(FieldSpec.builder(sweeps, kept, Modifier.PRIVATE, Modifier.FINAL).build())
-        .addMethod(MethodSpec.constructorBuilder()
-            .addModifiers(Modifier.PRIVATE)
-            .addParameters(AdjointClassWriter.parameters(s))
-            // The caller may write into its arrays before a pullback: keep them as they are now.
-            .addStatement("this.$N = $L", kept, newSweeps(d, sweeps, true))
-            .addStatement("this.$N.forward()", kept)
-            .build())
+        .addField(FieldSpec.builder(sweeps, kept, Modifier.PRIVATE, Modifier.FINAL)
+            .addJavadoc("The sweeps, after the forward one.\n").build());
+    if (sharing) {
+      type.addField(FieldSpec.builder(TypeName.BOOLEAN, owned, Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("Whether a user got this Vjp.\n").build());
+    }
+    type.addMethod(ctor.build());
+    if (sharing) {
+      type.addMethod(writer.sharingFactory(s, names, CodeBlock.of("return new $T($L, false)",
+          writer.vjpType(s), String.join(", ", names))));
+    }
+    return type
         .addMethod(MethodSpec.methodBuilder("value")
             .addModifiers(Modifier.PUBLIC)
             .returns(valueType)
             .addJavadoc(scalar
-                ? CodeBlock.of("The value of $L at this point.\n", AdjointClassWriter.link(s))
-                : CodeBlock.of("The value of $L at this point: a copy, which the caller owns.\n",
-                    AdjointClassWriter.link(s)))
-            .addStatement(scalar ? "return $N.$N" : "return $T.copyOf($N.$N)",
-                scalar ? new Object[] {kept, r.name(d.result())}
-                    : new Object[] {BUFFERS, kept, r.name(d.result())})
+                ? CodeBlock.of("The value of $L at this point.\n\n@return the value\n",
+                    AdjointClassWriter.link(s))
+                : CodeBlock.of("The value of $L at this point: a new copy on each call, which the"
+                    + " caller owns\n(the array itself for generated code).\n\n@return the value"
+                    + "\n", AdjointClassWriter.link(s)))
+            .addStatement(scalar ? CodeBlock.of("return $N.$N", kept, r.name(d.result()))
+                : CodeBlock.of("return $N ? $T.copyOf($N.$N) : $N.$N", owned, BUFFERS, kept,
+                    r.name(d.result()), kept, r.name(d.result())))
             .build())
         .addMethod(MethodSpec.methodBuilder("pullback")
             .addModifiers(Modifier.PUBLIC)
             .addParameter(valueType, cotangent)
-            .returns(AdjointClassWriter.gradType(s, adjoint))
+            .returns(writer.gradType(s))
             .addJavadoc(scalar
                 ? "The gradient of {@code cotangent * value}: each differentiable parameter's"
                     + " cotangent.\n"
                 : "The gradient of the dot product of {@code cotangent} and the value: each"
                     + " differentiable\nparameter's cotangent. {@code cotangent} must have the"
                     + " value's length.\n")
+            .addJavadoc("\n@param $L the output cotangent\n@return the gradient, whose arrays the"
+                + " caller owns\n", cotangent)
             .addCode(pullback.build())
             .build())
         .build();
   }
 
-  private static TypeSpec workspaceClass(
-      Derivative d, ClassName adjoint, ClassName sweeps, Modifier[] vis) {
+  private TypeSpec workspaceClass(Modifier[] vis) {
     Signature s = d.signature();
-    Renderer r = AdjointClassWriter.renderer(d);
+    Renderer r = writer.renderer(d);
+    List<String> names = writer.paramNames(d, r);
     String w = r.reserve("sweeps");
     TypeSpec.Builder type = TypeSpec.classBuilder(AdjointNames.workspaceClass(s))
         .addModifiers(vis)
@@ -324,27 +363,30 @@ final class SplitSweeps {
                 + " enough that its sweeps\nrun on an object of their own, made anew on each"
                 + " call.) Not thread-safe: use one workspace\nper thread.\n",
             AdjointClassWriter.link(s))
-        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
+            .addJavadoc("An empty workspace.\n").build());
     MethodSpec.Builder valueAndGrad = MethodSpec.methodBuilder("valueAndGrad")
         .addModifiers(Modifier.PUBLIC)
-        .addParameters(AdjointClassWriter.parameters(s))
+        .addParameters(AdjointClassWriter.parameters(s, names))
         .returns(TypeName.DOUBLE)
-        .addJavadoc("The value of $L; its gradient is left in this workspace's accessors.\n",
+        .addJavadoc("The value of $L; its gradient is left in this workspace's accessors.\n\n",
             AdjointClassWriter.link(s))
-        .addStatement("$T $N = $L", sweeps, w, newSweeps(d, sweeps, false))
+        .addJavadoc(AdjointClassWriter.paramDocs(s, names))
+        .addJavadoc("@return the value\n")
+        .addStatement("$T $N = $L", sweeps, w, newSweeps(names, null))
         .addStatement("$N.forward()", w)
         .addStatement("$N.$N = 1.0", w, r.name(d.seed()))
         .addStatement("$N.reverse()", w);
     for (Map.Entry<String, Variable> p : d.paramAdjoints().entrySet()) {
-      Variable bar = p.getValue();
-      String field = r.name(bar);
-      type.addField(FieldSpec.builder(bar.type(), field, Modifier.PRIVATE).build());
+      String field = r.name(p.getValue());
+      type.addField(FieldSpec.builder(p.getValue().type(), field, Modifier.PRIVATE)
+          .addJavadoc("The last call's cotangent.\n").build());
       valueAndGrad.addStatement("this.$N = $N.$N", field, w, field);
-      type.addMethod(MethodSpec.methodBuilder(p.getKey())
+      type.addMethod(MethodSpec.methodBuilder(AdjointNames.component(p.getKey()))
           .addModifiers(Modifier.PUBLIC)
-          .returns(bar.type())
-          .addJavadoc("The cotangent of {@code $L} from the last call to {@link #valueAndGrad}.\n",
-              p.getKey())
+          .returns(p.getValue().type())
+          .addJavadoc("The cotangent of {@code $L} from the last call to {@link #valueAndGrad}.\n"
+              + "\n@return the cotangent\n", p.getKey())
           .addStatement("return $N", field)
           .build());
     }

@@ -1,8 +1,10 @@
 package dev.adjoint.processor.model;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** The names of generated classes and members, in one place. */
 public final class AdjointNames {
@@ -80,4 +82,39 @@ public final class AdjointNames {
 
   /** The nested class of {@code CAdjoint} with gradients derived from {@code @CustomVjp} bodies. */
   public static final String FROM_BODY = "FromBody";
+
+  /**
+   * The static factory of a Vjp class that other generated code calls: a Vjp that shares the
+   * caller's arrays instead of copying them (see {@link #hasSharing}).
+   */
+  public static final String SHARING = "sharing";
+
+  /**
+   * Whether the Vjp class of {@code s} has a {@link #SHARING} factory besides {@code mVjp}: when
+   * an argument or the value is an array, which {@code mVjp} copies (the Vjp a user gets is a
+   * snapshot) and generated callers, which run the pullback before they change them, share.
+   */
+  public static boolean hasSharing(Signature s) {
+    return s.result() instanceof ArrayTypeName
+        || s.params().stream().anyMatch(p -> p.type() instanceof ArrayTypeName);
+  }
+
+  /** The methods of {@code Object} whose names a record component or an accessor cannot take. */
+  private static final Set<String> OBJECT_METHODS = Set.of(
+      "clone", "finalize", "getClass", "hashCode", "notify", "notifyAll", "toString", "wait");
+
+  /**
+   * The component of a gradient record (and the accessor of a workspace) for parameter {@code
+   * name}: the name itself, or {@code name_} for a name that a record component cannot have
+   * ({@code hashCode}, {@code toString}, ... : the names of {@code Object}'s methods). So that no
+   * two parameters get one component, such a name followed by underscores gets one more too
+   * ({@code hashCode_} is {@code hashCode__}).
+   */
+  public static String component(String name) {
+    String stem = name;
+    while (stem.endsWith("_")) {
+      stem = stem.substring(0, stem.length() - 1);
+    }
+    return OBJECT_METHODS.contains(stem) ? name + "_" : name;
+  }
 }

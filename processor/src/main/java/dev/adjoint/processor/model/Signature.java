@@ -13,7 +13,7 @@ import java.util.List;
  * @param params every parameter, in order
  * @param result the result type ({@code double} for now)
  * @param isPublic whether generated members for it are public: the method and every class
- *     enclosing it are public (otherwise they are package-private)
+ *     enclosing it are public or protected (otherwise they are package-private)
  */
 public record Signature(
     ClassName owner, String name, List<Param> params, TypeName result, boolean isPublic) {

@@ -10,7 +10,8 @@ import java.util.Optional;
  * One class to generate an adjoint class for: its checked methods and their lowered bodies.
  *
  * @param owner the user's class
- * @param isPublic whether the generated class is public (the user's class and all around it are)
+ * @param isPublic whether the generated class is public (the user's class and all around it are
+ *     public or protected)
  * @param methods its annotated methods, in source order
  */
 public record ClassPlan(ClassName owner, boolean isPublic, List<MethodPlan> methods) {

@@ -1,5 +1,6 @@
 package dev.adjoint.processor.source;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import com.sun.source.tree.ArrayAccessTree;
@@ -33,6 +34,7 @@ import com.sun.source.util.TreePath;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.MathFunction;
 import dev.adjoint.processor.ir.MethodBody;
 import dev.adjoint.processor.ir.SourceRef;
@@ -83,6 +85,7 @@ public final class BodyReader {
   public record Result(Optional<MethodBody> body, Report report, boolean hasErrorTypes) {}
 
   private static final String STOP_GRADIENT_OWNER = "dev.adjoint.runtime.Ad";
+  private static final ClassName RANGE_CHECKS = ClassName.get("dev.adjoint.runtime", "RangeChecks");
 
   private final TreeAccess access;
   private final Elements elements;
@@ -155,6 +158,8 @@ public final class BodyReader {
     /** Local and anonymous classes already reported: uses of their members are not reported. */
     final Set<Element> rejectedTypes = new HashSet<>();
     final Report.Builder report = Report.builder();
+    /** Statements that must run just before the statement being lowered (varargs arrays). */
+    List<Stmt> prelude = new ArrayList<>();
     /** Whether the method returns {@code double[]}. */
     final boolean arrayResult;
     boolean erroneous;
@@ -185,7 +190,20 @@ public final class BodyReader {
       return new Stmt.Block(out, access.ref(path));
     }
 
+    /**
+     * Lowers one statement into {@code out}, after the statements its expressions need first
+     * (the arrays of varargs calls, see {@link #varargs}).
+     */
     void statement(TreePath path, List<Stmt> out) {
+      List<Stmt> outer = prelude;
+      prelude = new ArrayList<>();
+      int at = out.size();
+      lowerStatement(path, out);
+      out.addAll(at, prelude);
+      prelude = outer;
+    }
+
+    void lowerStatement(TreePath path, List<Stmt> out) {
       Tree tree = path.getLeaf();
       SourceRef ref = access.ref(path);
       switch (tree.getKind()) {
@@ -300,7 +318,7 @@ public final class BodyReader {
           return;
         case ENHANCED_FOR_LOOP:
           unsupported(path, "an enhanced for loop",
-              " (arrays come with the next step); use an indexed for loop");
+              "; use an indexed for loop (for (int i = 0; i < a.length; i++))");
           return;
         case SWITCH:
           unsupported(path, "a switch statement", "; use if/else");
@@ -364,11 +382,13 @@ public final class BodyReader {
               Expr.ArrayRead element = element(new TreePath(path, a.getVariable()), true);
               if (element != null) {
                 Expr right = expr(new TreePath(path, a.getExpression()));
+                Update update = update(element, right, ref, out);
                 Expr.BinaryOp op = compoundOp(tree.getKind());
                 TypeName type = promoted(op, TypeName.DOUBLE, right.type());
-                Expr value = castIfNeeded(new Expr.Binary(op, element, right, type, ref),
+                Expr value = castIfNeeded(new Expr.Binary(op, update.old(), right, type, ref),
                     TypeName.DOUBLE, ref);
-                out.add(new Stmt.ArrayAssign(element.array(), element.indices(), value, ref));
+                out.add(new Stmt.ArrayAssign(update.target().array(), update.target().indices(),
+                    value, ref));
               }
               return;
             }
@@ -394,9 +414,12 @@ public final class BodyReader {
             if (u.getExpression().getKind() == Tree.Kind.ARRAY_ACCESS) {
               Expr.ArrayRead element = element(new TreePath(path, u.getExpression()), true);
               if (element != null) {
-                Expr value = new Expr.Binary(up ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB, element,
-                    new Expr.Literal(1.0, TypeName.DOUBLE, ref), TypeName.DOUBLE, ref);
-                out.add(new Stmt.ArrayAssign(element.array(), element.indices(), value, ref));
+                Expr one = new Expr.Literal(1.0, TypeName.DOUBLE, ref);
+                Update update = update(element, one, ref, out);
+                Expr value = new Expr.Binary(up ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB,
+                    update.old(), one, TypeName.DOUBLE, ref);
+                out.add(new Stmt.ArrayAssign(update.target().array(), update.target().indices(),
+                    value, ref));
               }
               return;
             }
@@ -420,6 +443,37 @@ public final class BodyReader {
         default:
           unsupported(path, describe(tree), "");
       }
+    }
+
+    /** The element a compound assignment writes, and the expression for its old value. */
+    record Update(Expr.ArrayRead target, Expr old) {}
+
+    /**
+     * The element that a compound assignment or an increment of {@code element} writes, and its
+     * old value. Java evaluates the element's indices once, left to right, then reads the element,
+     * then the right side {@code right}; the lowering names the element twice ({@code a[i] = a[i]
+     * op right}). Where that could differ (an index with an effect, such as a call, or a right side
+     * with one, which could change what an index reads or throw after the primal would have) the
+     * indices, and then the old value, are computed once into locals first, in Java's order.
+     */
+    Update update(Expr.ArrayRead element, Expr right, SourceRef ref, List<Stmt> out) {
+      boolean rightActs = !effectFree(right);
+      boolean hoist = element.indices().stream().anyMatch(i -> !effectFree(i))
+          || (rightActs && element.indices().stream().anyMatch(i -> !stable(i)));
+      if (!hoist && !rightActs) {
+        return new Update(element, element);
+      }
+      List<Expr> indices = new ArrayList<>();
+      for (Expr index : element.indices()) {
+        indices.add(!hoist || index instanceof Expr.Literal || index instanceof Expr.Read
+            ? index : read(local("index", TypeName.INT, index, ref, out)));
+      }
+      Expr.ArrayRead target = new Expr.ArrayRead(element.array(), indices, element.ref());
+      if (!rightActs) {
+        return new Update(target, target);
+      }
+      return new Update(target, read(local(element.array().hint() + "Element", TypeName.DOUBLE,
+          target, ref, out)));
     }
 
     /**
@@ -450,14 +504,27 @@ public final class BodyReader {
         if (target == null) {
           return true;
         }
+        // The arguments in Java's order, then Arrays.fill's range check, before any write.
         Expr from = a.size() == 4 ? expr(new TreePath(path, a.get(1)))
             : new Expr.Literal(0, TypeName.INT, ref);
         Expr to = a.size() == 4 ? expr(new TreePath(path, a.get(2)))
             : new Expr.ArrayLength(target.array(), List.of(), ref);
         Expr value = expr(new TreePath(path, a.get(a.size() - 1)));
-        Variable v = local("fillValue", TypeName.DOUBLE, value, ref, out);
-        Variable end = local("fillEnd", TypeName.INT, to, ref, out);
-        Variable k = local("k", TypeName.INT, from, ref, out);
+        Variable end;
+        Variable v;
+        if (a.size() == 4) {
+          if (!(from instanceof Expr.Literal || from instanceof Expr.Read)) {
+            from = read(local("fillFrom", TypeName.INT, from, ref, out));
+          }
+          end = local("fillEnd", TypeName.INT, to, ref, out);
+          v = local("fillValue", TypeName.DOUBLE, value, ref, out);
+          out.add(rangeCheck("fill", List.of(
+              new Expr.ArrayLength(target.array(), List.of(), ref), from, read(end)), ref));
+        } else {
+          v = local("fillValue", TypeName.DOUBLE, value, ref, out);
+          end = local("fillEnd", TypeName.INT, to, ref, out); // a null array throws here
+        }
+        Variable k = local("k", TypeName.INT, from, ref, out); // just before its loop: counted
         out.add(countedLoop(k, end, List.of(
             new Stmt.ArrayAssign(target.array(), List.of(read(k)), read(v), ref)), ref));
         return true;
@@ -468,18 +535,29 @@ public final class BodyReader {
         return true;
       }
       if (src == target.array()) {
-        unsupported(path, "copying within one array",
-            " yet; copy through a second array");
+        unsupported(path, "copying within one array", "; copy through a second array");
         return true;
       }
       Variable from = local("srcPos", TypeName.INT, expr(new TreePath(path, a.get(1))), ref, out);
       Variable at = local("destPos", TypeName.INT, expr(new TreePath(path, a.get(3))), ref, out);
       Variable n = local("length", TypeName.INT, expr(new TreePath(path, a.get(4))), ref, out);
+      out.add(rangeCheck("arraycopy", List.of(new Expr.ArrayLength(src, List.of(), ref), read(from),
+          new Expr.ArrayLength(target.array(), List.of(), ref), read(at), read(n)), ref));
       Variable k = local("k", TypeName.INT, new Expr.Literal(0, TypeName.INT, ref), ref, out);
       out.add(countedLoop(k, n, List.of(new Stmt.ArrayAssign(target.array(),
           List.of(intAdd(read(at), read(k), ref)),
           new Expr.ArrayRead(src, List.of(intAdd(read(from), read(k), ref)), ref), ref)), ref));
       return true;
+    }
+
+    /**
+     * A call of the runtime's copy of the range check of {@code Arrays.fill} or {@code
+     * System.arraycopy}, which the loops they are lowered to would otherwise lose: the primal's
+     * exception, before anything is written.
+     */
+    private Stmt rangeCheck(String routine, List<Expr> args, SourceRef ref) {
+      return new Stmt.Eval(new Expr.OpaqueCall(null, RANGE_CHECKS, routine, args, TypeName.VOID,
+          ref), ref);
     }
 
     private Variable local(String hint, TypeName type, Expr init, SourceRef ref, List<Stmt> out) {
@@ -513,7 +591,7 @@ public final class BodyReader {
       if (enclosedBy(returnPath, Tree.Kind.FOR_LOOP, Tree.Kind.WHILE_LOOP,
           Tree.Kind.DO_WHILE_LOOP, Tree.Kind.ENHANCED_FOR_LOOP)) {
         return unsupported(returnPath, "returning an array from inside a loop",
-            " yet; break out of the loop and return after it");
+            "; break out of the loop and return after it");
       }
       Element element = access.trees().getElement(value);
       Variable v = element == null ? null : locals.get(element);
@@ -568,7 +646,7 @@ public final class BodyReader {
       if (enclosedBy(path, Tree.Kind.FOR_LOOP, Tree.Kind.WHILE_LOOP, Tree.Kind.DO_WHILE_LOOP)) {
         rejected.add(local);
         unsupported(path, "creating an array inside a loop",
-            " yet; create it before the loop and reuse it");
+            "; create it before the loop and reuse it");
         return;
       }
       Variable variable = new Variable(v.getName().toString(),
@@ -606,8 +684,7 @@ public final class BodyReader {
       }
       int dimensions = whole.array().type().equals(Expr.DOUBLE_MATRIX) ? 2 : 1;
       if (indices.size() != dimensions) {
-        unsupported(path, "a row of the matrix " + whole.array().hint() + " as a value",
-            "; index it down to an element (m[i][j]), or take its length (m[i].length)");
+        matrixRow(path, whole.array());
         return null;
       }
       return new Expr.ArrayRead(whole.array(), indices, whole.ref());
@@ -644,8 +721,52 @@ public final class BodyReader {
         erroneous = true;
         return null;
       }
+      if (path.getLeaf() instanceof ArrayAccessTree row) {
+        Element base = access.trees().getElement(new TreePath(path, row.getExpression()));
+        Variable m = base == null ? null : locals.get(base);
+        if (m != null && m.type().equals(Expr.DOUBLE_MATRIX)) {
+          matrixRow(path, m); // Arrays.fill(m[i], v), System.arraycopy(m[i], ...)
+          return null;
+        }
+      }
+      if (v != null) {
+        unsupported(path, "indexing the " + v.type() + " " + v.hint(),
+            "; only double[] and double[][] locals and parameters can be indexed (copy other"
+                + " arrays into one)");
+        return null;
+      }
       unsupported(path, "indexing " + describe(path.getLeaf()),
-          "; only double[] locals and parameters can be indexed (copy other arrays into one)");
+          "; only double[] and double[][] locals and parameters can be indexed (copy other arrays"
+              + " into one)");
+      return null;
+    }
+
+    /** Reports a row {@code m[i]} of a matrix used as an array of its own. */
+    void matrixRow(TreePath path, Variable matrix) {
+      unsupported(path, "a row of the matrix " + matrix.hint() + " as a value",
+          "; index it down to an element (m[i][j]), or take its length (m[i].length)");
+    }
+
+    /**
+     * The local or parameter array whose length {@code a.length} (with {@code rows} indices,
+     * {@code m[i].length}) reads: of any array type, since only the length is read; null after
+     * reporting why not.
+     */
+    Variable measured(TreePath path, int rows) {
+      Element element = access.trees().getElement(path);
+      Variable v = element == null ? null : locals.get(element);
+      if (v != null && dimensions(v.type()) > rows) {
+        return v;
+      }
+      if (element != null && rejected.contains(element)) {
+        return null;
+      }
+      if (element == null && Tangents.isErroneous(mirror(path))) {
+        erroneous = true;
+        return null;
+      }
+      unsupported(path, "reading the length of " + describe(path.getLeaf()),
+          "; only the lengths of array locals and parameters (a.length, m[i].length) can be read");
       return null;
     }
 
@@ -710,7 +831,7 @@ public final class BodyReader {
                 indices.add(0, expr(new TreePath(at, row.getIndex())));
                 at = new TreePath(at, row.getExpression());
               }
-              Variable array = arrayVariable(at);
+              Variable array = measured(at, indices.size());
               return array == null ? placeholder(ref) : new Expr.ArrayLength(array, indices, ref);
             }
             Element element = access.trees().getElement(path);
@@ -899,6 +1020,13 @@ public final class BodyReader {
           return unsupported(path, "using the array that " + name + " returns inside an"
               + " expression", "; declare a local with it first: double[] y = " + name + "(...);");
         }
+        if (method.isVarArgs() && variableArity(path, method)) {
+          Optional<List<Expr>> packed = varargs(path, method, callee.get(), args);
+          if (packed.isEmpty()) {
+            return placeholder(ref);
+          }
+          args = packed.get();
+        }
         return new Expr.DiffCall(callee.get(), args, ref);
       }
       if (method.getModifiers().contains(Modifier.PRIVATE)) {
@@ -920,6 +1048,124 @@ public final class BodyReader {
         }
       }
       return new Expr.OpaqueCall(receiver, ClassName.get(owner), name, args, type(path), ref);
+    }
+
+    /**
+     * Whether a call of the varargs method {@code method} passes its variable arguments one by one
+     * ({@code sum(a, b)}, {@code sum()}), not as an array ({@code sum(xs)}).
+     */
+    boolean variableArity(TreePath path, ExecutableElement method) {
+      List<? extends ExpressionTree> args = ((MethodInvocationTree) path.getLeaf()).getArguments();
+      List<? extends VariableElement> params = method.getParameters();
+      if (args.size() != params.size()) {
+        return true;
+      }
+      TypeMirror last = mirror(new TreePath(path, args.get(args.size() - 1)));
+      return last == null || !types.isAssignable(last, params.get(params.size() - 1).asType());
+    }
+
+    /**
+     * The arguments of a call of a differentiable varargs method with its variable arguments
+     * packed into a new {@code double[]}, created and filled by statements just before the
+     * statement holding the call (so cotangents flow back into each argument as from any array
+     * element); empty after reporting why the call cannot be lowered so. Moving the arguments
+     * ahead of the rest of the statement keeps Java's semantics only where they cannot see or have
+     * an effect, and only where the call runs whenever the statement does.
+     */
+    Optional<List<Expr>> varargs(TreePath path, ExecutableElement method, Signature callee,
+        List<Expr> args) {
+      SourceRef ref = access.ref(path);
+      String name = method.getSimpleName().toString();
+      int fixed = method.getParameters().size() - 1;
+      TypeMirror component = ((ArrayType) method.getParameters().get(fixed).asType())
+          .getComponentType();
+      String call = "a call of the varargs method " + name + " with variable arguments";
+      if (component.getKind() != TypeKind.DOUBLE) {
+        unsupported(path, call + " of type " + component,
+            "; only double... arguments are packed into an array: pass an array of them instead");
+        return Optional.empty();
+      }
+      String array = callee.params().get(fixed).name();
+      if (repeated(path)) {
+        unsupported(path, call + " inside a loop", ", since that creates an array on every trip;"
+            + " create the array before the loop (double[] " + array + " = new double["
+            + (args.size() - fixed) + "];), fill it in the loop, and pass it: " + name + "("
+            + array + ")");
+        return Optional.empty();
+      }
+      if (conditionallyEvaluated(path)) {
+        unsupported(path, call + " inside ?:, && or ||",
+            "; call it in a statement of its own (double s = " + name + "(...);)");
+        return Optional.empty();
+      }
+      List<? extends ExpressionTree> trees = ((MethodInvocationTree) path.getLeaf()).getArguments();
+      boolean ok = true;
+      for (int i = fixed; i < args.size(); i++) {
+        if (!packable(args.get(i))) {
+          unsupported(new TreePath(path, trees.get(i)), "an argument that calls a method or reads"
+              + " a field, in " + call, ", since the arguments are evaluated before the rest of"
+              + " the statement; compute it into a local first");
+          ok = false;
+        }
+      }
+      if (!ok) {
+        return Optional.empty();
+      }
+      Variable packed = new Variable(array, Expr.DOUBLE_ARRAY, Variable.Kind.LOCAL);
+      prelude.add(new Stmt.Declare(packed, new Expr.NewArray(
+          List.of(new Expr.Literal(args.size() - fixed, TypeName.INT, ref)), ref), ref));
+      for (int i = fixed; i < args.size(); i++) {
+        prelude.add(new Stmt.ArrayAssign(packed,
+            List.of(new Expr.Literal(i - fixed, TypeName.INT, ref)),
+            castIfNeeded(args.get(i), TypeName.DOUBLE, ref), ref));
+      }
+      List<Expr> out = new ArrayList<>(args.subList(0, fixed));
+      out.add(new Expr.Read(packed, ref));
+      return Optional.of(out);
+    }
+
+    /**
+     * Whether the expression at {@code path} may run more than once per call: inside a loop's
+     * body, condition or update (a for loop's initialisers run once).
+     */
+    boolean repeated(TreePath path) {
+      for (TreePath at = path; at.getParentPath() != null; at = at.getParentPath()) {
+        Tree parent = at.getParentPath().getLeaf();
+        if (parent.getKind() == Tree.Kind.METHOD) {
+          return false;
+        }
+        boolean initializer = parent instanceof ForLoopTree f
+            && f.getInitializer().contains(at.getLeaf());
+        if (!initializer && (parent.getKind() == Tree.Kind.FOR_LOOP
+            || parent.getKind() == Tree.Kind.WHILE_LOOP
+            || parent.getKind() == Tree.Kind.DO_WHILE_LOOP
+            || parent.getKind() == Tree.Kind.ENHANCED_FOR_LOOP)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Whether the value of the expression at {@code path} is computed only on some runs of its
+     * statement: in a branch of {@code ?:}, or right of {@code &&} or {@code ||}.
+     */
+    boolean conditionallyEvaluated(TreePath path) {
+      for (TreePath at = path; at.getParentPath() != null; at = at.getParentPath()) {
+        Tree parent = at.getParentPath().getLeaf();
+        if (parent instanceof StatementTree) {
+          return false;
+        }
+        if (parent instanceof ConditionalExpressionTree c && c.getCondition() != at.getLeaf()) {
+          return true;
+        }
+        if ((parent.getKind() == Tree.Kind.CONDITIONAL_AND
+            || parent.getKind() == Tree.Kind.CONDITIONAL_OR)
+            && ((BinaryTree) parent).getRightOperand() == at.getLeaf()) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /**
@@ -1118,6 +1364,57 @@ public final class BodyReader {
         String words = tree.getKind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
         return ("aeiou".indexOf(words.charAt(0)) >= 0 ? "an " : "a ") + words;
     }
+  }
+
+  /**
+   * Whether evaluating {@code e} has no effect: no call but of a {@code Math} function (a field or
+   * an element it reads may still be changed by an effect elsewhere; see {@link #stable}).
+   */
+  private static boolean effectFree(Expr e) {
+    boolean[] free = {true};
+    IrWalker.forEachExpr(e, x -> free[0] &= x instanceof Expr.Literal || x instanceof Expr.Read
+        || x instanceof Expr.Unary || x instanceof Expr.Binary || x instanceof Expr.Conditional
+        || x instanceof Expr.Cast || x instanceof Expr.MathCall || x instanceof Expr.StopGradient
+        || x instanceof Expr.ArrayRead || x instanceof Expr.ArrayLength
+        || x instanceof Expr.FieldRead);
+    return free[0];
+  }
+
+  /**
+   * Whether no call can change the value of {@code e}: it reads only locals, parameters and the
+   * elements of local arrays (which no unannotated method may receive), and has no effect itself.
+   */
+  private static boolean stable(Expr e) {
+    boolean[] stable = {true};
+    IrWalker.forEachExpr(e, x -> stable[0] &= x instanceof Expr.Literal || x instanceof Expr.Read
+        || x instanceof Expr.Unary || x instanceof Expr.Binary || x instanceof Expr.Conditional
+        || x instanceof Expr.Cast || x instanceof Expr.MathCall || x instanceof Expr.StopGradient
+        || x instanceof Expr.ArrayLength
+        || (x instanceof Expr.ArrayRead r && r.array().kind() == Variable.Kind.LOCAL));
+    return stable[0];
+  }
+
+  /** How many dimensions an array type has: 0 for any other type. */
+  private static int dimensions(TypeName type) {
+    int n = 0;
+    for (TypeName t = type; t instanceof ArrayTypeName array; t = array.componentType()) {
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Whether a variable argument of a varargs call may be evaluated ahead of the rest of its
+   * statement: it has no effect, and reads nothing an effect could change but array elements
+   * (locals, parameters, elements, lengths and {@code Math} functions of them).
+   */
+  private static boolean packable(Expr e) {
+    boolean[] ok = {true};
+    IrWalker.forEachExpr(e, x -> ok[0] &= x instanceof Expr.Literal || x instanceof Expr.Read
+        || x instanceof Expr.Unary || x instanceof Expr.Binary || x instanceof Expr.Conditional
+        || x instanceof Expr.Cast || x instanceof Expr.MathCall || x instanceof Expr.StopGradient
+        || x instanceof Expr.ArrayRead || x instanceof Expr.ArrayLength);
+    return ok[0];
   }
 
   private static Expr castIfNeeded(Expr value, TypeName target, SourceRef ref) {

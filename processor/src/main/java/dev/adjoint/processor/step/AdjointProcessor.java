@@ -370,7 +370,9 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
     boolean isPublic = true;
     for (Element e = type; e instanceof TypeElement t; e = e.getEnclosingElement()) {
-      isPublic &= t.getModifiers().contains(Modifier.PUBLIC);
+      // A protected nested class is reached from subclasses elsewhere: its adjoint is public.
+      isPublic &= t.getModifiers().contains(Modifier.PUBLIC)
+          || t.getModifiers().contains(Modifier.PROTECTED);
     }
     return Optional.of(
         new Unit(type, new ClassPlan(ClassName.get(type), isPublic, methods), finished));

@@ -2,9 +2,8 @@ package dev.adjoint.processor.transform;
 
 import static dev.adjoint.processor.transform.ReverseMode.intLit;
 import static dev.adjoint.processor.transform.ReverseMode.intOp;
-import static dev.adjoint.processor.transform.ReverseMode.isPure;
 import static dev.adjoint.processor.transform.ReverseMode.referenced;
-import static dev.adjoint.processor.transform.ReverseMode.written;
+import static dev.adjoint.processor.transform.ReverseMode.writes;
 
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.ir.Expr;
@@ -14,6 +13,7 @@ import dev.adjoint.processor.ir.Variable;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A counted loop, {@code for (i = start; ...; i++)} with {@code i} an int that only the update
@@ -22,8 +22,13 @@ import java.util.Set;
  * put too, neither the number of trips.
  */
 record CountedLoop(Variable index, Expr start) {
-  /** The counted loop {@code loop} is, with {@code init} the statement just before it. */
-  static Optional<CountedLoop> of(Stmt init, Stmt.Loop loop) {
+  /**
+   * The counted loop {@code loop} is, with {@code init} the statement just before it.
+   *
+   * @param pure whether an expression may be evaluated again in the reverse sweep (not an
+   *     element of an array a call may change)
+   */
+  static Optional<CountedLoop> of(Stmt init, Stmt.Loop loop, Predicate<Expr> pure) {
     Variable v;
     Expr start;
     if (init instanceof Stmt.Declare d && d.init() != null) {
@@ -35,7 +40,7 @@ record CountedLoop(Variable index, Expr start) {
     } else {
       return Optional.empty();
     }
-    if (!v.type().equals(TypeName.INT) || !start.type().equals(TypeName.INT) || !isPure(start)
+    if (!v.type().equals(TypeName.INT) || !start.type().equals(TypeName.INT) || !pure.test(start)
         || loop.update().stmts().size() != 1
         || !(loop.update().stmts().get(0) instanceof Stmt.Assign step)
         || step.variable() != v
@@ -44,8 +49,7 @@ record CountedLoop(Variable index, Expr start) {
         || !(b.right() instanceof Expr.Literal one && Integer.valueOf(1).equals(one.value()))) {
       return Optional.empty();
     }
-    Set<Variable> written = new HashSet<>();
-    IrWalker.forEachStmt(loop.body(), st -> written(st).ifPresent(written::add));
+    Set<Variable> written = writtenIn(loop);
     Set<Variable> read = new HashSet<>();
     referenced(new Stmt.Eval(start, null), read);
     if (written.contains(v) || read.stream().anyMatch(written::contains)
@@ -56,20 +60,32 @@ record CountedLoop(Variable index, Expr start) {
   }
 
   /**
+   * What the body of {@code loop} may write: variables, arrays, and arrays passed to calls that
+   * are not differentiated, which may write into them ({@code for (j = 0; j < (int) d[0]; j++)
+   * { ...; shrink(d); }} has no trip count the reverse sweep could compute).
+   */
+  private static Set<Variable> writtenIn(Stmt.Loop loop) {
+    Set<Variable> written = new HashSet<>();
+    IrWalker.forEachStmt(loop.body(), st -> writes(st, written::add));
+    return written;
+  }
+
+  /**
    * The number of trips of {@code loop}, when its condition is {@code index < bound} or {@code
    * index <= bound} with {@code bound} a pure expression of variables the loop does not write:
    * {@code bound > start ? bound - start : 0}, for {@code <}. (A counted loop has no break: its
    * update would be guarded.)
+   *
+   * @param pure whether an expression may be evaluated again in the reverse sweep
    */
-  Optional<Expr> tripCount(Stmt.Loop loop) {
+  Optional<Expr> tripCount(Stmt.Loop loop, Predicate<Expr> pure) {
     if (!(loop.condition() instanceof Expr.Binary c)
         || (c.op() != Expr.BinaryOp.LT && c.op() != Expr.BinaryOp.LE)
         || !(c.left() instanceof Expr.Read r && r.variable() == index)
-        || !c.right().type().equals(TypeName.INT) || !isPure(c.right())) {
+        || !c.right().type().equals(TypeName.INT) || !pure.test(c.right())) {
       return Optional.empty();
     }
-    Set<Variable> written = new HashSet<>();
-    IrWalker.forEachStmt(loop.body(), st -> written(st).ifPresent(written::add));
+    Set<Variable> written = writtenIn(loop);
     Set<Variable> read = new HashSet<>();
     referenced(new Stmt.Eval(c.right(), null), read);
     if (read.stream().anyMatch(written::contains) || read.contains(index)) {

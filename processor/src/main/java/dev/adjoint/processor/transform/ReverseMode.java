@@ -7,6 +7,7 @@ import static dev.adjoint.processor.transform.Partials.mul;
 import static dev.adjoint.processor.transform.Partials.neg;
 import static dev.adjoint.processor.transform.Partials.sub;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.diagnostics.Message;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The reverse-mode transformer. Each statement yields its forward part (the primal, with active
@@ -62,6 +64,21 @@ public final class ReverseMode {
   private final Variable reader = new Variable("reader", READER, Variable.Kind.TAPE);
   /** How many loops enclose the statement being transformed. */
   private int loopDepth;
+  /** The loops around the statement being transformed, outermost first. */
+  private final List<Stmt.Loop> enclosingLoops = new ArrayList<>();
+  /**
+   * Arrays that calls the transformer cannot see into receive ({@code Arrays.sort(data)}, a
+   * helper of the user's): such a call may write into them, so the reverse sweep never reads
+   * their elements. The forward sweep keeps each element the reverse sweep needs in a temporary
+   * when it reads it (recorded in loops, like any other value), and a callee that is given such
+   * an array, which its pullback reads, gets a copy if a call may change it later.
+   */
+  private final Set<Variable> changeable = new HashSet<>();
+  /**
+   * The calls that may write into {@link #changeable} arrays, and the calls of annotated
+   * methods, each with its place in the method (source order).
+   */
+  private final Map<Expr, Integer> callOrder = new IdentityHashMap<>();
   /** Every value recorded on the tape, so that those the reverse sweep never reads can go. */
   private final List<Recorded> recorded = new ArrayList<>();
 
@@ -117,6 +134,14 @@ public final class ReverseMode {
     }
     List<Stmt> forward = new ArrayList<>();
     forward.add(new Stmt.Declare(t.result, null, null));
+    IrWalker.forEachExpr(normalized, e -> {
+      if (e instanceof Expr.DiffCall || e instanceof Expr.OpaqueCall c && !changed(c).isEmpty()) {
+        t.callOrder.put(e, t.callOrder.size());
+      }
+      if (e instanceof Expr.OpaqueCall c) {
+        t.changeable.addAll(changed(c));
+      }
+    });
     List<Stmt> reverse = t.block(normalized.stmts(), forward);
     boolean taped = t.pruneRecords(forward, reverse);
 
@@ -352,7 +377,7 @@ public final class ReverseMode {
     for (int i = 0; i < stmts.size(); i++) {
       Stmt s = stmts.get(i);
       Optional<CountedLoop> counted = i > 0 && s instanceof Stmt.Loop l
-          ? CountedLoop.of(stmts.get(i - 1), l)
+          ? CountedLoop.of(stmts.get(i - 1), l, this::pure)
           : Optional.empty();
       List<Stmt> rev = counted.isPresent() ? loop((Stmt.Loop) s, counted, fwd) : stmt(s, fwd);
       noteReads(rev);
@@ -363,6 +388,61 @@ public final class ReverseMode {
       out.addAll(chunks.get(i));
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------ data that calls change
+
+  /**
+   * The {@code double[]} and {@code double[][]} arrays {@code call} receives: it may write into
+   * them. (The subset lets only {@code @NoDiff} parameter arrays reach such calls.)
+   */
+  private static List<Variable> changed(Expr.OpaqueCall call) {
+    return passedArrays(call).stream().filter(v -> Expr.isArray(v.type())).toList();
+  }
+
+  /**
+   * Whether {@code e} is {@link #isPure pure} and reads no element of an array a call may
+   * change ({@link #changeable}), nor the length of a row of one: safe to evaluate again in the
+   * reverse sweep. (The length of a whole array never changes.)
+   */
+  boolean pure(Expr e) {
+    return isPure(e) && readsNoChangeable(e);
+  }
+
+  private boolean readsNoChangeable(Expr e) {
+    boolean[] none = {true};
+    IrWalker.forEachExpr(e, x -> {
+      if ((x instanceof Expr.ArrayRead r && changeable.contains(r.array()))
+          || (x instanceof Expr.ArrayLength l && !l.indices().isEmpty()
+              && changeable.contains(l.array()))) {
+        none[0] = false;
+      }
+    });
+    return none[0];
+  }
+
+  /**
+   * {@code arg}, an argument of a call of an annotated method, or a copy of it when it is an
+   * array that a call which is not differentiated may write into later (further on in the
+   * method, or anywhere in a loop around the call): the callee's pullback reads the array it was
+   * given when the reverse sweep runs, and must see it as it was given.
+   */
+  private Expr snapshotIfChangedLater(Expr arg, Expr.DiffCall call) {
+    if (!(arg instanceof Expr.Read r) || !changeable.contains(r.variable())) {
+      return arg;
+    }
+    Variable a = r.variable();
+    int at = callOrder.getOrDefault(call, -1);
+    Set<Expr> around = Collections.newSetFromMap(new IdentityHashMap<>());
+    if (!enclosingLoops.isEmpty()) {
+      IrWalker.forEachExpr(enclosingLoops.get(0), around::add);
+    }
+    boolean later = callOrder.entrySet().stream().anyMatch(e ->
+        e.getKey() instanceof Expr.OpaqueCall w && changed(w).contains(a)
+            && (e.getValue() > at || around.contains(w)));
+    return later
+        ? new Expr.OpaqueCall(null, BUFFERS, "copyOf", List.of(arg), a.type(), arg.ref())
+        : arg;
   }
 
   private List<Stmt> stmt(Stmt s, List<Stmt> fwd) {
@@ -468,6 +548,7 @@ public final class ReverseMode {
     }
     List<Stmt> bodyFwd = new ArrayList<>();
     loopDepth++;
+    enclosingLoops.add(l);
     List<Stmt> bodyRev = block(body, bodyFwd);
     loopDepth--;
     // The reverse loop runs while trips are left; fill replays name it by this condition.
@@ -475,8 +556,9 @@ public final class ReverseMode {
     Expr tripsLeft =
         new Expr.Binary(Expr.BinaryOp.GT, read(left), intLit(0), TypeName.BOOLEAN, null);
     List<FillReplay> fills = counted.isPresent()
-        ? fillReplays(body, bodyFwd, counted.get().index(), tripsLeft)
+        ? fillReplays(body, bodyFwd, enclosingLoops.get(0), tripsLeft)
         : List.of();
+    enclosingLoops.remove(enclosingLoops.size() - 1);
     List<Stmt> replay = replay(bodyFwd);
     counted.ifPresent(c -> bodyFwd.addAll(l.update().stmts()));
     bodyFwd.add(new Stmt.Assign(trips, intOp(Expr.BinaryOp.ADD, read(trips), intLit(1)), ref));
@@ -495,7 +577,7 @@ public final class ReverseMode {
     revBody.add(new Stmt.Assign(left, intOp(Expr.BinaryOp.SUB, read(left), intLit(1)), ref));
     List<Stmt> rev = new ArrayList<>();
     // A nested loop's trip count would be recorded per outer trip; a counted loop's is computed.
-    Optional<Expr> count = loopDepth > 0 ? counted.flatMap(c -> c.tripCount(l)) : Optional.empty();
+    Optional<Expr> count = loopDepth > 0 ? counted.flatMap(c -> c.tripCount(l, this::pure)) : Optional.empty();
     rev.add(new Stmt.Declare(left, count.orElse(read(trips)), ref));
     rev.add(new Stmt.Loop(
         tripsLeft, Stmt.Block.of(revBody), Stmt.Block.of(List.of()), true, ref));
@@ -510,27 +592,41 @@ public final class ReverseMode {
    * arrays nothing else in the trip writes, nor reads before the fill. The elements such a loop
    * overwrites would be recorded on every trip, to be restored for the trip before; instead the
    * loop runs again at the start of each reverse trip, which leaves the arrays as the forward
-   * trip left them. This is sound only if nothing else in the method writes the arrays and they
-   * are not read after the reverse sweep of the loop around, where they now hold the first
-   * trip's elements, not the ones before it: {@link #pruneRecords} checks both and keeps the
-   * records otherwise.
+   * trip left them.
+   *
+   * <p>That holds only if every run of the fill, on every trip of every loop around it, writes
+   * the same elements: then the elements it does not write are never written at all, and hold
+   * in the reverse sweep what they held going forward. The rule: the fill's start, its bound and
+   * the indices of the elements it writes read nothing (but its own index) that any statement
+   * of the outermost loop around it writes, loop updates included; so no index of a loop around
+   * it (a fill of {@code j < a + 1}, or of {@code c[j + k]}, is recorded instead), and no local
+   * set on some trip of a loop further out. (Arrays passed to calls that are not differentiated
+   * count as written: the call may write into them.) This is sound only if, in addition, nothing
+   * else in the method writes the arrays and they are not read after the reverse sweep of the
+   * loop around, where they now hold the first trip's elements, not the ones before it: {@link
+   * #pruneRecords} checks both and keeps the records otherwise.
+   *
+   * @param outermost the outermost loop around the fill (the loop around it, if that is the
+   *     outermost)
    */
   private List<FillReplay> fillReplays(
-      List<Stmt> body, List<Stmt> bodyFwd, Variable outerIndex, Expr outerCondition) {
+      List<Stmt> body, List<Stmt> bodyFwd, Stmt.Loop outermost, Expr outerCondition) {
     Map<Variable, Integer> writes = new HashMap<>();
     for (Stmt st : body) {
-      IrWalker.forEachStmt(st, x -> written(x).ifPresent(v -> writes.merge(v, 1, Integer::sum)));
+      IrWalker.forEachStmt(st, x -> writes(x, v -> writes.merge(v, 1, Integer::sum)));
     }
+    Set<Variable> writtenAround = new HashSet<>();
+    IrWalker.forEachStmt(outermost, x -> writes(x, writtenAround::add));
     List<FillReplay> out = new ArrayList<>();
     for (int p = 1; p < body.size(); p++) {
       if (!(body.get(p) instanceof Stmt.Loop inner) || !(body.get(p - 1) instanceof Stmt.Declare)) {
         continue;
       }
-      Optional<CountedLoop> counted = CountedLoop.of(body.get(p - 1), inner);
-      if (counted.isEmpty() || counted.get().tripCount(inner).isEmpty()
+      Optional<CountedLoop> counted = CountedLoop.of(body.get(p - 1), inner, this::pure);
+      if (counted.isEmpty() || counted.get().tripCount(inner, this::pure).isEmpty()
           || inner.body().stmts().isEmpty()
           || !inner.body().stmts().stream().allMatch(st -> st instanceof Stmt.ArrayAssign a
-              && a.indices().stream().allMatch(ReverseMode::isCheap) && isCheap(a.value()))) {
+              && a.indices().stream().allMatch(this::cheap) && cheap(a.value()))) {
         continue;
       }
       Variable index = counted.get().index();
@@ -540,12 +636,19 @@ public final class ReverseMode {
         arrays.add(((Stmt.ArrayAssign) st).array());
         referenced(st, reads);
       }
-      // Every trip fills the same elements: the range depends on nothing the trip changes.
+      // Every run fills the same elements: its range and the indices it writes at depend on
+      // nothing the loops around it change.
       Set<Variable> range = new HashSet<>();
       referenced(new Stmt.Eval(inner.condition(), null), range);
       referenced(body.get(p - 1), range);
+      Set<Variable> elements = new HashSet<>(range);
+      for (Stmt st : inner.body().stmts()) {
+        ((Stmt.ArrayAssign) st).indices()
+            .forEach(i -> referenced(new Stmt.Eval(i, null), elements));
+      }
       range.remove(index);
-      if (range.contains(outerIndex)) {
+      elements.remove(index);
+      if (elements.stream().anyMatch(writtenAround::contains)) {
         continue;
       }
       reads.addAll(range);
@@ -588,11 +691,11 @@ public final class ReverseMode {
   /** How many statements in {@code loop} write {@code array}. */
   private static int countIn(Stmt.Loop loop, Variable array) {
     int[] n = {0};
-    IrWalker.forEachStmt(loop, st -> {
-      if (written(st).filter(v -> v == array).isPresent()) {
+    IrWalker.forEachStmt(loop, st -> writes(st, v -> {
+      if (v == array) {
         n[0]++;
       }
-    });
+    }));
     return n[0];
   }
 
@@ -610,11 +713,11 @@ public final class ReverseMode {
     List<Stmt> out = new ArrayList<>();
     Map<Variable, Integer> writes = new HashMap<>();
     for (Stmt st : bodyFwd) {
-      IrWalker.forEachStmt(st, x -> written(x).ifPresent(v -> writes.merge(v, 1, Integer::sum)));
+      IrWalker.forEachStmt(st, x -> writes(x, v -> writes.merge(v, 1, Integer::sum)));
     }
     for (int p = 1; p < bodyFwd.size(); p++) {
       if (!(bodyFwd.get(p) instanceof Stmt.Declare d) || d.init() == null
-          || writes.getOrDefault(d.variable(), 0) != 1 || !isCheap(d.init())) {
+          || writes.getOrDefault(d.variable(), 0) != 1 || !cheap(d.init())) {
         continue;
       }
       Stmt push = bodyFwd.get(p - 1);
@@ -625,7 +728,7 @@ public final class ReverseMode {
       }
       Set<Variable> writtenAfter = new HashSet<>();
       for (Stmt later : bodyFwd.subList(p + 1, bodyFwd.size())) {
-        IrWalker.forEachStmt(later, x -> written(x).ifPresent(writtenAfter::add));
+        IrWalker.forEachStmt(later, x -> writes(x, writtenAfter::add));
       }
       Set<Variable> reads = new HashSet<>();
       referenced(new Stmt.Eval(d.init(), null), reads);
@@ -642,6 +745,43 @@ public final class ReverseMode {
     return out;
   }
 
+  /**
+   * Gives {@code out} what {@code s} itself (not a statement nested in it) may write: the
+   * variable or array it assigns, and every array passed to a call that is not differentiated
+   * in its expressions (such a call may write into the array: {@code Arrays.sort(data)}).
+   */
+  static void writes(Stmt s, Consumer<Variable> out) {
+    written(s).ifPresent(out);
+    Expr[] own = s instanceof Stmt.If i ? new Expr[] {i.condition()}
+        : s instanceof Stmt.Loop l ? new Expr[] {l.condition()}
+        : s instanceof Stmt.Block ? new Expr[0]
+        : null;
+    Consumer<Expr> calls = e -> {
+      if (e instanceof Expr.OpaqueCall call) {
+        passedArrays(call).forEach(out);
+      }
+    };
+    if (own == null) {
+      IrWalker.forEachExpr(s, calls);
+    } else {
+      for (Expr e : own) {
+        IrWalker.forEachExpr(e, calls);
+      }
+    }
+  }
+
+  /** The arrays (variables) among the arguments of {@code call}, in order. */
+  static List<Variable> passedArrays(Expr.OpaqueCall call) {
+    List<Variable> out = new ArrayList<>();
+    for (Expr arg : call.args()) {
+      if (arg instanceof Expr.Read r && r.variable().type() instanceof ArrayTypeName
+          && !out.contains(r.variable())) {
+        out.add(r.variable());
+      }
+    }
+    return out;
+  }
+
   /** The variable or array a statement writes, if it writes one. */
   static Optional<Variable> written(Stmt s) {
     if (s instanceof Stmt.Assign a) {
@@ -654,7 +794,14 @@ public final class ReverseMode {
     return Optional.empty();
   }
 
-  /** Arithmetic, comparisons and element reads: cheaper to compute again than to record. */
+  /**
+   * Arithmetic, comparisons and element reads, of no array a call may change: cheaper to compute
+   * again than to record.
+   */
+  private boolean cheap(Expr e) {
+    return isCheap(e) && readsNoChangeable(e);
+  }
+
   private static boolean isCheap(Expr e) {
     boolean[] cheap = {true};
     IrWalker.forEachExpr(e, x -> {
@@ -810,7 +957,11 @@ public final class ReverseMode {
     if (e instanceof Expr.DiffCall d) {
       Signature callee = d.callee();
       TypeName vjpType = callee.adjointClass().nestedClass(AdjointNames.vjpClass(callee));
-      Expr.VjpOf vjp = new Expr.VjpOf(callee, atoms(d.args(), fwd, prelude), vjpType);
+      List<Expr> args = new ArrayList<>();
+      for (Expr arg : atoms(d.args(), fwd, prelude)) {
+        args.add(snapshotIfChangedLater(arg, d));
+      }
+      Expr.VjpOf vjp = new Expr.VjpOf(callee, args, vjpType);
       Variable call = new Variable(callee.name() + "Call", vjpType, Variable.Kind.CALL);
       List<Stmt> restore = saveIf(false, call, d.ref(), fwd);
       fwd.add(new Stmt.Declare(call, vjp, d.ref()));
@@ -840,7 +991,13 @@ public final class ReverseMode {
       return new Expr.ArrayRead(r.array(), pureIndices(r.indices(), fwd, prelude), r.ref());
     }
     if (!activity.varies(e)) {
-      return isPure(e) ? e : passiveTemporary(hint(e), e, fwd, prelude);
+      if (pure(e)) {
+        return e;
+      }
+      // An element of an array a call may change, kept as it was when read.
+      String hint = e instanceof Expr.ArrayRead r && isPure(e) ? r.array().hint() + "Element"
+          : hint(e);
+      return passiveTemporary(hint, e, fwd, prelude);
     }
     Variable t = new Variable(hint(e), TypeName.DOUBLE, Variable.Kind.TEMP);
     activity.mark(t, true);
@@ -1031,7 +1188,7 @@ public final class ReverseMode {
 
   /** An index the reverse sweep can evaluate again: pure as written, else a saved temporary. */
   private Expr pureIndex(Expr index, List<Stmt> fwd, List<List<Stmt>> prelude) {
-    return isPure(index) ? index : passiveTemporary("index", index, fwd, prelude);
+    return pure(index) ? index : passiveTemporary("index", index, fwd, prelude);
   }
 
   /**

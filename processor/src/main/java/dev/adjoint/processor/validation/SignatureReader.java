@@ -109,11 +109,16 @@ public final class SignatureReader {
         report.build());
   }
 
-  /** The method and every class around it are public. */
+  /**
+   * The method and every class around it are public, or protected: code in other packages
+   * (subclasses) may call it, so its generated members must be public (there is no protected
+   * top-level class).
+   */
   private static boolean isPublic(ExecutableElement method) {
     for (Element e = method; e instanceof ExecutableElement || e instanceof TypeElement;
         e = e.getEnclosingElement()) {
-      if (!e.getModifiers().contains(Modifier.PUBLIC)) {
+      if (!e.getModifiers().contains(Modifier.PUBLIC)
+          && !e.getModifiers().contains(Modifier.PROTECTED)) {
         return false;
       }
     }

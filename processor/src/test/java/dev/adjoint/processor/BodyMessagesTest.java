@@ -1,0 +1,174 @@
+package dev.adjoint.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.adjoint.processor.Sources.compile;
+import static dev.adjoint.processor.Sources.source;
+
+import com.google.testing.compile.Compilation;
+import java.util.Locale;
+import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The full text of body messages that once read wrong (issue 9): each at its file and line, and
+ * none saying "yet yet".
+ */
+class BodyMessagesTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "an enhanced for | for (double v : w) { s += v * x; }"
+            + " | An enhanced for loop is not supported in @Differentiable code yet; use an indexed"
+            + " for loop (for (int i = 0; i < a.length; i++))",
+        "copying within one array | System.arraycopy(y, 0, y, 1, 1);"
+            + " | Copying within one array is not supported in @Differentiable code yet; copy"
+            + " through a second array",
+        "an array in a loop | for (int i = 0; i < 2; i++) { double[] t = new double[2]; }"
+            + " | Creating an array inside a loop is not supported in @Differentiable code yet;"
+            + " create it before the loop and reuse it",
+        "indexing an int[] | s += idx[0] * x;"
+            + " | Indexing the int[] idx is not supported in @Differentiable code yet; only double[]"
+            + " and double[][] locals and parameters can be indexed (copy other arrays into one)",
+        "the length of a field | s += DATA.length * x;"
+            + " | Reading the length of the name DATA is not supported in @Differentiable code yet;"
+            + " only the lengths of array locals and parameters (a.length, m[i].length) can be read",
+        "a matrix row to Arrays.fill | java.util.Arrays.fill(m[1], x);"
+            + " | A row of the matrix m as a value is not supported in @Differentiable code yet;"
+            + " index it down to an element (m[i][j]), or take its length (m[i].length)",
+        "a matrix row to System.arraycopy | System.arraycopy(m[0], 0, y, 0, 2);"
+            + " | A row of the matrix m as a value is not supported in @Differentiable code yet;"
+            + " index it down to an element (m[i][j]), or take its length (m[i].length)",
+      })
+  void messageAtItsStatement(String what, String statement, String message) {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  static double[] DATA = {1, 2};",
+        "  @Differentiable static double f(double x, @NoDiff double[] w, int[] idx) {",
+        "    double s = 0;",
+        "    double[] y = new double[3];",
+        "    double[][] m = new double[2][2];",
+        "    " + statement,
+        "    return s + y[0] + m[0][0];",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointUnsupportedConstruct] " + message)
+        .inFile(f).onLineContaining(statement);
+    assertThat(c).hadErrorCount(1);
+    assertNoYetYet(c);
+    MethodDiagnosticsTest.assertNoInternalError(c);
+  }
+
+  @Test
+  void returningAnArrayFromALoopSaysYetOnce() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double[] f(double[] x) {",
+        "    double[] y = new double[x.length];",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      y[i] = x[i];",
+        "      if (y[i] > 1) { return y; }",
+        "    }",
+        "    return y;",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointUnsupportedConstruct] Returning an array from inside"
+            + " a loop is not supported in @Differentiable code yet; break out of the loop and"
+            + " return after it")
+        .inFile(f).onLineContaining("return y; }");
+    assertNoYetYet(c);
+  }
+
+  @Test
+  void theLengthOfAnyArrayParameterIsFine() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double f(double x, int[] idx, String[] names, int[][] p) {",
+        "    return x * (idx.length + names.length + p.length + p[0].length);",
+        "  }",
+        "}");
+    assertThat(compile(f)).succeededWithoutWarnings();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "in a loop | for (int i = 0; i < 3; i++) { s += sum(x, i); }"
+            + " | A call of the varargs method sum with variable arguments inside a loop is not"
+            + " supported in @Differentiable code yet, since that creates an array on every trip;"
+            + " create the array before the loop (double[] xs = new double[2];), fill it in the"
+            + " loop, and pass it: sum(xs)",
+        "in a loop's condition | while (sum(s) < x) { s += 1; }"
+            + " | A call of the varargs method sum with variable arguments inside a loop",
+        "in ?: | s = x > 0 ? sum(x, 2) : 0;"
+            + " | A call of the varargs method sum with variable arguments inside ?:, && or || is"
+            + " not supported in @Differentiable code yet; call it in a statement of its own"
+            + " (double s = sum(...);)",
+        "right of && | if (x > 0 && sum(x) > 1) { s = 1; }"
+            + " | A call of the varargs method sum with variable arguments inside ?:, && or ||",
+        "an argument calling a method | s = sum(x, Math.random());"
+            + " | An argument that calls a method or reads a field, in a call of the varargs method"
+            + " sum with variable arguments is not supported in @Differentiable code yet, since the"
+            + " arguments are evaluated before the rest of the statement; compute it into a local"
+            + " first",
+        "an argument calling a differentiable method | s = sum(x, sum(x));"
+            + " | An argument that calls a method or reads a field, in a call of the varargs method",
+        "int varargs | s = count(x, 1, 2);"
+            + " | A call of the varargs method count with variable arguments of type int is not"
+            + " supported in @Differentiable code yet; only double... arguments are packed into an"
+            + " array: pass an array of them instead",
+      })
+  void varargsCallThatCannotBeLowered(String what, String statement, String message) {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double sum(double... xs) {",
+        "    double s = 0;",
+        "    for (int i = 0; i < xs.length; i++) { s += xs[i]; }",
+        "    return s;",
+        "  }",
+        "  @Differentiable static double count(double x, int... ks) { return x * ks.length; }",
+        "  @Differentiable static double f(double x) {",
+        "    double s = 0;",
+        "    " + statement,
+        "    return s;",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointUnsupportedConstruct] " + message)
+        .inFile(f).onLineContaining(statement);
+    assertThat(c).hadErrorCount(1);
+    MethodDiagnosticsTest.assertNoInternalError(c);
+  }
+
+  @Test
+  void varargsCallsOutsideLoopsCompile() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double sum(double... xs) {",
+        "    double s = 0;",
+        "    for (int i = 0; i < xs.length; i++) { s += xs[i]; }",
+        "    return s;",
+        "  }",
+        "  @Differentiable static double f(double x, double[] w) {",
+        "    double s = sum(x, 2 * x, w[0], w.length) + sum() + sum(w);",
+        "    if (s > 0) { s = sum(s, x); }",
+        "    return s;",
+        "  }",
+        "}");
+    assertThat(compile(f)).succeededWithoutWarnings();
+  }
+
+  private static void assertNoYetYet(Compilation c) {
+    for (Diagnostic<? extends JavaFileObject> d : c.diagnostics()) {
+      assertThat(d.getMessage(Locale.ROOT)).doesNotContain("yet yet");
+    }
+  }
+}
