@@ -34,6 +34,8 @@ final class Renderer {
   /** Arrays kept in fields of a workspace and reused: declared from {@code this.name}. */
   private Set<Variable> pooled = Set.of();
   private final Map<Variable, String> allocated = new HashMap<>();
+  /** How many names each hint gave (see {@link #fresh}). */
+  private final Map<String, Integer> uses = new HashMap<>();
   private int lastLine = -1;
   /**
    * In the constructor of a Vjp that a user may get, the name of its flag {@code owned}: calls that
@@ -55,7 +57,19 @@ final class Renderer {
 
   /** The Java name of a variable, allocated on first use from its hint. */
   String name(Variable v) {
-    return allocated.computeIfAbsent(v, k -> names.newName(k.hint(), k));
+    return allocated.computeIfAbsent(v, k -> fresh(k.hint(), k));
+  }
+
+  /**
+   * A new name from {@code hint}: the hint itself the first time, then the hint numbered in
+   * order of use ({@code product}, {@code product2}, {@code product3}), each with an underscore
+   * added only where a name is already taken (a reserved name, or a user's {@code product2}).
+   * Numbering also keeps allocation linear: the allocator's own way, an underscore more per use,
+   * made a 1 000-step method's names hundreds of characters long, each found in a loop.
+   */
+  private String fresh(String hint, Object tag) {
+    int n = uses.merge(hint, 1, Integer::sum);
+    return names.newName(n == 1 ? hint : hint + n, tag);
   }
 
   private Set<Variable> sometimes = Set.of();
@@ -73,7 +87,7 @@ final class Renderer {
 
   /** Reserves a name not tied to a variable (a parameter of a generated method). */
   String reserve(String hint) {
-    return names.newName(hint, new Object());
+    return fresh(hint, new Object());
   }
 
   /** Renders the calls of a Vjp's constructor, whose flag {@code owned} is named {@code flag}. */
