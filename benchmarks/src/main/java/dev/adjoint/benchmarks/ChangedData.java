@@ -33,6 +33,21 @@ public final class ChangedData {
     return s;
   }
 
+  /**
+   * The same, with {@link #touch}{@code (w)} on every trip: each weight read is recorded instead
+   * (a copy of w per trip would cost its length).
+   */
+  @Differentiable
+  public static double weightedTouchedEachTrip(double[] x, @NoDiff double[] w) {
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      double r = x[i] - 1;
+      s += w[i] * r * r;
+      touch(w);
+    }
+    return s;
+  }
+
   /** Writes w[0] back as it was: a call that writes into the array, at no cost of its own. */
   public static void touch(double[] w) {
     if (w.length > 0) {

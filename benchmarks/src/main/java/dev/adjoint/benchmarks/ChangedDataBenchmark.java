@@ -16,10 +16,11 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * {@link ChangedData}: the workspace gradient of a weighted sum of squares with and without a
- * call that may write into its {@code @NoDiff} weights after their use. With the call, the
- * forward sweep records each weight it reads (one double per trip) where the reverse sweep would
- * otherwise read the array again. The ratio {@code workspaceTouched / workspace} in one run is
- * that cost; {@code primalTouched / primal} shows the call's own.
+ * call that may write into its {@code @NoDiff} weights. With the call after the loop, the forward
+ * sweep copies the weights once before it ({@code workspaceTouched}); with the call on every
+ * trip, it records each weight it reads, one double per trip ({@code workspaceTouchedEachTrip}).
+ * The ratios to {@code workspace} in one run are those costs; the primal ratios show the call's
+ * own.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -36,6 +37,7 @@ public class ChangedDataBenchmark {
   private double[] w;
   private ChangedDataAdjoint.WeightedWorkspace plain;
   private ChangedDataAdjoint.WeightedThenTouchedWorkspace touched;
+  private ChangedDataAdjoint.WeightedTouchedEachTripWorkspace touchedEachTrip;
 
   @Setup
   public void setUp() {
@@ -43,6 +45,7 @@ public class ChangedDataBenchmark {
     w = Inputs.rosenbrockPoint(n, 2);
     plain = ChangedDataAdjoint.weightedWorkspace();
     touched = ChangedDataAdjoint.weightedThenTouchedWorkspace();
+    touchedEachTrip = ChangedDataAdjoint.weightedTouchedEachTripWorkspace();
   }
 
   @Benchmark
@@ -65,5 +68,16 @@ public class ChangedDataBenchmark {
   public void workspaceTouched(Blackhole bh) {
     bh.consume(touched.valueAndGrad(x, w));
     bh.consume(touched.x());
+  }
+
+  @Benchmark
+  public double primalTouchedEachTrip() {
+    return ChangedData.weightedTouchedEachTrip(x, w);
+  }
+
+  @Benchmark
+  public void workspaceTouchedEachTrip(Blackhole bh) {
+    bh.consume(touchedEachTrip.valueAndGrad(x, w));
+    bh.consume(touchedEachTrip.x());
   }
 }

@@ -5,7 +5,7 @@ import static com.google.common.truth.Truth.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two {@link ChangedDataBenchmark} workloads compute the same value and gradient, 2 w_i
+ * The three {@link ChangedDataBenchmark} workloads compute the same value and gradient, 2 w_i
  * (x_i - 1), so their timings compare like with like.
  */
 class ChangedDataTest {
@@ -17,13 +17,16 @@ class ChangedDataTest {
       double[] w = Inputs.rosenbrockPoint(n, 2);
       var plain = ChangedDataAdjoint.weightedWorkspace();
       var touched = ChangedDataAdjoint.weightedThenTouchedWorkspace();
+      var touchedEachTrip = ChangedDataAdjoint.weightedTouchedEachTripWorkspace();
       double value = plain.valueAndGrad(x, w);
       assertThat(touched.valueAndGrad(x, w)).isEqualTo(value);
+      assertThat(touchedEachTrip.valueAndGrad(x, w)).isEqualTo(value);
       assertThat(value).isEqualTo(ChangedData.weighted(x, w));
       for (int i = 0; i < n; i++) {
         double expected = 2 * w[i] * (x[i] - 1);
         assertThat(plain.x()[i]).isWithin(1e-12 * (1 + Math.abs(expected))).of(expected);
         assertThat(touched.x()[i]).isEqualTo(plain.x()[i]);
+        assertThat(touchedEachTrip.x()[i]).isEqualTo(plain.x()[i]);
       }
     }
   }

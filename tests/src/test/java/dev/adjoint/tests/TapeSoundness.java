@@ -376,4 +376,15 @@ final class TapeSoundness {
     }
     return s;
   }
+
+  /** d scaled on one branch only, between two reads: s = x_0 d_0 + x_0 d_0 (2 d_0 if x_0 > 0). */
+  @Differentiable
+  static double scaledInABranch(double[] x, @NoDiff double[] d) {
+    double s = x[0] * d[0];
+    if (x[0] > 0) {
+      scale(d);
+    }
+    s += x[0] * d[0];
+    return s;
+  }
 }

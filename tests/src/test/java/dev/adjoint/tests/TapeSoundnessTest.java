@@ -212,6 +212,18 @@ final class TapeSoundnessTest {
   }
 
   @Test
+  void dataScaledOnOneBranchIsSeenAsEachReadSawIt() {
+    Random r = new Random(119);
+    for (int trial = 0; trial < 20; trial++) {
+      double[] x = random(r, 1);
+      double[] d = random(r, 1);
+      assertDataGradient("scaledInABranch", x, d,
+          (p, q) -> TapeSoundnessAdjoint.scaledInABranchGrad(p, q).x(),
+          TapeSoundness::scaledInABranch, new double[] {d[0] + (x[0] > 0 ? 2 : 1) * d[0]});
+    }
+  }
+
+  @Test
   void dataSortedAfterItsUseGivesTheGradientAtTheDataAsPassed() {
     Random r = new Random(111);
     for (int trial = 0; trial < 20; trial++) {

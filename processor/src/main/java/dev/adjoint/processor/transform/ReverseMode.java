@@ -93,6 +93,8 @@ public final class ReverseMode {
    * methods, each with its place in the method (source order).
    */
   private final Map<Expr, Integer> callOrder = new IdentityHashMap<>();
+  /** The forward sweep's top level: its new arrays are reused by a workspace. */
+  private List<Stmt> topForward;
   /** The writing calls {@link #saveChanged} has saved arrays for, by identity. */
   private final Set<Expr> savedFor = Collections.newSetFromMap(new IdentityHashMap<>());
   /** Every value recorded on the tape, so that those the reverse sweep never reads can go. */
@@ -161,6 +163,7 @@ public final class ReverseMode {
     t.changeable.addAll(changedInLoops(normalized.stmts()));
     t.snapshotted.addAll(t.changedByCalls);
     t.snapshotted.removeAll(t.changeable);
+    t.topForward = forward;
     List<Stmt> reverse = t.block(normalized.stmts(), forward);
     boolean taped = t.pruneRecords(forward, reverse);
 
@@ -508,11 +511,21 @@ public final class ReverseMode {
     }
     List<Stmt> restores = new ArrayList<>();
     for (Variable a : arrays) {
-      if (readByReverse.contains(a)) {
-        Variable save = new Variable(a.hint() + "Old", a.type(), Variable.Kind.SAVE);
-        fwd.add(new Stmt.Declare(save, copyOf(read(a), s.ref()), s.ref()));
-        restores.add(new Stmt.Assign(a, read(save), s.ref()));
+      if (!readByReverse.contains(a)) {
+        continue;
       }
+      Variable save = new Variable(a.hint() + "Old", a.type(), Variable.Kind.SAVE);
+      if (fwd == topForward && a.type().equals(Expr.DOUBLE_ARRAY)) {
+        // A new array at the method's top level, which a workspace reuses from call to call.
+        // (The reverse sweep reads a, so the primal has read it: it is not null.)
+        fwd.add(new Stmt.Declare(save, new Expr.NewArray(
+            List.of(new Expr.ArrayLength(a, List.of(), s.ref())), s.ref()), s.ref()));
+        fwd.add(new Stmt.Eval(new Expr.OpaqueCall(null, BUFFERS, "copyInto",
+            List.of(read(a), read(save)), TypeName.VOID, s.ref()), s.ref()));
+      } else {
+        fwd.add(new Stmt.Declare(save, copyOf(read(a), s.ref()), s.ref()));
+      }
+      restores.add(new Stmt.Assign(a, read(save), s.ref()));
     }
     return restores;
   }
