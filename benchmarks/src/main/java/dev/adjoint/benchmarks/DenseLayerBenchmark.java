@@ -55,6 +55,18 @@ public class DenseLayerBenchmark {
     bh.consume(workspace.w());
   }
 
+  /**
+   * {@code mVjp} and one pullback: the Vjp a user gets keeps copies of the arrays its pullback
+   * reads (compare with {@code generated}).
+   */
+  @Benchmark
+  public void vjp(Blackhole bh) {
+    DenseLayerAdjoint.LossVjp vjp =
+        DenseLayerAdjoint.lossVjp(data.w(), data.bias(), data.x(), data.y());
+    bh.consume(vjp.value());
+    bh.consume(vjp.pullback(1.0).w());
+  }
+
   @Benchmark
   public double handWritten() {
     return DenseLayer.valueAndGradient(data.w(), data.bias(), data.x(), data.y(), g);

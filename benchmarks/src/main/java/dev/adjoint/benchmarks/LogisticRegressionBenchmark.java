@@ -57,6 +57,18 @@ public class LogisticRegressionBenchmark {
     bh.consume(workspace.w());
   }
 
+  /**
+   * {@code mVjp} and one pullback: the Vjp a user gets keeps copies of w and of the data, which
+   * its pullback reads (compare with {@code generated}).
+   */
+  @Benchmark
+  public void vjp(Blackhole bh) {
+    LogisticRegressionAdjoint.LossVjp vjp =
+        LogisticRegressionAdjoint.lossVjp(data.w(), data.x(), data.y());
+    bh.consume(vjp.value());
+    bh.consume(vjp.pullback(1.0).w());
+  }
+
   @Benchmark
   public double handWritten() {
     return LogisticRegression.valueAndGradient(data.w(), data.x(), data.y(), g);

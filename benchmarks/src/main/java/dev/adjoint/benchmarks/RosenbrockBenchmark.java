@@ -55,6 +55,17 @@ public class RosenbrockBenchmark {
     bh.consume(workspace.x());
   }
 
+  /**
+   * {@code mVjp} and one pullback: the Vjp a user gets keeps a copy of x, which its pullback
+   * reads, so that later writes to x do not change it (compare with {@code generated}).
+   */
+  @Benchmark
+  public void vjp(Blackhole bh) {
+    RosenbrockAdjoint.RosenbrockVjp vjp = RosenbrockAdjoint.rosenbrockVjp(x);
+    bh.consume(vjp.value());
+    bh.consume(vjp.pullback(1.0).x());
+  }
+
   @Benchmark
   public double handWritten() {
     return Rosenbrock.valueAndGradient(x, g);

@@ -894,7 +894,7 @@ public final class AdjointClassWriter {
         String local = names.newName(p.name() + "Cotangent");
         pullback.addStatement("$T $N = $N ? $T.copyOf($L) : $L", c.type(), local, owned, BUFFERS,
             read, read);
-        read = CodeBlock.of("$T.checkRuleCotangent($S, $S, $S, $N, $N)",
+        read = CodeBlock.of("$T.checkRuleCotangent($S,$W$S,$W$S,$W$N,$W$N)",
             BUFFERS, rule.bwdName(), s.name(), p.name(), local, shapes.get(p));
       } else if (!c.type().isPrimitive()) {
         // A null cotangent means zero, as JAX's None.
@@ -904,7 +904,7 @@ public final class AdjointClassWriter {
       }
       components.add(read);
     }
-    pullback.addStatement("return new $T($L)", grad, CodeBlock.join(components, ", "));
+    pullback.addStatement("return new $T($L)", grad, CodeBlock.join(components, ",$W"));
     MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
         .addParameter(fwd, forward)
@@ -1031,7 +1031,7 @@ public final class AdjointClassWriter {
           CodeBlock.join(same, " || "), BUFFERS, out));
     }
     args.add(CodeBlock.of("$N", owned));
-    return method.addStatement("return new $T($L)", vjpType(s), CodeBlock.join(args, ", "))
+    return method.addStatement("return new $T($L)", vjpType(s), CodeBlock.join(args, ",$W"))
         .build();
   }
 
