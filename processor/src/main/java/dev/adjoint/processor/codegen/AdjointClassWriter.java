@@ -104,7 +104,7 @@ public final class AdjointClassWriter {
             .addMethod(privateConstructor())
             // java.lang names stay qualified: a user's own Math class must not capture Math.cos.
             .alwaysQualify("Math", "StrictMath", "Double", "Float", "Override", "String",
-                "Object", "IllegalArgumentException", "System");
+                "Object", "IllegalArgumentException", "System", "StringBuilder");
     if (generatedAnnotation) {
       type.addAnnotation(
           AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build());
@@ -348,7 +348,7 @@ public final class AdjointClassWriter {
       doc.add("@param $L the cotangent of {@code $L}$L\n", AdjointNames.component(p.name()),
           p.name(), p.type().equals(TypeName.DOUBLE) ? "" : " (null where the argument was null)");
     }
-    return TypeSpec.recordBuilder(AdjointNames.gradRecord(s))
+    TypeSpec.Builder record = TypeSpec.recordBuilder(AdjointNames.gradRecord(s))
         .addModifiers(vis)
         .recordConstructor(ctor.build())
         .addJavadoc(
@@ -357,8 +357,58 @@ public final class AdjointClassWriter {
             diff.stream().anyMatch(p -> !p.type().equals(TypeName.DOUBLE))
                 ? " (an array's\ncotangent is an array of its length, owned by the caller)" : "")
         .addJavadoc("\n")
-        .addJavadoc(doc.build())
-        .build();
+        .addJavadoc(doc.build());
+    if (diff.stream().anyMatch(p -> !p.type().equals(TypeName.DOUBLE))) {
+      // A record prints an array component as [D@1b6d3586: print its elements instead. No class
+      // is named in an expression here (a component called java or Arrays would obscure it).
+      List<CodeBlock> parts = new ArrayList<>();
+      for (Param p : diff) {
+        String c = AdjointNames.component(p.name());
+        parts.add(p.type().equals(TypeName.DOUBLE) ? CodeBlock.of("$S + $N", c + "=", c)
+            : CodeBlock.of("$S + elements($N)", c + "=", c));
+      }
+      record.addMethod(MethodSpec.methodBuilder("toString")
+          .addAnnotation(Override.class)
+          .addModifiers(Modifier.PUBLIC)
+          .returns(String.class)
+          .addJavadoc("The cotangents, arrays element by element.\n\n@return the text\n")
+          .addStatement("return $S + $L + $S", AdjointNames.gradRecord(s) + "[",
+              CodeBlock.join(parts, " + \", \" + "), "]")
+          .build());
+      record.addMethod(MethodSpec.methodBuilder("elements")
+          .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+          .addParameter(Expr.DOUBLE_ARRAY, "a")
+          .returns(String.class)
+          .addJavadoc("{@code a}'s elements, as {@code Arrays.toString} gives them.\n\n"
+              + "@param a the array\n@return the text\n")
+          .beginControlFlow("if (a == null)")
+          .addStatement("return $S", "null")
+          .endControlFlow()
+          .addStatement("$T b = new $T($S)", StringBuilder.class, StringBuilder.class, "[")
+          .beginControlFlow("for (int i = 0; i < a.length; i++)")
+          .addStatement("b.append(i == 0 ? $S : $S).append(a[i])", "", ", ")
+          .endControlFlow()
+          .addStatement("return b.append(']').toString()")
+          .build());
+      if (diff.stream().anyMatch(p -> p.type().equals(Expr.DOUBLE_MATRIX))) {
+        record.addMethod(MethodSpec.methodBuilder("elements")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .addParameter(Expr.DOUBLE_MATRIX, "m")
+            .returns(String.class)
+            .addJavadoc("{@code m}'s rows, as {@code Arrays.deepToString} gives them.\n\n"
+                + "@param m the matrix\n@return the text\n")
+            .beginControlFlow("if (m == null)")
+            .addStatement("return $S", "null")
+            .endControlFlow()
+            .addStatement("$T b = new $T($S)", StringBuilder.class, StringBuilder.class, "[")
+            .beginControlFlow("for (int i = 0; i < m.length; i++)")
+            .addStatement("b.append(i == 0 ? $S : $S).append(elements(m[i]))", "", ", ")
+            .endControlFlow()
+            .addStatement("return b.append(']').toString()")
+            .build());
+      }
+    }
+    return record.build();
   }
 
   private static TypeSpec valueAndGradRecord(Signature s, Modifier[] vis) {
