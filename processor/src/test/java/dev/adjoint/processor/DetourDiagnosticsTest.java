@@ -71,6 +71,26 @@ class DetourDiagnosticsTest {
     MethodDiagnosticsTest.assertNoInternalError(c);
   }
 
+  /** Found by red-teaming: the bits of a double kept by an object and read back as a long. */
+  @Test
+  void theBitsOfADoubleKeptByAnObject() {
+    JavaFileObject f = source("Fns",
+        "import java.util.concurrent.atomic.AtomicLong;",
+        "final class Fns {",
+        "  @Differentiable static double f(double x, AtomicLong bits) {",
+        "    bits.set(Double.doubleToLongBits(x));",
+        "    int hash = bits.hashCode();",
+        "    return Double.longBitsToDouble(bits.get()) * x + hash;",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointDetour] the call java.lang.Double.longBitsToDouble"
+            + LOST + "the object bits (given the value by "
+            + "java.util.concurrent.atomic.AtomicLong.set)")
+        .inFile(f).onLineContaining("return Double.longBitsToDouble");
+    assertThat(c).hadErrorCount(1);
+  }
+
   @Test
   void theWholeMessageAtTheUnboxing() {
     JavaFileObject f = source("Fns",

@@ -172,7 +172,7 @@ class MethodDiagnosticsTest {
         "    return x * p.scale;",
         "  }",
         "  @Differentiable static double ok(double x, Random r, Sealed s, Unit u,",
-        "      Function<Double, Double> fn, List<String> names) {",
+        "      Function<Double, Double> fn, List<String> names, Class<Double> type) {",
         "    return x * u.factor;",
         "  }",
         "}");

@@ -47,7 +47,7 @@ public enum Message {
   RESULT_NOT_DIFFERENTIABLE("ResultNotDifferentiable", "%s method %s must return a value with a tangent (double), but returns %s"),
   UNSUPPORTED_PARAMETER_TYPE("UnsupportedType", "parameter %s of %s has type %s, which holds floating-point data but has no supported tangent%s; mark it @NoDiff to treat it as a constant"),
   UNSUPPORTED_RESULT_TYPE("UnsupportedType", "%s method %s returns %s, which is not supported yet; return double or double[]"),
-  REDUNDANT_NO_DIFF("RedundantNoDiff", "@NoDiff on parameter %s of type %s has no effect: a %s has no tangent and is never differentiated"),
+  REDUNDANT_NO_DIFF("RedundantNoDiff", "@NoDiff on parameter %s of type %s has no effect: a value of type %s has no tangent and is never differentiated"),
   NO_DIFF_ON_COMPANION("NoDiffOnCompanion", "@NoDiff on parameter %s of @%s method %s has no effect: the parameters of the @CustomVjp method %s decide what is differentiated; %s"),
   OVERLOAD("Overload", "%s method %s must have a name unique in %s, but %d methods are called %s; rename the overloads (for example %s)"),
   CASE_CLASH("CaseClash", "%s method %s and method %s differ only in case, so their generated members (%s) would clash; rename one"),

@@ -177,6 +177,16 @@ final class Detours {
             return why(a);
           }
         }
+        // A long from an object given the bits may be the bits (AtomicLong.get(), a holder's
+        // getter); an int from one is a size or a hash. Only a conversion such as
+        // Double.longBitsToDouble makes a double of it again, and that is where it is reported.
+        if (c.type().equals(TypeName.LONG)) {
+          String inner = c.receiver() == null ? null : why(c.receiver());
+          for (Expr a : c.args()) {
+            inner = first(inner, a.type().isPrimitive() ? null : why(a));
+          }
+          return inner;
+        }
       }
       return null;
     }

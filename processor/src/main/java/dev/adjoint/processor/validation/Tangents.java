@@ -76,8 +76,8 @@ public final class Tangents {
    * float} or {@code double} or their boxes, an array of such a type, a record with a component of
    * such a type, a class with a non-private instance field of such a type (its own or inherited),
    * or a generic type with such a type argument ({@code List<Double>}). Private state does not
-   * count ({@code java.util.Random}'s cached Gaussian), nor do enums and functional interfaces,
-   * whose instances are constants and code.
+   * count ({@code java.util.Random}'s cached Gaussian), nor do enums, functional interfaces and
+   * {@code Class<Double>}, whose instances are constants, code and types.
    */
   private static boolean holdsFloatingPoint(TypeMirror type, int depth) {
     return floatingPointPath(type, new ArrayList<>(), depth).isPresent();
@@ -117,7 +117,7 @@ public final class Tangents {
       return Optional.of(name);
     }
     if (element.getKind() == ElementKind.ENUM || isFunctionalInterface(element)
-        || seen.contains(element)) {
+        || name.equals("java.lang.Class") || seen.contains(element)) {
       return Optional.empty();
     }
     // A generic type holds what its type arguments say: List<Double>, Pair<Double, Double>.
