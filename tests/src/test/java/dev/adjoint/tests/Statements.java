@@ -124,7 +124,11 @@ final class Statements {
     return t * Math.PI + ORDER;
   }
 
-  /** Compound assignments to int and long carry an implicit narrowing cast. */
+  /**
+   * Compound assignments to int and long carry an implicit narrowing cast (on purpose: JDK 20+
+   * lints it as possibly lossy, which -Werror would make an error).
+   */
+  @SuppressWarnings("lossy-conversions")
   @Differentiable
   static double narrowingCompound(double x, int n) {
     int k = n;
