@@ -22,7 +22,7 @@ import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.model.VjpRule;
 import dev.adjoint.processor.plan.ClassPlan;
-import dev.adjoint.processor.transform.Derivative;
+import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -79,18 +79,18 @@ public final class AdjointClassWriter {
    */
   public static TypeSpec write(
       ClassPlan plan,
-      Map<String, Derivative> derived,
-      Map<String, Derivative> fromBody,
+      Map<String, ReverseDerivative> derived,
+      Map<String, ReverseDerivative> fromBody,
       boolean generatedAnnotation,
       int splitAbove) {
-    List<Derivative> all = new ArrayList<>(derived.values());
+    List<ReverseDerivative> all = new ArrayList<>(derived.values());
     all.addAll(fromBody.values());
     return new AdjointClassWriter(plan, reservedNames(plan, all))
         .write(derived, fromBody, generatedAnnotation, splitAbove);
   }
 
   private TypeSpec write(
-      Map<String, Derivative> derived, Map<String, Derivative> fromBody,
+      Map<String, ReverseDerivative> derived, Map<String, ReverseDerivative> fromBody,
       boolean generatedAnnotation, int splitAbove) {
     TypeSpec.Builder type =
         TypeSpec.classBuilder(adjoint)
@@ -128,7 +128,7 @@ public final class AdjointClassWriter {
           type.addType(customWorkspaceClass(s, vis));
           type.addMethod(workspaceMethod(s, vis));
         }
-        Derivative d = scalar ? fromBody.get(s.name()) : null;
+        ReverseDerivative d = scalar ? fromBody.get(s.name()) : null;
         if (d != null) {
           if (fromBodyType == null) {
             fromBodyType =
@@ -150,7 +150,7 @@ public final class AdjointClassWriter {
       } else if (MethodSize.estimate(derived.get(s.name())) > splitAbove) {
         new SplitSweeps(this, adjoint, derived.get(s.name()), splitAbove).write(vis, type);
       } else {
-        Derivative d = derived.get(s.name());
+        ReverseDerivative d = derived.get(s.name());
         type.addType(derivedVjpClass(d, vis));
         type.addMethod(derivedVjpMethod(d, vis));
         if (scalar) {
@@ -185,7 +185,7 @@ public final class AdjointClassWriter {
    * whose method the body calls). A parameter or local of such a name would obscure the package or
    * class (JLS 6.4.2), so generated code renames the user's variables of these names.
    */
-  private static Set<String> reservedNames(ClassPlan plan, List<Derivative> derivatives) {
+  private static Set<String> reservedNames(ClassPlan plan, List<ReverseDerivative> derivatives) {
     List<ClassName> classes = new ArrayList<>(List.of(plan.owner(),
         AdjointNames.adjointClass(plan.owner()), BUFFERS, FWD_RESULT, DIFFERENTIABLE_FUNCTION,
         ClassName.get(System.class), ClassName.get(Double.class)));
@@ -194,7 +194,7 @@ public final class AdjointClassWriter {
       classes.add(s.owner());
       classes.add(s.adjointClass().nestedClass(AdjointNames.vjpClass(s)));
     }
-    for (Derivative d : derivatives) {
+    for (ReverseDerivative d : derivatives) {
       for (Stmt.Block block : List.of(d.forward(), d.reverse())) {
         IrWalker.forEachExpr(block, e -> {
           if (e instanceof Expr.MathCall m) {
@@ -242,7 +242,7 @@ public final class AdjointClassWriter {
     return out;
   }
 
-  List<String> paramNames(Derivative d, Renderer r) {
+  List<String> paramNames(ReverseDerivative d, Renderer r) {
     return d.params().stream().map(r::name).toList();
   }
 
@@ -428,7 +428,7 @@ public final class AdjointClassWriter {
   // ------------------------------------------------------------------ derived methods
 
   /** The forward and reverse sweeps in one method: value and gradient, with no object kept. */
-  private MethodSpec fusedValueAndGrad(Derivative d, Modifier[] vis, String phrase) {
+  private MethodSpec fusedValueAndGrad(ReverseDerivative d, Modifier[] vis, String phrase) {
     Signature s = d.signature();
     Renderer r = renderer(d);
     ClassName valueAndGrad = adjoint.nestedClass(AdjointNames.valueAndGradRecord(s));
@@ -456,7 +456,7 @@ public final class AdjointClassWriter {
   }
 
   /** {@code mVjp}: the Vjp object, whose constructor runs the forward sweep. */
-  MethodSpec derivedVjpMethod(Derivative d, Modifier[] vis) {
+  MethodSpec derivedVjpMethod(ReverseDerivative d, Modifier[] vis) {
     Signature s = d.signature();
     List<String> names = paramNames(s, allocator());
     return staticMethod(AdjointNames.vjpMethod(s), s, names, vis, vjpType(s),
@@ -482,7 +482,7 @@ public final class AdjointClassWriter {
    * value); clear for the one the {@code sharing} factory makes for generated callers, which copies
    * nothing.
    */
-  private TypeSpec derivedVjpClass(Derivative d, Modifier[] vis) {
+  private TypeSpec derivedVjpClass(ReverseDerivative d, Modifier[] vis) {
     Signature s = d.signature();
     Renderer r = renderer(d);
     boolean sharing = AdjointNames.hasSharing(s);
@@ -631,7 +631,7 @@ public final class AdjointClassWriter {
    * matrix's shape for its cotangent): what a snapshot copies. A parameter array of which it reads
    * only the length needs no copy: no one can change an array's length.
    */
-  private static Set<Variable> elementsRead(Derivative d) {
+  private static Set<Variable> elementsRead(ReverseDerivative d) {
     Set<Variable> read = new LinkedHashSet<>();
     IrWalker.forEachExpr(d.reverse(), e -> {
       if (e instanceof Expr.ArrayRead a) {
@@ -677,7 +677,7 @@ public final class AdjointClassWriter {
    * never return, and the gradient is copied into theirs at the end, when no argument is read any
    * more.
    */
-  private TypeSpec workspaceClass(Derivative d, Modifier[] vis) {
+  private TypeSpec workspaceClass(ReverseDerivative d, Modifier[] vis) {
     Signature s = d.signature();
     Renderer r = renderer(d);
     List<String> names = paramNames(d, r);
@@ -767,7 +767,7 @@ public final class AdjointClassWriter {
    * argument: a gradient buffer the accessors returned, given back as the next point, would be
    * zeroed under the sweep that reads it.
    */
-  private static CodeBlock unaliased(Derivative d, Renderer r, Set<Variable> pooled) {
+  private static CodeBlock unaliased(ReverseDerivative d, Renderer r, Set<Variable> pooled) {
     List<Variable> buffers = d.paramAdjoints().values().stream()
         .filter(pooled::contains).toList();
     CodeBlock.Builder out = CodeBlock.builder();
@@ -794,7 +794,7 @@ public final class AdjointClassWriter {
   }
 
   /** The local arrays whose elements the reverse sweep restores in place. */
-  static List<Variable> walkedBack(Derivative d) {
+  static List<Variable> walkedBack(ReverseDerivative d) {
     Set<Variable> out = new LinkedHashSet<>();
     IrWalker.forEachStmt(d.reverse(), st -> {
       if (st instanceof Stmt.ArrayAssign a && a.array().kind() != Variable.Kind.ADJOINT
@@ -806,11 +806,11 @@ public final class AdjointClassWriter {
   }
 
   /** The captured variables a Vjp keeps, other than the result (kept as its value). */
-  private static List<Variable> kept(Derivative d) {
+  private static List<Variable> kept(ReverseDerivative d) {
     return d.captured().stream().filter(v -> v != d.result()).toList();
   }
 
-  Renderer renderer(Derivative d) {
+  Renderer renderer(ReverseDerivative d) {
     Renderer r = new Renderer(reserved);
     r.sometimes(d.sometimesCreated());
     for (Variable p : d.params()) {
@@ -820,12 +820,12 @@ public final class AdjointClassWriter {
     return r;
   }
 
-  private static CodeBlock forward(Derivative d, Renderer r) {
+  private static CodeBlock forward(ReverseDerivative d, Renderer r) {
     return forward(d, r, false);
   }
 
   /** The forward sweep; {@code reused}: on the workspace's tape, cleared, not a new one. */
-  private static CodeBlock forward(Derivative d, Renderer r, boolean reused) {
+  private static CodeBlock forward(ReverseDerivative d, Renderer r, boolean reused) {
     r.resetLine();
     CodeBlock.Builder out = CodeBlock.builder();
     out.add("// forward sweep\n");
@@ -845,12 +845,12 @@ public final class AdjointClassWriter {
     return out.build();
   }
 
-  private static CodeBlock reverse(Derivative d, Renderer r) {
+  private static CodeBlock reverse(ReverseDerivative d, Renderer r) {
     return reverse(d, r, false);
   }
 
   /** The reverse sweep; {@code reused}: through the workspace's reader, rewound. */
-  private static CodeBlock reverse(Derivative d, Renderer r, boolean reused) {
+  private static CodeBlock reverse(ReverseDerivative d, Renderer r, boolean reused) {
     r.resetLine();
     CodeBlock.Builder out = CodeBlock.builder();
     d.reader().ifPresent(reader -> out.addStatement(reused ? "$T $N = this.$N.rewind()"
@@ -863,7 +863,7 @@ public final class AdjointClassWriter {
     return out.build();
   }
 
-  private CodeBlock newGrad(Derivative d, Renderer r) {
+  private CodeBlock newGrad(ReverseDerivative d, Renderer r) {
     List<CodeBlock> args = new ArrayList<>();
     for (Variable a : d.paramAdjoints().values()) {
       args.add(CodeBlock.of("$N", r.name(a)));

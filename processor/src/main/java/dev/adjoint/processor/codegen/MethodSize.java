@@ -3,7 +3,7 @@ package dev.adjoint.processor.codegen;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.Stmt;
-import dev.adjoint.processor.transform.Derivative;
+import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 
 /**
  * An upper estimate of the bytecode that a derivative's longest generated method (the fused
@@ -21,7 +21,7 @@ public final class MethodSize {
   public static final int SPLIT_ABOVE = 60_000;
 
   /** The estimated bytecode size of the fused value-and-gradient method of {@code d}. */
-  public static int estimate(Derivative d) {
+  public static int estimate(ReverseDerivative d) {
     return 8 * d.adjoints().size() + 64 + estimate(d.forward()) + estimate(d.reverse());
   }
 

@@ -13,7 +13,7 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Signature;
-import dev.adjoint.processor.transform.Derivative;
+import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,7 +40,7 @@ final class SplitSweeps {
   private static final ClassName BUFFERS = ClassName.get("dev.adjoint.runtime", "Buffers");
 
   private final AdjointClassWriter writer;
-  private final Derivative d;
+  private final ReverseDerivative d;
   private final ClassName sweeps;
   private final int chunk;
 
@@ -48,7 +48,7 @@ final class SplitSweeps {
    * @param splitAbove the size that made {@code d} split: chunks are a quarter of it, and at most
    *     {@link #CHUNK} (tests that split short methods get many chunks)
    */
-  SplitSweeps(AdjointClassWriter writer, ClassName adjoint, Derivative d, int splitAbove) {
+  SplitSweeps(AdjointClassWriter writer, ClassName adjoint, ReverseDerivative d, int splitAbove) {
     this.writer = writer;
     this.d = d;
     this.sweeps = adjoint.nestedClass(d.signature().capitalized() + "Sweeps");

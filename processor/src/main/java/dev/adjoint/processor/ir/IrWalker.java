@@ -1,5 +1,7 @@
 package dev.adjoint.processor.ir;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** Walks every statement or expression of a statement tree, parents before children, in order. */
@@ -9,88 +11,138 @@ public final class IrWalker {
   /** Visits {@code stmt} and every statement nested in it (branches, loop bodies, blocks). */
   public static void forEachStmt(Stmt stmt, Consumer<Stmt> action) {
     action.accept(stmt);
-    if (stmt instanceof Stmt.If i) {
-      forEachStmt(i.then(), action);
-      forEachStmt(i.otherwise(), action);
-    } else if (stmt instanceof Stmt.Loop l) {
-      forEachStmt(l.body(), action);
-      forEachStmt(l.update(), action);
-    } else if (stmt instanceof Stmt.Block b) {
-      b.stmts().forEach(child -> forEachStmt(child, action));
+    for (Stmt child : nested(stmt)) {
+      forEachStmt(child, action);
     }
   }
 
+  /** The statements directly nested in {@code stmt}: an if's branches, a loop's body and update. */
+  public static List<Stmt> nested(Stmt stmt) {
+    return stmt.accept(NESTED);
+  }
+
+  /** The expressions {@code stmt} itself holds, not those of statements nested in it. */
+  public static List<Expr> ownExprs(Stmt stmt) {
+    return stmt.accept(OWN_EXPRS);
+  }
+
+  private static final Stmt.Visitor<List<Stmt>> NESTED = new Stmt.Visitor<>() {
+    @Override
+    public List<Stmt> visitDeclare(Stmt.Declare s) {
+      return List.of();
+    }
+
+    @Override
+    public List<Stmt> visitAssign(Stmt.Assign s) {
+      return List.of();
+    }
+
+    @Override
+    public List<Stmt> visitIf(Stmt.If s) {
+      return List.of(s.then(), s.otherwise());
+    }
+
+    @Override
+    public List<Stmt> visitReturn(Stmt.Return s) {
+      return List.of();
+    }
+
+    @Override
+    public List<Stmt> visitEval(Stmt.Eval s) {
+      return List.of();
+    }
+
+    @Override
+    public List<Stmt> visitBlock(Stmt.Block s) {
+      return s.stmts();
+    }
+
+    @Override
+    public List<Stmt> visitLoop(Stmt.Loop s) {
+      return List.of(s.body(), s.update());
+    }
+
+    @Override
+    public List<Stmt> visitJump(Stmt.Jump s) {
+      return List.of();
+    }
+
+    @Override
+    public List<Stmt> visitPush(Stmt.Push s) {
+      return List.of();
+    }
+
+    @Override
+    public List<Stmt> visitArrayAssign(Stmt.ArrayAssign s) {
+      return List.of();
+    }
+  };
+
+  private static final Stmt.Visitor<List<Expr>> OWN_EXPRS = new Stmt.Visitor<>() {
+    private List<Expr> of(Expr e) {
+      return e == null ? List.of() : List.of(e);
+    }
+
+    @Override
+    public List<Expr> visitDeclare(Stmt.Declare s) {
+      return of(s.init());
+    }
+
+    @Override
+    public List<Expr> visitAssign(Stmt.Assign s) {
+      return of(s.value());
+    }
+
+    @Override
+    public List<Expr> visitIf(Stmt.If s) {
+      return of(s.condition());
+    }
+
+    @Override
+    public List<Expr> visitReturn(Stmt.Return s) {
+      return of(s.value());
+    }
+
+    @Override
+    public List<Expr> visitEval(Stmt.Eval s) {
+      return of(s.expr());
+    }
+
+    @Override
+    public List<Expr> visitBlock(Stmt.Block s) {
+      return List.of();
+    }
+
+    @Override
+    public List<Expr> visitLoop(Stmt.Loop s) {
+      return of(s.condition());
+    }
+
+    @Override
+    public List<Expr> visitJump(Stmt.Jump s) {
+      return List.of();
+    }
+
+    @Override
+    public List<Expr> visitPush(Stmt.Push s) {
+      return of(s.value());
+    }
+
+    @Override
+    public List<Expr> visitArrayAssign(Stmt.ArrayAssign s) {
+      List<Expr> out = new ArrayList<>(s.indices());
+      out.add(s.value());
+      return out;
+    }
+  };
+
+  /** Visits every expression of {@code stmt} and of the statements nested in it, in order. */
   public static void forEachExpr(Stmt stmt, Consumer<Expr> action) {
-    stmt.accept(
-        new Stmt.Visitor<Void>() {
-          @Override
-          public Void visitDeclare(Stmt.Declare s) {
-            if (s.init() != null) {
-              forEachExpr(s.init(), action);
-            }
-            return null;
-          }
-
-          @Override
-          public Void visitAssign(Stmt.Assign s) {
-            forEachExpr(s.value(), action);
-            return null;
-          }
-
-          @Override
-          public Void visitIf(Stmt.If s) {
-            forEachExpr(s.condition(), action);
-            s.then().accept(this);
-            s.otherwise().accept(this);
-            return null;
-          }
-
-          @Override
-          public Void visitReturn(Stmt.Return s) {
-            forEachExpr(s.value(), action);
-            return null;
-          }
-
-          @Override
-          public Void visitEval(Stmt.Eval s) {
-            forEachExpr(s.expr(), action);
-            return null;
-          }
-
-          @Override
-          public Void visitLoop(Stmt.Loop s) {
-            forEachExpr(s.condition(), action);
-            s.body().accept(this);
-            s.update().accept(this);
-            return null;
-          }
-
-          @Override
-          public Void visitJump(Stmt.Jump s) {
-            return null;
-          }
-
-          @Override
-          public Void visitPush(Stmt.Push s) {
-            forEachExpr(s.value(), action);
-            return null;
-          }
-
-          @Override
-          public Void visitArrayAssign(Stmt.ArrayAssign s) {
-            s.indices().forEach(i -> forEachExpr(i, action));
-            forEachExpr(s.value(), action);
-            return null;
-          }
-
-          @Override
-          public Void visitBlock(Stmt.Block s) {
-            for (Stmt child : s.stmts()) {
-              child.accept(this);
-            }
-            return null;
-          }
-        });
+    forEachStmt(stmt, s -> {
+      for (Expr e : ownExprs(s)) {
+        forEachExpr(e, action);
+      }
+    });
   }
 
   /** Visits {@code expr} and every expression below it, parents first. */

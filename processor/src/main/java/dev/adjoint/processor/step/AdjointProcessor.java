@@ -20,8 +20,8 @@ import dev.adjoint.processor.plan.ClassPlan;
 import dev.adjoint.processor.plan.Planner;
 import dev.adjoint.processor.source.BodyReader;
 import dev.adjoint.processor.source.TreeAccess;
-import dev.adjoint.processor.transform.Derivative;
-import dev.adjoint.processor.transform.ReverseMode;
+import dev.adjoint.processor.transform.reverse.ReverseDerivative;
+import dev.adjoint.processor.transform.reverse.ReverseMode;
 import dev.adjoint.processor.validation.Annotations;
 import dev.adjoint.processor.validation.MethodValidator;
 import dev.adjoint.processor.validation.RuleValidator;
@@ -395,7 +395,7 @@ public final class AdjointProcessor extends AbstractProcessor {
 
   /** A unit with its derivatives, ready to write. */
   private record Derived(
-      Unit unit, Map<String, Derivative> derived, Map<String, Derivative> fromBody) {}
+      Unit unit, Map<String, ReverseDerivative> derived, Map<String, ReverseDerivative> fromBody) {}
 
   /**
    * Plans the round's classes together (calls may cross them), derives each, and writes those
@@ -421,8 +421,8 @@ public final class AdjointProcessor extends AbstractProcessor {
     for (Unit unit : units) {
       try {
         Report.Builder report = Report.builder();
-        Map<String, Derivative> derived = new LinkedHashMap<>();
-        Map<String, Derivative> fromBody = new LinkedHashMap<>();
+        Map<String, ReverseDerivative> derived = new LinkedHashMap<>();
+        Map<String, ReverseDerivative> fromBody = new LinkedHashMap<>();
         for (ClassPlan.MethodPlan m : unit.plan.methods()) {
           if (m.body().isEmpty()) {
             continue;
@@ -430,7 +430,7 @@ public final class AdjointProcessor extends AbstractProcessor {
           ReverseMode.Result result = ReverseMode.derive(m.model().signature(), m.body().get());
           if (m.model().isCustom()) {
             String name = m.model().signature().name();
-            Optional<Derivative> d = result.derivative();
+            Optional<ReverseDerivative> d = result.derivative();
             if (d.isPresent() && MethodSize.estimate(d.get()) > splitAbove()) {
               // The rule is what callers use; a reference gradient too large to generate in one
               // method is left out rather than split.

@@ -1,5 +1,14 @@
 package dev.adjoint.processor.transform;
 
+import static dev.adjoint.processor.ir.Ir.add;
+import static dev.adjoint.processor.ir.Ir.call;
+import static dev.adjoint.processor.ir.Ir.div;
+import static dev.adjoint.processor.ir.Ir.eq;
+import static dev.adjoint.processor.ir.Ir.lit;
+import static dev.adjoint.processor.ir.Ir.mul;
+import static dev.adjoint.processor.ir.Ir.neg;
+import static dev.adjoint.processor.ir.Ir.sub;
+
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.ir.Expr;
@@ -11,10 +20,10 @@ import java.util.List;
  * the arguments (and the result where the formula is cheaper with it). Each formula is the stable
  * form of the function's own derivative; the user's expression around it is differentiated as
  * written. Conventions at kinks: {@code abs'(0) = 0}; {@code min}/{@code max} ties split the
- * cotangent evenly (JAX's convention, in {@link ReverseMode}); {@code hypot(0, 0)} has gradient
+ * cotangent evenly (JAX's convention, in the reverse rules); {@code hypot(0, 0)} has gradient
  * 0; {@code pow(x, 0)} has x-derivative 0 and {@code pow(0, y)} has y-derivative 0.
  */
-final class Partials {
+public final class Partials {
   private Partials() {}
 
   private static final double LN_10 = Math.log(10);
@@ -23,7 +32,7 @@ final class Partials {
    * @param args the call's arguments (atoms)
    * @param result the call's value if a variable holds it, else null (then it is recomputed)
    */
-  static Expr partial(
+  public static Expr partial(
       MathFunction f, ClassName owner, int arg, List<Expr> args, Expr result) {
     Expr a = args.get(0);
     Expr r = result != null ? result : new Expr.MathCall(f, owner, args, null);
@@ -105,54 +114,5 @@ final class Partials {
       default:
         throw new IllegalArgumentException("no partial for " + f);
     }
-  }
-
-  static Expr lit(double v) {
-    return new Expr.Literal(v, TypeName.DOUBLE, null);
-  }
-
-  static Expr call(ClassName owner, MathFunction f, Expr... args) {
-    return new Expr.MathCall(f, owner, List.of(args), null);
-  }
-
-  static Expr neg(Expr a) {
-    return new Expr.Unary(Expr.UnaryOp.NEG, a, TypeName.DOUBLE, null);
-  }
-
-  static Expr add(Expr a, Expr b) {
-    return bin(Expr.BinaryOp.ADD, a, b);
-  }
-
-  static Expr sub(Expr a, Expr b) {
-    return bin(Expr.BinaryOp.SUB, a, b);
-  }
-
-  /** {@code a * b}, dropping a factor that is the literal 1. */
-  static Expr mul(Expr a, Expr b) {
-    if (isOne(a)) {
-      return b;
-    }
-    if (isOne(b)) {
-      return a;
-    }
-    return bin(Expr.BinaryOp.MUL, a, b);
-  }
-
-  static Expr div(Expr a, Expr b) {
-    return bin(Expr.BinaryOp.DIV, a, b);
-  }
-
-  static Expr eq(Expr a, Expr b) {
-    return new Expr.Binary(Expr.BinaryOp.EQ, a, b, TypeName.BOOLEAN, null);
-  }
-
-  static Expr bin(Expr.BinaryOp op, Expr a, Expr b) {
-    return new Expr.Binary(op, a, b, TypeName.DOUBLE, null);
-  }
-
-  private static boolean isOne(Expr e) {
-    return e instanceof Expr.Literal l
-        && l.value() instanceof Number n
-        && n.doubleValue() == 1.0;
   }
 }

@@ -1,9 +1,9 @@
-package dev.adjoint.processor.transform;
+package dev.adjoint.processor.transform.normalize;
 
-import static dev.adjoint.processor.transform.ReverseMode.intLit;
-import static dev.adjoint.processor.transform.ReverseMode.intOp;
-import static dev.adjoint.processor.transform.ReverseMode.referenced;
-import static dev.adjoint.processor.transform.ReverseMode.writes;
+import static dev.adjoint.processor.ir.Ir.intLit;
+import static dev.adjoint.processor.ir.Ir.intOp;
+import static dev.adjoint.processor.ir.Uses.referenced;
+import static dev.adjoint.processor.ir.Uses.writes;
 
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.ir.Expr;
@@ -21,14 +21,14 @@ import java.util.function.Predicate;
  * index is {@code start + k}, so the reverse sweep need not record it, and where the bound stays
  * put too, neither the number of trips.
  */
-record CountedLoop(Variable index, Expr start) {
+public record CountedLoop(Variable index, Expr start) {
   /**
    * The counted loop {@code loop} is, with {@code init} the statement just before it.
    *
    * @param pure whether an expression may be evaluated again in the reverse sweep (not an
    *     element of an array a call may change)
    */
-  static Optional<CountedLoop> of(Stmt init, Stmt.Loop loop, Predicate<Expr> pure) {
+  public static Optional<CountedLoop> of(Stmt init, Stmt.Loop loop, Predicate<Expr> pure) {
     Variable v;
     Expr start;
     if (init instanceof Stmt.Declare d && d.init() != null) {
@@ -78,7 +78,7 @@ record CountedLoop(Variable index, Expr start) {
    *
    * @param pure whether an expression may be evaluated again in the reverse sweep
    */
-  Optional<Expr> tripCount(Stmt.Loop loop, Predicate<Expr> pure) {
+  public Optional<Expr> tripCount(Stmt.Loop loop, Predicate<Expr> pure) {
     if (!(loop.condition() instanceof Expr.Binary c)
         || (c.op() != Expr.BinaryOp.LT && c.op() != Expr.BinaryOp.LE)
         || !(c.left() instanceof Expr.Read r && r.variable() == index)

@@ -1,4 +1,4 @@
-package dev.adjoint.processor.transform;
+package dev.adjoint.processor.transform.normalize;
 
 import dev.adjoint.processor.ir.Stmt;
 import java.util.ArrayList;
@@ -9,10 +9,10 @@ import java.util.List;
  * are moved into the branches that may go on, so that each path through the body ends in exactly
  * one {@code return}. The reverse sweep then starts where the path ended.
  */
-final class Returns {
+public final class Returns {
   private Returns() {}
 
-  static Stmt.Block normalize(Stmt.Block body) {
+  public static Stmt.Block normalize(Stmt.Block body) {
     return new Stmt.Block(withTail(body.stmts(), List.of()), body.ref());
   }
 
@@ -48,7 +48,7 @@ final class Returns {
     return out;
   }
 
-  static boolean containsReturn(Stmt s) {
+  public static boolean containsReturn(Stmt s) {
     if (s instanceof Stmt.Return) {
       return true;
     }
@@ -58,7 +58,7 @@ final class Returns {
     if (s instanceof Stmt.Block b) {
       return b.stmts().stream().anyMatch(Returns::containsReturn);
     }
-    // A return inside a loop is rejected before this runs (ReverseMode.checkLoops).
+    // A return inside a loop was lowered to a flag by Jumps before this runs.
     return false;
   }
 }

@@ -1,4 +1,4 @@
-package dev.adjoint.processor.transform;
+package dev.adjoint.processor.transform.analysis;
 
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
@@ -29,7 +29,7 @@ import java.util.Set;
  * assignment to it does. Values that unannotated methods keep in their own state (a field, an
  * array) are not followed.
  */
-final class Detours {
+public final class Detours {
   private final Activity activity;
   /** The variables that carry a detour, with what carried it first. */
   private final Map<Variable, String> carriers = new HashMap<>();
@@ -50,7 +50,7 @@ final class Detours {
   }
 
   /** The errors for the places in {@code body} where a detour becomes a double again. */
-  static Report check(Activity activity, Stmt.Block body) {
+  public static Report check(Activity activity, Stmt.Block body) {
     Detours d = new Detours(activity);
     d.findCarriers(body);
     IrWalker.forEachStmt(body, d::checkStmt);
@@ -63,7 +63,7 @@ final class Detours {
    * all: a {@code double} or {@code float} (the call itself would need a derivative) or an array.
    * Other results (a {@code String}, a box, any object) are followed as detours.
    */
-  static boolean resultNeedsDerivative(TypeName t) {
+  public static boolean resultNeedsDerivative(TypeName t) {
     return t.equals(TypeName.DOUBLE) || t.equals(TypeName.FLOAT) || t instanceof ArrayTypeName;
   }
 

@@ -1,4 +1,4 @@
-package dev.adjoint.processor.transform;
+package dev.adjoint.processor.transform.analysis;
 
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.IrWalker;
@@ -21,7 +21,7 @@ import java.util.Set;
  * {@code a} may be read later. A callee's pullback reads the arrays its call was given, and a
  * rule's the array it returned.
  */
-final class Liveness {
+public final class Liveness {
   private final Set<Stmt> restores;
   private final Set<Stmt> replays;
   private final Map<Variable, Set<Variable>> pullbackReads;
@@ -52,7 +52,7 @@ final class Liveness {
    * @param liveAfterLoops filled in: for each loop whose condition is a key (by identity), the
    *     variables live after it
    */
-  static Set<Stmt> needed(List<Stmt> reverse, Set<Stmt> restores, Set<Stmt> replays,
+  public static Set<Stmt> needed(List<Stmt> reverse, Set<Stmt> restores, Set<Stmt> replays,
       Map<Variable, Set<Variable>> pullbackReads, Map<Expr, Set<Variable>> fills,
       Map<Expr, Set<Variable>> liveAfterLoops) {
     Liveness l = new Liveness(restores, replays, pullbackReads, fills, liveAfterLoops);

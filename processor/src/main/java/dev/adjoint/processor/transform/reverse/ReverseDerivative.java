@@ -1,4 +1,4 @@
-package dev.adjoint.processor.transform;
+package dev.adjoint.processor.transform.reverse;
 
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
@@ -29,7 +29,7 @@ import java.util.Set;
  * @param sometimesCreated the local arrays created on some paths only (after an early return):
  *     their cotangent arrays are made only where they exist
  */
-public record Derivative(
+public record ReverseDerivative(
     Signature signature,
     List<Variable> params,
     Stmt.Block forward,

@@ -1,4 +1,4 @@
-package dev.adjoint.processor.transform;
+package dev.adjoint.processor.transform.analysis;
 
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.ir.Expr;
@@ -17,13 +17,13 @@ import java.util.Set;
  * adjoint code. Flow-insensitive over variables (a variable varies if any assignment to it does),
  * which errs on the side of more adjoint code, never less.
  */
-final class Activity {
+public final class Activity {
   private final Set<Variable> varied = new HashSet<>();
   private final Set<Variable> useful = new HashSet<>();
 
   private Activity() {}
 
-  static Activity of(List<Variable> params, List<Param> signatureParams, Stmt.Block body) {
+  public static Activity of(List<Variable> params, List<Param> signatureParams, Stmt.Block body) {
     Activity a = new Activity();
     for (int i = 0; i < params.size(); i++) {
       if (signatureParams.get(i).differentiable()) {
@@ -64,12 +64,12 @@ final class Activity {
   }
 
   /** True when the variable gets an adjoint. */
-  boolean isActive(Variable v) {
+  public boolean isActive(Variable v) {
     return varied.contains(v) && useful.contains(v);
   }
 
   /** Declares a variable the transformer made as active or not. */
-  void mark(Variable v, boolean active) {
+  public void mark(Variable v, boolean active) {
     if (active) {
       varied.add(v);
       useful.add(v);
@@ -77,7 +77,7 @@ final class Activity {
   }
 
   /** True when the value of {@code e} depends on a differentiable input. */
-  boolean varies(Expr e) {
+  public boolean varies(Expr e) {
     return Boolean.TRUE.equals(e.accept(new Varies()));
   }
 

@@ -1,16 +1,23 @@
-package dev.adjoint.processor.transform;
+package dev.adjoint.processor.transform.reverse;
 
-import static dev.adjoint.processor.transform.Partials.add;
-import static dev.adjoint.processor.transform.Partials.div;
-import static dev.adjoint.processor.transform.Partials.lit;
-import static dev.adjoint.processor.transform.Partials.mul;
-import static dev.adjoint.processor.transform.Partials.neg;
-import static dev.adjoint.processor.transform.Partials.sub;
+import static dev.adjoint.processor.ir.Ir.add;
+import static dev.adjoint.processor.ir.Ir.bin;
+import static dev.adjoint.processor.ir.Ir.div;
+import static dev.adjoint.processor.ir.Ir.lit;
+import static dev.adjoint.processor.ir.Ir.mul;
+import static dev.adjoint.processor.ir.Ir.neg;
+import static dev.adjoint.processor.ir.Ir.sub;
+import static dev.adjoint.processor.ir.Ir.intLit;
+import static dev.adjoint.processor.ir.Ir.intOp;
+import static dev.adjoint.processor.ir.Ir.read;
+import static dev.adjoint.processor.ir.Uses.passedArrays;
+import static dev.adjoint.processor.ir.Uses.reads;
+import static dev.adjoint.processor.ir.Uses.referenced;
+import static dev.adjoint.processor.ir.Uses.writes;
+import static dev.adjoint.processor.ir.Uses.written;
 
-import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
-import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.IrWalker;
@@ -22,6 +29,12 @@ import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
+import dev.adjoint.processor.transform.Partials;
+import dev.adjoint.processor.transform.analysis.Activity;
+import dev.adjoint.processor.transform.analysis.Subset;
+import dev.adjoint.processor.transform.normalize.CountedLoop;
+import dev.adjoint.processor.transform.normalize.Jumps;
+import dev.adjoint.processor.transform.normalize.Returns;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -47,7 +60,7 @@ import java.util.function.Consumer;
 public final class ReverseMode {
 
   /** A derivative, or the report of why the body cannot be differentiated. */
-  public record Result(Optional<Derivative> derivative, Report report) {}
+  public record Result(Optional<ReverseDerivative> derivative, Report report) {}
 
   private final Activity activity;
   private final Map<Variable, Variable> adjoints = new LinkedHashMap<>();
@@ -85,7 +98,7 @@ public final class ReverseMode {
    * The other arrays calls may write into (a call inside a loop, where a copy per trip would
    * cost the array's length each time): the reverse sweep never reads their elements. The
    * forward sweep keeps each element the reverse sweep needs in a temporary where it reads it
-   * (recorded in loops, like any other value).
+   * (records.recorded in loops, like any other value).
    */
   private final Set<Variable> changeable = new HashSet<>();
   /**
@@ -97,34 +110,8 @@ public final class ReverseMode {
   private List<Stmt> topForward;
   /** The writing calls {@link #saveChanged} has saved arrays for, by identity. */
   private final Set<Expr> savedFor = Collections.newSetFromMap(new IdentityHashMap<>());
-  /** Every value recorded on the tape, so that those the reverse sweep never reads can go. */
-  private final List<Recorded> recorded = new ArrayList<>();
-
-  /**
-   * Statements that recompute, at the start of a reverse trip, a value the trip defined, instead
-   * of restoring it from the tape; {@link #pruneRecords} drops those nothing reads.
-   */
-  private final Set<Stmt> replays = Collections.newSetFromMap(new IdentityHashMap<>());
-  /** The pushes and restores of the records that replays took the place of. */
-  private final Set<Stmt> replaced = Collections.newSetFromMap(new IdentityHashMap<>());
-  /**
-   * Inner loops that fill arrays, run again at the start of each reverse trip of the loop around
-   * them instead of recording the elements they overwrite (see {@link #fillReplays}); each is
-   * kept only if the arrays it fills are not read after that loop's reverse sweep.
-   */
-  private final List<FillReplay> fillReplays = new ArrayList<>();
-
-  /**
-   * An inner loop run again in the reverse sweep: the statements that run it ({@code replay}),
-   * the records they take the place of, the arrays they fill, the statements of the forward loop
-   * it was (the only ones that may write those arrays), and the condition of the reverse loop of
-   * the loop around it, after which those arrays must not be read.
-   */
-  private record FillReplay(List<Stmt> replay, List<Recorded> records, Set<Variable> arrays,
-      Set<Stmt> forward, Expr outer) {}
-
-  /** A push in the forward sweep and the restore that pops it in the reverse sweep. */
-  private record Recorded(Variable variable, Stmt push, Stmt restore) {}
+  /** What the tape records and what replays take the place of; pruned once the sweeps are built. */
+  private final Records records = new Records();
 
   private ReverseMode(Activity activity, TypeName resultType) {
     this.activity = activity;
@@ -137,7 +124,7 @@ public final class ReverseMode {
   public static Result derive(Signature signature, MethodBody body) {
     Stmt.Block normalized = Returns.normalize(Jumps.lower(body.body()));
     Activity activity = Activity.of(body.params(), signature.params(), normalized);
-    Report problems = checkSubset(activity, normalized);
+    Report problems = Subset.check(activity, normalized);
     if (!problems.isClean()) {
       return new Result(Optional.empty(), problems);
     }
@@ -165,7 +152,7 @@ public final class ReverseMode {
     t.snapshotted.removeAll(t.changeable);
     t.topForward = forward;
     List<Stmt> reverse = t.block(normalized.stmts(), forward);
-    boolean taped = t.pruneRecords(forward, reverse);
+    boolean taped = t.records.prune(forward, reverse, t.pullbackReads());
 
     Set<Variable> captured = new LinkedHashSet<>();
     for (Stmt s : reverse) {
@@ -185,7 +172,7 @@ public final class ReverseMode {
     adjointVars.remove(t.seed);
     return new Result(
         Optional.of(
-            new Derivative(
+            new ReverseDerivative(
                 signature,
                 body.params(),
                 Stmt.Block.of(forward),
@@ -199,6 +186,28 @@ public final class ReverseMode {
                 taped ? Optional.of(t.reader) : Optional.empty(),
                 sometimesCreated(forward))),
         problems);
+  }
+
+  /**
+   * Per call of an annotated method, the arrays its pullback reads: a callee's pullback reads the
+   * arrays it was given, and a rule's may read the array it returned (its @Fwd may keep it as a
+   * residual), as they were when it returned.
+   */
+  private Map<Variable, Set<Variable>> pullbackReads() {
+    Map<Variable, Set<Variable>> pullbackReads = new HashMap<>();
+    calls.forEach((call, vjp) -> {
+      Set<Variable> arrays = new HashSet<>();
+      for (Expr arg : vjp.args()) {
+        if (arg instanceof Expr.Read r && Expr.isArray(r.variable().type())) {
+          arrays.add(r.variable());
+        }
+      }
+      if (valueArrays.containsKey(call)) {
+        arrays.add(valueArrays.get(call));
+      }
+      pullbackReads.put(call, arrays);
+    });
+    return pullbackReads;
   }
 
   /** The local arrays declared inside a branch of {@code forward}, not at its top level. */
@@ -219,171 +228,6 @@ public final class ReverseMode {
       });
     }
     return Set.copyOf(out);
-  }
-
-  /**
-   * Drops the tape records whose restores the reverse sweep never reads (the to-be-recorded
-   * analysis, per record: see {@link Liveness}): their pushes from {@code forward} and their
-   * restores from {@code reverse}, in place. True when any record is left, so the method needs a
-   * tape.
-   */
-  private boolean pruneRecords(List<Stmt> forward, List<Stmt> reverse) {
-    if (recorded.isEmpty() && replaced.isEmpty()) {
-      return false;
-    }
-    Set<Stmt> drop = Collections.newSetFromMap(new IdentityHashMap<>());
-    drop.addAll(replaced);
-    Set<Stmt> restores = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Recorded r : recorded) {
-      restores.add(r.restore());
-    }
-    // A callee's pullback reads the arrays it was given, and a rule's may read the array it
-    // returned (its @Fwd may keep it as a residual): as they were when it returned.
-    Map<Variable, Set<Variable>> pullbackReads = new HashMap<>();
-    calls.forEach((call, vjp) -> {
-      Set<Variable> arrays = new HashSet<>();
-      for (Expr arg : vjp.args()) {
-        if (arg instanceof Expr.Read r && Expr.isArray(r.variable().type())) {
-          arrays.add(r.variable());
-        }
-      }
-      if (valueArrays.containsKey(call)) {
-        arrays.add(valueArrays.get(call));
-      }
-      pullbackReads.put(call, arrays);
-    });
-    // A fill replay holds only if its arrays are dead after the reverse loop around it; else its
-    // records stay and it goes.
-    Map<Expr, Set<Variable>> liveAfter = new IdentityHashMap<>();
-    Map<Expr, Set<Variable>> fills = new IdentityHashMap<>();
-    for (FillReplay f : fillReplays) {
-      liveAfter.put(f.outer(), new HashSet<>());
-      fills.put(((Stmt.Loop) f.replay().get(1)).condition(), f.arrays());
-    }
-    Liveness.needed(without(reverse, drop), restores, replays, pullbackReads, fills, liveAfter);
-    Set<Stmt> arrayWrites = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Stmt s : forward) {
-      IrWalker.forEachStmt(s, x -> {
-        if (x instanceof Stmt.ArrayAssign) {
-          arrayWrites.add(x);
-        }
-      });
-    }
-    for (FillReplay f : fillReplays) {
-      boolean writtenElsewhere = arrayWrites.stream().anyMatch(w ->
-          f.arrays().contains(((Stmt.ArrayAssign) w).array()) && !f.forward().contains(w));
-      if (writtenElsewhere || f.arrays().stream().anyMatch(liveAfter.get(f.outer())::contains)) {
-        fills.remove(((Stmt.Loop) f.replay().get(1)).condition());
-        f.records().forEach(r -> {
-          drop.remove(r.push());
-          drop.remove(r.restore());
-          restores.add(r.restore());
-        });
-        recorded.addAll(f.records());
-        drop.addAll(f.replay());
-      }
-    }
-    Set<Stmt> needed = Liveness.needed(
-        without(reverse, drop), restores, replays, pullbackReads, fills, new IdentityHashMap<>());
-    boolean kept = false;
-    for (Recorded r : recorded) {
-      if (needed.contains(r.restore())) {
-        kept = true;
-      } else {
-        drop.add(r.push());
-        drop.add(r.restore());
-      }
-    }
-    for (Stmt replay : replays) {
-      if (!needed.contains(replay)) {
-        drop.add(replay);
-      }
-    }
-    List<Stmt> f = without(forward, drop);
-    forward.clear();
-    forward.addAll(f);
-    List<Stmt> b = without(reverse, drop);
-    reverse.clear();
-    reverse.addAll(b);
-    return kept;
-  }
-
-  private static List<Stmt> without(List<Stmt> stmts, Set<Stmt> drop) {
-    List<Stmt> out = new ArrayList<>();
-    for (Stmt s : stmts) {
-      if (drop.contains(s)) {
-        continue;
-      }
-      if (s instanceof Stmt.If i) {
-        out.add(new Stmt.If(i.condition(),
-            new Stmt.Block(without(i.then().stmts(), drop), i.then().ref()),
-            new Stmt.Block(without(i.otherwise().stmts(), drop), i.otherwise().ref()), i.ref()));
-      } else if (s instanceof Stmt.Loop l) {
-        out.add(new Stmt.Loop(l.condition(),
-            new Stmt.Block(without(l.body().stmts(), drop), l.body().ref()),
-            new Stmt.Block(without(l.update().stmts(), drop), l.update().ref()),
-            l.testFirst(), l.ref()));
-      } else if (s instanceof Stmt.Block b) {
-        out.add(new Stmt.Block(without(b.stmts(), drop), b.ref()));
-      } else {
-        out.add(s);
-      }
-    }
-    return out;
-  }
-
-  // ------------------------------------------------------------------ the subset
-
-  /** Errors for what the transformer cannot differentiate: opaque calls and floats on active data. */
-  private static Report checkSubset(Activity activity, Stmt.Block body) {
-    Report.Builder report = Report.builder();
-    IrWalker.forEachExpr(body, e -> {
-      Optional<Variable> array = e instanceof Expr.OpaqueCall call
-          ? call.args().stream()
-              .filter(arg -> arg instanceof Expr.Read r
-                  && Expr.isArray(r.variable().type())
-                  && (activity.varies(arg) || r.variable().kind() != Variable.Kind.PARAM))
-              .map(arg -> ((Expr.Read) arg).variable()).findFirst()
-          : Optional.empty();
-      if (array.isPresent()) {
-        // It could write into the array behind the reverse sweep's back, or read a
-        // differentiable one. (@NoDiff parameter arrays are data the caller owns: allowed.)
-        Expr.OpaqueCall call = (Expr.OpaqueCall) e;
-        report.add(Message.ARRAY_ARGUMENT, call.ref(), call.owner() + "." + call.name(),
-            array.get().hint());
-      } else if (e instanceof Expr.OpaqueCall call && mayCarryValue(call.type())) {
-        boolean variedArgs = call.args().stream().anyMatch(activity::varies)
-            || (call.receiver() != null && activity.varies(call.receiver()));
-        if (variedArgs) {
-          String name = call.owner() + "." + call.name();
-          report.add(Message.UNSUPPORTED_CALL, call.ref(), name, call.name(),
-              mathHint(call));
-        }
-      } else if (e instanceof Expr.Cast cast && cast.type().equals(TypeName.FLOAT)
-          && activity.varies(cast.operand())) {
-        report.add(Message.UNSUPPORTED_EXPRESSION_TYPE, cast.ref(), "float",
-            "float is not supported yet: keep differentiable values in double");
-      }
-    });
-    report.addAll(Detours.check(activity, body)); // boxes, Strings, bits: see Detours
-    return report.build();
-  }
-
-  private static String mathHint(Expr.OpaqueCall call) {
-    String owner = call.owner().toString();
-    if (owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath")) {
-      return " (" + call.name() + " is not among the supported Math functions; see docs/diagnostics.md)";
-    }
-    return "";
-  }
-
-  /**
-   * Whether a call's result would need a derivative for a differentiable argument: a double, or
-   * an array. (A String or an object that holds the value is followed by {@link Detours}, which
-   * reports where it becomes a double again; an int's derivative is 0 wherever it has one.)
-   */
-  private static boolean mayCarryValue(TypeName t) {
-    return Detours.resultNeedsDerivative(t);
   }
 
   // ------------------------------------------------------------------ statements
@@ -666,7 +510,7 @@ public final class ReverseMode {
     Variable left = new Variable("trip", TypeName.INT, Variable.Kind.COUNTER);
     Expr tripsLeft =
         new Expr.Binary(Expr.BinaryOp.GT, read(left), intLit(0), TypeName.BOOLEAN, null);
-    List<FillReplay> fills = counted.isPresent()
+    List<Records.FillReplay> fills = counted.isPresent()
         ? fillReplays(body, bodyFwd, enclosingLoops.get(0), tripsLeft)
         : List.of();
     enclosingLoops.remove(enclosingLoops.size() - 1);
@@ -722,7 +566,7 @@ public final class ReverseMode {
    * @param outermost the outermost loop around the fill (the loop around it, if that is the
    *     outermost)
    */
-  private List<FillReplay> fillReplays(
+  private List<Records.FillReplay> fillReplays(
       List<Stmt> body, List<Stmt> bodyFwd, Stmt.Loop outermost, Expr outerCondition) {
     Map<Variable, Integer> writes = new HashMap<>();
     for (Stmt st : body) {
@@ -730,7 +574,7 @@ public final class ReverseMode {
     }
     Set<Variable> writtenAround = new HashSet<>();
     IrWalker.forEachStmt(outermost, x -> writes(x, writtenAround::add));
-    List<FillReplay> out = new ArrayList<>();
+    List<Records.FillReplay> out = new ArrayList<>();
     for (int p = 1; p < body.size(); p++) {
       if (!(body.get(p) instanceof Stmt.Loop inner) || !(body.get(p - 1) instanceof Stmt.Declare)) {
         continue;
@@ -783,21 +627,21 @@ public final class ReverseMode {
       }
       Set<Stmt> forward = Collections.newSetFromMap(new IdentityHashMap<>());
       IrWalker.forEachStmt(emitted.get(), forward::add);
-      List<Recorded> records = recorded.stream()
+      List<Records.Recorded> taken = records.recorded.stream()
           .filter(r -> forward.contains(r.push()) && arrays.contains(r.variable())).toList();
       List<Stmt> again = List.of(
           new Stmt.Assign(index, ((Stmt.Declare) body.get(p - 1)).init(), inner.ref()),
           new Stmt.Loop(inner.condition(), inner.body(), inner.update(), true, inner.ref()));
-      out.add(new FillReplay(again, records, arrays, forward, outerCondition));
+      out.add(new Records.FillReplay(again, taken, arrays, forward, outerCondition));
     }
     out.forEach(f -> {
-      recorded.removeAll(f.records());
+      records.recorded.removeAll(f.records());
       f.records().forEach(r -> {
-        replaced.add(r.push());
-        replaced.add(r.restore());
+        records.replaced.add(r.push());
+        records.replaced.add(r.restore());
       });
     });
-    fillReplays.addAll(out);
+    records.fillReplays.addAll(out);
     return out;
   }
 
@@ -834,7 +678,7 @@ public final class ReverseMode {
         continue;
       }
       Stmt push = bodyFwd.get(p - 1);
-      Optional<Recorded> record = recorded.stream()
+      Optional<Records.Recorded> record = records.recorded.stream()
           .filter(r -> r.push() == push && r.variable() == d.variable()).findFirst();
       if (record.isEmpty()) {
         continue;
@@ -848,63 +692,14 @@ public final class ReverseMode {
       if (reads.stream().anyMatch(writtenAfter::contains)) {
         continue;
       }
-      recorded.remove(record.get());
-      replaced.add(record.get().push());
-      replaced.add(record.get().restore());
+      records.recorded.remove(record.get());
+      records.replaced.add(record.get().push());
+      records.replaced.add(record.get().restore());
       Stmt again = new Stmt.Assign(d.variable(), d.init(), d.ref());
-      replays.add(again);
+      records.replays.add(again);
       out.add(again);
     }
     return out;
-  }
-
-  /**
-   * Gives {@code out} what {@code s} itself (not a statement nested in it) may write: the
-   * variable or array it assigns, and every array passed to a call that is not differentiated
-   * in its expressions (such a call may write into the array: {@code Arrays.sort(data)}).
-   */
-  static void writes(Stmt s, Consumer<Variable> out) {
-    written(s).ifPresent(out);
-    Expr[] own = s instanceof Stmt.If i ? new Expr[] {i.condition()}
-        : s instanceof Stmt.Loop l ? new Expr[] {l.condition()}
-        : s instanceof Stmt.Block ? new Expr[0]
-        : null;
-    Consumer<Expr> calls = e -> {
-      if (e instanceof Expr.OpaqueCall call) {
-        passedArrays(call).forEach(out);
-      }
-    };
-    if (own == null) {
-      IrWalker.forEachExpr(s, calls);
-    } else {
-      for (Expr e : own) {
-        IrWalker.forEachExpr(e, calls);
-      }
-    }
-  }
-
-  /** The arrays (variables) among the arguments of {@code call}, in order. */
-  static List<Variable> passedArrays(Expr.OpaqueCall call) {
-    List<Variable> out = new ArrayList<>();
-    for (Expr arg : call.args()) {
-      if (arg instanceof Expr.Read r && r.variable().type() instanceof ArrayTypeName
-          && !out.contains(r.variable())) {
-        out.add(r.variable());
-      }
-    }
-    return out;
-  }
-
-  /** The variable or array a statement writes, if it writes one. */
-  static Optional<Variable> written(Stmt s) {
-    if (s instanceof Stmt.Assign a) {
-      return Optional.of(a.variable());
-    } else if (s instanceof Stmt.Declare d) {
-      return Optional.of(d.variable());
-    } else if (s instanceof Stmt.ArrayAssign a) {
-      return Optional.of(a.array());
-    }
-    return Optional.empty();
   }
 
   /**
@@ -929,13 +724,7 @@ public final class ReverseMode {
     return cheap[0];
   }
 
-  static Expr intLit(int value) {
-    return new Expr.Literal(value, TypeName.INT, null);
-  }
 
-  static Expr intOp(Expr.BinaryOp op, Expr a, Expr b) {
-    return new Expr.Binary(op, a, b, TypeName.INT, null);
-  }
 
   private List<Stmt> assign(Stmt.Assign a, List<Stmt> fwd) {
     Variable v = a.variable();
@@ -993,7 +782,7 @@ public final class ReverseMode {
       Stmt push = new Stmt.Push(tape, read(v), ref);
       Stmt restore = new Stmt.Assign(v, new Expr.Pop(reader, v.type()), ref);
       fwd.add(push);
-      recorded.add(new Recorded(v, push, restore));
+      records.recorded.add(new Records.Recorded(v, push, restore));
       return List.of(restore);
     }
     if (!needed) {
@@ -1194,7 +983,7 @@ public final class ReverseMode {
         case REM:
           // l % r == l - trunc(l / r) * r
           accumulate(l, seed, ref, out);
-          accumulate(r, neg(mul(seed, div(sub(l, Partials.bin(Expr.BinaryOp.REM, l, r)), r))),
+          accumulate(r, neg(mul(seed, div(sub(l, bin(Expr.BinaryOp.REM, l, r)), r))),
               ref, out);
           break;
         default:
@@ -1349,7 +1138,7 @@ public final class ReverseMode {
       Stmt push = new Stmt.Push(tape, element, ref);
       Stmt back = new Stmt.ArrayAssign(array, index, new Expr.Pop(reader, TypeName.DOUBLE), ref);
       fwd.add(push);
-      recorded.add(new Recorded(array, push, back));
+      records.recorded.add(new Records.Recorded(array, push, back));
       restore = List.of(back);
     } else {
       Variable save = new Variable(array.hint() + "Old", TypeName.DOUBLE, Variable.Kind.SAVE);
@@ -1391,29 +1180,6 @@ public final class ReverseMode {
     }
   }
 
-  /** Adds the non-adjoint variables that {@code s} reads to {@code out}. */
-  static void referenced(Stmt s, Set<Variable> out) {
-    IrWalker.forEachExpr(s, e -> {
-      Variable v = null;
-      if (e instanceof Expr.Read r) {
-        v = r.variable();
-      } else if (e instanceof Expr.Pullback p) {
-        v = p.call();
-      } else if (e instanceof Expr.Component c) {
-        v = c.record();
-      } else if (e instanceof Expr.VjpValue c) {
-        v = c.call();
-      } else if (e instanceof Expr.ArrayRead a) {
-        v = a.array();
-      } else if (e instanceof Expr.ArrayLength a) {
-        v = a.array();
-      }
-      if (v != null && v.kind() != Variable.Kind.ADJOINT) {
-        out.add(v);
-      }
-    });
-  }
-
   /**
    * Whether the adjoint of {@code op} adds to {@code v}'s cotangent: {@code op} reads {@code v},
    * or is the value of a call with {@code v} among its arguments ({@code v = g(v)}).
@@ -1425,21 +1191,8 @@ public final class ReverseMode {
     return reads(op, v);
   }
 
-  private static boolean reads(Expr e, Variable v) {
-    boolean[] found = {false};
-    IrWalker.forEachExpr(e, x -> found[0] |= x instanceof Expr.Read r && r.variable() == v);
-    return found[0];
-  }
 
-  private static boolean reads(Stmt s, Variable v) {
-    Set<Variable> vars = new HashSet<>();
-    referenced(s, vars);
-    return vars.contains(v);
-  }
 
-  private static Expr read(Variable v) {
-    return new Expr.Read(v, null);
-  }
 
   private static void collectRestored(Stmt s, Set<Variable> out) {
     if (s instanceof Stmt.ArrayAssign a && a.array().kind() != Variable.Kind.ADJOINT) {

@@ -1,4 +1,4 @@
-package dev.adjoint.processor.transform;
+package dev.adjoint.processor.transform.normalize;
 
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.ir.Expr;
@@ -25,14 +25,14 @@ import java.util.function.Predicate;
  *
  * Flags are plain booleans: the transformer records them per trip like any other local.
  */
-final class Jumps {
+public final class Jumps {
   private Variable returning;
   private Variable returned;
 
   private Jumps() {}
 
   /** The body with no jump or return left inside a loop (a body without loops is unchanged). */
-  static Stmt.Block lower(Stmt.Block body) {
+  public static Stmt.Block lower(Stmt.Block body) {
     Jumps j = new Jumps();
     List<Stmt> lowered = j.list(body.stmts(), null);
     if (j.returning == null) {
