@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Plans the derivatives of one round: builds the call graph between annotated methods (a callee
+ * Plans the derivatives of one round: the derivative requests of each class; the call graph between annotated methods (a callee
  * with a custom rule is a leaf: its rule always wins over its body), rejects recursive cycles,
  * and checks that every callee compiled elsewhere brought its generated class along.
  */
@@ -33,6 +33,21 @@ public final class Planner {
     public String toString() {
       return owner.simpleName() + "." + name;
     }
+  }
+
+  /**
+   * The derivatives to make for {@code plan}'s methods, in source order: the reverse derivative
+   * of every body (for a {@code @CustomVjp} method only as the reference its rule is checked
+   * against).
+   */
+  public static List<DerivativeRequest> requests(ClassPlan plan) {
+    List<DerivativeRequest> out = new ArrayList<>();
+    for (ClassPlan.MethodPlan m : plan.methods()) {
+      if (m.body().isPresent()) {
+        out.add(new DerivativeRequest(m, Mode.REVERSE, m.model().isCustom()));
+      }
+    }
+    return out;
   }
 
   /**

@@ -9,14 +9,14 @@ import dev.adjoint.processor.codegen.MethodSize;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
 import dev.adjoint.processor.diagnostics.Reporter;
-import dev.adjoint.processor.ir.Expr;
-import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.MethodBody;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.MethodModel;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.model.VjpRule;
+import dev.adjoint.processor.plan.CallGraph;
 import dev.adjoint.processor.plan.ClassPlan;
+import dev.adjoint.processor.plan.DerivativeRequest;
 import dev.adjoint.processor.plan.Planner;
 import dev.adjoint.processor.source.BodyReader;
 import dev.adjoint.processor.source.TreeAccess;
@@ -223,14 +223,15 @@ public final class AdjointProcessor extends AbstractProcessor {
       changed = false;
       for (Iterator<Unit> it = units.iterator(); it.hasNext(); ) {
         Unit unit = it.next();
-        Set<ClassName> callees = calleeOwners(unit.plan);
         String name = unit.type.getQualifiedName().toString();
-        if (callees.stream().anyMatch(failed::contains)) {
+        CallGraph.Outcome outcome = CallGraph.outcome(
+            unit.plan, failed::contains, c -> deferred.contains(c.canonicalName()));
+        if (outcome == CallGraph.Outcome.FAILS) {
           it.remove();
           failed.add(unit.plan.owner());
           reporter.print(unit.notes);
           changed = true;
-        } else if (callees.stream().anyMatch(c -> deferred.contains(c.canonicalName()))) {
+        } else if (outcome == CallGraph.Outcome.WAITS) {
           it.remove();
           done.remove(name);
           deferred.add(name);
@@ -423,26 +424,28 @@ public final class AdjointProcessor extends AbstractProcessor {
         Report.Builder report = Report.builder();
         Map<String, ReverseDerivative> derived = new LinkedHashMap<>();
         Map<String, ReverseDerivative> fromBody = new LinkedHashMap<>();
-        for (ClassPlan.MethodPlan m : unit.plan.methods()) {
-          if (m.body().isEmpty()) {
-            continue;
-          }
-          ReverseMode.Result result = ReverseMode.derive(m.model().signature(), m.body().get());
-          if (m.model().isCustom()) {
-            String name = m.model().signature().name();
-            Optional<ReverseDerivative> d = result.derivative();
-            if (d.isPresent() && MethodSize.estimate(d.get()) > splitAbove()) {
-              // The rule is what callers use; a reference gradient too large to generate in one
-              // method is left out rather than split.
-              report.add(Message.FROM_BODY_OMITTED, methodNamed(unit.type, name),
-                  AdjointNames.adjointClass(unit.plan.owner()).simpleName(), name,
-                  "its body is too long for the gradient to fit in one generated method");
-            } else if (d.isPresent()) {
-              fromBody.put(name, d.get());
+        for (DerivativeRequest request : Planner.requests(unit.plan)) {
+          ClassPlan.MethodPlan m = request.method();
+          String name = request.name();
+          switch (request.mode()) {
+            case REVERSE -> {
+              ReverseMode.Result result =
+                  ReverseMode.derive(m.model().signature(), m.body().get());
+              Optional<ReverseDerivative> d = result.derivative();
+              if (!request.reference()) {
+                report.addAll(result.report());
+                d.ifPresent(r -> derived.put(name, r));
+              } else if (d.isPresent() && MethodSize.estimate(d.get()) > splitAbove()) {
+                // The rule is what callers use; a reference gradient too large to generate in
+                // one method is left out rather than split.
+                report.add(Message.FROM_BODY_OMITTED, methodNamed(unit.type, name),
+                    AdjointNames.adjointClass(unit.plan.owner()).simpleName(), name,
+                    "its body is too long for the gradient to fit in one generated method");
+              } else {
+                d.ifPresent(r -> fromBody.put(name, r));
+              }
             }
-          } else {
-            report.addAll(result.report());
-            result.derivative().ifPresent(d -> derived.put(m.model().signature().name(), d));
+            case FORWARD -> throw new IllegalStateException("forward mode is not planned yet");
           }
         }
         Report built = report.build();
@@ -463,7 +466,8 @@ public final class AdjointProcessor extends AbstractProcessor {
       changed = false;
       for (Iterator<Derived> it = ready.iterator(); it.hasNext(); ) {
         Derived d = it.next();
-        if (calleeOwners(d.unit.plan).stream().anyMatch(failed::contains)) {
+        if (CallGraph.outcome(d.unit.plan, failed::contains, c -> false)
+            == CallGraph.Outcome.FAILS) {
           it.remove();
           fail(d.unit.plan.owner());
           changed = true;
@@ -526,23 +530,10 @@ public final class AdjointProcessor extends AbstractProcessor {
         .anyMatch(n -> n.contentEquals("java.compiler"));
   }
 
-  /** The other classes whose annotated methods a plan calls. */
-  private static Set<ClassName> calleeOwners(ClassPlan plan) {
-    Set<ClassName> owners = new LinkedHashSet<>();
-    for (ClassPlan.MethodPlan m : plan.methods()) {
-      m.body().ifPresent(b -> IrWalker.forEachExpr(b.body(), e -> {
-        if (e instanceof Expr.DiffCall call && !call.callee().owner().equals(plan.owner())) {
-          owners.add(call.callee().owner());
-        }
-      }));
-    }
-    return owners;
-  }
-
   /** The classes of the annotated methods a plan calls: originating elements of its file too. */
   private List<TypeElement> calleeClasses(ClassPlan plan) {
     Set<String> names = new TreeSet<>();
-    for (ClassName owner : calleeOwners(plan)) {
+    for (ClassName owner : CallGraph.calleeOwners(plan)) {
       names.add(owner.canonicalName());
     }
     List<TypeElement> out = new ArrayList<>();

@@ -1,0 +1,13 @@
+package dev.adjoint.processor.plan;
+
+/**
+ * A kind of derivative the processor makes of a method body. Each mode has its own transform
+ * package ({@code transform/reverse}, {@code transform/forward}) and its own result record; the
+ * compositions (second order) are built from these.
+ */
+public enum Mode {
+  /** Vector-Jacobian products: gradients, {@code mVjp}, the workspace. */
+  REVERSE,
+  /** Jacobian-vector products: tangents, {@code mJvp}. */
+  FORWARD
+}
