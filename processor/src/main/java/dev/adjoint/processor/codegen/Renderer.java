@@ -209,7 +209,21 @@ final class Renderer {
       lastLine = s.ref().line();
       out.add("// line $L\n", lastLine);
     }
-    if (s instanceof Stmt.Declare d) {
+    s.accept(new StmtRenderer(hoisted, out));
+  }
+
+  /** Renders one statement into {@code out}, one method per kind of statement. */
+  private final class StmtRenderer implements Stmt.Visitor<Void> {
+    private final Set<Variable> hoisted;
+    private final CodeBlock.Builder out;
+
+    StmtRenderer(Set<Variable> hoisted, CodeBlock.Builder out) {
+      this.hoisted = hoisted;
+      this.out = out;
+    }
+
+    @Override
+    public Void visitDeclare(Stmt.Declare d) {
       Variable v = d.variable();
       if (pooled.contains(v) && d.init() instanceof Expr.NewArray n) {
         out.addStatement("$T $N = this.$N = $T.zeroed(this.$N, $L)", v.type(), name(v), name(v),
@@ -222,22 +236,30 @@ final class Renderer {
         out.addStatement(
             "$T $N = $L", v.type(), name(v), d.init() == null ? zero(v.type()) : expr(d.init()));
       }
-    } else if (s instanceof Stmt.Assign a) {
+      return null;
+    }
+
+    @Override
+    public Void visitAssign(Stmt.Assign a) {
       Variable v = a.variable();
       assignment(out, CodeBlock.of("$N", name(v)), v, a.value(),
           left -> left instanceof Expr.Read r && r.variable() == v);
-    } else if (s instanceof Stmt.If i) {
+      return null;
+    }
+
+    @Override
+    public Void visitIf(Stmt.If i) {
       boolean thenEmpty = i.then().stmts().isEmpty();
       boolean elseEmpty = i.otherwise().stmts().isEmpty();
       if (thenEmpty && elseEmpty) {
-        return;
+        return null;
       }
       if (thenEmpty) {
         out.beginControlFlow("if (!$L)", expr(i.condition(), 13));
         lastLine = -1;
         out.add(statements(i.otherwise().stmts(), hoisted));
         out.endControlFlow();
-        return;
+        return null;
       }
       out.beginControlFlow("if ($L)", expr(i.condition()));
       out.add(statements(i.then().stmts(), hoisted));
@@ -248,25 +270,49 @@ final class Renderer {
       }
       out.endControlFlow();
       lastLine = -1;
-    } else if (s instanceof Stmt.Eval e) {
+      return null;
+    }
+
+    @Override
+    public Void visitEval(Stmt.Eval e) {
       out.addStatement("$L", expr(e.expr()));
-    } else if (s instanceof Stmt.Block b) {
+      return null;
+    }
+
+    @Override
+    public Void visitBlock(Stmt.Block b) {
       out.add(statements(b.stmts(), hoisted));
-    } else if (s instanceof Stmt.Return r) {
+      return null;
+    }
+
+    @Override
+    public Void visitReturn(Stmt.Return r) {
       out.addStatement("return $L", expr(r.value()));
-    } else if (s instanceof Stmt.ArrayAssign a) {
+      return null;
+    }
+
+    @Override
+    public Void visitArrayAssign(Stmt.ArrayAssign a) {
       Variable v = a.array();
       assignment(out, CodeBlock.of("$N$L", name(v), subscripts(a.indices())), v, a.value(),
           left -> left instanceof Expr.ArrayRead r && r.array() == v
               && r.indices().equals(a.indices()));
-    } else if (s instanceof Stmt.Push p) {
+      return null;
+    }
+
+    @Override
+    public Void visitPush(Stmt.Push p) {
       TypeName t = p.value().type();
       String method = t.equals(TypeName.DOUBLE) ? "pushDouble"
           : t.equals(TypeName.INT) ? "pushInt"
           : t.equals(TypeName.BOOLEAN) ? "pushBoolean"
           : "pushObject";
       out.addStatement("$N.$L($L)", name(p.tape()), method, expr(p.value()));
-    } else if (s instanceof Stmt.Loop l) {
+      return null;
+    }
+
+    @Override
+    public Void visitLoop(Stmt.Loop l) {
       List<Stmt> body = new ArrayList<>(l.body().stmts());
       body.addAll(l.update().stmts());
       if (l.testFirst()) {
@@ -279,8 +325,13 @@ final class Renderer {
         out.endControlFlow("while ($L)", expr(l.condition()));
       }
       lastLine = -1;
-    } else if (s instanceof Stmt.Jump j) {
+      return null;
+    }
+
+    @Override
+    public Void visitJump(Stmt.Jump j) {
       out.addStatement(j.isBreak() ? "break" : "continue");
+      return null;
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.adjoint.processor.codegen;
 
+import static dev.adjoint.processor.codegen.GeneratedClass.BUFFERS;
+
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
@@ -7,15 +9,12 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.adjoint.processor.ir.Expr;
-import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,9 +36,10 @@ final class SplitSweeps {
   /** The estimated bytecode of one generated chunk method, at most. */
   private static final int CHUNK = 16_000;
 
-  private static final ClassName BUFFERS = ClassName.get("dev.adjoint.runtime", "Buffers");
-
-  private final AdjointClassWriter writer;
+  private final GeneratedClass g;
+  private final ValueAndGradWriter valueAndGrads;
+  private final VjpWriter vjps;
+  private final WorkspaceWriter workspaces;
   private final ReverseDerivative d;
   private final ClassName sweeps;
   private final int chunk;
@@ -48,10 +48,14 @@ final class SplitSweeps {
    * @param splitAbove the size that made {@code d} split: chunks are a quarter of it, and at most
    *     {@link #CHUNK} (tests that split short methods get many chunks)
    */
-  SplitSweeps(AdjointClassWriter writer, ClassName adjoint, ReverseDerivative d, int splitAbove) {
-    this.writer = writer;
+  SplitSweeps(GeneratedClass g, ValueAndGradWriter valueAndGrads, VjpWriter vjps,
+      WorkspaceWriter workspaces, ReverseDerivative d, int splitAbove) {
+    this.g = g;
+    this.valueAndGrads = valueAndGrads;
+    this.vjps = vjps;
+    this.workspaces = workspaces;
     this.d = d;
-    this.sweeps = adjoint.nestedClass(d.signature().capitalized() + "Sweeps");
+    this.sweeps = g.adjoint().nestedClass(d.signature().capitalized() + "Sweeps");
     this.chunk = Math.max(1, Math.min(CHUNK, splitAbove / 4));
   }
 
@@ -60,31 +64,31 @@ final class SplitSweeps {
     Signature s = d.signature();
     type.addType(sweepsClass());
     type.addType(vjpClass(vis));
-    type.addMethod(writer.derivedVjpMethod(d, vis));
+    type.addMethod(vjps.derivedVjpMethod(d, vis));
     if (s.result().equals(TypeName.DOUBLE)) {
       type.addMethod(valueAndGrad(vis));
-      type.addMethod(writer.gradFromValueAndGrad(s, vis));
+      type.addMethod(valueAndGrads.gradFromValueAndGrad(s, vis));
       type.addType(workspaceClass(vis));
-      type.addMethod(writer.workspaceMethod(s, vis));
+      type.addMethod(workspaces.workspaceMethod(s, vis));
     }
   }
 
   // ------------------------------------------------------------------ the sweeps object
 
   private TypeSpec sweepsClass() {
-    Renderer r = writer.renderer(d);
-    List<String> names = writer.paramNames(d, r);
-    Set<Variable> fields = variables();
+    Renderer r = g.renderer(d);
+    List<String> names = g.paramNames(d, r);
+    Set<Variable> fields = new ReverseFacts(d).variables();
     TypeSpec.Builder type = TypeSpec.classBuilder(sweeps)
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .addSuperinterface(Cloneable.class)
         .addJavadoc("The sweeps of $L, too long for one method, on fields.\n",
-            AdjointClassWriter.link(d.signature()));
+            Members.link(d.signature()));
     for (Variable v : fields) {
       type.addField(FieldSpec.builder(v.type(), r.name(v)).build());
     }
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
-        .addParameters(AdjointClassWriter.parameters(d.signature(), names));
+        .addParameters(Members.parameters(d.signature(), names));
     for (String p : names) {
       ctor.addStatement("this.$N = $N", p, p);
     }
@@ -121,7 +125,7 @@ final class SplitSweeps {
     CodeBlock.Builder copy = CodeBlock.builder().beginControlFlow("try");
     String c = r.reserve("copy");
     copy.addStatement("$T $N = ($T) clone()", sweeps, c, sweeps);
-    for (Variable a : AdjointClassWriter.walkedBack(d)) {
+    for (Variable a : new ReverseFacts(d).walkedBack()) {
       copy.addStatement("$N.$N = $T.copyOf($N)", c, r.name(a), BUFFERS, r.name(a));
     }
     copy.addStatement("return $N", c)
@@ -192,37 +196,6 @@ final class SplitSweeps {
     return false;
   }
 
-  /** Every variable of either sweep, in order of first appearance. */
-  private Set<Variable> variables() {
-    Set<Variable> out = new LinkedHashSet<>(d.params());
-    out.add(d.result());
-    out.add(d.seed());
-    d.tape().ifPresent(out::add);
-    d.reader().ifPresent(out::add);
-    out.addAll(d.adjoints());
-    for (Stmt.Block block : List.of(d.forward(), d.reverse())) {
-      IrWalker.forEachStmt(block, st -> {
-        if (st instanceof Stmt.Declare decl) {
-          out.add(decl.variable());
-        } else if (st instanceof Stmt.Assign a) {
-          out.add(a.variable());
-        } else if (st instanceof Stmt.ArrayAssign a) {
-          out.add(a.array());
-        }
-      });
-      IrWalker.forEachExpr(block, e -> {
-        if (e instanceof Expr.Read read) {
-          out.add(read.variable());
-        } else if (e instanceof Expr.ArrayRead a) {
-          out.add(a.array());
-        } else if (e instanceof Expr.ArrayLength a) {
-          out.add(a.array());
-        }
-      });
-    }
-    return out;
-  }
-
   // ------------------------------------------------------------------ the forms
 
   private CodeBlock grad(Renderer r, String w) {
@@ -230,7 +203,7 @@ final class SplitSweeps {
     for (Variable a : d.paramAdjoints().values()) {
       args.add(CodeBlock.of("$N.$N", w, r.name(a)));
     }
-    return CodeBlock.of("new $T($L)", writer.gradType(d.signature()), CodeBlock.join(args, ", "));
+    return CodeBlock.of("new $T($L)", g.gradType(d.signature()), CodeBlock.join(args, ", "));
   }
 
   /** {@code new MSweeps(params)}, with copies of the array parameters where {@code copy}. */
@@ -239,7 +212,7 @@ final class SplitSweeps {
     for (int i = 0; i < names.size(); i++) {
       TypeName type = d.signature().params().get(i).type();
       args.add(copy != null && type instanceof ArrayTypeName
-          ? CodeBlock.of("$L ? $L : $N", copy, AdjointClassWriter.copyOf(type, names.get(i)),
+          ? CodeBlock.of("$L ? $L : $N", copy, Members.copyOf(type, names.get(i)),
               names.get(i))
           : CodeBlock.of("$N", names.get(i)));
     }
@@ -248,13 +221,13 @@ final class SplitSweeps {
 
   private MethodSpec valueAndGrad(Modifier[] vis) {
     Signature s = d.signature();
-    Renderer r = writer.renderer(d);
-    List<String> names = writer.paramNames(d, r);
+    Renderer r = g.renderer(d);
+    List<String> names = g.paramNames(d, r);
     String w = r.reserve("sweeps");
-    ClassName valueAndGrad = writer.adjoint().nestedClass(AdjointNames.valueAndGradRecord(s));
-    return AdjointClassWriter.staticMethod(AdjointNames.valueAndGradMethod(s), s, names, vis,
+    ClassName valueAndGrad = g.valueAndGradType(s);
+    return Members.staticMethod(AdjointNames.valueAndGradMethod(s), s, names, vis,
             valueAndGrad, CodeBlock.of("The value and gradient of $L.\n",
-                AdjointClassWriter.link(s)),
+                Members.link(s)),
             "the value, and the gradient, whose arrays the caller owns")
         .addStatement("$T $N = $L", sweeps, w, newSweeps(names, null))
         .addStatement("$N.forward()", w)
@@ -267,8 +240,8 @@ final class SplitSweeps {
 
   private TypeSpec vjpClass(Modifier[] vis) {
     Signature s = d.signature();
-    Renderer r = writer.renderer(d);
-    List<String> names = writer.paramNames(d, r);
+    Renderer r = g.renderer(d);
+    List<String> names = g.paramNames(d, r);
     boolean sharing = AdjointNames.hasSharing(s);
     TypeName valueType = d.result().type();
     boolean scalar = valueType.equals(TypeName.DOUBLE);
@@ -278,9 +251,9 @@ final class SplitSweeps {
     String w = r.reserve("pullbackSweeps");
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
-        .addParameters(AdjointClassWriter.parameters(s, names))
+        .addParameters(Members.parameters(s, names))
         .addJavadoc("Runs the forward sweep and keeps its sweeps object.\n\n")
-        .addJavadoc(AdjointClassWriter.paramDocs(s, names));
+        .addJavadoc(Members.paramDocs(s, names));
     if (sharing) {
       // The caller may write into its arrays before a pullback: a user's Vjp keeps copies.
       ctor.addParameter(TypeName.BOOLEAN, owned)
@@ -307,7 +280,7 @@ final class SplitSweeps {
         .addJavadoc("$L evaluated at one point: its value, and a pullback that maps an output"
                 + " cotangent to\nthe gradient. {@link #pullback} may be called any number of"
                 + " times.\n",
-            AdjointClassWriter.link(s))
+            Members.link(s))
         .addField(FieldSpec.builder(sweeps, kept, Modifier.PRIVATE, Modifier.FINAL)
             .addJavadoc("The sweeps, after the forward one.\n").build());
     if (sharing) {
@@ -316,8 +289,8 @@ final class SplitSweeps {
     }
     type.addMethod(ctor.build());
     if (sharing) {
-      type.addMethod(writer.sharingFactory(s, names, CodeBlock.of("return new $T($L, false)",
-          writer.vjpType(s), String.join(", ", names))));
+      type.addMethod(Members.sharingFactory(g, s, names, CodeBlock.of("return new $T($L, false)",
+          g.vjpType(s), String.join(", ", names))));
     }
     return type
         .addMethod(MethodSpec.methodBuilder("value")
@@ -325,10 +298,10 @@ final class SplitSweeps {
             .returns(valueType)
             .addJavadoc(scalar
                 ? CodeBlock.of("The value of $L at this point.\n\n@return the value\n",
-                    AdjointClassWriter.link(s))
+                    Members.link(s))
                 : CodeBlock.of("The value of $L at this point: a new copy on each call, which the"
                     + " caller owns\n(the array itself for generated code).\n\n@return the value"
-                    + "\n", AdjointClassWriter.link(s)))
+                    + "\n", Members.link(s)))
             .addStatement(scalar ? CodeBlock.of("return $N.$N", kept, r.name(d.result()))
                 : CodeBlock.of("return $N ? $T.copyOf($N.$N) : $N.$N", owned, BUFFERS, kept,
                     r.name(d.result()), kept, r.name(d.result())))
@@ -336,7 +309,7 @@ final class SplitSweeps {
         .addMethod(MethodSpec.methodBuilder("pullback")
             .addModifiers(Modifier.PUBLIC)
             .addParameter(valueType, cotangent)
-            .returns(writer.gradType(s))
+            .returns(g.gradType(s))
             .addJavadoc(scalar
                 ? "The gradient of {@code cotangent * value}: each differentiable parameter's"
                     + " cotangent.\n"
@@ -352,8 +325,8 @@ final class SplitSweeps {
 
   private TypeSpec workspaceClass(Modifier[] vis) {
     Signature s = d.signature();
-    Renderer r = writer.renderer(d);
-    List<String> names = writer.paramNames(d, r);
+    Renderer r = g.renderer(d);
+    List<String> names = g.paramNames(d, r);
     String w = r.reserve("sweeps");
     TypeSpec.Builder type = TypeSpec.classBuilder(AdjointNames.workspaceClass(s))
         .addModifiers(vis)
@@ -362,16 +335,16 @@ final class SplitSweeps {
                 + " in this\nobject's accessors, valid until the next call. (This method is long"
                 + " enough that its sweeps\nrun on an object of their own, made anew on each"
                 + " call.) Not thread-safe: use one workspace\nper thread.\n",
-            AdjointClassWriter.link(s))
+            Members.link(s))
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
             .addJavadoc("An empty workspace.\n").build());
     MethodSpec.Builder valueAndGrad = MethodSpec.methodBuilder("valueAndGrad")
         .addModifiers(Modifier.PUBLIC)
-        .addParameters(AdjointClassWriter.parameters(s, names))
+        .addParameters(Members.parameters(s, names))
         .returns(TypeName.DOUBLE)
         .addJavadoc("The value of $L; its gradient is left in this workspace's accessors.\n\n",
-            AdjointClassWriter.link(s))
-        .addJavadoc(AdjointClassWriter.paramDocs(s, names))
+            Members.link(s))
+        .addJavadoc(Members.paramDocs(s, names))
         .addJavadoc("@return the value\n")
         .addStatement("$T $N = $L", sweeps, w, newSweeps(names, null))
         .addStatement("$N.forward()", w)

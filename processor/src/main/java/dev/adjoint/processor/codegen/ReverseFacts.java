@@ -1,0 +1,150 @@
+package dev.adjoint.processor.codegen;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.IrWalker;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Variable;
+import dev.adjoint.processor.model.AdjointNames;
+import dev.adjoint.processor.transform.reverse.ReverseDerivative;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the writers ask of a reverse-mode derivative beyond its parts: which variables a Vjp keeps,
+ * which of them a snapshot copies, which arrays the reverse sweep walks back, which a workspace
+ * reuses, which classes the code names. The one place in codegen that reads such facts off the IR
+ * (the writers only render it), so that when the transform comes to record them, only this class
+ * changes. It writes nothing.
+ */
+final class ReverseFacts {
+  private final ReverseDerivative d;
+  private final List<Variable> kept;
+
+  ReverseFacts(ReverseDerivative d) {
+    this.d = d;
+    this.kept = d.captured().stream().filter(v -> v != d.result()).toList();
+  }
+
+  /** The captured variables a Vjp keeps, other than the result (kept as its value). */
+  List<Variable> kept() {
+    return kept;
+  }
+
+  /** The local arrays whose elements the reverse sweep restores in place. */
+  List<Variable> walkedBack() {
+    Set<Variable> out = new LinkedHashSet<>();
+    IrWalker.forEachStmt(d.reverse(), st -> {
+      if (st instanceof Stmt.ArrayAssign a && a.array().kind() != Variable.Kind.ADJOINT
+          && kept.contains(a.array())) {
+        out.add(a.array());
+      }
+    });
+    return List.copyOf(out);
+  }
+
+  /**
+   * The parameter arrays whose elements the reverse sweep reads ({@code x[i]}, a row's length, a
+   * matrix's shape for its cotangent): what a snapshot copies. A parameter array of which it reads
+   * only the length needs no copy: no one can change an array's length.
+   */
+  Set<Variable> elementsRead() {
+    Set<Variable> read = new LinkedHashSet<>();
+    IrWalker.forEachExpr(d.reverse(), e -> {
+      if (e instanceof Expr.ArrayRead a) {
+        read.add(a.array());
+      } else if (e instanceof Expr.ArrayLength a && !a.indices().isEmpty()) {
+        read.add(a.array());
+      } else if (e instanceof Expr.Read r && r.variable().type() instanceof ArrayTypeName) {
+        read.add(r.variable());
+      }
+    });
+    for (Variable a : d.adjoints()) {
+      if (a.shapeOf() != null && a.type().equals(Expr.DOUBLE_MATRIX)) {
+        read.add(a.shapeOf()); // its cotangent is made in the shape of its rows
+      }
+    }
+    read.removeIf(v -> v.kind() != Variable.Kind.PARAM || !(v.type() instanceof ArrayTypeName));
+    read.retainAll(kept);
+    return read;
+  }
+
+  /**
+   * The arrays a workspace keeps in fields and reuses from call to call: the local arrays the
+   * forward sweep creates at its top level, and the cotangent arrays.
+   */
+  Set<Variable> pooled() {
+    Set<Variable> pooled = new LinkedHashSet<>();
+    for (Stmt st : d.forward().stmts()) {
+      if (st instanceof Stmt.Declare decl && decl.init() instanceof Expr.NewArray) {
+        pooled.add(decl.variable());
+      }
+    }
+    for (Variable a : d.adjoints()) {
+      if (a.shapeOf() != null) {
+        pooled.add(a);
+      }
+    }
+    return pooled;
+  }
+
+  /** Every variable of either sweep, in order of first appearance. */
+  Set<Variable> variables() {
+    Set<Variable> out = new LinkedHashSet<>(d.params());
+    out.add(d.result());
+    out.add(d.seed());
+    d.tape().ifPresent(out::add);
+    d.reader().ifPresent(out::add);
+    out.addAll(d.adjoints());
+    for (Stmt.Block block : List.of(d.forward(), d.reverse())) {
+      IrWalker.forEachStmt(block, st -> {
+        if (st instanceof Stmt.Declare decl) {
+          out.add(decl.variable());
+        } else if (st instanceof Stmt.Assign a) {
+          out.add(a.variable());
+        } else if (st instanceof Stmt.ArrayAssign a) {
+          out.add(a.array());
+        }
+      });
+      IrWalker.forEachExpr(block, e -> {
+        if (e instanceof Expr.Read read) {
+          out.add(read.variable());
+        } else if (e instanceof Expr.ArrayRead a) {
+          out.add(a.array());
+        } else if (e instanceof Expr.ArrayLength a) {
+          out.add(a.array());
+        }
+      });
+    }
+    return out;
+  }
+
+  /**
+   * The classes that the rendered sweeps name in expressions: the owners of {@code Math} functions,
+   * of the methods and fields they call or read, and the Vjp classes of their callees.
+   */
+  List<ClassName> classesNamed() {
+    List<ClassName> classes = new ArrayList<>();
+    for (Stmt.Block block : List.of(d.forward(), d.reverse())) {
+      IrWalker.forEachExpr(block, e -> {
+        if (e instanceof Expr.MathCall m) {
+          classes.add(m.owner());
+        } else if (e instanceof Expr.OpaqueCall c && c.owner() instanceof ClassName owner) {
+          classes.add(owner);
+        } else if (e instanceof Expr.FieldRead f && f.owner() instanceof ClassName owner) {
+          classes.add(owner);
+        } else if (e instanceof Expr.DiffCall c) {
+          classes.add(c.callee().adjointClass().nestedClass(AdjointNames.vjpClass(c.callee())));
+        } else if (e instanceof Expr.VjpOf c) {
+          classes.add(c.callee().adjointClass().nestedClass(AdjointNames.vjpClass(c.callee())));
+        } else if (e instanceof Expr.Literal l && l.value() instanceof Float) {
+          classes.add(ClassName.get(Float.class));
+        }
+      });
+    }
+    return classes;
+  }
+}
