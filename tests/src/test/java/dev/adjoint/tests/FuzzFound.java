@@ -7,6 +7,24 @@ import dev.adjoint.runtime.Ad;
 final class FuzzFound {
   private FuzzFound() {}
 
+  // Open, found by Generator version 10 (fuzz open bug "splitVjpData"; not a test yet, since the
+  // processor is being restructured): in the split form (long methods, or -Aadjoint.splitAbove=0)
+  // fVjp does not change a @NoDiff array that the primal changes through an unannotated call.
+  // The gradient is right; the caller's array is not what the primal (and fValueAndGrad, the
+  // workspace, the function, and the unsplit fVjp) leave it at.
+  //
+  //   @Differentiable
+  //   static double f(double x, @NoDiff double[] d) {
+  //     double s = x * d[0];
+  //     java.util.Arrays.sort(d);
+  //     return s;
+  //   }
+  //
+  //   d = {3, 1, 2}: f(1, d), fValueAndGrad(1, d) and unsplit fVjp(1, d) leave d = {1, 2, 3};
+  //   with -Aadjoint.splitAbove=0, fVjp(1, d) leaves d = {3, 1, 2} (pullback(1.0) gives x = 3.0,
+  //   right). Program seeds: -6827894114569169200, -4250902029890755090, 8419140524222371420
+  //   (version 10, replay with -Dfuzz.program=N -Dfuzz.open=splitVjpData).
+
   @Differentiable
   static double square(double x) {
     return x * x;
