@@ -24,6 +24,29 @@ final class FuzzFound {
   //   with -Aadjoint.splitAbove=0, fVjp(1, d) leaves d = {3, 1, 2} (pullback(1.0) gives x = 3.0,
   //   right). Program seeds: -6827894114569169200, -4250902029890755090, 8419140524222371420
   //   (version 10, replay with -Dfuzz.program=N -Dfuzz.open=splitVjpData).
+  //
+  // Open, found by the version 10 soak (seed 1001): a SILENT WRONG GRADIENT in the split form's
+  // fVjp only. A write into the array a rule returned (softmax keeps its value as a residual) is
+  // not undone before the rule's pullback when the Vjp's pullback runs later, in the split form
+  // (the unsplit form is right: ruleValueWrites, fixed at version 7). fValueAndGrad, the
+  // workspace and the function are right in both forms.
+  //
+  //   @Differentiable
+  //   static double f(double x1, @NoDiff double[] da) {
+  //     double[] yb = Rules.softmax(da, x1);   // the fuzzer's softmax rule (fuzz/Rules.java)
+  //     --yb[2];
+  //     return yb[2];
+  //   }
+  //
+  //   x1 = -0.184133, da = {-1.780908, 0.381736, -0.461403}: fGrad gives x1 = 0.09796483225154912,
+  //   the unsplit fVjp(..).pullback(1.0) the same; with -Aadjoint.splitAbove=0 fVjp's pullback
+  //   gives 0.10526249294717355. Seeds (version 10, -Dfuzz.soak=true): -6570408718906685970,
+  //   2854719412451584140 (the same through ya[Rules.next(3)] -= x0 on softmax's argument).
+  //
+  // Open, found by the same soak: seed 2351373855329892722 (-Dfuzz.soak=true), a 600+-step
+  // straight-line f (split automatically, not by the option): fVjp pullback d/dxa[1] =
+  // -0.0512198, reference -0.0509160 (fValueAndGrad agrees with the reference). Not reduced yet:
+  // the shrinker's budget (400 edits) does not reach through 600 statements.
 
   @Differentiable
   static double square(double x) {
