@@ -467,8 +467,10 @@ final class Generator {
     String type = new String[] {"Double", "Object", "Number"}[rnd.nextInt(3)];
     String name = "b" + boxes++;
     Expr init = expr(scope, 2);
-    if (Reference.isInt(init)) {
-      init = new Binary('*', init, new Num(1.0, false)); // a double, so that it boxes to Double
+    if (Reference.isInt(init) || (init instanceof MathCall m
+        && m.args().stream().allMatch(Reference::isInt))) {
+      // a double, so that it boxes to Double (Math.signum(2) is signum(float): a float)
+      init = new Binary('*', init, new Num(1.0, false));
     }
     scope.boxes.add(name);
     if (type.equals("Double")) {
