@@ -42,6 +42,19 @@ final class FuzzFound {
   //   the unsplit fVjp(..).pullback(1.0) the same; with -Aadjoint.splitAbove=0 fVjp's pullback
   //   gives 0.10526249294717355. Seeds (version 10, -Dfuzz.soak=true): -6570408718906685970,
   //   2854719412451584140 (the same through ya[Rules.next(3)] -= x0 on softmax's argument).
+  //   The same class through a double[] helper's own hVjp (seed 1002 of the soak): a write into
+  //   softmax's argument after the call (seed -7948004841944116310, d/da1 = -0.0730, true 0):
+  //
+  //   @Differentiable
+  //   static double[] h1(double a0, double[] aa, double a1) {
+  //     double[] ya = new double[3];
+  //     double[] yb = Rules.softmax(ya, a1);
+  //     ya[Math.floorMod(Rules.next(2), 3)] = a1;
+  //     return yb;
+  //   }
+  //
+  //   and into its value in a loop (seed 1751605590130133920: yb = Rules.softmax(aa, 0.5); then
+  //   yb[0] = yb.length in a while inside a do; d/daa[0] = -0.283, reference -0.143).
   //
   // Open, found by the same soak: seed 2351373855329892722 (-Dfuzz.soak=true), a 600+-step
   // straight-line f (split automatically, not by the option): fVjp pullback d/dxa[1] =
