@@ -54,7 +54,10 @@ final class FuzzFound {
   //   }
   //
   //   and into its value in a loop (seed 1751605590130133920: yb = Rules.softmax(aa, 0.5); then
-  //   yb[0] = yb.length in a while inside a do; d/daa[0] = -0.283, reference -0.143).
+  //   yb[0] = yb.length in a while inside a do; d/daa[0] = -0.283, reference -0.143), and in a
+  //   loop that passes the array to Rules.squares (which keeps it) and writes the result into it
+  //   (seed -4297471794252793910: ya[Math.floorMod(Rules.next(3), 3)] = Rules.squares(ya, a1);
+  //   d/da0 = 61255, reference -1603).
   //
   // Open, found by the same soak: seed 2351373855329892722 (-Dfuzz.soak=true), a 600+-step
   // straight-line f (split automatically, not by the option): fVjp pullback d/dxa[1] =
