@@ -69,7 +69,10 @@ class FuzzTest {
   static final int SPLIT_ONE_IN = 10;
 
   static boolean split(long seed) {
-    return Math.floorMod(seed, SPLIT_ONE_IN) == 0;
+    // Only in soak runs or with splitRuleWrites open: the split form has an open silent wrong
+    // gradient (writes into an array a rule keeps are not undone before its pullback in fVjp and
+    // hVjp; tests/.../FuzzFound.java) that about one CI run in two would meet.
+    return (SOAK || OPEN.contains("splitRuleWrites")) && Math.floorMod(seed, SPLIT_ONE_IN) == 0;
   }
 
   /** The open processor bugs whose programs or checks this run includes ({@link Generator}). */
