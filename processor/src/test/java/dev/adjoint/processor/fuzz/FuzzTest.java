@@ -56,6 +56,25 @@ class FuzzTest {
   /** Whether failing programs are shrunk before they are printed ({@code -Dfuzz.shrink=false}). */
   private static final boolean SHRINK =
       Boolean.parseBoolean(System.getProperty("fuzz.shrink", "true"));
+  /**
+   * A soak run ({@code -Dfuzz.soak=true}): programs may be long enough to approach the JVM's limit
+   * on a method's bytecode (see {@link Generator#LONG_ONE_IN}).
+   */
+  static final boolean SOAK = Boolean.getBoolean("fuzz.soak");
+
+  /**
+   * One program in SPLIT_ONE_IN (by its seed) is compiled with {@code -Aadjoint.splitAbove=0}, so
+   * that every derivative in it takes the split form that long methods get.
+   */
+  static final int SPLIT_ONE_IN = 10;
+
+  static boolean split(long seed) {
+    // Only in soak runs or with splitRuleWrites open: the split form has an open silent wrong
+    // gradient (writes into an array a rule keeps are not undone before its pullback in fVjp and
+    // hVjp; tests/.../FuzzFound.java) that about one CI run in two would meet.
+    return (SOAK || OPEN.contains("splitRuleWrites")) && Math.floorMod(seed, SPLIT_ONE_IN) == 0;
+  }
+
   /** The open processor bugs whose programs or checks this run includes ({@link Generator}). */
   private static final Set<String> OPEN = Generator.open(System.getProperty("fuzz.open", ""));
 
@@ -164,7 +183,13 @@ class FuzzTest {
       new Injection("if (qx > 0) { return Rules.softmax(qa, qx); }",
           "AdjointUnsupportedConstruct", true),
       // ... and of a parameter, which the caller would share with the array it passed
-      new Injection("if (qx > 0) { return qa; }", "AdjointArrayAlias", true));
+      new Injection("if (qx > 0) { return qa; }", "AdjointArrayAlias", true),
+      // a box of a differentiable value made a double again (docs/diagnostics.md, Decisions)
+      new Injection("Double dq = x0 * 2; x0 = dq * 3;", "AdjointDetour"),
+      new Injection("Object oq = x0; x0 += (Double) oq;", "AdjointDetour"),
+      new Injection("Number nq = x0; x0 = nq.doubleValue();", "AdjointDetour"),
+      // a scratch array given to an unannotated method (only @NoDiff data may be)
+      new Injection("double[] yq = new double[3]; Rules.flip(yq);", "AdjointUnsupportedCall"));
 
   /**
    * Valid programs with one unsupported statement injected first into {@code f}: each must draw
@@ -292,21 +317,36 @@ class FuzzTest {
       List<Unit> units = new ArrayList<>();
       Map<String, Long> seedOf = new HashMap<>();
       for (int i = 0; i < batchSeeds.size(); i++) {
-        Unit unit = Generator.generate(batchSeeds.get(i), "P" + (start + i), open);
+        Unit unit = Generator.generate(batchSeeds.get(i), "P" + (start + i), open, SOAK);
         units.add(unit);
         seedOf.put(unit.className(), batchSeeds.get(i));
       }
-      Compiled compiled = compile(units);
+      for (boolean split : new boolean[] {false, true}) {
+        List<Unit> group = units.stream()
+            .filter(u -> split(seedOf.get(u.className())) == split).toList();
+        if (!group.isEmpty()) {
+          checkGroup(group, split, seedOf, open, shrink, stats);
+        }
+      }
+    }
+    return stats;
+  }
+
+  /** Compiles {@code units} together (split or not) and checks each. */
+  private static void checkGroup(List<Unit> units, boolean split, Map<String, Long> seedOf,
+      Set<String> open, boolean shrink, Stats stats) {
+    {
+      Compiled compiled = compile(units, split);
       if (compiled.problem != null) {
         // Find the programs at fault one by one, so each failure names its own seed.
         for (Unit unit : units) {
-          Compiled alone = compile(List.of(unit));
+          Compiled alone = compile(List.of(unit), split);
           if (alone.problem != null) {
             stats.failures.add(
                 describe(unit, seedOf.get(unit.className()), open, alone.problem));
           }
         }
-        continue;
+        return;
       }
       for (Unit unit : units) {
         stats.programs++;
@@ -329,7 +369,6 @@ class FuzzTest {
         }
       }
     }
-    return stats;
   }
 
   /**
@@ -339,7 +378,7 @@ class FuzzTest {
    */
   private static boolean failsAlone(
       Unit unit, long seed, Set<String> open, String exception) {
-    Compiled compiled = compile(List.of(unit));
+    Compiled compiled = compile(List.of(unit), split(seed));
     if (compiled.problem != null) {
       return false;
     }
@@ -368,7 +407,8 @@ class FuzzTest {
     ClassLoader loader;
   }
 
-  static Compiled compile(List<Unit> units) {
+  /** {@code split}: with {@code -Aadjoint.splitAbove=0} (see {@link #SPLIT_ONE_IN}). */
+  static Compiled compile(List<Unit> units, boolean split) {
     List<JavaFileObject> files = new ArrayList<>();
     files.add(JavaFileObjects.forSourceString(Rules.PACKAGE + "." + Rules.CLASS, Rules.source()));
     for (Unit unit : units) {
@@ -379,7 +419,9 @@ class FuzzTest {
     try {
       compilation = javac()
           .withProcessors(new AdjointProcessor())
-          .withOptions("-Xlint:all,-processing")
+          .withOptions(split
+              ? List.of("-Xlint:all,-processing", "-Aadjoint.splitAbove=0")
+              : List.of("-Xlint:all,-processing"))
           .compile(files);
     } catch (RuntimeException e) {
       result.problem = "the compiler or processor threw: " + trace(e);
@@ -451,30 +493,54 @@ class FuzzTest {
         }
       }
       Object[] boxed = arguments(f, flat);
+      Object[] constantArgs = arguments(f, flat); // fFunction's; the primal may change boxed's
       List<Object> constants = new ArrayList<>();
       if (diffParams.size() == 1 && diffParams.get(0).kind() == Program.Kind.ARRAY) {
         constants.add(Program.LENGTH); // mFunction(int dimension, ...)
       }
       for (int i = 0; i < boxed.length; i++) {
         if (!f.params().get(i).kind().differentiable()) {
-          constants.add(boxed[i]);
+          constants.add(constantArgs[i]);
         }
       }
       double[] diffPoint = diffCoordinates(f, flat);
       double cotangent = rnd.nextBoolean() ? 1.0 : rnd.nextDouble(-2, 2);
       String where = "at " + describe(f, flat) + ", cotangent " + cotangent;
 
+      // Every form must call the unannotated methods with effects (fuzz.Rules: next, level, log,
+      // flip) as often and in the same order as the primal, and leave the argument arrays as the
+      // primal leaves them (it may change @NoDiff data through flip or Arrays.sort).
+      List<String> problems = new ArrayList<>();
+      resetEffects(loader);
       double value = (double) invoke(primalF, boxed);
-      Object vg = invoke(valueAndGrad, arguments(f, flat));
-      Object pulled = invoke(vjp, arguments(f, flat));
+      String effects = effects(loader);
+      double[] after = flatten(f, boxed);
+      Object[] vgArgs = arguments(f, flat);
+      resetEffects(loader);
+      Object vg = invoke(valueAndGrad, vgArgs);
+      sameEffects(problems, "fValueAndGrad", loader, effects);
+      sameArguments(problems, "fValueAndGrad", f, vgArgs, after);
+      Object[] vjpArgs = arguments(f, flat);
+      resetEffects(loader);
+      Object pulled = invoke(vjp, vjpArgs);
+      sameEffects(problems, "fVjp", loader, effects);
+      // (long methods, from soak runs, take the split form whatever the option)
+      boolean splitForm = split(seed)
+          || f.body().stream().anyMatch(st -> st instanceof Program.Declare d && d.name().equals("tl"));
+      if (!splitForm || open.contains(Generator.SPLIT_VJP_DATA)) {
+        sameArguments(problems, "fVjp", f, vjpArgs, after);
+      }
+      // A Vjp is a snapshot: the caller may change its arrays before pullback, which must still
+      // give the gradient (and value() the value) where fVjp was called.
+      scramble(vjpArgs);
       double vgValue = (double) component(vg, "value");
       double[] vgGrad = components(component(vg, "grad"));
       double vjpValue = (double) call(pulled, "value");
       double[] vjpGrad = components(call(pulled, "pullback", cotangent));
+      sameEffects(problems, "fVjp(..).pullback", loader, effects); // it calls nothing
 
-      List<String> problems = new ArrayList<>();
       same(problems, "fValueAndGrad value", vgValue, value);
-      same(problems, "fVjp value", vjpValue, value);
+      same(problems, "fVjp value (after its arguments were changed)", vjpValue, value);
       {
         // pullback "may be called any number of times"
         double[] again = components(call(pulled, "pullback", cotangent));
@@ -487,14 +553,20 @@ class FuzzTest {
       if (function != null) {
         DifferentiableFunction fn = (DifferentiableFunction) invoke(function, constants.toArray());
         fnGrad = new double[diffPoint.length];
+        resetEffects(loader);
         same(problems, "fFunction value", fn.valueAndGradient(diffPoint.clone(), fnGrad), value);
+        sameEffects(problems, "fFunction(..).valueAndGradient", loader, effects);
       }
       // The workspace form, twice on one workspace (the second call reuses its tape and
       // buffers): the same bits as fValueAndGrad.
       Object workspace = invoke(method(adjoint, "fWorkspace"));
       for (int call = 0; call < 2; call++) {
-        double wsValue = (double) call(workspace, "valueAndGrad", arguments(f, flat));
+        Object[] wsArgs = arguments(f, flat);
+        resetEffects(loader);
+        double wsValue = (double) call(workspace, "valueAndGrad", wsArgs);
         same(problems, "fWorkspace value (call " + (call + 1) + ")", wsValue, value);
+        sameEffects(problems, "fWorkspace.valueAndGrad (call " + (call + 1) + ")", loader, effects);
+        sameArguments(problems, "fWorkspace.valueAndGrad", f, wsArgs, after);
         double[] wsGrad = workspaceGradient(workspace, diffParams);
         for (int i = 0; i < wsGrad.length && i < vgGrad.length; i++) {
           if (Double.doubleToLongBits(wsGrad[i]) != Double.doubleToLongBits(vgGrad[i])) {
@@ -503,13 +575,14 @@ class FuzzTest {
           }
         }
       }
-      if (!java.util.Arrays.equals(flat, flatten(f, boxed))) {
-        problems.add("a call changed its argument arrays: " + describe(f, flatten(f, boxed)));
-      }
 
       Reference.Result one = Reference.evaluate(f, flat, 1.0);
       Reference.Result ct = Reference.evaluate(f, flat, cotangent);
       same(problems, "reference value", one.value(), value);
+      if (!one.trace().equals(effects)) {
+        problems.add("the reference's calls with effects " + one.trace()
+            + ", but the primal method's " + effects);
+      }
       if (!finite(one.value()) || !finite(one.gradient()) || !finite(ct.gradient())
           || one.extreme()) {
         stats.skippedPoints++;
@@ -565,12 +638,21 @@ class FuzzTest {
       List<String> problems = new ArrayList<>();
 
       Object[] primalArgs = arguments(h, flat);
+      ClassLoader loader = primal.getClassLoader();
+      resetEffects(loader);
       double[] value = ((double[]) invoke(primalH, primalArgs)).clone();
+      String effects = effects(loader);
       if (!java.util.Arrays.equals(flat, flatten(h, primalArgs))) {
         problems.add("the primal " + h.name() + " changed its argument arrays");
       }
       Object[] args = arguments(h, flat);
+      resetEffects(loader);
       Object pulled = invoke(vjp, args);
+      sameEffects(problems, h.name() + "Vjp", loader, effects);
+      if (!java.util.Arrays.equals(flat, flatten(h, args))) {
+        problems.add(h.name() + "Vjp changed its argument arrays: " + describe(h, flatten(h, args)));
+      }
+      scramble(args); // the Vjp is a snapshot
       double[] vjpValue = (double[]) call(pulled, "value");
       sameArray(problems, h.name() + "Vjp value", vjpValue, value);
       for (Object a : args) {
@@ -593,9 +675,7 @@ class FuzzTest {
         problems.add("pullback called twice gave " + java.util.Arrays.toString(grad) + ", then "
             + java.util.Arrays.toString(again));
       }
-      if (!java.util.Arrays.equals(flat, flatten(h, args))) {
-        problems.add(h.name() + "Vjp changed its argument arrays: " + describe(h, flatten(h, args)));
-      }
+      sameEffects(problems, h.name() + "Vjp(..).pullback", loader, effects);
       for (int length : new int[] {Program.LENGTH - 1, Program.LENGTH + 1}) {
         try {
           call(pulled, "pullback", (Object) new double[length]);
@@ -609,6 +689,10 @@ class FuzzTest {
 
       Reference.ArrayResult ref = Reference.evaluateArray(h, flat, c);
       sameArray(problems, "reference value", ref.values(), value);
+      if (!ref.trace().equals(effects)) {
+        problems.add("the reference's calls with effects " + ref.trace()
+            + ", but the primal method's " + effects);
+      }
       if (!finite(ref.values()) || !finite(ref.gradient()) || ref.extreme()) {
         stats.skippedPoints++;
       } else {
@@ -623,6 +707,68 @@ class FuzzTest {
             where + ":\n  " + String.join("\n  ", problems)));
         return;
       }
+    }
+  }
+
+  // ---------------------------------------------------------------- effects and snapshots
+
+  /** Resets the call counter and trace of fuzz.Rules' unannotated methods with effects. */
+  private static void resetEffects(ClassLoader loader) throws ReflectiveOperationException {
+    Class<?> rules = loader.loadClass(Rules.PACKAGE + "." + Rules.CLASS);
+    java.lang.reflect.Field calls = rules.getDeclaredField("calls");
+    calls.setAccessible(true);
+    calls.setInt(null, 0);
+    java.lang.reflect.Field trace = rules.getDeclaredField("trace");
+    trace.setAccessible(true);
+    ((StringBuilder) trace.get(null)).setLength(0);
+  }
+
+  /** What fuzz.Rules' methods with effects logged since {@link #resetEffects}. */
+  private static String effects(ClassLoader loader) throws ReflectiveOperationException {
+    Class<?> rules = loader.loadClass(Rules.PACKAGE + "." + Rules.CLASS);
+    java.lang.reflect.Field trace = rules.getDeclaredField("trace");
+    trace.setAccessible(true);
+    return trace.get(null).toString();
+  }
+
+  private static void sameEffects(List<String> problems, String what, ClassLoader loader,
+      String expected) throws ReflectiveOperationException {
+    String actual = effects(loader);
+    if (!actual.equals(expected)) {
+      problems.add(what + " made the calls with effects " + actual + ", but the primal method "
+          + expected);
+    }
+  }
+
+  /** Whether a call left {@code args} as the primal method left its own ({@code after}). */
+  private static void sameArguments(
+      List<String> problems, String what, Callee f, Object[] args, double[] after) {
+    double[] actual = flatten(f, args);
+    if (!java.util.Arrays.equals(actual, after)) {
+      problems.add(what + " left its arguments at " + describe(f, actual)
+          + ", but the primal method at " + describe(f, after));
+    }
+  }
+
+  /** Changes every element of the argument arrays, as a caller may after mVjp. */
+  private static void scramble(Object[] args) {
+    for (Object a : args) {
+      if (a instanceof double[][] matrix) {
+        for (double[] row : matrix) {
+          scramble(row);
+        }
+        if (matrix.length > 0) {
+          matrix[0] = new double[matrix[0].length]; // and a row replaced
+        }
+      } else if (a instanceof double[] array) {
+        scramble(array);
+      }
+    }
+  }
+
+  private static void scramble(double[] array) {
+    for (int k = 0; k < array.length; k++) {
+      array[k] = 7.25 - 3 * array[k];
     }
   }
 
@@ -926,7 +1072,8 @@ class FuzzTest {
   static String describe(Unit unit, long seed, Set<String> open, String problem) {
     return "program seed " + seed + " (replay: -Dfuzz.program=" + seed
         + (open.isEmpty() ? "" : " -Dfuzz.open=" + String.join(",", new java.util.TreeSet<>(open)))
-        + "), class "
+        + (SOAK ? " -Dfuzz.soak=true" : "")
+        + ")" + (split(seed) ? ", compiled with -Aadjoint.splitAbove=0" : "") + ", class "
         + unit.className() + "\n" + problem + "\n--- " + unit.className() + ".java\n"
         + unit.render();
   }

@@ -54,7 +54,7 @@ final class Generator {
    * Bump it with any change that draws differently, and move the seeds in {@code
    * fuzz/regressions.txt} to closed-form tests (FuzzFoundTest) or replace them.
    */
-  static final int VERSION = 9;
+  static final int VERSION = 10;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -85,7 +85,15 @@ final class Generator {
 
 
   /** The open processor bugs a run may include (see above). */
-  static final List<String> OPEN_BUGS = List.of();
+  static final List<String> OPEN_BUGS = List.of("splitVjpData", "splitRuleWrites");
+
+  /**
+   * Found by version 10: in the split form ({@code -Aadjoint.splitAbove=0}) {@code fVjp} leaves a
+   * {@code @NoDiff} data array unchanged that the primal (and every other form) changes through
+   * {@code Arrays.sort} or an unannotated helper; FuzzTest checks fVjp's arguments after the call in
+   * split programs only when this is open.
+   */
+  static final String SPLIT_VJP_DATA = "splitVjpData";
 
   /** The open bugs named by {@code list}: comma-separated names, or "all". */
   static java.util.Set<String> open(String list) {
@@ -103,6 +111,8 @@ final class Generator {
     }
     return java.util.Set.copyOf(out);
   }
+  /** Whether the body being generated is {@code f}'s. */
+  private boolean inF;
   /** Whether the body being generated is a {@code double[]} helper's. */
   private boolean arrayResult;
   /** The array-result locals ({@code yb}, ...) of the body being generated. */
@@ -110,9 +120,26 @@ final class Generator {
   /** The parameters of the body being generated. */
   private List<Param> currentParams = List.of();
 
-  private Generator(long seed, java.util.Set<String> open) {
+  /** Whether {@code f} starts with a long straight-line stretch (soak runs only, see below). */
+  private final boolean longMethod;
+  /** The boxes and fill nests of the body being generated. */
+  private int boxes;
+  private int fills;
+
+  private Generator(long seed, java.util.Set<String> open, boolean soak) {
     this.rnd = new SplittableRandom(seed);
+    // Drawn apart from the program's own stream, so soak runs change only these programs.
+    this.longMethod = soak && new SplittableRandom(seed ^ 0x10E6L).nextInt(LONG_ONE_IN) == 0;
   }
+
+  /** In soak runs, one program in LONG_ONE_IN gets a long straight-line stretch in {@code f}. */
+  static final int LONG_ONE_IN = 25;
+
+  /**
+   * The length of that stretch: at least 600 steps, past the size at which a derivative would pass
+   * the JVM's 64 KiB limit on a method's bytecode, so its sweeps are split.
+   */
+  static final int LONG_STEPS = 600;
 
   /** The program of {@code seed}, as class {@code className}. */
   static Unit generate(long seed, String className) {
@@ -124,7 +151,12 @@ final class Generator {
    * open bugs in {@code open}.
    */
   static Unit generate(long seed, String className, java.util.Set<String> open) {
-    return new Generator(seed, open).unit(className);
+    return generate(seed, className, open, false);
+  }
+
+  /** As above; {@code soak}: a soak run's program, which may be long (see {@link #LONG_ONE_IN}). */
+  static Unit generate(long seed, String className, java.util.Set<String> open, boolean soak) {
+    return new Generator(seed, open, soak).unit(className);
   }
 
   private Unit unit(String className) {
@@ -195,7 +227,9 @@ final class Generator {
       params.add(rnd.nextInt(params.size() + 1), new Param("xm", Kind.MATRIX));
     }
     localMatrix = rnd.nextInt(4) == 0;
+    inF = true;
     Callee f = Callee.helper(className, "f", params, body(params, 3, rnd.nextInt(2) == 0));
+    inF = false;
     localMatrix = false;
     return new Unit(className, helpers, f, exact);
   }
@@ -211,6 +245,11 @@ final class Generator {
     final List<String> writableArrays = new ArrayList<>();
     final List<String> matrices = new ArrayList<>();
     final List<String> writableMatrices = new ArrayList<>();
+    /** {@code @NoDiff} data arrays, which unannotated calls may change. */
+    final List<String> data = new ArrayList<>();
+    /** Boxes (Double, Object, Number locals) and those of them that are Doubles. */
+    final List<String> boxes = new ArrayList<>();
+    final List<String> doubleBoxes = new ArrayList<>();
 
     Scope copy() {
       Scope s = new Scope();
@@ -221,6 +260,9 @@ final class Generator {
       s.writableArrays.addAll(writableArrays);
       s.matrices.addAll(matrices);
       s.writableMatrices.addAll(writableMatrices);
+      s.data.addAll(data);
+      s.boxes.addAll(boxes);
+      s.doubleBoxes.addAll(doubleBoxes);
       return s;
     }
   }
@@ -234,6 +276,8 @@ final class Generator {
     locals = 0;
     loops = 0;
     arrayLocals = 0;
+    boxes = 0;
+    fills = 0;
     currentParams = params;
     Scope scope = new Scope();
     for (Param p : params) {
@@ -243,6 +287,9 @@ final class Generator {
         scope.matrices.add(p.name());
       } else if (p.kind() == Kind.ARRAY || p.kind() == Kind.DATA) {
         scope.arrays.add(p.name());
+        if (p.kind() == Kind.DATA) {
+          scope.data.add(p.name());
+        }
       } else {
         scope.doubles.add(p.name());
         scope.assignable.add(p.name());
@@ -258,6 +305,9 @@ final class Generator {
       stmts.add(new Program.LocalArray("ym", true));
       scope.matrices.add("ym");
       scope.writableMatrices.add("ym");
+    }
+    if (inF && longMethod) {
+      longStretch(scope, stmts);
     }
     if (!block(scope, 0, size, stmts)) {
       stmts.add(arrayResult ? returnArray(scope) : new Return(expr(scope, 3)));
@@ -316,15 +366,35 @@ final class Generator {
           continue;
         }
       }
+      int extra = rnd.nextInt(100);
+      if (extra < 4 && !scope.data.isEmpty()) {
+        // An unannotated call that writes into data the reverse sweep may still read.
+        out.add(new Program.Mutate(rnd.nextInt(3) == 0, pick(scope.data)));
+        continue;
+      } else if (extra < 7) {
+        out.add(box(scope));
+        continue;
+      } else if (extra < 9 && !scope.boxes.isEmpty()) {
+        out.add(new Program.Log(pick(scope.boxes)));
+        continue;
+      } else if (extra < 10) {
+        out.add(new Program.Log(pick(scope.doubles)));
+        continue;
+      } else if (extra < 14 && nesting == 0 && enclosing.isEmpty()) {
+        fillNest(scope, out);
+        continue;
+      }
       int choice = rnd.nextInt(100);
       boolean arrays = !scope.writableArrays.isEmpty();
       boolean matrices = !scope.writableMatrices.isEmpty();
       if ((arrays || matrices) && rnd.nextInt(4) == 0) {
-        String op = new String[] {"=", "+=", "-=", "*="}[rnd.nextInt(4)];
-        Expr target = matrices && (!arrays || rnd.nextBoolean())
-            ? matrixElement(scope, scope.writableMatrices)
-            : element(scope, scope.writableArrays);
-        out.add(new Program.ElementAssign(target, op, expr(scope, 2)));
+        Expr target = writeTarget(scope, arrays, matrices);
+        if (rnd.nextInt(5) == 0) {
+          out.add(new Program.ElementStep(target, rnd.nextBoolean(), rnd.nextBoolean()));
+        } else {
+          String op = new String[] {"=", "+=", "-=", "*="}[rnd.nextInt(4)];
+          out.add(new Program.ElementAssign(target, op, expr(scope, 2)));
+        }
       } else if (choice < 33) {
         String name = "t" + locals++;
         out.add(new Declare(name, expr(scope, 3)));
@@ -371,6 +441,140 @@ final class Generator {
     return false;
   }
 
+  /**
+   * The element a write or an increment goes to: one with literal or wrapped indices, or, one
+   * time in four, with indices that have effects ({@code ya[Rules.next(3)] += ..}), which Java
+   * evaluates once, before the right-hand side.
+   */
+  private Expr writeTarget(Scope scope, boolean arrays, boolean matrices) {
+    boolean matrix = matrices && (!arrays || rnd.nextBoolean());
+    if (rnd.nextInt(4) == 0) {
+      return matrix
+          ? new Program.MatrixElement(pick(scope.writableMatrices),
+              new Program.IntNext(Program.ROWS), new Program.IntNext(Program.COLUMNS), false)
+          : new Program.Element(pick(scope.writableArrays), new Program.IntNext(Program.LENGTH),
+              false);
+    }
+    return matrix ? matrixElement(scope, scope.writableMatrices)
+        : element(scope, scope.writableArrays);
+  }
+
+  /**
+   * {@code Double b0 = e;} (or Object, Number): a box of a value that may be differentiable. It is
+   * then only logged or compared, which the Decisions allow (unboxing it would be an error).
+   */
+  private Stmt box(Scope scope) {
+    String type = new String[] {"Double", "Object", "Number"}[rnd.nextInt(3)];
+    String name = "b" + boxes++;
+    Expr init = expr(scope, 2);
+    if (Reference.isInt(init) || (init instanceof MathCall m
+        && m.args().stream().allMatch(Reference::isInt))) {
+      // a double, so that it boxes to Double (Math.signum(2) is signum(float): a float)
+      init = new Binary('*', init, new Num(1.0, false));
+    }
+    scope.boxes.add(name);
+    if (type.equals("Double")) {
+      scope.doubleBoxes.add(name);
+    }
+    return new Program.Box(type, name, init);
+  }
+
+  /**
+   * A scratch array {@code yfN} refilled in a loop nest whose range depends on a loop further out:
+   * <pre>
+   * double[] yf0 = new double[3];
+   * for (a ..) {                     // any loop kind
+   *   for (k ..) {                   // any loop kind
+   *     for (int j = 0; j &lt; a + 1; j++) { yf0[j] = e; }   // or 3 - a, a, k + 1
+   *     for (int j2 = 0; j2 &lt; 3; j2++) { t += yf0[j2] * e; }
+   *     ...random statements (early exits too)
+   *   }
+   * }
+   * </pre>
+   * Elements the fill does not reach on a trip keep earlier trips' values, which a reverse sweep
+   * that replays the fill must not mistake for later ones.
+   */
+  private void fillNest(Scope scope, List<Stmt> out) {
+    String array = "yf" + fills++;
+    out.add(new Program.LocalArray(array));
+    String a = "i" + loops++;
+    String k = "i" + loops++;
+    String j = "i" + loops++;
+    String j2 = "i" + loops++;
+    IntExpr outerBound = rnd.nextBoolean()
+        ? new IntLit(1 + rnd.nextInt(Program.LENGTH)) : new Program.IntLength(array);
+    boolean middleLiteral = scope.ints.isEmpty() || rnd.nextBoolean();
+    IntExpr middleBound = middleLiteral
+        ? new IntLit(1 + rnd.nextInt(2))
+        : new IntBinary('+', new IntRead(pick(scope.ints)), new IntLit(rnd.nextInt(2)));
+    IntExpr fillBound = switch (rnd.nextInt(middleLiteral ? 4 : 3)) {
+      case 0 -> new IntBinary('+', new IntRead(a), new IntLit(1));
+      case 1 -> new IntBinary('-', new IntLit(Program.LENGTH), new IntRead(a));
+      case 2 -> new IntRead(a);
+      default -> new IntBinary('+', new IntRead(k), new IntLit(1)); // k < 2
+    };
+    Scope outerScope = scope.copy();
+    outerScope.ints.add(a);
+    Scope middleScope = outerScope.copy();
+    middleScope.ints.add(k);
+    middleScope.arrays.add(array);
+    middleScope.writableArrays.add(array);
+    Scope fillScope = middleScope.copy();
+    fillScope.ints.add(j);
+    Program.LoopKind outerKind = Program.LoopKind.values()[rnd.nextInt(3)];
+    Program.LoopKind middleKind = Program.LoopKind.values()[rnd.nextInt(3)];
+    Cond outerStop = outerKind == Program.LoopKind.WHILE ? cond(scope, 1) : null;
+    Cond middleStop = middleKind == Program.LoopKind.WHILE ? cond(outerScope, 1) : null;
+    List<Stmt> fill = List.of(new Program.ElementAssign(
+        new Program.Element(array, new IntRead(j), false), "=", expr(fillScope, 2)));
+    Scope readScope = middleScope.copy();
+    readScope.ints.add(j2);
+    List<Stmt> read = List.of(new Program.Assign(pick(scope.assignable), "+=",
+        new Binary('*', new Program.Element(array, new IntRead(j2), false),
+            expr(readScope, 1))));
+    List<Stmt> middleBody = new ArrayList<>();
+    middleBody.add(new Program.Loop(Program.LoopKind.FOR, j, fillBound, null, fill));
+    middleBody.add(new Program.Loop(Program.LoopKind.FOR, j2, new IntLit(Program.LENGTH), null,
+        read));
+    enclosing.add(outerKind);
+    enclosing.add(middleKind);
+    if (rnd.nextBoolean()) {
+      block(middleScope, 2, 1, middleBody);
+    }
+    enclosing.remove(enclosing.size() - 1);
+    enclosing.remove(enclosing.size() - 1);
+    Stmt middle = new Program.Loop(middleKind, k, middleBound, middleStop, middleBody);
+    out.add(new Program.Loop(outerKind, a, outerBound, outerStop, List.of(middle)));
+    scope.arrays.add(array);
+    scope.writableArrays.add(array);
+  }
+
+  /**
+   * {@code double tl = x0;} then {@link #LONG_STEPS} or more straight-line steps on {@code tl},
+   * each bounded ({@code tanh}, small increments), reading other variables: a method long enough
+   * that its derivative is split across generated methods.
+   */
+  private void longStretch(Scope scope, List<Stmt> out) {
+    String name = "tl";
+    out.add(new Declare(name, new Read(scope.doubles.get(0))));
+    int steps = LONG_STEPS + rnd.nextInt(400);
+    for (int s = 0; s < steps; s++) {
+      Expr value = leaf(scope);
+      switch (rnd.nextInt(4)) {
+        case 0 -> out.add(new Program.Assign(name, "=", new MathCall("tanh", List.of(
+            new Binary('+', new Read(name), new Binary('*', value, new Num(0.3, false)))))));
+        case 1 -> out.add(new Program.Assign(name, "+=",
+            new Binary('*', new MathCall("sin", List.of(value)), new Num(0.01, false))));
+        case 2 -> out.add(new Program.Assign(name, "*=", new Num(0.999, false)));
+        default -> out.add(new Program.Assign(name, "=", new Binary('+',
+            new Binary('*', new Read(name), new Num(0.5, false)),
+            new Binary('*', new MathCall("cos", List.of(value)), new Num(0.5, false)))));
+      }
+    }
+    scope.doubles.add(name);
+    scope.assignable.add(name);
+  }
+
   /** Whether {@code s} contains a return. */
   private static boolean returns(Stmt s) {
     if (s instanceof Return || s instanceof Program.ReturnArray) {
@@ -406,7 +610,9 @@ final class Generator {
   private Program.Loop loop(Scope scope, int nesting) {
     String index = "i" + loops++;
     Program.LoopKind kind = Program.LoopKind.values()[rnd.nextInt(3)];
-    IntExpr bound = !scope.arrays.isEmpty() && rnd.nextInt(3) == 0
+    IntExpr bound = !scope.data.isEmpty() && rnd.nextInt(6) == 0
+        ? new Program.DataInt(pick(scope.data), rnd.nextInt(Program.LENGTH))
+        : !scope.arrays.isEmpty() && rnd.nextInt(3) == 0
         ? new Program.IntLength(pick(scope.arrays))
         : rnd.nextBoolean() || scope.ints.isEmpty()
             ? new IntLit(rnd.nextInt(5))
@@ -453,6 +659,9 @@ final class Generator {
   }
 
   private Expr leaf(Scope scope) {
+    if (rnd.nextInt(40) == 0) {
+      return new Program.Level();
+    }
     int choice = rnd.nextInt(100);
     if (choice < 10 && !scope.matrices.isEmpty()) {
       return matrixElement(scope, scope.matrices);
@@ -614,6 +823,9 @@ final class Generator {
   // ---------------------------------------------------------------- ints and conditions
 
   private IntExpr intExpr(Scope scope, int depth) {
+    if (rnd.nextInt(16) == 0) {
+      return new Program.IntNext(1 + rnd.nextInt(Program.LENGTH));
+    }
     if (!scope.arrays.isEmpty() && rnd.nextInt(8) == 0) {
       return new Program.IntLength(pick(scope.arrays));
     }
@@ -631,6 +843,10 @@ final class Generator {
   }
 
   private Cond cond(Scope scope, int depth) {
+    if (!scope.doubleBoxes.isEmpty() && rnd.nextInt(8) == 0) {
+      return new Program.BoxCompare(COMPARISONS[rnd.nextInt(4)], pick(scope.doubleBoxes),
+          rnd.nextBoolean() ? literal() : expr(scope, 1));
+    }
     int choice = rnd.nextInt(100);
     if (choice < 12 && depth > 0) {
       return new Logic(rnd.nextBoolean() ? "&&" : "||", cond(scope, depth - 1),

@@ -62,7 +62,14 @@ final class Program {
 
   sealed interface Expr
       permits Num, Read, Promote, Neg, Binary, MathCall, Ternary, Invoke, Stop, Element,
-          MatrixElement {}
+          MatrixElement, Level {}
+
+  /**
+   * {@code Rules.level()}: an unannotated call with an effect (it counts and logs its calls) that
+   * returns a constant depending on how often it ran. Generated code must call it exactly as often,
+   * and in the same order, as the primal.
+   */
+  record Level() implements Expr {}
 
   /**
    * {@code array[index]}; when {@code wrapped}, {@code array[Math.floorMod(index, LENGTH)]}, which
@@ -121,7 +128,19 @@ final class Program {
 
   // ---------------------------------------------------------------- int expressions
 
-  sealed interface IntExpr permits IntRead, IntLit, IntBinary, IntLength {}
+  sealed interface IntExpr permits IntRead, IntLit, IntBinary, IntLength, IntNext, DataInt {}
+
+  /**
+   * {@code Rules.next(bound)}: an index with an effect, in {@code [0, bound)}, that depends on how
+   * often it was called (it counts and logs its calls).
+   */
+  record IntNext(int bound) implements IntExpr {}
+
+  /**
+   * {@code ((int) array[index])}: an int read from a {@code @NoDiff} data array (as a loop bound),
+   * which an unannotated call may change later.
+   */
+  record DataInt(String array, int index) implements IntExpr {}
 
   /** {@code array.length}, or with {@code row}, {@code matrix[row].length}. */
   record IntLength(String array, Integer row) implements IntExpr {
@@ -139,7 +158,10 @@ final class Program {
 
   // ---------------------------------------------------------------- conditions
 
-  sealed interface Cond permits Compare, IntCompare, Logic, Not {}
+  sealed interface Cond permits Compare, IntCompare, Logic, Not, BoxCompare {}
+
+  /** {@code box op right}, with {@code box} a {@code Double} local: a comparison of a box. */
+  record BoxCompare(String op, String box, Expr right) implements Cond {}
 
   /** {@code <}, {@code <=}, {@code >} or {@code >=} on doubles. */
   record Compare(String op, Expr left, Expr right) implements Cond {}
@@ -155,7 +177,25 @@ final class Program {
 
   sealed interface Stmt
       permits Declare, Assign, Step, If, Return, Loop, Jump, LocalArray, ElementAssign, ArrayCall,
-          ReturnArray {}
+          ReturnArray, ElementStep, Mutate, Box, Log {}
+
+  /** {@code target++} (or {@code --}, prefix or postfix) on an element of a local array. */
+  record ElementStep(Expr target, boolean up, boolean prefix) implements Stmt {}
+
+  /**
+   * An unannotated call that writes into a {@code @NoDiff} data array: {@code Rules.flip(array)}
+   * (every element {@code d} becomes {@code 1 - d}) or {@code java.util.Arrays.sort(array)}.
+   */
+  record Mutate(boolean sort, String array) implements Stmt {}
+
+  /**
+   * {@code type name = init;} with type {@code Double}, {@code Object} or {@code Number}: a box,
+   * which has no tangent, later only logged or compared (docs/diagnostics.md, Decisions).
+   */
+  record Box(String type, String name, Expr init) implements Stmt {}
+
+  /** {@code Rules.log("name=" + name);} of a box or a double variable. */
+  record Log(String name) implements Stmt {}
 
   /**
    * {@code double[] name = call;}: a local holding the array a {@code double[]} helper or rule
@@ -319,6 +359,19 @@ final class Program {
     } else if (s instanceof ElementAssign a) {
       out.append(indent).append(render(a.target())).append(' ').append(a.op()).append(' ')
           .append(render(a.value())).append(";\n");
+    } else if (s instanceof ElementStep st) {
+      String op = st.up() ? "++" : "--";
+      String target = render(st.target());
+      out.append(indent).append(st.prefix() ? op + target : target + op).append(";\n");
+    } else if (s instanceof Mutate m) {
+      out.append(indent).append(m.sort() ? "java.util.Arrays.sort(" : Rules.CLASS + ".flip(")
+          .append(m.array()).append(");\n");
+    } else if (s instanceof Box b) {
+      out.append(indent).append(b.type()).append(' ').append(b.name()).append(" = ")
+          .append(render(b.init())).append(";\n");
+    } else if (s instanceof Log l) {
+      out.append(indent).append(Rules.CLASS).append(".log(\"").append(l.name()).append("=\" + ")
+          .append(l.name()).append(");\n");
     } else if (s instanceof Jump j) {
       out.append(indent).append(j.isBreak() ? "break;\n" : "continue;\n");
     } else if (s instanceof Loop l) {
@@ -380,6 +433,8 @@ final class Program {
       return el.array() + "[" + el.renderIndex() + "]";
     } else if (e instanceof MatrixElement m) {
       return m.matrix() + m.renderIndices();
+    } else if (e instanceof Level) {
+      return Rules.CLASS + ".level()";
     }
     throw new AssertionError(e);
   }
@@ -400,6 +455,10 @@ final class Program {
       return "(" + render(b.left()) + " " + b.op() + " " + render(b.right()) + ")";
     } else if (e instanceof IntLength l) {
       return l.row() == null ? l.array() + ".length" : l.array() + "[" + l.row() + "].length";
+    } else if (e instanceof IntNext n) {
+      return Rules.CLASS + ".next(" + n.bound() + ")";
+    } else if (e instanceof DataInt d) {
+      return "((int) " + d.array() + "[" + d.index() + "])";
     }
     throw new AssertionError(e);
   }
@@ -413,6 +472,8 @@ final class Program {
       return "(" + render(l.left()) + ") " + l.op() + " (" + render(l.right()) + ")";
     } else if (c instanceof Not n) {
       return "!(" + render(n.operand()) + ")";
+    } else if (c instanceof BoxCompare b) {
+      return b.box() + " " + b.op() + " " + render(b.right());
     }
     throw new AssertionError(c);
   }

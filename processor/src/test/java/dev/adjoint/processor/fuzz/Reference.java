@@ -55,11 +55,12 @@ final class Reference {
    * within 1e-150 of zero without being zero: there, rounding and underflow decide the gradient
    * more than the program does, so it is no test of the transformer.
    */
-  record Result(double value, double[] gradient, double[] scale, String path, boolean extreme) {}
+  record Result(double value, double[] gradient, double[] scale, String path, boolean extreme,
+      String trace) {}
 
   /** As {@link Result}, for a method that returns {@code double[]}: its value's elements. */
   record ArrayResult(double[] values, double[] gradient, double[] scale, String path,
-      boolean extreme) {}
+      boolean extreme, String trace) {}
 
   /** A value and its tape node, or -1 for a constant. */
   private record Val(double v, int node) {}
@@ -82,6 +83,13 @@ final class Reference {
   private final List<Node> tape = new ArrayList<>();
   private final StringBuilder path = new StringBuilder();
   private boolean extreme;
+  /**
+   * What the unannotated methods with effects in {@code fuzz.Rules} log, in order: {@code i} per
+   * {@code next}, {@code f} per {@code level}, {@code s} per {@code flip}, {@code [text]} per
+   * {@code log}; and their shared call counter.
+   */
+  private final StringBuilder trace = new StringBuilder();
+  private int calls;
 
   private Reference() {}
 
@@ -104,7 +112,7 @@ final class Reference {
       gradient[i] = adjoint[inputs.get(i)];
       scale[i] = magnitude[inputs.get(i)];
     }
-    return new Result(out.v(), gradient, scale, r.path.toString(), r.extreme);
+    return new Result(out.v(), gradient, scale, r.path.toString(), r.extreme, r.trace.toString());
   }
 
   /**
@@ -137,7 +145,8 @@ final class Reference {
       gradient[i] = adjoint[inputs.get(i)];
       scale[i] = magnitude[inputs.get(i)];
     }
-    return new ArrayResult(values, gradient, scale, r.path.toString(), r.extreme);
+    return new ArrayResult(values, gradient, scale, r.path.toString(), r.extreme,
+        r.trace.toString());
   }
 
   /** The environment of {@code f}'s parameters at {@code flat}; its input nodes in {@code inputs}. */
@@ -244,6 +253,19 @@ final class Reference {
     final Map<String, Val[]> arrays = new HashMap<>();
     /** The names in {@link #arrays} that hold matrices (flat, row by row). */
     final java.util.Set<String> matrices = new java.util.HashSet<>();
+    /** Boxes ({@code Double}, {@code Object} or {@code Number} locals): their values. */
+    final Map<String, Double> boxes = new HashMap<>();
+
+    /** A block's environment inside this one: its own doubles, the same arrays. */
+    Env inner() {
+      Env inner = new Env();
+      inner.doubles.putAll(doubles);
+      inner.ints.putAll(ints);
+      inner.arrays.putAll(arrays);
+      inner.matrices.addAll(matrices);
+      inner.boxes.putAll(boxes);
+      return inner;
+    }
   }
 
   /**
@@ -295,11 +317,7 @@ final class Reference {
         boolean taken = test(i.condition(), env);
         path.append(taken ? 'T' : 'F');
         // Locals declared in a branch end with it; assignments to outer variables persist.
-        Env inner = new Env();
-        inner.doubles.putAll(env.doubles);
-        inner.ints.putAll(env.ints);
-        inner.arrays.putAll(env.arrays);
-        inner.matrices.addAll(env.matrices);
+        Env inner = env.inner();
         Flow result = exec(taken ? i.then() : i.otherwise(), inner);
         for (String name : env.doubles.keySet()) {
           env.doubles.put(name, inner.doubles.get(name));
@@ -334,6 +352,39 @@ final class Reference {
           case "*=" -> binary('*', old, value);
           default -> throw new AssertionError(a.op());
         };
+      } else if (s instanceof Program.ElementStep st) {
+        // Java evaluates the array and the index once, then reads, adds and writes the element.
+        Val[] array = env.arrays.get(st.target() instanceof Program.Element el ? el.array()
+            : ((Program.MatrixElement) st.target()).matrix());
+        int index = st.target() instanceof Program.Element el ? index(el, env)
+            : index((Program.MatrixElement) st.target(), env);
+        array[index] = binary(st.up() ? '+' : '-', array[index], new Val(1, -1));
+      } else if (s instanceof Program.Mutate m) {
+        Val[] array = env.arrays.get(m.array());
+        double[] values = new double[array.length];
+        for (int k = 0; k < values.length; k++) {
+          if (array[k].node() >= 0) {
+            throw new IllegalStateException("a differentiable array passed to " + m);
+          }
+          values[k] = array[k].v();
+        }
+        if (m.sort()) {
+          java.util.Arrays.sort(values);
+        } else {
+          trace.append('s');
+          for (int k = 0; k < values.length; k++) {
+            values[k] = 1 - values[k];
+          }
+        }
+        for (int k = 0; k < values.length; k++) {
+          array[k] = new Val(values[k], -1); // in place: every name of the array sees it
+        }
+      } else if (s instanceof Program.Box b) {
+        env.boxes.put(b.name(), eval(b.init(), env).v());
+      } else if (s instanceof Program.Log l) {
+        double v = env.boxes.containsKey(l.name()) ? env.boxes.get(l.name())
+            : env.doubles.get(l.name()).v();
+        trace.append('[').append(l.name()).append('=').append(v).append(']');
       } else if (s instanceof Program.Jump j) {
         return j.isBreak() ? Flow.BREAK : Flow.CONTINUE;
       } else if (s instanceof Program.Loop l) {
@@ -341,21 +392,19 @@ final class Reference {
         outer.ints.put(l.index(), 0);
         int trips = 0;
         while (true) {
-          boolean go = outer.ints.get(l.index()) < evalInt(l.bound(), outer);
-          if (l.kind() == Program.LoopKind.WHILE && go) {
-            go = test(l.stop(), outer);
-          }
+          boolean go;
           if (l.kind() == Program.LoopKind.DO && trips == 0) {
-            go = true; // a do loop tests after its body
+            go = true; // a do loop tests after its body (its bound may have effects)
+          } else {
+            go = outer.ints.get(l.index()) < evalInt(l.bound(), outer);
+            if (l.kind() == Program.LoopKind.WHILE && go) {
+              go = test(l.stop(), outer);
+            }
           }
           if (!go) {
             break;
           }
-          Env inner = new Env();
-          inner.doubles.putAll(outer.doubles);
-          inner.ints.putAll(outer.ints);
-          inner.arrays.putAll(outer.arrays);
-          inner.matrices.addAll(outer.matrices);
+          Env inner = outer.inner();
           Flow flow = exec(l.body(), inner);
           for (String name : outer.doubles.keySet()) {
             outer.doubles.put(name, inner.doubles.get(name));
@@ -416,6 +465,10 @@ final class Reference {
       return env.arrays.get(el.array())[index(el, env)];
     } else if (e instanceof Program.MatrixElement m) {
       return env.arrays.get(m.matrix())[index(m, env)];
+    } else if (e instanceof Program.Level) {
+      trace.append('f');
+      calls++;
+      return new Val(1.0 + 0.5 * (calls % 3), -1);
     }
     throw new AssertionError(e);
   }
@@ -641,7 +694,7 @@ final class Reference {
    * Whether Java types {@code e} as int: int literals, uncast int expressions, and +, -, * and
    * negation of those. Java computes these in int arithmetic, so they are never -0.0.
    */
-  private static boolean isInt(Expr e) {
+  static boolean isInt(Expr e) {
     if (e instanceof Num n) {
       return n.intLiteral();
     } else if (e instanceof Promote p) {
@@ -694,7 +747,7 @@ final class Reference {
   }
 
   /** The flat index of a matrix element; out-of-range indices fail as Java's would. */
-  private static int index(Program.MatrixElement m, Env env) {
+  private int index(Program.MatrixElement m, Env env) {
     int r = evalInt(m.row(), env);
     int c = evalInt(m.column(), env);
     if (m.wrapped()) {
@@ -704,12 +757,12 @@ final class Reference {
     return r * Program.COLUMNS + c;
   }
 
-  private static int index(Program.Element el, Env env) {
+  private int index(Program.Element el, Env env) {
     int i = evalInt(el.index(), env);
     return el.wrapped() ? Math.floorMod(i, Program.LENGTH) : i;
   }
 
-  private static int evalInt(IntExpr e, Env env) {
+  private int evalInt(IntExpr e, Env env) {
     if (e instanceof IntRead r) {
       return env.ints.get(r.name());
     } else if (e instanceof IntLit l) {
@@ -728,6 +781,13 @@ final class Reference {
         return l.row() == null ? Program.ROWS : Program.COLUMNS;
       }
       return env.arrays.get(l.array()).length;
+    } else if (e instanceof Program.IntNext n) {
+      trace.append('i');
+      int v = (calls * Rules.NEXT_STEP + Rules.NEXT_START) % n.bound();
+      calls++;
+      return v;
+    } else if (e instanceof Program.DataInt d) {
+      return (int) env.arrays.get(d.array())[d.index()].v();
     }
     throw new AssertionError(e);
   }
@@ -743,6 +803,8 @@ final class Reference {
           : test(l.left(), env) || test(l.right(), env);
     } else if (c instanceof Not n) {
       return !test(n.operand(), env);
+    } else if (c instanceof Program.BoxCompare b) {
+      return compare(b.op(), env.boxes.get(b.box()), eval(b.right(), env).v());
     }
     throw new AssertionError(c);
   }

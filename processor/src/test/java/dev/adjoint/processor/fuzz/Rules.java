@@ -263,6 +263,11 @@ final class Rules {
 
   static final List<Rule> ALL = List.of(SOFTPLUS, CLIP, PRODUCT, SCALED_SIN, SQUARES, SOFTMAX);
 
+  /** {@code Rules.next(n)} returns {@code (calls * NEXT_STEP + NEXT_START) % n}. */
+  static final int NEXT_STEP = 5;
+
+  static final int NEXT_START = 2;
+
   /** The source of {@code fuzz.Rules}: the rules above, written as a user would. */
   static String source() {
     return String.join("\n",
@@ -275,6 +280,31 @@ final class Rules {
         "import dev.adjoint.runtime.FwdResult;",
         "",
         "final class " + CLASS + " {",
+        "  // Unannotated methods with effects: FuzzTest resets and reads calls and trace",
+        "  // around every call of a generated form, and compares them with the Reference's.",
+        "  static int calls;",
+        "  static final StringBuilder trace = new StringBuilder();",
+        "  static int next(int n) {",
+        "    trace.append('i');",
+        "    int v = (calls * " + NEXT_STEP + " + " + NEXT_START + ") % n;",
+        "    calls++;",
+        "    return v;",
+        "  }",
+        "  static double level() {",
+        "    trace.append('f');",
+        "    calls++;",
+        "    return 1.0 + 0.5 * (calls % 3);",
+        "  }",
+        "  static void log(String s) {",
+        "    trace.append('[').append(s).append(']');",
+        "  }",
+        "  static void flip(double[] d) {",
+        "    trace.append('s');",
+        "    for (int i = 0; i < d.length; i++) {",
+        "      d[i] = 1 - d[i];",
+        "    }",
+        "  }",
+        "",
         "  @CustomVjp static double softplus(double x) { return Math.log1p(Math.exp(x)); }",
         "  @Fwd(\"softplus\") static FwdResult<Double, Double> softplusFwd(double x) {",
         "    return FwdResult.of(Math.log1p(Math.exp(x)), x);",
