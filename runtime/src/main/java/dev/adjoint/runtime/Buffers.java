@@ -264,6 +264,80 @@ public final class Buffers {
     }
   }
 
+  /** A zero array of the length of {@code like}, or null for null: a passive array's tangent. */
+  public static double[] zerosLike(double[] like) {
+    return like == null ? null : new double[like.length];
+  }
+
+  /**
+   * The tangent a generated JVP works with for its argument {@code like}: {@code tangent}, or
+   * zeros of the argument's length where the caller passed null (which means zero).
+   *
+   * @throws IllegalArgumentException where the tangent's length is not the argument's
+   */
+  public static double[] tangent(double[] tangent, double[] like) {
+    if (tangent == null) {
+      return zerosLike(like);
+    }
+    if (like == null || tangent.length != like.length) {
+      throw new IllegalArgumentException("a tangent of length " + tangent.length
+          + " for an array " + (like == null ? "that is null" : "of length " + like.length));
+    }
+    return tangent;
+  }
+
+  /** {@link #tangent(double[], double[])} for a matrix: null means zeros; shapes must match. */
+  public static double[][] tangent(double[][] tangent, double[][] like) {
+    if (tangent == null) {
+      return like == null ? null : zerosLike(like);
+    }
+    if (like == null || tangent.length != like.length) {
+      throw new IllegalArgumentException("a tangent with " + tangent.length
+          + " rows for a matrix " + (like == null ? "that is null" : "with " + like.length));
+    }
+    for (int i = 0; i < like.length; i++) {
+      int rows = like[i] == null ? -1 : like[i].length;
+      int given = tangent[i] == null ? -1 : tangent[i].length;
+      if (rows != given) {
+        throw new IllegalArgumentException("row " + i + " of a tangent has length " + given
+            + " where the matrix's row has " + rows + " (-1: null)");
+      }
+    }
+    return tangent;
+  }
+
+  /**
+   * {@code gradient · direction} where the direction's zeros contribute exactly 0 (an infinite or
+   * NaN gradient entry along a zero direction is not NaN): a JVP made from a pullback.
+   */
+  public static double dot(double gradient, double direction) {
+    return direction == 0 ? 0 : gradient * direction;
+  }
+
+  /** {@link #dot(double, double)} summed over arrays; a null array is zeros. */
+  public static double dot(double[] gradient, double[] direction) {
+    if (gradient == null || direction == null) {
+      return 0;
+    }
+    double sum = 0;
+    for (int i = 0; i < direction.length; i++) {
+      sum += dot(gradient[i], direction[i]);
+    }
+    return sum;
+  }
+
+  /** {@link #dot(double, double)} summed over matrices; a null matrix or row is zeros. */
+  public static double dot(double[][] gradient, double[][] direction) {
+    if (gradient == null || direction == null) {
+      return 0;
+    }
+    double sum = 0;
+    for (int i = 0; i < direction.length; i++) {
+      sum += dot(gradient[i], direction[i]);
+    }
+    return sum;
+  }
+
   /**
    * A zero matrix of the shape of {@code like}, row by row (rows may differ in length; a null row
    * gets a null row).

@@ -7,6 +7,7 @@ import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.MethodModel;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.plan.ClassPlan;
+import dev.adjoint.processor.transform.forward.ForwardDerivative;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,8 @@ import javax.lang.model.element.Modifier;
  * too long for one JVM method ({@link SplitSweeps}); for a custom rule, its adapters ({@link
  * CustomRuleWriter}); {@code mFunction} ({@link FunctionWriter}); and for {@code @CustomVjp}
  * methods whose body is in the supported subset, {@code FromBody}, the gradient derived from the
- * body ({@link FromBodyWriter}). It decides which artefacts a method gets and in which order, and
+ * body ({@link FromBodyWriter}); for a method with a {@code double} or {@code double[]} result,
+ * {@code MJvp} and {@code mJvp} ({@link JvpWriter}). It decides which artefacts a method gets and in which order, and
  * writes none itself.
  *
  * <p>Three rules hold for everything written here. Names: no variable of generated code takes a
@@ -40,6 +42,7 @@ public final class AdjointClassWriter {
   private final WorkspaceWriter workspaces;
   private final CustomRuleWriter rules;
   private final FunctionWriter functions;
+  private final JvpWriter jvps;
 
   private AdjointClassWriter(GeneratedClass g) {
     this.g = g;
@@ -48,11 +51,14 @@ public final class AdjointClassWriter {
     this.workspaces = new WorkspaceWriter(g);
     this.rules = new CustomRuleWriter(g);
     this.functions = new FunctionWriter(g);
+    this.jvps = new JvpWriter(g);
   }
 
   /**
    * @param derived the derivatives of the {@code @Differentiable} methods, by name
    * @param fromBody the derivatives of {@code @CustomVjp} bodies in the subset, by name
+   * @param forward the forward derivatives of the {@code @Differentiable} methods, by name (a
+   *     method with none gets its JVP through its pullback)
    * @param generatedAnnotation whether the user's module can see {@code @Generated}
    * @param splitAbove the estimated size (see {@link MethodSize}) above which a derivative's sweeps
    *     are split into methods of their own ({@link SplitSweeps})
@@ -61,17 +67,18 @@ public final class AdjointClassWriter {
       ClassPlan plan,
       Map<String, ReverseDerivative> derived,
       Map<String, ReverseDerivative> fromBody,
+      Map<String, ForwardDerivative> forward,
       boolean generatedAnnotation,
       int splitAbove) {
     List<ReverseDerivative> all = new ArrayList<>(derived.values());
     all.addAll(fromBody.values());
     return new AdjointClassWriter(new GeneratedClass(plan, all))
-        .write(derived, fromBody, generatedAnnotation, splitAbove);
+        .write(derived, fromBody, forward, generatedAnnotation, splitAbove);
   }
 
   private TypeSpec write(
       Map<String, ReverseDerivative> derived, Map<String, ReverseDerivative> fromBody,
-      boolean generatedAnnotation, int splitAbove) {
+      Map<String, ForwardDerivative> forward, boolean generatedAnnotation, int splitAbove) {
     TypeSpec.Builder type = g.typeBuilder(generatedAnnotation);
     FromBodyWriter fromBodyType = new FromBodyWriter(g, valueAndGrad, functions);
     for (ClassPlan.MethodPlan m : g.plan().methods()) {
@@ -112,6 +119,12 @@ public final class AdjointClassWriter {
       }
       if (scalar && FunctionWriter.functionSupported(s)) {
         type.addMethod(functions.function(s, vis, false));
+      }
+      if (AdjointNames.hasJvp(s)) {
+        type.addType(jvps.jvpRecord(s, vis));
+        ForwardDerivative f = forward.get(s.name());
+        type.addMethod(f != null && MethodSize.estimate(f) <= splitAbove
+            ? jvps.jvpMethod(f, vis) : jvps.jvpByPullbacks(s, vis));
       }
     }
     fromBodyType.addTo(type);

@@ -114,6 +114,7 @@ final class GeneratedClass {
       Signature s = m.model().signature();
       classes.add(s.owner());
       classes.add(s.adjointClass().nestedClass(AdjointNames.vjpClass(s)));
+      classes.add(s.adjointClass().nestedClass(AdjointNames.jvpRecord(s)));
     }
     for (ReverseDerivative d : derivatives) {
       classes.addAll(new ReverseFacts(d).classesNamed());
@@ -155,6 +156,15 @@ final class GeneratedClass {
   /** The names of the parameters of {@code d} as {@code r} renders them. */
   List<String> paramNames(ReverseDerivative d, Renderer r) {
     return d.params().stream().map(r::name).toList();
+  }
+
+  /** A renderer for a method with parameters {@code params}, named first. */
+  Renderer renderer(List<Variable> params) {
+    Renderer r = new Renderer(reserved);
+    for (Variable p : params) {
+      r.name(p);
+    }
+    return r;
   }
 
   /** A renderer for one method of {@code d}: its parameters and result named first. */

@@ -3,7 +3,9 @@ package dev.adjoint.processor.codegen;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.transform.forward.ForwardDerivative;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
+import java.util.List;
 
 /**
  * An upper estimate of the bytecode that a derivative's longest generated method (the fused
@@ -23,6 +25,15 @@ public final class MethodSize {
   /** The estimated bytecode size of the fused value-and-gradient method of {@code d}. */
   public static int estimate(ReverseDerivative d) {
     return 8 * d.adjoints().size() + 64 + estimate(d.forward()) + estimate(d.reverse());
+  }
+
+  /** The estimated bytecode size of the forward-mode method of {@code d}. */
+  public static int estimate(ForwardDerivative d) {
+    int bytes = 64 + estimate(d.body());
+    for (Expr tangent : d.returnTangents().values()) {
+      bytes += 16 + estimate(Stmt.Block.of(List.of(new Stmt.Eval(tangent, null))));
+    }
+    return bytes;
   }
 
   /** The estimated bytecode size of {@code block}'s statements. */

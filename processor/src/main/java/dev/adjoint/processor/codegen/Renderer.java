@@ -73,7 +73,18 @@ final class Renderer {
   }
 
   private Set<Variable> sometimes = Set.of();
+  private Map<Stmt.Return, Expr> returnTangents = Map.of();
+  private TypeName returnRecord;
   private Function<List<Stmt>, CodeBlock> splitter;
+
+  /**
+   * Renders each {@code return v} of a forward derivative as {@code return new Record(v, t)}, its
+   * tangent {@code t} from {@code tangents} (by identity).
+   */
+  void returnsWithTangents(TypeName record, Map<Stmt.Return, Expr> tangents) {
+    this.returnRecord = record;
+    this.returnTangents = tangents;
+  }
 
   /** Renders the arrays in {@code pooled} as reused workspace fields of the same names. */
   void pool(Set<Variable> pooled) {
@@ -287,6 +298,11 @@ final class Renderer {
 
     @Override
     public Void visitReturn(Stmt.Return r) {
+      Expr tangent = returnTangents.get(r);
+      if (tangent != null) {
+        out.addStatement("return new $T($L, $L)", returnRecord, expr(r.value()), expr(tangent));
+        return null;
+      }
       out.addStatement("return $L", expr(r.value()));
       return null;
     }

@@ -30,6 +30,8 @@ public final class Variable {
     COUNTER,
     /** The call's tape, or the reader the reverse sweep reads it back through. */
     TAPE,
+    /** The tangent of a variable, in forward mode. */
+    TANGENT,
   }
 
   private final String hint;

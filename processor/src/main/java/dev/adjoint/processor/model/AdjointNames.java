@@ -2,6 +2,7 @@ package dev.adjoint.processor.model;
 
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -66,6 +67,25 @@ public final class AdjointNames {
 
   public static String vjpMethod(Signature s) {
     return s.name() + "Vjp";
+  }
+
+  /** The record of a forward-mode result: {@code MJvp(value, tangent)}. */
+  public static String jvpRecord(Signature s) {
+    return s.capitalized() + "Jvp";
+  }
+
+  /**
+   * Whether {@code s} gets a JVP ({@link #jvpMethod}) that generated callers can call: every
+   * annotated method whose result is a {@code double} or a {@code double[]}.
+   */
+  public static boolean hasJvp(Signature s) {
+    return s.result().equals(TypeName.DOUBLE)
+        || s.result().equals(ArrayTypeName.of(TypeName.DOUBLE));
+  }
+
+  /** The forward-mode method: {@code mJvp(params..., tangents...)}. */
+  public static String jvpMethod(Signature s) {
+    return s.name() + "Jvp";
   }
 
   public static String functionMethod(Signature s) {

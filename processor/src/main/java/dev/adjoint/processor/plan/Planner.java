@@ -6,6 +6,7 @@ import dev.adjoint.processor.diagnostics.Report;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.MethodBody;
+import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Signature;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,15 +37,22 @@ public final class Planner {
   }
 
   /**
-   * The derivatives to make for {@code plan}'s methods, in source order: the reverse derivative
-   * of every body (for a {@code @CustomVjp} method only as the reference its rule is checked
-   * against).
+   * The derivatives to make for {@code plan}'s methods: the reverse derivative of every body, in
+   * source order (for a {@code @CustomVjp} method only as the reference its rule is checked
+   * against); then the forward derivative of every {@code @Differentiable} body with a JVP.
    */
   public static List<DerivativeRequest> requests(ClassPlan plan) {
     List<DerivativeRequest> out = new ArrayList<>();
     for (ClassPlan.MethodPlan m : plan.methods()) {
       if (m.body().isPresent()) {
         out.add(new DerivativeRequest(m, Mode.REVERSE, m.model().isCustom()));
+      }
+    }
+    for (ClassPlan.MethodPlan m : plan.methods()) {
+      // A rule's JVP goes through its pullback; a body's, through a forward sweep.
+      if (m.body().isPresent() && !m.model().isCustom()
+          && AdjointNames.hasJvp(m.model().signature())) {
+        out.add(new DerivativeRequest(m, Mode.FORWARD, false));
       }
     }
     return out;

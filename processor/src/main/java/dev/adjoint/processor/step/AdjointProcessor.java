@@ -20,6 +20,8 @@ import dev.adjoint.processor.plan.DerivativeRequest;
 import dev.adjoint.processor.plan.Planner;
 import dev.adjoint.processor.source.BodyReader;
 import dev.adjoint.processor.source.TreeAccess;
+import dev.adjoint.processor.transform.forward.ForwardDerivative;
+import dev.adjoint.processor.transform.forward.ForwardMode;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import dev.adjoint.processor.transform.reverse.ReverseMode;
 import dev.adjoint.processor.validation.Annotations;
@@ -396,7 +398,10 @@ public final class AdjointProcessor extends AbstractProcessor {
 
   /** A unit with its derivatives, ready to write. */
   private record Derived(
-      Unit unit, Map<String, ReverseDerivative> derived, Map<String, ReverseDerivative> fromBody) {}
+      Unit unit,
+      Map<String, ReverseDerivative> derived,
+      Map<String, ReverseDerivative> fromBody,
+      Map<String, ForwardDerivative> forward) {}
 
   /**
    * Plans the round's classes together (calls may cross them), derives each, and writes those
@@ -424,6 +429,7 @@ public final class AdjointProcessor extends AbstractProcessor {
         Report.Builder report = Report.builder();
         Map<String, ReverseDerivative> derived = new LinkedHashMap<>();
         Map<String, ReverseDerivative> fromBody = new LinkedHashMap<>();
+        Map<String, ForwardDerivative> forward = new LinkedHashMap<>();
         for (DerivativeRequest request : Planner.requests(unit.plan)) {
           ClassPlan.MethodPlan m = request.method();
           String name = request.name();
@@ -445,13 +451,17 @@ public final class AdjointProcessor extends AbstractProcessor {
                 d.ifPresent(r -> fromBody.put(name, r));
               }
             }
-            case FORWARD -> throw new IllegalStateException("forward mode is not planned yet");
+            case FORWARD ->
+                // Its report is reverse mode's (one subset check): nothing new to say. Without a
+                // forward derivative, the JVP goes through the pullback.
+                ForwardMode.derive(m.model().signature(), m.body().get())
+                    .derivative().ifPresent(f -> forward.put(name, f));
           }
         }
         Report built = report.build();
         reporter.print(built);
         if (built.isClean()) {
-          ready.add(new Derived(unit, derived, fromBody));
+          ready.add(new Derived(unit, derived, fromBody, forward));
         } else {
           fail(unit.plan.owner());
         }
@@ -478,7 +488,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       Unit unit = d.unit;
       try {
         TypeSpec.Builder type =
-            AdjointClassWriter.write(unit.plan, d.derived, d.fromBody, seesGenerated(unit.type),
+            AdjointClassWriter.write(unit.plan, d.derived, d.fromBody, d.forward, seesGenerated(unit.type),
                 splitAbove())
                 .toBuilder();
         type.addOriginatingElement(unit.type);

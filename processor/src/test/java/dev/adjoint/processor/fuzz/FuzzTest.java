@@ -284,6 +284,11 @@ class FuzzTest {
     int points;
     int skippedPoints;
     int differenceChecks;
+    /**
+     * Points at which fJvp's tangent was compared with the reference gradient along a direction
+     * (programs whose rules are all derivatives).
+     */
+    int jvps;
     /** Points at which a double[] helper's own hVjp was compared. */
     int arrayHelperPoints;
     final List<String> failures = new ArrayList<>();
@@ -294,14 +299,16 @@ class FuzzTest {
         fail(failures.size() + " fuzz failure(s) (" + context + "):\n\n" + shown);
       }
       assertTrue(points > programs, "too few points were compared: " + this);
+      assertTrue(4 * jvps > points, "too few JVPs were compared: " + this);
     }
 
     @Override
     public String toString() {
       return String.format(Locale.ROOT,
           "%d programs, %d points compared, %d points skipped (non-finite or extreme), "
-              + "%d central-difference checks, %d double[] helper points, %d failures",
-          programs, points, skippedPoints, differenceChecks, arrayHelperPoints, failures.size());
+              + "%d central-difference checks, %d JVPs, %d double[] helper points, %d failures",
+          programs, points, skippedPoints, differenceChecks, jvps, arrayHelperPoints,
+          failures.size());
     }
   }
 
@@ -576,6 +583,20 @@ class FuzzTest {
         }
       }
 
+      // Forward mode: fJvp along a random direction (some coordinates exactly zero, a zero
+      // array's tangent sometimes null), its value bit for bit the primal's.
+      double[] direction = direction(seed, point, diffPoint.length);
+      Object[] jvpArgs = arguments(f, flat);
+      Object[] withTangents = java.util.Arrays.copyOf(jvpArgs, jvpArgs.length + diffParams.size());
+      System.arraycopy(tangents(f, direction), 0, withTangents, jvpArgs.length, diffParams.size());
+      resetEffects(loader);
+      Object jvp = invoke(method(adjoint, "fJvp"), withTangents);
+      sameEffects(problems, "fJvp", loader, effects);
+      sameArguments(problems, "fJvp", f, java.util.Arrays.copyOf(withTangents, jvpArgs.length),
+          after);
+      same(problems, "fJvp value", (double) component(jvp, "value"), value);
+      double jvpTangent = (double) component(jvp, "tangent");
+
       Reference.Result one = Reference.evaluate(f, flat, 1.0);
       Reference.Result ct = Reference.evaluate(f, flat, cotangent);
       same(problems, "reference value", one.value(), value);
@@ -595,6 +616,20 @@ class FuzzTest {
             close(problems, "fFunction d/d" + name, fnGrad[i], one.gradient()[i], one.scale()[i]);
           }
           close(problems, "fVjp pullback d/d" + name, vjpGrad[i], ct.gradient()[i], ct.scale()[i]);
+        }
+        double expected = 0;
+        double scale = 0;
+        for (int i = 0; i < direction.length; i++) {
+          if (direction[i] != 0) {
+            expected += one.gradient()[i] * direction[i];
+            scale += (one.scale()[i] + Math.abs(one.gradient()[i])) * Math.abs(direction[i]);
+          }
+        }
+        if (unit.exact()) {
+          // (A rule whose pullback is not a derivative, clip's, has no JVP to compare with.)
+          close(problems, "fJvp tangent along " + java.util.Arrays.toString(direction),
+              jvpTangent, expected, scale);
+          stats.jvps++;
         }
         if (unit.exact()) {
           stats.differenceChecks += differences(problems, f, flat, one);
@@ -748,6 +783,51 @@ class FuzzTest {
       problems.add(what + " left its arguments at " + describe(f, actual)
           + ", but the primal method at " + describe(f, after));
     }
+  }
+
+  /**
+   * A direction over the differentiable coordinates: about one coordinate in four exactly zero
+   * (a zero tangent must contribute exactly 0). Its own random stream, so that the points and
+   * programs of recorded seeds stay what they were.
+   */
+  private static double[] direction(long seed, int point, int n) {
+    SplittableRandom rnd = new SplittableRandom(seed * 31 + point + 0x7A6E7L);
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = rnd.nextInt(4) == 0 ? 0 : Math.round(rnd.nextDouble(-2, 2) * 1e6) / 1e6;
+    }
+    return out;
+  }
+
+  /** The tangent arguments of fJvp for {@code direction}: an all-zero array's as null. */
+  private static Object[] tangents(Callee f, double[] direction) {
+    List<Object> out = new ArrayList<>();
+    int at = 0;
+    for (Param p : f.params()) {
+      if (!p.kind().differentiable()) {
+        continue;
+      }
+      int width = p.kind().width();
+      double[] part = java.util.Arrays.copyOfRange(direction, at, at + width);
+      at += width;
+      boolean zero = java.util.Arrays.stream(part).allMatch(d -> d == 0);
+      out.add(switch (p.kind()) {
+        case ARRAY -> zero ? null : part;
+        case MATRIX -> {
+          if (zero) {
+            yield null;
+          }
+          double[][] m = new double[Program.ROWS][];
+          for (int r = 0; r < Program.ROWS; r++) {
+            m[r] = java.util.Arrays.copyOfRange(part, r * Program.COLUMNS,
+                (r + 1) * Program.COLUMNS);
+          }
+          yield m;
+        }
+        default -> part[0];
+      });
+    }
+    return out.toArray();
   }
 
   /** Changes every element of the argument arrays, as a caller may after mVjp. */

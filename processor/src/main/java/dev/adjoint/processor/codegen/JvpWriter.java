@@ -1,0 +1,137 @@
+package dev.adjoint.processor.codegen;
+
+import static dev.adjoint.processor.codegen.Members.arguments;
+import static dev.adjoint.processor.codegen.Members.link;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.NameAllocator;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.model.AdjointNames;
+import dev.adjoint.processor.model.Param;
+import dev.adjoint.processor.model.Signature;
+import dev.adjoint.processor.transform.forward.ForwardDerivative;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes forward mode's members: the record {@code MJvp(value, tangent)} and {@code
+ * mJvp(params..., tangents...)}, either from a forward derivative (one sweep that carries the
+ * tangent beside the value) or, where there is none (a {@code @CustomVjp} rule, a body too long
+ * for one method), from the method's Vjp: one pullback for a {@code double} result, one per
+ * element for a {@code double[]} result. It touches only the members it returns.
+ */
+final class JvpWriter {
+  private final GeneratedClass g;
+
+  JvpWriter(GeneratedClass g) {
+    this.g = g;
+  }
+
+  ClassName jvpType(Signature s) {
+    return g.adjoint().nestedClass(AdjointNames.jvpRecord(s));
+  }
+
+  /** {@code MJvp(value, tangent)}: the value and its tangent along the given direction. */
+  TypeSpec jvpRecord(Signature s, Modifier[] vis) {
+    TypeName t = s.result();
+    boolean array = !t.equals(TypeName.DOUBLE);
+    return TypeSpec.recordBuilder(AdjointNames.jvpRecord(s))
+        .addModifiers(vis)
+        .recordConstructor(MethodSpec.constructorBuilder()
+            .addParameter(t, "value")
+            .addParameter(t, "tangent")
+            .build())
+        .addJavadoc("The value of $L and its tangent (its directional derivative) along the"
+            + " tangents\nof the arguments$L.\n\n", link(s),
+            array ? " (fresh arrays, owned by the caller)" : "")
+        .addJavadoc("@param value the value, bit for bit the method's\n")
+        .addJavadoc("@param tangent the tangent\n")
+        .build();
+  }
+
+  /** {@code mJvp} as the forward sweep {@code d}. */
+  MethodSpec jvpMethod(ForwardDerivative d, Modifier[] vis) {
+    Signature s = d.signature();
+    Renderer r = g.renderer(d.params());
+    List<String> names = d.params().stream().map(r::name).toList();
+    List<String> dots = d.tangents().stream().map(r::name).toList();
+    r.returnsWithTangents(jvpType(s), d.returnTangents());
+    return header(s, names, dots, vis)
+        .addCode(r.statements(d.body().stmts(), Set.of()))
+        .build();
+  }
+
+  /** {@code mJvp} through {@code mVjp}: the gradient (or one per output) dotted with tangents. */
+  MethodSpec jvpByPullbacks(Signature s, Modifier[] vis) {
+    NameAllocator names = g.allocator();
+    List<String> params = g.paramNames(s, names);
+    List<String> dots = new ArrayList<>();
+    for (Param p : s.diffParams()) {
+      dots.add(names.newName(p.name() + "Dot"));
+    }
+    String call = names.newName("call");
+    String grad = names.newName("grad");
+    MethodSpec.Builder m = header(s, params, dots, vis);
+    m.addStatement("$T $N = $N($L)", g.vjpType(s), call, AdjointNames.vjpMethod(s),
+        arguments(params));
+    if (s.result().equals(TypeName.DOUBLE)) {
+      m.addStatement("$T $N = $N.pullback(1.0)", g.gradType(s), grad, call);
+      m.addStatement("return new $T($N.value(), $L)", jvpType(s), call, dotted(s, grad, dots));
+      return m.build();
+    }
+    String value = names.newName("value");
+    String tangent = names.newName("tangent");
+    String seed = names.newName("seed");
+    String k = names.newName("k");
+    m.addStatement("$T $N = $N.value()", Expr.DOUBLE_ARRAY, value, call);
+    m.addStatement("$T $N = new double[$N.length]", Expr.DOUBLE_ARRAY, tangent, value);
+    m.addStatement("$T $N = new double[$N.length]", Expr.DOUBLE_ARRAY, seed, value);
+    m.beginControlFlow("for (int $N = 0; $N < $N.length; $N++)", k, k, value, k);
+    m.addStatement("$N[$N] = 1.0", seed, k);
+    m.addStatement("$T $N = $N.pullback($N)", g.gradType(s), grad, call, seed);
+    m.addStatement("$N[$N] = 0.0", seed, k);
+    m.addStatement("$N[$N] = $L", tangent, k, dotted(s, grad, dots));
+    m.endControlFlow();
+    m.addStatement("return new $T($N, $N)", jvpType(s), value, tangent);
+    return m.build();
+  }
+
+  /** {@code 0.0 + dot(grad.x(), xDot) + ...}, zero directions contributing exactly 0. */
+  private static CodeBlock dotted(Signature s, String grad, List<String> dots) {
+    List<CodeBlock> terms = new ArrayList<>();
+    List<Param> diff = s.diffParams();
+    for (int i = 0; i < diff.size(); i++) {
+      terms.add(CodeBlock.of("$T.dot($N.$N(), $N)", GeneratedClass.BUFFERS, grad,
+          AdjointNames.component(diff.get(i).name()), dots.get(i)));
+    }
+    return terms.isEmpty() ? CodeBlock.of("0.0") : CodeBlock.join(terms, " + ");
+  }
+
+  private MethodSpec.Builder header(
+      Signature s, List<String> names, List<String> dots, Modifier[] vis) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder(AdjointNames.jvpMethod(s))
+        .addModifiers(vis)
+        .addModifiers(Modifier.STATIC)
+        .addParameters(Members.parameters(s, names))
+        .returns(jvpType(s))
+        .addJavadoc("Forward mode: the value of $L and its tangent along the given tangents of"
+            + " its\ndifferentiable arguments (a JVP). An array tangent may be null, which means"
+            + " zeros.\n\n", link(s))
+        .addJavadoc(Members.paramDocs(s, names));
+    List<Param> diff = s.diffParams();
+    for (int i = 0; i < diff.size(); i++) {
+      Param p = diff.get(i);
+      m.addParameter(ParameterSpec.builder(p.type(), dots.get(i)).build());
+      m.addJavadoc("@param $L the tangent of {@code $L}$L\n", dots.get(i), p.name(),
+          p.type().equals(TypeName.DOUBLE) ? "" : " (its shape; null: zeros)");
+    }
+    return m.addJavadoc("@return the value and its tangent\n");
+  }
+}
