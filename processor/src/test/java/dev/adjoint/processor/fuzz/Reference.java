@@ -99,7 +99,22 @@ final class Reference {
    * cotangent} back to its differentiable parameters, flattened the same way.
    */
   static Result evaluate(Callee f, double[] flat, double cotangent) {
+    return evaluate(f, flat, cotangent, false);
+  }
+
+  /**
+   * {@link #evaluate(Callee, double[], double)} with every rule's pullback linearised: a rule's
+   * cotangent {@code g} pulls back as {@code g} times its pullback of 1 (per output element, for
+   * a rule that returns an array). That is what a JVP through a rule computes (one pullback per
+   * output); for a rule whose pullback is linear, as a derivative's is, nothing changes.
+   */
+  static Result evaluateLinearised(Callee f, double[] flat) {
+    return evaluate(f, flat, 1.0, true);
+  }
+
+  private static Result evaluate(Callee f, double[] flat, double cotangent, boolean linearised) {
     Reference r = new Reference();
+    r.linearised = linearised;
     List<Integer> inputs = new ArrayList<>();
     Env env = r.bind(f, flat, inputs);
     Val out = r.run(f.body(), env);
@@ -192,6 +207,41 @@ final class Reference {
   }
 
   /** Adjoints of every tape node, given the seeds of the result's nodes (repeats add up). */
+  /** See {@link #evaluateLinearised}. */
+  private boolean linearised;
+
+  /** A rule's pullback of {@code g}, or its linearisation (see {@link #evaluateLinearised}). */
+  private double[] pull(Rules.Rule rule, double[] args, double[] g) {
+    if (!linearised) {
+      return rule.pullback(args, g);
+    }
+    double[] sum = null;
+    for (int k = 0; k < g.length; k++) {
+      double[] unit = new double[g.length];
+      unit[k] = 1.0;
+      double[] one = rule.pullback(args, unit);
+      if (sum == null) {
+        sum = new double[one.length];
+      }
+      for (int j = 0; j < one.length; j++) {
+        sum[j] += g[k] * one[j];
+      }
+    }
+    return sum;
+  }
+
+  private double[] pull(Rules.Rule rule, double[] args, double g) {
+    if (!linearised) {
+      return rule.pullback(args, g);
+    }
+    double[] one = rule.pullback(args, 1.0);
+    double[] out = new double[one.length];
+    for (int j = 0; j < one.length; j++) {
+      out[j] = g * one[j];
+    }
+    return out;
+  }
+
   private double[] sweep(int[] out, double[] seeds, boolean absolute) {
     // A constant result still sweeps the tape, with zero cotangents: executed operations count,
     // as in generated code (0 times an infinite partial is NaN there too).
@@ -210,7 +260,7 @@ final class Reference {
           g[k] = adj[n.outputs()[k]];
         }
         if (!absolute) {
-          double[] contributions = n.rule().pullback(n.ruleArgs(), g);
+          double[] contributions = pull(n.rule(), n.ruleArgs(), g);
           for (int k = 0; k < n.parents().length; k++) {
             if (n.parents()[k] >= 0) {
               adj[n.parents()[k]] += contributions[k];
@@ -228,7 +278,8 @@ final class Reference {
         continue;
       }
       if (n.rule() != null) {
-        double[] contributions = n.rule().pullback(n.ruleArgs(), a);
+        double[] contributions = absolute ? n.rule().pullback(n.ruleArgs(), a)
+            : pull(n.rule(), n.ruleArgs(), a);
         for (int k = 0; k < n.parents().length; k++) {
           if (n.parents()[k] >= 0) {
             adj[n.parents()[k]] += absolute ? Math.abs(contributions[k]) : contributions[k];
