@@ -264,6 +264,48 @@ public final class Buffers {
     }
   }
 
+  /** The number of coordinates of a {@code double[]} argument in a flattened point: its length. */
+  public static int size(double[] array) {
+    return array == null ? 0 : array.length;
+  }
+
+  /** The number of coordinates of a {@code double[][]} argument: its elements, row by row. */
+  public static int size(double[][] matrix) {
+    int n = 0;
+    if (matrix != null) {
+      for (double[] row : matrix) {
+        n += size(row);
+      }
+    }
+    return n;
+  }
+
+  /** Writes {@code part} into {@code row} from {@code at}; returns the index after it. */
+  public static int flatten(double[] part, double[] row, int at) {
+    int n = size(part);
+    if (n > 0) {
+      System.arraycopy(part, 0, row, at, n);
+    }
+    return at + n;
+  }
+
+  /** Writes {@code part}'s rows into {@code row} from {@code at}; returns the index after it. */
+  public static int flatten(double[][] part, double[] row, int at) {
+    if (part != null) {
+      for (double[] r : part) {
+        at = flatten(r, row, at);
+      }
+    }
+    return at;
+  }
+
+  /** Writes {@code column} into column {@code j} of {@code matrix}. */
+  public static void setColumn(double[][] matrix, int j, double[] column) {
+    for (int i = 0; i < column.length; i++) {
+      matrix[i][j] = column[i];
+    }
+  }
+
   /** A zero array of the length of {@code like}, or null for null: a passive array's tangent. */
   public static double[] zerosLike(double[] like) {
     return like == null ? null : new double[like.length];

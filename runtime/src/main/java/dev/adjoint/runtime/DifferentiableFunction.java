@@ -19,4 +19,20 @@ public interface DifferentiableFunction {
    * overwritten) and returns the value.
    */
   double valueAndGradient(double[] point, double[] gradientOut);
+
+  /**
+   * The directional derivative at {@code point} along {@code direction} (both of length {@link
+   * #dimension()}): a JVP. This default takes the gradient's dot product with the direction, a
+   * zero direction coordinate contributing exactly 0; generated functions override it with a
+   * forward-mode sweep, so that {@link GradCheck} can compare two different computations.
+   */
+  default double jvp(double[] point, double[] direction) {
+    if (direction.length != dimension()) {
+      throw new IllegalArgumentException("expected a direction of length " + dimension()
+          + ", but it has length " + direction.length);
+    }
+    double[] gradient = new double[dimension()];
+    valueAndGradient(point, gradient);
+    return Buffers.dot(gradient, direction);
+  }
 }

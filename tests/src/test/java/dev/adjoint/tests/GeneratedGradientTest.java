@@ -65,6 +65,49 @@ abstract class GeneratedGradientTest {
     }
   }
 
+  /**
+   * Forward mode: the generated function's {@code jvp} (the method's {@code mJvp}, a forward
+   * sweep, not the interface's default through the gradient) along each unit direction and along
+   * random directions with zero coordinates equals the hand-derived gradient's dot product with
+   * the direction.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("subjects")
+  void forwardModeMatchesClosedForm(Subject s) throws NoSuchMethodException {
+    DifferentiableFunction f = s.function();
+    assertWithMessage("%s: mFunction(...).jvp is generated", s)
+        .that(f.getClass().getMethod("jvp", double[].class, double[].class).getDeclaringClass())
+        .isNotEqualTo(DifferentiableFunction.class);
+    Random random = randomFor(s);
+    for (int i = 0; i < POINTS; i++) {
+      double[] p = s.sample(random);
+      double[] expected = s.closedForm(p);
+      for (int j = 0; j <= expected.length; j++) {
+        double[] v = new double[expected.length];
+        if (j < expected.length) {
+          v[j] = 1.0; // a column of the Jacobian
+        } else {
+          for (int k = 0; k < v.length; k++) {
+            v[k] = random.nextInt(3) == 0 ? 0.0 : random.nextDouble() * 4 - 2;
+          }
+        }
+        double dot = 0;
+        double scale = 0;
+        for (int k = 0; k < v.length; k++) {
+          if (v[k] != 0) {
+            dot += expected[k] * v[k];
+            scale += Math.abs(expected[k] * v[k]);
+          }
+        }
+        assertWithMessage("%s at %s: jvp along %s (hand-derived %s)", s, Arrays.toString(p),
+                Arrays.toString(v), dot)
+            .that(f.jvp(p.clone(), v))
+            .isWithin(1e-10 * (1 + scale))
+            .of(dot);
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("subjects")
   void gradientPassesGradCheck(Subject s) {

@@ -22,7 +22,7 @@ import javax.lang.model.element.Modifier;
  * Writes the function object of a method with a scalar result: the static {@code
  * mFunction(nondiff...)}, an anonymous {@code DifferentiableFunction} over the method's
  * {@code mValueAndGrad} and {@code mVjp} (or, in {@code FromBody}, over the gradient derived from
- * the body). It touches only the method it returns and reads only the method's signature.
+ * the body), whose {@code jvp} is the method's {@code mJvp}. It touches only the method it returns and reads only the method's signature.
  */
 final class FunctionWriter {
   private final GeneratedClass g;
@@ -52,6 +52,7 @@ final class FunctionWriter {
     String point = names.newName("point");
     String gradientOut = names.newName("gradientOut");
     String result = names.newName("result");
+    String direction = names.newName("direction");
     boolean array = isArray(s.diffParams().get(0));
     String dimensionName = array ? names.newName("dimension") : null;
     List<ParameterSpec> bound = new ArrayList<>();
@@ -74,6 +75,14 @@ final class FunctionWriter {
       }
     }
     Object dimension = array ? dimensionName : index;
+    // The JVP's arguments: the point's, then the direction's in the same places.
+    List<CodeBlock> jvpArgs = new ArrayList<>(args);
+    for (int i = 0, at = 0; i < s.params().size(); i++) {
+      if (s.params().get(i).differentiable()) {
+        jvpArgs.add(array ? CodeBlock.of("$N", direction)
+            : CodeBlock.of("$N[$L]", direction, at++));
+      }
+    }
     CodeBlock call = CodeBlock.join(args, ", ");
     ClassName valueAndGrad = g.valueAndGradType(s);
     CodeBlock.Builder gradient = CodeBlock.builder();
@@ -102,7 +111,7 @@ final class FunctionWriter {
             : AdjointNames.hasSharing(s)
                 ? CodeBlock.of("return $T.$N($L).value()", g.vjpType(s), AdjointNames.SHARING, call)
                 : CodeBlock.of("return $N($L).value()", AdjointNames.vjpMethod(s), call);
-    TypeSpec anonymous =
+    TypeSpec.Builder anonymous =
         TypeSpec.anonymousClassBuilder("")
             .addSuperinterface(DIFFERENTIABLE_FUNCTION)
             .addMethod(
@@ -154,8 +163,21 @@ final class FunctionWriter {
                         "none",
                         gradientOut)
                     .endControlFlow()
-                    .build())
-            .build();
+                    .build());
+    if (!fromBody) {
+      anonymous.addMethod(
+          MethodSpec.methodBuilder("jvp")
+              .addAnnotation(Override.class)
+              .addModifiers(Modifier.PUBLIC)
+              .addParameter(double[].class, point)
+              .addParameter(double[].class, direction)
+              .returns(TypeName.DOUBLE)
+              .addStatement("check($N, null)", point)
+              .addStatement("check($N, null)", direction)
+              .addStatement("return $N($L).tangent()", AdjointNames.jvpMethod(s),
+                  CodeBlock.join(jvpArgs, ", "))
+              .build());
+    }
     String bindings = bound.isEmpty() ? "" : " with " + bound.stream().map(ParameterSpec::name)
         .collect(Collectors.joining(", ")) + " bound";
     return MethodSpec.methodBuilder(AdjointNames.functionMethod(s))
@@ -173,7 +195,7 @@ final class FunctionWriter {
             fromBody ? ", its gradient derived from its body" : "")
         .addJavadoc(boundDocs.build())
         .addJavadoc("@return the function\n")
-        .addStatement("return $L", anonymous)
+        .addStatement("return $L", anonymous.build())
         .build();
   }
 }

@@ -103,6 +103,167 @@ final class JvpWriter {
     return m.build();
   }
 
+  ClassName valueAndJacobianType(Signature s) {
+    return g.adjoint().nestedClass(AdjointNames.valueAndJacobianRecord(s));
+  }
+
+  /** {@code MValueAndJacobian(value, jacobian)}, of a method with a {@code double[]} result. */
+  TypeSpec valueAndJacobianRecord(Signature s, Modifier[] vis) {
+    return TypeSpec.recordBuilder(AdjointNames.valueAndJacobianRecord(s))
+        .addModifiers(vis)
+        .recordConstructor(MethodSpec.constructorBuilder()
+            .addParameter(Expr.DOUBLE_ARRAY, "value")
+            .addParameter(Expr.DOUBLE_MATRIX, "jacobian")
+            .build())
+        .addJavadoc("The value of $L and its Jacobian, both owned by the caller.\n\n", link(s))
+        .addJavadoc("@param value the value, bit for bit the method's\n")
+        .addJavadoc("@param jacobian one row per element of the value, one column per"
+            + " differentiable input,\n    flattened in declaration order (matrices row by"
+            + " row)\n")
+        .build();
+  }
+
+  /** {@code mJacobian}: the Jacobian part of {@code mValueAndJacobian}. */
+  MethodSpec jacobianMethod(Signature s, Modifier[] vis) {
+    List<String> names = g.paramNames(s);
+    return Members.staticMethod(AdjointNames.jacobianMethod(s), s, names, vis,
+            Expr.DOUBLE_MATRIX,
+            CodeBlock.of("The Jacobian of $L: one row per element of its value, one column per"
+                + " differentiable\ninput, flattened in declaration order (matrices row by"
+                + " row).\n", link(s)),
+            "the Jacobian, owned by the caller")
+        .addStatement("return $N($L).jacobian()", AdjointNames.valueAndJacobianMethod(s),
+            arguments(names))
+        .build();
+  }
+
+  /**
+   * {@code mValueAndJacobian}: by one pullback per row from one {@code mVjp}; or, where {@code
+   * byColumns} (the method is pure: no calls, no writes into its arguments, so evaluating it again
+   * changes nothing) and there are fewer inputs than outputs, by one forward sweep per column.
+   */
+  MethodSpec valueAndJacobian(Signature s, Modifier[] vis, boolean byColumns) {
+    NameAllocator names = g.allocator();
+    List<String> params = g.paramNames(s, names);
+    String value = names.newName("value");
+    String jacobian = names.newName("jacobian");
+    String n = names.newName("n");
+    String at = names.newName("at");
+    String call = names.newName("call");
+    String seed = names.newName("seed");
+    String k = names.newName("k");
+    String j = names.newName("j");
+    String grad = names.newName("grad");
+    List<Param> diff = s.diffParams();
+    List<String> diffNames = new ArrayList<>();
+    for (int i = 0; i < s.params().size(); i++) {
+      if (s.params().get(i).differentiable()) {
+        diffNames.add(params.get(i));
+      }
+    }
+    MethodSpec.Builder m = Members.staticMethod(AdjointNames.valueAndJacobianMethod(s), s, params,
+        vis, valueAndJacobianType(s),
+        CodeBlock.of("The value of $L and its Jacobian ($L).\n", link(s), byColumns
+            ? "by pullbacks, one per output, or by forward\nsweeps, one per input, whichever are"
+                + " fewer"
+            : "by pullbacks, one per output"),
+        "the value and the Jacobian, owned by the caller");
+    List<CodeBlock> sizes = new ArrayList<>();
+    int scalars = 0;
+    for (int i = 0; i < diff.size(); i++) {
+      if (diff.get(i).type().equals(TypeName.DOUBLE)) {
+        scalars++;
+      } else {
+        sizes.add(CodeBlock.of("$T.size($N)", GeneratedClass.BUFFERS, diffNames.get(i)));
+      }
+    }
+    sizes.add(0, CodeBlock.of("$L", scalars));
+    m.addStatement("int $N = $L", n, CodeBlock.join(sizes, " + "));
+    if (byColumns) {
+      // The primal itself (pure: nothing changes), copied: it may return an argument.
+      m.addStatement("$T $N = $T.copyOf($T.$N($L))", Expr.DOUBLE_ARRAY, value,
+          GeneratedClass.BUFFERS, s.owner(), s.name(), arguments(params));
+      m.addStatement("$T $N = new double[$N.length][$N]", Expr.DOUBLE_MATRIX, jacobian, value, n);
+      m.beginControlFlow("if ($N < $N.length)", n, value);
+      m.addStatement("int $N = 0", at);
+      // One direction per input: zeros (0.0, or null arrays) but for one coordinate.
+      List<String> dirs = new ArrayList<>();
+      for (int i = 0; i < diff.size(); i++) {
+        String dir = names.newName(diff.get(i).name() + "Direction");
+        dirs.add(dir);
+        Param p = diff.get(i);
+        if (p.type().equals(TypeName.DOUBLE)) {
+          m.addStatement("double $N = 0.0", dir);
+        } else {
+          m.addStatement("$T $N = null", p.type(), dir);
+        }
+      }
+      for (int i = 0; i < diff.size(); i++) {
+        Param p = diff.get(i);
+        String dir = dirs.get(i);
+        String x = diffNames.get(i);
+        CodeBlock column = CodeBlock.of("$T.setColumn($N, $N++, $N($L, $L).tangent())",
+            GeneratedClass.BUFFERS, jacobian, at, AdjointNames.jvpMethod(s), arguments(params),
+            String.join(", ", dirs));
+        if (p.type().equals(TypeName.DOUBLE)) {
+          m.addStatement("$N = 1.0", dir);
+          m.addStatement(column);
+          m.addStatement("$N = 0.0", dir);
+        } else if (p.type().equals(Expr.DOUBLE_ARRAY)) {
+          m.beginControlFlow("if ($N != null)", x);
+          m.addStatement("$N = new double[$N.length]", dir, x);
+          m.beginControlFlow("for (int $N = 0; $N < $N.length; $N++)", j, j, dir, j);
+          m.addStatement("$N[$N] = 1.0", dir, j);
+          m.addStatement(column);
+          m.addStatement("$N[$N] = 0.0", dir, j);
+          m.endControlFlow();
+          m.addStatement("$N = null", dir);
+          m.endControlFlow();
+        } else {
+          m.beginControlFlow("if ($N != null)", x);
+          m.addStatement("$N = $T.zerosLike($N)", dir, GeneratedClass.BUFFERS, x);
+          m.beginControlFlow("for (int $N = 0; $N < $N.length; $N++)", k, k, dir, k);
+          m.beginControlFlow("for (int $N = 0; $N < $T.size($N[$N]); $N++)", j, j,
+              GeneratedClass.BUFFERS, dir, k, j);
+          m.addStatement("$N[$N][$N] = 1.0", dir, k, j);
+          m.addStatement(column);
+          m.addStatement("$N[$N][$N] = 0.0", dir, k, j);
+          m.endControlFlow();
+          m.endControlFlow();
+          m.addStatement("$N = null", dir);
+          m.endControlFlow();
+        }
+      }
+      m.addStatement("return new $T($N, $N)", valueAndJacobianType(s), value, jacobian);
+      m.endControlFlow();
+      m.addStatement("$T $N = $N($L)", g.vjpType(s), call, AdjointNames.vjpMethod(s),
+          arguments(params));
+    } else {
+      m.addStatement("$T $N = $N($L)", g.vjpType(s), call, AdjointNames.vjpMethod(s),
+          arguments(params));
+      m.addStatement("$T $N = $N.value()", Expr.DOUBLE_ARRAY, value, call);
+      m.addStatement("$T $N = new double[$N.length][$N]", Expr.DOUBLE_MATRIX, jacobian, value, n);
+    }
+    m.addStatement("$T $N = new double[$N.length]", Expr.DOUBLE_ARRAY, seed, value);
+    m.beginControlFlow("for (int $N = 0; $N < $N.length; $N++)", k, k, value, k);
+    m.addStatement("$N[$N] = 1.0", seed, k);
+    m.addStatement("$T $N = $N.pullback($N)", g.gradType(s), grad, call, seed);
+    m.addStatement("$N[$N] = 0.0", seed, k);
+    m.addStatement("int $N = 0", at);
+    for (Param p : diff) {
+      String c = AdjointNames.component(p.name());
+      if (p.type().equals(TypeName.DOUBLE)) {
+        m.addStatement("$N[$N][$N++] = $N.$N()", jacobian, k, at, grad, c);
+      } else {
+        m.addStatement("$N = $T.flatten($N.$N(), $N[$N], $N)", at, GeneratedClass.BUFFERS, grad,
+            c, jacobian, k, at);
+      }
+    }
+    m.endControlFlow();
+    m.addStatement("return new $T($N, $N)", valueAndJacobianType(s), value, jacobian);
+    return m.build();
+  }
+
   /** {@code 0.0 + dot(grad.x(), xDot) + ...}, zero directions contributing exactly 0. */
   private static CodeBlock dotted(Signature s, String grad, List<String> dots) {
     List<CodeBlock> terms = new ArrayList<>();

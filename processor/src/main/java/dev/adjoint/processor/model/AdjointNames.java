@@ -88,6 +88,21 @@ public final class AdjointNames {
     return s.name() + "Jvp";
   }
 
+  /** {@code mJacobian(params...)}, of a method with a {@code double[]} result. */
+  public static String jacobianMethod(Signature s) {
+    return s.name() + "Jacobian";
+  }
+
+  /** {@code mValueAndJacobian(params...)}. */
+  public static String valueAndJacobianMethod(Signature s) {
+    return s.name() + "ValueAndJacobian";
+  }
+
+  /** The record {@code MValueAndJacobian(value, jacobian)}. */
+  public static String valueAndJacobianRecord(Signature s) {
+    return s.capitalized() + "ValueAndJacobian";
+  }
+
   public static String functionMethod(Signature s) {
     return s.name() + "Function";
   }
