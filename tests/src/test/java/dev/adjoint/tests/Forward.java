@@ -1,0 +1,81 @@
+package dev.adjoint.tests;
+
+import dev.adjoint.CustomVjp;
+import dev.adjoint.Differentiable;
+import dev.adjoint.NoDiff;
+import dev.adjoint.Bwd;
+import dev.adjoint.Fwd;
+import dev.adjoint.runtime.FwdResult;
+
+/** Methods for forward mode: Jacobians both ways, array tangents, a rule's JVP. */
+final class Forward {
+  private Forward() {}
+
+  /** A damped oscillation's residuals at samples {@code t}: 4 inputs, t.length outputs. */
+  @Differentiable
+  static double[] residual(double[] p, @NoDiff double[] t, @NoDiff double[] observed) {
+    double[] r = new double[t.length];
+    for (int i = 0; i < t.length; i++) {
+      r[i] = p[0] * Math.exp(-p[1] * t[i]) * Math.cos(p[2] * t[i] + p[3]) - observed[i];
+    }
+    return r;
+  }
+
+  /** Two outputs of many inputs: the Jacobian by pullbacks. */
+  @Differentiable
+  static double[] moments(double[] x) {
+    double sum = 0;
+    double squares = 0;
+    for (int i = 0; i < x.length; i++) {
+      sum += x[i];
+      squares += x[i] * x[i];
+    }
+    double[] out = new double[2];
+    out[0] = sum;
+    out[1] = squares;
+    return out;
+  }
+
+  /** The example: {sqrt(y), x}, whose derivative in y is infinite at y = 0. */
+  @Differentiable
+  static double[] sqrtAndX(double x, double y) {
+    double[] out = new double[2];
+    out[0] = Math.sqrt(y);
+    out[1] = x;
+    return out;
+  }
+
+  /** A matrix input, reduced row by row into a local that is returned. */
+  @Differentiable
+  static double[] rowSums(double[][] m, double s) {
+    double[] out = new double[m.length];
+    for (int i = 0; i < m.length; i++) {
+      for (int j = 0; j < m[i].length; j++) {
+        out[i] += s * m[i][j] * m[i][j];
+      }
+    }
+    return out;
+  }
+
+  /** A rule that is not its body's derivative on purpose (twice it): its JVP is the rule's. */
+  @CustomVjp
+  static double cube(double x) {
+    return x * x * x;
+  }
+
+  @Fwd("cube")
+  static FwdResult<Double, Double> cubeFwd(double x) {
+    return FwdResult.of(x * x * x, x);
+  }
+
+  @Bwd("cube")
+  static double cubeBwd(Double x, double g) {
+    return g * 6 * x * x;
+  }
+
+  /** Forward mode through the rule: its JVP is its pullback's. */
+  @Differentiable
+  static double usesCube(double x, double y) {
+    return Math.sin(cube(x) * y);
+  }
+}
