@@ -28,17 +28,28 @@ public class DenseLayerBenchmark {
   private Inputs.Dense data;
   private double[] g;
   private DenseLayerAdjoint.LossWorkspace workspace;
+  private double[] direction;
 
   @Setup
   public void setUp() {
     data = Inputs.Dense.draw(1);
     g = new double[data.w().length];
+    direction = Inputs.Dense.draw(2).w();
     workspace = DenseLayerAdjoint.lossWorkspace();
   }
 
   @Benchmark
   public double primal() {
     return DenseLayer.loss(data.w(), data.bias(), data.x(), data.y());
+  }
+
+  /** Forward mode along one direction in w. */
+  @Benchmark
+  public void jvp(Blackhole bh) {
+    DenseLayerAdjoint.LossJvp jvp =
+        DenseLayerAdjoint.lossJvp(data.w(), data.bias(), data.x(), data.y(), direction);
+    bh.consume(jvp.value());
+    bh.consume(jvp.tangent());
   }
 
   @Benchmark

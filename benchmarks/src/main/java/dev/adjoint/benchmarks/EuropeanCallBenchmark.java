@@ -49,6 +49,16 @@ public class EuropeanCallBenchmark {
         c.spot(), c.vol(), c.rate(), c.maturity(), c.strike(), c.normals());
   }
 
+  /** Forward mode: the price and its derivative along (spot, vol) = (1, 0.5): delta + vega / 2. */
+  @Benchmark
+  public void jvp(Blackhole bh) {
+    Inputs.Call c = call;
+    EuropeanCallAdjoint.PriceJvp jvp = EuropeanCallAdjoint.priceJvp(
+        c.spot(), c.vol(), c.rate(), c.maturity(), c.strike(), c.normals(), 1.0, 0.5);
+    bh.consume(jvp.value());
+    bh.consume(jvp.tangent());
+  }
+
   @Benchmark
   public void generated(Blackhole bh) {
     Inputs.Call c = call;

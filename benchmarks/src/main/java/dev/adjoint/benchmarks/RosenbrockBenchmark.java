@@ -28,18 +28,28 @@ public class RosenbrockBenchmark {
 
   private double[] x;
   private double[] g;
+  private double[] v;
   private RosenbrockAdjoint.RosenbrockWorkspace workspace;
 
   @Setup
   public void setUp() {
     x = Inputs.rosenbrockPoint(n, 1);
     g = new double[n];
+    v = Inputs.rosenbrockPoint(n, 2);
     workspace = RosenbrockAdjoint.rosenbrockWorkspace();
   }
 
   @Benchmark
   public double primal() {
     return Rosenbrock.rosenbrock(x);
+  }
+
+  /** Forward mode: value and the directional derivative along {@code v}, one sweep. */
+  @Benchmark
+  public void jvp(Blackhole bh) {
+    RosenbrockAdjoint.RosenbrockJvp jvp = RosenbrockAdjoint.rosenbrockJvp(x, v);
+    bh.consume(jvp.value());
+    bh.consume(jvp.tangent());
   }
 
   @Benchmark

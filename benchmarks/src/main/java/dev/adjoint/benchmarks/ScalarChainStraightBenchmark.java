@@ -50,6 +50,14 @@ public class ScalarChainStraightBenchmark {
     return ScalarChain.straight(x, a, b);
   }
 
+  /** Forward mode along x. */
+  @Benchmark
+  public void jvp(Blackhole bh) {
+    ScalarChainAdjoint.StraightJvp jvp = ScalarChainAdjoint.straightJvp(x, a, b, 1.0, 0.0, 0.0);
+    bh.consume(jvp.value());
+    bh.consume(jvp.tangent());
+  }
+
   @Benchmark
   public void generated(Blackhole bh) {
     ScalarChainAdjoint.StraightValueAndGrad vg = ScalarChainAdjoint.straightValueAndGrad(x, a, b);
