@@ -291,6 +291,8 @@ class FuzzTest {
     int jvps;
     /** Points at which a double[] helper's own hVjp was compared. */
     int arrayHelperPoints;
+    /** Points at which a double[] helper's hJvp and hJacobian were compared. */
+    int arrayHelperJvps;
     final List<String> failures = new ArrayList<>();
 
     void assertClean(String context) {
@@ -306,9 +308,10 @@ class FuzzTest {
     public String toString() {
       return String.format(Locale.ROOT,
           "%d programs, %d points compared, %d points skipped (non-finite or extreme), "
-              + "%d central-difference checks, %d JVPs, %d double[] helper points, %d failures",
+              + "%d central-difference checks, %d JVPs, %d double[] helper points (%d with"
+              + " hJvp and hJacobian), %d failures",
           programs, points, skippedPoints, differenceChecks, jvps, arrayHelperPoints,
-          failures.size());
+          arrayHelperJvps, failures.size());
     }
   }
 
@@ -721,6 +724,50 @@ class FuzzTest {
             problems.add("pullback of a cotangent of length " + length + " threw " + e.getCause());
           }
         }
+      }
+
+      // Forward mode: hJvp along a random direction, and hJacobian; each row of the reference
+      // Jacobian is its pullback of a unit cotangent.
+      int width = h.params().stream().filter(p -> p.kind().differentiable())
+          .mapToInt(p -> p.kind().width()).sum();
+      double[] direction = direction(seed ^ h.name().hashCode(), point, width);
+      Object[] jvpArgs = arguments(h, flat);
+      int diffCount = (int) h.params().stream().filter(p -> p.kind().differentiable()).count();
+      Object[] withTangents = java.util.Arrays.copyOf(jvpArgs, jvpArgs.length + diffCount);
+      System.arraycopy(tangents(h, direction), 0, withTangents, jvpArgs.length, diffCount);
+      resetEffects(loader);
+      Object jvp = invoke(method(adjoint, h.name() + "Jvp"), withTangents);
+      sameEffects(problems, h.name() + "Jvp", loader, effects);
+      sameArray(problems, h.name() + "Jvp value", (double[]) component(jvp, "value"), value);
+      double[] jvpTangent = (double[]) component(jvp, "tangent");
+      resetEffects(loader);
+      double[][] jacobian =
+          (double[][]) invoke(method(adjoint, h.name() + "Jacobian"), arguments(h, flat));
+      sameEffects(problems, h.name() + "Jacobian", loader, effects);
+      boolean rowsFinite = true;
+      for (int k = 0; k < Program.LENGTH && unit.exact(); k++) {
+        double[] unitCotangent = new double[Program.LENGTH];
+        unitCotangent[k] = 1.0;
+        Reference.ArrayResult row = Reference.evaluateArray(h, flat, unitCotangent);
+        if (!finite(row.gradient()) || row.extreme()) {
+          rowsFinite = false;
+          continue;
+        }
+        double expected = 0;
+        double scale = 0;
+        for (int i = 0; i < width; i++) {
+          close(problems, h.name() + "Jacobian[" + k + "][" + i + "]", jacobian[k][i],
+              row.gradient()[i], row.scale()[i]);
+          if (direction[i] != 0) {
+            expected += row.gradient()[i] * direction[i];
+            scale += (row.scale()[i] + Math.abs(row.gradient()[i])) * Math.abs(direction[i]);
+          }
+        }
+        close(problems, h.name() + "Jvp tangent[" + k + "] along "
+            + java.util.Arrays.toString(direction), jvpTangent[k], expected, scale);
+      }
+      if (unit.exact() && rowsFinite) {
+        stats.arrayHelperJvps++;
       }
 
       Reference.ArrayResult ref = Reference.evaluateArray(h, flat, c);
