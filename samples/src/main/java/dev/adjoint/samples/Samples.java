@@ -12,5 +12,6 @@ public final class Samples {
     ImplicitSqrt.print(System.out);
     Rosenbrock.print(System.out);
     LogisticRegression.print(System.out);
+    CurveFit.print(System.out);
   }
 }

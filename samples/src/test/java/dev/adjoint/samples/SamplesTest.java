@@ -74,6 +74,7 @@ class SamplesTest {
     assertThat(out).contains("== Stable log(1 + e^x)");
     assertThat(out).contains("== Gradient clipping");
     assertThat(out).contains("== GradCheck over every custom rule");
+    assertThat(out).contains("== Curve fit");
   }
 
   @Test
@@ -144,5 +145,32 @@ class SamplesTest {
     }
     assertThat(losses[losses.length - 1]).isLessThan(0.25);
     assertThat(LogisticRegression.accuracy(fitted, data)).isGreaterThan(0.85);
+  }
+
+  /**
+   * The generated Jacobian is the closed form, and Levenberg-Marquardt with it recovers the
+   * curve from noisy samples: the fitted residual's RMS is the noise's deviation.
+   */
+  @Test
+  void curveFitRecoversTheParametersWithTheGeneratedJacobian() {
+    double[] t = CurveFit.times();
+    double[] p = CurveFit.START;
+    double[][] j = CurveFitAdjoint.residualJacobian(p.clone(), t, new double[t.length]);
+    for (int i = 0; i < t.length; i++) {
+      double e = Math.exp(-p[1] * t[i]);
+      double c = Math.cos(p[2] * t[i] + p[3]);
+      double s = Math.sin(p[2] * t[i] + p[3]);
+      double[] expected = {e * c, -t[i] * p[0] * e * c, -t[i] * p[0] * e * s, -p[0] * e * s};
+      for (int k = 0; k < 4; k++) {
+        assertThat(j[i][k]).isWithin(1e-12).of(expected[k]);
+      }
+    }
+    var optimum = CurveFit.fit(t, CurveFit.observations(t));
+    double[] fitted = optimum.getPoint().toArray();
+    for (int k = 0; k < 4; k++) {
+      assertThat(fitted[k]).isWithin(0.01).of(CurveFit.TRUTH[k]);
+    }
+    assertThat(optimum.getRMS()).isWithin(0.002).of(CurveFit.NOISE);
+    assertThat(optimum.getIterations()).isLessThan(20);
   }
 }
