@@ -136,6 +136,29 @@ final class ForwardTest {
   }
 
   /**
+   * {sqrt(y), x} at y = 0, whose Jacobian is {{0, Infinity}, {1, 0}}: by columns, the zero
+   * tangent of y along x passes sqrt as exactly 0; by rows, so does the zero cotangent of sqrt(y)
+   * in the row of x. Either way, no NaN.
+   */
+  @Test
+  void jacobianWithAnInfiniteEntryIsTheSameByRowsAndByColumns() {
+    double[][] rows = ForwardAdjoint.sqrtAndXJacobian(1.0, 0.0); // 2 x 2: by pullbacks
+    assertThat(rows[0][0]).isEqualTo(0.0);
+    assertThat(rows[0][1]).isPositiveInfinity();
+    assertThat(rows[1][0]).isEqualTo(1.0);
+    assertThat(rows[1][1]).isEqualTo(0.0);
+    double[][] columns = {
+      ForwardAdjoint.sqrtAndXJvp(1.0, 0.0, 1.0, 0.0).tangent(),
+      ForwardAdjoint.sqrtAndXJvp(1.0, 0.0, 0.0, 1.0).tangent()
+    };
+    for (int i = 0; i < 2; i++) {
+      for (int j = 0; j < 2; j++) {
+        assertThat(columns[j][i]).isEqualTo(rows[i][j]);
+      }
+    }
+  }
+
+  /**
    * {sqrt(y), x} at y = 0: the forward sweep's column for x carries a zero tangent through sqrt,
    * which contributes exactly 0, not 0 * Infinity.
    */

@@ -13,7 +13,9 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.MathFunction;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The partial derivative of each {@link MathFunction} with respect to each argument, as IR over
@@ -25,6 +27,35 @@ import java.util.List;
  */
 public final class Partials {
   private Partials() {}
+
+  /**
+   * Functions whose derivative is infinite (or undefined) where their value is finite ({@code
+   * sqrt(0)}, {@code cbrt(0)}, {@code asin(1)}, {@code pow(0, 0.5)}, {@code log(0)}'s neighbour
+   * {@code log1p(-1)}, {@code atan2(0, 0)}): a tangent or cotangent that is zero there at run time
+   * must contribute 0, not {@code 0 * Infinity}, in both modes (see {@link #times}).
+   */
+  public static final Set<MathFunction> SINGULAR = EnumSet.of(
+      MathFunction.SQRT, MathFunction.CBRT, MathFunction.ASIN, MathFunction.ACOS,
+      MathFunction.POW, MathFunction.LOG, MathFunction.LOG10, MathFunction.LOG1P,
+      MathFunction.ATAN2);
+
+  /**
+   * {@code factor * partial} for the partial of {@code f}: where {@code f} is {@link #SINGULAR},
+   * {@code factor == 0 ? 0 : factor * partial} ({@code Buffers.dot(partial, factor)} where the
+   * factor is not a variable or element, so that it is evaluated once). A zero direction or seed
+   * then contributes exactly 0, so a Jacobian's entries are the same by rows and by columns.
+   */
+  public static Expr times(MathFunction f, Expr factor, Expr partial) {
+    if (!SINGULAR.contains(f)) {
+      return mul(factor, partial);
+    }
+    if (factor instanceof Expr.Read || factor instanceof Expr.ArrayRead) {
+      return new Expr.Conditional(eq(factor, lit(0)), lit(0), mul(factor, partial),
+          TypeName.DOUBLE, null);
+    }
+    return new Expr.OpaqueCall(null, ClassName.get("dev.adjoint.runtime", "Buffers"), "dot",
+        List.of(partial, factor), TypeName.DOUBLE, null);
+  }
 
   private static final double LN_10 = Math.log(10);
 

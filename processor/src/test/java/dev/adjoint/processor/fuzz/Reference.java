@@ -244,7 +244,7 @@ final class Reference {
 
   private double[] sweep(int[] out, double[] seeds, boolean absolute) {
     // A constant result still sweeps the tape, with zero cotangents: executed operations count,
-    // as in generated code (0 times an infinite partial is NaN there too).
+    // as in generated code (0 times a NaN partial is NaN there too; 0 times an infinite one, 0).
     double[] adj = new double[tape.size()];
     for (int k = 0; k < out.length; k++) {
       if (out[k] >= 0) {
@@ -289,7 +289,9 @@ final class Reference {
       }
       for (int k = 0; k < n.parents().length; k++) {
         double partial = absolute ? Math.abs(n.partials()[k]) : n.partials()[k];
-        adj[n.parents()[k]] += a * partial;
+        // A zero cotangent through an infinite derivative at a finite value (sqrt at 0)
+        // contributes 0, in generated code too (Partials.SINGULAR).
+        adj[n.parents()[k]] += a == 0 && !Double.isFinite(partial) ? 0 : a * partial;
       }
     }
     return adj;

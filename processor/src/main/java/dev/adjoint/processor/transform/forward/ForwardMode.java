@@ -26,13 +26,11 @@ import dev.adjoint.processor.transform.analysis.Activity;
 import dev.adjoint.processor.transform.analysis.Subset;
 import dev.adjoint.processor.transform.normalize.Jumps;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Forward mode: a method body to a body that computes the value and its tangent together, in the
@@ -600,31 +598,13 @@ public final class ForwardMode {
       Expr dot = tangentOf(m.args().get(i));
       if (dot != null) {
         Expr partial = Partials.partial(f, m.owner(), i, m.args(), value);
-        sum = plus(sum, SINGULAR.contains(f) ? zeroGuarded(dot, partial) : mul(dot, partial));
+        // A zero tangent through an infinite derivative contributes 0 (Partials.SINGULAR).
+        sum = plus(sum, Partials.times(f, dot, partial));
       }
     }
     return sum;
   }
 
-  /**
-   * Functions whose derivative is infinite where their value is finite ({@code sqrt(0)}, {@code
-   * cbrt(0)}, {@code asin(1)}, {@code pow(0, 0.5)}, {@code atan2(0, 0)}): a tangent that is zero
-   * there at run time must contribute 0, not {@code 0 * Infinity}, as it contributes nothing in
-   * reverse mode.
-   */
-  private static final Set<MathFunction> SINGULAR = EnumSet.of(
-      MathFunction.SQRT, MathFunction.CBRT, MathFunction.ASIN, MathFunction.ACOS,
-      MathFunction.POW, MathFunction.LOG, MathFunction.LOG10, MathFunction.LOG1P,
-      MathFunction.ATAN2);
-
-  /** {@code dot == 0 ? 0 : dot * partial} ({@code Buffers.dot} where {@code dot} is not a read). */
-  private Expr zeroGuarded(Expr dot, Expr partial) {
-    if (dot instanceof Expr.Read || dot instanceof Expr.ArrayRead) {
-      return new Expr.Conditional(compare(Expr.BinaryOp.EQ, dot, lit(0)), lit(0),
-          mul(dot, partial), TypeName.DOUBLE, null);
-    }
-    return buffers("dot", TypeName.DOUBLE, partial, dot);
-  }
 
   /** Tangents of flattened expressions whose value varies. */
   private final class Tangents implements Expr.Visitor<Expr> {

@@ -1046,7 +1046,9 @@ public final class ReverseMode {
     for (int i = 0; i < m.args().size(); i++) {
       Expr arg = m.args().get(i);
       if (isActiveRead(arg)) {
-        accumulate(arg, mul(seed, Partials.partial(f, m.owner(), i, m.args(), value)), ref, out);
+        // A zero seed through an infinite derivative contributes 0 (Partials.SINGULAR).
+        accumulate(arg, Partials.times(f, seed, Partials.partial(f, m.owner(), i, m.args(), value)),
+            ref, out);
       }
     }
   }
