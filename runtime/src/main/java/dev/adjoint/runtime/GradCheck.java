@@ -50,6 +50,12 @@ import java.util.Random;
  *       &epsilon;u).
  *   <li><b>Value consistency</b> (scalar functions): the value returned by {@code
  *       valueAndGradient} must match {@code value(x)} by the same formula.
+ *   <li><b>Forward against reverse</b> (scalar functions whose {@link DifferentiableFunction#jvp}
+ *       is their own, as generated functions' is): {@code jvp} along the dot-product test's
+ *       direction u must equal &lang;gradient, u&rang; to rounding (relative 1e-9 of
+ *       &Sigma;|gradient<sub>j</sub> u<sub>j</sub>|); it passes or fails, and is not among the
+ *       error maxima, which measure the finite differences. For a generated function the two are
+ *       different computations (a forward sweep and a reverse sweep).
  * </ul>
  *
  * <p>Above {@link #fullJacobianLimit()} inputs only the dot-product test runs: the full Jacobian
@@ -88,6 +94,13 @@ public final class GradCheck {
 
   /** Default seed of the dot-product test's random directions: {@value}. */
   public static final long DEFAULT_SEED = 20240601L;
+
+  /**
+   * How far a function's {@code jvp} may be from the gradient's dot product with the same
+   * direction, relative to the sum of the products' magnitudes: two exact computations that
+   * round differently.
+   */
+  static final double JVP_RTOL = 1e-9;
 
   /** Default largest number of inputs for which the full Jacobian is computed: {@value}. */
   public static final int DEFAULT_FULL_JACOBIAN_LIMIT = 300;
@@ -256,6 +269,16 @@ public final class GradCheck {
     double fMinus = f.value(displaced(x, u, -dotProductEps));
     double dotNumerical = (fPlus - fMinus) / (2 * dotProductEps);
     double dotAnalytical = dot(gradient, u);
+    if (overridesJvp(f)) {
+      // Forward against reverse: f.jvp (a generated function's forward sweep) along u against
+      // the gradient's dot product with u, to rounding.
+      double jvp = f.jvp(x.clone(), u.clone());
+      double scale = 0;
+      for (int j = 0; j < n; j++) {
+        scale += Math.abs(gradient[j] * u[j]);
+      }
+      acc.require(0, Mismatch.JVP, dotAnalytical, jvp, JVP_RTOL * scale + Double.MIN_NORMAL);
+    }
     double rounding = ROUNDING * (Math.abs(fPlus) + Math.abs(fMinus)) / (2 * dotProductEps);
     return acc.report(
         Kind.GRADIENT,
@@ -264,6 +287,16 @@ public final class GradCheck {
         1,
         full,
         new DotProduct(dotNumerical, dotAnalytical, tolerance(dotNumerical) + rounding));
+  }
+
+  /** Whether {@code f} has a {@code jvp} of its own (the interface's default is the gradient's). */
+  private static boolean overridesJvp(DifferentiableFunction f) {
+    try {
+      return f.getClass().getMethod("jvp", double[].class, double[].class).getDeclaringClass()
+          != DifferentiableFunction.class;
+    } catch (NoSuchMethodException e) {
+      throw new AssertionError(e); // every DifferentiableFunction has one
+    }
   }
 
   /**
@@ -568,6 +601,13 @@ public final class GradCheck {
       }
     }
 
+    /** A pass-or-fail pair outside the error maxima (which measure the finite differences). */
+    void require(int row, int column, double expected, double actual, double tolerance) {
+      if (!matches(expected, actual, tolerance)) {
+        mismatches.add(new Mismatch(row, column, expected, actual));
+      }
+    }
+
     Report report(
         Kind kind,
         GradCheck settings,
@@ -615,9 +655,20 @@ public final class GradCheck {
     /** The {@link #column()} of a value, as opposed to a derivative. */
     public static final int VALUE = -1;
 
+    /**
+     * The {@link #column()} of the forward-against-reverse test: {@code f.jvp(x, u)} (actual)
+     * against &lang;gradient, u&rang; (expected), for the dot-product test's direction u.
+     */
+    public static final int JVP = -2;
+
     /** Whether this compares values rather than derivatives. */
     public boolean isValue() {
       return column == VALUE;
+    }
+
+    /** Whether this is the forward-against-reverse test. */
+    public boolean isJvp() {
+      return column == JVP;
     }
 
     /**
@@ -848,7 +899,11 @@ public final class GradCheck {
     private void appendMismatch(StringBuilder s, Mismatch mismatch) {
       String expected;
       String actual;
-      if (mismatch.isValue()) {
+      if (mismatch.isJvp()) {
+        s.append("forward against reverse along u: ");
+        expected = "<gradient, u> ";
+        actual = "jvp(x, u) ";
+      } else if (mismatch.isValue()) {
         s.append("value: ");
         if (kind == Kind.COMPARISON) {
           expected = "b ";

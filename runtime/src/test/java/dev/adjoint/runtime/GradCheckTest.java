@@ -817,4 +817,54 @@ class GradCheckTest {
     assertThat(CHECK.check(scribbler, point).passed()).isTrue();
     assertThat(point).isEqualTo(original);
   }
+
+  // ---------------------------------------------------------------- forward against reverse
+
+  /** A function whose jvp is not its gradient's: the forward-against-reverse test fails. */
+  @Test
+  void aJvpThatDisagreesWithTheGradientFails() {
+    DifferentiableFunction wrong = new DifferentiableFunction() {
+      @Override
+      public int dimension() {
+        return 2;
+      }
+
+      @Override
+      public double value(double[] p) {
+        return rosenbrock(p);
+      }
+
+      @Override
+      public double valueAndGradient(double[] p, double[] g) {
+        rosenbrockGradient(p, g);
+        return rosenbrock(p);
+      }
+
+      @Override
+      public double jvp(double[] p, double[] u) {
+        double[] g = new double[2];
+        rosenbrockGradient(p, g);
+        return g[0] * u[0] - g[1] * u[1]; // a sign wrong
+      }
+    };
+    GradCheck.Report report = CHECK.check(wrong, 0.3, -0.4);
+    assertThat(report.passed()).isFalse();
+    assertThat(report.mismatches()).hasSize(1);
+    assertThat(report.mismatches().get(0).isJvp()).isTrue();
+    assertThat(report.toString()).contains("forward against reverse along u");
+  }
+
+  /** The default jvp is the gradient's dot product (so GradCheck does not compare it). */
+  @Test
+  void theDefaultJvpIsTheGradientsDotProduct() {
+    DifferentiableFunction f = scalar(2, GradCheckTest::rosenbrock, GradCheckTest::rosenbrockGradient);
+    assertThat(CHECK.check(f, 0.3, -0.4).passed()).isTrue();
+    double[] g = new double[2];
+    rosenbrockGradient(new double[] {0.3, -0.4}, g);
+    assertThat(f.jvp(new double[] {0.3, -0.4}, new double[] {2, 0}))
+        .isEqualTo(2 * g[0]);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> f.jvp(new double[] {0.3, -0.4}, new double[3]));
+    assertThat(e).hasMessageThat().contains("expected a direction of length 2");
+  }
 }
