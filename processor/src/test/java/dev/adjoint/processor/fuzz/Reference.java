@@ -206,7 +206,6 @@ final class Reference {
     return env;
   }
 
-  /** Adjoints of every tape node, given the seeds of the result's nodes (repeats add up). */
   /** See {@link #evaluateLinearised}. */
   private boolean linearised;
 
@@ -242,6 +241,7 @@ final class Reference {
     return out;
   }
 
+  /** Adjoints of every tape node, given the seeds of the result's nodes (repeats add up). */
   private double[] sweep(int[] out, double[] seeds, boolean absolute) {
     // A constant result still sweeps the tape, with zero cotangents: executed operations count,
     // as in generated code (0 times a NaN partial is NaN there too; 0 times an infinite one, 0).
