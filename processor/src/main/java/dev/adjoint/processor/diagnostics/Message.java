@@ -71,6 +71,7 @@ public enum Message {
   MISSING_ADJOINT_CLASS("MissingAdjointClass", "%s is annotated for Adjoint, but its generated class %s is not on the class path; compile %s with the Adjoint processor"),
 
   FROM_BODY_OMITTED("FromBodyOmitted", "%s.FromBody has no gradient of @CustomVjp method %s derived from its body, since %s; the rule itself is generated and used as usual"),
+  FORWARD_THROUGH_ARRAY_RULE("ForwardThroughArrayRule", "forward mode goes through @CustomVjp method %s here, which returns double[]: each JVP of %s (and each forward sweep of a Jacobian) takes one pullback of the rule per element of its result"),
   VAR_BESIDE_OWN_ADJOINT("VarBesideOwnAdjoint", "var locals must not be used in a class that also uses its own generated %s, since javac (17 to 25) crashes on them once Adjoint has read the class, but this is one; spell out its type, or call %s from another class"),
 
   // ---- environment ----
@@ -96,7 +97,8 @@ public enum Message {
   /** ERROR for faults, NOTE for the notes that follow them and for advice that is not a fault. */
   public Diagnostic.Kind kind() {
     if (this == NOTE_EXPECTED_SIGNATURE || this == REDUNDANT_NO_DIFF
-        || this == NO_DIFF_ON_COMPANION || this == FROM_BODY_OMITTED) {
+        || this == NO_DIFF_ON_COMPANION || this == FROM_BODY_OMITTED
+        || this == FORWARD_THROUGH_ARRAY_RULE) {
       return Diagnostic.Kind.NOTE;
     }
     return Diagnostic.Kind.ERROR;

@@ -409,6 +409,15 @@ public final class AdjointProcessor extends AbstractProcessor {
    */
   private void generate(List<Unit> units) {
     List<ClassPlan> plans = units.stream().map(Unit::plan).toList();
+    // The @CustomVjp methods of this round, for forward mode's note on array rules.
+    Set<Signature> rules = new HashSet<>();
+    for (ClassPlan plan : plans) {
+      for (ClassPlan.MethodPlan m : plan.methods()) {
+        if (m.model().isCustom()) {
+          rules.add(m.model().signature());
+        }
+      }
+    }
     Report planReport =
         Planner.check(
             plans,
@@ -451,11 +460,14 @@ public final class AdjointProcessor extends AbstractProcessor {
                 d.ifPresent(r -> fromBody.put(name, r));
               }
             }
-            case FORWARD ->
-                // Its report is reverse mode's (one subset check): nothing new to say. Without a
-                // forward derivative, the JVP goes through the pullback.
-                ForwardMode.derive(m.model().signature(), m.body().get())
-                    .derivative().ifPresent(f -> forward.put(name, f));
+            case FORWARD -> {
+              // What it cannot differentiate, reverse mode reports (one subset check). Without a
+              // forward derivative, the JVP goes through the pullback.
+              ForwardMode.Result result =
+                  ForwardMode.derive(m.model().signature(), m.body().get(), rules::contains);
+              report.addAll(result.notes());
+              result.derivative().ifPresent(f -> forward.put(name, f));
+            }
           }
         }
         Report built = report.build();

@@ -11,6 +11,7 @@ import static dev.adjoint.processor.ir.Ir.sub;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
+import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.IrWalker;
@@ -31,6 +32,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Forward mode: a method body to a body that computes the value and its tangent together, in the
@@ -53,8 +55,11 @@ import java.util.Optional;
  */
 public final class ForwardMode {
 
-  /** A forward derivative, or the report of why the body cannot be differentiated. */
-  public record Result(Optional<ForwardDerivative> derivative, Report report) {}
+  /**
+   * A forward derivative (empty where the body cannot be differentiated: reverse mode reports
+   * why, from the same subset check), and notes on what it costs.
+   */
+  public record Result(Optional<ForwardDerivative> derivative, Report notes) {}
 
   private static final ClassName BUFFERS = ClassName.get("dev.adjoint.runtime", "Buffers");
 
@@ -70,13 +75,27 @@ public final class ForwardMode {
     this.resultType = resultType;
   }
 
-  public static Result derive(Signature signature, MethodBody body) {
+  /**
+   * @param isRule whether a callee is a {@code @CustomVjp} method (as far as this compilation
+   *     knows): a call of one that returns {@code double[]} gets a note on its cost
+   */
+  public static Result derive(
+      Signature signature, MethodBody body, Predicate<Signature> isRule) {
     Stmt.Block lowered = Jumps.lower(body.body());
     Activity activity = Activity.of(body.params(), signature.params(), lowered);
     Report problems = Subset.check(activity, lowered);
-    if (!problems.isClean() || !AdjointNames.hasJvp(signature) || !callsHaveJvps(lowered, activity)) {
-      return new Result(Optional.empty(), problems);
+    if (!problems.isClean() || !AdjointNames.hasJvp(signature)
+        || !callsHaveJvps(lowered, activity)) {
+      return new Result(Optional.empty(), Report.builder().build());
     }
+    Report.Builder notes = Report.builder();
+    IrWalker.forEachExpr(lowered, e -> {
+      if (e instanceof Expr.DiffCall call && call.callee().result().equals(Expr.DOUBLE_ARRAY)
+          && isRule.test(call.callee()) && variesIn(call, activity)) {
+        notes.add(Message.FORWARD_THROUGH_ARRAY_RULE, call.ref(),
+            call.callee().qualifiedName(), signature.name());
+      }
+    });
     ForwardMode t = new ForwardMode(activity, signature.result());
     List<Variable> tangentParams = new ArrayList<>();
     List<Stmt> out = new ArrayList<>();
@@ -100,7 +119,7 @@ public final class ForwardMode {
     return new Result(
         Optional.of(new ForwardDerivative(signature, body.params(), tangentParams,
             Stmt.Block.of(out), t.returnTangents)),
-        problems);
+        notes.build());
   }
 
   /** Whether every annotated method called with a varying argument has a JVP to call. */
