@@ -126,7 +126,8 @@ public final class ForwardMode {
   private static boolean callsHaveJvps(Stmt.Block body, Activity activity) {
     boolean[] ok = {true};
     IrWalker.forEachExpr(body, e -> {
-      if (e instanceof Expr.DiffCall call && !AdjointNames.hasJvp(call.callee()) && variesIn(call, activity)) {
+      if (e instanceof Expr.DiffCall call && !AdjointNames.hasJvp(call.callee())
+          && variesIn(call, activity)) {
         ok[0] = false;
       }
     });
