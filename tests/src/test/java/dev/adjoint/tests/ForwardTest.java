@@ -127,6 +127,10 @@ final class ForwardTest {
     double x = 1.5;
     double y = -0.4;
     assertThat(ForwardAdjoint.cubeJvp(x, 2.0).tangent()).isEqualTo(2.0 * 6 * x * x);
+    // FromBody.cubeJvp is the body's forward sweep, to check the rule against: 3x², not 6x².
+    var fromBody = ForwardAdjoint.FromBody.cubeJvp(x, 2.0);
+    assertThat(fromBody.value()).isEqualTo(Forward.cube(x));
+    assertThat(fromBody.tangent()).isWithin(1e-14).of(2.0 * 3 * x * x);
     var jvp = ForwardAdjoint.usesCubeJvp(x, y, 1.0, 0.0);
     double u = x * x * x * y;
     assertThat(jvp.value()).isEqualTo(Forward.usesCube(x, y));

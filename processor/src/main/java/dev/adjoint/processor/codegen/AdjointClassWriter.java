@@ -64,8 +64,9 @@ public final class AdjointClassWriter {
   /**
    * @param derived the derivatives of the {@code @Differentiable} methods, by name
    * @param fromBody the derivatives of {@code @CustomVjp} bodies in the subset, by name
-   * @param forward the forward derivatives of the {@code @Differentiable} methods, by name (a
-   *     method with none gets its JVP through its pullback)
+   * @param forward the forward derivatives of the bodies, by name: of a {@code @Differentiable}
+   *     method, its {@code mJvp} (one with none gets its JVP through its pullback); of a {@code
+   *     @CustomVjp} method, {@code FromBody.mJvp}
    * @param generatedAnnotation whether the user's module can see {@code @Generated}
    * @param splitAbove the estimated size (see {@link MethodSize}) above which a derivative's sweeps
    *     are split into methods of their own ({@link SplitSweeps})
@@ -110,6 +111,10 @@ public final class AdjointClassWriter {
         if (d != null) {
           fromBodyType.add(d, vis);
         }
+        ForwardDerivative body = forward.get(s.name());
+        if (body != null && MethodSize.estimate(body) <= splitAbove) {
+          fromBodyType.addJvp(jvps.jvpMethod(body, vis));
+        }
       } else if (MethodSize.estimate(derived.get(s.name())) > splitAbove) {
         new SplitSweeps(g, valueAndGrad, vjps, workspaces, derived.get(s.name()), splitAbove)
             .write(vis, type);
@@ -129,7 +134,8 @@ public final class AdjointClassWriter {
       }
       if (AdjointNames.hasJvp(s)) {
         type.addType(jvps.jvpRecord(s, vis));
-        ForwardDerivative f = forward.get(s.name());
+        // A rule's JVP is the rule's (through its pullback); its body's is only FromBody's.
+        ForwardDerivative f = model.isCustom() ? null : forward.get(s.name());
         boolean swept = f != null && MethodSize.estimate(f) <= splitAbove;
         type.addMethod(swept ? jvps.jvpMethod(f, vis) : jvps.jvpByPullbacks(s, vis));
         if (!scalar) {

@@ -1,5 +1,6 @@
 package dev.adjoint.processor.codegen;
 
+import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Signature;
@@ -9,7 +10,8 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes the nested class {@code FromBody}: for each {@code @CustomVjp} method whose body is in the
  * supported subset, the gradient derived from the body instead of the rule ({@code mValueAndGrad},
- * {@code mGrad} and, where supported, {@code mFunction}), to check the rule against. It touches
+ * {@code mGrad} and, where supported, {@code mFunction}), and its forward sweep ({@code mJvp}),
+ * to check the rule against. It touches
  * only the {@code FromBody} type it builds, which exists once a method is added.
  */
 final class FromBodyWriter {
@@ -27,6 +29,15 @@ final class FromBodyWriter {
   /** Adds the gradient of the {@code @CustomVjp} method that {@code d} derives from its body. */
   void add(ReverseDerivative d, Modifier[] vis) {
     Signature s = d.signature();
+    TypeSpec.Builder type = type();
+    type.addMethod(valueAndGrad.fusedValueAndGrad(d, vis, "derived from the body of"));
+    type.addMethod(valueAndGrad.gradFromValueAndGrad(s, vis));
+    if (FunctionWriter.functionSupported(s)) {
+      type.addMethod(functions.function(s, vis, true));
+    }
+  }
+
+  private TypeSpec.Builder type() {
     if (type == null) {
       type =
           TypeSpec.classBuilder(AdjointNames.FROM_BODY)
@@ -38,11 +49,12 @@ final class FromBodyWriter {
                       + " derivative).\n")
               .addMethod(Members.privateConstructor());
     }
-    type.addMethod(valueAndGrad.fusedValueAndGrad(d, vis, "derived from the body of"));
-    type.addMethod(valueAndGrad.gradFromValueAndGrad(s, vis));
-    if (FunctionWriter.functionSupported(s)) {
-      type.addMethod(functions.function(s, vis, true));
-    }
+    return type;
+  }
+
+  /** Adds the JVP of a {@code @CustomVjp} method's body, {@code FromBody.mJvp}. */
+  void addJvp(MethodSpec jvp) {
+    type().addMethod(jvp);
   }
 
   /** Adds {@code FromBody} to {@code adjoint}, if any method was added to it. */

@@ -39,7 +39,8 @@ public final class Planner {
   /**
    * The derivatives to make for {@code plan}'s methods: the reverse derivative of every body, in
    * source order (for a {@code @CustomVjp} method only as the reference its rule is checked
-   * against); then the forward derivative of every {@code @Differentiable} body with a JVP.
+   * against); then the forward derivative of every body whose method has a JVP (again only a reference for
+   * a {@code @CustomVjp} method).
    */
   public static List<DerivativeRequest> requests(ClassPlan plan) {
     List<DerivativeRequest> out = new ArrayList<>();
@@ -49,10 +50,10 @@ public final class Planner {
       }
     }
     for (ClassPlan.MethodPlan m : plan.methods()) {
-      // A rule's JVP goes through its pullback; a body's, through a forward sweep.
-      if (m.body().isPresent() && !m.model().isCustom()
-          && AdjointNames.hasJvp(m.model().signature())) {
-        out.add(new DerivativeRequest(m, Mode.FORWARD, false));
+      // A body's JVP is a forward sweep; a rule's goes through its pullback, and its body's
+      // forward sweep is a reference (FromBody.mJvp).
+      if (m.body().isPresent() && AdjointNames.hasJvp(m.model().signature())) {
+        out.add(new DerivativeRequest(m, Mode.FORWARD, m.model().isCustom()));
       }
     }
     return out;

@@ -465,7 +465,9 @@ public final class AdjointProcessor extends AbstractProcessor {
               // forward derivative, the JVP goes through the pullback.
               ForwardMode.Result result =
                   ForwardMode.derive(m.model().signature(), m.body().get(), rules::contains);
-              report.addAll(result.notes());
+              if (!request.reference()) {
+                report.addAll(result.notes());
+              }
               result.derivative().ifPresent(f -> forward.put(name, f));
             }
           }
