@@ -36,6 +36,23 @@ public final class IrInterpreter {
     return returned;
   }
 
+  /**
+   * Binds every variable {@code block} declares in a branch or loop to its type's zero, as the
+   * renderer hoists those declarations to the top of the method (the forward sweep may save a
+   * loop local's old value before the first trip declares it).
+   */
+  public void hoist(Stmt.Block block) {
+    for (Stmt s : block.stmts()) {
+      if (s instanceof Stmt.If || s instanceof Stmt.Loop) {
+        IrWalker.forEachStmt(s, st -> {
+          if (st instanceof Stmt.Declare d) {
+            env.put(d.variable(), zero(d.variable().type()));
+          }
+        });
+      }
+    }
+  }
+
   /** The value bound to {@code v}. */
   public Object get(Variable v) {
     return env.get(v);

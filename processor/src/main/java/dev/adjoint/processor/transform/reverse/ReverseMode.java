@@ -25,6 +25,7 @@ import dev.adjoint.processor.ir.MathFunction;
 import dev.adjoint.processor.ir.MethodBody;
 import dev.adjoint.processor.ir.SourceRef;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Uses;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Param;
@@ -1443,37 +1444,19 @@ public final class ReverseMode {
     return reads(op, v);
   }
 
-
-
-
+  /** Adds the variables and arrays that {@code s} assigns at any depth, other than adjoints. */
   private static void collectRestored(Stmt s, Set<Variable> out) {
-    if (s instanceof Stmt.ArrayAssign a && a.array().kind() != Variable.Kind.ADJOINT) {
-      out.add(a.array());
-    } else if (s instanceof Stmt.Assign a && a.variable().kind() != Variable.Kind.ADJOINT) {
-      out.add(a.variable());
-    } else if (s instanceof Stmt.Loop l) {
-      l.body().stmts().forEach(c -> collectRestored(c, out));
-    } else if (s instanceof Stmt.If i) {
-      i.then().stmts().forEach(c -> collectRestored(c, out));
-      i.otherwise().stmts().forEach(c -> collectRestored(c, out));
-    } else if (s instanceof Stmt.Block b) {
-      b.stmts().forEach(c -> collectRestored(c, out));
-    }
+    IrWalker.forEachStmt(s, st -> Uses.written(st)
+        .filter(v -> !(st instanceof Stmt.Declare) && v.kind() != Variable.Kind.ADJOINT)
+        .ifPresent(out::add));
   }
 
+  /** Whether a statement in {@code stmts}, at any depth, declares {@code v}. */
   private static boolean isDeclaredIn(List<Stmt> stmts, Variable v) {
+    boolean[] found = {false};
     for (Stmt s : stmts) {
-      if (s instanceof Stmt.Declare d && d.variable() == v) {
-        return true;
-      }
-      if (s instanceof Stmt.If i
-          && (isDeclaredIn(i.then().stmts(), v) || isDeclaredIn(i.otherwise().stmts(), v))) {
-        return true;
-      }
-      if (s instanceof Stmt.Loop l && isDeclaredIn(l.body().stmts(), v)) {
-        return true;
-      }
+      IrWalker.forEachStmt(s, st -> found[0] |= st instanceof Stmt.Declare d && d.variable() == v);
     }
-    return false;
+    return found[0];
   }
 }

@@ -89,6 +89,8 @@ class ReverseModeTest {
   /** The gradient (x, y, a...) the two sweeps compute, interpreted, with seed 1. */
   private double[] gradient(ReverseDerivative d, Map<Variable, Object> at) {
     IrInterpreter in = new IrInterpreter(at);
+    in.hoist(d.forward());
+    in.hoist(d.reverse());
     in.execute(d.forward());
     in.set(d.seed(), 1.0);
     for (Variable bar : d.adjoints()) {
@@ -110,6 +112,7 @@ class ReverseModeTest {
 
   private double value(ReverseDerivative d, Map<Variable, Object> at) {
     IrInterpreter in = new IrInterpreter(at);
+    in.hoist(d.forward());
     in.execute(d.forward());
     return (Double) in.get(d.result());
   }
@@ -245,6 +248,65 @@ class ReverseModeTest {
     assertThat(adjoints).containsNoneOf("tBar", "uBar", "cBar");
     Map<Variable, Object> at = new HashMap<>(point(0.8, 1.3, new double[] {1}, 0.25));
     assertThat(gradient(d, at)[0]).isEqualTo(0.75); // t = 3c, floor contributes nothing
+    checkNumerically(d, body);
+  }
+
+  @Test
+  void aLoopWithNoTripCountABreakAndANestedLoop() {
+    // double s = x;
+    // for (i = 0; i < n; i++) {
+    //   double t = y;
+    //   while (t < 3) { t = t * 1.5 + 0.5; s = s * 0.9 + t * x; }
+    //   if (s > 6) break;
+    //   s = s + a[i] * s;
+    // }
+    // return s;
+    Stmt inner = new Stmt.Loop(compare(Expr.BinaryOp.LT, read(t), lit(3)),
+        block(new Stmt.Assign(t, add(mul(read(t), lit(1.5)), lit(0.5)), null),
+            new Stmt.Assign(s, add(mul(read(s), lit(0.9)), mul(read(t), read(x))), null)),
+        block(), true, null);
+    Stmt[] body = concat(List.of(new Stmt.Declare(s, read(x), null)),
+        concat(forLoop(read(n),
+                new Stmt.Declare(t, read(y), null),
+                inner,
+                new Stmt.If(compare(Expr.BinaryOp.GT, read(s), lit(6)),
+                    block(new Stmt.Jump(true, null)), block(), null),
+                new Stmt.Assign(s, add(read(s), mul(element(read(i)), read(s))), null)),
+            new Stmt.Return(read(s), null)));
+    ReverseDerivative d = derive(body);
+    assertThat(d.tape()).isPresent(); // the inner loop's trips, s's old values
+    checkNumerically(d, body);
+  }
+
+  @Test
+  void minMaxRemainderDivisionAndAVaryingConditional() {
+    // double t = x > 0 ? x * y : y * y; return max(x, y) * min(a[0], t) + x % y + t / a[1];
+    Stmt[] body = {
+        new Stmt.Declare(t, new Expr.Conditional(compare(Expr.BinaryOp.GT, read(x), lit(0)),
+            mul(read(x), read(y)), mul(read(y), read(y)), TypeName.DOUBLE, null), null),
+        new Stmt.Return(add(add(
+            mul(call(MATH, MathFunction.MAX, read(x), read(y)),
+                call(MATH, MathFunction.MIN, element(intLit(0)), read(t))),
+            new Expr.Binary(Expr.BinaryOp.REM, read(x), read(y), TypeName.DOUBLE, null)),
+            new Expr.Binary(Expr.BinaryOp.DIV, read(t), element(intLit(1)), TypeName.DOUBLE,
+                null)), null)};
+    checkNumerically(derive(body), body);
+  }
+
+  @Test
+  void anArrayElementOverwrittenInALoopIsRestoredFromTheTape() {
+    // double[] b = new double[1]; b[0] = 1;
+    // for (i = 0; i < n; i++) { b[0] = b[0] * x + a[i]; } return b[0] * b[0];
+    Variable b = new Variable("b", Expr.DOUBLE_ARRAY, Variable.Kind.LOCAL);
+    Expr b0 = new Expr.ArrayRead(b, List.of(intLit(0)), null);
+    Stmt[] body = concat(List.of(
+            new Stmt.Declare(b, new Expr.NewArray(List.of(intLit(1)), null), null),
+            new Stmt.ArrayAssign(b, List.of(intLit(0)), lit(1), null)),
+        concat(forLoop(read(n), new Stmt.ArrayAssign(b, List.of(intLit(0)),
+                add(mul(b0, read(x)), element(read(i))), null)),
+            new Stmt.Return(mul(b0, b0), null)));
+    ReverseDerivative d = derive(body);
+    assertThat(d.tape()).isPresent();
     checkNumerically(d, body);
   }
 }
