@@ -45,37 +45,164 @@ public final class MethodSize {
   }
 
   private static int statementBytes(Stmt s) {
-    if (s instanceof Stmt.Block) {
-      return 0;
-    }
-    if (s instanceof Stmt.If || s instanceof Stmt.Loop) {
-      return 8;
-    }
-    if (s instanceof Stmt.ArrayAssign) {
-      return 6;
-    }
-    if (s instanceof Stmt.Push) {
-      return 8;
-    }
-    return 4;
+    return s.accept(STATEMENT_BYTES);
   }
 
   private static int expressionBytes(Expr e) {
-    if (e instanceof Expr.Literal) {
-      return 3;
-    }
-    if (e instanceof Expr.Read || e instanceof Expr.Unary || e instanceof Expr.Cast) {
+    return e.accept(EXPRESSION_BYTES);
+  }
+
+  /** A statement's own bytes, not its children's; one arm per kind, so none is guessed. */
+  private static final Stmt.Visitor<Integer> STATEMENT_BYTES = new Stmt.Visitor<>() {
+    @Override
+    public Integer visitDeclare(Stmt.Declare s) {
       return 4;
     }
-    if (e instanceof Expr.Binary) {
-      return 2;
+
+    @Override
+    public Integer visitAssign(Stmt.Assign s) {
+      return 4;
     }
-    if (e instanceof Expr.ArrayRead || e instanceof Expr.ArrayLength) {
-      return 6;
-    }
-    if (e instanceof Expr.Conditional) {
+
+    @Override
+    public Integer visitIf(Stmt.If s) {
       return 8;
     }
-    return 6; // calls, pullbacks, components, pops, new arrays: an invoke and its setup
-  }
+
+    @Override
+    public Integer visitReturn(Stmt.Return s) {
+      return 4;
+    }
+
+    @Override
+    public Integer visitEval(Stmt.Eval s) {
+      return 4;
+    }
+
+    @Override
+    public Integer visitBlock(Stmt.Block s) {
+      return 0;
+    }
+
+    @Override
+    public Integer visitLoop(Stmt.Loop s) {
+      return 8;
+    }
+
+    @Override
+    public Integer visitJump(Stmt.Jump s) {
+      return 4;
+    }
+
+    @Override
+    public Integer visitPush(Stmt.Push s) {
+      return 8;
+    }
+
+    @Override
+    public Integer visitArrayAssign(Stmt.ArrayAssign s) {
+      return 6;
+    }
+  };
+
+  /**
+   * An expression node's own bytes, not its children's: an invoke and its setup for calls,
+   * pullbacks, components, pops and new arrays.
+   */
+  private static final Expr.Visitor<Integer> EXPRESSION_BYTES = new Expr.Visitor<>() {
+    @Override
+    public Integer visitLiteral(Expr.Literal e) {
+      return 3;
+    }
+
+    @Override
+    public Integer visitRead(Expr.Read e) {
+      return 4;
+    }
+
+    @Override
+    public Integer visitUnary(Expr.Unary e) {
+      return 4;
+    }
+
+    @Override
+    public Integer visitBinary(Expr.Binary e) {
+      return 2;
+    }
+
+    @Override
+    public Integer visitConditional(Expr.Conditional e) {
+      return 8;
+    }
+
+    @Override
+    public Integer visitCast(Expr.Cast e) {
+      return 4;
+    }
+
+    @Override
+    public Integer visitMathCall(Expr.MathCall e) {
+      return 6;
+    }
+
+    @Override
+    public Integer visitStopGradient(Expr.StopGradient e) {
+      return 6;
+    }
+
+    @Override
+    public Integer visitDiffCall(Expr.DiffCall e) {
+      return 6;
+    }
+
+    @Override
+    public Integer visitOpaqueCall(Expr.OpaqueCall e) {
+      return 6;
+    }
+
+    @Override
+    public Integer visitFieldRead(Expr.FieldRead e) {
+      return 6;
+    }
+
+    @Override
+    public Integer visitVjpOf(Expr.VjpOf e) {
+      return 6;
+    }
+
+    @Override
+    public Integer visitVjpValue(Expr.VjpValue e) {
+      return 6;
+    }
+
+    @Override
+    public Integer visitPullback(Expr.Pullback e) {
+      return 6;
+    }
+
+    @Override
+    public Integer visitComponent(Expr.Component e) {
+      return 6;
+    }
+
+    @Override
+    public Integer visitPop(Expr.Pop e) {
+      return 6;
+    }
+
+    @Override
+    public Integer visitArrayRead(Expr.ArrayRead e) {
+      return 6;
+    }
+
+    @Override
+    public Integer visitArrayLength(Expr.ArrayLength e) {
+      return 6;
+    }
+
+    @Override
+    public Integer visitNewArray(Expr.NewArray e) {
+      return 6;
+    }
+  };
 }

@@ -6,6 +6,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
@@ -123,17 +124,11 @@ final class Renderer {
   }
 
   private static void collectDeclared(Stmt s, Set<Variable> out) {
-    if (s instanceof Stmt.Declare d) {
-      out.add(d.variable());
-    } else if (s instanceof Stmt.Loop l) {
-      collectDeclared(l.body(), out);
-      collectDeclared(l.update(), out);
-    } else if (s instanceof Stmt.If i) {
-      collectDeclared(i.then(), out);
-      collectDeclared(i.otherwise(), out);
-    } else if (s instanceof Stmt.Block b) {
-      b.stmts().forEach(c -> collectDeclared(c, out));
-    }
+    IrWalker.forEachStmt(s, st -> {
+      if (st instanceof Stmt.Declare d) {
+        out.add(d.variable());
+      }
+    });
   }
 
   /**
@@ -403,23 +398,106 @@ final class Renderer {
   }
 
   private int precedence(Expr e) {
-    if (e instanceof Expr.VjpOf v && snapshotChoice(v)) {
-      return TERNARY;
-    }
-    if (e instanceof Expr.Binary b) {
-      return binaryPrecedence(b.op());
-    }
-    if (e instanceof Expr.Conditional) {
-      return TERNARY;
-    }
-    if (e instanceof Expr.Unary || e instanceof Expr.Cast) {
-      return UNARY;
-    }
-    if (e instanceof Expr.Literal l && l.value() instanceof Number n && isNegative(n)) {
-      return UNARY;
-    }
-    return PRIMARY;
+    return e.accept(precedence);
   }
+
+  /** How tightly each kind of expression binds as rendered: one arm per kind, none by default. */
+  private final Expr.Visitor<Integer> precedence = new Expr.Visitor<>() {
+    @Override
+    public Integer visitLiteral(Expr.Literal e) {
+      return e.value() instanceof Number n && isNegative(n) ? UNARY : PRIMARY;
+    }
+
+    @Override
+    public Integer visitRead(Expr.Read e) {
+      return PRIMARY;
+    }
+
+    @Override
+    public Integer visitUnary(Expr.Unary e) {
+      return UNARY;
+    }
+
+    @Override
+    public Integer visitBinary(Expr.Binary e) {
+      return binaryPrecedence(e.op());
+    }
+
+    @Override
+    public Integer visitConditional(Expr.Conditional e) {
+      return TERNARY;
+    }
+
+    @Override
+    public Integer visitCast(Expr.Cast e) {
+      return UNARY;
+    }
+
+    @Override
+    public Integer visitMathCall(Expr.MathCall e) {
+      return PRIMARY;
+    }
+
+    @Override
+    public Integer visitStopGradient(Expr.StopGradient e) {
+      return PRIMARY; // rendered as its argument, in parentheses unless primary
+    }
+
+    @Override
+    public Integer visitDiffCall(Expr.DiffCall e) {
+      return PRIMARY;
+    }
+
+    @Override
+    public Integer visitOpaqueCall(Expr.OpaqueCall e) {
+      return PRIMARY;
+    }
+
+    @Override
+    public Integer visitFieldRead(Expr.FieldRead e) {
+      return PRIMARY;
+    }
+
+    @Override
+    public Integer visitVjpOf(Expr.VjpOf e) {
+      return snapshotChoice(e) ? TERNARY : PRIMARY;
+    }
+
+    @Override
+    public Integer visitVjpValue(Expr.VjpValue e) {
+      return PRIMARY;
+    }
+
+    @Override
+    public Integer visitPullback(Expr.Pullback e) {
+      return PRIMARY;
+    }
+
+    @Override
+    public Integer visitComponent(Expr.Component e) {
+      return PRIMARY;
+    }
+
+    @Override
+    public Integer visitPop(Expr.Pop e) {
+      return PRIMARY;
+    }
+
+    @Override
+    public Integer visitArrayRead(Expr.ArrayRead e) {
+      return PRIMARY;
+    }
+
+    @Override
+    public Integer visitArrayLength(Expr.ArrayLength e) {
+      return PRIMARY;
+    }
+
+    @Override
+    public Integer visitNewArray(Expr.NewArray e) {
+      return PRIMARY;
+    }
+  };
 
   private static boolean isNegative(Number n) {
     return n.doubleValue() < 0 || (n instanceof Double d && d.equals(-0.0))

@@ -7,6 +7,7 @@ import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
+import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -128,23 +129,132 @@ final class ReverseFacts {
    */
   List<ClassName> classesNamed() {
     List<ClassName> classes = new ArrayList<>();
+    Expr.Visitor<Void> named = new ClassesNamed(classes);
     for (Stmt.Block block : List.of(d.forward(), d.reverse())) {
-      IrWalker.forEachExpr(block, e -> {
-        if (e instanceof Expr.MathCall m) {
-          classes.add(m.owner());
-        } else if (e instanceof Expr.OpaqueCall c && c.owner() instanceof ClassName owner) {
-          classes.add(owner);
-        } else if (e instanceof Expr.FieldRead f && f.owner() instanceof ClassName owner) {
-          classes.add(owner);
-        } else if (e instanceof Expr.DiffCall c) {
-          classes.add(c.callee().adjointClass().nestedClass(AdjointNames.vjpClass(c.callee())));
-        } else if (e instanceof Expr.VjpOf c) {
-          classes.add(c.callee().adjointClass().nestedClass(AdjointNames.vjpClass(c.callee())));
-        } else if (e instanceof Expr.Literal l && l.value() instanceof Float) {
-          classes.add(ClassName.get(Float.class));
-        }
-      });
+      IrWalker.forEachExpr(block, e -> e.accept(named));
     }
     return classes;
+  }
+
+  /** Adds the classes an expression node itself names; one arm per kind of expression. */
+  private static final class ClassesNamed implements Expr.Visitor<Void> {
+    private final List<ClassName> classes;
+
+    ClassesNamed(List<ClassName> classes) {
+      this.classes = classes;
+    }
+
+    private Void vjpClassOf(Signature callee) {
+      classes.add(callee.adjointClass().nestedClass(AdjointNames.vjpClass(callee)));
+      return null;
+    }
+
+    @Override
+    public Void visitLiteral(Expr.Literal e) {
+      if (e.value() instanceof Float) {
+        classes.add(ClassName.get(Float.class)); // Float.NaN and the infinities
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitMathCall(Expr.MathCall e) {
+      classes.add(e.owner());
+      return null;
+    }
+
+    @Override
+    public Void visitOpaqueCall(Expr.OpaqueCall e) {
+      if (e.owner() instanceof ClassName owner) {
+        classes.add(owner);
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitFieldRead(Expr.FieldRead e) {
+      if (e.owner() instanceof ClassName owner) {
+        classes.add(owner);
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitDiffCall(Expr.DiffCall e) {
+      return vjpClassOf(e.callee());
+    }
+
+    @Override
+    public Void visitVjpOf(Expr.VjpOf e) {
+      return vjpClassOf(e.callee());
+    }
+
+    // Kinds that name no class (a cast's type, a new array's, are types, not names in an
+    // expression that a variable could obscure).
+
+    @Override
+    public Void visitRead(Expr.Read e) {
+      return null;
+    }
+
+    @Override
+    public Void visitUnary(Expr.Unary e) {
+      return null;
+    }
+
+    @Override
+    public Void visitBinary(Expr.Binary e) {
+      return null;
+    }
+
+    @Override
+    public Void visitConditional(Expr.Conditional e) {
+      return null;
+    }
+
+    @Override
+    public Void visitCast(Expr.Cast e) {
+      return null;
+    }
+
+    @Override
+    public Void visitStopGradient(Expr.StopGradient e) {
+      return null;
+    }
+
+    @Override
+    public Void visitVjpValue(Expr.VjpValue e) {
+      return null;
+    }
+
+    @Override
+    public Void visitPullback(Expr.Pullback e) {
+      return null;
+    }
+
+    @Override
+    public Void visitComponent(Expr.Component e) {
+      return null;
+    }
+
+    @Override
+    public Void visitPop(Expr.Pop e) {
+      return null;
+    }
+
+    @Override
+    public Void visitArrayRead(Expr.ArrayRead e) {
+      return null;
+    }
+
+    @Override
+    public Void visitArrayLength(Expr.ArrayLength e) {
+      return null;
+    }
+
+    @Override
+    public Void visitNewArray(Expr.NewArray e) {
+      return null;
+    }
   }
 }

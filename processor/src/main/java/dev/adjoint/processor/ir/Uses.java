@@ -114,6 +114,15 @@ public final class Uses {
     }
   };
 
+  /**
+   * The variable the expression node itself names, not its children's: the variable a read
+   * reads, the array of an element or length, the call of a value or pullback, the record of a
+   * component; null for every other kind.
+   */
+  public static Variable named(Expr e) {
+    return e.accept(NAMED);
+  }
+
   /** Adds the non-adjoint variables that {@code s} (and every statement in it) reads to {@code out}. */
   public static void referenced(Stmt s, Set<Variable> out) {
     IrWalker.forEachExpr(s, e -> {

@@ -89,19 +89,59 @@ public final class Activity {
    * cotangents, turning an infinite partial into a NaN gradient where the answer is 0.)
    */
   private boolean markUseful(Expr e) {
-    if (!varies(e)) {
+    return varies(e) && e.accept(markUseful);
+  }
+
+  private boolean markChildren(Expr e) {
+    boolean[] changed = {false};
+    IrWalker.forEachChild(e, child -> changed[0] |= markUseful(child));
+    return changed[0];
+  }
+
+  /** Marks below a varying expression; one arm per kind of expression. */
+  private final Expr.Visitor<Boolean> markUseful = new Expr.Visitor<>() {
+    @Override
+    public Boolean visitLiteral(Expr.Literal e) {
       return false;
     }
-    if (e instanceof Expr.Read r) {
-      return useful.add(r.variable());
+
+    @Override
+    public Boolean visitRead(Expr.Read e) {
+      return useful.add(e.variable());
     }
-    if (e instanceof Expr.ArrayRead r) {
-      return useful.add(r.array());
+
+    @Override
+    public Boolean visitUnary(Expr.Unary e) {
+      return markChildren(e);
     }
-    if (e instanceof Expr.Conditional c) {
-      return markUseful(c.whenTrue()) | markUseful(c.whenFalse());
+
+    @Override
+    public Boolean visitBinary(Expr.Binary e) {
+      return markChildren(e);
     }
-    if (e instanceof Expr.DiffCall call) {
+
+    @Override
+    public Boolean visitConditional(Expr.Conditional e) {
+      return markUseful(e.whenTrue()) | markUseful(e.whenFalse()); // not the condition
+    }
+
+    @Override
+    public Boolean visitCast(Expr.Cast e) {
+      return markChildren(e);
+    }
+
+    @Override
+    public Boolean visitMathCall(Expr.MathCall e) {
+      return markChildren(e);
+    }
+
+    @Override
+    public Boolean visitStopGradient(Expr.StopGradient e) {
+      return false; // never varies
+    }
+
+    @Override
+    public Boolean visitDiffCall(Expr.DiffCall call) {
       boolean changed = false;
       List<Param> params = call.callee().params();
       for (int i = 0; i < params.size(); i++) {
@@ -111,10 +151,57 @@ public final class Activity {
       }
       return changed;
     }
-    boolean[] changed = {false};
-    IrWalker.forEachChild(e, child -> changed[0] |= markUseful(child));
-    return changed[0];
-  }
+
+    @Override
+    public Boolean visitOpaqueCall(Expr.OpaqueCall e) {
+      return markChildren(e); // varying only where Subset reports it
+    }
+
+    @Override
+    public Boolean visitFieldRead(Expr.FieldRead e) {
+      return false; // never varies
+    }
+
+    @Override
+    public Boolean visitVjpOf(Expr.VjpOf e) {
+      return markChildren(e);
+    }
+
+    @Override
+    public Boolean visitVjpValue(Expr.VjpValue e) {
+      return false; // names a call, not a variable of the user's
+    }
+
+    @Override
+    public Boolean visitPullback(Expr.Pullback e) {
+      return markChildren(e);
+    }
+
+    @Override
+    public Boolean visitComponent(Expr.Component e) {
+      return false;
+    }
+
+    @Override
+    public Boolean visitPop(Expr.Pop e) {
+      return false;
+    }
+
+    @Override
+    public Boolean visitArrayRead(Expr.ArrayRead e) {
+      return useful.add(e.array());
+    }
+
+    @Override
+    public Boolean visitArrayLength(Expr.ArrayLength e) {
+      return false; // never varies
+    }
+
+    @Override
+    public Boolean visitNewArray(Expr.NewArray e) {
+      return false; // never varies
+    }
+  };
 
   private static Variable target(Stmt s) {
     if (s instanceof Stmt.ArrayAssign a) {
@@ -130,22 +217,67 @@ public final class Activity {
     return s instanceof Stmt.Declare d ? d.init() : ((Stmt.Assign) s).value();
   }
 
-  private static void collect(Stmt s, List<Stmt> assignments, List<Expr> returned) {
-    if (s instanceof Stmt.Declare || s instanceof Stmt.Assign || s instanceof Stmt.ArrayAssign) {
-      assignments.add(s);
-    } else if (s instanceof Stmt.If i) {
-      collect(i.then(), assignments, returned);
-      collect(i.otherwise(), assignments, returned);
-    } else if (s instanceof Stmt.Loop l) {
-      collect(l.body(), assignments, returned);
-      collect(l.update(), assignments, returned);
-    } else if (s instanceof Stmt.Block b) {
-      for (Stmt c : b.stmts()) {
-        collect(c, assignments, returned);
+  /**
+   * Gives {@code assignments} the statements at any depth that assign a variable or an array, and
+   * {@code returned} the returned values; one arm per kind of statement.
+   */
+  private static void collect(Stmt body, List<Stmt> assignments, List<Expr> returned) {
+    Stmt.Visitor<Void> collector = new Stmt.Visitor<>() {
+      @Override
+      public Void visitDeclare(Stmt.Declare s) {
+        assignments.add(s);
+        return null;
       }
-    } else if (s instanceof Stmt.Return r) {
-      returned.add(r.value());
-    }
+
+      @Override
+      public Void visitAssign(Stmt.Assign s) {
+        assignments.add(s);
+        return null;
+      }
+
+      @Override
+      public Void visitArrayAssign(Stmt.ArrayAssign s) {
+        assignments.add(s);
+        return null;
+      }
+
+      @Override
+      public Void visitReturn(Stmt.Return s) {
+        returned.add(s.value());
+        return null;
+      }
+
+      @Override
+      public Void visitIf(Stmt.If s) {
+        return null; // its branches are walked
+      }
+
+      @Override
+      public Void visitLoop(Stmt.Loop s) {
+        return null; // its body and update are walked
+      }
+
+      @Override
+      public Void visitBlock(Stmt.Block s) {
+        return null;
+      }
+
+      @Override
+      public Void visitEval(Stmt.Eval s) {
+        return null; // assigns nothing: a call that may write an array is Subset's to check
+      }
+
+      @Override
+      public Void visitJump(Stmt.Jump s) {
+        return null;
+      }
+
+      @Override
+      public Void visitPush(Stmt.Push s) {
+        return null; // records a value; assigns nothing
+      }
+    };
+    IrWalker.forEachStmt(body, st -> st.accept(collector));
   }
 
   /** Whether an expression varies. */

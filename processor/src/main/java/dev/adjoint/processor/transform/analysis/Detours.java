@@ -127,34 +127,50 @@ public final class Detours {
    * (a box, a String, the bits of a double, an object): null when nothing does.
    */
   private String why(Expr e) {
-    if (e instanceof Expr.Read r) {
+    return e.accept(why);
+  }
+
+  /** {@link #why}, one arm per kind of expression. */
+  private final Expr.Visitor<String> why = new Expr.Visitor<>() {
+    @Override
+    public String visitRead(Expr.Read r) {
       return carriers.get(r.variable());
     }
-    if (e instanceof Expr.Cast c) {
+
+    @Override
+    public String visitCast(Expr.Cast c) {
       if (!c.type().isPrimitive()) {
         return boxes(c.operand()) ? "a box (" + c.type() + ")" : why(c.operand());
       }
       // (int) x and (long) x end a derivative honestly; (long) of a carrier keeps carrying.
       return integral(c.type()) && !floating(c.operand().type()) ? why(c.operand()) : null;
     }
-    if (e instanceof Expr.Binary b) {
+
+    @Override
+    public String visitBinary(Expr.Binary b) {
       if (b.type().equals(ClassName.get(String.class))) {
         return activity.varies(b.left()) || activity.varies(b.right()) ? "a String"
             : first(why(b.left()), why(b.right()));
       }
       return integral(b.type()) ? first(why(b.left()), why(b.right())) : null;
     }
-    if (e instanceof Expr.Unary u) {
+
+    @Override
+    public String visitUnary(Expr.Unary u) {
       return integral(u.type()) ? why(u.operand()) : null;
     }
-    if (e instanceof Expr.Conditional c) {
+
+    @Override
+    public String visitConditional(Expr.Conditional c) {
       if (!c.type().isPrimitive() && (boxes(c.whenTrue()) || boxes(c.whenFalse()))) {
         return "a box (" + c.type() + ")";
       }
       return c.type().isPrimitive() && !integral(c.type()) ? null
           : first(why(c.whenTrue()), why(c.whenFalse()));
     }
-    if (e instanceof Expr.OpaqueCall c) {
+
+    @Override
+    public String visitOpaqueCall(Expr.OpaqueCall c) {
       String name = c.owner() + "." + c.name();
       if (c.owner().equals(ClassName.get(Double.class))
           && (c.name().equals("doubleToRawLongBits") || c.name().equals("doubleToLongBits"))
@@ -190,11 +206,75 @@ public final class Detours {
       }
       return null;
     }
-    if (e instanceof Expr.FieldRead f && f.receiver() != null && !f.type().isPrimitive()) {
-      return why(f.receiver());
+
+    @Override
+    public String visitFieldRead(Expr.FieldRead f) {
+      return f.receiver() != null && !f.type().isPrimitive() ? why(f.receiver()) : null;
     }
-    return null;
-  }
+
+    // Kinds of a type with a tangent (their derivative is followed, not a detour), or made by
+    // the transformer after this check: nothing carries a value through them unseen.
+
+    @Override
+    public String visitLiteral(Expr.Literal e) {
+      return null;
+    }
+
+    @Override
+    public String visitMathCall(Expr.MathCall e) {
+      return null;
+    }
+
+    @Override
+    public String visitStopGradient(Expr.StopGradient e) {
+      return null;
+    }
+
+    @Override
+    public String visitDiffCall(Expr.DiffCall e) {
+      return null;
+    }
+
+    @Override
+    public String visitArrayRead(Expr.ArrayRead e) {
+      return null;
+    }
+
+    @Override
+    public String visitArrayLength(Expr.ArrayLength e) {
+      return null;
+    }
+
+    @Override
+    public String visitNewArray(Expr.NewArray e) {
+      return null;
+    }
+
+    @Override
+    public String visitVjpOf(Expr.VjpOf e) {
+      return null;
+    }
+
+    @Override
+    public String visitVjpValue(Expr.VjpValue e) {
+      return null;
+    }
+
+    @Override
+    public String visitPullback(Expr.Pullback e) {
+      return null;
+    }
+
+    @Override
+    public String visitComponent(Expr.Component e) {
+      return null;
+    }
+
+    @Override
+    public String visitPop(Expr.Pop e) {
+      return null;
+    }
+  };
 
   // ---------------------------------------------------------------- where a detour ends
 

@@ -3,6 +3,7 @@ package dev.adjoint.processor.transform.analysis;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Uses;
 import dev.adjoint.processor.ir.Variable;
 import java.util.Collections;
 import java.util.HashSet;
@@ -70,13 +71,27 @@ public final class Liveness {
   }
 
   private Set<Variable> stmt(Stmt s, Set<Variable> liveAfter) {
-    if (s instanceof Stmt.If i) {
+    return s.accept(new Before(liveAfter));
+  }
+
+  /** The variables live before a statement, given those live after it; one arm per kind. */
+  private final class Before implements Stmt.Visitor<Set<Variable>> {
+    private final Set<Variable> liveAfter;
+
+    Before(Set<Variable> liveAfter) {
+      this.liveAfter = liveAfter;
+    }
+
+    @Override
+    public Set<Variable> visitIf(Stmt.If i) {
       Set<Variable> live = sequence(i.then().stmts(), liveAfter);
       live.addAll(sequence(i.otherwise().stmts(), liveAfter));
       uses(i.condition(), live);
       return live;
     }
-    if (s instanceof Stmt.Loop l) {
+
+    @Override
+    public Set<Variable> visitLoop(Stmt.Loop l) {
       if (liveAfterLoops.containsKey(l.condition())) {
         liveAfterLoops.get(l.condition()).addAll(liveAfter);
       }
@@ -95,53 +110,85 @@ public final class Liveness {
         head = next;
       }
     }
-    if (s instanceof Stmt.Block b) {
+
+    @Override
+    public Set<Variable> visitBlock(Stmt.Block b) {
       return sequence(b.stmts(), liveAfter);
     }
-    Set<Variable> live = new HashSet<>(liveAfter);
-    if (s instanceof Stmt.Assign a) {
-      if ((restores.contains(s) || replays.contains(s)) && liveAfter.contains(a.variable())) {
-        needed.add(s);
+
+    @Override
+    public Set<Variable> visitAssign(Stmt.Assign a) {
+      Set<Variable> live = new HashSet<>(liveAfter);
+      if ((restores.contains(a) || replays.contains(a)) && liveAfter.contains(a.variable())) {
+        needed.add(a);
       }
       live.remove(a.variable());
-      if (!replays.contains(s) || liveAfter.contains(a.variable())) {
+      if (!replays.contains(a) || liveAfter.contains(a.variable())) {
         uses(a.value(), live);
       }
-    } else if (s instanceof Stmt.Declare d) {
+      return live;
+    }
+
+    @Override
+    public Set<Variable> visitDeclare(Stmt.Declare d) {
+      Set<Variable> live = new HashSet<>(liveAfter);
       live.remove(d.variable());
       if (d.init() != null) {
         uses(d.init(), live);
       }
-    } else if (s instanceof Stmt.ArrayAssign a) {
-      if (restores.contains(s) && liveAfter.contains(a.array())) {
-        needed.add(s);
+      return live;
+    }
+
+    @Override
+    public Set<Variable> visitArrayAssign(Stmt.ArrayAssign a) {
+      Set<Variable> live = new HashSet<>(liveAfter);
+      if (restores.contains(a) && liveAfter.contains(a.array())) {
+        needed.add(a);
       }
       // One element written: the array as a whole stays live.
       a.indices().forEach(i -> uses(i, live));
       uses(a.value(), live);
-    } else {
-      IrWalker.forEachExpr(s, e -> use(e, live));
+      return live;
     }
-    return live;
+
+    @Override
+    public Set<Variable> visitReturn(Stmt.Return s) {
+      return readsOnly(s);
+    }
+
+    @Override
+    public Set<Variable> visitEval(Stmt.Eval s) {
+      return readsOnly(s);
+    }
+
+    @Override
+    public Set<Variable> visitJump(Stmt.Jump s) {
+      return readsOnly(s);
+    }
+
+    @Override
+    public Set<Variable> visitPush(Stmt.Push s) {
+      return readsOnly(s);
+    }
+
+    private Set<Variable> readsOnly(Stmt s) {
+      Set<Variable> live = new HashSet<>(liveAfter);
+      IrWalker.forEachExpr(s, e -> use(e, live));
+      return live;
+    }
   }
 
   private void uses(Expr e, Set<Variable> live) {
     IrWalker.forEachExpr(e, x -> use(x, live));
   }
 
+  /** The variable {@code e} itself names is live; a pullback reads its call's arrays too. */
   private void use(Expr e, Set<Variable> live) {
-    if (e instanceof Expr.Read r) {
-      live.add(r.variable());
-    } else if (e instanceof Expr.ArrayRead a) {
-      live.add(a.array());
-    } else if (e instanceof Expr.ArrayLength a) {
-      live.add(a.array());
-    } else if (e instanceof Expr.Component c) {
-      live.add(c.record());
-    } else if (e instanceof Expr.VjpValue v) {
-      live.add(v.call());
-    } else if (e instanceof Expr.Pullback p) {
-      live.add(p.call());
+    Variable v = Uses.named(e);
+    if (v != null) {
+      live.add(v);
+    }
+    if (e instanceof Expr.Pullback p) {
       live.addAll(pullbackReads.getOrDefault(p.call(), Set.of()));
     }
   }

@@ -2,6 +2,7 @@ package dev.adjoint.processor.transform.normalize;
 
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.SourceRef;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
@@ -89,35 +90,85 @@ public final class Jumps {
   }
 
   private List<Stmt> stmt(Stmt s, Frame frame) {
-    SourceRef ref = s.ref();
-    if (s instanceof Stmt.Jump j && frame != null) {
+    return s.accept(new Lower(frame));
+  }
+
+  /** One statement lowered inside {@code frame}'s loop (null: at the top level); one arm per kind. */
+  private final class Lower implements Stmt.Visitor<List<Stmt>> {
+    private final Frame frame;
+
+    Lower(Frame frame) {
+      this.frame = frame;
+    }
+
+    @Override
+    public List<Stmt> visitJump(Stmt.Jump j) {
+      if (frame == null) {
+        return List.of(j);
+      }
       List<Stmt> out = new ArrayList<>();
-      out.add(set(frame.skip(), true, ref));
+      out.add(set(frame.skip(), true, j.ref()));
       if (j.isBreak()) {
-        out.add(set(frame.broke(), true, ref));
+        out.add(set(frame.broke(), true, j.ref()));
       }
       return out;
     }
-    if (s instanceof Stmt.Return r && frame != null) {
+
+    @Override
+    public List<Stmt> visitReturn(Stmt.Return r) {
+      if (frame == null) {
+        return List.of(r);
+      }
       needReturnFlags();
+      SourceRef ref = r.ref();
       return List.of(
           new Stmt.Assign(returned, r.value(), ref),
           set(returning, true, ref),
           set(frame.skip(), true, ref),
           set(frame.broke(), true, ref));
     }
-    if (s instanceof Stmt.If i) {
+
+    @Override
+    public List<Stmt> visitIf(Stmt.If i) {
       return List.of(new Stmt.If(i.condition(),
           new Stmt.Block(list(i.then().stmts(), frame), i.then().ref()),
-          new Stmt.Block(list(i.otherwise().stmts(), frame), i.otherwise().ref()), ref));
+          new Stmt.Block(list(i.otherwise().stmts(), frame), i.otherwise().ref()), i.ref()));
     }
-    if (s instanceof Stmt.Block b) {
+
+    @Override
+    public List<Stmt> visitBlock(Stmt.Block b) {
       return list(b.stmts(), frame);
     }
-    if (s instanceof Stmt.Loop l) {
+
+    @Override
+    public List<Stmt> visitLoop(Stmt.Loop l) {
       return loop(l, frame);
     }
-    return List.of(s);
+
+    @Override
+    public List<Stmt> visitDeclare(Stmt.Declare s) {
+      return List.of(s);
+    }
+
+    @Override
+    public List<Stmt> visitAssign(Stmt.Assign s) {
+      return List.of(s);
+    }
+
+    @Override
+    public List<Stmt> visitArrayAssign(Stmt.ArrayAssign s) {
+      return List.of(s);
+    }
+
+    @Override
+    public List<Stmt> visitEval(Stmt.Eval s) {
+      return List.of(s);
+    }
+
+    @Override
+    public List<Stmt> visitPush(Stmt.Push s) {
+      return List.of(s);
+    }
   }
 
   private List<Stmt> loop(Stmt.Loop l, Frame outer) {
@@ -177,16 +228,10 @@ public final class Jumps {
     if (here.test(s)) {
       return true;
     }
-    if (s instanceof Stmt.If i) {
-      return contains(i.then(), here, inLoops) || contains(i.otherwise(), here, inLoops);
-    }
-    if (s instanceof Stmt.Block b) {
-      return b.stmts().stream().anyMatch(c -> contains(c, here, inLoops));
-    }
-    if (s instanceof Stmt.Loop l) {
-      return contains(l.body(), inLoops, inLoops);
-    }
-    return false;
+    // A loop's update is a for's update: it holds no jump or return.
+    Predicate<Stmt> nested = s instanceof Stmt.Loop ? inLoops : here;
+    List<Stmt> children = s instanceof Stmt.Loop l ? List.of(l.body()) : IrWalker.nested(s);
+    return children.stream().anyMatch(c -> contains(c, nested, inLoops));
   }
 
   private static Stmt set(Variable flag, boolean value, SourceRef ref) {

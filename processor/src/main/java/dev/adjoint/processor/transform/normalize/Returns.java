@@ -1,5 +1,6 @@
 package dev.adjoint.processor.transform.normalize;
 
+import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.Stmt;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,23 +43,25 @@ public final class Returns {
         out.addAll(withTail(flat, tail));
         return out;
       }
+      if (containsReturn(s)) {
+        // A kind of statement that may return and that this does not know how to enter.
+        throw new IllegalStateException("cannot move the statements after " + s + " into it");
+      }
       out.add(s);
     }
     out.addAll(tail);
     return out;
   }
 
+  /**
+   * Whether {@code s} holds a return outside loops (a return inside a loop was lowered to a flag
+   * by {@link Jumps} before this runs).
+   */
   public static boolean containsReturn(Stmt s) {
     if (s instanceof Stmt.Return) {
       return true;
     }
-    if (s instanceof Stmt.If i) {
-      return containsReturn(i.then()) || containsReturn(i.otherwise());
-    }
-    if (s instanceof Stmt.Block b) {
-      return b.stmts().stream().anyMatch(Returns::containsReturn);
-    }
-    // A return inside a loop was lowered to a flag by Jumps before this runs.
-    return false;
+    return !(s instanceof Stmt.Loop)
+        && IrWalker.nested(s).stream().anyMatch(Returns::containsReturn);
   }
 }

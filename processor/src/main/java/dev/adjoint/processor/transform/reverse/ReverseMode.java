@@ -25,6 +25,7 @@ import dev.adjoint.processor.ir.MathFunction;
 import dev.adjoint.processor.ir.MethodBody;
 import dev.adjoint.processor.ir.SourceRef;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Uses;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Param;
@@ -401,7 +402,22 @@ public final class ReverseMode {
   }
 
   private List<Stmt> stmt(Stmt s, List<Stmt> fwd) {
-    if (s instanceof Stmt.Declare d) {
+    return s.accept(new StmtRule(fwd));
+  }
+
+  /**
+   * The forward part of one statement, added to {@code fwd}, and its reverse part, returned; one
+   * arm per kind of statement.
+   */
+  private final class StmtRule implements Stmt.Visitor<List<Stmt>> {
+    private final List<Stmt> fwd;
+
+    StmtRule(List<Stmt> fwd) {
+      this.fwd = fwd;
+    }
+
+    @Override
+    public List<Stmt> visitDeclare(Stmt.Declare d) {
       if (d.init() != null && activity.isActive(d.variable()) && activity.varies(d.init())) {
         return define(d.variable(), d.init(), true, d.ref(), fwd);
       }
@@ -416,33 +432,59 @@ public final class ReverseMode {
       rev.addAll(restore);
       return rev;
     }
-    if (s instanceof Stmt.Loop l) {
+
+    @Override
+    public List<Stmt> visitLoop(Stmt.Loop l) {
       return loop(l, Optional.empty(), fwd);
     }
-    if (s instanceof Stmt.Assign a) {
+
+    @Override
+    public List<Stmt> visitAssign(Stmt.Assign a) {
       return assign(a, fwd);
     }
-    if (s instanceof Stmt.ArrayAssign a) {
+
+    @Override
+    public List<Stmt> visitArrayAssign(Stmt.ArrayAssign a) {
       return arrayAssign(a, fwd);
     }
-    if (s instanceof Stmt.If i) {
+
+    @Override
+    public List<Stmt> visitIf(Stmt.If i) {
       return branch(i.condition(), i.then().stmts(), i.otherwise().stmts(), i.ref(), fwd);
     }
-    if (s instanceof Stmt.Return r && Expr.isArray(result.type())) {
-      return returnArray(r, fwd);
-    }
-    if (s instanceof Stmt.Return r) {
+
+    @Override
+    public List<Stmt> visitReturn(Stmt.Return r) {
+      if (Expr.isArray(result.type())) {
+        return returnArray(r, fwd);
+      }
       if (activity.varies(r.value())) {
         return define(result, r.value(), false, r.ref(), fwd);
       }
       fwd.add(new Stmt.Assign(result, r.value(), r.ref()));
       return List.of();
     }
-    if (s instanceof Stmt.Block b) {
+
+    @Override
+    public List<Stmt> visitBlock(Stmt.Block b) {
       return block(b.stmts(), fwd);
     }
-    fwd.add(s); // Eval: forward only
-    return List.of();
+
+    @Override
+    public List<Stmt> visitEval(Stmt.Eval s) {
+      fwd.add(s); // forward only
+      return List.of();
+    }
+
+    @Override
+    public List<Stmt> visitJump(Stmt.Jump s) {
+      throw new IllegalStateException("Jumps lowers break and continue before reverse mode");
+    }
+
+    @Override
+    public List<Stmt> visitPush(Stmt.Push s) {
+      throw notInput(s);
+    }
   }
 
   /**
@@ -840,23 +882,47 @@ public final class ReverseMode {
    * a pure passive expression is hoisted into a temporary first.
    */
   private Expr flattenTop(Expr e, List<Stmt> fwd, List<List<Stmt>> prelude) {
-    if (e instanceof Expr.ArrayRead) {
+    return e.accept(new FlattenTop(fwd, prelude));
+  }
+
+  /** {@link #flattenTop}, one arm per kind of expression. */
+  private final class FlattenTop implements Expr.Visitor<Expr> {
+    private final List<Stmt> fwd;
+    private final List<List<Stmt>> prelude;
+
+    FlattenTop(List<Stmt> fwd, List<List<Stmt>> prelude) {
+      this.fwd = fwd;
+      this.prelude = prelude;
+    }
+
+    @Override
+    public Expr visitArrayRead(Expr.ArrayRead e) {
       return atom(e, fwd, prelude);
     }
-    if (e instanceof Expr.Unary u) {
+
+    @Override
+    public Expr visitUnary(Expr.Unary u) {
       return new Expr.Unary(u.op(), atom(u.operand(), fwd, prelude), u.type(), u.ref());
     }
-    if (e instanceof Expr.Binary b) {
+
+    @Override
+    public Expr visitBinary(Expr.Binary b) {
       Expr left = atom(b.left(), fwd, prelude);
       return new Expr.Binary(b.op(), left, atom(b.right(), fwd, prelude), b.type(), b.ref());
     }
-    if (e instanceof Expr.Cast c) {
+
+    @Override
+    public Expr visitCast(Expr.Cast c) {
       return new Expr.Cast(c.type(), atom(c.operand(), fwd, prelude), c.ref());
     }
-    if (e instanceof Expr.MathCall m) {
+
+    @Override
+    public Expr visitMathCall(Expr.MathCall m) {
       return new Expr.MathCall(m.function(), m.owner(), atoms(m.args(), fwd, prelude), m.ref());
     }
-    if (e instanceof Expr.DiffCall d) {
+
+    @Override
+    public Expr visitDiffCall(Expr.DiffCall d) {
       Signature callee = d.callee();
       TypeName vjpType = callee.adjointClass().nestedClass(AdjointNames.vjpClass(callee));
       List<Expr> args = new ArrayList<>();
@@ -873,7 +939,81 @@ public final class ReverseMode {
       }
       return new Expr.VjpValue(call, callee.result());
     }
-    return e; // a variable, or an expression that does not vary
+
+    // A variable, or an expression that does not vary (or that the callers handle first: a
+    // conditional; or that Subset rejects where it varies: an opaque call): as it is.
+
+    @Override
+    public Expr visitRead(Expr.Read e) {
+      return e;
+    }
+
+    @Override
+    public Expr visitLiteral(Expr.Literal e) {
+      return e;
+    }
+
+    @Override
+    public Expr visitConditional(Expr.Conditional e) {
+      return e;
+    }
+
+    @Override
+    public Expr visitStopGradient(Expr.StopGradient e) {
+      return e;
+    }
+
+    @Override
+    public Expr visitOpaqueCall(Expr.OpaqueCall e) {
+      return e;
+    }
+
+    @Override
+    public Expr visitFieldRead(Expr.FieldRead e) {
+      return e;
+    }
+
+    @Override
+    public Expr visitArrayLength(Expr.ArrayLength e) {
+      return e;
+    }
+
+    @Override
+    public Expr visitNewArray(Expr.NewArray e) {
+      return e;
+    }
+
+    // Made by this transform, never in its input.
+
+    @Override
+    public Expr visitVjpOf(Expr.VjpOf e) {
+      throw notInput(e);
+    }
+
+    @Override
+    public Expr visitVjpValue(Expr.VjpValue e) {
+      throw notInput(e);
+    }
+
+    @Override
+    public Expr visitPullback(Expr.Pullback e) {
+      throw notInput(e);
+    }
+
+    @Override
+    public Expr visitComponent(Expr.Component e) {
+      throw notInput(e);
+    }
+
+    @Override
+    public Expr visitPop(Expr.Pop e) {
+      throw notInput(e);
+    }
+  }
+
+  private static IllegalStateException notInput(Object node) {
+    return new IllegalStateException(
+        "reverse mode made " + node.getClass().getSimpleName() + "; it cannot be its input");
   }
 
   private List<Expr> atoms(List<Expr> es, List<Stmt> fwd, List<List<Stmt>> prelude) {
@@ -954,13 +1094,54 @@ public final class ReverseMode {
    */
   private List<Stmt> contributions(Expr op, Expr seed, Expr value, SourceRef ref) {
     List<Stmt> out = new ArrayList<>();
-    if (op instanceof Expr.Read || op instanceof Expr.ArrayRead) {
+    op.accept(new Contributions(seed, value, ref, out));
+    return out;
+  }
+
+  /**
+   * {@link #contributions}, one arm per kind of expression: {@code op} is a varying expression
+   * over atoms (see {@link #flattenTop}); a kind that cannot be one is an internal error, never
+   * a silently missing contribution.
+   */
+  private final class Contributions implements Expr.Visitor<Void> {
+    private final Expr seed;
+    private final Expr value;
+    private final SourceRef ref;
+    private final List<Stmt> out;
+
+    Contributions(Expr seed, Expr value, SourceRef ref, List<Stmt> out) {
+      this.seed = seed;
+      this.value = value;
+      this.ref = ref;
+      this.out = out;
+    }
+
+    @Override
+    public Void visitRead(Expr.Read op) {
       accumulate(op, seed, ref, out);
-    } else if (op instanceof Expr.Unary u) {
+      return null;
+    }
+
+    @Override
+    public Void visitArrayRead(Expr.ArrayRead op) {
+      accumulate(op, seed, ref, out);
+      return null;
+    }
+
+    @Override
+    public Void visitUnary(Expr.Unary u) {
       accumulate(u.operand(), u.op() == Expr.UnaryOp.NEG ? neg(seed) : seed, ref, out);
-    } else if (op instanceof Expr.Cast c) {
+      return null;
+    }
+
+    @Override
+    public Void visitCast(Expr.Cast c) {
       accumulate(c.operand(), seed, ref, out);
-    } else if (op instanceof Expr.Binary b) {
+      return null;
+    }
+
+    @Override
+    public Void visitBinary(Expr.Binary b) {
       Expr l = b.left();
       Expr r = b.right();
       switch (b.op()) {
@@ -989,9 +1170,17 @@ public final class ReverseMode {
         default:
           break;
       }
-    } else if (op instanceof Expr.MathCall m) {
+      return null;
+    }
+
+    @Override
+    public Void visitMathCall(Expr.MathCall m) {
       mathContributions(m, seed, value, ref, out);
-    } else if (op instanceof Expr.VjpValue v) {
+      return null;
+    }
+
+    @Override
+    public Void visitVjpValue(Expr.VjpValue v) {
       Expr.VjpOf vjp = calls.get(v.call());
       Signature callee = vjp.callee();
       TypeName gradType = callee.adjointClass().nestedClass(AdjointNames.gradRecord(callee));
@@ -1003,8 +1192,72 @@ public final class ReverseMode {
           accumulate(vjp.args().get(i), new Expr.Component(grad, p.name(), p.type()), ref, out);
         }
       }
+      return null;
     }
-    return out;
+
+    // Kinds that never vary: no contribution.
+
+    @Override
+    public Void visitLiteral(Expr.Literal e) {
+      return null;
+    }
+
+    @Override
+    public Void visitStopGradient(Expr.StopGradient e) {
+      return null;
+    }
+
+    @Override
+    public Void visitFieldRead(Expr.FieldRead e) {
+      return null;
+    }
+
+    @Override
+    public Void visitArrayLength(Expr.ArrayLength e) {
+      return null;
+    }
+
+    @Override
+    public Void visitNewArray(Expr.NewArray e) {
+      return null;
+    }
+
+    // Kinds that flattening or the subset check take away before this runs.
+
+    @Override
+    public Void visitConditional(Expr.Conditional e) {
+      throw new IllegalStateException("a varying conditional is split into branches first");
+    }
+
+    @Override
+    public Void visitDiffCall(Expr.DiffCall e) {
+      throw new IllegalStateException("a call is flattened to its Vjp's value first");
+    }
+
+    @Override
+    public Void visitOpaqueCall(Expr.OpaqueCall e) {
+      throw new IllegalStateException("a varying opaque call is reported by the subset check");
+    }
+
+    @Override
+    public Void visitVjpOf(Expr.VjpOf e) {
+      throw notInput(e);
+    }
+
+    @Override
+    public Void visitPullback(Expr.Pullback e) {
+      throw notInput(e);
+    }
+
+    @Override
+    public Void visitComponent(Expr.Component e) {
+      throw notInput(e);
+    }
+
+    @Override
+    public Void visitPop(Expr.Pop e) {
+      throw notInput(e);
+    }
   }
 
   private void mathContributions(
@@ -1193,37 +1446,19 @@ public final class ReverseMode {
     return reads(op, v);
   }
 
-
-
-
+  /** Adds the variables and arrays that {@code s} assigns at any depth, other than adjoints. */
   private static void collectRestored(Stmt s, Set<Variable> out) {
-    if (s instanceof Stmt.ArrayAssign a && a.array().kind() != Variable.Kind.ADJOINT) {
-      out.add(a.array());
-    } else if (s instanceof Stmt.Assign a && a.variable().kind() != Variable.Kind.ADJOINT) {
-      out.add(a.variable());
-    } else if (s instanceof Stmt.Loop l) {
-      l.body().stmts().forEach(c -> collectRestored(c, out));
-    } else if (s instanceof Stmt.If i) {
-      i.then().stmts().forEach(c -> collectRestored(c, out));
-      i.otherwise().stmts().forEach(c -> collectRestored(c, out));
-    } else if (s instanceof Stmt.Block b) {
-      b.stmts().forEach(c -> collectRestored(c, out));
-    }
+    IrWalker.forEachStmt(s, st -> Uses.written(st)
+        .filter(v -> !(st instanceof Stmt.Declare) && v.kind() != Variable.Kind.ADJOINT)
+        .ifPresent(out::add));
   }
 
+  /** Whether a statement in {@code stmts}, at any depth, declares {@code v}. */
   private static boolean isDeclaredIn(List<Stmt> stmts, Variable v) {
+    boolean[] found = {false};
     for (Stmt s : stmts) {
-      if (s instanceof Stmt.Declare d && d.variable() == v) {
-        return true;
-      }
-      if (s instanceof Stmt.If i
-          && (isDeclaredIn(i.then().stmts(), v) || isDeclaredIn(i.otherwise().stmts(), v))) {
-        return true;
-      }
-      if (s instanceof Stmt.Loop l && isDeclaredIn(l.body().stmts(), v)) {
-        return true;
-      }
+      IrWalker.forEachStmt(s, st -> found[0] |= st instanceof Stmt.Declare d && d.variable() == v);
     }
-    return false;
+    return found[0];
   }
 }
