@@ -41,20 +41,16 @@ public final class Partials {
 
   /**
    * {@code factor * partial} for the partial of {@code f}: where {@code f} is {@link #SINGULAR},
-   * {@code factor == 0 ? 0 : factor * partial} ({@code Buffers.dot(partial, factor)} where the
-   * factor is not a variable or element, so that it is evaluated once). A zero direction or seed
-   * then contributes exactly 0, so a Jacobian's entries are the same by rows and by columns.
+   * {@code factor == 0 ? 0 : factor * partial}. A zero direction or seed then contributes exactly
+   * 0, so a Jacobian's entries are the same by rows and by columns.
    */
   public static Expr times(MathFunction f, Expr factor, Expr partial) {
     if (!SINGULAR.contains(f)) {
       return mul(factor, partial);
     }
-    if (factor instanceof Expr.Read || factor instanceof Expr.ArrayRead) {
-      return new Expr.Conditional(eq(factor, lit(0)), lit(0), mul(factor, partial),
-          TypeName.DOUBLE, null);
-    }
-    return new Expr.OpaqueCall(null, ClassName.get("dev.adjoint.runtime", "Buffers"), "dot",
-        List.of(partial, factor), TypeName.DOUBLE, null);
+    // The factor is pure (a tangent or cotangent over variables): evaluating it twice is safe.
+    return new Expr.Conditional(eq(factor, lit(0)), lit(0), mul(factor, partial),
+        TypeName.DOUBLE, null);
   }
 
   private static final double LN_10 = Math.log(10);

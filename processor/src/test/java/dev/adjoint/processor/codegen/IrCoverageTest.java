@@ -29,6 +29,8 @@ import dev.adjoint.processor.transform.analysis.Liveness;
 import dev.adjoint.processor.transform.analysis.Subset;
 import dev.adjoint.processor.transform.normalize.Jumps;
 import dev.adjoint.processor.transform.normalize.Returns;
+import dev.adjoint.processor.transform.forward.ForwardDerivative;
+import dev.adjoint.processor.transform.forward.ForwardMode;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import dev.adjoint.processor.transform.reverse.ReverseMode;
 import java.util.ArrayList;
@@ -228,7 +230,8 @@ class IrCoverageTest {
         new Pass("ReverseFacts", any, IrCoverageTest::facts),
         // The writers over reverse mode's own output, for every kind the source can give it.
         new Pass("ReverseMode then Renderer and ReverseFacts", source,
-            IrCoverageTest::deriveAndRender));
+            IrCoverageTest::deriveAndRender),
+        new Pass("ForwardMode then Renderer", source, IrCoverageTest::forwardAndRender));
   }
 
   private static void walk(Stmt.Block body) {
@@ -288,6 +291,18 @@ class IrCoverageTest {
     f.pooled();
     assertThat(f.variables()).isNotEmpty();
     f.classesNamed();
+  }
+
+  /** Forward mode over every kind the source gives it, and the renderer over its output. */
+  private static void forwardAndRender(Stmt.Block body) {
+    ForwardMode.Result result =
+        ForwardMode.derive(SIGNATURE, new MethodBody(PARAMS, body), callee -> false);
+    assertThat(result.derivative()).isPresent();
+    ForwardDerivative d = result.derivative().get();
+    render(d.body());
+    Renderer r = new Renderer(Set.of());
+    d.returnTangents().values().forEach(t -> assertThat(r.expr(t).toString()).isNotEmpty());
+    assertThat(MethodSize.estimate(d)).isGreaterThan(0);
   }
 
   private static void deriveAndRender(Stmt.Block body) {
