@@ -280,49 +280,143 @@ public final class Detours {
 
   private void checkStmt(Stmt s) {
     statement = s.ref();
-    if (s instanceof Stmt.Declare d && d.init() != null && floating(d.variable().type())) {
-      unboxed(d.init());
-    } else if (s instanceof Stmt.Assign a && floating(a.variable().type())) {
-      unboxed(a.value());
-    } else if (s instanceof Stmt.ArrayAssign a) {
-      unboxed(a.value());
-    } else if (s instanceof Stmt.Return r) {
-      unboxed(r.value());
+    s.accept(checkStmt);
+  }
+
+  /**
+   * Where a statement itself turns a value into a double (its own expressions; the walk reaches
+   * the statements nested in it); one arm per kind of statement.
+   */
+  private final Stmt.Visitor<Void> checkStmt = new Stmt.Visitor<>() {
+    private Void exprs(Stmt s) {
+      IrWalker.forEachExpr(s, Detours.this::checkExpr);
+      return null;
     }
-    if (!(s instanceof Stmt.If || s instanceof Stmt.Loop || s instanceof Stmt.Block)) {
-      IrWalker.forEachExpr(s, this::checkExpr);
-    } else if (s instanceof Stmt.If i) {
-      IrWalker.forEachExpr(i.condition(), this::checkExpr);
-    } else if (s instanceof Stmt.Loop l) {
-      IrWalker.forEachExpr(l.condition(), this::checkExpr);
+
+    @Override
+    public Void visitDeclare(Stmt.Declare d) {
+      if (d.init() != null && floating(d.variable().type())) {
+        unboxed(d.init());
+      }
+      return exprs(d);
+    }
+
+    @Override
+    public Void visitAssign(Stmt.Assign a) {
+      if (floating(a.variable().type())) {
+        unboxed(a.value());
+      }
+      return exprs(a);
+    }
+
+    @Override
+    public Void visitArrayAssign(Stmt.ArrayAssign a) {
+      unboxed(a.value());
+      return exprs(a);
+    }
+
+    @Override
+    public Void visitReturn(Stmt.Return r) {
+      unboxed(r.value());
+      return exprs(r);
+    }
+
+    @Override
+    public Void visitEval(Stmt.Eval s) {
+      return exprs(s);
+    }
+
+    @Override
+    public Void visitJump(Stmt.Jump s) {
+      return exprs(s);
+    }
+
+    @Override
+    public Void visitPush(Stmt.Push s) {
+      return exprs(s);
+    }
+
+    @Override
+    public Void visitIf(Stmt.If i) {
+      IrWalker.forEachExpr(i.condition(), Detours.this::checkExpr);
+      return null;
+    }
+
+    @Override
+    public Void visitLoop(Stmt.Loop l) {
+      IrWalker.forEachExpr(l.condition(), Detours.this::checkExpr);
+      return null;
+    }
+
+    @Override
+    public Void visitBlock(Stmt.Block b) {
+      return null;
+    }
+  };
+
+  private void checkExpr(Expr e) {
+    if (!exempt.contains(e)) {
+      e.accept(checkExpr);
     }
   }
 
-  private void checkExpr(Expr e) {
-    if (exempt.contains(e)) {
-      return;
-    }
-    if (e instanceof Expr.StopGradient g) {
+  /** Where an expression node itself turns a value into a double; one arm per kind. */
+  private final Expr.Visitor<Void> checkExpr = new Expr.Visitor<>() {
+    @Override
+    public Void visitStopGradient(Expr.StopGradient g) {
       exemptConversion(g.arg()); // Ad.stopGradient((Double) o): a zero derivative, asked for
-    } else if (e instanceof Expr.MathCall m && m.function().isPiecewiseConstant()) {
-      m.args().forEach(this::exemptConversion); // Math.floor((double) o): zero anyway
+      return null;
     }
-    if (e instanceof Expr.Binary b && floating(b.type())) {
-      unboxed(b.left());
-      unboxed(b.right());
-    } else if (e instanceof Expr.Unary u && floating(u.type())) {
-      unboxed(u.operand());
-    } else if (e instanceof Expr.Conditional c && floating(c.type())) {
-      unboxed(c.whenTrue());
-      unboxed(c.whenFalse());
-    } else if (e instanceof Expr.Cast c && floating(c.type()) && !c.operand().type().isPrimitive()) {
-      String why = why(c.operand());
-      if (why != null) {
-        report(c.ref(), "the cast to " + c.type(), why);
+
+    @Override
+    public Void visitMathCall(Expr.MathCall m) {
+      if (m.function().isPiecewiseConstant()) {
+        m.args().forEach(Detours.this::exemptConversion); // Math.floor((double) o): zero anyway
+      } else {
+        m.args().forEach(Detours.this::unboxed);
       }
-    } else if (e instanceof Expr.MathCall m && !m.function().isPiecewiseConstant()) {
-      m.args().forEach(this::unboxed);
-    } else if (e instanceof Expr.DiffCall d) {
+      return null;
+    }
+
+    @Override
+    public Void visitBinary(Expr.Binary b) {
+      if (floating(b.type())) {
+        unboxed(b.left());
+        unboxed(b.right());
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitUnary(Expr.Unary u) {
+      if (floating(u.type())) {
+        unboxed(u.operand());
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitConditional(Expr.Conditional c) {
+      if (floating(c.type())) {
+        unboxed(c.whenTrue());
+        unboxed(c.whenFalse());
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitCast(Expr.Cast c) {
+      if (floating(c.type()) && !c.operand().type().isPrimitive()) {
+        String why = why(c.operand());
+        if (why != null) {
+          report(c.ref(), "the cast to " + c.type(), why);
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitDiffCall(Expr.DiffCall d) {
       for (Expr arg : d.args()) {
         String why = why(arg);
         if (why != null) {
@@ -330,23 +424,88 @@ public final class Detours {
               "passing " + describe(arg) + " to " + d.callee().qualifiedName(), why);
         }
       }
-    } else if (e instanceof Expr.OpaqueCall c && floating(c.type())
-        && !(c.receiver() != null && activity.varies(c.receiver()))
-        && c.args().stream().noneMatch(activity::varies)) { // else AdjointUnsupportedCall
-      String why = c.receiver() == null ? null : why(c.receiver());
-      for (Expr arg : c.args()) {
-        why = first(why, why(arg));
-      }
-      if (why != null) {
-        report(c.ref(), "the call " + c.owner() + "." + c.name(), why);
-      }
-    } else if (e instanceof Expr.FieldRead f && floating(f.type()) && f.receiver() != null) {
-      String why = why(f.receiver());
-      if (why != null) {
-        report(f.ref(), "reading the field " + f.name(), why);
-      }
+      return null;
     }
-  }
+
+    @Override
+    public Void visitOpaqueCall(Expr.OpaqueCall c) {
+      if (floating(c.type())
+          && !(c.receiver() != null && activity.varies(c.receiver()))
+          && c.args().stream().noneMatch(activity::varies)) { // else AdjointUnsupportedCall
+        String why = c.receiver() == null ? null : why(c.receiver());
+        for (Expr arg : c.args()) {
+          why = first(why, why(arg));
+        }
+        if (why != null) {
+          report(c.ref(), "the call " + c.owner() + "." + c.name(), why);
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitFieldRead(Expr.FieldRead f) {
+      if (floating(f.type()) && f.receiver() != null) {
+        String why = why(f.receiver());
+        if (why != null) {
+          report(f.ref(), "reading the field " + f.name(), why);
+        }
+      }
+      return null;
+    }
+
+    // Kinds that convert nothing to a double, or that the transformer makes after this check.
+
+    @Override
+    public Void visitLiteral(Expr.Literal e) {
+      return null;
+    }
+
+    @Override
+    public Void visitRead(Expr.Read e) {
+      return null;
+    }
+
+    @Override
+    public Void visitArrayRead(Expr.ArrayRead e) {
+      return null;
+    }
+
+    @Override
+    public Void visitArrayLength(Expr.ArrayLength e) {
+      return null;
+    }
+
+    @Override
+    public Void visitNewArray(Expr.NewArray e) {
+      return null;
+    }
+
+    @Override
+    public Void visitVjpOf(Expr.VjpOf e) {
+      return null;
+    }
+
+    @Override
+    public Void visitVjpValue(Expr.VjpValue e) {
+      return null;
+    }
+
+    @Override
+    public Void visitPullback(Expr.Pullback e) {
+      return null;
+    }
+
+    @Override
+    public Void visitComponent(Expr.Component e) {
+      return null;
+    }
+
+    @Override
+    public Void visitPop(Expr.Pop e) {
+      return null;
+    }
+  };
 
   private void report(SourceRef ref, String what, String why) {
     SourceRef at = ref != null ? ref : statement;
