@@ -96,6 +96,7 @@ final class ForwardTest {
     double[] t = samples(3);
     var jvp = ForwardAdjoint.residualJvp(P.clone(), t, new double[3], null);
     assertThat(jvp.tangent()).isEqualTo(new double[3]);
+    assertThat(jvp.toString()).endsWith(", tangent=[0.0, 0.0, 0.0]]");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ForwardAdjoint.residualJvp(P.clone(), t, new double[3], new double[3]));
     assertThat(e).hasMessageThat().contains("a tangent of length 3 for an array of length 4");

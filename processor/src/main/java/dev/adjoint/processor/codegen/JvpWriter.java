@@ -42,7 +42,21 @@ final class JvpWriter {
   TypeSpec jvpRecord(Signature s, Modifier[] vis) {
     TypeName t = s.result();
     boolean array = !t.equals(TypeName.DOUBLE);
-    return TypeSpec.recordBuilder(AdjointNames.jvpRecord(s))
+    TypeSpec.Builder record = TypeSpec.recordBuilder(AdjointNames.jvpRecord(s));
+    if (array) {
+      // A record prints an array component as [D@1b6d3586: print its elements instead.
+      record.addMethod(MethodSpec.methodBuilder("toString")
+          .addAnnotation(Override.class)
+          .addModifiers(Modifier.PUBLIC)
+          .returns(String.class)
+          .addJavadoc("The value and the tangent, element by element.\n\n@return the text\n")
+          // Qualified in full, not imported: the user's package may have its own Arrays.
+          .addStatement("return $S + java.util.Arrays.toString(value) + $S"
+              + " + java.util.Arrays.toString(tangent) + $S",
+              AdjointNames.jvpRecord(s) + "[value=", ", tangent=", "]")
+          .build());
+    }
+    return record
         .addModifiers(vis)
         .recordConstructor(MethodSpec.constructorBuilder()
             .addParameter(t, "value")
