@@ -7,62 +7,13 @@ import dev.adjoint.runtime.Ad;
 final class FuzzFound {
   private FuzzFound() {}
 
-  // Open, found by Generator version 10 (fuzz open bug "splitVjpData"; not a test yet, since the
-  // processor is being restructured): in the split form (long methods, or -Aadjoint.splitAbove=0)
-  // fVjp does not change a @NoDiff array that the primal changes through an unannotated call.
-  // The gradient is right; the caller's array is not what the primal (and fValueAndGrad, the
-  // workspace, the function, and the unsplit fVjp) leave it at.
-  //
-  //   @Differentiable
-  //   static double f(double x, @NoDiff double[] d) {
-  //     double s = x * d[0];
-  //     java.util.Arrays.sort(d);
-  //     return s;
-  //   }
-  //
-  //   d = {3, 1, 2}: f(1, d), fValueAndGrad(1, d) and unsplit fVjp(1, d) leave d = {1, 2, 3};
-  //   with -Aadjoint.splitAbove=0, fVjp(1, d) leaves d = {3, 1, 2} (pullback(1.0) gives x = 3.0,
-  //   right). Program seeds: -6827894114569169200, -4250902029890755090, 8419140524222371420
-  //   (version 10, replay with -Dfuzz.program=N -Dfuzz.open=splitVjpData).
-  //
-  // Open, found by the version 10 soak (seed 1001): a SILENT WRONG GRADIENT in the split form's
-  // fVjp only. A write into the array a rule returned (softmax keeps its value as a residual) is
-  // not undone before the rule's pullback when the Vjp's pullback runs later, in the split form
-  // (the unsplit form is right: ruleValueWrites, fixed at version 7). fValueAndGrad, the
-  // workspace and the function are right in both forms.
-  //
-  //   @Differentiable
-  //   static double f(double x1, @NoDiff double[] da) {
-  //     double[] yb = Rules.softmax(da, x1);   // the fuzzer's softmax rule (fuzz/Rules.java)
-  //     --yb[2];
-  //     return yb[2];
-  //   }
-  //
-  //   x1 = -0.184133, da = {-1.780908, 0.381736, -0.461403}: fGrad gives x1 = 0.09796483225154912,
-  //   the unsplit fVjp(..).pullback(1.0) the same; with -Aadjoint.splitAbove=0 fVjp's pullback
-  //   gives 0.10526249294717355. Seeds (version 10, -Dfuzz.soak=true): -6570408718906685970,
-  //   2854719412451584140 (the same through ya[Rules.next(3)] -= x0 on softmax's argument).
-  //   The same class through a double[] helper's own hVjp (seed 1002 of the soak): a write into
-  //   softmax's argument after the call (seed -7948004841944116310, d/da1 = -0.0730, true 0):
-  //
-  //   @Differentiable
-  //   static double[] h1(double a0, double[] aa, double a1) {
-  //     double[] ya = new double[3];
-  //     double[] yb = Rules.softmax(ya, a1);
-  //     ya[Math.floorMod(Rules.next(2), 3)] = a1;
-  //     return yb;
-  //   }
-  //
-  //   and into its value in a loop (seed 1751605590130133920: yb = Rules.softmax(aa, 0.5); then
-  //   yb[0] = yb.length in a while inside a do; d/daa[0] = -0.283, reference -0.143), and in a
-  //   loop that passes the array to Rules.squares (which keeps it) and writes the result into it
-  //   (seed -4297471794252793910: ya[Math.floorMod(Rules.next(3), 3)] = Rules.squares(ya, a1);
-  //   d/da0 = 61255, reference -1603).
-  //
-  // Open, found by the same soak: seed 2351373855329892722 (-Dfuzz.soak=true), a 600+-step
-  // straight-line f (split automatically, not by the option): fVjp pullback d/dxa[1] =
-  // -0.0512198, reference -0.0509160 (fValueAndGrad agrees with the reference). Not reduced yet:
-  // the shrinker's budget (400 edits) does not reach through 600 statements.
+  // The split form of long methods (found by Generator version 10 and its soak, issue 9; fixed):
+  // its fVjp ran the forward sweep on copies of the argument arrays (so @NoDiff data that the
+  // primal sorts stayed unsorted), and its pullback walked back copies of the local arrays while a
+  // rule's Vjp kept the arrays themselves (`double[] yb = Rules.softmax(da, x1); --yb[2]; return
+  // yb[2];` gave d/dx1 = 0.1053 for 0.0980). This module has no method long enough to be split;
+  // their closed-form tests are in the processor module, SplitFormTest (which forces the split
+  // form with -Aadjoint.splitAbove=0, and splits a 1 500-step method).
 
   @Differentiable
   static double square(double x) {

@@ -2,7 +2,6 @@ package dev.adjoint.processor.codegen;
 
 import static dev.adjoint.processor.codegen.GeneratedClass.BUFFERS;
 
-import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -29,7 +28,10 @@ import javax.lang.model.element.Modifier;
  * The API is that of every derivative ({@code mValueAndGrad}, {@code mGrad}, {@code MVjp} with its
  * {@code sharing} factory, {@code MWorkspace}); what differs: the workspace makes a new sweeps
  * object per call, and the Vjp keeps one, which each pullback copies (the reverse sweep writes the
- * fields it reads). A Vjp a user gets copies every array argument (a snapshot).
+ * fields it reads). As in the unsplit Vjp, the forward sweep runs on the caller's arrays (calls
+ * may change them, as in the primal), a Vjp a user gets then keeps copies of the parameter arrays
+ * its pullback reads (a snapshot), and the pullback walks the local arrays back in place, where
+ * the Vjps of callees that keep them read them, and puts them back afterwards.
  */
 final class SplitSweeps {
 
@@ -43,6 +45,13 @@ final class SplitSweeps {
   private final ReverseDerivative d;
   private final ClassName sweeps;
   private final int chunk;
+  /** The sweeps' flag {@code owned} (where the method has a {@code sharing} Vjp), once named. */
+  private String ownedFlag;
+
+  /** The forward sweep of a Vjp: {@code vjpForward(owned)}. */
+  private static final String VJP_FORWARD = "vjpForward";
+  /** The reverse sweep of a Vjp's pullback: {@code pullback(cotangent)}. */
+  private static final String PULLBACK = "pullback";
 
   /**
    * @param splitAbove the size that made {@code d} split: chunks are a quarter of it, and at most
@@ -87,6 +96,15 @@ final class SplitSweeps {
     for (Variable v : fields) {
       type.addField(FieldSpec.builder(v.type(), r.name(v)).build());
     }
+    boolean sharing = AdjointNames.hasSharing(d.signature());
+    if (sharing) {
+      ownedFlag = r.reserve("owned");
+      type.addField(FieldSpec.builder(TypeName.BOOLEAN, ownedFlag)
+          .addJavadoc("Whether a user gets the Vjp these sweeps are for (see {@link #$N}): then"
+              + " calls that\npass a parameter array make their callee's Vjp a snapshot.\n",
+              VJP_FORWARD)
+          .build());
+    }
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
         .addParameters(Members.parameters(d.signature(), names));
     for (String p : names) {
@@ -99,10 +117,15 @@ final class SplitSweeps {
     d.tape().ifPresent(t -> forward.addStatement("$N = new $T()", r.name(t), t.type()));
     r.split(stmts -> split(stmts, "forward", chunks, r, fields));
     r.resetLine();
+    r.owned(ownedFlag);
     forward.add(r.statements(d.forward().stmts(), fields));
+    r.owned(null);
     type.addMethod(MethodSpec.methodBuilder("forward")
         .addJavadoc("The forward sweep: leaves the value in {@code $N}.\n", r.name(d.result()))
         .addCode(forward.build()).build());
+    if (sharing) {
+      type.addMethod(vjpForward(r));
+    }
 
     CodeBlock.Builder reverse = CodeBlock.builder();
     d.reader().ifPresent(reader -> reverse.addStatement(
@@ -120,23 +143,83 @@ final class SplitSweeps {
     r.split(null);
     type.addMethods(chunks);
 
-    // A copy on which a pullback may run the reverse sweep, which writes the fields it reads:
-    // the local arrays it walks back are copied too.
-    CodeBlock.Builder copy = CodeBlock.builder().beginControlFlow("try");
-    String c = r.reserve("copy");
-    copy.addStatement("$T $N = ($T) clone()", sweeps, c, sweeps);
-    for (Variable a : new ReverseFacts(d).walkedBack()) {
-      copy.addStatement("$N.$N = $T.copyOf($N)", c, r.name(a), BUFFERS, r.name(a));
-    }
-    copy.addStatement("return $N", c)
+    // A copy on which a pullback may run the reverse sweep, which writes the fields it reads. It
+    // shares the arrays: the reverse sweep walks the local arrays back in place, where the Vjps
+    // of callees that keep them read them (the Vjp's pullback puts them back afterwards).
+    CodeBlock.Builder copy = CodeBlock.builder().beginControlFlow("try")
+        .addStatement("return ($T) clone()", sweeps)
         .nextControlFlow("catch ($T e)", CloneNotSupportedException.class)
         .addStatement("throw new $T(e)", AssertionError.class)
         .endControlFlow();
     type.addMethod(MethodSpec.methodBuilder("copy")
         .returns(sweeps)
-        .addJavadoc("A copy of these sweeps for one pullback.\n")
+        .addJavadoc("A copy of these sweeps for one pullback: its arrays are these sweeps'.\n")
         .addCode(copy.build()).build());
+    type.addMethod(pullbackMethod(r));
     return type.build();
+  }
+
+  /**
+   * {@code pullback(cotangent)}: the reverse sweep on a copy of these sweeps, which it returns. The
+   * copy shares these sweeps' arrays: the reverse sweep walks the local arrays back to their first
+   * state in place (the Vjps of callees that keep them read them there, as in the unsplit Vjp);
+   * their final state comes back afterwards, so that a pullback may run again. One pullback at a
+   * time runs on these sweeps (the Vjp's pullback is synchronized where any array is walked back).
+   */
+  private MethodSpec pullbackMethod(Renderer r) {
+    String cotangent = r.reserve("cotangent");
+    String c = r.reserve("copy");
+    MethodSpec.Builder m = MethodSpec.methodBuilder(PULLBACK)
+        .returns(sweeps)
+        .addParameter(d.seed().type(), cotangent)
+        .addJavadoc("The reverse sweep from {@code $N} on a copy of these sweeps, returned.\n",
+            cotangent);
+    List<Variable> walkedBack = new ReverseFacts(d).walkedBack();
+    List<String> finals = new ArrayList<>();
+    for (Variable a : walkedBack) {
+      String fin = r.reserve(r.name(a) + "Final");
+      finals.add(fin);
+      m.addStatement("$T $N = $T.copyOf($N)", a.type(), fin, BUFFERS, r.name(a));
+    }
+    if (!walkedBack.isEmpty()) {
+      m.beginControlFlow("try");
+    }
+    m.addStatement("$T $N = copy()", sweeps, c)
+        .addStatement("$N.$N = $N", c, r.name(d.seed()), cotangent)
+        .addStatement("$N.reverse()", c)
+        .addStatement("return $N", c);
+    if (!walkedBack.isEmpty()) {
+      m.nextControlFlow("finally");
+      for (int i = 0; i < walkedBack.size(); i++) {
+        m.addStatement("$T.copyInto($N, $N)", BUFFERS, finals.get(i), r.name(walkedBack.get(i)));
+      }
+      m.endControlFlow();
+    }
+    return m.build();
+  }
+
+  /**
+   * {@code vjpForward(owned)}: the forward sweep of a Vjp, on the caller's arrays (calls change
+   * them as the primal does); where a user gets the Vjp, its callees' Vjps of parameter arrays are
+   * snapshots, and afterwards the sweeps keep copies of the parameter arrays the reverse sweep
+   * reads, as the unsplit Vjp does.
+   */
+  private MethodSpec vjpForward(Renderer r) {
+    String flag = r.reserve("owned");
+    MethodSpec.Builder m = MethodSpec.methodBuilder(VJP_FORWARD)
+        .addParameter(TypeName.BOOLEAN, flag)
+        .addJavadoc("The forward sweep of a Vjp, which is a snapshot if {@code $N}.\n", flag)
+        .addStatement("this.$N = $N", ownedFlag, flag)
+        .addStatement("forward()");
+    Set<Variable> snapshot = new ReverseFacts(d).elementsRead();
+    if (!snapshot.isEmpty()) {
+      m.beginControlFlow("if ($N)", flag);
+      for (Variable v : snapshot) {
+        m.addStatement("this.$N = $L", r.name(v), Members.copyOf(v.type(), r.name(v)));
+      }
+      m.endControlFlow();
+    }
+    return m.build();
   }
 
   /**
@@ -206,15 +289,11 @@ final class SplitSweeps {
     return CodeBlock.of("new $T($L)", g.gradType(d.signature()), CodeBlock.join(args, ", "));
   }
 
-  /** {@code new MSweeps(params)}, with copies of the array parameters where {@code copy}. */
-  private CodeBlock newSweeps(List<String> names, CodeBlock copy) {
+  /** {@code new MSweeps(params)}. */
+  private CodeBlock newSweeps(List<String> names) {
     List<CodeBlock> args = new ArrayList<>();
-    for (int i = 0; i < names.size(); i++) {
-      TypeName type = d.signature().params().get(i).type();
-      args.add(copy != null && type instanceof ArrayTypeName
-          ? CodeBlock.of("$L ? $L : $N", copy, Members.copyOf(type, names.get(i)),
-              names.get(i))
-          : CodeBlock.of("$N", names.get(i)));
+    for (String name : names) {
+      args.add(CodeBlock.of("$N", name));
     }
     return CodeBlock.of("new $T($L)", sweeps, CodeBlock.join(args, ", "));
   }
@@ -229,7 +308,7 @@ final class SplitSweeps {
             valueAndGrad, CodeBlock.of("The value and gradient of $L.\n",
                 Members.link(s)),
             "the value, and the gradient, whose arrays the caller owns")
-        .addStatement("$T $N = $L", sweeps, w, newSweeps(names, null))
+        .addStatement("$T $N = $L", sweeps, w, newSweeps(names))
         .addStatement("$N.forward()", w)
         .addStatement("$N.$N = 1.0", w, r.name(d.seed()))
         .addStatement("$N.reverse()", w)
@@ -254,26 +333,28 @@ final class SplitSweeps {
         .addParameters(Members.parameters(s, names))
         .addJavadoc("Runs the forward sweep and keeps its sweeps object.\n\n")
         .addJavadoc(Members.paramDocs(s, names));
+    ctor.addStatement("this.$N = $L", kept, newSweeps(names));
     if (sharing) {
-      // The caller may write into its arrays before a pullback: a user's Vjp keeps copies.
+      // The caller may write into its arrays before a pullback: a user's Vjp keeps copies of
+      // those the pullback reads, made after the forward sweep, which may change them (as the
+      // primal does).
       ctor.addParameter(TypeName.BOOLEAN, owned)
           .addJavadoc("@param $L whether a user gets this Vjp (then it keeps copies of the array"
-              + " arguments\n    and returns copies of its value), or generated code\n", owned)
-          .addStatement("this.$N = $L", kept, newSweeps(names, CodeBlock.of("$N", owned)))
+              + " arguments\n    the pullback reads and returns copies of its value), or generated"
+              + " code\n", owned)
+          .addStatement("this.$N.$N($N)", kept, VJP_FORWARD, owned)
           .addStatement("this.$N = $N", owned, owned);
     } else {
-      ctor.addStatement("this.$N = $L", kept, newSweeps(names, null));
+      ctor.addStatement("this.$N.forward()", kept);
     }
-    ctor.addStatement("this.$N.forward()", kept);
     CodeBlock.Builder pullback = CodeBlock.builder();
     if (!scalar) {
       pullback.addStatement("$T.checkCotangent($S, $N, $N.$N.length)",
           BUFFERS, s.qualifiedName(), cotangent, kept, r.name(d.result()));
     }
-    pullback.addStatement("$T $N = $N.copy()", sweeps, w, kept)
-        .addStatement("$N.$N = $N", w, r.name(d.seed()), cotangent)
-        .addStatement("$N.reverse()", w)
+    pullback.addStatement("$T $N = $N.$N($N)", sweeps, w, kept, PULLBACK, cotangent)
         .addStatement("return $L", grad(r, w));
+    boolean walksBack = !new ReverseFacts(d).walkedBack().isEmpty();
     TypeSpec.Builder type = TypeSpec.classBuilder(AdjointNames.vjpClass(s))
         .addModifiers(vis)
         .addModifiers(Modifier.STATIC, Modifier.FINAL)
@@ -307,7 +388,9 @@ final class SplitSweeps {
                     r.name(d.result()), kept, r.name(d.result())))
             .build())
         .addMethod(MethodSpec.methodBuilder("pullback")
-            .addModifiers(Modifier.PUBLIC)
+            .addModifiers(!walksBack
+                ? new Modifier[] {Modifier.PUBLIC}
+                : new Modifier[] {Modifier.PUBLIC, Modifier.SYNCHRONIZED})
             .addParameter(valueType, cotangent)
             .returns(g.gradType(s))
             .addJavadoc(scalar
@@ -346,7 +429,7 @@ final class SplitSweeps {
             Members.link(s))
         .addJavadoc(Members.paramDocs(s, names))
         .addJavadoc("@return the value\n")
-        .addStatement("$T $N = $L", sweeps, w, newSweeps(names, null))
+        .addStatement("$T $N = $L", sweeps, w, newSweeps(names))
         .addStatement("$N.forward()", w)
         .addStatement("$N.$N = 1.0", w, r.name(d.seed()))
         .addStatement("$N.reverse()", w);

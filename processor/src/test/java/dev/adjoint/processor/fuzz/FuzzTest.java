@@ -69,10 +69,7 @@ class FuzzTest {
   static final int SPLIT_ONE_IN = 10;
 
   static boolean split(long seed) {
-    // Only in soak runs or with splitRuleWrites open: the split form has an open silent wrong
-    // gradient (writes into an array a rule keeps are not undone before its pullback in fVjp and
-    // hVjp; tests/.../FuzzFound.java) that about one CI run in two would meet.
-    return (SOAK || OPEN.contains("splitRuleWrites")) && Math.floorMod(seed, SPLIT_ONE_IN) == 0;
+    return Math.floorMod(seed, SPLIT_ONE_IN) == 0;
   }
 
   /** The open processor bugs whose programs or checks this run includes ({@link Generator}). */
@@ -534,12 +531,7 @@ class FuzzTest {
       resetEffects(loader);
       Object pulled = invoke(vjp, vjpArgs);
       sameEffects(problems, "fVjp", loader, effects);
-      // (long methods, from soak runs, take the split form whatever the option)
-      boolean splitForm = split(seed)
-          || f.body().stream().anyMatch(st -> st instanceof Program.Declare d && d.name().equals("tl"));
-      if (!splitForm || open.contains(Generator.SPLIT_VJP_DATA)) {
-        sameArguments(problems, "fVjp", f, vjpArgs, after);
-      }
+      sameArguments(problems, "fVjp", f, vjpArgs, after);
       // A Vjp is a snapshot: the caller may change its arrays before pullback, which must still
       // give the gradient (and value() the value) where fVjp was called.
       scramble(vjpArgs);

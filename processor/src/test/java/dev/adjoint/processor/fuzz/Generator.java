@@ -85,15 +85,7 @@ final class Generator {
 
 
   /** The open processor bugs a run may include (see above). */
-  static final List<String> OPEN_BUGS = List.of("splitVjpData", "splitRuleWrites");
-
-  /**
-   * Found by version 10: in the split form ({@code -Aadjoint.splitAbove=0}) {@code fVjp} leaves a
-   * {@code @NoDiff} data array unchanged that the primal (and every other form) changes through
-   * {@code Arrays.sort} or an unannotated helper; FuzzTest checks fVjp's arguments after the call in
-   * split programs only when this is open.
-   */
-  static final String SPLIT_VJP_DATA = "splitVjpData";
+  static final List<String> OPEN_BUGS = List.of();
 
   /** The open bugs named by {@code list}: comma-separated names, or "all". */
   static java.util.Set<String> open(String list) {

@@ -1,0 +1,221 @@
+package dev.adjoint.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
+import static dev.adjoint.processor.CompiledClasses.call;
+import static dev.adjoint.processor.CompiledClasses.get;
+import static dev.adjoint.processor.Sources.compile;
+import static dev.adjoint.processor.Sources.source;
+
+import com.google.testing.compile.Compilation;
+import dev.adjoint.processor.step.AdjointProcessor;
+import java.lang.reflect.Method;
+import java.util.List;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The split form of long methods (see LongMethodsTest), forced on short ones by {@code
+ * -Aadjoint.splitAbove=0}, against closed forms: bugs the differential fuzzer found in it (issue
+ * 9; docs/fuzzing.md), where the unsplit form was right. Each program is checked in both forms.
+ */
+class SplitFormTest {
+
+  /** The program compiled twice: as usual, and with every derivative in the split form. */
+  private static List<Compilation> bothForms(JavaFileObject f) throws Exception {
+    Compilation whole = compile(f);
+    Compilation split = javac()
+        .withProcessors(new AdjointProcessor())
+        .withOptions("-Xlint:all,-processing", "-A" + AdjointProcessor.SPLIT_ABOVE + "=0")
+        .compile(f);
+    assertThat(whole).succeededWithoutWarnings();
+    assertThat(split).succeededWithoutWarnings();
+    String name = f.getName().replaceAll(".*/|\\.java$", "");
+    assertThat(split.generatedSourceFile("test." + name + "Adjoint").orElseThrow()
+        .getCharContent(true).toString()).contains("private void reverse");
+    return List.of(whole, split);
+  }
+
+  /**
+   * Seeds -6827894114569169200, -4250902029890755090, 8419140524222371420: the split fVjp ran its
+   * forward sweep on copies of the argument arrays, so the caller's {@code @NoDiff} data stayed
+   * unsorted. Its value and gradient were right; the caller's array was not the primal's.
+   */
+  @Test
+  void aSplitVjpChangesNoDiffDataAsThePrimalDoes() throws Exception {
+    JavaFileObject f = source("Sorts",
+        "final class Sorts {",
+        "  @Differentiable static double f(double x, @NoDiff double[] d) {",
+        "    double s = x * d[0];",
+        "    java.util.Arrays.sort(d);",
+        "    return s * d[1];",
+        "  }",
+        "}");
+    for (Compilation c : bothForms(f)) {
+      // d = {3, 1, 2}: s = 3x, then d = {1, 2, 3}: f = 3x * 2, f' = 6.
+      double[] d = {3, 1, 2};
+      Object vjp = call(c, "fVjp", 0.5, d);
+      assertThat(d).isEqualTo(new double[] {1, 2, 3});
+      d[1] = 100; // a Vjp is a snapshot: later changes to the caller's array do not reach it
+      assertThat((double) invoke(vjp, "value")).isEqualTo(3.0);
+      for (int i = 0; i < 2; i++) {
+        assertThat((double) get(invoke(vjp, "pullback", 1.0), "x")).isEqualTo(6.0);
+      }
+      double[] e = {3, 1, 2};
+      Object vg = call(c, "fValueAndGrad", 0.5, e);
+      assertThat(e).isEqualTo(new double[] {1, 2, 3});
+      assertThat((double) get(get(vg, "grad"), "x")).isEqualTo(6.0);
+    }
+  }
+
+  private static final String[] RULES = {
+      "  @CustomVjp static double[] exps(double t) {",
+      "    return new double[] {Math.exp(t), Math.exp(2 * t)};",
+      "  }",
+      "  @Fwd(\"exps\") static FwdResult<double[], double[]> expsFwd(double t) {",
+      "    double[] y = exps(t);",
+      "    return FwdResult.of(y, y); // the value is also the residual",
+      "  }",
+      "  @Bwd(\"exps\") static double expsBwd(double[] y, double[] g) {",
+      "    return g[0] * y[0] + 2 * g[1] * y[1];",
+      "  }",
+      "  @CustomVjp static double squares(double[] x) {",
+      "    return x[0] * x[0] + x[1] * x[1];",
+      "  }",
+      "  @Fwd(\"squares\") static FwdResult<Double, double[]> squaresFwd(double[] x) {",
+      "    return FwdResult.of(squares(x), x); // the argument is the residual",
+      "  }",
+      "  @Bwd(\"squares\") static double[] squaresBwd(double[] x, double g) {",
+      "    return new double[] {2 * g * x[0], 2 * g * x[1]};",
+      "  }",
+  };
+
+  /**
+   * Seeds -6570408718906685970, 2854719412451584140, 2351373855329892722 (a 600-step method,
+   * split without the option), ...: the split Vjp's pullback walked back copies of the local
+   * arrays, while the rule's Vjp kept the array itself, in its final state: its pullback read
+   * {@code y[0] - 1} for {@code y[0]}. fValueAndGrad and the workspace were right.
+   */
+  @Test
+  void aWriteIntoTheArrayARuleReturnedIsUndoneBeforeItsPullbackInTheSplitVjp() throws Exception {
+    JavaFileObject f = source("RuleValue", concat(new String[] {
+        "final class RuleValue {",
+        "  @Differentiable static double f(double t) {",
+        "    double[] y = exps(t);",
+        "    y[0] -= 1;",
+        "    return y[0] * y[1];",
+        "  }"}, RULES, new String[] {"}"}));
+    double t = 0.3;
+    // f = (e^t - 1) e^2t, f' = 3 e^3t - 2 e^2t
+    double expected = 3 * Math.exp(3 * t) - 2 * Math.exp(2 * t);
+    for (Compilation c : bothForms(f)) {
+      Object vjp = call(c, "fVjp", t);
+      for (int i = 0; i < 2; i++) {
+        assertThat((double) get(invoke(vjp, "pullback", 1.0), "t")).isWithin(1e-12)
+            .of(expected);
+      }
+      assertThat((double) get(get(call(c, "fValueAndGrad", t), "grad"), "t")).isWithin(1e-12)
+          .of(expected);
+    }
+  }
+
+  /**
+   * Seed 2351373855329892722 of the soak: the same in a method long enough to take the split form
+   * without the option (there after 600 straight-line steps, here 1 500).
+   */
+  @Test
+  void theSameInAMethodLongEnoughToBeSplit() throws Exception {
+    int steps = 1500;
+    List<String> lines = new java.util.ArrayList<>(List.of(
+        "final class LongRuleValue {",
+        "  @Differentiable static double f(double t, double x) {",
+        "    double[] y = exps(t);",
+        "    y[0] -= 1;"));
+    for (int i = 0; i < steps; i++) {
+      lines.add("    x = x + Math.sin(x) * 0.001;");
+    }
+    lines.add("    return y[0] * y[1] * x;");
+    lines.add("  }");
+    lines.addAll(List.of(RULES));
+    lines.add("}");
+    Compilation c = compile(source("LongRuleValue", lines.toArray(String[]::new)));
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c.generatedSourceFile("test.LongRuleValueAdjoint").orElseThrow()
+        .getCharContent(true).toString()).contains("private void forward2()");
+    double t = -0.4;
+    double x = 0.9;
+    double dx = 1; // dx_n/dx_0, by hand
+    for (int i = 0; i < steps; i++) {
+      dx *= 1 + Math.cos(x) * 0.001;
+      x = x + Math.sin(x) * 0.001;
+    }
+    // f = (e^t - 1) e^2t x_n
+    double gt = (3 * Math.exp(3 * t) - 2 * Math.exp(2 * t)) * x;
+    double gx = (Math.exp(t) - 1) * Math.exp(2 * t) * dx;
+    Object vjp = call(c, "fVjp", t, 0.9);
+    for (int i = 0; i < 2; i++) {
+      Object grad = invoke(vjp, "pullback", 1.0);
+      assertThat((double) get(grad, "t")).isWithin(1e-12).of(gt);
+      assertThat((double) get(grad, "x")).isWithin(1e-12).of(gx);
+    }
+    Object vg = call(c, "fValueAndGrad", t, 0.9);
+    assertThat((double) get(get(vg, "grad"), "t")).isWithin(1e-12).of(gt);
+    assertThat((double) get(get(vg, "grad"), "x")).isWithin(1e-12).of(gx);
+  }
+
+  /**
+   * Seeds -7948004841944116310, -4297471794252793910, ...: the same through a rule that keeps its
+   * argument array, written after the call, in a {@code double[]} method's own Vjp (its pullback
+   * read a[0] = 5 where the call saw t).
+   */
+  @Test
+  void aWriteIntoAnArrayARuleKeptIsUndoneBeforeItsPullbackInTheSplitVjp() throws Exception {
+    JavaFileObject f = source("RuleArgument", concat(new String[] {
+        "final class RuleArgument {",
+        "  @Differentiable static double[] h(double t) {",
+        "    double[] a = new double[2];",
+        "    a[0] = t;",
+        "    double s = squares(a);",
+        "    a[0] = 5;",
+        "    double[] out = new double[2];",
+        "    out[0] = s;",
+        "    out[1] = a[0] * t;",
+        "    return out;",
+        "  }",
+        "  @Differentiable static double f(double t) {",
+        "    double[] y = h(t);",
+        "    return y[0] + y[1];",
+        "  }"}, RULES, new String[] {"}"}));
+    double t = 0.7;
+    for (Compilation c : bothForms(f)) {
+      // h = {t^2, 5t}: the pullback of {1, 2} is 2t + 10
+      Object hVjp = call(c, "hVjp", t);
+      for (int i = 0; i < 2; i++) {
+        assertThat((double) get(invoke(hVjp, "pullback", (Object) new double[] {1, 2}), "t"))
+            .isWithin(1e-12).of(2 * t + 10);
+      }
+      Object vjp = call(c, "fVjp", t);
+      for (int i = 0; i < 2; i++) {
+        assertThat((double) get(invoke(vjp, "pullback", 1.0), "t")).isWithin(1e-12)
+            .of(2 * t + 5);
+      }
+    }
+  }
+
+  private static String[] concat(String[]... parts) {
+    return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream)
+        .toArray(String[]::new);
+  }
+
+  /** Calls a public method of a generated object (its class is not public). */
+  private static Object invoke(Object target, String method, Object... args) throws Exception {
+    for (Method m : target.getClass().getDeclaredMethods()) {
+      if (m.getName().equals(method) && m.getParameterCount() == args.length) {
+        m.setAccessible(true);
+        return m.invoke(target, args);
+      }
+    }
+    throw new AssertionError("no method " + method + " in " + target.getClass());
+  }
+}
