@@ -612,19 +612,42 @@ class FuzzTest {
           }
           close(problems, "fVjp pullback d/d" + name, vjpGrad[i], ct.gradient()[i], ct.scale()[i]);
         }
-        // A rule whose pullback is not linear (clip's) goes into a JVP linearised.
-        Reference.Result lin = unit.exact() ? one : Reference.evaluateLinearised(f, flat);
-        double expected = 0;
-        double scale = 0;
-        for (int i = 0; i < direction.length; i++) {
-          if (direction[i] != 0) {
-            expected += lin.gradient()[i] * direction[i];
-            scale += (lin.scale()[i] + Math.abs(lin.gradient()[i])) * Math.abs(direction[i]);
+        // A rule whose pullback is not linear (clip's) goes into a forward sweep linearised, its
+        // pullback of 1 scaled; but where fJvp is the method's own pullback (a body too long for
+        // one method: always with splitAbove=0, and maybe for a soak's long method) the rule
+        // sees the whole cotangent, as in reverse mode.
+        boolean longMethod = f.body().stream()
+            .anyMatch(st -> st instanceof Program.Declare d && d.name().equals("tl"));
+        List<Reference.Result> accepted = new ArrayList<>();
+        if (unit.exact() || split(seed) || longMethod) {
+          accepted.add(one);
+        }
+        if (!unit.exact() && !split(seed)) {
+          accepted.add(Reference.evaluateLinearised(f, flat));
+        }
+        List<String> jvpProblems = new ArrayList<>();
+        boolean compared = false;
+        for (Reference.Result lin : accepted) {
+          double expected = 0;
+          double scale = 0;
+          for (int i = 0; i < direction.length; i++) {
+            if (direction[i] != 0) {
+              expected += lin.gradient()[i] * direction[i];
+              scale += (lin.scale()[i] + Math.abs(lin.gradient()[i])) * Math.abs(direction[i]);
+            }
+          }
+          if (finite(lin.gradient())) {
+            List<String> these = new ArrayList<>();
+            close(these, "fJvp tangent along " + java.util.Arrays.toString(direction),
+                jvpTangent, expected, scale);
+            if (!compared || !jvpProblems.isEmpty()) {
+              jvpProblems = these; // one reference that agrees is enough
+            }
+            compared = true;
           }
         }
-        if (finite(lin.gradient())) {
-          close(problems, "fJvp tangent along " + java.util.Arrays.toString(direction),
-              jvpTangent, expected, scale);
+        if (compared) {
+          problems.addAll(jvpProblems);
           stats.jvps++;
         }
         if (unit.exact()) {
