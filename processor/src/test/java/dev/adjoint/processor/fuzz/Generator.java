@@ -459,9 +459,9 @@ final class Generator {
     String type = new String[] {"Double", "Object", "Number"}[rnd.nextInt(3)];
     String name = "b" + boxes++;
     Expr init = expr(scope, 2);
-    if (Reference.isInt(init) || (init instanceof MathCall m
-        && m.args().stream().allMatch(Reference::isInt))) {
-      // a double, so that it boxes to Double (Math.signum(2) is signum(float): a float)
+    if (!isDouble(init)) {
+      // a double, so that it boxes to Double (Math.signum(2) is signum(float): a float, and so is
+      // 4 + Math.signum(1))
       init = new Binary('*', init, new Num(1.0, false));
     }
     scope.boxes.add(name);
@@ -469,6 +469,23 @@ final class Generator {
       scope.doubleBoxes.add(name);
     }
     return new Program.Box(type, name, init);
+  }
+
+  /** Whether Java types {@code e} as a {@code double} (not an int, nor a float from an int). */
+  private static boolean isDouble(Expr e) {
+    if (Reference.isInt(e)) {
+      return false;
+    }
+    if (e instanceof MathCall m) {
+      return m.args().stream().anyMatch(Generator::isDouble);
+    }
+    if (e instanceof Binary b) {
+      return isDouble(b.left()) || isDouble(b.right());
+    }
+    if (e instanceof Program.Ternary t) {
+      return isDouble(t.whenTrue()) || isDouble(t.whenFalse());
+    }
+    return true;
   }
 
   /**
