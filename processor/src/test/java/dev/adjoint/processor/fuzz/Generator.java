@@ -336,7 +336,9 @@ final class Generator {
   private Stmt arrayCall(Scope scope, List<Callee> candidates) {
     Callee callee = candidates.get(rnd.nextInt(candidates.size()));
     Invoke call = (Invoke) call(scope, callee, 2);
-    String name = "y" + (char) ('b' + arrayLocals++);
+    char letter = (char) ('b' + arrayLocals++);
+    // past ym, the scratch matrix (a name only: the draws stay those of version 10)
+    String name = "y" + (letter >= 'm' ? (char) (letter + 1) : letter);
     scope.arrays.add(name);
     scope.writableArrays.add(name);
     return new Program.ArrayCall(name, call);
