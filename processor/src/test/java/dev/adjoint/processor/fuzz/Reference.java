@@ -290,8 +290,9 @@ final class Reference {
       for (int k = 0; k < n.parents().length; k++) {
         double partial = absolute ? Math.abs(n.partials()[k]) : n.partials()[k];
         // A zero cotangent through an infinite derivative at a finite value (sqrt at 0)
-        // contributes 0, in generated code too (Partials.SINGULAR).
-        adj[n.parents()[k]] += a == 0 && !Double.isFinite(partial) ? 0 : a * partial;
+        // contributes 0, in generated code too (Partials.SINGULAR); through a NaN one (a NaN
+        // operand of a product the result does not use), NaN, in generated code too.
+        adj[n.parents()[k]] += a == 0 && Double.isInfinite(partial) ? 0 : a * partial;
       }
     }
     return adj;

@@ -303,7 +303,7 @@ public final class ForwardMode {
     return e instanceof Expr.Literal || e instanceof Expr.Read;
   }
 
-  private final class Flattener implements Expr.Visitor<Expr> {
+  private final class Flattener extends PrimalVisitor {
     private final boolean effects;
     private final List<Stmt> out;
 
@@ -477,6 +477,10 @@ public final class ForwardMode {
       return new Expr.NewArray(all(e.lengths()), e.ref());
     }
 
+  }
+
+  /** A visitor of primal expressions: the nodes transforms make are not its input. */
+  private abstract static class PrimalVisitor implements Expr.Visitor<Expr> {
     @Override
     public Expr visitVjpOf(Expr.VjpOf e) {
       throw notPrimal(e);
@@ -501,10 +505,10 @@ public final class ForwardMode {
     public Expr visitPop(Expr.Pop e) {
       throw notPrimal(e);
     }
-  }
 
-  private static IllegalArgumentException notPrimal(Expr e) {
-    return new IllegalArgumentException("not a primal expression: " + e);
+    private static IllegalArgumentException notPrimal(Expr e) {
+      return new IllegalArgumentException("not a primal expression: " + e);
+    }
   }
 
   /** {@code T t = e;}, a passive temporary; returns a read of it. */
@@ -627,7 +631,7 @@ public final class ForwardMode {
 
 
   /** Tangents of flattened expressions whose value varies. */
-  private final class Tangents implements Expr.Visitor<Expr> {
+  private final class Tangents extends PrimalVisitor {
     @Override
     public Expr visitLiteral(Expr.Literal e) {
       return null;
@@ -736,29 +740,5 @@ public final class ForwardMode {
       return null;
     }
 
-    @Override
-    public Expr visitVjpOf(Expr.VjpOf e) {
-      throw notPrimal(e);
-    }
-
-    @Override
-    public Expr visitVjpValue(Expr.VjpValue e) {
-      throw notPrimal(e);
-    }
-
-    @Override
-    public Expr visitPullback(Expr.Pullback e) {
-      throw notPrimal(e);
-    }
-
-    @Override
-    public Expr visitComponent(Expr.Component e) {
-      throw notPrimal(e);
-    }
-
-    @Override
-    public Expr visitPop(Expr.Pop e) {
-      throw notPrimal(e);
-    }
   }
 }
