@@ -3,17 +3,11 @@ package dev.adjoint.processor.codegen;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.adjoint.processor.ir.Expr;
-import dev.adjoint.processor.ir.IrWalker;
-import dev.adjoint.processor.ir.MethodBody;
-import dev.adjoint.processor.ir.Stmt;
-import dev.adjoint.processor.ir.Variable;
-import java.util.HashSet;
-import java.util.Set;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.MethodModel;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.plan.ClassPlan;
+import dev.adjoint.processor.transform.analysis.Purity;
 import dev.adjoint.processor.transform.forward.ForwardDerivative;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import java.util.ArrayList;
@@ -140,50 +134,13 @@ public final class AdjointClassWriter {
         type.addMethod(swept ? jvps.jvpMethod(f, vis) : jvps.jvpByPullbacks(s, vis));
         if (!scalar) {
           type.addType(jvps.valueAndJacobianRecord(s, vis));
-          type.addMethod(jvps.valueAndJacobian(s, vis, swept && isPure(m)));
+          type.addMethod(jvps.valueAndJacobian(s, vis, swept && m.body().isPresent() && Purity.repeatable(m.body().get())));
           type.addMethod(jvps.jacobianMethod(s, vis));
         }
       }
     }
     fromBodyType.addTo(type);
     return type.build();
-  }
-
-  /**
-   * Whether evaluating {@code m} again changes nothing and gives the same: its body calls nothing
-   * but {@code Math} and writes into no array it was given (a Jacobian may then be built by one
-   * forward sweep per column).
-   */
-  private static boolean isPure(ClassPlan.MethodPlan m) {
-    if (m.body().isEmpty()) {
-      return false;
-    }
-    MethodBody body = m.body().get();
-    boolean[] pure = {true};
-    IrWalker.forEachExpr(body.body(), e -> {
-      if (e instanceof Expr.OpaqueCall || e instanceof Expr.DiffCall
-          || e instanceof Expr.FieldRead) {
-        pure[0] = false;
-      }
-    });
-    // Arrays that may be an argument: parameters, and locals ever given anything but a new array.
-    Set<Variable> shared = new HashSet<>(body.params());
-    IrWalker.forEachStmt(body.body(), st -> {
-      Expr value = st instanceof Stmt.Declare d ? d.init()
-          : st instanceof Stmt.Assign a ? a.value() : null;
-      Variable target = st instanceof Stmt.Declare d ? d.variable()
-          : st instanceof Stmt.Assign a ? a.variable() : null;
-      if (value != null && Expr.isArray(target.type()) && !(value instanceof Expr.NewArray)) {
-        shared.add(target);
-      }
-    });
-    IrWalker.forEachStmt(body.body(), st -> {
-      if (st instanceof Stmt.ArrayAssign a && shared.contains(a.array())
-          || st instanceof Stmt.Eval) {
-        pure[0] = false;
-      }
-    });
-    return pure[0];
   }
 
   /** The file for a class that {@link #write} made (and the caller gave its originating elements). */

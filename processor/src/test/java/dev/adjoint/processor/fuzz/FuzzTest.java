@@ -500,16 +500,7 @@ class FuzzTest {
         }
       }
       Object[] boxed = arguments(f, flat);
-      Object[] constantArgs = arguments(f, flat); // fFunction's; the primal may change boxed's
-      List<Object> constants = new ArrayList<>();
-      if (diffParams.size() == 1 && diffParams.get(0).kind() == Program.Kind.ARRAY) {
-        constants.add(Program.LENGTH); // mFunction(int dimension, ...)
-      }
-      for (int i = 0; i < boxed.length; i++) {
-        if (!f.params().get(i).kind().differentiable()) {
-          constants.add(constantArgs[i]);
-        }
-      }
+      List<Object> constants = constants(f, flat, diffParams);
       double[] diffPoint = diffCoordinates(f, flat);
       double cotangent = rnd.nextBoolean() ? 1.0 : rnd.nextDouble(-2, 2);
       String where = "at " + describe(f, flat) + ", cotangent " + cotangent;
@@ -591,6 +582,18 @@ class FuzzTest {
           after);
       same(problems, "fJvp value", (double) component(jvp, "value"), value);
       double jvpTangent = (double) component(jvp, "tangent");
+      if (function != null) {
+        // fFunction(..).jvp is fJvp over the flattened point: the same bits, the same calls.
+        // (Its own constants: the first function's calls may have changed the data it bound.)
+        DifferentiableFunction fn = (DifferentiableFunction) invoke(function,
+            constants(f, flat, diffParams).toArray());
+        resetEffects(loader);
+        double fnJvp = fn.jvp(diffPoint.clone(), direction.clone());
+        sameEffects(problems, "fFunction(..).jvp", loader, effects);
+        if (Double.doubleToLongBits(fnJvp) != Double.doubleToLongBits(jvpTangent)) {
+          problems.add("fFunction(..).jvp = " + fnJvp + ", but fJvp's tangent is " + jvpTangent);
+        }
+      }
 
       Reference.Result one = Reference.evaluate(f, flat, 1.0);
       Reference.Result ct = Reference.evaluate(f, flat, cotangent);
@@ -846,6 +849,25 @@ class FuzzTest {
       problems.add(what + " left its arguments at " + describe(f, actual)
           + ", but the primal method at " + describe(f, after));
     }
+  }
+
+  /**
+   * The arguments of {@code fFunction}: the dimension where the one differentiable parameter is
+   * an array, then the nondifferentiable arguments at {@code flat}, fresh copies (the primal may
+   * change its own).
+   */
+  private static List<Object> constants(Callee f, double[] flat, List<Param> diffParams) {
+    Object[] args = arguments(f, flat);
+    List<Object> constants = new ArrayList<>();
+    if (diffParams.size() == 1 && diffParams.get(0).kind() == Program.Kind.ARRAY) {
+      constants.add(Program.LENGTH); // mFunction(int dimension, ...)
+    }
+    for (int i = 0; i < args.length; i++) {
+      if (!f.params().get(i).kind().differentiable()) {
+        constants.add(args[i]);
+      }
+    }
+    return constants;
   }
 
   /**
