@@ -306,6 +306,26 @@ public final class Buffers {
     }
   }
 
+  /**
+   * The tangent a {@code @Jvp} rule returned with its value {@code value}, copied (the caller owns
+   * it; the rule may have returned one of its arguments).
+   *
+   * @param jvp the {@code @Jvp} method's name
+   * @param rule the {@code @CustomJvp} method's name
+   * @throws IllegalArgumentException naming the rule and both lengths, where the tangent is null
+   *     or its length is not the value's
+   */
+  public static double[] checkRuleTangent(String jvp, String rule, double[] tangent,
+      double[] value) {
+    if (tangent == null || value == null || tangent.length != value.length) {
+      throw new IllegalArgumentException("@Jvp method " + jvp + " of the rule " + rule
+          + " returned " + (tangent == null ? "a null tangent" : "a tangent of length "
+          + tangent.length) + " for " + (value == null ? "a null value" : "a value of length "
+          + value.length) + "; they must have one length");
+    }
+    return tangent.clone();
+  }
+
   /** A zero array of the length of {@code like}, or null for null: a passive array's tangent. */
   public static double[] zerosLike(double[] like) {
     return like == null ? null : new double[like.length];
@@ -382,9 +402,12 @@ public final class Buffers {
 
   /**
    * A zero matrix of the shape of {@code like}, row by row (rows may differ in length; a null row
-   * gets a null row).
+   * gets a null row), or null for null.
    */
   public static double[][] zerosLike(double[][] like) {
+    if (like == null) {
+      return null;
+    }
     double[][] out = new double[like.length][];
     for (int i = 0; i < like.length; i++) {
       out[i] = like[i] == null ? null : new double[like[i].length];

@@ -22,7 +22,8 @@ import javax.lang.model.element.Modifier;
  * mVjp} ({@link VjpWriter}), {@code mValueAndGrad} and {@code mGrad} ({@link ValueAndGradWriter}),
  * the workspace ({@link WorkspaceWriter}), or all of them on a sweeps object where the method is
  * too long for one JVM method ({@link SplitSweeps}); for a custom rule, its adapters ({@link
- * CustomRuleWriter}); {@code mFunction} ({@link FunctionWriter}); and for {@code @CustomVjp}
+ * CustomRuleWriter}; for a {@code @CustomJvp} rule, {@link JvpRuleWriter} with the transpose of
+ * its tangent map, a private derived Vjp); {@code mFunction} ({@link FunctionWriter}); and for {@code @CustomVjp}
  * methods whose body is in the supported subset, {@code FromBody}, the gradient derived from the
  * body ({@link FromBodyWriter}); for a method with a {@code double} or {@code double[]} result,
  * {@code MJvp} and {@code mJvp} ({@link JvpWriter}). It decides which artefacts a method gets and in which order, and
@@ -44,6 +45,7 @@ public final class AdjointClassWriter {
   private final CustomRuleWriter rules;
   private final FunctionWriter functions;
   private final JvpWriter jvps;
+  private final JvpRuleWriter jvpRules;
 
   private AdjointClassWriter(GeneratedClass g) {
     this.g = g;
@@ -53,6 +55,7 @@ public final class AdjointClassWriter {
     this.rules = new CustomRuleWriter(g);
     this.functions = new FunctionWriter(g);
     this.jvps = new JvpWriter(g);
+    this.jvpRules = new JvpRuleWriter(g);
   }
 
   /**
@@ -61,6 +64,8 @@ public final class AdjointClassWriter {
    * @param forward the forward derivatives of the bodies, by name: of a {@code @Differentiable}
    *     method, its {@code mJvp} (one with none gets its JVP through its pullback); of a {@code
    *     @CustomVjp} method, {@code FromBody.mJvp}
+   * @param transposed the reverse derivatives of the {@code @Jvp} rules' tangent maps, by the
+   *     name of their {@code @CustomJvp} method
    * @param generatedAnnotation whether the user's module can see {@code @Generated}
    * @param splitAbove the estimated size (see {@link MethodSize}) above which a derivative's sweeps
    *     are split into methods of their own ({@link SplitSweeps})
@@ -70,17 +75,20 @@ public final class AdjointClassWriter {
       Map<String, ReverseDerivative> derived,
       Map<String, ReverseDerivative> fromBody,
       Map<String, ForwardDerivative> forward,
+      Map<String, ReverseDerivative> transposed,
       boolean generatedAnnotation,
       int splitAbove) {
     List<ReverseDerivative> all = new ArrayList<>(derived.values());
     all.addAll(fromBody.values());
+    all.addAll(transposed.values());
     return new AdjointClassWriter(new GeneratedClass(plan, all))
-        .write(derived, fromBody, forward, generatedAnnotation, splitAbove);
+        .write(derived, fromBody, forward, transposed, generatedAnnotation, splitAbove);
   }
 
   private TypeSpec write(
       Map<String, ReverseDerivative> derived, Map<String, ReverseDerivative> fromBody,
-      Map<String, ForwardDerivative> forward, boolean generatedAnnotation, int splitAbove) {
+      Map<String, ForwardDerivative> forward, Map<String, ReverseDerivative> transposed,
+      boolean generatedAnnotation, int splitAbove) {
     TypeSpec.Builder type = g.typeBuilder(generatedAnnotation);
     FromBodyWriter fromBodyType = new FromBodyWriter(g, valueAndGrad, functions);
     for (ClassPlan.MethodPlan m : g.plan().methods()) {
@@ -94,8 +102,18 @@ public final class AdjointClassWriter {
         type.addType(GradRecordWriter.valueAndGradRecord(s, vis));
       }
       if (model.isCustom()) {
-        type.addType(rules.customVjpClass(s, model.rule().get(), vis));
-        type.addMethod(rules.customVjpMethod(s, vis));
+        if (model.hasVjpRule()) {
+          type.addType(rules.customVjpClass(s, model.rule().get(), vis));
+          type.addMethod(rules.customVjpMethod(s, vis));
+        } else {
+          // The transpose of the rule's tangent map: private, reached through MVjp.
+          ReverseDerivative t = transposed.get(s.name());
+          Modifier[] hidden = {Modifier.PRIVATE};
+          type.addType(GradRecordWriter.gradRecord(t.signature(), hidden));
+          type.addType(vjps.derivedVjpClass(t, hidden));
+          type.addType(jvpRules.ruleVjpClass(s, model.jvpRule().get(), vis));
+          type.addMethod(jvpRules.ruleVjpMethod(s, vis));
+        }
         if (scalar) {
           type.addMethods(rules.viaVjp(s, vis));
           type.addType(rules.customWorkspaceClass(s, vis));
@@ -128,10 +146,15 @@ public final class AdjointClassWriter {
       }
       if (AdjointNames.hasJvp(s)) {
         type.addType(jvps.jvpRecord(s, vis));
-        // A rule's JVP is the rule's (through its pullback); its body's is only FromBody's.
+        // A rule's JVP is the rule's (a VJP rule's through its pullback); its body's is only
+        // FromBody's.
         ForwardDerivative f = model.isCustom() ? null : forward.get(s.name());
         boolean swept = f != null && MethodSize.estimate(f) <= splitAbove;
-        type.addMethod(swept ? jvps.jvpMethod(f, vis) : jvps.jvpByPullbacks(s, vis));
+        if (model.hasJvpRule()) {
+          type.addMethod(jvpRules.jvpMethod(s, model.jvpRule().get(), vis));
+        } else {
+          type.addMethod(swept ? jvps.jvpMethod(f, vis) : jvps.jvpByPullbacks(s, vis));
+        }
         if (!scalar) {
           type.addType(jvps.valueAndJacobianRecord(s, vis));
           type.addMethod(jvps.valueAndJacobian(s, vis, swept && m.body().isPresent() && Purity.repeatable(m.body().get())));

@@ -108,13 +108,16 @@ final class GeneratedClass {
    */
   private static Set<String> reservedNames(ClassPlan plan, Collection<ReverseDerivative> derivatives) {
     List<ClassName> classes = new ArrayList<>(List.of(plan.owner(),
-        AdjointNames.adjointClass(plan.owner()), BUFFERS, FWD_RESULT, DIFFERENTIABLE_FUNCTION,
+        AdjointNames.adjointClass(plan.owner()), BUFFERS, FWD_RESULT, JvpRuleWriter.JVP_RESULT,
+        DIFFERENTIABLE_FUNCTION,
         ClassName.get(System.class), ClassName.get(Double.class)));
     for (ClassPlan.MethodPlan m : plan.methods()) {
       Signature s = m.model().signature();
       classes.add(s.owner());
       classes.add(s.adjointClass().nestedClass(AdjointNames.vjpClass(s)));
       classes.add(s.adjointClass().nestedClass(AdjointNames.jvpRecord(s)));
+      m.model().jvpRule().ifPresent(rule -> classes.add(
+          s.adjointClass().nestedClass(AdjointNames.vjpClass(rule.tangentMap()))));
     }
     for (ReverseDerivative d : derivatives) {
       classes.addAll(new ReverseFacts(d).classesNamed());

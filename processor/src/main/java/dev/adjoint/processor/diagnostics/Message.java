@@ -34,6 +34,24 @@ public enum Message {
   BWD_COMPONENT("BwdComponent", "@Bwd method %s must return a record whose component %d is %s (the cotangent of parameter %s of %s), but component %d of %s is %s"),
   BWD_NONDIFF_COMPONENT("BwdNondiffComponent", "@Bwd method %s must return cotangents of differentiable parameters only, but %s has component %s for parameter %s of %s, which is not differentiable (%s); leave it out, where JAX would return None"),
 
+  // ---- custom JVP rules ----
+  MISSING_JVP("MissingJvp", "@CustomJvp method %s must have a @Jvp companion, but no method of %s is annotated @Jvp(\"%s\")%s"),
+  UNKNOWN_JVP_TARGET("UnknownTarget", "@%s(\"%s\") must name a @CustomJvp method of %s, but %s has no method called %s%s"),
+  TARGET_NOT_CUSTOM_JVP("TargetNotCustomJvp", "@%s(\"%s\") must name a @CustomJvp method, but %s is %s; %s"),
+  DUPLICATE_JVP("DuplicateCompanion", "@CustomJvp method %s must have exactly one @%s companion, but has %d (%s); remove all but one"),
+  UNUSED_JVP_CANDIDATE("UnusedCompanion", "%s is named like the @%s companion of @CustomJvp method %s, but is not annotated, so the rule never uses it; did you forget @%s(\"%s\") on %s?"),
+  JVP_STATIC_MISMATCH("StaticMismatch", "@%s method %s must be static, like the @CustomJvp method whose rule it is, but is an instance method; make it static"),
+  NO_DIFF_ON_JVP("NoDiffOnCompanion", "@NoDiff on parameter %s of @%s method %s has no effect: the parameters of the @CustomJvp method %s decide what is differentiated; %s"),
+  JVP_PARAMETER_COUNT("JvpParameters", "@Jvp method %s must take the parameters of %s followed by one tangent per differentiable parameter (%s), but takes (%s)"),
+  JVP_PARAMETER_TYPE("JvpParameters", "@Jvp method %s must take %s as its parameter %d (%s), but it is %s"),
+  JVP_RETURN("JvpReturn", "@Jvp method %s must return JvpResult<%s, %s>, the value of %s and its tangent, both boxed, but returns %s"),
+  BOTH_RULES("BothRules", "method %s must have one custom rule, but is both @CustomVjp and @CustomJvp; keep @CustomJvp (reverse mode transposes its rule) or @CustomVjp (forward mode takes pullbacks of it)"),
+  CONFLICTING_JVP_ANNOTATIONS("ConflictingAnnotations", "method %s must be either @Differentiable or @CustomJvp, but is both; keep @CustomJvp to use the rule, or @Differentiable to derive the derivatives from the body"),
+  JVP_RETURN_FORM("JvpReturnForm", "@Jvp method %s must return JvpResult.of(value, tangent) in every return statement, since reverse mode reads the tangent from it, but returns %s; build the result in the return statement"),
+  JVP_NOT_LINEAR("JvpNotLinear", "the tangent of @Jvp method %s must be linear in its tangents (%s), since reverse mode transposes it, but %s; %s"),
+  JVP_TANGENT_FREE_TERM("JvpTangentFreeTerm", "the tangent of @Jvp method %s must be linear in its tangents (%s), so every term of it must depend on a tangent, but %s adds a term that does not, which transposition would drop; %s"),
+  JVP_VALUE_USES_TANGENT("JvpValueUsesTangent", "the value of @Jvp method %s must not depend on its tangents (%s), but %s does; compute the value from the primal parameters only"),
+
   // ---- methods and classes ----
   CONFLICTING_ANNOTATIONS("ConflictingAnnotations", "method %s must be either @Differentiable or @CustomVjp, but is both; keep @CustomVjp to use the rule, or @Differentiable to derive the gradient from the body"),
   COMPANION_ALSO_ANNOTATED("ConflictingAnnotations", "@%s method %s must be a rule companion only, but is also @%s; %s"),

@@ -6,11 +6,23 @@ import java.util.Optional;
  * One annotated method to generate an adjoint for.
  *
  * @param signature its signature
- * @param rule the custom rule of a {@code @CustomVjp} method; empty for {@code @Differentiable}
+ * @param rule the custom rule of a {@code @CustomVjp} method; else empty
+ * @param jvpRule the custom rule of a {@code @CustomJvp} method; else empty
  */
-public record MethodModel(Signature signature, Optional<VjpRule> rule) {
+public record MethodModel(Signature signature, Optional<VjpRule> rule, Optional<JvpRule> jvpRule) {
 
+  /** Whether the method's derivatives are the user's rule (of either kind), not its body's. */
   public boolean isCustom() {
+    return rule.isPresent() || jvpRule.isPresent();
+  }
+
+  /** Whether the method is {@code @CustomVjp}. */
+  public boolean hasVjpRule() {
     return rule.isPresent();
+  }
+
+  /** Whether the method is {@code @CustomJvp}. */
+  public boolean hasJvpRule() {
+    return jvpRule.isPresent();
   }
 }

@@ -24,9 +24,13 @@ public record ClassPlan(ClassName owner, boolean isPublic, List<MethodPlan> meth
    * One annotated method.
    *
    * @param model its signature and rule
-   * @param body the lowered body: always present for {@code @Differentiable}; for {@code
-   *     CustomVjp}, present when the body is in the supported subset (then {@code FromBody} gets
-   *     a derived gradient to compare the rule with)
+   * @param body the lowered body: always present for {@code @Differentiable}; for a custom rule's
+   *     primal, present when the body is in the supported subset (then {@code FromBody} gets
+   *     derivatives to compare the rule with)
+   * @param ruleBody for a {@code @CustomJvp} method, its {@code @Jvp} rule's body lowered as its
+   *     tangent map ({@link dev.adjoint.processor.model.JvpRule#tangentMap}), which reverse mode
+   *     transposes; else empty
    */
-  public record MethodPlan(MethodModel model, Optional<MethodBody> body) {}
+  public record MethodPlan(
+      MethodModel model, Optional<MethodBody> body, Optional<MethodBody> ruleBody) {}
 }

@@ -9,5 +9,10 @@ public enum Mode {
   /** Vector-Jacobian products: gradients, {@code mVjp}, the workspace. */
   REVERSE,
   /** Jacobian-vector products: tangents, {@code mJvp}. */
-  FORWARD
+  FORWARD,
+  /**
+   * Vector-Jacobian products of a {@code @CustomJvp} method: reverse mode on its {@code @Jvp}
+   * rule's tangent map, which is linear in the tangents, so its pullback is the transpose.
+   */
+  TRANSPOSE
 }

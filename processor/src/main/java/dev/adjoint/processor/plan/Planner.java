@@ -38,9 +38,9 @@ public final class Planner {
 
   /**
    * The derivatives to make for {@code plan}'s methods: the reverse derivative of every body, in
-   * source order (for a {@code @CustomVjp} method only as the reference its rule is checked
-   * against); then the forward derivative of every body whose method has a JVP (again only a reference for
-   * a {@code @CustomVjp} method).
+   * source order (for a custom rule's primal only as the reference its rule is checked against);
+   * then the forward derivative of every body whose method has a JVP (again only a reference for
+   * a custom rule's primal); then the transpose of every {@code @Jvp} rule.
    */
   public static List<DerivativeRequest> requests(ClassPlan plan) {
     List<DerivativeRequest> out = new ArrayList<>();
@@ -50,10 +50,15 @@ public final class Planner {
       }
     }
     for (ClassPlan.MethodPlan m : plan.methods()) {
-      // A body's JVP is a forward sweep; a rule's goes through its pullback, and its body's
-      // forward sweep is a reference (FromBody.mJvp).
+      // A body's JVP is a forward sweep; a rule's is the rule's, and its body's forward sweep is
+      // a reference (FromBody.mJvp).
       if (m.body().isPresent() && AdjointNames.hasJvp(m.model().signature())) {
         out.add(new DerivativeRequest(m, Mode.FORWARD, m.model().isCustom()));
+      }
+    }
+    for (ClassPlan.MethodPlan m : plan.methods()) {
+      if (m.ruleBody().isPresent()) {
+        out.add(new DerivativeRequest(m, Mode.TRANSPOSE, false));
       }
     }
     return out;

@@ -122,14 +122,42 @@ public final class BodyReader {
     return report.build();
   }
 
+  /**
+   * A {@code @Jvp} rule lowered as its tangent map: each {@code return JvpResult.of(value,
+   * tangent)} is {@code return tangent}.
+   *
+   * @param body the tangent map, or empty (see {@link Result})
+   * @param values the value expressions of the returns, in order: the linearity check makes sure
+   *     they do not depend on tangents
+   */
+  public record RuleResult(
+      Optional<MethodBody> body, List<Expr> values, Report report, boolean hasErrorTypes) {}
+
+  private static final String JVP_RESULT = "dev.adjoint.runtime.JvpResult";
+
   /** Lowers {@code method}, whose generated adjoint lives in {@code adjoint}. */
   public Result read(ExecutableElement method, ClassName adjoint) {
+    Lowering lowering = new Lowering(adjoint,
+        Tangents.of(method.getReturnType()) == Tangents.Kind.ARRAY, null);
+    return lower(method, lowering);
+  }
+
+  /**
+   * Lowers the {@code @Jvp} rule {@code rule} of a primal whose result is {@code double[]} when
+   * {@code arrayResult}, as its tangent map.
+   */
+  public RuleResult readJvpRule(ExecutableElement rule, ClassName adjoint, boolean arrayResult) {
+    Lowering lowering = new Lowering(adjoint, arrayResult, rule.getSimpleName().toString());
+    Result result = lower(rule, lowering);
+    return new RuleResult(result.body(), List.copyOf(lowering.values), result.report(),
+        result.hasErrorTypes());
+  }
+
+  private Result lower(ExecutableElement method, Lowering lowering) {
     Optional<TreePath> path = access.attributedMethod(method);
     if (path.isEmpty()) {
       return new Result(Optional.empty(), Report.empty(), false);
     }
-    Lowering lowering = new Lowering(adjoint,
-        Tangents.of(method.getReturnType()) == Tangents.Kind.ARRAY);
     MethodTree tree = (MethodTree) path.get().getLeaf();
     List<Variable> params = new ArrayList<>();
     for (VariableElement p : method.getParameters()) {
@@ -160,13 +188,18 @@ public final class BodyReader {
     final Report.Builder report = Report.builder();
     /** Statements that must run just before the statement being lowered (varargs arrays). */
     List<Stmt> prelude = new ArrayList<>();
-    /** Whether the method returns {@code double[]}. */
+    /** Whether the method returns {@code double[]} (a {@code @Jvp} rule: its tangent does). */
     final boolean arrayResult;
+    /** The name of the {@code @Jvp} rule being lowered as its tangent map, or null. */
+    final String jvpRule;
+    /** A {@code @Jvp} rule's value expressions, one per return. */
+    final List<Expr> values = new ArrayList<>();
     boolean erroneous;
 
-    Lowering(ClassName adjoint, boolean arrayResult) {
+    Lowering(ClassName adjoint, boolean arrayResult, String jvpRule) {
       this.adjoint = adjoint;
       this.arrayResult = arrayResult;
+      this.jvpRule = jvpRule;
     }
 
     // ---------------------------------------------------------------- statements
@@ -279,6 +312,13 @@ public final class BodyReader {
           {
             ReturnTree r = (ReturnTree) tree;
             TreePath value = new TreePath(path, r.getExpression());
+            if (jvpRule != null) {
+              Optional<TreePath> tangent = ruleTangent(value);
+              if (tangent.isEmpty()) {
+                return;
+              }
+              value = tangent.get();
+            }
             out.add(new Stmt.Return(arrayResult ? returnedArray(path, value) : expr(value), ref));
             return;
           }
@@ -615,6 +655,34 @@ public final class BodyReader {
       }
       return unsupported(value, "returning " + describe(value.getLeaf()),
           "; return a double[] local by name (double[] y = ...; return y;)");
+    }
+
+    /**
+     * The tangent argument of a {@code @Jvp} rule's {@code return JvpResult.of(value, tangent)},
+     * after lowering the value into {@link #values}; empty, after reporting it, for any other
+     * return.
+     */
+    Optional<TreePath> ruleTangent(TreePath returned) {
+      Tree tree = returned.getLeaf();
+      while (tree instanceof ParenthesizedTree p) {
+        returned = new TreePath(returned, p.getExpression());
+        tree = p.getExpression();
+      }
+      if (tree instanceof MethodInvocationTree call
+          && access.trees().getElement(returned) instanceof ExecutableElement method
+          && method.getSimpleName().contentEquals("of")
+          && method.getEnclosingElement() instanceof TypeElement owner
+          && owner.getQualifiedName().contentEquals(JVP_RESULT)
+          && call.getArguments().size() == 2) {
+        values.add(expr(new TreePath(returned, call.getArguments().get(0))));
+        return Optional.of(new TreePath(returned, call.getArguments().get(1)));
+      }
+      if (Tangents.isErroneous(mirror(returned))) {
+        erroneous = true;
+        return Optional.empty();
+      }
+      report.add(Message.JVP_RETURN_FORM, access.ref(returned), jvpRule, describe(tree));
+      return Optional.empty();
     }
 
     /** Whether a statement of {@code kind} encloses {@code path} within its method. */
@@ -1002,8 +1070,7 @@ public final class BodyReader {
         // the conversion is written out (-stopGradient(0) is -0.0, not the int 0).
         return new Expr.StopGradient(castIfNeeded(args.get(0), TypeName.DOUBLE, ref), ref);
       }
-      if (Annotations.has(method, Annotations.DIFFERENTIABLE)
-          || Annotations.has(method, Annotations.CUSTOM_VJP)) {
+      if (Annotations.isAnnotated(method)) {
         if (!isStatic) {
           return unsupported(path, "a call of an instance method", "");
         }
@@ -1209,8 +1276,7 @@ public final class BodyReader {
     /** Whether a call invokes an annotated method that returns {@code double[]}. */
     boolean calleeReturnsArray(TreePath call) {
       return access.trees().getElement(call) instanceof ExecutableElement m
-          && (Annotations.has(m, Annotations.DIFFERENTIABLE)
-              || Annotations.has(m, Annotations.CUSTOM_VJP))
+          && Annotations.isAnnotated(m)
           && Tangents.of(m.getReturnType()) == Tangents.Kind.ARRAY;
     }
 

@@ -222,7 +222,7 @@ public final class TreeAccess implements Reporter.SourcePrinter {
 
   private static final String ANNOTATION_PACKAGE = "dev.adjoint";
   private static final Set<String> ANNOTATION_NAMES =
-      Set.of("Differentiable", "CustomVjp", "Fwd", "Bwd");
+      Set.of("Differentiable", "CustomVjp", "Fwd", "Bwd", "CustomJvp", "Jvp");
 
   /** The simple name of our annotation that {@code type} names, or null. */
   private static String ours(Tree type, Set<String> imported) {

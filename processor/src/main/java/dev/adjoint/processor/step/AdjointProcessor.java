@@ -3,6 +3,7 @@ package dev.adjoint.processor.step;
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.codegen.AdjointClassWriter;
 import dev.adjoint.processor.codegen.MethodSize;
@@ -11,7 +12,9 @@ import dev.adjoint.processor.diagnostics.Report;
 import dev.adjoint.processor.diagnostics.Reporter;
 import dev.adjoint.processor.ir.MethodBody;
 import dev.adjoint.processor.model.AdjointNames;
+import dev.adjoint.processor.model.JvpRule;
 import dev.adjoint.processor.model.MethodModel;
+import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.model.VjpRule;
 import dev.adjoint.processor.plan.CallGraph;
@@ -20,6 +23,7 @@ import dev.adjoint.processor.plan.DerivativeRequest;
 import dev.adjoint.processor.plan.Planner;
 import dev.adjoint.processor.source.BodyReader;
 import dev.adjoint.processor.source.TreeAccess;
+import dev.adjoint.processor.transform.analysis.Linearity;
 import dev.adjoint.processor.transform.forward.ForwardDerivative;
 import dev.adjoint.processor.transform.forward.ForwardMode;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
@@ -54,6 +58,7 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
 import javax.lang.model.util.ElementFilter;
 import javax.tools.Diagnostic;
 
@@ -69,7 +74,8 @@ public final class AdjointProcessor extends AbstractProcessor {
 
   private static final List<String> ANNOTATIONS =
       List.of(
-          Annotations.DIFFERENTIABLE, Annotations.CUSTOM_VJP, Annotations.FWD, Annotations.BWD);
+          Annotations.DIFFERENTIABLE, Annotations.CUSTOM_VJP, Annotations.FWD, Annotations.BWD,
+          Annotations.CUSTOM_JVP, Annotations.JVP);
 
   /** Classes to look at again next round, by qualified name. */
   private final Set<String> deferred = new LinkedHashSet<>();
@@ -324,7 +330,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       report.addAll(methodReport).addAll(read.report());
       if (methodReport.isClean() && read.signature().isPresent()) {
         signatures.put(m, read.signature().get());
-        if (Annotations.has(m, Annotations.CUSTOM_VJP)) {
+        if (Annotations.isCustom(m)) {
           customSignatures.put(m, read.signature().get());
         }
       }
@@ -332,8 +338,11 @@ public final class AdjointProcessor extends AbstractProcessor {
     RuleValidator.Result ruleResult = rules.check(type, customSignatures);
     report.addAll(ruleResult.report());
 
-    // Lower the bodies: @Differentiable ones must be in the subset; @CustomVjp ones may be.
+    // Lower the bodies: @Differentiable ones must be in the subset; custom rules' primals may be;
+    // @Jvp rules must be, and linear in their tangents.
     Map<ExecutableElement, Optional<MethodBody>> lowered = new LinkedHashMap<>();
+    Map<ExecutableElement, JvpRule> jvpRules = new LinkedHashMap<>();
+    Map<ExecutableElement, MethodBody> ruleBodies = new LinkedHashMap<>();
     if (report.isClean()) {
       report.addAll(bodies.orElseThrow().checkClass(type, adjoint));
     }
@@ -344,11 +353,29 @@ public final class AdjointProcessor extends AbstractProcessor {
         if (body.hasErrorTypes()) {
           return defer(type, lastRound);
         }
-        boolean custom = Annotations.has(m, Annotations.CUSTOM_VJP);
-        if (!custom) {
+        if (!Annotations.isCustom(m)) {
           report.addAll(body.report());
         }
         lowered.put(m, body.body());
+        ExecutableElement rule = ruleResult.jvpRules().get(m);
+        if (rule != null) {
+          Signature primal = signatures.get(m);
+          BodyReader.RuleResult ruleBody = reader.readJvpRule(
+              rule, adjoint, !primal.result().equals(TypeName.DOUBLE));
+          if (ruleBody.hasErrorTypes()) {
+            return defer(type, lastRound);
+          }
+          report.addAll(ruleBody.report());
+          if (ruleBody.body().isPresent()) {
+            JvpRule jvp = jvpRule(primal, rule);
+            MethodBody tangentMap = ruleBody.body().get();
+            int n = primal.params().size();
+            report.addAll(Linearity.check(jvp.name(), tangentMap,
+                tangentMap.params().subList(n, tangentMap.params().size()), ruleBody.values()));
+            jvpRules.put(m, jvp);
+            ruleBodies.put(m, tangentMap);
+          }
+        }
       }
     }
     done.add(qualifiedName);
@@ -364,12 +391,15 @@ public final class AdjointProcessor extends AbstractProcessor {
     for (ExecutableElement m : annotated) {
       Signature signature = signatures.get(m);
       Optional<VjpRule> rule = Optional.ofNullable(ruleResult.rules().get(m));
-      if (Annotations.has(m, Annotations.CUSTOM_VJP) && rule.isEmpty()) {
+      Optional<JvpRule> jvpRule = Optional.ofNullable(jvpRules.get(m));
+      if (Annotations.has(m, Annotations.CUSTOM_VJP) && rule.isEmpty()
+          || Annotations.has(m, Annotations.CUSTOM_JVP) && jvpRule.isEmpty()) {
         reporter.print(finished);
         failed.add(ClassName.get(type)); // its rule has errors, already reported
         return Optional.empty();
       }
-      methods.add(new ClassPlan.MethodPlan(new MethodModel(signature, rule), lowered.get(m)));
+      methods.add(new ClassPlan.MethodPlan(new MethodModel(signature, rule, jvpRule),
+          lowered.get(m), Optional.ofNullable(ruleBodies.get(m))));
     }
     boolean isPublic = true;
     for (Element e = type; e instanceof TypeElement t; e = e.getEnclosingElement()) {
@@ -379,6 +409,23 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
     return Optional.of(
         new Unit(type, new ClassPlan(ClassName.get(type), isPublic, methods), finished));
+  }
+
+  /**
+   * The model of the {@code @Jvp} rule {@code rule} of {@code primal}: its tangent map takes the
+   * rule's parameters, named as the rule names them, the primal ones constant and the tangents
+   * differentiable (the validator has checked their types).
+   */
+  private static JvpRule jvpRule(Signature primal, ExecutableElement rule) {
+    List<Param> params = new ArrayList<>();
+    int n = primal.params().size();
+    for (int i = 0; i < rule.getParameters().size(); i++) {
+      VariableElement p = rule.getParameters().get(i);
+      params.add(new Param(p.getSimpleName().toString(), TypeName.get(p.asType()), i >= n));
+    }
+    String name = rule.getSimpleName().toString();
+    return new JvpRule(name,
+        new Signature(primal.owner(), name, params, primal.result(), primal.isPublic()));
   }
 
   private Optional<Unit> defer(TypeElement type, boolean lastRound) {
@@ -393,7 +440,7 @@ public final class AdjointProcessor extends AbstractProcessor {
   }
 
   private static boolean isCompanion(ExecutableElement m) {
-    return Annotations.has(m, Annotations.FWD) || Annotations.has(m, Annotations.BWD);
+    return Annotations.isCompanion(m);
   }
 
   /** A unit with its derivatives, ready to write. */
@@ -401,7 +448,8 @@ public final class AdjointProcessor extends AbstractProcessor {
       Unit unit,
       Map<String, ReverseDerivative> derived,
       Map<String, ReverseDerivative> fromBody,
-      Map<String, ForwardDerivative> forward) {}
+      Map<String, ForwardDerivative> forward,
+      Map<String, ReverseDerivative> transposed) {}
 
   /**
    * Plans the round's classes together (calls may cross them), derives each, and writes those
@@ -413,7 +461,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     Set<Signature> rules = new HashSet<>();
     for (ClassPlan plan : plans) {
       for (ClassPlan.MethodPlan m : plan.methods()) {
-        if (m.model().isCustom()) {
+        if (m.model().hasVjpRule()) {
           rules.add(m.model().signature());
         }
       }
@@ -439,13 +487,12 @@ public final class AdjointProcessor extends AbstractProcessor {
         Map<String, ReverseDerivative> derived = new LinkedHashMap<>();
         Map<String, ReverseDerivative> fromBody = new LinkedHashMap<>();
         Map<String, ForwardDerivative> forward = new LinkedHashMap<>();
+        Map<String, ReverseDerivative> transposed = new LinkedHashMap<>();
         for (DerivativeRequest request : Planner.requests(unit.plan)) {
-          ClassPlan.MethodPlan m = request.method();
           String name = request.name();
           switch (request.mode()) {
             case REVERSE -> {
-              ReverseMode.Result result =
-                  ReverseMode.derive(m.model().signature(), m.body().get());
+              ReverseMode.Result result = ReverseMode.derive(request.signature(), request.body());
               Optional<ReverseDerivative> d = result.derivative();
               if (!request.reference()) {
                 report.addAll(result.report());
@@ -464,18 +511,24 @@ public final class AdjointProcessor extends AbstractProcessor {
               // What it cannot differentiate, reverse mode reports (one subset check). Without a
               // forward derivative, the JVP goes through the pullback.
               ForwardMode.Result result =
-                  ForwardMode.derive(m.model().signature(), m.body().get(), rules::contains);
+                  ForwardMode.derive(request.signature(), request.body(), rules::contains);
               if (!request.reference()) {
                 report.addAll(result.notes());
               }
               result.derivative().ifPresent(f -> forward.put(name, f));
+            }
+            case TRANSPOSE -> {
+              // The rule's tangent map is linear (checked): its pullback is its transpose.
+              ReverseMode.Result result = ReverseMode.derive(request.signature(), request.body());
+              report.addAll(result.report());
+              result.derivative().ifPresent(d -> transposed.put(name, d));
             }
           }
         }
         Report built = report.build();
         reporter.print(built);
         if (built.isClean()) {
-          ready.add(new Derived(unit, derived, fromBody, forward));
+          ready.add(new Derived(unit, derived, fromBody, forward, transposed));
         } else {
           fail(unit.plan.owner());
         }
@@ -502,8 +555,8 @@ public final class AdjointProcessor extends AbstractProcessor {
       Unit unit = d.unit;
       try {
         TypeSpec.Builder type =
-            AdjointClassWriter.write(unit.plan, d.derived, d.fromBody, d.forward, seesGenerated(unit.type),
-                splitAbove())
+            AdjointClassWriter.write(unit.plan, d.derived, d.fromBody, d.forward, d.transposed,
+                seesGenerated(unit.type), splitAbove())
                 .toBuilder();
         type.addOriginatingElement(unit.type);
         calleeClasses(unit.plan).forEach(type::addOriginatingElement);

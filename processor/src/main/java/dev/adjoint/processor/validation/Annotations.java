@@ -15,6 +15,8 @@ public final class Annotations {
   public static final String CUSTOM_VJP = "dev.adjoint.CustomVjp";
   public static final String FWD = "dev.adjoint.Fwd";
   public static final String BWD = "dev.adjoint.Bwd";
+  public static final String CUSTOM_JVP = "dev.adjoint.CustomJvp";
+  public static final String JVP = "dev.adjoint.Jvp";
   public static final String NO_DIFF = "dev.adjoint.NoDiff";
 
   public static Optional<AnnotationMirror> find(Element element, String qualifiedName) {
@@ -42,8 +44,26 @@ public final class Annotations {
     return Optional.empty();
   }
 
-  /** {@code @Differentiable} or {@code @CustomVjp}, as messages name them. */
+  /** {@code @Differentiable}, {@code @CustomVjp} or {@code @CustomJvp}, as messages name them. */
   public static String kindOf(Element method) {
-    return has(method, CUSTOM_VJP) ? "@CustomVjp" : "@Differentiable";
+    if (has(method, CUSTOM_VJP)) {
+      return "@CustomVjp";
+    }
+    return has(method, CUSTOM_JVP) ? "@CustomJvp" : "@Differentiable";
+  }
+
+  /** Whether a method gets generated members: {@code @Differentiable} or a custom rule's primal. */
+  public static boolean isAnnotated(Element method) {
+    return has(method, DIFFERENTIABLE) || isCustom(method);
+  }
+
+  /** Whether a method's derivative is the user's rule: {@code @CustomVjp} or {@code @CustomJvp}. */
+  public static boolean isCustom(Element method) {
+    return has(method, CUSTOM_VJP) || has(method, CUSTOM_JVP);
+  }
+
+  /** Whether a method is a rule companion: {@code @Fwd}, {@code @Bwd} or {@code @Jvp}. */
+  public static boolean isCompanion(Element method) {
+    return has(method, FWD) || has(method, BWD) || has(method, JVP);
   }
 }

@@ -23,7 +23,7 @@ import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 
 /**
- * Checks what every {@code @Differentiable} or {@code @CustomVjp} method, and the class that holds
+ * Checks what every {@code @Differentiable}, {@code @CustomVjp} or {@code @CustomJvp} method, and the class that holds
  * them, must be so that a generated class can call them: static, with a body, not generic,
  * reachable, and with names that make unique generated members.
  */
@@ -49,9 +49,26 @@ public final class MethodValidator {
     } else if (!method.getModifiers().contains(Modifier.STATIC)) {
       report.add(Message.INSTANCE_METHOD, method, kind, name);
     }
-    if (method.getModifiers().contains(Modifier.NATIVE)
-        && !Annotations.has(method, Annotations.CUSTOM_VJP)) {
-      // A @CustomVjp primal may be native: its rule is called, never its body.
+    if (Annotations.has(method, Annotations.CUSTOM_VJP)
+        && Annotations.has(method, Annotations.CUSTOM_JVP)) {
+      report.add(
+          Message.BOTH_RULES,
+          method,
+          Annotations.find(method, Annotations.CUSTOM_JVP).orElseThrow(),
+          null,
+          name);
+    }
+    if (Annotations.has(method, Annotations.CUSTOM_JVP)
+        && Annotations.has(method, Annotations.DIFFERENTIABLE)) {
+      report.add(
+          Message.CONFLICTING_JVP_ANNOTATIONS,
+          method,
+          Annotations.find(method, Annotations.DIFFERENTIABLE).orElseThrow(),
+          null,
+          name);
+    }
+    if (method.getModifiers().contains(Modifier.NATIVE) && !Annotations.isCustom(method)) {
+      // A custom rule's primal may be native: its rule is called, never its body.
       report.add(Message.NATIVE_METHOD, method, name);
     }
     if (!method.getTypeParameters().isEmpty()) {
@@ -183,8 +200,7 @@ public final class MethodValidator {
   public static List<ExecutableElement> annotatedMethods(TypeElement type) {
     List<ExecutableElement> out = new ArrayList<>();
     for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
-      if (Annotations.has(m, Annotations.DIFFERENTIABLE)
-          || Annotations.has(m, Annotations.CUSTOM_VJP)) {
+      if (Annotations.isAnnotated(m)) {
         out.add(m);
       }
     }

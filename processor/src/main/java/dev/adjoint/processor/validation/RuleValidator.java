@@ -38,7 +38,9 @@ import javax.lang.model.util.Types;
 
 /**
  * Checks the custom rules of one class: pairs each {@code @CustomVjp} method with its {@code @Fwd}
- * and {@code @Bwd} companions and checks their shapes (DESIGN.md, "Rule shapes").
+ * and {@code @Bwd} companions, and each {@code @CustomJvp} method with its {@code @Jvp} companion,
+ * and checks their shapes (DESIGN.md, "Rule shapes"). Whether a {@code @Jvp} rule's tangent is
+ * linear is a question about its body, answered later ({@code transform.analysis.Linearity}).
  *
  * <p>Every problem is reported once, at the most precise place javac allows: the annotation value
  * for a name that does not resolve, the parameter for a wrong parameter type, the method for a
@@ -48,10 +50,19 @@ import javax.lang.model.util.Types;
  */
 public final class RuleValidator {
 
-  /** The rules of the primals whose companions are valid, in source order, and the report. */
-  public record Result(Map<ExecutableElement, VjpRule> rules, Report report) {}
+  /**
+   * The rules of the primals whose companions are valid, in source order, and the report.
+   *
+   * @param rules the VJP rule of each valid {@code @CustomVjp} method
+   * @param jvpRules the {@code @Jvp} method of each valid {@code @CustomJvp} method
+   */
+  public record Result(
+      Map<ExecutableElement, VjpRule> rules,
+      Map<ExecutableElement, ExecutableElement> jvpRules,
+      Report report) {}
 
   private static final String FWD_RESULT = "dev.adjoint.runtime.FwdResult";
+  private static final String JVP_RESULT = "dev.adjoint.runtime.JvpResult";
 
   private final ProcessingEnvironment env;
 
@@ -71,17 +82,25 @@ public final class RuleValidator {
     return new ClassCheck(env.getTypeUtils(), env.getElementUtils(), type, signatures).run();
   }
 
-  /** The two halves of a rule. */
+  /** The companions of rules: the two halves of a VJP rule, and a JVP rule. */
   private enum Role {
-    FWD("Fwd", Annotations.FWD),
-    BWD("Bwd", Annotations.BWD);
+    FWD("Fwd", Annotations.FWD, Annotations.CUSTOM_VJP),
+    BWD("Bwd", Annotations.BWD, Annotations.CUSTOM_VJP),
+    JVP("Jvp", Annotations.JVP, Annotations.CUSTOM_JVP);
 
     final String simpleName;
     final String annotation;
+    /** The annotation of the primal it is a companion of. */
+    final String primal;
 
-    Role(String simpleName, String annotation) {
+    Role(String simpleName, String annotation, String primal) {
       this.simpleName = simpleName;
       this.annotation = annotation;
+      this.primal = primal;
+    }
+
+    boolean ofJvp() {
+      return this == JVP;
     }
   }
 
@@ -101,9 +120,14 @@ public final class RuleValidator {
   private static final class Companions {
     final List<Companion> fwds = new ArrayList<>();
     final List<Companion> bwds = new ArrayList<>();
+    final List<Companion> jvps = new ArrayList<>();
 
     List<Companion> of(Role role) {
-      return role == Role.FWD ? fwds : bwds;
+      return switch (role) {
+        case FWD -> fwds;
+        case BWD -> bwds;
+        case JVP -> jvps;
+      };
     }
   }
 
@@ -151,22 +175,27 @@ public final class RuleValidator {
     Result run() {
       Map<ExecutableElement, Companions> attached = resolveTargets();
       Map<ExecutableElement, VjpRule> rules = new LinkedHashMap<>();
+      Map<ExecutableElement, ExecutableElement> jvpRules = new LinkedHashMap<>();
       for (ExecutableElement primal : methods) {
         Signature signature = signatures.get(primal);
         if (signature == null
-            || !Annotations.has(primal, Annotations.CUSTOM_VJP)
             || isCompanion(primal)
             || byName.get(primal.getSimpleName().toString()).size() > 1) {
           // Its own errors (or OVERLOAD's, reported with the class) come first.
           continue;
         }
-        checkPrimal(primal, signature, attached.getOrDefault(primal, new Companions()))
-            .ifPresent(rule -> rules.put(primal, rule));
+        Companions companions = attached.getOrDefault(primal, new Companions());
+        if (Annotations.has(primal, Annotations.CUSTOM_VJP)) {
+          checkPrimal(primal, signature, companions).ifPresent(rule -> rules.put(primal, rule));
+        } else if (Annotations.has(primal, Annotations.CUSTOM_JVP)) {
+          checkJvpPrimal(primal, signature, companions)
+              .ifPresent(rule -> jvpRules.put(primal, rule));
+        }
       }
       pending.sort(Comparator.comparingInt(Pending::order).thenComparingInt(Pending::sequence));
       Report.Builder report = Report.builder();
       pending.forEach(p -> p.add().accept(report));
-      return new Result(rules, report.build());
+      return new Result(rules, jvpRules, report.build());
     }
 
     // ---------------------------------------------------------------- wiring
@@ -202,7 +231,8 @@ public final class RuleValidator {
       if (named.isEmpty()) {
         Optional<String> suggestion = suggestion(c);
         suggestion.ifPresent(s -> misspelled.add(kind + ":" + s));
-        error(Message.UNKNOWN_TARGET, c.method, c.mirror, c.value,
+        error(c.role.ofJvp() ? Message.UNKNOWN_JVP_TARGET : Message.UNKNOWN_TARGET,
+            c.method, c.mirror, c.value,
             kind, c.target, type.getSimpleName(), type.getSimpleName(), c.target,
             suggestion.map(s -> "; did you mean " + s + "?").orElse(""));
         checkForm(c);
@@ -215,21 +245,28 @@ public final class RuleValidator {
         return Optional.empty();
       }
       ExecutableElement target = named.get(0);
-      if (!Annotations.has(target, Annotations.CUSTOM_VJP)) {
+      if (!Annotations.has(target, c.role.primal)) {
+        String wanted = c.role.ofJvp() ? "@CustomJvp" : "@CustomVjp";
         String what;
         String fix;
         if (Annotations.has(target, Annotations.DIFFERENTIABLE)) {
-          what = "@Differentiable, not @CustomVjp";
-          fix = "replace @Differentiable with @CustomVjp to use the rule, or remove the companion";
+          what = "@Differentiable, not " + wanted;
+          fix = "replace @Differentiable with " + wanted + " to use the rule, or remove the"
+              + " companion";
+        } else if (Annotations.isCustom(target) && !isCompanion(target)) {
+          what = Annotations.kindOf(target) + ", not " + wanted;
+          fix = c.role.ofJvp()
+              ? "a @CustomVjp method takes @Fwd and @Bwd companions, not @Jvp"
+              : "a @CustomJvp method takes one @Jvp companion, not @Fwd or @Bwd";
         } else if (isCompanion(target)) {
           what = "itself a rule companion";
-          fix = "name the @CustomVjp method the rule is for";
+          fix = "name the " + wanted + " method the rule is for";
         } else {
-          what = "not annotated @CustomVjp";
-          fix = "annotate it @CustomVjp, or remove the companion";
+          what = "not annotated " + wanted;
+          fix = "annotate it " + wanted + ", or remove the companion";
         }
-        error(Message.TARGET_NOT_CUSTOM_VJP, c.method, c.mirror, c.value,
-            kind, c.target, c.target, what, fix);
+        error(c.role.ofJvp() ? Message.TARGET_NOT_CUSTOM_JVP : Message.TARGET_NOT_CUSTOM_VJP,
+            c.method, c.mirror, c.value, kind, c.target, c.target, what, fix);
         checkForm(c);
         return Optional.empty();
       }
@@ -239,13 +276,13 @@ public final class RuleValidator {
       return Optional.of(target);
     }
 
-    /** The nearest name to a target that does not resolve: a @CustomVjp method first. */
+    /** The nearest name to a target that does not resolve: a primal of the rule's kind first. */
     private Optional<String> suggestion(Companion c) {
       List<String> primals = new ArrayList<>();
       List<String> others = new ArrayList<>();
       for (Map.Entry<String, List<ExecutableElement>> e : byName.entrySet()) {
         ExecutableElement m = e.getValue().get(0);
-        if (Annotations.has(m, Annotations.CUSTOM_VJP)) {
+        if (Annotations.has(m, c.role.primal)) {
           primals.add(e.getKey());
         } else if (!isCompanion(m)) {
           others.add(e.getKey());
@@ -263,7 +300,7 @@ public final class RuleValidator {
       Optional<Companion> theFwd =
           companions.fwds.size() == 1 ? Optional.of(companions.fwds.get(0)) : Optional.empty();
       Optional<TypeMirror> residual = theFwd.flatMap(f -> residualOf(f.method));
-      for (Role role : Role.values()) {
+      for (Role role : List.of(Role.FWD, Role.BWD)) {
         if (companions.of(role).isEmpty()
             && !misspelled.contains(role.simpleName + ":" + primal.getSimpleName())) {
           reportMissing(primal, signature, role, residual);
@@ -299,12 +336,7 @@ public final class RuleValidator {
         ExecutableElement primal, Signature signature, Role role, Optional<TypeMirror> residual) {
       String name = primal.getSimpleName().toString();
       String candidateName = name + role.simpleName;
-      Optional<ExecutableElement> candidate =
-          byName.getOrDefault(candidateName, List.of()).stream()
-              .filter(m -> !isCompanion(m)
-                  && !Annotations.has(m, Annotations.CUSTOM_VJP)
-                  && !Annotations.has(m, Annotations.DIFFERENTIABLE))
-              .findFirst();
+      Optional<ExecutableElement> candidate = candidate(candidateName);
       String hint =
           candidate.isPresent()
               ? String.format(
@@ -318,6 +350,13 @@ public final class RuleValidator {
       candidate.ifPresent(m ->
           error(Message.UNUSED_COMPANION_CANDIDATE, m, null, null,
               candidateName, role.simpleName, name, role.simpleName, name, candidateName));
+    }
+
+    /** An unannotated method called {@code name}: a companion whose annotation was forgotten. */
+    private Optional<ExecutableElement> candidate(String name) {
+      return byName.getOrDefault(name, List.of()).stream()
+          .filter(m -> !isCompanion(m) && !Annotations.isAnnotated(m))
+          .findFirst();
     }
 
     /**
@@ -367,7 +406,8 @@ public final class RuleValidator {
       }
       String kind = "@" + c.role.simpleName;
       String name = c.name();
-      for (String other : List.of(Annotations.DIFFERENTIABLE, Annotations.CUSTOM_VJP)) {
+      for (String other : List.of(
+          Annotations.DIFFERENTIABLE, Annotations.CUSTOM_VJP, Annotations.CUSTOM_JVP)) {
         Optional<AnnotationMirror> mirror = Annotations.find(m, other);
         if (mirror.isPresent()) {
           String otherName = other.substring(other.lastIndexOf('.') + 1);
@@ -383,10 +423,19 @@ public final class RuleValidator {
             "one method cannot be both halves of a rule, so split it into an @Fwd and a @Bwd"
                 + " method");
       }
+      if (Annotations.has(m, Annotations.JVP)
+          && (Annotations.has(m, Annotations.FWD) || Annotations.has(m, Annotations.BWD))) {
+        String other = Annotations.has(m, Annotations.FWD) ? "Fwd" : "Bwd";
+        error(Message.COMPANION_ALSO_ANNOTATED, m,
+            Annotations.find(m, Annotations.JVP).orElseThrow(), null,
+            other, name, "Jvp",
+            "a method is a companion of one rule, so keep one annotation");
+      }
       if (m.getModifiers().contains(Modifier.ABSTRACT)) {
         error(Message.ABSTRACT_METHOD, m, null, null, kind, name);
       } else if (!m.getModifiers().contains(Modifier.STATIC)) {
-        error(Message.STATIC_MISMATCH, m, null, null, c.role.simpleName, name);
+        error(c.role.ofJvp() ? Message.JVP_STATIC_MISMATCH : Message.STATIC_MISMATCH, m, null,
+            null, c.role.simpleName, name);
       }
       if (!m.getTypeParameters().isEmpty()) {
         error(Message.TYPE_PARAMETERS, m, null, null, kind, name,
@@ -414,15 +463,141 @@ public final class RuleValidator {
         Optional<AnnotationMirror> noDiff = Annotations.find(p, Annotations.NO_DIFF);
         if (noDiff.isPresent()) {
           List<ExecutableElement> primals = byName.getOrDefault(c.target, List.of());
-          String fix = c.role == Role.FWD && primals.size() == 1
+          String fix = c.role != Role.BWD && primals.size() == 1
                   && i < primals.get(0).getParameters().size()
               ? "mark its parameter " + primals.get(0).getParameters().get(i).getSimpleName()
                   + " @NoDiff instead"
               : "mark the parameter of " + c.target + " @NoDiff instead";
-          add(Message.NO_DIFF_ON_COMPANION, p, noDiff.get(), null, new Object[] {
+          add(c.role.ofJvp() ? Message.NO_DIFF_ON_JVP : Message.NO_DIFF_ON_COMPANION, p,
+              noDiff.get(), null, new Object[] {
               p.getSimpleName(), c.role.simpleName, name, c.target, fix});
         }
       }
+    }
+
+    // ---------------------------------------------------------------- @Jvp
+
+    /** Checks a {@code @CustomJvp} primal's one {@code @Jvp} companion; the rule, when valid. */
+    private Optional<ExecutableElement> checkJvpPrimal(
+        ExecutableElement primal, Signature signature, Companions companions) {
+      int errorsBefore = errors;
+      String name = primal.getSimpleName().toString();
+      if (companions.jvps.isEmpty() && !misspelled.contains("Jvp:" + name)) {
+        String candidateName = name + "Jvp";
+        Optional<ExecutableElement> candidate = candidate(candidateName);
+        error(Message.MISSING_JVP, primal, null, null, name, type.getSimpleName(), name,
+            candidate.isPresent()
+                ? String.format("; did you forget @Jvp(\"%s\") on %s?", name, candidateName)
+                : "");
+        note(primal, expectedJvp(primal, signature, candidateName));
+        candidate.ifPresent(m ->
+            error(Message.UNUSED_JVP_CANDIDATE, m, null, null,
+                candidateName, "Jvp", name, "Jvp", name, candidateName));
+      }
+      for (Companion c : companions.jvps) {
+        int before = errors;
+        if (companions.jvps.indexOf(c) > 0) {
+          error(Message.DUPLICATE_JVP, c.method, c.mirror, null,
+              name, "Jvp", companions.jvps.size(),
+              companions.jvps.stream().map(Companion::name).collect(Collectors.joining(", ")));
+        }
+        checkForm(c);
+        if (!isSplit(c.method)) {
+          checkJvpShape(c, primal, signature);
+        }
+        if (errors != before) {
+          note(c.method, expectedJvp(primal, signature, c.name()));
+        }
+      }
+      if (errors != errorsBefore || companions.jvps.size() != 1) {
+        return Optional.empty();
+      }
+      return Optional.of(companions.jvps.get(0).method);
+    }
+
+    /**
+     * The primal's parameters, then one tangent per differentiable parameter of the same type;
+     * returns {@code JvpResult<O', T'>}, both the result type boxed.
+     */
+    private void checkJvpShape(Companion c, ExecutableElement primal, Signature signature) {
+      ExecutableElement jvp = c.method;
+      String name = c.name();
+      String primalName = primal.getSimpleName().toString();
+      List<TypeMirror> want = new ArrayList<>();
+      List<String> wantNames = new ArrayList<>();
+      for (VariableElement p : primal.getParameters()) {
+        want.add(p.asType());
+        wantNames.add(p.getSimpleName().toString());
+      }
+      for (Param p : signature.diffParams()) {
+        want.add(parameter(primal, p).asType());
+        wantNames.add(p.name() + "Dot");
+      }
+      List<? extends VariableElement> got = jvp.getParameters();
+      if (got.size() != want.size()) {
+        error(Message.JVP_PARAMETER_COUNT, jvp, null, null, name, primalName,
+            expectedParameters(want, wantNames), typesOf(got));
+      } else {
+        int n = primal.getParameters().size();
+        for (int i = 0; i < got.size(); i++) {
+          VariableElement g = got.get(i);
+          if (!types.isSameType(g.asType(), want.get(i))) {
+            String what = i < n
+                ? TypeText.of(want.get(i)) + " (parameter " + wantNames.get(i) + " of "
+                    + primalName + ")"
+                : TypeText.of(want.get(i)) + " (the tangent of "
+                    + signature.diffParams().get(i - n).name() + ")";
+            error(Message.JVP_PARAMETER_TYPE, g, null, null,
+                name, what, i + 1, g.getSimpleName(), TypeText.of(g.asType()));
+          }
+        }
+      }
+      TypeMirror output = boxed(primal.getReturnType());
+      TypeMirror returned = jvp.getReturnType();
+      boolean valid = returned.getKind() == TypeKind.DECLARED
+          && ((TypeElement) ((DeclaredType) returned).asElement()).getQualifiedName()
+              .contentEquals(JVP_RESULT)
+          && ((DeclaredType) returned).getTypeArguments().size() == 2
+          && ((DeclaredType) returned).getTypeArguments().stream()
+              .allMatch(t -> types.isSameType(t, output));
+      if (!valid) {
+        String text = TypeText.of(returned);
+        if (returned.getKind() == TypeKind.DECLARED
+            && ((DeclaredType) returned).getTypeArguments().isEmpty()
+            && ((TypeElement) ((DeclaredType) returned).asElement()).getQualifiedName()
+                .contentEquals(JVP_RESULT)) {
+          text = "the raw type JvpResult";
+        } else if (returned.getKind() == TypeKind.DECLARED && text.startsWith("JvpResult")
+            && !((TypeElement) ((DeclaredType) returned).asElement()).getQualifiedName()
+                .contentEquals(JVP_RESULT)) {
+          text = ((TypeElement) ((DeclaredType) returned).asElement()).getQualifiedName()
+              + text.substring("JvpResult".length()) + " (not " + JVP_RESULT + ")";
+        }
+        error(Message.JVP_RETURN, jvp, null, null, name, TypeText.of(output),
+            TypeText.of(output), primalName, text);
+      }
+    }
+
+    /** {@code @Jvp("f") static JvpResult<Double, Double> fJvp(double x, double xDot)}. */
+    private String expectedJvp(ExecutableElement primal, Signature signature, String name) {
+      List<String> params = new ArrayList<>();
+      for (VariableElement p : primal.getParameters()) {
+        params.add(TypeText.of(p.asType()) + " " + p.getSimpleName());
+      }
+      for (Param p : signature.diffParams()) {
+        params.add(TypeText.of(parameter(primal, p).asType()) + " " + p.name() + "Dot");
+      }
+      String boxed = TypeText.of(boxed(primal.getReturnType()));
+      return String.format("@Jvp(\"%s\") static JvpResult<%s, %s> %s(%s)",
+          primal.getSimpleName(), boxed, boxed, name, String.join(", ", params));
+    }
+
+    private static String expectedParameters(List<TypeMirror> types, List<String> names) {
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < types.size(); i++) {
+        out.add(TypeText.of(types.get(i)) + " " + names.get(i));
+      }
+      return String.join(", ", out);
     }
 
     // ---------------------------------------------------------------- @Fwd
@@ -790,11 +965,16 @@ public final class RuleValidator {
     }
 
     private static boolean isCompanion(ExecutableElement m) {
-      return Annotations.has(m, Annotations.FWD) || Annotations.has(m, Annotations.BWD);
+      return Annotations.isCompanion(m);
     }
 
+    /** A method with two companion annotations: it cannot be checked as either. */
     private static boolean isSplit(ExecutableElement m) {
-      return Annotations.has(m, Annotations.FWD) && Annotations.has(m, Annotations.BWD);
+      int roles = 0;
+      for (Role role : Role.values()) {
+        roles += Annotations.has(m, role.annotation) ? 1 : 0;
+      }
+      return roles > 1;
     }
 
     // ---------------------------------------------------------------- reporting

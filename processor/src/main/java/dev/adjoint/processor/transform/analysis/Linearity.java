@@ -1,0 +1,389 @@
+package dev.adjoint.processor.transform.analysis;
+
+import dev.adjoint.processor.diagnostics.Message;
+import dev.adjoint.processor.diagnostics.Report;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.IrWalker;
+import dev.adjoint.processor.ir.MethodBody;
+import dev.adjoint.processor.ir.SourceRef;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Variable;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Whether a {@code @Jvp} rule's tangent is linear in its tangent parameters, which reverse mode
+ * needs: it transposes the rule (JAX's {@code linear_transpose}), and the transpose of anything
+ * else is not the rule's derivative. JAX finds a non-linear rule when it traces it, at run time;
+ * here it is a compile error at the offending expression.
+ *
+ * <p>Each value of the rule's tangent map is one of three kinds: a known zero ({@code 0.0}, a new
+ * array), a constant (free of tangents), or linear in the tangents. Tangents may be added,
+ * subtracted, negated, multiplied or divided by constants, cast, stored in locals and array
+ * elements and read back, and chosen between by branches whose conditions are constants; every
+ * other use of a tangent (a product of two, a quotient by one, a {@code Math} function or any
+ * call, a condition, {@code Ad.stopGradient}) is {@link Message#JVP_NOT_LINEAR}. A sum of a
+ * tangent and a nonzero constant is affine, not linear: transposition would drop the constant,
+ * {@link Message#JVP_TANGENT_FREE_TERM}. The analysis is flow-insensitive: a variable has the
+ * kinds of everything ever assigned to it, so one that holds a tangent somewhere and a nonzero
+ * constant elsewhere is an error at that assignment (a zero may start an accumulation).
+ */
+public final class Linearity {
+
+  /** What a value of the tangent map is. */
+  private enum Kind {
+    ZERO, CONSTANT, LINEAR
+  }
+
+  private final String rule;
+  private final String tangentNames;
+  private final Map<Variable, EnumSet<Kind>> kinds = new HashMap<>();
+  private final Report.Builder report = Report.builder();
+  private final Set<SourceRef> reported = new HashSet<>();
+  /** Whether the last pass changed any variable's kinds. */
+  private boolean changed;
+  /** Whether this pass reports (the last one, once the kinds are stable). */
+  private boolean reporting;
+
+  private Linearity(String rule, List<Variable> tangents) {
+    this.rule = rule;
+    List<String> names = new ArrayList<>();
+    for (Variable t : tangents) {
+      kinds.put(t, EnumSet.of(Kind.LINEAR));
+      names.add(t.hint());
+    }
+    this.tangentNames = String.join(", ", names);
+  }
+
+  /**
+   * Checks the tangent map of the {@code @Jvp} rule {@code rule}.
+   *
+   * @param body the rule's body as its tangent map (returns give the tangent)
+   * @param tangents the tangent parameters
+   * @param values the expressions the rule returns as its value, which must be free of tangents
+   * @return the errors, each at its expression
+   */
+  public static Report check(
+      String rule, MethodBody body, List<Variable> tangents, List<Expr> values) {
+    Linearity check = new Linearity(rule, tangents);
+    for (Variable p : body.params()) {
+      check.kinds.putIfAbsent(p, EnumSet.of(Kind.CONSTANT));
+    }
+    do {
+      check.changed = false;
+      check.body(body.body());
+    } while (check.changed);
+    check.reporting = true;
+    check.body(body.body());
+    for (Expr value : values) {
+      if (check.kindOf(value) == Kind.LINEAR) {
+        check.error(value.ref(), Message.JVP_VALUE_USES_TANGENT, rule, check.tangentNames,
+            "this value");
+      }
+    }
+    return check.report.build();
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private void body(Stmt.Block block) {
+    Map<Variable, Stmt> firstConstant = new LinkedHashMap<>();
+    IrWalker.forEachStmt(block, s -> s.accept(new Stmt.Visitor<Void>() {
+      @Override
+      public Void visitDeclare(Stmt.Declare s) {
+        assign(s.variable(), s.init() == null ? Kind.ZERO : kindOf(s.init()), s, firstConstant);
+        return null;
+      }
+
+      @Override
+      public Void visitAssign(Stmt.Assign s) {
+        assign(s.variable(), kindOf(s.value()), s, firstConstant);
+        return null;
+      }
+
+      @Override
+      public Void visitArrayAssign(Stmt.ArrayAssign s) {
+        s.indices().forEach(i -> constant(i, "an array index"));
+        assign(s.array(), kindOf(s.value()), s, firstConstant);
+        return null;
+      }
+
+      @Override
+      public Void visitIf(Stmt.If s) {
+        constant(s.condition(), "a condition");
+        return null;
+      }
+
+      @Override
+      public Void visitLoop(Stmt.Loop s) {
+        constant(s.condition(), "a loop condition");
+        return null;
+      }
+
+      @Override
+      public Void visitReturn(Stmt.Return s) {
+        if (kindOf(s.value()) == Kind.CONSTANT) {
+          error(s.value().ref(), Message.JVP_TANGENT_FREE_TERM, rule, tangentNames,
+              "the tangent returned here does not depend on a tangent at all",
+              "return a tangent, or 0.0 where the tangent is zero");
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitEval(Stmt.Eval s) {
+        kindOf(s.expr());
+        return null;
+      }
+
+      @Override
+      public Void visitBlock(Stmt.Block s) {
+        return null; // its statements are walked on their own
+      }
+
+      @Override
+      public Void visitJump(Stmt.Jump s) {
+        return null;
+      }
+
+      @Override
+      public Void visitPush(Stmt.Push s) {
+        throw new IllegalStateException("a tape push in a rule's body: " + s);
+      }
+    }));
+    if (reporting) {
+      for (Map.Entry<Variable, Stmt> e : firstConstant.entrySet()) {
+        if (kinds.get(e.getKey()).contains(Kind.LINEAR)) {
+          Stmt s = e.getValue();
+          error(s.ref(), Message.JVP_TANGENT_FREE_TERM, rule, tangentNames,
+              e.getKey().hint() + ", which holds a tangent elsewhere, is given a value here that"
+                  + " does not depend on one",
+              "keep tangents and other values in separate variables, and start a tangent at 0.0");
+        }
+      }
+    }
+  }
+
+  private void assign(Variable v, Kind kind, Stmt at, Map<Variable, Stmt> firstConstant) {
+    EnumSet<Kind> seen = kinds.computeIfAbsent(v, k -> EnumSet.noneOf(Kind.class));
+    if (seen.add(kind)) {
+      changed = true;
+    }
+    if (kind == Kind.CONSTANT) {
+      firstConstant.putIfAbsent(v, at);
+    }
+  }
+
+  /** Reports {@code e} if it depends on a tangent where only constants may. */
+  private void constant(Expr e, String where) {
+    if (kindOf(e) == Kind.LINEAR) {
+      error(e.ref(), Message.JVP_NOT_LINEAR, rule, tangentNames,
+          where + " depends on a tangent", "decide on the primal values only");
+    }
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  private Kind kindOf(Expr e) {
+    return e.accept(new Expr.Visitor<Kind>() {
+      @Override
+      public Kind visitLiteral(Expr.Literal e) {
+        return e.value() instanceof Number n && n.doubleValue() == 0 ? Kind.ZERO : Kind.CONSTANT;
+      }
+
+      @Override
+      public Kind visitRead(Expr.Read e) {
+        return of(e.variable());
+      }
+
+      @Override
+      public Kind visitUnary(Expr.Unary e) {
+        Kind k = kindOf(e.operand());
+        if (k == Kind.LINEAR && (e.op() == Expr.UnaryOp.NOT || e.op() == Expr.UnaryOp.COMPLEMENT)) {
+          return nonlinear(e, "it applies " + e.op().symbol + " to a tangent");
+        }
+        return k;
+      }
+
+      @Override
+      public Kind visitBinary(Expr.Binary e) {
+        Kind l = kindOf(e.left());
+        Kind r = kindOf(e.right());
+        switch (e.op()) {
+          case ADD, SUB -> {
+            if (l == Kind.LINEAR && r == Kind.CONSTANT || l == Kind.CONSTANT && r == Kind.LINEAR) {
+              error(e.ref(), Message.JVP_TANGENT_FREE_TERM, rule, tangentNames,
+                  "this " + (e.op() == Expr.BinaryOp.ADD ? "sum" : "difference")
+                      + " adds a term that does not",
+                  "move the term into the value, or drop it");
+              return Kind.LINEAR;
+            }
+            return max(l, r);
+          }
+          case MUL -> {
+            if (l == Kind.LINEAR && r == Kind.LINEAR) {
+              return nonlinear(e, "this product multiplies two tangents");
+            }
+            return l == Kind.ZERO && r == Kind.ZERO ? Kind.ZERO : max(l, r);
+          }
+          case DIV -> {
+            if (r == Kind.LINEAR) {
+              return nonlinear(e, "this quotient divides by a tangent");
+            }
+            return l == Kind.ZERO ? Kind.ZERO : l;
+          }
+          default -> {
+            if (l == Kind.LINEAR || r == Kind.LINEAR) {
+              return nonlinear(e, "it applies " + e.op().symbol + " to a tangent");
+            }
+            return Kind.CONSTANT;
+          }
+        }
+      }
+
+      @Override
+      public Kind visitConditional(Expr.Conditional e) {
+        constant(e.condition(), "a condition");
+        Kind a = kindOf(e.whenTrue());
+        Kind b = kindOf(e.whenFalse());
+        if (a == Kind.LINEAR && b == Kind.CONSTANT || a == Kind.CONSTANT && b == Kind.LINEAR) {
+          error(e.ref(), Message.JVP_TANGENT_FREE_TERM, rule, tangentNames,
+              "this conditional chooses, on one side, a value that does not",
+              "give the other side a tangent, or 0.0");
+          return Kind.LINEAR;
+        }
+        return max(a, b);
+      }
+
+      @Override
+      public Kind visitCast(Expr.Cast e) {
+        return kindOf(e.operand());
+      }
+
+      @Override
+      public Kind visitMathCall(Expr.MathCall e) {
+        return call(e.args(), e, "it passes a tangent to " + e.owner().simpleName() + "."
+            + e.function().javaName() + ", which is not linear");
+      }
+
+      @Override
+      public Kind visitStopGradient(Expr.StopGradient e) {
+        return call(List.of(e.arg()), e, "it passes a tangent to Ad.stopGradient, whose"
+            + " tangent is zero in reverse mode but the identity where the rule runs");
+      }
+
+      @Override
+      public Kind visitDiffCall(Expr.DiffCall e) {
+        return call(e.args(), e, "it passes a tangent to " + e.callee().qualifiedName()
+            + ", which need not be linear");
+      }
+
+      @Override
+      public Kind visitOpaqueCall(Expr.OpaqueCall e) {
+        if (e.receiver() != null) {
+          kindOf(e.receiver());
+        }
+        return call(e.args(), e, "it passes a tangent to " + e.name() + ", which need not be"
+            + " linear");
+      }
+
+      @Override
+      public Kind visitFieldRead(Expr.FieldRead e) {
+        if (e.receiver() != null) {
+          kindOf(e.receiver());
+        }
+        return Kind.CONSTANT;
+      }
+
+      @Override
+      public Kind visitArrayRead(Expr.ArrayRead e) {
+        e.indices().forEach(i -> constant(i, "an array index"));
+        return of(e.array());
+      }
+
+      @Override
+      public Kind visitArrayLength(Expr.ArrayLength e) {
+        e.indices().forEach(i -> constant(i, "an array index"));
+        return Kind.CONSTANT;
+      }
+
+      @Override
+      public Kind visitNewArray(Expr.NewArray e) {
+        e.lengths().forEach(i -> constant(i, "an array length"));
+        return Kind.ZERO;
+      }
+
+      @Override
+      public Kind visitVjpOf(Expr.VjpOf e) {
+        throw madeByTransform(e);
+      }
+
+      @Override
+      public Kind visitVjpValue(Expr.VjpValue e) {
+        throw madeByTransform(e);
+      }
+
+      @Override
+      public Kind visitPullback(Expr.Pullback e) {
+        throw madeByTransform(e);
+      }
+
+      @Override
+      public Kind visitComponent(Expr.Component e) {
+        throw madeByTransform(e);
+      }
+
+      @Override
+      public Kind visitPop(Expr.Pop e) {
+        throw madeByTransform(e);
+      }
+    });
+  }
+
+  /** A call: constant when no argument depends on a tangent, else an error. */
+  private Kind call(List<Expr> args, Expr call, String why) {
+    boolean linear = false;
+    for (Expr a : args) {
+      linear |= kindOf(a) == Kind.LINEAR;
+    }
+    return linear ? nonlinear(call, why) : Kind.CONSTANT;
+  }
+
+  private Kind nonlinear(Expr e, String why) {
+    error(e.ref(), Message.JVP_NOT_LINEAR, rule, tangentNames, why,
+        "reverse mode can transpose only sums of tangents times values free of tangents");
+    // Treated as linear from here on: one error per cause.
+    return Kind.LINEAR;
+  }
+
+  private Kind of(Variable v) {
+    EnumSet<Kind> seen = kinds.get(v);
+    if (seen == null || seen.isEmpty()) {
+      return Kind.ZERO; // declared later in source order than read in a loop: its kinds follow
+    }
+    if (seen.contains(Kind.LINEAR)) {
+      return Kind.LINEAR;
+    }
+    return seen.contains(Kind.CONSTANT) ? Kind.CONSTANT : Kind.ZERO;
+  }
+
+  private static Kind max(Kind a, Kind b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  private void error(SourceRef ref, Message message, Object... args) {
+    if (reporting && reported.add(ref)) {
+      report.add(message, ref, args);
+    }
+  }
+
+  private static IllegalStateException madeByTransform(Expr e) {
+    return new IllegalStateException("a node that only transforms make, in a rule's body: " + e);
+  }
+}
