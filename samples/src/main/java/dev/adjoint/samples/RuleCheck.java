@@ -38,6 +38,8 @@ public final class RuleCheck {
     return new Outcome[] {
       check("f(x, y) = x*sin(y)", ReferenceTutorialAdjoint.fFunction(), -3, 3, 1),
       check("stableLog1pexp(x)", StableSoftplusAdjoint.stableLog1pexpFunction(), -30, 30, 2),
+      check("log1pexp(x) by its @Jvp rule", StableSoftplusJvpAdjoint.log1pexpFunction(), -30, 30,
+          4),
       check("clippedLoss(x) (differs on purpose)", GradientClippingAdjoint.clippedLossFunction(),
           -10, 10, 3),
     };

@@ -7,6 +7,7 @@ public final class Samples {
   public static void main(String[] args) {
     ReferenceTutorial.print(System.out);
     StableSoftplus.print(System.out);
+    StableSoftplusJvp.print(System.out);
     GradientClipping.print(System.out);
     RuleCheck.print(System.out);
     ImplicitSqrt.print(System.out);
