@@ -73,6 +73,8 @@ final class Generator {
   private static final double[] LITERALS = {0.5, 1.0, 2.0, 3.0, 0.25, 1.5, 0.1, 10.0, -1.0, -0.5};
 
   private final SplittableRandom rnd;
+  /** Which {@code @CustomJvp} rules a program may call: a stream of its own (see Rules). */
+  private final SplittableRandom jvpRules;
   private final List<Callee> callable = new ArrayList<>();
   private boolean exact = true;
   private int locals;
@@ -120,6 +122,7 @@ final class Generator {
 
   private Generator(long seed, java.util.Set<String> open, boolean soak) {
     this.rnd = new SplittableRandom(seed);
+    this.jvpRules = new SplittableRandom(seed ^ 0x4A56505275L);
     // Drawn apart from the program's own stream, so soak runs change only these programs.
     this.longMethod = soak && new SplittableRandom(seed ^ 0x10E6L).nextInt(LONG_ONE_IN) == 0;
   }
@@ -154,6 +157,11 @@ final class Generator {
   private Unit unit(String className) {
     for (Rules.Rule rule : Rules.ALL) {
       if (rnd.nextInt(3) == 0) {
+        callable.add(Callee.rule(rule));
+      }
+    }
+    for (Rules.Rule rule : Rules.JVP_RULES) {
+      if (jvpRules.nextInt(3) == 0) {
         callable.add(Callee.rule(rule));
       }
     }

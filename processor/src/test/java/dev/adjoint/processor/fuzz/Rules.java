@@ -263,6 +263,40 @@ final class Rules {
 
   static final List<Rule> ALL = List.of(SOFTPLUS, CLIP, PRODUCT, SCALED_SIN, SQUARES, SOFTMAX);
 
+  /**
+   * The same functions as {@code @CustomJvp} rules ({@code softplusJ}, ...): forward mode calls
+   * their {@code @Jvp}; reverse mode transposes it. Their values and pullbacks are the VJP twins'.
+   * Kept apart from {@link #ALL} so that adding them left the programs of recorded seeds as they
+   * were (the generator draws them from a stream of their own).
+   */
+  static final List<Rule> JVP_RULES = List.of(
+      twin(SOFTPLUS), twin(PRODUCT), twin(SCALED_SIN), twin(SQUARES));
+
+  /** {@code rule} under the name {@code rule.name() + "J"}. */
+  private static Rule twin(Rule rule) {
+    return new Rule() {
+      @Override public String name() {
+        return rule.name() + "J";
+      }
+
+      @Override public List<Param> params() {
+        return rule.params();
+      }
+
+      @Override public double value(double[] args) {
+        return rule.value(args);
+      }
+
+      @Override public double[] pullback(double[] args, double cotangent) {
+        return rule.pullback(args, cotangent);
+      }
+
+      @Override public boolean exact() {
+        return rule.exact();
+      }
+    };
+  }
+
   /** {@code Rules.next(n)} returns {@code (calls * NEXT_STEP + NEXT_START) % n}. */
   static final int NEXT_STEP = 5;
 
@@ -274,10 +308,13 @@ final class Rules {
         "package " + PACKAGE + ";",
         "",
         "import dev.adjoint.Bwd;",
+        "import dev.adjoint.CustomJvp;",
         "import dev.adjoint.CustomVjp;",
         "import dev.adjoint.Fwd;",
+        "import dev.adjoint.Jvp;",
         "import dev.adjoint.NoDiff;",
         "import dev.adjoint.runtime.FwdResult;",
+        "import dev.adjoint.runtime.JvpResult;",
         "",
         "final class " + CLASS + " {",
         "  // Unannotated methods with effects: FuzzTest resets and reads calls and trace",
@@ -402,6 +439,48 @@ final class Rules {
         "      gt += r.x()[i] * gs;",
         "    }",
         "    return new SoftmaxCot(gx, gt);",
+        "  }",
+        "",
+        "  // The @CustomJvp twins: the same values, with their rules written forwards.",
+        "  @CustomJvp static double softplusJ(double x) { return Math.log1p(Math.exp(x)); }",
+        "  @Jvp(\"softplusJ\") static JvpResult<Double, Double> softplusJJvp(double x, double xDot) {",
+        "    return JvpResult.of(Math.log1p(Math.exp(x)), xDot / (1 + Math.exp(-x)));",
+        "  }",
+        "",
+        "  @CustomJvp static double productJ(double x, double y) { return x * y; }",
+        "  @Jvp(\"productJ\") static JvpResult<Double, Double> productJJvp(",
+        "      double x, double y, double xDot, double yDot) {",
+        "    return JvpResult.of(x * y, y * xDot + x * yDot);",
+        "  }",
+        "",
+        "  @CustomJvp static double scaledSinJ(double x, @NoDiff double k, int m) {",
+        "    return k * Math.sin(x) + m;",
+        "  }",
+        "  @Jvp(\"scaledSinJ\")",
+        "  static JvpResult<Double, Double> scaledSinJJvp(double x, double k, int m, double xDot) {",
+        "    double t = 0.0;",
+        "    if (k != 0) {",
+        "      t = k * Math.cos(x) * xDot;",
+        "    }",
+        "    return JvpResult.of(k * Math.sin(x) + m, t);",
+        "  }",
+        "",
+        "  @CustomJvp static double squaresJ(double[] x, @NoDiff double w) {",
+        "    double s = 0;",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      s += x[i] * x[i];",
+        "    }",
+        "    return s * w;",
+        "  }",
+        "  @Jvp(\"squaresJ\")",
+        "  static JvpResult<Double, Double> squaresJJvp(double[] x, double w, double[] xDot) {",
+        "    double s = 0;",
+        "    double t = 0.0;",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      s += x[i] * x[i];",
+        "      t += 2 * x[i] * xDot[i];",
+        "    }",
+        "    return JvpResult.of(s * w, w * t);",
         "  }",
         "}",
         "");
