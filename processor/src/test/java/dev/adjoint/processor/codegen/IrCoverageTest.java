@@ -25,6 +25,7 @@ import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.transform.analysis.Activity;
+import dev.adjoint.processor.transform.analysis.Linearity;
 import dev.adjoint.processor.transform.analysis.Liveness;
 import dev.adjoint.processor.transform.analysis.Subset;
 import dev.adjoint.processor.transform.normalize.Jumps;
@@ -231,7 +232,10 @@ class IrCoverageTest {
         // The writers over reverse mode's own output, for every kind the source can give it.
         new Pass("ReverseMode then Renderer and ReverseFacts", source,
             IrCoverageTest::deriveAndRender),
-        new Pass("ForwardMode then Renderer", source, IrCoverageTest::forwardAndRender));
+        new Pass("ForwardMode then Renderer", source, IrCoverageTest::forwardAndRender),
+        // A @Jvp rule's body, x, y and a its tangents: every kind, linear or not, is judged.
+        new Pass("Linearity", source, body -> Linearity.check(
+            "fJvp", new MethodBody(PARAMS, body), List.of(X, Y, A), List.of())));
   }
 
   private static void walk(Stmt.Block body) {

@@ -82,7 +82,11 @@ public final class Linearity {
     check.reporting = true;
     check.body(body.body());
     for (Expr value : values) {
-      if (check.kindOf(value) == Kind.LINEAR) {
+      // Whatever a value does with a tangent, the one error is that it uses one.
+      check.reporting = false;
+      Kind kind = check.kindOf(value);
+      check.reporting = true;
+      if (kind == Kind.LINEAR) {
         check.error(value.ref(), Message.JVP_VALUE_USES_TANGENT, rule, check.tangentNames,
             "this value");
       }
