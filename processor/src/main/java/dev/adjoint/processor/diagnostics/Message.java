@@ -49,7 +49,7 @@ public enum Message {
   CONFLICTING_JVP_ANNOTATIONS("ConflictingAnnotations", "method %s must be either @Differentiable or @CustomJvp, but is both; keep @CustomJvp to use the rule, or @Differentiable to derive the derivatives from the body"),
   JVP_RETURN_FORM("JvpReturnForm", "@Jvp method %s must return JvpResult.of(value, tangent) in every return statement, since reverse mode reads the tangent from it, but returns %s; build the result in the return statement"),
   JVP_NOT_LINEAR("JvpNotLinear", "the tangent of @Jvp method %s must be linear in its tangents (%s), since reverse mode transposes it, but %s; %s"),
-  JVP_TANGENT_FREE_TERM("JvpTangentFreeTerm", "the tangent of @Jvp method %s must be linear in its tangents (%s), so every term of it must depend on a tangent, but %s adds a term that does not, which transposition would drop; %s"),
+  JVP_TANGENT_FREE_TERM("JvpTangentFreeTerm", "the tangent of @Jvp method %s must be linear in its tangents (%s), so every term of it must depend on a tangent, but %s; %s"),
   JVP_VALUE_USES_TANGENT("JvpValueUsesTangent", "the value of @Jvp method %s must not depend on its tangents (%s), but %s does; compute the value from the primal parameters only"),
 
   // ---- methods and classes ----
@@ -84,11 +84,12 @@ public enum Message {
   DETOUR("Detour", "%s must not make a double again of a value that went through %s, which has no tangent: the value depends on a differentiable input, so its derivative would silently be lost; keep it a double, or write Ad.stopGradient(...) where a zero derivative is meant"),
   ARRAY_ALIAS("ArrayAlias", "array %s must be created by new double[n], or returned by a @Differentiable method, where it is declared, and never reassigned, so that no two names share one array (the reverse sweep keeps one cotangent array per name); copy elements instead"),
   ARRAY_RETURNS_PARAMETER("ArrayAlias", "a method that returns double[] must return an array it created, not its parameter %s: its caller owns the array it gets and may write into it, which would write into the array it passed; copy it (double[] y = new double[%s.length]; ...; return y;)"),
+  ARRAY_RETURNS_PARAMETER_JVP("ArrayAlias", "@Jvp method %s must return as its tangent an array it created, not its parameter %s: the caller of the generated JVP owns the tangent it gets and may write into it, which would write into the array it passed; copy it (double[] t = new double[%s.length]; ...; return JvpResult.of(y, t);)"),
   ARRAY_PARAMETER_WRITE("ArrayParameterWrite", "parameter array %s must not be written: the reverse sweep needs its elements as they were passed, and the caller's array would change under it; copy it into a local first (double[] copy = new double[%s.length]; ...)"),
   RECURSION("Recursion", "%s calls itself through %s; recursive @Differentiable methods are not supported yet: give one of them a @CustomVjp rule"),
   MISSING_ADJOINT_CLASS("MissingAdjointClass", "%s is annotated for Adjoint, but its generated class %s is not on the class path; compile %s with the Adjoint processor"),
 
-  FROM_BODY_OMITTED("FromBodyOmitted", "%s.FromBody has no gradient of @CustomVjp method %s derived from its body, since %s; the rule itself is generated and used as usual"),
+  FROM_BODY_OMITTED("FromBodyOmitted", "%s.FromBody has no gradient of %s method %s derived from its body, since %s; the rule itself is generated and used as usual"),
   FORWARD_THROUGH_ARRAY_RULE("ForwardThroughArrayRule", "forward mode goes through @CustomVjp method %s here, which returns double[]: each JVP of %s (and each forward sweep of a Jacobian) takes one pullback of the rule per element of its result"),
   VAR_BESIDE_OWN_ADJOINT("VarBesideOwnAdjoint", "var locals must not be used in a class that also uses its own generated %s, since javac (17 to 25) crashes on them once Adjoint has read the class, but this is one; spell out its type, or call %s from another class"),
 
@@ -115,7 +116,7 @@ public enum Message {
   /** ERROR for faults, NOTE for the notes that follow them and for advice that is not a fault. */
   public Diagnostic.Kind kind() {
     if (this == NOTE_EXPECTED_SIGNATURE || this == REDUNDANT_NO_DIFF
-        || this == NO_DIFF_ON_COMPANION || this == FROM_BODY_OMITTED
+        || this == NO_DIFF_ON_COMPANION || this == NO_DIFF_ON_JVP || this == FROM_BODY_OMITTED
         || this == FORWARD_THROUGH_ARRAY_RULE) {
       return Diagnostic.Kind.NOTE;
     }

@@ -640,7 +640,12 @@ public final class BodyReader {
       Element element = access.trees().getElement(value);
       Variable v = element == null ? null : locals.get(element);
       if (v != null && v.type().equals(Expr.DOUBLE_ARRAY) && v.kind() == Variable.Kind.PARAM) {
-        report.add(Message.ARRAY_RETURNS_PARAMETER, access.ref(value), v.hint(), v.hint());
+        if (jvpRule != null) {
+          report.add(Message.ARRAY_RETURNS_PARAMETER_JVP, access.ref(value), jvpRule, v.hint(),
+              v.hint());
+        } else {
+          report.add(Message.ARRAY_RETURNS_PARAMETER, access.ref(value), v.hint(), v.hint());
+        }
         return placeholder(access.ref(value));
       }
       if (v != null && v.type().equals(Expr.DOUBLE_ARRAY)) {
@@ -1070,7 +1075,16 @@ public final class BodyReader {
         // the conversion is written out (-stopGradient(0) is -0.0, not the int 0).
         return new Expr.StopGradient(castIfNeeded(args.get(0), TypeName.DOUBLE, ref), ref);
       }
-      if (Annotations.isAnnotated(method)) {
+      // In a @Jvp rule's tangent map, every argument of a call is free of tangents (the
+      // linearity check makes sure), so a call of an annotated method is a constant there, like
+      // any other call: a plain call, not differentiated, and so never through the callee's own
+      // rule (a rule that calls its primal, as in y = f(x), would otherwise run the rule again,
+      // without end, in reverse mode). A call given a local array stays a differentiated call,
+      // since the reverse sweep must see what may read that array (Subset).
+      boolean plainInRule = jvpRule != null && args.stream().noneMatch(a ->
+          a instanceof Expr.Read r && Expr.isArray(r.variable().type())
+              && r.variable().kind() != Variable.Kind.PARAM);
+      if (Annotations.isAnnotated(method) && !plainInRule) {
         if (!isStatic) {
           return unsupported(path, "a call of an instance method", "");
         }

@@ -500,8 +500,10 @@ public final class AdjointProcessor extends AbstractProcessor {
               } else if (d.isPresent() && MethodSize.estimate(d.get()) > splitAbove()) {
                 // The rule is what callers use; a reference gradient too large to generate in
                 // one method is left out rather than split.
-                report.add(Message.FROM_BODY_OMITTED, methodNamed(unit.type, name),
-                    AdjointNames.adjointClass(unit.plan.owner()).simpleName(), name,
+                ExecutableElement primal = methodNamed(unit.type, name);
+                report.add(Message.FROM_BODY_OMITTED, primal,
+                    AdjointNames.adjointClass(unit.plan.owner()).simpleName(),
+                    Annotations.kindOf(primal), name,
                     "its body is too long for the gradient to fit in one generated method");
               } else {
                 d.ifPresent(r -> fromBody.put(name, r));

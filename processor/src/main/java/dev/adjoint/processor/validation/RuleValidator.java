@@ -416,7 +416,8 @@ public final class RuleValidator {
               "a companion gets no adjoint of its own, so remove @" + otherName);
         }
       }
-      if (isSplit(m)) {
+      if (Annotations.has(m, Annotations.FWD) && Annotations.has(m, Annotations.BWD)) {
+        // Not isSplit(m): that counts @Jvp too, and @Fwd with @Jvp has no @Bwd to point at.
         error(Message.COMPANION_ALSO_ANNOTATED, m,
             Annotations.find(m, Annotations.BWD).orElseThrow(), null,
             "Fwd", name, "Bwd",

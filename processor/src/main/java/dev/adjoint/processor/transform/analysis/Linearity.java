@@ -1,5 +1,6 @@
 package dev.adjoint.processor.transform.analysis;
 
+import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
 import dev.adjoint.processor.ir.Expr;
@@ -32,13 +33,20 @@ import java.util.Set;
  * tangent and a nonzero constant is affine, not linear: transposition would drop the constant,
  * {@link Message#JVP_TANGENT_FREE_TERM}. The analysis is flow-insensitive: a variable has the
  * kinds of everything ever assigned to it, so one that holds a tangent somewhere and a nonzero
- * constant elsewhere is an error at that assignment (a zero may start an accumulation).
+ * constant elsewhere is an error at that assignment (a zero may start an accumulation), and so is
+ * a parameter of the primal's (which holds its primal value, a constant) that is given a tangent.
+ * Each cause is reported once, where it arises, and not again in the expression its result flows
+ * into (a variable given such a result counts as holding a tangent).
  */
 public final class Linearity {
 
-  /** What a value of the tangent map is. */
+  /**
+   * What a value of the tangent map is. NONLINEAR depends on a tangent in a way already reported
+   * where it arose: the expression it is part of is not reported again (one error per cause); a
+   * variable given it holds it as LINEAR.
+   */
   private enum Kind {
-    ZERO, CONSTANT, LINEAR
+    ZERO, CONSTANT, LINEAR, NONLINEAR
   }
 
   private final String rule;
@@ -46,6 +54,11 @@ public final class Linearity {
   private final Map<Variable, EnumSet<Kind>> kinds = new HashMap<>();
   private final Report.Builder report = Report.builder();
   private final Set<SourceRef> reported = new HashSet<>();
+  /**
+   * The parameters that are not tangents: each starts out holding its primal value, a constant
+   * that no assignment shows, so one that is given a tangent holds both.
+   */
+  private final Set<Variable> primals = new HashSet<>();
   /** Whether the last pass changed any variable's kinds. */
   private boolean changed;
   /** Whether this pass reports (the last one, once the kinds are stable). */
@@ -73,7 +86,9 @@ public final class Linearity {
       String rule, MethodBody body, List<Variable> tangents, List<Expr> values) {
     Linearity check = new Linearity(rule, tangents);
     for (Variable p : body.params()) {
-      check.kinds.putIfAbsent(p, EnumSet.of(Kind.CONSTANT));
+      if (check.kinds.putIfAbsent(p, EnumSet.of(Kind.CONSTANT)) == null) {
+        check.primals.add(p);
+      }
     }
     do {
       check.changed = false;
@@ -81,12 +96,18 @@ public final class Linearity {
     } while (check.changed);
     check.reporting = true;
     check.body(body.body());
+    // A value that reads a tangent is one mistake, whatever it does with the tangent: its kind
+    // is found without reporting, so that it is not taken for a faulty term of the tangent.
+    check.reporting = false;
+    List<Boolean> usesTangent = new ArrayList<>();
     for (Expr value : values) {
-      // Whatever a value does with a tangent, the one error is that it uses one.
-      check.reporting = false;
       Kind kind = check.kindOf(value);
-      check.reporting = true;
-      if (kind == Kind.LINEAR) {
+      usesTangent.add(kind == Kind.LINEAR || kind == Kind.NONLINEAR);
+    }
+    check.reporting = true;
+    for (int i = 0; i < values.size(); i++) {
+      Expr value = values.get(i);
+      if (usesTangent.get(i)) {
         check.error(value.ref(), Message.JVP_VALUE_USES_TANGENT, rule, check.tangentNames,
             "this value");
       }
@@ -98,23 +119,25 @@ public final class Linearity {
 
   private void body(Stmt.Block block) {
     Map<Variable, Stmt> firstConstant = new LinkedHashMap<>();
+    Map<Variable, Stmt> firstLinear = new LinkedHashMap<>();
     IrWalker.forEachStmt(block, s -> s.accept(new Stmt.Visitor<Void>() {
       @Override
       public Void visitDeclare(Stmt.Declare s) {
-        assign(s.variable(), s.init() == null ? Kind.ZERO : kindOf(s.init()), s, firstConstant);
+        Kind kind = s.init() == null ? Kind.ZERO : kindOf(s.init());
+        assign(s.variable(), kind, s, firstConstant, firstLinear);
         return null;
       }
 
       @Override
       public Void visitAssign(Stmt.Assign s) {
-        assign(s.variable(), kindOf(s.value()), s, firstConstant);
+        assign(s.variable(), kindOf(s.value()), s, firstConstant, firstLinear);
         return null;
       }
 
       @Override
       public Void visitArrayAssign(Stmt.ArrayAssign s) {
         s.indices().forEach(i -> constant(i, "an array index"));
-        assign(s.array(), kindOf(s.value()), s, firstConstant);
+        assign(s.array(), kindOf(s.value()), s, firstConstant, firstLinear);
         return null;
       }
 
@@ -134,7 +157,8 @@ public final class Linearity {
       public Void visitReturn(Stmt.Return s) {
         if (kindOf(s.value()) == Kind.CONSTANT) {
           error(s.value().ref(), Message.JVP_TANGENT_FREE_TERM, rule, tangentNames,
-              "the tangent returned here does not depend on a tangent at all",
+              "the tangent returned here does not depend on a tangent at all, so transposition"
+                  + " would drop it",
               "return a tangent, or 0.0 where the tangent is zero");
         }
         return null;
@@ -167,20 +191,42 @@ public final class Linearity {
           Stmt s = e.getValue();
           error(s.ref(), Message.JVP_TANGENT_FREE_TERM, rule, tangentNames,
               e.getKey().hint() + ", which holds a tangent elsewhere, is given a value here that"
-                  + " does not depend on one",
+                  + " does not depend on one, which transposition would drop",
               "keep tangents and other values in separate variables, and start a tangent at 0.0");
+        }
+      }
+      for (Map.Entry<Variable, Stmt> e : firstLinear.entrySet()) {
+        if (primals.contains(e.getKey())) {
+          String name = e.getKey().hint();
+          error(e.getValue().ref(), Message.JVP_TANGENT_FREE_TERM, rule, tangentNames,
+              "parameter " + name + " holds its primal value, which does not depend on a tangent,"
+                  + " and is given a tangent here, so what reads " + name
+                  + " may add a term that transposition would drop",
+              "keep tangents in locals of their own (start them at 0.0)");
         }
       }
     }
   }
 
-  private void assign(Variable v, Kind kind, Stmt at, Map<Variable, Stmt> firstConstant) {
+  private void assign(
+      Variable v,
+      Kind kind,
+      Stmt at,
+      Map<Variable, Stmt> firstConstant,
+      Map<Variable, Stmt> firstLinear) {
+    if (kind == Kind.NONLINEAR) {
+      // A variable keeps no NONLINEAR: t *= xDot, repeated by the passes to the fixed point,
+      // would otherwise read back its own result and never be reported.
+      kind = Kind.LINEAR;
+    }
     EnumSet<Kind> seen = kinds.computeIfAbsent(v, k -> EnumSet.noneOf(Kind.class));
     if (seen.add(kind)) {
       changed = true;
     }
     if (kind == Kind.CONSTANT) {
       firstConstant.putIfAbsent(v, at);
+    } else if (kind == Kind.LINEAR) {
+      firstLinear.putIfAbsent(v, at);
     }
   }
 
@@ -224,19 +270,26 @@ public final class Linearity {
             if (l == Kind.LINEAR && r == Kind.CONSTANT || l == Kind.CONSTANT && r == Kind.LINEAR) {
               error(e.ref(), Message.JVP_TANGENT_FREE_TERM, rule, tangentNames,
                   "this " + (e.op() == Expr.BinaryOp.ADD ? "sum" : "difference")
-                      + " adds a term that does not",
+                      + " adds a term that does not, which transposition would drop",
                   "move the term into the value, or drop it");
               return Kind.LINEAR;
             }
             return max(l, r);
           }
           case MUL -> {
+            if (l == Kind.NONLINEAR || r == Kind.NONLINEAR) {
+              return Kind.NONLINEAR;
+            }
             if (l == Kind.LINEAR && r == Kind.LINEAR) {
               return nonlinear(e, "this product multiplies two tangents");
             }
-            return l == Kind.ZERO && r == Kind.ZERO ? Kind.ZERO : max(l, r);
+            // A known zero times anything is zero: 0.0 * c adds no term.
+            return l == Kind.ZERO || r == Kind.ZERO ? Kind.ZERO : max(l, r);
           }
           case DIV -> {
+            if (l == Kind.NONLINEAR || r == Kind.NONLINEAR) {
+              return Kind.NONLINEAR;
+            }
             if (r == Kind.LINEAR) {
               return nonlinear(e, "this quotient divides by a tangent");
             }
@@ -244,9 +297,10 @@ public final class Linearity {
           }
           default -> {
             if (l == Kind.LINEAR || r == Kind.LINEAR) {
+              // Reported here, not again at the && or the condition that uses a comparison.
               return nonlinear(e, "it applies " + e.op().symbol + " to a tangent");
             }
-            return Kind.CONSTANT;
+            return l == Kind.NONLINEAR || r == Kind.NONLINEAR ? Kind.NONLINEAR : Kind.CONSTANT;
           }
         }
       }
@@ -258,7 +312,8 @@ public final class Linearity {
         Kind b = kindOf(e.whenFalse());
         if (a == Kind.LINEAR && b == Kind.CONSTANT || a == Kind.CONSTANT && b == Kind.LINEAR) {
           error(e.ref(), Message.JVP_TANGENT_FREE_TERM, rule, tangentNames,
-              "this conditional chooses, on one side, a value that does not",
+              "this conditional chooses, on one side, a value that does not, which"
+                  + " transposition would drop",
               "give the other side a tangent, or 0.0");
           return Kind.LINEAR;
         }
@@ -267,7 +322,14 @@ public final class Linearity {
 
       @Override
       public Kind visitCast(Expr.Cast e) {
-        return kindOf(e.operand());
+        Kind k = kindOf(e.operand());
+        TypeName to = e.type().isBoxedPrimitive() ? e.type().unbox() : e.type();
+        if (k == Kind.LINEAR && to.isPrimitive()
+            && !to.equals(TypeName.DOUBLE) && !to.equals(TypeName.FLOAT)) {
+          // (int) xDot rounds the tangent: not linear, and zero in reverse mode.
+          return nonlinear(e, "it converts a tangent to " + e.type() + ", which rounds it");
+        }
+        return k;
       }
 
       @Override
@@ -290,10 +352,11 @@ public final class Linearity {
 
       @Override
       public Kind visitOpaqueCall(Expr.OpaqueCall e) {
+        List<Expr> operands = new ArrayList<>(e.args());
         if (e.receiver() != null) {
-          kindOf(e.receiver());
+          operands.add(0, e.receiver()); // xDot.clone(), like Arrays.copyOf(xDot, n)
         }
-        return call(e.args(), e, "it passes a tangent to " + e.name() + ", which need not be"
+        return call(operands, e, "it passes a tangent to " + e.name() + ", which need not be"
             + " linear");
       }
 
@@ -353,17 +416,23 @@ public final class Linearity {
   /** A call: constant when no argument depends on a tangent, else an error. */
   private Kind call(List<Expr> args, Expr call, String why) {
     boolean linear = false;
+    boolean nonlinear = false;
     for (Expr a : args) {
-      linear |= kindOf(a) == Kind.LINEAR;
+      Kind k = kindOf(a);
+      linear |= k == Kind.LINEAR;
+      nonlinear |= k == Kind.NONLINEAR;
     }
-    return linear ? nonlinear(call, why) : Kind.CONSTANT;
+    if (linear) {
+      return nonlinear(call, why);
+    }
+    return nonlinear ? Kind.NONLINEAR : Kind.CONSTANT;
   }
 
   private Kind nonlinear(Expr e, String why) {
     error(e.ref(), Message.JVP_NOT_LINEAR, rule, tangentNames, why,
         "reverse mode can transpose only sums of tangents times values free of tangents");
-    // Treated as linear from here on: one error per cause.
-    return Kind.LINEAR;
+    // Not reported again where it flows: one error per cause.
+    return Kind.NONLINEAR;
   }
 
   private Kind of(Variable v) {
