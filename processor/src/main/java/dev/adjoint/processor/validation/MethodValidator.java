@@ -35,38 +35,16 @@ public final class MethodValidator {
     Report.Builder report = Report.builder();
     String kind = Annotations.kindOf(method);
     String name = method.getSimpleName().toString();
-    if (Annotations.has(method, Annotations.CUSTOM_VJP)
-        && Annotations.has(method, Annotations.DIFFERENTIABLE)) {
-      report.add(
-          Message.CONFLICTING_ANNOTATIONS,
-          method,
-          Annotations.find(method, Annotations.DIFFERENTIABLE).orElseThrow(),
-          null,
-          name);
-    }
+    conflict(report, method, Annotations.CUSTOM_VJP, Annotations.DIFFERENTIABLE,
+        Message.CONFLICTING_ANNOTATIONS);
     if (method.getModifiers().contains(Modifier.ABSTRACT)) {
       report.add(Message.ABSTRACT_METHOD, method, kind, name);
     } else if (!method.getModifiers().contains(Modifier.STATIC)) {
       report.add(Message.INSTANCE_METHOD, method, kind, name);
     }
-    if (Annotations.has(method, Annotations.CUSTOM_VJP)
-        && Annotations.has(method, Annotations.CUSTOM_JVP)) {
-      report.add(
-          Message.BOTH_RULES,
-          method,
-          Annotations.find(method, Annotations.CUSTOM_JVP).orElseThrow(),
-          null,
-          name);
-    }
-    if (Annotations.has(method, Annotations.CUSTOM_JVP)
-        && Annotations.has(method, Annotations.DIFFERENTIABLE)) {
-      report.add(
-          Message.CONFLICTING_JVP_ANNOTATIONS,
-          method,
-          Annotations.find(method, Annotations.DIFFERENTIABLE).orElseThrow(),
-          null,
-          name);
-    }
+    conflict(report, method, Annotations.CUSTOM_VJP, Annotations.CUSTOM_JVP, Message.BOTH_RULES);
+    conflict(report, method, Annotations.CUSTOM_JVP, Annotations.DIFFERENTIABLE,
+        Message.CONFLICTING_JVP_ANNOTATIONS);
     if (method.getModifiers().contains(Modifier.NATIVE) && !Annotations.isCustom(method)) {
       // A custom rule's primal may be native: its rule is called, never its body.
       report.add(Message.NATIVE_METHOD, method, name);
@@ -85,6 +63,15 @@ public final class MethodValidator {
       report.add(Message.INACCESSIBLE, method, kind + " method " + name, adjoint.simpleName());
     }
     return report.build();
+  }
+
+  /** Reports {@code message} at annotation {@code second} where the method has both. */
+  private static void conflict(Report.Builder report, ExecutableElement method, String first,
+      String second, Message message) {
+    Annotations.find(method, second)
+        .filter(mirror -> Annotations.has(method, first))
+        .ifPresent(mirror -> report.add(message, method, mirror, null,
+            method.getSimpleName().toString()));
   }
 
   /**
