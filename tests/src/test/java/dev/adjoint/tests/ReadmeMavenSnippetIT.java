@@ -140,8 +140,9 @@ final class ReadmeMavenSnippetIT {
 
   /**
    * The issue's failure, kept reproducible: without the pinned version Maven 3.8 compiles with
-   * maven-compiler-plugin 3.1, which ignores {@code annotationProcessorPaths} (and {@code
-   * release}, hence the source/target properties the reporter's project had).
+   * maven-compiler-plugin 3.1, which ignores {@code annotationProcessorPaths}. It ignores {@code
+   * release} too, and its default {@code -source 1.5} would stop javac before the missing class,
+   * so this project sets source and target, as the issue's project must have.
    */
   @Test
   void withoutThePinnedCompilerPluginMaven38NeverRunsTheProcessor(@TempDir Path project)
