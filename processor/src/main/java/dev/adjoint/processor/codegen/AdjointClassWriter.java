@@ -157,8 +157,12 @@ public final class AdjointClassWriter {
         }
         if (!scalar) {
           type.addType(jvps.valueAndJacobianRecord(s, vis));
-          type.addMethod(jvps.valueAndJacobian(s, vis, swept && m.body().isPresent() && Purity.repeatable(m.body().get())));
+          type.addMethod(jvps.valueAndJacobian(s, vis,
+              swept && m.body().isPresent() && Purity.repeatable(m.body().get())));
           type.addMethod(jvps.jacobianMethod(s, vis));
+          if (FunctionWriter.functionSupported(s) && !s.diffParams().isEmpty()) {
+            type.addMethod(functions.vectorFunction(s, vis, model.isCustom()));
+          }
         }
       }
     }
