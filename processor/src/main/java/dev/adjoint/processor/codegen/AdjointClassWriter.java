@@ -23,10 +23,12 @@ import javax.lang.model.element.Modifier;
  * the workspace ({@link WorkspaceWriter}), or all of them on a sweeps object where the method is
  * too long for one JVM method ({@link SplitSweeps}); for a custom rule, its adapters ({@link
  * CustomRuleWriter}; for a {@code @CustomJvp} rule, {@link JvpRuleWriter} with the transpose of
- * its tangent map, a private derived Vjp); {@code mFunction} ({@link FunctionWriter}); and for {@code @CustomVjp}
- * methods whose body is in the supported subset, {@code FromBody}, the gradient derived from the
- * body ({@link FromBodyWriter}); for a method with a {@code double} or {@code double[]} result,
- * {@code MJvp} and {@code mJvp} ({@link JvpWriter}). It decides which artefacts a method gets and in which order, and
+ * its tangent map, a private derived Vjp); {@code mFunction} and, for a {@code double[]} result,
+ * {@code mVectorFunction} ({@link FunctionWriter}); for {@code @CustomVjp} methods whose body is in
+ * the supported subset, {@code FromBody}, the gradient derived from the body ({@link
+ * FromBodyWriter}); for a method with a {@code double} or {@code double[]} result, {@code MJvp},
+ * {@code mJvp}, the workspace {@code MJvpWorkspace} and, for a {@code double[]} result, the
+ * Jacobians ({@link JvpWriter}). It decides which artefacts a method gets and in which order, and
  * writes none itself.
  *
  * <p>Three rules hold for everything written here. Names: no variable of generated code takes a
@@ -155,6 +157,8 @@ public final class AdjointClassWriter {
         } else {
           type.addMethod(swept ? jvps.jvpMethod(f, vis) : jvps.jvpByPullbacks(s, vis));
         }
+        type.addType(jvps.jvpWorkspaceClass(s, swept ? f : null, vis));
+        type.addMethod(jvps.jvpWorkspaceMethod(s, vis));
         if (!scalar) {
           type.addType(jvps.valueAndJacobianRecord(s, vis));
           type.addMethod(jvps.valueAndJacobian(s, vis,
