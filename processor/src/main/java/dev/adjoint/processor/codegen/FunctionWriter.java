@@ -234,8 +234,9 @@ final class FunctionWriter {
     }
     bound.add(ParameterSpec.builder(TypeName.INT, outputDimension, Modifier.FINAL).build());
     boundDocs.add("@param $L the length of the method's result\n", outputDimension);
-    // The arguments at a point (a copy: the method may write into its array arguments, and the
-    // point is the caller's), then the tangents, in the same places, from a copy of the direction.
+    // The arguments at a point, as they are (a derived method writes into no parameter array, and
+    // mVjp copies its arguments) or copied for mJvp (which may run a rule, the user's code), then
+    // the tangents, in the same places, from a copy of the direction.
     List<CodeBlock> args = new ArrayList<>();
     List<CodeBlock> sharedArgs = new ArrayList<>();
     List<CodeBlock> tangents = new ArrayList<>();
@@ -263,7 +264,7 @@ final class FunctionWriter {
         ? CodeBlock.of("$N($L).value()", AdjointNames.vjpMethod(s), CodeBlock.join(sharedArgs, ", "))
         // The method may return an array it keeps or was given: the caller gets its own.
         : CodeBlock.of("$T.copyOf($T.$N($L))", GeneratedClass.BUFFERS, s.owner(), s.name(),
-            CodeBlock.join(args, ", "));
+            CodeBlock.join(sharedArgs, ", "));
     CodeBlock.Builder pullback = CodeBlock.builder()
         .addStatement("check($N, $L, $S)", point, dimension, "point")
         .addStatement("check($N, $N, $S)", cotangent, outputDimension, "cotangent")

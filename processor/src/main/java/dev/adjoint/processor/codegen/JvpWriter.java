@@ -391,6 +391,8 @@ final class JvpWriter {
         .build());
     type.addMethod(MethodSpec.methodBuilder(keep)
         .addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Keeps the tangent for {@link #tangent()} and returns the value.\n\n"
+            + "@param value the value\n@param tangent the tangent\n@return the value\n")
         .addParameter(t, "value")
         .addParameter(t, "tangent")
         .returns(t)

@@ -134,6 +134,9 @@ public final class MethodValidator {
     // case, as the class files of generated records are on case-insensitive file systems.
     Map<String, ExecutableElement> generatedBy = new LinkedHashMap<>();
     for (ExecutableElement m : annotated) {
+      if (Annotations.isCompanion(m)) {
+        continue; // a companion generates nothing (one also marked as a primal is an error)
+      }
       List<String> clashes = new ArrayList<>();
       ExecutableElement other = null;
       for (String generated : generatedNames(type, m)) {
