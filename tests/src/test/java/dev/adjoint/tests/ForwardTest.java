@@ -178,6 +178,70 @@ final class ForwardTest {
     assertThat(alongY.tangent()[1]).isEqualTo(0.0);
   }
 
+  // ------------------------------------------------------------------ vector mode
+
+  /** The Jacobian's column k, from mJvp along the k-th unit direction (one sweep per column). */
+  private static double[][] columnsOfExpand(double[] p, int m) {
+    double[][] j = new double[m][p.length];
+    for (int k = 0; k < p.length; k++) {
+      double[] unit = new double[p.length];
+      unit[k] = 1;
+      double[] column = ForwardAdjoint.expandJvp(p.clone(), m, unit).tangent();
+      for (int i = 0; i < m; i++) {
+        j[i][k] = column[i];
+      }
+    }
+    return j;
+  }
+
+  /**
+   * With fewer inputs than outputs the Jacobian is one vector sweep (all columns at once), whose
+   * column k is, bit for bit, the scalar sweep along the k-th unit direction; the value is the
+   * primal's, and differences agree.
+   */
+  @Test
+  void vectorSweepIsEveryColumnBitForBit() {
+    Random r = new Random(31);
+    for (int trial = 0; trial < 100; trial++) {
+      int n = 1 + r.nextInt(4);
+      int m = n + 1 + r.nextInt(12);
+      double[] p = r.doubles(n, -1, 1).toArray();
+      var vj = ForwardAdjoint.expandValueAndJacobian(p.clone(), m);
+      assertThat(vj.value()).isEqualTo(Forward.expand(p.clone(), m));
+      double[][] columns = columnsOfExpand(p, m);
+      for (int i = 0; i < m; i++) {
+        assertThat(vj.jacobian()[i]).isEqualTo(columns[i]);
+      }
+    }
+    double[] p = {0.7, -0.4, 0.1};
+    assertThat(GradCheck.defaults().check(ForwardAdjoint.expandVectorFunction(3, 10, 10), p)
+        .passed()).isTrue();
+    // As many outputs as inputs: by pullbacks, the same numbers to rounding.
+    double[][] rows = ForwardAdjoint.expandJacobian(p.clone(), 3);
+    double[][] columns = columnsOfExpand(p, 3);
+    for (int i = 0; i < 3; i++) {
+      for (int k = 0; k < 3; k++) {
+        assertThat(rows[i][k]).isWithin(1e-14).of(columns[i][k]);
+      }
+    }
+  }
+
+  /**
+   * {sqrt(y), x, x*y} at y = 0 in one vector sweep: the zero tangent of y along x's direction
+   * contributes exactly 0 through sqrt's infinite derivative, as in the scalar sweep.
+   */
+  @Test
+  void vectorSweepKeepsStructuralZeros() {
+    double[][] j = ForwardAdjoint.sqrtXAndProductJacobian(3.0, 0.0);
+    assertThat(j[0][0]).isEqualTo(0.0);
+    assertThat(j[0][1]).isPositiveInfinity();
+    assertThat(j[1]).isEqualTo(new double[] {1.0, 0.0});
+    assertThat(j[2]).isEqualTo(new double[] {0.0, 3.0});
+    double[][] at = ForwardAdjoint.sqrtXAndProductJacobian(3.0, 4.0);
+    assertThat(at[0]).isEqualTo(new double[] {0.0, 0.25});
+    assertThat(at[2]).isEqualTo(new double[] {4.0, 3.0});
+  }
+
   // ------------------------------------------------------------------ mVectorFunction
 
   /**

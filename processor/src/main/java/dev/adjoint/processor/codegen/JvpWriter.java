@@ -18,6 +18,7 @@ import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.transform.forward.ForwardDerivative;
+import dev.adjoint.processor.transform.forward.VectorMode;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -128,9 +129,31 @@ final class JvpWriter {
     return g.adjoint().nestedClass(AdjointNames.valueAndJacobianRecord(s));
   }
 
-  /** {@code MValueAndJacobian(value, jacobian)}, of a method with a {@code double[]} result. */
-  TypeSpec valueAndJacobianRecord(Signature s, Modifier[] vis) {
-    return TypeSpec.recordBuilder(AdjointNames.valueAndJacobianRecord(s))
+  /** The vector sweep's method, private to {@code MValueAndJacobian}, where its name is free. */
+  private static final String SWEEP = "sweep";
+
+  /**
+   * {@code MValueAndJacobian(value, jacobian)}, of a method with a {@code double[]} result; with a
+   * vector forward derivative, the record holds it as a private static {@code sweep(params...)}.
+   */
+  TypeSpec valueAndJacobianRecord(Signature s, Modifier[] vis, VectorMode.VectorDerivative v) {
+    TypeSpec.Builder record = TypeSpec.recordBuilder(AdjointNames.valueAndJacobianRecord(s));
+    if (v != null) {
+      Renderer r = g.renderer(v.params());
+      List<String> names = v.params().stream().map(r::name).toList();
+      r.returnsWithTangents(valueAndJacobianType(s), v.jacobians());
+      record.addMethod(MethodSpec.methodBuilder(SWEEP)
+          .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+          .addParameters(Members.parameters(s, names))
+          .returns(valueAndJacobianType(s))
+          .addJavadoc("Vector forward mode: the value and the Jacobian in one sweep that carries"
+              + " a tangent\nper input (a column of the Jacobian) beside each value.\n\n")
+          .addJavadoc(Members.paramDocs(s, names))
+          .addJavadoc("@return the value and the Jacobian\n")
+          .addCode(r.statements(v.body().stmts(), Set.of()))
+          .build());
+    }
+    return record
         .addModifiers(vis)
         .recordConstructor(MethodSpec.constructorBuilder()
             .addParameter(Expr.DOUBLE_ARRAY, "value")
@@ -161,9 +184,11 @@ final class JvpWriter {
   /**
    * {@code mValueAndJacobian}: by one pullback per row from one {@code mVjp}; or, where {@code
    * byColumns} (the method is pure: no calls, no writes into its arguments, so evaluating it again
-   * changes nothing) and there are fewer inputs than outputs, by one forward sweep per column.
+   * changes nothing) and there are fewer inputs than outputs, by forward mode: with {@code vector},
+   * one sweep that carries all the columns (the record's {@code sweep}); without, one sweep per
+   * column.
    */
-  MethodSpec valueAndJacobian(Signature s, Modifier[] vis, boolean byColumns) {
+  MethodSpec valueAndJacobian(Signature s, Modifier[] vis, boolean byColumns, boolean vector) {
     NameAllocator names = g.allocator();
     List<String> params = g.paramNames(s, names);
     String value = names.newName("value");
@@ -184,10 +209,13 @@ final class JvpWriter {
     }
     MethodSpec.Builder m = Members.staticMethod(AdjointNames.valueAndJacobianMethod(s), s, params,
         vis, valueAndJacobianType(s),
-        CodeBlock.of("The value of $L and its Jacobian ($L).\n", link(s), byColumns
-            ? "by pullbacks, one per output, or by forward\nsweeps, one per input, whichever are"
-                + " fewer"
-            : "by pullbacks, one per output"),
+        CodeBlock.of("The value of $L and its Jacobian ($L).\n", link(s), !byColumns
+            ? "by pullbacks, one per output"
+            : vector
+                ? "by pullbacks, one per output, or where\ninputs are fewer than outputs by one"
+                    + " forward sweep that carries a tangent per input"
+                : "by pullbacks, one per output, or by forward\nsweeps, one per input, whichever"
+                    + " are fewer"),
         "the value and the Jacobian, owned by the caller");
     List<CodeBlock> sizes = new ArrayList<>();
     int scalars = 0;
@@ -204,7 +232,15 @@ final class JvpWriter {
       // The primal itself (pure: nothing changes), copied: it may return an argument.
       m.addStatement("$T $N = $T.copyOf($T.$N($L))", Expr.DOUBLE_ARRAY, value,
           GeneratedClass.BUFFERS, s.owner(), s.name(), arguments(params));
+      if (vector) {
+        // Fewer inputs than outputs: one sweep carrying every input's tangent.
+        m.beginControlFlow("if ($N < $N.length)", n, value);
+        m.addStatement("return $T.$N($L)", valueAndJacobianType(s), SWEEP, arguments(params));
+        m.endControlFlow();
+      }
       m.addStatement("$T $N = new double[$N.length][$N]", Expr.DOUBLE_MATRIX, jacobian, value, n);
+    }
+    if (byColumns && !vector) {
       m.beginControlFlow("if ($N < $N.length)", n, value);
       m.addStatement("int $N = 0", at);
       // One direction per input: zeros (0.0, or null arrays) but for one coordinate.
@@ -257,6 +293,8 @@ final class JvpWriter {
       }
       m.addStatement("return new $T($N, $N)", valueAndJacobianType(s), value, jacobian);
       m.endControlFlow();
+    }
+    if (byColumns) {
       m.addStatement("$T $N = $N($L)", g.vjpType(s), call, AdjointNames.vjpMethod(s),
           arguments(params));
     } else {
