@@ -129,6 +129,13 @@ final class JvpWriter {
     return g.adjoint().nestedClass(AdjointNames.valueAndJacobianRecord(s));
   }
 
+  /**
+   * Up to this many inputs, a Jacobian with a vector sweep takes it without first running the
+   * primal to count the outputs: it costs about the primal plus a fraction of it per input, which
+   * a few pullbacks (when outputs are few) would cost anyway.
+   */
+  static final int VECTOR_UNCOUNTED = 8;
+
   /** The vector sweep's method, private to {@code MValueAndJacobian}, where its name is free. */
   private static final String SWEEP = "sweep";
 
@@ -212,8 +219,9 @@ final class JvpWriter {
         CodeBlock.of("The value of $L and its Jacobian ($L).\n", link(s), !byColumns
             ? "by pullbacks, one per output"
             : vector
-                ? "by pullbacks, one per output, or where\ninputs are fewer than outputs by one"
-                    + " forward sweep that carries a tangent per input"
+                ? "by one forward sweep that carries a tangent\nper input where there are at most "
+                    + VECTOR_UNCOUNTED + " inputs or fewer inputs than outputs, else by\n"
+                    + "pullbacks, one per output"
                 : "by pullbacks, one per output, or by forward\nsweeps, one per input, whichever"
                     + " are fewer"),
         "the value and the Jacobian, owned by the caller");
@@ -228,6 +236,13 @@ final class JvpWriter {
     }
     sizes.add(0, CodeBlock.of("$L", scalars));
     m.addStatement("int $N = $L", n, CodeBlock.join(sizes, " + "));
+    if (byColumns && vector) {
+      // Few inputs: one vector sweep costs no more than a few pullbacks, so go straight to it
+      // rather than run the primal first to count the outputs.
+      m.beginControlFlow("if ($N <= $L)", n, VECTOR_UNCOUNTED);
+      m.addStatement("return $T.$N($L)", valueAndJacobianType(s), SWEEP, arguments(params));
+      m.endControlFlow();
+    }
     if (byColumns) {
       // The primal itself (pure: nothing changes), copied: it may return an argument.
       m.addStatement("$T $N = $T.copyOf($T.$N($L))", Expr.DOUBLE_ARRAY, value,
