@@ -17,8 +17,8 @@ import org.hipparchus.util.Pair;
  * A least-squares fit of a damped oscillation {@code a·exp(−b·t)·cos(c·t + d)} to 200 noisy
  * samples with Hipparchus's Levenberg–Marquardt optimiser, which takes the residuals and their
  * Jacobian at each point: the generated {@code residualVectorFunction}, through a thin adapter.
- * With 4 parameters and 200 residuals, the Jacobian is four forward sweeps (one per parameter),
- * not 200 pullbacks.
+ * With 4 parameters and 200 residuals, the Jacobian is one forward sweep carrying the four
+ * parameters' tangents, not 200 pullbacks.
  */
 public final class CurveFit {
   private CurveFit() {}
@@ -98,7 +98,7 @@ public final class CurveFit {
     }
     table.print(out);
     out.printf("RMS residual %.4f (noise %.2f), %d iterations, %d evaluations;"
-            + " Jacobian: 4 forward sweeps of 200 residuals%n%n",
+            + " Jacobian: one forward sweep carrying 4 tangents%n%n",
         optimum.getRMS(), NOISE, optimum.getIterations(), optimum.getEvaluations());
   }
 }
