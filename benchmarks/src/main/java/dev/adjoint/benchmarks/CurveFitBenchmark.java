@@ -14,8 +14,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The 200 × 4 Jacobian of {@link CurveFit#residual}: generated (four forward sweeps, one per
- * parameter), by 200 pullbacks (what reverse mode alone gave), and by hand; against the primal.
+ * The 200 × 4 Jacobian of {@link CurveFit#residual}: generated (one forward sweep carrying the
+ * four parameters' tangents), by 200 pullbacks (what reverse mode alone gave), and by hand;
+ * against the primal.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

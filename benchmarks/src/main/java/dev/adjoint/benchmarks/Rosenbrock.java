@@ -19,6 +19,27 @@ public final class Rosenbrock {
   }
 
   /**
+   * The value, with the directional derivative along {@code v} written into {@code tangent[0]}:
+   * forward mode by hand, one pass, the tangent of each term simplified ({@code 2 x dx} for the
+   * derivative of {@code x * x}).
+   */
+  public static double jvp(double[] x, double[] v, double[] tangent) {
+    double sum = 0;
+    double sumDot = 0;
+    for (int i = 0; i + 1 < x.length; i++) {
+      double xi = x[i];
+      double di = v[i];
+      double a = x[i + 1] - xi * xi;
+      double aDot = v[i + 1] - 2 * xi * di;
+      double b = 1 - xi;
+      sum += 100 * a * a + b * b;
+      sumDot += 200 * a * aDot - 2 * b * di;
+    }
+    tangent[0] = sumDot;
+    return sum;
+  }
+
+  /**
    * The value, with the gradient written into {@code g} (length {@code x.length}, overwritten):
    * one fused pass, the term of i adding 200 a to g[i + 1], carried in a local to the next trip.
    */

@@ -30,6 +30,8 @@ public class RosenbrockBenchmark {
   private double[] g;
   private double[] v;
   private RosenbrockAdjoint.RosenbrockWorkspace workspace;
+  private RosenbrockAdjoint.RosenbrockJvpWorkspace jvpWorkspace;
+  private final double[] tangent = new double[1];
 
   @Setup
   public void setUp() {
@@ -37,6 +39,7 @@ public class RosenbrockBenchmark {
     g = new double[n];
     v = Inputs.rosenbrockPoint(n, 2);
     workspace = RosenbrockAdjoint.rosenbrockWorkspace();
+    jvpWorkspace = RosenbrockAdjoint.rosenbrockJvpWorkspace();
   }
 
   @Benchmark
@@ -50,6 +53,20 @@ public class RosenbrockBenchmark {
     RosenbrockAdjoint.RosenbrockJvp jvp = RosenbrockAdjoint.rosenbrockJvp(x, v);
     bh.consume(jvp.value());
     bh.consume(jvp.tangent());
+  }
+
+  /** Forward mode by hand (the baseline for {@code jvp}): the same value and tangent. */
+  @Benchmark
+  public void handWrittenJvp(Blackhole bh) {
+    bh.consume(Rosenbrock.jvp(x, v, tangent));
+    bh.consume(tangent[0]);
+  }
+
+  /** Forward mode in the workspace form: no result record. */
+  @Benchmark
+  public void jvpWorkspace(Blackhole bh) {
+    bh.consume(jvpWorkspace.jvp(x, v));
+    bh.consume(jvpWorkspace.tangent());
   }
 
   @Benchmark

@@ -67,6 +67,24 @@ class HandWrittenAdjointsTest {
         RosenbrockAdjoint.RosenbrockWorkspace workspace = RosenbrockAdjoint.rosenbrockWorkspace();
         assertClose(where + " workspace value", workspace.valueAndGrad(x), value, RELATIVE);
         assertClose(where + " workspace gradient", workspace.x(), g, RELATIVE);
+        // Forward mode by hand, generated, and in the generated workspace: the same tangent.
+        double[] v = Inputs.rosenbrockPoint(n, seed + 1);
+        double[] tangent = new double[1];
+        assertClose(where + " hand jvp value", Rosenbrock.jvp(x, v, tangent), value, RELATIVE);
+        double dot = 0;
+        double scale = 0; // the sum's terms in magnitude: the three orders round differently
+        for (int i = 0; i < n; i++) {
+          dot += g[i] * v[i];
+          scale += Math.abs(g[i] * v[i]);
+        }
+        assertWithMessage(where + " hand jvp tangent").that(tangent[0])
+            .isWithin(RELATIVE * scale).of(dot);
+        RosenbrockAdjoint.RosenbrockJvp jvp = RosenbrockAdjoint.rosenbrockJvp(x, v);
+        assertWithMessage(where + " jvp tangent").that(jvp.tangent())
+            .isWithin(RELATIVE * scale).of(tangent[0]);
+        RosenbrockAdjoint.RosenbrockJvpWorkspace forward = RosenbrockAdjoint.rosenbrockJvpWorkspace();
+        assertClose(where + " jvp workspace value", forward.jvp(x, v), jvp.value(), 0);
+        assertClose(where + " jvp workspace tangent", forward.tangent(), jvp.tangent(), 0);
       }
     }
   }

@@ -462,4 +462,35 @@ public final class Buffers {
       addTo(target[i], source[i]);
     }
   }
+
+  /**
+   * For vector forward mode: the tangent of a scalar input that is input number {@code at} of
+   * {@code directions}, the unit vector e<sub>at</sub>.
+   */
+  public static double[] seed(int directions, int at) {
+    double[] seed = new double[directions];
+    seed[at] = 1.0;
+    return seed;
+  }
+
+  /**
+   * For vector forward mode: the tangents of an array input whose first element is input number
+   * {@code at} of {@code directions}, one row per element, row j the unit vector
+   * e<sub>at+j</sub>; null for a null array.
+   */
+  public static double[][] seeds(double[] input, int directions, int at) {
+    if (input == null) {
+      return null;
+    }
+    double[][] seeds = new double[input.length][directions];
+    for (int j = 0; j < input.length; j++) {
+      seeds[j][at + j] = 1.0;
+    }
+    return seeds;
+  }
+
+  /** For vector forward mode: a zero tangent of {@code like} along every direction. */
+  public static double[][] zerosJacobian(double[] like, int directions) {
+    return new double[like.length][directions];
+  }
 }

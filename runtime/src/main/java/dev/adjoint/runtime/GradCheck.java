@@ -30,8 +30,10 @@ import java.util.Random;
  *       the step actually taken in floating point (2n evaluations). The analytical side is the
  *       gradient from {@link DifferentiableFunction#valueAndGradient}, or for a {@link
  *       VectorFunction} row i of the Jacobian from the pullback of the unit cotangent
- *       e<sub>i</sub> (m pullbacks). A numerical value n and an analytical value a <em>match</em>
- *       when |a &minus; n| &le; atol + rtol &middot; |n|.
+ *       e<sub>i</sub> (m pullbacks), and also, for a vector function whose {@link
+ *       VectorFunction#valueAndJacobian} is its own (as generated functions' is), that Jacobian's
+ *       rows (a mismatch in either shows as the same entry). A numerical value n and an analytical
+ *       value a <em>match</em> when |a &minus; n| &le; atol + rtol &middot; |n|.
  *   <li><b>Dot-product test</b> (always): with a unit direction u in R<sup>n</sup> (and, for a
  *       {@link VectorFunction}, a unit cotangent v in R<sup>m</sup>) drawn from a {@link Random}
  *       seeded with {@link #seed()} (normalised Gaussian vectors, so uniform on the sphere), the
@@ -48,14 +50,16 @@ import java.util.Random;
  *       matters for functions with large values; it keeps a correct gradient of, say, a sum of a
  *       thousand squares from failing on cancellation in f(x + &epsilon;u) &minus; f(x &minus;
  *       &epsilon;u).
- *   <li><b>Value consistency</b> (scalar functions): the value returned by {@code
- *       valueAndGradient} must match {@code value(x)} by the same formula.
- *   <li><b>Forward against reverse</b> (scalar functions whose {@link DifferentiableFunction#jvp}
- *       is their own, as generated functions' is): {@code jvp} along the dot-product test's
- *       direction u must equal &lang;gradient, u&rang; to rounding (relative 1e-9 of
- *       &Sigma;|gradient<sub>j</sub> u<sub>j</sub>|); it passes or fails, and is not among the
- *       error maxima, which measure the finite differences. For a generated function the two are
- *       different computations (a forward sweep and a reverse sweep).
+ *   <li><b>Value consistency</b>: the value returned by {@code valueAndGradient} (for a vector
+ *       function with its own {@code valueAndJacobian}, by that) must match {@code value(x)} by the
+ *       same formula.
+ *   <li><b>Forward against reverse</b> (functions whose {@code jvp} is their own, as generated
+ *       functions' is): {@code jvp} along the dot-product test's direction u must equal
+ *       &lang;gradient, u&rang; to rounding (relative 1e-9 of &Sigma;|gradient<sub>j</sub>
+ *       u<sub>j</sub>|); for a vector function, &lang;v, jvp(x, u)&rang; must equal &lang;pullback(x,
+ *       v), u&rang; likewise. It passes or fails, and is not among the error maxima, which measure
+ *       the finite differences. For a generated function the two are different computations (a
+ *       forward sweep and a reverse sweep).
  * </ul>
  *
  * <p>Above {@link #fullJacobianLimit()} inputs only the dot-product test runs: the full Jacobian
@@ -291,11 +295,15 @@ public final class GradCheck {
 
   /** Whether {@code f} has a {@code jvp} of its own (the interface's default is the gradient's). */
   private static boolean overridesJvp(DifferentiableFunction f) {
+    return overrides(f, "jvp", double[].class, double[].class);
+  }
+
+  /** Whether {@code f}'s class overrides the interface's default method {@code name}. */
+  private static boolean overrides(Object f, String name, Class<?>... parameters) {
     try {
-      return f.getClass().getMethod("jvp", double[].class, double[].class).getDeclaringClass()
-          != DifferentiableFunction.class;
+      return !f.getClass().getMethod(name, parameters).isDefault();
     } catch (NoSuchMethodException e) {
-      throw new AssertionError(e); // every DifferentiableFunction has one
+      throw new AssertionError(e); // every implementation has it
     }
   }
 
@@ -340,6 +348,29 @@ public final class GradCheck {
           acc.compare(i, j, numerical[i][j], row[j], tolerance(numerical[i][j]));
         }
       }
+      if (overrides(f, "valueAndJacobian", double[].class)) {
+        // Its own Jacobian (a generated function's, by forward sweeps) against the same
+        // differences, and its value against value(x).
+        VectorFunction.ValueAndJacobian vj = f.valueAndJacobian(x.clone());
+        double[] value = value(f, x.clone(), m);
+        if (vj == null || vj.value() == null || vj.value().length != m
+            || vj.jacobian() == null || vj.jacobian().length != m) {
+          throw new IllegalArgumentException("valueAndJacobian must return a value of"
+              + " f.outputDimension() = " + m + " entries and as many Jacobian rows");
+        }
+        for (int i = 0; i < m; i++) {
+          acc.compare(i, Mismatch.VALUE, value[i], vj.value()[i], tolerance(value[i]));
+          double[] row = vj.jacobian()[i];
+          if (row == null || row.length != n) {
+            throw new IllegalArgumentException("valueAndJacobian's Jacobian rows must have"
+                + " f.inputDimension() = " + n + " entries, but row " + i + " has "
+                + (row == null ? "none" : row.length));
+          }
+          for (int j = 0; j < n; j++) {
+            acc.compare(i, j, numerical[i][j], row[j], tolerance(numerical[i][j]));
+          }
+        }
+      }
     }
 
     Random random = new Random(seed);
@@ -353,7 +384,28 @@ public final class GradCheck {
       dotNumerical += v[i] * ((fPlus[i] - fMinus[i]) / (2 * dotProductEps));
       magnitude += Math.abs(v[i]) * (Math.abs(fPlus[i]) + Math.abs(fMinus[i]));
     }
-    double dotAnalytical = dot(pullback(f, x.clone(), v, n), u);
+    double[] pulled = pullback(f, x.clone(), v, n);
+    double dotAnalytical = dot(pulled, u);
+    if (overrides(f, "jvp", double[].class, double[].class)) {
+      // Forward against reverse: <v, f.jvp(x, u)> against <pullback(x, v), u>, to rounding.
+      double[] tangent = f.jvp(x.clone(), u.clone());
+      if (tangent == null || tangent.length != m) {
+        throw new IllegalArgumentException("jvp must return an array of f.outputDimension() = "
+            + m + " entries but returned "
+            + (tangent == null ? "null" : tangent.length + " entries"));
+      }
+      double forward = dot(v, tangent);
+      double scale = 0;
+      double other = 0;
+      for (int i = 0; i < m; i++) {
+        scale += Math.abs(v[i] * tangent[i]);
+      }
+      for (int j = 0; j < n; j++) {
+        other += Math.abs(pulled[j] * u[j]);
+      }
+      acc.require(0, Mismatch.JVP, dotAnalytical, forward,
+          JVP_RTOL * Math.max(scale, other) + Double.MIN_NORMAL);
+    }
     double rounding = ROUNDING * magnitude / (2 * dotProductEps);
     return acc.report(
         Kind.JACOBIAN,
@@ -643,7 +695,8 @@ public final class GradCheck {
    * &part;f<sub>row</sub>/&part;x<sub>column</sub>; for {@link #compare}, row 0 and the gradient
    * index. A {@code column} of {@link #VALUE} marks a value, not a derivative: in {@code check} of
    * a scalar function, {@code value(x)} (expected) against {@code valueAndGradient}'s result
-   * (actual); in {@code compare}, b's value against a's.
+   * (actual); of a vector function, entry {@code row} of {@code value(x)} against {@code
+   * valueAndJacobian}'s; in {@code compare}, b's value against a's.
    *
    * @param row the output index (0 for a scalar function)
    * @param column the input index, or {@link #VALUE}
@@ -657,7 +710,8 @@ public final class GradCheck {
 
     /**
      * The {@link #column()} of the forward-against-reverse test: {@code f.jvp(x, u)} (actual)
-     * against &lang;gradient, u&rang; (expected), for the dot-product test's direction u.
+     * against &lang;gradient, u&rang; (expected), for the dot-product test's direction u; for a
+     * vector function, &lang;v, jvp(x, u)&rang; against &lang;pullback(x, v), u&rang;.
      */
     public static final int JVP = -2;
 
@@ -901,13 +955,21 @@ public final class GradCheck {
       String actual;
       if (mismatch.isJvp()) {
         s.append("forward against reverse along u: ");
-        expected = "<gradient, u> ";
-        actual = "jvp(x, u) ";
+        boolean vector = kind == Kind.JACOBIAN;
+        expected = vector ? "<pullback(x, v), u> " : "<gradient, u> ";
+        actual = vector ? "<v, jvp(x, u)> " : "jvp(x, u) ";
       } else if (mismatch.isValue()) {
-        s.append("value: ");
+        s.append("value");
+        if (kind == Kind.JACOBIAN) {
+          s.append('[').append(mismatch.row()).append(']');
+        }
+        s.append(": ");
         if (kind == Kind.COMPARISON) {
           expected = "b ";
           actual = "a ";
+        } else if (kind == Kind.JACOBIAN) {
+          expected = "value(x) ";
+          actual = "valueAndJacobian(x) ";
         } else {
           expected = "value(x) ";
           actual = "valueAndGradient(x) ";

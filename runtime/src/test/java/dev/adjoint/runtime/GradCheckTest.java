@@ -867,4 +867,83 @@ class GradCheckTest {
         IllegalArgumentException.class, () -> f.jvp(new double[] {0.3, -0.4}, new double[3]));
     assertThat(e).hasMessageThat().contains("expected a direction of length 2");
   }
+
+  /** (x*y, sin x) with its own jvp and valueAndJacobian, each possibly wrong by {@code sign}. */
+  private static VectorFunction productAndSineForward(double jvpSign, double jacobianSign) {
+    VectorFunction pullbacks = productAndSine(1);
+    return new VectorFunction() {
+      @Override
+      public int inputDimension() {
+        return 2;
+      }
+
+      @Override
+      public int outputDimension() {
+        return 2;
+      }
+
+      @Override
+      public double[] value(double[] p) {
+        return pullbacks.value(p);
+      }
+
+      @Override
+      public double[] pullback(double[] p, double[] v) {
+        return pullbacks.pullback(p, v);
+      }
+
+      @Override
+      public double[] jvp(double[] p, double[] u) {
+        return new double[] {u[0] * p[1] + p[0] * u[1], jvpSign * Math.cos(p[0]) * u[0]};
+      }
+
+      @Override
+      public ValueAndJacobian valueAndJacobian(double[] p) {
+        return new ValueAndJacobian(value(p),
+            new double[][] {{p[1], p[0]}, {jacobianSign * Math.cos(p[0]), 0}});
+      }
+    };
+  }
+
+  /** The defaults of a vector function are its pullbacks': m of them, closed forms. */
+  @Test
+  void theDefaultJvpAndJacobianOfAVectorFunctionAreItsPullbacks() {
+    VectorFunction f = productAndSine(1);
+    double[] p = {0.7, -1.3};
+    VectorFunction.ValueAndJacobian vj = f.valueAndJacobian(p);
+    assertThat(vj.value()).usingExactEquality().containsExactly(0.7 * -1.3, Math.sin(0.7))
+        .inOrder();
+    assertThat(vj.jacobian()[0]).usingExactEquality().containsExactly(-1.3, 0.7).inOrder();
+    assertThat(vj.jacobian()[1]).usingExactEquality().containsExactly(Math.cos(0.7), 0.0)
+        .inOrder();
+    assertThat(f.jvp(p, new double[] {2, 0.5})).usingTolerance(1e-15)
+        .containsExactly(2 * -1.3 + 0.5 * 0.7, 2 * Math.cos(0.7)).inOrder();
+    assertThat(p).usingExactEquality().containsExactly(0.7, -1.3).inOrder();
+    assertThat(vj.toString()).contains("jacobian=[[-1.3, 0.7], [");
+    IllegalArgumentException e = assertThrows(
+        IllegalArgumentException.class, () -> f.jvp(p, new double[3]));
+    assertThat(e).hasMessageThat().contains("expected a direction of length 2");
+    // Only a function's own jvp is compared with its pullbacks.
+    assertThat(CHECK.check(f, p).passed()).isTrue();
+  }
+
+  /** A vector function's own jvp and Jacobian are checked: right passes, each wrong one fails. */
+  @Test
+  void aVectorFunctionsOwnJvpAndJacobianAreChecked() {
+    assertThat(CHECK.check(productAndSineForward(1, 1), 0.7, -1.3).passed()).isTrue();
+
+    GradCheck.Report jvp = CHECK.check(productAndSineForward(-1, 1), 0.7, -1.3);
+    assertThat(jvp.passed()).isFalse();
+    assertThat(jvp.mismatches()).hasSize(1);
+    assertThat(jvp.mismatches().get(0).isJvp()).isTrue();
+    assertThat(jvp.toString()).contains("<v, jvp(x, u)>");
+
+    GradCheck.Report jacobian = CHECK.check(productAndSineForward(1, -1), 0.7, -1.3);
+    assertThat(jacobian.passed()).isFalse();
+    assertThat(jacobian.mismatches()).hasSize(1);
+    GradCheck.Mismatch m = jacobian.mismatches().get(0);
+    assertThat(m.row()).isEqualTo(1);
+    assertThat(m.column()).isEqualTo(0);
+    assertThat(m.actual()).isEqualTo(-Math.cos(0.7));
+  }
 }

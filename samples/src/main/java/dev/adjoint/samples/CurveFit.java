@@ -2,6 +2,7 @@ package dev.adjoint.samples;
 
 import dev.adjoint.Differentiable;
 import dev.adjoint.NoDiff;
+import dev.adjoint.runtime.VectorFunction;
 import java.io.PrintStream;
 import java.util.Random;
 import org.hipparchus.linear.Array2DRowRealMatrix;
@@ -15,8 +16,9 @@ import org.hipparchus.util.Pair;
 /**
  * A least-squares fit of a damped oscillation {@code a·exp(−b·t)·cos(c·t + d)} to 200 noisy
  * samples with Hipparchus's Levenberg–Marquardt optimiser, which takes the residuals and their
- * Jacobian at each point: {@code residualValueAndJacobian}, generated. With 4 parameters and 200
- * residuals, the Jacobian is four forward sweeps (one per parameter), not 200 pullbacks.
+ * Jacobian at each point: the generated {@code residualVectorFunction}, through a thin adapter.
+ * With 4 parameters and 200 residuals, the Jacobian is one forward sweep carrying the four
+ * parameters' tangents, not 200 pullbacks.
  */
 public final class CurveFit {
   private CurveFit() {}
@@ -56,14 +58,17 @@ public final class CurveFit {
   }
 
   /**
-   * The model Hipparchus fits, from the generated value and Jacobian: a thin adapter, since the
-   * residual is {@code model − observed} and Hipparchus fits the model's value to a target.
+   * The model Hipparchus fits: the residual with zero observations (Hipparchus fits the model's
+   * value to a target), as the generated vector function.
    */
   static MultivariateJacobianFunction model(double[] t) {
-    double[] zero = new double[t.length];
+    return hipparchus(CurveFitAdjoint.residualVectorFunction(4, t.length, t, new double[t.length]));
+  }
+
+  /** Any {@link VectorFunction} as Hipparchus's model: its value and Jacobian at one point. */
+  static MultivariateJacobianFunction hipparchus(VectorFunction f) {
     return point -> {
-      CurveFitAdjoint.ResidualValueAndJacobian vj =
-          CurveFitAdjoint.residualValueAndJacobian(point.toArray(), t, zero);
+      VectorFunction.ValueAndJacobian vj = f.valueAndJacobian(point.toArray());
       return new Pair<>(new ArrayRealVector(vj.value(), false),
           new Array2DRowRealMatrix(vj.jacobian(), false));
     };
@@ -93,7 +98,7 @@ public final class CurveFit {
     }
     table.print(out);
     out.printf("RMS residual %.4f (noise %.2f), %d iterations, %d evaluations;"
-            + " Jacobian: 4 forward sweeps of 200 residuals%n%n",
+            + " Jacobian: one forward sweep carrying 4 tangents%n%n",
         optimum.getRMS(), NOISE, optimum.getIterations(), optimum.getEvaluations());
   }
 }

@@ -181,6 +181,16 @@ class SamplesTest {
         assertThat(j[i][k]).isWithin(1e-12).of(expected[k]);
       }
     }
+    // What Hipparchus sees through the adapter: the residual at zero observations and j.
+    var pair = CurveFit.model(t).value(new org.hipparchus.linear.ArrayRealVector(p));
+    assertThat(pair.getFirst().toArray())
+        .isEqualTo(CurveFit.residual(p.clone(), t, new double[t.length]));
+    for (int i = 0; i < t.length; i++) {
+      assertThat(pair.getSecond().getRow(i)).isEqualTo(j[i]);
+    }
+    var report = dev.adjoint.runtime.GradCheck.defaults()
+        .check(CurveFitAdjoint.residualVectorFunction(4, t.length, t, new double[t.length]), p);
+    assertThat(report.passed()).isTrue();
     var optimum = CurveFit.fit(t, CurveFit.observations(t));
     double[] fitted = optimum.getPoint().toArray();
     for (int k = 0; k < 4; k++) {

@@ -45,6 +45,36 @@ final class Forward {
     return out;
   }
 
+  /** {sqrt(y), x, x*y}: more outputs than inputs, so the Jacobian is one vector sweep. */
+  @Differentiable
+  static double[] sqrtXAndProduct(double x, double y) {
+    double[] out = new double[3];
+    out[0] = Math.sqrt(y);
+    out[1] = x;
+    out[2] = x * y;
+    return out;
+  }
+
+  /**
+   * m outputs of p.length inputs, through a scalar carried across a loop, a branch, a kink and an
+   * index computed from the loop's counter: the Jacobian is one vector sweep when m is larger.
+   */
+  @Differentiable
+  static double[] expand(double[] p, @NoDiff int m) {
+    double[] out = new double[m];
+    double acc = 0;
+    for (int i = 0; i < m; i++) {
+      double w = p[i % p.length];
+      if (w > 0) {
+        acc += w * w;
+      } else {
+        acc = acc * 0.5 - Math.abs(w - 0.25);
+      }
+      out[i] = acc / (1 + i);
+    }
+    return out;
+  }
+
   /** A matrix input, reduced row by row into a local that is returned. */
   @Differentiable
   static double[] rowSums(double[][] m, double s) {

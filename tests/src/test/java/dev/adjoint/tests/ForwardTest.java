@@ -3,6 +3,8 @@ package dev.adjoint.tests;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.adjoint.runtime.GradCheck;
+import dev.adjoint.runtime.VectorFunction;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -174,5 +176,155 @@ final class ForwardTest {
     var alongY = ForwardAdjoint.sqrtAndXJvp(1.0, 0.0, 0.0, 1.0);
     assertThat(alongY.tangent()[0]).isPositiveInfinity();
     assertThat(alongY.tangent()[1]).isEqualTo(0.0);
+  }
+
+  // ------------------------------------------------------------------ vector mode
+
+  /** The Jacobian's column k, from mJvp along the k-th unit direction (one sweep per column). */
+  private static double[][] columnsOfExpand(double[] p, int m) {
+    double[][] j = new double[m][p.length];
+    for (int k = 0; k < p.length; k++) {
+      double[] unit = new double[p.length];
+      unit[k] = 1;
+      double[] column = ForwardAdjoint.expandJvp(p.clone(), m, unit).tangent();
+      for (int i = 0; i < m; i++) {
+        j[i][k] = column[i];
+      }
+    }
+    return j;
+  }
+
+  /**
+   * With fewer inputs than outputs the Jacobian is one vector sweep (all columns at once), whose
+   * column k is, bit for bit, the scalar sweep along the k-th unit direction; the value is the
+   * primal's, and differences agree.
+   */
+  @Test
+  void vectorSweepIsEveryColumnBitForBit() {
+    Random r = new Random(31);
+    for (int trial = 0; trial < 100; trial++) {
+      int n = 1 + r.nextInt(4);
+      int m = n + 1 + r.nextInt(12);
+      double[] p = r.doubles(n, -1, 1).toArray();
+      var vj = ForwardAdjoint.expandValueAndJacobian(p.clone(), m);
+      assertThat(vj.value()).isEqualTo(Forward.expand(p.clone(), m));
+      double[][] columns = columnsOfExpand(p, m);
+      for (int i = 0; i < m; i++) {
+        assertThat(vj.jacobian()[i]).isEqualTo(columns[i]);
+      }
+    }
+    double[] p = {0.7, -0.4, 0.1};
+    assertThat(GradCheck.defaults().check(ForwardAdjoint.expandVectorFunction(3, 10, 10), p)
+        .passed()).isTrue();
+    // As many outputs as inputs: by pullbacks, the same numbers to rounding.
+    double[][] rows = ForwardAdjoint.expandJacobian(p.clone(), 3);
+    double[][] columns = columnsOfExpand(p, 3);
+    for (int i = 0; i < 3; i++) {
+      for (int k = 0; k < 3; k++) {
+        assertThat(rows[i][k]).isWithin(1e-14).of(columns[i][k]);
+      }
+    }
+  }
+
+  /**
+   * {sqrt(y), x, x*y} at y = 0 in one vector sweep: the zero tangent of y along x's direction
+   * contributes exactly 0 through sqrt's infinite derivative, as in the scalar sweep.
+   */
+  @Test
+  void vectorSweepKeepsStructuralZeros() {
+    double[][] j = ForwardAdjoint.sqrtXAndProductJacobian(3.0, 0.0);
+    assertThat(j[0][0]).isEqualTo(0.0);
+    assertThat(j[0][1]).isPositiveInfinity();
+    assertThat(j[1]).isEqualTo(new double[] {1.0, 0.0});
+    assertThat(j[2]).isEqualTo(new double[] {0.0, 3.0});
+    double[][] at = ForwardAdjoint.sqrtXAndProductJacobian(3.0, 4.0);
+    assertThat(at[0]).isEqualTo(new double[] {0.0, 0.25});
+    assertThat(at[2]).isEqualTo(new double[] {4.0, 3.0});
+  }
+
+  // ------------------------------------------------------------------ mVectorFunction
+
+  /**
+   * {@code residualVectorFunction}: the primal's value, {@code mValueAndJacobian}'s Jacobian (by
+   * forward sweeps), {@code mJvp}'s tangent and {@code mVjp}'s pullback, over the point; the
+   * caller's arrays untouched, and GradCheck (differences, forward against reverse, its own
+   * Jacobian) passes.
+   */
+  @Test
+  void residualVectorFunctionIsTheGeneratedDerivatives() {
+    double[] t = samples(200);
+    double[] observed = new double[200];
+    observed[7] = 0.25;
+    VectorFunction f = ForwardAdjoint.residualVectorFunction(4, 200, t, observed);
+    assertThat(f.inputDimension()).isEqualTo(4);
+    assertThat(f.outputDimension()).isEqualTo(200);
+    double[] p = P.clone();
+    assertThat(f.value(p)).isEqualTo(Forward.residual(P.clone(), t, observed));
+    VectorFunction.ValueAndJacobian vj = f.valueAndJacobian(p);
+    var generated = ForwardAdjoint.residualValueAndJacobian(P.clone(), t, observed);
+    assertThat(vj.value()).isEqualTo(generated.value());
+    assertThat(vj.jacobian()).isEqualTo(generated.jacobian());
+    double[] direction = {0.5, -1, 0, 2};
+    assertThat(f.jvp(p, direction))
+        .isEqualTo(ForwardAdjoint.residualJvp(P.clone(), t, observed, direction.clone()).tangent());
+    double[] cotangent = new Random(5).doubles(200, -1, 1).toArray();
+    double[] pulled = f.pullback(p, cotangent);
+    for (int k = 0; k < 4; k++) {
+      double expected = 0;
+      for (int i = 0; i < 200; i++) {
+        expected += cotangent[i] * vj.jacobian()[i][k];
+      }
+      assertThat(pulled[k]).isWithin(1e-12 * (1 + Math.abs(expected))).of(expected);
+    }
+    assertThat(p).isEqualTo(P);
+    assertThat(direction).isEqualTo(new double[] {0.5, -1, 0, 2});
+    GradCheck.Report report = GradCheck.defaults().check(f, P);
+    assertThat(report.passed()).isTrue();
+  }
+
+  /** Scalar parameters are the point's entries in declaration order; the route is by pullbacks. */
+  @Test
+  void sqrtAndXVectorFunctionOverScalars() {
+    VectorFunction f = ForwardAdjoint.sqrtAndXVectorFunction(2);
+    assertThat(f.inputDimension()).isEqualTo(2);
+    double[][] j = f.valueAndJacobian(new double[] {3, 4}).jacobian();
+    assertThat(j[0]).isEqualTo(new double[] {0, 0.25});
+    assertThat(j[1]).isEqualTo(new double[] {1, 0});
+    assertThat(f.jvp(new double[] {3, 4}, new double[] {2, 8})).isEqualTo(new double[] {2, 2});
+    assertThat(f.pullback(new double[] {3, 4}, new double[] {1, 1}))
+        .isEqualTo(new double[] {1, 0.25});
+    // At y = 0 the derivative is infinite, and a zero direction still gives exactly 0.
+    assertThat(f.jvp(new double[] {3, 0}, new double[] {1, 0})).isEqualTo(new double[] {0, 1});
+  }
+
+  /** The output's length is checked at every call; wrong point lengths are refused. */
+  @Test
+  void vectorFunctionChecksLengths() {
+    double[] t = samples(10);
+    VectorFunction f = ForwardAdjoint.residualVectorFunction(4, 11, t, new double[10]);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.value(P));
+    assertThat(e).hasMessageThat().isEqualTo(
+        "residual: the function was made with outputDimension 11, but its value has length 10");
+    assertThrows(IllegalStateException.class, () -> f.valueAndJacobian(P));
+    assertThrows(IllegalStateException.class, () -> f.jvp(P, new double[4]));
+    IllegalArgumentException a =
+        assertThrows(IllegalArgumentException.class, () -> f.pullback(P, new double[10]));
+    assertThat(a).hasMessageThat()
+        .isEqualTo("residual: expected a cotangent of length 11, but it has length 10");
+    VectorFunction g = ForwardAdjoint.residualVectorFunction(4, 10, t, new double[10]);
+    IllegalArgumentException b =
+        assertThrows(IllegalArgumentException.class, () -> g.value(new double[3]));
+    assertThat(b).hasMessageThat()
+        .isEqualTo("residual: expected a point of length 4, but it has length 3");
+    assertThrows(IllegalArgumentException.class, () -> g.jvp(P, new double[5]));
+  }
+
+  /** A {@code @CustomVjp} rule's vector function: the rule's value and pullback, checked. */
+  @Test
+  void customRuleVectorFunctionIsTheRules() {
+    VectorFunction f = ArrayResultsAdjoint.softmaxVectorFunction(3, 3);
+    double[] x = {0.2, -1.1, 0.7};
+    assertThat(f.value(x)).isEqualTo(ArrayResults.softmax(x.clone()));
+    assertThat(GradCheck.defaults().check(f, x).passed()).isTrue();
   }
 }

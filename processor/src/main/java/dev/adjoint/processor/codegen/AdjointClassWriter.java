@@ -9,6 +9,7 @@ import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.plan.ClassPlan;
 import dev.adjoint.processor.transform.analysis.Purity;
 import dev.adjoint.processor.transform.forward.ForwardDerivative;
+import dev.adjoint.processor.transform.forward.VectorMode;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +24,12 @@ import javax.lang.model.element.Modifier;
  * the workspace ({@link WorkspaceWriter}), or all of them on a sweeps object where the method is
  * too long for one JVM method ({@link SplitSweeps}); for a custom rule, its adapters ({@link
  * CustomRuleWriter}; for a {@code @CustomJvp} rule, {@link JvpRuleWriter} with the transpose of
- * its tangent map, a private derived Vjp); {@code mFunction} ({@link FunctionWriter}); and for {@code @CustomVjp}
- * methods whose body is in the supported subset, {@code FromBody}, the gradient derived from the
- * body ({@link FromBodyWriter}); for a method with a {@code double} or {@code double[]} result,
- * {@code MJvp} and {@code mJvp} ({@link JvpWriter}). It decides which artefacts a method gets and in which order, and
+ * its tangent map, a private derived Vjp); {@code mFunction} and, for a {@code double[]} result,
+ * {@code mVectorFunction} ({@link FunctionWriter}); for {@code @CustomVjp} methods whose body is in
+ * the supported subset, {@code FromBody}, the gradient derived from the body ({@link
+ * FromBodyWriter}); for a method with a {@code double} or {@code double[]} result, {@code MJvp},
+ * {@code mJvp}, the workspace {@code MJvpWorkspace} and, for a {@code double[]} result, the
+ * Jacobians ({@link JvpWriter}). It decides which artefacts a method gets and in which order, and
  * writes none itself.
  *
  * <p>Three rules hold for everything written here. Names: no variable of generated code takes a
@@ -64,6 +67,8 @@ public final class AdjointClassWriter {
    * @param forward the forward derivatives of the bodies, by name: of a {@code @Differentiable}
    *     method, its {@code mJvp} (one with none gets its JVP through its pullback); of a {@code
    *     @CustomVjp} method, {@code FromBody.mJvp}
+   * @param vectors the vector forward derivatives of methods with a {@code double[]} result, by
+   *     name: their Jacobian in one sweep
    * @param transposed the reverse derivatives of the {@code @Jvp} rules' tangent maps, by the
    *     name of their {@code @CustomJvp} method
    * @param generatedAnnotation whether the user's module can see {@code @Generated}
@@ -75,6 +80,7 @@ public final class AdjointClassWriter {
       Map<String, ReverseDerivative> derived,
       Map<String, ReverseDerivative> fromBody,
       Map<String, ForwardDerivative> forward,
+      Map<String, VectorMode.VectorDerivative> vectors,
       Map<String, ReverseDerivative> transposed,
       boolean generatedAnnotation,
       int splitAbove) {
@@ -82,13 +88,13 @@ public final class AdjointClassWriter {
     all.addAll(fromBody.values());
     all.addAll(transposed.values());
     return new AdjointClassWriter(new GeneratedClass(plan, all))
-        .write(derived, fromBody, forward, transposed, generatedAnnotation, splitAbove);
+        .write(derived, fromBody, forward, vectors, transposed, generatedAnnotation, splitAbove);
   }
 
   private TypeSpec write(
       Map<String, ReverseDerivative> derived, Map<String, ReverseDerivative> fromBody,
-      Map<String, ForwardDerivative> forward, Map<String, ReverseDerivative> transposed,
-      boolean generatedAnnotation, int splitAbove) {
+      Map<String, ForwardDerivative> forward, Map<String, VectorMode.VectorDerivative> vectors,
+      Map<String, ReverseDerivative> transposed, boolean generatedAnnotation, int splitAbove) {
     TypeSpec.Builder type = g.typeBuilder(generatedAnnotation);
     FromBodyWriter fromBodyType = new FromBodyWriter(g, valueAndGrad, functions);
     for (ClassPlan.MethodPlan m : g.plan().methods()) {
@@ -155,10 +161,20 @@ public final class AdjointClassWriter {
         } else {
           type.addMethod(swept ? jvps.jvpMethod(f, vis) : jvps.jvpByPullbacks(s, vis));
         }
+        type.addType(jvps.jvpWorkspaceClass(s, swept ? f : null, vis));
+        type.addMethod(jvps.jvpWorkspaceMethod(s, vis));
         if (!scalar) {
-          type.addType(jvps.valueAndJacobianRecord(s, vis));
-          type.addMethod(jvps.valueAndJacobian(s, vis, swept && m.body().isPresent() && Purity.repeatable(m.body().get())));
+          boolean byColumns = swept && m.body().isPresent() && Purity.repeatable(m.body().get());
+          VectorMode.VectorDerivative vector = byColumns ? vectors.get(s.name()) : null;
+          if (vector != null && MethodSize.estimate(vector.body()) > splitAbove) {
+            vector = null;
+          }
+          type.addType(jvps.valueAndJacobianRecord(s, vis, vector));
+          type.addMethod(jvps.valueAndJacobian(s, vis, byColumns, vector != null));
           type.addMethod(jvps.jacobianMethod(s, vis));
+          if (FunctionWriter.functionSupported(s) && !s.diffParams().isEmpty()) {
+            type.addMethod(functions.vectorFunction(s, vis, model.isCustom()));
+          }
         }
       }
     }

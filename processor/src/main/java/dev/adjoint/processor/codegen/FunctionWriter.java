@@ -1,6 +1,7 @@
 package dev.adjoint.processor.codegen;
 
 import static dev.adjoint.processor.codegen.GeneratedClass.DIFFERENTIABLE_FUNCTION;
+import static dev.adjoint.processor.codegen.GeneratedClass.VECTOR_FUNCTION;
 import static dev.adjoint.processor.codegen.Members.isArray;
 import static dev.adjoint.processor.codegen.Members.link;
 import com.palantir.javapoet.ClassName;
@@ -19,10 +20,13 @@ import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
 /**
- * Writes the function object of a method with a scalar result: the static {@code
+ * Writes the function objects of a method: for a scalar result the static {@code
  * mFunction(nondiff...)}, an anonymous {@code DifferentiableFunction} over the method's
  * {@code mValueAndGrad} and {@code mVjp} (or, in {@code FromBody}, over the gradient derived from
- * the body), whose {@code jvp} is the method's {@code mJvp}. It touches only the method it returns and reads only the method's signature.
+ * the body), whose {@code jvp} is the method's {@code mJvp}; for a {@code double[]} result {@code
+ * mVectorFunction(outputDimension, nondiff...)}, an anonymous {@code VectorFunction} over {@code
+ * mVjp}, {@code mJvp} and {@code mValueAndJacobian}. It touches only the method it returns and
+ * reads only the method's signature.
  */
 final class FunctionWriter {
   private final GeneratedClass g;
@@ -196,6 +200,187 @@ final class FunctionWriter {
         .addJavadoc(boundDocs.build())
         .addJavadoc("@return the function\n")
         .addStatement("return $L", anonymous.build())
+        .build();
+  }
+
+  /**
+   * {@code mVectorFunction([dimension,] outputDimension, nondiff...)}: a method with a {@code
+   * double[]} result as a {@code VectorFunction} of its differentiable parameters (flattened as in
+   * {@link #function}), the others bound. Its {@code jvp} is {@code mJvp} and its {@code
+   * valueAndJacobian} is {@code mValueAndJacobian}; every value, tangent and Jacobian is checked to
+   * have {@code outputDimension} entries, since the signature cannot say how long the result is.
+   *
+   * @param custom whether the value is a rule's ({@code mVjp}'s) rather than the method's own
+   */
+  MethodSpec vectorFunction(Signature s, Modifier[] vis, boolean custom) {
+    NameAllocator names = g.allocator();
+    List<String> params = g.paramNames(s, names);
+    String point = names.newName("point");
+    String direction = names.newName("direction");
+    String cotangent = names.newName("cotangent");
+    String array = names.newName("array");
+    String what = names.newName("what");
+    String grad = names.newName("grad");
+    String vj = names.newName("valueAndJacobian");
+    String outputDimension = names.newName("outputDimension");
+    boolean single = isArray(s.diffParams().get(0));
+    String dimensionName = single ? names.newName("dimension") : null;
+    List<ParameterSpec> bound = new ArrayList<>();
+    CodeBlock.Builder boundDocs = CodeBlock.builder();
+    if (single) {
+      bound.add(ParameterSpec.builder(TypeName.INT, dimensionName, Modifier.FINAL).build());
+      boundDocs.add("@param $L the length of {@code $L}\n", dimensionName,
+          s.diffParams().get(0).name());
+    }
+    bound.add(ParameterSpec.builder(TypeName.INT, outputDimension, Modifier.FINAL).build());
+    boundDocs.add("@param $L the length of the method's result\n", outputDimension);
+    // The arguments at a point, as they are (a derived method writes into no parameter array, and
+    // mVjp copies its arguments) or copied for mJvp (which may run a rule, the user's code), then
+    // the tangents, in the same places, from a copy of the direction.
+    List<CodeBlock> args = new ArrayList<>();
+    List<CodeBlock> sharedArgs = new ArrayList<>();
+    List<CodeBlock> tangents = new ArrayList<>();
+    int index = 0;
+    for (int i = 0; i < s.params().size(); i++) {
+      Param p = s.params().get(i);
+      if (p.differentiable()) {
+        args.add(single ? CodeBlock.of("$N.clone()", point) : CodeBlock.of("$N[$L]", point, index));
+        sharedArgs.add(single ? CodeBlock.of("$N", point) : CodeBlock.of("$N[$L]", point, index));
+        tangents.add(single ? CodeBlock.of("$N.clone()", direction)
+            : CodeBlock.of("$N[$L]", direction, index));
+        index++;
+      } else {
+        bound.add(ParameterSpec.builder(p.type(), params.get(i), Modifier.FINAL).build());
+        boundDocs.add("@param $L the method's {@code $L}, bound\n", params.get(i), p.name());
+        args.add(CodeBlock.of("$N", params.get(i)));
+        sharedArgs.add(CodeBlock.of("$N", params.get(i)));
+      }
+    }
+    Object dimension = single ? dimensionName : index;
+    List<CodeBlock> jvpArgs = new ArrayList<>(args);
+    jvpArgs.addAll(tangents);
+    CodeBlock value = custom
+        // mVjp copies its arguments and its value.
+        ? CodeBlock.of("$N($L).value()", AdjointNames.vjpMethod(s), CodeBlock.join(sharedArgs, ", "))
+        // The method may return an array it keeps or was given: the caller gets its own.
+        : CodeBlock.of("$T.copyOf($T.$N($L))", GeneratedClass.BUFFERS, s.owner(), s.name(),
+            CodeBlock.join(sharedArgs, ", "));
+    CodeBlock.Builder pullback = CodeBlock.builder()
+        .addStatement("check($N, $L, $S)", point, dimension, "point")
+        .addStatement("check($N, $N, $S)", cotangent, outputDimension, "cotangent")
+        // mVjp copies its arguments, and its pullback takes the cotangent as read-only.
+        .addStatement("$T $N = $N($L).pullback($N)", g.gradType(s), grad,
+            AdjointNames.vjpMethod(s), CodeBlock.join(sharedArgs, ", "), cotangent);
+    if (single) {
+      pullback.addStatement("return $T.copyOf($N.$N())", GeneratedClass.BUFFERS, grad,
+          AdjointNames.component(s.diffParams().get(0).name()));
+    } else {
+      List<CodeBlock> entries = new ArrayList<>();
+      for (Param p : s.diffParams()) {
+        entries.add(CodeBlock.of("$N.$N()", grad, AdjointNames.component(p.name())));
+      }
+      pullback.addStatement("return new double[] {$L}", CodeBlock.join(entries, ", "));
+    }
+    ClassName pair = VECTOR_FUNCTION.nestedClass("ValueAndJacobian");
+    String ownText = s.name() + ": the function was made with outputDimension ";
+    TypeSpec anonymous = TypeSpec.anonymousClassBuilder("")
+        .addSuperinterface(VECTOR_FUNCTION)
+        .addMethod(MethodSpec.methodBuilder("inputDimension")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(TypeName.INT)
+            .addStatement("return $L", dimension)
+            .build())
+        .addMethod(MethodSpec.methodBuilder("outputDimension")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(TypeName.INT)
+            .addStatement("return $N", outputDimension)
+            .build())
+        .addMethod(MethodSpec.methodBuilder("value")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .addParameter(double[].class, point)
+            .returns(double[].class)
+            .addStatement("check($N, $L, $S)", point, dimension, "point")
+            .addStatement("return output($L, $S)", value, "value")
+            .build())
+        .addMethod(MethodSpec.methodBuilder("pullback")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .addParameter(double[].class, point)
+            .addParameter(double[].class, cotangent)
+            .returns(double[].class)
+            .addCode(pullback.build())
+            .build())
+        .addMethod(MethodSpec.methodBuilder("jvp")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .addParameter(double[].class, point)
+            .addParameter(double[].class, direction)
+            .returns(double[].class)
+            .addStatement("check($N, $L, $S)", point, dimension, "point")
+            .addStatement("check($N, $L, $S)", direction, dimension, "direction")
+            .addStatement("return output($N($L).tangent(), $S)", AdjointNames.jvpMethod(s),
+                CodeBlock.join(jvpArgs, ", "), "tangent")
+            .build())
+        .addMethod(MethodSpec.methodBuilder("valueAndJacobian")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .addParameter(double[].class, point)
+            .returns(pair)
+            .addStatement("check($N, $L, $S)", point, dimension, "point")
+            // By pullbacks it goes through mVjp, which copies; by columns the method is pure.
+            .addStatement("$T $N = $N($L)", g.adjoint().nestedClass(
+                AdjointNames.valueAndJacobianRecord(s)), vj,
+                AdjointNames.valueAndJacobianMethod(s), CodeBlock.join(sharedArgs, ", "))
+            .addStatement("return new $T(output($N.value(), $S), $N.jacobian())", pair, vj,
+                "value", vj)
+            .build())
+        .addMethod(MethodSpec.methodBuilder("check")
+            .addModifiers(Modifier.PRIVATE)
+            .addParameter(double[].class, array)
+            .addParameter(TypeName.INT, "length")
+            .addParameter(String.class, what)
+            .beginControlFlow("if ($N.length != length)", array)
+            .addStatement("throw new $T($S + $N + $S + length + $S + $N.length)",
+                IllegalArgumentException.class, s.name() + ": expected a ", what,
+                " of length ", ", but it has length ", array)
+            .endControlFlow()
+            .build())
+        .addMethod(MethodSpec.methodBuilder("output")
+            .addModifiers(Modifier.PRIVATE)
+            .addParameter(double[].class, array)
+            .addParameter(String.class, what)
+            .returns(double[].class)
+            .beginControlFlow("if ($N.length != $N)", array, outputDimension)
+            .addStatement("throw new $T($S + $N + $S + $N + $S + $N.length)",
+                IllegalStateException.class, ownText, outputDimension, ", but its ", what,
+                " has length ", array)
+            .endControlFlow()
+            .addStatement("return $N", array)
+            .build())
+        .build();
+    String bindings = bound.size() <= (single ? 2 : 1) ? "" : ", with " + bound.stream()
+        .skip(single ? 2 : 1).map(ParameterSpec::name).collect(Collectors.joining(", "))
+        + " bound";
+    return MethodSpec.methodBuilder(AdjointNames.vectorFunctionMethod(s))
+        .addModifiers(vis)
+        .addModifiers(Modifier.STATIC)
+        .addParameters(bound)
+        .returns(VECTOR_FUNCTION)
+        .addJavadoc("$L as a vector function of its differentiable parameters ($L$L)$L, for"
+                + " least-squares\noptimisers and {@code GradCheck}: {@code jvp} is {@link"
+                + " #$L}, {@code valueAndJacobian} is\n{@link #$L}. Each call checks that the"
+                + " result has {@code $L} entries.\n\n",
+            link(s),
+            s.diffParams().stream().map(Param::name).collect(Collectors.joining(", ")),
+            single ? ", of length {@code " + dimensionName + "}" : ", in this order",
+            bindings, AdjointNames.jvpMethod(s), AdjointNames.valueAndJacobianMethod(s),
+            outputDimension)
+        .addJavadoc(boundDocs.build())
+        .addJavadoc("@return the function\n")
+        .addStatement("return $L", anonymous)
         .build();
   }
 }

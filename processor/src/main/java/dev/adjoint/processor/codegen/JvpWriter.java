@@ -5,18 +5,25 @@ import static dev.adjoint.processor.codegen.Members.link;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.transform.forward.ForwardDerivative;
+import dev.adjoint.processor.transform.forward.VectorMode;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
 
@@ -25,7 +32,8 @@ import javax.lang.model.element.Modifier;
  * mJvp(params..., tangents...)}, either from a forward derivative (one sweep that carries the
  * tangent beside the value) or, where there is none (a {@code @CustomVjp} rule, a body too long
  * for one method), from the method's Vjp: one pullback for a {@code double} result, one per
- * element for a {@code double[]} result. It touches only the members it returns.
+ * element for a {@code double[]} result; and the workspace {@code MJvpWorkspace}, which keeps the
+ * forward sweep's arrays from call to call. It touches only the members it returns.
  */
 final class JvpWriter {
   private final GeneratedClass g;
@@ -121,9 +129,38 @@ final class JvpWriter {
     return g.adjoint().nestedClass(AdjointNames.valueAndJacobianRecord(s));
   }
 
-  /** {@code MValueAndJacobian(value, jacobian)}, of a method with a {@code double[]} result. */
-  TypeSpec valueAndJacobianRecord(Signature s, Modifier[] vis) {
-    return TypeSpec.recordBuilder(AdjointNames.valueAndJacobianRecord(s))
+  /**
+   * Up to this many inputs, a Jacobian with a vector sweep takes it without first running the
+   * primal to count the outputs: it costs about the primal plus a fraction of it per input, which
+   * a few pullbacks (when outputs are few) would cost anyway.
+   */
+  static final int VECTOR_UNCOUNTED = 8;
+
+  /** The vector sweep's method, private to {@code MValueAndJacobian}, where its name is free. */
+  private static final String SWEEP = "sweep";
+
+  /**
+   * {@code MValueAndJacobian(value, jacobian)}, of a method with a {@code double[]} result; with a
+   * vector forward derivative, the record holds it as a private static {@code sweep(params...)}.
+   */
+  TypeSpec valueAndJacobianRecord(Signature s, Modifier[] vis, VectorMode.VectorDerivative v) {
+    TypeSpec.Builder record = TypeSpec.recordBuilder(AdjointNames.valueAndJacobianRecord(s));
+    if (v != null) {
+      Renderer r = g.renderer(v.params());
+      List<String> names = v.params().stream().map(r::name).toList();
+      r.returnsWithTangents(valueAndJacobianType(s), v.jacobians());
+      record.addMethod(MethodSpec.methodBuilder(SWEEP)
+          .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+          .addParameters(Members.parameters(s, names))
+          .returns(valueAndJacobianType(s))
+          .addJavadoc("Vector forward mode: the value and the Jacobian in one sweep that carries"
+              + " a tangent\nper input (a column of the Jacobian) beside each value.\n\n")
+          .addJavadoc(Members.paramDocs(s, names))
+          .addJavadoc("@return the value and the Jacobian\n")
+          .addCode(r.statements(v.body().stmts(), Set.of()))
+          .build());
+    }
+    return record
         .addModifiers(vis)
         .recordConstructor(MethodSpec.constructorBuilder()
             .addParameter(Expr.DOUBLE_ARRAY, "value")
@@ -154,9 +191,11 @@ final class JvpWriter {
   /**
    * {@code mValueAndJacobian}: by one pullback per row from one {@code mVjp}; or, where {@code
    * byColumns} (the method is pure: no calls, no writes into its arguments, so evaluating it again
-   * changes nothing) and there are fewer inputs than outputs, by one forward sweep per column.
+   * changes nothing) and there are fewer inputs than outputs, by forward mode: with {@code vector},
+   * one sweep that carries all the columns (the record's {@code sweep}); without, one sweep per
+   * column.
    */
-  MethodSpec valueAndJacobian(Signature s, Modifier[] vis, boolean byColumns) {
+  MethodSpec valueAndJacobian(Signature s, Modifier[] vis, boolean byColumns, boolean vector) {
     NameAllocator names = g.allocator();
     List<String> params = g.paramNames(s, names);
     String value = names.newName("value");
@@ -177,10 +216,14 @@ final class JvpWriter {
     }
     MethodSpec.Builder m = Members.staticMethod(AdjointNames.valueAndJacobianMethod(s), s, params,
         vis, valueAndJacobianType(s),
-        CodeBlock.of("The value of $L and its Jacobian ($L).\n", link(s), byColumns
-            ? "by pullbacks, one per output, or by forward\nsweeps, one per input, whichever are"
-                + " fewer"
-            : "by pullbacks, one per output"),
+        CodeBlock.of("The value of $L and its Jacobian ($L).\n", link(s), !byColumns
+            ? "by pullbacks, one per output"
+            : vector
+                ? "by one forward sweep that carries a tangent\nper input where there are at most "
+                    + VECTOR_UNCOUNTED + " inputs or fewer inputs than outputs, else by\n"
+                    + "pullbacks, one per output"
+                : "by pullbacks, one per output, or by forward\nsweeps, one per input, whichever"
+                    + " are fewer"),
         "the value and the Jacobian, owned by the caller");
     List<CodeBlock> sizes = new ArrayList<>();
     int scalars = 0;
@@ -193,11 +236,26 @@ final class JvpWriter {
     }
     sizes.add(0, CodeBlock.of("$L", scalars));
     m.addStatement("int $N = $L", n, CodeBlock.join(sizes, " + "));
+    if (byColumns && vector) {
+      // Few inputs: one vector sweep costs no more than a few pullbacks, so go straight to it
+      // rather than run the primal first to count the outputs.
+      m.beginControlFlow("if ($N <= $L)", n, VECTOR_UNCOUNTED);
+      m.addStatement("return $T.$N($L)", valueAndJacobianType(s), SWEEP, arguments(params));
+      m.endControlFlow();
+    }
     if (byColumns) {
       // The primal itself (pure: nothing changes), copied: it may return an argument.
       m.addStatement("$T $N = $T.copyOf($T.$N($L))", Expr.DOUBLE_ARRAY, value,
           GeneratedClass.BUFFERS, s.owner(), s.name(), arguments(params));
+      if (vector) {
+        // Fewer inputs than outputs: one sweep carrying every input's tangent.
+        m.beginControlFlow("if ($N < $N.length)", n, value);
+        m.addStatement("return $T.$N($L)", valueAndJacobianType(s), SWEEP, arguments(params));
+        m.endControlFlow();
+      }
       m.addStatement("$T $N = new double[$N.length][$N]", Expr.DOUBLE_MATRIX, jacobian, value, n);
+    }
+    if (byColumns && !vector) {
       m.beginControlFlow("if ($N < $N.length)", n, value);
       m.addStatement("int $N = 0", at);
       // One direction per input: zeros (0.0, or null arrays) but for one coordinate.
@@ -250,6 +308,8 @@ final class JvpWriter {
       }
       m.addStatement("return new $T($N, $N)", valueAndJacobianType(s), value, jacobian);
       m.endControlFlow();
+    }
+    if (byColumns) {
       m.addStatement("$T $N = $N($L)", g.vjpType(s), call, AdjointNames.vjpMethod(s),
           arguments(params));
     } else {
@@ -278,6 +338,137 @@ final class JvpWriter {
     return m.build();
   }
 
+  /** {@code mJvpWorkspace()}: a new forward-mode workspace. */
+  MethodSpec jvpWorkspaceMethod(Signature s, Modifier[] vis) {
+    ClassName workspace = g.adjoint().nestedClass(AdjointNames.jvpWorkspaceClass(s));
+    return MethodSpec.methodBuilder(AdjointNames.jvpWorkspaceMethod(s))
+        .addModifiers(vis)
+        .addModifiers(Modifier.STATIC)
+        .returns(workspace)
+        .addJavadoc("A new workspace for repeated JVPs of $L on one thread.\n\n"
+            + "@return the workspace\n", link(s))
+        .addStatement("return new $T()", workspace)
+        .build();
+  }
+
+  /**
+   * The class {@code MJvpWorkspace}: {@code jvp(params..., tangents...)} returns the value and
+   * keeps the tangent for {@code tangent()}. From a forward sweep {@code d}, the arrays the sweep
+   * creates at its top level (locals and their tangents) are fields reused from call to call, and
+   * the tangent is returned as it is (not copied), so repeated calls with the same lengths and
+   * non-null tangents allocate nothing but what calls of other annotated methods make. Where there
+   * is no sweep ({@code d} null: a rule, or a body too long for one method), {@code jvp} is {@code
+   * mJvp}'s, allocating as it does.
+   */
+  TypeSpec jvpWorkspaceClass(Signature s, ForwardDerivative d, Modifier[] vis) {
+    TypeName t = s.result();
+    boolean array = !t.equals(TypeName.DOUBLE);
+    TypeSpec.Builder type = TypeSpec.classBuilder(AdjointNames.jvpWorkspaceClass(s))
+        .addModifiers(vis)
+        .addModifiers(Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("A reusable workspace for forward mode through $L: {@link #jvp} returns the"
+                + " value and\nleaves its tangent in {@link #tangent()}$L. Not thread-safe: use"
+                + " one workspace per thread.\n",
+            link(s), d == null
+                ? ""
+                : array
+                    ? ". Arrays the forward sweep makes are kept\nfrom call to call, so repeated"
+                        + " calls with the same array lengths and non-null tangents\nallocate"
+                        + " nothing; the value and the tangent may be arrays of this workspace,"
+                        + " valid until\nthe next call, or arguments"
+                    : ". Arrays the forward sweep makes are kept\nfrom call to call, so repeated"
+                        + " calls with the same array lengths and non-null tangents\nallocate"
+                        + " nothing")
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
+            .addJavadoc("An empty workspace.\n").build());
+    MethodSpec.Builder jvp = MethodSpec.methodBuilder("jvp")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(t)
+        .addJavadoc("The value of $L; its tangent along the given tangents of its differentiable"
+            + "\narguments is left in {@link #tangent()}. An array tangent may be null, which"
+            + " means zeros\n(and is made on each call).\n\n", link(s));
+    String tangentField;
+    String keep;
+    if (d != null) {
+      Renderer r = g.renderer(d.params());
+      Set<Variable> pooled = new LinkedHashSet<>();
+      for (Stmt st : d.body().stmts()) {
+        if (st instanceof Stmt.Declare decl && decl.init() instanceof Expr.NewArray) {
+          pooled.add(decl.variable());
+        }
+      }
+      r.pool(pooled);
+      tangentField = r.reserve("tangent");
+      keep = r.reserve("keep");
+      // The tangent as the sweep has it: a workspace's tangent may be its own buffer.
+      Map<Stmt.Return, Expr> tangents = new IdentityHashMap<>();
+      d.returnTangents().forEach((ret, tangent) -> tangents.put(ret,
+          tangent instanceof Expr.OpaqueCall c && c.owner().equals(GeneratedClass.BUFFERS)
+              && c.name().equals("copyOf") ? c.args().get(0) : tangent));
+      r.returnsThrough(keep, tangents);
+      List<String> names = d.params().stream().map(r::name).toList();
+      List<String> dots = d.tangents().stream().map(r::name).toList();
+      for (Variable v : pooled) {
+        type.addField(FieldSpec.builder(v.type(), r.name(v), Modifier.PRIVATE)
+            .addJavadoc("Reused from call to call.\n").build());
+      }
+      addParameters(jvp, s, names, dots);
+      jvp.addCode(r.statements(d.body().stmts(), Set.of()));
+    } else {
+      NameAllocator names = g.allocator();
+      List<String> params = g.paramNames(s, names);
+      List<String> dots = new ArrayList<>();
+      for (Param p : s.diffParams()) {
+        dots.add(names.newName(p.name() + "Dot"));
+      }
+      tangentField = names.newName("tangent");
+      keep = names.newName("keep");
+      String call = names.newName("call");
+      addParameters(jvp, s, params, dots);
+      List<String> all = new ArrayList<>(params);
+      all.addAll(dots);
+      jvp.addStatement("$T $N = $N($L)", jvpType(s), call, AdjointNames.jvpMethod(s),
+          arguments(all));
+      jvp.addStatement("return $N($N.value(), $N.tangent())", keep, call, call);
+    }
+    jvp.addJavadoc("@return the value\n");
+    type.addField(FieldSpec.builder(t, tangentField, Modifier.PRIVATE)
+        .addJavadoc("The last call's tangent.\n").build());
+    type.addMethod(jvp.build());
+    type.addMethod(MethodSpec.methodBuilder("tangent")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(t)
+        .addJavadoc("The tangent from the last call to {@link #jvp}$L.\n\n@return the tangent\n",
+            array && d != null ? " (valid until the next call)" : "")
+        .addStatement("return $N", tangentField)
+        .build());
+    type.addMethod(MethodSpec.methodBuilder(keep)
+        .addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Keeps the tangent for {@link #tangent()} and returns the value.\n\n"
+            + "@param value the value\n@param tangent the tangent\n@return the value\n")
+        .addParameter(t, "value")
+        .addParameter(t, "tangent")
+        .returns(t)
+        .addStatement("this.$N = tangent", tangentField)
+        .addStatement("return value")
+        .build());
+    return type.build();
+  }
+
+  /** The parameters of {@code jvp}: the method's, then one tangent per differentiable one. */
+  private static void addParameters(
+      MethodSpec.Builder m, Signature s, List<String> names, List<String> dots) {
+    m.addParameters(Members.parameters(s, names));
+    m.addJavadoc(Members.paramDocs(s, names));
+    List<Param> diff = s.diffParams();
+    for (int i = 0; i < diff.size(); i++) {
+      Param p = diff.get(i);
+      m.addParameter(ParameterSpec.builder(p.type(), dots.get(i)).build());
+      m.addJavadoc("@param $L the tangent of {@code $L}$L\n", dots.get(i), p.name(),
+          p.type().equals(TypeName.DOUBLE) ? "" : " (its shape; null: zeros)");
+    }
+  }
+
   /** {@code 0.0 + dot(grad.x(), xDot) + ...}, zero directions contributing exactly 0. */
   private static CodeBlock dotted(Signature s, String grad, List<String> dots) {
     List<CodeBlock> terms = new ArrayList<>();
@@ -294,19 +485,11 @@ final class JvpWriter {
     MethodSpec.Builder m = MethodSpec.methodBuilder(AdjointNames.jvpMethod(s))
         .addModifiers(vis)
         .addModifiers(Modifier.STATIC)
-        .addParameters(Members.parameters(s, names))
         .returns(jvpType(s))
         .addJavadoc("Forward mode: the value of $L and its tangent along the given tangents of"
             + " its\ndifferentiable arguments (a JVP). An array tangent may be null, which means"
-            + " zeros.\n\n", link(s))
-        .addJavadoc(Members.paramDocs(s, names));
-    List<Param> diff = s.diffParams();
-    for (int i = 0; i < diff.size(); i++) {
-      Param p = diff.get(i);
-      m.addParameter(ParameterSpec.builder(p.type(), dots.get(i)).build());
-      m.addJavadoc("@param $L the tangent of {@code $L}$L\n", dots.get(i), p.name(),
-          p.type().equals(TypeName.DOUBLE) ? "" : " (its shape; null: zeros)");
-    }
+            + " zeros.\n\n", link(s));
+    addParameters(m, s, names, dots);
     return m.addJavadoc("@return the value and its tangent\n");
   }
 }

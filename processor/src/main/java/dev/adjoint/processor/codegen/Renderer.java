@@ -75,7 +75,7 @@ final class Renderer {
 
   private Set<Variable> sometimes = Set.of();
   private Map<Stmt.Return, Expr> returnTangents = Map.of();
-  private TypeName returnRecord;
+  private CodeBlock returnMaker;
   private Function<List<Stmt>, CodeBlock> splitter;
 
   /**
@@ -83,7 +83,16 @@ final class Renderer {
    * tangent {@code t} from {@code tangents} (by identity).
    */
   void returnsWithTangents(TypeName record, Map<Stmt.Return, Expr> tangents) {
-    this.returnRecord = record;
+    this.returnMaker = CodeBlock.of("new $T", record);
+    this.returnTangents = tangents;
+  }
+
+  /**
+   * Renders each {@code return v} of a forward derivative as {@code return method(v, t)}, its
+   * tangent {@code t} from {@code tangents} (by identity): a workspace's, which keeps {@code t}.
+   */
+  void returnsThrough(String method, Map<Stmt.Return, Expr> tangents) {
+    this.returnMaker = CodeBlock.of("$N", method);
     this.returnTangents = tangents;
   }
 
@@ -295,7 +304,7 @@ final class Renderer {
     public Void visitReturn(Stmt.Return r) {
       Expr tangent = returnTangents.get(r);
       if (tangent != null) {
-        out.addStatement("return new $T($L, $L)", returnRecord, expr(r.value()), expr(tangent));
+        out.addStatement("return $L($L, $L)", returnMaker, expr(r.value()), expr(tangent));
         return null;
       }
       out.addStatement("return $L", expr(r.value()));

@@ -107,6 +107,21 @@ public final class AdjointNames {
     return s.name() + "Function";
   }
 
+  /** {@code mVectorFunction(...)}, of a method with a {@code double[]} result. */
+  public static String vectorFunctionMethod(Signature s) {
+    return s.name() + "VectorFunction";
+  }
+
+  /** {@code mJvpWorkspace()}: forward mode without allocation. */
+  public static String jvpWorkspaceMethod(Signature s) {
+    return s.name() + "JvpWorkspace";
+  }
+
+  /** The class {@code MJvpWorkspace} that {@link #jvpWorkspaceMethod} makes. */
+  public static String jvpWorkspaceClass(Signature s) {
+    return s.capitalized() + "JvpWorkspace";
+  }
+
   public static String workspaceClass(Signature s) {
     return s.capitalized() + "Workspace";
   }

@@ -11,6 +11,7 @@ import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
 import dev.adjoint.processor.diagnostics.Reporter;
 import dev.adjoint.processor.ir.MethodBody;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.JvpRule;
 import dev.adjoint.processor.model.MethodModel;
@@ -26,6 +27,7 @@ import dev.adjoint.processor.source.TreeAccess;
 import dev.adjoint.processor.transform.analysis.Linearity;
 import dev.adjoint.processor.transform.forward.ForwardDerivative;
 import dev.adjoint.processor.transform.forward.ForwardMode;
+import dev.adjoint.processor.transform.forward.VectorMode;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import dev.adjoint.processor.transform.reverse.ReverseMode;
 import dev.adjoint.processor.validation.Annotations;
@@ -449,6 +451,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       Map<String, ReverseDerivative> derived,
       Map<String, ReverseDerivative> fromBody,
       Map<String, ForwardDerivative> forward,
+      Map<String, VectorMode.VectorDerivative> vectors,
       Map<String, ReverseDerivative> transposed) {}
 
   /**
@@ -487,6 +490,7 @@ public final class AdjointProcessor extends AbstractProcessor {
         Map<String, ReverseDerivative> derived = new LinkedHashMap<>();
         Map<String, ReverseDerivative> fromBody = new LinkedHashMap<>();
         Map<String, ForwardDerivative> forward = new LinkedHashMap<>();
+        Map<String, VectorMode.VectorDerivative> vectors = new LinkedHashMap<>();
         Map<String, ReverseDerivative> transposed = new LinkedHashMap<>();
         for (DerivativeRequest request : Planner.requests(unit.plan)) {
           String name = request.name();
@@ -518,6 +522,10 @@ public final class AdjointProcessor extends AbstractProcessor {
                 report.addAll(result.notes());
               }
               result.derivative().ifPresent(f -> forward.put(name, f));
+              if (!request.reference() && request.signature().result().equals(Expr.DOUBLE_ARRAY)) {
+                // Jacobians with all the directions in one sweep, where it takes the method.
+                result.derivative().flatMap(VectorMode::of).ifPresent(v -> vectors.put(name, v));
+              }
             }
             case TRANSPOSE -> {
               // The rule's tangent map is linear (checked): its pullback is its transpose.
@@ -530,7 +538,7 @@ public final class AdjointProcessor extends AbstractProcessor {
         Report built = report.build();
         reporter.print(built);
         if (built.isClean()) {
-          ready.add(new Derived(unit, derived, fromBody, forward, transposed));
+          ready.add(new Derived(unit, derived, fromBody, forward, vectors, transposed));
         } else {
           fail(unit.plan.owner());
         }
@@ -557,8 +565,8 @@ public final class AdjointProcessor extends AbstractProcessor {
       Unit unit = d.unit;
       try {
         TypeSpec.Builder type =
-            AdjointClassWriter.write(unit.plan, d.derived, d.fromBody, d.forward, d.transposed,
-                seesGenerated(unit.type), splitAbove())
+            AdjointClassWriter.write(unit.plan, d.derived, d.fromBody, d.forward, d.vectors,
+                d.transposed, seesGenerated(unit.type), splitAbove())
                 .toBuilder();
         type.addOriginatingElement(unit.type);
         calleeClasses(unit.plan).forEach(type::addOriginatingElement);

@@ -22,7 +22,7 @@ import java.util.Set;
  * the arguments (and the result where the formula is cheaper with it). Each formula is the stable
  * form of the function's own derivative; the user's expression around it is differentiated as
  * written. Conventions at kinks: {@code abs'(0) = 0}; {@code min}/{@code max} ties split the
- * cotangent evenly (JAX's convention, in the reverse rules); {@code hypot(0, 0)} has gradient
+ * derivative evenly (JAX's convention; {@link #selection}); {@code hypot(0, 0)} has gradient
  * 0; {@code pow(x, 0)} has x-derivative 0 and {@code pow(0, y)} has y-derivative 0.
  */
 public final class Partials {
@@ -54,6 +54,33 @@ public final class Partials {
   }
 
   private static final double LN_10 = Math.log(10);
+
+  /**
+   * The derivative of {@code min(a, b)} or {@code max(a, b)}, which selects rather than
+   * multiplies: where {@code aWins}, all of it is {@code a}'s; where {@code bWins}, {@code b}'s;
+   * where they {@code tie}, each gets {@link #TIE_WEIGHT} of it (JAX's convention); otherwise (a
+   * NaN argument, and a NaN value) each gets {@link #NAN_WEIGHT} times it. Forward mode selects
+   * the winner's tangent, reverse mode sends the cotangent to the winner: one convention.
+   */
+  public record Selection(Expr aWins, Expr bWins, Expr tie) {}
+
+  /** The share of the derivative each argument of a tied {@code min}/{@code max} gets. */
+  public static final double TIE_WEIGHT = 0.5;
+
+  /** The factor for both arguments where neither wins nor ties (a NaN argument). */
+  public static final double NAN_WEIGHT = Double.NaN;
+
+  /** The {@link Selection} of {@code f}, {@link MathFunction#MIN} or {@link MathFunction#MAX}. */
+  public static Selection selection(MathFunction f, Expr a, Expr b) {
+    if (f != MathFunction.MIN && f != MathFunction.MAX) {
+      throw new IllegalArgumentException(f + " does not select");
+    }
+    Expr.BinaryOp wins = f == MathFunction.MAX ? Expr.BinaryOp.GT : Expr.BinaryOp.LT;
+    return new Selection(
+        new Expr.Binary(wins, a, b, TypeName.BOOLEAN, null),
+        new Expr.Binary(wins, b, a, TypeName.BOOLEAN, null),
+        new Expr.Binary(Expr.BinaryOp.EQ, a, b, TypeName.BOOLEAN, null));
+  }
 
   /**
    * @param args the call's arguments (atoms)

@@ -19,6 +19,7 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.TypeKind;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 
@@ -133,9 +134,12 @@ public final class MethodValidator {
     // case, as the class files of generated records are on case-insensitive file systems.
     Map<String, ExecutableElement> generatedBy = new LinkedHashMap<>();
     for (ExecutableElement m : annotated) {
+      if (Annotations.isCompanion(m)) {
+        continue; // a companion generates nothing (one also marked as a primal is an error)
+      }
       List<String> clashes = new ArrayList<>();
       ExecutableElement other = null;
-      for (String generated : generatedNames(type, m.getSimpleName().toString())) {
+      for (String generated : generatedNames(type, m)) {
         ExecutableElement first =
             generatedBy.putIfAbsent(generated.toLowerCase(Locale.ROOT), m);
         if (first != null && first != m
@@ -154,10 +158,11 @@ public final class MethodValidator {
     return report.build();
   }
 
-  /** The names of the members that the generated class declares for method {@code name}. */
-  private static List<String> generatedNames(TypeElement type, String name) {
-    Signature s = new Signature(ClassName.get(type), name, List.of(), TypeName.DOUBLE, false);
-    return List.of(
+  /** The names of the members that the generated class declares for method {@code m}. */
+  private static List<String> generatedNames(TypeElement type, ExecutableElement m) {
+    Signature s = new Signature(
+        ClassName.get(type), m.getSimpleName().toString(), List.of(), TypeName.DOUBLE, false);
+    List<String> names = new ArrayList<>(List.of(
         AdjointNames.gradRecord(s),
         AdjointNames.valueAndGradRecord(s),
         AdjointNames.vjpClass(s),
@@ -166,7 +171,19 @@ public final class MethodValidator {
         AdjointNames.vjpMethod(s),
         AdjointNames.functionMethod(s),
         AdjointNames.workspaceClass(s),
-        AdjointNames.workspaceMethod(s));
+        AdjointNames.workspaceMethod(s),
+        AdjointNames.jvpRecord(s),
+        AdjointNames.jvpMethod(s),
+        AdjointNames.jvpWorkspaceClass(s),
+        AdjointNames.jvpWorkspaceMethod(s)));
+    if (m.getReturnType().getKind() == TypeKind.ARRAY) {
+      names.addAll(List.of(
+          AdjointNames.jacobianMethod(s),
+          AdjointNames.valueAndJacobianMethod(s),
+          AdjointNames.valueAndJacobianRecord(s),
+          AdjointNames.vectorFunctionMethod(s)));
+    }
+    return names;
   }
 
   /**

@@ -32,6 +32,7 @@ import dev.adjoint.processor.transform.normalize.Jumps;
 import dev.adjoint.processor.transform.normalize.Returns;
 import dev.adjoint.processor.transform.forward.ForwardDerivative;
 import dev.adjoint.processor.transform.forward.ForwardMode;
+import dev.adjoint.processor.transform.forward.VectorMode;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import dev.adjoint.processor.transform.reverse.ReverseMode;
 import java.util.ArrayList;
@@ -233,6 +234,9 @@ class IrCoverageTest {
         new Pass("ReverseMode then Renderer and ReverseFacts", source,
             IrCoverageTest::deriveAndRender),
         new Pass("ForwardMode then Renderer", source, IrCoverageTest::forwardAndRender),
+        // Vector mode takes what forward mode gives, or refuses it; never a crash.
+        new Pass("ForwardMode then VectorMode then Renderer", source,
+            IrCoverageTest::vectorAndRender),
         // A @Jvp rule's body, x, y and a its tangents: every kind, linear or not, is judged.
         new Pass("Linearity", source, body -> Linearity.check(
             "fJvp", new MethodBody(PARAMS, body), List.of(X, Y, A), List.of())));
@@ -307,6 +311,16 @@ class IrCoverageTest {
     Renderer r = new Renderer(Set.of());
     d.returnTangents().values().forEach(t -> assertThat(r.expr(t).toString()).isNotEmpty());
     assertThat(MethodSize.estimate(d)).isGreaterThan(0);
+  }
+
+  private static void vectorAndRender(Stmt.Block body) {
+    ForwardDerivative d = ForwardMode.derive(SIGNATURE, new MethodBody(PARAMS, body),
+        callee -> false).derivative().orElseThrow();
+    VectorMode.of(d).ifPresent(v -> {
+      render(v.body());
+      Renderer r = new Renderer(Set.of());
+      v.jacobians().values().forEach(j -> assertThat(r.expr(j).toString()).isNotEmpty());
+    });
   }
 
   private static void deriveAndRender(Stmt.Block body) {

@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -213,7 +214,33 @@ public final class IrInterpreter {
     if (e instanceof Expr.Pop) {
       return tape.pop();
     }
+    if (e instanceof Expr.OpaqueCall c && c.receiver() == null
+        && c.owner().toString().equals("dev.adjoint.runtime.Buffers")) {
+      return buffers(c);
+    }
     throw new UnsupportedOperationException("the interpreter has no rule for " + e);
+  }
+
+  /** The runtime's helpers that vector forward mode calls, run for real. */
+  private Object buffers(Expr.OpaqueCall c) {
+    List<Object> args = new java.util.ArrayList<>();
+    for (Expr a : c.args()) {
+      args.add(value(a));
+    }
+    switch (c.name()) {
+      case "size":
+        return dev.adjoint.runtime.Buffers.size((double[]) args.get(0));
+      case "seed":
+        return dev.adjoint.runtime.Buffers.seed(index(c.args().get(0)), index(c.args().get(1)));
+      case "seeds":
+        return dev.adjoint.runtime.Buffers.seeds(
+            (double[]) args.get(0), index(c.args().get(1)), index(c.args().get(2)));
+      case "zerosJacobian":
+        return dev.adjoint.runtime.Buffers.zerosJacobian(
+            (double[]) args.get(0), index(c.args().get(1)));
+      default:
+        throw new UnsupportedOperationException("the interpreter has no rule for " + c);
+    }
   }
 
   private Object binary(Expr.Binary b) {

@@ -606,14 +606,14 @@ public final class ForwardMode {
       if (ta == null && tb == null) {
         return null;
       }
-      Expr.BinaryOp wins = f == MathFunction.MAX ? Expr.BinaryOp.GT : Expr.BinaryOp.LT;
+      Partials.Selection select = Partials.selection(f, a, b);
       Expr za = ta == null ? lit(0) : ta;
       Expr zb = tb == null ? lit(0) : tb;
       Expr both = plus(ta, tb);
-      return new Expr.Conditional(compare(wins, a, b), za,
-          new Expr.Conditional(compare(wins, b, a), zb,
-              new Expr.Conditional(compare(Expr.BinaryOp.EQ, a, b), mul(lit(0.5), both),
-                  mul(both, lit(Double.NaN)), TypeName.DOUBLE, null),
+      return new Expr.Conditional(select.aWins(), za,
+          new Expr.Conditional(select.bWins(), zb,
+              new Expr.Conditional(select.tie(), mul(lit(Partials.TIE_WEIGHT), both),
+                  mul(both, lit(Partials.NAN_WEIGHT)), TypeName.DOUBLE, null),
               TypeName.DOUBLE, null),
           TypeName.DOUBLE, null);
     }

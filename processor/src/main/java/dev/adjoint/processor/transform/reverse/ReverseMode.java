@@ -1270,26 +1270,24 @@ public final class ReverseMode {
       // The argument that wins gets the cotangent; ties split it evenly; a NaN argument, NaN.
       Expr a = m.args().get(0);
       Expr b = m.args().get(1);
-      Expr.BinaryOp wins = f == MathFunction.MAX ? Expr.BinaryOp.GT : Expr.BinaryOp.LT;
+      Partials.Selection select = Partials.selection(f, a, b);
       List<Stmt> aWins = new ArrayList<>();
       accumulate(a, seed, ref, aWins);
       List<Stmt> bWins = new ArrayList<>();
       accumulate(b, seed, ref, bWins);
       List<Stmt> tie = new ArrayList<>();
-      accumulate(a, mul(lit(0.5), seed), ref, tie);
-      accumulate(b, mul(lit(0.5), seed), ref, tie);
+      accumulate(a, mul(lit(Partials.TIE_WEIGHT), seed), ref, tie);
+      accumulate(b, mul(lit(Partials.TIE_WEIGHT), seed), ref, tie);
       // Neither wins nor ties: a NaN argument, and a NaN value; the gradient is NaN too.
       List<Stmt> nan = new ArrayList<>();
-      accumulate(a, mul(seed, lit(Double.NaN)), ref, nan);
-      accumulate(b, mul(seed, lit(Double.NaN)), ref, nan);
-      Stmt tieOrNaN = new Stmt.If(
-          new Expr.Binary(Expr.BinaryOp.EQ, a, b, TypeName.BOOLEAN, null),
-          Stmt.Block.of(tie), Stmt.Block.of(nan), ref);
+      accumulate(a, mul(seed, lit(Partials.NAN_WEIGHT)), ref, nan);
+      accumulate(b, mul(seed, lit(Partials.NAN_WEIGHT)), ref, nan);
+      Stmt tieOrNaN = new Stmt.If(select.tie(), Stmt.Block.of(tie), Stmt.Block.of(nan), ref);
       out.add(new Stmt.If(
-          new Expr.Binary(wins, a, b, TypeName.BOOLEAN, null),
+          select.aWins(),
           Stmt.Block.of(aWins),
           Stmt.Block.of(List.of(new Stmt.If(
-              new Expr.Binary(wins, b, a, TypeName.BOOLEAN, null),
+              select.bWins(),
               Stmt.Block.of(bWins),
               Stmt.Block.of(List.of(tieOrNaN)),
               ref))),

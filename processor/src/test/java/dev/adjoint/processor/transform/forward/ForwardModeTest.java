@@ -69,6 +69,26 @@ class ForwardModeTest {
     return new double[] {value, tangent};
   }
 
+  /**
+   * The vector sweep's tangents along both directions at once (for a scalar result, the
+   * gradient), its value checked to be the primal's.
+   */
+  private double[] vector(ForwardDerivative d, double xv, double yv) {
+    VectorMode.VectorDerivative v = VectorMode.of(d).orElseThrow();
+    Map<Variable, Object> values = new HashMap<>();
+    values.put(x, xv);
+    values.put(y, yv);
+    Object value = IrInterpreter.run(v.body(), values);
+    assertThat(((Number) value).doubleValue())
+        .isEqualTo(((Number) IrInterpreter.run(d.body(), Map.of(x, xv, y, yv,
+            d.tangents().get(0), 0.0, d.tangents().get(1), 0.0))).doubleValue());
+    Stmt.Block jacobianBody = Stmt.Block.of(StmtRewriter.rewrite(v.body().stmts(),
+        st -> st instanceof Stmt.Return r
+            ? List.of(new Stmt.Return(v.jacobians().get(r), null)) : List.of(st),
+        st -> false));
+    return (double[]) IrInterpreter.run(jacobianBody, values);
+  }
+
   private void assertTangentsMatchDifferences(Stmt.Block body, double xv, double yv) {
     ForwardDerivative d = derive(body.stmts().toArray(Stmt[]::new));
     IrWalker.forEachStmt(d.body(), st -> assertThat(st).isNotInstanceOf(Stmt.Push.class));
@@ -83,6 +103,9 @@ class ForwardModeTest {
         .isWithin(1e-6 * (1 + Math.abs(dx))).of(dx);
     assertWithMessage("d/dy at (%s, %s)", xv, yv).that(alongY[1])
         .isWithin(1e-6 * (1 + Math.abs(dy))).of(dy);
+    // Vector mode: one sweep, both directions, each bit for bit the scalar sweep's.
+    double[] gradient = vector(d, xv, yv);
+    assertThat(gradient).usingExactEquality().containsExactly(alongX[1], alongY[1]).inOrder();
     // Linear in the direction.
     double[] both = forward(d, xv, yv, 2, -3);
     assertThat(both[1]).isWithin(1e-12 * (1 + Math.abs(alongX[1]) + Math.abs(alongY[1])))
@@ -144,5 +167,8 @@ class ForwardModeTest {
     ForwardDerivative d = derive(body.stmts().toArray(Stmt[]::new));
     assertThat(forward(d, 1, 0, 1, 0)[1]).isEqualTo(1.0);
     assertThat(forward(d, 1, 0, 0, 1)[1]).isPositiveInfinity();
+    // In one vector sweep too: along x, y's zero tangent gives 0, not 0 * Infinity.
+    assertThat(vector(d, 1, 0)).usingExactEquality()
+        .containsExactly(1.0, Double.POSITIVE_INFINITY).inOrder();
   }
 }
