@@ -57,9 +57,10 @@ import java.util.Random;
  *       functions' is): {@code jvp} along the dot-product test's direction u must equal
  *       &lang;gradient, u&rang; to rounding (relative 1e-9 of &Sigma;|gradient<sub>j</sub>
  *       u<sub>j</sub>|); for a vector function, &lang;v, jvp(x, u)&rang; must equal &lang;pullback(x,
- *       v), u&rang; likewise. It passes or fails, and is not among the error maxima, which measure
- *       the finite differences. For a generated function the two are different computations (a
- *       forward sweep and a reverse sweep).
+ *       v), u&rang; likewise, and where the full Jacobian is not checked, so must &lang;v,
+ *       J(x) u&rang; for a vector function's own {@code valueAndJacobian}. It passes or fails, and
+ *       is not among the error maxima, which measure the finite differences. For a generated
+ *       function the two are different computations (a forward sweep and a reverse sweep).
  * </ul>
  *
  * <p>Above {@link #fullJacobianLimit()} inputs only the dot-product test runs: the full Jacobian
@@ -406,6 +407,31 @@ public final class GradCheck {
       acc.require(0, Mismatch.JVP, dotAnalytical, forward,
           JVP_RTOL * Math.max(scale, other) + Double.MIN_NORMAL);
     }
+    if (!full && overrides(f, "valueAndJacobian", double[].class)) {
+      // Too many inputs for differences of every column: its own Jacobian at least along u,
+      // <v, J(x) u> against <pullback(x, v), u>, to rounding.
+      VectorFunction.ValueAndJacobian vj = f.valueAndJacobian(x.clone());
+      double forward = 0;
+      double scale = 0;
+      for (int i = 0; i < m; i++) {
+        double[] row = vj.jacobian()[i];
+        if (row == null || row.length != n) {
+          throw new IllegalArgumentException("valueAndJacobian's Jacobian rows must have"
+              + " f.inputDimension() = " + n + " entries, but row " + i + " has "
+              + (row == null ? "none" : row.length));
+        }
+        for (int j = 0; j < n; j++) {
+          forward += v[i] * row[j] * u[j];
+          scale += Math.abs(v[i] * row[j] * u[j]);
+        }
+      }
+      double other = 0;
+      for (int j = 0; j < n; j++) {
+        other += Math.abs(pulled[j] * u[j]);
+      }
+      acc.require(0, Mismatch.JACOBIAN_ALONG_U, dotAnalytical, forward,
+          JVP_RTOL * Math.max(scale, other) + Double.MIN_NORMAL);
+    }
     double rounding = ROUNDING * magnitude / (2 * dotProductEps);
     return acc.report(
         Kind.JACOBIAN,
@@ -715,6 +741,13 @@ public final class GradCheck {
      */
     public static final int JVP = -2;
 
+    /**
+     * The {@link #column()} of a vector function's own Jacobian along the dot-product test's
+     * directions when the full Jacobian is not checked: &lang;v, J(x) u&rang; (actual) against
+     * &lang;pullback(x, v), u&rang; (expected).
+     */
+    public static final int JACOBIAN_ALONG_U = -3;
+
     /** Whether this compares values rather than derivatives. */
     public boolean isValue() {
       return column == VALUE;
@@ -953,7 +986,11 @@ public final class GradCheck {
     private void appendMismatch(StringBuilder s, Mismatch mismatch) {
       String expected;
       String actual;
-      if (mismatch.isJvp()) {
+      if (mismatch.column() == Mismatch.JACOBIAN_ALONG_U) {
+        s.append("valueAndJacobian against reverse along u: ");
+        expected = "<pullback(x, v), u> ";
+        actual = "<v, J(x) u> ";
+      } else if (mismatch.isJvp()) {
         s.append("forward against reverse along u: ");
         boolean vector = kind == Kind.JACOBIAN;
         expected = vector ? "<pullback(x, v), u> " : "<gradient, u> ";

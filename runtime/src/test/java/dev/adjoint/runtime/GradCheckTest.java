@@ -945,5 +945,14 @@ class GradCheckTest {
     assertThat(m.row()).isEqualTo(1);
     assertThat(m.column()).isEqualTo(0);
     assertThat(m.actual()).isEqualTo(-Math.cos(0.7));
+
+    // Without the full Jacobian, its own Jacobian is still checked, along the test's directions.
+    GradCheck dotOnly = CHECK.withFullJacobianLimit(0);
+    assertThat(dotOnly.check(productAndSineForward(1, 1), 0.7, -1.3).passed()).isTrue();
+    GradCheck.Report along = dotOnly.check(productAndSineForward(1, -1), 0.7, -1.3);
+    assertThat(along.passed()).isFalse();
+    assertThat(along.mismatches()).hasSize(1);
+    assertThat(along.mismatches().get(0).column()).isEqualTo(GradCheck.Mismatch.JACOBIAN_ALONG_U);
+    assertThat(along.toString()).contains("<v, J(x) u>");
   }
 }

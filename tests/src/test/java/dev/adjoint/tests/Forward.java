@@ -75,6 +75,35 @@ final class Forward {
     return out;
   }
 
+  /** One step of an iterated map, x -> 0.5 x shifted + sin x, for iterating with a workspace. */
+  @Differentiable
+  static double[] step(double[] x) {
+    int n = x.length;
+    double[] r = new double[n];
+    for (int i = 0; i < n; i++) {
+      r[i] = 0.5 * x[(i + n - 1) % n] + Math.sin(x[i]);
+    }
+    return r;
+  }
+
+  /** {x0 + x1, x1 / x0}: at x0 = 0 the quotient's partials are infinite. */
+  @Differentiable
+  static double[] quotient(double[] x) {
+    double[] r = new double[2];
+    r[0] = x[0] + x[1];
+    r[1] = x[1] / x[0];
+    return r;
+  }
+
+  /**
+   * With {@link #quotient}'s array result, {@code quotientValueAnd} makes no {@code
+   * quotientValueAndGrad} (a gradient is of a scalar result): no name clash (a compile test).
+   */
+  @Differentiable
+  static double quotientValueAnd(double x) {
+    return 2 * x;
+  }
+
   /** A matrix input, reduced row by row into a local that is returned. */
   @Differentiable
   static double[] rowSums(double[][] m, double s) {

@@ -242,6 +242,27 @@ final class ForwardTest {
     assertThat(at[2]).isEqualTo(new double[] {4.0, 3.0});
   }
 
+  /**
+   * {x0 + x1, x1 / x0} at x0 = 0: the quotient's partials are infinite, but a zero direction or
+   * seed contributes exactly 0, so row 0 is {1, 1} by the vector sweep, by pullbacks and by
+   * columns, and a zero direction's JVP is zero.
+   */
+  @Test
+  void zeroSeedsThroughADivisionByZeroContributeZero() {
+    double[] x = {0.0, 1.0};
+    double[][] j = ForwardAdjoint.quotientJacobian(x.clone()); // 2 inputs: the vector sweep
+    assertThat(j[0]).isEqualTo(new double[] {1.0, 1.0});
+    assertThat(j[1][0]).isNegativeInfinity();
+    assertThat(j[1][1]).isPositiveInfinity();
+    var vjp = ForwardAdjoint.quotientVjp(x.clone());
+    assertThat(vjp.pullback(new double[] {1, 0}).x()).isEqualTo(new double[] {1.0, 1.0});
+    assertThat(ForwardAdjoint.quotientJvp(x.clone(), new double[] {0, 0}).tangent())
+        .isEqualTo(new double[] {0.0, 0.0});
+    assertThat(ForwardAdjoint.quotientJvp(x.clone(), new double[] {0, 1}).tangent())
+        .isEqualTo(new double[] {1.0, Double.POSITIVE_INFINITY});
+    assertThat(ForwardAdjoint.quotientValueAndGrad(3).x()).isEqualTo(2.0); // its gradient
+  }
+
   // ------------------------------------------------------------------ mVectorFunction
 
   /**

@@ -74,6 +74,33 @@ final class JvpWorkspaceTest {
     assertThat(p).isEqualTo(new double[] {1.3, 0.4, 2.1, -0.3});
   }
 
+  /**
+   * Iterating a map with a workspace, each call given the value and tangent the last call
+   * returned (the workspace's own arrays): the same as with mJvp, not zeros.
+   */
+  @Test
+  void theValueAndTangentItReturnedMayBeTheNextArguments() {
+    var ws = ForwardAdjoint.stepJvpWorkspace();
+    double[] x = {0.1, 0.2, 0.3};
+    double[] d = {1, 0, 0};
+    double[] y = x.clone();
+    double[] e = d.clone();
+    for (int it = 0; it < 5; it++) {
+      var expected = ForwardAdjoint.stepJvp(y, e);
+      y = expected.value();
+      e = expected.tangent();
+      x = ws.jvp(x, d);
+      d = ws.tangent();
+      assertThat(x).isEqualTo(y);
+      assertThat(d).isEqualTo(e);
+    }
+    // The value given back alone, and the tangent alone.
+    double[] value = ws.jvp(new double[] {0.4, 0.5, 0.6}, new double[] {0, 1, 0});
+    double[] expected = ForwardAdjoint.stepJvp(value.clone(), new double[] {0, 0, 1}).tangent();
+    ws.jvp(value, new double[] {0, 0, 1});
+    assertThat(ws.tangent()).isEqualTo(expected);
+  }
+
   @Test
   void rulesWorkspacesGiveTheRulesTangents() {
     var log1pexp = JvpRulesAdjoint.stableLog1pexpJvpWorkspace();

@@ -221,6 +221,7 @@ final class FunctionWriter {
     String array = names.newName("array");
     String what = names.newName("what");
     String grad = names.newName("grad");
+    String call = names.newName("call");
     String vj = names.newName("valueAndJacobian");
     String outputDimension = names.newName("outputDimension");
     boolean single = isArray(s.diffParams().get(0));
@@ -269,8 +270,10 @@ final class FunctionWriter {
         .addStatement("check($N, $L, $S)", point, dimension, "point")
         .addStatement("check($N, $N, $S)", cotangent, outputDimension, "cotangent")
         // mVjp copies its arguments, and its pullback takes the cotangent as read-only.
-        .addStatement("$T $N = $N($L).pullback($N)", g.gradType(s), grad,
-            AdjointNames.vjpMethod(s), CodeBlock.join(sharedArgs, ", "), cotangent);
+        .addStatement("$T $N = $N($L)", g.vjpType(s), call, AdjointNames.vjpMethod(s),
+            CodeBlock.join(sharedArgs, ", "))
+        .addStatement("output($N.value(), $S)", call, "value")
+        .addStatement("$T $N = $N.pullback($N)", g.gradType(s), grad, call, cotangent);
     if (single) {
       pullback.addStatement("return $T.copyOf($N.$N())", GeneratedClass.BUFFERS, grad,
           AdjointNames.component(s.diffParams().get(0).name()));

@@ -234,9 +234,15 @@ final class JvpWriter {
         sizes.add(CodeBlock.of("$T.size($N)", GeneratedClass.BUFFERS, diffNames.get(i)));
       }
     }
+    boolean counted = !sizes.isEmpty(); // else the count is the constant `scalars`
+    if (byColumns && vector && !counted && scalars <= VECTOR_UNCOUNTED) {
+      // Few scalar inputs: always the vector sweep.
+      return m.addStatement("return $T.$N($L)", valueAndJacobianType(s), SWEEP,
+          arguments(params)).build();
+    }
     sizes.add(0, CodeBlock.of("$L", scalars));
     m.addStatement("int $N = $L", n, CodeBlock.join(sizes, " + "));
-    if (byColumns && vector) {
+    if (byColumns && vector && counted) {
       // Few inputs: one vector sweep costs no more than a few pullbacks, so go straight to it
       // rather than run the primal first to count the outputs.
       m.beginControlFlow("if ($N <= $L)", n, VECTOR_UNCOUNTED);
@@ -413,6 +419,7 @@ final class JvpWriter {
             .addJavadoc("Reused from call to call.\n").build());
       }
       addParameters(jvp, s, names, dots);
+      jvp.addCode(unaliased(d, r, pooled));
       jvp.addCode(r.statements(d.body().stmts(), Set.of()));
     } else {
       NameAllocator names = g.allocator();
@@ -453,6 +460,37 @@ final class JvpWriter {
         .addStatement("return value")
         .build());
     return type.build();
+  }
+
+  /**
+   * {@code if (x != null && (x == this.r || ...)) x = x.clone();} for each array argument (a
+   * point or a tangent) of the type of a kept array: a value or tangent this workspace returned,
+   * given back as the next call's argument (iterating a map, {@code x = ws.jvp(x, d); d =
+   * ws.tangent();}), would be zeroed by the sweep before it is read.
+   */
+  private static CodeBlock unaliased(ForwardDerivative d, Renderer r, Set<Variable> pooled) {
+    CodeBlock.Builder out = CodeBlock.builder();
+    List<Variable> arguments = new ArrayList<>(d.params());
+    arguments.addAll(d.tangents());
+    for (Variable p : arguments) {
+      List<CodeBlock> same = new ArrayList<>();
+      for (Variable b : pooled) {
+        if (b.type().equals(p.type())) {
+          same.add(CodeBlock.of("$N == this.$N", r.name(p), r.name(b)));
+        }
+      }
+      if (same.isEmpty()) {
+        continue;
+      }
+      if (out.isEmpty()) {
+        out.add("// An array this workspace returned, given back: the sweep would zero it.\n");
+      }
+      out.beginControlFlow("if ($N != null && $L)", r.name(p), same.size() == 1 ? same.get(0)
+              : CodeBlock.of("($L)", CodeBlock.join(same, " || ")))
+          .addStatement("$N = $T.copyOf($N)", r.name(p), GeneratedClass.BUFFERS, r.name(p))
+          .endControlFlow();
+    }
+    return out.build();
   }
 
   /** The parameters of {@code jvp}: the method's, then one tangent per differentiable one. */

@@ -53,6 +53,23 @@ public final class Partials {
         TypeName.DOUBLE, null);
   }
 
+  /**
+   * {@code factor == 0 ? 0 : product}, for a product of {@code factor} (a tangent or cotangent)
+   * with a quotient's partial derivative, which is infinite where {@code divisor} is 0 (a
+   * nonzero literal divisor needs no guard): a zero
+   * direction or seed then contributes exactly 0 there too, as for the {@link #SINGULAR}
+   * functions. (Where a value has itself overflowed to infinity, {@code 0 * Infinity} is still
+   * NaN, as in every AD system: that is not a finite point.)
+   */
+  public static Expr zeroWhereZero(Expr factor, Expr divisor, Expr product) {
+    if (divisor instanceof Expr.Literal l && l.value() instanceof Number n
+        && n.doubleValue() != 0) {
+      return product; // a divisor that is never 0: finite partials
+    }
+    // The factor is pure (a tangent or cotangent over variables): evaluating it twice is safe.
+    return new Expr.Conditional(eq(factor, lit(0)), lit(0), product, TypeName.DOUBLE, null);
+  }
+
   private static final double LN_10 = Math.log(10);
 
   /**

@@ -164,19 +164,22 @@ public final class MethodValidator {
         ClassName.get(type), m.getSimpleName().toString(), List.of(), TypeName.DOUBLE, false);
     List<String> names = new ArrayList<>(List.of(
         AdjointNames.gradRecord(s),
-        AdjointNames.valueAndGradRecord(s),
         AdjointNames.vjpClass(s),
-        AdjointNames.gradMethod(s),
-        AdjointNames.valueAndGradMethod(s),
         AdjointNames.vjpMethod(s),
-        AdjointNames.functionMethod(s),
-        AdjointNames.workspaceClass(s),
-        AdjointNames.workspaceMethod(s),
         AdjointNames.jvpRecord(s),
         AdjointNames.jvpMethod(s),
         AdjointNames.jvpWorkspaceClass(s),
         AdjointNames.jvpWorkspaceMethod(s)));
-    if (m.getReturnType().getKind() == TypeKind.ARRAY) {
+    if (m.getReturnType().getKind() != TypeKind.ARRAY) {
+      // A gradient, a workspace and a function are of a scalar result only.
+      names.addAll(List.of(
+          AdjointNames.valueAndGradRecord(s),
+          AdjointNames.gradMethod(s),
+          AdjointNames.valueAndGradMethod(s),
+          AdjointNames.functionMethod(s),
+          AdjointNames.workspaceClass(s),
+          AdjointNames.workspaceMethod(s)));
+    } else {
       names.addAll(List.of(
           AdjointNames.jacobianMethod(s),
           AdjointNames.valueAndJacobianMethod(s),

@@ -669,9 +669,10 @@ public final class ForwardMode {
         case MUL:
           return plus(dl == null ? null : mul(dl, r), dr == null ? null : mul(l, dr));
         case DIV:
-          // (dl - (l / r) * dr) / r, as the reverse rule's -(seed * value) / r
-          return minus(dl == null ? null : div(dl, r),
-              dr == null ? null : div(mul(dr, div(l, r)), r));
+          // (dl - (l / r) * dr) / r, as the reverse rule's -(seed * value) / r; infinite
+          // partials where r == 0, so a zero tangent contributes 0 (Partials.zeroWhereZero).
+          return minus(dl == null ? null : Partials.zeroWhereZero(dl, r, div(dl, r)),
+              dr == null ? null : Partials.zeroWhereZero(dr, r, div(mul(dr, div(l, r)), r)));
         case REM:
           // l % r == l - trunc(l / r) * r
           return minus(dl, dr == null ? null

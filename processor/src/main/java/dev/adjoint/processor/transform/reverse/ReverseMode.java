@@ -1158,8 +1158,10 @@ public final class ReverseMode {
           accumulate(r, mul(l, seed), ref, out);
           break;
         case DIV:
-          accumulate(l, div(seed, r), ref, out);
-          accumulate(r, neg(div(mul(seed, value != null ? value : div(l, r)), r)), ref, out);
+          // Infinite partials where r == 0: a zero seed contributes 0 (Partials.zeroWhereZero).
+          accumulate(l, Partials.zeroWhereZero(seed, r, div(seed, r)), ref, out);
+          accumulate(r, Partials.zeroWhereZero(seed, r,
+              neg(div(mul(seed, value != null ? value : div(l, r)), r))), ref, out);
           break;
         case REM:
           // l % r == l - trunc(l / r) * r
