@@ -286,10 +286,19 @@ class FuzzTest {
      * (with rules linearised, {@link Reference#evaluateLinearised}).
      */
     int jvps;
+    /**
+     * Points at which fJvp's tangent was compared with the reference's own forward mode, dual
+     * numbers along the same direction ({@link Reference#evaluateDual}).
+     */
+    int dualJvps;
+    /** Points where the dual-number reference was not finite or extreme: not compared. */
+    int dualSkipped;
     /** Points at which a double[] helper's own hVjp was compared. */
     int arrayHelperPoints;
     /** Points at which a double[] helper's hJvp and hJacobian were compared. */
     int arrayHelperJvps;
+    /** Points at which a double[] helper's hJvp and hJacobian were compared with dual numbers. */
+    int arrayHelperDualJvps;
     final List<String> failures = new ArrayList<>();
 
     void assertClean(String context) {
@@ -299,16 +308,18 @@ class FuzzTest {
       }
       assertTrue(points > programs, "too few points were compared: " + this);
       assertTrue(2 * jvps > points, "too few JVPs were compared: " + this);
+      assertTrue(2 * dualJvps > points, "too few JVPs were compared with dual numbers: " + this);
     }
 
     @Override
     public String toString() {
       return String.format(Locale.ROOT,
           "%d programs, %d points compared, %d points skipped (non-finite or extreme), "
-              + "%d central-difference checks, %d JVPs, %d double[] helper points (%d with"
-              + " hJvp and hJacobian), %d failures",
-          programs, points, skippedPoints, differenceChecks, jvps, arrayHelperPoints,
-          arrayHelperJvps, failures.size());
+              + "%d central-difference checks, %d JVPs against the gradient, %d against dual"
+              + " numbers (%d skipped), %d double[] helper points (%d with hJvp and hJacobian"
+              + " against its rows, %d against dual numbers), %d failures",
+          programs, points, skippedPoints, differenceChecks, jvps, dualJvps, dualSkipped,
+          arrayHelperPoints, arrayHelperJvps, arrayHelperDualJvps, failures.size());
     }
   }
 
@@ -488,6 +499,13 @@ class FuzzTest {
       throw new AssertionError("no fFunction generated for " + f.params());
     }
     SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    // Where fJvp is the method's own pullback (a body too long for one method: always with
+    // splitAbove=0, and maybe for a soak's long method), a rule whose pullback is not linear
+    // (clip's) sees the whole cotangent, as in reverse mode, not a tangent: no forward
+    // computation gives that JVP, so there it is compared with the gradient only.
+    boolean longMethod = f.body().stream()
+        .anyMatch(st -> st instanceof Program.Declare d && d.name().equals("tl"));
+    boolean pullbackJvp = (split(seed) || longMethod) && callsClip(unit);
     for (int point = 0; point < POINTS; point++) {
       // The point, flattened: each parameter in order, an array taking LENGTH slots.
       int width = f.params().stream().mapToInt(p -> p.kind().width()).sum();
@@ -595,6 +613,25 @@ class FuzzTest {
         }
       }
 
+      // fJvp against the reference's forward mode: dual numbers along the same direction, each
+      // rule by its own tangent (a @CustomJvp twin's @Jvp math). It needs no finite gradient: a
+      // zero direction through an infinite partial (cbrt at 0) must give a tangent of 0.
+      Reference.Dual dual = Reference.evaluateDual(f, flat, direction);
+      same(problems, "dual-number reference value", dual.value(), value);
+      if (!dual.trace().equals(effects)) {
+        problems.add("the dual-number reference's calls with effects " + dual.trace()
+            + ", but the primal method's " + effects);
+      }
+      if (!pullbackJvp) {
+        if (finite(dual.value()) && finite(dual.tangent()) && !dual.extreme()) {
+          close(problems, "fJvp tangent along " + java.util.Arrays.toString(direction)
+              + " (dual numbers)", jvpTangent, dual.tangent(), dual.scale());
+          stats.dualJvps++;
+        } else {
+          stats.dualSkipped++;
+        }
+      }
+
       Reference.Result one = Reference.evaluate(f, flat, 1.0);
       Reference.Result ct = Reference.evaluate(f, flat, cotangent);
       same(problems, "reference value", one.value(), value);
@@ -615,12 +652,12 @@ class FuzzTest {
           }
           close(problems, "fVjp pullback d/d" + name, vjpGrad[i], ct.gradient()[i], ct.scale()[i]);
         }
-        // A rule whose pullback is not linear (clip's) goes into a forward sweep linearised, its
-        // pullback of 1 scaled; but where fJvp is the method's own pullback (a body too long for
-        // one method: always with splitAbove=0, and maybe for a soak's long method) the rule
-        // sees the whole cotangent, as in reverse mode.
-        boolean longMethod = f.body().stream()
-            .anyMatch(st -> st instanceof Program.Declare d && d.name().equals("tl"));
+        // fJvp against the reference gradient along the direction too. With the dual numbers
+        // above this holds the reference's two modes to each other (the design's promise: <grad,
+        // v> equals the JVP up to rounding), and it is the only check of fJvp where it is the
+        // method's own pullback through clip (pullbackJvp). A rule whose pullback is not linear
+        // (clip's) goes into a forward sweep linearised, its pullback of 1 scaled; but where
+        // fJvp is the method's own pullback the rule sees the whole cotangent, as in reverse mode.
         List<Reference.Result> accepted = new ArrayList<>();
         if (unit.exact() || split(seed) || longMethod) {
           accepted.add(one);
@@ -787,6 +824,33 @@ class FuzzTest {
       if (unit.exact() && rowsFinite) {
         stats.arrayHelperJvps++;
       }
+      // ... and against the reference's dual numbers along the same direction: hJvp's tangent,
+      // and hJacobian times the direction. Not through clip where hJvp may be the helper's own
+      // pullbacks (split form), nor for hJacobian, which may take its rows by pullbacks.
+      Reference.ArrayDual dual = Reference.evaluateArrayDual(h, flat, direction);
+      sameArray(problems, "dual-number reference value", dual.values(), value);
+      if (!(split(seed) && callsClip(unit)) && finite(dual.values())
+          && finite(dual.tangents()) && !dual.extreme()) {
+        for (int k = 0; k < Program.LENGTH; k++) {
+          close(problems, h.name() + "Jvp tangent[" + k + "] along "
+              + java.util.Arrays.toString(direction) + " (dual numbers)", jvpTangent[k],
+              dual.tangents()[k], dual.scales()[k]);
+          if (!callsClip(unit)) {
+            double product = 0;
+            double scale = dual.scales()[k];
+            for (int i = 0; i < width; i++) {
+              if (direction[i] != 0) {
+                product += jacobian[k][i] * direction[i];
+                scale += Math.abs(jacobian[k][i] * direction[i]);
+              }
+            }
+            close(problems, h.name() + "Jacobian[" + k + "] times "
+                + java.util.Arrays.toString(direction) + " (dual numbers)", product,
+                dual.tangents()[k], scale);
+          }
+        }
+        stats.arrayHelperDualJvps++;
+      }
 
       Reference.ArrayResult ref = Reference.evaluateArray(h, flat, c);
       sameArray(problems, "reference value", ref.values(), value);
@@ -812,6 +876,11 @@ class FuzzTest {
   }
 
   // ---------------------------------------------------------------- effects and snapshots
+
+  /** Whether some method of {@code unit} calls the clip rule, whose pullback is not linear. */
+  private static boolean callsClip(Unit unit) {
+    return unit.render().contains(Rules.CLASS + ".clip(");
+  }
 
   /** Resets the call counter and trace of fuzz.Rules' unannotated methods with effects. */
   private static void resetEffects(ClassLoader loader) throws ReflectiveOperationException {

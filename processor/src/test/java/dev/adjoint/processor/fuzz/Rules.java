@@ -55,6 +55,71 @@ final class Rules {
     default double[] pullbackMagnitudes(double[] args, double[] cotangent) {
       throw new UnsupportedOperationException(name());
     }
+
+    /**
+     * Forward mode: the tangent of the value given {@code argTangents}, one per differentiable
+     * slot. For a {@code @CustomVjp} rule what forward mode through it computes, its pullback of
+     * 1 dotted with them (a zero tangent contributes exactly 0); a {@code @CustomJvp} twin gives
+     * its {@code @Jvp}'s tangent instead.
+     */
+    default double tangent(double[] args, double[] argTangents) {
+      double[] row = pullback(args, 1.0);
+      double t = 0;
+      for (int j = 0; j < row.length; j++) {
+        if (argTangents[j] != 0) {
+          t += row[j] * argTangents[j];
+        }
+      }
+      return t;
+    }
+
+    /** The sum of the magnitudes of the terms of {@link #tangent}, given theirs ({@code m}). */
+    default double tangentMagnitude(double[] args, double[] m) {
+      double[] row = pullback(args, 1.0);
+      double sum = 0;
+      for (int j = 0; j < row.length; j++) {
+        if (m[j] != 0) {
+          sum += Math.abs(row[j]) * m[j];
+        }
+      }
+      return sum;
+    }
+
+    /**
+     * {@link #tangent} of a rule that returns an array, per element of its value: its pullback
+     * of that element's unit cotangent dotted with {@code argTangents} (one pullback per output,
+     * as forward mode through a {@code @CustomVjp} rule computes it).
+     */
+    default double[] tangents(double[] args, double[] argTangents) {
+      double[] out = new double[Program.LENGTH];
+      for (int k = 0; k < out.length; k++) {
+        double[] unit = new double[Program.LENGTH];
+        unit[k] = 1.0;
+        double[] row = pullback(args, unit);
+        for (int j = 0; j < row.length; j++) {
+          if (argTangents[j] != 0) {
+            out[k] += row[j] * argTangents[j];
+          }
+        }
+      }
+      return out;
+    }
+
+    /** The magnitudes of the terms of {@link #tangents}, given theirs ({@code m}). */
+    default double[] tangentMagnitudes(double[] args, double[] m) {
+      double[] out = new double[Program.LENGTH];
+      for (int k = 0; k < out.length; k++) {
+        double[] unit = new double[Program.LENGTH];
+        unit[k] = 1.0;
+        double[] row = pullbackMagnitudes(args, unit);
+        for (int j = 0; j < row.length; j++) {
+          if (m[j] != 0) {
+            out[k] += row[j] * m[j];
+          }
+        }
+      }
+      return out;
+    }
   }
 
   private static final Rule SOFTPLUS = new Rule() {
@@ -270,10 +335,29 @@ final class Rules {
    * were (the generator draws them from a stream of their own).
    */
   static final List<Rule> JVP_RULES = List.of(
-      twin(SOFTPLUS), twin(PRODUCT), twin(SCALED_SIN), twin(SQUARES));
+      // Each with its @Jvp's tangent, as the Java source below computes it: args holds every
+      // argument (flattened), t one tangent per differentiable slot.
+      twin(SOFTPLUS, (a, t) -> t[0] / (1 + Math.exp(-a[0]))),
+      twin(PRODUCT, (a, t) -> a[1] * t[0] + a[0] * t[1]),
+      twin(SCALED_SIN, (a, t) -> a[1] != 0 ? a[1] * Math.cos(a[0]) * t[0] : 0.0),
+      twin(SQUARES, (a, t) -> {
+        double s = 0.0;
+        for (int i = 0; i < Program.LENGTH; i++) {
+          s += 2 * a[i] * t[i];
+        }
+        return a[Program.LENGTH] * s;
+      }));
 
-  /** {@code rule} under the name {@code rule.name() + "J"}. */
-  private static Rule twin(Rule rule) {
+  /** A {@code @Jvp} rule's tangent: of the arguments and their tangents. */
+  private interface JvpMath {
+    double tangent(double[] args, double[] argTangents);
+  }
+
+  /**
+   * {@code rule} under the name {@code rule.name() + "J"}, whose tangent is {@code jvp}'s (the
+   * {@code @Jvp} rule's math, not its twin's pullback).
+   */
+  private static Rule twin(Rule rule, JvpMath jvp) {
     return new Rule() {
       @Override public String name() {
         return rule.name() + "J";
@@ -293,6 +377,10 @@ final class Rules {
 
       @Override public boolean exact() {
         return rule.exact();
+      }
+
+      @Override public double tangent(double[] args, double[] argTangents) {
+        return jvp.tangent(args, argTangents);
       }
     };
   }
