@@ -293,6 +293,8 @@ class FuzzTest {
     int dualJvps;
     /** Points where the dual-number reference was not finite or extreme: not compared. */
     int dualSkipped;
+    /** Of {@link #dualJvps}, those where a zero tangent met an infinite or NaN partial. */
+    int dualSingular;
     /** Points at which a double[] helper's own hVjp was compared. */
     int arrayHelperPoints;
     /** Points at which a double[] helper's hJvp and hJacobian were compared. */
@@ -316,10 +318,11 @@ class FuzzTest {
       return String.format(Locale.ROOT,
           "%d programs, %d points compared, %d points skipped (non-finite or extreme), "
               + "%d central-difference checks, %d JVPs against the gradient, %d against dual"
-              + " numbers (%d skipped), %d double[] helper points (%d with hJvp and hJacobian"
-              + " against its rows, %d against dual numbers), %d failures",
-          programs, points, skippedPoints, differenceChecks, jvps, dualJvps, dualSkipped,
-          arrayHelperPoints, arrayHelperJvps, arrayHelperDualJvps, failures.size());
+              + " numbers (%d through a zero tangent times an infinite or NaN partial; %d"
+              + " skipped), %d double[] helper points (%d with hJvp and hJacobian against its"
+              + " rows, %d against dual numbers), %d failures",
+          programs, points, skippedPoints, differenceChecks, jvps, dualJvps, dualSingular,
+          dualSkipped, arrayHelperPoints, arrayHelperJvps, arrayHelperDualJvps, failures.size());
     }
   }
 
@@ -627,6 +630,9 @@ class FuzzTest {
           close(problems, "fJvp tangent along " + java.util.Arrays.toString(direction)
               + " (dual numbers)", jvpTangent, dual.tangent(), dual.scale());
           stats.dualJvps++;
+          if (dual.singular()) {
+            stats.dualSingular++;
+          }
         } else {
           stats.dualSkipped++;
         }

@@ -76,9 +76,11 @@ final class Reference {
    * magnitude: the direction's entry times the magnitudes of the partials on its way). {@code
    * extreme} when some value or some nonzero tangent term passed 1e150 in magnitude or came
    * within 1e-150 of zero without being zero (a partial alone does not count: through a zero
-   * tangent it contributes nothing).
+   * tangent it contributes nothing). {@code singular} when a zero tangent met an infinite or NaN
+   * partial (and contributed 0).
    */
-  record Dual(double value, double tangent, double scale, boolean extreme, String trace) {}
+  record Dual(double value, double tangent, double scale, boolean extreme, boolean singular,
+      String trace) {}
 
   /** As {@link Dual}, for a method that returns {@code double[]}: per element of its value. */
   record ArrayDual(double[] values, double[] tangents, double[] scales, boolean extreme) {}
@@ -114,6 +116,8 @@ final class Reference {
   private boolean extreme;
   /** As {@link #extreme}, for forward mode: values and nonzero tangent terms (see {@link Dual}). */
   private boolean tangentExtreme;
+  /** Whether a zero tangent met an infinite or NaN partial (see {@link Dual}). */
+  private boolean singular;
   /**
    * What the unannotated methods with effects in {@code fuzz.Rules} log, in order: {@code i} per
    * {@code next}, {@code f} per {@code level}, {@code s} per {@code flip}, {@code [text]} per
@@ -204,7 +208,8 @@ final class Reference {
     Reference r = new Reference();
     Env env = r.bind(f, flat, new ArrayList<>(), direction);
     Val out = r.run(f.body(), env);
-    return new Dual(out.v(), out.t(), out.m(), r.tangentExtreme, r.trace.toString());
+    return new Dual(out.v(), out.t(), out.m(), r.tangentExtreme, r.singular,
+        r.trace.toString());
   }
 
   /** {@link #evaluateDual} of a {@code double[]} helper: a tangent per element of its value. */
@@ -811,6 +816,7 @@ final class Reference {
    */
   private double term(double tangent, double partial) {
     if (tangent == 0) {
+      singular |= !Double.isFinite(partial);
       return 0;
     }
     double term = tangent * partial;
