@@ -348,9 +348,82 @@ final class Rules {
         return a[Program.LENGTH] * s;
       }));
 
+  /**
+   * {@code @CustomJvp} twins with {@code double[]} parameters and results: {@code softmaxJ}.
+   * Drawn from a stream of their own again (see {@code Generator}), after {@link #JVP_RULES},
+   * so that programs which draw none stay what they were.
+   */
+  static final List<Rule> ARRAY_JVP_RULES = List.of(arrayTwin(SOFTMAX, (a, t) -> {
+    // softmaxJJvp below: with s = t xDot + tDot x, yDot = y (s - <y, s>)
+    int n = Program.LENGTH;
+    double[] y = SOFTMAX.values(a);
+    double dot = 0.0;
+    for (int i = 0; i < n; i++) {
+      dot += y[i] * (a[n] * t[i] + t[n] * a[i]);
+    }
+    double[] yDot = new double[n];
+    for (int i = 0; i < n; i++) {
+      yDot[i] = y[i] * (a[n] * t[i] + t[n] * a[i] - dot);
+    }
+    return yDot;
+  }));
+
   /** A {@code @Jvp} rule's tangent: of the arguments and their tangents. */
   private interface JvpMath {
     double tangent(double[] args, double[] argTangents);
+  }
+
+  /** A {@code @Jvp} rule's tangent of a {@code double[]} result, per element. */
+  private interface ArrayJvpMath {
+    double[] tangents(double[] args, double[] argTangents);
+  }
+
+  /**
+   * {@code rule}, which returns an array, under the name {@code rule.name() + "J"}, whose tangents
+   * are {@code jvp}'s; its values and pullbacks are {@code rule}'s.
+   */
+  private static Rule arrayTwin(Rule rule, ArrayJvpMath jvp) {
+    return new Rule() {
+      @Override public String name() {
+        return rule.name() + "J";
+      }
+
+      @Override public List<Param> params() {
+        return rule.params();
+      }
+
+      @Override public double value(double[] args) {
+        return rule.value(args);
+      }
+
+      @Override public double[] pullback(double[] args, double cotangent) {
+        return rule.pullback(args, cotangent);
+      }
+
+      @Override public boolean exact() {
+        return rule.exact();
+      }
+
+      @Override public boolean returnsArray() {
+        return true;
+      }
+
+      @Override public double[] values(double[] args) {
+        return rule.values(args);
+      }
+
+      @Override public double[] pullback(double[] args, double[] cotangent) {
+        return rule.pullback(args, cotangent);
+      }
+
+      @Override public double[] pullbackMagnitudes(double[] args, double[] cotangent) {
+        return rule.pullbackMagnitudes(args, cotangent);
+      }
+
+      @Override public double[] tangents(double[] args, double[] argTangents) {
+        return jvp.tangents(args, argTangents);
+      }
+    };
   }
 
   /**
@@ -569,6 +642,37 @@ final class Rules {
         "      t += 2 * x[i] * xDot[i];",
         "    }",
         "    return JvpResult.of(s * w, w * t);",
+        "  }",
+        "",
+        "  // softmax again: a double[] parameter and result; its @Jvp takes the value from it.",
+        "  @CustomJvp static double[] softmaxJ(double[] x, double t) {",
+        "    double m = Double.NEGATIVE_INFINITY;",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      m = Math.max(m, t * x[i]);",
+        "    }",
+        "    double[] y = new double[x.length];",
+        "    double z = 0;",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      y[i] = Math.exp(t * x[i] - m);",
+        "      z += y[i];",
+        "    }",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      y[i] = y[i] / z;",
+        "    }",
+        "    return y;",
+        "  }",
+        "  @Jvp(\"softmaxJ\") static JvpResult<double[], double[]> softmaxJJvp(",
+        "      double[] x, double t, double[] xDot, double tDot) {",
+        "    double[] y = softmaxJ(x, t);",
+        "    double dot = 0.0;",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      dot += y[i] * (t * xDot[i] + tDot * x[i]);",
+        "    }",
+        "    double[] yDot = new double[x.length];",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      yDot[i] = y[i] * (t * xDot[i] + tDot * x[i] - dot);",
+        "    }",
+        "    return JvpResult.of(y, yDot);",
         "  }",
         "}",
         "");
