@@ -295,6 +295,8 @@ class FuzzTest {
     int dualSkipped;
     /** Of {@link #dualJvps}, those where a zero tangent met an infinite or NaN partial. */
     int dualSingular;
+    /** Of {@link #dualJvps}, those at points the gradient checks skip (non-finite or extreme). */
+    int dualOnly;
     /** Points at which a double[] helper's own hVjp was compared. */
     int arrayHelperPoints;
     /** Points at which a double[] helper's hJvp and hJacobian were compared. */
@@ -318,11 +320,13 @@ class FuzzTest {
       return String.format(Locale.ROOT,
           "%d programs, %d points compared, %d points skipped (non-finite or extreme), "
               + "%d central-difference checks, %d JVPs against the gradient, %d against dual"
-              + " numbers (%d through a zero tangent times an infinite or NaN partial; %d"
-              + " skipped), %d double[] helper points (%d with hJvp and hJacobian against its"
-              + " rows, %d against dual numbers), %d failures",
+              + " numbers (%d through a zero tangent times an infinite or NaN partial, %d at"
+              + " points the gradient checks skip; %d skipped), %d double[] helper points (%d"
+              + " with hJvp and hJacobian against its rows, %d against dual numbers), %d"
+              + " failures",
           programs, points, skippedPoints, differenceChecks, jvps, dualJvps, dualSingular,
-          dualSkipped, arrayHelperPoints, arrayHelperJvps, arrayHelperDualJvps, failures.size());
+          dualOnly, dualSkipped, arrayHelperPoints, arrayHelperJvps, arrayHelperDualJvps,
+          failures.size());
     }
   }
 
@@ -625,8 +629,10 @@ class FuzzTest {
         problems.add("the dual-number reference's calls with effects " + dual.trace()
             + ", but the primal method's " + effects);
       }
+      boolean dualCompared = false;
       if (!pullbackJvp) {
         if (finite(dual.value()) && finite(dual.tangent()) && !dual.extreme()) {
+          dualCompared = true;
           close(problems, "fJvp tangent along " + java.util.Arrays.toString(direction)
               + " (dual numbers)", jvpTangent, dual.tangent(), dual.scale());
           stats.dualJvps++;
@@ -648,6 +654,9 @@ class FuzzTest {
       if (!finite(one.value()) || !finite(one.gradient()) || !finite(ct.gradient())
           || one.extreme()) {
         stats.skippedPoints++;
+        if (dualCompared) {
+          stats.dualOnly++;
+        }
       } else {
         stats.points++;
         for (int i = 0; i < one.gradient().length; i++) {
