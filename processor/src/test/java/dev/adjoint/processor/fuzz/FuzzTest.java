@@ -46,8 +46,14 @@ import org.junit.jupiter.api.Test;
  * list of {@link Generator#OPEN_BUGS}) also generates, or checks, what processor bugs still open
  * break (see {@link Generator}).
  *
+ * <p>Forward mode: {@code fJvp} along a random direction must give the primal's value bit for bit
+ * and match the reference's own forward mode, dual numbers along the same direction ({@link
+ * Reference#evaluateDual}), to 1e-9 of the scale of its terms; and the reference gradient along
+ * the direction, as before.
+ *
  * <p>Helpers that return {@code double[]} are checked on their own as well: {@code hVjp(..)} at
- * random points, with a random cotangent array, against the reference.
+ * random points, with a random cotangent array, against the reference; {@code hJvp} and {@code
+ * hJacobian} against its rows and against its dual numbers.
  */
 class FuzzTest {
   private static final int BATCH = 100;
