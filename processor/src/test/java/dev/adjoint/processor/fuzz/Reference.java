@@ -661,11 +661,13 @@ final class Reference {
     double[] argTangents = diffArgs.stream().mapToDouble(Val::t).toArray();
     double[] argMagnitudes = diffArgs.stream().mapToDouble(Val::m).toArray();
     boolean moves = java.util.Arrays.stream(argTangents).anyMatch(t -> t != 0);
+    // Tangents that cancelled to zero still carry the magnitudes of their terms.
+    boolean scaled = java.util.Arrays.stream(argMagnitudes).anyMatch(m -> m != 0);
     if (callee.rule().returnsArray()) {
       double[] result = callee.rule().values(flat);
       double[] tangents = moves ? callee.rule().tangents(flat, argTangents)
           : new double[result.length];
-      double[] magnitudes = moves ? callee.rule().tangentMagnitudes(flat, argMagnitudes)
+      double[] magnitudes = scaled ? callee.rule().tangentMagnitudes(flat, argMagnitudes)
           : new double[result.length];
       int[] outputs = new int[result.length];
       tape.add(new Node(parents, null, callee.rule(), flat, outputs));
@@ -679,7 +681,7 @@ final class Reference {
     double value = callee.rule().value(flat);
     note(value);
     double tangent = moves ? callee.rule().tangent(flat, argTangents) : 0;
-    double magnitude = moves ? callee.rule().tangentMagnitude(flat, argMagnitudes) : 0;
+    double magnitude = scaled ? callee.rule().tangentMagnitude(flat, argMagnitudes) : 0;
     noteTangent(tangent);
     tape.add(new Node(parents, null, callee.rule(), flat));
     return new Val(value, tape.size() - 1, tangent, magnitude);
