@@ -41,8 +41,8 @@ import java.util.SplittableRandom;
  *
  * <p>Open processor bugs ({@link #OPEN_BUGS}; docs/fuzzing.md): programs that show a bug
  * still open are generated only when its name is in {@code open} ({@code -Dfuzz.open=...}), so
- * that the normal run tests everything else; each has seeds in fuzz/regressions.txt. None is open
- * now. The three the fuzzer found in {@code double[]} results are fixed: a helper may no longer
+ * that the normal run tests everything else; each has seeds in fuzz/regressions.txt. One is open
+ * (below). The three the fuzzer found in {@code double[]} results are fixed: a helper may no longer
  * return its parameter (a compile error: its caller would share the array it passed), the
  * cotangent array of an array created after an early return is made only where it exists, and
  * a rule's pullback counts as a read of the array the rule returned (its @Fwd may keep it as a
@@ -75,6 +75,8 @@ final class Generator {
   private final SplittableRandom rnd;
   /** Which {@code @CustomJvp} rules a program may call: a stream of its own (see Rules). */
   private final SplittableRandom jvpRules;
+  /** Which {@code @CustomJvp} rules over arrays ({@link Rules#ARRAY_JVP_RULES}): another. */
+  private final SplittableRandom arrayJvpRules;
   private final List<Callee> callable = new ArrayList<>();
   private boolean exact = true;
   private int locals;
@@ -86,8 +88,14 @@ final class Generator {
   private final List<Program.LoopKind> enclosing = new ArrayList<>();
 
 
-  /** The open processor bugs a run may include (see above). */
-  static final List<String> OPEN_BUGS = List.of();
+  /**
+   * The open processor bugs a run may include (see above). {@code pullbackJvpSingular} is a
+   * check, not programs: where {@code fJvp} is taken by pullbacks (split form, long methods) it
+   * inherits reverse mode's {@code 0 · ∞}, NaN where forward mode gives a finite tangent, so
+   * FuzzTest compares it with the dual numbers only where the reference gradient is finite,
+   * unless this is open (docs/fuzzing.md, "Open processor bugs"; soak seed 6895891119297352188).
+   */
+  static final List<String> OPEN_BUGS = List.of("pullbackJvpSingular");
 
   /** The open bugs named by {@code list}: comma-separated names, or "all". */
   static java.util.Set<String> open(String list) {
@@ -123,6 +131,9 @@ final class Generator {
   private Generator(long seed, java.util.Set<String> open, boolean soak) {
     this.rnd = new SplittableRandom(seed);
     this.jvpRules = new SplittableRandom(seed ^ 0x4A56505275L);
+    // Its salt was chosen so that the seeds in fuzz/regressions.txt keep their programs: the
+    // twentieth tried (with each of the nineteen before, some of them would call softmaxJ).
+    this.arrayJvpRules = new SplittableRandom(seed ^ 0x4A5650417285L);
     // Drawn apart from the program's own stream, so soak runs change only these programs.
     this.longMethod = soak && new SplittableRandom(seed ^ 0x10E6L).nextInt(LONG_ONE_IN) == 0;
   }
@@ -162,6 +173,11 @@ final class Generator {
     }
     for (Rules.Rule rule : Rules.JVP_RULES) {
       if (jvpRules.nextInt(3) == 0) {
+        callable.add(Callee.rule(rule));
+      }
+    }
+    for (Rules.Rule rule : Rules.ARRAY_JVP_RULES) {
+      if (arrayJvpRules.nextInt(3) == 0) {
         callable.add(Callee.rule(rule));
       }
     }

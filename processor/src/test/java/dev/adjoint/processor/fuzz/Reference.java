@@ -47,6 +47,14 @@ import java.util.Set;
  * has y-derivative 0, {@code hypot(0, 0)} has gradient 0; floor, ceil, rint and signum are
  * constants. The path string records every branch taken and every side of a kink, so central
  * differences are only trusted between points on the same path.
+ *
+ * <p>It is a forward-mode interpreter too ({@link #evaluateDual}): every value is a dual number
+ * that carries its tangent along a direction, computed as the value is, from the same local
+ * partials and the same conventions (no reverse sweep). A tangent that is zero contributes
+ * exactly 0, also through an infinite or NaN partial ({@code cbrt'(0)}, {@code atan2} at the
+ * origin), as {@code Partials.SINGULAR} makes it in generated code. A custom rule's tangent is
+ * its own: a {@code @CustomVjp} rule's pullback of 1 dotted with its arguments' tangents, a
+ * {@code @CustomJvp} twin's {@code @Jvp} math ({@link Rules.Rule#tangent}).
  */
 final class Reference {
   /**
@@ -62,8 +70,31 @@ final class Reference {
   record ArrayResult(double[] values, double[] gradient, double[] scale, String path,
       boolean extreme, String trace) {}
 
-  /** A value and its tape node, or -1 for a constant. */
-  private record Val(double v, int node) {}
+  /**
+   * Forward mode ({@link #evaluateDual}): the value, its tangent along the direction, and the
+   * scale of the tangent, the sum of the magnitudes of every term that went into it (a term's
+   * magnitude: the direction's entry times the magnitudes of the partials on its way). {@code
+   * extreme} when some value or some nonzero tangent term passed 1e150 in magnitude or came
+   * within 1e-150 of zero without being zero (a partial alone does not count: through a zero
+   * tangent it contributes nothing). {@code singular} when a zero tangent met an infinite or NaN
+   * partial (and contributed 0).
+   */
+  record Dual(double value, double tangent, double scale, boolean extreme, boolean singular,
+      String trace) {}
+
+  /** As {@link Dual}, for a method that returns {@code double[]}: per element of its value. */
+  record ArrayDual(double[] values, double[] tangents, double[] scales, boolean extreme) {}
+
+  /**
+   * A value and its tape node, or -1 for a constant; and, as a dual number, its tangent {@code t}
+   * along the direction of {@link #evaluateDual} (0 elsewhere, and always 0 for a constant) with
+   * the sum of its terms' magnitudes {@code m}.
+   */
+  private record Val(double v, int node, double t, double m) {
+    Val(double v, int node) {
+      this(v, node, 0, 0);
+    }
+  }
 
   /**
    * A tape entry: its parents with their partials, or a custom rule's pullback. A rule that
@@ -83,6 +114,10 @@ final class Reference {
   private final List<Node> tape = new ArrayList<>();
   private final StringBuilder path = new StringBuilder();
   private boolean extreme;
+  /** As {@link #extreme}, for forward mode: values and nonzero tangent terms (see {@link Dual}). */
+  private boolean tangentExtreme;
+  /** Whether a zero tangent met an infinite or NaN partial (see {@link Dual}). */
+  private boolean singular;
   /**
    * What the unannotated methods with effects in {@code fuzz.Rules} log, in order: {@code i} per
    * {@code next}, {@code f} per {@code level}, {@code s} per {@code flip}, {@code [text]} per
@@ -116,7 +151,7 @@ final class Reference {
     Reference r = new Reference();
     r.linearised = linearised;
     List<Integer> inputs = new ArrayList<>();
-    Env env = r.bind(f, flat, inputs);
+    Env env = r.bind(f, flat, inputs, null);
     Val out = r.run(f.body(), env);
     double[] adjoint = r.sweep(new int[] {out.node()}, new double[] {cotangent}, false);
     double[] magnitude =
@@ -138,7 +173,7 @@ final class Reference {
   static ArrayResult evaluateArray(Callee h, double[] flat, double[] cotangent) {
     Reference r = new Reference();
     List<Integer> inputs = new ArrayList<>();
-    Env env = r.bind(h, flat, inputs);
+    Env env = r.bind(h, flat, inputs, null);
     Flow result = r.exec(h.body(), env);
     if (result == null || result.returnedArray() == null) {
       throw new IllegalStateException("a double[] body completed without returning an array");
@@ -164,15 +199,51 @@ final class Reference {
         r.trace.toString());
   }
 
-  /** The environment of {@code f}'s parameters at {@code flat}; its input nodes in {@code inputs}. */
-  private Env bind(Callee f, double[] flat, List<Integer> inputs) {
+  /**
+   * Forward mode: evaluates {@code f} at {@code flat} (flattened as for {@link
+   * #evaluate(Callee, double[], double)}) with dual numbers, its differentiable inputs carrying
+   * the tangents {@code direction} (one per differentiable slot, in order).
+   */
+  static Dual evaluateDual(Callee f, double[] flat, double[] direction) {
+    Reference r = new Reference();
+    Env env = r.bind(f, flat, new ArrayList<>(), direction);
+    Val out = r.run(f.body(), env);
+    return new Dual(out.v(), out.t(), out.m(), r.tangentExtreme, r.singular,
+        r.trace.toString());
+  }
+
+  /** {@link #evaluateDual} of a {@code double[]} helper: a tangent per element of its value. */
+  static ArrayDual evaluateArrayDual(Callee h, double[] flat, double[] direction) {
+    Reference r = new Reference();
+    Env env = r.bind(h, flat, new ArrayList<>(), direction);
+    Flow result = r.exec(h.body(), env);
+    if (result == null || result.returnedArray() == null) {
+      throw new IllegalStateException("a double[] body completed without returning an array");
+    }
+    Val[] out = result.returnedArray();
+    double[] values = new double[out.length];
+    double[] tangents = new double[out.length];
+    double[] scales = new double[out.length];
+    for (int k = 0; k < out.length; k++) {
+      values[k] = out[k].v();
+      tangents[k] = out[k].t();
+      scales[k] = out[k].m();
+    }
+    return new ArrayDual(values, tangents, scales, r.tangentExtreme);
+  }
+
+  /**
+   * The environment of {@code f}'s parameters at {@code flat}; its input nodes in {@code inputs},
+   * which carry the tangents {@code direction} (null: none).
+   */
+  private Env bind(Callee f, double[] flat, List<Integer> inputs, double[] direction) {
     Reference r = this;
     Env env = new Env();
     int at = 0;
     for (Param p : f.params()) {
       switch (p.kind()) {
         case DOUBLE:
-          Val input = r.node(flat[at], NO_PARENTS, NO_PARTIALS);
+          Val input = r.input(flat[at], direction, inputs.size());
           inputs.add(input.node());
           env.doubles.put(p.name(), input);
           break;
@@ -189,7 +260,7 @@ final class Reference {
           Val[] elements = new Val[p.kind().width()];
           for (int k = 0; k < elements.length; k++) {
             if (p.kind() != Program.Kind.DATA) {
-              elements[k] = r.node(flat[at + k], NO_PARENTS, NO_PARTIALS);
+              elements[k] = r.input(flat[at + k], direction, inputs.size());
               inputs.add(elements[k].node());
             } else {
               elements[k] = new Val(flat[at + k], -1);
@@ -587,21 +658,33 @@ final class Reference {
     }
     double[] flat = values.stream().mapToDouble(Double::doubleValue).toArray();
     int[] parents = diffArgs.stream().mapToInt(Val::node).toArray();
+    double[] argTangents = diffArgs.stream().mapToDouble(Val::t).toArray();
+    double[] argMagnitudes = diffArgs.stream().mapToDouble(Val::m).toArray();
+    boolean moves = java.util.Arrays.stream(argTangents).anyMatch(t -> t != 0);
+    // Tangents that cancelled to zero still carry the magnitudes of their terms.
+    boolean scaled = java.util.Arrays.stream(argMagnitudes).anyMatch(m -> m != 0);
     if (callee.rule().returnsArray()) {
       double[] result = callee.rule().values(flat);
+      double[] tangents = moves ? callee.rule().tangents(flat, argTangents)
+          : new double[result.length];
+      double[] magnitudes = scaled ? callee.rule().tangentMagnitudes(flat, argMagnitudes)
+          : new double[result.length];
       int[] outputs = new int[result.length];
       tape.add(new Node(parents, null, callee.rule(), flat, outputs));
       Val[] out = new Val[result.length];
       for (int k = 0; k < result.length; k++) {
-        out[k] = node(result[k], NO_PARENTS, NO_PARTIALS);
+        out[k] = node(result[k], NO_PARENTS, NO_PARTIALS, tangents[k], magnitudes[k]);
         outputs[k] = out[k].node();
       }
       return out;
     }
     double value = callee.rule().value(flat);
     note(value);
+    double tangent = moves ? callee.rule().tangent(flat, argTangents) : 0;
+    double magnitude = scaled ? callee.rule().tangentMagnitude(flat, argMagnitudes) : 0;
+    noteTangent(tangent);
     tape.add(new Node(parents, null, callee.rule(), flat));
-    return new Val(value, tape.size() - 1);
+    return new Val(value, tape.size() - 1, tangent, magnitude);
   }
 
   private Val binary(char op, Val a, Val b) {
@@ -708,7 +791,8 @@ final class Reference {
     if (a.node() < 0) {
       return new Val(value, -1);
     }
-    return node(value, new int[] {a.node()}, new double[] {partial});
+    return node(value, new int[] {a.node()}, new double[] {partial},
+        term(a.t(), partial), termMagnitude(a, partial));
   }
 
   /** A binary operation; constant operands get no tape edge (their partial is never used). */
@@ -717,29 +801,70 @@ final class Reference {
       return new Val(value, -1);
     }
     if (a.node() < 0) {
-      return node(value, new int[] {b.node()}, new double[] {db});
+      return node(value, new int[] {b.node()}, new double[] {db}, term(b.t(), db),
+          termMagnitude(b, db));
     }
     if (b.node() < 0) {
-      return node(value, new int[] {a.node()}, new double[] {da});
+      return node(value, new int[] {a.node()}, new double[] {da}, term(a.t(), da),
+          termMagnitude(a, da));
     }
-    return node(value, new int[] {a.node(), b.node()}, new double[] {da, db});
+    return node(value, new int[] {a.node(), b.node()}, new double[] {da, db},
+        term(a.t(), da) + term(b.t(), db), termMagnitude(a, da) + termMagnitude(b, db));
   }
 
-  private Val node(double value, int[] parents, double[] partials) {
+  /**
+   * A tangent's term through a partial: exactly 0 for a zero tangent, whatever the partial (an
+   * infinite one at a finite value, {@code sqrt'(0)}, or a NaN one, {@code atan2} at the origin).
+   */
+  private double term(double tangent, double partial) {
+    if (tangent == 0) {
+      singular |= !Double.isFinite(partial);
+      return 0;
+    }
+    double term = tangent * partial;
+    noteTangent(term);
+    return term;
+  }
+
+  /** The magnitude of {@link #term}: 0 where the term is 0 by the convention above. */
+  private static double termMagnitude(Val a, double partial) {
+    return a.t() == 0 && !Double.isFinite(partial) ? 0 : a.m() * Math.abs(partial);
+  }
+
+  /** An input: a node without parents, with the tangent {@code direction[index]}, if any. */
+  private Val input(double value, double[] direction, int index) {
+    double t = direction == null ? 0 : direction[index];
+    return node(value, NO_PARENTS, NO_PARTIALS, t, Math.abs(t));
+  }
+
+  private Val node(double value, int[] parents, double[] partials, double t, double m) {
     note(value);
     for (double p : partials) {
-      note(p);
+      extreme |= isExtreme(p); // through a zero tangent a partial contributes nothing
     }
+    noteTangent(t);
     tape.add(new Node(parents, partials, null, null));
-    return new Val(value, tape.size() - 1);
+    return new Val(value, tape.size() - 1, t, m);
   }
 
 
+  /** A value: {@link #extreme} and {@link #tangentExtreme}. */
   private void note(double v) {
-    double a = Math.abs(v);
-    if (a > 1e150 || (a != 0 && a < 1e-150)) {
+    if (isExtreme(v)) {
       extreme = true;
+      tangentExtreme = true;
     }
+  }
+
+  private void noteTangent(double t) {
+    if (isExtreme(t)) {
+      tangentExtreme = true;
+    }
+  }
+
+  private static boolean isExtreme(double v) {
+    double a = Math.abs(v);
+    return a > 1e150 || (a != 0 && a < 1e-150);
   }
 
   // ---------------------------------------------------------------- ints and conditions

@@ -55,6 +55,71 @@ final class Rules {
     default double[] pullbackMagnitudes(double[] args, double[] cotangent) {
       throw new UnsupportedOperationException(name());
     }
+
+    /**
+     * Forward mode: the tangent of the value given {@code argTangents}, one per differentiable
+     * slot. For a {@code @CustomVjp} rule what forward mode through it computes, its pullback of
+     * 1 dotted with them (a zero tangent contributes exactly 0); a {@code @CustomJvp} twin gives
+     * its {@code @Jvp}'s tangent instead.
+     */
+    default double tangent(double[] args, double[] argTangents) {
+      double[] row = pullback(args, 1.0);
+      double t = 0;
+      for (int j = 0; j < row.length; j++) {
+        if (argTangents[j] != 0) {
+          t += row[j] * argTangents[j];
+        }
+      }
+      return t;
+    }
+
+    /** The sum of the magnitudes of the terms of {@link #tangent}, given theirs ({@code m}). */
+    default double tangentMagnitude(double[] args, double[] m) {
+      double[] row = pullback(args, 1.0);
+      double sum = 0;
+      for (int j = 0; j < row.length; j++) {
+        if (m[j] != 0) {
+          sum += Math.abs(row[j]) * m[j];
+        }
+      }
+      return sum;
+    }
+
+    /**
+     * {@link #tangent} of a rule that returns an array, per element of its value: its pullback
+     * of that element's unit cotangent dotted with {@code argTangents} (one pullback per output,
+     * as forward mode through a {@code @CustomVjp} rule computes it).
+     */
+    default double[] tangents(double[] args, double[] argTangents) {
+      double[] out = new double[Program.LENGTH];
+      for (int k = 0; k < out.length; k++) {
+        double[] unit = new double[Program.LENGTH];
+        unit[k] = 1.0;
+        double[] row = pullback(args, unit);
+        for (int j = 0; j < row.length; j++) {
+          if (argTangents[j] != 0) {
+            out[k] += row[j] * argTangents[j];
+          }
+        }
+      }
+      return out;
+    }
+
+    /** The magnitudes of the terms of {@link #tangents}, given theirs ({@code m}). */
+    default double[] tangentMagnitudes(double[] args, double[] m) {
+      double[] out = new double[Program.LENGTH];
+      for (int k = 0; k < out.length; k++) {
+        double[] unit = new double[Program.LENGTH];
+        unit[k] = 1.0;
+        double[] row = pullbackMagnitudes(args, unit);
+        for (int j = 0; j < row.length; j++) {
+          if (m[j] != 0) {
+            out[k] += row[j] * m[j];
+          }
+        }
+      }
+      return out;
+    }
   }
 
   private static final Rule SOFTPLUS = new Rule() {
@@ -270,10 +335,54 @@ final class Rules {
    * were (the generator draws them from a stream of their own).
    */
   static final List<Rule> JVP_RULES = List.of(
-      twin(SOFTPLUS), twin(PRODUCT), twin(SCALED_SIN), twin(SQUARES));
+      // Each with its @Jvp's tangent, as the Java source below computes it: args holds every
+      // argument (flattened), t one tangent per differentiable slot.
+      twin(SOFTPLUS, (a, t) -> t[0] / (1 + Math.exp(-a[0]))),
+      twin(PRODUCT, (a, t) -> a[1] * t[0] + a[0] * t[1]),
+      twin(SCALED_SIN, (a, t) -> a[1] != 0 ? a[1] * Math.cos(a[0]) * t[0] : 0.0),
+      twin(SQUARES, (a, t) -> {
+        double s = 0.0;
+        for (int i = 0; i < Program.LENGTH; i++) {
+          s += 2 * a[i] * t[i];
+        }
+        return a[Program.LENGTH] * s;
+      }));
 
-  /** {@code rule} under the name {@code rule.name() + "J"}. */
-  private static Rule twin(Rule rule) {
+  /**
+   * {@code @CustomJvp} twins with {@code double[]} parameters and results: {@code softmaxJ}.
+   * Drawn from a stream of their own again (see {@code Generator}), after {@link #JVP_RULES},
+   * so that programs which draw none stay what they were.
+   */
+  static final List<Rule> ARRAY_JVP_RULES = List.of(arrayTwin(SOFTMAX, (a, t) -> {
+    // softmaxJJvp below: with s = t xDot + tDot x, yDot = y (s - <y, s>)
+    int n = Program.LENGTH;
+    double[] y = SOFTMAX.values(a);
+    double dot = 0.0;
+    for (int i = 0; i < n; i++) {
+      dot += y[i] * (a[n] * t[i] + t[n] * a[i]);
+    }
+    double[] yDot = new double[n];
+    for (int i = 0; i < n; i++) {
+      yDot[i] = y[i] * (a[n] * t[i] + t[n] * a[i] - dot);
+    }
+    return yDot;
+  }));
+
+  /** A {@code @Jvp} rule's tangent: of the arguments and their tangents. */
+  private interface JvpMath {
+    double tangent(double[] args, double[] argTangents);
+  }
+
+  /** A {@code @Jvp} rule's tangent of a {@code double[]} result, per element. */
+  private interface ArrayJvpMath {
+    double[] tangents(double[] args, double[] argTangents);
+  }
+
+  /**
+   * {@code rule}, which returns an array, under the name {@code rule.name() + "J"}, whose tangents
+   * are {@code jvp}'s; its values and pullbacks are {@code rule}'s.
+   */
+  private static Rule arrayTwin(Rule rule, ArrayJvpMath jvp) {
     return new Rule() {
       @Override public String name() {
         return rule.name() + "J";
@@ -293,6 +402,58 @@ final class Rules {
 
       @Override public boolean exact() {
         return rule.exact();
+      }
+
+      @Override public boolean returnsArray() {
+        return true;
+      }
+
+      @Override public double[] values(double[] args) {
+        return rule.values(args);
+      }
+
+      @Override public double[] pullback(double[] args, double[] cotangent) {
+        return rule.pullback(args, cotangent);
+      }
+
+      @Override public double[] pullbackMagnitudes(double[] args, double[] cotangent) {
+        return rule.pullbackMagnitudes(args, cotangent);
+      }
+
+      @Override public double[] tangents(double[] args, double[] argTangents) {
+        return jvp.tangents(args, argTangents);
+      }
+    };
+  }
+
+  /**
+   * {@code rule} under the name {@code rule.name() + "J"}, whose tangent is {@code jvp}'s (the
+   * {@code @Jvp} rule's math, not its twin's pullback).
+   */
+  private static Rule twin(Rule rule, JvpMath jvp) {
+    return new Rule() {
+      @Override public String name() {
+        return rule.name() + "J";
+      }
+
+      @Override public List<Param> params() {
+        return rule.params();
+      }
+
+      @Override public double value(double[] args) {
+        return rule.value(args);
+      }
+
+      @Override public double[] pullback(double[] args, double cotangent) {
+        return rule.pullback(args, cotangent);
+      }
+
+      @Override public boolean exact() {
+        return rule.exact();
+      }
+
+      @Override public double tangent(double[] args, double[] argTangents) {
+        return jvp.tangent(args, argTangents);
       }
     };
   }
@@ -481,6 +642,37 @@ final class Rules {
         "      t += 2 * x[i] * xDot[i];",
         "    }",
         "    return JvpResult.of(s * w, w * t);",
+        "  }",
+        "",
+        "  // softmax again: a double[] parameter and result; its @Jvp takes the value from it.",
+        "  @CustomJvp static double[] softmaxJ(double[] x, double t) {",
+        "    double m = Double.NEGATIVE_INFINITY;",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      m = Math.max(m, t * x[i]);",
+        "    }",
+        "    double[] y = new double[x.length];",
+        "    double z = 0;",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      y[i] = Math.exp(t * x[i] - m);",
+        "      z += y[i];",
+        "    }",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      y[i] = y[i] / z;",
+        "    }",
+        "    return y;",
+        "  }",
+        "  @Jvp(\"softmaxJ\") static JvpResult<double[], double[]> softmaxJJvp(",
+        "      double[] x, double t, double[] xDot, double tDot) {",
+        "    double[] y = softmaxJ(x, t);",
+        "    double dot = 0.0;",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      dot += y[i] * (t * xDot[i] + tDot * x[i]);",
+        "    }",
+        "    double[] yDot = new double[x.length];",
+        "    for (int i = 0; i < x.length; i++) {",
+        "      yDot[i] = y[i] * (t * xDot[i] + tDot * x[i] - dot);",
+        "    }",
+        "    return JvpResult.of(y, yDot);",
         "  }",
         "}",
         "");
