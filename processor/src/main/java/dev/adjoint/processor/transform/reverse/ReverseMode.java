@@ -1391,12 +1391,12 @@ public final class ReverseMode {
     List<Stmt> restore;
     if (loopDepth > 0) {
       Stmt push = new Stmt.Push(tape, element, ref);
-      Stmt back = new Stmt.ArrayAssign(array, index, new Expr.Pop(reader, TypeName.DOUBLE), ref);
+      Stmt back = new Stmt.ArrayAssign(array, index, new Expr.Pop(reader, element.type()), ref);
       fwd.add(push);
       records.recorded.add(new Records.Recorded(array, push, back));
       restore = List.of(back);
     } else {
-      Variable save = new Variable(array.hint() + "Old", TypeName.DOUBLE, Variable.Kind.SAVE);
+      Variable save = new Variable(array.hint() + "Old", element.type(), Variable.Kind.SAVE);
       fwd.add(new Stmt.Declare(save, element, ref));
       restore = List.of(new Stmt.ArrayAssign(array, index, read(save), ref));
     }
