@@ -260,11 +260,13 @@ public final class ReverseMode {
   // ------------------------------------------------------------------ data that calls change
 
   /**
-   * The {@code double[]} and {@code double[][]} arrays {@code call} receives: it may write into
-   * them. (The subset lets only {@code @NoDiff} parameter arrays reach such calls.)
+   * The {@code double[]} and {@code double[][]} arrays, and the discrete ones, {@code call}
+   * receives: it may write into them. (The subset lets only {@code @NoDiff} and discrete
+   * parameter arrays reach such calls.)
    */
   private static List<Variable> changed(Expr.OpaqueCall call) {
-    return passedArrays(call).stream().filter(v -> Expr.isArray(v.type())).toList();
+    return passedArrays(call).stream()
+        .filter(v -> Expr.isArray(v.type()) || Expr.isDiscreteArray(v.type())).toList();
   }
 
   /**
