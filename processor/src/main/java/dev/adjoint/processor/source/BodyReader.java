@@ -286,7 +286,8 @@ public final class BodyReader {
                   ", since generated code cannot write its type; declare it with an explicit type");
               return;
             }
-            if (Tangents.of(type) == Tangents.Kind.ARRAY || Tangents.of(type) == Tangents.Kind.MATRIX
+            Tangents.Kind kind = Tangents.of(type);
+            if (kind == Tangents.Kind.ARRAY || kind == Tangents.Kind.MATRIX
                 || Expr.isDiscreteArray(TypeName.get(type))) {
               arrayLocal(path, v, local, out);
               return;

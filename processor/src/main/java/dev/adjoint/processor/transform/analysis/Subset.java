@@ -25,7 +25,7 @@ public final class Subset {
       Optional<Variable> array = e instanceof Expr.OpaqueCall call
           ? call.args().stream()
               .filter(arg -> arg instanceof Expr.Read r
-                  && (Expr.isArray(r.variable().type()) || Expr.isDiscreteArray(r.variable().type()))
+                  && (Expr.isArray(r.type()) || Expr.isDiscreteArray(r.type()))
                   && (activity.varies(arg) || r.variable().kind() != Variable.Kind.PARAM))
               .map(arg -> ((Expr.Read) arg).variable()).findFirst()
           : Optional.empty();
