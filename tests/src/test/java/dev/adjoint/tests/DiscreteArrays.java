@@ -144,4 +144,33 @@ final class DiscreteArrays {
     }
     return y;
   }
+
+  /**
+   * An unannotated call sorts the int[] parameter between two reads: x[idx[0]]^2 is read before
+   * the sort, x[idx[0]]^3 after; the reverse sweep must read idx as each statement saw it.
+   */
+  @Differentiable
+  static double sortedBetweenReads(double[] x, int[] idx) {
+    double s = x[idx[0]] * x[idx[0]];
+    java.util.Arrays.sort(idx);
+    s += x[idx[0]] * x[idx[0]] * x[idx[0]];
+    return s;
+  }
+
+  /** Rotated left by an unannotated helper in each trip: sum_t x[idx[0]] x[idx[1]]. */
+  @Differentiable
+  static double rotatedInLoop(double[] x, int[] idx, int trips) {
+    double s = 0;
+    for (int t = 0; t < trips; t++) {
+      s += x[idx[0]] * x[idx[1]];
+      rotate(idx);
+    }
+    return s;
+  }
+
+  static void rotate(int[] a) {
+    int first = a[0];
+    System.arraycopy(a, 1, a, 0, a.length - 1);
+    a[a.length - 1] = first;
+  }
 }

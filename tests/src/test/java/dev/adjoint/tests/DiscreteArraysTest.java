@@ -202,4 +202,31 @@ final class DiscreteArraysTest {
         .tangent()).usingTolerance(1e-12)
         .containsExactly(2 * x[2], 2 * x[0], 2 * x[3], 2 * x[1]).inOrder();
   }
+
+  @Test
+  void anUnannotatedCallThatWritesAnIntParameterBetweenReads() {
+    double[] x = {0.4, -0.3, 0.7};
+    double[] expected = {3 * x[0] * x[0], 0, 2 * x[2]};
+    int[] idx = {2, 0, 1};
+    var vg = DiscreteArraysAdjoint.sortedBetweenReadsValueAndGrad(x, idx);
+    assertThat(idx).asList().containsExactly(0, 1, 2).inOrder(); // sorted, as by the primal
+    assertThat(vg.value()).isEqualTo(DiscreteArrays.sortedBetweenReads(x, new int[] {2, 0, 1}));
+    assertThat(vg.grad().x()).usingTolerance(1e-12).containsExactly(expected).inOrder();
+    var vjp = DiscreteArraysAdjoint.sortedBetweenReadsVjp(x, new int[] {2, 0, 1});
+    for (int i = 0; i < 2; i++) {
+      assertThat(vjp.pullback(1).x()).usingTolerance(1e-12).containsExactly(expected).inOrder();
+    }
+    double[] v = {0.5, -1, 2};
+    assertThat(DiscreteArraysAdjoint.sortedBetweenReadsJvp(x, new int[] {2, 0, 1}, v).tangent())
+        .isWithin(1e-12).of(dot(expected, v));
+
+    // s = x0 x1 + x1 x2 + x2 x0 over three trips from {0, 1, 2}
+    double[] rotated = {x[1] + x[2], x[0] + x[2], x[1] + x[0]};
+    var g = DiscreteArraysAdjoint.rotatedInLoopGrad(x, new int[] {0, 1, 2}, 3).x();
+    assertThat(g).usingTolerance(1e-12).containsExactly(rotated).inOrder();
+    var rv = DiscreteArraysAdjoint.rotatedInLoopVjp(x, new int[] {0, 1, 2}, 3);
+    assertThat(rv.pullback(1).x()).usingTolerance(1e-12).containsExactly(rotated).inOrder();
+    assertThat(DiscreteArraysAdjoint.rotatedInLoopJvp(x, new int[] {0, 1, 2}, 3, v).tangent())
+        .isWithin(1e-12).of(dot(rotated, v));
+  }
 }

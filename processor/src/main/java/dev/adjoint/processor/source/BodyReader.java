@@ -440,11 +440,18 @@ public final class BodyReader {
         }
         Expr at = expr(new TreePath(iterable, subscript.getIndex()));
         row.add(at instanceof Expr.Literal ? at : read(local("row", TypeName.INT, at, ref, out)));
-      } else if (iterable.getLeaf().getKind() == Tree.Kind.IDENTIFIER) {
+      } else if (iterable.getLeaf().getKind() == Tree.Kind.IDENTIFIER
+          && locals.containsKey(access.trees().getElement(iterable))) {
         array = arrayVariable(iterable);
         if (array == null) {
           return;
         }
+      } else if (rejected.contains(access.trees().getElement(iterable))) {
+        return; // its declaration has the error
+      } else if (iterable.getLeaf().getKind() == Tree.Kind.IDENTIFIER) {
+        unsupported(iterable, "an enhanced for loop over " + describe(iterable.getLeaf()),
+            "; only array locals and parameters, and rows of matrices (m[i]), can be iterated");
+        return;
       } else {
         unsupported(iterable, "an enhanced for loop over " + describe(iterable.getLeaf()),
             "; declare a local with the array first, and iterate over the local");
