@@ -23,18 +23,20 @@ class BodyMessagesTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "an enhanced for | for (double v : w) { s += v * x; }"
-            + " | An enhanced for loop is not supported in @Differentiable code yet; use an indexed"
-            + " for loop (for (int i = 0; i < a.length; i++))",
+        "an enhanced for over a field | for (double v : DATA) { s += v * x; }"
+            + " | An enhanced for loop over the name DATA is not supported in @Differentiable code"
+            + " yet; only array locals and parameters, and rows of matrices (m[i]), can be"
+            + " iterated",
         "copying within one array | System.arraycopy(y, 0, y, 1, 1);"
             + " | Copying within one array is not supported in @Differentiable code yet; copy"
             + " through a second array",
         "an array in a loop | for (int i = 0; i < 2; i++) { double[] t = new double[2]; }"
             + " | Creating an array inside a loop is not supported in @Differentiable code yet;"
             + " create it before the loop and reuse it",
-        "indexing an int[] | s += idx[0] * x;"
-            + " | Indexing the int[] idx is not supported in @Differentiable code yet; only double[]"
-            + " and double[][] locals and parameters can be indexed (copy other arrays into one)",
+        "indexing a short[] | s += sh[0] * x;"
+            + " | Indexing the short[] sh is not supported in @Differentiable code yet; only"
+            + " double[], int[], long[] and boolean[] locals and parameters (and their 2-D forms)"
+            + " can be indexed (copy other arrays into one)",
         "the length of a field | s += DATA.length * x;"
             + " | Reading the length of the name DATA is not supported in @Differentiable code yet;"
             + " only the lengths of array locals and parameters (a.length, m[i].length) can be read",
@@ -49,7 +51,7 @@ class BodyMessagesTest {
     JavaFileObject f = source("Fns",
         "final class Fns {",
         "  static double[] DATA = {1, 2};",
-        "  @Differentiable static double f(double x, @NoDiff double[] w, int[] idx) {",
+        "  @Differentiable static double f(double x, @NoDiff double[] w, short[] sh) {",
         "    double s = 0;",
         "    double[] y = new double[3];",
         "    double[][] m = new double[2][2];",

@@ -209,6 +209,67 @@ class SplitFormTest {
   }
 
   /** Calls a public method of a generated object (its class is not public). */
+  /**
+   * Discrete arrays and enhanced for loops (issue 11) in both forms: a local int[] permutation
+   * overwritten after it was read in a loop, a long[] parameter, a boolean[] mask and the rows
+   * of a matrix. f = sum_i x[n-1-i] x[i] + sin(x[i]) + sum_rows (row . x)^2 (mask) + steps.x.
+   */
+  @Test
+  void discreteArraysAndEnhancedForInTheSplitForm() throws Exception {
+    JavaFileObject f = source("Discrete",
+        "final class Discrete {",
+        "  @Differentiable static double f(double[] x, @NoDiff double[][] m, boolean[] mask,",
+        "      long[] steps) {",
+        "    int n = x.length;",
+        "    int[] order = new int[n];",
+        "    for (int i = 0; i < n; i++) {",
+        "      order[i] = n - 1 - i;",
+        "    }",
+        "    double s = 0;",
+        "    for (int i = 0; i < n; i++) {",
+        "      s += x[order[i]] * x[i];",
+        "      order[i] = i;",
+        "      s += Math.sin(x[order[i]]);",
+        "    }",
+        "    int r = 0;",
+        "    for (double[] row : m) {",
+        "      double d = 0;",
+        "      for (int j = 0; j < row.length; j++) {",
+        "        d += row[j] * x[j];",
+        "      }",
+        "      if (mask[r]) {",
+        "        s += d * d;",
+        "      }",
+        "      r++;",
+        "    }",
+        "    for (long k : steps) {",
+        "      s += x[(int) k];",
+        "    }",
+        "    return s;",
+        "  }",
+        "}");
+    double[] x = {0.3, -0.5, 0.9};
+    double[][] m = {{1, 2, 0}, {0, -1, 3}};
+    boolean[] mask = {true, false};
+    long[] steps = {2, 2, 0};
+    double[] expected = new double[3];
+    double d = x[0] + 2 * x[1];
+    for (int j = 0; j < 3; j++) {
+      expected[j] = 2 * x[2 - j] + Math.cos(x[j]) + 2 * d * m[0][j];
+    }
+    expected[2] += 2;
+    expected[0] += 1;
+    for (Compilation c : bothForms(f)) {
+      double[] g = (double[]) get(get(call(c, "fValueAndGrad", x, m, mask, steps), "grad"), "x");
+      Object vjp = call(c, "fVjp", x, m, mask, steps);
+      for (int i = 0; i < 2; i++) {
+        double[] pulled = (double[]) get(invoke(vjp, "pullback", 1.0), "x");
+        assertThat(pulled).usingTolerance(1e-12).containsExactly(expected).inOrder();
+      }
+      assertThat(g).usingTolerance(1e-12).containsExactly(expected).inOrder();
+    }
+  }
+
   private static Object invoke(Object target, String method, Object... args) throws Exception {
     for (Method m : target.getClass().getDeclaredMethods()) {
       if (m.getName().equals(method) && m.getParameterCount() == args.length) {

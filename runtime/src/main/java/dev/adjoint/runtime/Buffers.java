@@ -83,6 +83,40 @@ public final class Buffers {
     return copy;
   }
 
+  /** A copy of {@code array}, or null for null: what a Vjp keeps of a long array it reads. */
+  public static long[] copyOf(long[] array) {
+    return array == null ? null : array.clone();
+  }
+
+  /** A copy of {@code matrix}, row by row, or null for null (a null row stays null). */
+  public static long[][] copyOf(long[][] matrix) {
+    if (matrix == null) {
+      return null;
+    }
+    long[][] copy = new long[matrix.length][];
+    for (int i = 0; i < matrix.length; i++) {
+      copy[i] = copyOf(matrix[i]);
+    }
+    return copy;
+  }
+
+  /** A copy of {@code array}, or null for null: what a Vjp keeps of a boolean array it reads. */
+  public static boolean[] copyOf(boolean[] array) {
+    return array == null ? null : array.clone();
+  }
+
+  /** A copy of {@code matrix}, row by row, or null for null (a null row stays null). */
+  public static boolean[][] copyOf(boolean[][] matrix) {
+    if (matrix == null) {
+      return null;
+    }
+    boolean[][] copy = new boolean[matrix.length][];
+    for (int i = 0; i < matrix.length; i++) {
+      copy[i] = copyOf(matrix[i]);
+    }
+    return copy;
+  }
+
   /**
    * {@code from} copied into {@code buffer} when it has {@code from}'s length, else into a new
    * array; null for null: how a workspace hands out a gradient in a buffer it owns.
@@ -134,6 +168,57 @@ public final class Buffers {
    * null.
    */
   public static void copyInto(double[][] from, double[][] to) {
+    if (from == null) {
+      return;
+    }
+    for (int i = 0; i < from.length; i++) {
+      copyInto(from[i], to[i]);
+    }
+  }
+
+  /** {@link #copyInto(double[], double[])} for a int array a pullback walks back. */
+  public static void copyInto(int[] from, int[] to) {
+    if (from != null) {
+      System.arraycopy(from, 0, to, 0, from.length);
+    }
+  }
+
+  /** {@link #copyInto(double[][], double[][])} for a int matrix a pullback walks back. */
+  public static void copyInto(int[][] from, int[][] to) {
+    if (from == null) {
+      return;
+    }
+    for (int i = 0; i < from.length; i++) {
+      copyInto(from[i], to[i]);
+    }
+  }
+
+  /** {@link #copyInto(double[], double[])} for a long array a pullback walks back. */
+  public static void copyInto(long[] from, long[] to) {
+    if (from != null) {
+      System.arraycopy(from, 0, to, 0, from.length);
+    }
+  }
+
+  /** {@link #copyInto(double[][], double[][])} for a long matrix a pullback walks back. */
+  public static void copyInto(long[][] from, long[][] to) {
+    if (from == null) {
+      return;
+    }
+    for (int i = 0; i < from.length; i++) {
+      copyInto(from[i], to[i]);
+    }
+  }
+
+  /** {@link #copyInto(double[], double[])} for a boolean array a pullback walks back. */
+  public static void copyInto(boolean[] from, boolean[] to) {
+    if (from != null) {
+      System.arraycopy(from, 0, to, 0, from.length);
+    }
+  }
+
+  /** {@link #copyInto(double[][], double[][])} for a boolean matrix a pullback walks back. */
+  public static void copyInto(boolean[][] from, boolean[][] to) {
     if (from == null) {
       return;
     }

@@ -399,7 +399,8 @@ final class JvpWriter {
       Renderer r = g.renderer(d.params());
       Set<Variable> pooled = new LinkedHashSet<>();
       for (Stmt st : d.body().stmts()) {
-        if (st instanceof Stmt.Declare decl && decl.init() instanceof Expr.NewArray) {
+        if (st instanceof Stmt.Declare decl && decl.init() instanceof Expr.NewArray
+            && Expr.isArray(decl.variable().type())) { // a discrete array is made per call
           pooled.add(decl.variable());
         }
       }

@@ -760,7 +760,7 @@ final class Renderer {
 
     @Override
     public CodeBlock visitNewArray(Expr.NewArray e) {
-      return CodeBlock.of("new double$L", subscripts(e.lengths()));
+      return CodeBlock.of("new $T$L", e.element(), subscripts(e.lengths()));
     }
 
     @Override

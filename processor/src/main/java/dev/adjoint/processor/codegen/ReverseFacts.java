@@ -80,7 +80,8 @@ final class ReverseFacts {
   Set<Variable> pooled() {
     Set<Variable> pooled = new LinkedHashSet<>();
     for (Stmt st : d.forward().stmts()) {
-      if (st instanceof Stmt.Declare decl && decl.init() instanceof Expr.NewArray) {
+      if (st instanceof Stmt.Declare decl && decl.init() instanceof Expr.NewArray
+            && Expr.isArray(decl.variable().type())) { // a discrete array is made per call
         pooled.add(decl.variable());
       }
     }

@@ -86,6 +86,8 @@ public enum Message {
   ARRAY_RETURNS_PARAMETER("ArrayAlias", "a method that returns double[] must return an array it created, not its parameter %s: its caller owns the array it gets and may write into it, which would write into the array it passed; copy it (double[] y = new double[%s.length]; ...; return y;)"),
   ARRAY_RETURNS_PARAMETER_JVP("ArrayAlias", "@Jvp method %s must return as its tangent an array it created, not its parameter %s: the caller of the generated JVP owns the tangent it gets and may write into it, which would write into the array it passed; copy it (double[] t = new double[%s.length]; ...; return JvpResult.of(y, t);)"),
   ARRAY_PARAMETER_WRITE("ArrayParameterWrite", "parameter array %s must not be written: the reverse sweep needs its elements as they were passed, and the caller's array would change under it; copy it into a local first (double[] copy = new double[%s.length]; ...)"),
+  DISCRETE_ARRAY_ALIAS("ArrayAlias", "array %s must be created by %s where it is declared, and never reassigned, so that no two names share one array (the reverse sweep restores what each write overwrote, through the name that wrote it); copy elements instead"),
+  DISCRETE_ARRAY_PARAMETER_WRITE("ArrayParameterWrite", "parameter array %s must not be written: the reverse sweep reads its elements as they were passed, and the caller's array would change under it; copy it into a local first (%s copy = %s; ...)"),
   RECURSION("Recursion", "%s calls itself through %s; recursive @Differentiable methods are not supported yet: give one of them a @CustomVjp rule"),
   MISSING_ADJOINT_CLASS("MissingAdjointClass", "%s is annotated for Adjoint, but its generated class %s is not on the class path; compile %s with the Adjoint processor"),
 

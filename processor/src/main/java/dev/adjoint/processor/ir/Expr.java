@@ -1,5 +1,6 @@
 package dev.adjoint.processor.ir;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.model.Signature;
@@ -158,15 +159,21 @@ public sealed interface Expr {
 
   /**
    * {@code array[i]} of a {@code double[]} variable, or {@code array[i][j]} of a {@code
-   * double[][]} one: one int index per dimension.
+   * double[][]} one: one int index per dimension. Also an element of a {@link #isDiscreteArray
+   * discrete} array ({@code int[]}, {@code long[]}, {@code boolean[]}), which has no tangent.
    */
   record ArrayRead(Variable array, List<Expr> indices, SourceRef ref) implements Expr {
     public ArrayRead {
       indices = List.copyOf(indices);
     }
 
+    /** The element's type: {@code double} for a double array indexed down to an element. */
     public TypeName type() {
-      return TypeName.DOUBLE;
+      TypeName t = array.type();
+      for (int i = 0; i < indices.size() && t instanceof ArrayTypeName a; i++) {
+        t = a.componentType();
+      }
+      return t;
     }
 
     public <R> R accept(Visitor<R> v) {
@@ -189,14 +196,26 @@ public sealed interface Expr {
     }
   }
 
-  /** {@code new double[n]}, or {@code new double[n][m]}. */
-  record NewArray(List<Expr> lengths, SourceRef ref) implements Expr {
+  /**
+   * {@code new double[n]}, or {@code new double[n][m]}; with another {@code element} type, a new
+   * {@link #isDiscreteArray discrete} array ({@code new int[n]}).
+   */
+  record NewArray(TypeName element, List<Expr> lengths, SourceRef ref) implements Expr {
     public NewArray {
       lengths = List.copyOf(lengths);
     }
 
+    /** A new {@code double} array. */
+    public NewArray(List<Expr> lengths, SourceRef ref) {
+      this(TypeName.DOUBLE, lengths, ref);
+    }
+
     public TypeName type() {
-      return lengths.size() == 1 ? DOUBLE_ARRAY : DOUBLE_MATRIX;
+      TypeName t = element;
+      for (int i = 0; i < lengths.size(); i++) {
+        t = ArrayTypeName.of(t);
+      }
+      return t;
     }
 
     public <R> R accept(Visitor<R> v) {
@@ -205,14 +224,30 @@ public sealed interface Expr {
   }
 
   /** The type {@code double[]}. */
-  TypeName DOUBLE_ARRAY = com.palantir.javapoet.ArrayTypeName.of(TypeName.DOUBLE);
+  TypeName DOUBLE_ARRAY = ArrayTypeName.of(TypeName.DOUBLE);
 
   /** The type {@code double[][]}. */
-  TypeName DOUBLE_MATRIX = com.palantir.javapoet.ArrayTypeName.of(DOUBLE_ARRAY);
+  TypeName DOUBLE_MATRIX = ArrayTypeName.of(DOUBLE_ARRAY);
 
   /** Whether {@code type} is {@code double[]} or {@code double[][]}. */
   static boolean isArray(TypeName type) {
     return type.equals(DOUBLE_ARRAY) || type.equals(DOUBLE_MATRIX);
+  }
+
+  /**
+   * Whether {@code type} is a discrete array: {@code int[]}, {@code long[]} or {@code boolean[]},
+   * or one of their 2-D forms. Its elements are never differentiable (no tangent, no cotangent);
+   * they may be read, and written where the array is a local the method created.
+   */
+  static boolean isDiscreteArray(TypeName type) {
+    int dimensions = 0;
+    TypeName t = type;
+    while (t instanceof ArrayTypeName a) {
+      t = a.componentType();
+      dimensions++;
+    }
+    return dimensions >= 1 && dimensions <= 2
+        && (t.equals(TypeName.INT) || t.equals(TypeName.LONG) || t.equals(TypeName.BOOLEAN));
   }
 
   // ---- made by the transformer ----

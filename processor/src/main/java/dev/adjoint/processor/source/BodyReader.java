@@ -11,6 +11,7 @@ import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
@@ -181,6 +182,11 @@ public final class BodyReader {
   private final class Lowering {
     final ClassName adjoint;
     final Map<Element, Variable> locals = new HashMap<>();
+    /**
+     * The loop variables of enhanced for loops over the rows of a matrix ({@code for (double[]
+     * row : m)}): each an alias of the row at the loop's hidden counter, never a value.
+     */
+    final Map<Element, RowAlias> rows = new HashMap<>();
     /** Locals whose declaration was reported: their uses are not reported again. */
     final Set<Element> rejected = new HashSet<>();
     /** Local and anonymous classes already reported: uses of their members are not reported. */
@@ -280,7 +286,9 @@ public final class BodyReader {
                   ", since generated code cannot write its type; declare it with an explicit type");
               return;
             }
-            if (Tangents.of(type) == Tangents.Kind.ARRAY || Tangents.of(type) == Tangents.Kind.MATRIX) {
+            Tangents.Kind kind = Tangents.of(type);
+            if (kind == Tangents.Kind.ARRAY || kind == Tangents.Kind.MATRIX
+                || Expr.isDiscreteArray(TypeName.get(type))) {
               arrayLocal(path, v, local, out);
               return;
             }
@@ -361,8 +369,7 @@ public final class BodyReader {
           out.add(new Stmt.Jump(tree.getKind() == Tree.Kind.BREAK, ref));
           return;
         case ENHANCED_FOR_LOOP:
-          unsupported(path, "an enhanced for loop",
-              "; use an indexed for loop (for (int i = 0; i < a.length; i++))");
+          enhancedFor(path, out);
           return;
         case SWITCH:
           unsupported(path, "a switch statement", "; use if/else");
@@ -385,6 +392,108 @@ public final class BodyReader {
         default:
           unsupported(path, describe(tree), "");
       }
+    }
+
+    /**
+     * {@code for (T x : a) body}, lowered to an index loop over a hidden counter: {@code int k =
+     * 0; while (k < a.length) { T x = a[k]; body; k = k + 1; }}. The array is a local or
+     * parameter (never reassigned) or a row {@code m[i]} of one ({@code i} evaluated once, into a
+     * hidden local), so it is evaluated once, as in Java. Over the rows of a matrix ({@code for
+     * (double[] row : m)}) the loop variable is an alias of row {@code k}: {@code row[j]} reads
+     * {@code m[k][j]}, {@code row.length} is {@code m[k].length}, and {@code row[j] = v} writes
+     * {@code m[k][j]} (where {@code m} may be written).
+     */
+    void enhancedFor(TreePath path, List<Stmt> out) {
+      EnhancedForLoopTree f = (EnhancedForLoopTree) path.getLeaf();
+      SourceRef ref = access.ref(path);
+      TreePath iterable = new TreePath(path, f.getExpression());
+      while (iterable.getLeaf() instanceof ParenthesizedTree p) {
+        iterable = new TreePath(iterable, p.getExpression());
+      }
+      TypeMirror iterated = mirror(iterable);
+      if (iterated == null || Tangents.isErroneous(iterated)) {
+        erroneous = true;
+        return;
+      }
+      if (!(iterated instanceof ArrayType)) {
+        unsupported(iterable, "an enhanced for loop over " + describe(iterable.getLeaf())
+            + " (a " + iterated + ")", "; only arrays can be iterated: index the collection in"
+            + " a counted loop (for (int i = 0; i < list.size(); i++))");
+        return;
+      }
+      Variable array;
+      List<Expr> row = new ArrayList<>();
+      RowAlias alias = rowAlias(iterable);
+      if (alias != null) {
+        array = alias.matrix();
+        row.add(read(alias.index()));
+      } else if (iterable.getLeaf() instanceof ArrayAccessTree subscript) {
+        TreePath base = new TreePath(iterable, subscript.getExpression());
+        array = arrayVariable(base);
+        if (array == null) {
+          return;
+        }
+        if (dimensions(array.type()) != 2) {
+          unsupported(iterable, "an enhanced for loop over " + describe(iterable.getLeaf()),
+              "; iterate over an array local or parameter, or a row of a matrix (m[i])");
+          return;
+        }
+        Expr at = expr(new TreePath(iterable, subscript.getIndex()));
+        row.add(at instanceof Expr.Literal ? at : read(local("row", TypeName.INT, at, ref, out)));
+      } else if (iterable.getLeaf().getKind() == Tree.Kind.IDENTIFIER
+          && locals.containsKey(access.trees().getElement(iterable))) {
+        array = arrayVariable(iterable);
+        if (array == null) {
+          return;
+        }
+      } else if (rejected.contains(access.trees().getElement(iterable))) {
+        return; // its declaration has the error
+      } else if (iterable.getLeaf().getKind() == Tree.Kind.IDENTIFIER) {
+        unsupported(iterable, "an enhanced for loop over " + describe(iterable.getLeaf()),
+            "; only array locals and parameters, and rows of matrices (m[i]), can be iterated");
+        return;
+      } else {
+        unsupported(iterable, "an enhanced for loop over " + describe(iterable.getLeaf()),
+            "; declare a local with the array first, and iterate over the local");
+        return;
+      }
+      VariableTree declared = f.getVariable();
+      TreePath variablePath = new TreePath(path, declared);
+      if (!(access.trees().getElement(variablePath) instanceof VariableElement element)) {
+        erroneous = true;
+        return;
+      }
+      Variable counter = local(declared.getName() + "Index", TypeName.INT,
+          new Expr.Literal(0, TypeName.INT, ref), ref, out);
+      Expr condition = new Expr.Binary(Expr.BinaryOp.LT, read(counter),
+          new Expr.ArrayLength(array, row, ref), TypeName.BOOLEAN, ref);
+      List<Stmt> body = new ArrayList<>();
+      List<Expr> indices = new ArrayList<>(row);
+      indices.add(read(counter));
+      if (dimensions(array.type()) - row.size() == 2) {
+        // for (double[] r : m): r is row k of m, and names it wherever it is used.
+        rows.put(element, new RowAlias(array, counter));
+      } else {
+        TypeName type = TypeName.get(element.asType());
+        Variable v = new Variable(declared.getName().toString(), type, Variable.Kind.LOCAL);
+        locals.put(element, v);
+        Expr value = new Expr.ArrayRead(array, indices, access.ref(iterable));
+        body.add(new Stmt.Declare(v, castIfNeeded(value, type, ref), access.ref(variablePath)));
+      }
+      body.addAll(branch(new TreePath(path, f.getStatement())).stmts());
+      Stmt step = new Stmt.Assign(counter,
+          intAdd(read(counter), new Expr.Literal(1, TypeName.INT, ref), ref), ref);
+      out.add(new Stmt.Loop(condition, new Stmt.Block(body, ref),
+          new Stmt.Block(List.of(step), ref), true, ref));
+    }
+
+    /** The row alias {@code path} names ({@link #rows}), or null. */
+    RowAlias rowAlias(TreePath path) {
+      if (path.getLeaf().getKind() != Tree.Kind.IDENTIFIER) {
+        return null;
+      }
+      Element element = access.trees().getElement(path);
+      return element == null ? null : rows.get(element);
     }
 
     void expressionStatement(TreePath path, List<Stmt> out) {
@@ -428,9 +537,10 @@ public final class BodyReader {
                 Expr right = expr(new TreePath(path, a.getExpression()));
                 Update update = update(element, right, ref, out);
                 Expr.BinaryOp op = compoundOp(tree.getKind());
-                TypeName type = promoted(op, TypeName.DOUBLE, right.type());
+                TypeName elementType = element.type();
+                TypeName type = promoted(op, elementType, right.type());
                 Expr value = castIfNeeded(new Expr.Binary(op, update.old(), right, type, ref),
-                    TypeName.DOUBLE, ref);
+                    elementType, ref);
                 out.add(new Stmt.ArrayAssign(update.target().array(), update.target().indices(),
                     value, ref));
               }
@@ -458,10 +568,14 @@ public final class BodyReader {
             if (u.getExpression().getKind() == Tree.Kind.ARRAY_ACCESS) {
               Expr.ArrayRead element = element(new TreePath(path, u.getExpression()), true);
               if (element != null) {
-                Expr one = new Expr.Literal(1.0, TypeName.DOUBLE, ref);
+                TypeName elementType = element.type();
+                Expr one = elementType.equals(TypeName.DOUBLE)
+                    ? new Expr.Literal(1.0, TypeName.DOUBLE, ref)
+                    : new Expr.Literal(1, TypeName.INT, ref);
                 Update update = update(element, one, ref, out);
-                Expr value = new Expr.Binary(up ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB,
-                    update.old(), one, TypeName.DOUBLE, ref);
+                Expr.BinaryOp op = up ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB;
+                Expr value = castIfNeeded(new Expr.Binary(op, update.old(), one,
+                    promoted(op, elementType, one.type()), ref), elementType, ref);
                 out.add(new Stmt.ArrayAssign(update.target().array(), update.target().indices(),
                     value, ref));
               }
@@ -488,6 +602,9 @@ public final class BodyReader {
           unsupported(path, describe(tree), "");
       }
     }
+
+    /** The loop variable of {@code for (double[] row : matrix)}: row {@code index} of it. */
+    record RowAlias(Variable matrix, Variable index) {}
 
     /** The element a compound assignment writes, and the expression for its old value. */
     record Update(Expr.ArrayRead target, Expr old) {}
@@ -516,7 +633,7 @@ public final class BodyReader {
       if (!rightActs) {
         return new Update(target, target);
       }
-      return new Update(target, read(local(element.array().hint() + "Element", TypeName.DOUBLE,
+      return new Update(target, read(local(element.array().hint() + "Element", target.type(),
           target, ref, out)));
     }
 
@@ -710,24 +827,25 @@ public final class BodyReader {
     void arrayLocal(TreePath path, VariableTree v, VariableElement local, List<Stmt> out) {
       SourceRef ref = access.ref(path);
       ExpressionTree init = v.getInitializer();
-      int dimensions = Tangents.of(local.asType()) == Tangents.Kind.MATRIX ? 2 : 1;
-      boolean returned = dimensions == 1 && init != null
+      TypeName type = TypeName.get(local.asType());
+      int dimensions = dimensions(type);
+      boolean returned = type.equals(Expr.DOUBLE_ARRAY) && init != null
           && init.getKind() == Tree.Kind.METHOD_INVOCATION && calleeReturnsArray(
               new TreePath(path, init));
       if (!returned && (init == null || init.getKind() != Tree.Kind.NEW_ARRAY
           || ((NewArrayTree) init).getDimensions().size() != dimensions)) {
         rejected.add(local);
-        report.add(Message.ARRAY_ALIAS, ref, v.getName());
+        aliasReport(ref, v.getName().toString(), type);
         return;
       }
-      if (enclosedBy(path, Tree.Kind.FOR_LOOP, Tree.Kind.WHILE_LOOP, Tree.Kind.DO_WHILE_LOOP)) {
+      if (enclosedBy(path, Tree.Kind.FOR_LOOP, Tree.Kind.WHILE_LOOP, Tree.Kind.DO_WHILE_LOOP,
+          Tree.Kind.ENHANCED_FOR_LOOP)) {
         rejected.add(local);
         unsupported(path, "creating an array inside a loop",
             "; create it before the loop and reuse it");
         return;
       }
-      Variable variable = new Variable(v.getName().toString(),
-          dimensions == 2 ? Expr.DOUBLE_MATRIX : Expr.DOUBLE_ARRAY, Variable.Kind.LOCAL);
+      Variable variable = new Variable(v.getName().toString(), type, Variable.Kind.LOCAL);
       if (returned) {
         Expr call = expr(new TreePath(path, init));
         locals.put(local, variable);
@@ -740,7 +858,11 @@ public final class BodyReader {
       for (ExpressionTree dimension : created.getDimensions()) {
         lengths.add(expr(new TreePath(new TreePath(path, init), dimension)));
       }
-      out.add(new Stmt.Declare(variable, new Expr.NewArray(lengths, ref), ref));
+      TypeName element = type;
+      while (element instanceof ArrayTypeName a) {
+        element = a.componentType();
+      }
+      out.add(new Stmt.Declare(variable, new Expr.NewArray(element, lengths, ref), ref));
     }
 
     /**
@@ -755,11 +877,16 @@ public final class BodyReader {
         indices.add(0, expr(new TreePath(at, subscript.getIndex())));
         at = new TreePath(at, subscript.getExpression());
       }
-      Expr.ArrayRead whole = element(path, at, write);
+      RowAlias alias = rowAlias(at);
+      if (alias != null) {
+        indices.add(0, read(alias.index()));
+      }
+      Expr.ArrayRead whole = alias != null
+          ? writable(path, alias.matrix(), write) : element(path, at, write);
       if (whole == null) {
         return null;
       }
-      int dimensions = whole.array().type().equals(Expr.DOUBLE_MATRIX) ? 2 : 1;
+      int dimensions = dimensions(whole.array().type());
       if (indices.size() != dimensions) {
         matrixRow(path, whole.array());
         return null;
@@ -773,12 +900,23 @@ public final class BodyReader {
      */
     Expr.ArrayRead element(TreePath path, TreePath arrayPath, boolean write) {
       SourceRef ref = access.ref(path);
-      Variable array = arrayVariable(arrayPath);
+      return writable(path, arrayVariable(arrayPath), write);
+    }
+
+    /** {@code array} as an element read with no index, or null after reporting a bad write. */
+    Expr.ArrayRead writable(TreePath path, Variable array, boolean write) {
+      SourceRef ref = access.ref(path);
       if (array == null) {
         return null;
       }
       if (write && array.kind() == Variable.Kind.PARAM) {
-        report.add(Message.ARRAY_PARAMETER_WRITE, ref, array.hint(), array.hint());
+        if (Expr.isDiscreteArray(array.type())) {
+          String copy = newArray(array.type(), array.hint() + ".length").replace("[m]", "[]");
+          report.add(Message.DISCRETE_ARRAY_PARAMETER_WRITE, ref, array.hint(), array.type(),
+              copy);
+        } else {
+          report.add(Message.ARRAY_PARAMETER_WRITE, ref, array.hint(), array.hint());
+        }
         return null;
       }
       return new Expr.ArrayRead(array, List.of(), ref);
@@ -786,9 +924,14 @@ public final class BodyReader {
 
     /** The local or parameter {@code double[]} or {@code double[][]} an expression names. */
     Variable arrayVariable(TreePath path) {
+      RowAlias alias = rowAlias(path);
+      if (alias != null) {
+        matrixRow(path, alias.matrix()); // Arrays.fill(row, v)
+        return null;
+      }
       Element element = access.trees().getElement(path);
       Variable v = element == null ? null : locals.get(element);
-      if (v != null && Expr.isArray(v.type())) {
+      if (v != null && (Expr.isArray(v.type()) || Expr.isDiscreteArray(v.type()))) {
         return v;
       }
       if (element != null && rejected.contains(element)) {
@@ -801,21 +944,41 @@ public final class BodyReader {
       if (path.getLeaf() instanceof ArrayAccessTree row) {
         Element base = access.trees().getElement(new TreePath(path, row.getExpression()));
         Variable m = base == null ? null : locals.get(base);
-        if (m != null && m.type().equals(Expr.DOUBLE_MATRIX)) {
+        if (m != null && dimensions(m.type()) == 2) {
           matrixRow(path, m); // Arrays.fill(m[i], v), System.arraycopy(m[i], ...)
           return null;
         }
       }
       if (v != null) {
         unsupported(path, "indexing the " + v.type() + " " + v.hint(),
-            "; only double[] and double[][] locals and parameters can be indexed (copy other"
-                + " arrays into one)");
+            "; only double[], int[], long[] and boolean[] locals and parameters (and their"
+                + " 2-D forms) can be indexed (copy other arrays into one)");
         return null;
       }
       unsupported(path, "indexing " + describe(path.getLeaf()),
-          "; only double[] and double[][] locals and parameters can be indexed (copy other arrays"
-              + " into one)");
+          "; only double[], int[], long[] and boolean[] locals and parameters (and their 2-D"
+              + " forms) can be indexed (copy other arrays into one)");
       return null;
+    }
+
+    /** Reports an array local that aliases another array, or an array reassigned. */
+    void aliasReport(SourceRef ref, String name, TypeName type) {
+      if (Expr.isDiscreteArray(type)) {
+        report.add(Message.DISCRETE_ARRAY_ALIAS, ref, name, newArray(type, "n"));
+      } else {
+        report.add(Message.ARRAY_ALIAS, ref, name);
+      }
+    }
+
+    /** {@code new int[n]} or {@code new int[n][m]} for an array type. */
+    String newArray(TypeName type, String length) {
+      StringBuilder dims = new StringBuilder();
+      TypeName t = type;
+      String[] lengths = {length, "m"};
+      for (int i = 0; t instanceof ArrayTypeName a; i++, t = a.componentType()) {
+        dims.append('[').append(lengths[Math.min(i, 1)]).append(']');
+      }
+      return "new " + t + dims;
     }
 
     /** Reports a row {@code m[i]} of a matrix used as an array of its own. */
@@ -851,8 +1014,8 @@ public final class BodyReader {
     Variable assignable(TreePath path) {
       Element element = access.trees().getElement(path);
       Variable v = element == null ? null : locals.get(element);
-      if (v != null && Expr.isArray(v.type())) {
-        report.add(Message.ARRAY_ALIAS, access.ref(path), v.hint());
+      if (v != null && (Expr.isArray(v.type()) || Expr.isDiscreteArray(v.type()))) {
+        aliasReport(access.ref(path), v.hint(), v.type());
         return null;
       }
       if (v != null) {
@@ -863,6 +1026,12 @@ public final class BodyReader {
       }
       if (element == null) {
         erroneous = true;
+        return null;
+      }
+      if (rows.containsKey(element)) {
+        unsupported(path, "assigning the loop variable " + element.getSimpleName() + " of a loop"
+            + " over the rows of " + rows.get(element).matrix().hint(),
+            "; it names a row of the matrix: write its elements, or use a counted loop");
         return null;
       }
       if (element.getKind() == ElementKind.FIELD) {
@@ -907,6 +1076,12 @@ public final class BodyReader {
               while (at.getLeaf() instanceof ArrayAccessTree row) {
                 indices.add(0, expr(new TreePath(at, row.getIndex())));
                 at = new TreePath(at, row.getExpression());
+              }
+              RowAlias alias = rowAlias(at);
+              if (alias != null) {
+                // row.length of for (double[] row : m): m[k].length
+                indices.add(0, read(alias.index()));
+                return new Expr.ArrayLength(alias.matrix(), indices, ref);
               }
               Variable array = measured(at, indices.size());
               return array == null ? placeholder(ref) : new Expr.ArrayLength(array, indices, ref);
@@ -1014,6 +1189,10 @@ public final class BodyReader {
       Variable local = locals.get(element);
       if (local != null) {
         return new Expr.Read(local, ref);
+      }
+      if (rows.containsKey(element)) {
+        matrixRow(path, rows.get(element).matrix());
+        return placeholder(ref);
       }
       if (rejected.contains(element)) {
         return placeholder(ref); // its declaration has the error

@@ -74,6 +74,15 @@ public final class Detours {
     while (changed) {
       changed = false;
       for (Stmt s : assignments(body)) {
+        if (s instanceof Stmt.ArrayAssign a) {
+          // An element of a discrete array (long[] bits) carries what was written into it.
+          String why = carriers.containsKey(a.array()) ? null : why(a.value());
+          if (why != null) {
+            carriers.put(a.array(), why);
+            changed = true;
+          }
+          continue;
+        }
         Variable target = s instanceof Stmt.Declare d ? d.variable() : ((Stmt.Assign) s).variable();
         Expr value = s instanceof Stmt.Declare d ? d.init() : ((Stmt.Assign) s).value();
         if (value == null || carriers.containsKey(target) || floating(target.type())
@@ -237,7 +246,7 @@ public final class Detours {
 
     @Override
     public String visitArrayRead(Expr.ArrayRead e) {
-      return null;
+      return carriers.get(e.array()); // only discrete arrays carry one
     }
 
     @Override
@@ -554,7 +563,8 @@ public final class Detours {
   private static List<Stmt> assignments(Stmt.Block body) {
     List<Stmt> out = new java.util.ArrayList<>();
     IrWalker.forEachStmt(body, s -> {
-      if (s instanceof Stmt.Declare || s instanceof Stmt.Assign) {
+      if (s instanceof Stmt.Declare || s instanceof Stmt.Assign
+          || (s instanceof Stmt.ArrayAssign a && Expr.isDiscreteArray(a.array().type()))) {
         out.add(s);
       }
     });

@@ -25,13 +25,14 @@ public final class Subset {
       Optional<Variable> array = e instanceof Expr.OpaqueCall call
           ? call.args().stream()
               .filter(arg -> arg instanceof Expr.Read r
-                  && Expr.isArray(r.variable().type())
+                  && (Expr.isArray(r.type()) || Expr.isDiscreteArray(r.type()))
                   && (activity.varies(arg) || r.variable().kind() != Variable.Kind.PARAM))
               .map(arg -> ((Expr.Read) arg).variable()).findFirst()
           : Optional.empty();
       if (array.isPresent()) {
         // It could write into the array behind the reverse sweep's back, or read a
-        // differentiable one. (@NoDiff parameter arrays are data the caller owns: allowed.)
+        // differentiable one. (@NoDiff parameter arrays, and discrete ones, are data the caller
+        // owns: allowed, and copied where the reverse sweep needs them as they were.)
         Expr.OpaqueCall call = (Expr.OpaqueCall) e;
         report.add(Message.ARRAY_ARGUMENT, call.ref(), call.owner() + "." + call.name(),
             array.get().hint());

@@ -458,7 +458,7 @@ public final class ForwardMode {
       if (!effects) {
         return element;
       }
-      Variable t = new Variable(e.array().hint() + "Element", TypeName.DOUBLE, Variable.Kind.TEMP);
+      Variable t = new Variable(e.array().hint() + "Element", e.type(), Variable.Kind.TEMP);
       if (activity.isActive(e.array())) {
         activity.mark(t, true);
         out.add(new Stmt.Declare(tangent(t), tangentOf(element), e.ref()));
@@ -474,7 +474,7 @@ public final class ForwardMode {
 
     @Override
     public Expr visitNewArray(Expr.NewArray e) {
-      return new Expr.NewArray(all(e.lengths()), e.ref());
+      return new Expr.NewArray(e.element(), all(e.lengths()), e.ref());
     }
 
   }

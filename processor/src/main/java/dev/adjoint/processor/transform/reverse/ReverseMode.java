@@ -260,11 +260,13 @@ public final class ReverseMode {
   // ------------------------------------------------------------------ data that calls change
 
   /**
-   * The {@code double[]} and {@code double[][]} arrays {@code call} receives: it may write into
-   * them. (The subset lets only {@code @NoDiff} parameter arrays reach such calls.)
+   * The {@code double[]} and {@code double[][]} arrays, and the discrete ones, {@code call}
+   * receives: it may write into them. (The subset lets only {@code @NoDiff} and discrete
+   * parameter arrays reach such calls.)
    */
   private static List<Variable> changed(Expr.OpaqueCall call) {
-    return passedArrays(call).stream().filter(v -> Expr.isArray(v.type())).toList();
+    return passedArrays(call).stream()
+        .filter(v -> Expr.isArray(v.type()) || Expr.isDiscreteArray(v.type())).toList();
   }
 
   /**
@@ -1391,12 +1393,12 @@ public final class ReverseMode {
     List<Stmt> restore;
     if (loopDepth > 0) {
       Stmt push = new Stmt.Push(tape, element, ref);
-      Stmt back = new Stmt.ArrayAssign(array, index, new Expr.Pop(reader, TypeName.DOUBLE), ref);
+      Stmt back = new Stmt.ArrayAssign(array, index, new Expr.Pop(reader, element.type()), ref);
       fwd.add(push);
       records.recorded.add(new Records.Recorded(array, push, back));
       restore = List.of(back);
     } else {
-      Variable save = new Variable(array.hint() + "Old", TypeName.DOUBLE, Variable.Kind.SAVE);
+      Variable save = new Variable(array.hint() + "Old", element.type(), Variable.Kind.SAVE);
       fwd.add(new Stmt.Declare(save, element, ref));
       restore = List.of(new Stmt.ArrayAssign(array, index, read(save), ref));
     }
