@@ -305,6 +305,8 @@ class FuzzTest {
     int dualOnly;
     /** Points at which a double[] helper's own hVjp was compared. */
     int arrayHelperPoints;
+    /** Points at which fJvpWorkspace was compared with fJvp, bit for bit, over two calls. */
+    int jvpWorkspaces;
     /** Points at which a double[] helper's hJvp and hJacobian were compared. */
     int arrayHelperJvps;
     /** Points at which a double[] helper's hJvp and hJacobian were compared with dual numbers. */
@@ -327,11 +329,12 @@ class FuzzTest {
           "%d programs, %d points compared, %d points skipped (non-finite or extreme), "
               + "%d central-difference checks, %d JVPs against the gradient, %d against dual"
               + " numbers (%d through a zero tangent times an infinite or NaN partial, %d at"
-              + " points the gradient checks skip; %d skipped), %d double[] helper points (%d"
+              + " points the gradient checks skip; %d skipped), %d fJvpWorkspace points (bit for"
+              + " bit fJvp's), %d double[] helper points (%d"
               + " with hJvp and hJacobian against its rows, %d against dual numbers), %d"
               + " failures",
           programs, points, skippedPoints, differenceChecks, jvps, dualJvps, dualSingular,
-          dualOnly, dualSkipped, arrayHelperPoints, arrayHelperJvps, arrayHelperDualJvps,
+          dualOnly, dualSkipped, jvpWorkspaces, arrayHelperPoints, arrayHelperJvps, arrayHelperDualJvps,
           failures.size());
     }
   }
@@ -613,6 +616,25 @@ class FuzzTest {
           after);
       same(problems, "fJvp value", (double) component(jvp, "value"), value);
       double jvpTangent = (double) component(jvp, "tangent");
+      // fJvpWorkspace: the same bits as fJvp, on its first call and on a second one that reuses
+      // what the first kept; each call with fresh arguments (a program may write into its
+      // @NoDiff arrays).
+      Object forward = invoke(method(adjoint, "fJvpWorkspace"));
+      for (int call = 0; call < 2; call++) {
+        Object[] fresh = java.util.Arrays.copyOf(arguments(f, flat),
+            jvpArgs.length + diffParams.size());
+        System.arraycopy(tangents(f, direction), 0, fresh, jvpArgs.length, diffParams.size());
+        resetEffects(loader);
+        double wsValue = (double) invokeOn(method(forward.getClass(), "jvp"), forward, fresh);
+        sameEffects(problems, "fJvpWorkspace().jvp", loader, effects);
+        same(problems, "fJvpWorkspace().jvp (call " + call + ")", wsValue, value);
+        double wsTangent = (double) invokeOn(method(forward.getClass(), "tangent"), forward);
+        if (Double.doubleToLongBits(wsTangent) != Double.doubleToLongBits(jvpTangent)) {
+          problems.add("fJvpWorkspace().tangent() = " + wsTangent + " (call " + call
+              + "), but fJvp's tangent is " + jvpTangent);
+        }
+      }
+      stats.jvpWorkspaces++;
       if (function != null) {
         // fFunction(..).jvp is fJvp over the flattened point: the same bits, the same calls.
         // (Its own constants: the first function's calls may have changed the data it bound.)
@@ -823,6 +845,19 @@ class FuzzTest {
       sameEffects(problems, h.name() + "Jvp", loader, effects);
       sameArray(problems, h.name() + "Jvp value", (double[]) component(jvp, "value"), value);
       double[] jvpTangent = (double[]) component(jvp, "tangent");
+      // hJvpWorkspace: the same bits as hJvp, twice (its arrays kept between the calls).
+      Object workspace = invoke(method(adjoint, h.name() + "JvpWorkspace"));
+      for (int call = 0; call < 2; call++) {
+        Object[] fresh = java.util.Arrays.copyOf(arguments(h, flat), jvpArgs.length + diffCount);
+        System.arraycopy(tangents(h, direction), 0, fresh, jvpArgs.length, diffCount);
+        resetEffects(loader);
+        double[] wsValue = (double[]) invokeOn(method(workspace.getClass(), "jvp"), workspace,
+            fresh);
+        sameEffects(problems, h.name() + "JvpWorkspace().jvp", loader, effects);
+        sameArray(problems, h.name() + "JvpWorkspace().jvp (call " + call + ")", wsValue, value);
+        sameArray(problems, h.name() + "JvpWorkspace().tangent() (call " + call + ")",
+            (double[]) invokeOn(method(workspace.getClass(), "tangent"), workspace), jvpTangent);
+      }
       resetEffects(loader);
       double[][] jacobian =
           (double[][]) invoke(method(adjoint, h.name() + "Jacobian"), arguments(h, flat));
@@ -1220,6 +1255,15 @@ class FuzzTest {
       }
     }
     throw new AssertionError(owner.getName() + " has no method " + name);
+  }
+
+  private static Object invokeOn(Method m, Object target, Object... args)
+      throws ReflectiveOperationException {
+    try {
+      return m.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException(m.getName() + " threw", e.getCause());
+    }
   }
 
   private static Object invoke(Method m, Object... args) throws ReflectiveOperationException {
