@@ -208,7 +208,6 @@ class SplitFormTest {
         .toArray(String[]::new);
   }
 
-  /** Calls a public method of a generated object (its class is not public). */
   /**
    * Discrete arrays and enhanced for loops (issue 11) in both forms: a local int[] permutation
    * overwritten after it was read in a loop, a long[] parameter, a boolean[] mask and the rows
@@ -270,6 +269,7 @@ class SplitFormTest {
     }
   }
 
+  /** Calls a public method of a generated object (its class is not public). */
   private static Object invoke(Object target, String method, Object... args) throws Exception {
     for (Method m : target.getClass().getDeclaredMethods()) {
       if (m.getName().equals(method) && m.getParameterCount() == args.length) {

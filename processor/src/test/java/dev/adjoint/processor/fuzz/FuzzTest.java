@@ -902,7 +902,10 @@ class FuzzTest {
           close(problems, h.name() + "Jvp tangent[" + k + "] along "
               + java.util.Arrays.toString(direction) + " (dual numbers)", jvpTangent[k],
               dual.tangents()[k], dual.scales()[k]);
-          if (!callsClip(unit)) {
+          // hJacobian may take its rows by pullbacks in any form (a helper that calls a rule is
+          // not pure), with reverse mode's conventions: where the reference gradient is not
+          // finite, that is the open bug pullbackJvpSingular, compared only when it is included.
+          if (!callsClip(unit) && (gradientCompared || open.contains("pullbackJvpSingular"))) {
             double product = 0;
             double scale = dual.scales()[k];
             for (int i = 0; i < width; i++) {
