@@ -14,22 +14,14 @@ import org.junit.jupiter.api.Test;
  */
 final class JvpWorkspaceTest {
 
-  private static double[] random(Random r, int n) {
-    double[] x = new double[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = r.nextDouble() * 4 - 2;
-    }
-    return x;
-  }
-
   @Test
   void scalarResultWithALocalArrayIsMJvpBitForBit() {
     var ws = ArraysAdjoint.prefixSquaresJvpWorkspace();
     Random r = new Random(21);
     for (int call = 0; call < 50; call++) {
       int n = call < 25 ? 6 : 9; // the length changes once
-      double[] x = random(r, n);
-      double[] xDot = random(r, n);
+      double[] x = RandomArrays.uniform(r, n);
+      double[] xDot = RandomArrays.uniform(r, n);
       xDot[call % n] = 0;
       double scale = r.nextDouble();
       double scaleDot = call % 3 == 0 ? 0 : r.nextGaussian();
@@ -55,9 +47,9 @@ final class JvpWorkspaceTest {
     double[] previousTangent = null;
     for (int call = 0; call < 30; call++) {
       int n = call < 15 ? 20 : 30;
-      double[] t = random(r, n);
-      double[] observed = random(r, n);
-      double[] pDot = random(r, 4);
+      double[] t = RandomArrays.uniform(r, n);
+      double[] observed = RandomArrays.uniform(r, n);
+      double[] pDot = RandomArrays.uniform(r, 4);
       var expected = ForwardAdjoint.residualJvp(p.clone(), t, observed, pDot.clone());
       double[] value = ws.jvp(p, t, observed, pDot);
       assertThat(value).isEqualTo(expected.value());

@@ -16,21 +16,13 @@ import org.junit.jupiter.api.Test;
  */
 final class WorkspaceTest {
 
-  private static double[] random(Random r, int n) {
-    double[] x = new double[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = r.nextDouble() * 4 - 2;
-    }
-    return x;
-  }
-
   @Test
   void aCustomRuleHasAWorkspaceGivingItsRulesGradient() {
     var lse = ArrayRulesAdjoint.lseWorkspace();
     var scaledSin = RuleCallsAdjoint.scaledSinWorkspace();
     Random r = new Random(12);
     for (int call = 0; call < 20; call++) {
-      double[] x = random(r, 1 + call % 5);
+      double[] x = RandomArrays.uniform(r, 1 + call % 5);
       assertThat(lse.valueAndGrad(x)).isEqualTo(ArrayRules.lse(x));
       assertThat(lse.x()).usingExactEquality()
           .containsExactly(ArrayRulesAdjoint.lseGrad(x).x()).inOrder();
@@ -51,7 +43,7 @@ final class WorkspaceTest {
     double[] previous = null;
     for (int call = 0; call < 50; call++) {
       int n = call < 25 ? 6 : 9; // the length changes once
-      double[] x = random(r, n);
+      double[] x = RandomArrays.uniform(r, n);
       double scale = r.nextDouble();
       double value = ws.valueAndGrad(x, scale);
       var expected = ArraysAdjoint.prefixSquaresValueAndGrad(x, scale);
@@ -96,7 +88,7 @@ final class WorkspaceTest {
     double[][] points = new double[64][];
     Random r = new Random(13);
     for (int i = 0; i < points.length; i++) {
-      points[i] = random(r, 20);
+      points[i] = RandomArrays.uniform(r, 20);
     }
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {

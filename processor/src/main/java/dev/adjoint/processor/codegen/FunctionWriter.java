@@ -66,27 +66,12 @@ final class FunctionWriter {
       boundDocs.add("@param $L the length of {@code $L}\n", dimensionName,
           s.diffParams().get(0).name());
     }
-    List<CodeBlock> args = new ArrayList<>();
-    int index = 0;
-    for (int i = 0; i < s.params().size(); i++) {
-      Param p = s.params().get(i);
-      if (p.differentiable()) {
-        args.add(array ? CodeBlock.of("$N", point) : CodeBlock.of("$N[$L]", point, index++));
-      } else {
-        bound.add(ParameterSpec.builder(p.type(), params.get(i), Modifier.FINAL).build());
-        boundDocs.add("@param $L the method's {@code $L}, bound\n", params.get(i), p.name());
-        args.add(CodeBlock.of("$N", params.get(i)));
-      }
-    }
-    Object dimension = array ? dimensionName : index;
+    bind(s, params, bound, boundDocs);
+    List<CodeBlock> args = argumentsAt(s, params, CodeBlock.of("$N", point), array);
+    Object dimension = array ? dimensionName : s.diffParams().size();
     // The JVP's arguments: the point's, then the direction's in the same places.
     List<CodeBlock> jvpArgs = new ArrayList<>(args);
-    for (int i = 0, at = 0; i < s.params().size(); i++) {
-      if (s.params().get(i).differentiable()) {
-        jvpArgs.add(array ? CodeBlock.of("$N", direction)
-            : CodeBlock.of("$N[$L]", direction, at++));
-      }
-    }
+    jvpArgs.addAll(along(s, CodeBlock.of("$N", direction), array));
     CodeBlock call = CodeBlock.join(args, ", ");
     ClassName valueAndGrad = g.valueAndGradType(s);
     CodeBlock.Builder gradient = CodeBlock.builder();
@@ -235,31 +220,16 @@ final class FunctionWriter {
     }
     bound.add(ParameterSpec.builder(TypeName.INT, outputDimension, Modifier.FINAL).build());
     boundDocs.add("@param $L the length of the method's result\n", outputDimension);
+    bind(s, params, bound, boundDocs);
     // The arguments at a point, as they are (a derived method writes into no parameter array, and
     // mVjp copies its arguments) or copied for mJvp (which may run a rule, the user's code), then
     // the tangents, in the same places, from a copy of the direction.
-    List<CodeBlock> args = new ArrayList<>();
-    List<CodeBlock> sharedArgs = new ArrayList<>();
-    List<CodeBlock> tangents = new ArrayList<>();
-    int index = 0;
-    for (int i = 0; i < s.params().size(); i++) {
-      Param p = s.params().get(i);
-      if (p.differentiable()) {
-        args.add(single ? CodeBlock.of("$N.clone()", point) : CodeBlock.of("$N[$L]", point, index));
-        sharedArgs.add(single ? CodeBlock.of("$N", point) : CodeBlock.of("$N[$L]", point, index));
-        tangents.add(single ? CodeBlock.of("$N.clone()", direction)
-            : CodeBlock.of("$N[$L]", direction, index));
-        index++;
-      } else {
-        bound.add(ParameterSpec.builder(p.type(), params.get(i), Modifier.FINAL).build());
-        boundDocs.add("@param $L the method's {@code $L}, bound\n", params.get(i), p.name());
-        args.add(CodeBlock.of("$N", params.get(i)));
-        sharedArgs.add(CodeBlock.of("$N", params.get(i)));
-      }
-    }
-    Object dimension = single ? dimensionName : index;
-    List<CodeBlock> jvpArgs = new ArrayList<>(args);
-    jvpArgs.addAll(tangents);
+    List<CodeBlock> sharedArgs = argumentsAt(s, params, CodeBlock.of("$N", point), single);
+    List<CodeBlock> jvpArgs = argumentsAt(s, params,
+        single ? CodeBlock.of("$N.clone()", point) : CodeBlock.of("$N", point), single);
+    jvpArgs.addAll(along(s,
+        single ? CodeBlock.of("$N.clone()", direction) : CodeBlock.of("$N", direction), single));
+    Object dimension = single ? dimensionName : s.diffParams().size();
     CodeBlock value = custom
         // mVjp copies its arguments and its value.
         ? CodeBlock.of("$N($L).value()", AdjointNames.vjpMethod(s), CodeBlock.join(sharedArgs, ", "))
@@ -385,5 +355,45 @@ final class FunctionWriter {
         .addJavadoc("@return the function\n")
         .addStatement("return $L", anonymous)
         .build();
+  }
+
+  /** Adds each non-differentiable parameter, bound when the function is made, with its doc. */
+  private static void bind(Signature s, List<String> params, List<ParameterSpec> bound,
+      CodeBlock.Builder docs) {
+    for (int i = 0; i < s.params().size(); i++) {
+      Param p = s.params().get(i);
+      if (!p.differentiable()) {
+        bound.add(ParameterSpec.builder(p.type(), params.get(i), Modifier.FINAL).build());
+        docs.add("@param $L the method's {@code $L}, bound\n", params.get(i), p.name());
+      }
+    }
+  }
+
+  /**
+   * The method's arguments at {@code point}: the differentiable ones from it (the whole array
+   * where there is a {@code single} array parameter, else one entry each, in order), the others
+   * the bound parameters.
+   */
+  private static List<CodeBlock> argumentsAt(
+      Signature s, List<String> params, CodeBlock point, boolean single) {
+    List<CodeBlock> args = new ArrayList<>();
+    int index = 0;
+    for (int i = 0; i < s.params().size(); i++) {
+      if (s.params().get(i).differentiable()) {
+        args.add(single ? point : CodeBlock.of("$L[$L]", point, index++));
+      } else {
+        args.add(CodeBlock.of("$N", params.get(i)));
+      }
+    }
+    return args;
+  }
+
+  /** The tangent arguments along {@code direction}, flattened as {@link #argumentsAt} does. */
+  private static List<CodeBlock> along(Signature s, CodeBlock direction, boolean single) {
+    List<CodeBlock> tangents = new ArrayList<>();
+    for (int i = 0; i < s.diffParams().size(); i++) {
+      tangents.add(single ? direction : CodeBlock.of("$L[$L]", direction, i));
+    }
+    return tangents;
   }
 }
