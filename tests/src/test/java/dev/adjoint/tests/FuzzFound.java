@@ -20,6 +20,48 @@ final class FuzzFound {
     return x * x;
   }
 
+  // Forward mode kept a runtime 0.0 in the tangent of a variable overwritten with a constant, so
+  // exp of a large multiple of it gave 0 * Infinity = NaN where reverse mode gives 0 (found by the
+  // CI leg's fuzz run, seed 2510188722879398573; fixed: tangents zero by construction are followed
+  // along the body).
+
+  /** x is overwritten by a constant whose exp overflows: the result does not depend on x. */
+  @Differentiable
+  static double overwrittenBeforeOverflow(double x) {
+    x = 800;
+    return 1.0 / Math.exp(x) + Math.exp(x) * 0.0;
+  }
+
+  /** Both branches overwrite a with a constant; a loop then squares it: no dependence on x. */
+  @Differentiable
+  static double overwrittenInBothBranches(double x, double y) {
+    double a = x * y;
+    if (y > 0) {
+      a = 700;
+    } else {
+      a = 750;
+    }
+    double b = a;
+    for (int i = 0; i < 2; i++) {
+      b = b * Math.exp(a);
+    }
+    return Math.exp(-b) + y;
+  }
+
+  /** Only one branch overwrites a, and a loop assigns it: the tangent stays a real one. */
+  @Differentiable
+  static double overwrittenInOneBranch(double x, double y) {
+    double a = x * y;
+    if (y > 0) {
+      a = 2;
+    }
+    for (int i = 0; i < 3; i++) {
+      a = a * x;
+      x = 0.5;
+    }
+    return a;
+  }
+
   /** A variable overwritten by a call that reads it: x becomes x^2, then x^4 y. */
   @Differentiable
   static double selfAssignedCall(double x, double y) {

@@ -84,4 +84,41 @@ final class FuzzFoundTest {
       assertThat(FuzzFoundAdjoint.longChainVjp(x).pullback(1.0).x()).isEqualTo(vg.grad().x());
     }
   }
+
+  @Test
+  void aVariableOverwrittenByAConstantHasAZeroTangentInBothModes() {
+    for (double x : new double[] {-2, 0, 0.5}) {
+      assertThat(FuzzFoundAdjoint.overwrittenBeforeOverflowGrad(x).x()).isEqualTo(0.0);
+      assertThat(FuzzFoundAdjoint.overwrittenBeforeOverflowJvp(x, 1.0).tangent()).isEqualTo(0.0);
+      assertThat(FuzzFoundAdjoint.overwrittenInBothBranchesGrad(x, 1.5).x()).isEqualTo(0.0);
+      assertThat(FuzzFoundAdjoint.overwrittenInBothBranchesGrad(x, -1.5).x()).isEqualTo(0.0);
+      for (double y : new double[] {1.5, -1.5}) {
+        var jvp = FuzzFoundAdjoint.overwrittenInBothBranchesJvp(x, y, 1.0, 0.0);
+        assertThat(jvp.value()).isEqualTo(FuzzFound.overwrittenInBothBranches(x, y));
+        assertThat(jvp.tangent()).isEqualTo(0.0);
+        // d/dy is 1 (exp(-b) underflows to 0 with a zero tangent)
+        assertThat(FuzzFoundAdjoint.overwrittenInBothBranchesJvp(x, y, 0.0, 1.0).tangent())
+            .isEqualTo(1.0);
+      }
+    }
+  }
+
+  @Test
+  void aVariableOverwrittenInOneBranchKeepsItsTangent() {
+    // y > 0: a = 2 * x * 0.5 * 0.5 = x / 2, so d/dx = 1/2 and d/dy = 0.
+    // y <= 0: a = x y * x * 0.5 * 0.5 = x^2 y / 4, so d/dx = x y / 2 and d/dy = x^2 / 4.
+    for (double x : new double[] {-2, 0.5, 3}) {
+      for (double y : new double[] {1.5, -1.5}) {
+        double dx = y > 0 ? 0.5 : x * y / 2;
+        double dy = y > 0 ? 0 : x * x / 4;
+        assertThat(FuzzFoundAdjoint.overwrittenInOneBranchJvp(x, y, 1, 0).tangent())
+            .isWithin(1e-15).of(dx);
+        assertThat(FuzzFoundAdjoint.overwrittenInOneBranchJvp(x, y, 0, 1).tangent())
+            .isWithin(1e-15).of(dy);
+        var g = FuzzFoundAdjoint.overwrittenInOneBranchGrad(x, y);
+        assertThat(g.x()).isWithin(1e-15).of(dx);
+        assertThat(g.y()).isWithin(1e-15).of(dy);
+      }
+    }
+  }
 }

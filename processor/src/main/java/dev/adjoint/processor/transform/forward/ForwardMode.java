@@ -28,10 +28,12 @@ import dev.adjoint.processor.transform.analysis.Subset;
 import dev.adjoint.processor.transform.normalize.Jumps;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -51,7 +53,11 @@ import java.util.function.Predicate;
  * {@code &&}/{@code ||}, that needs hoisting becomes an {@code if}.
  *
  * <p>Structural zeros: a tangent that is zero by construction is absent, never multiplied, so a
- * zero direction contributes exactly 0 (never {@code 0 * Infinity}).
+ * zero direction contributes exactly 0 (never {@code 0 * Infinity}). This holds along the flow of
+ * the body too: after {@code x = level()} (a value that does not vary), {@code x}'s tangent is
+ * known to be zero until {@code x} is assigned again, so {@code exp(1000 * x)} gives 0 and not
+ * {@code 0 * Infinity}, as reverse mode, which resets {@code x}'s adjoint there, does; a branch
+ * keeps what both sides know, and a loop forgets every variable it assigns.
  */
 public final class ForwardMode {
 
@@ -66,6 +72,15 @@ public final class ForwardMode {
   private final Activity activity;
   private final Map<Variable, Variable> tangents = new HashMap<>();
   private final Map<Stmt.Return, Expr> returnTangents = new IdentityHashMap<>();
+
+  /**
+   * The active scalar variables whose tangent is zero by construction at the statement being
+   * written (their tangent variable holds 0.0 there, but is not read).
+   */
+  private Set<Variable> zero = new HashSet<>();
+
+  /** Whether the statements being written are a trial whose output is dropped (see visitLoop). */
+  private boolean trial;
 
   /** The method's result type (a {@code return} may give an {@code int} for a {@code double}). */
   private final TypeName resultType;
@@ -113,6 +128,7 @@ public final class ForwardMode {
       } else if (activity.isActive(v)) {
         // A @NoDiff parameter that the body assigns a differentiable value to: from zero.
         out.add(new Stmt.Declare(t.tangent(v), t.zeroLike(read(v), v.type()), null));
+        t.setZero(v, null);
       }
     }
     out.addAll(t.block(lowered.stmts()));
@@ -166,12 +182,15 @@ public final class ForwardMode {
         return List.of(d);
       }
       if (d.init() == null) {
+        zero.remove(v);
         return List.of(new Stmt.Declare(tangent(v), null, d.ref()), d);
       }
       List<Stmt> out = new ArrayList<>();
       Expr init = flatten(d.init(), out);
-      out.add(new Stmt.Declare(tangent(v), tangentOrZero(init, v.type()), d.ref()));
+      Expr dot = tangentOf(init);
+      out.add(new Stmt.Declare(tangent(v), dot != null ? dot : zeroLike(init, v.type()), d.ref()));
       out.add(new Stmt.Declare(v, init, d.ref()));
+      setZero(v, dot);
       return out;
     }
 
@@ -183,8 +202,10 @@ public final class ForwardMode {
       }
       List<Stmt> out = new ArrayList<>();
       Expr value = flatten(a.value(), out);
-      out.add(new Stmt.Assign(tangent(v), tangentOrZero(value, v.type()), a.ref()));
+      Expr dot = tangentOf(value);
+      out.add(new Stmt.Assign(tangent(v), dot != null ? dot : zeroLike(value, v.type()), a.ref()));
       out.add(new Stmt.Assign(v, value, a.ref()));
+      setZero(v, dot);
       return out;
     }
 
@@ -214,13 +235,52 @@ public final class ForwardMode {
 
     @Override
     public List<Stmt> visitIf(Stmt.If i) {
-      return List.of(new Stmt.If(i.condition(), block(i.then()), block(i.otherwise()), i.ref()));
+      Set<Variable> before = new HashSet<>(zero);
+      Stmt.Block then = block(i.then());
+      Set<Variable> afterThen = zero;
+      zero = before;
+      Stmt.Block otherwise = block(i.otherwise());
+      zero.retainAll(afterThen);
+      return List.of(new Stmt.If(i.condition(), then, otherwise, i.ref()));
     }
 
     @Override
     public List<Stmt> visitLoop(Stmt.Loop l) {
-      return List.of(
-          new Stmt.Loop(l.condition(), block(l.body()), block(l.update()), l.testFirst(), l.ref()));
+      // A trip may start after the code before the loop or after another trip: what is zero at
+      // its start is what both know, found by writing the trip until that stops shrinking (trial
+      // writes treat loops nested in it by forgetting what they assign, so a nest costs a few
+      // writes per level, not per path). Jumps.lower left no jump inside a loop.
+      Set<Variable> entry = new HashSet<>(zero);
+      if (trial) {
+        IrWalker.forEachStmt(l, s -> {
+          if (s instanceof Stmt.Assign a) {
+            entry.remove(a.variable());
+          } else if (s instanceof Stmt.Declare d) {
+            entry.remove(d.variable());
+          }
+        });
+      } else {
+        Map<Stmt.Return, Expr> kept = new IdentityHashMap<>(returnTangents);
+        trial = true;
+        while (true) {
+          zero = new HashSet<>(entry);
+          block(l.body());
+          block(l.update());
+          if (zero.containsAll(entry)) {
+            break;
+          }
+          entry.retainAll(zero);
+        }
+        trial = false;
+        returnTangents.clear();
+        returnTangents.putAll(kept);
+      }
+      zero = new HashSet<>(entry);
+      Stmt.Loop loop =
+          new Stmt.Loop(l.condition(), block(l.body()), block(l.update()), l.testFirst(), l.ref());
+      // The loop is left where its condition is tested: at the start of a trip.
+      zero = entry;
+      return List.of(loop);
     }
 
     @Override
@@ -408,6 +468,7 @@ public final class ForwardMode {
         out.add(new Stmt.Declare(t, call, e.ref()));
         Expr dot = mathTangent(call, read(t));
         out.add(new Stmt.Declare(tangent(t), dot == null ? lit(0) : dot, e.ref()));
+        setZero(t, dot);
         return read(t);
       }
       return effects ? temporary(e.function().javaName(), call, out) : call;
@@ -538,6 +599,18 @@ public final class ForwardMode {
 
   // ------------------------------------------------------------------ tangents
 
+  /**
+   * Records whether {@code v}'s tangent, just assigned {@code dot}, is zero by construction from
+   * here on (array tangents alias, so only scalars are followed).
+   */
+  private void setZero(Variable v, Expr dot) {
+    if (dot == null && v.type().equals(TypeName.DOUBLE)) {
+      zero.add(v);
+    } else {
+      zero.remove(v);
+    }
+  }
+
   /** The tangent variable of an active variable, made on first use. */
   private Variable tangent(Variable v) {
     return tangents.computeIfAbsent(
@@ -639,7 +712,8 @@ public final class ForwardMode {
 
     @Override
     public Expr visitRead(Expr.Read e) {
-      return activity.isActive(e.variable()) ? read(tangent(e.variable())) : null;
+      Variable v = e.variable();
+      return activity.isActive(v) && !zero.contains(v) ? read(tangent(v)) : null;
     }
 
     @Override
