@@ -269,6 +269,61 @@ class SplitFormTest {
     }
   }
 
+  /**
+   * The open bug pullbackJvpSingular (soak seed 4002, program 6895891119297352188): a body too long
+   * for one method took fJvp by pullbacks, so a zero tangent through cbrt at 0 gave NaN (an
+   * infinite cotangent times productJ's zero partial) where forward mode gives 0. Now its JVP is a
+   * split tangent sweep ({@code FTangentSweep}): forward mode's conventions, early returns, loops
+   * and array results included, in both forms.
+   */
+  @Test
+  void aSplitJvpIsATangentSweep() throws Exception {
+    JavaFileObject f = source("SplitTangents",
+        "final class SplitTangents {",
+        "  @Differentiable static double f(double x, double[] v) {",
+        "    if (x > 10) {",
+        "      return x * 2;",
+        "    }",
+        "    double s = Math.cbrt(x * 0.0) + x;",
+        "    for (int i = 0; i < v.length; i++) {",
+        "      if (v[i] < 0) {",
+        "        return s * v[i];",
+        "      }",
+        "      s = s * v[i];",
+        "    }",
+        "    return s;",
+        "  }",
+        "  @Differentiable static double[] h(double x, double[] v) {",
+        "    double[] out = new double[v.length];",
+        "    for (int i = 0; i < v.length; i++) {",
+        "      out[i] = Math.sin(x * v[i]);",
+        "    }",
+        "    return out;",
+        "  }",
+        "}");
+    List<Compilation> forms = bothForms(f);
+    assertThat(forms.get(1).generatedSourceFile("test.SplitTangentsAdjoint").orElseThrow()
+        .getCharContent(true).toString()).contains("static final class FTangentSweep");
+    for (Compilation c : forms) {
+      double x = 0.7;
+      double[] v = {1.5, 2.0};
+      // f = x v0 v1 (cbrt(x * 0) is 0, and its zero tangent through cbrt'(0) = inf gives 0)
+      Object jvp = call(c, "fJvp", x, v, 1.0, new double[] {0.5, -1.0});
+      assertThat((double) get(jvp, "value")).isEqualTo(x * 1.5 * 2.0);
+      assertThat((double) get(jvp, "tangent"))
+          .isWithin(1e-15).of(1.5 * 2.0 + x * 0.5 * 2.0 - x * 1.5 * 1.0);
+      // an early return inside the loop: f = x * v0 * v1 (v1 < 0)
+      Object early = call(c, "fJvp", x, new double[] {1.5, -2.0}, 0.0, new double[] {0, 1});
+      assertThat((double) get(early, "value")).isEqualTo(x * 1.5 * -2.0);
+      assertThat((double) get(early, "tangent")).isWithin(1e-15).of(x * 1.5);
+      // the early return at the top: f = 2x
+      assertThat((double) get(call(c, "fJvp", 11.0, v, 1.0, null), "tangent")).isEqualTo(2.0);
+      double[] dh = (double[]) get(call(c, "hJvp", x, v, 1.0, null), "tangent");
+      assertThat(dh).usingTolerance(1e-15)
+          .containsExactly(1.5 * Math.cos(x * 1.5), 2.0 * Math.cos(x * 2.0)).inOrder();
+    }
+  }
+
   /** Calls a public method of a generated object (its class is not public). */
   private static Object invoke(Object target, String method, Object... args) throws Exception {
     for (Method m : target.getClass().getDeclaredMethods()) {

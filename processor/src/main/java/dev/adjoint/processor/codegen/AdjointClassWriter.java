@@ -158,13 +158,18 @@ public final class AdjointClassWriter {
         boolean swept = f != null && MethodSize.estimate(f) <= splitAbove;
         if (model.hasJvpRule()) {
           type.addMethod(jvpRules.jvpMethod(s, model.jvpRule().get(), vis));
+        } else if (swept) {
+          type.addMethod(jvps.jvpMethod(f, vis));
+        } else if (f != null) {
+          new SplitJvp(g, jvps, f, splitAbove).write(vis, type);
         } else {
-          type.addMethod(swept ? jvps.jvpMethod(f, vis) : jvps.jvpByPullbacks(s, vis));
+          type.addMethod(jvps.jvpByPullbacks(s, vis));
         }
         type.addType(jvps.jvpWorkspaceClass(s, swept ? f : null, vis));
         type.addMethod(jvps.jvpWorkspaceMethod(s, vis));
         if (!scalar) {
-          boolean byColumns = swept && m.body().isPresent() && Purity.repeatable(m.body().get());
+          boolean byColumns = f != null && m.body().isPresent()
+              && Purity.repeatable(m.body().get());
           VectorMode.VectorDerivative vector = byColumns ? vectors.get(s.name()) : null;
           if (vector != null && MethodSize.estimate(vector.body()) > splitAbove) {
             vector = null;

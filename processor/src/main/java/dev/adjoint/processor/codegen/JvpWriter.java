@@ -30,8 +30,9 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes forward mode's members: the record {@code MJvp(value, tangent)} and {@code
  * mJvp(params..., tangents...)}, either from a forward derivative (one sweep that carries the
- * tangent beside the value) or, where there is none (a {@code @CustomVjp} rule, a body too long
- * for one method), from the method's Vjp: one pullback for a {@code double} result, one per
+ * tangent beside the value; a body too long for one method gets it split, {@link SplitJvp}) or,
+ * where there is none (a {@code @CustomVjp} rule, a callee from a jar compiled without JVPs),
+ * from the method's Vjp: one pullback for a {@code double} result, one per
  * element for a {@code double[]} result; and the workspace {@code MJvpWorkspace}, which keeps the
  * forward sweep's arrays from call to call. It touches only the members it returns.
  */
@@ -363,8 +364,8 @@ final class JvpWriter {
    * creates at its top level (locals and their tangents) are fields reused from call to call, and
    * the tangent is returned as it is (not copied), so repeated calls with the same lengths and
    * non-null tangents allocate nothing but what calls of other annotated methods make. Where there
-   * is no sweep ({@code d} null: a rule, or a body too long for one method), {@code jvp} is {@code
-   * mJvp}'s, allocating as it does.
+   * is no sweep in one method ({@code d} null: a rule, or a body too long for one method, whose
+   * {@code mJvp} is split), {@code jvp} is {@code mJvp}'s, allocating as it does.
    */
   TypeSpec jvpWorkspaceClass(Signature s, ForwardDerivative d, Modifier[] vis) {
     TypeName t = s.result();
@@ -519,7 +520,7 @@ final class JvpWriter {
     return terms.isEmpty() ? CodeBlock.of("0.0") : CodeBlock.join(terms, " + ");
   }
 
-  private MethodSpec.Builder header(
+  MethodSpec.Builder header(
       Signature s, List<String> names, List<String> dots, Modifier[] vis) {
     MethodSpec.Builder m = MethodSpec.methodBuilder(AdjointNames.jvpMethod(s))
         .addModifiers(vis)

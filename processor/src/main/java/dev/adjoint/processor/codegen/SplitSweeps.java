@@ -65,7 +65,12 @@ final class SplitSweeps {
     this.workspaces = workspaces;
     this.d = d;
     this.sweeps = g.adjoint().nestedClass(d.signature().capitalized() + "Sweeps");
-    this.chunk = Math.max(1, Math.min(CHUNK, splitAbove / 4));
+    this.chunk = chunkSize(splitAbove);
+  }
+
+  /** The size of a chunk method of a derivative that {@code splitAbove} made split. */
+  static int chunkSize(int splitAbove) {
+    return Math.max(1, Math.min(CHUNK, splitAbove / 4));
   }
 
   /** Adds the sweeps class and every form of the derivative to {@code type}. */
@@ -115,7 +120,7 @@ final class SplitSweeps {
     List<MethodSpec> chunks = new ArrayList<>();
     CodeBlock.Builder forward = CodeBlock.builder();
     d.tape().ifPresent(t -> forward.addStatement("$N = new $T()", r.name(t), t.type()));
-    r.split(stmts -> split(stmts, "forward", chunks, r, fields));
+    r.split(stmts -> split(stmts, "forward", chunks, r, fields, chunk));
     r.resetLine();
     r.owned(ownedFlag);
     forward.add(r.statements(d.forward().stmts(), fields));
@@ -133,7 +138,7 @@ final class SplitSweeps {
     for (Variable a : d.adjoints()) {
       reverse.addStatement("$N = $L", r.name(a), r.zeroValue(a));
     }
-    r.split(stmts -> split(stmts, "reverse", chunks, r, fields));
+    r.split(stmts -> split(stmts, "reverse", chunks, r, fields, chunk));
     r.resetLine();
     reverse.add(r.statements(d.reverse().stmts(), fields));
     type.addMethod(MethodSpec.methodBuilder("reverse")
@@ -227,8 +232,8 @@ final class SplitSweeps {
    * one statement (whose own body is cut when it is rendered), a list that fits in one chunk, or
    * one that jumps out of its loop ({@code break} must stay in the loop's method).
    */
-  private CodeBlock split(List<Stmt> stmts, String prefix, List<MethodSpec> chunks, Renderer r,
-      Set<Variable> fields) {
+  static CodeBlock split(List<Stmt> stmts, String prefix, List<MethodSpec> chunks, Renderer r,
+      Set<Variable> fields, int chunk) {
     if (stmts.size() < 2 || bytes(stmts) <= chunk || jumps(stmts)) {
       return null;
     }

@@ -117,6 +117,14 @@ public final class AdjointNames {
     return s.name() + "JvpWorkspace";
   }
 
+  /**
+   * The object a forward derivative too long for one JVM method runs on: {@code MTangentSweep}
+   * (singular: no other generated name ends in {@code Sweep}, so no method's names meet it).
+   */
+  public static String tangentSweepClass(Signature s) {
+    return s.capitalized() + "TangentSweep";
+  }
+
   /** The class {@code MJvpWorkspace} that {@link #jvpWorkspaceMethod} makes. */
   public static String jvpWorkspaceClass(Signature s) {
     return s.capitalized() + "JvpWorkspace";

@@ -515,13 +515,6 @@ class FuzzTest {
       throw new AssertionError("no fFunction generated for " + f.params());
     }
     SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
-    // Where fJvp is the method's own pullback (a body too long for one method: always with
-    // splitAbove=0, and maybe for a soak's long method), a rule whose pullback is not linear
-    // (clip's) sees the whole cotangent, as in reverse mode, not a tangent: no forward
-    // computation gives that JVP, so there it is compared with the gradient only.
-    boolean longMethod = f.body().stream()
-        .anyMatch(st -> st instanceof Program.Declare d && d.name().equals("tl"));
-    boolean pullbackJvp = (split(seed) || longMethod) && callsClip(unit);
     for (int point = 0; point < POINTS; point++) {
       // The point, flattened: each parameter in order, an array taking LENGTH slots.
       int width = f.params().stream().mapToInt(p -> p.kind().width()).sum();
@@ -655,11 +648,9 @@ class FuzzTest {
 
       // fJvp against the reference's forward mode: dual numbers along the same direction, each
       // rule by its own tangent (a @CustomJvp twin's @Jvp math). It needs no finite gradient: a
-      // zero direction through an infinite partial (cbrt at 0) must give a tangent of 0. But
-      // where fJvp is taken by pullbacks (split form, long methods) it inherits reverse mode's
-      // 0 * Infinity (NaN where forward mode is finite): there only with a finite gradient,
-      // unless the open bug pullbackJvpSingular is included (Generator.OPEN_BUGS).
-      boolean byPullbacks = split(seed) || longMethod;
+      // zero direction through an infinite partial (cbrt at 0) must give a tangent of 0, in every
+      // form (a body too long for one method has a split tangent sweep, since pullbackJvpSingular
+      // was fixed, not a JVP by pullbacks).
       Reference.Dual dual = Reference.evaluateDual(f, flat, direction);
       same(problems, "dual-number reference value", dual.value(), value);
       if (!dual.trace().equals(effects)) {
@@ -667,19 +658,16 @@ class FuzzTest {
             + ", but the primal method's " + effects);
       }
       boolean dualCompared = false;
-      if (!pullbackJvp) {
-        if (finite(dual.value()) && finite(dual.tangent()) && !dual.extreme()
-            && (!byPullbacks || gradientCompared || open.contains("pullbackJvpSingular"))) {
-          dualCompared = true;
-          close(problems, "fJvp tangent along " + java.util.Arrays.toString(direction)
-              + " (dual numbers)", jvpTangent, dual.tangent(), dual.scale());
-          stats.dualJvps++;
-          if (dual.singular()) {
-            stats.dualSingular++;
-          }
-        } else {
-          stats.dualSkipped++;
+      if (finite(dual.value()) && finite(dual.tangent()) && !dual.extreme()) {
+        dualCompared = true;
+        close(problems, "fJvp tangent along " + java.util.Arrays.toString(direction)
+            + " (dual numbers)", jvpTangent, dual.tangent(), dual.scale());
+        stats.dualJvps++;
+        if (dual.singular()) {
+          stats.dualSingular++;
         }
+      } else {
+        stats.dualSkipped++;
       }
 
       same(problems, "reference value", one.value(), value);
@@ -704,17 +692,10 @@ class FuzzTest {
         }
         // fJvp against the reference gradient along the direction too. With the dual numbers
         // above this holds the reference's two modes to each other (the design's promise: <grad,
-        // v> equals the JVP up to rounding), and it is the only check of fJvp where it is the
-        // method's own pullback through clip (pullbackJvp). A rule whose pullback is not linear
-        // (clip's) goes into a forward sweep linearised, its pullback of 1 scaled; but where
-        // fJvp is the method's own pullback the rule sees the whole cotangent, as in reverse mode.
+        // v> equals the JVP up to rounding). A rule whose pullback is not linear (clip's) goes
+        // into a forward sweep linearised, its pullback of 1 scaled.
         List<Reference.Result> accepted = new ArrayList<>();
-        if (unit.exact() || split(seed) || longMethod) {
-          accepted.add(one);
-        }
-        if (!unit.exact() && !split(seed)) {
-          accepted.add(Reference.evaluateLinearised(f, flat));
-        }
+        accepted.add(unit.exact() ? one : Reference.evaluateLinearised(f, flat));
         List<String> jvpProblems = new ArrayList<>();
         boolean compared = false;
         for (Reference.Result lin : accepted) {
@@ -887,25 +868,24 @@ class FuzzTest {
       if (unit.exact() && rowsFinite) {
         stats.arrayHelperJvps++;
       }
-      // ... and against the reference's dual numbers along the same direction: hJvp's tangent,
-      // and hJacobian times the direction. Not through clip where hJvp may be the helper's own
-      // pullbacks (split form), nor for hJacobian, which may take its rows by pullbacks; and in
-      // the split form only where the gradient is finite (see pullbackJvpSingular in check).
+      // ... and against the reference's dual numbers along the same direction: hJvp's tangent
+      // (a tangent sweep in every form), and hJacobian times the direction.
       Reference.ArrayResult ref = Reference.evaluateArray(h, flat, c);
       boolean gradientCompared = finite(ref.values()) && finite(ref.gradient()) && !ref.extreme();
       Reference.ArrayDual dual = Reference.evaluateArrayDual(h, flat, direction);
       sameArray(problems, "dual-number reference value", dual.values(), value);
-      if (!(split(seed) && callsClip(unit)) && finite(dual.values())
-          && finite(dual.tangents()) && !dual.extreme()
-          && (!split(seed) || gradientCompared || open.contains("pullbackJvpSingular"))) {
+      if (finite(dual.values()) && finite(dual.tangents()) && !dual.extreme()) {
         for (int k = 0; k < Program.LENGTH; k++) {
           close(problems, h.name() + "Jvp tangent[" + k + "] along "
               + java.util.Arrays.toString(direction) + " (dual numbers)", jvpTangent[k],
               dual.tangents()[k], dual.scales()[k]);
-          // hJacobian may take its rows by pullbacks in any form (a helper that calls a rule is
-          // not pure), with reverse mode's conventions: where the reference gradient is not
-          // finite, that is the open bug pullbackJvpSingular, compared only when it is included.
-          if (!callsClip(unit) && (gradientCompared || open.contains("pullbackJvpSingular"))) {
+          // hJacobian takes its rows by pullbacks where the helper is not pure (it calls a rule)
+          // and has fewer outputs than inputs, with reverse mode's documented conventions
+          // (diagnostics.md, "Derivative conventions": an infinite cotangent times a zero
+          // partial is NaN, where forward mode's zero tangent gives 0; and a rule whose pullback
+          // is not linear, clip's, sees a cotangent): so only where the reference gradient is
+          // finite, and not through clip.
+          if (!callsClip(unit) && gradientCompared) {
             double product = 0;
             double scale = dual.scales()[k];
             for (int i = 0; i < width; i++) {

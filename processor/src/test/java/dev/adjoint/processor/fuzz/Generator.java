@@ -41,8 +41,8 @@ import java.util.SplittableRandom;
  *
  * <p>Open processor bugs ({@link #OPEN_BUGS}; docs/fuzzing.md): programs that show a bug
  * still open are generated only when its name is in {@code open} ({@code -Dfuzz.open=...}), so
- * that the normal run tests everything else; each has seeds in fuzz/regressions.txt. One is open
- * (below). The three the fuzzer found in {@code double[]} results are fixed: a helper may no longer
+ * that the normal run tests everything else; each has seeds in fuzz/regressions.txt. None is open
+ * now (below). The three the fuzzer found in {@code double[]} results are fixed: a helper may no longer
  * return its parameter (a compile error: its caller would share the array it passed), the
  * cotangent array of an array created after an early return is made only where it exists, and
  * a rule's pullback counts as a read of the array the rule returned (its @Fwd may keep it as a
@@ -89,13 +89,12 @@ final class Generator {
 
 
   /**
-   * The open processor bugs a run may include (see above). {@code pullbackJvpSingular} is a
-   * check, not programs: where {@code fJvp} is taken by pullbacks (split form, long methods) it
-   * inherits reverse mode's {@code 0 · ∞}, NaN where forward mode gives a finite tangent, so
-   * FuzzTest compares it with the dual numbers only where the reference gradient is finite,
-   * unless this is open (docs/fuzzing.md, "Open processor bugs"; soak seed 6895891119297352188).
+   * The open processor bugs a run may include (see above): none now. The last one, {@code
+   * pullbackJvpSingular} (a long method's {@code fJvp} taken by pullbacks, NaN where forward
+   * mode gives a finite tangent), was fixed by giving long methods a split tangent sweep
+   * (docs/fuzzing.md, "Open processor bugs").
    */
-  static final List<String> OPEN_BUGS = List.of("pullbackJvpSingular");
+  static final List<String> OPEN_BUGS = List.of();
 
   /** The open bugs named by {@code list}: comma-separated names, or "all". */
   static java.util.Set<String> open(String list) {
