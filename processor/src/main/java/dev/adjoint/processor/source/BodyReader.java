@@ -1294,7 +1294,20 @@ public final class BodyReader {
         return new Expr.DiffCall(callee.get(), args, ref);
       }
       if (method.getModifiers().contains(Modifier.PRIVATE)) {
-        report.add(Message.PRIVATE_MEMBER, ref, "method " + name, adjoint.simpleName());
+        // A private helper given a floating-point value, whose result would need a derivative:
+        // making it package-private alone leads to the next error (AdjointUnsupportedCall).
+        int floatingArg = -1;
+        for (int i = 0; i < args.size() && floatingArg < 0; i++) {
+          if (floating(args.get(i).type()) && readsVariable(args.get(i))) {
+            floatingArg = i;
+          }
+        }
+        if (isStatic && type(path) != null && floating(type(path)) && floatingArg >= 0) {
+          report.add(Message.PRIVATE_HELPER, ref, name, adjoint.simpleName(),
+              call.getArguments().get(floatingArg));
+        } else {
+          report.add(Message.PRIVATE_MEMBER, ref, "method " + name, adjoint.simpleName());
+        }
         return placeholder(ref);
       }
       Optional<TypeMirror> checked = checkedException(method);
@@ -1312,6 +1325,21 @@ public final class BodyReader {
         }
       }
       return new Expr.OpaqueCall(receiver, ClassName.get(owner), name, args, type(path), ref);
+    }
+
+    /** double, float, or an array of them: a value that may carry a derivative. */
+    boolean floating(TypeName t) {
+      while (t instanceof ArrayTypeName a) {
+        t = a.componentType();
+      }
+      return t.equals(TypeName.DOUBLE) || t.equals(TypeName.FLOAT);
+    }
+
+    /** Whether {@code e} reads a local or parameter (not only literals and constants). */
+    boolean readsVariable(Expr e) {
+      boolean[] reads = {false};
+      IrWalker.forEachExpr(e, x -> reads[0] |= x instanceof Expr.Read || x instanceof Expr.ArrayRead);
+      return reads[0];
     }
 
     /**

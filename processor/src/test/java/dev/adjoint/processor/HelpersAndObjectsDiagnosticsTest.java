@@ -1,0 +1,60 @@
+package dev.adjoint.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.adjoint.processor.Sources.compile;
+import static dev.adjoint.processor.Sources.source;
+
+import com.google.testing.compile.Compilation;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 11's messages that lead somewhere: a private helper given a differentiable value, and
+ * objects created in a body; each at its file and line, and each fix compiled.
+ */
+class HelpersAndObjectsDiagnosticsTest {
+
+  @Test
+  void privateHelperOfADifferentiableValueSaysAnnotateAndPackagePrivate() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  private static double sq(double v) { return v * v; }",
+        "  private static double two() { return 2; }",
+        "  @Differentiable static double f(double x) {",
+        "    double y = 3 * x;",
+        "    double a = sq(y);",
+        "    double b = sq(2.0) + two();",
+        "    return a + b;",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointInaccessible] method sq is private, so the generated"
+            + " class FnsAdjoint cannot reach it, and its argument y may depend on a"
+            + " differentiable input, so the derivative must go through its body; annotate it"
+            + " @Differentiable and make it package-private")
+        .inFile(f).onLineContaining("sq(y)");
+    // Constant arguments: package-private is enough.
+    assertThat(c).hadErrorContaining("[AdjointInaccessible] method sq is private, so the generated"
+            + " class FnsAdjoint cannot reach it; make it package-private")
+        .inFile(f).onLineContaining("sq(2.0)");
+    assertThat(c).hadErrorContaining("[AdjointInaccessible] method two is private")
+        .inFile(f).onLineContaining("two()");
+    assertThat(c).hadErrorCount(3);
+  }
+
+  @Test
+  void thePrivateHelperFixCompiles() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double sq(double v) { return v * v; }",
+        "  static double two() { return 2; }",
+        "  @Differentiable static double f(double x) {",
+        "    double y = 3 * x;",
+        "    double a = sq(y);",
+        "    double b = sq(2.0) + two();",
+        "    return a + b;",
+        "  }",
+        "}");
+    assertThat(compile(f)).succeededWithoutWarnings();
+  }
+}
