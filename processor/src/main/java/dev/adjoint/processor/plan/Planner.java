@@ -103,7 +103,7 @@ public final class Planner {
       if (cycle != null && reported.add(start)) {
         Expr.DiffCall closing = firstCallTo(derivedCalls.get(start), cycle.get(1));
         String via = String.join(" -> ", cycle.stream().map(Key::toString).toList());
-        if (System.getenv("ADJ_REC") == null) report.add(Message.RECURSION, closing.ref(), start, via);
+        report.add(Message.RECURSION, closing.ref(), start, via);
       }
     }
     return report.build();
