@@ -248,7 +248,7 @@ public final class GradCheck {
     Objects.requireNonNull(f, "f");
     double[] x = copyOf(point, f.dimension(), "f.dimension()");
     int n = x.length;
-    Accumulator acc = new Accumulator();
+    Accumulator acc = new Accumulator(referenceScale());
 
     double[] gradient = new double[n];
     Arrays.fill(gradient, Double.NaN);
@@ -324,7 +324,7 @@ public final class GradCheck {
     double[] x = copyOf(point, f.inputDimension(), "f.inputDimension()");
     int n = x.length;
     int m = f.outputDimension();
-    Accumulator acc = new Accumulator();
+    Accumulator acc = new Accumulator(referenceScale());
 
     boolean full = n <= fullJacobianLimit;
     if (full) {
@@ -464,7 +464,7 @@ public final class GradCheck {
     }
     double[] x = copyOf(point, a.dimension(), "a.dimension()");
     int n = x.length;
-    Accumulator acc = new Accumulator();
+    Accumulator acc = new Accumulator(referenceScale());
     double[] gradientA = new double[n];
     double[] gradientB = new double[n];
     Arrays.fill(gradientA, Double.NaN);
@@ -517,6 +517,17 @@ public final class GradCheck {
         + ", fullJacobianLimit="
         + fullJacobianLimit
         + "}";
+  }
+
+  /**
+   * The smallest reference magnitude a relative error is measured against: atol / rtol (with the
+   * defaults, 0.01), where the tolerance atol + rtol &middot; |n| turns from mostly absolute to
+   * mostly relative. Below it, the error is reported on that scale, so a numerical derivative of
+   * (nearly) zero does not make a rounding-sized difference look enormous. {@link
+   * Double#MIN_NORMAL} (the plain relative error) when rtol or atol is zero.
+   */
+  double referenceScale() {
+    return rtol > 0 && atol > 0 ? atol / rtol : Double.MIN_NORMAL;
   }
 
   private double tolerance(double expected) {
@@ -632,13 +643,13 @@ public final class GradCheck {
     return Math.abs(actual - expected);
   }
 
-  /** The absolute error divided by max(|expected|, {@link Double#MIN_NORMAL}). */
-  private static double relativeError(double expected, double actual) {
+  /** The absolute error divided by max(|expected|, scale, {@link Double#MIN_NORMAL}). */
+  private static double relativeError(double expected, double actual, double scale) {
     double absolute = absoluteError(expected, actual);
     if (absolute == 0 || Double.isInfinite(absolute)) {
       return absolute;
     }
-    return absolute / Math.max(Math.abs(expected), Double.MIN_NORMAL);
+    return absolute / Math.max(Math.abs(expected), Math.max(scale, Double.MIN_NORMAL));
   }
 
   /** Which check produced a report: decides its wording. */
@@ -666,23 +677,28 @@ public final class GradCheck {
   /** Collects the comparisons of one check. */
   private static final class Accumulator {
     private final List<Mismatch> mismatches = new ArrayList<>();
+    private final double scale;
     private double maxAbsoluteError;
     private double maxRelativeError;
     private int compared;
 
+    Accumulator(double scale) {
+      this.scale = scale;
+    }
+
     void compare(int row, int column, double expected, double actual, double tolerance) {
       compared++;
       maxAbsoluteError = Math.max(maxAbsoluteError, absoluteError(expected, actual));
-      maxRelativeError = Math.max(maxRelativeError, relativeError(expected, actual));
+      maxRelativeError = Math.max(maxRelativeError, relativeError(expected, actual, scale));
       if (!matches(expected, actual, tolerance)) {
-        mismatches.add(new Mismatch(row, column, expected, actual));
+        mismatches.add(new Mismatch(row, column, expected, actual, scale));
       }
     }
 
     /** A pass-or-fail pair outside the error maxima (which measure the finite differences). */
     void require(int row, int column, double expected, double actual, double tolerance) {
       if (!matches(expected, actual, tolerance)) {
-        mismatches.add(new Mismatch(row, column, expected, actual));
+        mismatches.add(new Mismatch(row, column, expected, actual, scale));
       }
     }
 
@@ -697,7 +713,8 @@ public final class GradCheck {
         maxAbsoluteError =
             Math.max(maxAbsoluteError, absoluteError(dotProduct.numerical, dotProduct.analytical));
         maxRelativeError =
-            Math.max(maxRelativeError, relativeError(dotProduct.numerical, dotProduct.analytical));
+            Math.max(maxRelativeError,
+                relativeError(dotProduct.numerical, dotProduct.analytical, scale));
       }
       return new Report(
           kind,
@@ -728,8 +745,15 @@ public final class GradCheck {
    * @param column the input index, or {@link #VALUE}
    * @param expected the numerical (central-difference) value; in {@code compare}, b's
    * @param actual the analytical value; in {@code compare}, a's
+   * @param scale the smallest magnitude of {@code expected} that {@link #relativeError()} divides
+   *     by: the check's atol / rtol ({@link Double#MIN_NORMAL} if either is zero)
    */
-  public record Mismatch(int row, int column, double expected, double actual) {
+  public record Mismatch(int row, int column, double expected, double actual, double scale) {
+
+    /** A mismatch whose relative error is the plain one: scale {@link Double#MIN_NORMAL}. */
+    public Mismatch(int row, int column, double expected, double actual) {
+      this(row, column, expected, actual, Double.MIN_NORMAL);
+    }
 
     /** The {@link #column()} of a value, as opposed to a derivative. */
     public static final int VALUE = -1;
@@ -766,9 +790,18 @@ public final class GradCheck {
       return GradCheck.absoluteError(expected, actual);
     }
 
-    /** {@link #absoluteError()} / max(|expected|, {@link Double#MIN_NORMAL}). */
+    /**
+     * {@link #absoluteError()} / max(|expected|, {@link #scale()}): the relative error, or, where
+     * the expected value is smaller than the scale (a numerical derivative of about zero), the
+     * absolute error on that scale.
+     */
     public double relativeError() {
-      return GradCheck.relativeError(expected, actual);
+      return GradCheck.relativeError(expected, actual, scale);
+    }
+
+    /** Whether |expected| is below the scale, so that the relative error is an absolute one. */
+    public boolean referenceBelowScale() {
+      return Math.abs(expected) < scale && scale > Double.MIN_NORMAL;
     }
   }
 
@@ -778,8 +811,11 @@ public final class GradCheck {
    * <p>The error maxima cover every compared pair: value consistency, each Jacobian entry, and
    * the dot-product test's two numbers. The absolute error of a pair is |a &minus; n|, 0 when the
    * two are equal or both NaN, and infinite when exactly one is NaN or they are different
-   * non-finite values; the relative error is the absolute error divided by max(|n|, {@link
-   * Double#MIN_NORMAL}), so a numerical zero makes any nonzero difference enormous.
+   * non-finite values; the relative error is the absolute error divided by max(|n|, atol / rtol),
+   * the magnitude below which the tolerance atol + rtol &middot; |n| is mostly absolute (0.01 with
+   * the defaults): so a numerical derivative of zero, or of about zero, does not turn a
+   * rounding-sized difference into an enormous relative error. (With atol or rtol zero, the
+   * divisor is max(|n|, {@link Double#MIN_NORMAL}).)
    */
   public static final class Report {
     private static final int SHOWN_MISMATCHES = 10;
@@ -963,8 +999,12 @@ public final class GradCheck {
       s.append("\n  max abs error ")
           .append(maxAbsoluteError)
           .append(", max rel error ")
-          .append(maxRelativeError)
-          .append(dotProduct == null ? "" : " (dot-product test included)");
+          .append(maxRelativeError);
+      double scale = settings.referenceScale();
+      if (scale > Double.MIN_NORMAL) {
+        s.append(" (relative to max(|reference|, atol/rtol = ").append(scale).append("))");
+      }
+      s.append(dotProduct == null ? "" : " (dot-product test included)");
       return s.toString();
     }
 
@@ -1041,8 +1081,12 @@ public final class GradCheck {
           .append(" (abs error ")
           .append(mismatch.absoluteError())
           .append(", rel error ")
-          .append(mismatch.relativeError())
-          .append(')');
+          .append(mismatch.relativeError());
+      if (mismatch.referenceBelowScale()) {
+        s.append(", relative to atol/rtol = ").append(mismatch.scale())
+            .append(" since |").append(expected.trim()).append("| is below it");
+      }
+      s.append(')');
     }
   }
 }

@@ -666,6 +666,62 @@ class GradCheckTest {
     assertThat(CHECK.compare(finite, infinite, 2).maxRelativeError()).isPositiveInfinity();
   }
 
+  // ---------------------------------------------------------------- errors where the reference is ~0
+
+  @Test
+  void aNumericalZeroDoesNotMakeARoundingSizedDifferenceEnormous() {
+    // f(x) = x^2 at 0: the central difference is exactly 0; the analytical 1e-9 is rounding-sized.
+    // Divided by |0| (or by Double.MIN_NORMAL), that was a relative error of about 4e298.
+    DifferentiableFunction f = scalar(1, p -> p[0] * p[0], (p, g) -> g[0] = 2 * p[0] + 1e-9);
+    GradCheck.Report report = CHECK.check(f, 0.0);
+    assertThat(report.passed()).isTrue();
+    assertThat(report.maxAbsoluteError()).isWithin(1e-15).of(1e-9);
+    // on the scale atol / rtol = 1e-5 / 1e-3 = 0.01, where the tolerance is mostly absolute
+    assertThat(report.maxRelativeError()).isWithin(1e-12).of(1e-9 / 0.01);
+    assertThat(report.toString())
+        .contains("(relative to max(|reference|, atol/rtol = 0.01)) (dot-product test included)");
+  }
+
+  @Test
+  void aCorrectGradientOfAboutZeroHasASmallRelativeError() {
+    // x^3 at 0: the central difference is eps^2 = 1e-12 (the dot-product test's 1e-8), the
+    // gradient 0; relative to |1e-12| that was 100 %; on the scale 0.01, it is 1e-6.
+    DifferentiableFunction f =
+        scalar(1, p -> p[0] * p[0] * p[0], (p, g) -> g[0] = 3 * p[0] * p[0]);
+    GradCheck.Report report = CHECK.check(f, 0.0);
+    assertThat(report.passed()).isTrue();
+    assertThat(report.maxRelativeError()).isWithin(1e-9).of(1e-6);
+  }
+
+  @Test
+  void aMismatchAtAZeroReferenceReportsItsErrorOnTheAbsoluteScale() {
+    // The true gradient at 0 is 0; a wrong 0.5 is an absolute error of 0.5, 50 times the scale.
+    DifferentiableFunction f = scalar(1, p -> p[0] * p[0], (p, g) -> g[0] = 2 * p[0] + 0.5);
+    GradCheck.Report report = CHECK.check(f, 0.0);
+    assertThat(report.passed()).isFalse();
+    GradCheck.Mismatch mismatch = report.mismatches().get(0);
+    assertThat(mismatch.expected()).isEqualTo(0.0);
+    assertThat(mismatch.scale()).isWithin(1e-18).of(0.01);
+    assertThat(mismatch.referenceBelowScale()).isTrue();
+    assertThat(mismatch.relativeError()).isWithin(1e-12).of(50.0);
+    assertThat(report.toString())
+        .contains("gradient[0]: numerical 0.0, analytical 0.5 (abs error 0.5, rel error 50.0,"
+            + " relative to atol/rtol = 0.01 since |numerical| is below it)");
+  }
+
+  @Test
+  void aboveTheScaleTheRelativeErrorIsThePlainOne() {
+    GradCheck.Mismatch large = new GradCheck.Mismatch(0, 0, 4.0, 5.0, 0.01);
+    assertThat(large.relativeError()).isEqualTo(0.25);
+    assertThat(large.referenceBelowScale()).isFalse();
+    // Pure tolerances (atol or rtol zero) keep the plain relative error.
+    GradCheck pure = CHECK.withTolerances(0, 1e-3);
+    DifferentiableFunction f = scalar(1, p -> p[0] * p[0], (p, g) -> g[0] = 2 * p[0] + 1e-9);
+    assertThat(pure.check(f, 0.0).maxRelativeError()).isGreaterThan(1e290);
+    assertThat(new GradCheck.Mismatch(0, 0, 0.0, 1.0).relativeError())
+        .isEqualTo(1 / Double.MIN_NORMAL);
+  }
+
   // ---------------------------------------------------------------- tolerances and steps
 
   @Test
