@@ -709,6 +709,9 @@ final class Renderer {
 
     @Override
     public CodeBlock visitOpaqueCall(Expr.OpaqueCall e) {
+      if (e.isNew()) {
+        return CodeBlock.of("new $T($L)", e.type(), args(e.args()));
+      }
       if (e.receiver() == null) {
         return CodeBlock.of("$T.$N($L)", e.owner(), e.name(), args(e.args()));
       }

@@ -140,8 +140,38 @@ public sealed interface Expr {
   record OpaqueCall(
       Expr receiver, TypeName owner, String name, List<Expr> args, TypeName type, SourceRef ref)
       implements Expr {
+    /**
+     * The {@link #name} of a constructor call, {@code new type(args)} (no method has this name):
+     * an object with no floating-point state, created where the primal creates it.
+     */
+    public static final String NEW = "new";
+
     public OpaqueCall {
       args = List.copyOf(args);
+    }
+
+    /** A constructor call: {@code new type(args)}, with no receiver. */
+    public static OpaqueCall ofNew(TypeName owner, List<Expr> args, TypeName type, SourceRef ref) {
+      return new OpaqueCall(null, owner, NEW, args, type, ref);
+    }
+
+    /** Whether this creates an object ({@code new type(args)}) rather than calls a method. */
+    public boolean isNew() {
+      return name.equals(NEW);
+    }
+
+    /** How messages name it: {@code new java.util.Random} or {@code java.util.Random.nextGaussian}. */
+    public String describe() {
+      return isNew() ? "new " + owner : owner + "." + name;
+    }
+
+    /** A name for a local that holds its value: the method's, or the created class's. */
+    public String hint() {
+      if (!isNew()) {
+        return name;
+      }
+      String simple = owner instanceof ClassName c ? c.simpleName() : "object";
+      return Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
     }
 
     public <R> R accept(Visitor<R> v) {

@@ -1142,14 +1142,7 @@ public final class BodyReader {
           return unsupported(path, "a method reference",
               "; move it out of the differentiable method");
         case NEW_CLASS:
-          {
-            ClassTree body = ((NewClassTree) tree).getClassBody();
-            if (body != null) {
-              rejectedTypes.add(access.trees().getElement(new TreePath(path, body)));
-            }
-          }
-          return unsupported(path, "creating an object",
-              "; create it outside and pass it in as a parameter");
+          return newObject(path);
         case ARRAY_ACCESS:
           {
             Expr.ArrayRead element = element(path, false);
@@ -1325,6 +1318,74 @@ public final class BodyReader {
         }
       }
       return new Expr.OpaqueCall(receiver, ClassName.get(owner), name, args, type(path), ref);
+    }
+
+    /**
+     * {@code new T(args)}: an object with no floating-point state ({@link
+     * Tangents#floatingState}), created where the primal creates it, in every generated form, so
+     * that a {@code new Random(seed)} draws the same numbers there as in the primal. Its calls are
+     * like calls on a parameter of its type: values from them are constants of the derivative.
+     */
+    Expr newObject(TreePath path) {
+      NewClassTree n = (NewClassTree) path.getLeaf();
+      SourceRef ref = access.ref(path);
+      if (n.getClassBody() != null) {
+        rejectedTypes.add(access.trees().getElement(new TreePath(path, n.getClassBody())));
+        return unsupported(path, "an anonymous class",
+            "; declare a named (static nested or top-level) class and create that");
+      }
+      if (n.getEnclosingExpression() != null) {
+        return unsupported(path, "creating an inner object (outer.new Inner())",
+            "; make the class static");
+      }
+      Element element = access.trees().getElement(path);
+      TypeMirror type = mirror(path);
+      if (!(element instanceof ExecutableElement constructor) || type == null
+          || Tangents.isErroneous(type)) {
+        erroneous = true;
+        return placeholder(ref);
+      }
+      TypeElement created = (TypeElement) constructor.getEnclosingElement();
+      if (!writable(created)) {
+        return memberOfUnwritable(path, created);
+      }
+      if (created.getNestingKind() == NestingKind.MEMBER
+          && !created.getModifiers().contains(Modifier.STATIC)
+          && created.getKind() == ElementKind.CLASS) {
+        return unsupported(path, "creating an object of the inner class " + created.getSimpleName(),
+            ", since it needs an enclosing instance; make the class static");
+      }
+      if (!denotable(type, 0)) {
+        return unsupported(path, "creating an object of " + undenotable(type),
+            ", since generated code cannot write its type; give the type arguments explicitly");
+      }
+      Optional<TypeElement> hidden = Tangents.privateTypeIn(type);
+      if (hidden.isPresent()) {
+        report.add(Message.PRIVATE_MEMBER, ref, "class " + hidden.get().getSimpleName(),
+            adjoint.simpleName());
+        return placeholder(ref);
+      }
+      if (constructor.getModifiers().contains(Modifier.PRIVATE)) {
+        report.add(Message.PRIVATE_MEMBER, ref, "the constructor of " + created.getSimpleName(),
+            adjoint.simpleName());
+        return placeholder(ref);
+      }
+      Optional<String> state = Tangents.floatingState(type);
+      if (state.isPresent()) {
+        report.add(Message.FLOATING_OBJECT, ref, type, state.get());
+        return placeholder(ref);
+      }
+      Optional<TypeMirror> checked = checkedException(constructor);
+      if (checked.isPresent()) {
+        return unsupported(path, "creating " + created.getSimpleName() + ", which throws the"
+            + " checked exception " + checked.get(), ", since the generated code declares none;"
+            + " wrap it in a method that handles it");
+      }
+      List<Expr> args = new ArrayList<>();
+      for (ExpressionTree a : n.getArguments()) {
+        args.add(expr(new TreePath(path, a)));
+      }
+      return Expr.OpaqueCall.ofNew(ClassName.get(created), args, TypeName.get(type), ref);
     }
 
     /** double, float, or an array of them: a value that may carry a derivative. */

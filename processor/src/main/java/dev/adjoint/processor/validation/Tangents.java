@@ -154,6 +154,65 @@ public final class Tangents {
     }
   }
 
+  /**
+   * Where an object of {@code type} created in a differentiable body would keep floating-point
+   * data, as a path a user can follow; empty if it keeps none. That is the data {@link #of} sees
+   * ({@code List<Double>}, a non-private {@code double} field, a record component), and, for a
+   * class outside the Java platform ({@code java.*}, {@code javax.*}, {@code jdk.*}), every
+   * instance field of it and its superclasses, private ones too, transitively through the types
+   * of those fields: a user's {@code Accumulator} with a private {@code double sum} is numeric
+   * state that would silently have no derivative. The platform's private state ({@code Random}'s
+   * cached Gaussian, {@code HashMap}'s load factor) is an implementation detail, as it is for
+   * parameters; a value of the user's that such an object is given comes back only through its
+   * methods, where the detour check follows it.
+   */
+  public static Optional<String> floatingState(TypeMirror type) {
+    return statePath(type, new ArrayList<>(), 0);
+  }
+
+  private static Optional<String> statePath(TypeMirror type, List<TypeElement> seen, int depth) {
+    Optional<String> visible = floatingPointPath(type, new ArrayList<>(), depth);
+    if (visible.isPresent() || depth > 8) {
+      return visible;
+    }
+    if (type.getKind() == TypeKind.ARRAY) {
+      return statePath(((ArrayType) type).getComponentType(), seen, depth + 1)
+          .map(inner -> "its elements");
+    }
+    if (type.getKind() != TypeKind.DECLARED) {
+      return Optional.empty();
+    }
+    TypeElement element = (TypeElement) ((DeclaredType) type).asElement();
+    if (isPlatform(element) || element.getKind() == ElementKind.ENUM || seen.contains(element)) {
+      return Optional.empty();
+    }
+    seen.add(element);
+    try {
+      for (TypeElement t = element; t != null && !isPlatform(t); t = superclassOf(t)) {
+        for (VariableElement field : ElementFilter.fieldsIn(t.getEnclosedElements())) {
+          if (field.getModifiers().contains(Modifier.STATIC)) {
+            continue;
+          }
+          Optional<String> inner = statePath(field.asType(), seen, depth + 1);
+          if (inner.isPresent()) {
+            return Optional.of("its field " + field.getSimpleName()
+                + (t.equals(element) ? "" : " (of " + t.getSimpleName() + ")")
+                + (inner.get().startsWith("its ") ? ", through " + inner.get() : ""));
+          }
+        }
+      }
+      return Optional.empty();
+    } finally {
+      seen.remove(element);
+    }
+  }
+
+  /** A class of the Java platform, whose private state is its own implementation detail. */
+  private static boolean isPlatform(TypeElement element) {
+    String name = element.getQualifiedName().toString();
+    return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.");
+  }
+
   private static TypeElement superclassOf(TypeElement t) {
     TypeMirror s = t.getSuperclass();
     return s.getKind() == TypeKind.DECLARED ? (TypeElement) ((DeclaredType) s).asElement() : null;

@@ -109,7 +109,7 @@ public final class Detours {
         if (!given) {
           continue;
         }
-        String why = "the object %s (given the value by " + c.owner() + "." + c.name() + ")";
+        String why = "the object %s (given the value by " + c.describe() + ")";
         for (Expr e : c.receiver() == null ? c.args() : concat(c.receiver(), c.args())) {
           if (e instanceof Expr.Read r && mutable(r.variable().type())
               && !carriers.containsKey(r.variable())) {
@@ -180,7 +180,7 @@ public final class Detours {
 
     @Override
     public String visitOpaqueCall(Expr.OpaqueCall c) {
-      String name = c.owner() + "." + c.name();
+      String name = c.describe();
       if (c.owner().equals(ClassName.get(Double.class))
           && (c.name().equals("doubleToRawLongBits") || c.name().equals("doubleToLongBits"))
           && c.args().stream().anyMatch(activity::varies)) {
@@ -446,7 +446,7 @@ public final class Detours {
           why = first(why, why(arg));
         }
         if (why != null) {
-          report(c.ref(), "the call " + c.owner() + "." + c.name(), why);
+          report(c.ref(), "the call " + c.describe(), why);
         }
       }
       return null;
@@ -552,7 +552,7 @@ public final class Detours {
       return "the cast to " + c.type();
     }
     if (e instanceof Expr.OpaqueCall c) {
-      return "the result of " + c.owner() + "." + c.name();
+      return "the result of " + c.describe();
     }
     if (e instanceof Expr.FieldRead f) {
       return "the field " + f.name();

@@ -34,13 +34,13 @@ public final class Subset {
         // differentiable one. (@NoDiff parameter arrays, and discrete ones, are data the caller
         // owns: allowed, and copied where the reverse sweep needs them as they were.)
         Expr.OpaqueCall call = (Expr.OpaqueCall) e;
-        report.add(Message.ARRAY_ARGUMENT, call.ref(), call.owner() + "." + call.name(),
+        report.add(Message.ARRAY_ARGUMENT, call.ref(), call.describe(),
             array.get().hint());
       } else if (e instanceof Expr.OpaqueCall call && mayCarryValue(call.type())) {
         boolean variedArgs = call.args().stream().anyMatch(activity::varies)
             || (call.receiver() != null && activity.varies(call.receiver()));
         if (variedArgs) {
-          String name = call.owner() + "." + call.name();
+          String name = call.describe();
           report.add(Message.UNSUPPORTED_CALL, call.ref(), name, call.name(),
               mathHint(call));
         }

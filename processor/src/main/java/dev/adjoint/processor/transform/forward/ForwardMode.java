@@ -503,7 +503,7 @@ public final class ForwardMode {
       Expr receiver = e.receiver() == null ? null : of(e.receiver());
       Expr.OpaqueCall call =
           new Expr.OpaqueCall(receiver, e.owner(), e.name(), all(e.args()), e.type(), e.ref());
-      return e.type().equals(TypeName.VOID) ? call : temporary(e.name(), call, out);
+      return e.type().equals(TypeName.VOID) ? call : temporary(e.hint(), call, out);
     }
 
     @Override
