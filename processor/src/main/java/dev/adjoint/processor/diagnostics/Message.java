@@ -90,7 +90,6 @@ public enum Message {
   DISCRETE_ARRAY_ALIAS("ArrayAlias", "array %s must be created by %s where it is declared, and never reassigned, so that no two names share one array (the reverse sweep restores what each write overwrote, through the name that wrote it); copy elements instead"),
   DISCRETE_ARRAY_PARAMETER_WRITE("ArrayParameterWrite", "parameter array %s must not be written: the reverse sweep reads its elements as they were passed, and the caller's array would change under it; copy it into a local first (%s copy = %s; ...)"),
   FLOATING_OBJECT("FloatingObject", "an object created in @Differentiable code must hold no floating-point data, since a value kept in an object has no derivative, but new %s(...) would hold some: %s; keep the numbers in double locals and double[] arrays, or, if the object is a constant of the derivative, create it outside and pass it in as a @NoDiff parameter"),
-  RECURSION("Recursion", "%s calls itself through %s; recursive @Differentiable methods are not supported yet: give one of them a @CustomVjp rule"),
   MISSING_ADJOINT_CLASS("MissingAdjointClass", "%s is annotated for Adjoint, but its generated class %s is not on the class path; compile %s with the Adjoint processor"),
 
   FROM_BODY_OMITTED("FromBodyOmitted", "%s.FromBody has no gradient of %s method %s derived from its body, since %s; the rule itself is generated and used as usual"),

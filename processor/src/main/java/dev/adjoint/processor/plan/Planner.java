@@ -9,17 +9,16 @@ import dev.adjoint.processor.ir.MethodBody;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Signature;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
  * Plans the derivatives of one round: the derivative requests of each class; the call graph between annotated methods (a callee
- * with a custom rule is a leaf: its rule always wins over its body), rejects recursive cycles,
- * and checks that every callee compiled elsewhere brought its generated class along.
+ * with a custom rule is a leaf: its rule always wins over its body), and checks that every callee
+ * compiled elsewhere brought its generated class along. Cycles need nothing of their own
+ * (recursion, issue 11): a derived call goes through the callee's generated entry points (its
+ * Vjp, its JVP) by name, and no derivative reads another's IR, so a method that calls itself,
+ * directly or through other classes, calls its own entry point one level down, in every form.
  */
 public final class Planner {
   private Planner() {}
@@ -75,14 +74,12 @@ public final class Planner {
       Predicate<ClassName> compiledHere,
       Predicate<ClassName> adjointOnClassPath) {
     Report.Builder report = Report.builder();
-    Map<Key, List<Expr.DiffCall>> derivedCalls = new LinkedHashMap<>();
     for (ClassPlan plan : plans) {
       for (ClassPlan.MethodPlan m : plan.methods()) {
         if (m.model().isCustom() || m.body().isEmpty()) {
           continue;
         }
         List<Expr.DiffCall> calls = calls(m.body().get());
-        derivedCalls.put(Key.of(m.model().signature()), calls);
         for (Expr.DiffCall call : calls) {
           ClassName owner = call.callee().owner();
           if (!compiledHere.test(owner) && !adjointOnClassPath.test(owner)) {
@@ -96,52 +93,7 @@ public final class Planner {
         }
       }
     }
-    // Recursion: a cycle among methods whose gradients are derived from their bodies.
-    Set<Key> reported = new HashSet<>();
-    for (Key start : derivedCalls.keySet()) {
-      List<Key> cycle = cycleThrough(start, derivedCalls);
-      if (cycle != null && reported.add(start)) {
-        Expr.DiffCall closing = firstCallTo(derivedCalls.get(start), cycle.get(1));
-        String via = String.join(" -> ", cycle.stream().map(Key::toString).toList());
-        report.add(Message.RECURSION, closing.ref(), start, via);
-      }
-    }
     return report.build();
-  }
-
-  /** The methods a path from {@code start} back to itself goes through, or null. */
-  private static List<Key> cycleThrough(Key start, Map<Key, List<Expr.DiffCall>> graph) {
-    List<Key> path = new ArrayList<>();
-    path.add(start);
-    return search(start, start, graph, path, new HashSet<>()) ? path : null;
-  }
-
-  private static boolean search(
-      Key start, Key at, Map<Key, List<Expr.DiffCall>> graph, List<Key> path, Set<Key> seen) {
-    for (Expr.DiffCall call : graph.getOrDefault(at, List.of())) {
-      Key next = Key.of(call.callee());
-      if (next.equals(start)) {
-        path.add(next);
-        return true;
-      }
-      if (graph.containsKey(next) && seen.add(next)) {
-        path.add(next);
-        if (search(start, next, graph, path, seen)) {
-          return true;
-        }
-        path.remove(path.size() - 1);
-      }
-    }
-    return false;
-  }
-
-  private static Expr.DiffCall firstCallTo(List<Expr.DiffCall> calls, Key callee) {
-    for (Expr.DiffCall c : calls) {
-      if (Key.of(c.callee()).equals(callee)) {
-        return c;
-      }
-    }
-    return calls.get(0);
   }
 
   private static List<Expr.DiffCall> calls(MethodBody body) {
