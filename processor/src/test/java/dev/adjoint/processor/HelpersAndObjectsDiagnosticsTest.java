@@ -38,7 +38,7 @@ class HelpersAndObjectsDiagnosticsTest {
             + " class FnsAdjoint cannot reach it; make it package-private")
         .inFile(f).onLineContaining("sq(2.0)");
     assertThat(c).hadErrorContaining("[AdjointInaccessible] method two is private")
-        .inFile(f).onLineContaining("two()");
+        .inFile(f).onLineContaining("sq(2.0) + two()");
     assertThat(c).hadErrorCount(3);
   }
 
