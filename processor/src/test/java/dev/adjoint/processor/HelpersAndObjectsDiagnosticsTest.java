@@ -57,4 +57,44 @@ class HelpersAndObjectsDiagnosticsTest {
         "}");
     assertThat(compile(f)).succeededWithoutWarnings();
   }
+
+  @Test
+  void anObjectWithFloatingPointStateIsAnErrorAtItsNew() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  static final class Acc {",
+        "    private double sum;",
+        "    void add(double v) { sum += v; }",
+        "    double get() { return sum; }",
+        "  }",
+        "  @Differentiable static double f(double x, long seed) {",
+        "    java.util.Random rnd = new java.util.Random(seed);",
+        "    Acc acc = new Acc();",
+        "    acc.add(x * rnd.nextGaussian());",
+        "    return acc.get();",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointFloatingObject] an object created in @Differentiable"
+            + " code must hold no floating-point data, since a value kept in an object has no"
+            + " derivative, but new test.Fns.Acc(...) would hold some: its field sum; keep the"
+            + " numbers in double locals and double[] arrays, or, if the object is a constant of"
+            + " the derivative, create it outside and pass it in as a @NoDiff parameter")
+        .inFile(f).onLineContaining("new Acc()");
+    assertThat(c).hadErrorCount(1); // new Random(seed) is fine
+  }
+
+  @Test
+  void theFloatingObjectFixCompiles() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double f(double x, long seed) {",
+        "    java.util.Random rnd = new java.util.Random(seed);",
+        "    double sum = 0;",
+        "    sum += x * rnd.nextGaussian();",
+        "    return sum;",
+        "  }",
+        "}");
+    assertThat(compile(f)).succeededWithoutWarnings();
+  }
 }
