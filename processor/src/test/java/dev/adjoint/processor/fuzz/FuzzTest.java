@@ -192,7 +192,10 @@ class FuzzTest {
       new Injection("Object oq = x0; x0 += (Double) oq;", "AdjointDetour"),
       new Injection("Number nq = x0; x0 = nq.doubleValue();", "AdjointDetour"),
       // a scratch array given to an unannotated method (only @NoDiff data may be)
-      new Injection("double[] yq = new double[3]; Rules.flip(yq);", "AdjointUnsupportedCall"));
+      new Injection("double[] yq = new double[3]; Rules.flip(yq);", "AdjointUnsupportedCall"),
+      // a discrete local likewise (version 11 generates only parameters for unannotated calls)
+      new Injection("int[] jq = new int[3]; java.util.Arrays.sort(jq);",
+          "AdjointUnsupportedCall"));
 
   /**
    * Valid programs with one unsupported statement injected first into {@code f}: each must draw

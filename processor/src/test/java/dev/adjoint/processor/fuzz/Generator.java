@@ -37,7 +37,10 @@ import java.util.SplittableRandom;
  * parameters, compound assignment and increments, nested branches with early returns, ternaries,
  * int and {@code @NoDiff} parameters, {@code stopGradient}, calls between generated methods and
  * calls of custom rules, helpers (and a rule) that return {@code double[]}, called as top-level
- * declarations {@code double[] yb = h0(xa, x0);}. One seed gives one program, always the same.
+ * declarations {@code double[] yb = h0(xa, x0);}; since version 11, discrete arrays ({@code int[]}
+ * index arrays, {@code long[]}, {@code boolean[]} masks: parameters with valid random contents,
+ * and locals made outside loops, written and read back) and enhanced {@code for} over arrays,
+ * {@code int[]}s and the rows of matrices. One seed gives one program, always the same.
  *
  * <p>Open processor bugs ({@link #OPEN_BUGS}; docs/fuzzing.md): programs that show a bug
  * still open are generated only when its name is in {@code open} ({@code -Dfuzz.open=...}), so
@@ -52,7 +55,8 @@ final class Generator {
   /**
    * The version of the random stream: a seed names the same program only under the same version.
    * Bump it with any change that draws differently, and move the seeds in {@code
-   * fuzz/regressions.txt} to closed-form tests (FuzzFoundTest) or replace them.
+   * fuzz/regressions.txt} to closed-form tests (FuzzFoundTest) or replace them. Version 11
+   * (issue 11): discrete arrays and enhanced for.
    */
   static final int VERSION = 11;
 
