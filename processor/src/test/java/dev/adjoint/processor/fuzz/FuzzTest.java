@@ -191,7 +191,10 @@ class FuzzTest {
       new Injection("Object oq = x0; x0 += (Double) oq;", "AdjointDetour"),
       new Injection("Number nq = x0; x0 = nq.doubleValue();", "AdjointDetour"),
       // a scratch array given to an unannotated method (only @NoDiff data may be)
-      new Injection("double[] yq = new double[3]; Rules.flip(yq);", "AdjointUnsupportedCall"));
+      new Injection("double[] yq = new double[3]; Rules.flip(yq);", "AdjointUnsupportedCall"),
+      // a discrete local likewise (version 11 generates only parameters for unannotated calls)
+      new Injection("int[] jq = new int[3]; java.util.Arrays.sort(jq);",
+          "AdjointUnsupportedCall"));
 
   /**
    * Valid programs with one unsupported statement injected first into {@code f}: each must draw
@@ -516,8 +519,7 @@ class FuzzTest {
       int at = 0;
       for (Param p : f.params()) {
         for (int k = 0; k < p.kind().width(); k++) {
-          flat[at++] = p.kind() == Program.Kind.INT
-              ? rnd.nextInt(5) : Math.round(rnd.nextDouble(-2, 2) * 1e6) / 1e6;
+          flat[at++] = coordinate(p.kind(), rnd);
         }
       }
       Object[] boxed = arguments(f, flat);
@@ -1030,7 +1032,21 @@ class FuzzTest {
   /** Changes every element of the argument arrays, as a caller may after mVjp. */
   private static void scramble(Object[] args) {
     for (Object a : args) {
-      if (a instanceof double[][] matrix) {
+      // discrete arrays too (a Vjp keeps copies of the arrays its pullback reads), their values
+      // kept valid: an index moves on by one, a mask flips
+      if (a instanceof int[] ints) {
+        for (int k = 0; k < ints.length; k++) {
+          ints[k] = (ints[k] + 1) % Program.LENGTH;
+        }
+      } else if (a instanceof long[] longs) {
+        for (int k = 0; k < longs.length; k++) {
+          longs[k] = (longs[k] + 1) % Program.LENGTH;
+        }
+      } else if (a instanceof boolean[] mask) {
+        for (int k = 0; k < mask.length; k++) {
+          mask[k] = !mask[k];
+        }
+      } else if (a instanceof double[][] matrix) {
         for (double[] row : matrix) {
           scramble(row);
         }
@@ -1056,11 +1072,23 @@ class FuzzTest {
     int at = 0;
     for (Param p : m.params()) {
       for (int k = 0; k < p.kind().width(); k++) {
-        flat[at++] = p.kind() == Program.Kind.INT
-            ? rnd.nextInt(5) : Math.round(rnd.nextDouble(-2, 2) * 1e6) / 1e6;
+        flat[at++] = coordinate(p.kind(), rnd);
       }
     }
     return flat;
+  }
+
+  /**
+   * One coordinate of a random point: an int in [0, 5), an index array's element in [0, LENGTH)
+   * (an int[] or long[]), a mask's 0 or 1, or a double in [-2, 2] with six decimals.
+   */
+  private static double coordinate(Program.Kind kind, SplittableRandom rnd) {
+    return switch (kind) {
+      case INT -> rnd.nextInt(5);
+      case INDEX, LONGS -> rnd.nextInt(Program.LENGTH);
+      case MASK -> rnd.nextInt(2);
+      default -> Math.round(rnd.nextDouble(-2, 2) * 1e6) / 1e6;
+    };
   }
 
   private static void sameArray(
@@ -1094,6 +1122,17 @@ class FuzzTest {
       out[i] = switch (kind) {
         case INT -> (int) flat[at];
         case ARRAY, DATA -> java.util.Arrays.copyOfRange(flat, at, at + Program.LENGTH);
+        case INDEX -> java.util.Arrays.stream(flat, at, at + Program.LENGTH)
+            .mapToInt(d -> (int) d).toArray();
+        case LONGS -> java.util.Arrays.stream(flat, at, at + Program.LENGTH)
+            .mapToLong(d -> (long) d).toArray();
+        case MASK -> {
+          boolean[] mask = new boolean[Program.LENGTH];
+          for (int k = 0; k < mask.length; k++) {
+            mask[k] = flat[at + k] != 0;
+          }
+          yield mask;
+        }
         case MATRIX -> {
           double[][] m = new double[Program.ROWS][];
           for (int r = 0; r < Program.ROWS; r++) {
@@ -1122,6 +1161,18 @@ class FuzzTest {
       } else if (a instanceof double[] array) {
         System.arraycopy(array, 0, out, at, array.length);
         at += array.length;
+      } else if (a instanceof int[] ints) {
+        for (int v : ints) {
+          out[at++] = v;
+        }
+      } else if (a instanceof long[] longs) {
+        for (long v : longs) {
+          out[at++] = v;
+        }
+      } else if (a instanceof boolean[] mask) {
+        for (boolean v : mask) {
+          out[at++] = v ? 1 : 0;
+        }
       } else {
         out[at++] = ((Number) a).doubleValue();
       }
@@ -1347,6 +1398,10 @@ class FuzzTest {
         case INT -> Integer.toString((int) flat[at]);
         case ARRAY, DATA, MATRIX -> java.util.Arrays.toString(
             java.util.Arrays.copyOfRange(flat, at, at + p.kind().width()));
+        case INDEX, LONGS -> java.util.Arrays.toString(java.util.Arrays.stream(flat, at,
+            at + p.kind().width()).mapToInt(d -> (int) d).toArray());
+        case MASK -> java.util.Arrays.toString(java.util.Arrays.stream(flat, at,
+            at + p.kind().width()).mapToObj(d -> d != 0).toArray());
         default -> Double.toString(flat[at]);
       };
       parts.add(p.name() + " = " + value);
@@ -1368,6 +1423,67 @@ class FuzzTest {
     java.io.StringWriter w = new java.io.StringWriter();
     e.printStackTrace(new java.io.PrintWriter(w));
     return w.toString();
+  }
+
+  /**
+   * What version 11 added, counted over the 2 000 programs of run seed 77 (rendered, not
+   * compiled): each form must stay common enough to be tested in every CI run. The counts are
+   * printed for docs/fuzzing.md ("Coverage of discrete arrays and enhanced for").
+   */
+  @Test
+  void discreteArraysAndEnhancedForAreGenerated() {
+    Map<String, java.util.regex.Pattern> forms = new java.util.LinkedHashMap<>();
+    forms.put("an int[] index-array parameter", pattern("\\(.*int\\[\\] (ix|ia)[,)]"));
+    forms.put("a long[] parameter", pattern("long\\[\\] (lg|la)[,)]"));
+    forms.put("a boolean[] mask parameter", pattern("boolean\\[\\] (mk|ka)[,)]"));
+    forms.put("a double element indexed through a discrete array (x[idx[i]])",
+        pattern("\\w\\[(\\(\\(int\\) )?(ix|ia|lg|la|jp\\d+)\\["));
+    forms.put("a mask read in a condition", pattern("(mk|ka|jm\\d+)\\[[^\\]]*\\](\\)|;| \\?| &| \\|)"));
+    forms.put("an int[] index local (jp)", pattern("int\\[\\] jp\\d+ = new int"));
+    forms.put("an int[] counts local (jc)", pattern("int\\[\\] jc\\d+ = new int"));
+    forms.put("a boolean[] local (jm)", pattern("boolean\\[\\] jm\\d+ = new boolean"));
+    forms.put("a write into a discrete local", pattern("(jp|jc|jm)\\d+\\[.*\\](\\+\\+|--| = | \\+= )"));
+    forms.put("counts[idx[i]]++ (a discrete index of a discrete write)",
+        pattern("jc\\d+\\[(\\(\\(int\\) )?(ix|ia|lg|la|jp\\d+)\\[.*(\\+\\+|--|=)"));
+    forms.put("a read, overwrite and read again in one loop trip (rereadLoop)",
+        pattern("(?s)for \\(int (i\\d+) = 0; \\1 < \\d; \\1\\+\\+\\) \\{\\n\\s+\\w+ \\+= \\(.*jp\\d+\\["));
+    forms.put("a discrete array passed to a helper",
+        pattern("h\\d\\([^;]*\\b(ix|ia|lg|la|mk|ka|jp\\d+|jm\\d+)\\b[,)]"));
+    forms.put("an int[] parameter sorted by an unannotated call",
+        pattern("java.util.Arrays.sort\\((ix|lg)\\)"));
+    forms.put("for (double v : a) over a double[]", pattern("for \\(double v\\d+ : \\w+\\)"));
+    forms.put("for (double v : m[r]) over a matrix row", pattern("for \\(double v\\d+ : \\w+\\[\\d\\]\\)"));
+    forms.put("for (int w : idx)", pattern("for \\(int w\\d+ : "));
+    forms.put("for (double[] r : m)", pattern("for \\(double\\[\\] r\\d+ : "));
+    forms.put("... with a write through the row of a local matrix",
+        pattern("(?s)for \\(double\\[\\] (r\\d+) : ym\\).*\\1\\[[^\\n]*(\\+\\+|--| = | [-+*]= )"));
+    Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+    SplittableRandom rnd = new SplittableRandom(77);
+    int programs = 2000;
+    for (int i = 0; i < programs; i++) {
+      String source = Generator.generate(rnd.nextLong(), "P" + i).render();
+      for (Map.Entry<String, java.util.regex.Pattern> e : forms.entrySet()) {
+        if (e.getValue().matcher(source).find()) {
+          if (counts.merge(e.getKey(), 1, Integer::sum) == 1
+              && Boolean.getBoolean("fuzz.coverage.show")) {
+            System.out.println("--- first program with " + e.getKey() + ":\n" + source);
+          }
+        }
+      }
+    }
+    List<String> rare = new ArrayList<>();
+    for (String form : forms.keySet()) {
+      int n = counts.getOrDefault(form, 0);
+      System.out.printf(Locale.ROOT, "fuzz coverage: %5d of %d programs: %s%n", n, programs, form);
+      if (n < 20) {
+        rare.add(form + " (" + n + ")");
+      }
+    }
+    assertTrue(rare.isEmpty(), "too rare in 2 000 programs: " + rare);
+  }
+
+  private static java.util.regex.Pattern pattern(String regex) {
+    return java.util.regex.Pattern.compile(regex);
   }
 
   @Test

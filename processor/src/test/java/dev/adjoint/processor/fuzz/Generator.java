@@ -37,7 +37,10 @@ import java.util.SplittableRandom;
  * parameters, compound assignment and increments, nested branches with early returns, ternaries,
  * int and {@code @NoDiff} parameters, {@code stopGradient}, calls between generated methods and
  * calls of custom rules, helpers (and a rule) that return {@code double[]}, called as top-level
- * declarations {@code double[] yb = h0(xa, x0);}. One seed gives one program, always the same.
+ * declarations {@code double[] yb = h0(xa, x0);}; since version 11, discrete arrays ({@code int[]}
+ * index arrays, {@code long[]}, {@code boolean[]} masks: parameters with valid random contents,
+ * and locals made outside loops, written and read back) and enhanced {@code for} over arrays,
+ * {@code int[]}s and the rows of matrices. One seed gives one program, always the same.
  *
  * <p>Open processor bugs ({@link #OPEN_BUGS}; docs/fuzzing.md): programs that show a bug
  * still open are generated only when its name is in {@code open} ({@code -Dfuzz.open=...}), so
@@ -52,9 +55,10 @@ final class Generator {
   /**
    * The version of the random stream: a seed names the same program only under the same version.
    * Bump it with any change that draws differently, and move the seeds in {@code
-   * fuzz/regressions.txt} to closed-form tests (FuzzFoundTest) or replace them.
+   * fuzz/regressions.txt} to closed-form tests (FuzzFoundTest) or replace them. Version 11
+   * (issue 11): discrete arrays and enhanced for.
    */
-  static final int VERSION = 10;
+  static final int VERSION = 11;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -118,6 +122,8 @@ final class Generator {
   private boolean arrayResult;
   /** The array-result locals ({@code yb}, ...) of the body being generated. */
   private int arrayLocals;
+  /** The discrete locals ({@code jp0}, {@code jc1}, {@code jm2}, ...) of that body. */
+  private int discreteLocals;
   /** The parameters of the body being generated. */
   private List<Param> currentParams = List.of();
 
@@ -200,6 +206,16 @@ final class Generator {
       if (rnd.nextInt(4) == 0) {
         params.add(rnd.nextInt(params.size() + 1), new Param("am", Kind.MATRIX));
       }
+      // discrete arrays (version 11): an index array, a mask, a long[]
+      if (rnd.nextInt(4) == 0) {
+        params.add(rnd.nextInt(params.size() + 1), new Param("ia", Kind.INDEX));
+      }
+      if (rnd.nextInt(6) == 0) {
+        params.add(rnd.nextInt(params.size() + 1), new Param("ka", Kind.MASK));
+      }
+      if (rnd.nextInt(10) == 0) {
+        params.add(rnd.nextInt(params.size() + 1), new Param("la", Kind.LONGS));
+      }
       Callee helper;
       boolean chain = h > 0 && helpers.get(h - 1).returnsArray() && rnd.nextBoolean();
       if (chain || rnd.nextInt(3) == 0) {
@@ -241,6 +257,15 @@ final class Generator {
     if (rnd.nextInt(4) == 0) {
       params.add(rnd.nextInt(params.size() + 1), new Param("xm", Kind.MATRIX));
     }
+    if (rnd.nextInt(3) == 0) {
+      params.add(rnd.nextInt(params.size() + 1), new Param("ix", Kind.INDEX));
+    }
+    if (rnd.nextInt(4) == 0) {
+      params.add(rnd.nextInt(params.size() + 1), new Param("mk", Kind.MASK));
+    }
+    if (rnd.nextInt(6) == 0) {
+      params.add(rnd.nextInt(params.size() + 1), new Param("lg", Kind.LONGS));
+    }
     localMatrix = rnd.nextInt(4) == 0;
     inF = true;
     Callee f = Callee.helper(className, "f", params, body(params, 3, rnd.nextInt(2) == 0));
@@ -265,6 +290,32 @@ final class Generator {
     /** Boxes (Double, Object, Number locals) and those of them that are Doubles. */
     final List<String> boxes = new ArrayList<>();
     final List<String> doubleBoxes = new ArrayList<>();
+    /** Every {@code int[]} and {@code long[]}, whose elements are read as ints. */
+    final List<String> intArrays = new ArrayList<>();
+    /** Of {@link #intArrays}, the {@code long[]}s (read as {@code (int) a[i]}). */
+    final List<String> longArrays = new ArrayList<>();
+    /** Of {@link #intArrays}, the {@code int[]}s whose values stay in [0, LENGTH): indices. */
+    final List<String> indexArrays = new ArrayList<>();
+    /** Local {@code int[]}s that may be written: index arrays (floorMod) and counts. */
+    final List<String> writableIndexArrays = new ArrayList<>();
+    final List<String> counts = new ArrayList<>();
+    final List<String> masks = new ArrayList<>();
+    final List<String> writableMasks = new ArrayList<>();
+    /** Discrete parameters an unannotated call may sort ({@code int[]}, {@code long[]}). */
+    final List<String> sortable = new ArrayList<>();
+    /** Ints known to be in [0, LENGTH): the variables of enhanced fors over index arrays. */
+    final List<String> indexInts = new ArrayList<>();
+    /**
+     * The variables of enhanced fors over counts, which may be large: read as ints, never loop
+     * bounds.
+     */
+    final List<String> countInts = new ArrayList<>();
+    /**
+     * Rows of matrices named by the variable of {@code for (double[] r : m)}: indexed, never
+     * passed on (a row as a value is outside the subset); writable where the matrix is a local.
+     */
+    final List<String> rows = new ArrayList<>();
+    final List<String> writableRows = new ArrayList<>();
 
     Scope copy() {
       Scope s = new Scope();
@@ -278,6 +329,18 @@ final class Generator {
       s.data.addAll(data);
       s.boxes.addAll(boxes);
       s.doubleBoxes.addAll(doubleBoxes);
+      s.intArrays.addAll(intArrays);
+      s.longArrays.addAll(longArrays);
+      s.indexArrays.addAll(indexArrays);
+      s.writableIndexArrays.addAll(writableIndexArrays);
+      s.counts.addAll(counts);
+      s.masks.addAll(masks);
+      s.writableMasks.addAll(writableMasks);
+      s.sortable.addAll(sortable);
+      s.indexInts.addAll(indexInts);
+      s.countInts.addAll(countInts);
+      s.rows.addAll(rows);
+      s.writableRows.addAll(writableRows);
       return s;
     }
   }
@@ -290,6 +353,7 @@ final class Generator {
   private List<Stmt> body(List<Param> params, int size, boolean localArray) {
     locals = 0;
     loops = 0;
+    discreteLocals = 0;
     arrayLocals = 0;
     boxes = 0;
     fills = 0;
@@ -298,6 +362,16 @@ final class Generator {
     for (Param p : params) {
       if (p.kind() == Kind.INT) {
         scope.ints.add(p.name());
+      } else if (p.kind() == Kind.INDEX || p.kind() == Kind.LONGS) {
+        scope.intArrays.add(p.name());
+        scope.sortable.add(p.name());
+        if (p.kind() == Kind.LONGS) {
+          scope.longArrays.add(p.name());
+        } else {
+          scope.indexArrays.add(p.name());
+        }
+      } else if (p.kind() == Kind.MASK) {
+        scope.masks.add(p.name());
       } else if (p.kind() == Kind.MATRIX) {
         scope.matrices.add(p.name());
       } else if (p.kind() == Kind.ARRAY || p.kind() == Kind.DATA) {
@@ -345,11 +419,26 @@ final class Generator {
   /** The {@code double[]} callees a body could call with the arrays in scope. */
   private List<Callee> arrayCallees(Scope scope) {
     return callable.stream().filter(Callee::returnsArray)
-        .filter(c -> (!scope.arrays.isEmpty()
-            || c.params().stream().noneMatch(p -> p.kind() == Kind.ARRAY))
-            && (!scope.matrices.isEmpty()
-            || c.params().stream().noneMatch(p -> p.kind() == Kind.MATRIX)))
+        .filter(c -> canCall(scope, c))
         .toList();
+  }
+
+  /** Whether {@code scope} holds an argument of every array kind {@code callee} takes. */
+  private static boolean canCall(Scope scope, Callee callee) {
+    for (Param p : callee.params()) {
+      boolean available = switch (p.kind()) {
+        case ARRAY -> !scope.arrays.isEmpty();
+        case MATRIX -> !scope.matrices.isEmpty();
+        case INDEX -> !scope.indexArrays.isEmpty();
+        case LONGS -> !scope.longArrays.isEmpty();
+        case MASK -> !scope.masks.isEmpty();
+        default -> true;
+      };
+      if (!available) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -400,11 +489,23 @@ final class Generator {
       } else if (extra < 14 && nesting == 0 && enclosing.isEmpty()) {
         fillNest(scope, out);
         continue;
+      } else if (extra < 18 && nesting == 0 && enclosing.isEmpty()) {
+        discreteLocal(scope, out);
+        continue;
+      } else if (extra < 20 && inF && !scope.sortable.isEmpty()) {
+        // An unannotated call that sorts a discrete parameter of f (still an index array; a
+        // helper's would be its caller's array, which the checks expect helpers to leave alone).
+        out.add(new Program.Mutate(true, pick(scope.sortable)));
+        continue;
       }
       int choice = rnd.nextInt(100);
-      boolean arrays = !scope.writableArrays.isEmpty();
+      boolean arrays = !scope.writableArrays.isEmpty() || !scope.writableRows.isEmpty();
       boolean matrices = !scope.writableMatrices.isEmpty();
-      if ((arrays || matrices) && rnd.nextInt(4) == 0) {
+      boolean discrete = !scope.writableIndexArrays.isEmpty() || !scope.counts.isEmpty()
+          || !scope.writableMasks.isEmpty();
+      if (discrete && rnd.nextInt(5) == 0) {
+        out.add(discreteWrite(scope));
+      } else if ((arrays || matrices) && rnd.nextInt(4) == 0) {
         Expr target = writeTarget(scope, arrays, matrices);
         if (rnd.nextInt(5) == 0) {
           out.add(new Program.ElementStep(target, rnd.nextBoolean(), rnd.nextBoolean()));
@@ -438,7 +539,9 @@ final class Generator {
           return true;
         }
       } else if (choice < 92 && nesting < 2) {
-        out.add(loop(scope, nesting));
+        boolean iterable = !scope.arrays.isEmpty() || !scope.rows.isEmpty()
+            || !scope.matrices.isEmpty() || scope.intArrays.size() > scope.longArrays.size();
+        out.add(iterable && rnd.nextInt(3) == 0 ? forEach(scope, nesting) : loop(scope, nesting));
       } else if (choice < 97 && !enclosing.isEmpty()) {
         // An early exit: continue only in a for loop, whose update runs anyway.
         Stmt exit;
@@ -469,11 +572,11 @@ final class Generator {
       return matrix
           ? new Program.MatrixElement(pick(scope.writableMatrices),
               new Program.IntNext(Program.ROWS), new Program.IntNext(Program.COLUMNS), false)
-          : new Program.Element(pick(scope.writableArrays), new Program.IntNext(Program.LENGTH),
-              false);
+          : new Program.Element(pick(both(scope.writableArrays, scope.writableRows)),
+              new Program.IntNext(Program.LENGTH), false);
     }
     return matrix ? matrixElement(scope, scope.writableMatrices)
-        : element(scope, scope.writableArrays);
+        : element(scope, both(scope.writableArrays, scope.writableRows));
   }
 
   /**
@@ -618,6 +721,8 @@ final class Generator {
           || i.otherwise().stream().anyMatch(Generator::returns);
     } else if (s instanceof Program.Loop l) {
       return l.body().stream().anyMatch(Generator::returns);
+    } else if (s instanceof Program.ForEach fe) {
+      return fe.body().stream().anyMatch(Generator::returns);
     }
     return false;
   }
@@ -700,8 +805,8 @@ final class Generator {
     if (choice < 10 && !scope.matrices.isEmpty()) {
       return matrixElement(scope, scope.matrices);
     }
-    if (choice < 20 && !scope.arrays.isEmpty()) {
-      return element(scope, scope.arrays);
+    if (choice < 20 && (!scope.arrays.isEmpty() || !scope.rows.isEmpty())) {
+      return element(scope, both(scope.arrays, scope.rows));
     }
     if (choice < 70) {
       return new Read(pick(scope.doubles));
@@ -714,6 +819,9 @@ final class Generator {
   /** An element of one of {@code arrays}: a literal index, or any int expression wrapped in range. */
   private Program.Element element(Scope scope, List<String> arrays) {
     String array = pick(arrays);
+    if (hasIndices(scope) && rnd.nextInt(3) == 0) {
+      return new Program.Element(array, discreteIndex(scope), false); // x[idx[i]]
+    }
     if (rnd.nextBoolean()) {
       return new Program.Element(array, new IntLit(rnd.nextInt(Program.LENGTH)), false);
     }
@@ -723,6 +831,11 @@ final class Generator {
   /** An element of one of {@code matrices}: literal indices, or int expressions wrapped. */
   private Program.MatrixElement matrixElement(Scope scope, List<String> matrices) {
     String matrix = pick(matrices);
+    if (hasIndices(scope) && rnd.nextInt(3) == 0) {
+      // m[1][idx[i]]: COLUMNS is LENGTH, so an index array's values are columns
+      return new Program.MatrixElement(matrix, new IntLit(rnd.nextInt(Program.ROWS)),
+          discreteIndex(scope), false);
+    }
     if (rnd.nextBoolean()) {
       return new Program.MatrixElement(matrix, new IntLit(rnd.nextInt(Program.ROWS)),
           new IntLit(rnd.nextInt(Program.COLUMNS)), false);
@@ -809,10 +922,7 @@ final class Generator {
   private Expr invoke(Scope scope, int depth) {
     List<Callee> candidates = callable.stream()
         .filter(c -> !c.returnsArray())
-        .filter(c -> (!scope.arrays.isEmpty()
-            || c.params().stream().noneMatch(p -> p.kind() == Kind.ARRAY))
-            && (!scope.matrices.isEmpty()
-            || c.params().stream().noneMatch(p -> p.kind() == Kind.MATRIX)))
+        .filter(c -> canCall(scope, c))
         .toList();
     if (candidates.isEmpty()) {
       return leaf(scope);
@@ -849,6 +959,15 @@ final class Generator {
         case MATRIX:
           args.add(new Program.ArrayArg(pick(scope.matrices)));
           break;
+        case INDEX:
+          args.add(new Program.ArrayArg(pick(scope.indexArrays)));
+          break;
+        case LONGS:
+          args.add(new Program.ArrayArg(pick(scope.longArrays)));
+          break;
+        case MASK:
+          args.add(new Program.ArrayArg(pick(scope.masks)));
+          break;
       }
     }
     return new Invoke(callee, args);
@@ -867,6 +986,12 @@ final class Generator {
       return new Program.IntLength(pick(scope.matrices),
           rnd.nextBoolean() ? null : rnd.nextInt(Program.ROWS));
     }
+    if (!scope.intArrays.isEmpty() && rnd.nextInt(8) == 0) {
+      return intElement(scope, pick(scope.intArrays));
+    }
+    if (!scope.countInts.isEmpty() && rnd.nextInt(4) == 0) {
+      return new IntRead(pick(scope.countInts));
+    }
     if (depth <= 0 || rnd.nextInt(3) > 0) {
       return scope.ints.isEmpty() || rnd.nextInt(3) == 0
           ? new IntLit(rnd.nextInt(5) - 1)
@@ -881,6 +1006,9 @@ final class Generator {
       return new Program.BoxCompare(COMPARISONS[rnd.nextInt(4)], pick(scope.doubleBoxes),
           rnd.nextBoolean() ? literal() : expr(scope, 1));
     }
+    if (!scope.masks.isEmpty() && rnd.nextInt(6) == 0) {
+      return maskRead(scope, pick(scope.masks));
+    }
     int choice = rnd.nextInt(100);
     if (choice < 12 && depth > 0) {
       return new Logic(rnd.nextBoolean() ? "&&" : "||", cond(scope, depth - 1),
@@ -892,6 +1020,269 @@ final class Generator {
     }
     Expr right = rnd.nextBoolean() ? literal() : expr(scope, 1);
     return new Compare(COMPARISONS[rnd.nextInt(4)], expr(scope, Math.min(depth, 2)), right);
+  }
+
+  // ---------------------------------------------------------------- discrete arrays, enhanced for
+
+  /** Whether {@code scope} holds something that indexes an array of LENGTH unwrapped. */
+  private static boolean hasIndices(Scope scope) {
+    return !scope.indexArrays.isEmpty() || !scope.longArrays.isEmpty()
+        || !scope.indexInts.isEmpty();
+  }
+
+  /**
+   * An index in [0, LENGTH) without floorMod: an element of an index array or a long[] ({@code
+   * idx[i]}, {@code (int) lg[i]}), or the variable of an enhanced for over an index array.
+   */
+  private IntExpr discreteIndex(Scope scope) {
+    List<String> arrays = both(scope.indexArrays, scope.longArrays);
+    if (!scope.indexInts.isEmpty() && (arrays.isEmpty() || rnd.nextInt(3) == 0)) {
+      return new IntRead(pick(scope.indexInts));
+    }
+    return intElement(scope, pick(arrays));
+  }
+
+  /** An element of an int[] or long[]: a literal index, or any int expression wrapped. */
+  private Program.IntElement intElement(Scope scope, String array) {
+    boolean longs = scope.longArrays.contains(array);
+    if (rnd.nextBoolean()) {
+      return new Program.IntElement(array, new IntLit(rnd.nextInt(Program.LENGTH)), false, longs);
+    }
+    return new Program.IntElement(array, intExpr(scope, 0), true, longs);
+  }
+
+  /** An element of a boolean[]: a literal, a discrete index, or an int expression wrapped. */
+  private Program.MaskRead maskRead(Scope scope, String array) {
+    int choice = rnd.nextInt(3);
+    if (choice == 0) {
+      return new Program.MaskRead(array, new IntLit(rnd.nextInt(Program.LENGTH)), false);
+    } else if (choice == 1 && hasIndices(scope)) {
+      return new Program.MaskRead(array, discreteIndex(scope), false);
+    }
+    return new Program.MaskRead(array, intExpr(scope, 0), true);
+  }
+
+  /**
+   * A discrete local, outside loops: {@code int[] jp0 = new int[3];}, an index array (zeros, and
+   * only ever written {@code Math.floorMod(v, 3)}), often filled with a permutation and then read
+   * and overwritten in one loop trip; {@code int[] jc0}, counts (written {@code ++}, {@code +=},
+   * {@code =} anything, read as ints and wrapped where they index); or {@code boolean[] jm0}, a
+   * mask.
+   */
+  private void discreteLocal(Scope scope, List<Stmt> out) {
+    int kind = rnd.nextInt(3);
+    int n = discreteLocals++;
+    if (kind == 2) {
+      String name = "jm" + n;
+      out.add(new Program.LocalDiscrete(name, true));
+      scope.masks.add(name);
+      scope.writableMasks.add(name);
+      return;
+    }
+    if (kind == 1) {
+      String name = "jc" + n;
+      out.add(new Program.LocalDiscrete(name, false));
+      scope.intArrays.add(name);
+      scope.counts.add(name);
+      if (!scope.indexArrays.isEmpty() && rnd.nextBoolean()) {
+        // counted by label: for (int i = 0; i < 3; i++) { jc0[ix[i]]++; }
+        String i = "i" + loops++;
+        out.add(new Program.Loop(Program.LoopKind.FOR, i, new IntLit(Program.LENGTH), null,
+            List.of(new Program.IntElementAssign(new Program.IntElement(name,
+                new Program.IntElement(pick(scope.indexArrays), new IntRead(i), false, false),
+                false, false), "++", null, false))));
+      }
+      return;
+    }
+    String name = "jp" + n;
+    out.add(new Program.LocalDiscrete(name, false));
+    scope.intArrays.add(name);
+    scope.indexArrays.add(name);
+    scope.writableIndexArrays.add(name);
+    if (rnd.nextBoolean()) {
+      // a permutation: 2 - i, i + 1, i + 2 or 2 i, each mod 3
+      String i = "i" + loops++;
+      IntExpr value = switch (rnd.nextInt(3)) {
+        case 0 -> new IntBinary('-', new IntLit(2), new IntRead(i));
+        case 1 -> new IntBinary('+', new IntRead(i), new IntLit(1 + rnd.nextInt(2)));
+        default -> new IntBinary('*', new IntRead(i), new IntLit(2));
+      };
+      out.add(new Program.Loop(Program.LoopKind.FOR, i, new IntLit(Program.LENGTH), null,
+          List.of(new Program.IntElementAssign(
+              new Program.IntElement(name, new IntRead(i), false, false), "=", value, true))));
+    }
+    if (rnd.nextBoolean()) {
+      out.add(rereadLoop(scope, name));
+    }
+  }
+
+  /**
+   * A loop whose trip reads through the index array {@code name}, overwrites the element it read,
+   * and reads through it again: the reverse sweep must see each read as the forward sweep did.
+   * <pre>
+   * for (int i = 0; i &lt; 3; i++) {
+   *   t += xa[jp0[Math.floorMod(i, 3)]] * e;      // or (double) jp0[..] * e
+   *   jp0[Math.floorMod(i, 3)] = Math.floorMod(k, 3);
+   *   t += Math.sin(xa[jp0[Math.floorMod(i, 3)]]);
+   *   ...random statements
+   * }
+   * </pre>
+   */
+  private Stmt rereadLoop(Scope scope, String name) {
+    String i = "i" + loops++;
+    Scope inner = scope.copy();
+    inner.ints.add(i);
+    IntExpr at = rnd.nextBoolean() ? new IntRead(i) : new IntLit(rnd.nextInt(Program.LENGTH));
+    boolean wrapped = at instanceof IntRead;
+    List<Stmt> body = new ArrayList<>();
+    body.add(new Program.Assign(pick(scope.assignable), "+=",
+        new Binary('*', readThrough(inner, name, at, wrapped), expr(inner, 1))));
+    body.add(new Program.IntElementAssign(new Program.IntElement(name, at, wrapped, false), "=",
+        intExpr(inner, 1), true));
+    body.add(new Program.Assign(pick(scope.assignable), "+=",
+        call("sin", readThrough(inner, name, at, wrapped))));
+    enclosing.add(Program.LoopKind.FOR);
+    if (rnd.nextBoolean()) {
+      block(inner, 1, 1, body);
+    }
+    enclosing.remove(enclosing.size() - 1);
+    IntExpr bound = new IntLit(1 + rnd.nextInt(Program.LENGTH + 1));
+    return new Program.Loop(Program.LoopKind.FOR, i, bound, null, body);
+  }
+
+  /** A double read through {@code name[at]}: an element it indexes, or the int itself. */
+  private Expr readThrough(Scope scope, String name, IntExpr at, boolean wrapped) {
+    Program.IntElement index = new Program.IntElement(name, at, wrapped, false);
+    List<String> arrays = both(scope.arrays, scope.rows);
+    if (!arrays.isEmpty() && rnd.nextInt(4) > 0) {
+      return new Program.Element(pick(arrays), index, false);
+    }
+    return new Promote(index, true);
+  }
+
+  /**
+   * A write into a discrete local: {@code jp0[i] = Math.floorMod(v, 3);}, {@code
+   * jc1[idx[i]]++} (or {@code --}, {@code += v}, {@code = v}), or {@code jm2[i] = cond;}.
+   */
+  private Stmt discreteWrite(Scope scope) {
+    List<Integer> kinds = new ArrayList<>();
+    if (!scope.writableIndexArrays.isEmpty()) {
+      kinds.add(0);
+    }
+    if (!scope.counts.isEmpty()) {
+      kinds.add(1);
+    }
+    if (!scope.writableMasks.isEmpty()) {
+      kinds.add(2);
+    }
+    int kind = kinds.get(rnd.nextInt(kinds.size()));
+    IntExpr index;
+    boolean wrapped = false;
+    int choice = rnd.nextInt(3);
+    if (choice == 0) {
+      index = new IntLit(rnd.nextInt(Program.LENGTH));
+    } else if (choice == 1 && hasIndices(scope)) {
+      index = discreteIndex(scope);
+    } else {
+      index = intExpr(scope, 1);
+      wrapped = true;
+    }
+    if (kind == 2) {
+      return new Program.MaskAssign(
+          new Program.MaskRead(pick(scope.writableMasks), index, wrapped), cond(scope, 1));
+    }
+    if (kind == 0) {
+      return new Program.IntElementAssign(new Program.IntElement(
+          pick(scope.writableIndexArrays), index, wrapped, false), "=", intExpr(scope, 1), true);
+    }
+    Program.IntElement target = new Program.IntElement(pick(scope.counts), index, wrapped, false);
+    return switch (rnd.nextInt(4)) {
+      case 0 -> new Program.IntElementAssign(target, "++", null, false);
+      case 1 -> new Program.IntElementAssign(target, "--", null, false);
+      case 2 -> new Program.IntElementAssign(target, "+=", intExpr(scope, 1), false);
+      default -> new Program.IntElementAssign(target, "=", intExpr(scope, 1), false);
+    };
+  }
+
+  /**
+   * An enhanced for: {@code for (double v : a)} over a double[] (parameter, data, local, a row
+   * named by an enclosing enhanced for) or a row {@code m[1]}; {@code for (int w : idx)} over an
+   * int[] (its variable indexes unwrapped when the array is an index array); or {@code for
+   * (double[] r : m)} over a matrix's rows, written through where the matrix is a local.
+   */
+  private Stmt forEach(Scope scope, int nesting) {
+    List<Program.ForEachKind> kinds = new ArrayList<>();
+    List<String> doubles = both(scope.arrays, scope.rows);
+    List<String> ints = scope.intArrays.stream()
+        .filter(a -> !scope.longArrays.contains(a)).toList();
+    if (!doubles.isEmpty() || !scope.matrices.isEmpty()) {
+      kinds.add(Program.ForEachKind.DOUBLES);
+    }
+    if (!ints.isEmpty()) {
+      kinds.add(Program.ForEachKind.INTS);
+    }
+    if (!scope.matrices.isEmpty()) {
+      kinds.add(Program.ForEachKind.ROWS);
+    }
+    Program.ForEachKind kind = kinds.get(rnd.nextInt(kinds.size()));
+    // over the rows of a local matrix half the time there is one: writes through the row
+    boolean localRows = !scope.writableMatrices.isEmpty() && rnd.nextBoolean();
+    if (localRows) {
+      kind = Program.ForEachKind.ROWS;
+    }
+    Scope inner = scope.copy();
+    String var;
+    String array;
+    Integer row = null;
+    switch (kind) {
+      case DOUBLES -> {
+        var = "v" + loops++;
+        if (doubles.isEmpty() || (!scope.matrices.isEmpty() && rnd.nextInt(4) == 0)) {
+          array = pick(scope.matrices);
+          row = rnd.nextInt(Program.ROWS);
+        } else {
+          array = pick(doubles);
+        }
+        inner.doubles.add(var);
+      }
+      case INTS -> {
+        var = "w" + loops++;
+        array = pick(ints);
+        if (scope.indexArrays.contains(array)) {
+          inner.ints.add(var);
+          inner.indexInts.add(var);
+        } else {
+          inner.countInts.add(var);
+        }
+      }
+      default -> {
+        var = "r" + loops++;
+        array = pick(localRows ? scope.writableMatrices : scope.matrices);
+        inner.rows.add(var);
+        if (scope.writableMatrices.contains(array)) {
+          inner.writableRows.add(var);
+        }
+      }
+    }
+    List<Stmt> body = new ArrayList<>();
+    if (inner.writableRows.contains(var) && rnd.nextInt(3) > 0) {
+      // a write through the row into the local matrix: r[j] op e
+      String op = new String[] {"=", "+=", "-=", "*="}[rnd.nextInt(4)];
+      body.add(new Program.ElementAssign(element(inner, List.of(var)), op, expr(inner, 2)));
+    }
+    enclosing.add(Program.LoopKind.FOR); // continue is fine: the hidden counter still counts
+    block(inner, nesting + 1, 2, body);
+    enclosing.remove(enclosing.size() - 1);
+    return new Program.ForEach(kind, var, array, row, body);
+  }
+
+  private static List<String> both(List<String> a, List<String> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   private String pick(List<String> names) {

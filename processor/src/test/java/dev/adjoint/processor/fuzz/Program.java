@@ -33,15 +33,33 @@ final class Program {
     /** {@code @NoDiff double[]} of {@link #LENGTH}: data. */
     DATA,
     /** {@code double[][]} of {@link #ROWS} by {@link #COLUMNS}: differentiable. */
-    MATRIX;
+    MATRIX,
+    /**
+     * {@code int[]} of {@link #LENGTH} whose values are in {@code [0, LENGTH)}: an index array
+     * (no tangent; {@code @NoDiff} is implicit), so {@code x[idx[i]]} needs no wrapping.
+     */
+    INDEX,
+    /** {@code long[]} of {@link #LENGTH}, values in {@code [0, LENGTH)}: read as {@code (int)}. */
+    LONGS,
+    /** {@code boolean[]} of {@link #LENGTH}: a mask. */
+    MASK;
 
     boolean differentiable() {
       return this == DOUBLE || this == ARRAY || this == MATRIX;
     }
 
-    /** How many doubles it takes in a flattened point (a matrix row by row). */
+    /** An {@code int[]}, {@code long[]} or {@code boolean[]}: no tangent, no cotangent. */
+    boolean discrete() {
+      return this == INDEX || this == LONGS || this == MASK;
+    }
+
+    /**
+     * How many doubles it takes in a flattened point (a matrix row by row; a discrete array's
+     * elements as doubles, a mask's as 0 or 1).
+     */
     int width() {
-      return this == ARRAY || this == DATA ? LENGTH : this == MATRIX ? ROWS * COLUMNS : 1;
+      return this == ARRAY || this == DATA || discrete() ? LENGTH
+          : this == MATRIX ? ROWS * COLUMNS : 1;
     }
   }
 
@@ -54,6 +72,9 @@ final class Program {
         case ARRAY -> "double[] " + name;
         case DATA -> "@NoDiff double[] " + name;
         case MATRIX -> "double[][] " + name;
+        case INDEX -> "int[] " + name;
+        case LONGS -> "long[] " + name;
+        case MASK -> "boolean[] " + name;
       };
     }
   }
@@ -128,7 +149,16 @@ final class Program {
 
   // ---------------------------------------------------------------- int expressions
 
-  sealed interface IntExpr permits IntRead, IntLit, IntBinary, IntLength, IntNext, DataInt {}
+  sealed interface IntExpr
+      permits IntRead, IntLit, IntBinary, IntLength, IntNext, DataInt, IntElement {}
+
+  /**
+   * {@code array[index]} of an {@code int[]} (or, with {@code longs}, {@code ((int) array[index])}
+   * of a {@code long[]}), the index wrapped into range through {@code Math.floorMod} when {@code
+   * wrapped}. An index array's elements index double arrays unwrapped: {@code x[idx[i]]}.
+   */
+  record IntElement(String array, IntExpr index, boolean wrapped, boolean longs)
+      implements IntExpr {}
 
   /**
    * {@code Rules.next(bound)}: an index with an effect, in {@code [0, bound)}, that depends on how
@@ -158,7 +188,10 @@ final class Program {
 
   // ---------------------------------------------------------------- conditions
 
-  sealed interface Cond permits Compare, IntCompare, Logic, Not, BoxCompare {}
+  sealed interface Cond permits Compare, IntCompare, Logic, Not, BoxCompare, MaskRead {}
+
+  /** {@code mask[index]} of a {@code boolean[]}, the index wrapped as {@link IntElement}'s. */
+  record MaskRead(String array, IntExpr index, boolean wrapped) implements Cond {}
 
   /** {@code box op right}, with {@code box} a {@code Double} local: a comparison of a box. */
   record BoxCompare(String op, String box, Expr right) implements Cond {}
@@ -177,7 +210,43 @@ final class Program {
 
   sealed interface Stmt
       permits Declare, Assign, Step, If, Return, Loop, Jump, LocalArray, ElementAssign, ArrayCall,
-          ReturnArray, ElementStep, Mutate, Box, Log {}
+          ReturnArray, ElementStep, Mutate, Box, Log, LocalDiscrete, IntElementAssign,
+          MaskAssign, ForEach {}
+
+  /**
+   * {@code int[] name = new int[LENGTH];} (or {@code boolean[]}), outside loops: a discrete local,
+   * all zeros (all false), which the method may write.
+   */
+  record LocalDiscrete(String name, boolean mask) implements Stmt {}
+
+  /**
+   * A write into an element of a local {@code int[]}: {@code a[i] = v}, {@code a[i] += v} or
+   * {@code a[i]++} ({@code value} null). With {@code modLength}, {@code a[i] =
+   * Math.floorMod(v, LENGTH)}, which keeps an index array's values in range.
+   */
+  record IntElementAssign(IntElement target, String op, IntExpr value, boolean modLength)
+      implements Stmt {}
+
+  /** {@code mask[i] = condition;} into a local {@code boolean[]}. */
+  record MaskAssign(MaskRead target, Cond value) implements Stmt {}
+
+  /** What an enhanced for iterates. */
+  enum ForEachKind {
+    /** {@code for (double v : a)} over a {@code double[]}, or a row {@code m[row]}. */
+    DOUBLES,
+    /** {@code for (int v : a)} over an {@code int[]}. */
+    INTS,
+    /** {@code for (double[] r : m)} over the rows of a matrix: {@code r} names {@code m[k]}. */
+    ROWS
+  }
+
+  /**
+   * {@code for (type var : array) { body }}, or with {@code row} set, {@code for (double var :
+   * array[row]) { body }}. Java evaluates the array once and reads each element when its trip
+   * starts (so writes in the body into later elements are seen).
+   */
+  record ForEach(ForEachKind kind, String var, String array, Integer row, List<Stmt> body)
+      implements Stmt {}
 
   /** {@code target++} (or {@code --}, prefix or postfix) on an element of a local array. */
   record ElementStep(Expr target, boolean up, boolean prefix) implements Stmt {}
@@ -374,6 +443,36 @@ final class Program {
           .append(l.name()).append(");\n");
     } else if (s instanceof Jump j) {
       out.append(indent).append(j.isBreak() ? "break;\n" : "continue;\n");
+    } else if (s instanceof LocalDiscrete d) {
+      String type = d.mask() ? "boolean" : "int";
+      out.append(indent).append(type).append("[] ").append(d.name()).append(" = new ")
+          .append(type).append('[').append(LENGTH).append("];\n");
+    } else if (s instanceof IntElementAssign a) {
+      out.append(indent).append(render(a.target()));
+      if (a.value() == null) {
+        out.append(a.op()).append(";\n");
+      } else {
+        String value = render(a.value());
+        out.append(' ').append(a.op()).append(' ')
+            .append(a.modLength() ? "Math.floorMod(" + value + ", " + LENGTH + ")" : value)
+            .append(";\n");
+      }
+    } else if (s instanceof MaskAssign a) {
+      out.append(indent).append(render(a.target())).append(" = ").append(render(a.value()))
+          .append(";\n");
+    } else if (s instanceof ForEach fe) {
+      String type = switch (fe.kind()) {
+        case DOUBLES -> "double";
+        case INTS -> "int";
+        case ROWS -> "double[]";
+      };
+      out.append(indent).append("for (").append(type).append(' ').append(fe.var()).append(" : ")
+          .append(fe.array()).append(fe.row() == null ? "" : "[" + fe.row() + "]")
+          .append(") {\n");
+      for (Stmt t : fe.body()) {
+        render(t, indent + "  ", out);
+      }
+      out.append(indent).append("}\n");
     } else if (s instanceof Loop l) {
       String i = l.index();
       String bound = render(l.bound());
@@ -459,6 +558,9 @@ final class Program {
       return Rules.CLASS + ".next(" + n.bound() + ")";
     } else if (e instanceof DataInt d) {
       return "((int) " + d.array() + "[" + d.index() + "])";
+    } else if (e instanceof IntElement el) {
+      String read = el.array() + "[" + renderIndex(el.index(), el.wrapped()) + "]";
+      return el.longs() ? "((int) " + read + ")" : read;
     }
     throw new AssertionError(e);
   }
@@ -474,7 +576,14 @@ final class Program {
       return "!(" + render(n.operand()) + ")";
     } else if (c instanceof BoxCompare b) {
       return b.box() + " " + b.op() + " " + render(b.right());
+    } else if (c instanceof MaskRead m) {
+      return m.array() + "[" + renderIndex(m.index(), m.wrapped()) + "]";
     }
     throw new AssertionError(c);
+  }
+
+  /** An index into an array of {@link #LENGTH}: wrapped into range through floorMod, or not. */
+  static String renderIndex(IntExpr index, boolean wrapped) {
+    return wrapped ? "Math.floorMod(" + render(index) + ", " + LENGTH + ")" : render(index);
   }
 }

@@ -253,6 +253,16 @@ final class Reference {
         case INT:
           env.ints.put(p.name(), (int) flat[at]);
           break;
+        case INDEX:
+        case LONGS:
+        case MASK:
+          // int[], long[] (values in range, so ints) and boolean[] (0 or 1): no tangent
+          int[] values = new int[p.kind().width()];
+          for (int k = 0; k < values.length; k++) {
+            values[k] = (int) flat[at + k];
+          }
+          env.discrete.put(p.name(), values);
+          break;
         case ARRAY:
         case DATA:
         case MATRIX:
@@ -380,6 +390,16 @@ final class Reference {
     final java.util.Set<String> matrices = new java.util.HashSet<>();
     /** Boxes ({@code Double}, {@code Object} or {@code Number} locals): their values. */
     final Map<String, Double> boxes = new HashMap<>();
+    /**
+     * Discrete arrays, shared as {@link #arrays} are: {@code int[]}, {@code long[]} (values in
+     * range, kept as ints), {@code boolean[]} (0 or 1).
+     */
+    final Map<String, int[]> discrete = new HashMap<>();
+    /**
+     * The variables of {@code for (double[] r : m)}: {@code arrays} maps each to its matrix (kept
+     * flat), and this to where its row starts, so {@code r[j]} is {@code m[k][j]}.
+     */
+    final Map<String, Integer> rowOffsets = new HashMap<>();
 
     /** A block's environment inside this one: its own doubles, the same arrays. */
     Env inner() {
@@ -389,6 +409,8 @@ final class Reference {
       inner.arrays.putAll(arrays);
       inner.matrices.addAll(matrices);
       inner.boxes.putAll(boxes);
+      inner.discrete.putAll(discrete);
+      inner.rowOffsets.putAll(rowOffsets);
       return inner;
     }
   }
@@ -484,6 +506,36 @@ final class Reference {
         int index = st.target() instanceof Program.Element el ? index(el, env)
             : index((Program.MatrixElement) st.target(), env);
         array[index] = binary(st.up() ? '+' : '-', array[index], new Val(1, -1));
+      } else if (s instanceof Program.Mutate m && env.discrete.containsKey(m.array())) {
+        java.util.Arrays.sort(env.discrete.get(m.array())); // in place, as the caller sees it
+      } else if (s instanceof Program.LocalDiscrete d) {
+        env.discrete.put(d.name(), new int[Program.LENGTH]);
+      } else if (s instanceof Program.IntElementAssign a) {
+        // Java evaluates the index, then (for += and =) the value, then writes.
+        int[] array = env.discrete.get(a.target().array());
+        int index = index(a.target(), env);
+        array[index] = switch (a.op()) {
+          case "++" -> array[index] + 1;
+          case "--" -> array[index] - 1;
+          case "+=" -> {
+            int old = array[index];
+            yield old + evalInt(a.value(), env);
+          }
+          case "=" -> {
+            int v = evalInt(a.value(), env);
+            yield a.modLength() ? Math.floorMod(v, Program.LENGTH) : v;
+          }
+          default -> throw new AssertionError(a.op());
+        };
+      } else if (s instanceof Program.MaskAssign a) {
+        int[] array = env.discrete.get(a.target().array());
+        int index = index(a.target(), env);
+        array[index] = test(a.value(), env) ? 1 : 0;
+      } else if (s instanceof Program.ForEach fe) {
+        Flow flow = forEach(fe, env);
+        if (flow != null) {
+          return flow;
+        }
       } else if (s instanceof Program.Mutate m) {
         Val[] array = env.arrays.get(m.array());
         double[] values = new double[array.length];
@@ -550,6 +602,66 @@ final class Reference {
         throw new AssertionError(s);
       }
     }
+    return null;
+  }
+
+  /**
+   * An enhanced for, as Java runs it: the array evaluated once, each element read when its trip
+   * starts (so the body's writes into later elements are seen); a row variable names its row.
+   */
+  private Flow forEach(Program.ForEach fe, Env env) {
+    int length;
+    int offset = 0;
+    Val[] doubles = null;
+    int[] ints = null;
+    switch (fe.kind()) {
+      case DOUBLES -> {
+        doubles = env.arrays.get(fe.array());
+        Integer row = env.rowOffsets.get(fe.array());
+        if (fe.row() != null) {
+          offset = fe.row() * Program.COLUMNS;
+          length = Program.COLUMNS;
+        } else if (row != null) {
+          offset = row;
+          length = Program.COLUMNS;
+        } else {
+          length = doubles.length;
+        }
+      }
+      case INTS -> {
+        ints = env.discrete.get(fe.array());
+        length = ints.length;
+      }
+      default -> {
+        doubles = env.arrays.get(fe.array());
+        length = Program.ROWS;
+      }
+    }
+    int trips = 0;
+    for (int k = 0; k < length; k++) {
+      Env inner = env.inner();
+      switch (fe.kind()) {
+        case DOUBLES -> inner.doubles.put(fe.var(), doubles[offset + k]);
+        case INTS -> inner.ints.put(fe.var(), ints[k]);
+        default -> {
+          inner.arrays.put(fe.var(), doubles);
+          inner.rowOffsets.put(fe.var(), k * Program.COLUMNS);
+        }
+      }
+      Flow flow = exec(fe.body(), inner);
+      for (String name : env.doubles.keySet()) {
+        env.doubles.put(name, inner.doubles.get(name));
+      }
+      trips++;
+      if (flow != null && flow.returns()) {
+        path.append('E').append(trips).append('r');
+        return flow;
+      }
+      if (flow != null && flow.isBreak()) {
+        break;
+      }
+    }
+    path.append('E').append(trips);
     return null;
   }
 
@@ -623,6 +735,9 @@ final class Reference {
         int v = evalInt((IntExpr) arg, env);
         values.add((double) v);
         inner.ints.put(p.name(), v);
+      } else if (p.kind().discrete()) {
+        // passed by reference, as in Java; no tangent, and no rule takes one
+        inner.discrete.put(p.name(), env.discrete.get(((Program.ArrayArg) arg).array()));
       } else if (arg instanceof Program.ArrayArg a) {
         Val[] array = env.arrays.get(a.array());
         inner.arrays.put(p.name(), array); // passed by reference, as in Java
@@ -936,9 +1051,42 @@ final class Reference {
     return r * Program.COLUMNS + c;
   }
 
+  /**
+   * The flat index of an element of a double[] (or of the row a row variable names); an index out
+   * of range is the generator's fault (Java would throw), so it fails loudly.
+   */
   private int index(Program.Element el, Env env) {
     int i = evalInt(el.index(), env);
-    return el.wrapped() ? Math.floorMod(i, Program.LENGTH) : i;
+    if (el.wrapped()) {
+      i = Math.floorMod(i, Program.LENGTH);
+    }
+    Integer offset = env.rowOffsets.get(el.array());
+    int length = offset == null ? env.arrays.get(el.array()).length : Program.COLUMNS;
+    if (i < 0 || i >= length) {
+      throw new IllegalStateException("index " + i + " out of range: " + Program.render(el));
+    }
+    return offset == null ? i : offset + i;
+  }
+
+  /** The index of an element of a discrete array, checked as {@link #index(Program.Element,
+   * Env)}. */
+  private int index(Program.IntElement el, Env env) {
+    return discreteIndex(el.array(), el.index(), el.wrapped(), env);
+  }
+
+  private int index(Program.MaskRead m, Env env) {
+    return discreteIndex(m.array(), m.index(), m.wrapped(), env);
+  }
+
+  private int discreteIndex(String array, IntExpr index, boolean wrapped, Env env) {
+    int i = evalInt(index, env);
+    if (wrapped) {
+      i = Math.floorMod(i, Program.LENGTH);
+    }
+    if (i < 0 || i >= env.discrete.get(array).length) {
+      throw new IllegalStateException("index " + i + " out of range in " + array);
+    }
+    return i;
   }
 
   private int evalInt(IntExpr e, Env env) {
@@ -967,6 +1115,9 @@ final class Reference {
       return v;
     } else if (e instanceof Program.DataInt d) {
       return (int) env.arrays.get(d.array())[d.index()].v();
+    } else if (e instanceof Program.IntElement el) {
+      int[] array = env.discrete.get(el.array());
+      return array[index(el, env)];
     }
     throw new AssertionError(e);
   }
@@ -984,6 +1135,9 @@ final class Reference {
       return !test(n.operand(), env);
     } else if (c instanceof Program.BoxCompare b) {
       return compare(b.op(), env.boxes.get(b.box()), eval(b.right(), env).v());
+    } else if (c instanceof Program.MaskRead m) {
+      int[] array = env.discrete.get(m.array());
+      return array[index(m, env)] != 0;
     }
     throw new AssertionError(c);
   }

@@ -20,9 +20,10 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Shrinks a failing program to a small one that still fails: removes statements, unwraps ifs and
- * loops into their bodies, drops unused helpers, and replaces expressions by their operands, one
- * edit at a time, keeping each edit after which the program still fails the same way. What it
+ * Shrinks a failing program to a small one that still fails: removes statements (discrete writes
+ * and enhanced fors too), unwraps ifs into their branches, shrinks loop and enhanced-for bodies,
+ * drops unused helpers, and replaces expressions by their operands, one edit at a time, keeping
+ * each edit after which the program still fails the same way. What it
  * prints is a program a person can read and turn into a closed-form test.
  */
 final class Shrinker {
@@ -110,6 +111,9 @@ final class Shrinker {
         out.add(new If(i.condition(), stmts(i.then()), stmts(i.otherwise())));
       } else if (s instanceof Loop l) {
         out.add(new Loop(l.kind(), l.index(), l.bound(), l.stop(), stmts(l.body())));
+      } else if (s instanceof Program.ForEach fe) {
+        // its body shrunk in place (unwrapped, the loop variable would be undeclared)
+        out.add(new Program.ForEach(fe.kind(), fe.var(), fe.array(), fe.row(), stmts(fe.body())));
       } else if (s instanceof Declare d) {
         out.add(new Declare(d.name(), expr(d.init())));
       } else if (s instanceof Assign a) {
