@@ -27,14 +27,29 @@ class MethodDiagnosticsTest {
   }
 
   @Test
-  void instanceMethod() {
+  void overridableInstanceMethod() {
     JavaFileObject f = source("Fns",
-        "final class Fns {",
+        "class Fns {",
         "  @Differentiable double f(double x) { return x * x; }",
         "}");
     Compilation c = compile(f);
-    assertThat(c).hadErrorContaining("[AdjointInstanceMethod] @Differentiable method f must be static")
-        .inFile(f).onLineContaining("double f(");
+    assertThat(c).hadErrorContaining("[AdjointOverridableMethod] @Differentiable method f must not"
+        + " be overridable, since an override would run a body other than the one differentiated,"
+        + " but neither it nor its class Fns is final").inFile(f).onLineContaining("double f(");
+  }
+
+  @Test
+  void instanceCustomRule() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @CustomVjp double f(double x) { return x * x; }",
+        "  @Fwd(\"f\") FwdResult<Double, Double> fFwd(double x) { return FwdResult.of(x * x, x); }",
+        "  @Bwd(\"f\") double fBwd(Double x, double g) { return 2 * x * g; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointInstanceMethod] @CustomVjp method f must be static,"
+        + " but is an instance method; make it static (custom rules on instance methods are not"
+        + " supported yet)").inFile(f).onLineContaining("double f(");
   }
 
   @Test

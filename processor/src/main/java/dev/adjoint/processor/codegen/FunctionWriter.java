@@ -96,7 +96,7 @@ final class FunctionWriter {
     gradient.addStatement("return $N.value()", result);
     CodeBlock value =
         fromBody
-            ? CodeBlock.of("return $T.$N($L)", s.owner(), s.name(), call)
+            ? CodeBlock.of("return $L", Members.primalCall(s, args))
             : AdjointNames.hasSharing(s)
                 ? CodeBlock.of("return $T.$N($L).value()", g.vjpType(s), AdjointNames.SHARING, call)
                 : CodeBlock.of("return $N($L).value()", AdjointNames.vjpMethod(s), call);
@@ -234,8 +234,7 @@ final class FunctionWriter {
         // mVjp copies its arguments and its value.
         ? CodeBlock.of("$N($L).value()", AdjointNames.vjpMethod(s), CodeBlock.join(sharedArgs, ", "))
         // The method may return an array it keeps or was given: the caller gets its own.
-        : CodeBlock.of("$T.copyOf($T.$N($L))", GeneratedClass.BUFFERS, s.owner(), s.name(),
-            CodeBlock.join(sharedArgs, ", "));
+        : CodeBlock.of("$T.copyOf($L)", GeneratedClass.BUFFERS, Members.primalCall(s, sharedArgs));
     CodeBlock.Builder pullback = CodeBlock.builder()
         .addStatement("check($N, $L, $S)", point, dimension, "point")
         .addStatement("check($N, $N, $S)", cotangent, outputDimension, "cotangent")

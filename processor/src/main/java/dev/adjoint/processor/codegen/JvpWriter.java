@@ -252,8 +252,9 @@ final class JvpWriter {
     }
     if (byColumns) {
       // The primal itself (pure: nothing changes), copied: it may return an argument.
-      m.addStatement("$T $N = $T.copyOf($T.$N($L))", Expr.DOUBLE_ARRAY, value,
-          GeneratedClass.BUFFERS, s.owner(), s.name(), arguments(params));
+      m.addStatement("$T $N = $T.copyOf($L)", Expr.DOUBLE_ARRAY, value,
+          GeneratedClass.BUFFERS, Members.primalCall(s,
+              params.stream().map(p -> CodeBlock.of("$N", p)).toList()));
       if (vector) {
         // Fewer inputs than outputs: one sweep carrying every input's tangent.
         m.beginControlFlow("if ($N < $N.length)", n, value);

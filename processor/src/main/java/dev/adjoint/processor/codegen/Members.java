@@ -50,8 +50,21 @@ final class Members {
   }
 
   static CodeBlock link(Signature s) {
-    String params = s.params().stream().map(p -> erasure(p.type())).collect(Collectors.joining(", "));
+    String params =
+        s.declared().stream().map(p -> erasure(p.type())).collect(Collectors.joining(", "));
     return CodeBlock.of("{@link $T#$L($L)}", s.owner(), s.name(), params);
+  }
+
+  /**
+   * A call of the primal method itself with {@code args}, one per parameter: {@code
+   * Owner.m(args)}, or {@code receiver.m(rest)} for an instance method.
+   */
+  static CodeBlock primalCall(Signature s, List<CodeBlock> args) {
+    if (s.instance()) {
+      return CodeBlock.of("$L.$N($L)", args.get(0), s.name(),
+          CodeBlock.join(args.subList(1, args.size()), ", "));
+    }
+    return CodeBlock.of("$T.$N($L)", s.owner(), s.name(), CodeBlock.join(args, ", "));
   }
 
   private static String erasure(TypeName t) {
@@ -65,7 +78,11 @@ final class Members {
   static CodeBlock paramDocs(Signature s, List<String> names) {
     CodeBlock.Builder out = CodeBlock.builder();
     for (int i = 0; i < names.size(); i++) {
-      out.add("@param $L the method's {@code $L}\n", names.get(i), s.params().get(i).name());
+      if (i == 0 && s.instance()) {
+        out.add("@param $L the object to call the method on ({@code this})\n", names.get(i));
+      } else {
+        out.add("@param $L the method's {@code $L}\n", names.get(i), s.params().get(i).name());
+      }
     }
     return out.build();
   }

@@ -14,12 +14,26 @@ import java.util.List;
  * @param result the result type ({@code double} for now)
  * @param isPublic whether generated members for it are public: the method and every class
  *     enclosing it are public or protected (otherwise they are package-private)
+ * @param instance whether it is an instance method: then {@code params.get(0)} is its receiver
+ *     (a parameter that is not differentiable, of the owner's type), which every generated
+ *     member takes first, and the primal is called on it
  */
-public record Signature(
-    ClassName owner, String name, List<Param> params, TypeName result, boolean isPublic) {
+public record Signature(ClassName owner, String name, List<Param> params, TypeName result,
+    boolean isPublic, boolean instance) {
 
   public Signature {
     params = List.copyOf(params);
+  }
+
+  /** A static method's signature. */
+  public Signature(
+      ClassName owner, String name, List<Param> params, TypeName result, boolean isPublic) {
+    this(owner, name, params, result, isPublic, false);
+  }
+
+  /** The parameters the method declares: {@code params} without the receiver. */
+  public List<Param> declared() {
+    return instance ? params.subList(1, params.size()) : params;
   }
 
   /** The differentiable parameters, in declaration order. */

@@ -161,6 +161,17 @@ public final class BodyReader {
     }
     MethodTree tree = (MethodTree) path.get().getLeaf();
     List<Variable> params = new ArrayList<>();
+    if (!method.getModifiers().contains(Modifier.STATIC)) {
+      // An instance method's receiver: the first parameter of every generated member.
+      TypeElement owner = (TypeElement) method.getEnclosingElement();
+      List<Param> declared = new ArrayList<>();
+      for (VariableElement p : method.getParameters()) {
+        declared.add(new Param(p.getSimpleName().toString(), TypeName.get(p.asType()), false));
+      }
+      lowering.receiver = new Variable(SignatureReader.receiverName(owner, declared),
+          ClassName.get(owner), Variable.Kind.PARAM);
+      params.add(lowering.receiver);
+    }
     for (VariableElement p : method.getParameters()) {
       Variable v =
           new Variable(p.getSimpleName().toString(), TypeName.get(p.asType()), Variable.Kind.PARAM);
@@ -200,6 +211,8 @@ public final class BodyReader {
     final String jvpRule;
     /** A {@code @Jvp} rule's value expressions, one per return. */
     final List<Expr> values = new ArrayList<>();
+    /** An instance method's receiver, {@code this}: a parameter; null in a static method. */
+    Variable receiver;
     boolean erroneous;
 
     Lowering(ClassName adjoint, boolean arrayResult, String jvpRule) {
@@ -1064,7 +1077,10 @@ public final class BodyReader {
           // (b ? x : null), which would carry no derivative.
           return unsupported(path, "the null literal", "; test for null before calling the method");
         case IDENTIFIER:
-          return name(path, null);
+          if (receiver != null && ((IdentifierTree) tree).getName().contentEquals("this")) {
+            return new Expr.Read(receiver, ref);
+          }
+          return name(path, implicitReceiver(path));
         case MEMBER_SELECT:
           {
             MemberSelectTree select = (MemberSelectTree) tree;
@@ -1171,6 +1187,27 @@ public final class BodyReader {
       }
     }
 
+    /**
+     * The receiver of a simple name that is an instance field of {@code this} ({@code w} for
+     * {@code this.w}) in an instance method, else null.
+     */
+    Expr implicitReceiver(TreePath path) {
+      Element element = access.trees().getElement(path);
+      if (receiver != null && element != null && element.getKind().isField()
+          && !element.getModifiers().contains(Modifier.STATIC)) {
+        return new Expr.Read(receiver, access.ref(path));
+      }
+      return null;
+    }
+
+    /** The receiver of a call: its qualifier, or {@code this} in an instance method; or null. */
+    Expr callReceiver(TreePath path, MethodInvocationTree call) {
+      if (call.getMethodSelect() instanceof MemberSelectTree select) {
+        return expr(new TreePath(new TreePath(path, select), select.getExpression()));
+      }
+      return receiver == null ? null : new Expr.Read(receiver, access.ref(path));
+    }
+
     /** A simple or qualified name: a local, a parameter or a field. */
     Expr name(TreePath path, Expr receiver) {
       SourceRef ref = access.ref(path);
@@ -1196,12 +1233,19 @@ public final class BodyReader {
         if (field.getConstantValue() != null) {
           return new Expr.Literal(field.getConstantValue(), TypeName.get(field.asType()), ref);
         }
+        TypeElement owner = (TypeElement) field.getEnclosingElement();
+        if (receiver != null && owner.getKind() == ElementKind.RECORD
+            && !field.getModifiers().contains(Modifier.STATIC)) {
+          // A record's component field is private; its accessor is not, and reads the same value
+          // (or what the record says the component is, where the accessor is written out).
+          return new Expr.OpaqueCall(receiver, ClassName.get(owner),
+              field.getSimpleName().toString(), List.of(), TypeName.get(type), ref);
+        }
         if (field.getModifiers().contains(Modifier.PRIVATE)) {
           report.add(Message.PRIVATE_MEMBER, ref, "field " + field.getSimpleName(),
               adjoint.simpleName());
           return placeholder(ref);
         }
-        TypeElement owner = (TypeElement) field.getEnclosingElement();
         if (!writable(owner)) {
           return memberOfUnwritable(path, owner);
         }
@@ -1257,8 +1301,12 @@ public final class BodyReader {
           a instanceof Expr.Read r && Expr.isArray(r.variable().type())
               && r.variable().kind() != Variable.Kind.PARAM);
       if (Annotations.isAnnotated(method) && !plainInRule) {
+        Expr calleeReceiver = null;
         if (!isStatic) {
-          return unsupported(path, "a call of an instance method", "");
+          calleeReceiver = callReceiver(path, call);
+          if (calleeReceiver == null) {
+            return unsupported(path, "a call of an instance method without a receiver", "");
+          }
         }
         // A callee compiled here has its source names; one from a jar may not (namesFromJar).
         // Never look the generated class of a callee compiled here up on the class path: an
@@ -1283,6 +1331,11 @@ public final class BodyReader {
             return placeholder(ref);
           }
           args = packed.get();
+        }
+        if (calleeReceiver != null) {
+          // The generated members take the receiver first (Signature.instance).
+          args = new ArrayList<>(args);
+          args.add(0, calleeReceiver);
         }
         return new Expr.DiffCall(callee.get(), args, ref);
       }
@@ -1309,15 +1362,14 @@ public final class BodyReader {
             + checked.get(), ", since the generated code declares none; wrap the call in a method"
             + " that handles it");
       }
-      Expr receiver = null;
+      Expr target = null;
       if (!isStatic) {
-        if (call.getMethodSelect() instanceof MemberSelectTree select) {
-          receiver = expr(new TreePath(new TreePath(path, select), select.getExpression()));
-        } else {
+        target = callReceiver(path, call);
+        if (target == null) {
           return unsupported(path, "a call of an instance method without a receiver", "");
         }
       }
-      return new Expr.OpaqueCall(receiver, ClassName.get(owner), name, args, type(path), ref);
+      return new Expr.OpaqueCall(target, ClassName.get(owner), name, args, type(path), ref);
     }
 
     /**
@@ -1544,7 +1596,8 @@ public final class BodyReader {
             ? new Param(components.get(next++).getSimpleName().toString(), p.type(), true)
             : p);
       }
-      return new Signature(callee.owner(), callee.name(), renamed, callee.result(), callee.isPublic());
+      return new Signature(callee.owner(), callee.name(), renamed, callee.result(),
+          callee.isPublic(), callee.instance());
     }
 
     // ---------------------------------------------------------------- helpers

@@ -41,7 +41,7 @@ public final class MethodValidator {
     if (method.getModifiers().contains(Modifier.ABSTRACT)) {
       report.add(Message.ABSTRACT_METHOD, method, kind, name);
     } else if (!method.getModifiers().contains(Modifier.STATIC)) {
-      report.add(Message.INSTANCE_METHOD, method, kind, name);
+      instanceMethod(report, method, kind, name);
     }
     conflict(report, method, Annotations.CUSTOM_VJP, Annotations.CUSTOM_JVP, Message.BOTH_RULES);
     conflict(report, method, Annotations.CUSTOM_JVP, Annotations.DIFFERENTIABLE,
@@ -64,6 +64,31 @@ public final class MethodValidator {
       report.add(Message.INACCESSIBLE, method, kind + " method " + name, adjoint.simpleName());
     }
     return report.build();
+  }
+
+  /**
+   * An instance method is differentiable where no override can replace the body differentiated:
+   * a {@code @Differentiable} method that is final, or of a final class (records, and enums whose
+   * constants have no bodies, are), in a class without type parameters (the generated static
+   * members take the receiver as a parameter of the class's type).
+   */
+  private static void instanceMethod(
+      Report.Builder report, ExecutableElement method, String kind, String name) {
+    TypeElement owner = (TypeElement) method.getEnclosingElement();
+    if (!Annotations.has(method, Annotations.DIFFERENTIABLE)) {
+      report.add(Message.INSTANCE_METHOD, method, kind, name,
+          "custom rules on instance methods are not supported yet");
+    } else if (!owner.getTypeParameters().isEmpty()) {
+      report.add(Message.INSTANCE_METHOD, method, kind, name,
+          "instance methods of a generic class are not supported yet");
+    } else if (owner.getKind().isInterface()) {
+      report.add(Message.OVERRIDABLE_METHOD, method, name,
+          "it is an instance method of an interface");
+    } else if (!method.getModifiers().contains(Modifier.FINAL)
+        && !owner.getModifiers().contains(Modifier.FINAL)) {
+      report.add(Message.OVERRIDABLE_METHOD, method, name,
+          "neither it nor its class " + owner.getSimpleName() + " is final");
+    }
   }
 
   /** Reports {@code message} at annotation {@code second} where the method has both. */

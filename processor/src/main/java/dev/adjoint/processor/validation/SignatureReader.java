@@ -102,11 +102,31 @@ public final class SignatureReader {
       return new Result(Optional.empty(), report.build());
     }
     TypeElement owner = (TypeElement) method.getEnclosingElement();
+    boolean instance = !method.getModifiers().contains(Modifier.STATIC);
+    if (instance) {
+      params.add(0, new Param(receiverName(owner, params), ClassName.get(owner), false));
+    }
     return new Result(
         Optional.of(
-            new Signature(
-                ClassName.get(owner), name, params, TypeName.get(result), isPublic(method))),
+            new Signature(ClassName.get(owner), name, params, TypeName.get(result),
+                isPublic(method), instance)),
         report.build());
+  }
+
+  /**
+   * The name of an instance method's receiver in generated members: the class's name, lower-case
+   * first ({@code model} for {@code Model}), or {@code receiver} where a parameter has that name.
+   */
+  public static String receiverName(TypeElement owner, List<Param> declared) {
+    String simple = owner.getSimpleName().toString();
+    String name = Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
+    for (String candidate : List.of(name, "receiver", "receiver_")) {
+      if (declared.stream().noneMatch(p -> p.name().equals(candidate))
+          && javax.lang.model.SourceVersion.isName(candidate)) {
+        return candidate;
+      }
+    }
+    return "receiver__";
   }
 
   /**
