@@ -89,7 +89,7 @@ final class InstanceMethods {
     @Differentiable
     double penalised(double a, double b) {
       double s = sumOfSquares(a, b);
-      for (double v : y) {
+      for (double v : this.y) {
         s += a * v;
       }
       return s + b * weights.length * weights[0].length;

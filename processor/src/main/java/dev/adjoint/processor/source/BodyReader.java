@@ -468,17 +468,19 @@ public final class BodyReader {
         }
         Expr at = expr(new TreePath(iterable, subscript.getIndex()));
         row.add(at instanceof Expr.Literal ? at : read(local("row", TypeName.INT, at, ref, out)));
-      } else if (iterable.getLeaf().getKind() == Tree.Kind.IDENTIFIER
-          && localOf(iterable) != null) {
+      } else if (localOf(iterable) != null) {
         array = arrayVariable(iterable);
         if (array == null) {
           return;
         }
       } else if (rejected.contains(access.trees().getElement(iterable))) {
         return; // its declaration has the error
-      } else if (iterable.getLeaf().getKind() == Tree.Kind.IDENTIFIER) {
+      } else if (iterable.getLeaf().getKind() == Tree.Kind.IDENTIFIER
+          || access.trees().getElement(iterable) instanceof VariableElement v
+              && v.getKind().isField()) {
         unsupported(iterable, "an enhanced for loop over " + describe(iterable.getLeaf()),
-            "; only array locals and parameters, and rows of matrices (m[i]), can be iterated");
+            "; only array locals, parameters and fields (static, or of this), and rows of matrices"
+                + " (m[i]), can be iterated");
         return;
       } else {
         unsupported(iterable, "an enhanced for loop over " + describe(iterable.getLeaf()),
@@ -1049,7 +1051,8 @@ public final class BodyReader {
         return null;
       }
       unsupported(path, "reading the length of " + describe(path.getLeaf()),
-          "; only the lengths of array locals and parameters (a.length, m[i].length) can be read");
+          "; only the lengths of array locals, parameters and fields (static, or of this) can be read"
+              + " (a.length, m[i].length): pass the array in as a @NoDiff parameter");
       return null;
     }
 
