@@ -23,10 +23,14 @@ class BodyMessagesTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "an enhanced for over a field | for (double v : DATA) { s += v * x; }"
-            + " | An enhanced for loop over the name DATA is not supported in @Differentiable code"
-            + " yet; only array locals and parameters, and rows of matrices (m[i]), can be"
-            + " iterated",
+        "an enhanced for over another object's field | for (double v : other.data) { s += v * x; }"
+            + " | An enhanced for loop over the name data is not supported in @Differentiable code"
+            + " yet; only array locals, parameters and fields (static, or of this), and rows of"
+            + " matrices (m[i]), can be iterated",
+        "writing a static table | DATA[0] = x;"
+            + " | Writing into the array field DATA is not supported in @Differentiable code yet;"
+            + " differentiable code may read fields but not write them: copy it into a local"
+            + " array first (double[] copy = new double[DATA.length]; ...)",
         "copying within one array | System.arraycopy(y, 0, y, 1, 1);"
             + " | Copying within one array is not supported in @Differentiable code yet; copy"
             + " through a second array",
@@ -37,9 +41,10 @@ class BodyMessagesTest {
             + " | Indexing the short[] sh is not supported in @Differentiable code yet; only"
             + " double[], int[], long[] and boolean[] locals and parameters (and their 2-D forms)"
             + " can be indexed (copy other arrays into one)",
-        "the length of a field | s += DATA.length * x;"
-            + " | Reading the length of the name DATA is not supported in @Differentiable code yet;"
-            + " only the lengths of array locals and parameters (a.length, m[i].length) can be read",
+        "the length of another object's field | s += other.data.length * x;"
+            + " | Reading the length of the name data is not supported in @Differentiable code"
+            + " yet; only the lengths of array locals, parameters and fields (static, or of this)"
+            + " can be read (a.length, m[i].length): pass the array in as a @NoDiff parameter",
         "a matrix row to Arrays.fill | java.util.Arrays.fill(m[1], x);"
             + " | A row of the matrix m as a value is not supported in @Differentiable code yet;"
             + " index it down to an element (m[i][j]), or take its length (m[i].length)",
@@ -51,7 +56,9 @@ class BodyMessagesTest {
     JavaFileObject f = source("Fns",
         "final class Fns {",
         "  static double[] DATA = {1, 2};",
-        "  @Differentiable static double f(double x, @NoDiff double[] w, short[] sh) {",
+        "  double[] data = {1, 2};",
+        "  @Differentiable static double f(double x, @NoDiff double[] w, short[] sh,",
+        "      @NoDiff Fns other) {",
         "    double s = 0;",
         "    double[] y = new double[3];",
         "    double[][] m = new double[2][2];",

@@ -547,15 +547,16 @@ final class Renderer {
 
   /**
    * Whether a call renders as {@code owned ? mVjp(...) : sharing(...)}: in a Vjp's constructor, when
-   * it passes a parameter array, which the user may change after getting the Vjp; the callee's
-   * {@code mVjp} then keeps a copy of what its pullback reads. Local arrays need none: the caller's
-   * own pullback puts them back as they were at the call before it runs the callee's.
+   * it passes a parameter array, or calls an instance method (whose array fields it may read),
+   * which the user may change after getting the Vjp; the callee's {@code mVjp} then keeps a copy
+   * of what its pullback reads. Local arrays need none: the caller's own pullback puts them back
+   * as they were at the call before it runs the callee's.
    */
   private boolean snapshotChoice(Expr.VjpOf call) {
     return owned != null && AdjointNames.hasSharing(call.callee())
-        && call.args().stream().anyMatch(a -> a instanceof Expr.Read r
+        && (call.callee().instance() || call.args().stream().anyMatch(a -> a instanceof Expr.Read r
             && r.variable().kind() == Variable.Kind.PARAM
-            && r.variable().type() instanceof ArrayTypeName);
+            && r.variable().type() instanceof ArrayTypeName));
   }
 
   /** {@code Callee.GVjp.sharing(args)}, or {@code CalleeAdjoint.gVjp(args)} where there is none. */

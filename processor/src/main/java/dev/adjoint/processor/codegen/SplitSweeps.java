@@ -351,6 +351,12 @@ final class SplitSweeps {
           .addStatement("this.$N = $N", owned, owned);
     } else {
       ctor.addStatement("this.$N.forward()", kept);
+      // No array argument, but the body may read static array fields: keep copies of those the
+      // pullback reads (generated callers get copies too: there is no sharing factory).
+      for (Variable v : new ReverseFacts(d).elementsRead()) {
+        ctor.addStatement("this.$N.$N = $L", kept, r.name(v),
+            Members.copyOf(v.type(), kept + "." + r.name(v)));
+      }
     }
     CodeBlock.Builder pullback = CodeBlock.builder();
     if (!scalar) {

@@ -98,14 +98,19 @@ final class VjpWriter {
     type.addField(FieldSpec.builder(valueType, valueField, Modifier.PRIVATE, Modifier.FINAL)
         .addJavadoc("The value.\n").build());
     ctor.addStatement("this.$N = $N", valueField, valueField);
-    Set<Variable> snapshot = sharing ? facts.elementsRead() : Set.of();
+    // Without sharing (no array argument), what the pullback reads of arrays is that of static
+    // array fields: copied on every call.
+    Set<Variable> snapshot = facts.elementsRead();
     for (Variable v : facts.kept()) {
       type.addField(FieldSpec.builder(v.type(), r.name(v), Modifier.PRIVATE, Modifier.FINAL)
           .addJavadoc(snapshot.contains(v)
-              ? "Read by the pullback: a copy if a user gets this Vjp.\n"
+              ? sharing ? "Read by the pullback: a copy if a user gets this Vjp.\n"
+                  : "Read by the pullback: a copy.\n"
               : "Read by the pullback.\n")
           .build());
-      if (snapshot.contains(v)) {
+      if (snapshot.contains(v) && !sharing) {
+        ctor.addStatement("this.$N = $L", r.name(v), copyOf(v.type(), r.name(v)));
+      } else if (snapshot.contains(v)) {
         ctor.addStatement("this.$N = $N ? $L : $N", r.name(v), owned, copyOf(v.type(), r.name(v)),
             r.name(v));
       } else {

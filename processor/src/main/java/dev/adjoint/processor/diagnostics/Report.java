@@ -101,6 +101,11 @@ public final class Report {
       return this;
     }
 
+    /** How many messages so far. */
+    public int size() {
+      return items.size();
+    }
+
     public boolean isClean() {
       return items.stream().noneMatch(i -> i.kind() == Diagnostic.Kind.ERROR);
     }

@@ -50,6 +50,7 @@ import dev.adjoint.processor.validation.Tangents;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -179,6 +180,12 @@ public final class BodyReader {
       params.add(v);
     }
     Stmt.Block body = lowering.block(new TreePath(path.get(), tree.getBody()));
+    if (!lowering.fieldArrayReads.isEmpty()) {
+      // The array fields (static, or of this) the body reads, each read once as it starts.
+      List<Stmt> stmts = new ArrayList<>(lowering.fieldArrayReads);
+      stmts.addAll(body.stmts());
+      body = new Stmt.Block(stmts, body.ref());
+    }
     Report report = lowering.report.build();
     if (lowering.erroneous) {
       return new Result(Optional.empty(), Report.empty(), true);
@@ -213,6 +220,14 @@ public final class BodyReader {
     final List<Expr> values = new ArrayList<>();
     /** An instance method's receiver, {@code this}: a parameter; null in a static method. */
     Variable receiver;
+    /**
+     * The array fields (static, or of {@code this}) the body reads, by field: each a hidden local read
+     * once as the method starts, of kind {@link Variable.Kind#PARAM}, since it is data like a
+     * {@code @NoDiff} parameter array (not written; copied where a Vjp's pullback reads it).
+     */
+    final Map<Element, Variable> fieldArrays = new LinkedHashMap<>();
+    /** The declarations of {@link #fieldArrays}, put before the body. */
+    final List<Stmt> fieldArrayReads = new ArrayList<>();
     boolean erroneous;
 
     Lowering(ClassName adjoint, boolean arrayResult, String jvpRule) {
@@ -453,17 +468,19 @@ public final class BodyReader {
         }
         Expr at = expr(new TreePath(iterable, subscript.getIndex()));
         row.add(at instanceof Expr.Literal ? at : read(local("row", TypeName.INT, at, ref, out)));
-      } else if (iterable.getLeaf().getKind() == Tree.Kind.IDENTIFIER
-          && locals.containsKey(access.trees().getElement(iterable))) {
+      } else if (localOf(iterable) != null) {
         array = arrayVariable(iterable);
         if (array == null) {
           return;
         }
       } else if (rejected.contains(access.trees().getElement(iterable))) {
         return; // its declaration has the error
-      } else if (iterable.getLeaf().getKind() == Tree.Kind.IDENTIFIER) {
+      } else if (iterable.getLeaf().getKind() == Tree.Kind.IDENTIFIER
+          || access.trees().getElement(iterable) instanceof VariableElement v
+              && v.getKind().isField()) {
         unsupported(iterable, "an enhanced for loop over " + describe(iterable.getLeaf()),
-            "; only array locals and parameters, and rows of matrices (m[i]), can be iterated");
+            "; only array locals, parameters and fields (static, or of this), and rows of matrices"
+                + " (m[i]), can be iterated");
         return;
       } else {
         unsupported(iterable, "an enhanced for loop over " + describe(iterable.getLeaf()),
@@ -922,6 +939,14 @@ public final class BodyReader {
       if (array == null) {
         return null;
       }
+      if (write && fieldArrays.containsValue(array)) {
+        unsupported(path, "writing into the array field " + array.hint(),
+            "; differentiable code may read fields but not write them: copy it into a local"
+                + " array first (" + array.type() + " copy = "
+                + newArray(array.type(), array.hint() + ".length").replace("[m]", "[]")
+                + "; ...)");
+        return null;
+      }
       if (write && array.kind() == Variable.Kind.PARAM) {
         if (Expr.isDiscreteArray(array.type())) {
           String copy = newArray(array.type(), array.hint() + ".length").replace("[m]", "[]");
@@ -943,7 +968,7 @@ public final class BodyReader {
         return null;
       }
       Element element = access.trees().getElement(path);
-      Variable v = element == null ? null : locals.get(element);
+      Variable v = localOf(path);
       if (v != null && (Expr.isArray(v.type()) || Expr.isDiscreteArray(v.type()))) {
         return v;
       }
@@ -955,8 +980,7 @@ public final class BodyReader {
         return null;
       }
       if (path.getLeaf() instanceof ArrayAccessTree row) {
-        Element base = access.trees().getElement(new TreePath(path, row.getExpression()));
-        Variable m = base == null ? null : locals.get(base);
+        Variable m = localOf(new TreePath(path, row.getExpression()));
         if (m != null && dimensions(m.type()) == 2) {
           matrixRow(path, m); // Arrays.fill(m[i], v), System.arraycopy(m[i], ...)
           return null;
@@ -966,6 +990,14 @@ public final class BodyReader {
         unsupported(path, "indexing the " + v.type() + " " + v.hint(),
             "; only double[], int[], long[] and boolean[] locals and parameters (and their"
                 + " 2-D forms) can be indexed (copy other arrays into one)");
+        return null;
+      }
+      if (element != null && element.getKind().isField()
+          && element.asType().getKind() == TypeKind.ARRAY) {
+        unsupported(path, "indexing the array field " + element.getSimpleName() + " of "
+                + (element.getModifiers().contains(Modifier.STATIC) ? "a class" : "another object"),
+            "; only array locals, parameters and fields of this can be indexed: pass the array in"
+                + " as a @NoDiff parameter");
         return null;
       }
       unsupported(path, "indexing " + describe(path.getLeaf()),
@@ -1007,7 +1039,7 @@ public final class BodyReader {
      */
     Variable measured(TreePath path, int rows) {
       Element element = access.trees().getElement(path);
-      Variable v = element == null ? null : locals.get(element);
+      Variable v = localOf(path);
       if (v != null && dimensions(v.type()) > rows) {
         return v;
       }
@@ -1019,7 +1051,8 @@ public final class BodyReader {
         return null;
       }
       unsupported(path, "reading the length of " + describe(path.getLeaf()),
-          "; only the lengths of array locals and parameters (a.length, m[i].length) can be read");
+          "; only the lengths of array locals, parameters and fields (static, or of this) can be read"
+              + " (a.length, m[i].length): pass the array in as a @NoDiff parameter");
       return null;
     }
 
@@ -1217,6 +1250,10 @@ public final class BodyReader {
         return placeholder(ref);
       }
       Variable local = locals.get(element);
+      if (local == null && (receiver instanceof Expr.Read r && r.variable() == this.receiver
+          || receiver == null && element.getModifiers().contains(Modifier.STATIC))) {
+        local = fieldArray(path, element);
+      }
       if (local != null) {
         return new Expr.Read(local, ref);
       }
@@ -1228,32 +1265,88 @@ public final class BodyReader {
         return placeholder(ref); // its declaration has the error
       }
       if (element.getKind().isField()) {
-        VariableElement field = (VariableElement) element;
-        TypeMirror type = type(path) == null ? field.asType() : mirror(path);
-        if (field.getConstantValue() != null) {
-          return new Expr.Literal(field.getConstantValue(), TypeName.get(field.asType()), ref);
-        }
-        TypeElement owner = (TypeElement) field.getEnclosingElement();
-        if (receiver != null && owner.getKind() == ElementKind.RECORD
-            && !field.getModifiers().contains(Modifier.STATIC)) {
-          // A record's component field is private; its accessor is not, and reads the same value
-          // (or what the record says the component is, where the accessor is written out).
-          return new Expr.OpaqueCall(receiver, ClassName.get(owner),
-              field.getSimpleName().toString(), List.of(), TypeName.get(type), ref);
-        }
-        if (field.getModifiers().contains(Modifier.PRIVATE)) {
-          report.add(Message.PRIVATE_MEMBER, ref, "field " + field.getSimpleName(),
-              adjoint.simpleName());
-          return placeholder(ref);
-        }
-        if (!writable(owner)) {
-          return memberOfUnwritable(path, owner);
-        }
-        return new Expr.FieldRead(
-            receiver, ClassName.get(owner), field.getSimpleName().toString(),
-            TypeName.get(type), ref);
+        return field(path, (VariableElement) element, receiver);
       }
       return unsupported(path, describe(path.getLeaf()), "");
+    }
+
+    /** A read of {@code field} of {@code receiver} (null for a static field). */
+    Expr field(TreePath path, VariableElement field, Expr receiver) {
+      SourceRef ref = access.ref(path);
+      TypeMirror type = type(path) == null ? field.asType() : mirror(path);
+      if (field.getConstantValue() != null) {
+        return new Expr.Literal(field.getConstantValue(), TypeName.get(field.asType()), ref);
+      }
+      TypeElement owner = (TypeElement) field.getEnclosingElement();
+      if (receiver != null && owner.getKind() == ElementKind.RECORD
+          && !field.getModifiers().contains(Modifier.STATIC)) {
+        // A record's component field is private; its accessor is not, and reads the same value
+        // (or what the record says the component is, where the accessor is written out).
+        return new Expr.OpaqueCall(receiver, ClassName.get(owner),
+            field.getSimpleName().toString(), List.of(), TypeName.get(type), ref);
+      }
+      if (field.getModifiers().contains(Modifier.PRIVATE)) {
+        report.add(Message.PRIVATE_MEMBER, ref, "field " + field.getSimpleName(),
+            adjoint.simpleName());
+        return placeholder(ref);
+      }
+      if (!writable(owner)) {
+        return memberOfUnwritable(path, owner);
+      }
+      return new Expr.FieldRead(
+          receiver, ClassName.get(owner), field.getSimpleName().toString(),
+          TypeName.get(type), ref);
+    }
+
+    /**
+     * The local or parameter a name denotes, or the hidden local of an array field of {@code
+     * this} ({@code t} or {@code this.t}); null for anything else.
+     */
+    Variable localOf(TreePath path) {
+      Element element = access.trees().getElement(path);
+      if (element == null) {
+        return null;
+      }
+      Variable v = locals.get(element);
+      if (v != null) {
+        return v;
+      }
+      boolean ofThis = path.getLeaf() instanceof IdentifierTree
+          || (path.getLeaf() instanceof MemberSelectTree select
+              && select.getExpression() instanceof IdentifierTree id
+              && id.getName().contentEquals("this"));
+      return ofThis || element.getModifiers().contains(Modifier.STATIC)
+          ? fieldArray(path, element) : null;
+    }
+
+    /**
+     * The hidden local that holds the array field {@code element} (static, or of {@code this}),
+     * declared on first use (null if it is no such field, or after reporting why it cannot be
+     * read).
+     */
+    Variable fieldArray(TreePath path, Element element) {
+      boolean isStatic = element.getModifiers().contains(Modifier.STATIC);
+      if (!element.getKind().isField() || element.asType().getKind() != TypeKind.ARRAY
+          || (receiver == null && !isStatic)) {
+        return null;
+      }
+      Variable v = fieldArrays.get(element);
+      if (v != null || rejected.contains(element)) {
+        return v;
+      }
+      SourceRef ref = access.ref(path);
+      int reported = report.size();
+      Expr init = field(path, (VariableElement) element,
+          isStatic ? null : new Expr.Read(receiver, ref));
+      if (report.size() != reported || erroneous) {
+        rejected.add(element); // reported once, at its first use
+        return null;
+      }
+      v = new Variable(element.getSimpleName().toString(), TypeName.get(element.asType()),
+          Variable.Kind.PARAM);
+      fieldArrays.put(element, v);
+      fieldArrayReads.add(new Stmt.Declare(v, init, ref));
+      return v;
     }
 
     Expr call(TreePath path) {
