@@ -27,6 +27,27 @@ class MethodDiagnosticsTest {
   }
 
   @Test
+  void interfaceDefaultMethodIsToBeMadeStaticAndThenCompiles() {
+    JavaFileObject f = source("Fns",
+        "interface Fns {",
+        "  @Differentiable default double f(double x) { return x * x; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointOverridableMethod] @Differentiable method f must not"
+        + " be overridable, since an override would run a body other than the one differentiated,"
+        + " but it is an instance method of an interface; make it static")
+        .inFile(f).onLineContaining("double f(");
+    // An interface method cannot be final; the advice taken, it compiles.
+    JavaFileObject fixed = source("Fns",
+        "interface Fns {",
+        "  @Differentiable static double f(double x) { return x * x; }",
+        "}");
+    Compilation d = compile(fixed);
+    assertThat(d).succeededWithoutWarnings();
+    assertThat(d).generatedSourceFile("test.FnsAdjoint");
+  }
+
+  @Test
   void overridableInstanceMethod() {
     JavaFileObject f = source("Fns",
         "class Fns {",
@@ -35,7 +56,9 @@ class MethodDiagnosticsTest {
     Compilation c = compile(f);
     assertThat(c).hadErrorContaining("[AdjointOverridableMethod] @Differentiable method f must not"
         + " be overridable, since an override would run a body other than the one differentiated,"
-        + " but neither it nor its class Fns is final").inFile(f).onLineContaining("double f(");
+        + " but neither it nor its class Fns is final; make the method final (or its class final,"
+        + " a record or an enum), or, if it does not use this, static")
+        .inFile(f).onLineContaining("double f(");
   }
 
   @Test
@@ -48,8 +71,9 @@ class MethodDiagnosticsTest {
         "}");
     Compilation c = compile(f);
     assertThat(c).hadErrorContaining("[AdjointInstanceMethod] @CustomVjp method f must be static,"
-        + " but is an instance method; make it static (custom rules on instance methods are not"
-        + " supported yet)").inFile(f).onLineContaining("double f(");
+        + " but is an instance method; make it and its companions static, and pass the object"
+        + " as a parameter where they read it, @NoDiff on f (custom rules on instance methods are"
+        + " not supported yet)").inFile(f).onLineContaining("double f(");
   }
 
   @Test

@@ -697,6 +697,65 @@ class RuleDiagnosticsTest {
         + " parameter scale of scaled, which is not differentiable (it is marked @NoDiff)", "here");
   }
 
+  /**
+   * The note on a companion's {@code @NoDiff} says the whole fix: moved to the primal alone,
+   * {@code @NoDiff} would leave the rule a cotangent (or a tangent) too many, an error.
+   */
+  @Test
+  void noDiffOnCompanionSaysTheWholeFixAndTheFixCompiles() {
+    String vjp = """
+        final class Fns {
+          @CustomVjp static double f(double x, PRIMAL_K) { return k * x; }
+          record FCot(double x, COT_K) {}
+          @Fwd("f") static FwdResult<Double, double[]> fFwd(double x, FWD_K) { // <- here
+            return FwdResult.of(k * x, new double[] {x, k});
+          }
+          @Bwd("f") static FCot fBwd(double[] r, double g) { return new FCot(g * r[1]BWD_K); }
+        }
+        """;
+    Source s = new Source(vjp.replace("PRIMAL_K", "double k").replace("COT_K", "double k")
+        .replace("FWD_K", "@NoDiff double k").replace("BWD_K", ", g * r[0]"));
+    Compilation c = compile(s);
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).hadNoteContaining("[AdjointNoDiffOnCompanion] @NoDiff on parameter k of @Fwd"
+        + " method fFwd has no effect: the parameters of the @CustomVjp method f decide what is"
+        + " differentiated; mark its parameter k @NoDiff instead, and leave k's cotangent out of"
+        + " the @Bwd's result").inFile(s.file).onLine(s.line("here"));
+    Source half = new Source(vjp.replace("PRIMAL_K", "@NoDiff double k")
+        .replace("COT_K", "double k").replace("FWD_K", "double k").replace("BWD_K", ", g * r[0]"));
+    assertThat(compile(half)).hadErrorContaining("[AdjointBwdNondiffComponent]");
+    Source fixed = new Source(vjp.replace("PRIMAL_K", "@NoDiff double k").replace(", COT_K", "")
+        .replace("FWD_K", "double k").replace("BWD_K", ""));
+    assertThat(compile(fixed)).succeededWithoutWarnings();
+    assertThat(compile(fixed).notes().toString()).doesNotContain("[AdjointNoDiffOnCompanion]");
+
+    String jvp = """
+        final class Fns {
+          @dev.adjoint.CustomJvp static double scale(double x, PRIMAL_K) { return k * x; }
+          @dev.adjoint.Jvp("scale")
+          static dev.adjoint.runtime.JvpResult<Double, Double> scaleJvp(
+              double x, JVP_K, double xDotKDOT) { // <- here
+            return dev.adjoint.runtime.JvpResult.of(k * x, k * xDotTANGENT);
+          }
+        }
+        """;
+    s = new Source(jvp.replace("PRIMAL_K", "double k").replace("JVP_K", "@NoDiff double k")
+        .replace("KDOT", ", double kDot").replace("TANGENT", " + x * kDot"));
+    c = compile(s);
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).hadNoteContaining("[AdjointNoDiffOnCompanion] @NoDiff on parameter k of @Jvp"
+        + " method scaleJvp has no effect: the parameters of the @CustomJvp method scale decide"
+        + " what is differentiated; mark its parameter k @NoDiff instead, and drop k's tangent"
+        + " from the @Jvp's parameters").inFile(s.file).onLine(s.line("here"));
+    half = new Source(jvp.replace("PRIMAL_K", "@NoDiff double k").replace("JVP_K", "double k")
+        .replace("KDOT", ", double kDot").replace("TANGENT", " + x * kDot"));
+    assertThat(compile(half)).hadErrorContaining("[AdjointJvpParameters]");
+    fixed = new Source(jvp.replace("PRIMAL_K", "@NoDiff double k").replace("JVP_K", "double k")
+        .replace("KDOT", "").replace("TANGENT", ""));
+    assertThat(compile(fixed)).succeededWithoutWarnings();
+    assertThat(compile(fixed).notes().toString()).doesNotContain("[AdjointNoDiffOnCompanion]");
+  }
+
   // ------------------------------------------------------------------ companion form
 
   @Test

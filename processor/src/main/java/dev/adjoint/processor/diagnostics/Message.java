@@ -55,8 +55,8 @@ public enum Message {
   // ---- methods and classes ----
   CONFLICTING_ANNOTATIONS("ConflictingAnnotations", "method %s must be either @Differentiable or @CustomVjp, but is both; keep @CustomVjp to use the rule, or @Differentiable to derive the gradient from the body"),
   COMPANION_ALSO_ANNOTATED("ConflictingAnnotations", "@%s method %s must be a rule companion only, but is also @%s; %s"),
-  INSTANCE_METHOD("InstanceMethod", "%s method %s must be static, but is an instance method; make it static (%s)"),
-  OVERRIDABLE_METHOD("OverridableMethod", "@Differentiable method %s must not be overridable, since an override would run a body other than the one differentiated, but %s; make the method final (or its class final, a record or an enum), or static"),
+  INSTANCE_METHOD("InstanceMethod", "%s method %s must be static, but is an instance method; %s"),
+  OVERRIDABLE_METHOD("OverridableMethod", "@Differentiable method %s must not be overridable, since an override would run a body other than the one differentiated, but %s; %s"),
   STATIC_MISMATCH("StaticMismatch", "@%s method %s must be static, like the @CustomVjp method whose rule it is, but is an instance method; make it static"),
   ABSTRACT_METHOD("AbstractMethod", "%s method %s must have a body, but is abstract or declared in an interface"),
   NATIVE_METHOD("AbstractMethod", "@Differentiable method %s must have a body to derive its gradient from, but is native; make it @CustomVjp with a rule instead"),

@@ -76,18 +76,24 @@ public final class MethodValidator {
       Report.Builder report, ExecutableElement method, String kind, String name) {
     TypeElement owner = (TypeElement) method.getEnclosingElement();
     if (!Annotations.has(method, Annotations.DIFFERENTIABLE)) {
+      // Its companions must be static too (AdjointStaticMismatch), and take what it takes.
       report.add(Message.INSTANCE_METHOD, method, kind, name,
-          "custom rules on instance methods are not supported yet");
+          "make it and its companions static, and pass the object as a parameter where they"
+              + " read it, @NoDiff on " + name + " (custom rules on instance methods are not"
+              + " supported yet)");
     } else if (!owner.getTypeParameters().isEmpty()) {
       report.add(Message.INSTANCE_METHOD, method, kind, name,
-          "instance methods of a generic class are not supported yet");
+          "make it static (instance methods of a generic class are not supported yet)");
     } else if (owner.getKind().isInterface()) {
+      // An interface method cannot be final, nor can its interface.
       report.add(Message.OVERRIDABLE_METHOD, method, name,
-          "it is an instance method of an interface");
+          "it is an instance method of an interface", "make it static");
     } else if (!method.getModifiers().contains(Modifier.FINAL)
         && !owner.getModifiers().contains(Modifier.FINAL)) {
       report.add(Message.OVERRIDABLE_METHOD, method, name,
-          "neither it nor its class " + owner.getSimpleName() + " is final");
+          "neither it nor its class " + owner.getSimpleName() + " is final",
+          "make the method final (or its class final, a record or an enum), or, if it does not"
+              + " use this, static");
     }
   }
 

@@ -464,11 +464,21 @@ public final class RuleValidator {
         Optional<AnnotationMirror> noDiff = Annotations.find(p, Annotations.NO_DIFF);
         if (noDiff.isPresent()) {
           List<ExecutableElement> primals = byName.getOrDefault(c.target, List.of());
-          String fix = c.role != Role.BWD && primals.size() == 1
-                  && i < primals.get(0).getParameters().size()
-              ? "mark its parameter " + primals.get(0).getParameters().get(i).getSimpleName()
-                  + " @NoDiff instead"
-              : "mark the parameter of " + c.target + " @NoDiff instead";
+          boolean known = c.role != Role.BWD && primals.size() == 1
+              && i < primals.get(0).getParameters().size();
+          String primalParam = known
+              ? primals.get(0).getParameters().get(i).getSimpleName().toString() : null;
+          // The whole fix: a valid rule differentiates the parameter, so moving @NoDiff alone
+          // leaves a cotangent (AdjointBwdNondiffComponent) or a tangent (AdjointJvpParameters)
+          // too many.
+          String fix = (known
+                  ? "mark its parameter " + primalParam + " @NoDiff instead"
+                  : "mark the parameter of " + c.target + " @NoDiff instead")
+              + (c.role.ofJvp()
+                  ? ", and drop " + (known ? primalParam + "'s" : "its")
+                      + " tangent from the @Jvp's parameters"
+                  : ", and leave " + (known ? primalParam + "'s" : "its")
+                      + " cotangent out of the @Bwd's result");
           add(c.role.ofJvp() ? Message.NO_DIFF_ON_JVP : Message.NO_DIFF_ON_COMPANION, p,
               noDiff.get(), null, new Object[] {
               p.getSimpleName(), c.role.simpleName, name, c.target, fix});
