@@ -868,13 +868,6 @@ public final class BodyReader {
         aliasReport(ref, v.getName().toString(), type);
         return;
       }
-      if (enclosedBy(path, Tree.Kind.FOR_LOOP, Tree.Kind.WHILE_LOOP, Tree.Kind.DO_WHILE_LOOP,
-          Tree.Kind.ENHANCED_FOR_LOOP)) {
-        rejected.add(local);
-        unsupported(path, "creating an array inside a loop",
-            "; create it before the loop and reuse it");
-        return;
-      }
       Variable variable = new Variable(v.getName().toString(), type, Variable.Kind.LOCAL);
       if (returned) {
         Expr call = expr(new TreePath(path, init));
