@@ -34,9 +34,6 @@ class BodyMessagesTest {
         "copying within one array | System.arraycopy(y, 0, y, 1, 1);"
             + " | Copying within one array is not supported in @Differentiable code yet; copy"
             + " through a second array",
-        "an array in a loop | for (int i = 0; i < 2; i++) { double[] t = new double[2]; }"
-            + " | Creating an array inside a loop is not supported in @Differentiable code yet;"
-            + " create it before the loop and reuse it",
         "indexing a short[] | s += sh[0] * x;"
             + " | Indexing the short[] sh is not supported in @Differentiable code yet; only"
             + " double[], int[], long[] and boolean[] locals and parameters (and their 2-D forms)"

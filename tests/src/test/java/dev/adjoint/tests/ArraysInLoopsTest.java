@@ -226,4 +226,18 @@ final class ArraysInLoopsTest {
       }
     }
   }
+
+  @Test
+  void aMethodReturnsTheArrayACallReturned() {
+    double[] x = point(4, 4);
+    double[] u = point(5, 4);
+    var vjp = ArraysInLoopsAdjoint.smoothedTwiceVjp(x);
+    assertThat(vjp.value()).usingExactEquality()
+        .containsExactly(ArraysInLoops.smoothedTwice(x)).inOrder();
+    // The chain rule by hand: pull u back through the second call, then the first.
+    double[] once = ArraysInLoops.smoothed(x);
+    double[] inner = ArraysInLoopsAdjoint.smoothedVjp(once).pullback(u).x();
+    double[] expected = ArraysInLoopsAdjoint.smoothedVjp(x).pullback(inner).x();
+    assertThat(vjp.pullback(u).x()).usingTolerance(1e-14).containsExactly(expected).inOrder();
+  }
 }

@@ -798,6 +798,14 @@ public final class BodyReader {
       if (v != null && v.type().equals(Expr.DOUBLE_ARRAY)) {
         return new Expr.Read(v, access.ref(value));
       }
+      if (value.getLeaf().getKind() == Tree.Kind.METHOD_INVOCATION && calleeReturnsArray(value)) {
+        // return g(x): the array g returned, as a local of its own (the caller owns it).
+        SourceRef ref = access.ref(value);
+        Variable returned = new Variable("returned", Expr.DOUBLE_ARRAY, Variable.Kind.LOCAL);
+        Expr call = expr(value);
+        prelude.add(new Stmt.Declare(returned, call, ref));
+        return new Expr.Read(returned, ref);
+      }
       if (element != null && rejected.contains(element)) {
         return placeholder(access.ref(value));
       }
@@ -1691,7 +1699,8 @@ public final class BodyReader {
     /** Whether {@code path} is the initializer of a local variable's declaration. */
     boolean initializes(TreePath path) {
       return path.getParentPath().getLeaf() instanceof VariableTree v
-          && v.getInitializer() == path.getLeaf();
+          && v.getInitializer() == path.getLeaf()
+          || path.getParentPath().getLeaf() instanceof ReturnTree; // return g(x), see returnedArray
     }
 
     /** Whether a call invokes an annotated method that returns {@code double[]}. */
