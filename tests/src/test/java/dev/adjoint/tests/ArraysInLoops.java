@@ -162,4 +162,21 @@ final class ArraysInLoops {
     double[] once = smoothed(x);
     return smoothed(once);
   }
+
+  /** A matrix per trip, its elements overwritten after being read, and its rows' lengths read. */
+  @Differentiable
+  static double matrixPerTrip(double[] p) {
+    double s = 0;
+    for (int k = 0; k < 3; k++) {
+      double[][] m = new double[2][p.length];
+      for (int i = 0; i < p.length; i++) {
+        m[0][i] = p[i] * (k + 1);
+        m[1][i] = m[0][i] * m[0][i];
+      }
+      m[0][0] = Math.cos(m[1][0]) * m[0][p.length - 1];
+      m[1][0] = m[0][0] * m[1][m[1].length - 1];
+      s += m[0][0] + m[1][0];
+    }
+    return s;
+  }
 }

@@ -240,4 +240,24 @@ final class ArraysInLoopsTest {
     double[] expected = ArraysInLoopsAdjoint.smoothedVjp(x).pullback(inner).x();
     assertThat(vjp.pullback(u).x()).usingTolerance(1e-14).containsExactly(expected).inOrder();
   }
+
+  @Test
+  void aMatrixPerTripOverwrittenAfterReads() {
+    check(new Forms(
+        ArraysInLoops::matrixPerTrip,
+        ArraysInLoopsAdjoint.matrixPerTripFunction(3),
+        p -> ArraysInLoopsAdjoint.matrixPerTripGrad(p).p(),
+        p -> {
+          var vjp = ArraysInLoopsAdjoint.matrixPerTripVjp(p);
+          return new double[][] {vjp.pullback(1.0).p(), vjp.pullback(1.0).p()};
+        },
+        p -> {
+          var w = ArraysInLoopsAdjoint.matrixPerTripWorkspace();
+          w.valueAndGrad(p);
+          double[] first = w.p().clone();
+          w.valueAndGrad(p);
+          return new double[][] {first, w.p().clone()};
+        },
+        (p, d) -> ArraysInLoopsAdjoint.matrixPerTripJvp(p, d).tangent()), 3);
+  }
 }
