@@ -44,10 +44,12 @@ class BodyMessagesTest {
             + " can be read (a.length, m[i].length): pass the array in as a @NoDiff parameter",
         "a matrix row to Arrays.fill | java.util.Arrays.fill(m[1], x);"
             + " | A row of the matrix m as a value is not supported in @Differentiable code yet;"
-            + " index it down to an element (m[i][j]), or take its length (m[i].length)",
+            + " index it down to an element (m[i][j]), take its length (m[i].length), or pass it"
+            + " to a @Differentiable method (g(m[i]))",
         "a matrix row to System.arraycopy | System.arraycopy(m[0], 0, y, 0, 2);"
             + " | A row of the matrix m as a value is not supported in @Differentiable code yet;"
-            + " index it down to an element (m[i][j]), or take its length (m[i].length)",
+            + " index it down to an element (m[i][j]), take its length (m[i].length), or pass it"
+            + " to a @Differentiable method (g(m[i]))",
       })
   void messageAtItsStatement(String what, String statement, String message) {
     JavaFileObject f = source("Fns",

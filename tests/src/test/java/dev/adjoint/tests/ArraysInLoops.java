@@ -179,4 +179,46 @@ final class ArraysInLoops {
     }
     return s;
   }
+
+  /** sum_i v_i^2. */
+  @Differentiable
+  static double squaredNorm(double[] v) {
+    double s = 0;
+    for (double e : v) {
+      s += e * e;
+    }
+    return s;
+  }
+
+  /**
+   * Rows of a matrix passed to a helper, by index and through an enhanced for, of a
+   * differentiable matrix: sum_i (i + 1) |m_i|^2 + sum_i |m_i|^2 = sum_i (i + 2) |m_i|^2.
+   */
+  @Differentiable
+  static double rowsToHelpers(double[][] m) {
+    double s = 0;
+    for (int i = 0; i < m.length; i++) {
+      s += (i + 1) * squaredNorm(m[i]);
+    }
+    for (double[] row : m) {
+      s += squaredNorm(row);
+    }
+    return s;
+  }
+
+  /** The per-sample network with each sample's row passed as it is. */
+  @Differentiable
+  static double networkOnRows(double[] p, @NoDiff double[][] xs, @NoDiff double[] ys) {
+    double loss = 0;
+    for (int s = 0; s < xs.length; s++) {
+      double[] h = layer(p, xs[s], 3);
+      double out = 0;
+      for (int j = 0; j < h.length; j++) {
+        out += h[j] * p[p.length - 1 - j];
+      }
+      double r = out - ys[s];
+      loss += r * r;
+    }
+    return loss / xs.length;
+  }
 }

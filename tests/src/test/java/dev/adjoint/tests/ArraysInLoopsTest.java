@@ -260,4 +260,35 @@ final class ArraysInLoopsTest {
         },
         (p, d) -> ArraysInLoopsAdjoint.matrixPerTripJvp(p, d).tangent()), 3);
   }
+
+  @Test
+  void rowsOfAMatrixPassedToAHelper() {
+    double[][] m = {{0.5, -1.0, 2.0}, {1.5, 0.25}, {-0.75, 0.8, 0.1}};
+    var g = ArraysInLoopsAdjoint.rowsToHelpersGrad(m).m();
+    double[][] dm = {{1, 0, 0}, {0, 2}, {0, 0, -1}};
+    double expectedTangent = 0;
+    for (int i = 0; i < m.length; i++) {
+      for (int j = 0; j < m[i].length; j++) {
+        assertThat(g[i][j]).isWithin(1e-12).of(2 * (i + 2) * m[i][j]);
+        expectedTangent += 2 * (i + 2) * m[i][j] * dm[i][j];
+      }
+    }
+    assertThat(ArraysInLoopsAdjoint.rowsToHelpersJvp(m, dm).tangent())
+        .isWithin(1e-12).of(expectedTangent);
+    var vjp = ArraysInLoopsAdjoint.rowsToHelpersVjp(m);
+    m[0][0] = 100; // the Vjp a user gets keeps what its pullback reads
+    assertThat(vjp.pullback(1.0).m()[0][0]).isWithin(1e-12).of(2 * 2 * 0.5);
+  }
+
+  @Test
+  void aNetworkPassingEachSampleRowGivesTheGradientOfTheOneCopyingIt() {
+    double[][] xs = {{0.5, -1.0}, {1.5, 0.25}, {-0.75, 0.8}, {0.1, 0.2}};
+    double[] ys = {0.3, -0.2, 0.5, 0.0};
+    double[] p = point(11, 12);
+    assertThat(ArraysInLoopsAdjoint.networkOnRowsGrad(p, xs, ys).p()).usingExactEquality()
+        .containsExactly(ArraysInLoopsAdjoint.networkGrad(p, xs, ys).p()).inOrder();
+    GradCheck.defaults().assertGradient(ArraysInLoopsAdjoint.networkOnRowsFunction(12, xs, ys), p);
+    assertThat(ArraysInLoopsAdjoint.networkOnRowsJvp(p, xs, ys, p).tangent()).isWithin(1e-12)
+        .of(ArraysInLoopsAdjoint.networkJvp(p, xs, ys, p).tangent());
+  }
 }

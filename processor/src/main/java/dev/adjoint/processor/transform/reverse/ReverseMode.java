@@ -205,6 +205,8 @@ public final class ReverseMode {
       for (Expr arg : vjp.args()) {
         if (arg instanceof Expr.Read r && Expr.isArray(r.variable().type())) {
           arrays.add(r.variable());
+        } else if (arg instanceof Expr.ArrayRead row && Expr.isArray(row.type())) {
+          arrays.add(row.array()); // a row of a matrix: its pullback reads the row
         }
       }
       if (valueArrays.containsKey(call)) {
@@ -424,10 +426,12 @@ public final class ReverseMode {
    * given when the reverse sweep runs, and must see it as it was given.
    */
   private Expr snapshotIfChangedLater(Expr arg, Expr.DiffCall call) {
-    if (!(arg instanceof Expr.Read r) || !changedByCalls.contains(r.variable())) {
+    Variable a = arg instanceof Expr.Read r ? r.variable()
+        : arg instanceof Expr.ArrayRead row && row.type() instanceof ArrayTypeName ? row.array()
+        : null;
+    if (a == null || !changedByCalls.contains(a)) {
       return arg;
     }
-    Variable a = r.variable();
     int at = callOrder.getOrDefault(call, -1);
     Set<Expr> around = Collections.newSetFromMap(new IdentityHashMap<>());
     if (!enclosingLoops.isEmpty()) {
@@ -1361,6 +1365,15 @@ public final class ReverseMode {
    * contribution} when it is an element of an active array; else nothing.
    */
   private void accumulate(Expr atom, Expr contribution, SourceRef ref, List<Stmt> out) {
+    if (atom instanceof Expr.ArrayRead r && Expr.isArray(r.type())) {
+      // A row of a matrix passed to a callee: the row of its cotangent gathers the callee's.
+      if (activity.isActive(r.array())) {
+        out.add(new Stmt.Eval(new Expr.OpaqueCall(null, BUFFERS, "addTo",
+            List.of(new Expr.ArrayRead(adjoint(r.array()), r.indices(), null), contribution),
+            TypeName.VOID, ref), ref));
+      }
+      return;
+    }
     if (atom instanceof Expr.Read r && Expr.isArray(r.variable().type())) {
       // A whole array passed to a callee: its cotangent array gathers the callee's.
       if (activity.isActive(r.variable())) {
