@@ -36,7 +36,6 @@ class BodyDiagnosticsTest {
         "a field write | counter = x; | Writing the field counter",
         "a lambda | java.util.function.DoubleUnaryOperator op = v -> v * 2; | A lambda",
         "an anonymous class | Object o = new Object() { }; | An anonymous class",
-        "an array in a loop | for (int i = 0; i < 2; i++) { double[] t = new double[2]; } | Creating an array inside a loop",
         "a nested assignment | double y = (x = 2); | An assignment inside an expression",
         "a checked exception | Class<?> c = Class.forName(\"java.lang.String\"); | A call of forName, which throws the checked exception java.lang.ClassNotFoundException",
       })

@@ -34,9 +34,6 @@ class BodyMessagesTest {
         "copying within one array | System.arraycopy(y, 0, y, 1, 1);"
             + " | Copying within one array is not supported in @Differentiable code yet; copy"
             + " through a second array",
-        "an array in a loop | for (int i = 0; i < 2; i++) { double[] t = new double[2]; }"
-            + " | Creating an array inside a loop is not supported in @Differentiable code yet;"
-            + " create it before the loop and reuse it",
         "indexing a short[] | s += sh[0] * x;"
             + " | Indexing the short[] sh is not supported in @Differentiable code yet; only"
             + " double[], int[], long[] and boolean[] locals and parameters (and their 2-D forms)"
@@ -47,10 +44,12 @@ class BodyMessagesTest {
             + " can be read (a.length, m[i].length): pass the array in as a @NoDiff parameter",
         "a matrix row to Arrays.fill | java.util.Arrays.fill(m[1], x);"
             + " | A row of the matrix m as a value is not supported in @Differentiable code yet;"
-            + " index it down to an element (m[i][j]), or take its length (m[i].length)",
+            + " index it down to an element (m[i][j]), take its length (m[i].length), or pass it"
+            + " to a @Differentiable method (g(m[i]))",
         "a matrix row to System.arraycopy | System.arraycopy(m[0], 0, y, 0, 2);"
             + " | A row of the matrix m as a value is not supported in @Differentiable code yet;"
-            + " index it down to an element (m[i][j]), or take its length (m[i].length)",
+            + " index it down to an element (m[i][j]), take its length (m[i].length), or pass it"
+            + " to a @Differentiable method (g(m[i]))",
       })
   void messageAtItsStatement(String what, String statement, String message) {
     JavaFileObject f = source("Fns",

@@ -82,6 +82,8 @@ public final class Tape {
     private int doubleCount;
     private int intCount;
     private int objectCount;
+    private Object[] kept = new Object[0];
+    private int keptCount;
 
     private Reader(Tape tape) {
       this.tape = tape;
@@ -129,6 +131,75 @@ public final class Tape {
     /** How many values are left to read, of all kinds. */
     public int remaining() {
       return doubleCount + intCount + objectCount;
+    }
+
+    /**
+     * Keeps a copy of {@code array} as it is now (null is ignored), for {@link #restoreKept}, and
+     * returns it: the reverse sweep takes each array a loop made on an earlier trip from the tape
+     * through this, before it walks that array back to its first state in place, so that a Vjp's
+     * pullback leaves every array as the forward sweep left it and may run again.
+     *
+     * @param array a {@code double[]}, {@code double[][]}, or discrete array of one or two
+     *     dimensions, or null
+     * @return {@code array}
+     */
+    public <T> T keep(T array) {
+      if (array != null) {
+        if (keptCount + 2 > kept.length) {
+          kept = java.util.Arrays.copyOf(kept, Math.max(8, grown(kept.length)));
+        }
+        kept[keptCount++] = array;
+        kept[keptCount++] = deepCopy(array);
+      }
+      return array;
+    }
+
+    /** Copies back every array {@link #keep} kept, and forgets them. */
+    public void restoreKept() {
+      for (int i = 0; i < keptCount; i += 2) {
+        copyBack(kept[i + 1], kept[i]);
+        kept[i] = null;
+        kept[i + 1] = null;
+      }
+      keptCount = 0;
+    }
+
+    private static Object deepCopy(Object array) {
+      if (array instanceof Object[] rows) {
+        Object[] out = rows.clone();
+        for (int i = 0; i < out.length; i++) {
+          out[i] = out[i] == null ? null : deepCopy(out[i]);
+        }
+        return out;
+      } else if (array instanceof double[] a) {
+        return a.clone();
+      } else if (array instanceof int[] a) {
+        return a.clone();
+      } else if (array instanceof long[] a) {
+        return a.clone();
+      } else if (array instanceof boolean[] a) {
+        return a.clone();
+      }
+      throw new IllegalArgumentException("not an array the reverse sweep walks back: " + array);
+    }
+
+    private static void copyBack(Object from, Object to) {
+      if (from instanceof Object[] rows) {
+        Object[] target = (Object[]) to;
+        for (int i = 0; i < rows.length; i++) {
+          if (rows[i] != null) {
+            copyBack(rows[i], target[i]);
+          }
+        }
+      } else if (from instanceof double[] a) {
+        System.arraycopy(a, 0, to, 0, a.length);
+      } else if (from instanceof int[] a) {
+        System.arraycopy(a, 0, to, 0, a.length);
+      } else if (from instanceof long[] a) {
+        System.arraycopy(a, 0, to, 0, a.length);
+      } else if (from instanceof boolean[] a) {
+        System.arraycopy(a, 0, to, 0, a.length);
+      }
     }
   }
 

@@ -556,7 +556,9 @@ final class Renderer {
     return owned != null && AdjointNames.hasSharing(call.callee())
         && (call.callee().instance() || call.args().stream().anyMatch(a -> a instanceof Expr.Read r
             && r.variable().kind() == Variable.Kind.PARAM
-            && r.variable().type() instanceof ArrayTypeName));
+            && r.variable().type() instanceof ArrayTypeName
+            || a instanceof Expr.ArrayRead row && row.type() instanceof ArrayTypeName
+                && row.array().kind() == Variable.Kind.PARAM));
   }
 
   /** {@code Callee.GVjp.sharing(args)}, or {@code CalleeAdjoint.gVjp(args)} where there is none. */

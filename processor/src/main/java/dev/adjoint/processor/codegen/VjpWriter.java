@@ -169,7 +169,9 @@ final class VjpWriter {
     if (!walkedBack.isEmpty()) {
       body.nextControlFlow("finally");
       for (Variable a : walkedBack) {
-        body.addStatement("$T.copyInto($N, $N)", BUFFERS, finals.get(a), r.name(a));
+        // Into the field: an array a loop created on every trip is restored in the local to the
+        // first trip's (a copy: the tape keeps each trip's array as it was left).
+        body.addStatement("$T.copyInto($N, this.$N)", BUFFERS, finals.get(a), r.name(a));
       }
       body.endControlFlow();
     }

@@ -798,6 +798,14 @@ public final class BodyReader {
       if (v != null && v.type().equals(Expr.DOUBLE_ARRAY)) {
         return new Expr.Read(v, access.ref(value));
       }
+      if (value.getLeaf().getKind() == Tree.Kind.METHOD_INVOCATION && calleeReturnsArray(value)) {
+        // return g(x): the array g returned, as a local of its own (the caller owns it).
+        SourceRef ref = access.ref(value);
+        Variable returned = new Variable("returned", Expr.DOUBLE_ARRAY, Variable.Kind.LOCAL);
+        Expr call = expr(value);
+        prelude.add(new Stmt.Declare(returned, call, ref));
+        return new Expr.Read(returned, ref);
+      }
       if (element != null && rejected.contains(element)) {
         return placeholder(access.ref(value));
       }
@@ -866,13 +874,6 @@ public final class BodyReader {
           || ((NewArrayTree) init).getDimensions().size() != dimensions)) {
         rejected.add(local);
         aliasReport(ref, v.getName().toString(), type);
-        return;
-      }
-      if (enclosedBy(path, Tree.Kind.FOR_LOOP, Tree.Kind.WHILE_LOOP, Tree.Kind.DO_WHILE_LOOP,
-          Tree.Kind.ENHANCED_FOR_LOOP)) {
-        rejected.add(local);
-        unsupported(path, "creating an array inside a loop",
-            "; create it before the loop and reuse it");
         return;
       }
       Variable variable = new Variable(v.getName().toString(), type, Variable.Kind.LOCAL);
@@ -1026,10 +1027,38 @@ public final class BodyReader {
       return "new " + t + dims;
     }
 
+    /**
+     * A row of a matrix passed to an annotated method ({@code g(m[i])}, or the loop variable of
+     * {@code for (double[] row : m)}) as an element read with one index fewer than the matrix
+     * has dimensions; null for any other argument. The callee reads the row where it is (it may
+     * not write its parameters), and its cotangent is added into the row's cotangent.
+     */
+    Expr.ArrayRead rowArgument(TreePath path) {
+      while (path.getLeaf() instanceof ParenthesizedTree p) {
+        path = new TreePath(path, p.getExpression());
+      }
+      SourceRef ref = access.ref(path);
+      RowAlias alias = rowAlias(path);
+      if (alias != null) {
+        return new Expr.ArrayRead(alias.matrix(), List.of(read(alias.index())), ref);
+      }
+      if (!(path.getLeaf() instanceof ArrayAccessTree access1)
+          || !(mirror(path) instanceof ArrayType)) {
+        return null;
+      }
+      TreePath base = new TreePath(path, access1.getExpression());
+      Variable m = localOf(base);
+      if (m == null || dimensions(m.type()) != 2) {
+        return null;
+      }
+      return new Expr.ArrayRead(m, List.of(expr(new TreePath(path, access1.getIndex()))), ref);
+    }
+
     /** Reports a row {@code m[i]} of a matrix used as an array of its own. */
     void matrixRow(TreePath path, Variable matrix) {
       unsupported(path, "a row of the matrix " + matrix.hint() + " as a value",
-          "; index it down to an element (m[i][j]), or take its length (m[i].length)");
+          "; index it down to an element (m[i][j]), take its length (m[i].length), or pass it"
+              + " to a @Differentiable method (g(m[i]))");
     }
 
     /**
@@ -1362,8 +1391,10 @@ public final class BodyReader {
         return placeholder(ref);
       }
       List<Expr> args = new ArrayList<>();
+      boolean takesRows = Annotations.isAnnotated(method) && jvpRule == null;
       for (ExpressionTree a : call.getArguments()) {
-        args.add(expr(new TreePath(path, a)));
+        Expr row = takesRows ? rowArgument(new TreePath(path, a)) : null;
+        args.add(row != null ? row : expr(new TreePath(path, a)));
       }
       TypeElement owner = (TypeElement) method.getEnclosingElement();
       if (!writable(owner)) {
@@ -1698,7 +1729,8 @@ public final class BodyReader {
     /** Whether {@code path} is the initializer of a local variable's declaration. */
     boolean initializes(TreePath path) {
       return path.getParentPath().getLeaf() instanceof VariableTree v
-          && v.getInitializer() == path.getLeaf();
+          && v.getInitializer() == path.getLeaf()
+          || path.getParentPath().getLeaf() instanceof ReturnTree; // return g(x), see returnedArray
     }
 
     /** Whether a call invokes an annotated method that returns {@code double[]}. */

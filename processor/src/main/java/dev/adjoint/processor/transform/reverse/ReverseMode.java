@@ -16,6 +16,7 @@ import static dev.adjoint.processor.ir.Uses.referenced;
 import static dev.adjoint.processor.ir.Uses.writes;
 import static dev.adjoint.processor.ir.Uses.written;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.diagnostics.Report;
@@ -25,6 +26,7 @@ import dev.adjoint.processor.ir.MathFunction;
 import dev.adjoint.processor.ir.MethodBody;
 import dev.adjoint.processor.ir.SourceRef;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.StmtRewriter;
 import dev.adjoint.processor.ir.Uses;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
@@ -152,8 +154,9 @@ public final class ReverseMode {
     t.snapshotted.addAll(t.changedByCalls);
     t.snapshotted.removeAll(t.changeable);
     t.topForward = forward;
-    List<Stmt> reverse = t.block(normalized.stmts(), forward);
-    boolean taped = t.records.prune(forward, reverse, t.pullbackReads());
+    List<Stmt> swept = t.block(normalized.stmts(), forward);
+    boolean taped = t.records.prune(forward, swept, t.pullbackReads());
+    List<Stmt> reverse = keptWhenPopped(swept, t.reader);
 
     Set<Variable> captured = new LinkedHashSet<>();
     for (Stmt s : reverse) {
@@ -161,6 +164,7 @@ public final class ReverseMode {
       collectRestored(s, captured);
     }
     captured.removeIf(v -> isDeclaredIn(reverse, v));
+    captured.remove(t.reader); // the reverse sweep makes it (keptWhenPopped reads it by name)
     if (taped) {
       captured.add(t.tape);
     }
@@ -201,6 +205,8 @@ public final class ReverseMode {
       for (Expr arg : vjp.args()) {
         if (arg instanceof Expr.Read r && Expr.isArray(r.variable().type())) {
           arrays.add(r.variable());
+        } else if (arg instanceof Expr.ArrayRead row && Expr.isArray(row.type())) {
+          arrays.add(row.array()); // a row of a matrix: its pullback reads the row
         }
       }
       if (valueArrays.containsKey(call)) {
@@ -209,6 +215,38 @@ public final class ReverseMode {
       pullbackReads.put(call, arrays);
     });
     return pullbackReads;
+  }
+
+  /**
+   * {@code reverse} with each array that a trip of a loop created, and whose elements the reverse
+   * sweep walks back in place, kept by the reader as the forward sweep left it when it is taken
+   * from the tape, and put back at the end: the Vjps of callees and rules that read it see it
+   * walked back, and a Vjp's pullback may run again.
+   */
+  private static List<Stmt> keptWhenPopped(List<Stmt> reverse, Variable reader) {
+    Set<Variable> walked = new HashSet<>();
+    for (Stmt s : reverse) {
+      IrWalker.forEachStmt(s, st -> {
+        if (st instanceof Stmt.ArrayAssign a && a.array().kind() != Variable.Kind.ADJOINT) {
+          walked.add(a.array());
+        }
+      });
+    }
+    boolean[] kept = {false};
+    List<Stmt> out = new ArrayList<>(StmtRewriter.rewrite(reverse, st -> {
+      if (st instanceof Stmt.Assign a && a.value() instanceof Expr.Pop
+          && walked.contains(a.variable()) && a.variable().type() instanceof ArrayTypeName) {
+        kept[0] = true;
+        return List.of(new Stmt.Assign(a.variable(), new Expr.OpaqueCall(read(reader), READER,
+            "keep", List.of(a.value()), a.variable().type(), a.ref()), a.ref()));
+      }
+      return List.of(st);
+    }, st -> false));
+    if (kept[0]) {
+      out.add(new Stmt.Eval(new Expr.OpaqueCall(read(reader), READER, "restoreKept", List.of(),
+          TypeName.VOID, null), null));
+    }
+    return out;
   }
 
   /** The local arrays declared inside a branch of {@code forward}, not at its top level. */
@@ -388,10 +426,12 @@ public final class ReverseMode {
    * given when the reverse sweep runs, and must see it as it was given.
    */
   private Expr snapshotIfChangedLater(Expr arg, Expr.DiffCall call) {
-    if (!(arg instanceof Expr.Read r) || !changedByCalls.contains(r.variable())) {
+    Variable a = arg instanceof Expr.Read r ? r.variable()
+        : arg instanceof Expr.ArrayRead row && row.type() instanceof ArrayTypeName ? row.array()
+        : null;
+    if (a == null || !changedByCalls.contains(a)) {
       return arg;
     }
-    Variable a = r.variable();
     int at = callOrder.getOrDefault(call, -1);
     Set<Expr> around = Collections.newSetFromMap(new IdentityHashMap<>());
     if (!enclosingLoops.isEmpty()) {
@@ -427,12 +467,7 @@ public final class ReverseMode {
       // the cotangent that value gathered must not leak into the trip before.
       List<Stmt> restore = saveIf(false, d.variable(), d.ref(), fwd);
       fwd.add(d);
-      List<Stmt> rev = new ArrayList<>();
-      if (loopDepth > 0 && activity.isActive(d.variable())) {
-        rev.add(new Stmt.Assign(adjoint(d.variable()), lit(0), d.ref()));
-      }
-      rev.addAll(restore);
-      return rev;
+      return freshAdjoint(d.variable(), restore, d.ref());
     }
 
     @Override
@@ -862,12 +897,29 @@ public final class ReverseMode {
     List<Stmt> restore = saveIf(false, v, ref, fwd);
     fwd.add(declare ? new Stmt.Declare(v, op, ref) : new Stmt.Assign(v, op, ref));
     List<Stmt> rev = new ArrayList<>(contributions(op, read(adjoint(v)), read(v), ref));
-    if (loopDepth > 0) {
-      // The next trip back defines v afresh: its cotangent starts again from zero.
-      rev.add(new Stmt.Assign(adjoint(v), lit(0), ref));
-    }
-    rev.addAll(restore);
+    rev.addAll(freshAdjoint(v, restore, ref));
     appendReversed(rev, prelude);
+    return rev;
+  }
+
+  /**
+   * The reverse of a definition of {@code v} whose old value {@code restore} puts back: in a loop,
+   * the next trip back defines {@code v} afresh, so its cotangent starts again from zero; for an
+   * array created on every trip, a zero array of the shape of the array that trip made, which
+   * {@code restore} has put back (null before the first trip).
+   */
+  private List<Stmt> freshAdjoint(Variable v, List<Stmt> restore, SourceRef ref) {
+    List<Stmt> rev = new ArrayList<>();
+    if (loopDepth == 0 || !activity.isActive(v)) {
+      rev.addAll(restore);
+    } else if (Expr.isArray(v.type())) {
+      rev.addAll(restore);
+      rev.add(new Stmt.Assign(adjoint(v),
+          new Expr.OpaqueCall(null, BUFFERS, "zerosLike", List.of(read(v)), v.type(), ref), ref));
+    } else {
+      rev.add(new Stmt.Assign(adjoint(v), lit(0), ref));
+      rev.addAll(restore);
+    }
     return rev;
   }
 
@@ -1313,6 +1365,15 @@ public final class ReverseMode {
    * contribution} when it is an element of an active array; else nothing.
    */
   private void accumulate(Expr atom, Expr contribution, SourceRef ref, List<Stmt> out) {
+    if (atom instanceof Expr.ArrayRead r && Expr.isArray(r.type())) {
+      // A row of a matrix passed to a callee: the row of its cotangent gathers the callee's.
+      if (activity.isActive(r.array())) {
+        out.add(new Stmt.Eval(new Expr.OpaqueCall(null, BUFFERS, "addTo",
+            List.of(new Expr.ArrayRead(adjoint(r.array()), r.indices(), null), contribution),
+            TypeName.VOID, ref), ref));
+      }
+      return;
+    }
     if (atom instanceof Expr.Read r && Expr.isArray(r.variable().type())) {
       // A whole array passed to a callee: its cotangent array gathers the callee's.
       if (activity.isActive(r.variable())) {
