@@ -94,12 +94,10 @@ final class FunctionWriter {
       }
     }
     gradient.addStatement("return $N.value()", result);
-    CodeBlock value =
-        fromBody
-            ? CodeBlock.of("return $L", Members.primalCall(s, args))
-            : AdjointNames.hasSharing(s)
-                ? CodeBlock.of("return $T.$N($L).value()", g.vjpType(s), AdjointNames.SHARING, call)
-                : CodeBlock.of("return $N($L).value()", AdjointNames.vjpMethod(s), call);
+    // The primal itself, as JAX evaluates a function outside a transformation: no forward sweep
+    // that records (a line search calls value many times per gradient), and through callees'
+    // custom rules their primal bodies, not their @Fwd.
+    CodeBlock value = CodeBlock.of("return $L", Members.primalCall(s, args));
     TypeSpec.Builder anonymous =
         TypeSpec.anonymousClassBuilder("")
             .addSuperinterface(DIFFERENTIABLE_FUNCTION)
@@ -176,7 +174,8 @@ final class FunctionWriter {
         .returns(DIFFERENTIABLE_FUNCTION)
         .addJavadoc(
             "$L as a function of its differentiable parameters ($L$L)$L$L, for"
-                + " optimisers and\n{@code GradCheck}.\n\n",
+                + " optimisers and\n{@code GradCheck}. Its {@code value} calls the method itself"
+                + " (no forward sweep).\n\n",
             link(s),
             s.diffParams().stream().map(Param::name).collect(Collectors.joining(", ")),
             array ? ", of length {@code " + dimensionName + "}" : ", in this order",

@@ -45,6 +45,7 @@ import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.validation.Annotations;
+import dev.adjoint.processor.validation.MethodValidator;
 import dev.adjoint.processor.validation.SignatureReader;
 import dev.adjoint.processor.validation.Tangents;
 import java.util.ArrayList;
@@ -1439,10 +1440,14 @@ public final class BodyReader {
         Optional<Signature> callee = SignatureReader.read(method).signature()
             .map(sig -> compiledHere ? sig : namesFromJar(sig));
         if (callee.isEmpty()) {
-          // The callee's own declaration carries the error.
+          // The callee's own declaration carries the error. In this class, that error keeps the
+          // class from being generated; in another, this one must fail too (its generated code
+          // would call members that are never generated), so the call says so.
           erroneous = SignatureReader.hasErrorTypes(method);
-          report.add(Message.UNSUPPORTED_CALL, ref, name, name,
-              " (its signature is not valid; see the error at its declaration)");
+          if (!MethodValidator.adjointOf(owner).equals(adjoint)) {
+            report.add(Message.UNSUPPORTED_CALL, ref, name, name,
+                " (its signature is not valid; see the error at its declaration)");
+          }
           return placeholder(ref);
         }
         if (callee.get().result().equals(Expr.DOUBLE_ARRAY) && !initializes(path)) {

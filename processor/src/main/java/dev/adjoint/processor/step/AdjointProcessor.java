@@ -324,6 +324,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     Report.Builder report = Report.builder();
     report.addAll(MethodValidator.checkClass(type, annotated, adjoint, processingEnv.getElementUtils()));
     report.addAll(adjointNameTakenByAnotherBuild(type, adjoint));
+    boolean classClean = report.isClean();
     Map<ExecutableElement, Signature> signatures = new LinkedHashMap<>();
     Map<ExecutableElement, Signature> customSignatures = new LinkedHashMap<>();
     for (ExecutableElement m : annotated) {
@@ -345,12 +346,19 @@ public final class AdjointProcessor extends AbstractProcessor {
     Map<ExecutableElement, Optional<MethodBody>> lowered = new LinkedHashMap<>();
     Map<ExecutableElement, JvpRule> jvpRules = new LinkedHashMap<>();
     Map<ExecutableElement, MethodBody> ruleBodies = new LinkedHashMap<>();
-    if (report.isClean()) {
-      report.addAll(bodies.orElseThrow().checkClass(type, adjoint));
+    // The bodies of methods whose own signatures are valid are read even where another method's
+    // signature or rule has an error, so that one compile reports both kinds (issue 11).
+    if (classClean) {
+      Report classBodies = bodies.orElseThrow().checkClass(type, adjoint);
+      report.addAll(classBodies);
+      classClean = classBodies.isClean();
     }
-    if (report.isClean()) {
+    if (classClean) {
       BodyReader reader = bodies.orElseThrow();
       for (ExecutableElement m : annotated) {
+        if (!signatures.containsKey(m)) {
+          continue; // its signature has the error
+        }
         BodyReader.Result body = reader.read(m, adjoint);
         if (body.hasErrorTypes()) {
           return defer(type, lastRound);
@@ -360,7 +368,7 @@ public final class AdjointProcessor extends AbstractProcessor {
         }
         lowered.put(m, body.body());
         ExecutableElement rule = ruleResult.jvpRules().get(m);
-        if (rule != null) {
+        if (rule != null && ruleResult.report().isClean()) {
           Signature primal = signatures.get(m);
           BodyReader.RuleResult ruleBody = reader.readJvpRule(
               rule, adjoint, !primal.result().equals(TypeName.DOUBLE));
