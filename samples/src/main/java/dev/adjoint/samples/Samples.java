@@ -14,5 +14,6 @@ public final class Samples {
     Rosenbrock.print(System.out);
     LogisticRegression.print(System.out);
     CurveFit.print(System.out);
+    TwoSpirals.print(System.out);
   }
 }
