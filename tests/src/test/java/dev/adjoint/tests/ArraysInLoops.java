@@ -221,4 +221,35 @@ final class ArraysInLoops {
     }
     return loss / xs.length;
   }
+
+  /** The network's output unit: sum_j h_j p_{n-1-j}. */
+  @Differentiable
+  static double readout(double[] p, double[] h) {
+    double out = 0;
+    for (int j = 0; j < h.length; j++) {
+      out += h[j] * p[p.length - 1 - j];
+    }
+    return out;
+  }
+
+  /** The per-sample network with the layers' calls nested in one expression. */
+  @Differentiable
+  static double networkNested(double[] p, @NoDiff double[][] xs, @NoDiff double[] ys) {
+    double loss = 0;
+    for (int s = 0; s < xs.length; s++) {
+      double r = readout(p, layer(p, xs[s], 3)) - ys[s];
+      loss += r * r;
+    }
+    return loss / xs.length;
+  }
+
+  /** Calls nested two deep, in a condition and in a return: smoothed(smoothed(x)). */
+  @Differentiable
+  static double nestedTwice(double[] x) {
+    if (squaredNorm(smoothed(smoothed(x))) > 100) {
+      return 0;
+    }
+    double t = readout(x, smoothed(x));
+    return squaredNorm(smoothed(smoothed(x))) + t;
+  }
 }

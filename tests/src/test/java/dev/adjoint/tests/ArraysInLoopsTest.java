@@ -291,4 +291,32 @@ final class ArraysInLoopsTest {
     assertThat(ArraysInLoopsAdjoint.networkOnRowsJvp(p, xs, ys, p).tangent()).isWithin(1e-12)
         .of(ArraysInLoopsAdjoint.networkJvp(p, xs, ys, p).tangent());
   }
+
+  @Test
+  void callsOfArrayMethodsNestedInArguments() {
+    double[][] xs = {{0.5, -1.0}, {1.5, 0.25}, {-0.75, 0.8}, {0.1, 0.2}};
+    double[] ys = {0.3, -0.2, 0.5, 0.0};
+    double[] p = point(12, 12);
+    double[] nested = ArraysInLoopsAdjoint.networkNestedGrad(p, xs, ys).p();
+    double[] flat = ArraysInLoopsAdjoint.networkGrad(p, xs, ys).p();
+    assertThat(nested).usingTolerance(1e-14).containsExactly(flat).inOrder();
+    assertThat(ArraysInLoopsAdjoint.networkNestedValueAndGrad(p, xs, ys).value())
+        .isEqualTo(ArraysInLoops.networkNested(p, xs, ys));
+    check(new Forms(
+        ArraysInLoops::nestedTwice,
+        ArraysInLoopsAdjoint.nestedTwiceFunction(4),
+        x -> ArraysInLoopsAdjoint.nestedTwiceGrad(x).x(),
+        x -> {
+          var vjp = ArraysInLoopsAdjoint.nestedTwiceVjp(x);
+          return new double[][] {vjp.pullback(1.0).x(), vjp.pullback(1.0).x()};
+        },
+        x -> {
+          var w = ArraysInLoopsAdjoint.nestedTwiceWorkspace();
+          w.valueAndGrad(x);
+          double[] first = w.x().clone();
+          w.valueAndGrad(x);
+          return new double[][] {first, w.x().clone()};
+        },
+        (x, d) -> ArraysInLoopsAdjoint.nestedTwiceJvp(x, d).tangent()), 4);
+  }
 }

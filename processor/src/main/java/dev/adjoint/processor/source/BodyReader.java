@@ -227,6 +227,8 @@ public final class BodyReader {
      * {@code @NoDiff} parameter array (not written; copied where a Vjp's pullback reads it).
      */
     final Map<Element, Variable> fieldArrays = new LinkedHashMap<>();
+    /** Calls of array methods being lowered as arguments of their own ({@link #hoisted}). */
+    final Set<Tree> hoisting = new HashSet<>();
     /** The declarations of {@link #fieldArrays}, put before the body. */
     final List<Stmt> fieldArrayReads = new ArrayList<>();
     boolean erroneous;
@@ -1055,6 +1057,96 @@ public final class BodyReader {
       return new Expr.ArrayRead(m, List.of(expr(new TreePath(path, access1.getIndex()))), ref);
     }
 
+    /**
+     * Whether an argument of an annotated method is a call of an annotated method that returns
+     * {@code double[]} ({@code ce(logits(w, hidden(v, x)))}) that may run before its statement,
+     * as a local of its own ({@link #hoisted}): it runs whenever its statement does (not in a
+     * branch of {@code ?:}, right of {@code &&} or {@code ||}, or a loop's condition or update),
+     * and nothing with an effect (a call, an assignment, an increment, a new object) comes
+     * before it in its statement, so moving it first changes no order of effects.
+     */
+    boolean hoistable(TreePath path) {
+      while (path.getLeaf() instanceof ParenthesizedTree p) {
+        path = new TreePath(path, p.getExpression());
+      }
+      if (path.getLeaf().getKind() != Tree.Kind.METHOD_INVOCATION || !calleeReturnsArray(path)
+          || conditionallyEvaluated(path) || inLoopHeader(path)) {
+        return false;
+      }
+      TreePath statement = path;
+      while (!(statement.getLeaf() instanceof StatementTree)) {
+        statement = statement.getParentPath();
+      }
+      Set<Tree> enclosing = new HashSet<>();
+      for (TreePath at = path; at != statement.getParentPath(); at = at.getParentPath()) {
+        enclosing.add(at.getLeaf());
+      }
+      com.sun.source.util.SourcePositions positions = access.trees().getSourcePositions();
+      com.sun.source.tree.CompilationUnitTree unit = path.getCompilationUnit();
+      long start = positions.getStartPosition(unit, path.getLeaf());
+      boolean[] earlierEffect = {false};
+      new com.sun.source.util.TreeScanner<Void, Void>() {
+        @Override
+        public Void scan(Tree tree, Void unused) {
+          if (tree == null || earlierEffect[0]) {
+            return null;
+          }
+          boolean effect = tree instanceof MethodInvocationTree || tree instanceof NewClassTree
+              || tree instanceof AssignmentTree || tree instanceof CompoundAssignmentTree
+              || tree instanceof NewArrayTree
+              || tree instanceof UnaryTree u && (u.getKind() == Tree.Kind.PREFIX_INCREMENT
+                  || u.getKind() == Tree.Kind.PREFIX_DECREMENT
+                  || u.getKind() == Tree.Kind.POSTFIX_INCREMENT
+                  || u.getKind() == Tree.Kind.POSTFIX_DECREMENT);
+          if (effect && !enclosing.contains(tree)
+              && positions.getStartPosition(unit, tree) < start) {
+            earlierEffect[0] = true;
+            return null;
+          }
+          return super.scan(tree, unused);
+        }
+      }.scan(statement.getLeaf(), null);
+      return !earlierEffect[0];
+    }
+
+    /** Whether {@code path} is in a loop's condition or update, evaluated on every trip. */
+    boolean inLoopHeader(TreePath path) {
+      for (TreePath at = path; at.getParentPath() != null; at = at.getParentPath()) {
+        Tree parent = at.getParentPath().getLeaf();
+        Tree leaf = at.getLeaf();
+        if (parent instanceof ForLoopTree f) {
+          return f.getCondition() == leaf || f.getUpdate().contains(leaf);
+        }
+        if (parent instanceof WhileLoopTree w) {
+          return w.getCondition() == leaf;
+        }
+        if (parent instanceof DoWhileLoopTree d) {
+          return d.getCondition() == leaf;
+        }
+        if (parent instanceof BlockTree || parent instanceof MethodTree) {
+          return false;
+        }
+      }
+      return false;
+    }
+
+    /** {@code g(...)} as an argument: a local of its own, declared just before the statement. */
+    Expr hoisted(TreePath path) {
+      while (path.getLeaf() instanceof ParenthesizedTree p) {
+        path = new TreePath(path, p.getExpression());
+      }
+      SourceRef ref = access.ref(path);
+      hoisting.add(path.getLeaf());
+      Expr call = expr(path);
+      String name = ((MethodInvocationTree) path.getLeaf()).getMethodSelect()
+          instanceof MemberSelectTree select ? select.getIdentifier().toString()
+          : ((IdentifierTree) ((MethodInvocationTree) path.getLeaf()).getMethodSelect())
+              .getName().toString();
+      Variable value = new Variable(name, Expr.DOUBLE_ARRAY, Variable.Kind.LOCAL);
+      prelude.add(new Stmt.Declare(value, call, ref));
+      return new Expr.Read(value, ref);
+    }
+
     /** Reports a row {@code m[i]} of a matrix used as an array of its own. */
     void matrixRow(TreePath path, Variable matrix) {
       unsupported(path, "a row of the matrix " + matrix.hint() + " as a value",
@@ -1394,8 +1486,12 @@ public final class BodyReader {
       List<Expr> args = new ArrayList<>();
       boolean takesRows = Annotations.isAnnotated(method) && jvpRule == null;
       for (ExpressionTree a : call.getArguments()) {
-        Expr row = takesRows ? rowArgument(new TreePath(path, a)) : null;
-        args.add(row != null ? row : expr(new TreePath(path, a)));
+        TreePath at = new TreePath(path, a);
+        Expr row = takesRows ? rowArgument(at) : null;
+        if (row == null && takesRows && hoistable(at)) {
+          row = hoisted(at);
+        }
+        args.add(row != null ? row : expr(at));
       }
       TypeElement owner = (TypeElement) method.getEnclosingElement();
       if (!writable(owner)) {
@@ -1450,7 +1546,8 @@ public final class BodyReader {
           }
           return placeholder(ref);
         }
-        if (callee.get().result().equals(Expr.DOUBLE_ARRAY) && !initializes(path)) {
+        if (callee.get().result().equals(Expr.DOUBLE_ARRAY) && !initializes(path)
+            && !hoisting.contains(path.getLeaf())) {
           return unsupported(path, "using the array that " + name + " returns inside an"
               + " expression", "; declare a local with it first: double[] y = " + name + "(...);");
         }
