@@ -55,10 +55,14 @@ final class Generator {
   /**
    * The version of the random stream: a seed names the same program only under the same version.
    * Bump it with any change that draws differently, and move the seeds in {@code
-   * fuzz/regressions.txt} to closed-form tests (FuzzFoundTest) or replace them. Version 11
-   * (issue 11): discrete arrays and enhanced for.
+   * fuzz/regressions.txt} to closed-form tests (FuzzFoundTest) or replace them (keep them as
+   * {@code # vN:} comments, a record). Version 11 (issue 11): discrete arrays and enhanced for.
+   * Version 12 (issue 11, section 5): instance methods of a final class or a record reading its
+   * fields, plain recursion on an int depth, and {@code java.util.Random} made in the body; their
+   * decisions come from a stream of their own ({@link #extras}), so a program that draws none of
+   * them is its version-11 program.
    */
-  static final int VERSION = 11;
+  static final int VERSION = 12;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -81,6 +85,21 @@ final class Generator {
   private final SplittableRandom jvpRules;
   /** Which {@code @CustomJvp} rules over arrays ({@link Rules#ARRAY_JVP_RULES}): another. */
   private final SplittableRandom arrayJvpRules;
+  /**
+   * Version 12's decisions (an instance class and its fields, which methods are instance
+   * methods, a recursive helper, generators): a stream of their own.
+   */
+  private final SplittableRandom extras;
+  /** The fields of the class (version 12): none for a class of static methods. */
+  private final List<Program.Field> fields = new ArrayList<>();
+  /** Whether the class is a record (its fields are its components). */
+  private boolean record;
+  /** Whether the body being generated is an instance method's: it reads fields, calls on this. */
+  private boolean instanceBody;
+  /** Whether the program may make {@code java.util.Random}s in its bodies (version 12). */
+  private boolean randoms;
+  /** The random-generator locals of the body being generated ({@code g0}, ...). */
+  private int generators;
   private final List<Callee> callable = new ArrayList<>();
   private boolean exact = true;
   private int locals;
@@ -139,6 +158,7 @@ final class Generator {
     // Its salt was chosen so that the seeds in fuzz/regressions.txt keep their programs: the
     // twentieth tried (with each of the nineteen before, some of them would call softmaxJ).
     this.arrayJvpRules = new SplittableRandom(seed ^ 0x4A5650417285L);
+    this.extras = new SplittableRandom(seed ^ 0x12C1A55E5L);
     // Drawn apart from the program's own stream, so soak runs change only these programs.
     this.longMethod = soak && new SplittableRandom(seed ^ 0x10E6L).nextInt(LONG_ONE_IN) == 0;
   }
@@ -186,9 +206,34 @@ final class Generator {
         callable.add(Callee.rule(rule));
       }
     }
+    // version 12: an instance class (a final class or a record) with double and int fields,
+    // generators, a recursive helper
+    boolean instanceClass = extras.nextInt(3) == 0;
+    if (instanceClass) {
+      record = extras.nextInt(3) == 0;
+      int doubleFields = 1 + extras.nextInt(2);
+      for (int i = 0; i < doubleFields; i++) {
+        fields.add(new Program.Field("fd" + i, false, !record && extras.nextBoolean()));
+      }
+      if (extras.nextBoolean()) {
+        fields.add(new Program.Field("fi0", true, !record && extras.nextBoolean()));
+      }
+    }
+    randoms = extras.nextInt(4) == 0;
+    boolean recursive = extras.nextInt(3) == 0;
     List<Callee> helpers = new ArrayList<>();
     int helperCount = rnd.nextInt(3);
-    for (int h = 0; h < helperCount; h++) {
+    int recursiveAt = recursive ? extras.nextInt(helperCount + 1) : -1;
+    for (int h = 0; h <= helperCount; h++) {
+      if (h == recursiveAt) {
+        Callee helper = recursiveHelper(className, instanceClass && extras.nextBoolean());
+        helpers.add(helper);
+        callable.add(helper);
+      }
+      if (h == helperCount) {
+        break;
+      }
+      instanceBody = instanceClass && extras.nextBoolean();
       List<Param> params = new ArrayList<>();
       int doubles = 1 + rnd.nextInt(2);
       for (int i = 0; i < doubles; i++) {
@@ -217,7 +262,8 @@ final class Generator {
         params.add(rnd.nextInt(params.size() + 1), new Param("la", Kind.LONGS));
       }
       Callee helper;
-      boolean chain = h > 0 && helpers.get(h - 1).returnsArray() && rnd.nextBoolean();
+      boolean chain = !helpers.isEmpty() && helpers.get(helpers.size() - 1).returnsArray()
+          && rnd.nextBoolean();
       if (chain || rnd.nextInt(3) == 0) {
         // A double[] helper (often after another one, so that it may call it): it usually takes an array or two, and fills a scratch array ya.
         if (rnd.nextInt(4) > 0 && params.stream().noneMatch(p -> p.kind() == Kind.ARRAY)) {
@@ -234,6 +280,8 @@ final class Generator {
       } else {
         helper = Callee.helper(className, "h" + h, params, body(params, 2));
       }
+      helper = helper.withInstance(instanceBody);
+      instanceBody = false;
       helpers.add(helper);
       callable.add(helper);
     }
@@ -268,10 +316,71 @@ final class Generator {
     }
     localMatrix = rnd.nextInt(4) == 0;
     inF = true;
-    Callee f = Callee.helper(className, "f", params, body(params, 3, rnd.nextInt(2) == 0));
+    instanceBody = instanceClass && extras.nextInt(4) > 0;
+    Callee f = Callee.helper(className, "f", params, body(params, 3, rnd.nextInt(2) == 0))
+        .withInstance(instanceBody);
+    instanceBody = false;
     inF = false;
     localMatrix = false;
-    return new Unit(className, helpers, f, exact);
+    return new Unit(className, helpers, f, exact, List.copyOf(fields), record);
+  }
+
+  /** The name of the recursive helper (version 12). */
+  static final String RECURSIVE = "hr";
+
+  /** The body being generated is the recursive helper's. */
+  private boolean recursionBody;
+
+  /**
+   * A helper that recurses on its int depth parameter {@code d} (version 12):
+   * <pre>
+   * double hr(double a0, int d) {
+   *   if (d &lt;= 0) { return e; }
+   *   ...random statements
+   *   return e + hr(e, d - 1);    // or e * hr(..), sin(hr(..) + e), hr(..) - e
+   * }
+   * </pre>
+   * Callers pass {@code Math.floorMod(k, 4)} as {@code d}, so it recurses at most three deep; each
+   * level calls itself once, in its last return.
+   */
+  private Callee recursiveHelper(String className, boolean instance) {
+    List<Param> params = new ArrayList<>();
+    int doubles = 1 + rnd.nextInt(2);
+    for (int i = 0; i < doubles; i++) {
+      params.add(new Param("a" + i, Kind.DOUBLE));
+    }
+    if (rnd.nextInt(3) == 0) {
+      params.add(rnd.nextInt(params.size() + 1), new Param("aa", Kind.ARRAY));
+    }
+    if (rnd.nextInt(5) == 0) {
+      params.add(rnd.nextInt(params.size() + 1), new Param("ia", Kind.INDEX));
+    }
+    params.add(rnd.nextInt(params.size() + 1), new Param("d", Kind.INT));
+    instanceBody = instance;
+    recursionBody = true;
+    List<Stmt> body = body(params, 2);
+    recursionBody = false;
+    instanceBody = false;
+    return Callee.helper(className, RECURSIVE, params, body).withInstance(instance);
+  }
+
+  /** The last return of the recursive helper: an expression around its call one level down. */
+  private Expr recursiveReturn(Scope scope) {
+    Callee self = Callee.helper("", RECURSIVE, currentParams, List.of());
+    List<Object> args = new ArrayList<>(((Invoke) call(scope, self, 1)).args());
+    for (int i = 0; i < currentParams.size(); i++) {
+      if (currentParams.get(i).name().equals("d")) {
+        args.set(i, new IntBinary('-', new IntRead("d"), new IntLit(1 + rnd.nextInt(2))));
+      }
+    }
+    Expr call = new Program.Recurse(RECURSIVE, args, instanceBody && rnd.nextBoolean());
+    return switch (rnd.nextInt(4)) {
+      case 0 -> new Binary('+', expr(scope, 2), call);
+      case 1 -> new Binary('*', expr(scope, 1), call);
+      case 2 -> call(rnd.nextBoolean() ? "sin" : "tanh",
+          new Binary('+', call, expr(scope, 1)));
+      default -> new Binary('-', call, expr(scope, 2));
+    };
   }
 
   // ---------------------------------------------------------------- statements
@@ -316,9 +425,17 @@ final class Generator {
      */
     final List<String> rows = new ArrayList<>();
     final List<String> writableRows = new ArrayList<>();
+    /** The double and int fields of {@code this} (an instance method's body, version 12). */
+    final List<String> fields = new ArrayList<>();
+    final List<String> intFields = new ArrayList<>();
+    /** {@code java.util.Random} locals. */
+    final List<String> generators = new ArrayList<>();
 
     Scope copy() {
       Scope s = new Scope();
+      s.fields.addAll(fields);
+      s.intFields.addAll(intFields);
+      s.generators.addAll(generators);
       s.doubles.addAll(doubles);
       s.ints.addAll(ints);
       s.assignable.addAll(assignable);
@@ -357,8 +474,14 @@ final class Generator {
     arrayLocals = 0;
     boxes = 0;
     fills = 0;
+    generators = 0;
     currentParams = params;
     Scope scope = new Scope();
+    if (instanceBody) {
+      for (Program.Field v : fields) {
+        (v.isInt() ? scope.intFields : scope.fields).add(v.name());
+      }
+    }
     for (Param p : params) {
       if (p.kind() == Kind.INT) {
         scope.ints.add(p.name());
@@ -398,8 +521,14 @@ final class Generator {
     if (inF && longMethod) {
       longStretch(scope, stmts);
     }
+    if (recursionBody) {
+      // the base case first: if (d <= 0) { return e; }
+      stmts.add(new If(new IntCompare("<=", new IntRead("d"), new IntLit(0)),
+          List.of(new Return(expr(scope, 2))), List.of()));
+    }
     if (!block(scope, 0, size, stmts)) {
-      stmts.add(arrayResult ? returnArray(scope) : new Return(expr(scope, 3)));
+      stmts.add(arrayResult ? returnArray(scope)
+          : new Return(recursionBody ? recursiveReturn(scope) : expr(scope, 3)));
     }
     return stmts;
   }
@@ -424,7 +553,10 @@ final class Generator {
   }
 
   /** Whether {@code scope} holds an argument of every array kind {@code callee} takes. */
-  private static boolean canCall(Scope scope, Callee callee) {
+  private boolean canCall(Scope scope, Callee callee) {
+    if (callee.instance() && !instanceBody) {
+      return false; // no receiver in a static method
+    }
     for (Param p : callee.params()) {
       boolean available = switch (p.kind()) {
         case ARRAY -> !scope.arrays.isEmpty();
@@ -471,6 +603,14 @@ final class Generator {
           out.add(arrayCall(scope, candidates));
           continue;
         }
+      }
+      if (randoms && rnd.nextInt(10) == 0) {
+        // java.util.Random g0 = new java.util.Random(seed); (version 12), in loops too
+        String name = "g" + generators++;
+        out.add(new Program.RandomLocal(name, rnd.nextBoolean()
+            ? new IntLit(rnd.nextInt(1000)) : intExpr(scope, 1)));
+        scope.generators.add(name);
+        continue;
       }
       int extra = rnd.nextInt(100);
       if (extra < 4 && !scope.data.isEmpty()) {
@@ -753,6 +893,9 @@ final class Generator {
         ? new Program.DataInt(pick(scope.data), rnd.nextInt(Program.LENGTH))
         : !scope.arrays.isEmpty() && rnd.nextInt(3) == 0
         ? new Program.IntLength(pick(scope.arrays))
+        : !scope.intFields.isEmpty() && rnd.nextInt(4) == 0
+        ? new IntBinary('+', new Program.IntField(pick(scope.intFields), fieldForm()),
+            new IntLit(rnd.nextInt(2)))
         : rnd.nextBoolean() || scope.ints.isEmpty()
             ? new IntLit(rnd.nextInt(5))
             : new IntBinary('+', new IntRead(pick(scope.ints)), new IntLit(rnd.nextInt(3)));
@@ -798,6 +941,12 @@ final class Generator {
   }
 
   private Expr leaf(Scope scope) {
+    if (!scope.fields.isEmpty() && rnd.nextInt(5) == 0) {
+      return new Program.FieldRead(pick(scope.fields), fieldForm());
+    }
+    if (!scope.generators.isEmpty() && rnd.nextInt(20) == 0) {
+      return new Program.RandomDouble(pick(scope.generators));
+    }
     if (rnd.nextInt(40) == 0) {
       return new Program.Level();
     }
@@ -819,6 +968,9 @@ final class Generator {
   /** An element of one of {@code arrays}: a literal index, or any int expression wrapped in range. */
   private Program.Element element(Scope scope, List<String> arrays) {
     String array = pick(arrays);
+    if (randoms && rnd.nextInt(6) == 0) {
+      return new Program.Element(array, randomInt(scope, Program.LENGTH), false); // x[g.nextInt(3)]
+    }
     if (hasIndices(scope) && rnd.nextInt(3) == 0) {
       return new Program.Element(array, discreteIndex(scope), false); // x[idx[i]]
     }
@@ -927,6 +1079,11 @@ final class Generator {
     if (candidates.isEmpty()) {
       return leaf(scope);
     }
+    List<Callee> recursive = candidates.stream()
+        .filter(c -> c.name().equals(RECURSIVE)).toList();
+    if (!recursive.isEmpty() && rnd.nextInt(3) == 0) {
+      return call(scope, recursive.get(0), depth); // the recursive helper, often (version 12)
+    }
     return call(scope, candidates.get(rnd.nextInt(candidates.size())), depth);
   }
 
@@ -950,7 +1107,9 @@ final class Generator {
           }
           break;
         case INT:
-          args.add(intExpr(scope, 1));
+          // a recursive helper's depth (version 12): at most three levels
+          args.add(p.name().equals("d") ? new Program.IntMod(intExpr(scope, 1), 4)
+              : intExpr(scope, 1));
           break;
         case ARRAY:
         case DATA:
@@ -970,12 +1129,18 @@ final class Generator {
           break;
       }
     }
-    return new Invoke(callee, args);
+    return new Invoke(callee, args, callee.instance() && rnd.nextBoolean());
   }
 
   // ---------------------------------------------------------------- ints and conditions
 
   private IntExpr intExpr(Scope scope, int depth) {
+    if (!scope.intFields.isEmpty() && rnd.nextInt(6) == 0) {
+      return new Program.IntField(pick(scope.intFields), fieldForm());
+    }
+    if (randoms && rnd.nextInt(12) == 0) {
+      return randomInt(scope, 1 + rnd.nextInt(5));
+    }
     if (rnd.nextInt(16) == 0) {
       return new Program.IntNext(1 + rnd.nextInt(Program.LENGTH));
     }
@@ -1274,6 +1439,24 @@ final class Generator {
     block(inner, nesting + 1, 2, body);
     enclosing.remove(enclosing.size() - 1);
     return new Program.ForEach(kind, var, array, row, body);
+  }
+
+  /** How a field is read: {@code f} or {@code this.f}; in a record also {@code f()}, {@code this.f()}. */
+  private int fieldForm() {
+    return rnd.nextInt(record ? 4 : 2);
+  }
+
+  /**
+   * {@code g.nextInt(bound)} of a generator local, or {@code new java.util.Random(seed)
+   * .nextInt(bound)}: in [0, bound), so with bound LENGTH an index that needs no wrapping.
+   */
+  private IntExpr randomInt(Scope scope, int bound) {
+    if (!scope.generators.isEmpty() && rnd.nextInt(3) > 0) {
+      return new Program.RandomInt(pick(scope.generators), null, bound);
+    }
+    IntExpr seed = rnd.nextBoolean() ? new IntLit(rnd.nextInt(1000))
+        : scope.ints.isEmpty() ? new IntLit(rnd.nextInt(5)) : new IntRead(pick(scope.ints));
+    return new Program.RandomInt(null, seed, bound);
   }
 
   private static List<String> both(List<String> a, List<String> b) {

@@ -78,7 +78,7 @@ final class Shrinker {
     }
     Callee f = unit.f();
     Callee newF = f.withBody(stmts(f.body()));
-    return applied ? new Unit(unit.className(), helpers, newF, unit.exact()) : null;
+    return applied ? unit.withMethods(helpers, newF) : null;
   }
 
   /** True exactly once, at the edit site being applied. */
@@ -154,6 +154,12 @@ final class Shrinker {
       return new Stop(expr(s.operand()));
     } else if (e instanceof Invoke i) {
       return invoke(i);
+    } else if (e instanceof Program.Recurse r) {
+      List<Object> args = new ArrayList<>();
+      for (Object a : r.args()) {
+        args.add(a instanceof Expr x ? expr(x) : a);
+      }
+      return new Program.Recurse(r.name(), args, r.viaThis());
     }
     return e;
   }
@@ -166,7 +172,7 @@ final class Shrinker {
     }
     Callee callee = i.callee().isRule()
         ? i.callee() : rebuilt.getOrDefault(i.callee().name(), i.callee());
-    return new Invoke(callee, args);
+    return new Invoke(callee, args, i.viaThis());
   }
 
   /** The double-valued operands an expression may be replaced by. */
@@ -186,6 +192,12 @@ final class Shrinker {
       out.add(s.operand());
     } else if (e instanceof Invoke i) {
       for (Object a : i.args()) {
+        if (a instanceof Expr x) {
+          out.add(x);
+        }
+      }
+    } else if (e instanceof Program.Recurse r) {
+      for (Object a : r.args()) {
         if (a instanceof Expr x) {
           out.add(x);
         }
