@@ -525,8 +525,9 @@ class FuzzTest {
         }
       }
       Map<String, Double> fields = fieldValues(unit, fieldRnd);
-      Object[] boxed = arguments(f, flat);
-      List<Object> constants = constants(f, flat, diffParams, receiver(primal, unit, fields));
+      Receivers self = new Receivers(primal, unit, fields);
+      Object[] boxed = arguments(f, flat, self.make());
+      List<Object> constants = constants(f, flat, diffParams, self.make());
       double[] diffPoint = diffCoordinates(f, flat);
       double cotangent = rnd.nextBoolean() ? 1.0 : rnd.nextDouble(-2, 2);
       String where = "at " + describe(f, flat) + (fields.isEmpty() ? "" : " on " + fields)
@@ -538,16 +539,16 @@ class FuzzTest {
       List<String> problems = new ArrayList<>();
       resetEffects(loader);
       double value = (double) (f.instance()
-          ? invokeOn(primalF, receiver(primal, unit, fields), boxed) : invoke(primalF, boxed));
+          ? invokeOn(primalF, self.make(), boxed) : invoke(primalF, boxed));
       String effects = effects(loader);
       double[] after = flatten(f, boxed);
-      Object[] vgArgs = arguments(f, flat);
+      Object[] vgArgs = arguments(f, flat, self.make());
       resetEffects(loader);
-      Object vg = invoke(valueAndGrad, on(f, receiver(primal, unit, fields), vgArgs));
+      Object vg = invoke(valueAndGrad, on(f, self.make(), vgArgs));
       sameEffects(problems, "fValueAndGrad", loader, effects);
       sameArguments(problems, "fValueAndGrad", f, vgArgs, after);
-      Object[] vjpArgs = arguments(f, flat);
-      Object vjpReceiver = receiver(primal, unit, fields);
+      Object[] vjpArgs = arguments(f, flat, self.make());
+      Object vjpReceiver = self.make();
       resetEffects(loader);
       Object pulled = invoke(vjp, on(f, vjpReceiver, vjpArgs));
       sameEffects(problems, "fVjp", loader, effects);
@@ -557,6 +558,11 @@ class FuzzTest {
       // value) where fVjp was called.
       scramble(vjpArgs);
       scrambleFields(vjpReceiver, unit);
+      for (Object a : vjpArgs) {
+        if (a != null && a.getClass() == primal) {
+          scrambleFields(a, unit); // a receiver parameter's
+        }
+      }
       double vgValue = (double) component(vg, "value");
       double[] vgGrad = components(component(vg, "grad"));
       double vjpValue = (double) call(pulled, "value");
@@ -585,10 +591,10 @@ class FuzzTest {
       // buffers): the same bits as fValueAndGrad.
       Object workspace = invoke(method(adjoint, "fWorkspace"));
       for (int call = 0; call < 2; call++) {
-        Object[] wsArgs = arguments(f, flat);
+        Object[] wsArgs = arguments(f, flat, self.make());
         resetEffects(loader);
         double wsValue = (double) call(workspace, "valueAndGrad",
-            on(f, receiver(primal, unit, fields), wsArgs));
+            on(f, self.make(), wsArgs));
         same(problems, "fWorkspace value (call " + (call + 1) + ")", wsValue, value);
         sameEffects(problems, "fWorkspace.valueAndGrad (call " + (call + 1) + ")", loader, effects);
         sameArguments(problems, "fWorkspace.valueAndGrad", f, wsArgs, after);
@@ -604,12 +610,12 @@ class FuzzTest {
       // Forward mode: fJvp along a random direction (some coordinates exactly zero, a zero
       // array's tangent sometimes null), its value bit for bit the primal's.
       double[] direction = direction(seed, point, diffPoint.length);
-      Object[] jvpArgs = arguments(f, flat);
+      Object[] jvpArgs = arguments(f, flat, self.make());
       Object[] withTangents = java.util.Arrays.copyOf(jvpArgs, jvpArgs.length + diffParams.size());
       System.arraycopy(tangents(f, direction), 0, withTangents, jvpArgs.length, diffParams.size());
       resetEffects(loader);
       Object jvp = invoke(method(adjoint, "fJvp"),
-          on(f, receiver(primal, unit, fields), withTangents));
+          on(f, self.make(), withTangents));
       sameEffects(problems, "fJvp", loader, effects);
       sameArguments(problems, "fJvp", f, java.util.Arrays.copyOf(withTangents, jvpArgs.length),
           after);
@@ -620,12 +626,12 @@ class FuzzTest {
       // @NoDiff arrays).
       Object forward = invoke(method(adjoint, "fJvpWorkspace"));
       for (int call = 0; call < 2; call++) {
-        Object[] fresh = java.util.Arrays.copyOf(arguments(f, flat),
+        Object[] fresh = java.util.Arrays.copyOf(arguments(f, flat, self.make()),
             jvpArgs.length + diffParams.size());
         System.arraycopy(tangents(f, direction), 0, fresh, jvpArgs.length, diffParams.size());
         resetEffects(loader);
         double wsValue = (double) invokeOn(method(forward.getClass(), "jvp"), forward,
-            on(f, receiver(primal, unit, fields), fresh));
+            on(f, self.make(), fresh));
         sameEffects(problems, "fJvpWorkspace().jvp", loader, effects);
         same(problems, "fJvpWorkspace().jvp (call " + call + ")", wsValue, value);
         double wsTangent = (double) invokeOn(method(forward.getClass(), "tangent"), forward);
@@ -639,7 +645,7 @@ class FuzzTest {
         // fFunction(..).jvp is fJvp over the flattened point: the same bits, the same calls.
         // (Its own constants: the first function's calls may have changed the data it bound.)
         DifferentiableFunction fn = (DifferentiableFunction) invoke(function,
-            constants(f, flat, diffParams, receiver(primal, unit, fields)).toArray());
+            constants(f, flat, diffParams, self.make()).toArray());
         resetEffects(loader);
         double fnJvp = fn.jvp(diffPoint.clone(), direction.clone());
         sameEffects(problems, "fFunction(..).jvp", loader, effects);
@@ -763,6 +769,7 @@ class FuzzTest {
     for (int point = 0; point < POINTS; point++) {
       double[] flat = point(h, rnd);
       Map<String, Double> fields = fieldValues(unit, fieldRnd);
+      Receivers self = new Receivers(primal, unit, fields);
       double[] c = new double[Program.LENGTH];
       for (int k = 0; k < c.length; k++) {
         c[k] = rnd.nextInt(4) == 0 ? 1.0 : Math.round(rnd.nextDouble(-2, 2) * 1e6) / 1e6;
@@ -772,18 +779,18 @@ class FuzzTest {
           + java.util.Arrays.toString(c);
       List<String> problems = new ArrayList<>();
 
-      Object[] primalArgs = arguments(h, flat);
+      Object[] primalArgs = arguments(h, flat, self.make());
       ClassLoader loader = primal.getClassLoader();
       resetEffects(loader);
       double[] value = ((double[]) (h.instance()
-          ? invokeOn(primalH, receiver(primal, unit, fields), primalArgs)
+          ? invokeOn(primalH, self.make(), primalArgs)
           : invoke(primalH, primalArgs))).clone();
       String effects = effects(loader);
       if (!java.util.Arrays.equals(flat, flatten(h, primalArgs))) {
         problems.add("the primal " + h.name() + " changed its argument arrays");
       }
-      Object[] args = arguments(h, flat);
-      Object vjpReceiver = receiver(primal, unit, fields);
+      Object[] args = arguments(h, flat, self.make());
+      Object vjpReceiver = self.make();
       resetEffects(loader);
       Object pulled = invoke(vjp, on(h, vjpReceiver, args));
       sameEffects(problems, h.name() + "Vjp", loader, effects);
@@ -831,24 +838,25 @@ class FuzzTest {
       int width = h.params().stream().filter(p -> p.kind().differentiable())
           .mapToInt(p -> p.kind().width()).sum();
       double[] direction = direction(seed ^ h.name().hashCode(), point, width);
-      Object[] jvpArgs = arguments(h, flat);
+      Object[] jvpArgs = arguments(h, flat, self.make());
       int diffCount = (int) h.params().stream().filter(p -> p.kind().differentiable()).count();
       Object[] withTangents = java.util.Arrays.copyOf(jvpArgs, jvpArgs.length + diffCount);
       System.arraycopy(tangents(h, direction), 0, withTangents, jvpArgs.length, diffCount);
       resetEffects(loader);
       Object jvp = invoke(method(adjoint, h.name() + "Jvp"),
-          on(h, receiver(primal, unit, fields), withTangents));
+          on(h, self.make(), withTangents));
       sameEffects(problems, h.name() + "Jvp", loader, effects);
       sameArray(problems, h.name() + "Jvp value", (double[]) component(jvp, "value"), value);
       double[] jvpTangent = (double[]) component(jvp, "tangent");
       // hJvpWorkspace: the same bits as hJvp, twice (its arrays kept between the calls).
       Object workspace = invoke(method(adjoint, h.name() + "JvpWorkspace"));
       for (int call = 0; call < 2; call++) {
-        Object[] fresh = java.util.Arrays.copyOf(arguments(h, flat), jvpArgs.length + diffCount);
+        Object[] fresh = java.util.Arrays.copyOf(arguments(h, flat, self.make()),
+            jvpArgs.length + diffCount);
         System.arraycopy(tangents(h, direction), 0, fresh, jvpArgs.length, diffCount);
         resetEffects(loader);
         double[] wsValue = (double[]) invokeOn(method(workspace.getClass(), "jvp"), workspace,
-            on(h, receiver(primal, unit, fields), fresh));
+            on(h, self.make(), fresh));
         sameEffects(problems, h.name() + "JvpWorkspace().jvp", loader, effects);
         sameArray(problems, h.name() + "JvpWorkspace().jvp (call " + call + ")", wsValue, value);
         sameArray(problems, h.name() + "JvpWorkspace().tangent() (call " + call + ")",
@@ -857,7 +865,7 @@ class FuzzTest {
       resetEffects(loader);
       double[][] jacobian =
           (double[][]) invoke(method(adjoint, h.name() + "Jacobian"),
-              on(h, receiver(primal, unit, fields), arguments(h, flat)));
+              on(h, self.make(), arguments(h, flat, self.make())));
       sameEffects(problems, h.name() + "Jacobian", loader, effects);
       boolean rowsFinite = true;
       for (int k = 0; k < Program.LENGTH && unit.exact(); k++) {
@@ -992,7 +1000,7 @@ class FuzzTest {
    */
   private static List<Object> constants(Callee f, double[] flat, List<Param> diffParams,
       Object receiver) {
-    Object[] args = arguments(f, flat);
+    Object[] args = arguments(f, flat, receiver);
     List<Object> constants = new ArrayList<>();
     if (diffParams.size() == 1 && diffParams.get(0).kind() == Program.Kind.ARRAY) {
       constants.add(Program.LENGTH); // mFunction(int dimension, ...)
@@ -1086,6 +1094,13 @@ class FuzzTest {
       }
     }
     throw new AssertionError(primal + " has no constructor for its fields " + unit.fields());
+  }
+
+  /** Makes fresh receivers of {@code primal} with the field values {@code fields}. */
+  private record Receivers(Class<?> primal, Unit unit, Map<String, Double> fields) {
+    Object make() throws ReflectiveOperationException {
+      return receiver(primal, unit, fields);
+    }
   }
 
   /** {@code args} with the receiver first when {@code m} is an instance method. */
@@ -1199,14 +1214,18 @@ class FuzzTest {
     return out.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
-  /** The call's arguments from a flattened point: fresh arrays every time. */
-  private static Object[] arguments(Callee f, double[] flat) {
+  /**
+   * The call's arguments from a flattened point: fresh arrays every time, and {@code receiver}
+   * for a receiver parameter (version 12).
+   */
+  private static Object[] arguments(Callee f, double[] flat, Object receiver) {
     Object[] out = new Object[f.params().size()];
     int at = 0;
     for (int i = 0; i < out.length; i++) {
       Program.Kind kind = f.params().get(i).kind();
       out[i] = switch (kind) {
         case INT -> (int) flat[at];
+        case RECEIVER -> receiver;
         case ARRAY, DATA -> java.util.Arrays.copyOfRange(flat, at, at + Program.LENGTH);
         case INDEX -> java.util.Arrays.stream(flat, at, at + Program.LENGTH)
             .mapToInt(d -> (int) d).toArray();
@@ -1259,9 +1278,9 @@ class FuzzTest {
         for (boolean v : mask) {
           out[at++] = v ? 1 : 0;
         }
-      } else {
-        out[at++] = ((Number) a).doubleValue();
-      }
+      } else if (a instanceof Number number) {
+        out[at++] = number.doubleValue();
+      } // a receiver parameter takes no slot
     }
     return out;
   }
@@ -1482,6 +1501,7 @@ class FuzzTest {
     for (Param p : f.params()) {
       String value = switch (p.kind()) {
         case INT -> Integer.toString((int) flat[at]);
+        case RECEIVER -> "the receiver";
         case ARRAY, DATA, MATRIX -> java.util.Arrays.toString(
             java.util.Arrays.copyOfRange(flat, at, at + p.kind().width()));
         case INDEX, LONGS -> java.util.Arrays.toString(java.util.Arrays.stream(flat, at,
@@ -1590,6 +1610,9 @@ class FuzzTest {
     forms.put("a call of an instance helper (h(..) or this.h(..))",
         pattern("(?s)(?m)^  double(\\[\\])? (h[r\\d])\\(.*[^\\w.]\\2\\(.*|this\\.h[r\\d]\\("));
     forms.put("... through this.h(..)", pattern("this\\.h[r\\d]\\("));
+    forms.put("a static f with a receiver parameter (@NoDiff P o)", pattern("@NoDiff P\\d+ o\\b"));
+    forms.put("... calling its instance method (o.h(..))", pattern("\\bo\\.h[r\\d]\\("));
+    forms.put("... reading its field (o.f, o.f())", pattern("\\bo\\.f[di]\\d"));
     forms.put("a recursive helper hr(.., int d)", pattern("double hr\\("));
     forms.put("... an instance method", pattern("(?m)^  double hr\\("));
     forms.put("... called by f", pattern("(?s)double f\\(.*\\bhr\\("));

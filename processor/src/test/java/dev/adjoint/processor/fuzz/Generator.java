@@ -265,7 +265,8 @@ final class Generator {
       boolean chain = !helpers.isEmpty() && helpers.get(helpers.size() - 1).returnsArray()
           && rnd.nextBoolean();
       if (chain || rnd.nextInt(3) == 0) {
-        // A double[] helper (often after another one, so that it may call it): it usually takes an array or two, and fills a scratch array ya.
+        // A double[] helper (often after another one, so that it may call it): it usually takes
+        // an array or two, and fills a scratch array ya.
         if (rnd.nextInt(4) > 0 && params.stream().noneMatch(p -> p.kind() == Kind.ARRAY)) {
           params.add(rnd.nextInt(params.size() + 1), new Param("aa", Kind.ARRAY));
         }
@@ -317,6 +318,11 @@ final class Generator {
     localMatrix = rnd.nextInt(4) == 0;
     inF = true;
     instanceBody = instanceClass && extras.nextInt(4) > 0;
+    if (instanceClass && !instanceBody && extras.nextInt(3) > 0) {
+      // a static f with a receiver parameter: @NoDiff P0 o, o.h0(x), o.fd0
+      params.add(extras.nextInt(params.size() + 1),
+          new Param(Program.RECEIVER_PARAM, Kind.RECEIVER));
+    }
     Callee f = Callee.helper(className, "f", params, body(params, 3, rnd.nextInt(2) == 0))
         .withInstance(instanceBody);
     instanceBody = false;
@@ -430,12 +436,15 @@ final class Generator {
     final List<String> intFields = new ArrayList<>();
     /** {@code java.util.Random} locals. */
     final List<String> generators = new ArrayList<>();
+    /** Whether a static method has a receiver parameter {@code o} (version 12). */
+    boolean receiver;
 
     Scope copy() {
       Scope s = new Scope();
       s.fields.addAll(fields);
       s.intFields.addAll(intFields);
       s.generators.addAll(generators);
+      s.receiver = receiver;
       s.doubles.addAll(doubles);
       s.ints.addAll(ints);
       s.assignable.addAll(assignable);
@@ -477,7 +486,8 @@ final class Generator {
     generators = 0;
     currentParams = params;
     Scope scope = new Scope();
-    if (instanceBody) {
+    scope.receiver = params.stream().anyMatch(p -> p.kind() == Kind.RECEIVER);
+    if (instanceBody || scope.receiver) {
       for (Program.Field v : fields) {
         (v.isInt() ? scope.intFields : scope.fields).add(v.name());
       }
@@ -493,6 +503,8 @@ final class Generator {
         } else {
           scope.indexArrays.add(p.name());
         }
+      } else if (p.kind() == Kind.RECEIVER) {
+        continue; // its fields and methods (scope.receiver, below)
       } else if (p.kind() == Kind.MASK) {
         scope.masks.add(p.name());
       } else if (p.kind() == Kind.MATRIX) {
@@ -554,8 +566,8 @@ final class Generator {
 
   /** Whether {@code scope} holds an argument of every array kind {@code callee} takes. */
   private boolean canCall(Scope scope, Callee callee) {
-    if (callee.instance() && !instanceBody) {
-      return false; // no receiver in a static method
+    if (callee.instance() && !instanceBody && !scope.receiver) {
+      return false; // no receiver in a static method without a receiver parameter
     }
     for (Param p : callee.params()) {
       boolean available = switch (p.kind()) {
@@ -944,7 +956,7 @@ final class Generator {
     if (!scope.fields.isEmpty() && rnd.nextInt(5) == 0) {
       return new Program.FieldRead(pick(scope.fields), fieldForm());
     }
-    if (!scope.generators.isEmpty() && rnd.nextInt(20) == 0) {
+    if (!scope.generators.isEmpty() && rnd.nextInt(12) == 0) {
       return new Program.RandomDouble(pick(scope.generators));
     }
     if (rnd.nextInt(40) == 0) {
@@ -1084,6 +1096,12 @@ final class Generator {
     if (!recursive.isEmpty() && rnd.nextInt(3) == 0) {
       return call(scope, recursive.get(0), depth); // the recursive helper, often (version 12)
     }
+    List<Callee> onReceiver = scope.receiver
+        ? candidates.stream().filter(Callee::instance).toList() : List.of();
+    if (!onReceiver.isEmpty() && rnd.nextInt(3) > 0) {
+      // o.h(..) on the receiver parameter, often (version 12)
+      return call(scope, onReceiver.get(rnd.nextInt(onReceiver.size())), depth);
+    }
     return call(scope, candidates.get(rnd.nextInt(candidates.size())), depth);
   }
 
@@ -1129,7 +1147,12 @@ final class Generator {
           break;
       }
     }
-    return new Invoke(callee, args, callee.instance() && rnd.nextBoolean());
+    String target = null;
+    if (callee.instance()) {
+      // on this (implicitly or not) in an instance method, else on the receiver parameter
+      target = instanceBody ? (rnd.nextBoolean() ? "this" : null) : Program.RECEIVER_PARAM;
+    }
+    return new Invoke(callee, args, target);
   }
 
   // ---------------------------------------------------------------- ints and conditions
@@ -1138,7 +1161,7 @@ final class Generator {
     if (!scope.intFields.isEmpty() && rnd.nextInt(6) == 0) {
       return new Program.IntField(pick(scope.intFields), fieldForm());
     }
-    if (randoms && rnd.nextInt(12) == 0) {
+    if (randoms && rnd.nextInt(scope.generators.isEmpty() ? 12 : 5) == 0) {
       return randomInt(scope, 1 + rnd.nextInt(5));
     }
     if (rnd.nextInt(16) == 0) {
@@ -1441,8 +1464,14 @@ final class Generator {
     return new Program.ForEach(kind, var, array, row, body);
   }
 
-  /** How a field is read: {@code f} or {@code this.f}; in a record also {@code f()}, {@code this.f()}. */
+  /**
+   * How a field is read: {@code f} or {@code this.f}, in a record also {@code f()}, {@code
+   * this.f()}; in a static method, of its receiver parameter: {@code o.f}, {@code o.f()}.
+   */
   private int fieldForm() {
+    if (!instanceBody) {
+      return record && rnd.nextBoolean() ? 5 : 4; // o.f, o.f()
+    }
     return rnd.nextInt(record ? 4 : 2);
   }
 

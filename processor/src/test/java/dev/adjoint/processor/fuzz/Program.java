@@ -42,7 +42,13 @@ final class Program {
     /** {@code long[]} of {@link #LENGTH}, values in {@code [0, LENGTH)}: read as {@code (int)}. */
     LONGS,
     /** {@code boolean[]} of {@link #LENGTH}: a mask. */
-    MASK;
+    MASK,
+    /**
+     * {@code @NoDiff C o}, an object of the generated class itself (version 12): a static method
+     * calls its instance methods ({@code o.h0(x)}) and reads its fields ({@code o.fd0}). It
+     * takes no slot in a flattened point: FuzzTest passes a receiver with the point's fields.
+     */
+    RECEIVER;
 
     boolean differentiable() {
       return this == DOUBLE || this == ARRAY || this == MATRIX;
@@ -59,7 +65,7 @@ final class Program {
      */
     int width() {
       return this == ARRAY || this == DATA || discrete() ? LENGTH
-          : this == MATRIX ? ROWS * COLUMNS : 1;
+          : this == MATRIX ? ROWS * COLUMNS : this == RECEIVER ? 0 : 1;
     }
   }
 
@@ -75,7 +81,13 @@ final class Program {
         case INDEX -> "int[] " + name;
         case LONGS -> "long[] " + name;
         case MASK -> "boolean[] " + name;
+        case RECEIVER -> throw new IllegalStateException("rendered with its class's name");
       };
+    }
+
+    /** As {@link #render()}, in a method of class {@code owner}. */
+    String render(String owner) {
+      return kind == Kind.RECEIVER ? "@NoDiff " + owner + " " + name : render();
     }
   }
 
@@ -153,11 +165,12 @@ final class Program {
 
   /**
    * A call of a helper in the same class or of a rule in {@code Rules}; each argument is an
-   * {@link Expr}, an {@link IntExpr}, or an {@link ArrayArg}.
+   * {@link Expr}, an {@link IntExpr}, or an {@link ArrayArg}. An instance method is called on
+   * {@code target} ({@code this} or a receiver parameter; null: implicitly on this).
    */
-  record Invoke(Callee callee, List<Object> args, boolean viaThis) implements Expr {
+  record Invoke(Callee callee, List<Object> args, String target) implements Expr {
     Invoke(Callee callee, List<Object> args) {
-      this(callee, args, false);
+      this(callee, args, null);
     }
   }
 
@@ -461,7 +474,8 @@ final class Program {
     out.append("  @Differentiable\n  ").append(m.instance() ? "" : "static ")
         .append(m.returnsArray() ? "double[] " : "double ")
         .append(m.name()).append('(')
-        .append(m.params().stream().map(Param::render).collect(Collectors.joining(", ")))
+        .append(m.params().stream().map(p -> p.render(m.owner()))
+            .collect(Collectors.joining(", ")))
         .append(") {\n");
     for (Stmt s : m.body()) {
       render(s, "    ", out);
@@ -612,7 +626,8 @@ final class Program {
     } else if (e instanceof RandomDouble g) {
       return g.generator() + ".nextDouble()";
     } else if (e instanceof Invoke i) {
-      String prefix = i.callee().isRule() ? Rules.CLASS + "." : i.viaThis() ? "this." : "";
+      String prefix = i.callee().isRule() ? Rules.CLASS + "."
+          : i.target() == null ? "" : i.target() + ".";
       return prefix + i.callee().name() + "("
           + i.args().stream().map(Program::renderArg).collect(Collectors.joining(", ")) + ")";
     } else if (e instanceof Stop s) {
@@ -678,13 +693,21 @@ final class Program {
     throw new AssertionError(c);
   }
 
-  /** A field read: {@code f}, {@code this.f}, {@code f()} or {@code this.f()} (a record's). */
+  /** The name of a {@link Kind#RECEIVER} parameter. */
+  static final String RECEIVER_PARAM = "o";
+
+  /**
+   * A field read: {@code f}, {@code this.f}, {@code f()} or {@code this.f()} (a record's), or of
+   * the receiver parameter, {@code o.f} or {@code o.f()}.
+   */
   private static String renderField(String name, int form) {
     return switch (form) {
       case 0 -> name;
       case 1 -> "this." + name;
       case 2 -> name + "()";
-      default -> "this." + name + "()";
+      case 3 -> "this." + name + "()";
+      case 4 -> RECEIVER_PARAM + "." + name;
+      default -> RECEIVER_PARAM + "." + name + "()";
     };
   }
 

@@ -273,6 +273,8 @@ final class Reference {
         case INT:
           env.ints.put(p.name(), (int) flat[at]);
           break;
+        case RECEIVER:
+          break; // its fields are the receiver's (every object of a program has the same)
         case INDEX:
         case LONGS:
         case MASK:

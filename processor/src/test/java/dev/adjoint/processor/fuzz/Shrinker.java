@@ -172,7 +172,7 @@ final class Shrinker {
     }
     Callee callee = i.callee().isRule()
         ? i.callee() : rebuilt.getOrDefault(i.callee().name(), i.callee());
-    return new Invoke(callee, args, i.viaThis());
+    return new Invoke(callee, args, i.target());
   }
 
   /** The double-valued operands an expression may be replaced by. */
