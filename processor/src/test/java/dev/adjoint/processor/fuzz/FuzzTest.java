@@ -1615,9 +1615,11 @@ class FuzzTest {
     forms.put("... reading its field (o.f, o.f())", pattern("\\bo\\.f[di]\\d"));
     forms.put("a recursive helper hr(.., int d)", pattern("double hr\\("));
     forms.put("... an instance method", pattern("(?m)^  double hr\\("));
-    forms.put("... called by f", pattern("(?s)double f\\(.*\\bhr\\("));
+    forms.put("... hr called by f", pattern("(?s)double f\\(.*\\bhr\\("));
     forms.put("... called by another helper", pattern("(?s)double hr\\(.*double(\\[\\])? h\\d\\([^\\n]*\\{\\n(?:(?!  @Differentiable).)*\\bhr\\("));
     forms.put("... whose recursive call passes an array", pattern("hr\\([^;]*\\b(aa|xa|da|ya|y[a-z]|yf\\d+)\\b[^;]*\\(d - [12]\\)|hr\\([^;]*\\(d - [12]\\)[^;]*\\b(aa|ya)\\b"));
+    forms.put("a recursive double[] helper hs(.., int d)", pattern("double\\[\\] hs\\("));
+    forms.put("... hs called by f", pattern("(?s)double f\\(.*= (this\\.|o\\.)?hs\\("));
     forms.put("a java.util.Random local", pattern("java.util.Random g\\d+ = new"));
     forms.put("new java.util.Random(seed).nextInt(k) inline", pattern("new java.util.Random\\([^;]*\\)\\.nextInt"));
     forms.put("g.nextInt(k)", pattern("g\\d+\\.nextInt\\("));

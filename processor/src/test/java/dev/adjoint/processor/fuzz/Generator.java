@@ -221,19 +221,26 @@ final class Generator {
     }
     randoms = extras.nextInt(4) == 0;
     boolean recursive = extras.nextInt(3) == 0;
+    boolean recursiveArray = extras.nextInt(5) == 0;
     List<Callee> helpers = new ArrayList<>();
     int helperCount = rnd.nextInt(3);
     int recursiveAt = recursive ? extras.nextInt(helperCount + 1) : -1;
+    int recursiveArrayAt = recursiveArray ? extras.nextInt(helperCount + 1) : -1;
     for (int h = 0; h <= helperCount; h++) {
       if (h == recursiveAt) {
-        Callee helper = recursiveHelper(className, instanceClass && extras.nextBoolean());
+        Callee helper = recursiveHelper(className, instanceClass && extras.nextBoolean(), false);
+        helpers.add(helper);
+        callable.add(helper);
+      }
+      if (h == recursiveArrayAt) {
+        Callee helper = recursiveHelper(className, instanceClass && extras.nextBoolean(), true);
         helpers.add(helper);
         callable.add(helper);
       }
       if (h == helperCount) {
         break;
       }
-      instanceBody = instanceClass && extras.nextBoolean();
+      instanceBody = instanceClass && extras.nextInt(3) > 0;
       List<Param> params = new ArrayList<>();
       int doubles = 1 + rnd.nextInt(2);
       for (int i = 0; i < doubles; i++) {
@@ -331,8 +338,10 @@ final class Generator {
     return new Unit(className, helpers, f, exact, List.copyOf(fields), record);
   }
 
-  /** The name of the recursive helper (version 12). */
+  /** The names of the recursive helpers (version 12): of a double, and of a double[]. */
   static final String RECURSIVE = "hr";
+
+  static final String RECURSIVE_ARRAY = "hs";
 
   /** The body being generated is the recursive helper's. */
   private boolean recursionBody;
@@ -347,9 +356,19 @@ final class Generator {
    * }
    * </pre>
    * Callers pass {@code Math.floorMod(k, 4)} as {@code d}, so it recurses at most three deep; each
-   * level calls itself once, in its last return.
+   * level calls itself once, in its last return. With {@code array}, a {@code double[]} helper
+   * {@code hs}, as GradBench-style code builds a result from the one below:
+   * <pre>
+   * double[] hs(double[] aa, double a0, int d) {
+   *   double[] ya = new double[3];
+   *   if (d &lt;= 0) { ya[1] = e; return ya; }
+   *   double[] yr0 = hs(aa, e, d - 1);
+   *   ...random statements, reading and writing ya and yr0
+   *   return ya;                // or yr0
+   * }
+   * </pre>
    */
-  private Callee recursiveHelper(String className, boolean instance) {
+  private Callee recursiveHelper(String className, boolean instance, boolean array) {
     List<Param> params = new ArrayList<>();
     int doubles = 1 + rnd.nextInt(2);
     for (int i = 0; i < doubles; i++) {
@@ -364,22 +383,30 @@ final class Generator {
     params.add(rnd.nextInt(params.size() + 1), new Param("d", Kind.INT));
     instanceBody = instance;
     recursionBody = true;
-    List<Stmt> body = body(params, 2);
+    arrayResult = array;
+    List<Stmt> body = body(params, 2, array);
+    arrayResult = false;
     recursionBody = false;
     instanceBody = false;
-    return Callee.helper(className, RECURSIVE, params, body).withInstance(instance);
+    return (array ? Callee.arrayHelper(className, RECURSIVE_ARRAY, params, body)
+        : Callee.helper(className, RECURSIVE, params, body)).withInstance(instance);
   }
 
-  /** The last return of the recursive helper: an expression around its call one level down. */
-  private Expr recursiveReturn(Scope scope) {
-    Callee self = Callee.helper("", RECURSIVE, currentParams, List.of());
+  /** The recursive helper's call of itself one level down: its depth {@code d - 1} (or 2). */
+  private Program.Recurse recursiveCall(Scope scope, String name) {
+    Callee self = Callee.helper("", name, currentParams, List.of());
     List<Object> args = new ArrayList<>(((Invoke) call(scope, self, 1)).args());
     for (int i = 0; i < currentParams.size(); i++) {
       if (currentParams.get(i).name().equals("d")) {
         args.set(i, new IntBinary('-', new IntRead("d"), new IntLit(1 + rnd.nextInt(2))));
       }
     }
-    Expr call = new Program.Recurse(RECURSIVE, args, instanceBody && rnd.nextBoolean());
+    return new Program.Recurse(name, args, instanceBody && rnd.nextBoolean());
+  }
+
+  /** The last return of the recursive helper: an expression around its call one level down. */
+  private Expr recursiveReturn(Scope scope) {
+    Expr call = recursiveCall(scope, RECURSIVE);
     return switch (rnd.nextInt(4)) {
       case 0 -> new Binary('+', expr(scope, 2), call);
       case 1 -> new Binary('*', expr(scope, 1), call);
@@ -533,7 +560,16 @@ final class Generator {
     if (inF && longMethod) {
       longStretch(scope, stmts);
     }
-    if (recursionBody) {
+    if (recursionBody && arrayResult) {
+      // the base case first: if (d <= 0) { ya[k] = e; return ya; }, then the level below
+      stmts.add(new If(new IntCompare("<=", new IntRead("d"), new IntLit(0)), List.of(
+          new Program.ElementAssign(new Program.Element("ya",
+              new IntLit(rnd.nextInt(Program.LENGTH)), false), "=", expr(scope, 2)),
+          new Program.ReturnArray("ya")), List.of()));
+      stmts.add(new Program.ArrayCall("yr0", recursiveCall(scope, RECURSIVE_ARRAY)));
+      scope.arrays.add("yr0");
+      scope.writableArrays.add("yr0");
+    } else if (recursionBody) {
       // the base case first: if (d <= 0) { return e; }
       stmts.add(new If(new IntCompare("<=", new IntRead("d"), new IntLit(0)),
           List.of(new Return(expr(scope, 2))), List.of()));
@@ -610,6 +646,11 @@ final class Generator {
         List<Callee> helpers = candidates.stream().filter(c -> !c.isRule()).toList();
         if (!helpers.isEmpty() && rnd.nextInt(3) > 0) {
           candidates = helpers; // mostly the helpers: chains of them, and their parameters
+          List<Callee> recursive = helpers.stream()
+              .filter(c -> c.name().equals(RECURSIVE_ARRAY)).toList();
+          if (!recursive.isEmpty() && rnd.nextInt(3) == 0) {
+            candidates = recursive; // the recursive one, often (version 12)
+          }
         }
         if (!candidates.isEmpty()) {
           out.add(arrayCall(scope, candidates));

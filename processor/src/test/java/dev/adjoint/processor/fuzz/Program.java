@@ -320,9 +320,10 @@ final class Program {
    * {@code double[] name = call;}: a local holding the array a {@code double[]} helper or rule
    * returns, declared at the top level of a body or in a branch, never in a loop. In Java it is
    * the very array the callee returned: a helper's fresh local (helpers may not return their
-   * parameters).
+   * parameters). {@code call} is an {@link Invoke}, or in the recursive {@code double[]} helper a
+   * {@link Recurse} (version 12).
    */
-  record ArrayCall(String name, Invoke call) implements Stmt {}
+  record ArrayCall(String name, Expr call) implements Stmt {}
 
   /** {@code return array;} in a {@code double[]} helper, outside any loop. */
   record ReturnArray(String array) implements Stmt {}

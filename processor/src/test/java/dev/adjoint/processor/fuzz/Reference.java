@@ -512,7 +512,8 @@ final class Reference {
       } else if (s instanceof Program.ReturnArray r) {
         return new Flow(false, false, null, env.arrays.get(r.array()));
       } else if (s instanceof Program.ArrayCall c) {
-        env.arrays.put(c.name(), invokeArray(c.call(), env));
+        env.arrays.put(c.name(), c.call() instanceof Program.Recurse r
+            ? (Val[]) call(running.peek(), r.args(), env) : invokeArray((Invoke) c.call(), env));
       } else if (s instanceof Program.LocalArray a) {
         Val[] zeros = new Val[a.matrix() ? Program.ROWS * Program.COLUMNS : Program.LENGTH];
         java.util.Arrays.fill(zeros, new Val(0.0, -1));

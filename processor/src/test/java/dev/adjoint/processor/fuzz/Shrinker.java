@@ -123,7 +123,8 @@ final class Shrinker {
       } else if (s instanceof Program.ElementAssign a) {
         out.add(new Program.ElementAssign(a.target(), a.op(), expr(a.value())));
       } else if (s instanceof Program.ArrayCall c) {
-        out.add(new Program.ArrayCall(c.name(), invoke(c.call())));
+        out.add(new Program.ArrayCall(c.name(),
+            c.call() instanceof Invoke i ? invoke(i) : c.call()));
       } else {
         out.add(s);
       }
