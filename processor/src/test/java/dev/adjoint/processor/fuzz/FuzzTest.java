@@ -51,6 +51,10 @@ import org.junit.jupiter.api.Test;
  * Reference#evaluateDual}), to 1e-9 of the scale of its terms; and the reference gradient along
  * the direction, as before.
  *
+ * <p>Instance methods (version 12) get a fresh receiver, made through the class's constructor
+ * with field values drawn per point, first in every call; after {@code fVjp} the fields that are
+ * not final are changed, which the pullback must not see.
+ *
  * <p>Helpers that return {@code double[]} are checked on their own as well: {@code hVjp(..)} at
  * random points, with a random cotangent array, against the reference; {@code hJvp} and {@code
  * hJacobian} against its rows and against its dual numbers.
@@ -1063,11 +1067,16 @@ class FuzzTest {
 
   // ---------------------------------------------------------------- receivers (version 12)
 
-  /** The receiver's field values at one point (int fields as doubles): none without fields. */
+  /**
+   * The receiver's field values at one point (int fields as doubles), and under {@code "f()"}
+   * what its accessor returns (a record's may differ); none without fields.
+   */
   private static Map<String, Double> fieldValues(Unit unit, SplittableRandom rnd) {
     Map<String, Double> out = new java.util.LinkedHashMap<>();
     for (Program.Field v : unit.fields()) {
-      out.put(v.name(), coordinate(v.isInt() ? Program.Kind.INT : Program.Kind.DOUBLE, rnd));
+      double value = coordinate(v.isInt() ? Program.Kind.INT : Program.Kind.DOUBLE, rnd);
+      out.put(v.name(), value);
+      out.put(v.name() + "()", value + v.accessorOffset());
     }
     return out;
   }
@@ -1606,6 +1615,8 @@ class FuzzTest {
     forms.put("a double field read as f", pattern("[^.\\w]fd\\d\\b(?!\\()"));
     forms.put("a double field read as this.f", pattern("this\\.fd\\d\\b(?!\\()"));
     forms.put("a record component read through its accessor (f(), this.f())", pattern("\\bf[di]\\d\\(\\)"));
+    // with the open bug recordAccessor only (Generator.OPEN_BUGS)
+    forms.put(ACCESSOR_FORM, pattern("(?m)^  public (double|int) f[di]\\d\\(\\) \\{"));
     forms.put("an int field read", pattern("\\bfi0\\b"));
     forms.put("a call of an instance helper (h(..) or this.h(..))",
         pattern("(?s)(?m)^  double(\\[\\])? (h[r\\d])\\(.*[^\\w.]\\2\\(.*|this\\.h[r\\d]\\("));
@@ -1629,11 +1640,20 @@ class FuzzTest {
     SplittableRandom rnd = new SplittableRandom(77);
     int programs = 2000;
     for (int i = 0; i < programs; i++) {
-      String source = Generator.generate(rnd.nextLong(), "P" + i).render();
+      long seed = rnd.nextLong();
+      String source = Generator.generate(seed, "P" + i).render();
+      String withOpen = Generator.generate(seed, "P" + i, Set.of("recordAccessor")).render();
       String methods = source.substring(source.indexOf("  @Differentiable"));
       for (Map.Entry<String, java.util.regex.Pattern> e : forms.entrySet()) {
-        if (e.getValue().matcher(e.getKey().contains("record") || e.getKey().contains("class")
-            ? source : methods).find()) {
+        String text = e.getKey().contains("record") || e.getKey().contains("class")
+            ? source : methods;
+        if (e.getKey().equals(ACCESSOR_FORM)) {
+          if (e.getValue().matcher(source).find()) {
+            throw new AssertionError("a record accessor without -Dfuzz.open=recordAccessor");
+          }
+          text = withOpen; // only there: the same draws, with the open bug's accessors
+        }
+        if (e.getValue().matcher(text).find()) {
           if (counts.merge(e.getKey(), 1, Integer::sum) == 1
               && Boolean.getBoolean("fuzz.coverage.show")) {
             System.out.println("--- first program with " + e.getKey() + ":\n" + source);
@@ -1651,6 +1671,9 @@ class FuzzTest {
     }
     assertTrue(rare.isEmpty(), "too rare in 2 000 programs: " + rare);
   }
+
+  private static final String ACCESSOR_FORM =
+      "a record with an explicit accessor (fd0() is not fd0), with -Dfuzz.open=recordAccessor";
 
   private static java.util.regex.Pattern pattern(String regex) {
     return java.util.regex.Pattern.compile(regex);

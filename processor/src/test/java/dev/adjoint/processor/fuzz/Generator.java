@@ -40,12 +40,16 @@ import java.util.SplittableRandom;
  * declarations {@code double[] yb = h0(xa, x0);}; since version 11, discrete arrays ({@code int[]}
  * index arrays, {@code long[]}, {@code boolean[]} masks: parameters with valid random contents,
  * and locals made outside loops, written and read back) and enhanced {@code for} over arrays,
- * {@code int[]}s and the rows of matrices. One seed gives one program, always the same.
+ * {@code int[]}s and the rows of matrices; since version 12, instance methods of a final class or
+ * a record that read its fields and call each other (and a static {@code f} given the object as
+ * {@code @NoDiff P0 o}), helpers that recurse on an int depth ({@code hr}, and {@code hs}, which
+ * returns {@code double[]}), and {@code java.util.Random} objects made in the body. One seed gives
+ * one program, always the same.
  *
  * <p>Open processor bugs ({@link #OPEN_BUGS}; docs/fuzzing.md): programs that show a bug
  * still open are generated only when its name is in {@code open} ({@code -Dfuzz.open=...}), so
- * that the normal run tests everything else; each has seeds in fuzz/regressions.txt. None is open
- * now (below). The three the fuzzer found in {@code double[]} results are fixed: a helper may no longer
+ * that the normal run tests everything else; each has seeds in fuzz/regressions.txt. One is open
+ * now, {@code recordAccessor} (see {@link #OPEN_BUGS}). The three the fuzzer found in {@code double[]} results are fixed: a helper may no longer
  * return its parameter (a compile error: its caller would share the array it passed), the
  * cotangent array of an array created after an early return is made only where it exists, and
  * a rule's pullback counts as a read of the array the rule returned (its @Fwd may keep it as a
@@ -112,12 +116,25 @@ final class Generator {
 
 
   /**
-   * The open processor bugs a run may include (see above): none now. The last one, {@code
-   * pullbackJvpSingular} (a long method's {@code fJvp} taken by pullbacks, NaN where forward
-   * mode gives a finite tangent), was fixed by giving long methods a split tangent sweep
-   * (docs/fuzzing.md, "Open processor bugs").
+   * The open processor bugs a run may include (see above; docs/fuzzing.md, "Open processor
+   * bugs"):
+   *
+   * <ul>
+   *   <li>{@code recordAccessor} (found by version 12): in a record whose accessor is written
+   *       out ({@code public double fd0() { return fd0 + 0.5; }}), a read of the component field
+   *       {@code fd0} in a differentiable instance method is read in every generated form
+   *       through the accessor {@code fd0()}, so the value and gradient are another function's.
+   *       Without it open, records declare no accessors of their own.
+   * </ul>
+   *
+   * <p>The last one before, {@code pullbackJvpSingular} (a long method's {@code fJvp} taken by
+   * pullbacks, NaN where forward mode gives a finite tangent), was fixed by giving long methods a
+   * split tangent sweep.
    */
-  static final List<String> OPEN_BUGS = List.of();
+  static final List<String> OPEN_BUGS = List.of("recordAccessor");
+
+  /** The open bugs whose programs this generator makes. */
+  private final java.util.Set<String> open;
 
   /** The open bugs named by {@code list}: comma-separated names, or "all". */
   static java.util.Set<String> open(String list) {
@@ -153,6 +170,7 @@ final class Generator {
   private int fills;
 
   private Generator(long seed, java.util.Set<String> open, boolean soak) {
+    this.open = open;
     this.rnd = new SplittableRandom(seed);
     this.jvpRules = new SplittableRandom(seed ^ 0x4A56505275L);
     // Its salt was chosen so that the seeds in fuzz/regressions.txt keep their programs: the
@@ -213,10 +231,12 @@ final class Generator {
       record = extras.nextInt(3) == 0;
       int doubleFields = 1 + extras.nextInt(2);
       for (int i = 0; i < doubleFields; i++) {
-        fields.add(new Program.Field("fd" + i, false, !record && extras.nextBoolean()));
+        fields.add(new Program.Field("fd" + i, false, !record && extras.nextBoolean(),
+            accessor(record && extras.nextInt(3) == 0)));
       }
       if (extras.nextBoolean()) {
-        fields.add(new Program.Field("fi0", true, !record && extras.nextBoolean()));
+        fields.add(new Program.Field("fi0", true, !record && extras.nextBoolean(),
+            accessor(record && extras.nextInt(3) == 0)));
       }
     }
     randoms = extras.nextInt(4) == 0;
@@ -336,6 +356,14 @@ final class Generator {
     inF = false;
     localMatrix = false;
     return new Unit(className, helpers, f, exact, List.copyOf(fields), record);
+  }
+
+  /**
+   * Whether a record component drawn to have an explicit accessor gets it: only with the open
+   * bug {@code recordAccessor} (the draw is made either way, so the rest of the program stays).
+   */
+  private boolean accessor(boolean drawn) {
+    return drawn && open.contains("recordAccessor");
   }
 
   /** The names of the recursive helpers (version 12): of a double, and of a double[]. */

@@ -438,6 +438,13 @@ final class Program {
           .collect(Collectors.joining(", "));
       if (record) {
         out.append("record ").append(className).append('(').append(declared).append(") {\n");
+        for (Field v : fields) {
+          if (v.accessor()) {
+            out.append("  public ").append(v.isInt() ? "int " : "double ").append(v.name())
+                .append("() {\n    return ").append(v.name()).append(" + ")
+                .append(v.isInt() ? "1" : "0.5").append(";\n  }\n\n");
+          }
+        }
       } else {
         out.append("final class ").append(className).append(" {\n");
         if (!fields.isEmpty()) {
@@ -467,9 +474,16 @@ final class Program {
 
   /**
    * A field of the generated class (version 12): a record component, or a field of a final
-   * class, {@code final} unless {@code mutable} (FuzzTest changes those after {@code fVjp}).
+   * class, {@code final} unless {@code mutable} (FuzzTest changes those after {@code fVjp}). A
+   * record's component may have an explicit {@code accessor} that returns it plus {@link
+   * #accessorOffset}, so that {@code fd0()} and {@code fd0} differ, as Java makes them.
    */
-  record Field(String name, boolean isInt, boolean mutable) {}
+  record Field(String name, boolean isInt, boolean mutable, boolean accessor) {
+    /** What its explicit accessor adds: a record's {@code fd0()} may differ from {@code fd0}. */
+    double accessorOffset() {
+      return !accessor ? 0 : isInt ? 1 : 0.5;
+    }
+  }
 
   private static void renderMethod(Callee m, StringBuilder out) {
     out.append("  @Differentiable\n  ").append(m.instance() ? "" : "static ")

@@ -457,6 +457,15 @@ final class Reference {
     }
   }
 
+  /**
+   * Where {@link #fields} holds what a read of {@code name} in {@code form} gives: the field,
+   * or, for an accessor call ({@code f()}, {@code this.f()}, {@code o.f()}), {@code "f()"}, what
+   * the record's accessor returns.
+   */
+  private static String fieldKey(String name, int form) {
+    return form == 2 || form == 3 || form == 5 ? name + "()" : name;
+  }
+
   /** Runs a method's body; its return value. */
   private Val run(Callee method, Env env) {
     Flow result = execMethod(method, env);
@@ -735,7 +744,7 @@ final class Reference {
     } else if (e instanceof Invoke i) {
       return invoke(i, env);
     } else if (e instanceof Program.FieldRead f) {
-      return new Val(fields.get(f.name()), -1);
+      return new Val(fields.get(fieldKey(f.name(), f.form())), -1);
     } else if (e instanceof Program.Recurse r) {
       return (Val) call(running.peek(), r.args(), env);
     } else if (e instanceof Program.RandomDouble g) {
@@ -1167,7 +1176,7 @@ final class Reference {
       int[] array = env.discrete.get(el.array());
       return array[index(el, env)];
     } else if (e instanceof Program.IntField f) {
-      return (int) (double) fields.get(f.name());
+      return (int) (double) fields.get(fieldKey(f.name(), f.form()));
     } else if (e instanceof Program.IntMod m) {
       return Math.floorMod(evalInt(m.value(), env), m.modulus());
     } else if (e instanceof Program.RandomInt g) {
