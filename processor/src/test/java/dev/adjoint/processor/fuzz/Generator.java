@@ -63,8 +63,9 @@ final class Generator {
    * {@code # vN:} comments, a record). Version 11 (issue 11): discrete arrays and enhanced for.
    * Version 12 (issue 11, section 5): instance methods of a final class or a record reading its
    * fields, plain recursion on an int depth, and {@code java.util.Random} made in the body; their
-   * decisions come from a stream of their own ({@link #extras}), so a program that draws none of
-   * them is its version-11 program.
+   * decisions come from a stream of their own ({@link #extras}), so that the program's own stream
+   * moves only where they are used (and an enhanced for over a matrix row is drawn one time in
+   * two, not four, to keep it common).
    */
   static final int VERSION = 12;
 
@@ -1494,7 +1495,7 @@ final class Generator {
     switch (kind) {
       case DOUBLES -> {
         var = "v" + loops++;
-        if (doubles.isEmpty() || (!scope.matrices.isEmpty() && rnd.nextInt(4) == 0)) {
+        if (doubles.isEmpty() || (!scope.matrices.isEmpty() && rnd.nextBoolean())) {
           array = pick(scope.matrices);
           row = rnd.nextInt(Program.ROWS);
         } else {
