@@ -1329,6 +1329,12 @@ class FuzzTest {
       offset += p.kind().width();
     }
     for (int i : coordinates) {
+      // How fast the phase of sin, cos and tan moves along this coordinate (dual numbers): a step
+      // that moves it by more than 0.01 averages an oscillation out, however well two steps agree
+      // (a huge argument of sin beside a large term of its own, found by soak run seed 12102).
+      double[] unit = new double[coordinates.size()];
+      unit[diffIndex] = 1.0;
+      double phaseRate = Reference.evaluateDual(f, fields, args, unit).phaseRate();
       double expected = at.gradient()[diffIndex];
       double scale = at.scale()[diffIndex] + Math.abs(expected);
       boolean converged = false;
@@ -1337,6 +1343,10 @@ class FuzzTest {
       double previous = Double.NaN;
       for (double step : new double[] {1e-4, 1e-5, 1e-6, 1e-7}) {
         double h = step * Math.max(1, Math.abs(args[i]));
+        if (!(phaseRate * h <= 1e-2)) {
+          previous = Double.NaN;
+          continue;
+        }
         double[] up = args.clone();
         double[] down = args.clone();
         up[i] += h;

@@ -77,10 +77,13 @@ final class Reference {
    * extreme} when some value or some nonzero tangent term passed 1e150 in magnitude or came
    * within 1e-150 of zero without being zero (a partial alone does not count: through a zero
    * tangent it contributes nothing). {@code singular} when a zero tangent met an infinite or NaN
-   * partial (and contributed 0).
+   * partial (and contributed 0). {@code phaseRate}: the largest magnitude of the tangent of an
+   * argument of {@code sin}, {@code cos} or {@code tan}, how fast the phase of a periodic function
+   * moves along the direction (central differences with a step h mean nothing once phaseRate * h
+   * is not small: they average the oscillation out).
    */
   record Dual(double value, double tangent, double scale, boolean extreme, boolean singular,
-      String trace) {}
+      String trace, double phaseRate) {}
 
   /** As {@link Dual}, for a method that returns {@code double[]}: per element of its value. */
   record ArrayDual(double[] values, double[] tangents, double[] scales, boolean extreme) {}
@@ -228,7 +231,7 @@ final class Reference {
     Env env = r.bind(f, flat, new ArrayList<>(), direction);
     Val out = r.run(f, env);
     return new Dual(out.v(), out.t(), out.m(), r.tangentExtreme, r.singular,
-        r.trace.toString());
+        r.trace.toString(), r.phaseRate);
   }
 
   /** {@link #evaluateDual} of a {@code double[]} helper: a tangent per element of its value. */
@@ -876,9 +879,15 @@ final class Reference {
     }
   }
 
+  /** See {@link Dual#phaseRate}. */
+  private double phaseRate;
+
   private Val math(String f, List<Val> args) {
     Val a = args.get(0);
     double x = a.v();
+    if (f.equals("sin") || f.equals("cos") || f.equals("tan")) {
+      phaseRate = Math.max(phaseRate, Math.abs(a.t()));
+    }
     switch (f) {
       case "sin": return unary(Math.sin(x), a, Math.cos(x));
       case "cos": return unary(Math.cos(x), a, -Math.sin(x));
