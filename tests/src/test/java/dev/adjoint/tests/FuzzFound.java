@@ -286,4 +286,20 @@ final class FuzzFound {
       return shift() * x;
     }
   }
+
+  // Found by Generator version 12's CI-volume run (processor suite, run seed
+  // -5493124043549484981, program 8705805298565125643): in a loop, x1 = ceil(..) makes x1's
+  // tangent 0 on the second trip (a runtime zero: the first trip's is not), then cosh(x1)
+  // overflows. fJvp gave NaN where the dual numbers (and reverse mode, <grad, v>) give the first
+  // trip's derivative.
+
+  /** sum over three trips of y / cosh(y), y = 1.67, then ceil(degrees(y)): 96, 5501, ... */
+  @Differentiable
+  static double ceilThenOverflow(double x, double y) {
+    for (int i = 0; i < 3; i++) {
+      x += y / Math.cosh(y);
+      y = Math.ceil(Math.toDegrees(y));
+    }
+    return x;
+  }
 }

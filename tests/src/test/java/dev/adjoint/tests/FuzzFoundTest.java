@@ -142,4 +142,23 @@ final class FuzzFoundTest {
       assertThat(FuzzFound_ShiftedAdjoint.scaledByAccessorGrad(shifted, x).x()).isEqualTo(2.5);
     }
   }
+
+  /**
+   * A zero tangent at run time through an overflowing cosh in a loop: every form gives the
+   * derivative of the first trip only, (cosh y - y sinh y) / cosh^2 y in y, 1 in x.
+   */
+  @Disabled("open processor bug zeroTangentOverflow: fJvp NaN where a runtime-zero tangent meets"
+      + " an overflowed partial in a loop (docs/fuzzing.md)")
+  @Test
+  void aTangentZeroAtRunTimeMeetsAnOverflowInALoop() {
+    double y = 1.67;
+    double c = Math.cosh(y);
+    double dy = (c - y * Math.sinh(y)) / (c * c);
+    var g = FuzzFoundAdjoint.ceilThenOverflowGrad(0.5, y);
+    assertThat(g.x()).isEqualTo(1.0);
+    assertThat(g.y()).isWithin(1e-12).of(dy);
+    assertThat(FuzzFoundAdjoint.ceilThenOverflowJvp(0.5, y, 0.0, 1.0).tangent())
+        .isWithin(1e-12).of(dy);
+    assertThat(FuzzFoundAdjoint.ceilThenOverflowJvp(0.5, y, 1.0, 0.0).tangent()).isEqualTo(1.0);
+  }
 }

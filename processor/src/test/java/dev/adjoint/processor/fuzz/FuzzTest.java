@@ -310,6 +310,10 @@ class FuzzTest {
     int jvpWorkspaces;
     /** Points at which a double[] helper's hJvp and hJacobian were compared. */
     int arrayHelperJvps;
+    /**
+     * Points whose non-finite forward result was not compared (open bug zeroTangentOverflow).
+     */
+    int zeroTangentOverflows;
     /** Points at which a double[] helper's hJvp and hJacobian were compared with dual numbers. */
     int arrayHelperDualJvps;
     final List<String> failures = new ArrayList<>();
@@ -333,10 +337,10 @@ class FuzzTest {
               + " points the gradient checks skip; %d skipped), %d fJvpWorkspace points (bit for"
               + " bit fJvp's), %d double[] helper points (%d"
               + " with hJvp and hJacobian against its rows, %d against dual numbers), %d"
-              + " failures",
+              + " non-finite JVPs not compared (open bug zeroTangentOverflow), %d failures",
           programs, points, skippedPoints, differenceChecks, jvps, dualJvps, dualSingular,
-          dualOnly, dualSkipped, jvpWorkspaces, arrayHelperPoints, arrayHelperJvps, arrayHelperDualJvps,
-          failures.size());
+          dualOnly, dualSkipped, jvpWorkspaces, arrayHelperPoints, arrayHelperJvps,
+          arrayHelperDualJvps, zeroTangentOverflows, failures.size());
     }
   }
 
@@ -675,7 +679,16 @@ class FuzzTest {
             + ", but the primal method's " + effects);
       }
       boolean dualCompared = false;
-      if (finite(dual.value()) && finite(dual.tangent()) && !dual.extreme()) {
+      // Open bug zeroTangentOverflow (Generator.OPEN_BUGS): a non-finite fJvp tangent where the
+      // reference met an overflow in values it knows have no tangent is not compared.
+      boolean excused = dual.constantOverflow() && !finite(jvpTangent)
+          && !OPEN.contains("zeroTangentOverflow");
+      if (excused) {
+        stats.zeroTangentOverflows++;
+      }
+      if (excused) {
+        stats.dualSkipped++;
+      } else if (finite(dual.value()) && finite(dual.tangent()) && !dual.extreme()) {
         dualCompared = true;
         close(problems, "fJvp tangent along " + java.util.Arrays.toString(direction)
             + " (dual numbers)", jvpTangent, dual.tangent(), dual.scale());
@@ -734,7 +747,7 @@ class FuzzTest {
             compared = true;
           }
         }
-        if (compared) {
+        if (compared && !excused) {
           problems.addAll(jvpProblems);
           stats.jvps++;
         }
@@ -852,6 +865,7 @@ class FuzzTest {
       sameEffects(problems, h.name() + "Jvp", loader, effects);
       sameArray(problems, h.name() + "Jvp value", (double[]) component(jvp, "value"), value);
       double[] jvpTangent = (double[]) component(jvp, "tangent");
+      Reference.ArrayDual dual = Reference.evaluateArrayDual(h, fields, flat, direction);
       // hJvpWorkspace: the same bits as hJvp, twice (its arrays kept between the calls).
       Object workspace = invoke(method(adjoint, h.name() + "JvpWorkspace"));
       for (int call = 0; call < 2; call++) {
@@ -872,7 +886,15 @@ class FuzzTest {
               on(h, self.make(), arguments(h, flat, self.make())));
       sameEffects(problems, h.name() + "Jacobian", loader, effects);
       boolean rowsFinite = true;
-      for (int k = 0; k < Program.LENGTH && unit.exact(); k++) {
+      // Open bug zeroTangentOverflow, as for fJvp: non-finite forward results where the reference
+      // met an overflow in values without tangent are not compared.
+      boolean excused = dual.constantOverflow() && !OPEN.contains("zeroTangentOverflow")
+          && (!finite(jvpTangent)
+              || java.util.Arrays.stream(jacobian).anyMatch(r -> !finite(r)));
+      if (excused) {
+        stats.zeroTangentOverflows++;
+      }
+      for (int k = 0; k < Program.LENGTH && unit.exact() && !excused; k++) {
         double[] unitCotangent = new double[Program.LENGTH];
         unitCotangent[k] = 1.0;
         Reference.ArrayResult row = Reference.evaluateArray(h, fields, flat, unitCotangent);
@@ -900,9 +922,8 @@ class FuzzTest {
       // (a tangent sweep in every form), and hJacobian times the direction.
       Reference.ArrayResult ref = Reference.evaluateArray(h, fields, flat, c);
       boolean gradientCompared = finite(ref.values()) && finite(ref.gradient()) && !ref.extreme();
-      Reference.ArrayDual dual = Reference.evaluateArrayDual(h, fields, flat, direction);
       sameArray(problems, "dual-number reference value", dual.values(), value);
-      if (finite(dual.values()) && finite(dual.tangents()) && !dual.extreme()) {
+      if (!excused && finite(dual.values()) && finite(dual.tangents()) && !dual.extreme()) {
         for (int k = 0; k < Program.LENGTH; k++) {
           close(problems, h.name() + "Jvp tangent[" + k + "] along "
               + java.util.Arrays.toString(direction) + " (dual numbers)", jvpTangent[k],

@@ -80,13 +80,16 @@ final class Reference {
    * partial (and contributed 0). {@code phaseRate}: the largest magnitude of the tangent of an
    * argument of {@code sin}, {@code cos} or {@code tan}, how fast the phase of a periodic function
    * moves along the direction (central differences with a step h mean nothing once phaseRate * h
-   * is not small: they average the oscillation out).
+   * is not small: they average the oscillation out). {@code constantOverflow}: an operation on
+   * values without tangent here gave a value past 1e150 or not finite (see {@link
+   * #constantOverflow}).
    */
   record Dual(double value, double tangent, double scale, boolean extreme, boolean singular,
-      String trace, double phaseRate) {}
+      String trace, double phaseRate, boolean constantOverflow) {}
 
   /** As {@link Dual}, for a method that returns {@code double[]}: per element of its value. */
-  record ArrayDual(double[] values, double[] tangents, double[] scales, boolean extreme) {}
+  record ArrayDual(double[] values, double[] tangents, double[] scales, boolean extreme,
+      boolean constantOverflow) {}
 
   /**
    * A value and its tape node, or -1 for a constant; and, as a dual number, its tangent {@code t}
@@ -231,7 +234,7 @@ final class Reference {
     Env env = r.bind(f, flat, new ArrayList<>(), direction);
     Val out = r.run(f, env);
     return new Dual(out.v(), out.t(), out.m(), r.tangentExtreme, r.singular,
-        r.trace.toString(), r.phaseRate);
+        r.trace.toString(), r.phaseRate, r.constantOverflow);
   }
 
   /** {@link #evaluateDual} of a {@code double[]} helper: a tangent per element of its value. */
@@ -252,7 +255,7 @@ final class Reference {
       tangents[k] = out[k].t();
       scales[k] = out[k].m();
     }
-    return new ArrayDual(values, tangents, scales, r.tangentExtreme);
+    return new ArrayDual(values, tangents, scales, r.tangentExtreme, r.constantOverflow);
   }
 
   /**
@@ -968,8 +971,18 @@ final class Reference {
     }
   }
 
+  /**
+   * Whether an operation on values without tangent in this evaluation gave a value past 1e150 or
+   * not finite: the reference knows those values are constants (after {@code y = Math.ceil(..)},
+   * say), where generated forward code, whose tangent of {@code y} may be a zero only at run
+   * time (in a loop whose first trip gave it a real one), multiplies it by the overflowed
+   * partial: NaN (the open bug {@code zeroTangentOverflow}, docs/fuzzing.md).
+   */
+  private boolean constantOverflow;
+
   private Val unary(double value, Val a, double partial) {
     if (a.node() < 0) {
+      constantOverflow |= Math.abs(value) > 1e150 || !Double.isFinite(value);
       return new Val(value, -1);
     }
     return node(value, new int[] {a.node()}, new double[] {partial},
@@ -979,6 +992,7 @@ final class Reference {
   /** A binary operation; constant operands get no tape edge (their partial is never used). */
   private Val binary(double value, Val a, double da, Val b, double db) {
     if (a.node() < 0 && b.node() < 0) {
+      constantOverflow |= Math.abs(value) > 1e150 || !Double.isFinite(value);
       return new Val(value, -1);
     }
     if (a.node() < 0) {
