@@ -1637,15 +1637,18 @@ class FuzzTest {
   @Test
   void instanceMethodsRecursionAndGeneratorsAreGenerated() {
     Map<String, java.util.regex.Pattern> forms = new java.util.LinkedHashMap<>();
-    forms.put("a class with fields (a final class or a record)", pattern("(?m)^(record P\\d+\\(|  (final )?(double|int) f[di]\\d;)"));
+    forms.put("a class with fields (a final class or a record)",
+        pattern("(?m)^(record P\\d+\\(|  (final )?(double|int) f[di]\\d;)"));
     forms.put("... a record", pattern("(?m)^record P\\d+\\("));
-    forms.put("... a final class with a field that is not final", pattern("(?m)^  (double|int) f[di]\\d;"));
+    forms.put("... a final class with a field that is not final",
+        pattern("(?m)^  (double|int) f[di]\\d;"));
     forms.put("an instance f (the API takes the receiver first)", pattern("(?m)^  double f\\("));
     forms.put("an instance helper", pattern("(?m)^  double(\\[\\])? h[r\\d]\\("));
     forms.put("... that returns double[]", pattern("(?m)^  double\\[\\] h\\d\\("));
     forms.put("a double field read as f", pattern("[^.\\w]fd\\d\\b(?!\\()"));
     forms.put("a double field read as this.f", pattern("this\\.fd\\d\\b(?!\\()"));
-    forms.put("a record component read through its accessor (f(), this.f())", pattern("\\bf[di]\\d\\(\\)"));
+    forms.put("a record component read through its accessor (f(), this.f())",
+        pattern("\\bf[di]\\d\\(\\)"));
     // with the open bug recordAccessor only (Generator.OPEN_BUGS)
     forms.put(ACCESSOR_FORM, pattern("(?m)^  public (double|int) f[di]\\d\\(\\) \\{"));
     forms.put("an int field read", pattern("\\bfi0\\b"));
@@ -1658,14 +1661,18 @@ class FuzzTest {
     forms.put("a recursive helper hr(.., int d)", pattern("double hr\\("));
     forms.put("... an instance method", pattern("(?m)^  double hr\\("));
     forms.put("... hr called by f", pattern("(?s)double f\\(.*\\bhr\\("));
-    forms.put("... called by another helper", pattern("(?s)double hr\\(.*double(\\[\\])? h\\d\\([^\\n]*\\{\\n(?:(?!  @Differentiable).)*\\bhr\\("));
-    forms.put("... whose recursive call passes an array", pattern("hr\\([^;]*\\b(aa|xa|da|ya|y[a-z]|yf\\d+)\\b[^;]*\\(d - [12]\\)|hr\\([^;]*\\(d - [12]\\)[^;]*\\b(aa|ya)\\b"));
+    forms.put("... called by another helper",
+        pattern("(?s)double hr\\(.*double(\\[\\])? h\\d\\([^\\n]*\\{\\n(?:(?!  @Differentiable).)*\\bhr\\("));
+    forms.put("... whose recursive call passes an array",
+        pattern("hr\\([^;]*\\b(aa|xa|da|ya|y[a-z]|yf\\d+)\\b[^;]*\\(d - [12]\\)|hr\\([^;]*\\(d - [12]\\)[^;]*\\b(aa|ya)\\b"));
     forms.put("a recursive double[] helper hs(.., int d)", pattern("double\\[\\] hs\\("));
     forms.put("... hs called by f", pattern("(?s)double f\\(.*= (this\\.|o\\.)?hs\\("));
     forms.put("a java.util.Random local", pattern("java.util.Random g\\d+ = new"));
-    forms.put("new java.util.Random(seed).nextInt(k) inline", pattern("new java.util.Random\\([^;]*\\)\\.nextInt"));
+    forms.put("new java.util.Random(seed).nextInt(k) inline",
+        pattern("new java.util.Random\\([^;]*\\)\\.nextInt"));
     forms.put("g.nextInt(k)", pattern("g\\d+\\.nextInt\\("));
-    forms.put("a random index, unwrapped (x[g.nextInt(3)])", pattern("\\[(g\\d+|new java.util.Random\\([^\\]]*\\))\\.nextInt\\(3\\)\\]"));
+    forms.put("a random index, unwrapped (x[g.nextInt(3)])",
+        pattern("\\[(g\\d+|new java.util.Random\\([^\\]]*\\))\\.nextInt\\(3\\)\\]"));
     forms.put("g.nextDouble()", pattern("g\\d+\\.nextDouble\\(\\)"));
     Map<String, Integer> counts = new java.util.LinkedHashMap<>();
     SplittableRandom rnd = new SplittableRandom(77);

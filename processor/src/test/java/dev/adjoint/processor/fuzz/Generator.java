@@ -49,7 +49,8 @@ import java.util.SplittableRandom;
  * <p>Open processor bugs ({@link #OPEN_BUGS}; docs/fuzzing.md): programs that show a bug
  * still open are generated only when its name is in {@code open} ({@code -Dfuzz.open=...}), so
  * that the normal run tests everything else; each has seeds in fuzz/regressions.txt. One is open
- * now, {@code recordAccessor} (see {@link #OPEN_BUGS}). The three the fuzzer found in {@code double[]} results are fixed: a helper may no longer
+ * now, {@code recordAccessor} and {@code zeroTangentOverflow} (see {@link #OPEN_BUGS}). The
+ * three the fuzzer found in {@code double[]} results are fixed: a helper may no longer
  * return its parameter (a compile error: its caller would share the array it passed), the
  * cotangent array of an array created after an early return is made only where it exists, and
  * a rule's pullback counts as a read of the array the rule returned (its @Fwd may keep it as a
