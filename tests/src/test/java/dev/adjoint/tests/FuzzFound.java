@@ -259,4 +259,47 @@ final class FuzzFound {
     t = t * Math.cos(t) + x;
     return t;
   }
+
+  // Open, found by Generator version 12 (fuzz open bug "recordAccessor"; FuzzFoundTest's test is
+  // disabled until the processor is fixed): in a record whose accessor is written out, a read of
+  // the component field in a differentiable instance method is read, in every generated form,
+  // through the accessor, which here returns something else. Value and gradient are then those of
+  // shift * x + 0.5 * x, not of the method, shift * x. Program seeds (version 12, replay with
+  // -Dfuzz.program=N -Dfuzz.open=recordAccessor): -3741404989090241623, 516216280694549728,
+  // -7602716981849790525, -6431833291527194949, 7063795716555776674.
+
+  /** A record whose accessor is written out: {@code shift()} is not the component {@code shift}. */
+  record Shifted(double shift) {
+    public double shift() {
+      return shift + 0.5;
+    }
+
+    /** shift * x, reading the component field itself. */
+    @Differentiable
+    double scaled(double x) {
+      return shift * x;
+    }
+
+    /** shift() * x, through the accessor: (shift + 0.5) * x. */
+    @Differentiable
+    double scaledByAccessor(double x) {
+      return shift() * x;
+    }
+  }
+
+  // Found by Generator version 12's CI-volume run (processor suite, run seed
+  // -5493124043549484981, program 8705805298565125643): in a loop, x1 = ceil(..) makes x1's
+  // tangent 0 on the second trip (a runtime zero: the first trip's is not), then cosh(x1)
+  // overflows. fJvp gave NaN where the dual numbers (and reverse mode, <grad, v>) give the first
+  // trip's derivative.
+
+  /** sum over three trips of y / cosh(y), y = 1.67, then ceil(degrees(y)): 96, 5501, ... */
+  @Differentiable
+  static double ceilThenOverflow(double x, double y) {
+    for (int i = 0; i < 3; i++) {
+      x += y / Math.cosh(y);
+      y = Math.ceil(Math.toDegrees(y));
+    }
+    return x;
+  }
 }

@@ -51,6 +51,10 @@ import org.junit.jupiter.api.Test;
  * Reference#evaluateDual}), to 1e-9 of the scale of its terms; and the reference gradient along
  * the direction, as before.
  *
+ * <p>Instance methods (version 12) get a fresh receiver, made through the class's constructor
+ * with field values drawn per point, first in every call; after {@code fVjp} the fields that are
+ * not final are changed, which the pullback must not see.
+ *
  * <p>Helpers that return {@code double[]} are checked on their own as well: {@code hVjp(..)} at
  * random points, with a random cotangent array, against the reference; {@code hJvp} and {@code
  * hJacobian} against its rows and against its dual numbers.
@@ -302,6 +306,10 @@ class FuzzTest {
     int jvpWorkspaces;
     /** Points at which a double[] helper's hJvp and hJacobian were compared. */
     int arrayHelperJvps;
+    /**
+     * Points whose non-finite forward result was not compared (open bug zeroTangentOverflow).
+     */
+    int zeroTangentOverflows;
     /** Points at which a double[] helper's hJvp and hJacobian were compared with dual numbers. */
     int arrayHelperDualJvps;
     final List<String> failures = new ArrayList<>();
@@ -325,10 +333,10 @@ class FuzzTest {
               + " points the gradient checks skip; %d skipped), %d fJvpWorkspace points (bit for"
               + " bit fJvp's), %d double[] helper points (%d"
               + " with hJvp and hJacobian against its rows, %d against dual numbers), %d"
-              + " failures",
+              + " non-finite JVPs not compared (open bug zeroTangentOverflow), %d failures",
           programs, points, skippedPoints, differenceChecks, jvps, dualJvps, dualSingular,
-          dualOnly, dualSkipped, jvpWorkspaces, arrayHelperPoints, arrayHelperJvps, arrayHelperDualJvps,
-          failures.size());
+          dualOnly, dualSkipped, jvpWorkspaces, arrayHelperPoints, arrayHelperJvps,
+          arrayHelperDualJvps, zeroTangentOverflows, failures.size());
     }
   }
 
@@ -508,6 +516,8 @@ class FuzzTest {
       throw new AssertionError("no fFunction generated for " + f.params());
     }
     SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    // The receiver's fields (version 12): a stream of their own, so points stay what they were.
+    SplittableRandom fieldRnd = new SplittableRandom(seed ^ 0xF1E1D5L);
     for (int point = 0; point < POINTS; point++) {
       // The point, flattened: each parameter in order, an array taking LENGTH slots.
       int width = f.params().stream().mapToInt(p -> p.kind().width()).sum();
@@ -518,33 +528,45 @@ class FuzzTest {
           flat[at++] = coordinate(p.kind(), rnd);
         }
       }
-      Object[] boxed = arguments(f, flat);
-      List<Object> constants = constants(f, flat, diffParams);
+      Map<String, Double> fields = fieldValues(unit, fieldRnd);
+      Receivers self = new Receivers(primal, unit, fields);
+      Object[] boxed = arguments(f, flat, self.make());
+      List<Object> constants = constants(f, flat, diffParams, self.make());
       double[] diffPoint = diffCoordinates(f, flat);
       double cotangent = rnd.nextBoolean() ? 1.0 : rnd.nextDouble(-2, 2);
-      String where = "at " + describe(f, flat) + ", cotangent " + cotangent;
+      String where = "at " + describe(f, flat) + (fields.isEmpty() ? "" : " on " + fields)
+          + ", cotangent " + cotangent;
 
       // Every form must call the unannotated methods with effects (fuzz.Rules: next, level, log,
       // flip) as often and in the same order as the primal, and leave the argument arrays as the
       // primal leaves them (it may change @NoDiff data through flip or Arrays.sort).
       List<String> problems = new ArrayList<>();
       resetEffects(loader);
-      double value = (double) invoke(primalF, boxed);
+      double value = (double) (f.instance()
+          ? invokeOn(primalF, self.make(), boxed) : invoke(primalF, boxed));
       String effects = effects(loader);
       double[] after = flatten(f, boxed);
-      Object[] vgArgs = arguments(f, flat);
+      Object[] vgArgs = arguments(f, flat, self.make());
       resetEffects(loader);
-      Object vg = invoke(valueAndGrad, vgArgs);
+      Object vg = invoke(valueAndGrad, on(f, self.make(), vgArgs));
       sameEffects(problems, "fValueAndGrad", loader, effects);
       sameArguments(problems, "fValueAndGrad", f, vgArgs, after);
-      Object[] vjpArgs = arguments(f, flat);
+      Object[] vjpArgs = arguments(f, flat, self.make());
+      Object vjpReceiver = self.make();
       resetEffects(loader);
-      Object pulled = invoke(vjp, vjpArgs);
+      Object pulled = invoke(vjp, on(f, vjpReceiver, vjpArgs));
       sameEffects(problems, "fVjp", loader, effects);
       sameArguments(problems, "fVjp", f, vjpArgs, after);
-      // A Vjp is a snapshot: the caller may change its arrays before pullback, which must still
-      // give the gradient (and value() the value) where fVjp was called.
+      // A Vjp is a snapshot: the caller may change its arrays (and the receiver's fields that
+      // are not final) before pullback, which must still give the gradient (and value() the
+      // value) where fVjp was called.
       scramble(vjpArgs);
+      scrambleFields(vjpReceiver, unit);
+      for (Object a : vjpArgs) {
+        if (a != null && a.getClass() == primal) {
+          scrambleFields(a, unit); // a receiver parameter's
+        }
+      }
       double vgValue = (double) component(vg, "value");
       double[] vgGrad = components(component(vg, "grad"));
       double vjpValue = (double) call(pulled, "value");
@@ -573,9 +595,10 @@ class FuzzTest {
       // buffers): the same bits as fValueAndGrad.
       Object workspace = invoke(method(adjoint, "fWorkspace"));
       for (int call = 0; call < 2; call++) {
-        Object[] wsArgs = arguments(f, flat);
+        Object[] wsArgs = arguments(f, flat, self.make());
         resetEffects(loader);
-        double wsValue = (double) call(workspace, "valueAndGrad", wsArgs);
+        double wsValue = (double) call(workspace, "valueAndGrad",
+            on(f, self.make(), wsArgs));
         same(problems, "fWorkspace value (call " + (call + 1) + ")", wsValue, value);
         sameEffects(problems, "fWorkspace.valueAndGrad (call " + (call + 1) + ")", loader, effects);
         sameArguments(problems, "fWorkspace.valueAndGrad", f, wsArgs, after);
@@ -591,11 +614,12 @@ class FuzzTest {
       // Forward mode: fJvp along a random direction (some coordinates exactly zero, a zero
       // array's tangent sometimes null), its value bit for bit the primal's.
       double[] direction = direction(seed, point, diffPoint.length);
-      Object[] jvpArgs = arguments(f, flat);
+      Object[] jvpArgs = arguments(f, flat, self.make());
       Object[] withTangents = java.util.Arrays.copyOf(jvpArgs, jvpArgs.length + diffParams.size());
       System.arraycopy(tangents(f, direction), 0, withTangents, jvpArgs.length, diffParams.size());
       resetEffects(loader);
-      Object jvp = invoke(method(adjoint, "fJvp"), withTangents);
+      Object jvp = invoke(method(adjoint, "fJvp"),
+          on(f, self.make(), withTangents));
       sameEffects(problems, "fJvp", loader, effects);
       sameArguments(problems, "fJvp", f, java.util.Arrays.copyOf(withTangents, jvpArgs.length),
           after);
@@ -606,11 +630,12 @@ class FuzzTest {
       // @NoDiff arrays).
       Object forward = invoke(method(adjoint, "fJvpWorkspace"));
       for (int call = 0; call < 2; call++) {
-        Object[] fresh = java.util.Arrays.copyOf(arguments(f, flat),
+        Object[] fresh = java.util.Arrays.copyOf(arguments(f, flat, self.make()),
             jvpArgs.length + diffParams.size());
         System.arraycopy(tangents(f, direction), 0, fresh, jvpArgs.length, diffParams.size());
         resetEffects(loader);
-        double wsValue = (double) invokeOn(method(forward.getClass(), "jvp"), forward, fresh);
+        double wsValue = (double) invokeOn(method(forward.getClass(), "jvp"), forward,
+            on(f, self.make(), fresh));
         sameEffects(problems, "fJvpWorkspace().jvp", loader, effects);
         same(problems, "fJvpWorkspace().jvp (call " + call + ")", wsValue, value);
         double wsTangent = (double) invokeOn(method(forward.getClass(), "tangent"), forward);
@@ -624,7 +649,7 @@ class FuzzTest {
         // fFunction(..).jvp is fJvp over the flattened point: the same bits, the same calls.
         // (Its own constants: the first function's calls may have changed the data it bound.)
         DifferentiableFunction fn = (DifferentiableFunction) invoke(function,
-            constants(f, flat, diffParams).toArray());
+            constants(f, flat, diffParams, self.make()).toArray());
         resetEffects(loader);
         double fnJvp = fn.jvp(diffPoint.clone(), direction.clone());
         sameEffects(problems, "fFunction(..).jvp", loader, effects);
@@ -633,8 +658,8 @@ class FuzzTest {
         }
       }
 
-      Reference.Result one = Reference.evaluate(f, flat, 1.0);
-      Reference.Result ct = Reference.evaluate(f, flat, cotangent);
+      Reference.Result one = Reference.evaluate(f, fields, flat, 1.0);
+      Reference.Result ct = Reference.evaluate(f, fields, flat, cotangent);
       boolean gradientCompared = finite(one.value()) && finite(one.gradient())
           && finite(ct.gradient()) && !one.extreme();
 
@@ -643,14 +668,23 @@ class FuzzTest {
       // zero direction through an infinite partial (cbrt at 0) must give a tangent of 0, in every
       // form (a body too long for one method has a split tangent sweep, since pullbackJvpSingular
       // was fixed, not a JVP by pullbacks).
-      Reference.Dual dual = Reference.evaluateDual(f, flat, direction);
+      Reference.Dual dual = Reference.evaluateDual(f, fields, flat, direction);
       same(problems, "dual-number reference value", dual.value(), value);
       if (!dual.trace().equals(effects)) {
         problems.add("the dual-number reference's calls with effects " + dual.trace()
             + ", but the primal method's " + effects);
       }
       boolean dualCompared = false;
-      if (finite(dual.value()) && finite(dual.tangent()) && !dual.extreme()) {
+      // Open bug zeroTangentOverflow (Generator.OPEN_BUGS): a non-finite fJvp tangent where the
+      // reference met an overflow in values it knows have no tangent is not compared.
+      boolean excused = dual.constantOverflow() && !finite(jvpTangent)
+          && !OPEN.contains("zeroTangentOverflow");
+      if (excused) {
+        stats.zeroTangentOverflows++;
+      }
+      if (excused) {
+        stats.dualSkipped++;
+      } else if (finite(dual.value()) && finite(dual.tangent()) && !dual.extreme()) {
         dualCompared = true;
         close(problems, "fJvp tangent along " + java.util.Arrays.toString(direction)
             + " (dual numbers)", jvpTangent, dual.tangent(), dual.scale());
@@ -687,7 +721,7 @@ class FuzzTest {
         // v> equals the JVP up to rounding). A rule whose pullback is not linear (clip's) goes
         // into a forward sweep linearised, its pullback of 1 scaled.
         List<Reference.Result> accepted = new ArrayList<>();
-        accepted.add(unit.exact() ? one : Reference.evaluateLinearised(f, flat));
+        accepted.add(unit.exact() ? one : Reference.evaluateLinearised(f, fields, flat));
         List<String> jvpProblems = new ArrayList<>();
         boolean compared = false;
         for (Reference.Result lin : accepted) {
@@ -709,12 +743,12 @@ class FuzzTest {
             compared = true;
           }
         }
-        if (compared) {
+        if (compared && !excused) {
           problems.addAll(jvpProblems);
           stats.jvps++;
         }
         if (unit.exact()) {
-          stats.differenceChecks += differences(problems, f, flat, one);
+          stats.differenceChecks += differences(problems, f, fields, flat, one);
         }
       }
       if (!problems.isEmpty()) {
@@ -744,32 +778,40 @@ class FuzzTest {
     Method primalH = method(primal, h.name());
     Method vjp = method(adjoint, h.name() + "Vjp");
     SplittableRandom rnd = new SplittableRandom(seed ^ (0xA77AL * h.name().hashCode()));
+    SplittableRandom fieldRnd = new SplittableRandom(seed ^ 0xF1E1D5L ^ h.name().hashCode());
     for (int point = 0; point < POINTS; point++) {
       double[] flat = point(h, rnd);
+      Map<String, Double> fields = fieldValues(unit, fieldRnd);
+      Receivers self = new Receivers(primal, unit, fields);
       double[] c = new double[Program.LENGTH];
       for (int k = 0; k < c.length; k++) {
         c[k] = rnd.nextInt(4) == 0 ? 1.0 : Math.round(rnd.nextDouble(-2, 2) * 1e6) / 1e6;
       }
-      String where = h.name() + "Vjp at " + describe(h, flat) + ", cotangent "
+      String where = h.name() + "Vjp at " + describe(h, flat)
+          + (fields.isEmpty() ? "" : " on " + fields) + ", cotangent "
           + java.util.Arrays.toString(c);
       List<String> problems = new ArrayList<>();
 
-      Object[] primalArgs = arguments(h, flat);
+      Object[] primalArgs = arguments(h, flat, self.make());
       ClassLoader loader = primal.getClassLoader();
       resetEffects(loader);
-      double[] value = ((double[]) invoke(primalH, primalArgs)).clone();
+      double[] value = ((double[]) (h.instance()
+          ? invokeOn(primalH, self.make(), primalArgs)
+          : invoke(primalH, primalArgs))).clone();
       String effects = effects(loader);
       if (!java.util.Arrays.equals(flat, flatten(h, primalArgs))) {
         problems.add("the primal " + h.name() + " changed its argument arrays");
       }
-      Object[] args = arguments(h, flat);
+      Object[] args = arguments(h, flat, self.make());
+      Object vjpReceiver = self.make();
       resetEffects(loader);
-      Object pulled = invoke(vjp, args);
+      Object pulled = invoke(vjp, on(h, vjpReceiver, args));
       sameEffects(problems, h.name() + "Vjp", loader, effects);
       if (!java.util.Arrays.equals(flat, flatten(h, args))) {
         problems.add(h.name() + "Vjp changed its argument arrays: " + describe(h, flatten(h, args)));
       }
       scramble(args); // the Vjp is a snapshot
+      scrambleFields(vjpReceiver, unit);
       double[] vjpValue = (double[]) call(pulled, "value");
       sameArray(problems, h.name() + "Vjp value", vjpValue, value);
       for (Object a : args) {
@@ -809,23 +851,26 @@ class FuzzTest {
       int width = h.params().stream().filter(p -> p.kind().differentiable())
           .mapToInt(p -> p.kind().width()).sum();
       double[] direction = direction(seed ^ h.name().hashCode(), point, width);
-      Object[] jvpArgs = arguments(h, flat);
+      Object[] jvpArgs = arguments(h, flat, self.make());
       int diffCount = (int) h.params().stream().filter(p -> p.kind().differentiable()).count();
       Object[] withTangents = java.util.Arrays.copyOf(jvpArgs, jvpArgs.length + diffCount);
       System.arraycopy(tangents(h, direction), 0, withTangents, jvpArgs.length, diffCount);
       resetEffects(loader);
-      Object jvp = invoke(method(adjoint, h.name() + "Jvp"), withTangents);
+      Object jvp = invoke(method(adjoint, h.name() + "Jvp"),
+          on(h, self.make(), withTangents));
       sameEffects(problems, h.name() + "Jvp", loader, effects);
       sameArray(problems, h.name() + "Jvp value", (double[]) component(jvp, "value"), value);
       double[] jvpTangent = (double[]) component(jvp, "tangent");
+      Reference.ArrayDual dual = Reference.evaluateArrayDual(h, fields, flat, direction);
       // hJvpWorkspace: the same bits as hJvp, twice (its arrays kept between the calls).
       Object workspace = invoke(method(adjoint, h.name() + "JvpWorkspace"));
       for (int call = 0; call < 2; call++) {
-        Object[] fresh = java.util.Arrays.copyOf(arguments(h, flat), jvpArgs.length + diffCount);
+        Object[] fresh = java.util.Arrays.copyOf(arguments(h, flat, self.make()),
+            jvpArgs.length + diffCount);
         System.arraycopy(tangents(h, direction), 0, fresh, jvpArgs.length, diffCount);
         resetEffects(loader);
         double[] wsValue = (double[]) invokeOn(method(workspace.getClass(), "jvp"), workspace,
-            fresh);
+            on(h, self.make(), fresh));
         sameEffects(problems, h.name() + "JvpWorkspace().jvp", loader, effects);
         sameArray(problems, h.name() + "JvpWorkspace().jvp (call " + call + ")", wsValue, value);
         sameArray(problems, h.name() + "JvpWorkspace().tangent() (call " + call + ")",
@@ -833,13 +878,22 @@ class FuzzTest {
       }
       resetEffects(loader);
       double[][] jacobian =
-          (double[][]) invoke(method(adjoint, h.name() + "Jacobian"), arguments(h, flat));
+          (double[][]) invoke(method(adjoint, h.name() + "Jacobian"),
+              on(h, self.make(), arguments(h, flat, self.make())));
       sameEffects(problems, h.name() + "Jacobian", loader, effects);
       boolean rowsFinite = true;
-      for (int k = 0; k < Program.LENGTH && unit.exact(); k++) {
+      // Open bug zeroTangentOverflow, as for fJvp: non-finite forward results where the reference
+      // met an overflow in values without tangent are not compared.
+      boolean excused = dual.constantOverflow() && !OPEN.contains("zeroTangentOverflow")
+          && (!finite(jvpTangent)
+              || java.util.Arrays.stream(jacobian).anyMatch(r -> !finite(r)));
+      if (excused) {
+        stats.zeroTangentOverflows++;
+      }
+      for (int k = 0; k < Program.LENGTH && unit.exact() && !excused; k++) {
         double[] unitCotangent = new double[Program.LENGTH];
         unitCotangent[k] = 1.0;
-        Reference.ArrayResult row = Reference.evaluateArray(h, flat, unitCotangent);
+        Reference.ArrayResult row = Reference.evaluateArray(h, fields, flat, unitCotangent);
         if (!finite(row.gradient()) || row.extreme()) {
           rowsFinite = false;
           continue;
@@ -862,11 +916,10 @@ class FuzzTest {
       }
       // ... and against the reference's dual numbers along the same direction: hJvp's tangent
       // (a tangent sweep in every form), and hJacobian times the direction.
-      Reference.ArrayResult ref = Reference.evaluateArray(h, flat, c);
+      Reference.ArrayResult ref = Reference.evaluateArray(h, fields, flat, c);
       boolean gradientCompared = finite(ref.values()) && finite(ref.gradient()) && !ref.extreme();
-      Reference.ArrayDual dual = Reference.evaluateArrayDual(h, flat, direction);
       sameArray(problems, "dual-number reference value", dual.values(), value);
-      if (finite(dual.values()) && finite(dual.tangents()) && !dual.extreme()) {
+      if (!excused && finite(dual.values()) && finite(dual.tangents()) && !dual.extreme()) {
         for (int k = 0; k < Program.LENGTH; k++) {
           close(problems, h.name() + "Jvp tangent[" + k + "] along "
               + java.util.Arrays.toString(direction) + " (dual numbers)", jvpTangent[k],
@@ -966,11 +1019,15 @@ class FuzzTest {
    * an array, then the nondifferentiable arguments at {@code flat}, fresh copies (the primal may
    * change its own).
    */
-  private static List<Object> constants(Callee f, double[] flat, List<Param> diffParams) {
-    Object[] args = arguments(f, flat);
+  private static List<Object> constants(Callee f, double[] flat, List<Param> diffParams,
+      Object receiver) {
+    Object[] args = arguments(f, flat, receiver);
     List<Object> constants = new ArrayList<>();
     if (diffParams.size() == 1 && diffParams.get(0).kind() == Program.Kind.ARRAY) {
       constants.add(Program.LENGTH); // mFunction(int dimension, ...)
+    }
+    if (f.instance()) {
+      constants.add(receiver); // the receiver: the first nondifferentiable parameter
     }
     for (int i = 0; i < args.length; i++) {
       if (!f.params().get(i).kind().differentiable()) {
@@ -1023,6 +1080,80 @@ class FuzzTest {
       });
     }
     return out.toArray();
+  }
+
+  // ---------------------------------------------------------------- receivers (version 12)
+
+  /**
+   * The receiver's field values at one point (int fields as doubles), and under {@code "f()"}
+   * what its accessor returns (a record's may differ); none without fields.
+   */
+  private static Map<String, Double> fieldValues(Unit unit, SplittableRandom rnd) {
+    Map<String, Double> out = new java.util.LinkedHashMap<>();
+    for (Program.Field v : unit.fields()) {
+      double value = coordinate(v.isInt() ? Program.Kind.INT : Program.Kind.DOUBLE, rnd);
+      out.put(v.name(), value);
+      out.put(v.name() + "()", value + v.accessorOffset());
+    }
+    return out;
+  }
+
+  /**
+   * A fresh receiver of {@code primal} with the field values {@code values} (through its
+   * constructor, a record's canonical one), or null for a class with no fields.
+   */
+  private static Object receiver(Class<?> primal, Unit unit, Map<String, Double> values)
+      throws ReflectiveOperationException {
+    if (unit.fields().isEmpty()) {
+      return null;
+    }
+    for (java.lang.reflect.Constructor<?> c : primal.getDeclaredConstructors()) {
+      if (c.getParameterCount() == unit.fields().size()) {
+        Object[] args = new Object[unit.fields().size()];
+        for (int i = 0; i < args.length; i++) {
+          Program.Field v = unit.fields().get(i);
+          double d = values.get(v.name());
+          args[i] = v.isInt() ? (Object) (int) d : (Object) d;
+        }
+        c.setAccessible(true);
+        return c.newInstance(args);
+      }
+    }
+    throw new AssertionError(primal + " has no constructor for its fields " + unit.fields());
+  }
+
+  /** Makes fresh receivers of {@code primal} with the field values {@code fields}. */
+  private record Receivers(Class<?> primal, Unit unit, Map<String, Double> fields) {
+    Object make() throws ReflectiveOperationException {
+      return receiver(primal, unit, fields);
+    }
+  }
+
+  /** {@code args} with the receiver first when {@code m} is an instance method. */
+  private static Object[] on(Callee m, Object receiver, Object[] args) {
+    if (!m.instance()) {
+      return args;
+    }
+    Object[] out = new Object[args.length + 1];
+    out[0] = receiver;
+    System.arraycopy(args, 0, out, 1, args.length);
+    return out;
+  }
+
+  /** Changes the receiver's fields that are not final, as a caller may after mVjp. */
+  private static void scrambleFields(Object receiver, Unit unit)
+      throws ReflectiveOperationException {
+    for (Program.Field v : unit.fields()) {
+      if (v.mutable()) {
+        java.lang.reflect.Field field = receiver.getClass().getDeclaredField(v.name());
+        field.setAccessible(true);
+        if (v.isInt()) {
+          field.setInt(receiver, field.getInt(receiver) + 1);
+        } else {
+          field.setDouble(receiver, 7.25 - 3 * field.getDouble(receiver));
+        }
+      }
+    }
   }
 
   /** Changes every element of the argument arrays, as a caller may after mVjp. */
@@ -1109,14 +1240,18 @@ class FuzzTest {
     return out.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
-  /** The call's arguments from a flattened point: fresh arrays every time. */
-  private static Object[] arguments(Callee f, double[] flat) {
+  /**
+   * The call's arguments from a flattened point: fresh arrays every time, and {@code receiver}
+   * for a receiver parameter (version 12).
+   */
+  private static Object[] arguments(Callee f, double[] flat, Object receiver) {
     Object[] out = new Object[f.params().size()];
     int at = 0;
     for (int i = 0; i < out.length; i++) {
       Program.Kind kind = f.params().get(i).kind();
       out[i] = switch (kind) {
         case INT -> (int) flat[at];
+        case RECEIVER -> receiver;
         case ARRAY, DATA -> java.util.Arrays.copyOfRange(flat, at, at + Program.LENGTH);
         case INDEX -> java.util.Arrays.stream(flat, at, at + Program.LENGTH)
             .mapToInt(d -> (int) d).toArray();
@@ -1169,9 +1304,9 @@ class FuzzTest {
         for (boolean v : mask) {
           out[at++] = v ? 1 : 0;
         }
-      } else {
-        out[at++] = ((Number) a).doubleValue();
-      }
+      } else if (a instanceof Number number) {
+        out[at++] = number.doubleValue();
+      } // a receiver parameter takes no slot
     }
     return out;
   }
@@ -1196,8 +1331,8 @@ class FuzzTest {
    * successive step sizes on the point's own path agree with each other (to 1e-3): a function that
    * oscillates or curves too fast at that scale gives differences that mean nothing.
    */
-  private static int differences(
-      List<String> problems, Callee f, double[] args, Reference.Result at) {
+  private static int differences(List<String> problems, Callee f, Map<String, Double> fields,
+      double[] args, Reference.Result at) {
     int checks = 0;
     int diffIndex = 0;
     List<Integer> coordinates = new ArrayList<>();
@@ -1211,6 +1346,12 @@ class FuzzTest {
       offset += p.kind().width();
     }
     for (int i : coordinates) {
+      // How fast the phase of sin, cos and tan moves along this coordinate (dual numbers): a step
+      // that moves it by more than 0.01 averages an oscillation out, however well two steps agree
+      // (a huge argument of sin beside a large term of its own, found by soak run seed 12102).
+      double[] unit = new double[coordinates.size()];
+      unit[diffIndex] = 1.0;
+      double phaseRate = Reference.evaluateDual(f, fields, args, unit).phaseRate();
       double expected = at.gradient()[diffIndex];
       double scale = at.scale()[diffIndex] + Math.abs(expected);
       boolean converged = false;
@@ -1219,12 +1360,16 @@ class FuzzTest {
       double previous = Double.NaN;
       for (double step : new double[] {1e-4, 1e-5, 1e-6, 1e-7}) {
         double h = step * Math.max(1, Math.abs(args[i]));
+        if (!(phaseRate * h <= 1e-2)) {
+          previous = Double.NaN;
+          continue;
+        }
         double[] up = args.clone();
         double[] down = args.clone();
         up[i] += h;
         down[i] -= h;
-        Reference.Result plus = Reference.evaluate(f, up, 1.0);
-        Reference.Result minus = Reference.evaluate(f, down, 1.0);
+        Reference.Result plus = Reference.evaluate(f, fields, up, 1.0);
+        Reference.Result minus = Reference.evaluate(f, fields, down, 1.0);
         if (!plus.path().equals(at.path()) || !minus.path().equals(at.path())
             || !finite(plus.value()) || !finite(minus.value())) {
           previous = Double.NaN;
@@ -1392,6 +1537,7 @@ class FuzzTest {
     for (Param p : f.params()) {
       String value = switch (p.kind()) {
         case INT -> Integer.toString((int) flat[at]);
+        case RECEIVER -> "the receiver";
         case ARRAY, DATA, MATRIX -> java.util.Arrays.toString(
             java.util.Arrays.copyOfRange(flat, at, at + p.kind().width()));
         case INDEX, LONGS -> java.util.Arrays.toString(java.util.Arrays.stream(flat, at,
@@ -1477,6 +1623,91 @@ class FuzzTest {
     }
     assertTrue(rare.isEmpty(), "too rare in 2 000 programs: " + rare);
   }
+
+  /**
+   * What version 12 added, counted over the 2 000 programs of run seed 77 (rendered, not
+   * compiled), in the methods (after the first {@code @Differentiable}, past any constructor):
+   * each form must stay common enough to be tested in every CI run. The counts are printed for
+   * docs/fuzzing.md ("Coverage of instance methods, recursion and generators").
+   */
+  @Test
+  void instanceMethodsRecursionAndGeneratorsAreGenerated() {
+    Map<String, java.util.regex.Pattern> forms = new java.util.LinkedHashMap<>();
+    forms.put("a class with fields (a final class or a record)",
+        pattern("(?m)^(record P\\d+\\(|  (final )?(double|int) f[di]\\d;)"));
+    forms.put("... a record", pattern("(?m)^record P\\d+\\("));
+    forms.put("... a final class with a field that is not final",
+        pattern("(?m)^  (double|int) f[di]\\d;"));
+    forms.put("an instance f (the API takes the receiver first)", pattern("(?m)^  double f\\("));
+    forms.put("an instance helper", pattern("(?m)^  double(\\[\\])? h[r\\d]\\("));
+    forms.put("... that returns double[]", pattern("(?m)^  double\\[\\] h\\d\\("));
+    forms.put("a double field read as f", pattern("[^.\\w]fd\\d\\b(?!\\()"));
+    forms.put("a double field read as this.f", pattern("this\\.fd\\d\\b(?!\\()"));
+    forms.put("a record component read through its accessor (f(), this.f())",
+        pattern("\\bf[di]\\d\\(\\)"));
+    // with the open bug recordAccessor only (Generator.OPEN_BUGS)
+    forms.put(ACCESSOR_FORM, pattern("(?m)^  public (double|int) f[di]\\d\\(\\) \\{"));
+    forms.put("an int field read", pattern("\\bfi0\\b"));
+    forms.put("a call of an instance helper (h(..) or this.h(..))",
+        pattern("(?s)(?m)^  double(\\[\\])? (h[r\\d])\\(.*[^\\w.]\\2\\(.*|this\\.h[r\\d]\\("));
+    forms.put("... through this.h(..)", pattern("this\\.h[r\\d]\\("));
+    forms.put("a static f with a receiver parameter (@NoDiff P o)", pattern("@NoDiff P\\d+ o\\b"));
+    forms.put("... calling its instance method (o.h(..))", pattern("\\bo\\.h[r\\d]\\("));
+    forms.put("... reading its field (o.f, o.f())", pattern("\\bo\\.f[di]\\d"));
+    forms.put("a recursive helper hr(.., int d)", pattern("double hr\\("));
+    forms.put("... an instance method", pattern("(?m)^  double hr\\("));
+    forms.put("... hr called by f", pattern("(?s)double f\\(.*\\bhr\\("));
+    forms.put("... called by another helper",
+        pattern("(?s)double hr\\(.*double(\\[\\])? h\\d\\([^\\n]*\\{\\n(?:(?!  @Differentiable).)*\\bhr\\("));
+    forms.put("... whose recursive call passes an array",
+        pattern("hr\\([^;]*\\b(aa|xa|da|ya|y[a-z]|yf\\d+)\\b[^;]*\\(d - [12]\\)|hr\\([^;]*\\(d - [12]\\)[^;]*\\b(aa|ya)\\b"));
+    forms.put("a recursive double[] helper hs(.., int d)", pattern("double\\[\\] hs\\("));
+    forms.put("... hs called by f", pattern("(?s)double f\\(.*= (this\\.|o\\.)?hs\\("));
+    forms.put("a java.util.Random local", pattern("java.util.Random g\\d+ = new"));
+    forms.put("new java.util.Random(seed).nextInt(k) inline",
+        pattern("new java.util.Random\\([^;]*\\)\\.nextInt"));
+    forms.put("g.nextInt(k)", pattern("g\\d+\\.nextInt\\("));
+    forms.put("a random index, unwrapped (x[g.nextInt(3)])",
+        pattern("\\[(g\\d+|new java.util.Random\\([^\\]]*\\))\\.nextInt\\(3\\)\\]"));
+    forms.put("g.nextDouble()", pattern("g\\d+\\.nextDouble\\(\\)"));
+    Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+    SplittableRandom rnd = new SplittableRandom(77);
+    int programs = 2000;
+    for (int i = 0; i < programs; i++) {
+      long seed = rnd.nextLong();
+      String source = Generator.generate(seed, "P" + i).render();
+      String withOpen = Generator.generate(seed, "P" + i, Set.of("recordAccessor")).render();
+      String methods = source.substring(source.indexOf("  @Differentiable"));
+      for (Map.Entry<String, java.util.regex.Pattern> e : forms.entrySet()) {
+        String text = e.getKey().contains("record") || e.getKey().contains("class")
+            ? source : methods;
+        if (e.getKey().equals(ACCESSOR_FORM)) {
+          if (e.getValue().matcher(source).find()) {
+            throw new AssertionError("a record accessor without -Dfuzz.open=recordAccessor");
+          }
+          text = withOpen; // only there: the same draws, with the open bug's accessors
+        }
+        if (e.getValue().matcher(text).find()) {
+          if (counts.merge(e.getKey(), 1, Integer::sum) == 1
+              && Boolean.getBoolean("fuzz.coverage.show")) {
+            System.out.println("--- first program with " + e.getKey() + ":\n" + source);
+          }
+        }
+      }
+    }
+    List<String> rare = new ArrayList<>();
+    for (String form : forms.keySet()) {
+      int n = counts.getOrDefault(form, 0);
+      System.out.printf(Locale.ROOT, "fuzz coverage: %5d of %d programs: %s%n", n, programs, form);
+      if (n < 20) {
+        rare.add(form + " (" + n + ")");
+      }
+    }
+    assertTrue(rare.isEmpty(), "too rare in 2 000 programs: " + rare);
+  }
+
+  private static final String ACCESSOR_FORM =
+      "a record with an explicit accessor (fd0() is not fd0), with -Dfuzz.open=recordAccessor";
 
   private static java.util.regex.Pattern pattern(String regex) {
     return java.util.regex.Pattern.compile(regex);

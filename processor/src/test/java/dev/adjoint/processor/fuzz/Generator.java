@@ -40,12 +40,17 @@ import java.util.SplittableRandom;
  * declarations {@code double[] yb = h0(xa, x0);}; since version 11, discrete arrays ({@code int[]}
  * index arrays, {@code long[]}, {@code boolean[]} masks: parameters with valid random contents,
  * and locals made outside loops, written and read back) and enhanced {@code for} over arrays,
- * {@code int[]}s and the rows of matrices. One seed gives one program, always the same.
+ * {@code int[]}s and the rows of matrices; since version 12, instance methods of a final class or
+ * a record that read its fields and call each other (and a static {@code f} given the object as
+ * {@code @NoDiff P0 o}), helpers that recurse on an int depth ({@code hr}, and {@code hs}, which
+ * returns {@code double[]}), and {@code java.util.Random} objects made in the body. One seed gives
+ * one program, always the same.
  *
  * <p>Open processor bugs ({@link #OPEN_BUGS}; docs/fuzzing.md): programs that show a bug
  * still open are generated only when its name is in {@code open} ({@code -Dfuzz.open=...}), so
- * that the normal run tests everything else; each has seeds in fuzz/regressions.txt. None is open
- * now (below). The three the fuzzer found in {@code double[]} results are fixed: a helper may no longer
+ * that the normal run tests everything else; each has seeds in fuzz/regressions.txt. One is open
+ * now, {@code recordAccessor} and {@code zeroTangentOverflow} (see {@link #OPEN_BUGS}). The
+ * three the fuzzer found in {@code double[]} results are fixed: a helper may no longer
  * return its parameter (a compile error: its caller would share the array it passed), the
  * cotangent array of an array created after an early return is made only where it exists, and
  * a rule's pullback counts as a read of the array the rule returned (its @Fwd may keep it as a
@@ -55,10 +60,15 @@ final class Generator {
   /**
    * The version of the random stream: a seed names the same program only under the same version.
    * Bump it with any change that draws differently, and move the seeds in {@code
-   * fuzz/regressions.txt} to closed-form tests (FuzzFoundTest) or replace them. Version 11
-   * (issue 11): discrete arrays and enhanced for.
+   * fuzz/regressions.txt} to closed-form tests (FuzzFoundTest) or replace them (keep them as
+   * {@code # vN:} comments, a record). Version 11 (issue 11): discrete arrays and enhanced for.
+   * Version 12 (issue 11, section 5): instance methods of a final class or a record reading its
+   * fields, plain recursion on an int depth, and {@code java.util.Random} made in the body; their
+   * decisions come from a stream of their own ({@link #extras}), so that the program's own stream
+   * moves only where they are used (and an enhanced for over a matrix row is drawn one time in
+   * two, not four, to keep it common).
    */
-  static final int VERSION = 11;
+  static final int VERSION = 12;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -81,6 +91,21 @@ final class Generator {
   private final SplittableRandom jvpRules;
   /** Which {@code @CustomJvp} rules over arrays ({@link Rules#ARRAY_JVP_RULES}): another. */
   private final SplittableRandom arrayJvpRules;
+  /**
+   * Version 12's decisions (an instance class and its fields, which methods are instance
+   * methods, a recursive helper, generators): a stream of their own.
+   */
+  private final SplittableRandom extras;
+  /** The fields of the class (version 12): none for a class of static methods. */
+  private final List<Program.Field> fields = new ArrayList<>();
+  /** Whether the class is a record (its fields are its components). */
+  private boolean record;
+  /** Whether the body being generated is an instance method's: it reads fields, calls on this. */
+  private boolean instanceBody;
+  /** Whether the program may make {@code java.util.Random}s in its bodies (version 12). */
+  private boolean randoms;
+  /** The random-generator locals of the body being generated ({@code g0}, ...). */
+  private int generators;
   private final List<Callee> callable = new ArrayList<>();
   private boolean exact = true;
   private int locals;
@@ -93,12 +118,32 @@ final class Generator {
 
 
   /**
-   * The open processor bugs a run may include (see above): none now. The last one, {@code
-   * pullbackJvpSingular} (a long method's {@code fJvp} taken by pullbacks, NaN where forward
-   * mode gives a finite tangent), was fixed by giving long methods a split tangent sweep
-   * (docs/fuzzing.md, "Open processor bugs").
+   * The open processor bugs a run may include (see above; docs/fuzzing.md, "Open processor
+   * bugs"):
+   *
+   * <ul>
+   *   <li>{@code recordAccessor} (found by version 12): in a record whose accessor is written
+   *       out ({@code public double fd0() { return fd0 + 0.5; }}), a read of the component field
+   *       {@code fd0} in a differentiable instance method is read in every generated form
+   *       through the accessor {@code fd0()}, so the value and gradient are another function's.
+   *       Without it open, records declare no accessors of their own.
+   *   <li>{@code zeroTangentOverflow} (found by version 12's CI-volume run; a check, not a
+   *       construct): forward mode in a loop whose first trip gives {@code y} a tangent and whose
+   *       {@code y = Math.ceil(..)} makes it a zero only at run time multiplies that zero by an
+   *       overflowed partial ({@code cosh(y)} past the doubles): NaN, where reverse mode and the
+   *       dual numbers (which know {@code y} has no tangent) give the first trip's derivative.
+   *       Without it open, FuzzTest does not compare a non-finite JVP (or Jacobian) at points
+   *       where the reference met an overflow in values without tangent.
+   * </ul>
+   *
+   * <p>The last one before, {@code pullbackJvpSingular} (a long method's {@code fJvp} taken by
+   * pullbacks, NaN where forward mode gives a finite tangent), was fixed by giving long methods a
+   * split tangent sweep.
    */
-  static final List<String> OPEN_BUGS = List.of();
+  static final List<String> OPEN_BUGS = List.of("recordAccessor", "zeroTangentOverflow");
+
+  /** The open bugs whose programs this generator makes. */
+  private final java.util.Set<String> open;
 
   /** The open bugs named by {@code list}: comma-separated names, or "all". */
   static java.util.Set<String> open(String list) {
@@ -134,11 +179,13 @@ final class Generator {
   private int fills;
 
   private Generator(long seed, java.util.Set<String> open, boolean soak) {
+    this.open = open;
     this.rnd = new SplittableRandom(seed);
     this.jvpRules = new SplittableRandom(seed ^ 0x4A56505275L);
     // Its salt was chosen so that the seeds in fuzz/regressions.txt keep their programs: the
     // twentieth tried (with each of the nineteen before, some of them would call softmaxJ).
     this.arrayJvpRules = new SplittableRandom(seed ^ 0x4A5650417285L);
+    this.extras = new SplittableRandom(seed ^ 0x12C1A55E5L);
     // Drawn apart from the program's own stream, so soak runs change only these programs.
     this.longMethod = soak && new SplittableRandom(seed ^ 0x10E6L).nextInt(LONG_ONE_IN) == 0;
   }
@@ -186,9 +233,43 @@ final class Generator {
         callable.add(Callee.rule(rule));
       }
     }
+    // version 12: an instance class (a final class or a record) with double and int fields,
+    // generators, a recursive helper
+    boolean instanceClass = extras.nextInt(3) == 0;
+    if (instanceClass) {
+      record = extras.nextInt(3) == 0;
+      int doubleFields = 1 + extras.nextInt(2);
+      for (int i = 0; i < doubleFields; i++) {
+        fields.add(new Program.Field("fd" + i, false, !record && extras.nextBoolean(),
+            accessor(record && extras.nextInt(3) == 0)));
+      }
+      if (extras.nextBoolean()) {
+        fields.add(new Program.Field("fi0", true, !record && extras.nextBoolean(),
+            accessor(record && extras.nextInt(3) == 0)));
+      }
+    }
+    randoms = extras.nextInt(4) == 0;
+    boolean recursive = extras.nextInt(3) == 0;
+    boolean recursiveArray = extras.nextInt(5) == 0;
     List<Callee> helpers = new ArrayList<>();
     int helperCount = rnd.nextInt(3);
-    for (int h = 0; h < helperCount; h++) {
+    int recursiveAt = recursive ? extras.nextInt(helperCount + 1) : -1;
+    int recursiveArrayAt = recursiveArray ? extras.nextInt(helperCount + 1) : -1;
+    for (int h = 0; h <= helperCount; h++) {
+      if (h == recursiveAt) {
+        Callee helper = recursiveHelper(className, instanceClass && extras.nextBoolean(), false);
+        helpers.add(helper);
+        callable.add(helper);
+      }
+      if (h == recursiveArrayAt) {
+        Callee helper = recursiveHelper(className, instanceClass && extras.nextBoolean(), true);
+        helpers.add(helper);
+        callable.add(helper);
+      }
+      if (h == helperCount) {
+        break;
+      }
+      instanceBody = instanceClass && extras.nextInt(3) > 0;
       List<Param> params = new ArrayList<>();
       int doubles = 1 + rnd.nextInt(2);
       for (int i = 0; i < doubles; i++) {
@@ -217,9 +298,11 @@ final class Generator {
         params.add(rnd.nextInt(params.size() + 1), new Param("la", Kind.LONGS));
       }
       Callee helper;
-      boolean chain = h > 0 && helpers.get(h - 1).returnsArray() && rnd.nextBoolean();
+      boolean chain = !helpers.isEmpty() && helpers.get(helpers.size() - 1).returnsArray()
+          && rnd.nextBoolean();
       if (chain || rnd.nextInt(3) == 0) {
-        // A double[] helper (often after another one, so that it may call it): it usually takes an array or two, and fills a scratch array ya.
+        // A double[] helper (often after another one, so that it may call it): it usually takes
+        // an array or two, and fills a scratch array ya.
         if (rnd.nextInt(4) > 0 && params.stream().noneMatch(p -> p.kind() == Kind.ARRAY)) {
           params.add(rnd.nextInt(params.size() + 1), new Param("aa", Kind.ARRAY));
         }
@@ -234,6 +317,8 @@ final class Generator {
       } else {
         helper = Callee.helper(className, "h" + h, params, body(params, 2));
       }
+      helper = helper.withInstance(instanceBody);
+      instanceBody = false;
       helpers.add(helper);
       callable.add(helper);
     }
@@ -268,10 +353,104 @@ final class Generator {
     }
     localMatrix = rnd.nextInt(4) == 0;
     inF = true;
-    Callee f = Callee.helper(className, "f", params, body(params, 3, rnd.nextInt(2) == 0));
+    instanceBody = instanceClass && extras.nextInt(4) > 0;
+    if (instanceClass && !instanceBody && extras.nextInt(3) > 0) {
+      // a static f with a receiver parameter: @NoDiff P0 o, o.h0(x), o.fd0
+      params.add(extras.nextInt(params.size() + 1),
+          new Param(Program.RECEIVER_PARAM, Kind.RECEIVER));
+    }
+    Callee f = Callee.helper(className, "f", params, body(params, 3, rnd.nextInt(2) == 0))
+        .withInstance(instanceBody);
+    instanceBody = false;
     inF = false;
     localMatrix = false;
-    return new Unit(className, helpers, f, exact);
+    return new Unit(className, helpers, f, exact, List.copyOf(fields), record);
+  }
+
+  /**
+   * Whether a record component drawn to have an explicit accessor gets it: only with the open
+   * bug {@code recordAccessor} (the draw is made either way, so the rest of the program stays).
+   */
+  private boolean accessor(boolean drawn) {
+    return drawn && open.contains("recordAccessor");
+  }
+
+  /** The names of the recursive helpers (version 12): of a double, and of a double[]. */
+  static final String RECURSIVE = "hr";
+
+  static final String RECURSIVE_ARRAY = "hs";
+
+  /** The body being generated is the recursive helper's. */
+  private boolean recursionBody;
+
+  /**
+   * A helper that recurses on its int depth parameter {@code d} (version 12):
+   * <pre>
+   * double hr(double a0, int d) {
+   *   if (d &lt;= 0) { return e; }
+   *   ...random statements
+   *   return e + hr(e, d - 1);    // or e * hr(..), sin(hr(..) + e), hr(..) - e
+   * }
+   * </pre>
+   * Callers pass {@code Math.floorMod(k, 4)} as {@code d}, so it recurses at most three deep; each
+   * level calls itself once, in its last return. With {@code array}, a {@code double[]} helper
+   * {@code hs}, as GradBench-style code builds a result from the one below:
+   * <pre>
+   * double[] hs(double[] aa, double a0, int d) {
+   *   double[] ya = new double[3];
+   *   if (d &lt;= 0) { ya[1] = e; return ya; }
+   *   double[] yr0 = hs(aa, e, d - 1);
+   *   ...random statements, reading and writing ya and yr0
+   *   return ya;                // or yr0
+   * }
+   * </pre>
+   */
+  private Callee recursiveHelper(String className, boolean instance, boolean array) {
+    List<Param> params = new ArrayList<>();
+    int doubles = 1 + rnd.nextInt(2);
+    for (int i = 0; i < doubles; i++) {
+      params.add(new Param("a" + i, Kind.DOUBLE));
+    }
+    if (rnd.nextInt(3) == 0) {
+      params.add(rnd.nextInt(params.size() + 1), new Param("aa", Kind.ARRAY));
+    }
+    if (rnd.nextInt(5) == 0) {
+      params.add(rnd.nextInt(params.size() + 1), new Param("ia", Kind.INDEX));
+    }
+    params.add(rnd.nextInt(params.size() + 1), new Param("d", Kind.INT));
+    instanceBody = instance;
+    recursionBody = true;
+    arrayResult = array;
+    List<Stmt> body = body(params, 2, array);
+    arrayResult = false;
+    recursionBody = false;
+    instanceBody = false;
+    return (array ? Callee.arrayHelper(className, RECURSIVE_ARRAY, params, body)
+        : Callee.helper(className, RECURSIVE, params, body)).withInstance(instance);
+  }
+
+  /** The recursive helper's call of itself one level down: its depth {@code d - 1} (or 2). */
+  private Program.Recurse recursiveCall(Scope scope, String name) {
+    Callee self = Callee.helper("", name, currentParams, List.of());
+    List<Object> args = new ArrayList<>(((Invoke) call(scope, self, 1)).args());
+    for (int i = 0; i < currentParams.size(); i++) {
+      if (currentParams.get(i).name().equals("d")) {
+        args.set(i, new IntBinary('-', new IntRead("d"), new IntLit(1 + rnd.nextInt(2))));
+      }
+    }
+    return new Program.Recurse(name, args, instanceBody && rnd.nextBoolean());
+  }
+
+  /** The last return of the recursive helper: an expression around its call one level down. */
+  private Expr recursiveReturn(Scope scope) {
+    Expr call = recursiveCall(scope, RECURSIVE);
+    return switch (rnd.nextInt(4)) {
+      case 0 -> new Binary('+', expr(scope, 2), call);
+      case 1 -> new Binary('*', expr(scope, 1), call);
+      case 2 -> call(rnd.nextBoolean() ? "sin" : "tanh",
+          new Binary('+', call, expr(scope, 1)));
+      default -> new Binary('-', call, expr(scope, 2));
+    };
   }
 
   // ---------------------------------------------------------------- statements
@@ -316,9 +495,20 @@ final class Generator {
      */
     final List<String> rows = new ArrayList<>();
     final List<String> writableRows = new ArrayList<>();
+    /** The double and int fields of {@code this} (an instance method's body, version 12). */
+    final List<String> fields = new ArrayList<>();
+    final List<String> intFields = new ArrayList<>();
+    /** {@code java.util.Random} locals. */
+    final List<String> generators = new ArrayList<>();
+    /** Whether a static method has a receiver parameter {@code o} (version 12). */
+    boolean receiver;
 
     Scope copy() {
       Scope s = new Scope();
+      s.fields.addAll(fields);
+      s.intFields.addAll(intFields);
+      s.generators.addAll(generators);
+      s.receiver = receiver;
       s.doubles.addAll(doubles);
       s.ints.addAll(ints);
       s.assignable.addAll(assignable);
@@ -357,8 +547,15 @@ final class Generator {
     arrayLocals = 0;
     boxes = 0;
     fills = 0;
+    generators = 0;
     currentParams = params;
     Scope scope = new Scope();
+    scope.receiver = params.stream().anyMatch(p -> p.kind() == Kind.RECEIVER);
+    if (instanceBody || scope.receiver) {
+      for (Program.Field v : fields) {
+        (v.isInt() ? scope.intFields : scope.fields).add(v.name());
+      }
+    }
     for (Param p : params) {
       if (p.kind() == Kind.INT) {
         scope.ints.add(p.name());
@@ -370,6 +567,8 @@ final class Generator {
         } else {
           scope.indexArrays.add(p.name());
         }
+      } else if (p.kind() == Kind.RECEIVER) {
+        continue; // its fields and methods (scope.receiver, below)
       } else if (p.kind() == Kind.MASK) {
         scope.masks.add(p.name());
       } else if (p.kind() == Kind.MATRIX) {
@@ -398,8 +597,23 @@ final class Generator {
     if (inF && longMethod) {
       longStretch(scope, stmts);
     }
+    if (recursionBody && arrayResult) {
+      // the base case first: if (d <= 0) { ya[k] = e; return ya; }, then the level below
+      stmts.add(new If(new IntCompare("<=", new IntRead("d"), new IntLit(0)), List.of(
+          new Program.ElementAssign(new Program.Element("ya",
+              new IntLit(rnd.nextInt(Program.LENGTH)), false), "=", expr(scope, 2)),
+          new Program.ReturnArray("ya")), List.of()));
+      stmts.add(new Program.ArrayCall("yr0", recursiveCall(scope, RECURSIVE_ARRAY)));
+      scope.arrays.add("yr0");
+      scope.writableArrays.add("yr0");
+    } else if (recursionBody) {
+      // the base case first: if (d <= 0) { return e; }
+      stmts.add(new If(new IntCompare("<=", new IntRead("d"), new IntLit(0)),
+          List.of(new Return(expr(scope, 2))), List.of()));
+    }
     if (!block(scope, 0, size, stmts)) {
-      stmts.add(arrayResult ? returnArray(scope) : new Return(expr(scope, 3)));
+      stmts.add(arrayResult ? returnArray(scope)
+          : new Return(recursionBody ? recursiveReturn(scope) : expr(scope, 3)));
     }
     return stmts;
   }
@@ -424,7 +638,10 @@ final class Generator {
   }
 
   /** Whether {@code scope} holds an argument of every array kind {@code callee} takes. */
-  private static boolean canCall(Scope scope, Callee callee) {
+  private boolean canCall(Scope scope, Callee callee) {
+    if (callee.instance() && !instanceBody && !scope.receiver) {
+      return false; // no receiver in a static method without a receiver parameter
+    }
     for (Param p : callee.params()) {
       boolean available = switch (p.kind()) {
         case ARRAY -> !scope.arrays.isEmpty();
@@ -466,11 +683,24 @@ final class Generator {
         List<Callee> helpers = candidates.stream().filter(c -> !c.isRule()).toList();
         if (!helpers.isEmpty() && rnd.nextInt(3) > 0) {
           candidates = helpers; // mostly the helpers: chains of them, and their parameters
+          List<Callee> recursive = helpers.stream()
+              .filter(c -> c.name().equals(RECURSIVE_ARRAY)).toList();
+          if (!recursive.isEmpty() && rnd.nextInt(3) == 0) {
+            candidates = recursive; // the recursive one, often (version 12)
+          }
         }
         if (!candidates.isEmpty()) {
           out.add(arrayCall(scope, candidates));
           continue;
         }
+      }
+      if (randoms && rnd.nextInt(10) == 0) {
+        // java.util.Random g0 = new java.util.Random(seed); (version 12), in loops too
+        String name = "g" + generators++;
+        out.add(new Program.RandomLocal(name, rnd.nextBoolean()
+            ? new IntLit(rnd.nextInt(1000)) : intExpr(scope, 1)));
+        scope.generators.add(name);
+        continue;
       }
       int extra = rnd.nextInt(100);
       if (extra < 4 && !scope.data.isEmpty()) {
@@ -753,6 +983,9 @@ final class Generator {
         ? new Program.DataInt(pick(scope.data), rnd.nextInt(Program.LENGTH))
         : !scope.arrays.isEmpty() && rnd.nextInt(3) == 0
         ? new Program.IntLength(pick(scope.arrays))
+        : !scope.intFields.isEmpty() && rnd.nextInt(4) == 0
+        ? new IntBinary('+', new Program.IntField(pick(scope.intFields), fieldForm()),
+            new IntLit(rnd.nextInt(2)))
         : rnd.nextBoolean() || scope.ints.isEmpty()
             ? new IntLit(rnd.nextInt(5))
             : new IntBinary('+', new IntRead(pick(scope.ints)), new IntLit(rnd.nextInt(3)));
@@ -798,6 +1031,12 @@ final class Generator {
   }
 
   private Expr leaf(Scope scope) {
+    if (!scope.fields.isEmpty() && rnd.nextInt(5) == 0) {
+      return new Program.FieldRead(pick(scope.fields), fieldForm());
+    }
+    if (!scope.generators.isEmpty() && rnd.nextInt(12) == 0) {
+      return new Program.RandomDouble(pick(scope.generators));
+    }
     if (rnd.nextInt(40) == 0) {
       return new Program.Level();
     }
@@ -819,6 +1058,9 @@ final class Generator {
   /** An element of one of {@code arrays}: a literal index, or any int expression wrapped in range. */
   private Program.Element element(Scope scope, List<String> arrays) {
     String array = pick(arrays);
+    if (randoms && rnd.nextInt(6) == 0) {
+      return new Program.Element(array, randomInt(scope, Program.LENGTH), false); // x[g.nextInt(3)]
+    }
     if (hasIndices(scope) && rnd.nextInt(3) == 0) {
       return new Program.Element(array, discreteIndex(scope), false); // x[idx[i]]
     }
@@ -927,6 +1169,17 @@ final class Generator {
     if (candidates.isEmpty()) {
       return leaf(scope);
     }
+    List<Callee> recursive = candidates.stream()
+        .filter(c -> c.name().equals(RECURSIVE)).toList();
+    if (!recursive.isEmpty() && rnd.nextInt(3) == 0) {
+      return call(scope, recursive.get(0), depth); // the recursive helper, often (version 12)
+    }
+    List<Callee> onReceiver = scope.receiver
+        ? candidates.stream().filter(Callee::instance).toList() : List.of();
+    if (!onReceiver.isEmpty() && rnd.nextInt(3) > 0) {
+      // o.h(..) on the receiver parameter, often (version 12)
+      return call(scope, onReceiver.get(rnd.nextInt(onReceiver.size())), depth);
+    }
     return call(scope, candidates.get(rnd.nextInt(candidates.size())), depth);
   }
 
@@ -950,7 +1203,9 @@ final class Generator {
           }
           break;
         case INT:
-          args.add(intExpr(scope, 1));
+          // a recursive helper's depth (version 12): at most three levels
+          args.add(p.name().equals("d") ? new Program.IntMod(intExpr(scope, 1), 4)
+              : intExpr(scope, 1));
           break;
         case ARRAY:
         case DATA:
@@ -970,12 +1225,23 @@ final class Generator {
           break;
       }
     }
-    return new Invoke(callee, args);
+    String target = null;
+    if (callee.instance()) {
+      // on this (implicitly or not) in an instance method, else on the receiver parameter
+      target = instanceBody ? (rnd.nextBoolean() ? "this" : null) : Program.RECEIVER_PARAM;
+    }
+    return new Invoke(callee, args, target);
   }
 
   // ---------------------------------------------------------------- ints and conditions
 
   private IntExpr intExpr(Scope scope, int depth) {
+    if (!scope.intFields.isEmpty() && rnd.nextInt(6) == 0) {
+      return new Program.IntField(pick(scope.intFields), fieldForm());
+    }
+    if (randoms && rnd.nextInt(scope.generators.isEmpty() ? 12 : 5) == 0) {
+      return randomInt(scope, 1 + rnd.nextInt(5));
+    }
     if (rnd.nextInt(16) == 0) {
       return new Program.IntNext(1 + rnd.nextInt(Program.LENGTH));
     }
@@ -1237,7 +1503,7 @@ final class Generator {
     switch (kind) {
       case DOUBLES -> {
         var = "v" + loops++;
-        if (doubles.isEmpty() || (!scope.matrices.isEmpty() && rnd.nextInt(4) == 0)) {
+        if (doubles.isEmpty() || (!scope.matrices.isEmpty() && rnd.nextBoolean())) {
           array = pick(scope.matrices);
           row = rnd.nextInt(Program.ROWS);
         } else {
@@ -1274,6 +1540,30 @@ final class Generator {
     block(inner, nesting + 1, 2, body);
     enclosing.remove(enclosing.size() - 1);
     return new Program.ForEach(kind, var, array, row, body);
+  }
+
+  /**
+   * How a field is read: {@code f} or {@code this.f}, in a record also {@code f()}, {@code
+   * this.f()}; in a static method, of its receiver parameter: {@code o.f}, {@code o.f()}.
+   */
+  private int fieldForm() {
+    if (!instanceBody) {
+      return record && rnd.nextBoolean() ? 5 : 4; // o.f, o.f()
+    }
+    return rnd.nextInt(record ? 4 : 2);
+  }
+
+  /**
+   * {@code g.nextInt(bound)} of a generator local, or {@code new java.util.Random(seed)
+   * .nextInt(bound)}: in [0, bound), so with bound LENGTH an index that needs no wrapping.
+   */
+  private IntExpr randomInt(Scope scope, int bound) {
+    if (!scope.generators.isEmpty() && rnd.nextInt(3) > 0) {
+      return new Program.RandomInt(pick(scope.generators), null, bound);
+    }
+    IntExpr seed = rnd.nextBoolean() ? new IntLit(rnd.nextInt(1000))
+        : scope.ints.isEmpty() ? new IntLit(rnd.nextInt(5)) : new IntRead(pick(scope.ints));
+    return new Program.RandomInt(null, seed, bound);
   }
 
   private static List<String> both(List<String> a, List<String> b) {

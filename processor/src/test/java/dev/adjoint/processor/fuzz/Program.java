@@ -42,7 +42,13 @@ final class Program {
     /** {@code long[]} of {@link #LENGTH}, values in {@code [0, LENGTH)}: read as {@code (int)}. */
     LONGS,
     /** {@code boolean[]} of {@link #LENGTH}: a mask. */
-    MASK;
+    MASK,
+    /**
+     * {@code @NoDiff C o}, an object of the generated class itself (version 12): a static method
+     * calls its instance methods ({@code o.h0(x)}) and reads its fields ({@code o.fd0}). It
+     * takes no slot in a flattened point: FuzzTest passes a receiver with the point's fields.
+     */
+    RECEIVER;
 
     boolean differentiable() {
       return this == DOUBLE || this == ARRAY || this == MATRIX;
@@ -59,7 +65,7 @@ final class Program {
      */
     int width() {
       return this == ARRAY || this == DATA || discrete() ? LENGTH
-          : this == MATRIX ? ROWS * COLUMNS : 1;
+          : this == MATRIX ? ROWS * COLUMNS : this == RECEIVER ? 0 : 1;
     }
   }
 
@@ -75,7 +81,13 @@ final class Program {
         case INDEX -> "int[] " + name;
         case LONGS -> "long[] " + name;
         case MASK -> "boolean[] " + name;
+        case RECEIVER -> throw new IllegalStateException("rendered with its class's name");
       };
+    }
+
+    /** As {@link #render()}, in a method of class {@code owner}. */
+    String render(String owner) {
+      return kind == Kind.RECEIVER ? "@NoDiff " + owner + " " + name : render();
     }
   }
 
@@ -83,7 +95,23 @@ final class Program {
 
   sealed interface Expr
       permits Num, Read, Promote, Neg, Binary, MathCall, Ternary, Invoke, Stop, Element,
-          MatrixElement, Level {}
+          MatrixElement, Level, FieldRead, Recurse, RandomDouble {}
+
+  /**
+   * A read of a {@code double} field of {@code this} (version 12), in one of four forms: {@code
+   * name}, {@code this.name}, and in a record {@code name()}, {@code this.name()}. Fields are
+   * constants for differentiation.
+   */
+  record FieldRead(String name, int form) implements Expr {}
+
+  /**
+   * A call of the method whose body holds it (version 12: plain recursion), with {@code
+   * this.} when {@code viaThis}; its depth parameter {@code d} is passed {@code d - 1}.
+   */
+  record Recurse(String name, List<Object> args, boolean viaThis) implements Expr {}
+
+  /** {@code g.nextDouble()} of a {@code java.util.Random} local: a constant (version 12). */
+  record RandomDouble(String generator) implements Expr {}
 
   /**
    * {@code Rules.level()}: an unannotated call with an effect (it counts and logs its calls) that
@@ -137,9 +165,14 @@ final class Program {
 
   /**
    * A call of a helper in the same class or of a rule in {@code Rules}; each argument is an
-   * {@link Expr}, an {@link IntExpr}, or an {@link ArrayArg}.
+   * {@link Expr}, an {@link IntExpr}, or an {@link ArrayArg}. An instance method is called on
+   * {@code target} ({@code this} or a receiver parameter; null: implicitly on this).
    */
-  record Invoke(Callee callee, List<Object> args) implements Expr {}
+  record Invoke(Callee callee, List<Object> args, String target) implements Expr {
+    Invoke(Callee callee, List<Object> args) {
+      this(callee, args, null);
+    }
+  }
 
   /** A whole array passed to a callee's {@code double[]} parameter. */
   record ArrayArg(String array) {}
@@ -150,7 +183,21 @@ final class Program {
   // ---------------------------------------------------------------- int expressions
 
   sealed interface IntExpr
-      permits IntRead, IntLit, IntBinary, IntLength, IntNext, DataInt, IntElement {}
+      permits IntRead, IntLit, IntBinary, IntLength, IntNext, DataInt, IntElement, IntField,
+          IntMod, RandomInt {}
+
+  /** A read of an {@code int} field of {@code this}, in the forms of {@link FieldRead}. */
+  record IntField(String name, int form) implements IntExpr {}
+
+  /** {@code Math.floorMod(value, modulus)}: in [0, modulus). */
+  record IntMod(IntExpr value, int modulus) implements IntExpr {}
+
+  /**
+   * {@code g.nextInt(bound)} of a {@code java.util.Random} local {@code g}, or, with {@code
+   * generator} null, {@code new java.util.Random(seed).nextInt(bound)}: an object with no
+   * floating-point state created in the body (version 12), deterministic for its seed.
+   */
+  record RandomInt(String generator, IntExpr seed, int bound) implements IntExpr {}
 
   /**
    * {@code array[index]} of an {@code int[]} (or, with {@code longs}, {@code ((int) array[index])}
@@ -211,7 +258,10 @@ final class Program {
   sealed interface Stmt
       permits Declare, Assign, Step, If, Return, Loop, Jump, LocalArray, ElementAssign, ArrayCall,
           ReturnArray, ElementStep, Mutate, Box, Log, LocalDiscrete, IntElementAssign,
-          MaskAssign, ForEach {}
+          MaskAssign, ForEach, RandomLocal {}
+
+  /** {@code java.util.Random name = new java.util.Random(seed);} (version 12). */
+  record RandomLocal(String name, IntExpr seed) implements Stmt {}
 
   /**
    * {@code int[] name = new int[LENGTH];} (or {@code boolean[]}), outside loops: a discrete local,
@@ -270,9 +320,10 @@ final class Program {
    * {@code double[] name = call;}: a local holding the array a {@code double[]} helper or rule
    * returns, declared at the top level of a body or in a branch, never in a loop. In Java it is
    * the very array the callee returned: a helper's fresh local (helpers may not return their
-   * parameters).
+   * parameters). {@code call} is an {@link Invoke}, or in the recursive {@code double[]} helper a
+   * {@link Recurse} (version 12).
    */
-  record ArrayCall(String name, Invoke call) implements Stmt {}
+  record ArrayCall(String name, Expr call) implements Stmt {}
 
   /** {@code return array;} in a {@code double[]} helper, outside any loop. */
   record ReturnArray(String array) implements Stmt {}
@@ -329,22 +380,28 @@ final class Program {
    * {@code returnsArray}: it returns {@code double[]} (of {@link #LENGTH}), not {@code double}.
    */
   record Callee(String owner, String name, List<Param> params, List<Stmt> body, Rules.Rule rule,
-      boolean returnsArray) {
+      boolean returnsArray, boolean instance) {
     static Callee helper(String owner, String name, List<Param> params, List<Stmt> body) {
-      return new Callee(owner, name, params, body, null, false);
+      return new Callee(owner, name, params, body, null, false, false);
     }
 
     static Callee arrayHelper(String owner, String name, List<Param> params, List<Stmt> body) {
-      return new Callee(owner, name, params, body, null, true);
+      return new Callee(owner, name, params, body, null, true, false);
     }
 
     static Callee rule(Rules.Rule rule) {
-      return new Callee(Rules.CLASS, rule.name(), rule.params(), null, rule, rule.returnsArray());
+      return new Callee(Rules.CLASS, rule.name(), rule.params(), null, rule, rule.returnsArray(),
+          false);
     }
 
     /** The same helper with another body. */
     Callee withBody(List<Stmt> newBody) {
-      return new Callee(owner, name, params, newBody, rule, returnsArray);
+      return new Callee(owner, name, params, newBody, rule, returnsArray, instance);
+    }
+
+    /** The same helper as an instance method (version 12), or as a static one. */
+    Callee withInstance(boolean isInstance) {
+      return new Callee(owner, name, params, body, rule, returnsArray, isInstance);
     }
 
     boolean isRule() {
@@ -359,14 +416,50 @@ final class Program {
    *     (stopGradient, a clipping rule, an active value passed to a @NoDiff parameter), so central
    *     differences are no second opinion
    */
-  record Unit(String className, List<Callee> helpers, Callee f, boolean exact) {
+  record Unit(String className, List<Callee> helpers, Callee f, boolean exact,
+      List<Field> fields, boolean record) {
+    Unit(String className, List<Callee> helpers, Callee f, boolean exact) {
+      this(className, helpers, f, exact, List.of(), false);
+    }
+
+    /** The same class with other methods. */
+    Unit withMethods(List<Callee> newHelpers, Callee newF) {
+      return new Unit(className, newHelpers, newF, exact, fields, record);
+    }
+
     String render() {
       StringBuilder out = new StringBuilder();
       out.append("package ").append(Rules.PACKAGE).append(";\n\n")
           .append("import dev.adjoint.Differentiable;\n")
           .append("import dev.adjoint.NoDiff;\n")
-          .append("import dev.adjoint.runtime.Ad;\n\n")
-          .append("final class ").append(className).append(" {\n");
+          .append("import dev.adjoint.runtime.Ad;\n\n");
+      String declared = fields.stream()
+          .map(v -> (v.isInt() ? "int " : "double ") + v.name())
+          .collect(Collectors.joining(", "));
+      if (record) {
+        out.append("record ").append(className).append('(').append(declared).append(") {\n");
+        for (Field v : fields) {
+          if (v.accessor()) {
+            out.append("  public ").append(v.isInt() ? "int " : "double ").append(v.name())
+                .append("() {\n    return ").append(v.name()).append(" + ")
+                .append(v.isInt() ? "1" : "0.5").append(";\n  }\n\n");
+          }
+        }
+      } else {
+        out.append("final class ").append(className).append(" {\n");
+        if (!fields.isEmpty()) {
+          for (Field v : fields) {
+            out.append("  ").append(v.mutable() ? "" : "final ")
+                .append(v.isInt() ? "int " : "double ").append(v.name()).append(";\n");
+          }
+          out.append("\n  ").append(className).append('(').append(declared).append(") {\n");
+          for (Field v : fields) {
+            out.append("    this.").append(v.name()).append(" = ").append(v.name())
+                .append(";\n");
+          }
+          out.append("  }\n\n");
+        }
+      }
       for (Callee h : helpers) {
         renderMethod(h, out);
       }
@@ -379,10 +472,25 @@ final class Program {
     }
   }
 
+  /**
+   * A field of the generated class (version 12): a record component, or a field of a final
+   * class, {@code final} unless {@code mutable} (FuzzTest changes those after {@code fVjp}). A
+   * record's component may have an explicit {@code accessor} that returns it plus {@link
+   * #accessorOffset}, so that {@code fd0()} and {@code fd0} differ, as Java makes them.
+   */
+  record Field(String name, boolean isInt, boolean mutable, boolean accessor) {
+    /** What its explicit accessor adds: a record's {@code fd0()} may differ from {@code fd0}. */
+    double accessorOffset() {
+      return !accessor ? 0 : isInt ? 1 : 0.5;
+    }
+  }
+
   private static void renderMethod(Callee m, StringBuilder out) {
-    out.append("  @Differentiable\n  static ").append(m.returnsArray() ? "double[] " : "double ")
+    out.append("  @Differentiable\n  ").append(m.instance() ? "" : "static ")
+        .append(m.returnsArray() ? "double[] " : "double ")
         .append(m.name()).append('(')
-        .append(m.params().stream().map(Param::render).collect(Collectors.joining(", ")))
+        .append(m.params().stream().map(p -> p.render(m.owner()))
+            .collect(Collectors.joining(", ")))
         .append(") {\n");
     for (Stmt s : m.body()) {
       render(s, "    ", out);
@@ -443,6 +551,9 @@ final class Program {
           .append(l.name()).append(");\n");
     } else if (s instanceof Jump j) {
       out.append(indent).append(j.isBreak() ? "break;\n" : "continue;\n");
+    } else if (s instanceof RandomLocal g) {
+      out.append(indent).append("java.util.Random ").append(g.name())
+          .append(" = new java.util.Random(").append(render(g.seed())).append(");\n");
     } else if (s instanceof LocalDiscrete d) {
       String type = d.mask() ? "boolean" : "int";
       out.append(indent).append(type).append("[] ").append(d.name()).append(" = new ")
@@ -522,8 +633,16 @@ final class Program {
     } else if (e instanceof Ternary t) {
       return "(" + render(t.condition()) + " ? " + render(t.whenTrue()) + " : "
           + render(t.whenFalse()) + ")";
+    } else if (e instanceof FieldRead r) {
+      return renderField(r.name(), r.form());
+    } else if (e instanceof Recurse r) {
+      return (r.viaThis() ? "this." : "") + r.name() + "("
+          + r.args().stream().map(Program::renderArg).collect(Collectors.joining(", ")) + ")";
+    } else if (e instanceof RandomDouble g) {
+      return g.generator() + ".nextDouble()";
     } else if (e instanceof Invoke i) {
-      String prefix = i.callee().isRule() ? Rules.CLASS + "." : "";
+      String prefix = i.callee().isRule() ? Rules.CLASS + "."
+          : i.target() == null ? "" : i.target() + ".";
       return prefix + i.callee().name() + "("
           + i.args().stream().map(Program::renderArg).collect(Collectors.joining(", ")) + ")";
     } else if (e instanceof Stop s) {
@@ -556,6 +675,13 @@ final class Program {
       return l.row() == null ? l.array() + ".length" : l.array() + "[" + l.row() + "].length";
     } else if (e instanceof IntNext n) {
       return Rules.CLASS + ".next(" + n.bound() + ")";
+    } else if (e instanceof IntField f) {
+      return renderField(f.name(), f.form());
+    } else if (e instanceof IntMod m) {
+      return "Math.floorMod(" + render(m.value()) + ", " + m.modulus() + ")";
+    } else if (e instanceof RandomInt g) {
+      return (g.generator() == null ? "new java.util.Random(" + render(g.seed()) + ")"
+          : g.generator()) + ".nextInt(" + g.bound() + ")";
     } else if (e instanceof DataInt d) {
       return "((int) " + d.array() + "[" + d.index() + "])";
     } else if (e instanceof IntElement el) {
@@ -580,6 +706,24 @@ final class Program {
       return m.array() + "[" + renderIndex(m.index(), m.wrapped()) + "]";
     }
     throw new AssertionError(c);
+  }
+
+  /** The name of a {@link Kind#RECEIVER} parameter. */
+  static final String RECEIVER_PARAM = "o";
+
+  /**
+   * A field read: {@code f}, {@code this.f}, {@code f()} or {@code this.f()} (a record's), or of
+   * the receiver parameter, {@code o.f} or {@code o.f()}.
+   */
+  private static String renderField(String name, int form) {
+    return switch (form) {
+      case 0 -> name;
+      case 1 -> "this." + name;
+      case 2 -> name + "()";
+      case 3 -> "this." + name + "()";
+      case 4 -> RECEIVER_PARAM + "." + name;
+      default -> RECEIVER_PARAM + "." + name + "()";
+    };
   }
 
   /** An index into an array of {@link #LENGTH}: wrapped into range through floorMod, or not. */

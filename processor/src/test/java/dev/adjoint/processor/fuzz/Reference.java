@@ -77,13 +77,19 @@ final class Reference {
    * extreme} when some value or some nonzero tangent term passed 1e150 in magnitude or came
    * within 1e-150 of zero without being zero (a partial alone does not count: through a zero
    * tangent it contributes nothing). {@code singular} when a zero tangent met an infinite or NaN
-   * partial (and contributed 0).
+   * partial (and contributed 0). {@code phaseRate}: the largest magnitude of the tangent of an
+   * argument of {@code sin}, {@code cos} or {@code tan}, how fast the phase of a periodic function
+   * moves along the direction (central differences with a step h mean nothing once phaseRate * h
+   * is not small: they average the oscillation out). {@code constantOverflow}: an operation on
+   * values without tangent here gave a value past 1e150 or not finite (see {@link
+   * #constantOverflow}).
    */
   record Dual(double value, double tangent, double scale, boolean extreme, boolean singular,
-      String trace) {}
+      String trace, double phaseRate, boolean constantOverflow) {}
 
   /** As {@link Dual}, for a method that returns {@code double[]}: per element of its value. */
-  record ArrayDual(double[] values, double[] tangents, double[] scales, boolean extreme) {}
+  record ArrayDual(double[] values, double[] tangents, double[] scales, boolean extreme,
+      boolean constantOverflow) {}
 
   /**
    * A value and its tape node, or -1 for a constant; and, as a dual number, its tangent {@code t}
@@ -125,8 +131,19 @@ final class Reference {
    */
   private final StringBuilder trace = new StringBuilder();
   private int calls;
+  /**
+   * The fields of the receiver (version 12; int fields as doubles): constants, as the design
+   * makes them. Every instance method of a program runs on the one receiver.
+   */
+  private Map<String, Double> fields = Map.of();
+  /** The methods being run, innermost first: a recursive call runs the innermost again. */
+  private final java.util.ArrayDeque<Callee> running = new java.util.ArrayDeque<>();
 
   private Reference() {}
+
+  private Reference(Map<String, Double> fields) {
+    this.fields = fields;
+  }
 
   /**
    * Evaluates {@code f} at the flattened point {@code flat} (every parameter in order: a scalar
@@ -134,7 +151,12 @@ final class Reference {
    * cotangent} back to its differentiable parameters, flattened the same way.
    */
   static Result evaluate(Callee f, double[] flat, double cotangent) {
-    return evaluate(f, flat, cotangent, false);
+    return evaluate(f, Map.of(), flat, cotangent, false);
+  }
+
+  /** As above, for an instance method whose receiver's fields have the values {@code fields}. */
+  static Result evaluate(Callee f, Map<String, Double> fields, double[] flat, double cotangent) {
+    return evaluate(f, fields, flat, cotangent, false);
   }
 
   /**
@@ -143,16 +165,17 @@ final class Reference {
    * a rule that returns an array). That is what a JVP through a rule computes (one pullback per
    * output); for a rule whose pullback is linear, as a derivative's is, nothing changes.
    */
-  static Result evaluateLinearised(Callee f, double[] flat) {
-    return evaluate(f, flat, 1.0, true);
+  static Result evaluateLinearised(Callee f, Map<String, Double> fields, double[] flat) {
+    return evaluate(f, fields, flat, 1.0, true);
   }
 
-  private static Result evaluate(Callee f, double[] flat, double cotangent, boolean linearised) {
-    Reference r = new Reference();
+  private static Result evaluate(Callee f, Map<String, Double> fields, double[] flat,
+      double cotangent, boolean linearised) {
+    Reference r = new Reference(fields);
     r.linearised = linearised;
     List<Integer> inputs = new ArrayList<>();
     Env env = r.bind(f, flat, inputs, null);
-    Val out = r.run(f.body(), env);
+    Val out = r.run(f, env);
     double[] adjoint = r.sweep(new int[] {out.node()}, new double[] {cotangent}, false);
     double[] magnitude =
         r.sweep(new int[] {out.node()}, new double[] {Math.abs(cotangent)}, true);
@@ -170,11 +193,12 @@ final class Reference {
    * #evaluate(Callee, double[], double)}) and pulls the cotangent array {@code cotangent} (one
    * entry per element of its value) back to its differentiable parameters.
    */
-  static ArrayResult evaluateArray(Callee h, double[] flat, double[] cotangent) {
-    Reference r = new Reference();
+  static ArrayResult evaluateArray(Callee h, Map<String, Double> fields, double[] flat,
+      double[] cotangent) {
+    Reference r = new Reference(fields);
     List<Integer> inputs = new ArrayList<>();
     Env env = r.bind(h, flat, inputs, null);
-    Flow result = r.exec(h.body(), env);
+    Flow result = r.execMethod(h, env);
     if (result == null || result.returnedArray() == null) {
       throw new IllegalStateException("a double[] body completed without returning an array");
     }
@@ -204,19 +228,21 @@ final class Reference {
    * #evaluate(Callee, double[], double)}) with dual numbers, its differentiable inputs carrying
    * the tangents {@code direction} (one per differentiable slot, in order).
    */
-  static Dual evaluateDual(Callee f, double[] flat, double[] direction) {
-    Reference r = new Reference();
+  static Dual evaluateDual(Callee f, Map<String, Double> fields, double[] flat,
+      double[] direction) {
+    Reference r = new Reference(fields);
     Env env = r.bind(f, flat, new ArrayList<>(), direction);
-    Val out = r.run(f.body(), env);
+    Val out = r.run(f, env);
     return new Dual(out.v(), out.t(), out.m(), r.tangentExtreme, r.singular,
-        r.trace.toString());
+        r.trace.toString(), r.phaseRate, r.constantOverflow);
   }
 
   /** {@link #evaluateDual} of a {@code double[]} helper: a tangent per element of its value. */
-  static ArrayDual evaluateArrayDual(Callee h, double[] flat, double[] direction) {
-    Reference r = new Reference();
+  static ArrayDual evaluateArrayDual(Callee h, Map<String, Double> fields, double[] flat,
+      double[] direction) {
+    Reference r = new Reference(fields);
     Env env = r.bind(h, flat, new ArrayList<>(), direction);
-    Flow result = r.exec(h.body(), env);
+    Flow result = r.execMethod(h, env);
     if (result == null || result.returnedArray() == null) {
       throw new IllegalStateException("a double[] body completed without returning an array");
     }
@@ -229,7 +255,7 @@ final class Reference {
       tangents[k] = out[k].t();
       scales[k] = out[k].m();
     }
-    return new ArrayDual(values, tangents, scales, r.tangentExtreme);
+    return new ArrayDual(values, tangents, scales, r.tangentExtreme, r.constantOverflow);
   }
 
   /**
@@ -253,6 +279,8 @@ final class Reference {
         case INT:
           env.ints.put(p.name(), (int) flat[at]);
           break;
+        case RECEIVER:
+          break; // its fields are the receiver's (every object of a program has the same)
         case INDEX:
         case LONGS:
         case MASK:
@@ -400,10 +428,13 @@ final class Reference {
      * flat), and this to where its row starts, so {@code r[j]} is {@code m[k][j]}.
      */
     final Map<String, Integer> rowOffsets = new HashMap<>();
+    /** {@code java.util.Random} locals (version 12): the objects themselves, as in Java. */
+    final Map<String, java.util.Random> randoms = new HashMap<>();
 
     /** A block's environment inside this one: its own doubles, the same arrays. */
     Env inner() {
       Env inner = new Env();
+      inner.randoms.putAll(randoms);
       inner.doubles.putAll(doubles);
       inner.ints.putAll(ints);
       inner.arrays.putAll(arrays);
@@ -432,13 +463,32 @@ final class Reference {
     }
   }
 
-  /** Runs a method body; its return value. */
-  private Val run(List<Stmt> body, Env env) {
-    Flow result = exec(body, env);
+  /**
+   * Where {@link #fields} holds what a read of {@code name} in {@code form} gives: the field,
+   * or, for an accessor call ({@code f()}, {@code this.f()}, {@code o.f()}), {@code "f()"}, what
+   * the record's accessor returns.
+   */
+  private static String fieldKey(String name, int form) {
+    return form == 2 || form == 3 || form == 5 ? name + "()" : name;
+  }
+
+  /** Runs a method's body; its return value. */
+  private Val run(Callee method, Env env) {
+    Flow result = execMethod(method, env);
     if (result == null || result.returned() == null) {
       throw new IllegalStateException("body completed without a return");
     }
     return result.returned();
+  }
+
+  /** Runs a method's body (a recursive call inside it runs it again); how it completed. */
+  private Flow execMethod(Callee method, Env env) {
+    running.push(method);
+    try {
+      return exec(method.body(), env);
+    } finally {
+      running.pop();
+    }
   }
 
   /** Runs statements; how they completed, or null if normally. */
@@ -477,7 +527,8 @@ final class Reference {
       } else if (s instanceof Program.ReturnArray r) {
         return new Flow(false, false, null, env.arrays.get(r.array()));
       } else if (s instanceof Program.ArrayCall c) {
-        env.arrays.put(c.name(), invokeArray(c.call(), env));
+        env.arrays.put(c.name(), c.call() instanceof Program.Recurse r
+            ? (Val[]) call(running.peek(), r.args(), env) : invokeArray((Invoke) c.call(), env));
       } else if (s instanceof Program.LocalArray a) {
         Val[] zeros = new Val[a.matrix() ? Program.ROWS * Program.COLUMNS : Program.LENGTH];
         java.util.Arrays.fill(zeros, new Val(0.0, -1));
@@ -564,6 +615,8 @@ final class Reference {
         trace.append('[').append(l.name()).append('=').append(v).append(']');
       } else if (s instanceof Program.Jump j) {
         return j.isBreak() ? Flow.BREAK : Flow.CONTINUE;
+      } else if (s instanceof Program.RandomLocal g) {
+        env.randoms.put(g.name(), new java.util.Random(evalInt(g.seed(), env)));
       } else if (s instanceof Program.Loop l) {
         Env outer = env;
         outer.ints.put(l.index(), 0);
@@ -696,6 +749,12 @@ final class Reference {
       return eval(taken ? t.whenTrue() : t.whenFalse(), env);
     } else if (e instanceof Invoke i) {
       return invoke(i, env);
+    } else if (e instanceof Program.FieldRead f) {
+      return new Val(fields.get(fieldKey(f.name(), f.form())), -1);
+    } else if (e instanceof Program.Recurse r) {
+      return (Val) call(running.peek(), r.args(), env);
+    } else if (e instanceof Program.RandomDouble g) {
+      return new Val(env.randoms.get(g.generator()).nextDouble(), -1);
     } else if (e instanceof Stop s) {
       return new Val(eval(s.operand(), env).v(), -1);
     } else if (e instanceof Program.Element el) {
@@ -724,13 +783,17 @@ final class Reference {
 
   /** A call: a {@link Val}, or a {@code Val[]} from a callee that returns an array. */
   private Object call(Invoke call, Env env) {
-    Callee callee = call.callee();
+    return call(call.callee(), call.args(), env);
+  }
+
+  /** A call of {@code callee} with the arguments {@code callArgs}, evaluated in {@code env}. */
+  private Object call(Callee callee, List<Object> callArgs, Env env) {
     Env inner = new Env();
     List<Val> diffArgs = new ArrayList<>();
     List<Double> values = new ArrayList<>();
     for (int i = 0; i < callee.params().size(); i++) {
       Param p = callee.params().get(i);
-      Object arg = call.args().get(i);
+      Object arg = callArgs.get(i);
       if (p.kind() == Kind.INT) {
         int v = evalInt((IntExpr) arg, env);
         values.add((double) v);
@@ -762,14 +825,14 @@ final class Reference {
       }
     }
     if (!callee.isRule() && callee.returnsArray()) {
-      Flow result = exec(callee.body(), inner);
+      Flow result = execMethod(callee, inner);
       if (result == null || result.returnedArray() == null) {
         throw new IllegalStateException("a double[] body completed without returning an array");
       }
       return result.returnedArray();
     }
     if (!callee.isRule()) {
-      return run(callee.body(), inner);
+      return run(callee, inner);
     }
     double[] flat = values.stream().mapToDouble(Double::doubleValue).toArray();
     int[] parents = diffArgs.stream().mapToInt(Val::node).toArray();
@@ -819,9 +882,15 @@ final class Reference {
     }
   }
 
+  /** See {@link Dual#phaseRate}. */
+  private double phaseRate;
+
   private Val math(String f, List<Val> args) {
     Val a = args.get(0);
     double x = a.v();
+    if (f.equals("sin") || f.equals("cos") || f.equals("tan")) {
+      phaseRate = Math.max(phaseRate, Math.abs(a.t()));
+    }
     switch (f) {
       case "sin": return unary(Math.sin(x), a, Math.cos(x));
       case "cos": return unary(Math.cos(x), a, -Math.sin(x));
@@ -902,8 +971,18 @@ final class Reference {
     }
   }
 
+  /**
+   * Whether an operation on values without tangent in this evaluation gave a value past 1e150 or
+   * not finite: the reference knows those values are constants (after {@code y = Math.ceil(..)},
+   * say), where generated forward code, whose tangent of {@code y} may be a zero only at run
+   * time (in a loop whose first trip gave it a real one), multiplies it by the overflowed
+   * partial: NaN (the open bug {@code zeroTangentOverflow}, docs/fuzzing.md).
+   */
+  private boolean constantOverflow;
+
   private Val unary(double value, Val a, double partial) {
     if (a.node() < 0) {
+      constantOverflow |= Math.abs(value) > 1e150 || !Double.isFinite(value);
       return new Val(value, -1);
     }
     return node(value, new int[] {a.node()}, new double[] {partial},
@@ -913,6 +992,7 @@ final class Reference {
   /** A binary operation; constant operands get no tape edge (their partial is never used). */
   private Val binary(double value, Val a, double da, Val b, double db) {
     if (a.node() < 0 && b.node() < 0) {
+      constantOverflow |= Math.abs(value) > 1e150 || !Double.isFinite(value);
       return new Val(value, -1);
     }
     if (a.node() < 0) {
@@ -1118,6 +1198,14 @@ final class Reference {
     } else if (e instanceof Program.IntElement el) {
       int[] array = env.discrete.get(el.array());
       return array[index(el, env)];
+    } else if (e instanceof Program.IntField f) {
+      return (int) (double) fields.get(fieldKey(f.name(), f.form()));
+    } else if (e instanceof Program.IntMod m) {
+      return Math.floorMod(evalInt(m.value(), env), m.modulus());
+    } else if (e instanceof Program.RandomInt g) {
+      java.util.Random generator = g.generator() == null
+          ? new java.util.Random(evalInt(g.seed(), env)) : env.randoms.get(g.generator());
+      return generator.nextInt(g.bound());
     }
     throw new AssertionError(e);
   }

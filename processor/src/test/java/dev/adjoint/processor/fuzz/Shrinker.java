@@ -78,7 +78,7 @@ final class Shrinker {
     }
     Callee f = unit.f();
     Callee newF = f.withBody(stmts(f.body()));
-    return applied ? new Unit(unit.className(), helpers, newF, unit.exact()) : null;
+    return applied ? unit.withMethods(helpers, newF) : null;
   }
 
   /** True exactly once, at the edit site being applied. */
@@ -123,7 +123,8 @@ final class Shrinker {
       } else if (s instanceof Program.ElementAssign a) {
         out.add(new Program.ElementAssign(a.target(), a.op(), expr(a.value())));
       } else if (s instanceof Program.ArrayCall c) {
-        out.add(new Program.ArrayCall(c.name(), invoke(c.call())));
+        out.add(new Program.ArrayCall(c.name(),
+            c.call() instanceof Invoke i ? invoke(i) : c.call()));
       } else {
         out.add(s);
       }
@@ -154,6 +155,12 @@ final class Shrinker {
       return new Stop(expr(s.operand()));
     } else if (e instanceof Invoke i) {
       return invoke(i);
+    } else if (e instanceof Program.Recurse r) {
+      List<Object> args = new ArrayList<>();
+      for (Object a : r.args()) {
+        args.add(a instanceof Expr x ? expr(x) : a);
+      }
+      return new Program.Recurse(r.name(), args, r.viaThis());
     }
     return e;
   }
@@ -166,7 +173,7 @@ final class Shrinker {
     }
     Callee callee = i.callee().isRule()
         ? i.callee() : rebuilt.getOrDefault(i.callee().name(), i.callee());
-    return new Invoke(callee, args);
+    return new Invoke(callee, args, i.target());
   }
 
   /** The double-valued operands an expression may be replaced by. */
@@ -186,6 +193,12 @@ final class Shrinker {
       out.add(s.operand());
     } else if (e instanceof Invoke i) {
       for (Object a : i.args()) {
+        if (a instanceof Expr x) {
+          out.add(x);
+        }
+      }
+    } else if (e instanceof Program.Recurse r) {
+      for (Object a : r.args()) {
         if (a instanceof Expr x) {
           out.add(x);
         }
