@@ -274,11 +274,8 @@ final class FuzzFound {
       return shift + 0.5;
     }
 
-    /** shift * x, reading the component field itself. */
-    @Differentiable
-    double scaled(double x) {
-      return shift * x;
-    }
+    // shift * x, reading the component field itself, is a compile error since the fix
+    // (processor corpus 306): the generated class cannot read the private field.
 
     /** shift() * x, through the accessor: (shift + 0.5) * x. */
     @Differentiable

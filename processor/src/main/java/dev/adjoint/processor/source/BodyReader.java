@@ -1402,10 +1402,23 @@ public final class BodyReader {
       TypeElement owner = (TypeElement) field.getEnclosingElement();
       if (receiver != null && owner.getKind() == ElementKind.RECORD
           && !field.getModifiers().contains(Modifier.STATIC)) {
-        // A record's component field is private; its accessor is not, and reads the same value
-        // (or what the record says the component is, where the accessor is written out).
-        return new Expr.OpaqueCall(receiver, ClassName.get(owner),
-            field.getSimpleName().toString(), List.of(), TypeName.get(type), ref);
+        // A record's component field is private; its implicit accessor is not, and reads the
+        // field. An accessor written out may return something else (the fuzzer's recordAccessor):
+        // the generated class cannot read the field, so that is an error.
+        String component = field.getSimpleName().toString();
+        boolean writtenOut = owner.getRecordComponents().stream()
+            .filter(c -> c.getSimpleName().contentEquals(component))
+            .anyMatch(c -> c.getAccessor() != null
+                && access.trees().getTree(c.getAccessor()) != null);
+        if (writtenOut) {
+          return unsupported(path, "reading the component field " + component + " of a record"
+                  + " whose accessor " + component + "() is written out",
+              ", since the generated class cannot read the private field and " + component
+                  + "() may return something else; call " + component + "() if that is what"
+                  + " is meant, or keep the accessor implicit");
+        }
+        return new Expr.OpaqueCall(receiver, ClassName.get(owner), component, List.of(),
+            TypeName.get(type), ref);
       }
       if (field.getModifiers().contains(Modifier.PRIVATE)) {
         report.add(Message.PRIVATE_MEMBER, ref, "field " + field.getSimpleName(),

@@ -1645,8 +1645,6 @@ class FuzzTest {
     forms.put("a double field read as this.f", pattern("this\\.fd\\d\\b(?!\\()"));
     forms.put("a record component read through its accessor (f(), this.f())",
         pattern("\\bf[di]\\d\\(\\)"));
-    // with the open bug recordAccessor only (Generator.OPEN_BUGS)
-    forms.put(ACCESSOR_FORM, pattern("(?m)^  public (double|int) f[di]\\d\\(\\) \\{"));
     forms.put("an int field read", pattern("\\bfi0\\b"));
     forms.put("a call of an instance helper (h(..) or this.h(..))",
         pattern("(?s)(?m)^  double(\\[\\])? (h[r\\d])\\(.*[^\\w.]\\2\\(.*|this\\.h[r\\d]\\("));
@@ -1676,17 +1674,10 @@ class FuzzTest {
     for (int i = 0; i < programs; i++) {
       long seed = rnd.nextLong();
       String source = Generator.generate(seed, "P" + i).render();
-      String withOpen = Generator.generate(seed, "P" + i, Set.of("recordAccessor")).render();
       String methods = source.substring(source.indexOf("  @Differentiable"));
       for (Map.Entry<String, java.util.regex.Pattern> e : forms.entrySet()) {
         String text = e.getKey().contains("record") || e.getKey().contains("class")
             ? source : methods;
-        if (e.getKey().equals(ACCESSOR_FORM)) {
-          if (e.getValue().matcher(source).find()) {
-            throw new AssertionError("a record accessor without -Dfuzz.open=recordAccessor");
-          }
-          text = withOpen; // only there: the same draws, with the open bug's accessors
-        }
         if (e.getValue().matcher(text).find()) {
           if (counts.merge(e.getKey(), 1, Integer::sum) == 1
               && Boolean.getBoolean("fuzz.coverage.show")) {
@@ -1705,9 +1696,6 @@ class FuzzTest {
     }
     assertTrue(rare.isEmpty(), "too rare in 2 000 programs: " + rare);
   }
-
-  private static final String ACCESSOR_FORM =
-      "a record with an explicit accessor (fd0() is not fd0), with -Dfuzz.open=recordAccessor";
 
   private static java.util.regex.Pattern pattern(String regex) {
     return java.util.regex.Pattern.compile(regex);

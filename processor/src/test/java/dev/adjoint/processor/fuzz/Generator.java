@@ -49,7 +49,7 @@ import java.util.SplittableRandom;
  * <p>Open processor bugs ({@link #OPEN_BUGS}; docs/fuzzing.md): programs that show a bug
  * still open are generated only when its name is in {@code open} ({@code -Dfuzz.open=...}), so
  * that the normal run tests everything else; each has seeds in fuzz/regressions.txt. One is open
- * now, {@code recordAccessor} and {@code zeroTangentOverflow} (see {@link #OPEN_BUGS}). The
+ * now, {@code zeroTangentOverflow} (see {@link #OPEN_BUGS}). The
  * three the fuzzer found in {@code double[]} results are fixed: a helper may no longer
  * return its parameter (a compile error: its caller would share the array it passed), the
  * cotangent array of an array created after an early return is made only where it exists, and
@@ -122,11 +122,6 @@ final class Generator {
    * bugs"):
    *
    * <ul>
-   *   <li>{@code recordAccessor} (found by version 12): in a record whose accessor is written
-   *       out ({@code public double fd0() { return fd0 + 0.5; }}), a read of the component field
-   *       {@code fd0} in a differentiable instance method is read in every generated form
-   *       through the accessor {@code fd0()}, so the value and gradient are another function's.
-   *       Without it open, records declare no accessors of their own.
    *   <li>{@code zeroTangentOverflow} (found by version 12's CI-volume run; a check, not a
    *       construct): forward mode in a loop whose first trip gives {@code y} a tangent and whose
    *       {@code y = Math.ceil(..)} makes it a zero only at run time multiplies that zero by an
@@ -136,11 +131,14 @@ final class Generator {
    *       where the reference met an overflow in values without tangent.
    * </ul>
    *
-   * <p>The last one before, {@code pullbackJvpSingular} (a long method's {@code fJvp} taken by
+   * <p>{@code recordAccessor} (found by version 12: a record's component field read through the
+   * accessor the record writes out, so another function's value and gradient) is fixed as a
+   * compile error (processor corpus 306); records here declare no accessors of their own. The one
+   * before, {@code pullbackJvpSingular} (a long method's {@code fJvp} taken by
    * pullbacks, NaN where forward mode gives a finite tangent), was fixed by giving long methods a
    * split tangent sweep.
    */
-  static final List<String> OPEN_BUGS = List.of("recordAccessor", "zeroTangentOverflow");
+  static final List<String> OPEN_BUGS = List.of("zeroTangentOverflow");
 
   /** The open bugs whose programs this generator makes. */
   private final java.util.Set<String> open;
@@ -368,11 +366,12 @@ final class Generator {
   }
 
   /**
-   * Whether a record component drawn to have an explicit accessor gets it: only with the open
-   * bug {@code recordAccessor} (the draw is made either way, so the rest of the program stays).
+   * Whether a record component drawn to have an explicit accessor gets it: never, since the fix
+   * of {@code recordAccessor} made a read of its field a compile error (the draw is made either
+   * way, so version 12's programs stay as they were).
    */
   private boolean accessor(boolean drawn) {
-    return drawn && open.contains("recordAccessor");
+    return false;
   }
 
   /** The names of the recursive helpers (version 12): of a double, and of a double[]. */
