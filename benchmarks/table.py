@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Turns a JMH JSON result file of the Adjoint benchmarks into the README's Markdown tables.
 
-Usage: python3 benchmarks/table.py results.json
+Usage: python3 benchmarks/table.py results.json [more-results.json ...]
 
 Times are medians over the measurement iterations (JMH's 50th percentile of the per-iteration
-averages); allocation is JMH's gc.alloc.rate.norm (bytes per call), from `-prof gc`.
+averages); allocation is JMH's gc.alloc.rate.norm (bytes per call), from `-prof gc`. The two
+main tables come from the first file; the two-layer network's table (TwoLayerNetworkBenchmark),
+where several files are given, takes each time's median over the files.
 """
 
 import json
@@ -67,8 +69,54 @@ def ratio(a, b):
     return f"{a / b:.2f}" if a / b < 10 else f"{a / b:.1f}"
 
 
-def main(path):
-    results = load(path)
+NETWORK_FORMS = [("inlined", "one inlined method"),
+                 ("perSample", "per-sample helpers returning arrays"),
+                 ("perNeuron", "per-neuron helpers")]
+
+
+def median(values):
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def network(runs):
+    """The two-layer network written three ways: times, ratios and B/op, medians over runs."""
+    cls = "TwoLayerNetworkBenchmark"
+
+    def med(method, field="median"):
+        return median([r[(cls, (), method)][field] for r in runs if (cls, (), method) in r])
+
+    if med("inlinedPrimal") is None:
+        return
+    base = med("inlinedWorkspace")
+    rows = ["| form | primal | generated, allocating | generated, workspace "
+            "| allocating / primal | workspace / primal | workspace / inlined workspace "
+            "| B/op primal | B/op allocating | B/op workspace |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for form, name in NETWORK_FORMS:
+        primal, generated, workspace = (
+            med(form + v) for v in ("Primal", "Generated", "Workspace"))
+        rows.append("| " + " | ".join([
+            name, time(primal), time(generated), time(workspace),
+            ratio(generated, primal), ratio(workspace, primal), ratio(workspace, base),
+            size(med(form + "Primal", "alloc")), size(med(form + "Generated", "alloc")),
+            size(med(form + "Workspace", "alloc")),
+        ]) + " |")
+    hand = med("handWritten")
+    rows.append("")
+    rows.append(f"Hand-written adjoint: {time(hand)}, {ratio(hand, med('inlinedPrimal'))} "
+                f"× the inlined primal, {ratio(hand, base)} × the inlined workspace, "
+                f"{size(med('handWritten', 'alloc'))} B/op.")
+    print()
+    print("\n".join(rows))
+
+
+def main(paths):
+    runs = [load(path) for path in paths]
+    results = runs[0]
     times = ["| workload | primal | hand-written | generated, allocating | generated, workspace "
              "| central differences |",
              "|---|---:|---:|---:|---:|---:|"]
@@ -95,14 +143,16 @@ def main(path):
             size(alloc["generated"]),
             size(alloc["workspace"]),
         ]) + " |")
-    print("\n".join(times))
-    print()
-    print("\n".join(ratios))
+    if len(times) > 2:
+        print("\n".join(times))
+        print()
+        print("\n".join(ratios))
     means = [f"{cls}.{v}{dict(key) or ''}: median {time(r['median'])}, mean {time(r['mean'])}"
              for (cls, key, v), r in sorted(results.items())]
     print()
     print("<!-- medians and means:\n" + "\n".join(means) + "\n-->")
+    network(runs)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1:])

@@ -14,6 +14,10 @@ public final class Inputs {
   public static final int DENSE_IN = 256;
   public static final int DENSE_OUT = 256;
   public static final int PATHS = 10_000;
+  public static final int NETWORK_SAMPLES = 64;
+  public static final int NETWORK_INPUTS = 16;
+  public static final int NETWORK_HIDDEN = 32;
+  public static final int NETWORK_CLASSES = 4;
 
   /** A Rosenbrock point: uniform in [-2, 2]. */
   public static double[] rosenbrockPoint(int n, long seed) {
@@ -90,6 +94,30 @@ public final class Inputs {
       matrix[r] = Arrays.copyOfRange(flat, r * columns, (r + 1) * columns);
     }
     return matrix;
+  }
+
+  /**
+   * A two-layer network's parameters (Gaussian weights of deviation 1 / sqrt(fan-in), biases of
+   * 0.1), its inputs (standard normal) and labels (uniform over the classes).
+   */
+  public record Network(
+      double[][] w1, double[] b1, double[][] w2, double[] b2, double[][] xs, int[] labels) {
+    public static Network draw(long seed) {
+      Random random = new Random(seed);
+      double[][] w1 = rows(gaussians(random, NETWORK_HIDDEN * NETWORK_INPUTS,
+          1 / Math.sqrt(NETWORK_INPUTS)), NETWORK_INPUTS);
+      double[] b1 = gaussians(random, NETWORK_HIDDEN, 0.1);
+      double[][] w2 = rows(gaussians(random, NETWORK_CLASSES * NETWORK_HIDDEN,
+          1 / Math.sqrt(NETWORK_HIDDEN)), NETWORK_HIDDEN);
+      double[] b2 = gaussians(random, NETWORK_CLASSES, 0.1);
+      double[][] xs =
+          rows(gaussians(random, NETWORK_SAMPLES * NETWORK_INPUTS, 1), NETWORK_INPUTS);
+      int[] labels = new int[NETWORK_SAMPLES];
+      for (int s = 0; s < labels.length; s++) {
+        labels[s] = random.nextInt(NETWORK_CLASSES);
+      }
+      return new Network(w1, b1, w2, b2, xs, labels);
+    }
   }
 
   /** A European call's market (spot, vol, rate, maturity, strike) and its paths' normals. */
