@@ -1418,8 +1418,10 @@ final class Generator {
    * A call of a {@code double[]} callee nested as the {@code double[]} argument of another
    * annotated call (version 13): {@code t0 += hq(h0(xa, x0), ..);}, {@code double t3 =
    * Rules.squares(h0(..), ..);} or {@code double[] yb = h1(h0(..), ..);}. Nothing with an effect
-   * comes before it in the statement: the outer call's arguments before it are made pure, and so
-   * are the inner call's. False when no pair of callees fits.
+   * comes before it in the statement (for the processor any call, even {@code Math.floorMod}, or
+   * {@code new}): the outer call's arguments before it are made plain reads and literals where
+   * they are not. The inner call's own arguments run before it and may have effects. False when
+   * no pair of callees fits.
    */
   private boolean nestedCall(Scope scope, List<Stmt> out) {
     List<Callee> inners = arrayCallees(scope);
@@ -1431,7 +1433,7 @@ final class Generator {
     }
     Callee outer = outers.get(extras.nextInt(outers.size()));
     Callee inner = inners.get(extras.nextInt(inners.size()));
-    Invoke innerCall = purified(scope, (Invoke) call(scope, inner, 1), Integer.MAX_VALUE);
+    Invoke innerCall = (Invoke) call(scope, inner, 1); // its arguments run first: any will do
     Invoke outerCall = (Invoke) call(scope, outer, 1);
     List<Integer> slots = new ArrayList<>();
     for (int k = 0; k < outer.params().size(); k++) {
@@ -1469,9 +1471,8 @@ final class Generator {
       if (a instanceof Expr e && !pure(Program.render(e))) {
         args.set(k, scope.doubles.isEmpty() ? literal() : new Read(pick(scope.doubles)));
       } else if (a instanceof IntExpr e && !pure(Program.render(e))) {
-        args.set(k, call.callee().params().get(k).name().equals("d")
-            ? new Program.IntMod(new IntLit(extras.nextInt(4)), 4)
-            : new IntLit(extras.nextInt(Program.LENGTH)));
+        // a literal depth of a recursive helper too: 0 to 3, as Math.floorMod(k, 4) gives
+        args.set(k, new IntLit(extras.nextInt(Program.LENGTH)));
       } else if (a instanceof Program.RowArg r && !pure(Program.render(r.row()))) {
         args.set(k, new Program.RowArg(r.matrix(), new IntLit(extras.nextInt(Program.ROWS)),
             false));
@@ -1480,9 +1481,12 @@ final class Generator {
     return new Invoke(call.callee(), args, call.target());
   }
 
-  /** Whether rendered code has no call with an effect (nor any call: helpers may have some). */
+  /**
+   * Whether rendered code has nothing the processor counts as an effect before a nested call: no
+   * call at all (not even {@code Math.floorMod}) and no {@code new} (BodyReader.hoistable).
+   */
   private static boolean pure(String code) {
-    return !code.matches("(?s).*(Rules\\.|Random|next|\\bh[rs\\d]\\(|\\.h[rs\\d]\\().*");
+    return !code.matches("(?s).*(\\w\\(|\\bnew ).*");
   }
 
   // ---------------------------------------------------------------- ints and conditions
