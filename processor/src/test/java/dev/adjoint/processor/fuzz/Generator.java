@@ -43,7 +43,10 @@ import java.util.SplittableRandom;
  * {@code int[]}s and the rows of matrices; since version 12, instance methods of a final class or
  * a record that read its fields and call each other (and a static {@code f} given the object as
  * {@code @NoDiff P0 o}), helpers that recurse on an int depth ({@code hr}, and {@code hs}, which
- * returns {@code double[]}), and {@code java.util.Random} objects made in the body. One seed gives
+ * returns {@code double[]}), and {@code java.util.Random} objects made in the body; since version
+ * 13, arrays made in loop bodies (one per trip, of lengths that may change from trip to trip),
+ * {@code double[]} calls in loops, rows of matrices passed to {@code double[]} parameters, {@code
+ * double[]} calls nested as arguments of annotated calls, and {@code return h0(..)}. One seed gives
  * one program, always the same.
  *
  * <p>Open processor bugs ({@link #OPEN_BUGS}; docs/fuzzing.md): programs that show a bug
