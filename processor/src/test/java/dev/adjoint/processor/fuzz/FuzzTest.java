@@ -1726,7 +1726,7 @@ class FuzzTest {
     forms.put("... in a loop body",
         "(?m)^( +)(for|while|do)\\b[^\\n]*\\{\\n(?:\\1 [^\\n]*\\n)*?\\1 [^\\n]*(\\(|, )ARR\\(");
     forms.put("... as the argument of a double[] callee",
-        "double\\[\\] yl\\d+ = [^;]*(\\(|, )ARR\\(");
+        "double\\[\\] yn\\d+ = [^;]*(\\(|, )ARR\\(");
     forms.put("return h0(..) in a double[] helper", "return ARR\\(");
     java.util.regex.Pattern arrayHelpers = pattern("double\\[\\] (h[s\\d])\\(");
     Map<String, Integer> counts = new java.util.LinkedHashMap<>();
