@@ -1697,6 +1697,71 @@ class FuzzTest {
     assertTrue(rare.isEmpty(), "too rare in 2 000 programs: " + rare);
   }
 
+  /**
+   * What version 13 added, counted over the 2 000 programs of run seed 77 (rendered, not
+   * compiled), in the methods: each form must stay common enough to be tested in every CI run.
+   * {@code ARR} in a form stands for a call of one of the program's {@code double[]} callees (its
+   * {@code double[]} helpers and the softmax rules), so that calls of {@code double} helpers do
+   * not count. The counts are printed for docs/fuzzing.md ("Coverage of arrays in loops").
+   */
+  @Test
+  void arraysInLoopsAreGenerated() {
+    Map<String, String> forms = new java.util.LinkedHashMap<>();
+    forms.put("a double[] made in a loop body (new double[3])", "double\\[\\] yt\\d+ = new double\\[3\\]");
+    forms.put("... read, then overwritten in the same trip",
+        "(?s)(yt\\d+)\\[\\d\\] [-+*]?= [^;]*\\1\\[");
+    forms.put("a double[] whose length changes from trip to trip",
+        "double\\[\\] yv\\d+ = new double\\[\\(1 \\+ Math.floorMod");
+    forms.put("a double[][] made in a loop body", "double\\[\\]\\[\\] yu\\d+ = new double");
+    forms.put("an int[] made in a loop body", "int\\[\\] jt\\d+ = new int");
+    forms.put("a loop array passed to a callee", "\\((?:[^;\\n]*, )?(yt|yu)\\d+[,)]");
+    forms.put("a double[] helper called in a loop body (double[] yl = h(..))",
+        "double\\[\\] yl\\d+ = (this\\.|o\\.)?h[s\\d]\\(");
+    forms.put("the softmax rule called in a loop body", "double\\[\\] yl\\d+ = Rules\\.softmax");
+    forms.put("a row m[i] passed to a double[] parameter",
+        "(h[rs\\d]|Rules\\.\\w+)\\((?:[^;\\n]*, )?(xm|am|ym|yu\\d+)\\[[^\\]]*\\][,)]");
+    forms.put("the row r of for (double[] r : m) passed to a double[] parameter",
+        "(h[rs\\d]|Rules\\.\\w+)\\((?:[^;\\n]*, )?r\\d+[,)]");
+    forms.put("a double[] call nested as an argument (hq(h0(..)))", "(\\(|, )ARR\\(");
+    forms.put("... in a loop body",
+        "(?m)^( +)(for|while|do)\\b[^\\n]*\\{\\n(?:\\1 [^\\n]*\\n)*?\\1 [^\\n]*(\\(|, )ARR\\(");
+    forms.put("... as the argument of a double[] callee",
+        "double\\[\\] yn\\d+ = [^;]*(\\(|, )ARR\\(");
+    forms.put("return h0(..) in a double[] helper", "return ARR\\(");
+    java.util.regex.Pattern arrayHelpers = pattern("double\\[\\] (h[s\\d])\\(");
+    Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+    SplittableRandom rnd = new SplittableRandom(77);
+    int programs = 2000;
+    for (int i = 0; i < programs; i++) {
+      String source = Generator.generate(rnd.nextLong(), "P" + i).render();
+      String methods = source.substring(source.indexOf("  @Differentiable"));
+      List<String> names = new ArrayList<>();
+      java.util.regex.Matcher m = arrayHelpers.matcher(methods);
+      while (m.find()) {
+        names.add("(this\\.|o\\.)?" + m.group(1));
+      }
+      names.add("Rules\\.softmax\\w*");
+      String arr = "(?:" + String.join("|", names) + ")";
+      for (Map.Entry<String, String> e : forms.entrySet()) {
+        if (pattern(e.getValue().replace("ARR", arr)).matcher(methods).find()) {
+          if (counts.merge(e.getKey(), 1, Integer::sum) == 1
+              && Boolean.getBoolean("fuzz.coverage.show")) {
+            System.out.println("--- first program with " + e.getKey() + ":\n" + source);
+          }
+        }
+      }
+    }
+    List<String> rare = new ArrayList<>();
+    for (String form : forms.keySet()) {
+      int n = counts.getOrDefault(form, 0);
+      System.out.printf(Locale.ROOT, "fuzz coverage: %5d of %d programs: %s%n", n, programs, form);
+      if (n < 20) {
+        rare.add(form + " (" + n + ")");
+      }
+    }
+    assertTrue(rare.isEmpty(), "too rare in 2 000 programs: " + rare);
+  }
+
   private static java.util.regex.Pattern pattern(String regex) {
     return java.util.regex.Pattern.compile(regex);
   }

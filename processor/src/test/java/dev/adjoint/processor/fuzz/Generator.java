@@ -43,7 +43,10 @@ import java.util.SplittableRandom;
  * {@code int[]}s and the rows of matrices; since version 12, instance methods of a final class or
  * a record that read its fields and call each other (and a static {@code f} given the object as
  * {@code @NoDiff P0 o}), helpers that recurse on an int depth ({@code hr}, and {@code hs}, which
- * returns {@code double[]}), and {@code java.util.Random} objects made in the body. One seed gives
+ * returns {@code double[]}), and {@code java.util.Random} objects made in the body; since version
+ * 13, arrays made in loop bodies (one per trip, of lengths that may change from trip to trip),
+ * {@code double[]} calls in loops, rows of matrices passed to {@code double[]} parameters, {@code
+ * double[]} calls nested as arguments of annotated calls, and {@code return h0(..)}. One seed gives
  * one program, always the same.
  *
  * <p>Open processor bugs ({@link #OPEN_BUGS}; docs/fuzzing.md): programs that show a bug
@@ -66,9 +69,15 @@ final class Generator {
    * fields, plain recursion on an int depth, and {@code java.util.Random} made in the body; their
    * decisions come from a stream of their own ({@link #extras}), so that the program's own stream
    * moves only where they are used (and an enhanced for over a matrix row is drawn one time in
-   * two, not four, to keep it common).
+   * two, not four, to keep it common). Version 13 (issue 11, arrays in loops): arrays created
+   * inside loop bodies ({@code double[] yt0 = new double[3]}, of a length that changes from trip to
+   * trip {@code yv0}, {@code double[][] yu0}, {@code int[] jt0}), {@code double[]} callees called
+   * in loop bodies ({@code double[] yl0 = h0(..)}), rows of matrices passed to {@code double[]}
+   * parameters ({@code h1(xm[i], ..)}, {@code h1(r3, ..)}), a {@code double[]} call nested as the
+   * argument of another annotated call ({@code t0 += hq(h0(xa, x0))}), and {@code return h0(..)}
+   * in {@code double[]} helpers; again decided from {@link #extras}.
    */
-  static final int VERSION = 12;
+  static final int VERSION = 13;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -175,6 +184,8 @@ final class Generator {
   /** The boxes and fill nests of the body being generated. */
   private int boxes;
   private int fills;
+  /** The arrays created in loop bodies and the in-loop array calls of that body (version 13). */
+  private int tripArrays;
 
   private Generator(long seed, java.util.Set<String> open, boolean soak) {
     this.open = open;
@@ -546,6 +557,7 @@ final class Generator {
     arrayLocals = 0;
     boxes = 0;
     fills = 0;
+    tripArrays = 0;
     generators = 0;
     currentParams = params;
     Scope scope = new Scope();
@@ -622,6 +634,12 @@ final class Generator {
    * array a call gave it (never a parameter: that is a compile error).
    */
   private Stmt returnArray(Scope scope) {
+    // version 13: return h0(..), the array a helper's call made
+    List<Callee> returnable = arrayCallees(scope).stream().filter(c -> !c.isRule()).toList();
+    if (!returnable.isEmpty() && extras.nextInt(4) == 0) {
+      return new Program.ReturnCall(
+          (Invoke) call(scope, returnable.get(extras.nextInt(returnable.size())), 2));
+    }
     List<String> candidates = scope.arrays.stream()
         .filter(a -> !scope.matrices.contains(a))
         .filter(a -> currentParams.stream().noneMatch(p -> p.name().equals(a))).toList();
@@ -676,6 +694,29 @@ final class Generator {
   private boolean block(Scope scope, int nesting, int size, List<Stmt> out) {
     int count = 1 + rnd.nextInt(size + 2);
     for (int i = 0; i < count; i++) {
+      // version 13: arrays made in loop bodies, double[] calls in loops, nested double[] calls
+      if (!enclosing.isEmpty() && extras.nextInt(6) == 0) {
+        tripArray(scope, out);
+        continue;
+      }
+      if (!enclosing.isEmpty() && extras.nextInt(7) == 0) {
+        List<Callee> candidates = arrayCallees(scope);
+        if (!candidates.isEmpty()) {
+          List<Callee> helpers = candidates.stream().filter(c -> !c.isRule()).toList();
+          if (!helpers.isEmpty() && extras.nextInt(3) > 0) {
+            candidates = helpers;
+          }
+          Callee callee = candidates.get(extras.nextInt(candidates.size()));
+          String name = "yl" + tripArrays++;
+          out.add(new Program.ArrayCall(name, call(scope, callee, 2)));
+          scope.arrays.add(name);
+          scope.writableArrays.add(name);
+          continue;
+        }
+      }
+      if (extras.nextInt(10) == 0 && nestedCall(scope, out)) {
+        continue;
+      }
       // double[] yb = h(..) at the top level, or in a branch outside loops (made on that path only)
       if ((nesting == 0 || enclosing.isEmpty()) && rnd.nextInt(3) == 0) {
         List<Callee> candidates = arrayCallees(scope);
@@ -1207,6 +1248,12 @@ final class Generator {
               : intExpr(scope, 1));
           break;
         case ARRAY:
+          if ((!scope.matrices.isEmpty() || !scope.rows.isEmpty()) && extras.nextInt(3) == 0) {
+            args.add(rowArg(scope)); // version 13: a row of a matrix, m[i] or r of a for
+            break;
+          }
+          args.add(new Program.ArrayArg(pick(scope.arrays)));
+          break;
         case DATA:
           args.add(new Program.ArrayArg(pick(scope.arrays)));
           break;
@@ -1230,6 +1277,219 @@ final class Generator {
       target = instanceBody ? (rnd.nextBoolean() ? "this" : null) : Program.RECEIVER_PARAM;
     }
     return new Invoke(callee, args, target);
+  }
+
+  // ---------------------------------------------------------------- arrays in loops (version 13)
+
+  /**
+   * A row of a matrix as a {@code double[]} argument: {@code m[1]}, {@code m[Math.floorMod(k, 2)]}
+   * or the variable of an enclosing {@code for (double[] r : m)}.
+   */
+  private Object rowArg(Scope scope) {
+    if (!scope.rows.isEmpty() && (scope.matrices.isEmpty() || extras.nextBoolean())) {
+      return new Program.ArrayArg(scope.rows.get(extras.nextInt(scope.rows.size())));
+    }
+    String matrix = scope.matrices.get(extras.nextInt(scope.matrices.size()));
+    return extras.nextBoolean()
+        ? new Program.RowArg(matrix, new IntLit(extras.nextInt(Program.ROWS)), false)
+        : new Program.RowArg(matrix, intExpr(scope, 1), true);
+  }
+
+  /**
+   * A call that passes the row {@code row} (the variable of {@code for (double[] r : m)}) to a
+   * {@code double[]} parameter: {@code t0 += h1(r3, ..);} or {@code double[] yl0 = h0(r3, ..);}.
+   */
+  private void rowCall(Scope scope, String row, List<Stmt> out) {
+    List<Callee> callees = callable.stream()
+        .filter(c -> c.params().stream().anyMatch(p -> p.kind() == Kind.ARRAY))
+        .filter(c -> canCall(scope, c)).toList();
+    if (callees.isEmpty()) {
+      return;
+    }
+    Callee callee = callees.get(extras.nextInt(callees.size()));
+    Invoke call = (Invoke) call(scope, callee, 1);
+    List<Object> args = new ArrayList<>(call.args());
+    for (int k = 0; k < args.size(); k++) {
+      if (callee.params().get(k).kind() == Kind.ARRAY) {
+        args.set(k, new Program.ArrayArg(row));
+        break;
+      }
+    }
+    call = new Invoke(call.callee(), args, call.target());
+    if (callee.returnsArray()) {
+      String name = "yl" + tripArrays++;
+      out.add(new Program.ArrayCall(name, call));
+      scope.arrays.add(name);
+      scope.writableArrays.add(name);
+    } else {
+      out.add(new Program.Assign(pick(scope.assignable), "+=", call));
+    }
+  }
+
+  /**
+   * An array made in a loop body, one per trip, written, read and overwritten after the read in
+   * that trip (the rest of the body may use it too):
+   * <pre>
+   * double[] yt0 = new double[3];            // or double[][] yu0, int[] jt0
+   * yt0[1] = e;
+   * t += yt0[2] * e;
+   * yt0[2] op= e(yt0[1]);                    // overwritten after being read
+   * </pre>
+   * or, of a length that changes from trip to trip (not passed on, nor read by literal index):
+   * <pre>
+   * double[] yv0 = new double[1 + Math.floorMod(k, 3)];
+   * for (int j = 0; j &lt; yv0.length; j++) { yv0[j] = e; }
+   * t += yv0[Math.floorMod(k, yv0.length)] * e;
+   * yv0[Math.floorMod(k, yv0.length)] = e;
+   * t += Math.sin(yv0[yv0.length - 1]);
+   * </pre>
+   */
+  private void tripArray(Scope scope, List<Stmt> out) {
+    int n = tripArrays++;
+    int type = extras.nextInt(5);
+    if (type == 4) {
+      String name = "jt" + n;
+      out.add(new Program.TripArray(name, 2, null));
+      IntExpr at = new IntLit(extras.nextInt(Program.LENGTH));
+      out.add(new Program.IntElementAssign(new Program.IntElement(name, at, false, false), "=",
+          intExpr(scope, 1), true));
+      out.add(new Program.Assign(pick(scope.assignable), "+=",
+          new Binary('*', readThrough(scope, name, at, false), expr(scope, 1))));
+      out.add(new Program.IntElementAssign(new Program.IntElement(name, at, false, false), "=",
+          intExpr(scope, 1), true));
+      out.add(new Program.Assign(pick(scope.assignable), "+=",
+          call("sin", readThrough(scope, name, at, false))));
+      scope.intArrays.add(name);
+      scope.indexArrays.add(name);
+      scope.writableIndexArrays.add(name);
+      return;
+    }
+    if (type == 3) {
+      String name = "yu" + n;
+      out.add(new Program.TripArray(name, 1, null));
+      int r = extras.nextInt(Program.ROWS);
+      int c = extras.nextInt(Program.COLUMNS);
+      out.add(new Program.ElementAssign(new Program.MatrixElement(name, new IntLit(r),
+          new IntLit(c), false), "=", expr(scope, 2)));
+      scope.matrices.add(name);
+      scope.writableMatrices.add(name);
+      out.add(new Program.Assign(pick(scope.assignable), "+=", new Binary('*',
+          new Program.MatrixElement(name, new IntLit(r), new IntLit(c), false), expr(scope, 1))));
+      out.add(new Program.ElementAssign(matrixElement(scope, List.of(name)),
+          new String[] {"=", "+=", "*="}[extras.nextInt(3)],
+          new Binary('+', new Program.MatrixElement(name, new IntLit(r), new IntLit(c), false),
+              expr(scope, 1))));
+      return;
+    }
+    if (type == 2) {
+      String name = "yv" + n;
+      out.add(new Program.TripArray(name, 0, new IntBinary('+', new IntLit(1),
+          new Program.IntMod(intExpr(scope, 1), Program.LENGTH))));
+      String j = "i" + loops++;
+      Scope fillScope = scope.copy();
+      fillScope.ints.add(j);
+      out.add(new Program.Loop(Program.LoopKind.FOR, j, new Program.IntLength(name), null,
+          List.of(new Program.ElementAssign(new Program.Element(name, new IntRead(j), false), "=",
+              expr(fillScope, 2)))));
+      out.add(new Program.Assign(pick(scope.assignable), "+=", new Binary('*',
+          new Program.Element(name, new Program.LengthMod(intExpr(scope, 1), name), false),
+          expr(scope, 1))));
+      out.add(new Program.ElementAssign(
+          new Program.Element(name, new Program.LengthMod(intExpr(scope, 1), name), false),
+          new String[] {"=", "+=", "*="}[extras.nextInt(3)], expr(scope, 2)));
+      out.add(new Program.Assign(pick(scope.assignable), "+=", call("sin",
+          new Program.Element(name, new IntBinary('-', new Program.IntLength(name),
+              new IntLit(1)), false))));
+      return;
+    }
+    String name = "yt" + n;
+    out.add(new Program.TripArray(name, 0, null));
+    int a = extras.nextInt(Program.LENGTH);
+    int b = extras.nextInt(Program.LENGTH);
+    out.add(new Program.ElementAssign(new Program.Element(name, new IntLit(a), false), "=",
+        expr(scope, 2)));
+    scope.arrays.add(name);
+    scope.writableArrays.add(name);
+    out.add(new Program.Assign(pick(scope.assignable), "+=", new Binary('*',
+        new Program.Element(name, new IntLit(b), false), expr(scope, 1))));
+    out.add(new Program.ElementAssign(new Program.Element(name, new IntLit(b), false),
+        new String[] {"=", "+=", "-=", "*="}[extras.nextInt(4)],
+        new Binary('*', new Program.Element(name, new IntLit(a), false), expr(scope, 1))));
+  }
+
+  /**
+   * A call of a {@code double[]} callee nested as the {@code double[]} argument of another
+   * annotated call (version 13): {@code t0 += hq(h0(xa, x0), ..);}, {@code double t3 =
+   * Rules.squares(h0(..), ..);} or {@code double[] yb = h1(h0(..), ..);}. Nothing with an effect
+   * comes before it in the statement (for the processor any call, even {@code Math.floorMod}, or
+   * {@code new}): the outer call's arguments before it are made plain reads and literals where
+   * they are not. The inner call's own arguments run before it and may have effects. False when
+   * no pair of callees fits.
+   */
+  private boolean nestedCall(Scope scope, List<Stmt> out) {
+    List<Callee> inners = arrayCallees(scope);
+    List<Callee> outers = callable.stream()
+        .filter(c -> c.params().stream().anyMatch(p -> p.kind() == Kind.ARRAY))
+        .filter(c -> canCall(scope, c)).toList();
+    if (inners.isEmpty() || outers.isEmpty()) {
+      return false;
+    }
+    Callee outer = outers.get(extras.nextInt(outers.size()));
+    Callee inner = inners.get(extras.nextInt(inners.size()));
+    Invoke innerCall = (Invoke) call(scope, inner, 1); // its arguments run first: any will do
+    Invoke outerCall = (Invoke) call(scope, outer, 1);
+    List<Integer> slots = new ArrayList<>();
+    for (int k = 0; k < outer.params().size(); k++) {
+      if (outer.params().get(k).kind() == Kind.ARRAY) {
+        slots.add(k);
+      }
+    }
+    int slot = slots.get(extras.nextInt(slots.size()));
+    outerCall = purified(scope, outerCall, slot);
+    List<Object> args = new ArrayList<>(outerCall.args());
+    args.set(slot, new Program.NestedArg(innerCall));
+    outerCall = new Invoke(outerCall.callee(), args, outerCall.target());
+    if (outer.returnsArray()) {
+      String name = "yn" + tripArrays++; // yl only in loops (the coverage test tells them apart)
+      out.add(new Program.ArrayCall(name, outerCall));
+      scope.arrays.add(name);
+      scope.writableArrays.add(name);
+    } else if (extras.nextBoolean()) {
+      String name = "t" + locals++;
+      out.add(new Declare(name, outerCall));
+      scope.doubles.add(name);
+      scope.assignable.add(name);
+    } else {
+      out.add(new Program.Assign(pick(scope.assignable), extras.nextBoolean() ? "+=" : "=",
+          outerCall));
+    }
+    return true;
+  }
+
+  /** {@code call} with its arguments before {@code before} (all of them: MAX_VALUE) pure. */
+  private Invoke purified(Scope scope, Invoke call, int before) {
+    List<Object> args = new ArrayList<>(call.args());
+    for (int k = 0; k < Math.min(before, args.size()); k++) {
+      Object a = args.get(k);
+      if (a instanceof Expr e && !pure(Program.render(e))) {
+        args.set(k, scope.doubles.isEmpty() ? literal() : new Read(pick(scope.doubles)));
+      } else if (a instanceof IntExpr e && !pure(Program.render(e))) {
+        // a literal depth of a recursive helper too: 0 to 3, as Math.floorMod(k, 4) gives
+        args.set(k, new IntLit(extras.nextInt(Program.LENGTH)));
+      } else if (a instanceof Program.RowArg r && !pure(Program.render(r.row()))) {
+        args.set(k, new Program.RowArg(r.matrix(), new IntLit(extras.nextInt(Program.ROWS)),
+            false));
+      }
+    }
+    return new Invoke(call.callee(), args, call.target());
+  }
+
+  /**
+   * Whether rendered code has nothing the processor counts as an effect before a nested call: no
+   * call at all (not even {@code Math.floorMod}) and no {@code new} (BodyReader.hoistable).
+   */
+  private static boolean pure(String code) {
+    return !code.matches("(?s).*(\\w\\(|\\bnew ).*");
   }
 
   // ---------------------------------------------------------------- ints and conditions
@@ -1534,6 +1794,9 @@ final class Generator {
       // a write through the row into the local matrix: r[j] op e
       String op = new String[] {"=", "+=", "-=", "*="}[rnd.nextInt(4)];
       body.add(new Program.ElementAssign(element(inner, List.of(var)), op, expr(inner, 2)));
+    }
+    if (kind == Program.ForEachKind.ROWS && extras.nextInt(4) > 0) {
+      rowCall(inner, var, body); // version 13: for (double[] r : m) { .. h1(r, ..) .. }
     }
     enclosing.add(Program.LoopKind.FOR); // continue is fine: the hidden counter still counts
     block(inner, nesting + 1, 2, body);

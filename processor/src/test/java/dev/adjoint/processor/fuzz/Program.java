@@ -184,7 +184,13 @@ final class Program {
 
   sealed interface IntExpr
       permits IntRead, IntLit, IntBinary, IntLength, IntNext, DataInt, IntElement, IntField,
-          IntMod, RandomInt {}
+          IntMod, RandomInt, LengthMod {}
+
+  /**
+   * {@code Math.floorMod(value, array.length)} (version 13): an index into an array created in a
+   * loop whose length changes from trip to trip.
+   */
+  record LengthMod(IntExpr value, String array) implements IntExpr {}
 
   /** A read of an {@code int} field of {@code this}, in the forms of {@link FieldRead}. */
   record IntField(String name, int form) implements IntExpr {}
@@ -258,7 +264,27 @@ final class Program {
   sealed interface Stmt
       permits Declare, Assign, Step, If, Return, Loop, Jump, LocalArray, ElementAssign, ArrayCall,
           ReturnArray, ElementStep, Mutate, Box, Log, LocalDiscrete, IntElementAssign,
-          MaskAssign, ForEach, RandomLocal {}
+          MaskAssign, ForEach, RandomLocal, TripArray, ReturnCall {}
+
+  /**
+   * An array created inside a loop body (version 13): one array per trip. {@code type} 0: {@code
+   * double[] name = new double[length];} (length {@code LENGTH} where {@code length} is null), 1:
+   * {@code double[][] name = new double[ROWS][COLUMNS];}, 2: {@code int[] name = new int[LENGTH];}
+   * (an index array).
+   */
+  record TripArray(String name, int type, IntExpr length) implements Stmt {}
+
+  /** {@code return h0(..);} in a {@code double[]} helper (version 13): the array the call made. */
+  record ReturnCall(Invoke call) implements Stmt {}
+
+  /** {@code m[row]} passed to a {@code double[]} parameter (version 13); wrapped as elements are. */
+  record RowArg(String matrix, IntExpr row, boolean wrapped) {}
+
+  /**
+   * A call of a {@code double[]} helper or rule nested as the argument of another annotated call
+   * (version 13): {@code hq(h0(xa, x0))}.
+   */
+  record NestedArg(Invoke call) {}
 
   /** {@code java.util.Random name = new java.util.Random(seed);} (version 12). */
   record RandomLocal(String name, IntExpr seed) implements Stmt {}
@@ -529,6 +555,15 @@ final class Program {
           .append(";\n");
     } else if (s instanceof ReturnArray r) {
       out.append(indent).append("return ").append(r.array()).append(";\n");
+    } else if (s instanceof ReturnCall r) {
+      out.append(indent).append("return ").append(render(r.call())).append(";\n");
+    } else if (s instanceof TripArray a) {
+      out.append(indent).append(switch (a.type()) {
+        case 0 -> "double[] " + a.name() + " = new double["
+            + (a.length() == null ? Integer.toString(LENGTH) : render(a.length())) + "];\n";
+        case 1 -> "double[][] " + a.name() + " = new double[" + ROWS + "][" + COLUMNS + "];\n";
+        default -> "int[] " + a.name() + " = new int[" + LENGTH + "];\n";
+      });
     } else if (s instanceof LocalArray a) {
       out.append(indent).append(a.matrix()
           ? "double[][] " + a.name() + " = new double[" + ROWS + "][" + COLUMNS + "];\n"
@@ -661,6 +696,13 @@ final class Program {
     if (arg instanceof ArrayArg a) {
       return a.array();
     }
+    if (arg instanceof RowArg r) {
+      return r.matrix() + "[" + (r.wrapped()
+          ? "Math.floorMod(" + render(r.row()) + ", " + ROWS + ")" : render(r.row())) + "]";
+    }
+    if (arg instanceof NestedArg n) {
+      return render(n.call());
+    }
     return arg instanceof Expr e ? render(e) : render((IntExpr) arg);
   }
 
@@ -679,6 +721,8 @@ final class Program {
       return renderField(f.name(), f.form());
     } else if (e instanceof IntMod m) {
       return "Math.floorMod(" + render(m.value()) + ", " + m.modulus() + ")";
+    } else if (e instanceof LengthMod m) {
+      return "Math.floorMod(" + render(m.value()) + ", " + m.array() + ".length)";
     } else if (e instanceof RandomInt g) {
       return (g.generator() == null ? "new java.util.Random(" + render(g.seed()) + ")"
           : g.generator()) + ".nextInt(" + g.bound() + ")";

@@ -526,6 +526,22 @@ final class Reference {
         return new Flow(false, false, eval(r.value(), env));
       } else if (s instanceof Program.ReturnArray r) {
         return new Flow(false, false, null, env.arrays.get(r.array()));
+      } else if (s instanceof Program.ReturnCall r) {
+        return new Flow(false, false, null, invokeArray(r.call(), env));
+      } else if (s instanceof Program.TripArray a) {
+        // a new array each time it runs (each trip), as in Java
+        if (a.type() == 2) {
+          env.discrete.put(a.name(), new int[Program.LENGTH]);
+        } else {
+          int length = a.type() == 1 ? Program.ROWS * Program.COLUMNS
+              : a.length() == null ? Program.LENGTH : evalInt(a.length(), env);
+          Val[] zeros = new Val[length];
+          java.util.Arrays.fill(zeros, new Val(0.0, -1));
+          env.arrays.put(a.name(), zeros);
+          if (a.type() == 1) {
+            env.matrices.add(a.name());
+          }
+        }
       } else if (s instanceof Program.ArrayCall c) {
         env.arrays.put(c.name(), c.call() instanceof Program.Recurse r
             ? (Val[]) call(running.peek(), r.args(), env) : invokeArray((Invoke) c.call(), env));
@@ -781,6 +797,36 @@ final class Reference {
     return (Val[]) call(call, env);
   }
 
+  /**
+   * The array an argument passes: an array by name (by reference, as in Java); a row of a matrix
+   * ({@code m[i]}, or the variable of {@code for (double[] r : m)}), as a copy of its elements'
+   * values, which is the same thing here because callees never write their parameters (version
+   * 13); or the array a nested call of a {@code double[]} callee made (version 13).
+   */
+  private Val[] arrayArg(Object arg, Env env) {
+    if (arg instanceof Program.NestedArg n) {
+      return invokeArray(n.call(), env);
+    }
+    if (arg instanceof Program.RowArg r) {
+      int row = evalInt(r.row(), env);
+      if (r.wrapped()) {
+        row = Math.floorMod(row, Program.ROWS);
+      }
+      if (row < 0 || row >= Program.ROWS) {
+        throw new IllegalStateException("row " + row + " out of range: " + r);
+      }
+      int offset = row * Program.COLUMNS;
+      return java.util.Arrays.copyOfRange(env.arrays.get(r.matrix()), offset,
+          offset + Program.COLUMNS);
+    }
+    String name = ((Program.ArrayArg) arg).array();
+    Integer offset = env.rowOffsets.get(name);
+    if (offset != null) {
+      return java.util.Arrays.copyOfRange(env.arrays.get(name), offset, offset + Program.COLUMNS);
+    }
+    return env.arrays.get(name);
+  }
+
   /** A call: a {@link Val}, or a {@code Val[]} from a callee that returns an array. */
   private Object call(Invoke call, Env env) {
     return call(call.callee(), call.args(), env);
@@ -801,8 +847,9 @@ final class Reference {
       } else if (p.kind().discrete()) {
         // passed by reference, as in Java; no tangent, and no rule takes one
         inner.discrete.put(p.name(), env.discrete.get(((Program.ArrayArg) arg).array()));
-      } else if (arg instanceof Program.ArrayArg a) {
-        Val[] array = env.arrays.get(a.array());
+      } else if (arg instanceof Program.ArrayArg || arg instanceof Program.RowArg
+          || arg instanceof Program.NestedArg) {
+        Val[] array = arrayArg(arg, env);
         inner.arrays.put(p.name(), array); // passed by reference, as in Java
         if (p.kind() == Kind.MATRIX) {
           inner.matrices.add(p.name());
@@ -1202,6 +1249,8 @@ final class Reference {
       return (int) (double) fields.get(fieldKey(f.name(), f.form()));
     } else if (e instanceof Program.IntMod m) {
       return Math.floorMod(evalInt(m.value(), env), m.modulus());
+    } else if (e instanceof Program.LengthMod m) {
+      return Math.floorMod(evalInt(m.value(), env), env.arrays.get(m.array()).length);
     } else if (e instanceof Program.RandomInt g) {
       java.util.Random generator = g.generator() == null
           ? new java.util.Random(evalInt(g.seed(), env)) : env.randoms.get(g.generator());

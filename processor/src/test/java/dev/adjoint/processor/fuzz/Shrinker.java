@@ -122,6 +122,8 @@ final class Shrinker {
         out.add(new Return(expr(r.value())));
       } else if (s instanceof Program.ElementAssign a) {
         out.add(new Program.ElementAssign(a.target(), a.op(), expr(a.value())));
+      } else if (s instanceof Program.ReturnCall r) {
+        out.add(new Program.ReturnCall(invoke(r.call())));
       } else if (s instanceof Program.ArrayCall c) {
         out.add(new Program.ArrayCall(c.name(),
             c.call() instanceof Invoke i ? invoke(i) : c.call()));
@@ -169,7 +171,8 @@ final class Shrinker {
   private Invoke invoke(Invoke i) {
     List<Object> args = new ArrayList<>();
     for (Object a : i.args()) {
-      args.add(a instanceof Expr x ? expr(x) : a);
+      args.add(a instanceof Expr x ? expr(x)
+          : a instanceof Program.NestedArg n ? new Program.NestedArg(invoke(n.call())) : a);
     }
     Callee callee = i.callee().isRule()
         ? i.callee() : rebuilt.getOrDefault(i.callee().name(), i.callee());
