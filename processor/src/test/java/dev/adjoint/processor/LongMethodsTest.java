@@ -154,7 +154,7 @@ class LongMethodsTest {
 
   /**
    * The split form of every construct: loops with breaks, branches, arrays (also one per trip of
-   * a loop, by new and by a call, overwritten after reads), matrices, a callee
+   * a loop, by new and by a call, overwritten after reads), a static table, matrices, a callee
    * returning {@code double[]} and a custom rule, forced on a short method by {@code
    * -Aadjoint.splitAbove=0} (each statement list then becomes methods of one statement), gives the
    * same bits as the unsplit form in every generated form.
@@ -163,6 +163,7 @@ class LongMethodsTest {
   void theSplitFormGivesTheBitsOfTheUnsplitForm() throws Exception {
     JavaFileObject f = source("Mixed",
         "final class Mixed {",
+        "  static final double[] TABLE = {0.5, 1.5, -2.0};",
         "  @Differentiable static double[] smooth(double[] x, double t) {",
         "    double[] y = new double[x.length];",
         "    for (int i = 0; i < x.length; i++) { y[i] = Math.tanh(x[i] * t); }",
@@ -195,7 +196,7 @@ class LongMethodsTest {
         "      w[1] = w[0] * w[0];",
         "      w[0] = Math.sin(w[1]) + z[k % z.length];",
         "      z[0] = w[0] * t;",
-        "      s += w[0] * 0.1 + w[1] * z[0];",
+        "      s += w[0] * 0.1 + w[1] * z[0] + TABLE[k % TABLE.length] * t;",
         "      t = t * 0.9 + s * 0.01;",
         "    }",
         "    while (s > 1) {",

@@ -78,11 +78,13 @@ public final class Tape {
 
   /** Reads a tape back to front. One per reverse sweep; the tape must not be pushed meanwhile. */
   public static final class Reader {
+    private static final Object[] NOTHING_KEPT = {};
+
     private final Tape tape;
     private int doubleCount;
     private int intCount;
     private int objectCount;
-    private Object[] kept = new Object[0];
+    private Object[] kept = NOTHING_KEPT;
     private int keptCount;
 
     private Reader(Tape tape) {

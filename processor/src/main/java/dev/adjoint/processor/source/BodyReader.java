@@ -8,6 +8,7 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.DoWhileLoopTree;
@@ -31,7 +32,9 @@ import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.util.SourcePositions;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
 import dev.adjoint.processor.ir.Expr;
@@ -1045,16 +1048,15 @@ public final class BodyReader {
       if (alias != null) {
         return new Expr.ArrayRead(alias.matrix(), List.of(read(alias.index())), ref);
       }
-      if (!(path.getLeaf() instanceof ArrayAccessTree access1)
+      if (!(path.getLeaf() instanceof ArrayAccessTree row)
           || !(mirror(path) instanceof ArrayType)) {
         return null;
       }
-      TreePath base = new TreePath(path, access1.getExpression());
-      Variable m = localOf(base);
+      Variable m = localOf(new TreePath(path, row.getExpression()));
       if (m == null || dimensions(m.type()) != 2) {
         return null;
       }
-      return new Expr.ArrayRead(m, List.of(expr(new TreePath(path, access1.getIndex()))), ref);
+      return new Expr.ArrayRead(m, List.of(expr(new TreePath(path, row.getIndex()))), ref);
     }
 
     /**
@@ -1081,11 +1083,11 @@ public final class BodyReader {
       for (TreePath at = path; at != statement.getParentPath(); at = at.getParentPath()) {
         enclosing.add(at.getLeaf());
       }
-      com.sun.source.util.SourcePositions positions = access.trees().getSourcePositions();
-      com.sun.source.tree.CompilationUnitTree unit = path.getCompilationUnit();
+      SourcePositions positions = access.trees().getSourcePositions();
+      CompilationUnitTree unit = path.getCompilationUnit();
       long start = positions.getStartPosition(unit, path.getLeaf());
       boolean[] earlierEffect = {false};
-      new com.sun.source.util.TreeScanner<Void, Void>() {
+      new TreeScanner<Void, Void>() {
         @Override
         public Void scan(Tree tree, Void unused) {
           if (tree == null || earlierEffect[0]) {

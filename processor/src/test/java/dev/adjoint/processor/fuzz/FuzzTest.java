@@ -1599,29 +1599,7 @@ class FuzzTest {
     forms.put("for (double[] r : m)", pattern("for \\(double\\[\\] r\\d+ : "));
     forms.put("... with a write through the row of a local matrix",
         pattern("(?s)for \\(double\\[\\] (r\\d+) : ym\\).*\\1\\[[^\\n]*(\\+\\+|--| = | [-+*]= )"));
-    Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-    SplittableRandom rnd = new SplittableRandom(77);
-    int programs = 2000;
-    for (int i = 0; i < programs; i++) {
-      String source = Generator.generate(rnd.nextLong(), "P" + i).render();
-      for (Map.Entry<String, java.util.regex.Pattern> e : forms.entrySet()) {
-        if (e.getValue().matcher(source).find()) {
-          if (counts.merge(e.getKey(), 1, Integer::sum) == 1
-              && Boolean.getBoolean("fuzz.coverage.show")) {
-            System.out.println("--- first program with " + e.getKey() + ":\n" + source);
-          }
-        }
-      }
-    }
-    List<String> rare = new ArrayList<>();
-    for (String form : forms.keySet()) {
-      int n = counts.getOrDefault(form, 0);
-      System.out.printf(Locale.ROOT, "fuzz coverage: %5d of %d programs: %s%n", n, programs, form);
-      if (n < 20) {
-        rare.add(form + " (" + n + ")");
-      }
-    }
-    assertTrue(rare.isEmpty(), "too rare in 2 000 programs: " + rare);
+    assertCommon(forms.keySet(), (form, source) -> forms.get(form).matcher(source).find());
   }
 
   /**
@@ -1668,33 +1646,8 @@ class FuzzTest {
     forms.put("a random index, unwrapped (x[g.nextInt(3)])",
         pattern("\\[(g\\d+|new java.util.Random\\([^\\]]*\\))\\.nextInt\\(3\\)\\]"));
     forms.put("g.nextDouble()", pattern("g\\d+\\.nextDouble\\(\\)"));
-    Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-    SplittableRandom rnd = new SplittableRandom(77);
-    int programs = 2000;
-    for (int i = 0; i < programs; i++) {
-      long seed = rnd.nextLong();
-      String source = Generator.generate(seed, "P" + i).render();
-      String methods = source.substring(source.indexOf("  @Differentiable"));
-      for (Map.Entry<String, java.util.regex.Pattern> e : forms.entrySet()) {
-        String text = e.getKey().contains("record") || e.getKey().contains("class")
-            ? source : methods;
-        if (e.getValue().matcher(text).find()) {
-          if (counts.merge(e.getKey(), 1, Integer::sum) == 1
-              && Boolean.getBoolean("fuzz.coverage.show")) {
-            System.out.println("--- first program with " + e.getKey() + ":\n" + source);
-          }
-        }
-      }
-    }
-    List<String> rare = new ArrayList<>();
-    for (String form : forms.keySet()) {
-      int n = counts.getOrDefault(form, 0);
-      System.out.printf(Locale.ROOT, "fuzz coverage: %5d of %d programs: %s%n", n, programs, form);
-      if (n < 20) {
-        rare.add(form + " (" + n + ")");
-      }
-    }
-    assertTrue(rare.isEmpty(), "too rare in 2 000 programs: " + rare);
+    assertCommon(forms.keySet(), (form, source) -> forms.get(form).matcher(
+        form.contains("record") || form.contains("class") ? source : methods(source)).find());
   }
 
   /**
@@ -1729,12 +1682,8 @@ class FuzzTest {
         "double\\[\\] yn\\d+ = [^;]*(\\(|, )ARR\\(");
     forms.put("return h0(..) in a double[] helper", "return ARR\\(");
     java.util.regex.Pattern arrayHelpers = pattern("double\\[\\] (h[s\\d])\\(");
-    Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-    SplittableRandom rnd = new SplittableRandom(77);
-    int programs = 2000;
-    for (int i = 0; i < programs; i++) {
-      String source = Generator.generate(rnd.nextLong(), "P" + i).render();
-      String methods = source.substring(source.indexOf("  @Differentiable"));
+    assertCommon(forms.keySet(), (form, source) -> {
+      String methods = methods(source);
       List<String> names = new ArrayList<>();
       java.util.regex.Matcher m = arrayHelpers.matcher(methods);
       while (m.find()) {
@@ -1742,17 +1691,31 @@ class FuzzTest {
       }
       names.add("Rules\\.softmax\\w*");
       String arr = "(?:" + String.join("|", names) + ")";
-      for (Map.Entry<String, String> e : forms.entrySet()) {
-        if (pattern(e.getValue().replace("ARR", arr)).matcher(methods).find()) {
-          if (counts.merge(e.getKey(), 1, Integer::sum) == 1
-              && Boolean.getBoolean("fuzz.coverage.show")) {
-            System.out.println("--- first program with " + e.getKey() + ":\n" + source);
-          }
+      return pattern(forms.get(form).replace("ARR", arr)).matcher(methods).find();
+    });
+  }
+
+  /**
+   * Counts, over the 2 000 programs of run seed 77 (rendered, not compiled), those in which
+   * {@code has} finds each form; prints the counts (for docs/fuzzing.md) and fails where a form
+   * is in fewer than 20, too rare to be tested in every CI run.
+   */
+  private static void assertCommon(
+      java.util.Collection<String> forms, java.util.function.BiPredicate<String, String> has) {
+    Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+    SplittableRandom rnd = new SplittableRandom(77);
+    int programs = 2000;
+    for (int i = 0; i < programs; i++) {
+      String source = Generator.generate(rnd.nextLong(), "P" + i).render();
+      for (String form : forms) {
+        if (has.test(form, source) && counts.merge(form, 1, Integer::sum) == 1
+            && Boolean.getBoolean("fuzz.coverage.show")) {
+          System.out.println("--- first program with " + form + ":\n" + source);
         }
       }
     }
     List<String> rare = new ArrayList<>();
-    for (String form : forms.keySet()) {
+    for (String form : forms) {
       int n = counts.getOrDefault(form, 0);
       System.out.printf(Locale.ROOT, "fuzz coverage: %5d of %d programs: %s%n", n, programs, form);
       if (n < 20) {
@@ -1760,6 +1723,11 @@ class FuzzTest {
       }
     }
     assertTrue(rare.isEmpty(), "too rare in 2 000 programs: " + rare);
+  }
+
+  /** A rendered program's methods: from its first {@code @Differentiable}, past any constructor. */
+  private static String methods(String source) {
+    return source.substring(source.indexOf("  @Differentiable"));
   }
 
   private static java.util.regex.Pattern pattern(String regex) {
