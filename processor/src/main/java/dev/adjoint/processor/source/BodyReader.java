@@ -34,7 +34,7 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.SourcePositions;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
+import com.sun.source.util.TreePathScanner;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
 import dev.adjoint.processor.ir.Expr;
@@ -91,6 +91,10 @@ public final class BodyReader {
   public record Result(Optional<MethodBody> body, Report report, boolean hasErrorTypes) {}
 
   private static final String STOP_GRADIENT_OWNER = "dev.adjoint.runtime.Ad";
+
+  /** The classes whose static methods have no effects ({@link Lowering#hoistable}). */
+  private static final Set<String> PURE_OWNERS =
+      Set.of("java.lang.Math", "java.lang.StrictMath", STOP_GRADIENT_OWNER);
   private static final ClassName RANGE_CHECKS = ClassName.get("dev.adjoint.runtime", "RangeChecks");
 
   private final TreeAccess access;
@@ -1064,8 +1068,9 @@ public final class BodyReader {
      * {@code double[]} ({@code ce(logits(w, hidden(v, x)))}) that may run before its statement,
      * as a local of its own ({@link #hoisted}): it runs whenever its statement does (not in a
      * branch of {@code ?:}, right of {@code &&} or {@code ||}, or a loop's condition or update),
-     * and nothing with an effect (a call, an assignment, an increment, a new object) comes
-     * before it in its statement, so moving it first changes no order of effects.
+     * and nothing with an effect (a call other than of {@code Math}'s functions, an assignment,
+     * an increment, a new object or array) comes before it in its statement, so moving it first
+     * changes no order of effects.
      */
     boolean hoistable(TreePath path) {
       while (path.getLeaf() instanceof ParenthesizedTree p) {
@@ -1087,27 +1092,63 @@ public final class BodyReader {
       CompilationUnitTree unit = path.getCompilationUnit();
       long start = positions.getStartPosition(unit, path.getLeaf());
       boolean[] earlierEffect = {false};
-      new TreeScanner<Void, Void>() {
+      new TreePathScanner<Void, Void>() {
         @Override
         public Void scan(Tree tree, Void unused) {
-          if (tree == null || earlierEffect[0]) {
-            return null;
-          }
-          boolean effect = tree instanceof MethodInvocationTree || tree instanceof NewClassTree
-              || tree instanceof AssignmentTree || tree instanceof CompoundAssignmentTree
-              || tree instanceof NewArrayTree
-              || tree instanceof UnaryTree u && (u.getKind() == Tree.Kind.PREFIX_INCREMENT
-                  || u.getKind() == Tree.Kind.PREFIX_DECREMENT
-                  || u.getKind() == Tree.Kind.POSTFIX_INCREMENT
-                  || u.getKind() == Tree.Kind.POSTFIX_DECREMENT);
-          if (effect && !enclosing.contains(tree)
-              && positions.getStartPosition(unit, tree) < start) {
-            earlierEffect[0] = true;
-            return null;
-          }
-          return super.scan(tree, unused);
+          return earlierEffect[0] ? null : super.scan(tree, unused);
         }
-      }.scan(statement.getLeaf(), null);
+
+        private void note(Tree tree) {
+          earlierEffect[0] |= !enclosing.contains(tree)
+              && positions.getStartPosition(unit, tree) < start;
+        }
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+          // Math's functions (Math.floorMod(i, n) in an index) and Ad.stopGradient have none.
+          if (!(access.trees().getElement(getCurrentPath()) instanceof ExecutableElement m
+              && m.getModifiers().contains(Modifier.STATIC)
+              && PURE_OWNERS.contains(
+                  ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString()))) {
+            note(call);
+          }
+          return super.visitMethodInvocation(call, unused);
+        }
+
+        @Override
+        public Void visitNewClass(NewClassTree tree, Void unused) {
+          note(tree);
+          return super.visitNewClass(tree, unused);
+        }
+
+        @Override
+        public Void visitNewArray(NewArrayTree tree, Void unused) {
+          note(tree);
+          return super.visitNewArray(tree, unused);
+        }
+
+        @Override
+        public Void visitAssignment(AssignmentTree tree, Void unused) {
+          note(tree);
+          return super.visitAssignment(tree, unused);
+        }
+
+        @Override
+        public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
+          note(tree);
+          return super.visitCompoundAssignment(tree, unused);
+        }
+
+        @Override
+        public Void visitUnary(UnaryTree tree, Void unused) {
+          switch (tree.getKind()) {
+            case PREFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_INCREMENT, POSTFIX_DECREMENT ->
+                note(tree);
+            default -> { }
+          }
+          return super.visitUnary(tree, unused);
+        }
+      }.scan(statement, null);
       return !earlierEffect[0];
     }
 
