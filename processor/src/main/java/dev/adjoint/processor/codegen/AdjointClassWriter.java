@@ -97,10 +97,15 @@ public final class AdjointClassWriter {
       Map<String, ReverseDerivative> transposed, boolean generatedAnnotation, int splitAbove) {
     TypeSpec.Builder type = g.typeBuilder(generatedAnnotation);
     FromBodyWriter fromBodyType = new FromBodyWriter(g, valueAndGrad, functions);
+    RecordFacadeWriter records = new RecordFacadeWriter(g, jvps);
     for (ClassPlan.MethodPlan m : g.plan().methods()) {
       MethodModel model = m.model();
       Signature s = model.signature();
       Modifier[] vis = Members.visibility(s.isPublic());
+      if (s.hasRecords()) {
+        // The members that take the records; those below take their leaves (Signature#stem).
+        records.write(s, vis, type);
+      }
       type.addType(GradRecordWriter.gradRecord(s, vis));
       boolean scalar = s.result().equals(TypeName.DOUBLE);
       if (scalar) {

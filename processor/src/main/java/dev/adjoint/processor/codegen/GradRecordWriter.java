@@ -46,14 +46,16 @@ final class GradRecordWriter {
                 ? " (an array's\ncotangent is an array of its length, owned by the caller)" : "")
         .addJavadoc("\n")
         .addJavadoc(doc.build());
-    if (diff.stream().anyMatch(p -> !p.type().equals(TypeName.DOUBLE))) {
+    if (diff.stream().anyMatch(p -> p.type().equals(Expr.DOUBLE_ARRAY)
+        || p.type().equals(Expr.DOUBLE_MATRIX))) {
       // A record prints an array component as [D@1b6d3586: print its elements instead. No class
       // is named in an expression here (a component called java or Arrays would obscure it).
       List<CodeBlock> parts = new ArrayList<>();
       for (Param p : diff) {
         String c = AdjointNames.component(p.name());
-        parts.add(p.type().equals(TypeName.DOUBLE) ? CodeBlock.of("$S + $N", c + "=", c)
-            : CodeBlock.of("$S + elements($N)", c + "=", c));
+        // A record cotangent prints itself.
+        parts.add(p.type().equals(Expr.DOUBLE_ARRAY) || p.type().equals(Expr.DOUBLE_MATRIX)
+            ? CodeBlock.of("$S + elements($N)", c + "=", c) : CodeBlock.of("$S + $N", c + "=", c));
       }
       record.addMethod(MethodSpec.methodBuilder("toString")
           .addAnnotation(Override.class)

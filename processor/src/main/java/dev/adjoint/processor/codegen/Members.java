@@ -9,6 +9,7 @@ import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Param;
+import dev.adjoint.processor.model.RecordShape;
 import dev.adjoint.processor.model.Signature;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,7 @@ final class Members {
 
   static CodeBlock link(Signature s) {
     String params =
-        s.declared().stream().map(p -> erasure(p.type())).collect(Collectors.joining(", "));
+        s.declaredForm().declared().stream().map(p -> erasure(p.type())).collect(Collectors.joining(", "));
     return CodeBlock.of("{@link $T#$L($L)}", s.owner(), s.name(), params);
   }
 
@@ -60,11 +61,43 @@ final class Members {
    * Owner.m(args)}, or {@code receiver.m(rest)} for an instance method.
    */
   static CodeBlock primalCall(Signature s, List<CodeBlock> args) {
+    if (s.hasRecords()) {
+      // The leaves of each record parameter, put back together (its canonical constructor is
+      // the implicit one, so the record is the one the leaves were read from).
+      List<CodeBlock> declared = new ArrayList<>();
+      int next = 0;
+      for (Param p : s.surface()) {
+        RecordShape shape = s.records().get(p.name());
+        if (shape == null) {
+          declared.add(args.get(next++));
+        } else {
+          declared.add(record(shape, args.subList(next, next + shape.leaves())));
+          next += shape.leaves();
+        }
+      }
+      return primalCall(s.declaredForm(), declared);
+    }
     if (s.instance()) {
       return CodeBlock.of("$L.$N($L)", args.get(0), s.name(),
           CodeBlock.join(args.subList(1, args.size()), ", "));
     }
     return CodeBlock.of("$T.$N($L)", s.owner(), s.name(), CodeBlock.join(args, ", "));
+  }
+
+  /** {@code new R(leaves...)}, with nested records built likewise. */
+  static CodeBlock record(RecordShape shape, List<CodeBlock> leaves) {
+    List<CodeBlock> parts = new ArrayList<>();
+    int next = 0;
+    for (RecordShape.Component c : shape.components()) {
+      if (c.nested().isPresent()) {
+        int n = c.nested().get().leaves();
+        parts.add(record(c.nested().get(), leaves.subList(next, next + n)));
+        next += n;
+      } else {
+        parts.add(leaves.get(next++));
+      }
+    }
+    return CodeBlock.of("new $T($L)", shape.type(), CodeBlock.join(parts, ", "));
   }
 
   private static String erasure(TypeName t) {

@@ -66,6 +66,8 @@ public enum Message {
   RESULT_NOT_DIFFERENTIABLE("ResultNotDifferentiable", "%s method %s must return a value with a tangent (double), but returns %s"),
   UNSUPPORTED_PARAMETER_TYPE("UnsupportedType", "parameter %s of %s has type %s, which holds floating-point data but has no supported tangent%s; mark it @NoDiff to treat it as a constant"),
   UNSUPPORTED_RESULT_TYPE("UnsupportedType", "%s method %s returns %s, which is not supported yet; return double or double[]"),
+  RECORD_IN_RULE("UnsupportedType", "parameter %s of %s method %s has the record type %s, which custom rules do not take as a differentiable parameter yet; take its components as parameters, or mark it @NoDiff"),
+  RECORD_WRITTEN_OUT("RecordWrittenOut", "parameter %s has the record type %s, whose %s is written out; the gradient of a record is a record of its type, built through the canonical constructor and read through the accessors, so both must be the implicit ones: validate in a static factory instead, or mark the parameter @NoDiff"),
   REDUNDANT_NO_DIFF("RedundantNoDiff", "@NoDiff on parameter %s of type %s has no effect: a value of type %s has no tangent and is never differentiated"),
   NO_DIFF_ON_COMPANION("NoDiffOnCompanion", "@NoDiff on parameter %s of @%s method %s has no effect: the parameters of the @CustomVjp method %s decide what is differentiated; %s"),
   OVERLOAD("Overload", "%s method %s must have a name unique in %s, but %d methods are called %s; rename the overloads (for example %s)"),

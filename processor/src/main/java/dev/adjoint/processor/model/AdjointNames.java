@@ -58,15 +58,15 @@ public final class AdjointNames {
   }
 
   public static String gradMethod(Signature s) {
-    return s.name() + "Grad";
+    return s.stem() + "Grad";
   }
 
   public static String valueAndGradMethod(Signature s) {
-    return s.name() + "ValueAndGrad";
+    return s.stem() + "ValueAndGrad";
   }
 
   public static String vjpMethod(Signature s) {
-    return s.name() + "Vjp";
+    return s.stem() + "Vjp";
   }
 
   /** The record of a forward-mode result: {@code MJvp(value, tangent)}. */
@@ -85,17 +85,17 @@ public final class AdjointNames {
 
   /** The forward-mode method: {@code mJvp(params..., tangents...)}. */
   public static String jvpMethod(Signature s) {
-    return s.name() + "Jvp";
+    return s.stem() + "Jvp";
   }
 
   /** {@code mJacobian(params...)}, of a method with a {@code double[]} result. */
   public static String jacobianMethod(Signature s) {
-    return s.name() + "Jacobian";
+    return s.stem() + "Jacobian";
   }
 
   /** {@code mValueAndJacobian(params...)}. */
   public static String valueAndJacobianMethod(Signature s) {
-    return s.name() + "ValueAndJacobian";
+    return s.stem() + "ValueAndJacobian";
   }
 
   /** The record {@code MValueAndJacobian(value, jacobian)}. */
@@ -104,17 +104,17 @@ public final class AdjointNames {
   }
 
   public static String functionMethod(Signature s) {
-    return s.name() + "Function";
+    return s.stem() + "Function";
   }
 
   /** {@code mVectorFunction(...)}, of a method with a {@code double[]} result. */
   public static String vectorFunctionMethod(Signature s) {
-    return s.name() + "VectorFunction";
+    return s.stem() + "VectorFunction";
   }
 
   /** {@code mJvpWorkspace()}: forward mode without allocation. */
   public static String jvpWorkspaceMethod(Signature s) {
-    return s.name() + "JvpWorkspace";
+    return s.stem() + "JvpWorkspace";
   }
 
   /**
@@ -135,7 +135,7 @@ public final class AdjointNames {
   }
 
   public static String workspaceMethod(Signature s) {
-    return s.name() + "Workspace";
+    return s.stem() + "Workspace";
   }
 
   /** The nested class of {@code CAdjoint} with gradients derived from {@code @CustomVjp} bodies. */

@@ -2,7 +2,10 @@ package dev.adjoint.processor.model;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The signature of a {@code @Differentiable} or {@code @CustomVjp} method, as the generated code
@@ -17,18 +20,61 @@ import java.util.List;
  * @param instance whether it is an instance method: then {@code params.get(0)} is its receiver
  *     (a parameter that is not differentiable, of the owner's type), which every generated
  *     member takes first, and the primal is called on it
+ * @param surface the parameters as the method declares them (with the receiver first), where a
+ *     differentiable record parameter stands for several of {@code params}, its leaves; empty
+ *     when the method has no such parameter (then {@code params} is what it declares)
+ * @param records the shapes of the differentiable record parameters, by the name of the
+ *     parameter in {@code surface}; empty with {@code surface}
  */
 public record Signature(ClassName owner, String name, List<Param> params, TypeName result,
-    boolean isPublic, boolean instance) {
+    boolean isPublic, boolean instance, List<Param> surface, Map<String, RecordShape> records) {
 
   public Signature {
     params = List.copyOf(params);
+    surface = List.copyOf(surface);
+    records = Collections.unmodifiableMap(new LinkedHashMap<>(records));
+  }
+
+  /** A signature without record parameters. */
+  public Signature(ClassName owner, String name, List<Param> params, TypeName result,
+      boolean isPublic, boolean instance) {
+    this(owner, name, params, result, isPublic, instance, List.of(), Map.of());
   }
 
   /** A static method's signature. */
   public Signature(
       ClassName owner, String name, List<Param> params, TypeName result, boolean isPublic) {
     this(owner, name, params, result, isPublic, false);
+  }
+
+  /** This signature with other (flat) parameters, for instance renamed ones. */
+  public Signature withParams(List<Param> renamed) {
+    return new Signature(owner, name, renamed, result, isPublic, instance, surface, records);
+  }
+
+  /**
+   * Whether a parameter is a differentiable record: then the generated members named after the
+   * method ({@code mGrad}, ...) take the records, and delegate to members over the leaves named
+   * after {@link #stem()} ({@code mFlatGrad}, ...), which generated callers call.
+   */
+  public boolean hasRecords() {
+    return !records.isEmpty();
+  }
+
+  /**
+   * The stem of the names of the generated members that take {@link #params}: the method's name,
+   * or {@code mFlat} for a method with record parameters.
+   */
+  public String stem() {
+    return hasRecords() ? name + "Flat" : name;
+  }
+
+  /**
+   * The signature as the method declares it: its surface parameters (records whole), named after
+   * the method; only for the members that take records ({@link #hasRecords()}).
+   */
+  public Signature declaredForm() {
+    return hasRecords() ? new Signature(owner, name, surface, result, isPublic, instance) : this;
   }
 
   /** The parameters the method declares: {@code params} without the receiver. */
@@ -46,9 +92,10 @@ public record Signature(ClassName owner, String name, List<Param> params, TypeNa
     return AdjointNames.adjointClass(owner);
   }
 
-  /** {@code name} with its first letter upper-cased, the stem of generated type names. */
+  /** {@link #stem()} with its first letter upper-cased, the stem of generated type names. */
   public String capitalized() {
-    return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    String stem = stem();
+    return Character.toUpperCase(stem.charAt(0)) + stem.substring(1);
   }
 
   /** {@code owner.name}, as messages and Javadoc show it. */

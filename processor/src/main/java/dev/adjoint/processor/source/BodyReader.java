@@ -46,14 +46,17 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Param;
+import dev.adjoint.processor.model.RecordShape;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.validation.Annotations;
 import dev.adjoint.processor.validation.MethodValidator;
+import dev.adjoint.processor.validation.RecordShapes;
 import dev.adjoint.processor.validation.SignatureReader;
 import dev.adjoint.processor.validation.Tangents;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,6 +173,9 @@ public final class BodyReader {
     }
     MethodTree tree = (MethodTree) path.get().getLeaf();
     List<Variable> params = new ArrayList<>();
+    // A differentiable record parameter is its leaves, named as the signature names them.
+    Optional<Signature> signature = lowering.jvpRule == null
+        ? SignatureReader.read(method).signature() : Optional.empty();
     if (!method.getModifiers().contains(Modifier.STATIC)) {
       // An instance method's receiver: the first parameter of every generated member.
       TypeElement owner = (TypeElement) method.getEnclosingElement();
@@ -177,17 +183,32 @@ public final class BodyReader {
       for (VariableElement p : method.getParameters()) {
         declared.add(new Param(p.getSimpleName().toString(), TypeName.get(p.asType()), false));
       }
-      lowering.receiver = new Variable(SignatureReader.receiverName(owner, declared),
-          ClassName.get(owner), Variable.Kind.PARAM);
+      String name = signature.isPresent() ? signature.get().params().get(0).name()
+          : SignatureReader.receiverName(owner, declared, Set.of());
+      lowering.receiver = new Variable(name, ClassName.get(owner), Variable.Kind.PARAM);
       params.add(lowering.receiver);
     }
+    List<Param> flat = signature.map(Signature::declared).orElse(List.of());
+    int next = 0;
     for (VariableElement p : method.getParameters()) {
+      RecordShape shape = signature.map(sig -> sig.records().get(p.getSimpleName().toString()))
+          .orElse(null);
+      if (shape != null) {
+        lowering.checkPlainRecord(p, p.asType());
+        List<Param> leaves = flat.subList(next, next + shape.leaves());
+        next += shape.leaves();
+        Iterator<Param> names = leaves.iterator();
+        lowering.records.put(p, lowering.recordNode(shape, names, params));
+        continue;
+      }
+      next++;
       Variable v =
           new Variable(p.getSimpleName().toString(), TypeName.get(p.asType()), Variable.Kind.PARAM);
       lowering.locals.put(p, v);
       params.add(v);
     }
     Stmt.Block body = lowering.block(new TreePath(path.get(), tree.getBody()));
+    lowering.staleComponentReads();
     if (!lowering.fieldArrayReads.isEmpty()) {
       // The array fields (static, or of this) the body reads, each read once as it starts.
       List<Stmt> stmts = new ArrayList<>(lowering.fieldArrayReads);
@@ -234,6 +255,17 @@ public final class BodyReader {
      * {@code @NoDiff} parameter array (not written; copied where a Vjp's pullback reads it).
      */
     final Map<Element, Variable> fieldArrays = new LinkedHashMap<>();
+    /**
+     * The differentiable record parameters (our pytrees), by parameter: each stands for its
+     * leaves, parameters of their own, which its accessors read.
+     */
+    final Map<Element, RecordNode> records = new HashMap<>();
+    /** The array components of data record parameters, read once ({@link #componentArray}). */
+    final Map<List<Element>, Variable> componentArrays = new HashMap<>();
+    /** Where each parameter's array components are first read, for {@link #staleComponentReads}. */
+    final Map<Element, SourceRef> componentReads = new LinkedHashMap<>();
+    /** The parameters the body assigns. */
+    final Set<Element> assignedParams = new HashSet<>();
     /** Calls of array methods being lowered as arguments of their own ({@link #hoisted}). */
     final Set<Tree> hoisting = new HashSet<>();
     /** The declarations of {@link #fieldArrays}, put before the body. */
@@ -645,6 +677,12 @@ public final class BodyReader {
 
     /** The loop variable of {@code for (double[] row : matrix)}: row {@code index} of it. */
     record RowAlias(Variable matrix, Variable index) {}
+
+    /**
+     * A differentiable record parameter, or a nested record of one: its parts by component name,
+     * each a leaf parameter ({@link Variable}) or a nested node.
+     */
+    record RecordNode(RecordShape shape, Map<String, Object> parts) {}
 
     /** The element a compound assignment writes, and the expression for its old value. */
     record Update(Expr.ArrayRead target, Expr old) {}
@@ -1230,6 +1268,9 @@ public final class BodyReader {
         return null;
       }
       if (v != null) {
+        if (v.kind() == Variable.Kind.PARAM) {
+          assignedParams.add(element);
+        }
         return v;
       }
       if (rejected.contains(element)) {
@@ -1414,6 +1455,9 @@ public final class BodyReader {
         erroneous = true;
         return placeholder(ref);
       }
+      if (records.containsKey(element)) {
+        return recordAsValue(path, records.get(element));
+      }
       Variable local = locals.get(element);
       if (local == null && (receiver instanceof Expr.Read r && r.variable() == this.receiver
           || receiver == null && element.getModifiers().contains(Modifier.STATIC))) {
@@ -1477,10 +1521,149 @@ public final class BodyReader {
     }
 
     /**
-     * The local or parameter a name denotes, or the hidden local of an array field of {@code
-     * this} ({@code t} or {@code this.t}); null for anything else.
+     * The node of a record of {@code shape} whose leaves are parameters named by {@code names},
+     * each added to {@code params}.
+     */
+    RecordNode recordNode(RecordShape shape, Iterator<Param> names, List<Variable> params) {
+      Map<String, Object> parts = new LinkedHashMap<>();
+      for (RecordShape.Component c : shape.components()) {
+        if (c.nested().isPresent()) {
+          parts.put(c.name(), recordNode(c.nested().get(), names, params));
+        } else {
+          Variable leaf = new Variable(names.next().name(), c.type(), Variable.Kind.PARAM);
+          params.add(leaf);
+          parts.put(c.name(), leaf);
+        }
+      }
+      return new RecordNode(shape, parts);
+    }
+
+    /**
+     * Reports a record compiled here whose canonical constructor or an accessor is written out,
+     * where it is the type of the differentiable parameter {@code p} (or nested in it): its
+     * gradient is built through the constructor and read through the accessors, so they must be
+     * the implicit ones. A record from a jar cannot be told apart, and is trusted (DESIGN).
+     */
+    void checkPlainRecord(VariableElement p, TypeMirror type) {
+      TypeElement record = (TypeElement) ((DeclaredType) type).asElement();
+      if (access.trees().getTree(record) == null) {
+        return;
+      }
+      String written = null;
+      for (ExecutableElement c : ElementFilter.constructorsIn(record.getEnclosedElements())) {
+        if (canonical(record, c) && elements.getOrigin(c) != Elements.Origin.MANDATED) {
+          written = "canonical constructor";
+        }
+      }
+      for (RecordComponentElement c : record.getRecordComponents()) {
+        if (written == null && c.getAccessor() != null
+            && access.trees().getTree(c.getAccessor()) != null) {
+          written = "accessor " + c.getSimpleName() + "()";
+        }
+      }
+      if (written != null) {
+        report.add(Message.RECORD_WRITTEN_OUT, p, p.getSimpleName(), record.getSimpleName(),
+            written);
+        return;
+      }
+      for (RecordComponentElement c : record.getRecordComponents()) {
+        if (RecordShapes.isRecord(c.asType())) {
+          checkPlainRecord(p, c.asType());
+        }
+      }
+    }
+
+    /** Whether {@code c} is the canonical constructor of {@code record}. */
+    boolean canonical(TypeElement record, ExecutableElement c) {
+      List<? extends RecordComponentElement> components = record.getRecordComponents();
+      if (c.getParameters().size() != components.size()) {
+        return false;
+      }
+      for (int i = 0; i < components.size(); i++) {
+        if (!types.isSameType(types.erasure(c.getParameters().get(i).asType()),
+            types.erasure(components.get(i).asType()))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * What an expression denotes when it is a differentiable record parameter ({@code p}, a
+     * {@link RecordNode}), or a component of one read by its accessor ({@code p.w1()}, a leaf
+     * {@link Variable}, or {@code p.inner()}, a node); null for anything else.
+     */
+    Object recordPart(TreePath path) {
+      Tree leaf = path.getLeaf();
+      if (leaf instanceof ParenthesizedTree paren) {
+        return recordPart(new TreePath(path, paren.getExpression()));
+      }
+      if (records.isEmpty()) {
+        return null;
+      }
+      if (leaf instanceof IdentifierTree) {
+        Element element = access.trees().getElement(path);
+        return element == null ? null : records.get(element);
+      }
+      if (leaf instanceof MethodInvocationTree call && call.getArguments().isEmpty()
+          && call.getMethodSelect() instanceof MemberSelectTree select) {
+        Object owner = recordPart(
+            new TreePath(new TreePath(path, select), select.getExpression()));
+        if (owner instanceof RecordNode node
+            && access.trees().getElement(path) instanceof ExecutableElement accessor
+            && accessor.getEnclosingElement().getKind() == ElementKind.RECORD
+            && accessor.getParameters().isEmpty()) {
+          return node.parts().get(select.getIdentifier().toString());
+        }
+      }
+      return null;
+    }
+
+    /** The leaves of a record parameter (or of a nested record in one), read, in order. */
+    void leafReads(RecordNode node, SourceRef ref, List<Expr> out) {
+      for (Object part : node.parts().values()) {
+        if (part instanceof RecordNode inner) {
+          leafReads(inner, ref, out);
+        } else {
+          out.add(new Expr.Read((Variable) part, ref));
+        }
+      }
+    }
+
+    /**
+     * The record argument {@code at} of a call of the annotated {@code method} as its leaves,
+     * where it is a differentiable record that the callee's parameter takes as one (the same
+     * record type, not {@code @NoDiff}); else null.
+     */
+    List<Expr> recordArgument(TreePath at, ExecutableElement method, int index) {
+      if (!(recordPart(at) instanceof RecordNode node)
+          || index >= method.getParameters().size()
+          || (method.isVarArgs() && index == method.getParameters().size() - 1)) {
+        return null;
+      }
+      VariableElement param = method.getParameters().get(index);
+      if (Annotations.has(param, Annotations.NO_DIFF)
+          || !param.asType().toString().equals(node.shape().type().canonicalName())) {
+        return null;
+      }
+      List<Expr> leaves = new ArrayList<>();
+      leafReads(node, access.ref(at), leaves);
+      return leaves;
+    }
+
+    /**
+     * The local or parameter a name denotes, the leaf of a record parameter an accessor reads
+     * ({@code p.w1()}), or the hidden local of an array field of {@code this} ({@code t} or {@code
+     * this.t}); null for anything else.
      */
     Variable localOf(TreePath path) {
+      if (recordPart(path) instanceof Variable leaf) {
+        return leaf;
+      }
+      Variable component = componentArray(path);
+      if (component != null) {
+        return component;
+      }
       Element element = access.trees().getElement(path);
       if (element == null) {
         return null;
@@ -1495,6 +1678,62 @@ public final class BodyReader {
               && id.getName().contentEquals("this"));
       return ofThis || element.getModifiers().contains(Modifier.STATIC)
           ? fieldArray(path, element) : null;
+    }
+
+    /**
+     * The hidden local that holds an array component of a record parameter that is data ({@code
+     * @NoDiff}, or a record with no floating-point data), read by its implicit accessor ({@code
+     * d.xs()}): read once as the method starts, like an array field of {@code this}, since a
+     * record's components are final; null for anything else. A parameter assigned in the body
+     * would make that read stale: {@link #staleComponentReads} reports it.
+     */
+    Variable componentArray(TreePath path) {
+      if (!(path.getLeaf() instanceof MethodInvocationTree call) || !call.getArguments().isEmpty()
+          || !(call.getMethodSelect() instanceof MemberSelectTree select)
+          || !(access.trees().getElement(path) instanceof ExecutableElement accessor)
+          || accessor.getReturnType().getKind() != TypeKind.ARRAY
+          || accessor.getEnclosingElement().getKind() != ElementKind.RECORD) {
+        return null;
+      }
+      TypeElement record = (TypeElement) accessor.getEnclosingElement();
+      boolean implicit = record.getRecordComponents().stream()
+          .anyMatch(c -> accessor.equals(c.getAccessor()))
+          && access.trees().getTree(accessor) == null;
+      TreePath owner = new TreePath(new TreePath(path, select), select.getExpression());
+      Element param = owner.getLeaf() instanceof IdentifierTree
+          ? access.trees().getElement(owner) : null;
+      Variable p = param == null ? null : locals.get(param);
+      if (!implicit || p == null || p.kind() != Variable.Kind.PARAM || p == receiver) {
+        return null;
+      }
+      List<Element> key = List.of(param, accessor);
+      Variable v = componentArrays.get(key);
+      if (v == null) {
+        SourceRef ref = access.ref(path);
+        v = new Variable(p.hint() + "_" + accessor.getSimpleName(),
+            TypeName.get(accessor.getReturnType()), Variable.Kind.PARAM);
+        componentArrays.put(key, v);
+        componentReads.put(param, ref);
+        fieldArrayReads.add(new Stmt.Declare(v, new Expr.OpaqueCall(new Expr.Read(p, ref),
+            ClassName.get(record), accessor.getSimpleName().toString(), List.of(), v.type(), ref),
+            ref));
+      }
+      return v;
+    }
+
+    /**
+     * Reports the array components read once as the method starts ({@link #componentArray}) of a
+     * parameter the body assigns, which would make those reads stale.
+     */
+    void staleComponentReads() {
+      for (Map.Entry<Element, SourceRef> read : componentReads.entrySet()) {
+        if (assignedParams.contains(read.getKey())) {
+          report.add(Message.UNSUPPORTED_CONSTRUCT, read.getValue(),
+              "Indexing an array component of the parameter " + read.getKey().getSimpleName()
+                  + ", which the method assigns,",
+              "; read the record into a local of its own and do not assign the parameter");
+        }
+      }
     }
 
     /**
@@ -1539,10 +1778,22 @@ public final class BodyReader {
         erroneous = true;
         return placeholder(ref);
       }
+      Object part = recordPart(path);
+      if (part instanceof Variable leaf) {
+        return new Expr.Read(leaf, ref); // p.w1()
+      }
+      if (part instanceof RecordNode node) {
+        return recordAsValue(path, node);
+      }
       List<Expr> args = new ArrayList<>();
       boolean takesRows = Annotations.isAnnotated(method) && jvpRule == null;
-      for (ExpressionTree a : call.getArguments()) {
-        TreePath at = new TreePath(path, a);
+      for (int i = 0; i < call.getArguments().size(); i++) {
+        TreePath at = new TreePath(path, call.getArguments().get(i));
+        List<Expr> leaves = takesRows ? recordArgument(at, method, i) : null;
+        if (leaves != null) {
+          args.addAll(leaves); // g(p): the callee takes p's leaves
+          continue;
+        }
         Expr row = takesRows ? rowArgument(at) : null;
         if (row == null && takesRows && hoistable(at)) {
           row = hoisted(at);
@@ -1722,6 +1973,19 @@ public final class BodyReader {
       return Expr.OpaqueCall.ofNew(ClassName.get(created), args, TypeName.get(type), ref);
     }
 
+    /**
+     * A differentiable record parameter (or a nested record of one) used other than by reading a
+     * component or passing it whole to a differentiable method: an error.
+     */
+    Expr recordAsValue(TreePath path, RecordNode node) {
+      return unsupported(path, "using the record " + path.getLeaf() + " of the differentiable"
+              + " type " + node.shape().type().simpleName() + " as a value",
+          "; read its components (" + path.getLeaf() + "." + node.shape().components().get(0).name()
+              + "()) or pass it whole to a @Differentiable method that takes a "
+              + node.shape().type().simpleName() + " (mark the parameter @NoDiff if it needs no"
+              + " gradient)");
+    }
+
     /** double, float, or an array of them: a value that may carry a derivative. */
     boolean floating(TypeName t) {
       while (t instanceof ArrayTypeName a) {
@@ -1878,8 +2142,7 @@ public final class BodyReader {
             ? new Param(components.get(next++).getSimpleName().toString(), p.type(), true)
             : p);
       }
-      return new Signature(callee.owner(), callee.name(), renamed, callee.result(),
-          callee.isPublic(), callee.instance());
+      return callee.withParams(renamed);
     }
 
     // ---------------------------------------------------------------- helpers

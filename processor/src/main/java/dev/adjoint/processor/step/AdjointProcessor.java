@@ -331,6 +331,16 @@ public final class AdjointProcessor extends AbstractProcessor {
       Report methodReport = MethodValidator.checkMethod(m, adjoint);
       SignatureReader.Result read = SignatureReader.read(m);
       report.addAll(methodReport).addAll(read.report());
+      if (Annotations.isCustom(m) && read.signature().filter(Signature::hasRecords).isPresent()) {
+        // A rule's companions would take and return records: not yet.
+        for (VariableElement p : m.getParameters()) {
+          if (read.signature().get().records().containsKey(p.getSimpleName().toString())) {
+            report.add(Message.RECORD_IN_RULE, p, p.getSimpleName(), Annotations.kindOf(m),
+                m.getSimpleName(), p.asType());
+          }
+        }
+        continue;
+      }
       if (methodReport.isClean() && read.signature().isPresent()) {
         signatures.put(m, read.signature().get());
         if (Annotations.isCustom(m)) {

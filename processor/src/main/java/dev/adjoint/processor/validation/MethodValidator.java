@@ -191,8 +191,17 @@ public final class MethodValidator {
 
   /** The names of the members that the generated class declares for method {@code m}. */
   private static List<String> generatedNames(TypeElement type, ExecutableElement m) {
-    Signature s = new Signature(
-        ClassName.get(type), m.getSimpleName().toString(), List.of(), TypeName.DOUBLE, false);
+    List<String> names = generatedNames(type, m.getSimpleName().toString(), m);
+    if (SignatureReader.read(m).signature().filter(Signature::hasRecords).isPresent()) {
+      // A method with record parameters also has members over their leaves, named mFlat...
+      names.addAll(generatedNames(type, m.getSimpleName() + "Flat", m));
+    }
+    return names;
+  }
+
+  /** The names of the members named after {@code stem} that the generated class declares for m. */
+  private static List<String> generatedNames(TypeElement type, String stem, ExecutableElement m) {
+    Signature s = new Signature(ClassName.get(type), stem, List.of(), TypeName.DOUBLE, false);
     List<String> names = new ArrayList<>(List.of(
         AdjointNames.gradRecord(s),
         AdjointNames.vjpClass(s),

@@ -5,10 +5,15 @@ import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
 import dev.adjoint.processor.model.Param;
+import dev.adjoint.processor.model.RecordShape;
 import dev.adjoint.processor.model.Signature;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
@@ -44,9 +49,27 @@ public final class SignatureReader {
     String kind = Annotations.kindOf(method);
     String name = method.getSimpleName().toString();
     List<Param> params = new ArrayList<>();
+    List<Param> surface = new ArrayList<>();
+    Map<String, RecordShape> records = new LinkedHashMap<>();
+    Set<String> taken = new HashSet<>();
+    method.getParameters().forEach(p -> taken.add(p.getSimpleName().toString()));
     for (VariableElement p : method.getParameters()) {
       boolean noDiff = Annotations.has(p, Annotations.NO_DIFF);
       Tangents.Kind tangent = Tangents.of(p.asType());
+      RecordShapes.Result record = RecordShapes.of(p.asType());
+      if (!noDiff && tangent == Tangents.Kind.UNSUPPORTED && record.shape().isPresent()) {
+        // A differentiable record (our pytrees): the generated code sees its leaves.
+        String pName = p.getSimpleName().toString();
+        records.put(pName, record.shape().get());
+        surface.add(new Param(pName, TypeName.get(p.asType()), true));
+        params.addAll(RecordShapes.leaves(pName, record.shape().get(), taken));
+        Tangents.privateTypeIn(p.asType()).ifPresent(t -> report.add(
+            Message.INACCESSIBLE,
+            p,
+            "the type " + t.getSimpleName() + " of parameter " + p.getSimpleName(),
+            MethodValidator.adjointOf((TypeElement) method.getEnclosingElement()).simpleName()));
+        continue;
+      }
       if (noDiff && tangent == Tangents.Kind.NONE) {
         report.add(
             Message.REDUNDANT_NO_DIFF,
@@ -64,18 +87,20 @@ public final class SignatureReader {
             p.getSimpleName(),
             name,
             p.asType(),
-            Tangents.unsupportedReason(p.asType()));
+            RecordShapes.isRecord(p.asType())
+                ? record.problem() : Tangents.unsupportedReason(p.asType()));
       }
       Tangents.privateTypeIn(p.asType()).ifPresent(t -> report.add(
           Message.INACCESSIBLE,
           p,
           "the type " + t.getSimpleName() + " of parameter " + p.getSimpleName(),
           MethodValidator.adjointOf((TypeElement) method.getEnclosingElement()).simpleName()));
-      params.add(
-          new Param(
-              p.getSimpleName().toString(),
-              TypeName.get(p.asType()),
-              !noDiff && tangent != Tangents.Kind.NONE && tangent != Tangents.Kind.UNSUPPORTED));
+      Param param = new Param(
+          p.getSimpleName().toString(),
+          TypeName.get(p.asType()),
+          !noDiff && tangent != Tangents.Kind.NONE && tangent != Tangents.Kind.UNSUPPORTED);
+      params.add(param);
+      surface.add(param);
     }
     var result = method.getReturnType();
     switch (Tangents.of(result)) {
@@ -104,24 +129,28 @@ public final class SignatureReader {
     TypeElement owner = (TypeElement) method.getEnclosingElement();
     boolean instance = !method.getModifiers().contains(Modifier.STATIC);
     if (instance) {
-      params.add(0, new Param(receiverName(owner, params), ClassName.get(owner), false));
+      Param receiver = new Param(receiverName(owner, surface, taken), ClassName.get(owner), false);
+      params.add(0, receiver);
+      surface.add(0, receiver);
     }
     return new Result(
         Optional.of(
             new Signature(ClassName.get(owner), name, params, TypeName.get(result),
-                isPublic(method), instance)),
+                isPublic(method), instance, records.isEmpty() ? List.of() : surface, records)),
         report.build());
   }
 
   /**
    * The name of an instance method's receiver in generated members: the class's name, lower-case
-   * first ({@code model} for {@code Model}), or {@code receiver} where a parameter has that name.
+   * first ({@code model} for {@code Model}), or {@code receiver} where a parameter (or a record
+   * parameter's leaf, in {@code leaves}) has that name.
    */
-  public static String receiverName(TypeElement owner, List<Param> declared) {
+  public static String receiverName(TypeElement owner, List<Param> declared, Set<String> leaves) {
     String simple = owner.getSimpleName().toString();
     String name = Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
     for (String candidate : List.of(name, "receiver", "receiver_")) {
       if (declared.stream().noneMatch(p -> p.name().equals(candidate))
+          && !leaves.contains(candidate)
           && javax.lang.model.SourceVersion.isName(candidate)) {
         return candidate;
       }

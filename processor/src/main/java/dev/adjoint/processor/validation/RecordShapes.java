@@ -1,0 +1,107 @@
+package dev.adjoint.processor.validation;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+import dev.adjoint.processor.model.Param;
+import dev.adjoint.processor.model.RecordShape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.RecordComponentElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * Which records are differentiable parameters (our pytrees), and how a record parameter is
+ * flattened into leaves: the one place both the signature reader and the body reader ask, so that
+ * a method compiled now and a callee read from a jar flatten alike.
+ */
+public final class RecordShapes {
+  private RecordShapes() {}
+
+  /** The shape of a record type, or why it is not a differentiable record. */
+  public record Result(Optional<RecordShape> shape, String problem) {}
+
+  /** Whether {@code type} is a record type at all (differentiable or not). */
+  public static boolean isRecord(TypeMirror type) {
+    return type.getKind() == TypeKind.DECLARED
+        && ((DeclaredType) type).asElement().getKind() == ElementKind.RECORD;
+  }
+
+  /**
+   * The shape of {@code type} if it is a record whose components are {@code double}, {@code
+   * double[]}, {@code double[][]}, values with no floating-point data, or such records; else the
+   * reason, naming the component that is the problem (empty shape and empty problem: not a
+   * record).
+   */
+  public static Result of(TypeMirror type) {
+    return of(type, 0);
+  }
+
+  private static Result of(TypeMirror type, int depth) {
+    if (!isRecord(type)) {
+      return new Result(Optional.empty(), "");
+    }
+    DeclaredType declared = (DeclaredType) type;
+    TypeElement element = (TypeElement) declared.asElement();
+    if (!element.getTypeParameters().isEmpty()) {
+      return new Result(Optional.empty(), " (the record " + element.getSimpleName()
+          + " is generic; differentiable records have components of fixed types)");
+    }
+    if (depth > 8) {
+      return new Result(Optional.empty(), " (records nested more than 8 deep)");
+    }
+    List<RecordShape.Component> components = new ArrayList<>();
+    for (RecordComponentElement c : element.getRecordComponents()) {
+      TypeMirror t = c.asType();
+      String name = c.getSimpleName().toString();
+      switch (Tangents.of(t)) {
+        case DOUBLE, ARRAY, MATRIX ->
+            components.add(new RecordShape.Component(name, TypeName.get(t), Optional.empty(), true));
+        case NONE ->
+            components.add(
+                new RecordShape.Component(name, TypeName.get(t), Optional.empty(), false));
+        case UNSUPPORTED -> {
+          Result inner = isRecord(t) ? of(t, depth + 1) : null;
+          if (inner != null && inner.shape().isPresent()) {
+            components.add(
+                new RecordShape.Component(name, TypeName.get(t), inner.shape(), false));
+          } else {
+            String why = inner != null ? inner.problem() : Tangents.unsupportedReason(t);
+            return new Result(Optional.empty(), " (its component " + element.getSimpleName()
+                + "." + name + " has type " + t + ", which has no supported tangent"
+                + why.replaceFirst("^ \\((.*)\\)$", ": $1") + ")");
+          }
+        }
+      }
+    }
+    return new Result(
+        Optional.of(new RecordShape(ClassName.get(element), components)), "");
+  }
+
+  /**
+   * The flat parameters that the record parameter {@code name} of shape {@code shape} stands for,
+   * in order: {@code name_component} ({@code name_inner_component} for a nested record), with
+   * underscores added where a name is in {@code taken}, to which each new name is added.
+   */
+  public static List<Param> leaves(String name, RecordShape shape, Set<String> taken) {
+    List<Param> out = new ArrayList<>();
+    for (RecordShape.Component c : shape.components()) {
+      String leaf = name + "_" + c.name();
+      if (c.nested().isPresent()) {
+        out.addAll(leaves(leaf, c.nested().get(), taken));
+        continue;
+      }
+      while (taken.contains(leaf)) {
+        leaf = leaf + "_";
+      }
+      taken.add(leaf);
+      out.add(new Param(leaf, c.type(), c.differentiable()));
+    }
+    return out;
+  }
+}
