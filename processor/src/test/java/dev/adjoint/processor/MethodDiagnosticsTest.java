@@ -172,7 +172,7 @@ class MethodDiagnosticsTest {
   void floatingPointParameterWithoutTangent() {
     JavaFileObject f = source("Fns",
         "final class Fns {",
-        "  record Point(int id, double value) {}",
+        "  record Point(int id, double value, java.util.List<Double> history) {}",
         "  @Differentiable static double f(double x, float y) { return x * y; }",
         "  @Differentiable static double g(double x, Double y) { return x * y; }",
         "  @Differentiable static double h(double x, Point p) { return x * p.value(); }",
@@ -183,7 +183,10 @@ class MethodDiagnosticsTest {
         .inFile(f).onLineContaining("double f(");
     assertThat(c).hadErrorContaining("parameter y of g has type java.lang.Double")
         .inFile(f).onLineContaining("double g(");
-    assertThat(c).hadErrorContaining("parameter p of h has type test.Fns.Point")
+    assertThat(c).hadErrorContaining("parameter p of h has type test.Fns.Point, which holds"
+        + " floating-point data but has no supported tangent (its component Point.history has type"
+        + " java.util.List<java.lang.Double>, which has no supported tangent: its type argument"
+        + " java.lang.Double holds floating-point data")
         .inFile(f).onLineContaining("double h(");
     assertThat(c).hadErrorCount(3);
   }
