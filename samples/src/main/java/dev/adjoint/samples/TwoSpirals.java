@@ -8,12 +8,11 @@ import java.util.Random;
 /**
  * A two-layer neural network (tanh hidden layer, softmax output) classifying the two interleaved
  * spirals, trained by full-batch gradient descent with momentum from the generated gradient. The
- * network is written per sample, as one would write it by hand: a helper for each layer that
- * returns a fresh {@code double[]}, called with the sample's row {@code xs[s]} of the
- * {@code @NoDiff} data, and a numerically stable cross-entropy against the {@code int} label. The
- * weights are four differentiable arrays (records are not differentiated yet, so they cannot be
- * one {@code Params} parameter); the gradient has one array of each shape, which the generated
- * workspace reuses from epoch to epoch.
+ * network is written per sample, as one would write it by hand: its weights in one record {@code
+ * Params} (our pytrees: the gradient is a {@code Params} too), a helper for each layer that takes
+ * the record and returns a fresh {@code double[]}, called with the sample's row {@code xs[s]} of
+ * the {@code @NoDiff} data, and a numerically stable cross-entropy against the {@code int} label.
+ * The generated workspace reuses the gradient's arrays from epoch to epoch.
  */
 public final class TwoSpirals {
   private TwoSpirals() {}
@@ -30,12 +29,12 @@ public final class TwoSpirals {
 
   /** The hidden layer: tanh(w1 x + b1), a new array per call. */
   @Differentiable
-  static double[] hidden(double[][] w1, double[] b1, double[] x) {
-    double[] h = new double[b1.length];
+  static double[] hidden(Params p, double[] x) {
+    double[] h = new double[p.b1().length];
     for (int j = 0; j < h.length; j++) {
-      double a = b1[j];
+      double a = p.b1()[j];
       for (int i = 0; i < x.length; i++) {
-        a += w1[j][i] * x[i];
+        a += p.w1()[j][i] * x[i];
       }
       h[j] = Math.tanh(a);
     }
@@ -44,12 +43,12 @@ public final class TwoSpirals {
 
   /** The output layer's logits: w2 h + b2. */
   @Differentiable
-  static double[] logits(double[][] w2, double[] b2, double[] h) {
-    double[] z = new double[b2.length];
+  static double[] logits(Params p, double[] h) {
+    double[] z = new double[p.b2().length];
     for (int k = 0; k < z.length; k++) {
-      double a = b2[k];
+      double a = p.b2()[k];
       for (int j = 0; j < h.length; j++) {
-        a += w2[k][j] * h[j];
+        a += p.w2()[k][j] * h[j];
       }
       z[k] = a;
     }
@@ -87,15 +86,14 @@ public final class TwoSpirals {
 
   /** The mean cross-entropy over the samples, plus a small L2 penalty on the weights. */
   @Differentiable
-  static double loss(double[][] w1, double[] b1, double[][] w2, double[] b2,
-      @NoDiff double[][] xs, int[] labels) {
+  static double loss(Params p, @NoDiff double[][] xs, int[] labels) {
     double total = 0;
     for (int s = 0; s < xs.length; s++) {
-      double[] h = hidden(w1, b1, xs[s]);
-      double[] z = logits(w2, b2, h);
+      double[] h = hidden(p, xs[s]);
+      double[] z = logits(p, h);
       total += crossEntropy(z, labels[s]);
     }
-    return total / xs.length + 0.5 * DECAY * (squaredNorm(w1) + squaredNorm(w2));
+    return total / xs.length + 0.5 * DECAY * (squaredNorm(p.w1()) + squaredNorm(p.w2()));
   }
 
   /** The two spirals: each class an arm of {@link #TURNS} turns, the second rotated by pi. */
@@ -150,12 +148,12 @@ public final class TwoSpirals {
    * must be unique in its class, so this may not overload {@code loss}.
    */
   static double lossOf(Params p, Data data) {
-    return loss(p.w1(), p.b1(), p.w2(), p.b2(), data.xs(), data.labels());
+    return loss(p, data.xs(), data.labels());
   }
 
   /** The class with the larger logit. */
   static int predict(Params p, double[] x) {
-    double[] z = logits(p.w2(), p.b2(), hidden(p.w1(), p.b1(), x));
+    double[] z = logits(p, hidden(p, x));
     int best = 0;
     for (int k = 1; k < z.length; k++) {
       if (z[k] > z[best]) {
@@ -181,12 +179,12 @@ public final class TwoSpirals {
         new double[CLASSES][HIDDEN], new double[CLASSES]);
     TwoSpiralsAdjoint.LossWorkspace workspace = TwoSpiralsAdjoint.lossWorkspace();
     for (int epoch = 0; epoch < EPOCHS; epoch++) {
-      losses[epoch] = workspace.valueAndGrad(p.w1(), p.b1(), p.w2(), p.b2(), data.xs(),
-          data.labels());
-      step(p.w1(), workspace.w1(), v.w1());
-      step(p.b1(), workspace.b1(), v.b1());
-      step(p.w2(), workspace.w2(), v.w2());
-      step(p.b2(), workspace.b2(), v.b2());
+      losses[epoch] = workspace.valueAndGrad(p, data.xs(), data.labels());
+      Params g = workspace.p(); // the gradient, a Params around the workspace's buffers
+      step(p.w1(), g.w1(), v.w1());
+      step(p.b1(), g.b1(), v.b1());
+      step(p.w2(), g.w2(), v.w2());
+      step(p.b2(), g.b2(), v.b2());
     }
     losses[EPOCHS] = lossOf(p, data);
     return losses;

@@ -255,9 +255,9 @@ class SamplesTest {
       @Override
       public double valueAndGradient(double[] point, double[] gradientOut) {
         TwoSpirals.Params p = unflatten(point);
-        TwoSpiralsAdjoint.LossValueAndGrad vg = TwoSpiralsAdjoint.lossValueAndGrad(
-            p.w1(), p.b1(), p.w2(), p.b2(), data.xs(), data.labels());
-        TwoSpiralsAdjoint.LossGrad g = vg.grad();
+        TwoSpiralsAdjoint.LossValueAndGrad vg =
+            TwoSpiralsAdjoint.lossValueAndGrad(p, data.xs(), data.labels());
+        TwoSpirals.Params g = vg.grad().p();
         double[] flat = flatten(g.w1(), g.b1(), g.w2(), g.b2());
         System.arraycopy(flat, 0, gradientOut, 0, flat.length);
         return vg.value();
@@ -280,14 +280,13 @@ class SamplesTest {
     assertThat(report.passed()).isTrue();
     assertThat(report.maxRelativeError()).isLessThan(1e-6);
 
-    TwoSpiralsAdjoint.LossGrad grad = TwoSpiralsAdjoint.lossGrad(
-        p.w1(), p.b1(), p.w2(), p.b2(), data.xs(), data.labels());
+    TwoSpirals.Params grad = TwoSpiralsAdjoint.lossGrad(p, data.xs(), data.labels()).p();
     TwoSpiralsAdjoint.LossWorkspace workspace = TwoSpiralsAdjoint.lossWorkspace();
-    double value = workspace.valueAndGrad(p.w1(), p.b1(), p.w2(), p.b2(), data.xs(),
-        data.labels());
+    double value = workspace.valueAndGrad(p, data.xs(), data.labels());
     assertThat(value).isEqualTo(TwoSpirals.lossOf(p, data));
-    assertThat(flatten(workspace.w1(), workspace.b1(), workspace.w2(), workspace.b2()))
-        .isEqualTo(flatten(grad.w1(), grad.b1(), grad.w2(), grad.b2()));
+    TwoSpirals.Params fromWorkspace = workspace.p();
+    assertThat(flatten(fromWorkspace.w1(), fromWorkspace.b1(), fromWorkspace.w2(),
+        fromWorkspace.b2())).isEqualTo(flatten(grad.w1(), grad.b1(), grad.w2(), grad.b2()));
 
     double[] losses = TwoSpirals.train(p, data);
     assertThat(losses[0]).isWithin(0.05).of(Math.log(2)); // 0.7131: the second layer starts small
