@@ -105,6 +105,55 @@ class IncrementalCompileTest {
     }
   }
 
+  /**
+   * Separate compilation of records (our pytrees): a library built first declares a record and a
+   * method taking it; a later build's method passes its own record parameter on to it. Both
+   * builds flatten the record alike (from the record's components, which class files keep), so
+   * the caller reaches the library's members over the leaves, and its gradient is the closed form.
+   */
+  @Test
+  void aRecordParameterPassedToAMethodOfAnEarlierBuild(@TempDir Path dir) throws Exception {
+    Path first = Files.createDirectories(dir.resolve("first"));
+    Path second = Files.createDirectories(dir.resolve("second"));
+    Path lib = dir.resolve("src/test/Lib.java");
+    Path user = dir.resolve("src/test/User.java");
+    Files.createDirectories(lib.getParent());
+    Files.writeString(lib, String.join("\n",
+        "package test;",
+        "import dev.adjoint.Differentiable;",
+        "public final class Lib {",
+        "  public record P(double a, double[] b, int k) {}",
+        "  @Differentiable public static double f(P p, double x) {",
+        "    return p.a() * x + p.b()[p.k()] * p.b()[0];",
+        "  }",
+        "}"));
+    Files.writeString(user, String.join("\n",
+        "package test;",
+        "import dev.adjoint.Differentiable;",
+        "public final class User {",
+        "  @Differentiable public static double g(Lib.P q, double y) {",
+        "    return Lib.f(q, y) * y;",
+        "  }",
+        "}"));
+    assertThat(compile(lib, first, System.getProperty("java.class.path"))).isEmpty();
+    String classPath = first + File.pathSeparator + System.getProperty("java.class.path");
+    assertThat(compile(user, second, classPath)).isEmpty();
+    try (var loader = new java.net.URLClassLoader(new java.net.URL[] {
+        first.toUri().toURL(), second.toUri().toURL()}, getClass().getClassLoader())) {
+      Class<?> record = loader.loadClass("test.Lib$P");
+      Object q = record.getConstructors()[0].newInstance(2.0, new double[] {3.0, 5.0}, 1);
+      Class<?> adjoint = loader.loadClass("test.UserAdjoint");
+      Object grad = adjoint.getMethod("gGrad", record, double.class).invoke(null, q, 0.5);
+      Object p = grad.getClass().getMethod("q").invoke(grad);
+      // g = (a y + b[1] b[0]) y: dg/da = y^2, dg/db = (y b[1], y b[0]), k carried, dg/dy = 2 a y + b1 b0
+      assertThat((double) record.getMethod("a").invoke(p)).isEqualTo(0.25);
+      assertThat((double[]) record.getMethod("b").invoke(p)).usingTolerance(0)
+          .containsExactly(2.5, 1.5).inOrder();
+      assertThat((int) record.getMethod("k").invoke(p)).isEqualTo(1);
+      assertThat((double) grad.getClass().getMethod("y").invoke(grad)).isEqualTo(2.0 + 15.0);
+    }
+  }
+
   /** Compiles one file with the processor; the errors and warnings it reported. */
   private static List<String> compile(Path source, Path out, String classPath) throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
