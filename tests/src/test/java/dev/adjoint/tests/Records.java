@@ -105,6 +105,28 @@ final class Records {
     return distance2(a, b, 1.0) + distance2(b, a, 2.0);
   }
 
+  /** Record locals: one made of values, one sharing a parameter, passed on whole. */
+  @Differentiable
+  static double midpoint(Point a, Point b) {
+    Point mid = new Point(0.5 * (a.x() + b.x()), 0.5 * (a.y() + b.y()));
+    Point same = (a);
+    return distance2(mid, same, 0.0) + mid.x() * same.y();
+  }
+
+  /** A record local holding a parameter's matrix and a local array. */
+  @Differentiable
+  static double rebuilt(Params p, double[] x) {
+    double[] h = hidden(p, x);
+    Layer top = new Layer(p.w2(), h);
+    double s = 0;
+    for (int k = 0; k < top.w().length; k++) {
+      for (int j = 0; j < top.b().length; j++) {
+        s += top.w()[k][j] * top.b()[j] * top.b()[j];
+      }
+    }
+    return s;
+  }
+
   /** A data record: @NoDiff, read by its array components. */
   record Data(double[] xs, double[] ys) {}
 

@@ -193,6 +193,56 @@ final class RecordsTest {
   }
 
   @Test
+  void recordLocalsAreMadeOfValuesOrShareARecord() {
+    Point a = new Point(1.0, 2.0);
+    Point b = new Point(3.0, -1.0);
+    var vg = RecordsAdjoint.midpointValueAndGrad(a, b);
+    assertThat(vg.value()).isEqualTo(Records.midpoint(a, b));
+    double midX = 2.0;
+    assertThat(vg.grad().a().x()).isWithin(1e-12).of(-(3.0 - 1.0) / 2 + 0.5 * 2.0);
+    assertThat(vg.grad().a().y()).isWithin(1e-12).of(-(-1.0 - 2.0) / 2 + midX);
+    assertThat(vg.grad().b().x()).isWithin(1e-12).of((3.0 - 1.0) / 2 + 0.5 * 2.0);
+    assertThat(vg.grad().b().y()).isWithin(1e-12).of((-1.0 - 2.0) / 2);
+  }
+
+  @Test
+  void aRecordLocalHoldsArraysByName() {
+    Params p = params(new Random(3));
+    double[] x = {0.4, -0.9};
+    var vg = RecordsAdjoint.rebuiltValueAndGrad(p, x);
+    assertThat(vg.value()).isEqualTo(Records.rebuilt(p, x));
+    double h = 1e-6;
+    for (int i = 0; i < 2; i++) {
+      double[] up = x.clone();
+      double[] down = x.clone();
+      up[i] += h;
+      down[i] -= h;
+      double fd = (Records.rebuilt(p, up) - Records.rebuilt(p, down)) / (2 * h);
+      assertThat(vg.grad().x()[i]).isWithin(1e-7).of(fd);
+    }
+    for (int k = 0; k < 3; k++) {
+      for (int j = 0; j < 4; j++) {
+        double w = p.w2()[k][j];
+        p.w2()[k][j] = w + h;
+        double upValue = Records.rebuilt(p, x);
+        p.w2()[k][j] = w - h;
+        double downValue = Records.rebuilt(p, x);
+        p.w2()[k][j] = w;
+        assertThat(vg.grad().p().w2()[k][j]).isWithin(1e-7).of((upValue - downValue) / (2 * h));
+      }
+    }
+    for (int j = 0; j < 4; j++) {
+      double b = p.b1()[j];
+      p.b1()[j] = b + h;
+      double upValue = Records.rebuilt(p, x);
+      p.b1()[j] = b - h;
+      double downValue = Records.rebuilt(p, x);
+      p.b1()[j] = b;
+      assertThat(vg.grad().p().b1()[j]).isWithin(1e-7).of((upValue - downValue) / (2 * h));
+    }
+  }
+
+  @Test
   void dataRecordsAreReadByTheirArrayComponents() {
     Data d = new Data(new double[] {1.0, 2.0, -1.0}, new double[] {0.5, 3.0, 0.0});
     Order o = new Order(2, new int[] {1, 2, 0});

@@ -338,6 +338,12 @@ public final class BodyReader {
             // reported where it becomes a double again (transform.Detours).
             boolean box = type.toString().equals("java.lang.Double")
                 || type.toString().equals("java.lang.Float");
+            Optional<RecordShape> record = Tangents.of(type) == Tangents.Kind.UNSUPPORTED
+                ? RecordShapes.of(type).shape() : Optional.empty();
+            if (record.isPresent()) {
+              recordLocal(path, v, local, record.get(), out);
+              return;
+            }
             if (Tangents.of(type) == Tangents.Kind.UNSUPPORTED && !box) {
               rejected.add(local);
               unsupported(path, "a local of type " + type,
@@ -1262,6 +1268,12 @@ public final class BodyReader {
     /** The local that an assignment writes, or null after reporting why it cannot be written. */
     Variable assignable(TreePath path) {
       Element element = access.trees().getElement(path);
+      if (element != null && records.containsKey(element)) {
+        unsupported(path, "assigning the record " + element.getSimpleName() + " of the"
+                + " differentiable type " + records.get(element).shape().type().simpleName(),
+            "; declare a new local for the new record");
+        return null;
+      }
       Variable v = element == null ? null : locals.get(element);
       if (v != null && (Expr.isArray(v.type()) || Expr.isDiscreteArray(v.type()))) {
         aliasReport(access.ref(path), v.hint(), v.type());
@@ -1546,21 +1558,7 @@ public final class BodyReader {
      */
     void checkPlainRecord(VariableElement p, TypeMirror type) {
       TypeElement record = (TypeElement) ((DeclaredType) type).asElement();
-      if (access.trees().getTree(record) == null) {
-        return;
-      }
-      String written = null;
-      for (ExecutableElement c : ElementFilter.constructorsIn(record.getEnclosedElements())) {
-        if (canonical(record, c) && elements.getOrigin(c) != Elements.Origin.MANDATED) {
-          written = "canonical constructor";
-        }
-      }
-      for (RecordComponentElement c : record.getRecordComponents()) {
-        if (written == null && c.getAccessor() != null
-            && access.trees().getTree(c.getAccessor()) != null) {
-          written = "accessor " + c.getSimpleName() + "()";
-        }
-      }
+      String written = writtenOut(record);
       if (written != null) {
         report.add(Message.RECORD_WRITTEN_OUT, p, p.getSimpleName(), record.getSimpleName(),
             written);
@@ -1614,6 +1612,110 @@ public final class BodyReader {
             && accessor.getEnclosingElement().getKind() == ElementKind.RECORD
             && accessor.getParameters().isEmpty()) {
           return node.parts().get(select.getIdentifier().toString());
+        }
+      }
+      return null;
+    }
+
+    /**
+     * {@code R q = ...;} of a differentiable record type: like a parameter, a node whose leaves
+     * its accessors read. {@code R q = p;} (another record, or a component record {@code
+     * p.inner()}) shares {@code p}'s node, as Java shares the object; {@code R q = new R(args)}
+     * makes a node of the arguments: an array argument is the array variable it names (the
+     * record holds that array, as in Java), any other value a new local holding it, declared in
+     * order, as Java evaluates the arguments. The record must be plain (its canonical constructor
+     * and accessors implicit), since no constructor runs; the local is never assigned again.
+     */
+    void recordLocal(TreePath path, VariableTree v, VariableElement local, RecordShape shape,
+        List<Stmt> out) {
+      rejected.add(local); // until its node is made
+      if (v.getInitializer() == null) {
+        unsupported(path, "a record local without a value",
+            "; declare it where its value is known: " + shape.type().simpleName() + " "
+                + local.getSimpleName() + " = new " + shape.type().simpleName() + "(...);");
+        return;
+      }
+      RecordNode node = recordValue(new TreePath(path, v.getInitializer()), local.getSimpleName()
+          + "", shape, out);
+      if (node != null) {
+        rejected.remove(local);
+        records.put(local, node);
+      }
+    }
+
+    /**
+     * The node of a record value of {@code shape}: another record ({@code p}, {@code p.inner()})
+     * or {@code new R(args)}, with new locals named after {@code name}; null after reporting why
+     * it cannot be one.
+     */
+    RecordNode recordValue(TreePath path, String name, RecordShape shape, List<Stmt> out) {
+      while (path.getLeaf() instanceof ParenthesizedTree paren) {
+        path = new TreePath(path, paren.getExpression());
+      }
+      Object part = recordPart(path);
+      if (part instanceof RecordNode node) {
+        return node;
+      }
+      if (!(path.getLeaf() instanceof NewClassTree n) || n.getClassBody() != null
+          || !(access.trees().getElement(path) instanceof ExecutableElement constructor)
+          || !canonical((TypeElement) constructor.getEnclosingElement(), constructor)) {
+        unsupported(path, "a record of the differentiable type " + shape.type().simpleName()
+                + " made by " + describe(path.getLeaf()),
+            "; make it with new " + shape.type().simpleName() + "(...) or take another record");
+        return null;
+      }
+      TypeElement record = (TypeElement) constructor.getEnclosingElement();
+      String written = writtenOut(record);
+      if (written != null) {
+        unsupported(path, "a record of the type " + record.getSimpleName() + ", whose "
+                + written + " is written out,",
+            " as a differentiable local, since its components are kept as locals and no"
+                + " constructor runs; keep the record plain (validate in a static factory)");
+        return null;
+      }
+      Map<String, Object> parts = new LinkedHashMap<>();
+      for (int i = 0; i < shape.components().size(); i++) {
+        RecordShape.Component c = shape.components().get(i);
+        TreePath arg = new TreePath(path, n.getArguments().get(i));
+        String leafName = name + "_" + c.name();
+        if (c.nested().isPresent()) {
+          RecordNode inner = recordValue(arg, leafName, c.nested().get(), out);
+          if (inner == null) {
+            return null;
+          }
+          parts.put(c.name(), inner);
+        } else if (c.type() instanceof ArrayTypeName) {
+          Variable array = localOf(arg);
+          if (array == null || !array.type().equals(c.type())) {
+            unsupported(arg, "passing " + describe(arg.getLeaf()) + " as the array component "
+                    + c.name() + " of a record local",
+                "; pass an array local or parameter by name (the record holds that array)");
+            return null;
+          }
+          parts.put(c.name(), array);
+        } else {
+          Variable leaf = new Variable(leafName, c.type(), Variable.Kind.LOCAL);
+          out.add(new Stmt.Declare(leaf, castIfNeeded(expr(arg), c.type(), access.ref(arg)),
+              access.ref(arg)));
+          parts.put(c.name(), leaf);
+        }
+      }
+      return new RecordNode(shape, parts);
+    }
+
+    /** What of a record compiled here is written out (its canonical constructor, an accessor). */
+    String writtenOut(TypeElement record) {
+      if (access.trees().getTree(record) == null) {
+        return null;
+      }
+      for (ExecutableElement c : ElementFilter.constructorsIn(record.getEnclosedElements())) {
+        if (canonical(record, c) && elements.getOrigin(c) != Elements.Origin.MANDATED) {
+          return "canonical constructor";
+        }
+      }
+      for (RecordComponentElement c : record.getRecordComponents()) {
+        if (c.getAccessor() != null && access.trees().getTree(c.getAccessor()) != null) {
+          return "accessor " + c.getSimpleName() + "()";
         }
       }
       return null;
