@@ -262,11 +262,24 @@ class MethodDiagnosticsTest {
     JavaFileObject f = source("Fns",
         "final class Fns {",
         "  @Differentiable static double f(double x) { return x; }",
-        "  static double f(double x, double y) { return x + y; }",
+        "  @Differentiable static double f(double x, double y) { return x + y; }",
         "}");
     Compilation c = compile(f);
     assertThat(c).hadErrorContaining("[AdjointOverload] @Differentiable method f must have a name unique in Fns, but 2 methods are called f")
         .inFile(f).onLineContaining("double f(double x) {");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void aPlainOverloadBesideADifferentiableMethodIsFine() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  @Differentiable static double f(double x) { return x * x; }",
+        "  static double f(double x, double y) { return x + y; }",
+        "  static double f(Object o) { return 0; }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).succeededWithoutWarnings();
   }
 
   @Test

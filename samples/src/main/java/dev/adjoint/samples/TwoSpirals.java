@@ -143,11 +143,8 @@ public final class TwoSpirals {
     }
   }
 
-  /**
-   * {@link #loss} of the parameters on the data. A name of its own: an annotated method's name
-   * must be unique in its class, so this may not overload {@code loss}.
-   */
-  static double lossOf(Params p, Data data) {
+  /** {@link #loss} of the parameters on the data (a plain overload of the annotated method). */
+  static double loss(Params p, Data data) {
     return loss(p, data.xs(), data.labels());
   }
 
@@ -186,7 +183,7 @@ public final class TwoSpirals {
       step(p.w2(), g.w2(), v.w2());
       step(p.b2(), g.b2(), v.b2());
     }
-    losses[EPOCHS] = lossOf(p, data);
+    losses[EPOCHS] = loss(p, data);
     return losses;
   }
 

@@ -249,7 +249,7 @@ class SamplesTest {
 
       @Override
       public double value(double[] point) {
-        return TwoSpirals.lossOf(unflatten(point), data);
+        return TwoSpirals.loss(unflatten(point), data);
       }
 
       @Override
@@ -283,7 +283,7 @@ class SamplesTest {
     TwoSpirals.Params grad = TwoSpiralsAdjoint.lossGrad(p, data.xs(), data.labels()).p();
     TwoSpiralsAdjoint.LossWorkspace workspace = TwoSpiralsAdjoint.lossWorkspace();
     double value = workspace.valueAndGrad(p, data.xs(), data.labels());
-    assertThat(value).isEqualTo(TwoSpirals.lossOf(p, data));
+    assertThat(value).isEqualTo(TwoSpirals.loss(p, data));
     TwoSpirals.Params fromWorkspace = workspace.p();
     assertThat(flatten(fromWorkspace.w1(), fromWorkspace.b1(), fromWorkspace.w2(),
         fromWorkspace.b2())).isEqualTo(flatten(grad.w1(), grad.b1(), grad.w2(), grad.b2()));

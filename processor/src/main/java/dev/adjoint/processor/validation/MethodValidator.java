@@ -136,7 +136,10 @@ public final class MethodValidator {
     if (existing != null && !isGeneratedByUs(existing)) {
       report.add(Message.NAME_TAKEN, existing, adjoint.simpleName(), existing.getQualifiedName());
     }
-    // Overloads: every method of the class called like an annotated one.
+    // Overloads: generated members are named after the method, so two annotated methods may not
+    // share a name; and companions name their rule's primal (@Fwd("f")), so a rule's primal may
+    // not be overloaded at all. A plain method beside a @Differentiable one of its name is fine:
+    // generated code calls the primal with arguments of its exact parameter types, which picks it.
     Map<String, List<ExecutableElement>> byName = new LinkedHashMap<>();
     for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
       byName.computeIfAbsent(m.getSimpleName().toString(), k -> new ArrayList<>()).add(m);
@@ -144,7 +147,9 @@ public final class MethodValidator {
     Set<String> reported = new HashSet<>();
     for (ExecutableElement m : annotated) {
       List<ExecutableElement> same = byName.get(m.getSimpleName().toString());
-      if (same.size() > 1 && reported.add(m.getSimpleName().toString())) {
+      long annotatedSame = same.stream().filter(Annotations::isAnnotated).count();
+      boolean clash = annotatedSame > 1 || (same.size() > 1 && Annotations.isCustom(m));
+      if (clash && reported.add(m.getSimpleName().toString())) {
         report.add(
             Message.OVERLOAD, m, Annotations.kindOf(m), m.getSimpleName(), type.getSimpleName(),
             same.size(), m.getSimpleName(), m.getSimpleName() + "2");
