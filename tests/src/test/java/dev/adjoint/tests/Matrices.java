@@ -49,4 +49,38 @@ final class Matrices {
     }
     return frobenius(scaled) + frobenius(m);
   }
+
+  /**
+   * Row locals ({@code double[] row = m[i];}): read, measured, iterated, passed on, written
+   * (a local matrix's row), declared in a loop, the index changed after the declaration.
+   */
+  @Differentiable
+  static double rowLocals(double[][] m, double[] v) {
+    double[][] local = new double[m.length][v.length];
+    double s = 0;
+    for (int i = 0; i < m.length; i++) {
+      double[] row = m[i];
+      int k = i;
+      double[] out = local[k];
+      k = 0;
+      for (int j = 0; j < row.length; j++) {
+        out[j] = row[j] * v[j];
+      }
+      for (double x : out) {
+        s += x * x;
+      }
+      s += frobeniusRow(row) * local[i][0];
+    }
+    return s;
+  }
+
+  /** The squared norm of a row. */
+  @Differentiable
+  static double frobeniusRow(double[] r) {
+    double s = 0;
+    for (double x : r) {
+      s += x * x;
+    }
+    return s;
+  }
 }

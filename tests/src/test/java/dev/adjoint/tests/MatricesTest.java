@@ -85,4 +85,33 @@ final class MatricesTest {
     }
     assertThat(g.c()).isWithin(1e-12).of(2 * c * sum);
   }
+
+  @Test
+  void rowLocalsNameTheRowsOfTheirMatrix() {
+    Random r = new Random(5);
+    double[][] m = random(r, 3, 2);
+    double[] v = random(r, 1, 2)[0];
+    var vg = MatricesAdjoint.rowLocalsValueAndGrad(m, v);
+    assertThat(vg.value()).isEqualTo(Matrices.rowLocals(m, v));
+    // s = sum_i [ sum_j (m_ij v_j)^2 + (sum_j m_ij^2) m_i0 v_0 ]
+    for (int i = 0; i < 3; i++) {
+      double n2 = m[i][0] * m[i][0] + m[i][1] * m[i][1];
+      double g0 = 2 * m[i][0] * v[0] * v[0] + 2 * m[i][0] * m[i][0] * v[0] + n2 * v[0];
+      double g1 = 2 * m[i][1] * v[1] * v[1] + 2 * m[i][1] * m[i][0] * v[0];
+      assertThat(vg.grad().m()[i][0]).isWithin(1e-12).of(g0);
+      assertThat(vg.grad().m()[i][1]).isWithin(1e-12).of(g1);
+    }
+    double gv0 = 0;
+    double gv1 = 0;
+    for (int i = 0; i < 3; i++) {
+      double n2 = m[i][0] * m[i][0] + m[i][1] * m[i][1];
+      gv0 += 2 * m[i][0] * m[i][0] * v[0] + n2 * m[i][0];
+      gv1 += 2 * m[i][1] * m[i][1] * v[1];
+    }
+    assertThat(vg.grad().v()[0]).isWithin(1e-12).of(gv0);
+    assertThat(vg.grad().v()[1]).isWithin(1e-12).of(gv1);
+    double[] dir = {0.3, -0.8};
+    assertThat(MatricesAdjoint.rowLocalsJvp(m, v, null, dir).tangent())
+        .isWithin(1e-12).of(gv0 * dir[0] + gv1 * dir[1]);
+  }
 }

@@ -35,8 +35,9 @@ final class Records {
     double[] z = new double[p.b2().length];
     for (int k = 0; k < z.length; k++) {
       double a = p.b2()[k];
+      double[] row = p.w2()[k];
       for (int j = 0; j < h.length; j++) {
-        a += p.w2()[k][j] * h[j];
+        a += row[j] * h[j];
       }
       z[k] = a;
     }

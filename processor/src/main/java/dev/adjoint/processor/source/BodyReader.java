@@ -234,6 +234,8 @@ public final class BodyReader {
      * row : m)}): each an alias of the row at the loop's hidden counter, never a value.
      */
     final Map<Element, RowAlias> rows = new HashMap<>();
+    /** The locals among {@link #rows} declared as a row ({@code double[] row = m[i];}). */
+    final Set<Element> declaredRows = new HashSet<>();
     /** Locals whose declaration was reported: their uses are not reported again. */
     final Set<Element> rejected = new HashSet<>();
     /** Local and anonymous classes already reported: uses of their members are not reported. */
@@ -924,6 +926,10 @@ public final class BodyReader {
       boolean returned = type.equals(Expr.DOUBLE_ARRAY) && init != null
           && init.getKind() == Tree.Kind.METHOD_INVOCATION && calleeReturnsArray(
               new TreePath(path, init));
+      if (init instanceof ArrayAccessTree subscript && dimensions == 1
+          && rowLocal(path, local, new TreePath(path, subscript), out)) {
+        return;
+      }
       if (!returned && (init == null || init.getKind() != Tree.Kind.NEW_ARRAY
           || ((NewArrayTree) init).getDimensions().size() != dimensions)) {
         rejected.add(local);
@@ -948,6 +954,31 @@ public final class BodyReader {
         element = a.componentType();
       }
       out.add(new Stmt.Declare(variable, new Expr.NewArray(element, lengths, ref), ref));
+    }
+
+    /**
+     * {@code double[] row = m[i];} (or a row of an {@code int[][]}, ...): like the loop variable of
+     * {@code for (double[] row : m)}, {@code row} names row {@code i} of {@code m} wherever it is
+     * used ({@code row[j]} is {@code m[i][j]}), {@code i} evaluated once, here, into a hidden
+     * local, as Java evaluates the row here; a matrix's rows are never replaced in differentiable
+     * code, and the local is never assigned again, so it names that row for its whole scope. (An
+     * index outside the matrix throws where the row is first used, not at the declaration.)
+     * False (nothing reported) where {@code init} is not a row of a matrix local or parameter.
+     */
+    boolean rowLocal(TreePath path, VariableElement local, TreePath init, List<Stmt> out) {
+      ArrayAccessTree subscript = (ArrayAccessTree) init.getLeaf();
+      TreePath base = new TreePath(init, subscript.getExpression());
+      Variable matrix = localOf(base);
+      if (matrix == null || dimensions(matrix.type()) != 2
+          || !matrix.type().equals(ArrayTypeName.of(TypeName.get(local.asType())))) {
+        return false;
+      }
+      SourceRef ref = access.ref(path);
+      Expr at = expr(new TreePath(init, subscript.getIndex()));
+      Variable index = local(local.getSimpleName() + "Index", TypeName.INT, at, ref, out);
+      rows.put(local, new RowAlias(matrix, index));
+      declaredRows.add(local);
+      return true;
     }
 
     /**
@@ -1290,6 +1321,12 @@ public final class BodyReader {
       }
       if (element == null) {
         erroneous = true;
+        return null;
+      }
+      if (rows.containsKey(element) && declaredRows.contains(element)) {
+        unsupported(path, "assigning the local " + element.getSimpleName() + ", a row of "
+                + rows.get(element).matrix().hint() + ",",
+            "; it names that row wherever it is used: declare another local for another row");
         return null;
       }
       if (rows.containsKey(element)) {
