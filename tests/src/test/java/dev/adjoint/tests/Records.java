@@ -128,6 +128,53 @@ final class Records {
     return s;
   }
 
+  /** A @NoDiff record passed to a differentiable record parameter: its leaves are constants. */
+  @Differentiable
+  static double constantRecord(double a, @NoDiff Point c) {
+    return distance2(c, c, a) + a;
+  }
+
+  /** A differentiable record passed to a @NoDiff record parameter: no gradient flows there. */
+  @Differentiable
+  static double intoNoDiff(Point p, double a) {
+    return scaledX(a, p) + p.y() * a;
+  }
+
+  /** a * q.x, with q constant. */
+  @Differentiable
+  static double scaledX(double a, @NoDiff Point q) {
+    return a * q.x();
+  }
+
+  /** A type-use annotation on a record parameter ({@code @Marked Point}). */
+  @Differentiable
+  static double annotated(@Marked Point p) {
+    return p.x() * p.y();
+  }
+
+  /** Calls the method whose record parameter carries a type-use annotation. */
+  @Differentiable
+  static double callsAnnotated(Point p) {
+    return annotated(p) * 2;
+  }
+
+  /** A type-use annotation. */
+  @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE_USE)
+  @interface Marked {}
+
+  /** Data nested in a data record, indexed through two accessors. */
+  record Nested(Data data, int[] order) {}
+
+  /** sum over the order of a * data.xs[k]. */
+  @Differentiable
+  static double nestedData(double a, @NoDiff Nested n) {
+    double s = 0;
+    for (int i = 0; i < n.order().length; i++) {
+      s += a * n.data().xs()[n.order()[i]];
+    }
+    return s;
+  }
+
   /** A data record: @NoDiff, read by its array components. */
   record Data(double[] xs, double[] ys) {}
 
@@ -169,12 +216,21 @@ final class Records {
     return p.x() * p_x + p.y();
   }
 
-  /** An instance method that takes a record. */
+  /** An instance method that takes a record, and reads a record field's array. */
   static final class Spring {
     final double k;
+    final Data rest = new Data(new double[] {0.5}, new double[] {-0.25});
 
     Spring(double k) {
       this.k = k;
+    }
+
+    /** k/2 |p - rest|^2. */
+    @Differentiable
+    double stretched(Point p) {
+      double dx = p.x() - rest.xs()[0];
+      double dy = p.y() - rest.ys()[0];
+      return 0.5 * k * (dx * dx + dy * dy);
     }
 
     /** k/2 |p|^2. */

@@ -302,6 +302,35 @@ final class RecordsTest {
   }
 
   @Test
+  void recordsCrossDifferentiableAndNoDiffParameters() {
+    // constantRecord = |c - c|^2 + c.x a + a: d/da = c.x + 1
+    assertThat(RecordsAdjoint.constantRecordGrad(2.0, new Point(3.0, 4.0)).a()).isEqualTo(4.0);
+    // intoNoDiff = a p.x + p.y a: d/dp = (0, a) (no gradient through scaledX's @NoDiff q)
+    var g = RecordsAdjoint.intoNoDiffGrad(new Point(3.0, 4.0), 2.0);
+    assertThat(g.p()).isEqualTo(new Point(0.0, 2.0));
+    assertThat(g.a()).isEqualTo(3.0 + 4.0);
+    assertThat(RecordsAdjoint.callsAnnotatedGrad(new Point(3.0, 4.0)).p())
+        .isEqualTo(new Point(8.0, 6.0));
+    Data d = new Data(new double[] {1.0, 2.0, 4.0}, new double[3]);
+    var n = new Records.Nested(d, new int[] {2, 2, 0});
+    assertThat(RecordsAdjoint.nestedDataGrad(0.5, n).a()).isEqualTo(9.0);
+    var spring = new Records.Spring(2.0);
+    assertThat(Records_SpringAdjoint.stretchedGrad(spring, new Point(1.5, 0.75)).p())
+        .isEqualTo(new Point(2.0 * 1.0, 2.0 * 1.0));
+  }
+
+  @Test
+  void aNullNestedRecordInATangentIsZeros() {
+    Layer first = new Layer(new double[][] {{0.5, -1.0, 2.0}}, new double[] {0.1, 0.2, 0.3});
+    Layer second = new Layer(new double[][] {{1.5}}, new double[] {-2.0});
+    Model m = new Model(first, 3.0, "net", new int[] {0, 1}, second);
+    Model onlyScale = new Model(null, 1.0, null, null, null);
+    double s = (0.5 * 0.7 + 0.1) + (-1.0 * 0.7 + 0.2);
+    assertThat(RecordsAdjoint.nestedJvp(m, 0.7, onlyScale, 0.0).tangent())
+        .isWithin(1e-12).of(s);
+  }
+
+  @Test
   void aWorkspaceAccessorIsNullBeforeTheFirstCall() {
     var w = RecordsAdjoint.distance2Workspace();
     assertThat(w.a()).isNull();

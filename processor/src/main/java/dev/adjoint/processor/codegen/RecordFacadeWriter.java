@@ -246,10 +246,10 @@ final class RecordFacadeWriter {
         .addModifiers(vis)
         .addModifiers(Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("A reusable workspace for gradients of $L: {@link #valueAndGrad} writes the"
-            + " gradient into\nbuffers this object owns ({@link #$N}'s, over the records'"
+            + " gradient into\nbuffers this object owns ({@link $T}'s, over the records'"
             + " leaves). An accessor of a record\nparameter makes a record around the buffers,"
             + " valid until the next call. Not thread-safe:\nuse one workspace per thread.\n",
-            link(d), AdjointNames.workspaceClass(s))
+            link(d), flatType)
         .addField(FieldSpec.builder(flatType, flat, Modifier.PRIVATE, Modifier.FINAL)
             .addJavadoc("The workspace over the leaves.\n")
             .initializer("$N()", AdjointNames.workspaceMethod(s)).build())
@@ -326,9 +326,9 @@ final class RecordFacadeWriter {
     return TypeSpec.classBuilder(AdjointNames.jvpWorkspaceClass(d))
         .addModifiers(vis)
         .addModifiers(Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("A reusable workspace for forward mode through $L ({@link #$N}'s, over the"
+        .addJavadoc("A reusable workspace for forward mode through $L ({@link $T}'s, over the"
             + " records'\nleaves). Not thread-safe: use one workspace per thread.\n", link(d),
-            AdjointNames.jvpWorkspaceClass(s))
+            flatType)
         .addField(FieldSpec.builder(flatType, flat, Modifier.PRIVATE, Modifier.FINAL)
             .addJavadoc("The workspace over the leaves.\n")
             .initializer("$N()", AdjointNames.jvpWorkspaceMethod(s)).build())
@@ -408,7 +408,13 @@ final class RecordFacadeWriter {
       }
       for (Leaf leaf : leaves(shape, CodeBlock.of("$N", dot))) {
         if (leaf.component().differentiable()) {
-          out.add(CodeBlock.of("$N == null ? $L : $L", dot,
+          // A null record, or a null record on the way down, is zeros.
+          List<CodeBlock> nulls = new ArrayList<>();
+          nulls.add(CodeBlock.of("$N == null", dot));
+          for (CodeBlock record : leaf.records()) {
+            nulls.add(CodeBlock.of("$L == null", record));
+          }
+          out.add(CodeBlock.of("$L ? $L : $L", CodeBlock.join(nulls, " || "),
               leaf.component().type().equals(TypeName.DOUBLE) ? "0.0" : "null", leaf.read()));
         }
       }
@@ -453,18 +459,27 @@ final class RecordFacadeWriter {
     return parts;
   }
 
-  /** A leaf of a record: its component, and how to read it from the record. */
-  private record Leaf(RecordShape.Component component, CodeBlock read) {}
+  /**
+   * A leaf of a record: its component, how to read it from the record, and the nested records
+   * read on the way ({@code p.inner()} for {@code p.inner().a()}).
+   */
+  private record Leaf(RecordShape.Component component, CodeBlock read, List<CodeBlock> records) {}
 
   /** The leaves of a record of {@code shape} read from {@code record}, in order. */
   private static List<Leaf> leaves(RecordShape shape, CodeBlock record) {
+    return leaves(shape, record, List.of());
+  }
+
+  private static List<Leaf> leaves(RecordShape shape, CodeBlock record, List<CodeBlock> outer) {
     List<Leaf> out = new ArrayList<>();
     for (RecordShape.Component c : shape.components()) {
       CodeBlock read = CodeBlock.of("$L.$N()", record, c.name());
       if (c.nested().isPresent()) {
-        out.addAll(leaves(c.nested().get(), read));
+        List<CodeBlock> path = new ArrayList<>(outer);
+        path.add(read);
+        out.addAll(leaves(c.nested().get(), read, path));
       } else {
-        out.add(new Leaf(c, read));
+        out.add(new Leaf(c, read, outer));
       }
     }
     return out;

@@ -62,6 +62,7 @@ public enum Message {
   NATIVE_METHOD("AbstractMethod", "@Differentiable method %s must have a body to derive its gradient from, but is native; make it @CustomVjp with a rule instead"),
   TYPE_PARAMETERS("TypeParameters", "%s method %s must not declare type parameters (%s); generic methods are not supported yet"),
   INACCESSIBLE("Inaccessible", "%s must be reachable from the generated class %s, but is private; make it package-private"),
+  INACCESSIBLE_PACKAGE("Inaccessible", "%s must be reachable from the generated class %s, but is not public and in another package; make it public"),
   NO_DIFFERENTIABLE_PARAMETER("NoDifferentiableParameter", "%s method %s must have at least one differentiable parameter (double), but has none"),
   RESULT_NOT_DIFFERENTIABLE("ResultNotDifferentiable", "%s method %s must return a value with a tangent (double), but returns %s"),
   UNSUPPORTED_PARAMETER_TYPE("UnsupportedType", "parameter %s of %s has type %s, which holds floating-point data but has no supported tangent%s; mark it @NoDiff to treat it as a constant"),

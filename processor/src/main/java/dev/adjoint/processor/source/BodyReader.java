@@ -262,6 +262,8 @@ public final class BodyReader {
      * leaves, parameters of their own, which its accessors read.
      */
     final Map<Element, RecordNode> records = new HashMap<>();
+    /** Record fields whose array components are indexed ({@link #recordField}). */
+    final Map<Element, Variable> recordFields = new HashMap<>();
     /** The array components of data record parameters, read once ({@link #componentArray}). */
     final Map<List<Element>, Variable> componentArrays = new HashMap<>();
     /** Where each parameter's array components are first read, for {@link #staleComponentReads}. */
@@ -1702,6 +1704,13 @@ public final class BodyReader {
         return null;
       }
       TypeElement record = (TypeElement) constructor.getEnclosingElement();
+      if (n.getArguments().size() != shape.components().size()) {
+        unsupported(path, "a record of the differentiable type " + record.getSimpleName()
+                + " made with variable arguments",
+            "; pass its array component as an array local (new " + record.getSimpleName()
+                + "(xs))");
+        return null;
+      }
       String written = writtenOut(record);
       if (written != null) {
         unsupported(path, "a record of the type " + record.getSimpleName() + ", whose "
@@ -1775,19 +1784,85 @@ public final class BodyReader {
      * record type, not {@code @NoDiff}); else null.
      */
     List<Expr> recordArgument(TreePath at, ExecutableElement method, int index) {
-      if (!(recordPart(at) instanceof RecordNode node)
-          || index >= method.getParameters().size()
+      if (index >= method.getParameters().size()
           || (method.isVarArgs() && index == method.getParameters().size() - 1)) {
         return null;
       }
       VariableElement param = method.getParameters().get(index);
-      if (Annotations.has(param, Annotations.NO_DIFF)
-          || !param.asType().toString().equals(node.shape().type().canonicalName())) {
+      TypeMirror type = types.erasure(param.asType());
+      if (!RecordShapes.isRecord(type) || Tangents.of(type) != Tangents.Kind.UNSUPPORTED) {
         return null;
       }
-      List<Expr> leaves = new ArrayList<>();
-      leafReads(node, access.ref(at), leaves);
-      return leaves;
+      boolean flattened = !Annotations.has(param, Annotations.NO_DIFF)
+          && RecordShapes.of(type).shape().isPresent();
+      SourceRef ref = access.ref(at);
+      Object part = recordPart(at);
+      if (part instanceof RecordNode node) {
+        if (!types.isSameType(type, types.erasure(mirror(at)))) {
+          return null;
+        }
+        List<Expr> leaves = new ArrayList<>();
+        leafReads(node, ref, leaves);
+        if (flattened) {
+          return leaves; // g(p): the callee takes p's leaves
+        }
+        // A @NoDiff record parameter: the record, made again of the leaves, which no gradient
+        // goes through (as for a differentiable double[] passed to a @NoDiff one).
+        if (leaves.stream().anyMatch(leaf -> Expr.isArray(leaf.type()))) {
+          unsupported(at, "passing the differentiable record " + bare(at).getLeaf() + " to the"
+                  + " @NoDiff parameter " + param.getSimpleName() + " of "
+                  + method.getSimpleName() + ", since it holds arrays the reverse sweep tracks",
+              "; drop @NoDiff there (its gradient is then computed), or pass the components"
+                  + " the callee reads as @NoDiff parameters of their own");
+          return List.of();
+        }
+        List<Expr> stopped = new ArrayList<>();
+        for (Expr leaf : leaves) {
+          stopped.add(leaf.type().equals(TypeName.DOUBLE) ? new Expr.StopGradient(leaf, ref) : leaf);
+        }
+        return List.of(rebuilt(node.shape(), stopped.iterator(), ref));
+      }
+      if (!flattened) {
+        return null;
+      }
+      // A record that is not differentiated here (a @NoDiff parameter): its leaves, constants.
+      TreePath bare = bare(at);
+      Element element = bare.getLeaf() instanceof IdentifierTree
+          ? access.trees().getElement(bare) : null;
+      if (element != null && rejected.contains(element)) {
+        return null; // its declaration has the error
+      }
+      Variable p = element == null ? null : locals.get(element);
+      if (p != null && p.kind() == Variable.Kind.PARAM && p != receiver
+          && types.isSameType(type, types.erasure(mirror(bare)))) {
+        List<Expr> leaves = new ArrayList<>();
+        constantLeaves(element, p, (TypeElement) ((DeclaredType) type).asElement(), List.of(),
+            ref, leaves);
+        return leaves;
+      }
+      unsupported(at, "passing " + describe(bare.getLeaf()) + " to the differentiable record"
+              + " parameter " + param.getSimpleName() + " of " + method.getSimpleName(),
+          "; pass a record parameter or a record local (" + ((DeclaredType) type).asElement()
+              .getSimpleName() + " r = new " + ((DeclaredType) type).asElement().getSimpleName()
+              + "(...);) instead");
+      return List.of();
+    }
+
+    /** {@code path} without the parentheses around it. */
+    TreePath bare(TreePath path) {
+      while (path.getLeaf() instanceof ParenthesizedTree paren) {
+        path = new TreePath(path, paren.getExpression());
+      }
+      return path;
+    }
+
+    /** {@code new R(leaves...)} of a record of {@code shape}, nested records likewise. */
+    Expr rebuilt(RecordShape shape, Iterator<Expr> leaves, SourceRef ref) {
+      List<Expr> args = new ArrayList<>();
+      for (RecordShape.Component c : shape.components()) {
+        args.add(c.nested().isPresent() ? rebuilt(c.nested().get(), leaves, ref) : leaves.next());
+      }
+      return Expr.OpaqueCall.ofNew(shape.type(), args, shape.type(), ref);
     }
 
     /**
@@ -1827,37 +1902,124 @@ public final class BodyReader {
      * would make that read stale: {@link #staleComponentReads} reports it.
      */
     Variable componentArray(TreePath path) {
-      if (!(path.getLeaf() instanceof MethodInvocationTree call) || !call.getArguments().isEmpty()
-          || !(call.getMethodSelect() instanceof MemberSelectTree select)
-          || !(access.trees().getElement(path) instanceof ExecutableElement accessor)
-          || accessor.getReturnType().getKind() != TypeKind.ARRAY
-          || accessor.getEnclosingElement().getKind() != ElementKind.RECORD) {
+      // d.xs(), or d.in().xs(): implicit accessors down from a parameter.
+      List<ExecutableElement> chain = new ArrayList<>();
+      TreePath at = path;
+      while (at.getLeaf() instanceof MethodInvocationTree call && call.getArguments().isEmpty()
+          && call.getMethodSelect() instanceof MemberSelectTree select
+          && access.trees().getElement(at) instanceof ExecutableElement accessor
+          && implicitAccessor(accessor)) {
+        chain.add(0, accessor);
+        at = new TreePath(new TreePath(at, select), select.getExpression());
+        while (at.getLeaf() instanceof ParenthesizedTree paren) {
+          at = new TreePath(at, paren.getExpression());
+        }
+      }
+      if (chain.isEmpty()
+          || chain.get(chain.size() - 1).getReturnType().getKind() != TypeKind.ARRAY) {
         return null;
       }
-      TypeElement record = (TypeElement) accessor.getEnclosingElement();
-      boolean implicit = record.getRecordComponents().stream()
-          .anyMatch(c -> accessor.equals(c.getAccessor()))
-          && access.trees().getTree(accessor) == null;
-      TreePath owner = new TreePath(new TreePath(path, select), select.getExpression());
-      Element param = owner.getLeaf() instanceof IdentifierTree
-          ? access.trees().getElement(owner) : null;
+      Element param = at.getLeaf() instanceof IdentifierTree
+          ? access.trees().getElement(at) : null;
       Variable p = param == null ? null : locals.get(param);
-      if (!implicit || p == null || p.kind() != Variable.Kind.PARAM || p == receiver) {
+      if (p == null && param != null && param.getKind().isField()
+          && (param.getModifiers().contains(Modifier.STATIC) || receiver != null)) {
+        // A record field (static, or of this), read once as the method starts, as array fields
+        // are: its hidden local stands for it.
+        p = recordField(at, (VariableElement) param);
+      }
+      if (p == null || p.kind() != Variable.Kind.PARAM || p == receiver) {
         return null;
       }
-      List<Element> key = List.of(param, accessor);
-      Variable v = componentArrays.get(key);
+      return componentArray(param, p, chain, access.ref(path));
+    }
+
+    /** The hidden local holding the record field {@code field} of this (or a static one). */
+    Variable recordField(TreePath path, VariableElement field) {
+      Variable v = recordFields.get(field);
       if (v == null) {
         SourceRef ref = access.ref(path);
-        v = new Variable(p.hint() + "_" + accessor.getSimpleName(),
-            TypeName.get(accessor.getReturnType()), Variable.Kind.PARAM);
-        componentArrays.put(key, v);
-        componentReads.put(param, ref);
-        fieldArrayReads.add(new Stmt.Declare(v, new Expr.OpaqueCall(new Expr.Read(p, ref),
-            ClassName.get(record), accessor.getSimpleName().toString(), List.of(), v.type(), ref),
-            ref));
+        int reported = report.size();
+        Expr init = field(path, field, field.getModifiers().contains(Modifier.STATIC)
+            ? null : new Expr.Read(receiver, ref));
+        if (report.size() != reported || !(init instanceof Expr.FieldRead)) {
+          return null;
+        }
+        v = new Variable(field.getSimpleName().toString(), init.type(), Variable.Kind.PARAM);
+        recordFields.put(field, v);
+        fieldArrayReads.add(new Stmt.Declare(v, init, ref));
       }
       return v;
+    }
+
+    /**
+     * The hidden local holding the component that {@code chain}, accessors down from the
+     * parameter {@code p}, reads ({@code d.in().xs()}), declared on first use.
+     */
+    Variable componentArray(Element param, Variable p, List<ExecutableElement> chain,
+        SourceRef ref) {
+      List<Element> key = new ArrayList<>();
+      key.add(param);
+      key.addAll(chain);
+      Variable v = componentArrays.get(key);
+      if (v == null) {
+        Expr init = new Expr.Read(p, ref);
+        StringBuilder name = new StringBuilder(p.hint());
+        for (ExecutableElement accessor : chain) {
+          init = new Expr.OpaqueCall(init, ClassName.get((TypeElement) accessor
+                  .getEnclosingElement()), accessor.getSimpleName().toString(), List.of(),
+              TypeName.get(accessor.getReturnType()), ref);
+          name.append('_').append(accessor.getSimpleName());
+        }
+        v = new Variable(name.toString(), init.type(), Variable.Kind.PARAM);
+        componentArrays.put(List.copyOf(key), v);
+        componentReads.putIfAbsent(param, ref);
+        fieldArrayReads.add(new Stmt.Declare(v, init, ref));
+      }
+      return v;
+    }
+
+    /**
+     * A record's implicit accessor: of a record from a jar, any accessor (a class file does not
+     * say; trusted as DESIGN says); of one compiled here, one that is not written out.
+     */
+    boolean implicitAccessor(ExecutableElement accessor) {
+      return accessor.getEnclosingElement().getKind() == ElementKind.RECORD
+          && ((TypeElement) accessor.getEnclosingElement()).getRecordComponents().stream()
+              .anyMatch(c -> accessor.equals(c.getAccessor()))
+          && access.trees().getTree(accessor) == null;
+    }
+
+    /**
+     * The leaves of the record held by the parameter {@code p} (a {@code @NoDiff} or
+     * non-differentiable one, not a node), read through its accessors, in the order a
+     * differentiable record of its type is flattened: an array from a hidden local read as the
+     * method starts ({@link #componentArray}), any other value by its accessors where it is used.
+     * They are constants of the derivative, as a {@code @NoDiff} array passed to a differentiable
+     * one is.
+     */
+    void constantLeaves(Element param, Variable p, TypeElement record,
+        List<ExecutableElement> prefix, SourceRef ref, List<Expr> out) {
+      for (RecordComponentElement c : record.getRecordComponents()) {
+        List<ExecutableElement> chain = new ArrayList<>(prefix);
+        chain.add(c.getAccessor());
+        boolean nested = RecordShapes.isRecord(c.asType())
+            && Tangents.of(c.asType()) == Tangents.Kind.UNSUPPORTED;
+        if (nested) {
+          constantLeaves(param, p, (TypeElement) ((DeclaredType) c.asType()).asElement(), chain,
+              ref, out);
+        } else if (c.asType().getKind() == TypeKind.ARRAY) {
+          out.add(new Expr.Read(componentArray(param, p, chain, ref), ref));
+        } else {
+          Expr read = new Expr.Read(p, ref);
+          for (ExecutableElement accessor : chain) {
+            read = new Expr.OpaqueCall(read, ClassName.get((TypeElement) accessor
+                    .getEnclosingElement()), accessor.getSimpleName().toString(), List.of(),
+                TypeName.get(accessor.getReturnType()), ref);
+          }
+          out.add(read);
+        }
+      }
     }
 
     /**
@@ -1997,6 +2159,10 @@ public final class BodyReader {
           return unsupported(path, "using the array that " + name + " returns inside an"
               + " expression", "; declare a local with it first: double[] y = " + name + "(...);");
         }
+        if (method.isVarArgs() && variableArity(path, method) && callee.get().hasRecords()) {
+          return unsupported(path, "a call with variable arguments of the varargs method " + name
+                  + ", which takes a record", "; pass the variable arguments as an array");
+        }
         if (method.isVarArgs() && variableArity(path, method)) {
           Optional<List<Expr>> packed = varargs(path, method, callee.get(), args);
           if (packed.isEmpty()) {
@@ -2008,6 +2174,15 @@ public final class BodyReader {
           // The generated members take the receiver first (Signature.instance).
           args = new ArrayList<>(args);
           args.add(0, calleeReceiver);
+        }
+        if (args.size() != callee.get().params().size()) {
+          // Only after an error at an argument (a record that could not be flattened), or at
+          // the declaration of a record it names: reported there.
+          if (report.size() == 0) {
+            unsupported(path, "this call of " + name + ", whose arguments do not match its"
+                + " parameters (a record argument?)", "");
+          }
+          return placeholder(ref);
         }
         return new Expr.DiffCall(callee.get(), args, ref);
       }
@@ -2093,6 +2268,13 @@ public final class BodyReader {
         report.add(Message.PRIVATE_MEMBER, ref, "the constructor of " + created.getSimpleName(),
             adjoint.simpleName());
         return placeholder(ref);
+      }
+      if (Tangents.of(type) == Tangents.Kind.UNSUPPORTED
+          && RecordShapes.of(type).shape().isPresent()) {
+        return unsupported(path, "creating a record of the differentiable type "
+                + created.getSimpleName() + " inside an expression",
+            "; declare a local with it first (" + created.getSimpleName() + " r = new "
+                + created.getSimpleName() + "(...);) and use that");
       }
       Optional<String> state = Tangents.floatingState(type);
       if (state.isPresent()) {

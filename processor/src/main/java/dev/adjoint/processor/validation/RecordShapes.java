@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.DeclaredType;
@@ -39,15 +42,19 @@ public final class RecordShapes {
    * record).
    */
   public static Result of(TypeMirror type) {
-    return of(type, 0);
+    return of(type, 0, new ArrayList<>());
   }
 
-  private static Result of(TypeMirror type, int depth) {
+  private static Result of(TypeMirror type, int depth, List<TypeElement> enclosing) {
     if (!isRecord(type)) {
       return new Result(Optional.empty(), "");
     }
     DeclaredType declared = (DeclaredType) type;
     TypeElement element = (TypeElement) declared.asElement();
+    if (enclosing.contains(element)) {
+      return new Result(Optional.empty(), " (the record " + element.getSimpleName()
+          + " contains itself; a differentiable record is a tree of fixed shape)");
+    }
     if (!element.getTypeParameters().isEmpty()) {
       return new Result(Optional.empty(), " (the record " + element.getSimpleName()
           + " is generic; differentiable records have components of fixed types)");
@@ -66,7 +73,15 @@ public final class RecordShapes {
             components.add(
                 new RecordShape.Component(name, TypeName.get(t), Optional.empty(), false));
         case UNSUPPORTED -> {
-          Result inner = isRecord(t) ? of(t, depth + 1) : null;
+          Result inner = null;
+          if (isRecord(t)) {
+            enclosing.add(element);
+            inner = of(t, depth + 1, enclosing);
+            enclosing.remove(enclosing.size() - 1);
+            if (inner.problem().contains(" contains itself;")) {
+              return inner;
+            }
+          }
           if (inner != null && inner.shape().isPresent()) {
             components.add(
                 new RecordShape.Component(name, TypeName.get(t), inner.shape(), false));
@@ -81,6 +96,74 @@ public final class RecordShapes {
     }
     return new Result(
         Optional.of(new RecordShape(ClassName.get(element), components)), "");
+  }
+
+  /**
+   * A type the generated class cannot name: where it is ({@code "the type Mode of component
+   * R.mode"}), and whether it is private (else it is not public, in another package).
+   */
+  public record Hidden(String where, boolean isPrivate) {}
+
+  /**
+   * A private type among the types of the components of the record {@code type} (nested records
+   * included), which the generated members over its leaves would have to name, as {@code "the
+   * type Mode of component R.mode"}; empty if there is none.
+   */
+  public static Optional<Hidden> privateComponentType(TypeMirror type, PackageElement from) {
+    if (!isRecord(type)) {
+      return Optional.empty();
+    }
+    TypeElement element = (TypeElement) ((DeclaredType) type).asElement();
+    for (RecordComponentElement c : element.getRecordComponents()) {
+      Optional<TypeElement> hidden = hiddenFrom(c.asType(), from);
+      if (hidden.isPresent()) {
+        return Optional.of(new Hidden("the type " + hidden.get().getSimpleName()
+            + " of component " + element.getSimpleName() + "." + c.getSimpleName(),
+            hidden.get().getModifiers().contains(Modifier.PRIVATE)));
+      }
+      Optional<Hidden> inner = isRecord(c.asType()) && !c.asType().equals(type)
+          ? privateComponentType(c.asType(), from) : Optional.empty();
+      if (inner.isPresent()) {
+        return inner;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A type that {@code type} names (itself, a class enclosing it, a type argument, an array's
+   * component) which code in the package {@code from} cannot name: private, or neither public
+   * nor in that package.
+   */
+  private static Optional<TypeElement> hiddenFrom(TypeMirror type, PackageElement from) {
+    if (type.getKind() == TypeKind.ARRAY) {
+      return hiddenFrom(((javax.lang.model.type.ArrayType) type).getComponentType(), from);
+    }
+    if (type.getKind() != TypeKind.DECLARED) {
+      return Optional.empty();
+    }
+    DeclaredType declared = (DeclaredType) type;
+    for (Element e = declared.asElement(); e instanceof TypeElement t; e = e.getEnclosingElement()) {
+      boolean samePackage = packageOf(t).equals(from);
+      if (t.getModifiers().contains(Modifier.PRIVATE)
+          || (!samePackage && !t.getModifiers().contains(Modifier.PUBLIC))) {
+        return Optional.of(t);
+      }
+    }
+    for (TypeMirror argument : declared.getTypeArguments()) {
+      Optional<TypeElement> hidden = hiddenFrom(argument, from);
+      if (hidden.isPresent()) {
+        return hidden;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static PackageElement packageOf(Element e) {
+    while (!(e instanceof PackageElement)) {
+      e = e.getEnclosingElement();
+    }
+    return (PackageElement) e;
   }
 
   /**

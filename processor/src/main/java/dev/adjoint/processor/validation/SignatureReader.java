@@ -17,6 +17,7 @@ import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeKind;
@@ -63,11 +64,15 @@ public final class SignatureReader {
         records.put(pName, record.shape().get());
         surface.add(new Param(pName, TypeName.get(p.asType()), true));
         params.addAll(RecordShapes.leaves(pName, record.shape().get(), taken));
+        String adjoint =
+            MethodValidator.adjointOf((TypeElement) method.getEnclosingElement()).simpleName();
         Tangents.privateTypeIn(p.asType()).ifPresent(t -> report.add(
-            Message.INACCESSIBLE,
-            p,
-            "the type " + t.getSimpleName() + " of parameter " + p.getSimpleName(),
-            MethodValidator.adjointOf((TypeElement) method.getEnclosingElement()).simpleName()));
+            Message.INACCESSIBLE, p,
+            "the type " + t.getSimpleName() + " of parameter " + p.getSimpleName(), adjoint));
+        // The generated members over the leaves name each leaf's type.
+        RecordShapes.privateComponentType(p.asType(), packageOf(method)).ifPresent(hidden ->
+            report.add(hidden.isPrivate() ? Message.INACCESSIBLE : Message.INACCESSIBLE_PACKAGE,
+                p, hidden.where() + " of parameter " + p.getSimpleName(), adjoint));
         continue;
       }
       if (noDiff && tangent == Tangents.Kind.NONE) {
@@ -138,6 +143,13 @@ public final class SignatureReader {
             new Signature(ClassName.get(owner), name, params, TypeName.get(result),
                 isPublic(method), instance, records.isEmpty() ? List.of() : surface, records)),
         report.build());
+  }
+
+  private static PackageElement packageOf(Element e) {
+    while (!(e instanceof PackageElement)) {
+      e = e.getEnclosingElement();
+    }
+    return (PackageElement) e;
   }
 
   /**

@@ -63,8 +63,8 @@ public final class Tangents {
           return " (boxed; use double)";
         }
         return floatingPointPath(type, new ArrayList<>(), 0)
-            .map(path -> " (" + path + " holds floating-point data; records and objects are not"
-                + " differentiated yet)")
+            .map(path -> " (" + path + " holds floating-point data; objects, and records with"
+                + " such components, are not differentiated yet)")
             .orElse("");
       default:
         return "";
@@ -91,7 +91,9 @@ public final class Tangents {
   private static Optional<String> floatingPointPath(TypeMirror type, List<TypeElement> seen,
       int depth) {
     if (depth > 8) {
-      return Optional.empty();
+      // Deeper than this is not looked at: counted as floating-point data, so that a parameter
+      // of such a type is an error unless @NoDiff, never silently a constant.
+      return Optional.of("a type nested more than 8 deep");
     }
     switch (type.getKind()) {
       case DOUBLE:
