@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.adjoint.runtime.DifferentiableFunction;
 import dev.adjoint.runtime.GradCheck;
 import dev.adjoint.runtime.VectorFunction;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -312,6 +313,30 @@ final class FlatFunctionsTest {
     assertThat(v.pullback(y, new double[] {1.0, 1.0})).usingTolerance(1e-12)
         .containsExactly(1.5, 2.0, 0.5).inOrder();
     assertThat(GradCheck.defaults().check(v, y).passed()).isTrue();
+  }
+
+  /**
+   * A line search calls {@code value} many times per gradient: after the first call it allocates
+   * nothing (the arrays a point is unflattened into are kept), as the function of one array,
+   * which passes the point itself, allocates nothing. Bytes, not time: the JVM counts them per
+   * thread exactly.
+   */
+  @Test
+  void repeatedValuesAllocateNothing() {
+    var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    DifferentiableFunction f = FlatFunctionsAdjoint.mixedFunction(V, M, DATA);
+    double[] point = FlatFunctionsAdjoint.mixedFlatten(A, V, M);
+    double sum = f.value(point);
+    long thread = Thread.currentThread().getId();
+    long before = bean.getThreadAllocatedBytes(thread);
+    for (int i = 0; i < 10_000; i++) {
+      point[0] = A + i * 1e-6;
+      sum += f.value(point);
+    }
+    long allocated = bean.getThreadAllocatedBytes(thread) - before;
+    assertThat(Double.isFinite(sum)).isTrue();
+    // 10 000 calls: even 8 bytes a call would be 80 000.
+    assertThat(allocated).isLessThan(4_096L);
   }
 
   /** The arrays a function unflattens into are taken by one call at a time. */

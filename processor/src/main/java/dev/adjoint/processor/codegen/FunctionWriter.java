@@ -5,6 +5,7 @@ import static dev.adjoint.processor.codegen.GeneratedClass.VECTOR_FUNCTION;
 import static dev.adjoint.processor.codegen.Members.isArray;
 import static dev.adjoint.processor.codegen.Members.isMatrix;
 import static dev.adjoint.processor.codegen.Members.link;
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -402,9 +403,10 @@ final class FunctionWriter {
   /**
    * The {@code mFunction} forms of a method with a {@code double} result: {@link #function} where
    * its differentiable parameters are scalars or one array, and, where they are any mix of
-   * scalars, arrays and matrices with at least one array, the form that takes an example of each
-   * array ({@code mFunction(examples..., nondiff...)}: with scalars only it would be the first
-   * form again; with one array it is the first form with the example's length).
+   * scalars, arrays and matrices with at least one array or matrix, the form that takes an
+   * example of each array and matrix ({@code mFunction(examples..., nondiff...)}: with scalars
+   * only it would be the first form again; with one array it is the first form with the
+   * example's length).
    */
   List<MethodSpec> functions(Signature s, Modifier[] vis, boolean fromBody) {
     List<MethodSpec> out = new ArrayList<>();
@@ -436,9 +438,14 @@ final class FunctionWriter {
     return out;
   }
 
-  /** {@code mFlatten} and {@code mUnflatten}, for a method whose function forms flatten. */
+  /**
+   * {@code mFlatten} and {@code mUnflatten}, for a method with a {@code double} or {@code
+   * double[]} result (the results that have function forms) whose parameters {@link #flattens}.
+   */
   List<MethodSpec> flattening(Signature s, Modifier[] vis) {
-    if (!flattens(s) || s.diffParams().isEmpty() || !AdjointNames.hasJvp(s)) {
+    boolean hasFunctions = s.result().equals(TypeName.DOUBLE)
+        || s.result().equals(ArrayTypeName.of(TypeName.DOUBLE));
+    if (!hasFunctions || !flattens(s) || s.diffParams().isEmpty()) {
       return List.of();
     }
     return List.of(flatten(s, vis), unflatten(s, vis));
