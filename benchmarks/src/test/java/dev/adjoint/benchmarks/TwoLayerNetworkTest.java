@@ -36,27 +36,6 @@ class TwoLayerNetworkTest {
     return out;
   }
 
-  /** The parameters of a flat point, in {@link #flat}'s order. */
-  private static Inputs.Network unflat(double[] p, Inputs.Network shape) {
-    double[][] w1 = new double[shape.w1().length][shape.w1()[0].length];
-    double[] b1 = new double[shape.b1().length];
-    double[][] w2 = new double[shape.w2().length][shape.w2()[0].length];
-    double[] b2 = new double[shape.b2().length];
-    int at = 0;
-    for (double[] row : w1) {
-      System.arraycopy(p, at, row, 0, row.length);
-      at += row.length;
-    }
-    System.arraycopy(p, at, b1, 0, b1.length);
-    at += b1.length;
-    for (double[] row : w2) {
-      System.arraycopy(p, at, row, 0, row.length);
-      at += row.length;
-    }
-    System.arraycopy(p, at, b2, 0, b2.length);
-    return new Inputs.Network(w1, b1, w2, b2, shape.xs(), shape.labels());
-  }
-
   private static void assertClose(String what, double[] actual, double[] expected) {
     assertWithMessage(what + ": length").that(actual.length).isEqualTo(expected.length);
     for (int i = 0; i < expected.length; i++) {
@@ -128,35 +107,19 @@ class TwoLayerNetworkTest {
     }
   }
 
-  /** Central differences in all 676 coordinates (GradCheck's full Jacobian) on the inlined form. */
+  /**
+   * Central differences in all 676 coordinates (GradCheck's full Jacobian) on the inlined form,
+   * through its generated {@code inlinedFunction}, whose point is {@link #flat}'s.
+   */
   @Test
   void inlinedPassesGradCheck() {
     Inputs.Network d = Inputs.Network.draw(1);
-    DifferentiableFunction f = new DifferentiableFunction() {
-      @Override
-      public int dimension() {
-        return flat(d.w1(), d.b1(), d.w2(), d.b2()).length;
-      }
-
-      @Override
-      public double value(double[] point) {
-        Inputs.Network p = unflat(point, d);
-        return TwoLayerNetwork.inlined(p.w1(), p.b1(), p.w2(), p.b2(), d.xs(), d.labels());
-      }
-
-      @Override
-      public double valueAndGradient(double[] point, double[] gradientOut) {
-        Inputs.Network p = unflat(point, d);
-        var vg = TwoLayerNetworkAdjoint.inlinedValueAndGrad(
-            p.w1(), p.b1(), p.w2(), p.b2(), d.xs(), d.labels());
-        var g = vg.grad();
-        double[] flatGrad = flat(g.w1(), g.b1(), g.w2(), g.b2());
-        System.arraycopy(flatGrad, 0, gradientOut, 0, flatGrad.length);
-        return vg.value();
-      }
-    };
+    DifferentiableFunction f = TwoLayerNetworkAdjoint.inlinedFunction(
+        d.w1(), d.b1(), d.w2(), d.b2(), d.xs(), d.labels());
+    double[] point = TwoLayerNetworkAdjoint.inlinedFlatten(d.w1(), d.b1(), d.w2(), d.b2());
+    assertThat(point).isEqualTo(flat(d.w1(), d.b1(), d.w2(), d.b2()));
     GradCheck check = GradCheck.defaults().withFullJacobianLimit(1000);
-    GradCheck.Report report = check.check(f, flat(d.w1(), d.b1(), d.w2(), d.b2()));
+    GradCheck.Report report = check.check(f, point);
     assertWithMessage(report.toString()).that(report.passed()).isTrue();
     assertThat(report.comparedEntries()).isAtLeast(676);
   }

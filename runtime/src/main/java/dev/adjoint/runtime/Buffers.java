@@ -384,6 +384,28 @@ public final class Buffers {
     return at;
   }
 
+  /**
+   * The inverse of {@link #flatten(double[], double[], int)}: fills {@code part} (nothing for
+   * null) from {@code row} at {@code at}, and returns it.
+   */
+  public static double[] unflatten(double[] row, int at, double[] part) {
+    if (part != null) {
+      System.arraycopy(row, at, part, 0, part.length);
+    }
+    return part;
+  }
+
+  /** Fills {@code part}'s rows (null rows skipped) from {@code row} at {@code at}; returns it. */
+  public static double[][] unflatten(double[] row, int at, double[][] part) {
+    if (part != null) {
+      for (double[] r : part) {
+        unflatten(row, at, r);
+        at += size(r);
+      }
+    }
+    return part;
+  }
+
   /** Writes {@code column} into column {@code j} of {@code matrix}. */
   public static void setColumn(double[][] matrix, int j, double[] column) {
     for (int i = 0; i < column.length; i++) {

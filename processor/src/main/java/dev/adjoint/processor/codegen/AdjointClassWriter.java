@@ -25,8 +25,8 @@ import javax.lang.model.element.Modifier;
  * too long for one JVM method ({@link SplitSweeps}); for a custom rule, its adapters ({@link
  * CustomRuleWriter}; for a {@code @CustomJvp} rule, {@link JvpRuleWriter} with the transpose of
  * its tangent map, a private derived Vjp); {@code mFunction} and, for a {@code double[]} result,
- * {@code mVectorFunction} ({@link FunctionWriter}); for {@code @CustomVjp} methods whose body is in
- * the supported subset, {@code FromBody}, the gradient derived from the body ({@link
+ * {@code mVectorFunction}, with {@code mFlatten} and {@code mUnflatten} ({@link FunctionWriter});
+ * for {@code @CustomVjp} methods whose body is in the supported subset, {@code FromBody}, the gradient derived from the body ({@link
  * FromBodyWriter}); for a method with a {@code double} or {@code double[]} result, {@code MJvp},
  * {@code mJvp}, the workspace {@code MJvpWorkspace} and, for a {@code double[]} result, the
  * Jacobians ({@link JvpWriter}). It decides which artefacts a method gets and in which order, and
@@ -152,9 +152,10 @@ public final class AdjointClassWriter {
           type.addMethod(workspaces.workspaceMethod(s, vis));
         }
       }
-      if (scalar && FunctionWriter.functionSupported(s)) {
-        type.addMethod(functions.function(s, vis, false));
+      if (scalar) {
+        type.addMethods(functions.functions(s, vis, false));
       }
+      type.addMethods(functions.flattening(s, vis));
       if (AdjointNames.hasJvp(s)) {
         type.addType(jvps.jvpRecord(s, vis));
         // A rule's JVP is the rule's (a VJP rule's through its pullback); its body's is only
@@ -182,9 +183,7 @@ public final class AdjointClassWriter {
           type.addType(jvps.valueAndJacobianRecord(s, vis, vector));
           type.addMethod(jvps.valueAndJacobian(s, vis, byColumns, vector != null));
           type.addMethod(jvps.jacobianMethod(s, vis));
-          if (FunctionWriter.functionSupported(s) && !s.diffParams().isEmpty()) {
-            type.addMethod(functions.vectorFunction(s, vis, model.isCustom()));
-          }
+          type.addMethods(functions.vectorFunctions(s, vis, model.isCustom()));
         }
       }
     }

@@ -32,9 +32,7 @@ final class FromBodyWriter {
     TypeSpec.Builder type = type();
     type.addMethod(valueAndGrad.fusedValueAndGrad(d, vis, "derived from the body of"));
     type.addMethod(valueAndGrad.gradFromValueAndGrad(s, vis));
-    if (FunctionWriter.functionSupported(s)) {
-      type.addMethod(functions.function(s, vis, true));
-    }
+    type.addMethods(functions.functions(s, vis, true));
   }
 
   private TypeSpec.Builder type() {

@@ -112,6 +112,16 @@ public final class AdjointNames {
     return s.stem() + "VectorFunction";
   }
 
+  /** {@code mFlatten(params...)}: the differentiable parameters as one point. */
+  public static String flattenMethod(Signature s) {
+    return s.name() + "Flatten";
+  }
+
+  /** {@code mUnflatten(point, examples...)}: a point as the differentiable parameters. */
+  public static String unflattenMethod(Signature s) {
+    return s.name() + "Unflatten";
+  }
+
   /** {@code mJvpWorkspace()}: forward mode without allocation. */
   public static String jvpWorkspaceMethod(Signature s) {
     return s.stem() + "JvpWorkspace";

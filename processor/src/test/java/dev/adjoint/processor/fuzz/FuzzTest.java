@@ -509,12 +509,16 @@ class FuzzTest {
     Method primalF = method(primal, "f");
     Method valueAndGrad = method(adjoint, "fValueAndGrad");
     Method vjp = method(adjoint, "fVjp");
-    Method function = optionalMethod(adjoint, "fFunction");
     List<Param> diffParams = f.params().stream().filter(p -> p.kind().differentiable()).toList();
-    if (function == null && (diffParams.stream().allMatch(p -> p.kind() == Program.Kind.DOUBLE)
-        || (diffParams.size() == 1 && diffParams.get(0).kind() == Program.Kind.ARRAY))) {
-      throw new AssertionError("no fFunction generated for " + f.params());
+    // Every mix of scalars, arrays and matrices has fFunction(examples..., nondiff...), and,
+    // with at least one of them, fFlatten and fUnflatten.
+    Method function = functionByExample(adjoint, f, diffParams);
+    if (function == null) {
+      throw new AssertionError("no fFunction(examples..., nondiff...) generated for "
+          + f.params());
     }
+    Method flatten = diffParams.isEmpty() ? null : method(adjoint, "fFlatten");
+    Method unflatten = diffParams.isEmpty() ? null : method(adjoint, "fUnflatten");
     SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
     // The receiver's fields (version 12): a stream of their own, so points stay what they were.
     SplittableRandom fieldRnd = new SplittableRandom(seed ^ 0xF1E1D5L);
@@ -581,6 +585,29 @@ class FuzzTest {
         if (!java.util.Arrays.equals(vjpGrad, again)) {
           problems.add("fVjp pullback called twice gave " + java.util.Arrays.toString(vjpGrad)
               + ", then " + java.util.Arrays.toString(again));
+        }
+      }
+      if (flatten != null) {
+        // fFlatten and fUnflatten: the point the function forms take, both ways.
+        Object[] args = arguments(f, flat, self.make());
+        List<Object> diffArgs = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+          if (f.params().get(i).kind().differentiable()) {
+            diffArgs.add(args[i]);
+          }
+        }
+        double[] flattened = (double[]) invoke(flatten, diffArgs.toArray());
+        if (!java.util.Arrays.equals(flattened, diffPoint)) {
+          problems.add("fFlatten gave " + java.util.Arrays.toString(flattened) + " for the point "
+              + java.util.Arrays.toString(diffPoint));
+        }
+        List<Object> unflattenArgs = new ArrayList<>();
+        unflattenArgs.add(diffPoint.clone());
+        unflattenArgs.addAll(examples(diffParams));
+        double[] unflattened = components(invoke(unflatten, unflattenArgs.toArray()));
+        if (!java.util.Arrays.equals(unflattened, diffPoint)) {
+          problems.add("fUnflatten gave " + java.util.Arrays.toString(unflattened)
+              + " for the point " + java.util.Arrays.toString(diffPoint));
         }
       }
       double[] fnGrad = null;
@@ -1015,17 +1042,48 @@ class FuzzTest {
   }
 
   /**
-   * The arguments of {@code fFunction}: the dimension where the one differentiable parameter is
-   * an array, then the nondifferentiable arguments at {@code flat}, fresh copies (the primal may
-   * change its own).
+   * The form of {@code fFunction} that takes an example of each differentiable array and matrix,
+   * then the nondifferentiable parameters (the receiver first): not the one array's {@code
+   * fFunction(int dimension, ...)}, which has the same number of parameters.
+   */
+  private static Method functionByExample(Class<?> adjoint, Callee f, List<Param> diffParams) {
+    List<Class<?>> leading = new ArrayList<>();
+    for (Object example : examples(diffParams)) {
+      leading.add(example.getClass());
+    }
+    int count = leading.size() + (f.instance() ? 1 : 0) + f.params().size() - diffParams.size();
+    for (Method m : adjoint.getDeclaredMethods()) {
+      if (m.getName().equals("fFunction") && m.getParameterCount() == count
+          && java.util.Arrays.asList(m.getParameterTypes()).subList(0, leading.size())
+              .equals(leading)) {
+        m.setAccessible(true);
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** An example of each differentiable array and matrix, of the program's shapes. */
+  private static List<Object> examples(List<Param> diffParams) {
+    List<Object> out = new ArrayList<>();
+    for (Param p : diffParams) {
+      if (p.kind() == Program.Kind.ARRAY) {
+        out.add(new double[Program.LENGTH]);
+      } else if (p.kind() == Program.Kind.MATRIX) {
+        out.add(new double[Program.ROWS][Program.COLUMNS]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The arguments of {@code fFunction}: an example of each differentiable array and matrix, then
+   * the nondifferentiable arguments at {@code flat}, fresh copies (the primal may change its own).
    */
   private static List<Object> constants(Callee f, double[] flat, List<Param> diffParams,
       Object receiver) {
     Object[] args = arguments(f, flat, receiver);
-    List<Object> constants = new ArrayList<>();
-    if (diffParams.size() == 1 && diffParams.get(0).kind() == Program.Kind.ARRAY) {
-      constants.add(Program.LENGTH); // mFunction(int dimension, ...)
-    }
+    List<Object> constants = new ArrayList<>(examples(diffParams));
     if (f.instance()) {
       constants.add(receiver); // the receiver: the first nondifferentiable parameter
     }
@@ -1488,16 +1546,6 @@ class FuzzTest {
     } else {
       out.add((double) v);
     }
-  }
-
-  private static Method optionalMethod(Class<?> owner, String name) {
-    for (Method m : owner.getDeclaredMethods()) {
-      if (m.getName().equals(name)) {
-        m.setAccessible(true);
-        return m;
-      }
-    }
-    return null;
   }
 
   private static boolean finite(double v) {
