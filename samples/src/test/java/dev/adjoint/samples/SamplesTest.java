@@ -2,7 +2,6 @@ package dev.adjoint.samples;
 
 import static com.google.common.truth.Truth.assertThat;
 
-import dev.adjoint.runtime.DifferentiableFunction;
 import dev.adjoint.runtime.GradCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -225,46 +224,6 @@ class SamplesTest {
     return point;
   }
 
-  /** The network's loss over a flat point, with the generated gradient: what GradCheck takes. */
-  private static DifferentiableFunction twoSpiralsLoss(TwoSpirals.Data data) {
-    int h = TwoSpirals.HIDDEN;
-    int c = TwoSpirals.CLASSES;
-    return new DifferentiableFunction() {
-      @Override
-      public int dimension() {
-        return 2 * h + h + c * h + c;
-      }
-
-      /** Fresh parameter arrays holding the point's coordinates. */
-      private TwoSpirals.Params unflatten(double[] point) {
-        TwoSpirals.Params p = new TwoSpirals.Params(
-            new double[h][2], new double[h], new double[c][h], new double[c]);
-        int at = 0;
-        for (double[] row : rows(p.w1(), p.b1(), p.w2(), p.b2())) {
-          System.arraycopy(point, at, row, 0, row.length);
-          at += row.length;
-        }
-        return p;
-      }
-
-      @Override
-      public double value(double[] point) {
-        return TwoSpirals.loss(unflatten(point), data);
-      }
-
-      @Override
-      public double valueAndGradient(double[] point, double[] gradientOut) {
-        TwoSpirals.Params p = unflatten(point);
-        TwoSpiralsAdjoint.LossValueAndGrad vg =
-            TwoSpiralsAdjoint.lossValueAndGrad(p, data.xs(), data.labels());
-        TwoSpirals.Params g = vg.grad().p();
-        double[] flat = flatten(g.w1(), g.b1(), g.w2(), g.b2());
-        System.arraycopy(flat, 0, gradientOut, 0, flat.length);
-        return vg.value();
-      }
-    };
-  }
-
   /**
    * The generated gradient of the two-spiral network's loss (helpers returning arrays per sample,
    * rows of the data, int labels) against central differences over all 122 parameters, and the
@@ -275,7 +234,9 @@ class SamplesTest {
     TwoSpirals.Data data = TwoSpirals.Data.spirals(7);
     TwoSpirals.Params p = TwoSpirals.Params.initial(11);
     double[] point = flatten(p.w1(), p.b1(), p.w2(), p.b2());
-    GradCheck.Report report = GradCheck.defaults().check(twoSpiralsLoss(data), point);
+    assertThat(TwoSpiralsAdjoint.lossFlatten(p)).isEqualTo(point);
+    GradCheck.Report report = GradCheck.defaults().check(
+        TwoSpiralsAdjoint.lossFunction(p, data.xs(), data.labels()), point);
     assertThat(report.fullJacobianChecked()).isTrue();
     assertThat(report.passed()).isTrue();
     assertThat(report.maxRelativeError()).isLessThan(1e-6);

@@ -94,26 +94,19 @@ final class RecordsTest {
     Params g = vg.grad().p();
     assertThat(g.w1().length).isEqualTo(4);
     assertThat(g.w2()[2].length).isEqualTo(4);
-    DifferentiableFunction f = new DifferentiableFunction() {
-      @Override
-      public int dimension() {
-        return 27;
-      }
-
-      @Override
-      public double value(double[] point) {
-        return Records.loss(unflatten(point), XS, LABELS);
-      }
-
-      @Override
-      public double valueAndGradient(double[] point, double[] gradientOut) {
-        var r = RecordsAdjoint.lossValueAndGrad(unflatten(point), XS, LABELS);
-        System.arraycopy(flatten(r.grad().p()), 0, gradientOut, 0, 27);
-        return r.value();
-      }
-    };
-    var report = GradCheck.defaults().check(f, flatten(p));
+    // The generated function over the record's leaves, flattened in declaration order.
+    DifferentiableFunction f = RecordsAdjoint.lossFunction(p, XS, LABELS);
+    assertThat(f.dimension()).isEqualTo(27);
+    double[] point = RecordsAdjoint.lossFlatten(p);
+    assertThat(point).isEqualTo(flatten(p));
+    assertThat(flatten(RecordsAdjoint.lossUnflatten(point, p).p())).isEqualTo(point);
+    assertThat(f.value(point)).isEqualTo(vg.value());
+    double[] gradient = new double[27];
+    assertThat(f.valueAndGradient(point, gradient)).isEqualTo(vg.value());
+    assertThat(gradient).isEqualTo(flatten(g));
+    var report = GradCheck.defaults().check(f, point);
     assertThat(report.passed()).isTrue();
+    assertThat(report.fullJacobianChecked()).isTrue();
     // Every other form agrees with mValueAndGrad.
     assertThat(flatten(RecordsAdjoint.lossGrad(p, XS, LABELS).p())).isEqualTo(flatten(g));
     var vjp = RecordsAdjoint.lossVjp(p, XS, LABELS);
@@ -172,6 +165,15 @@ final class RecordsTest {
         order, null == null ? new Layer(new double[][] {{0}}, new double[1]) : null);
     assertThat(RecordsAdjoint.nestedJvp(m, x, dir, 0.0).tangent()).isWithin(1e-12).of(s);
     assertThat(vg.grad().toString()).contains("net");
+    // The function binds the example's components with no floating-point data.
+    var f = RecordsAdjoint.nestedFunction(m);
+    assertThat(f.dimension()).isEqualTo(3 + 3 + 1 + 1 + 1 + 1);
+    double[] point = RecordsAdjoint.nestedFlatten(m, x);
+    assertThat(f.value(point)).isEqualTo(vg.value());
+    Model back = RecordsAdjoint.nestedUnflatten(point, m).m();
+    assertThat(back.order()).isSameInstanceAs(order);
+    assertThat(back.scale()).isEqualTo(3.0);
+    assertThat(GradCheck.defaults().check(f, point).passed()).isTrue();
   }
 
   @Test

@@ -396,7 +396,7 @@ final class FunctionWriter {
   }
 
   /** Whether a differentiable parameter of {@code s} is an array or a matrix. */
-  private static boolean hasArrays(Signature s) {
+  static boolean hasArrays(Signature s) {
     return s.diffParams().stream().anyMatch(p -> !p.type().equals(TypeName.DOUBLE));
   }
 

@@ -3,6 +3,7 @@ package dev.adjoint.processor.codegen;
 import static dev.adjoint.processor.codegen.Members.link;
 import static dev.adjoint.processor.codegen.Members.staticMethod;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -56,6 +57,7 @@ final class RecordFacadeWriter {
     }
     type.addType(vjpClass(s, d, vis));
     type.addMethod(vjpMethod(s, d, vis));
+    functions(s, d, vis, type);
     if (AdjointNames.hasJvp(s)) {
       type.addType(jvps.jvpRecord(d, vis));
       type.addMethod(jvp(s, d, vis));
@@ -160,6 +162,139 @@ final class RecordFacadeWriter {
             leafArgs(s, params))
         .addStatement("return new $T($N.value(), $N.jacobian())", mine, result, result)
         .build();
+  }
+
+  /**
+   * {@code mFunction(examples..., nondiff...)} (or {@code mVectorFunction(outputDimension,
+   * examples..., nondiff...)}), {@code mFlatten} and {@code mUnflatten}: an example of each record
+   * and array parameter gives the shapes (and a record's components with no floating-point data,
+   * which the function binds), the point is the leaves' coordinates in declaration order; each
+   * delegates to the form over the leaves that {@link FunctionWriter} writes.
+   */
+  private void functions(Signature s, Signature d, Modifier[] vis, TypeSpec.Builder type) {
+    boolean scalar = s.result().equals(TypeName.DOUBLE);
+    boolean vector = s.result().equals(ArrayTypeName.of(TypeName.DOUBLE));
+    if (!(scalar || vector) || !FunctionWriter.flattens(s) || s.diffParams().isEmpty()) {
+      return;
+    }
+    NameAllocator names = g.allocator();
+    List<String> params = g.paramNames(d, names);
+    String outputDimension = vector ? names.newName("outputDimension") : null;
+    String point = names.newName("point");
+    String flatGrad = names.newName("grad");
+    List<ParameterSpec> examples = new ArrayList<>();
+    List<ParameterSpec> bound = new ArrayList<>();
+    CodeBlock.Builder exampleDocs = CodeBlock.builder();
+    CodeBlock.Builder boundDocs = CodeBlock.builder();
+    List<CodeBlock> flatExamples = new ArrayList<>();
+    List<CodeBlock> flatBound = new ArrayList<>();
+    List<CodeBlock> flatDiff = new ArrayList<>();
+    int leaf = 0;
+    for (int i = 0; i < d.params().size(); i++) {
+      Param p = d.params().get(i);
+      RecordShape shape = s.records().get(p.name());
+      CodeBlock name = CodeBlock.of("$N", params.get(i));
+      if (shape != null) {
+        examples.add(ParameterSpec.builder(p.type(), params.get(i), Modifier.FINAL).build());
+        exampleDocs.add("@param $N an example of {@code $L}: its shape, and its components with no"
+            + " floating-point data, which the function binds\n", params.get(i), p.name());
+        for (Leaf l : leaves(shape, name)) {
+          Param flat = s.params().get(leaf++);
+          if (!flat.differentiable()) {
+            flatBound.add(l.read());
+          } else if (!flat.type().equals(TypeName.DOUBLE)) {
+            flatExamples.add(l.read());
+          }
+          if (flat.differentiable()) {
+            flatDiff.add(l.read());
+          }
+        }
+      } else {
+        leaf++;
+        if (!p.differentiable()) {
+          bound.add(ParameterSpec.builder(p.type(), params.get(i), Modifier.FINAL).build());
+          boundDocs.add("@param $N the method's {@code $L}, bound\n", params.get(i), p.name());
+          flatBound.add(name);
+        } else {
+          flatDiff.add(name);
+          if (!p.type().equals(TypeName.DOUBLE)) {
+            examples.add(ParameterSpec.builder(p.type(), params.get(i), Modifier.FINAL).build());
+            exampleDocs.add("@param $N an example of {@code $L}: its shape\n", params.get(i),
+                p.name());
+            flatExamples.add(name);
+          }
+        }
+      }
+    }
+    List<CodeBlock> args = new ArrayList<>();
+    MethodSpec.Builder function = MethodSpec.methodBuilder(vector
+            ? AdjointNames.vectorFunctionMethod(d) : AdjointNames.functionMethod(d))
+        .addModifiers(vis)
+        .addModifiers(Modifier.STATIC)
+        .returns(vector ? GeneratedClass.VECTOR_FUNCTION : GeneratedClass.DIFFERENTIABLE_FUNCTION)
+        .addJavadoc("$L as a function of its differentiable parameters' floating-point leaves,"
+            + " flattened in\ndeclaration order (a record's components in declaration order,"
+            + " matrices row by row), of\nthe shapes of the examples, the other parameters bound"
+            + " ({@link #$N} over the leaves).\n\n", link(d), vector
+                ? AdjointNames.vectorFunctionMethod(s) : AdjointNames.functionMethod(s));
+    if (vector) {
+      function.addParameter(TypeName.INT, outputDimension, Modifier.FINAL);
+      function.addJavadoc("@param $N the length of the method's result\n", outputDimension);
+      args.add(CodeBlock.of("$N", outputDimension));
+    }
+    args.addAll(flatExamples);
+    args.addAll(flatBound);
+    type.addMethod(function.addParameters(examples)
+        .addParameters(bound)
+        .addJavadoc(exampleDocs.build())
+        .addJavadoc(boundDocs.build())
+        .addJavadoc("@return the function\n")
+        .addStatement("return $N($L)", vector
+                ? AdjointNames.vectorFunctionMethod(s) : AdjointNames.functionMethod(s),
+            CodeBlock.join(args, ", "))
+        .build());
+    // mFlatten(differentiable parameters...) and mUnflatten(point, examples...)
+    List<ParameterSpec> diff = new ArrayList<>();
+    CodeBlock.Builder diffDocs = CodeBlock.builder();
+    List<String> examplesByParam = new ArrayList<>(params);
+    for (int i = 0; i < d.params().size(); i++) {
+      Param p = d.params().get(i);
+      if (p.differentiable()) {
+        diff.add(ParameterSpec.builder(p.type(), params.get(i)).build());
+        diffDocs.add("@param $N the method's {@code $L}\n", params.get(i), p.name());
+      }
+    }
+    type.addMethod(MethodSpec.methodBuilder(AdjointNames.flattenMethod(d))
+        .addModifiers(vis)
+        .addModifiers(Modifier.STATIC)
+        .addParameters(diff)
+        .returns(ArrayTypeName.of(TypeName.DOUBLE))
+        .addJavadoc("The differentiable parameters of $L as one point: their floating-point"
+            + " leaves in\ndeclaration order, as {@link #$N} takes them.\n\n", link(d),
+            AdjointNames.functionMethod(d))
+        .addJavadoc(diffDocs.build())
+        .addJavadoc("@return the point, a new array\n")
+        .addStatement("return $N($L)", AdjointNames.flattenMethod(s),
+            CodeBlock.join(flatDiff, ", "))
+        .build());
+    type.addMethod(MethodSpec.methodBuilder(AdjointNames.unflattenMethod(d))
+        .addModifiers(vis)
+        .addModifiers(Modifier.STATIC)
+        .addParameter(ArrayTypeName.of(TypeName.DOUBLE), point)
+        .addParameters(examples)
+        .returns(g.gradType(d))
+        .addJavadoc("A point of {@link #$N} as the differentiable parameters of $L, in new"
+            + " arrays and records\nof the examples' shapes (a record's components with no"
+            + " floating-point data are the\nexample's).\n\n", AdjointNames.flattenMethod(d),
+            link(d))
+        .addJavadoc("@param $N the point\n", point)
+        .addJavadoc(exampleDocs.build())
+        .addJavadoc("@return the parameters, in the gradient record's shape\n")
+        .addStatement("$T $N = $N($N$L)", g.gradType(s), flatGrad,
+            AdjointNames.unflattenMethod(s), point,
+            flatExamples.isEmpty() ? "" : CodeBlock.of(", $L", CodeBlock.join(flatExamples, ", ")))
+        .addStatement("return $L", gradOf(s, CodeBlock.of("$N", flatGrad), examplesByParam))
+        .build());
   }
 
   private static MethodSpec factory(String name, ClassName type, CodeBlock doc, Modifier[] vis) {

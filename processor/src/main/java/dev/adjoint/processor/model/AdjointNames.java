@@ -114,12 +114,12 @@ public final class AdjointNames {
 
   /** {@code mFlatten(params...)}: the differentiable parameters as one point. */
   public static String flattenMethod(Signature s) {
-    return s.name() + "Flatten";
+    return s.stem() + "Flatten";
   }
 
   /** {@code mUnflatten(point, examples...)}: a point as the differentiable parameters. */
   public static String unflattenMethod(Signature s) {
-    return s.name() + "Unflatten";
+    return s.stem() + "Unflatten";
   }
 
   /** {@code mJvpWorkspace()}: forward mode without allocation. */
