@@ -71,4 +71,77 @@ final class SecondOrder {
   static double scalars(double x, double y) {
     return x * Math.sin(y) + Math.exp(x * y);
   }
+
+  /** Calls written into the body: a loop over a helper, a norm, a @NoDiff argument, a chain. */
+  @Differentiable(order = 2)
+  static double calls(double x, double[] v, int n) {
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      s += x * cube(v[i % v.length] + x) + norm(v) * damped(x, 2.0);
+    }
+    double t = firstAbove(x);
+    return s + t * cube(t);
+  }
+
+  @Differentiable
+  static double cube(double x) {
+    return x * x * x;
+  }
+
+  @Differentiable
+  static double norm(double[] v) {
+    double s = 0;
+    for (double e : v) {
+      s += e * e;
+    }
+    return Math.sqrt(s);
+  }
+
+  /** k is a constant of the derivative: @NoDiff, though the caller passes a double. */
+  @Differentiable
+  static double damped(double x, @NoDiff double k) {
+    if (x > 0) {
+      return Math.exp(-x) * k * x;
+    }
+    return cube(x) + k;
+  }
+
+  /** A return inside a loop. */
+  @Differentiable
+  static double firstAbove(double x) {
+    for (int i = 0; i < 10; i++) {
+      if (x < i) {
+        return x * i;
+      }
+    }
+    return Math.sin(x);
+  }
+
+  /** {@link #calls} with the callees' bodies written out by hand. */
+  @Differentiable(order = 2)
+  static double callsByHand(double x, double[] v, int n) {
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      double a = v[i % v.length] + x;
+      double norm = 0;
+      for (double e : v) {
+        norm += e * e;
+      }
+      double damped;
+      if (x > 0) {
+        damped = Math.exp(-x) * 2.0 * x;
+      } else {
+        damped = x * x * x + 2.0;
+      }
+      s += x * (a * a * a) + Math.sqrt(norm) * damped;
+    }
+    double t = Math.sin(x);
+    for (int i = 0; i < 10; i++) {
+      if (x < i) {
+        t = x * i;
+        break;
+      }
+    }
+    return s + t * (t * t * t);
+  }
 }

@@ -121,6 +121,13 @@ final class SecondOrderTest {
     return java.util.Arrays.copyOf(p, p.length - 1);
   }
 
+  private static final int CALL_TRIPS = 4;
+
+  /** The last three coordinates of four. */
+  private static double[] tail4(double[] p) {
+    return new double[] {p[1], p[2], p[3]};
+  }
+
   private static final double[][] A = {
     {1, 2, -1, 0.5}, {0, 3, 1, -2}, {4, -1, 2, 1}, {0.5, 0, -3, 1},
   };
@@ -162,6 +169,16 @@ final class SecondOrderTest {
         p -> flat(SecondOrderAdjoint.matrixGrad(square(p)).m()),
         (p, v) -> flat(SecondOrderAdjoint.matrixHvp(square(p), square(v)).hvp().m()),
         r -> uniform(r, 9, -1, 1)),
+    new Subject("calls", 4,
+        p -> {
+          var g = SecondOrderAdjoint.callsGrad(p[0], tail4(p), CALL_TRIPS);
+          return new double[] {g.x(), g.v()[0], g.v()[1], g.v()[2]};
+        },
+        (p, v) -> {
+          var h = SecondOrderAdjoint.callsHvp(p[0], tail4(p), CALL_TRIPS, v[0], tail4(v)).hvp();
+          return new double[] {h.x(), h.v()[0], h.v()[1], h.v()[2]};
+        },
+        r -> uniform(r, 4, -1.5, 1.5)),
     new Subject("scalars", 2,
         p -> {
           var g = SecondOrderAdjoint.scalarsGrad(p[0], p[1]);
@@ -249,6 +266,7 @@ final class SecondOrderTest {
       case "branchy" -> SecondOrderAdjoint.branchyHessian(tail(p), p[5], ROUNDS, SCALE);
       case "matrix" -> SecondOrderAdjoint.matrixHessian(square(p));
       case "scalars" -> SecondOrderAdjoint.scalarsHessian(p[0], p[1]);
+      case "calls" -> SecondOrderAdjoint.callsHessian(p[0], tail4(p), CALL_TRIPS);
       default -> throw new IllegalArgumentException(name);
     };
   }
@@ -278,6 +296,20 @@ final class SecondOrderTest {
     var rosenbrock = SecondOrderAdjoint.rosenbrockHvp(x, new double[] {1, 0, 0});
     assertThat(rosenbrock.value()).isEqualTo(SecondOrder.rosenbrock(x));
     assertThat(rosenbrock.grad().x()).isEqualTo(SecondOrderAdjoint.rosenbrockGrad(x).x());
+  }
+
+  /** Calls written into the body give the Hessian of the body written out by hand. */
+  @Test
+  void callsWrittenInAreTheBodiesWrittenOut() {
+    Random random = new Random(16);
+    for (int k = 0; k < 20; k++) {
+      double x = uniform(random, 1, -1.5, 1.5)[0];
+      double[] v = uniform(random, 3, -1, 1);
+      assertClose("calls", SecondOrderAdjoint.callsHessian(x, v, CALL_TRIPS),
+          SecondOrderAdjoint.callsByHandHessian(x, v, CALL_TRIPS), 1e-12);
+      assertThat(SecondOrderAdjoint.callsHvp(x, v, CALL_TRIPS, 1, null).value())
+          .isEqualTo(SecondOrder.calls(x, v, CALL_TRIPS));
+    }
   }
 
   @Test

@@ -97,7 +97,7 @@ public enum Message {
   ORDER_VALUE("Order", "%s method %s must have order = 1 or order = 2, but has order = %d"),
   SECOND_ORDER_RULE("SecondOrderUnsupported", "order = 2 on %s method %s is not supported yet: second-order members through a custom rule (differentiating its %s a second time) are not generated yet; remove order = 2, or write %s as a @Differentiable method"),
   SECOND_ORDER_SIGNATURE("SecondOrderUnsupported", "order = 2 on @Differentiable method %s is not supported yet for %s: second-order members need a double result and differentiable parameters of type double, double[] or double[][]; remove order = 2"),
-  SECOND_ORDER_CALL("SecondOrderUnsupported", "order = 2 method %s must not call annotated method %s yet: second-order members through calls of other annotated methods are not supported yet; write the call's body into %s, or remove order = 2"),
+  SECOND_ORDER_CALL("SecondOrderUnsupported", "order = 2 method %s must call annotated methods only where their bodies can be written into it, but this call of %s is not such a call: second order writes in the body of a @Differentiable method of the same class (not a custom rule) called with array arguments by name, outside conditions (an if's or a loop's condition, a branch of ?:, the right side of && or ||), in a statement that calls nothing else with effects; other calls would go through the callee's generated JVP, which has no derivative yet; %s"),
   SECOND_ORDER_BODY("SecondOrderUnsupported", "order = 2 on @Differentiable method %s is not supported yet for its body: %s; remove order = 2"),
 
   FROM_BODY_OMITTED("FromBodyOmitted", "%s.FromBody has no gradient of %s method %s derived from its body, since %s; the rule itself is generated and used as usual"),

@@ -30,6 +30,7 @@ import dev.adjoint.processor.transform.forward.ForwardMode;
 import dev.adjoint.processor.transform.forward.VectorMode;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import dev.adjoint.processor.transform.reverse.ReverseMode;
+import dev.adjoint.processor.transform.second.Inliner;
 import dev.adjoint.processor.transform.second.ReverseOverForward;
 import dev.adjoint.processor.validation.Annotations;
 import dev.adjoint.processor.validation.MethodValidator;
@@ -550,7 +551,7 @@ public final class AdjointProcessor extends AbstractProcessor {
               report.addAll(result.report());
               result.derivative().ifPresent(d -> transposed.put(name, d));
             }
-            case HVP -> secondOrder(unit.type, name, forward.get(name), request.body(), report)
+            case HVP -> secondOrder(unit, request, forward.get(name), rules, report)
                 .ifPresent(d -> hvps.put(name, d));
           }
         }
@@ -608,9 +609,22 @@ public final class AdjointProcessor extends AbstractProcessor {
    * forward derivative {@code forward}; empty, with an error in {@code report} saying why, where
    * it cannot be made (a half-made second order is never generated).
    */
-  private Optional<ReverseDerivative> secondOrder(TypeElement type, String name,
-      ForwardDerivative forward, MethodBody body, Report.Builder report) {
-    ExecutableElement method = methodNamed(type, name);
+  private Optional<ReverseDerivative> secondOrder(Unit unit, DerivativeRequest request,
+      ForwardDerivative forward, Set<Signature> rules, Report.Builder report) {
+    String name = request.name();
+    ExecutableElement method = methodNamed(unit.type, name);
+    // Calls of the class's own @Differentiable methods are written in place, where they can be.
+    MethodBody body = request.body();
+    Optional<MethodBody> inlined = Inliner.inline(request.signature(), body, callee ->
+        unit.plan.methods().stream()
+            .filter(m -> !m.model().isCustom()
+                && m.model().signature().name().equals(callee.name()))
+            .findFirst().flatMap(ClassPlan.MethodPlan::body));
+    if (inlined.isPresent()) {
+      body = inlined.get();
+      forward = ForwardMode.derive(request.signature(), body, rules::contains).derivative()
+          .orElse(null);
+    }
     if (forward == null) {
       if (report.isClean()) {
         report.add(Message.SECOND_ORDER_BODY, method, name,

@@ -35,8 +35,9 @@ import java.util.Set;
  * {@code Math} calls, so reverse mode differentiates them like any other code. What it leaves
  * out: the JVP's first statements, which replace a null array direction by zeros ({@code
  * Buffers.tangent}), are the generated caller's (the call they make is outside the subset); and
- * calls of other annotated methods, which forward mode turns into calls of their generated JVPs,
- * whose second derivatives do not exist yet (an error at each such call).
+ * calls of other annotated methods that {@link Inliner} did not write into the body, which
+ * forward mode turns into calls of their generated JVPs, whose second derivatives do not exist
+ * yet (an error at each such call whose argument varies).
  */
 public final class ReverseOverForward {
   private ReverseOverForward() {}
@@ -61,8 +62,13 @@ public final class ReverseOverForward {
     });
     IrWalker.forEachExpr(primal.body(), e -> {
       if (e instanceof Expr.DiffCall call && jvpCalls.contains(call.ref())) {
+        String fix = call.callee().owner().equals(s.owner())
+            ? "call it in a statement of its own (double y = " + call.callee().name()
+                + "(...);), or remove order = 2"
+            : "remove order = 2, or move " + call.callee().name() + " into "
+                + s.owner().simpleName();
         report.add(Message.SECOND_ORDER_CALL, call.ref(), s.name(),
-            call.callee().qualifiedName(), s.name());
+            call.callee().qualifiedName(), fix);
       }
     });
     if (!report.isClean()) {
