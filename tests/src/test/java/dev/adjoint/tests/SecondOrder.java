@@ -72,6 +72,17 @@ final class SecondOrder {
     return x * Math.sin(y) + Math.exp(x * y);
   }
 
+  /**
+   * Tangents that vanish at x = 0 (2x·v) under functions whose first-order tangents forward mode
+   * guards against infinite partials (log, division, sqrt, pow, atan2): f_xx(0, y) = 2 + 2/y + 1
+   * + 3 + 2/y.
+   */
+  @Differentiable(order = 2)
+  static double vanishing(double x, double y) {
+    double u = x * x;
+    return Math.log(1 + u) + u / y + Math.sqrt(1 + u) + Math.pow(1 + u, 1.5) + Math.atan2(u, y);
+  }
+
   /** Calls written into the body: a loop over a helper, a norm, a @NoDiff argument, a chain. */
   @Differentiable(order = 2)
   static double calls(double x, double[] v, int n) {

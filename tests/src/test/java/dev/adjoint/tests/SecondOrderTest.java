@@ -90,6 +90,20 @@ final class SecondOrderTest {
     }
   }
 
+  /**
+   * At x = 0 every tangent of x² is 0 while its derivative is not: the second derivatives through
+   * log, a quotient, sqrt, pow and atan2 are still there (forward mode's zero-tangent guards are
+   * not differentiated through).
+   */
+  @Test
+  void tangentsThatVanishAtAPointStillHaveDerivatives() {
+    for (double y : new double[] {0.5, 2.0, 3.0}) {
+      double[][] expected = {{2 + 2 / y + 1 + 3 + 2 / y, 0}, {0, 0}};
+      assertClose("vanishing at (0, " + y + ")", SecondOrderAdjoint.vanishingHessian(0, y),
+          expected, 1e-13);
+    }
+  }
+
   // ---------------------------------------------------------------- against differences
 
   /** One method seen flat: its gradient, and its HVP along a flat direction, at a flat point. */
@@ -169,6 +183,16 @@ final class SecondOrderTest {
         p -> flat(SecondOrderAdjoint.matrixGrad(square(p)).m()),
         (p, v) -> flat(SecondOrderAdjoint.matrixHvp(square(p), square(v)).hvp().m()),
         r -> uniform(r, 9, -1, 1)),
+    new Subject("vanishing", 2,
+        p -> {
+          var g = SecondOrderAdjoint.vanishingGrad(p[0], p[1]);
+          return new double[] {g.x(), g.y()};
+        },
+        (p, v) -> {
+          var h = SecondOrderAdjoint.vanishingHvp(p[0], p[1], v[0], v[1]).hvp();
+          return new double[] {h.x(), h.y()};
+        },
+        r -> new double[] {uniform(r, 1, -1.5, 1.5)[0], uniform(r, 1, 0.5, 2)[0]}),
     new Subject("calls", 4,
         p -> {
           var g = SecondOrderAdjoint.callsGrad(p[0], tail4(p), CALL_TRIPS);
@@ -266,6 +290,7 @@ final class SecondOrderTest {
       case "branchy" -> SecondOrderAdjoint.branchyHessian(tail(p), p[5], ROUNDS, SCALE);
       case "matrix" -> SecondOrderAdjoint.matrixHessian(square(p));
       case "scalars" -> SecondOrderAdjoint.scalarsHessian(p[0], p[1]);
+      case "vanishing" -> SecondOrderAdjoint.vanishingHessian(p[0], p[1]);
       case "calls" -> SecondOrderAdjoint.callsHessian(p[0], tail4(p), CALL_TRIPS);
       default -> throw new IllegalArgumentException(name);
     };

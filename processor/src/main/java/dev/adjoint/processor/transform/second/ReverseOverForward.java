@@ -30,6 +30,15 @@ import java.util.Set;
  * gradient of {@code t} with respect to the primal's differentiable parameters is {@code
  * ∇(∇f·v) = H v}, exactly (no differences).
  *
+ * <p>One change to the forward body: its guards {@code factor == 0 ? 0 : factor * partial}
+ * (where a partial is infinite at a finite point, a zero tangent contributes 0: {@link
+ * dev.adjoint.processor.transform.Partials#times}) are dropped ({@link Unguard}). A guard holds
+ * the tangent at 0 where the factor is 0 at the point, but its derivative need not be: {@code
+ * log(1 + x²)} at 0 has tangent {@code 2x·v / (1 + x²) = 0} and second derivative 2, which
+ * reverse mode through the guard's taken branch would make 0. Reverse mode's own guards on zero
+ * cotangents keep a zero direction from contributing through an infinite partial; at a point
+ * where a first derivative is itself infinite ({@code sqrt} at 0), the product may be NaN.
+ *
  * <p>The forward body's partial derivatives ({@code cos} for {@code sin}, {@code 0.5 / sqrt} for
  * {@code sqrt}, the guards {@code factor == 0 ? 0 : ...} at singular points) are primal IR over
  * {@code Math} calls, so reverse mode differentiates them like any other code. What it leaves
@@ -85,6 +94,7 @@ public final class ReverseOverForward {
       }
       return List.of(st);
     }, st -> false);
+    body = Unguard.of(body, directions);
     List<Param> params = new ArrayList<>(s.params());
     List<Variable> variables = new ArrayList<>(f.params());
     int k = 0;
