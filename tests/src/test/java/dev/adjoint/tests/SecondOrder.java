@@ -83,6 +83,29 @@ final class SecondOrder {
     return Math.log(1 + u) + u / y + Math.sqrt(1 + u) + Math.pow(1 + u, 1.5) + Math.atan2(u, y);
   }
 
+  /** break, continue, a return inside a loop, and a do loop whose trip count depends on y. */
+  @Differentiable(order = 2)
+  static double jumps(double[] x, double y) {
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      if (x[i] < -1.2) {
+        continue;
+      }
+      if (x[i] > 1.8) {
+        break;
+      }
+      s += Math.sin(x[i] * y) * x[i];
+      if (s > 1.5) {
+        return s * y + x[0] * x[0];
+      }
+    }
+    double t = y;
+    do {
+      t = t * 0.5 + Math.cbrt(t * t + 1);
+    } while (t < 3);
+    return s + t * y;
+  }
+
   /** Calls written into the body: a loop over a helper, a norm, a @NoDiff argument, a chain. */
   @Differentiable(order = 2)
   static double calls(double x, double[] v, int n) {

@@ -193,6 +193,24 @@ final class SecondOrderTest {
           return new double[] {h.x(), h.y()};
         },
         r -> new double[] {uniform(r, 1, -1.5, 1.5)[0], uniform(r, 1, 0.5, 2)[0]}),
+    new Subject("jumps", 6,
+        p -> {
+          var g = SecondOrderAdjoint.jumpsGrad(tail(p), p[5]);
+          double[] out = java.util.Arrays.copyOf(g.x(), 6);
+          out[5] = g.y();
+          return out;
+        },
+        (p, v) -> {
+          var h = SecondOrderAdjoint.jumpsHvp(tail(p), p[5], tail(v), v[5]).hvp();
+          double[] out = java.util.Arrays.copyOf(h.x(), 6);
+          out[5] = h.y();
+          return out;
+        },
+        r -> {
+          double[] p = uniform(r, 6, -2, 2);
+          p[5] = uniform(r, 1, 0.2, 2)[0];
+          return p;
+        }),
     new Subject("calls", 4,
         p -> {
           var g = SecondOrderAdjoint.callsGrad(p[0], tail4(p), CALL_TRIPS);
@@ -291,6 +309,7 @@ final class SecondOrderTest {
       case "matrix" -> SecondOrderAdjoint.matrixHessian(square(p));
       case "scalars" -> SecondOrderAdjoint.scalarsHessian(p[0], p[1]);
       case "vanishing" -> SecondOrderAdjoint.vanishingHessian(p[0], p[1]);
+      case "jumps" -> SecondOrderAdjoint.jumpsHessian(tail(p), p[5]);
       case "calls" -> SecondOrderAdjoint.callsHessian(p[0], tail4(p), CALL_TRIPS);
       default -> throw new IllegalArgumentException(name);
     };

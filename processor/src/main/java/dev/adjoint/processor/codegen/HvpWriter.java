@@ -125,7 +125,9 @@ final class HvpWriter {
         .returns(hvpType(s))
         .addJavadoc("The value and gradient of $L, and its Hessian times a direction: exactly,"
             + " by reverse\nmode over forward mode (about the cost of a gradient and of the"
-            + " reverse sweep of a JVP).\nThe value and gradient are those of {@link $T#$N}.\n\n",
+            + " reverse sweep of a JVP).\nThe value and gradient are those of {@link $T#$N};"
+            + " the method's body runs twice (calls\nwith effects in it, such as a random"
+            + " generator's, run twice).\n\n",
             link(s), g.adjoint(), AdjointNames.valueAndGradMethod(s))
         .addJavadoc(Members.paramDocs(s, params))
         .addJavadoc(directionDocs(s, dots))
