@@ -1,6 +1,5 @@
 package dev.adjoint.processor.codegen;
 
-import static dev.adjoint.processor.codegen.Members.arguments;
 import static dev.adjoint.processor.codegen.Members.link;
 import static dev.adjoint.processor.codegen.Members.staticMethod;
 
@@ -115,6 +114,7 @@ final class HvpWriter {
     List<String> params = g.paramNames(s, names);
     List<String> dots = directions(s, names);
     String valueAndGrad = names.newName("valueAndGrad");
+    String hvp = names.newName("hvp");
     List<String> all = new ArrayList<>(params);
     all.addAll(dots);
     return MethodSpec.methodBuilder(AdjointNames.hvpMethod(s))
@@ -134,10 +134,21 @@ final class HvpWriter {
         .addJavadoc("@return the value, the gradient, and the Hessian-vector product, whose"
             + " arrays the caller owns\n")
         .addStatement("$T $N = $N($L)", g.valueAndGradType(s), valueAndGrad,
-            AdjointNames.valueAndGradMethod(s), arguments(params))
-        .addStatement("return new $T($N.value(), $N.grad(), $T.$N($L))", hvpType(s),
-            valueAndGrad, valueAndGrad, hvpAtType(s), SWEEP, arguments(all))
+            AdjointNames.valueAndGradMethod(s), wrapped(params))
+        .addStatement("$T $N = $T.$N($L)", g.gradType(s), hvp, hvpAtType(s), SWEEP,
+            wrapped(all))
+        .addStatement("return new $T($N.value(),$W$N.grad(),$W$N)", hvpType(s), valueAndGrad,
+            valueAndGrad, hvp)
         .build();
+  }
+
+  /** Arguments separated by commas, where JavaPoet may wrap a line that grows too long. */
+  private static CodeBlock wrapped(List<String> names) {
+    List<CodeBlock> args = new ArrayList<>();
+    for (String n : names) {
+      args.add(CodeBlock.of("$N", n));
+    }
+    return CodeBlock.join(args, ",$W");
   }
 
   /** {@code MHvpAt}: a point, its value and gradient, and {@code apply(directions...)}. */
@@ -192,7 +203,7 @@ final class HvpWriter {
         .returns(grad)
         .addJavadoc("The gradient at the point.\n\n@return the gradient, whose arrays the caller"
             + " owns\n")
-        .addStatement("return new $T($L)", grad, CodeBlock.join(copies, ", "))
+        .addStatement("return new $T($L)", grad, CodeBlock.join(copies, ",$W"))
         .build());
     List<CodeBlock> args = new ArrayList<>();
     for (String f : fields) {
@@ -208,7 +219,7 @@ final class HvpWriter {
         .addJavadoc("The Hessian at the point times a direction.\n\n")
         .addJavadoc(directionDocs(s, dots))
         .addJavadoc("@return the Hessian-vector product, whose arrays the caller owns\n")
-        .addStatement("return $N($L)", SWEEP, CodeBlock.join(args, ", "))
+        .addStatement("return $N($L)", SWEEP, CodeBlock.join(args, ",$W"))
         .build());
     type.addMethod(sweep(d));
     type.addMethod(row(s));
@@ -303,8 +314,8 @@ final class HvpWriter {
                 link(s)),
             "the point's value, gradient and Hessian-vector products")
         .addStatement("$T $N = $N($L)", g.valueAndGradType(s), valueAndGrad,
-            AdjointNames.valueAndGradMethod(s), arguments(params))
-        .addStatement("return new $T($L)", hvpAtType(s), CodeBlock.join(args, ", "))
+            AdjointNames.valueAndGradMethod(s), wrapped(params))
+        .addStatement("return new $T($L)", hvpAtType(s), CodeBlock.join(args, ",$W"))
         .build();
   }
 
@@ -367,8 +378,8 @@ final class HvpWriter {
             arg);
       }
     }
-    CodeBlock product = CodeBlock.of("$N[$N++] = $T.$N($T.$N($L), $N)", hessian, column, at, ROW,
-        at, SWEEP, arguments(all), n);
+    CodeBlock product = CodeBlock.of("$N[$N++] = $T.$N($T.$N($L),$W$N)", hessian, column, at,
+        ROW, at, SWEEP, wrapped(all), n);
     for (int k = 0; k < diff.size(); k++) {
       Param p = diff.get(k);
       String dot = dots.get(k);
