@@ -106,7 +106,10 @@ final class SecondOrder {
     return s + t * y;
   }
 
-  /** Calls written into the body: a loop over a helper, a norm, a @NoDiff argument, a chain. */
+  /**
+   * Calls written into the body: a loop over a helper, a norm, a @NoDiff argument, a chain, a call
+   * in an if's condition.
+   */
   @Differentiable(order = 2)
   static double calls(double x, double[] v, int n) {
     double s = 0;
@@ -114,6 +117,9 @@ final class SecondOrder {
       s += x * cube(v[i % v.length] + x) + norm(v) * damped(x, 2.0);
     }
     double t = firstAbove(x);
+    if (cube(x) > 0.2 && x < 1.2) {
+      s += x * norm(v);
+    }
     return s + t * cube(t);
   }
 
@@ -175,6 +181,13 @@ final class SecondOrder {
         t = x * i;
         break;
       }
+    }
+    if (x * x * x > 0.2 && x < 1.2) {
+      double norm = 0;
+      for (double e : v) {
+        norm += e * e;
+      }
+      s += x * Math.sqrt(norm);
     }
     return s + t * (t * t * t);
   }

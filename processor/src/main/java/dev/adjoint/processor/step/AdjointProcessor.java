@@ -629,7 +629,8 @@ public final class AdjointProcessor extends AbstractProcessor {
       if (report.isClean()) {
         report.add(Message.SECOND_ORDER_BODY, method, name,
             "forward mode, which its Hessian-vector product differentiates, cannot differentiate"
-                + " it (it calls an annotated method that has no JVP)");
+                + " it with the bodies of the methods it calls written in (a call of an annotated"
+                + " method that has no JVP, or code outside the subset in a callee)");
       }
       return Optional.empty();
     }

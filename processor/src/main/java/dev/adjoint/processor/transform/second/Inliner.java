@@ -7,7 +7,6 @@ import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.MethodBody;
 import dev.adjoint.processor.ir.Stmt;
-import dev.adjoint.processor.ir.StmtRewriter;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
@@ -37,7 +36,8 @@ import java.util.function.Function;
  * never writes its parameter arrays); a {@code @NoDiff} array parameter is not differentiated
  * through (then the call stays); and the call is evaluated unconditionally, in a statement that
  * calls nothing else with effects before it (it is moved ahead of the statement: not in a loop's
- * condition, a branch of {@code ?:}, or the right side of {@code &&}/{@code ||}). A {@code
+ * condition, a branch of {@code ?:}, or the right side of {@code &&}/{@code ||}; an {@code if}'s
+ * condition is evaluated once, so its calls go before the {@code if}). A {@code
  * double} parameter marked {@code @NoDiff} gets its argument through {@code Ad.stopGradient}.
  */
 public final class Inliner {
@@ -74,8 +74,29 @@ public final class Inliner {
     }
 
     Stmt.Block block(Stmt.Block b, Set<String> active, int depth) {
-      return new Stmt.Block(
-          StmtRewriter.rewrite(b.stmts(), s -> leaf(s, active, depth), s -> false), b.ref());
+      List<Stmt> out = new ArrayList<>();
+      for (Stmt s : b.stmts()) {
+        if (s instanceof Stmt.If i) {
+          // The condition is evaluated once, before either branch: its calls go before the if.
+          Hoist hoist = hoisted(List.of(i.condition()), active, depth);
+          Expr test = i.condition();
+          if (hoist != null) {
+            out.addAll(hoist.before);
+            test = hoist.rewritten.get(0);
+          }
+          out.add(new Stmt.If(test, block(i.then(), active, depth),
+              block(i.otherwise(), active, depth), i.ref()));
+        } else if (s instanceof Stmt.Loop l) {
+          // A loop's condition is evaluated on every trip: its calls stay.
+          out.add(new Stmt.Loop(l.condition(), block(l.body(), active, depth),
+              block(l.update(), active, depth), l.testFirst(), l.ref()));
+        } else if (s instanceof Stmt.Block inner) {
+          out.add(block(inner, active, depth));
+        } else {
+          out.addAll(leaf(s, active, depth));
+        }
+      }
+      return new Stmt.Block(out, b.ref());
     }
 
     /** A leaf statement with the calls in it written in place before it, or itself. */
@@ -93,26 +114,11 @@ public final class Inliner {
       } else if (s instanceof Stmt.Eval e) {
         exprs.add(e.expr());
       }
-      boolean[] calls = {false};
-      boolean[] effects = {false};
-      for (Expr e : exprs) {
-        IrWalker.forEachExpr(e, x -> {
-          calls[0] |= x instanceof Expr.DiffCall;
-          effects[0] |= x instanceof Expr.OpaqueCall;
-        });
-      }
-      if (!calls[0] || effects[0]) {
-        return List.of(s); // nothing to write in place, or calls whose order it would change
-      }
-      Hoist hoist = new Hoist(active, depth);
-      List<Expr> rewritten = new ArrayList<>();
-      for (Expr e : exprs) {
-        rewritten.add(hoist.of(e, true));
-      }
-      if (hoist.failed) {
+      Hoist hoist = hoisted(exprs, active, depth);
+      if (hoist == null) {
         return List.of(s);
       }
-      changed = true;
+      List<Expr> rewritten = hoist.rewritten;
       List<Stmt> out = new ArrayList<>(hoist.before);
       if (s instanceof Stmt.Declare d) {
         out.add(new Stmt.Declare(d.variable(), rewritten.get(0), d.ref()));
@@ -128,6 +134,34 @@ public final class Inliner {
         out.add(new Stmt.Eval(rewritten.get(0), s.ref()));
       }
       return out;
+    }
+
+    /**
+     * {@code exprs} (one statement's, in evaluation order) with their calls written in place
+     * before them; null where there is no call, or one that cannot be written in, or a call with
+     * effects whose order against them would change.
+     */
+    private Hoist hoisted(List<Expr> exprs, Set<String> active, int depth) {
+      boolean[] calls = {false};
+      boolean[] effects = {false};
+      for (Expr e : exprs) {
+        IrWalker.forEachExpr(e, x -> {
+          calls[0] |= x instanceof Expr.DiffCall;
+          effects[0] |= x instanceof Expr.OpaqueCall;
+        });
+      }
+      if (!calls[0] || effects[0]) {
+        return null;
+      }
+      Hoist hoist = new Hoist(active, depth);
+      for (Expr e : exprs) {
+        hoist.rewritten.add(hoist.of(e, true));
+      }
+      if (hoist.failed) {
+        return null;
+      }
+      changed = true;
+      return hoist;
     }
 
     /** Whether {@code call} (with its arguments as rewritten) can be written in place. */
@@ -183,6 +217,7 @@ public final class Inliner {
     /** Hoists the calls of one statement's expressions, in evaluation order. */
     private final class Hoist {
       final List<Stmt> before = new ArrayList<>();
+      final List<Expr> rewritten = new ArrayList<>();
       final Set<String> active;
       final int depth;
       boolean failed;
