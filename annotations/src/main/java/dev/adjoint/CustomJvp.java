@@ -29,4 +29,13 @@ import java.lang.annotation.Target;
 @Documented
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.METHOD)
-public @interface CustomJvp {}
+public @interface CustomJvp {
+  /**
+   * The highest order of derivative to generate: 1 (the default) or 2. Second-order members
+   * through a custom rule are not supported yet: {@code order = 2} here is a compile error that
+   * says so (use it on {@code @Differentiable} methods). Any other value is a compile error too.
+   *
+   * @return 1
+   */
+  int order() default 1;
+}

@@ -30,4 +30,14 @@ import java.lang.annotation.Target;
 @Documented
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.METHOD)
-public @interface Differentiable {}
+public @interface Differentiable {
+  /**
+   * The highest order of derivative to generate: 1 (the default) or 2. With {@code order = 2}
+   * the generated class also gets the second-order members of this method: {@code mHvp} (a
+   * Hessian-vector product, with the value and gradient), {@code mHvpAt} (many of them at one
+   * point) and {@code mHessian}. Any other value is a compile error at this value.
+   *
+   * @return 1 or 2
+   */
+  int order() default 1;
+}

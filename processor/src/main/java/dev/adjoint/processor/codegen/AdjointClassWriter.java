@@ -29,7 +29,8 @@ import javax.lang.model.element.Modifier;
  * for {@code @CustomVjp} methods whose body is in the supported subset, {@code FromBody}, the gradient derived from the body ({@link
  * FromBodyWriter}); for a method with a {@code double} or {@code double[]} result, {@code MJvp},
  * {@code mJvp}, the workspace {@code MJvpWorkspace} and, for a {@code double[]} result, the
- * Jacobians ({@link JvpWriter}). It decides which artefacts a method gets and in which order, and
+ * Jacobians ({@link JvpWriter}); for an {@code order = 2} method, its second-order members
+ * ({@link HvpWriter}). It decides which artefacts a method gets and in which order, and
  * writes none itself.
  *
  * <p>Three rules hold for everything written here. Names: no variable of generated code takes a
@@ -84,17 +85,39 @@ public final class AdjointClassWriter {
       Map<String, ReverseDerivative> transposed,
       boolean generatedAnnotation,
       int splitAbove) {
+    return write(plan, derived, fromBody, forward, vectors, transposed, Map.of(),
+        generatedAnnotation, splitAbove);
+  }
+
+  /**
+   * {@link #write(ClassPlan, Map, Map, Map, Map, Map, boolean, int)} with second-order members.
+   *
+   * @param hvps the Hessian-vector products of the {@code order = 2} methods, by name ({@link
+   *     HvpWriter})
+   */
+  public static TypeSpec write(
+      ClassPlan plan,
+      Map<String, ReverseDerivative> derived,
+      Map<String, ReverseDerivative> fromBody,
+      Map<String, ForwardDerivative> forward,
+      Map<String, VectorMode.VectorDerivative> vectors,
+      Map<String, ReverseDerivative> transposed,
+      Map<String, ReverseDerivative> hvps,
+      boolean generatedAnnotation,
+      int splitAbove) {
     List<ReverseDerivative> all = new ArrayList<>(derived.values());
     all.addAll(fromBody.values());
     all.addAll(transposed.values());
-    return new AdjointClassWriter(new GeneratedClass(plan, all))
-        .write(derived, fromBody, forward, vectors, transposed, generatedAnnotation, splitAbove);
+    all.addAll(hvps.values());
+    return new AdjointClassWriter(new GeneratedClass(plan, all)).write(derived, fromBody,
+        forward, vectors, transposed, hvps, generatedAnnotation, splitAbove);
   }
 
   private TypeSpec write(
       Map<String, ReverseDerivative> derived, Map<String, ReverseDerivative> fromBody,
       Map<String, ForwardDerivative> forward, Map<String, VectorMode.VectorDerivative> vectors,
-      Map<String, ReverseDerivative> transposed, boolean generatedAnnotation, int splitAbove) {
+      Map<String, ReverseDerivative> transposed, Map<String, ReverseDerivative> hvps,
+      boolean generatedAnnotation, int splitAbove) {
     TypeSpec.Builder type = g.typeBuilder(generatedAnnotation);
     FromBodyWriter fromBodyType = new FromBodyWriter(g, valueAndGrad, functions);
     RecordFacadeWriter records = new RecordFacadeWriter(g, jvps);
@@ -185,6 +208,10 @@ public final class AdjointClassWriter {
           type.addMethod(jvps.jacobianMethod(s, vis));
           type.addMethods(functions.vectorFunctions(s, vis, model.isCustom()));
         }
+      }
+      ReverseDerivative hvp = hvps.get(s.name());
+      if (hvp != null) {
+        new HvpWriter(g).write(s, hvp, vis, type);
       }
     }
     fromBodyType.addTo(type);

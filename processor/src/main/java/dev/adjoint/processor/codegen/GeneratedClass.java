@@ -117,6 +117,9 @@ final class GeneratedClass {
       classes.add(s.owner());
       classes.add(s.adjointClass().nestedClass(AdjointNames.vjpClass(s)));
       classes.add(s.adjointClass().nestedClass(AdjointNames.jvpRecord(s)));
+      if (m.model().secondOrder()) {
+        classes.add(s.adjointClass().nestedClass(AdjointNames.hvpAtClass(s)));
+      }
       m.model().jvpRule().ifPresent(rule -> classes.add(
           s.adjointClass().nestedClass(AdjointNames.vjpClass(rule.tangentMap()))));
     }

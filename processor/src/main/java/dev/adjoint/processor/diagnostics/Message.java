@@ -96,6 +96,13 @@ public enum Message {
   FLOATING_OBJECT("FloatingObject", "an object created in @Differentiable code must hold no floating-point data, since a value kept in an object has no derivative, but new %s(...) would hold some: %s; keep the numbers in double locals and double[] arrays, or, if the object is a constant of the derivative, create it outside and pass it in as a @NoDiff parameter"),
   MISSING_ADJOINT_CLASS("MissingAdjointClass", "%s is annotated for Adjoint, but its generated class %s is not on the class path; compile %s with the Adjoint processor"),
 
+  // ---- second order ----
+  ORDER_VALUE("Order", "%s method %s must have order = 1 or order = 2, but has order = %d"),
+  SECOND_ORDER_RULE("SecondOrderUnsupported", "order = 2 on %s method %s is not supported yet: second-order members through a custom rule (differentiating its %s a second time) are not generated yet; remove order = 2, or write %s as a @Differentiable method"),
+  SECOND_ORDER_SIGNATURE("SecondOrderUnsupported", "order = 2 on @Differentiable method %s is not supported yet for %s: second-order members need a double result and differentiable parameters of type double, double[] or double[][]; remove order = 2"),
+  SECOND_ORDER_CALL("SecondOrderUnsupported", "order = 2 method %s must call annotated methods only where their bodies can be written into it, but this call of %s is not such a call: second order writes in the body of a @Differentiable method of the same class (not a custom rule) called with array arguments by name, where the call is evaluated unconditionally (not in a loop's condition, a branch of ?: or the right side of && or ||), in a statement that calls nothing else with effects; other calls would go through the callee's generated JVP, which has no derivative yet; %s"),
+  SECOND_ORDER_BODY("SecondOrderUnsupported", "order = 2 on @Differentiable method %s is not supported yet for its body: %s; remove order = 2"),
+
   FROM_BODY_OMITTED("FromBodyOmitted", "%s.FromBody has no gradient of %s method %s derived from its body, since %s; the rule itself is generated and used as usual"),
   FORWARD_THROUGH_ARRAY_RULE("ForwardThroughArrayRule", "forward mode goes through @CustomVjp method %s here, which returns double[]: each JVP of %s (and each forward sweep of a Jacobian) takes one pullback of the rule per element of its result"),
   VAR_BESIDE_OWN_ADJOINT("VarBesideOwnAdjoint", "var locals must not be used in a class that also uses its own generated %s, since javac (17 to 25) crashes on them once Adjoint has read the class, but this is one; spell out its type, or call %s from another class"),

@@ -140,6 +140,31 @@ public final class AdjointNames {
     return s.capitalized() + "JvpWorkspace";
   }
 
+  /** The record {@code MHvp(value, grad, hvp)} of an {@code order = 2} method. */
+  public static String hvpRecord(Signature s) {
+    return s.capitalized() + "Hvp";
+  }
+
+  /** {@code mHvp(params..., directions...)}: a Hessian-vector product with value and gradient. */
+  public static String hvpMethod(Signature s) {
+    return s.stem() + "Hvp";
+  }
+
+  /** The class {@code MHvpAt}: Hessian-vector products at one point. */
+  public static String hvpAtClass(Signature s) {
+    return s.capitalized() + "HvpAt";
+  }
+
+  /** {@code mHvpAt(params...)}, which makes an {@link #hvpAtClass}. */
+  public static String hvpAtMethod(Signature s) {
+    return s.stem() + "HvpAt";
+  }
+
+  /** {@code mHessian(params...)}: the full Hessian, symmetric. */
+  public static String hessianMethod(Signature s) {
+    return s.stem() + "Hessian";
+  }
+
   public static String workspaceClass(Signature s) {
     return s.capitalized() + "Workspace";
   }

@@ -14,5 +14,11 @@ public enum Mode {
    * Vector-Jacobian products of a {@code @CustomJvp} method: reverse mode on its {@code @Jvp}
    * rule's tangent map, which is linear in the tangents, so its pullback is the transpose.
    */
-  TRANSPOSE
+  TRANSPOSE,
+  /**
+   * Hessian-vector products of an {@code order = 2} method: reverse mode over its forward
+   * derivative ({@code transform/second}), whose tangent output is differentiated with respect
+   * to the primal parameters, the directions held constant.
+   */
+  HVP
 }

@@ -39,7 +39,8 @@ public final class Planner {
    * The derivatives to make for {@code plan}'s methods: the reverse derivative of every body, in
    * source order (for a custom rule's primal only as the reference its rule is checked against);
    * then the forward derivative of every body whose method has a JVP (again only a reference for
-   * a custom rule's primal); then the transpose of every {@code @Jvp} rule.
+   * a custom rule's primal); then the transpose of every {@code @Jvp} rule; then the
+   * Hessian-vector products of every {@code order = 2} {@code @Differentiable} method.
    */
   public static List<DerivativeRequest> requests(ClassPlan plan) {
     List<DerivativeRequest> out = new ArrayList<>();
@@ -58,6 +59,12 @@ public final class Planner {
     for (ClassPlan.MethodPlan m : plan.methods()) {
       if (m.ruleBody().isPresent()) {
         out.add(new DerivativeRequest(m, Mode.TRANSPOSE, false));
+      }
+    }
+    for (ClassPlan.MethodPlan m : plan.methods()) {
+      // Reverse over forward: after the method's FORWARD request, whose output it reads.
+      if (m.model().secondOrder() && !m.model().isCustom() && m.body().isPresent()) {
+        out.add(new DerivativeRequest(m, Mode.HVP, false));
       }
     }
     return out;

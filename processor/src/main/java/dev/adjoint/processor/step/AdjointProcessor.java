@@ -30,8 +30,11 @@ import dev.adjoint.processor.transform.forward.ForwardMode;
 import dev.adjoint.processor.transform.forward.VectorMode;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import dev.adjoint.processor.transform.reverse.ReverseMode;
+import dev.adjoint.processor.transform.second.Inliner;
+import dev.adjoint.processor.transform.second.ReverseOverForward;
 import dev.adjoint.processor.validation.Annotations;
 import dev.adjoint.processor.validation.MethodValidator;
+import dev.adjoint.processor.validation.Orders;
 import dev.adjoint.processor.validation.RuleValidator;
 import dev.adjoint.processor.validation.SignatureReader;
 import java.io.IOException;
@@ -327,6 +330,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     boolean classClean = report.isClean();
     Map<ExecutableElement, Signature> signatures = new LinkedHashMap<>();
     Map<ExecutableElement, Signature> customSignatures = new LinkedHashMap<>();
+    Map<ExecutableElement, Integer> orders = new LinkedHashMap<>();
     for (ExecutableElement m : annotated) {
       Report methodReport = MethodValidator.checkMethod(m, adjoint);
       SignatureReader.Result read = SignatureReader.read(m);
@@ -342,6 +346,9 @@ public final class AdjointProcessor extends AbstractProcessor {
         continue;
       }
       if (methodReport.isClean() && read.signature().isPresent()) {
+        Orders.Result order = Orders.check(m, read.signature().get());
+        report.addAll(order.report());
+        orders.put(m, order.order());
         signatures.put(m, read.signature().get());
         if (Annotations.isCustom(m)) {
           customSignatures.put(m, read.signature().get());
@@ -418,7 +425,8 @@ public final class AdjointProcessor extends AbstractProcessor {
         failed.add(ClassName.get(type)); // its rule has errors, already reported
         return Optional.empty();
       }
-      methods.add(new ClassPlan.MethodPlan(new MethodModel(signature, rule, jvpRule),
+      methods.add(new ClassPlan.MethodPlan(
+          new MethodModel(signature, rule, jvpRule, orders.getOrDefault(m, 1)),
           lowered.get(m), Optional.ofNullable(ruleBodies.get(m))));
     }
     boolean isPublic = true;
@@ -470,7 +478,8 @@ public final class AdjointProcessor extends AbstractProcessor {
       Map<String, ReverseDerivative> fromBody,
       Map<String, ForwardDerivative> forward,
       Map<String, VectorMode.VectorDerivative> vectors,
-      Map<String, ReverseDerivative> transposed) {}
+      Map<String, ReverseDerivative> transposed,
+      Map<String, ReverseDerivative> hvps) {}
 
   /**
    * Plans the round's classes together (calls may cross them), derives each, and writes those
@@ -510,6 +519,7 @@ public final class AdjointProcessor extends AbstractProcessor {
         Map<String, ForwardDerivative> forward = new LinkedHashMap<>();
         Map<String, VectorMode.VectorDerivative> vectors = new LinkedHashMap<>();
         Map<String, ReverseDerivative> transposed = new LinkedHashMap<>();
+        Map<String, ReverseDerivative> hvps = new LinkedHashMap<>();
         for (DerivativeRequest request : Planner.requests(unit.plan)) {
           String name = request.name();
           switch (request.mode()) {
@@ -551,12 +561,14 @@ public final class AdjointProcessor extends AbstractProcessor {
               report.addAll(result.report());
               result.derivative().ifPresent(d -> transposed.put(name, d));
             }
+            case HVP -> secondOrder(unit, request, forward.get(name), rules, report)
+                .ifPresent(d -> hvps.put(name, d));
           }
         }
         Report built = report.build();
         reporter.print(built);
         if (built.isClean()) {
-          ready.add(new Derived(unit, derived, fromBody, forward, vectors, transposed));
+          ready.add(new Derived(unit, derived, fromBody, forward, vectors, transposed, hvps));
         } else {
           fail(unit.plan.owner());
         }
@@ -584,7 +596,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       try {
         TypeSpec.Builder type =
             AdjointClassWriter.write(unit.plan, d.derived, d.fromBody, d.forward, d.vectors,
-                d.transposed, seesGenerated(unit.type), splitAbove())
+                d.transposed, d.hvps, seesGenerated(unit.type), splitAbove())
                 .toBuilder();
         type.addOriginatingElement(unit.type);
         calleeClasses(unit.plan).forEach(type::addOriginatingElement);
@@ -600,6 +612,59 @@ public final class AdjointProcessor extends AbstractProcessor {
         internalError(unit.type, e);
       }
     }
+  }
+
+  /**
+   * The Hessian-vector product of the {@code order = 2} method {@code name}: reverse mode over its
+   * forward derivative {@code forward}; empty, with an error in {@code report} saying why, where
+   * it cannot be made (a half-made second order is never generated).
+   */
+  private Optional<ReverseDerivative> secondOrder(Unit unit, DerivativeRequest request,
+      ForwardDerivative forward, Set<Signature> rules, Report.Builder report) {
+    String name = request.name();
+    ExecutableElement method = methodNamed(unit.type, name);
+    // Calls of the class's own @Differentiable methods are written in place, where they can be.
+    MethodBody body = request.body();
+    Optional<MethodBody> inlined = Inliner.inline(request.signature(), body, callee ->
+        unit.plan.methods().stream()
+            .filter(m -> !m.model().isCustom()
+                && m.model().signature().name().equals(callee.name()))
+            .findFirst().flatMap(ClassPlan.MethodPlan::body));
+    if (inlined.isPresent()) {
+      body = inlined.get();
+      forward = ForwardMode.derive(request.signature(), body, rules::contains).derivative()
+          .orElse(null);
+    }
+    if (forward == null) {
+      if (report.isClean()) {
+        report.add(Message.SECOND_ORDER_BODY, method, name,
+            "forward mode, which its Hessian-vector product differentiates, cannot differentiate"
+                + " it with the bodies of the methods it calls written in (a call of an annotated"
+                + " method that has no JVP, or code outside the subset in a callee)");
+      }
+      return Optional.empty();
+    }
+    ReverseOverForward.Result result = ReverseOverForward.derive(forward, body);
+    if (result.derivative().isEmpty()) {
+      boolean calls = result.report().items().stream()
+          .anyMatch(i -> i.message() == Message.SECOND_ORDER_CALL);
+      if (calls) {
+        report.addAll(result.report());
+      } else {
+        String why = result.report().items().stream().findFirst()
+            .map(Report.Item::text).orElse("no reason given");
+        report.add(Message.SECOND_ORDER_BODY, method, name,
+            "reverse mode cannot differentiate its forward derivative (" + why + ")");
+      }
+      return Optional.empty();
+    }
+    if (MethodSize.estimate(result.derivative().get()) > splitAbove()) {
+      report.add(Message.SECOND_ORDER_BODY, method, name, "it is too long for its"
+          + " Hessian-vector product to fit in one generated method (long second-order methods"
+          + " are not split yet)");
+      return Optional.empty();
+    }
+    return result.derivative();
   }
 
   private static ExecutableElement methodNamed(TypeElement type, String name) {

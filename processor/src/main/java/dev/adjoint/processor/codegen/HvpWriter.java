@@ -1,0 +1,421 @@
+package dev.adjoint.processor.codegen;
+
+import static dev.adjoint.processor.codegen.Members.link;
+import static dev.adjoint.processor.codegen.Members.staticMethod;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.NameAllocator;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.model.AdjointNames;
+import dev.adjoint.processor.model.Param;
+import dev.adjoint.processor.model.Signature;
+import dev.adjoint.processor.transform.reverse.ReverseDerivative;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the second-order members of an {@code order = 2} method {@code m} ({@link
+ * dev.adjoint.processor.transform.second.ReverseOverForward}): the record {@code MHvp(value, grad,
+ * hvp)} and {@code mHvp(params..., directions...)}; the class {@code MHvpAt}, whose private
+ * static {@code hvp} holds the one reverse-over-forward sweep the others call, and {@code
+ * mHvpAt(params...)}; and {@code mHessian(params...)}. The value and gradient come from {@code
+ * mValueAndGrad}, so they are the very numbers it gives; the Hessian-vector product from reverse
+ * mode over the forward derivative. It touches only the members it adds.
+ */
+final class HvpWriter {
+  /** The sweep's name, private to {@code MHvpAt}, where it is free. */
+  private static final String SWEEP = "hvp";
+
+  /** Flattens a gradient record into a Hessian row, private to {@code MHvpAt}. */
+  private static final String ROW = "row";
+
+  private final GeneratedClass g;
+
+  HvpWriter(GeneratedClass g) {
+    this.g = g;
+  }
+
+  private ClassName hvpType(Signature s) {
+    return g.adjoint().nestedClass(AdjointNames.hvpRecord(s));
+  }
+
+  private ClassName hvpAtType(Signature s) {
+    return g.adjoint().nestedClass(AdjointNames.hvpAtClass(s));
+  }
+
+  /**
+   * Adds every second-order member of the method whose Hessian-vector product is {@code d} to
+   * {@code type}.
+   */
+  void write(Signature s, ReverseDerivative d, Modifier[] vis, TypeSpec.Builder type) {
+    type.addType(hvpRecord(s, vis));
+    type.addMethod(hvpMethod(s, vis));
+    type.addType(hvpAtClass(s, d, vis));
+    type.addMethod(hvpAtMethod(s, vis));
+    type.addMethod(hessianMethod(s, vis));
+  }
+
+  /** {@code MHvp(double value, MGrad grad, MGrad hvp)}. */
+  private TypeSpec hvpRecord(Signature s, Modifier[] vis) {
+    ClassName grad = ClassName.get("", AdjointNames.gradRecord(s));
+    return TypeSpec.recordBuilder(AdjointNames.hvpRecord(s))
+        .addModifiers(vis)
+        .recordConstructor(MethodSpec.constructorBuilder()
+            .addParameter(TypeName.DOUBLE, "value")
+            .addParameter(grad, "grad")
+            .addParameter(grad, "hvp")
+            .build())
+        .addJavadoc("The value of $L, its gradient, and its Hessian times a direction.\n\n",
+            link(s))
+        .addJavadoc("@param value the method's value\n@param grad its gradient\n"
+            + "@param hvp its Hessian (over the differentiable parameters) times the direction\n")
+        .build();
+  }
+
+  /** The names of the directions, one per differentiable parameter: {@code xDot}, as mJvp's. */
+  private static List<String> directions(Signature s, NameAllocator names) {
+    List<String> out = new ArrayList<>();
+    for (Param p : s.diffParams()) {
+      out.add(names.newName(p.name() + "Dot"));
+    }
+    return out;
+  }
+
+  private static List<ParameterSpec> directionParams(Signature s, List<String> dots) {
+    List<ParameterSpec> out = new ArrayList<>();
+    List<Param> diff = s.diffParams();
+    for (int i = 0; i < diff.size(); i++) {
+      out.add(ParameterSpec.builder(diff.get(i).type(), dots.get(i)).build());
+    }
+    return out;
+  }
+
+  private static CodeBlock directionDocs(Signature s, List<String> dots) {
+    CodeBlock.Builder out = CodeBlock.builder();
+    List<Param> diff = s.diffParams();
+    for (int i = 0; i < diff.size(); i++) {
+      out.add("@param $L the direction's component for {@code $L}$L\n", dots.get(i),
+          diff.get(i).name(), diff.get(i).type().equals(TypeName.DOUBLE) ? ""
+              : " (its shape; null means zeros)");
+    }
+    return out.build();
+  }
+
+  /** {@code mHvp}: {@code mValueAndGrad}, then one reverse-over-forward sweep. */
+  private MethodSpec hvpMethod(Signature s, Modifier[] vis) {
+    NameAllocator names = g.allocator();
+    List<String> params = g.paramNames(s, names);
+    List<String> dots = directions(s, names);
+    String valueAndGrad = names.newName("valueAndGrad");
+    String hvp = names.newName("hvp");
+    List<String> all = new ArrayList<>(params);
+    all.addAll(dots);
+    return MethodSpec.methodBuilder(AdjointNames.hvpMethod(s))
+        .addModifiers(vis)
+        .addModifiers(Modifier.STATIC)
+        .addParameters(Members.parameters(s, params))
+        .addParameters(directionParams(s, dots))
+        .returns(hvpType(s))
+        .addJavadoc("The value and gradient of $L, and its Hessian times a direction: exactly,"
+            + " by reverse\nmode over forward mode (about the cost of a gradient and of the"
+            + " reverse sweep of a JVP).\nThe value and gradient are those of {@link $T#$N};"
+            + " the method's body runs twice (calls\nwith effects in it, such as a random"
+            + " generator's, run twice).\n\n",
+            link(s), g.adjoint(), AdjointNames.valueAndGradMethod(s))
+        .addJavadoc(Members.paramDocs(s, params))
+        .addJavadoc(directionDocs(s, dots))
+        .addJavadoc("@return the value, the gradient, and the Hessian-vector product, whose"
+            + " arrays the caller owns\n")
+        .addStatement("$T $N = $N($L)", g.valueAndGradType(s), valueAndGrad,
+            AdjointNames.valueAndGradMethod(s), wrapped(params))
+        .addStatement("$T $N = $T.$N($L)", g.gradType(s), hvp, hvpAtType(s), SWEEP,
+            wrapped(all))
+        .addStatement("return new $T($N.value(),$W$N.grad(),$W$N)", hvpType(s), valueAndGrad,
+            valueAndGrad, hvp)
+        .build();
+  }
+
+  /** Arguments separated by commas, where JavaPoet may wrap a line that grows too long. */
+  private static CodeBlock wrapped(List<String> names) {
+    List<CodeBlock> args = new ArrayList<>();
+    for (String n : names) {
+      args.add(CodeBlock.of("$N", n));
+    }
+    return CodeBlock.join(args, ",$W");
+  }
+
+  /** {@code MHvpAt}: a point, its value and gradient, and {@code apply(directions...)}. */
+  private TypeSpec hvpAtClass(Signature s, ReverseDerivative d, Modifier[] vis) {
+    ClassName grad = g.gradType(s);
+    NameAllocator names = g.allocator();
+    String value = names.newName("value");
+    String gradField = names.newName("grad");
+    List<String> fields = g.paramNames(s, names);
+    List<String> dots = directions(s, names);
+    TypeSpec.Builder type = TypeSpec.classBuilder(AdjointNames.hvpAtClass(s))
+        .addModifiers(vis)
+        .addModifiers(Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("Hessian-vector products of $L at one point, for many directions (as"
+            + " Newton-CG needs):\nthe value and gradient are computed once, when it is made;"
+            + " each {@link #apply} runs one\nreverse-over-forward sweep, which recomputes the"
+            + " forward work at the point (reusing it\nacross directions is not done yet). Later"
+            + " writes to the arrays it was made from change\nnothing here.\n", link(s));
+    MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Holds a point and what was computed there.\n\n");
+    for (int i = 0; i < s.params().size(); i++) {
+      Param p = s.params().get(i);
+      type.addField(FieldSpec.builder(p.type(), fields.get(i), Modifier.PRIVATE, Modifier.FINAL)
+          .build());
+      ctor.addParameter(p.type(), fields.get(i))
+          .addJavadoc("@param $L the method's {@code $L}\n", fields.get(i), p.name())
+          .addStatement("this.$N = $N", fields.get(i), fields.get(i));
+    }
+    type.addField(TypeName.DOUBLE, value, Modifier.PRIVATE, Modifier.FINAL);
+    type.addField(grad, gradField, Modifier.PRIVATE, Modifier.FINAL);
+    ctor.addParameter(TypeName.DOUBLE, value)
+        .addParameter(grad, gradField)
+        .addJavadoc("@param $L the value there\n@param $L the gradient there\n", value, gradField)
+        .addStatement("this.$N = $N", value, value)
+        .addStatement("this.$N = $N", gradField, gradField);
+    type.addMethod(ctor.build());
+    type.addMethod(MethodSpec.methodBuilder("value")
+        .addModifiers(vis)
+        .returns(TypeName.DOUBLE)
+        .addJavadoc("The value at the point.\n\n@return the value\n")
+        .addStatement("return $N", value)
+        .build());
+    List<CodeBlock> copies = new ArrayList<>();
+    for (Param p : s.diffParams()) {
+      String c = AdjointNames.component(p.name());
+      copies.add(p.type().equals(TypeName.DOUBLE) ? CodeBlock.of("$N.$N()", gradField, c)
+          : CodeBlock.of("$T.copyOf($N.$N())", GeneratedClass.BUFFERS, gradField, c));
+    }
+    type.addMethod(MethodSpec.methodBuilder("grad")
+        .addModifiers(vis)
+        .returns(grad)
+        .addJavadoc("The gradient at the point.\n\n@return the gradient, whose arrays the caller"
+            + " owns\n")
+        .addStatement("return new $T($L)", grad, CodeBlock.join(copies, ",$W"))
+        .build());
+    List<CodeBlock> args = new ArrayList<>();
+    for (String f : fields) {
+      args.add(CodeBlock.of("this.$N", f));
+    }
+    for (String dot : dots) {
+      args.add(CodeBlock.of("$N", dot));
+    }
+    type.addMethod(MethodSpec.methodBuilder("apply")
+        .addModifiers(vis)
+        .addParameters(directionParams(s, dots))
+        .returns(grad)
+        .addJavadoc("The Hessian at the point times a direction.\n\n")
+        .addJavadoc(directionDocs(s, dots))
+        .addJavadoc("@return the Hessian-vector product, whose arrays the caller owns\n")
+        .addStatement("return $N($L)", SWEEP, CodeBlock.join(args, ",$W"))
+        .build());
+    type.addMethod(sweep(d));
+    type.addMethod(row(s));
+    return type.build();
+  }
+
+  /**
+   * The reverse-over-forward sweep: the forward sweep of the JVP's reverse derivative (the value,
+   * its tangent along the direction, and what the reverse sweep needs), then its reverse sweep
+   * from a seed of 1 on the tangent, which leaves {@code H v} in the parameters' cotangents.
+   */
+  private MethodSpec sweep(ReverseDerivative d) {
+    Signature tangentOutput = d.signature();
+    Renderer r = g.renderer(d);
+    List<String> names = g.paramNames(d, r);
+    CodeBlock.Builder body = CodeBlock.builder();
+    int primal = tangentOutput.params().size() - tangentOutput.diffParams().size();
+    int k = primal;
+    List<Param> params = tangentOutput.params();
+    for (int i = 0; i < primal; i++) {
+      Param p = params.get(i);
+      if (p.differentiable()) {
+        if (!p.type().equals(TypeName.DOUBLE)) {
+          // null means zeros; a direction of another shape is the caller's error, said here.
+          body.addStatement("$N = $T.tangent($N, $N)", names.get(k), GeneratedClass.BUFFERS,
+              names.get(k), names.get(i));
+        }
+        k++;
+      }
+    }
+    body.add(Sweeps.forward(d, r));
+    body.add("\n// reverse sweep\n");
+    body.addStatement("$T $N = 1.0", TypeName.DOUBLE, r.name(d.seed()));
+    body.add(Sweeps.reverse(d, r));
+    body.addStatement("return $L", Sweeps.newGrad(g, d, r));
+    Signature s = g.plan().methods().stream().map(m -> m.model().signature())
+        .filter(x -> x.name().equals(tangentOutput.name())).findFirst().orElseThrow();
+    return MethodSpec.methodBuilder(SWEEP)
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .addParameters(Members.parameters(tangentOutput, names))
+        .returns(g.gradType(tangentOutput))
+        .addJavadoc("The Hessian of $L times a direction: the gradient, with respect to the"
+            + " method's\nparameters, of its JVP's tangent, the direction held constant.\n\n",
+            link(s))
+        .addJavadoc(Members.paramDocs(tangentOutput, names))
+        .addJavadoc("@return the Hessian-vector product\n")
+        .addCode(body.build())
+        .build();
+  }
+
+  /** {@code row(hvp, n)}: a gradient record flattened in declaration order, as a Hessian row. */
+  private MethodSpec row(Signature s) {
+    ClassName grad = g.gradType(s);
+    MethodSpec.Builder m = MethodSpec.methodBuilder(ROW)
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .addParameter(grad, "hvp")
+        .addParameter(TypeName.INT, "n")
+        .returns(Expr.DOUBLE_ARRAY)
+        .addJavadoc("{@code hvp} flattened in declaration order, matrices row by row.\n\n"
+            + "@param hvp a Hessian-vector product\n@param n the number of coordinates\n"
+            + "@return the row\n")
+        .addStatement("double[] row = new double[n]")
+        .addStatement("int at = 0");
+    for (Param p : s.diffParams()) {
+      String c = AdjointNames.component(p.name());
+      if (p.type().equals(TypeName.DOUBLE)) {
+        m.addStatement("row[at++] = hvp.$N()", c);
+      } else {
+        m.addStatement("at = $T.flatten(hvp.$N(), row, at)", GeneratedClass.BUFFERS, c);
+      }
+    }
+    return m.addStatement("return row").build();
+  }
+
+  /** {@code mHvpAt}: the point copied, its value and gradient once. */
+  private MethodSpec hvpAtMethod(Signature s, Modifier[] vis) {
+    NameAllocator names = g.allocator();
+    List<String> params = g.paramNames(s, names);
+    String valueAndGrad = names.newName("valueAndGrad");
+    List<CodeBlock> args = new ArrayList<>();
+    for (int i = 0; i < params.size(); i++) {
+      Param p = s.params().get(i);
+      boolean copied = p.type().equals(Expr.DOUBLE_ARRAY) || p.type().equals(Expr.DOUBLE_MATRIX)
+          || p.type().equals(Members.INT_ARRAY) || p.type().equals(Members.INT_MATRIX);
+      args.add(copied ? Members.copyOf(p.type(), params.get(i))
+          : CodeBlock.of("$N", params.get(i)));
+    }
+    args.add(CodeBlock.of("$N.value()", valueAndGrad));
+    args.add(CodeBlock.of("$N.grad()", valueAndGrad));
+    return staticMethod(AdjointNames.hvpAtMethod(s), s, params, vis, hvpAtType(s),
+            CodeBlock.of("Hessian-vector products of $L at one point, for many directions.\n",
+                link(s)),
+            "the point's value, gradient and Hessian-vector products")
+        .addStatement("$T $N = $N($L)", g.valueAndGradType(s), valueAndGrad,
+            AdjointNames.valueAndGradMethod(s), wrapped(params))
+        .addStatement("return new $T($L)", hvpAtType(s), CodeBlock.join(args, ",$W"))
+        .build();
+  }
+
+  /**
+   * {@code mHessian}: one Hessian-vector product per coordinate, along the unit vectors, then
+   * each pair of entries {@code (i, j)}, {@code (j, i)} replaced by their mean, so the result is
+   * exactly symmetric (the two products agree up to rounding).
+   */
+  private MethodSpec hessianMethod(Signature s, Modifier[] vis) {
+    NameAllocator names = g.allocator();
+    List<String> params = g.paramNames(s, names);
+    List<String> dots = directions(s, names);
+    String n = names.newName("n");
+    String hessian = names.newName("hessian");
+    String column = names.newName("column");
+    String i = names.newName("i");
+    String j = names.newName("j");
+    String mean = names.newName("mean");
+    List<String> all = new ArrayList<>(params);
+    all.addAll(dots);
+    ClassName at = hvpAtType(s);
+    CodeBlock.Builder size = CodeBlock.builder();
+    List<Param> diff = s.diffParams();
+    int scalars = 0;
+    List<CodeBlock> sizes = new ArrayList<>();
+    for (int k = 0; k < params.size(); k++) {
+      Param p = s.params().get(k);
+      if (!p.differentiable()) {
+        continue;
+      }
+      if (p.type().equals(TypeName.DOUBLE)) {
+        scalars++;
+      } else {
+        sizes.add(CodeBlock.of("$T.size($N)", GeneratedClass.BUFFERS, params.get(k)));
+      }
+    }
+    if (scalars > 0 || sizes.isEmpty()) {
+      sizes.add(0, CodeBlock.of("$L", scalars));
+    }
+    size.add("$L", CodeBlock.join(sizes, " + "));
+    MethodSpec.Builder m = staticMethod(AdjointNames.hessianMethod(s), s, params, vis,
+            Expr.DOUBLE_MATRIX,
+            CodeBlock.of("The Hessian of $L over its differentiable parameters, flattened in"
+                + " declaration\norder (matrices row by row): one Hessian-vector product per"
+                + " coordinate, along the unit\nvectors, so n products for n coordinates. It is"
+                + " exactly symmetric: entries (i, j) and (j, i)\nare both the mean of the two"
+                + " products' values, which agree up to rounding.\n", link(s)),
+            "the n × n Hessian, which the caller owns")
+        .addStatement("int $N = $L", n, size.build())
+        .addStatement("double[][] $N = new double[$N][]", hessian, n)
+        .addStatement("int $N = 0", column);
+    // Every direction starts at zero; one coordinate at a time is 1.
+    for (int k = 0; k < diff.size(); k++) {
+      Param p = diff.get(k);
+      String arg = params.get(s.params().indexOf(p));
+      if (p.type().equals(TypeName.DOUBLE)) {
+        m.addStatement("double $N = 0.0", dots.get(k));
+      } else {
+        m.addStatement("$T $N = $T.zerosLike($N)", p.type(), dots.get(k), GeneratedClass.BUFFERS,
+            arg);
+      }
+    }
+    CodeBlock product = CodeBlock.of("$N[$N++] = $T.$N($T.$N($L),$W$N)", hessian, column, at,
+        ROW, at, SWEEP, wrapped(all), n);
+    for (int k = 0; k < diff.size(); k++) {
+      Param p = diff.get(k);
+      String dot = dots.get(k);
+      String arg = params.get(s.params().indexOf(p));
+      if (p.type().equals(TypeName.DOUBLE)) {
+        m.addStatement("$N = 1.0", dot);
+        m.addStatement(product);
+        m.addStatement("$N = 0.0", dot);
+      } else if (p.type().equals(Expr.DOUBLE_ARRAY)) {
+        m.beginControlFlow("for (int $N = 0; $N < $T.size($N); $N++)", i, i,
+            GeneratedClass.BUFFERS, arg, i);
+        m.addStatement("$N[$N] = 1.0", dot, i);
+        m.addStatement(product);
+        m.addStatement("$N[$N] = 0.0", dot, i);
+        m.endControlFlow();
+      } else {
+        m.beginControlFlow("for (int $N = 0; $N < ($N == null ? 0 : $N.length); $N++)", i, i,
+            arg, arg, i);
+        m.beginControlFlow("for (int $N = 0; $N < $T.size($N[$N]); $N++)", j, j,
+            GeneratedClass.BUFFERS, arg, i, j);
+        m.addStatement("$N[$N][$N] = 1.0", dot, i, j);
+        m.addStatement(product);
+        m.addStatement("$N[$N][$N] = 0.0", dot, i, j);
+        m.endControlFlow();
+        m.endControlFlow();
+      }
+    }
+    m.addCode("// exactly symmetric: the mean of the two products' entries\n");
+    m.beginControlFlow("for (int $N = 0; $N < $N; $N++)", i, i, n, i);
+    m.beginControlFlow("for (int $N = 0; $N < $N; $N++)", j, j, i, j);
+    m.addStatement("double $N = 0.5 * $N[$N][$N] + 0.5 * $N[$N][$N]", mean, hessian, i, j,
+        hessian, j, i);
+    m.addStatement("$N[$N][$N] = $N", hessian, i, j, mean);
+    m.addStatement("$N[$N][$N] = $N", hessian, j, i, mean);
+    m.endControlFlow();
+    m.endControlFlow();
+    return m.addStatement("return $N", hessian).build();
+  }
+}

@@ -1,0 +1,485 @@
+package dev.adjoint.processor.transform.second;
+
+import static dev.adjoint.processor.ir.Ir.read;
+
+import com.palantir.javapoet.TypeName;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.IrWalker;
+import dev.adjoint.processor.ir.MethodBody;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Variable;
+import dev.adjoint.processor.model.Param;
+import dev.adjoint.processor.model.Signature;
+import dev.adjoint.processor.transform.normalize.Jumps;
+import dev.adjoint.processor.transform.normalize.Returns;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Writes the bodies of called {@code @Differentiable} methods into the body of an {@code order =
+ * 2} method, so that its Hessian-vector product (reverse mode over forward mode) sees through
+ * them: a call's JVP is generated code, which reverse mode cannot differentiate again, but the
+ * callee's body, written in place, is primal IR like the caller's. Only the Hessian-vector
+ * product reads the result; every first-order member keeps calling the callee.
+ *
+ * <p>A call is written in place where that keeps Java's meaning exactly; every other call is
+ * left as it is (and, where its argument varies, is an error at the call, from {@link
+ * ReverseOverForward}): the callee is a static method of the same class whose body this
+ * compilation read (not a custom rule, not a recursive call), returning {@code double}; each
+ * array argument is a variable by name (the callee's parameter becomes that variable: a callee
+ * never writes its parameter arrays); a {@code @NoDiff} array parameter is not differentiated
+ * through (then the call stays); and the call is evaluated unconditionally, in a statement that
+ * calls nothing else with effects before it (it is moved ahead of the statement: not in a loop's
+ * condition, a branch of {@code ?:}, or the right side of {@code &&}/{@code ||}; an {@code if}'s
+ * condition is evaluated once, so its calls go before the {@code if}). A {@code
+ * double} parameter marked {@code @NoDiff} gets its argument through {@code Ad.stopGradient}.
+ */
+public final class Inliner {
+  private Inliner() {}
+
+  /** How deep calls are followed (a chain of calls, each written into its caller). */
+  private static final int DEPTH = 8;
+
+  /**
+   * @param caller the {@code order = 2} method
+   * @param body its lowered body
+   * @param bodies the lowered bodies of the annotated methods whose bodies may be written in
+   *     place (those of the caller's class without a custom rule)
+   * @return the body with the calls that can be written in place so written; empty where there
+   *     was none
+   */
+  public static Optional<MethodBody> inline(
+      Signature caller, MethodBody body, Function<Signature, Optional<MethodBody>> bodies) {
+    Set<String> active = new HashSet<>();
+    active.add(caller.name());
+    Run run = new Run(caller, bodies);
+    Stmt.Block out = run.block(body.body(), active, 0);
+    return run.changed ? Optional.of(new MethodBody(body.params(), out)) : Optional.empty();
+  }
+
+  private static final class Run {
+    private final Signature caller;
+    private final Function<Signature, Optional<MethodBody>> bodies;
+    private boolean changed;
+
+    Run(Signature caller, Function<Signature, Optional<MethodBody>> bodies) {
+      this.caller = caller;
+      this.bodies = bodies;
+    }
+
+    Stmt.Block block(Stmt.Block b, Set<String> active, int depth) {
+      List<Stmt> out = new ArrayList<>();
+      for (Stmt s : b.stmts()) {
+        if (s instanceof Stmt.If i) {
+          // The condition is evaluated once, before either branch: its calls go before the if.
+          Hoist hoist = hoisted(List.of(i.condition()), active, depth);
+          Expr test = i.condition();
+          if (hoist != null) {
+            out.addAll(hoist.before);
+            test = hoist.rewritten.get(0);
+          }
+          out.add(new Stmt.If(test, block(i.then(), active, depth),
+              block(i.otherwise(), active, depth), i.ref()));
+        } else if (s instanceof Stmt.Loop l) {
+          // A loop's condition is evaluated on every trip: its calls stay.
+          out.add(new Stmt.Loop(l.condition(), block(l.body(), active, depth),
+              block(l.update(), active, depth), l.testFirst(), l.ref()));
+        } else if (s instanceof Stmt.Block inner) {
+          out.add(block(inner, active, depth));
+        } else {
+          out.addAll(leaf(s, active, depth));
+        }
+      }
+      return new Stmt.Block(out, b.ref());
+    }
+
+    /** A leaf statement with the calls in it written in place before it, or itself. */
+    private List<Stmt> leaf(Stmt s, Set<String> active, int depth) {
+      List<Expr> exprs = new ArrayList<>();
+      if (s instanceof Stmt.Declare d && d.init() != null) {
+        exprs.add(d.init());
+      } else if (s instanceof Stmt.Assign a) {
+        exprs.add(a.value());
+      } else if (s instanceof Stmt.ArrayAssign a) {
+        exprs.addAll(a.indices());
+        exprs.add(a.value());
+      } else if (s instanceof Stmt.Return r && r.value() != null) {
+        exprs.add(r.value());
+      } else if (s instanceof Stmt.Eval e) {
+        exprs.add(e.expr());
+      }
+      Hoist hoist = hoisted(exprs, active, depth);
+      if (hoist == null) {
+        return List.of(s);
+      }
+      List<Expr> rewritten = hoist.rewritten;
+      List<Stmt> out = new ArrayList<>(hoist.before);
+      if (s instanceof Stmt.Declare d) {
+        out.add(new Stmt.Declare(d.variable(), rewritten.get(0), d.ref()));
+      } else if (s instanceof Stmt.Assign a) {
+        out.add(new Stmt.Assign(a.variable(), rewritten.get(0), a.ref()));
+      } else if (s instanceof Stmt.ArrayAssign a) {
+        int n = a.indices().size();
+        out.add(new Stmt.ArrayAssign(a.array(), rewritten.subList(0, n), rewritten.get(n),
+            a.ref()));
+      } else if (s instanceof Stmt.Return r) {
+        out.add(new Stmt.Return(rewritten.get(0), r.ref()));
+      } else if (!(((Stmt.Eval) s).expr() instanceof Expr.DiffCall)) {
+        out.add(new Stmt.Eval(rewritten.get(0), s.ref()));
+      }
+      return out;
+    }
+
+    /**
+     * {@code exprs} (one statement's, in evaluation order) with their calls written in place
+     * before them; null where there is no call, or one that cannot be written in, or a call with
+     * effects whose order against them would change.
+     */
+    private Hoist hoisted(List<Expr> exprs, Set<String> active, int depth) {
+      boolean[] calls = {false};
+      boolean[] effects = {false};
+      for (Expr e : exprs) {
+        IrWalker.forEachExpr(e, x -> {
+          calls[0] |= x instanceof Expr.DiffCall;
+          effects[0] |= x instanceof Expr.OpaqueCall;
+        });
+      }
+      if (!calls[0] || effects[0]) {
+        return null;
+      }
+      Hoist hoist = new Hoist(active, depth);
+      for (Expr e : exprs) {
+        hoist.rewritten.add(hoist.of(e, true));
+      }
+      if (hoist.failed) {
+        return null;
+      }
+      changed = true;
+      return hoist;
+    }
+
+    /** Whether {@code call} (with its arguments as rewritten) can be written in place. */
+    private boolean inlinable(Expr.DiffCall call, Set<String> active, int depth) {
+      Signature callee = call.callee();
+      if (!callee.owner().equals(caller.owner()) || callee.instance()
+          || !callee.result().equals(TypeName.DOUBLE) || active.contains(callee.name())
+          || depth >= DEPTH || bodies.apply(callee).isEmpty()) {
+        return false;
+      }
+      for (int i = 0; i < callee.params().size(); i++) {
+        Param p = callee.params().get(i);
+        if (p.type() instanceof com.palantir.javapoet.ArrayTypeName) {
+          if (!(call.args().get(i) instanceof Expr.Read)
+              || !p.differentiable() && Expr.isArray(p.type())) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+
+    /** The callee's body, written in place before the statement; returns its value's read. */
+    private Expr inline(Expr.DiffCall call, List<Stmt> before, Set<String> active, int depth) {
+      Signature callee = call.callee();
+      MethodBody body = bodies.apply(callee).orElseThrow();
+      Copier copy = new Copier();
+      for (int i = 0; i < callee.params().size(); i++) {
+        Param p = callee.params().get(i);
+        Variable param = body.params().get(i);
+        Expr arg = call.args().get(i);
+        if (p.type() instanceof com.palantir.javapoet.ArrayTypeName) {
+          copy.variables.put(param, ((Expr.Read) arg).variable());
+        } else {
+          Variable local = new Variable(param.hint(), param.type(), Variable.Kind.LOCAL);
+          copy.variables.put(param, local);
+          Expr value = !p.differentiable() && p.type().equals(TypeName.DOUBLE)
+              ? new Expr.StopGradient(arg, null) : arg;
+          before.add(new Stmt.Declare(local, value, call.ref()));
+        }
+      }
+      Variable result = new Variable(callee.name(), TypeName.DOUBLE, Variable.Kind.LOCAL);
+      copy.result = result;
+      before.add(new Stmt.Declare(result, null, call.ref()));
+      Stmt.Block lowered = Returns.normalize(Jumps.lower(body.body()));
+      Stmt.Block copied = copy.block(lowered);
+      Set<String> inner = new HashSet<>(active);
+      inner.add(callee.name());
+      before.add(block(copied, inner, depth + 1));
+      return read(result);
+    }
+
+    /** Hoists the calls of one statement's expressions, in evaluation order. */
+    private final class Hoist {
+      final List<Stmt> before = new ArrayList<>();
+      final List<Expr> rewritten = new ArrayList<>();
+      final Set<String> active;
+      final int depth;
+      boolean failed;
+
+      Hoist(Set<String> active, int depth) {
+        this.active = active;
+        this.depth = depth;
+      }
+
+      Expr of(Expr e, boolean unconditional) {
+        if (failed) {
+          return e;
+        }
+        if (e instanceof Expr.DiffCall call) {
+          if (!unconditional) {
+            failed = true;
+            return e;
+          }
+          List<Expr> args = new ArrayList<>();
+          for (Expr a : call.args()) {
+            args.add(of(a, true));
+          }
+          Expr.DiffCall rewritten = new Expr.DiffCall(call.callee(), args, call.ref());
+          if (failed || !inlinable(rewritten, active, depth)) {
+            failed = true;
+            return e;
+          }
+          return inline(rewritten, before, active, depth);
+        }
+        if (e instanceof Expr.Conditional c) {
+          Expr condition = of(c.condition(), unconditional);
+          return new Expr.Conditional(condition, of(c.whenTrue(), false),
+              of(c.whenFalse(), false), c.type(), c.ref());
+        }
+        if (e instanceof Expr.Binary b) {
+          boolean shortCircuit = b.op() == Expr.BinaryOp.AND || b.op() == Expr.BinaryOp.OR;
+          Expr left = of(b.left(), unconditional);
+          return new Expr.Binary(b.op(), left, of(b.right(), unconditional && !shortCircuit),
+              b.type(), b.ref());
+        }
+        if (e instanceof Expr.Unary u) {
+          return new Expr.Unary(u.op(), of(u.operand(), unconditional), u.type(), u.ref());
+        }
+        if (e instanceof Expr.Cast c) {
+          return new Expr.Cast(c.type(), of(c.operand(), unconditional), c.ref());
+        }
+        if (e instanceof Expr.MathCall m) {
+          List<Expr> args = new ArrayList<>();
+          for (Expr a : m.args()) {
+            args.add(of(a, unconditional));
+          }
+          return new Expr.MathCall(m.function(), m.owner(), args, m.ref());
+        }
+        if (e instanceof Expr.StopGradient g) {
+          return new Expr.StopGradient(of(g.arg(), unconditional), g.ref());
+        }
+        if (e instanceof Expr.ArrayRead a) {
+          List<Expr> indices = new ArrayList<>();
+          for (Expr i : a.indices()) {
+            indices.add(of(i, unconditional));
+          }
+          return new Expr.ArrayRead(a.array(), indices, a.ref());
+        }
+        boolean[] call = {false};
+        IrWalker.forEachExpr(e, x -> call[0] |= x instanceof Expr.DiffCall);
+        if (call[0]) {
+          failed = true; // a call inside a node this does not rebuild: left as it is
+        }
+        return e;
+      }
+    }
+  }
+
+  /**
+   * A copy of a callee's lowered body with fresh variables (its parameters as {@link #variables}
+   * says) and each {@code return e} made {@code result = e} (after {@link Returns#normalize}
+   * every path ends in its one return, so the copy then falls through to its end).
+   */
+  private static final class Copier implements Expr.Visitor<Expr>, Stmt.Visitor<Stmt> {
+    final Map<Variable, Variable> variables = new IdentityHashMap<>();
+    Variable result;
+
+    Variable v(Variable old) {
+      Variable mapped = variables.get(old);
+      if (mapped == null) {
+        Variable shape = old.shapeOf() == null ? null : v(old.shapeOf());
+        mapped = new Variable(old.hint(), old.type(), old.kind(), shape);
+        variables.put(old, mapped);
+      }
+      return mapped;
+    }
+
+    Stmt.Block block(Stmt.Block b) {
+      List<Stmt> out = new ArrayList<>();
+      for (Stmt s : b.stmts()) {
+        out.add(s.accept(this));
+      }
+      return new Stmt.Block(out, b.ref());
+    }
+
+    private Expr e(Expr e) {
+      return e == null ? null : e.accept(this);
+    }
+
+    private List<Expr> all(List<Expr> es) {
+      List<Expr> out = new ArrayList<>();
+      for (Expr e : es) {
+        out.add(e(e));
+      }
+      return out;
+    }
+
+    @Override
+    public Stmt visitDeclare(Stmt.Declare s) {
+      return new Stmt.Declare(v(s.variable()), e(s.init()), s.ref());
+    }
+
+    @Override
+    public Stmt visitAssign(Stmt.Assign s) {
+      return new Stmt.Assign(v(s.variable()), e(s.value()), s.ref());
+    }
+
+    @Override
+    public Stmt visitIf(Stmt.If s) {
+      return new Stmt.If(e(s.condition()), block(s.then()), block(s.otherwise()), s.ref());
+    }
+
+    @Override
+    public Stmt visitReturn(Stmt.Return s) {
+      return new Stmt.Assign(result, e(s.value()), s.ref());
+    }
+
+    @Override
+    public Stmt visitEval(Stmt.Eval s) {
+      return new Stmt.Eval(e(s.expr()), s.ref());
+    }
+
+    @Override
+    public Stmt visitBlock(Stmt.Block s) {
+      return block(s);
+    }
+
+    @Override
+    public Stmt visitLoop(Stmt.Loop s) {
+      return new Stmt.Loop(e(s.condition()), block(s.body()), block(s.update()), s.testFirst(),
+          s.ref());
+    }
+
+    @Override
+    public Stmt visitJump(Stmt.Jump s) {
+      return s;
+    }
+
+    @Override
+    public Stmt visitPush(Stmt.Push s) {
+      throw new IllegalArgumentException("not a primal statement: " + s);
+    }
+
+    @Override
+    public Stmt visitArrayAssign(Stmt.ArrayAssign s) {
+      return new Stmt.ArrayAssign(v(s.array()), all(s.indices()), e(s.value()), s.ref());
+    }
+
+    @Override
+    public Expr visitLiteral(Expr.Literal e) {
+      return e;
+    }
+
+    @Override
+    public Expr visitRead(Expr.Read e) {
+      return new Expr.Read(v(e.variable()), e.ref());
+    }
+
+    @Override
+    public Expr visitUnary(Expr.Unary e) {
+      return new Expr.Unary(e.op(), e(e.operand()), e.type(), e.ref());
+    }
+
+    @Override
+    public Expr visitBinary(Expr.Binary e) {
+      return new Expr.Binary(e.op(), e(e.left()), e(e.right()), e.type(), e.ref());
+    }
+
+    @Override
+    public Expr visitConditional(Expr.Conditional e) {
+      return new Expr.Conditional(e(e.condition()), e(e.whenTrue()), e(e.whenFalse()), e.type(),
+          e.ref());
+    }
+
+    @Override
+    public Expr visitCast(Expr.Cast e) {
+      return new Expr.Cast(e.type(), e(e.operand()), e.ref());
+    }
+
+    @Override
+    public Expr visitMathCall(Expr.MathCall e) {
+      return new Expr.MathCall(e.function(), e.owner(), all(e.args()), e.ref());
+    }
+
+    @Override
+    public Expr visitStopGradient(Expr.StopGradient e) {
+      return new Expr.StopGradient(e(e.arg()), e.ref());
+    }
+
+    @Override
+    public Expr visitDiffCall(Expr.DiffCall e) {
+      return new Expr.DiffCall(e.callee(), all(e.args()), e.ref());
+    }
+
+    @Override
+    public Expr visitOpaqueCall(Expr.OpaqueCall e) {
+      return new Expr.OpaqueCall(e(e.receiver()), e.owner(), e.name(), all(e.args()), e.type(),
+          e.ref());
+    }
+
+    @Override
+    public Expr visitFieldRead(Expr.FieldRead e) {
+      return new Expr.FieldRead(e(e.receiver()), e.owner(), e.name(), e.type(), e.ref());
+    }
+
+    @Override
+    public Expr visitArrayRead(Expr.ArrayRead e) {
+      return new Expr.ArrayRead(v(e.array()), all(e.indices()), e.ref());
+    }
+
+    @Override
+    public Expr visitArrayLength(Expr.ArrayLength e) {
+      return new Expr.ArrayLength(v(e.array()), all(e.indices()), e.ref());
+    }
+
+    @Override
+    public Expr visitNewArray(Expr.NewArray e) {
+      return new Expr.NewArray(e.element(), all(e.lengths()), e.ref());
+    }
+
+    @Override
+    public Expr visitVjpOf(Expr.VjpOf e) {
+      throw notPrimal(e);
+    }
+
+    @Override
+    public Expr visitVjpValue(Expr.VjpValue e) {
+      throw notPrimal(e);
+    }
+
+    @Override
+    public Expr visitPullback(Expr.Pullback e) {
+      throw notPrimal(e);
+    }
+
+    @Override
+    public Expr visitComponent(Expr.Component e) {
+      throw notPrimal(e);
+    }
+
+    @Override
+    public Expr visitPop(Expr.Pop e) {
+      throw notPrimal(e);
+    }
+
+    private static IllegalArgumentException notPrimal(Expr e) {
+      return new IllegalArgumentException("not a primal expression: " + e);
+    }
+  }
+}

@@ -1,0 +1,411 @@
+package dev.adjoint.tests;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import java.util.Random;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The second-order members of {@code order = 2} methods ({@link SecondOrder}): Hessians against
+ * closed forms, Hessian-vector products against central differences of the generated gradient at
+ * 100 seeded points per method, exact symmetry, and the value and gradient that {@code mHvp} and
+ * {@code mHvpAt} report, which must be {@code mValueAndGrad}'s bit for bit.
+ */
+final class SecondOrderTest {
+
+  // ---------------------------------------------------------------- closed forms
+
+  @Test
+  void rosenbrockHessianIsTheClosedForm() {
+    Random random = new Random(12);
+    for (int n : new int[] {2, 5, 10}) {
+      double[] x = uniform(random, n, -2, 2);
+      double[][] h = SecondOrderAdjoint.rosenbrockHessian(x);
+      double[][] expected = new double[n][n];
+      for (int i = 0; i + 1 < n; i++) {
+        expected[i][i] += 2 + 1200 * x[i] * x[i] - 400 * x[i + 1];
+        expected[i + 1][i + 1] += 200;
+        expected[i][i + 1] = -400 * x[i];
+        expected[i + 1][i] = -400 * x[i];
+      }
+      assertClose("rosenbrock n = " + n, h, expected, 1e-12);
+    }
+  }
+
+  @Test
+  void quadraticFormHessianIsAPlusATransposed() {
+    Random random = new Random(13);
+    int n = 6;
+    double[][] a = new double[n][];
+    for (int i = 0; i < n; i++) {
+      a[i] = uniform(random, n, -3, 3); // not symmetric
+    }
+    double[] x = uniform(random, n, -1, 1);
+    double[][] expected = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        expected[i][j] = a[i][j] + a[j][i];
+      }
+    }
+    assertClose("xᵀAx", SecondOrderAdjoint.quadraticHessian(x, a), expected, 1e-13);
+    // An HVP is (A + Aᵀ) v.
+    double[] v = uniform(random, n, -1, 1);
+    double[] hv = SecondOrderAdjoint.quadraticHvp(x, a, v).hvp().x();
+    for (int i = 0; i < n; i++) {
+      double e = 0;
+      for (int j = 0; j < n; j++) {
+        e += expected[i][j] * v[j];
+      }
+      assertThat(hv[i]).isWithin(1e-12 * (1 + Math.abs(e))).of(e);
+    }
+  }
+
+  @Test
+  void softplusSecondDerivativeIsSigmoidTimesOneMinusIt() {
+    for (double x = -8; x <= 8; x += 0.25) {
+      double sigma = 1 / (1 + Math.exp(-x));
+      double expected = sigma * (1 - sigma);
+      assertThat(SecondOrderAdjoint.softplusHessian(x)[0][0])
+          .isWithin(1e-13).of(expected);
+      assertThat(SecondOrderAdjoint.softplusHvp(x, 2.0).hvp().x())
+          .isWithin(2e-13).of(2 * expected);
+    }
+  }
+
+  @Test
+  void twoScalarsHessianIsTheClosedForm() {
+    Random random = new Random(14);
+    for (int k = 0; k < 20; k++) {
+      double x = uniform(random, 1, -1.5, 1.5)[0];
+      double y = uniform(random, 1, -1.5, 1.5)[0];
+      double e = Math.exp(x * y);
+      double[][] expected = {
+        {y * y * e, Math.cos(y) + e * (1 + x * y)},
+        {Math.cos(y) + e * (1 + x * y), -x * Math.sin(y) + x * x * e},
+      };
+      assertClose("x sin y + e^xy", SecondOrderAdjoint.scalarsHessian(x, y), expected, 1e-13);
+    }
+  }
+
+  /**
+   * At x = 0 every tangent of x² is 0 while its derivative is not: the second derivatives through
+   * log, a quotient, sqrt, pow and atan2 are still there (forward mode's zero-tangent guards are
+   * not differentiated through).
+   */
+  @Test
+  void tangentsThatVanishAtAPointStillHaveDerivatives() {
+    for (double y : new double[] {0.5, 2.0, 3.0}) {
+      double[][] expected = {{2 + 2 / y + 1 + 3 + 2 / y, 0}, {0, 0}};
+      assertClose("vanishing at (0, " + y + ")", SecondOrderAdjoint.vanishingHessian(0, y),
+          expected, 1e-13);
+    }
+  }
+
+  // ---------------------------------------------------------------- against differences
+
+  /** One method seen flat: its gradient, and its HVP along a flat direction, at a flat point. */
+  private record Subject(
+      String name,
+      int dimension,
+      Function<double[], double[]> grad,
+      BiFunction<double[], double[], double[]> hvp,
+      Function<Random, double[]> point) {}
+
+  private static final int ROUNDS = 3;
+  private static final double SCALE = 1.7;
+
+  private static double[][] square(double[] flat) {
+    return new double[][] {
+      {flat[0], flat[1], flat[2]}, {flat[3], flat[4], flat[5]}, {flat[6], flat[7], flat[8]}
+    };
+  }
+
+  private static double[] flat(double[][] m) {
+    double[] out = new double[9];
+    for (int i = 0; i < 3; i++) {
+      System.arraycopy(m[i], 0, out, 3 * i, 3);
+    }
+    return out;
+  }
+
+  private static double[] tail(double[] p) {
+    return java.util.Arrays.copyOf(p, p.length - 1);
+  }
+
+  private static final int CALL_TRIPS = 4;
+
+  /** The last three coordinates of four. */
+  private static double[] tail4(double[] p) {
+    return new double[] {p[1], p[2], p[3]};
+  }
+
+  private static final double[][] A = {
+    {1, 2, -1, 0.5}, {0, 3, 1, -2}, {4, -1, 2, 1}, {0.5, 0, -3, 1},
+  };
+
+  private static final Subject[] SUBJECTS = {
+    new Subject("rosenbrock", 7,
+        p -> SecondOrderAdjoint.rosenbrockGrad(p).x(),
+        (p, v) -> SecondOrderAdjoint.rosenbrockHvp(p, v).hvp().x(),
+        r -> uniform(r, 7, -2, 2)),
+    new Subject("quadratic", 4,
+        p -> SecondOrderAdjoint.quadraticGrad(p, A).x(),
+        (p, v) -> SecondOrderAdjoint.quadraticHvp(p, A, v).hvp().x(),
+        r -> uniform(r, 4, -2, 2)),
+    new Subject("softplus", 1,
+        p -> new double[] {SecondOrderAdjoint.softplusGrad(p[0]).x()},
+        (p, v) -> new double[] {SecondOrderAdjoint.softplusHvp(p[0], v[0]).hvp().x()},
+        r -> uniform(r, 1, -6, 6)),
+    new Subject("branchy", 6,
+        p -> {
+          var g = SecondOrderAdjoint.branchyGrad(tail(p), p[5], ROUNDS, SCALE);
+          double[] out = java.util.Arrays.copyOf(g.x(), 6);
+          out[5] = g.y();
+          return out;
+        },
+        (p, v) -> {
+          var h = SecondOrderAdjoint.branchyHvp(tail(p), p[5], ROUNDS, SCALE, tail(v), v[5]);
+          double[] out = java.util.Arrays.copyOf(h.hvp().x(), 6);
+          out[5] = h.hvp().y();
+          return out;
+        },
+        r -> {
+          double[] p = uniform(r, 6, 0.2, 1.5);
+          for (int i = 0; i < 5; i++) {
+            p[i] *= r.nextBoolean() ? 1 : -1; // both branches, away from the kink at 0
+          }
+          return p;
+        }),
+    new Subject("matrix", 9,
+        p -> flat(SecondOrderAdjoint.matrixGrad(square(p)).m()),
+        (p, v) -> flat(SecondOrderAdjoint.matrixHvp(square(p), square(v)).hvp().m()),
+        r -> uniform(r, 9, -1, 1)),
+    new Subject("vanishing", 2,
+        p -> {
+          var g = SecondOrderAdjoint.vanishingGrad(p[0], p[1]);
+          return new double[] {g.x(), g.y()};
+        },
+        (p, v) -> {
+          var h = SecondOrderAdjoint.vanishingHvp(p[0], p[1], v[0], v[1]).hvp();
+          return new double[] {h.x(), h.y()};
+        },
+        r -> new double[] {uniform(r, 1, -1.5, 1.5)[0], uniform(r, 1, 0.5, 2)[0]}),
+    new Subject("jumps", 6,
+        p -> {
+          var g = SecondOrderAdjoint.jumpsGrad(tail(p), p[5]);
+          double[] out = java.util.Arrays.copyOf(g.x(), 6);
+          out[5] = g.y();
+          return out;
+        },
+        (p, v) -> {
+          var h = SecondOrderAdjoint.jumpsHvp(tail(p), p[5], tail(v), v[5]).hvp();
+          double[] out = java.util.Arrays.copyOf(h.x(), 6);
+          out[5] = h.y();
+          return out;
+        },
+        r -> {
+          double[] p = uniform(r, 6, -2, 2);
+          p[5] = uniform(r, 1, 0.2, 2)[0];
+          return p;
+        }),
+    new Subject("calls", 4,
+        p -> {
+          var g = SecondOrderAdjoint.callsGrad(p[0], tail4(p), CALL_TRIPS);
+          return new double[] {g.x(), g.v()[0], g.v()[1], g.v()[2]};
+        },
+        (p, v) -> {
+          var h = SecondOrderAdjoint.callsHvp(p[0], tail4(p), CALL_TRIPS, v[0], tail4(v)).hvp();
+          return new double[] {h.x(), h.v()[0], h.v()[1], h.v()[2]};
+        },
+        r -> uniform(r, 4, -1.5, 1.5)),
+    new Subject("scalars", 2,
+        p -> {
+          var g = SecondOrderAdjoint.scalarsGrad(p[0], p[1]);
+          return new double[] {g.x(), g.y()};
+        },
+        (p, v) -> {
+          var h = SecondOrderAdjoint.scalarsHvp(p[0], p[1], v[0], v[1]).hvp();
+          return new double[] {h.x(), h.y()};
+        },
+        r -> uniform(r, 2, -1.5, 1.5)),
+  };
+
+  @Test
+  void hvpsAgreeWithCentralDifferencesOfTheGradient() {
+    for (Subject s : SUBJECTS) {
+      Random random = new Random(s.name().hashCode());
+      for (int k = 0; k < 100; k++) {
+        double[] p = s.point().apply(random);
+        double[] v = uniform(random, s.dimension(), -1, 1);
+        double[] hv = s.hvp().apply(p, v);
+        double h = 1e-5;
+        double[] plus = s.grad().apply(axpy(p, h, v));
+        double[] minus = s.grad().apply(axpy(p, -h, v));
+        double norm = 1;
+        for (double e : hv) {
+          norm = Math.max(norm, Math.abs(e));
+        }
+        for (int i = 0; i < hv.length; i++) {
+          double fd = (plus[i] - minus[i]) / (2 * h);
+          assertWithMessage("%s at point %s, component %s", s.name(), k, i)
+              .that(hv[i]).isWithin(1e-6 * norm).of(fd);
+        }
+      }
+    }
+  }
+
+  /** A deliberately wrong HVP (a factor 1 + 1e-5) fails the same check: the test can fail. */
+  @Test
+  void theDifferenceCheckNoticesASmallError() {
+    Subject s = SUBJECTS[0];
+    Random random = new Random(1);
+    double[] p = s.point().apply(random);
+    double[] v = uniform(random, s.dimension(), -1, 1);
+    double[] hv = s.hvp().apply(p, v);
+    double[] plus = s.grad().apply(axpy(p, 1e-5, v));
+    double[] minus = s.grad().apply(axpy(p, -1e-5, v));
+    double worst = 0;
+    double norm = 1;
+    for (int i = 0; i < hv.length; i++) {
+      norm = Math.max(norm, Math.abs(hv[i]));
+      worst = Math.max(worst, Math.abs(hv[i] * (1 + 1e-5) - (plus[i] - minus[i]) / 2e-5));
+    }
+    assertThat(worst).isGreaterThan(1e-6 * norm);
+  }
+
+  // ---------------------------------------------------------------- exactness of the rest
+
+  @Test
+  void hessiansAreExactlySymmetricAndTheirColumnsAreHvps() {
+    for (Subject s : SUBJECTS) {
+      Random random = new Random(s.name().hashCode() + 1);
+      double[] p = s.point().apply(random);
+      double[][] h = hessian(s.name(), p);
+      int n = s.dimension();
+      assertThat(h.length).isEqualTo(n);
+      for (int i = 0; i < n; i++) {
+        assertThat(h[i].length).isEqualTo(n);
+        double[] e = new double[n];
+        e[i] = 1;
+        double[] column = s.hvp().apply(p, e);
+        for (int j = 0; j < n; j++) {
+          assertWithMessage("%s (%s, %s)", s.name(), i, j).that(h[i][j]).isEqualTo(h[j][i]);
+          assertWithMessage("%s (%s, %s)", s.name(), j, i)
+              .that(h[j][i]).isWithin(1e-12 * (1 + Math.abs(column[j]))).of(column[j]);
+        }
+      }
+    }
+  }
+
+  private static double[][] hessian(String name, double[] p) {
+    return switch (name) {
+      case "rosenbrock" -> SecondOrderAdjoint.rosenbrockHessian(p);
+      case "quadratic" -> SecondOrderAdjoint.quadraticHessian(p, A);
+      case "softplus" -> SecondOrderAdjoint.softplusHessian(p[0]);
+      case "branchy" -> SecondOrderAdjoint.branchyHessian(tail(p), p[5], ROUNDS, SCALE);
+      case "matrix" -> SecondOrderAdjoint.matrixHessian(square(p));
+      case "scalars" -> SecondOrderAdjoint.scalarsHessian(p[0], p[1]);
+      case "vanishing" -> SecondOrderAdjoint.vanishingHessian(p[0], p[1]);
+      case "jumps" -> SecondOrderAdjoint.jumpsHessian(tail(p), p[5]);
+      case "calls" -> SecondOrderAdjoint.callsHessian(p[0], tail4(p), CALL_TRIPS);
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+
+  @Test
+  void valueAndGradAreThoseOfValueAndGrad() {
+    Random random = new Random(15);
+    for (int k = 0; k < 20; k++) {
+      double[] x = uniform(random, 6, -1, 1);
+      double y = uniform(random, 1, 0.1, 2)[0];
+      double[] v = uniform(random, 6, -1, 1);
+      var expected = SecondOrderAdjoint.branchyValueAndGrad(x, y, ROUNDS, SCALE);
+      var hvp = SecondOrderAdjoint.branchyHvp(x, y, ROUNDS, SCALE, v, 0.5);
+      assertThat(hvp.value()).isEqualTo(expected.value());
+      assertThat(hvp.value()).isEqualTo(SecondOrder.branchy(x, y, ROUNDS, SCALE));
+      assertThat(hvp.grad().x()).isEqualTo(expected.grad().x());
+      assertThat(hvp.grad().y()).isEqualTo(expected.grad().y());
+      var at = SecondOrderAdjoint.branchyHvpAt(x, y, ROUNDS, SCALE);
+      assertThat(at.value()).isEqualTo(expected.value());
+      assertThat(at.grad().x()).isEqualTo(expected.grad().x());
+      assertThat(at.grad().y()).isEqualTo(expected.grad().y());
+      var applied = at.apply(v, 0.5);
+      assertThat(applied.x()).isEqualTo(hvp.hvp().x());
+      assertThat(applied.y()).isEqualTo(hvp.hvp().y());
+    }
+    double[] x = {0.3, -1.2, 0.7};
+    var rosenbrock = SecondOrderAdjoint.rosenbrockHvp(x, new double[] {1, 0, 0});
+    assertThat(rosenbrock.value()).isEqualTo(SecondOrder.rosenbrock(x));
+    assertThat(rosenbrock.grad().x()).isEqualTo(SecondOrderAdjoint.rosenbrockGrad(x).x());
+  }
+
+  /** Calls written into the body give the Hessian of the body written out by hand. */
+  @Test
+  void callsWrittenInAreTheBodiesWrittenOut() {
+    Random random = new Random(16);
+    for (int k = 0; k < 20; k++) {
+      double x = uniform(random, 1, -1.5, 1.5)[0];
+      double[] v = uniform(random, 3, -1, 1);
+      assertClose("calls", SecondOrderAdjoint.callsHessian(x, v, CALL_TRIPS),
+          SecondOrderAdjoint.callsByHandHessian(x, v, CALL_TRIPS), 1e-12);
+      assertThat(SecondOrderAdjoint.callsHvp(x, v, CALL_TRIPS, 1, null).value())
+          .isEqualTo(SecondOrder.calls(x, v, CALL_TRIPS));
+    }
+  }
+
+  @Test
+  void hvpAtIsThePointItWasMadeAt() {
+    double[] x = {0.3, -1.2, 0.7, 2.0};
+    double[] v = {0.1, 0.2, -0.3, 0.4};
+    var at = SecondOrderAdjoint.rosenbrockHvpAt(x);
+    double[] before = at.apply(v).x();
+    double[] grad = at.grad().x();
+    x[0] = 5; // later writes to the caller's array change nothing
+    grad[1] = 7; // nor do writes to a gradient it gave out
+    assertThat(at.apply(v).x()).isEqualTo(before);
+    assertThat(at.grad().x()[1]).isNotEqualTo(7.0);
+    assertThat(at.value()).isEqualTo(SecondOrder.rosenbrock(new double[] {0.3, -1.2, 0.7, 2.0}));
+  }
+
+  @Test
+  void nullArrayDirectionsAreZeros() {
+    double[] x = {0.3, -0.8, 0.5, 1.1, -0.2};
+    var withNull = SecondOrderAdjoint.branchyHvp(x, 0.7, ROUNDS, SCALE, null, 1.0);
+    var withZeros = SecondOrderAdjoint.branchyHvp(x, 0.7, ROUNDS, SCALE, new double[5], 1.0);
+    assertThat(withNull.hvp().x()).isEqualTo(withZeros.hvp().x());
+    assertThat(withNull.hvp().y()).isEqualTo(withZeros.hvp().y());
+    assertThat(SecondOrderAdjoint.rosenbrockHvp(x, null).hvp().x()).isEqualTo(new double[5]);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static double[] uniform(Random random, int n, double low, double high) {
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = low + (high - low) * random.nextDouble();
+    }
+    return out;
+  }
+
+  private static double[] axpy(double[] x, double a, double[] v) {
+    double[] out = x.clone();
+    for (int i = 0; i < out.length; i++) {
+      out[i] += a * v[i];
+    }
+    return out;
+  }
+
+  private static void assertClose(String what, double[][] actual, double[][] expected,
+      double relative) {
+    assertThat(actual.length).isEqualTo(expected.length);
+    for (int i = 0; i < expected.length; i++) {
+      for (int j = 0; j < expected.length; j++) {
+        assertWithMessage("%s (%s, %s)", what, i, j).that(actual[i][j])
+            .isWithin(relative * (1 + Math.abs(expected[i][j]))).of(expected[i][j]);
+      }
+    }
+  }
+}
