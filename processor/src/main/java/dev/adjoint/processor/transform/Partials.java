@@ -31,19 +31,13 @@ public final class Partials {
   /**
    * Functions whose derivative is infinite (or undefined) where their value is finite ({@code
    * sqrt(0)}, {@code cbrt(0)}, {@code asin(1)}, {@code pow(0, 0.5)}, {@code log(0)}'s neighbour
-   * {@code log1p(-1)}, {@code atan2(0, 0)}), or overflows at a finite argument ({@code exp},
-   * {@code expm1}, {@code sinh}, {@code cosh} past 709.78, {@code tan} near an odd multiple of
-   * pi/2): a tangent or cotangent that is zero there at run time must contribute 0, not {@code 0 *
-   * Infinity}, in both modes (see {@link #times}). Without the overflowing ones, a forward sweep
-   * whose tangent was zero only at run time (a loop's later trips, after {@code y = Math.ceil(y)})
-   * gave NaN where the reverse sweep, which reset the cotangent, was finite (the fuzzer's {@code
-   * zeroTangentOverflow}), against the promise that a JVP is the gradient along its direction.
+   * {@code log1p(-1)}, {@code atan2(0, 0)}): a tangent or cotangent that is zero there at run time
+   * must contribute 0, not {@code 0 * Infinity}, in both modes (see {@link #times}).
    */
   public static final Set<MathFunction> SINGULAR = EnumSet.of(
       MathFunction.SQRT, MathFunction.CBRT, MathFunction.ASIN, MathFunction.ACOS,
       MathFunction.POW, MathFunction.LOG, MathFunction.LOG10, MathFunction.LOG1P,
-      MathFunction.ATAN2, MathFunction.EXP, MathFunction.EXPM1, MathFunction.SINH,
-      MathFunction.COSH, MathFunction.TAN);
+      MathFunction.ATAN2);
 
   /**
    * {@code factor * partial} for the partial of {@code f}: where {@code f} is {@link #SINGULAR},
