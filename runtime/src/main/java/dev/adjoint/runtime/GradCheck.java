@@ -294,6 +294,117 @@ public final class GradCheck {
         new DotProduct(dotNumerical, dotAnalytical, tolerance(dotNumerical) + rounding));
   }
 
+  /**
+   * A Hessian-vector product of a scalar function: H(x) v, of the point's length. Generated
+   * {@code order = 2} members fit it as {@code (x, v) -> MAdjoint.mHvp(x, v).hvp().x()}, or at
+   * one point {@code mHvpAt(x).apply(v).x()}.
+   */
+  @FunctionalInterface
+  public interface HvpFunction {
+    /**
+     * The Hessian of the function at {@code point} times {@code direction}; neither argument may
+     * be kept or is relied on afterwards (each call gets fresh copies).
+     */
+    double[] hvp(double[] point, double[] direction);
+  }
+
+  /**
+   * Checks Hessian-vector products against central differences of {@code f}'s gradient at {@code
+   * point}. With n at most {@link #fullJacobianLimit()}, the full Hessian: column j is {@code
+   * hvp(x, e}<sub>j</sub>{@code )}, compared entry by entry with (&nabla;f(x + eps
+   * e<sub>j</sub>) &minus; &nabla;f(x &minus; eps e<sub>j</sub>)) / h, h the step actually taken
+   * (2n gradients, n products; a mismatch's row and column are the Hessian entry's). Always, a
+   * dot-product test with random unit vectors u and w (from {@link #seed()}): &lang;w,
+   * (&nabla;f(x + &epsilon;u) &minus; &nabla;f(x &minus; &epsilon;u)) / (2&epsilon;)&rang; against
+   * &lang;w, hvp(x, u)&rang;, &epsilon; = {@link #dotProductEps()}, with the rounding allowance of
+   * the class documentation taken over the gradients' entries. The gradient is {@code f}'s own
+   * {@code valueAndGradient}, which should itself pass {@link #check(DifferentiableFunction,
+   * double...)}: this checks the products against it, not against f's values.
+   *
+   * @param point the point, of length {@code f.dimension()}; not modified
+   * @throws IllegalArgumentException if the point's length is not {@code f.dimension()}, or
+   *     {@code hvp} returns an array of the wrong length
+   */
+  public Report checkHvp(DifferentiableFunction f, HvpFunction hvp, double... point) {
+    Objects.requireNonNull(f, "f");
+    Objects.requireNonNull(hvp, "hvp");
+    double[] x = copyOf(point, f.dimension(), "f.dimension()");
+    int n = x.length;
+    Accumulator acc = new Accumulator(referenceScale());
+
+    boolean full = n <= fullJacobianLimit;
+    if (full) {
+      for (int j = 0; j < n; j++) {
+        double[] plus = x.clone();
+        double[] minus = x.clone();
+        plus[j] = x[j] + eps;
+        minus[j] = x[j] - eps;
+        double step = plus[j] - minus[j];
+        double[] gPlus = gradient(f, plus, n);
+        double[] gMinus = gradient(f, minus, n);
+        double[] e = new double[n];
+        e[j] = 1;
+        double[] column = product(hvp, x, e, n);
+        for (int i = 0; i < n; i++) {
+          double numerical = (gPlus[i] - gMinus[i]) / step;
+          acc.compare(i, j, numerical, column[i], tolerance(numerical));
+        }
+      }
+    }
+
+    Random random = new Random(seed);
+    double[] u = randomUnitVector(random, n);
+    double[] w = randomUnitVector(random, n);
+    double[] gPlus = gradient(f, displaced(x, u, dotProductEps), n);
+    double[] gMinus = gradient(f, displaced(x, u, -dotProductEps), n);
+    double dotNumerical = 0;
+    double rounding = 0;
+    for (int i = 0; i < n; i++) {
+      dotNumerical += w[i] * (gPlus[i] - gMinus[i]) / (2 * dotProductEps);
+      rounding += Math.abs(w[i]) * (Math.abs(gPlus[i]) + Math.abs(gMinus[i]));
+    }
+    rounding *= ROUNDING / (2 * dotProductEps);
+    double dotAnalytical = dot(w, product(hvp, x, u, n));
+    return acc.report(
+        Kind.HESSIAN,
+        this,
+        x,
+        1,
+        full,
+        new DotProduct(dotNumerical, dotAnalytical, tolerance(dotNumerical) + rounding));
+  }
+
+  /**
+   * Runs {@link #checkHvp(DifferentiableFunction, HvpFunction, double...)} and throws if it fails.
+   *
+   * @throws AssertionError whose message is the {@link Report#toString() report}
+   */
+  public void assertHvp(DifferentiableFunction f, HvpFunction hvp, double... point) {
+    Report report = checkHvp(f, hvp, point);
+    if (!report.passed()) {
+      throw new AssertionError(report.toString());
+    }
+  }
+
+  private static double[] gradient(DifferentiableFunction f, double[] point, int n) {
+    double[] gradient = new double[n];
+    Arrays.fill(gradient, Double.NaN);
+    f.valueAndGradient(point, gradient);
+    return gradient;
+  }
+
+  private static double[] product(HvpFunction hvp, double[] x, double[] direction, int n) {
+    double[] result = hvp.hvp(x.clone(), direction.clone());
+    if (result == null || result.length != n) {
+      throw new IllegalArgumentException(
+          "hvp must return an array of f.dimension() = "
+              + n
+              + " entries but returned "
+              + (result == null ? "null" : result.length + " entries"));
+    }
+    return result;
+  }
+
   /** Whether {@code f} has a {@code jvp} of its own (the interface's default is the gradient's). */
   private static boolean overridesJvp(DifferentiableFunction f) {
     return overrides(f, "jvp", double[].class, double[].class);
@@ -656,6 +767,7 @@ public final class GradCheck {
   private enum Kind {
     GRADIENT,
     JACOBIAN,
+    HESSIAN,
     COMPARISON
   }
 
@@ -735,8 +847,9 @@ public final class GradCheck {
    *
    * <p>For {@link #check(DifferentiableFunction, double...)}, {@code row} is 0 and {@code column}
    * the gradient index; for {@link #check(VectorFunction, double...)}, the Jacobian entry
-   * &part;f<sub>row</sub>/&part;x<sub>column</sub>; for {@link #compare}, row 0 and the gradient
-   * index. A {@code column} of {@link #VALUE} marks a value, not a derivative: in {@code check} of
+   * &part;f<sub>row</sub>/&part;x<sub>column</sub>; for {@link #checkHvp}, the Hessian entry
+   * (row, column), entry {@code row} of the product with unit vector {@code column}; for {@link
+   * #compare}, row 0 and the gradient index. A {@code column} of {@link #VALUE} marks a value, not a derivative: in {@code check} of
    * a scalar function, {@code value(x)} (expected) against {@code valueAndGradient}'s result
    * (actual); of a vector function, entry {@code row} of {@code value(x)} against {@code
    * valueAndJacobian}'s; in {@code compare}, b's value against a's.
@@ -935,6 +1048,10 @@ public final class GradCheck {
               .append(", m = ")
               .append(outputDimension);
           break;
+        case HESSIAN:
+          s.append("GradCheck of Hessian-vector products against gradient differences (n = ")
+              .append(point.length);
+          break;
         default:
           s.append("GradCheck.compare(a, b) of two DifferentiableFunctions (n = ")
               .append(point.length);
@@ -955,7 +1072,8 @@ public final class GradCheck {
       }
       s.append("\n  ");
       if (!fullJacobianChecked) {
-        s.append(kind == Kind.JACOBIAN ? "full Jacobian" : "full gradient")
+        s.append(kind == Kind.JACOBIAN ? "full Jacobian"
+                : kind == Kind.HESSIAN ? "full Hessian" : "full gradient")
             .append(": skipped (n = ")
             .append(point.length)
             .append(" > fullJacobianLimit ")
@@ -985,12 +1103,17 @@ public final class GradCheck {
             .append(
                 kind == Kind.JACOBIAN
                     ? "random unit u and v: numerical <v, (f(x+eps u) - f(x-eps u)) / (2 eps)> "
-                    : "random unit u: numerical (f(x+eps u) - f(x-eps u)) / (2 eps) ")
+                    : kind == Kind.HESSIAN
+                        ? "random unit u and w: numerical"
+                            + " <w, (grad(x+eps u) - grad(x-eps u)) / (2 eps)> "
+                        : "random unit u: numerical (f(x+eps u) - f(x-eps u)) / (2 eps) ")
             .append(dotProduct.numerical)
             .append(
                 kind == Kind.JACOBIAN
                     ? ", analytical <pullback(x, v), u> "
-                    : ", analytical <gradient, u> ")
+                    : kind == Kind.HESSIAN
+                        ? ", analytical <w, hvp(x, u)> "
+                        : ", analytical <gradient, u> ")
             .append(dotProduct.analytical)
             .append(", tolerance ")
             .append(dotProduct.tolerance)
@@ -1052,7 +1175,17 @@ public final class GradCheck {
           actual = "valueAndGradient(x) ";
         }
       } else {
-        if (kind == Kind.JACOBIAN) {
+        if (kind == Kind.HESSIAN) {
+          s.append("hessian[")
+              .append(mismatch.row())
+              .append("][")
+              .append(mismatch.column())
+              .append("] (entry ")
+              .append(mismatch.row())
+              .append(" of hvp(x, e_")
+              .append(mismatch.column())
+              .append(")): ");
+        } else if (kind == Kind.JACOBIAN) {
           s.append("jacobian[")
               .append(mismatch.row())
               .append("][")

@@ -103,6 +103,16 @@ class GradCheckTest {
     }
   }
 
+  /** The extended Rosenbrock function's Hessian times v, with one term scaled by {@code factor}. */
+  private static double[] extendedRosenbrockHvp(double[] x, double[] v, double factor) {
+    double[] hv = new double[x.length];
+    for (int i = 0; i + 1 < x.length; i++) {
+      hv[i] += (1200 * x[i] * x[i] - 400 * x[i + 1] + 2) * v[i] - 400 * x[i] * v[i + 1];
+      hv[i + 1] += -400 * x[i] * v[i] + factor * 200 * v[i + 1];
+    }
+    return hv;
+  }
+
   /** x * sin(y), with {@code factor} times the correct derivative in y. */
   private static DifferentiableFunction xSinY(double factor) {
     return scalar(
@@ -235,6 +245,61 @@ class GradCheckTest {
     for (int k = 0; k < 50; k++) {
       CHECK.assertGradient(f, randomPoint(random, 10, -2, 2));
     }
+  }
+
+  @Test
+  void hessianVectorProductsPassAtManySeededRandomPoints() {
+    DifferentiableFunction f = scalar(10, GradCheckTest::extendedRosenbrock,
+        GradCheckTest::extendedRosenbrockGradient);
+    Random random = new Random(7);
+    for (int trial = 0; trial < 100; trial++) {
+      double[] x = randomPoint(random, 10, -2, 2);
+      GradCheck.Report report =
+          CHECK.checkHvp(f, (p, v) -> extendedRosenbrockHvp(p, v, 1), x);
+      assertThat(report.passed()).isTrue();
+      assertThat(report.fullJacobianChecked()).isTrue();
+      assertThat(report.comparedEntries()).isEqualTo(100);
+      assertThat(report.maxRelativeError()).isLessThan(1e-6);
+    }
+    // Above the limit only the dot-product test runs.
+    GradCheck.Report dotOnly = CHECK.withFullJacobianLimit(5)
+        .checkHvp(f, (p, v) -> extendedRosenbrockHvp(p, v, 1), randomPoint(random, 10, -2, 2));
+    assertThat(dotOnly.passed()).isTrue();
+    assertThat(dotOnly.fullJacobianChecked()).isFalse();
+    assertThat(dotOnly.comparedEntries()).isEqualTo(0);
+  }
+
+  @Test
+  void aPerturbedHessianVectorProductFails() {
+    DifferentiableFunction f = scalar(10, GradCheckTest::extendedRosenbrock,
+        GradCheckTest::extendedRosenbrockGradient);
+    double[] x = randomPoint(new Random(8), 10, -2, 2);
+    GradCheck.Report report = CHECK.checkHvp(f, (p, v) -> extendedRosenbrockHvp(p, v, 1.5), x);
+    assertThat(report.passed()).isFalse();
+    assertThat(report.dotProductPassed()).isFalse();
+    // Only the diagonal entries (i + 1, i + 1), i < 9, carry the perturbed term: 9 of 100.
+    assertThat(report.mismatches()).hasSize(9);
+    GradCheck.Mismatch first = report.mismatches().get(0);
+    assertThat(first.row()).isEqualTo(1);
+    assertThat(first.column()).isEqualTo(1);
+    assertThat(report.toString()).contains("FAILED: GradCheck of Hessian-vector products");
+    assertThat(report.toString()).contains("hessian[1][1]");
+    assertThrows(AssertionError.class,
+        () -> CHECK.assertHvp(f, (p, v) -> extendedRosenbrockHvp(p, v, 1.5), x));
+    CHECK.assertHvp(f, (p, v) -> extendedRosenbrockHvp(p, v, 1), x);
+    // The dot-product test alone catches it too.
+    assertThat(CHECK.withFullJacobianLimit(0)
+        .checkHvp(f, (p, v) -> extendedRosenbrockHvp(p, v, 1.5), x).passed()).isFalse();
+  }
+
+  @Test
+  void hessianVectorProductOfTheWrongLengthIsRejected() {
+    DifferentiableFunction f = scalar(10, GradCheckTest::extendedRosenbrock,
+        GradCheckTest::extendedRosenbrockGradient);
+    assertThrows(IllegalArgumentException.class,
+        () -> CHECK.checkHvp(f, (p, v) -> new double[9], new double[10]));
+    assertThrows(IllegalArgumentException.class,
+        () -> CHECK.checkHvp(f, (p, v) -> extendedRosenbrockHvp(p, v, 1), new double[9]));
   }
 
   @Test

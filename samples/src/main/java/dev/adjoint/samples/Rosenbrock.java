@@ -13,7 +13,7 @@ public final class Rosenbrock {
   static final int DIMENSION = 10;
   static final int STEPS = 20000;
 
-  @Differentiable
+  @Differentiable(order = 2)
   static double rosenbrock(double[] x) {
     double sum = 0;
     for (int i = 0; i + 1 < x.length; i++) {

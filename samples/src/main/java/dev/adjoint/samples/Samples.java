@@ -12,6 +12,7 @@ public final class Samples {
     RuleCheck.print(System.out);
     ImplicitSqrt.print(System.out);
     Rosenbrock.print(System.out);
+    NewtonCg.print(System.out);
     LogisticRegression.print(System.out);
     CurveFit.print(System.out);
     TwoSpirals.print(System.out);
