@@ -186,11 +186,12 @@ public final class AdjointNames {
    * Whether the Vjp class of {@code s} has a {@link #SHARING} factory besides {@code mVjp}: when
    * an argument or the value is an array, which {@code mVjp} copies (the Vjp a user gets is a
    * snapshot) and generated callers, which run the pullback before they change them, share;
-   * and for every instance method, whose body may read array fields of its receiver, which
-   * {@code mVjp} copies likewise.
+   * and for every instance method, whose body may read array fields of its receiver, or one
+   * whose record parameters have array components ({@link Signature#dataArrays}), which {@code
+   * mVjp} copies likewise.
    */
   public static boolean hasSharing(Signature s) {
-    return s.instance() || s.result() instanceof ArrayTypeName
+    return s.instance() || s.dataArrays() || s.result() instanceof ArrayTypeName
         || s.params().stream().anyMatch(p -> p.type() instanceof ArrayTypeName);
   }
 

@@ -25,14 +25,25 @@ import java.util.Map;
  *     when the method has no such parameter (then {@code params} is what it declares)
  * @param records the shapes of the differentiable record parameters, by the name of the
  *     parameter in {@code surface}; empty with {@code surface}
+ * @param dataArrays whether a parameter that is not flattened (a {@code @NoDiff} record, a
+ *     record with no floating-point data) has array components, which the body may read as
+ *     arrays of its own and pass on: then, as with an array parameter, a Vjp a user gets keeps
+ *     copies of them ({@link AdjointNames#hasSharing})
  */
 public record Signature(ClassName owner, String name, List<Param> params, TypeName result,
-    boolean isPublic, boolean instance, List<Param> surface, Map<String, RecordShape> records) {
+    boolean isPublic, boolean instance, List<Param> surface, Map<String, RecordShape> records,
+    boolean dataArrays) {
 
   public Signature {
     params = List.copyOf(params);
     surface = List.copyOf(surface);
     records = Collections.unmodifiableMap(new LinkedHashMap<>(records));
+  }
+
+  /** A signature whose parameters hold no record with array components. */
+  public Signature(ClassName owner, String name, List<Param> params, TypeName result,
+      boolean isPublic, boolean instance, List<Param> surface, Map<String, RecordShape> records) {
+    this(owner, name, params, result, isPublic, instance, surface, records, false);
   }
 
   /** A signature without record parameters. */
@@ -49,7 +60,8 @@ public record Signature(ClassName owner, String name, List<Param> params, TypeNa
 
   /** This signature with other (flat) parameters, for instance renamed ones. */
   public Signature withParams(List<Param> renamed) {
-    return new Signature(owner, name, renamed, result, isPublic, instance, surface, records);
+    return new Signature(owner, name, renamed, result, isPublic, instance, surface, records,
+        dataArrays);
   }
 
   /**
@@ -74,7 +86,8 @@ public record Signature(ClassName owner, String name, List<Param> params, TypeNa
    * the method; only for the members that take records ({@link #hasRecords()}).
    */
   public Signature declaredForm() {
-    return hasRecords() ? new Signature(owner, name, surface, result, isPublic, instance) : this;
+    return hasRecords() ? new Signature(owner, name, surface, result, isPublic, instance,
+        List.of(), Map.of(), dataArrays) : this;
   }
 
   /** The parameters the method declares: {@code params} without the receiver. */

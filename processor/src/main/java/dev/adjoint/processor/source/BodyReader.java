@@ -1182,11 +1182,14 @@ public final class BodyReader {
 
         @Override
         public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-          // Math's functions (Math.floorMod(i, n) in an index) and Ad.stopGradient have none.
-          if (!(access.trees().getElement(getCurrentPath()) instanceof ExecutableElement m
-              && m.getModifiers().contains(Modifier.STATIC)
-              && PURE_OWNERS.contains(
-                  ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString()))) {
+          // Math's functions (Math.floorMod(i, n) in an index) and Ad.stopGradient have none,
+          // nor has a record's implicit accessor (q0.x0(), k0.ix()): it reads a component.
+          Element called = access.trees().getElement(getCurrentPath());
+          boolean pure = called instanceof ExecutableElement m
+              && (m.getModifiers().contains(Modifier.STATIC) && PURE_OWNERS.contains(
+                      ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString())
+                  || call.getArguments().isEmpty() && implicitAccessor(m));
+          if (!pure) {
             note(call);
           }
           return super.visitMethodInvocation(call, unused);
@@ -2082,6 +2085,13 @@ public final class BodyReader {
       Object part = recordPart(path);
       if (part instanceof Variable leaf) {
         return new Expr.Read(leaf, ref); // p.w1()
+      }
+      Variable component = componentArray(path);
+      if (component != null) {
+        // d.xs() of a @NoDiff record, wherever it goes (an unannotated call that may change it, a
+        // rule whose pullback reads it): the hidden local read as the method starts, an array
+        // parameter like any other, copied where the reverse sweep needs it as it was.
+        return new Expr.Read(component, ref);
       }
       if (part instanceof RecordNode node) {
         return recordAsValue(path, node);

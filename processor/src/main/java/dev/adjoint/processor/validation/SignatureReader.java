@@ -141,8 +141,36 @@ public final class SignatureReader {
     return new Result(
         Optional.of(
             new Signature(ClassName.get(owner), name, params, TypeName.get(result),
-                isPublic(method), instance, records.isEmpty() ? List.of() : surface, records)),
+                isPublic(method), instance, records.isEmpty() ? List.of() : surface, records,
+                dataArrays(method, records))),
         report.build());
+  }
+
+  /**
+   * Whether a parameter that is not flattened is a record with array components (nested records
+   * included): its arrays are read as the method starts, like array parameters.
+   */
+  private static boolean dataArrays(ExecutableElement method, Map<String, RecordShape> records) {
+    for (VariableElement p : method.getParameters()) {
+      if (!records.containsKey(p.getSimpleName().toString()) && hasArrayComponents(p.asType(), 0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasArrayComponents(javax.lang.model.type.TypeMirror type, int depth) {
+    if (depth > 8 || !RecordShapes.isRecord(type)) {
+      return false;
+    }
+    TypeElement record =
+        (TypeElement) ((javax.lang.model.type.DeclaredType) type).asElement();
+    for (var c : record.getRecordComponents()) {
+      if (c.asType().getKind() == TypeKind.ARRAY || hasArrayComponents(c.asType(), depth + 1)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static PackageElement packageOf(Element e) {
