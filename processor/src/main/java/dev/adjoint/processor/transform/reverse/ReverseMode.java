@@ -316,6 +316,19 @@ public final class ReverseMode {
     return isPure(e) && readsNoChangeable(e);
   }
 
+  /** Whether {@code e} reads an element or a row's length of {@code array}. */
+  private static boolean readsElementsOf(Expr e, Variable array) {
+    boolean[] found = {false};
+    IrWalker.forEachExpr(e, x -> {
+      if ((x instanceof Expr.ArrayRead r && r.array().equals(array))
+          || (x instanceof Expr.ArrayLength l && !l.indices().isEmpty()
+              && l.array().equals(array))) {
+        found[0] = true;
+      }
+    });
+    return found[0];
+  }
+
   private boolean readsNoChangeable(Expr e) {
     boolean[] none = {true};
     IrWalker.forEachExpr(e, x -> {
@@ -1435,7 +1448,13 @@ public final class ReverseMode {
     SourceRef ref = a.ref();
     Variable array = a.array();
     List<List<Stmt>> prelude = new ArrayList<>();
-    List<Expr> index = pureIndices(a.indices(), fwd, prelude);
+    // An index that reads the array written (jp[jp[0]] = v) would read it, in the reverse sweep,
+    // as the write left it: it is kept in a temporary (the fuzzer's selfIndexedWrite).
+    List<Expr> index = new ArrayList<>();
+    for (Expr i : a.indices()) {
+      index.add(readsElementsOf(i, array) ? passiveTemporary("index", i, fwd, prelude)
+          : pureIndex(i, fwd, prelude));
+    }
     boolean active = activity.isActive(array);
     boolean varies = active && activity.varies(a.value());
     if (varies && a.value() instanceof Expr.Conditional c) {
