@@ -17,9 +17,9 @@ final class Evals {
     }
   }
 
-  /** The evals this tool implements: hello, lse, llsq and gmm. */
+  /** The evals this tool implements: hello, lse, llsq, gmm and kmeans. */
   static Evals standard() {
-    return new Evals(List.of(new Hello(), new Lse(), new Llsq(), new Gmm()));
+    return new Evals(List.of(new Hello(), new Lse(), new Llsq(), new Gmm(), new Kmeans()));
   }
 
   /** The module called {@code name}, if this tool implements it. */
