@@ -68,10 +68,14 @@ final class RecordForms {
       return unit;
     }
     boolean readBeforeNested = open.contains(READ_BEFORE_NESTED_CALL);
+    boolean mutated = open.contains(COMPONENT_MUTATED);
     Callee f = unit.f();
     Set<String> assigned = assigned(f.body());
     if (!readBeforeNested) {
       assigned.addAll(readBeforeNestedCall(f.body()));
+    }
+    if (!mutated) {
+      assigned.addAll(mutated(f.body()));
     }
     List<Param> free = f.params().stream()
         .filter(p -> p.kind() != Kind.RECEIVER && !assigned.contains(p.name())).toList();
@@ -91,6 +95,9 @@ final class RecordForms {
         Set<String> hAssigned = assigned(h.body());
         if (!readBeforeNested) {
           hAssigned.addAll(readBeforeNestedCall(h.body()));
+        }
+        if (!mutated) {
+          hAssigned.addAll(mutated(h.body()));
         }
         for (Param p : h.params()) {
           if ((DIFF.contains(p.kind()) || CARRIED.contains(p.kind()))
@@ -199,6 +206,9 @@ final class RecordForms {
       Set<String> hAssigned = assigned(h.body());
       if (!readBeforeNested) {
         hAssigned.addAll(readBeforeNestedCall(h.body()));
+      }
+      if (!mutated) {
+        hAssigned.addAll(mutated(h.body()));
       }
       Set<String> taken = new HashSet<>();
       for (RecordParam fp : fParams) {
@@ -464,6 +474,35 @@ final class RecordForms {
       }
       for (List<Stmt> b : inner) {
         out.addAll(readBeforeNestedCall(b));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The open processor bug (Generator.OPEN_BUGS) {@code recordComponentMutated}: an array
+   * component of a {@code @NoDiff} record or of a record with no floating-point data, given to an
+   * unannotated call that changes it ({@code java.util.Arrays.sort(d0.da())}, {@code
+   * Rules.flip(..)}, {@code sort(k0.ix())}) after the body read it: the reverse sweep reads the
+   * changed array (a parameter array is copied where the sweep needs it as it was; a record's
+   * component is not), a silent wrong gradient. Unless it is open, no parameter an unannotated
+   * call changes goes into a record.
+   */
+  static final String COMPONENT_MUTATED = "recordComponentMutated";
+
+  /** The arrays a body gives to unannotated calls that change them ({@code sort}, {@code flip}). */
+  static Set<String> mutated(List<Stmt> body) {
+    Set<String> out = new HashSet<>();
+    for (Stmt s : body) {
+      if (s instanceof Program.Mutate m) {
+        out.add(m.array());
+      } else if (s instanceof Program.If i) {
+        out.addAll(mutated(i.then()));
+        out.addAll(mutated(i.otherwise()));
+      } else if (s instanceof Program.Loop l) {
+        out.addAll(mutated(l.body()));
+      } else if (s instanceof Program.ForEach fe) {
+        out.addAll(mutated(fe.body()));
       }
     }
     return out;
