@@ -571,7 +571,7 @@ class FuzzTest {
       // A Vjp is a snapshot: the caller may change its arrays (and the receiver's fields that
       // are not final) before pullback, which must still give the gradient (and value() the
       // value) where fVjp was called.
-      scramble(vjpArgs);
+      scramble(rec.toScramble(vjpArgs, OPEN.contains(RecordArgs.VJP_SNAPSHOT)));
       scrambleFields(vjpReceiver, unit);
       for (Object a : vjpArgs) {
         if (a != null && a.getClass() == primal) {
@@ -1333,7 +1333,7 @@ class FuzzTest {
       Object pulled = invoke(method(adjoint, "fFlatVjp"),
           on(f, self.make(), rec.flatMember(args)));
       sameEffects(problems, "fFlatVjp", loader, effects);
-      scramble(args);
+      scramble(rec.toScramble(args, OPEN.contains(RecordArgs.VJP_SNAPSHOT)));
       same(problems, "fFlatVjp value", (double) call(pulled, "value"), value);
       sameBits(problems, f, "fFlatVjp(..).pullback",
           rec.flatMemberGradient(call(pulled, "pullback", cotangent)), "fVjp(..).pullback",

@@ -62,6 +62,33 @@ final class RecordArgs {
     return mine.stream().anyMatch(RecordParam::differentiable);
   }
 
+  /**
+   * The open processor bug (Generator.OPEN_BUGS) {@code recordVjpSnapshot}: {@code fVjp} (and
+   * {@code fFlatVjp}) keeps no copy of the array component of a {@code @NoDiff} record that its
+   * pullback reads (a rule's argument: {@code Rules.softmax(d0.da(), x1)}), so a caller who changes
+   * the array after {@code fVjp} changes the gradient; a {@code @NoDiff double[]} parameter is
+   * copied.
+   */
+  static final String VJP_SNAPSHOT = "recordVjpSnapshot";
+
+  /**
+   * The arguments FuzzTest changes after {@code fVjp} (a Vjp is a snapshot): {@code flat}, without
+   * the arrays of {@code @NoDiff} records unless {@code open} ({@link #VJP_SNAPSHOT}).
+   */
+  Object[] toScramble(Object[] flat, boolean open) {
+    if (open) {
+      return flat;
+    }
+    Object[] out = flat.clone();
+    for (int i = 0; i < out.length; i++) {
+      RecordParam r = holder(f.params().get(i).name());
+      if (r != null && r.noDiff()) {
+        out[i] = null;
+      }
+    }
+    return out;
+  }
+
   /** The record holding flat parameter {@code name}, or null. */
   private RecordParam holder(String name) {
     for (RecordParam r : mine) {
