@@ -154,10 +154,12 @@ final class Generator {
    *       reverse sweep reads the changed array, a wrong gradient. Without it open, {@link
    *       RecordForms} puts no parameter such a call changes into a record.
    *   <li>{@code recordVjpSnapshot} (found by version 14's second soak, run seed 14002, program
-   *       6832786019448263242; a check, not a construct): {@code fVjp} keeps no copy of a {@code
-   *       @NoDiff} record's array that its pullback reads ({@code Rules.softmax(d0.da(), x1)}), so
-   *       changing it after {@code fVjp} changes the pullback's gradient. Without it open,
-   *       FuzzTest does not change the arrays of {@code @NoDiff} records after {@code fVjp}.
+   *       6832786019448263242, and the third, run seed 14004; a check, not a construct): {@code
+   *       fVjp} keeps no copy of the array of a {@code @NoDiff} record, or of a record with no
+   *       floating-point data, that its pullback reads ({@code Rules.softmax(d0.da(), x1)}; {@code
+   *       yb[k0.ix()[1]]} in a callee given {@code k0}), so changing it after {@code fVjp} changes
+   *       the pullback's gradient. Without it open, FuzzTest does not change the arrays of such
+   *       records after {@code fVjp}.
    *   <li>{@code selfIndexedWrite} (found by version 14's first run, in a program without
    *       records; the processor of 17e41d3, before records, gives the same): a write into an
    *       index array at an index read from that array, {@code jp0[jp0[0]] = v}, after a loop

@@ -153,7 +153,9 @@ class OpenBugsTest {
    * 6832786019448263242, shrunk to this). {@code fVjp} keeps no copy of a {@code @NoDiff} record's
    * array that its pullback reads (softmax's pullback reads its argument), so changing the array
    * after {@code fVjp} changes the gradient the pullback gives (with {@code @NoDiff double[] da}
-   * instead of the record the Vjp keeps a copy, and it does not).
+   * instead of the record the Vjp keeps a copy, and it does not). The same with a record with no
+   * floating-point data whose index array a callee's pullback reads (run seed 14004: {@code
+   * h0(x0, ya, k0)} returning {@code yb[k0.ix()[1]]}).
    */
   @Disabled("open processor bug recordVjpSnapshot (docs/fuzzing.md, Open processor bugs)")
   @Test

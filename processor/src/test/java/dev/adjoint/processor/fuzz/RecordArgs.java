@@ -64,16 +64,18 @@ final class RecordArgs {
 
   /**
    * The open processor bug (Generator.OPEN_BUGS) {@code recordVjpSnapshot}: {@code fVjp} (and
-   * {@code fFlatVjp}) keeps no copy of the array component of a {@code @NoDiff} record that its
-   * pullback reads (a rule's argument: {@code Rules.softmax(d0.da(), x1)}), so a caller who changes
-   * the array after {@code fVjp} changes the gradient; a {@code @NoDiff double[]} parameter is
-   * copied.
+   * {@code fFlatVjp}) keeps no copy of an array component of a {@code @NoDiff} record, or of a
+   * record with no floating-point data, that its pullback reads (a rule's argument: {@code
+   * Rules.softmax(d0.da(), x1)}; an index a callee reads: {@code h0(x0, ya, k0)} reading {@code
+   * yb[k0.ix()[1]]}, {@code hr(.., k0.ix(), ..)}), so a caller who changes the array after {@code
+   * fVjp} changes the gradient; a parameter array is copied.
    */
   static final String VJP_SNAPSHOT = "recordVjpSnapshot";
 
   /**
    * The arguments FuzzTest changes after {@code fVjp} (a Vjp is a snapshot): {@code flat}, without
-   * the arrays of {@code @NoDiff} records unless {@code open} ({@link #VJP_SNAPSHOT}).
+   * the arrays of records that are not differentiable ({@code @NoDiff}, or with no floating-point
+   * data) unless {@code open} ({@link #VJP_SNAPSHOT}).
    */
   Object[] toScramble(Object[] flat, boolean open) {
     if (open) {
@@ -82,7 +84,7 @@ final class RecordArgs {
     Object[] out = flat.clone();
     for (int i = 0; i < out.length; i++) {
       RecordParam r = holder(f.params().get(i).name());
-      if (r != null && r.noDiff()) {
+      if (r != null && !r.differentiable()) {
         out[i] = null;
       }
     }
