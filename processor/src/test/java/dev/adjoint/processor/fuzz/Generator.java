@@ -75,9 +75,13 @@ final class Generator {
    * in loop bodies ({@code double[] yl0 = h0(..)}), rows of matrices passed to {@code double[]}
    * parameters ({@code h1(xm[i], ..)}, {@code h1(r3, ..)}), a {@code double[]} call nested as the
    * argument of another annotated call ({@code t0 += hq(h0(xa, x0))}), and {@code return h0(..)}
-   * in {@code double[]} helpers; again decided from {@link #extras}.
+   * in {@code double[]} helpers; again decided from {@link #extras}. Version 14: records as
+   * parameters ({@link RecordForms}: {@code f} and helpers taking records of some of their
+   * parameters, passed whole between them; {@code @NoDiff} data records; records with no
+   * floating-point data), from a stream of its own, so that a program without records is
+   * version 13's.
    */
-  static final int VERSION = 13;
+  static final int VERSION = 14;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -138,6 +142,30 @@ final class Generator {
    *       dual numbers (which know {@code y} has no tangent) give the first trip's derivative.
    *       Without it open, FuzzTest does not compare a non-finite JVP (or Jacobian) at points
    *       where the reference met an overflow in values without tangent.
+   *   <li>{@code recordReadBeforeNestedCall} (found by version 14's first run): a record's
+   *       accessor ({@code q0.x0()}, {@code k0.n()}) before a {@code double[]} call nested as an
+   *       argument in one statement counts as an effect, so the nested call is not hoisted and a
+   *       valid program is rejected. Without it open, {@link RecordForms} puts no parameter read
+   *       in such a statement into a record.
+   *   <li>{@code recordComponentMutated} (found by version 14's first soak, run seed 14001,
+   *       program 3479128960195093932): an array component of a {@code @NoDiff} record or of a
+   *       record without floating-point data changed by an unannotated call ({@code
+   *       java.util.Arrays.sort(k0.ix())}, {@code Rules.flip(d0.da())}) after the body read it: the
+   *       reverse sweep reads the changed array, a wrong gradient. Without it open, {@link
+   *       RecordForms} puts no parameter such a call changes into a record.
+   *   <li>{@code recordVjpSnapshot} (found by version 14's second soak, run seed 14002, program
+   *       6832786019448263242, and the third, run seed 14004; a check, not a construct): {@code
+   *       fVjp} keeps no copy of the array of a {@code @NoDiff} record, or of a record with no
+   *       floating-point data, that its pullback reads ({@code Rules.softmax(d0.da(), x1)}; {@code
+   *       yb[k0.ix()[1]]} in a callee given {@code k0}), so changing it after {@code fVjp} changes
+   *       the pullback's gradient. Without it open, FuzzTest does not change the arrays of such
+   *       records after {@code fVjp}.
+   *   <li>{@code selfIndexedWrite} (found by version 14's first run, in a program without
+   *       records; the processor of 17e41d3, before records, gives the same): a write into an
+   *       index array at an index read from that array, {@code jp0[jp0[0]] = v}, after a loop
+   *       that read {@code xa[jp0[0]]}: the reverse sweep reads the loop's index where the write
+   *       put it, and the gradient lands on another element. Without it open, such a write's index
+   *       is made {@code 0}.
    * </ul>
    *
    * <p>{@code recordAccessor} (found by version 12: a record's component field read through the
@@ -147,7 +175,12 @@ final class Generator {
    * pullbacks, NaN where forward mode gives a finite tangent), was fixed by giving long methods a
    * split tangent sweep.
    */
-  static final List<String> OPEN_BUGS = List.of("zeroTangentOverflow");
+  static final List<String> OPEN_BUGS =
+      List.of("zeroTangentOverflow", RecordForms.READ_BEFORE_NESTED_CALL, "selfIndexedWrite",
+          RecordForms.COMPONENT_MUTATED, RecordArgs.VJP_SNAPSHOT);
+
+  /** The open bug {@code selfIndexedWrite} (see {@link #OPEN_BUGS}). */
+  static final String SELF_INDEXED_WRITE = "selfIndexedWrite";
 
   /** The open bugs whose programs this generator makes. */
   private final java.util.Set<String> open;
@@ -223,7 +256,11 @@ final class Generator {
 
   /** As above; {@code soak}: a soak run's program, which may be long (see {@link #LONG_ONE_IN}). */
   static Unit generate(long seed, String className, java.util.Set<String> open, boolean soak) {
-    return new Generator(seed, open, soak).unit(className);
+    // version 14: records as parameters, decided from a stream of their own (-Dfuzz.records=false
+    // renders every program flat, to see whether a failure needs its records)
+    Unit unit = new Generator(seed, open, soak).unit(className);
+    return Boolean.parseBoolean(System.getProperty("fuzz.records", "true"))
+        ? RecordForms.apply(unit, seed, open) : unit;
   }
 
   private Unit unit(String className) {
@@ -1717,8 +1754,16 @@ final class Generator {
           new Program.MaskRead(pick(scope.writableMasks), index, wrapped), cond(scope, 1));
     }
     if (kind == 0) {
-      return new Program.IntElementAssign(new Program.IntElement(
-          pick(scope.writableIndexArrays), index, wrapped, false), "=", intExpr(scope, 1), true);
+      String array = pick(scope.writableIndexArrays);
+      IntExpr value = intExpr(scope, 1);
+      if (!open.contains(SELF_INDEXED_WRITE)
+          && Program.render(index).matches(".*\\b" + array + "\\[.*")) {
+        // open bug selfIndexedWrite: an index array written at an index read from itself
+        index = new IntLit(0);
+        wrapped = false;
+      }
+      return new Program.IntElementAssign(new Program.IntElement(array, index, wrapped, false),
+          "=", value, true);
     }
     Program.IntElement target = new Program.IntElement(pick(scope.counts), index, wrapped, false);
     return switch (rnd.nextInt(4)) {

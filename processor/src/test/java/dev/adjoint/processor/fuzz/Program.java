@@ -443,14 +443,32 @@ final class Program {
    *     differences are no second opinion
    */
   record Unit(String className, List<Callee> helpers, Callee f, boolean exact,
-      List<Field> fields, boolean record) {
+      List<Field> fields, boolean record, List<RecordType> types, List<RecordParam> recordParams) {
     Unit(String className, List<Callee> helpers, Callee f, boolean exact) {
       this(className, helpers, f, exact, List.of(), false);
     }
 
+    Unit(String className, List<Callee> helpers, Callee f, boolean exact, List<Field> fields,
+        boolean record) {
+      this(className, helpers, f, exact, fields, record, List.of(), List.of());
+    }
+
     /** The same class with other methods. */
     Unit withMethods(List<Callee> newHelpers, Callee newF) {
-      return new Unit(className, newHelpers, newF, exact, fields, record);
+      return new Unit(className, newHelpers, newF, exact, fields, record, types, recordParams);
+    }
+
+    /**
+     * The same program with every parameter declared flat (version 14): no record parameters, the
+     * program the reference runs.
+     */
+    Unit withoutRecords() {
+      return new Unit(className, helpers, f, exact, fields, record, List.of(), List.of());
+    }
+
+    /** The record parameters of method {@code method} (version 14), in no particular order. */
+    List<RecordParam> recordParams(String method) {
+      return recordParams.stream().filter(r -> r.method().equals(method)).toList();
     }
 
     String render() {
@@ -486,10 +504,18 @@ final class Program {
           out.append("  }\n\n");
         }
       }
-      for (Callee h : helpers) {
-        renderMethod(h, out);
+      for (RecordType t : types) {
+        out.append("  record ").append(t.name()).append('(')
+            .append(t.components().stream()
+                .map(c -> (c.nested() != null ? c.nested().name() : type(c.kind())) + " "
+                    + c.name())
+                .collect(Collectors.joining(", ")))
+            .append(") {}\n\n");
       }
-      renderMethod(f, out);
+      for (Callee h : helpers) {
+        renderMethod(h, out, this);
+      }
+      renderMethod(f, out, this);
       return out.append("}\n").toString();
     }
 
@@ -511,17 +537,212 @@ final class Program {
     }
   }
 
-  private static void renderMethod(Callee m, StringBuilder out) {
+  // ---------------------------------------------------------------- records (version 14)
+
+  /**
+   * A record type declared in the generated class (version 14): {@code record R0(double x0,
+   * double[] xa, N0 in0, int n) {}}. A component is a flat parameter's kind, or a nested record.
+   */
+  record RecordType(String name, List<Component> components) {
+    /** The leaf components in order, nested records' leaves in place. */
+    List<Component> leaves() {
+      List<Component> out = new java.util.ArrayList<>();
+      for (Component c : components) {
+        if (c.nested() != null) {
+          out.addAll(c.nested().leaves());
+        } else {
+          out.add(c);
+        }
+      }
+      return out;
+    }
+
+    /**
+     * The accessor paths of the leaves in order, from a record named {@code record}: {@code
+     * q0.x0()}, {@code q0.in0().xa()}; with {@code separator} "_" and no parentheses, the names
+     * the processor gives the leaves of a flattened record ({@code q0_in0_xa}).
+     */
+    List<String> paths(String record, boolean flatNames) {
+      List<String> out = new java.util.ArrayList<>();
+      for (Component c : components) {
+        String here = record + (flatNames ? "_" + c.name() : "." + c.name() + "()");
+        if (c.nested() != null) {
+          out.addAll(c.nested().paths(here, flatNames));
+        } else {
+          out.add(here);
+        }
+      }
+      return out;
+    }
+
+    /** Whether it holds floating-point data (a differentiable record, unless {@code @NoDiff}). */
+    boolean floating() {
+      return leaves().stream().anyMatch(c -> c.kind() == Kind.DOUBLE || c.kind() == Kind.ARRAY
+          || c.kind() == Kind.MATRIX || c.kind() == Kind.DATA || c.kind() == Kind.NODIFF);
+    }
+  }
+
+  /** A component of a {@link RecordType}: {@code kind} as a parameter of it, or a nested record. */
+  record Component(String name, Kind kind, RecordType nested) {}
+
+  /**
+   * A parameter of method {@code method} of record type {@code type} (version 14), named {@code
+   * name}, standing for the flat parameters {@code leaves} (names of the method's flat
+   * parameters, in the order of the type's leaves), which its body reads through accessors
+   * ({@code q0.xa()[i]}). The flat program (the reference's) is unchanged; only rendering
+   * differs, and a call passing exactly the caller's record's leaves to a method taking a record
+   * of the same type passes the record whole. {@code noDiff}: {@code @NoDiff} (a data record).
+   */
+  record RecordParam(String method, String name, RecordType type, List<String> leaves,
+      boolean noDiff) {
+    /** Whether it is a differentiable record (floating-point data, not {@code @NoDiff}). */
+    boolean differentiable() {
+      return !noDiff && type.floating();
+    }
+  }
+
+  /** A flat parameter's type, as a record component. */
+  static String type(Kind kind) {
+    return switch (kind) {
+      case DOUBLE, NODIFF -> "double";
+      case INT -> "int";
+      case ARRAY, DATA -> "double[]";
+      case MATRIX -> "double[][]";
+      case INDEX -> "int[]";
+      case LONGS -> "long[]";
+      case MASK -> "boolean[]";
+      case RECEIVER -> throw new IllegalStateException("no receiver in a record");
+    };
+  }
+
+  /** What {@link #renderMethod} renders: its record parameters' names and their callers'. */
+  private static final class RenderContext {
+    /** Each leaf of a record parameter of the method rendered: its accessor path. */
+    final java.util.Map<String, String> renames = new java.util.HashMap<>();
+    /** The record parameters of the method rendered. */
+    List<RecordParam> mine = List.of();
+    /** The unit rendered (for the record parameters of callees). */
+    Unit unit;
+  }
+
+  private static final ThreadLocal<RenderContext> CONTEXT = new ThreadLocal<>();
+
+  /** A flat parameter's name as the rendered body reads it: itself, or a record's accessor. */
+  private static String name(String flat) {
+    RenderContext c = CONTEXT.get();
+    return c == null ? flat : c.renames.getOrDefault(flat, flat);
+  }
+
+  private static void renderMethod(Callee m, StringBuilder out, Unit unit) {
+    List<RecordParam> mine = unit.recordParams(m.name());
+    List<String> params = new java.util.ArrayList<>();
+    RenderContext context = new RenderContext();
+    context.unit = unit;
+    context.mine = mine;
+    for (Param p : m.params()) {
+      RecordParam holder = null;
+      for (RecordParam r : mine) {
+        if (r.leaves().contains(p.name())) {
+          holder = r;
+        }
+      }
+      RecordParam h = holder;
+      if (h == null) {
+        params.add(p.render(m.owner()));
+      } else if (m.params().stream().filter(q -> h.leaves().contains(q.name())).findFirst()
+          .orElseThrow() == p) {
+        // the record where its first leaf (in the method's order) was
+        params.add((h.noDiff() ? "@NoDiff " : "") + h.type().name() + " " + h.name());
+      }
+    }
+    for (RecordParam r : mine) {
+      List<String> paths = r.type().paths(r.name(), false);
+      for (int i = 0; i < r.leaves().size(); i++) {
+        context.renames.put(r.leaves().get(i), paths.get(i));
+      }
+    }
     out.append("  @Differentiable\n  ").append(m.instance() ? "" : "static ")
         .append(m.returnsArray() ? "double[] " : "double ")
         .append(m.name()).append('(')
-        .append(m.params().stream().map(p -> p.render(m.owner()))
-            .collect(Collectors.joining(", ")))
+        .append(String.join(", ", params))
         .append(") {\n");
-    for (Stmt s : m.body()) {
-      render(s, "    ", out);
+    RenderContext before = CONTEXT.get();
+    CONTEXT.set(context);
+    try {
+      for (Stmt s : m.body()) {
+        render(s, "    ", out);
+      }
+    } finally {
+      CONTEXT.set(before);
     }
     out.append("  }\n\n");
+  }
+
+  /**
+   * A call's arguments: where the callee takes a record, the caller's record of that type whose
+   * leaves are exactly the arguments there (the generator makes them so), passed whole.
+   */
+  private static String renderArgs(Invoke i) {
+    RenderContext c = CONTEXT.get();
+    List<RecordParam> theirs = c == null || i.callee().isRule() ? List.of()
+        : c.unit.recordParams(i.callee().name());
+    if (theirs.isEmpty()) {
+      return i.args().stream().map(Program::renderArg).collect(Collectors.joining(", "));
+    }
+    List<Param> params = i.callee().params();
+    List<String> out = new java.util.ArrayList<>();
+    for (int k = 0; k < params.size() && k < i.args().size(); k++) {
+      String pname = params.get(k).name();
+      RecordParam holder = null;
+      for (RecordParam r : theirs) {
+        if (r.leaves().contains(pname)) {
+          holder = r;
+        }
+      }
+      if (holder == null) {
+        out.add(renderArg(i.args().get(k)));
+        continue;
+      }
+      RecordParam h = holder;
+      if (params.stream().filter(q -> h.leaves().contains(q.name())).findFirst().orElseThrow()
+          != params.get(k)) {
+        continue; // a later leaf of the record passed at its first
+      }
+      List<String> passed = new java.util.ArrayList<>();
+      for (String leaf : h.leaves()) {
+        int at = -1;
+        for (int j = 0; j < params.size(); j++) {
+          if (params.get(j).name().equals(leaf)) {
+            at = j;
+          }
+        }
+        Object arg = at < 0 || at >= i.args().size() ? null : i.args().get(at);
+        passed.add(arg instanceof Read r ? r.name() : arg instanceof ArrayArg a ? a.array()
+            : arg instanceof IntRead r ? r.name() : null);
+      }
+      String whole = null;
+      for (RecordParam mine : c.mine) {
+        if (mine.type().equals(h.type()) && mine.leaves().equals(passed)) {
+          whole = mine.name();
+        }
+      }
+      // (a program edited by the Shrinker may no longer pass them: then no valid Java)
+      out.add(whole != null ? whole : "/* not a record of type " + h.type().name() + " */");
+    }
+    return String.join(", ", out);
+  }
+
+  /** One statement as the flat program reads it (no record parameters). */
+  static String renderStatement(Stmt s) {
+    StringBuilder out = new StringBuilder();
+    RenderContext before = CONTEXT.get();
+    CONTEXT.remove();
+    try {
+      render(s, "", out);
+    } finally {
+      CONTEXT.set(before);
+    }
+    return out.toString();
   }
 
   private static void render(Stmt s, String indent, StringBuilder out) {
@@ -577,13 +798,13 @@ final class Program {
       out.append(indent).append(st.prefix() ? op + target : target + op).append(";\n");
     } else if (s instanceof Mutate m) {
       out.append(indent).append(m.sort() ? "java.util.Arrays.sort(" : Rules.CLASS + ".flip(")
-          .append(m.array()).append(");\n");
+          .append(name(m.array())).append(");\n");
     } else if (s instanceof Box b) {
       out.append(indent).append(b.type()).append(' ').append(b.name()).append(" = ")
           .append(render(b.init())).append(";\n");
     } else if (s instanceof Log l) {
       out.append(indent).append(Rules.CLASS).append(".log(\"").append(l.name()).append("=\" + ")
-          .append(l.name()).append(");\n");
+          .append(name(l.name())).append(");\n");
     } else if (s instanceof Jump j) {
       out.append(indent).append(j.isBreak() ? "break;\n" : "continue;\n");
     } else if (s instanceof RandomLocal g) {
@@ -613,7 +834,7 @@ final class Program {
         case ROWS -> "double[]";
       };
       out.append(indent).append("for (").append(type).append(' ').append(fe.var()).append(" : ")
-          .append(fe.array()).append(fe.row() == null ? "" : "[" + fe.row() + "]")
+          .append(name(fe.array())).append(fe.row() == null ? "" : "[" + fe.row() + "]")
           .append(") {\n");
       for (Stmt t : fe.body()) {
         render(t, indent + "  ", out);
@@ -655,7 +876,7 @@ final class Program {
       String text = n.intLiteral() ? Integer.toString((int) n.value()) : Double.toString(n.value());
       return n.value() < 0 ? "(" + text + ")" : text;
     } else if (e instanceof Read r) {
-      return r.name();
+      return name(r.name());
     } else if (e instanceof Promote p) {
       return p.cast() ? "((double) " + render(p.value()) + ")" : render(p.value());
     } else if (e instanceof Neg n) {
@@ -678,14 +899,13 @@ final class Program {
     } else if (e instanceof Invoke i) {
       String prefix = i.callee().isRule() ? Rules.CLASS + "."
           : i.target() == null ? "" : i.target() + ".";
-      return prefix + i.callee().name() + "("
-          + i.args().stream().map(Program::renderArg).collect(Collectors.joining(", ")) + ")";
+      return prefix + i.callee().name() + "(" + renderArgs(i) + ")";
     } else if (e instanceof Stop s) {
       return "Ad.stopGradient(" + render(s.operand()) + ")";
     } else if (e instanceof Element el) {
-      return el.array() + "[" + el.renderIndex() + "]";
+      return name(el.array()) + "[" + el.renderIndex() + "]";
     } else if (e instanceof MatrixElement m) {
-      return m.matrix() + m.renderIndices();
+      return name(m.matrix()) + m.renderIndices();
     } else if (e instanceof Level) {
       return Rules.CLASS + ".level()";
     }
@@ -694,10 +914,10 @@ final class Program {
 
   private static String renderArg(Object arg) {
     if (arg instanceof ArrayArg a) {
-      return a.array();
+      return name(a.array());
     }
     if (arg instanceof RowArg r) {
-      return r.matrix() + "[" + (r.wrapped()
+      return name(r.matrix()) + "[" + (r.wrapped()
           ? "Math.floorMod(" + render(r.row()) + ", " + ROWS + ")" : render(r.row())) + "]";
     }
     if (arg instanceof NestedArg n) {
@@ -708,13 +928,14 @@ final class Program {
 
   static String render(IntExpr e) {
     if (e instanceof IntRead r) {
-      return r.name();
+      return name(r.name());
     } else if (e instanceof IntLit l) {
       return l.value() < 0 ? "(" + l.value() + ")" : Integer.toString(l.value());
     } else if (e instanceof IntBinary b) {
       return "(" + render(b.left()) + " " + b.op() + " " + render(b.right()) + ")";
     } else if (e instanceof IntLength l) {
-      return l.row() == null ? l.array() + ".length" : l.array() + "[" + l.row() + "].length";
+      return l.row() == null ? name(l.array()) + ".length"
+          : name(l.array()) + "[" + l.row() + "].length";
     } else if (e instanceof IntNext n) {
       return Rules.CLASS + ".next(" + n.bound() + ")";
     } else if (e instanceof IntField f) {
@@ -727,9 +948,9 @@ final class Program {
       return (g.generator() == null ? "new java.util.Random(" + render(g.seed()) + ")"
           : g.generator()) + ".nextInt(" + g.bound() + ")";
     } else if (e instanceof DataInt d) {
-      return "((int) " + d.array() + "[" + d.index() + "])";
+      return "((int) " + name(d.array()) + "[" + d.index() + "])";
     } else if (e instanceof IntElement el) {
-      String read = el.array() + "[" + renderIndex(el.index(), el.wrapped()) + "]";
+      String read = name(el.array()) + "[" + renderIndex(el.index(), el.wrapped()) + "]";
       return el.longs() ? "((int) " + read + ")" : read;
     }
     throw new AssertionError(e);
@@ -747,7 +968,7 @@ final class Program {
     } else if (c instanceof BoxCompare b) {
       return b.box() + " " + b.op() + " " + render(b.right());
     } else if (c instanceof MaskRead m) {
-      return m.array() + "[" + renderIndex(m.index(), m.wrapped()) + "]";
+      return name(m.array()) + "[" + renderIndex(m.index(), m.wrapped()) + "]";
     }
     throw new AssertionError(c);
   }
