@@ -15,14 +15,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.tools.JavaFileObject;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * The minimal programs of the processor bugs version 14 of the fuzzer found and {@link
- * Generator#OPEN_BUGS} keeps out of its runs. Disabled until the processor is fixed; then enable
- * the test, remove the name from OPEN_BUGS (and its gate in the generator), and give the bug a
- * closed-form test in the tests module.
+ * The minimal programs of the processor bugs version 14 of the fuzzer found, each a regression
+ * test now that it is fixed (the names are in {@link Generator#FIXED_BUGS}, so their programs are
+ * generated in every run again). A bug found later starts here disabled, its name in {@link
+ * Generator#OPEN_BUGS}, until the processor is fixed.
  */
 class OpenBugsTest {
 
@@ -34,7 +33,6 @@ class OpenBugsTest {
    * gradient has 0 for {@code xa[0]}: the reverse sweep reads the loop's index where the write put
    * it, not as the loop read it.
    */
-  @Disabled("open processor bug selfIndexedWrite (docs/fuzzing.md, Open processor bugs)")
   @Test
   void aWriteIntoAnIndexArrayAtAnIndexReadFromItself() throws Exception {
     String source = """
@@ -71,7 +69,6 @@ class OpenBugsTest {
    * effect since 17e41d3; a record's implicit accessor of a parameter is none either (its read is
    * a leaf).
    */
-  @Disabled("open processor bug recordReadBeforeNestedCall (docs/fuzzing.md, Open processor bugs)")
   @Test
   void aRecordComponentReadBeforeANestedArrayCall() throws Exception {
     String source = """
@@ -85,7 +82,7 @@ class OpenBugsTest {
           @Differentiable
           static double[] h0(double a0, double[] aa) {
             double[] ya = new double[3];
-            ya[1] = a0 * aa[0];
+            ya[1] = a0 * (aa[0] + aa[1]);
             return ya;
           }
 
@@ -103,9 +100,9 @@ class OpenBugsTest {
     Object q0 = ctor.newInstance(1.5);
     Method grad = method(loader.loadClass("fuzz.ReadBeforeNestedAdjoint"), "fGrad");
     Object g = grad.invoke(null, q0, new double[] {4.0, 0, 0});
-    // f = q0.x0 * 2 * xa[0]
+    // f = q0.x0 * 2 * (xa[0] + xa[1]) (the inner call's ya[0] is 0)
     assertEquals(8.0, (double) component(component(g, "q0"), "x0"));
-    assertArrayEquals(new double[] {3.0, 0, 0}, (double[]) component(g, "xa"));
+    assertArrayEquals(new double[] {3.0, 3.0, 0}, (double[]) component(g, "xa"));
   }
 
   /**
@@ -118,7 +115,6 @@ class OpenBugsTest {
    * {@code sort(k0.ix())} with {@code ix = {2, 0, 2}}: the gradient lands on {@code xm[0][0]}, not
    * {@code xm[0][2]}).
    */
-  @Disabled("open processor bug recordComponentMutated (docs/fuzzing.md, Open processor bugs)")
   @Test
   void aDataRecordsArraySortedAfterItWasRead() throws Exception {
     String source = """
@@ -157,7 +153,6 @@ class OpenBugsTest {
    * floating-point data whose index array a callee's pullback reads (run seed 14004: {@code
    * h0(x0, ya, k0)} returning {@code yb[k0.ix()[1]]}).
    */
-  @Disabled("open processor bug recordVjpSnapshot (docs/fuzzing.md, Open processor bugs)")
   @Test
   void aVjpKeepsADataRecordsArrayAsItWas() throws Exception {
     String source = """
