@@ -198,7 +198,8 @@ public final class BodyReader {
         List<Param> leaves = flat.subList(next, next + shape.leaves());
         next += shape.leaves();
         Iterator<Param> names = leaves.iterator();
-        lowering.records.put(p, lowering.recordNode(shape, names, params));
+        lowering.records.put(p,
+            lowering.recordNode(shape, names, params, p.getSimpleName().toString()));
         continue;
       }
       next++;
@@ -262,6 +263,8 @@ public final class BodyReader {
      * leaves, parameters of their own, which its accessors read.
      */
     final Map<Element, RecordNode> records = new HashMap<>();
+    /** Leaves and hidden component arrays, as the source reads them ({@code p.w1()}). */
+    final Map<Variable, String> sourceNames = new HashMap<>();
     /** Record fields whose array components are indexed ({@link #recordField}). */
     final Map<Element, Variable> recordFields = new HashMap<>();
     /** The array components of data record parameters, read once ({@link #componentArray}). */
@@ -1036,12 +1039,13 @@ public final class BodyReader {
         return null;
       }
       if (write && array.kind() == Variable.Kind.PARAM) {
+        // A record's component is named as the source reads it (p.w1(), not the leaf p_w1).
+        String shown = sourceNames.getOrDefault(array, array.hint());
         if (Expr.isDiscreteArray(array.type())) {
-          String copy = newArray(array.type(), array.hint() + ".length").replace("[m]", "[]");
-          report.add(Message.DISCRETE_ARRAY_PARAMETER_WRITE, ref, array.hint(), array.type(),
-              copy);
+          String copy = newArray(array.type(), shown + ".length").replace("[m]", "[]");
+          report.add(Message.DISCRETE_ARRAY_PARAMETER_WRITE, ref, shown, array.type(), copy);
         } else {
-          report.add(Message.ARRAY_PARAMETER_WRITE, ref, array.hint(), array.hint());
+          report.add(Message.ARRAY_PARAMETER_WRITE, ref, shown, shown);
         }
         return null;
       }
@@ -1578,15 +1582,18 @@ public final class BodyReader {
      * The node of a record of {@code shape} whose leaves are parameters named by {@code names},
      * each added to {@code params}.
      */
-    RecordNode recordNode(RecordShape shape, Iterator<Param> names, List<Variable> params) {
+    RecordNode recordNode(RecordShape shape, Iterator<Param> names, List<Variable> params,
+        String source) {
       Map<String, Object> parts = new LinkedHashMap<>();
       for (RecordShape.Component c : shape.components()) {
+        String read = source + "." + c.name() + "()";
         if (c.nested().isPresent()) {
-          parts.put(c.name(), recordNode(c.nested().get(), names, params));
+          parts.put(c.name(), recordNode(c.nested().get(), names, params, read));
         } else {
           Variable leaf = new Variable(names.next().name(), c.type(), Variable.Kind.PARAM);
           params.add(leaf);
           parts.put(c.name(), leaf);
+          sourceNames.put(leaf, read);
         }
       }
       return new RecordNode(shape, parts);
@@ -1975,6 +1982,9 @@ public final class BodyReader {
           name.append('_').append(accessor.getSimpleName());
         }
         v = new Variable(name.toString(), init.type(), Variable.Kind.PARAM);
+        StringBuilder read = new StringBuilder(p.hint());
+        chain.forEach(accessor -> read.append('.').append(accessor.getSimpleName()).append("()"));
+        sourceNames.put(v, read.toString());
         componentArrays.put(List.copyOf(key), v);
         componentReads.putIfAbsent(param, ref);
         fieldArrayReads.add(new Stmt.Declare(v, init, ref));
