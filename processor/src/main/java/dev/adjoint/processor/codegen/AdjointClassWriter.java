@@ -120,7 +120,7 @@ public final class AdjointClassWriter {
       boolean generatedAnnotation, int splitAbove) {
     TypeSpec.Builder type = g.typeBuilder(generatedAnnotation);
     FromBodyWriter fromBodyType = new FromBodyWriter(g, valueAndGrad, functions);
-    RecordFacadeWriter records = new RecordFacadeWriter(g, jvps);
+    RecordFacadeWriter records = new RecordFacadeWriter(g, jvps, workspaces);
     for (ClassPlan.MethodPlan m : g.plan().methods()) {
       MethodModel model = m.model();
       Signature s = model.signature();

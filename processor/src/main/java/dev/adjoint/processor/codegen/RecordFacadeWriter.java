@@ -35,10 +35,12 @@ import javax.lang.model.element.Modifier;
 final class RecordFacadeWriter {
   private final GeneratedClass g;
   private final JvpWriter jvps;
+  private final WorkspaceWriter workspaces;
 
-  RecordFacadeWriter(GeneratedClass g, JvpWriter jvps) {
+  RecordFacadeWriter(GeneratedClass g, JvpWriter jvps, WorkspaceWriter workspaces) {
     this.g = g;
     this.jvps = jvps;
+    this.workspaces = workspaces;
   }
 
   /** Adds the record members of {@code s} (a signature with records) to {@code type}. */
@@ -51,9 +53,7 @@ final class RecordFacadeWriter {
       type.addMethod(valueAndGrad(s, d, vis));
       type.addMethod(grad(s, d, vis));
       type.addType(workspaceClass(s, d, vis));
-      type.addMethod(factory(AdjointNames.workspaceMethod(d), g.workspaceType(d),
-          CodeBlock.of("A new workspace for repeated gradients of $L on one thread.\n", link(d)),
-          vis));
+      type.addMethod(workspaces.workspaceMethod(d, vis));
     }
     type.addType(vjpClass(s, d, vis));
     type.addMethod(vjpMethod(s, d, vis));
@@ -62,9 +62,7 @@ final class RecordFacadeWriter {
       type.addType(jvps.jvpRecord(d, vis));
       type.addMethod(jvp(s, d, vis));
       type.addType(jvpWorkspaceClass(s, d, vis));
-      type.addMethod(factory(AdjointNames.jvpWorkspaceMethod(d),
-          g.adjoint().nestedClass(AdjointNames.jvpWorkspaceClass(d)),
-          CodeBlock.of("A new workspace for repeated JVPs of $L on one thread.\n", link(d)), vis));
+      type.addMethod(jvps.jvpWorkspaceMethod(d, vis));
       if (!scalar) {
         type.addType(jvps.valueAndJacobianRecord(d, vis, null));
         type.addMethod(valueAndJacobian(s, d, vis));
@@ -295,17 +293,6 @@ final class RecordFacadeWriter {
             flatExamples.isEmpty() ? "" : CodeBlock.of(", $L", CodeBlock.join(flatExamples, ", ")))
         .addStatement("return $L", gradOf(s, CodeBlock.of("$N", flatGrad), examplesByParam))
         .build());
-  }
-
-  private static MethodSpec factory(String name, ClassName type, CodeBlock doc, Modifier[] vis) {
-    return MethodSpec.methodBuilder(name)
-        .addModifiers(vis)
-        .addModifiers(Modifier.STATIC)
-        .returns(type)
-        .addJavadoc(doc)
-        .addJavadoc("\n@return the workspace\n")
-        .addStatement("return new $T()", type)
-        .build();
   }
 
   // ------------------------------------------------------------------ classes

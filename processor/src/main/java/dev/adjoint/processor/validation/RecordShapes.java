@@ -159,7 +159,29 @@ public final class RecordShapes {
     return Optional.empty();
   }
 
-  private static PackageElement packageOf(Element e) {
+  /**
+   * Whether {@code type} is a record with an array component (its own, or a nested record's):
+   * a record that stays an object, whose arrays the body reads as the method starts.
+   */
+  static boolean holdsArrays(TypeMirror type) {
+    return holdsArrays(type, 0);
+  }
+
+  private static boolean holdsArrays(TypeMirror type, int depth) {
+    if (depth > 8 || !isRecord(type)) {
+      return false;
+    }
+    for (RecordComponentElement c
+        : ((TypeElement) ((DeclaredType) type).asElement()).getRecordComponents()) {
+      if (c.asType().getKind() == TypeKind.ARRAY || holdsArrays(c.asType(), depth + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The package of {@code e}. */
+  static PackageElement packageOf(Element e) {
     while (!(e instanceof PackageElement)) {
       e = e.getEnclosingElement();
     }

@@ -17,7 +17,6 @@ import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
-import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeKind;
@@ -70,7 +69,7 @@ public final class SignatureReader {
             Message.INACCESSIBLE, p,
             "the type " + t.getSimpleName() + " of parameter " + p.getSimpleName(), adjoint));
         // The generated members over the leaves name each leaf's type.
-        RecordShapes.privateComponentType(p.asType(), packageOf(method)).ifPresent(hidden ->
+        RecordShapes.privateComponentType(p.asType(), RecordShapes.packageOf(method)).ifPresent(hidden ->
             report.add(hidden.isPrivate() ? Message.INACCESSIBLE : Message.INACCESSIBLE_PACKAGE,
                 p, hidden.where() + " of parameter " + p.getSimpleName(), adjoint));
         continue;
@@ -151,33 +150,8 @@ public final class SignatureReader {
    * included): its arrays are read as the method starts, like array parameters.
    */
   private static boolean dataArrays(ExecutableElement method, Map<String, RecordShape> records) {
-    for (VariableElement p : method.getParameters()) {
-      if (!records.containsKey(p.getSimpleName().toString()) && hasArrayComponents(p.asType(), 0)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean hasArrayComponents(javax.lang.model.type.TypeMirror type, int depth) {
-    if (depth > 8 || !RecordShapes.isRecord(type)) {
-      return false;
-    }
-    TypeElement record =
-        (TypeElement) ((javax.lang.model.type.DeclaredType) type).asElement();
-    for (var c : record.getRecordComponents()) {
-      if (c.asType().getKind() == TypeKind.ARRAY || hasArrayComponents(c.asType(), depth + 1)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static PackageElement packageOf(Element e) {
-    while (!(e instanceof PackageElement)) {
-      e = e.getEnclosingElement();
-    }
-    return (PackageElement) e;
+    return method.getParameters().stream().anyMatch(p ->
+        !records.containsKey(p.getSimpleName().toString()) && RecordShapes.holdsArrays(p.asType()));
   }
 
   /**

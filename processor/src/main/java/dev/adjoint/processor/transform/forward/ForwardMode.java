@@ -17,6 +17,7 @@ import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.MathFunction;
 import dev.adjoint.processor.ir.MethodBody;
+import dev.adjoint.processor.ir.PrimalVisitor;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
@@ -363,7 +364,7 @@ public final class ForwardMode {
     return e instanceof Expr.Literal || e instanceof Expr.Read;
   }
 
-  private final class Flattener extends PrimalVisitor {
+  private final class Flattener extends PrimalVisitor<Expr> {
     private final boolean effects;
     private final List<Stmt> out;
 
@@ -540,38 +541,6 @@ public final class ForwardMode {
 
   }
 
-  /** A visitor of primal expressions: the nodes transforms make are not its input. */
-  private abstract static class PrimalVisitor implements Expr.Visitor<Expr> {
-    @Override
-    public Expr visitVjpOf(Expr.VjpOf e) {
-      throw notPrimal(e);
-    }
-
-    @Override
-    public Expr visitVjpValue(Expr.VjpValue e) {
-      throw notPrimal(e);
-    }
-
-    @Override
-    public Expr visitPullback(Expr.Pullback e) {
-      throw notPrimal(e);
-    }
-
-    @Override
-    public Expr visitComponent(Expr.Component e) {
-      throw notPrimal(e);
-    }
-
-    @Override
-    public Expr visitPop(Expr.Pop e) {
-      throw notPrimal(e);
-    }
-
-    private static IllegalArgumentException notPrimal(Expr e) {
-      return new IllegalArgumentException("not a primal expression: " + e);
-    }
-  }
-
   /** {@code T t = e;}, a passive temporary; returns a read of it. */
   private static Expr temporary(String hint, Expr e, List<Stmt> out) {
     Variable t = new Variable(hint, e.type(), Variable.Kind.TEMP);
@@ -704,7 +673,7 @@ public final class ForwardMode {
 
 
   /** Tangents of flattened expressions whose value varies. */
-  private final class Tangents extends PrimalVisitor {
+  private final class Tangents extends PrimalVisitor<Expr> {
     @Override
     public Expr visitLiteral(Expr.Literal e) {
       return null;

@@ -6,6 +6,7 @@ import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.MethodBody;
+import dev.adjoint.processor.ir.PrimalVisitor;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.Param;
@@ -296,7 +297,7 @@ public final class Inliner {
    * says) and each {@code return e} made {@code result = e} (after {@link Returns#normalize}
    * every path ends in its one return, so the copy then falls through to its end).
    */
-  private static final class Copier implements Expr.Visitor<Expr>, Stmt.Visitor<Stmt> {
+  private static final class Copier extends PrimalVisitor<Expr> implements Stmt.Visitor<Stmt> {
     final Map<Variable, Variable> variables = new IdentityHashMap<>();
     Variable result;
 
@@ -451,35 +452,6 @@ public final class Inliner {
     @Override
     public Expr visitNewArray(Expr.NewArray e) {
       return new Expr.NewArray(e.element(), all(e.lengths()), e.ref());
-    }
-
-    @Override
-    public Expr visitVjpOf(Expr.VjpOf e) {
-      throw notPrimal(e);
-    }
-
-    @Override
-    public Expr visitVjpValue(Expr.VjpValue e) {
-      throw notPrimal(e);
-    }
-
-    @Override
-    public Expr visitPullback(Expr.Pullback e) {
-      throw notPrimal(e);
-    }
-
-    @Override
-    public Expr visitComponent(Expr.Component e) {
-      throw notPrimal(e);
-    }
-
-    @Override
-    public Expr visitPop(Expr.Pop e) {
-      throw notPrimal(e);
-    }
-
-    private static IllegalArgumentException notPrimal(Expr e) {
-      return new IllegalArgumentException("not a primal expression: " + e);
     }
   }
 }
