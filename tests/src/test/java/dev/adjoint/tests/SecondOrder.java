@@ -191,4 +191,28 @@ final class SecondOrder {
     }
     return s + t * (t * t * t);
   }
+
+  /**
+   * A parameter assigned in the body (the fuzzer's finding): x0 = x1 makes f = x1³, Hessian
+   * [[0, 0], [0, 6 x1]]. The direction's assignment x0Dot = x1Dot must survive into the HVP.
+   */
+  @Differentiable(order = 2)
+  static double reassigned(double x0, double x1) {
+    x0 = x1;
+    return x0 * x0 * x1;
+  }
+
+  /** A scalar parameter updated in a loop beside an array parameter, then reassigned. */
+  @Differentiable(order = 2)
+  static double overwritten(double[] a, double y) {
+    double s = a[0] * y;
+    for (int i = 0; i < 3; i++) {
+      y = y * a[1] + s;
+    }
+    double[] b = new double[2];
+    b[0] = y;
+    b[1] = y * y;
+    y = Math.sin(b[0]) * a[0];
+    return s + b[0] * b[1] + y * y;
+  }
 }

@@ -91,6 +91,42 @@ final class SecondOrderTest {
   }
 
   /**
+   * Parameters assigned in the body: their directions are assigned too, and those assignments are
+   * part of the HVP (only the JVP's null-to-zeros prologue is the caller's). Was [[0, 4], [4, 4]]
+   * at (1, 2) for reassigned, whose Hessian is [[0, 0], [0, 12]].
+   */
+  @Test
+  void assignedParametersHaveTheClosedFormHessian() {
+    for (double x1 : new double[] {-1.5, 0.5, 2.0}) {
+      double[][] expected = {{0, 0}, {0, 6 * x1}};
+      assertClose("x0 = x1; x0²x1", SecondOrderAdjoint.reassignedHessian(0.7, x1), expected,
+          1e-14);
+    }
+    // overwritten: compare each HVP with central differences of the generated gradient.
+    Random random = new Random(15);
+    for (int k = 0; k < 20; k++) {
+      double[] a = uniform(random, 2, -1, 1);
+      double y = uniform(random, 1, -1, 1)[0];
+      double[] va = uniform(random, 2, -1, 1);
+      double vy = uniform(random, 1, -1, 1)[0];
+      SecondOrderAdjoint.OverwrittenHvp hvp = SecondOrderAdjoint.overwrittenHvp(a, y, va, vy);
+      double h = 1e-5;
+      SecondOrderAdjoint.OverwrittenGrad plus = SecondOrderAdjoint.overwrittenGrad(
+          new double[] {a[0] + h * va[0], a[1] + h * va[1]}, y + h * vy);
+      SecondOrderAdjoint.OverwrittenGrad minus = SecondOrderAdjoint.overwrittenGrad(
+          new double[] {a[0] - h * va[0], a[1] - h * va[1]}, y - h * vy);
+      for (int i = 0; i < 2; i++) {
+        double fd = (plus.a()[i] - minus.a()[i]) / (2 * h);
+        assertWithMessage("a[%s] at k = %s", i, k).that(hvp.hvp().a()[i])
+            .isWithin(1e-6 * (1 + Math.abs(fd))).of(fd);
+      }
+      double fd = (plus.y() - minus.y()) / (2 * h);
+      assertWithMessage("y at k = %s", k).that(hvp.hvp().y())
+          .isWithin(1e-6 * (1 + Math.abs(fd))).of(fd);
+    }
+  }
+
+  /**
    * At x = 0 every tangent of x² is 0 while its derivative is not: the second derivatives through
    * log, a quotient, sqrt, pow and atan2 are still there (forward mode's zero-tangent guards are
    * not differentiated through).

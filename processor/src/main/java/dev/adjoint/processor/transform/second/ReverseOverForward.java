@@ -43,7 +43,8 @@ import java.util.Set;
  * {@code sqrt}, the guards {@code factor == 0 ? 0 : ...} at singular points) are primal IR over
  * {@code Math} calls, so reverse mode differentiates them like any other code. What it leaves
  * out: the JVP's first statements, which replace a null array direction by zeros ({@code
- * Buffers.tangent}), are the generated caller's (the call they make is outside the subset); and
+ * Buffers.tangent}), are the generated caller's (the call they make is outside the subset; only
+ * those statements: where the body assigns a parameter, the direction's assignment is kept); and
  * calls of other annotated methods that {@link Inliner} did not write into the body, which
  * forward mode turns into calls of their generated JVPs, whose second derivatives do not exist
  * yet (an error at each such call whose argument varies).
@@ -85,7 +86,8 @@ public final class ReverseOverForward {
     }
     Set<Variable> directions = new HashSet<>(f.tangents());
     List<Stmt> body = StmtRewriter.rewrite(f.body().stmts(), st -> {
-      if (st instanceof Stmt.Assign a && directions.contains(a.variable())) {
+      if (st instanceof Stmt.Assign a && directions.contains(a.variable())
+          && isNullToZeros(a)) {
         return List.of(); // the caller replaces a null direction by zeros
       }
       if (st instanceof Stmt.Return r) {
@@ -110,5 +112,17 @@ public final class ReverseOverForward {
     ReverseMode.Result result = ReverseMode.derive(
         tangentOutput, new MethodBody(variables, Stmt.Block.of(body)));
     return new Result(result.derivative(), result.report());
+  }
+
+  /**
+   * The JVP's prologue {@code xDot = Buffers.tangent(xDot, x)} (null means zeros), and nothing
+   * else: a body that assigns its parameter ({@code x0 = x1}) assigns the direction too ({@code
+   * x0Dot = x1Dot}), and that assignment is the derivative's.
+   */
+  private static boolean isNullToZeros(Stmt.Assign a) {
+    return a.ref() == null
+        && a.value() instanceof Expr.OpaqueCall call
+        && call.name().equals("tangent")
+        && call.owner().toString().equals("dev.adjoint.runtime.Buffers");
   }
 }
