@@ -80,12 +80,15 @@ final class Reference {
    * partial (and contributed 0). {@code phaseRate}: the largest magnitude of the tangent of an
    * argument of {@code sin}, {@code cos} or {@code tan}, how fast the phase of a periodic function
    * moves along the direction (central differences with a step h mean nothing once phaseRate * h
-   * is not small: they average the oscillation out). {@code constantOverflow}: an operation on
+   * is not small: they average the oscillation out). {@code phaseRounding}: the largest {@code
+   * ulp(argument) / |tangent|} over the same arguments, the step below which the rounding of a
+   * large argument (not the direction) moves the phase: differences with a step h are noise
+   * unless h is far above it. {@code constantOverflow}: an operation on
    * values without tangent here gave a value past 1e150 or not finite (see {@link
    * #constantOverflow}).
    */
   record Dual(double value, double tangent, double scale, boolean extreme, boolean singular,
-      String trace, double phaseRate, boolean constantOverflow) {}
+      String trace, double phaseRate, double phaseRounding, boolean constantOverflow) {}
 
   /** As {@link Dual}, for a method that returns {@code double[]}: per element of its value. */
   record ArrayDual(double[] values, double[] tangents, double[] scales, boolean extreme,
@@ -234,7 +237,7 @@ final class Reference {
     Env env = r.bind(f, flat, new ArrayList<>(), direction);
     Val out = r.run(f, env);
     return new Dual(out.v(), out.t(), out.m(), r.tangentExtreme, r.singular,
-        r.trace.toString(), r.phaseRate, r.constantOverflow);
+        r.trace.toString(), r.phaseRate, r.phaseRounding, r.constantOverflow);
   }
 
   /** {@link #evaluateDual} of a {@code double[]} helper: a tangent per element of its value. */
@@ -932,11 +935,17 @@ final class Reference {
   /** See {@link Dual#phaseRate}. */
   private double phaseRate;
 
+  /** See {@link Dual#phaseRounding}. */
+  private double phaseRounding;
+
   private Val math(String f, List<Val> args) {
     Val a = args.get(0);
     double x = a.v();
     if (f.equals("sin") || f.equals("cos") || f.equals("tan")) {
       phaseRate = Math.max(phaseRate, Math.abs(a.t()));
+      if (a.t() != 0) {
+        phaseRounding = Math.max(phaseRounding, Math.ulp(x) / Math.abs(a.t()));
+      }
     }
     switch (f) {
       case "sin": return unary(Math.sin(x), a, Math.cos(x));
