@@ -215,4 +215,15 @@ final class SecondOrder {
     y = Math.sin(b[0]) * a[0];
     return s + b[0] * b[1] + y * y;
   }
+
+  /** Discrete arrays beside the point: a mask and an index array choose the terms. */
+  @Differentiable(order = 2)
+  static double masked(double[] x, boolean[] mask, long[] pick) {
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      double e = x[(int) pick[i]];
+      s += mask[i] ? e * e * x[i] : Math.sin(e) * x[i];
+    }
+    return s;
+  }
 }

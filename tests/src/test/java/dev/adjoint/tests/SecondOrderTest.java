@@ -392,6 +392,43 @@ final class SecondOrderTest {
     }
   }
 
+  /**
+   * fHvpAt copies discrete arrays too: it kept the caller's long[] and boolean[] (found by the
+   * fuzzer's order = 2 twins), so flipping the mask after fHvpAt changed apply's result.
+   */
+  @Test
+  void hvpAtCopiesDiscreteArrays() {
+    double[] x = {0.3, -1.2, 0.7};
+    boolean[] mask = {true, false, true};
+    long[] pick = {2, 0, 1};
+    double[] v = {0.5, -0.25, 1.0};
+    double[] expected = SecondOrderAdjoint.maskedHvp(x, mask, pick, v).hvp().x();
+    var at = SecondOrderAdjoint.maskedHvpAt(x, mask, pick);
+    mask[0] = false;
+    mask[1] = true;
+    pick[0] = 0;
+    assertThat(at.apply(v).x()).isEqualTo(expected);
+    // and the product is the Hessian's: H[i][j] of Σ m_i x_p(i)² x_i + (1 - m_i) sin(x_p(i)) x_i
+    double[][] h = SecondOrderAdjoint.maskedHessian(x, new boolean[] {true, false, true},
+        new long[] {2, 0, 1});
+    for (int i = 0; i < 3; i++) {
+      double hv = 0;
+      for (int j = 0; j < 3; j++) {
+        hv += h[i][j] * v[j];
+      }
+      assertThat(expected[i]).isWithin(1e-14).of(hv);
+    }
+    // term 0: x2² x0 → ∂²/∂x0∂x2 = 2 x2, ∂²/∂x2² = 2 x0
+    // term 1: sin(x0) x1 → ∂²/∂x0² = -sin(x0) x1, ∂²/∂x0∂x1 = cos(x0)
+    // term 2: x1² x2 → ∂²/∂x1² = 2 x2, ∂²/∂x1∂x2 = 2 x1
+    double[][] closed = {
+      {-Math.sin(x[0]) * x[1], Math.cos(x[0]), 2 * x[2]},
+      {Math.cos(x[0]), 2 * x[2], 2 * x[1]},
+      {2 * x[2], 2 * x[1], 2 * x[0]},
+    };
+    assertClose("masked", h, closed, 1e-14);
+  }
+
   @Test
   void hvpAtIsThePointItWasMadeAt() {
     double[] x = {0.3, -1.2, 0.7, 2.0};

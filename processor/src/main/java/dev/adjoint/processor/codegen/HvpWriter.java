@@ -3,6 +3,7 @@ package dev.adjoint.processor.codegen;
 import static dev.adjoint.processor.codegen.Members.link;
 import static dev.adjoint.processor.codegen.Members.staticMethod;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -302,9 +303,8 @@ final class HvpWriter {
     List<CodeBlock> args = new ArrayList<>();
     for (int i = 0; i < params.size(); i++) {
       Param p = s.params().get(i);
-      boolean copied = p.type().equals(Expr.DOUBLE_ARRAY) || p.type().equals(Expr.DOUBLE_MATRIX)
-          || p.type().equals(Members.INT_ARRAY) || p.type().equals(Members.INT_MATRIX);
-      args.add(copied ? Members.copyOf(p.type(), params.get(i))
+      // Every array (long[] and boolean[] too: the fuzzer's order = 2 twins found them shared).
+      args.add(p.type() instanceof ArrayTypeName ? Members.copyOf(p.type(), params.get(i))
           : CodeBlock.of("$N", params.get(i)));
     }
     args.add(CodeBlock.of("$N.value()", valueAndGrad));

@@ -23,7 +23,6 @@ import javax.lang.model.element.Modifier;
  */
 final class Members {
   static final TypeName INT_ARRAY = ArrayTypeName.of(TypeName.INT);
-  static final TypeName INT_MATRIX = ArrayTypeName.of(INT_ARRAY);
 
   private Members() {}
 
@@ -143,12 +142,12 @@ final class Members {
   }
 
   /**
-   * A copy of the array {@code name} of type {@code type}: arrays of numbers and their rows are
-   * copied; other arrays are copied one level deep (their elements are the caller's objects).
+   * A copy of the array {@code name} of type {@code type}: arrays of numbers and booleans and
+   * their rows are copied; other arrays are copied one level deep (their elements are the caller's objects).
    */
   static CodeBlock copyOf(TypeName type, String name) {
     if (type.equals(Expr.DOUBLE_ARRAY) || type.equals(Expr.DOUBLE_MATRIX)
-        || type.equals(INT_ARRAY) || type.equals(INT_MATRIX)) {
+        || Expr.isDiscreteArray(type)) {
       return CodeBlock.of("$T.copyOf($N)", GeneratedClass.BUFFERS, name);
     }
     return CodeBlock.of("($N == null ? null : $N.clone())", name, name);

@@ -318,6 +318,14 @@ class FuzzTest {
      * members were compared with the members over records.
      */
     int recordPoints;
+    /** Programs whose order = 2 twin compiled and was checked ({@link SecondOrderCheck}). */
+    int hvpPrograms;
+    /** Twins rejected with the tagged error for what second order does not support yet. */
+    int hvpRejected;
+    /** Points at which a twin's fHvp, fHvpAt and fHessian were compared. */
+    int hvpPoints;
+    /** Elements of fHvp compared with central differences of the reference's gradient. */
+    int hvpDifferenceChecks;
     final List<String> failures = new ArrayList<>();
 
     void assertClean(String context) {
@@ -328,6 +336,11 @@ class FuzzTest {
       assertTrue(points > programs, "too few points were compared: " + this);
       assertTrue(2 * jvps > points, "too few JVPs were compared: " + this);
       assertTrue(2 * dualJvps > points, "too few JVPs were compared with dual numbers: " + this);
+      if (programs >= 500) {
+        // About one program in 30 has a twin (SecondOrderCheck.eligible): 500 programs give 17.
+        assertTrue(100 * hvpPrograms > programs && hvpDifferenceChecks > 0,
+            "too few order = 2 twins were checked: " + this);
+      }
     }
 
     @Override
@@ -340,10 +353,13 @@ class FuzzTest {
               + " bit fJvp's), %d double[] helper points (%d"
               + " with hJvp and hJacobian against its rows, %d against dual numbers), %d"
               + " non-finite JVPs not compared (open bug zeroTangentOverflow), %d points of an f"
-              + " that takes records (fFlat... members bit for bit its members'), %d failures",
+              + " that takes records (fFlat... members bit for bit its members'), %d order = 2"
+              + " twins (%d rejected as unsupported) with fHvp, fHvpAt and fHessian at %d points"
+              + " (%d elements against differences of the reference gradient), %d failures",
           programs, points, skippedPoints, differenceChecks, jvps, dualJvps, dualSingular,
           dualOnly, dualSkipped, jvpWorkspaces, arrayHelperPoints, arrayHelperJvps,
-          arrayHelperDualJvps, zeroTangentOverflows, recordPoints, failures.size());
+          arrayHelperDualJvps, zeroTangentOverflows, recordPoints, hvpPrograms, hvpRejected,
+          hvpPoints, hvpDifferenceChecks, failures.size());
     }
   }
 
@@ -370,6 +386,7 @@ class FuzzTest {
           checkGroup(group, split, seedOf, open, shrink, stats);
         }
       }
+      SecondOrderCheck.check(units, seedOf, open, stats);
     }
     return stats;
   }
@@ -444,17 +461,28 @@ class FuzzTest {
         + (frames.length == 0 ? "" : " in " + frames[0].getMethodName());
   }
 
-  private static final class Compiled {
+  static final class Compiled {
     String problem;
     ClassLoader loader;
+    /** The diagnostics other than notes, where there was no exception. */
+    final List<Diagnostic<? extends JavaFileObject>> errors = new ArrayList<>();
   }
 
   /** {@code split}: with {@code -Aadjoint.splitAbove=0} (see {@link #SPLIT_ONE_IN}). */
   static Compiled compile(List<Unit> units, boolean split) {
+    Map<String, String> sources = new java.util.LinkedHashMap<>();
+    for (Unit unit : units) {
+      sources.put(unit.qualifiedName(), unit.render());
+    }
+    return compile(sources, split);
+  }
+
+  /** As above, for sources by qualified class name (with fuzz.Rules beside them). */
+  static Compiled compile(Map<String, String> sources, boolean split) {
     List<JavaFileObject> files = new ArrayList<>();
     files.add(JavaFileObjects.forSourceString(Rules.PACKAGE + "." + Rules.CLASS, Rules.source()));
-    for (Unit unit : units) {
-      files.add(JavaFileObjects.forSourceString(unit.qualifiedName(), unit.render()));
+    for (Map.Entry<String, String> source : sources.entrySet()) {
+      files.add(JavaFileObjects.forSourceString(source.getKey(), source.getValue()));
     }
     Compiled result = new Compiled();
     Compilation compilation;
@@ -473,6 +501,7 @@ class FuzzTest {
     for (Diagnostic<? extends JavaFileObject> d : compilation.diagnostics()) {
       if (d.getKind() != Diagnostic.Kind.NOTE) {
         bad.add(d.toString());
+        result.errors.add(d);
       }
     }
     if (compilation.status() != Compilation.Status.SUCCESS || !bad.isEmpty()) {
@@ -1185,7 +1214,7 @@ class FuzzTest {
    * (a zero tangent must contribute exactly 0). Its own random stream, so that the points and
    * programs of recorded seeds stay what they were.
    */
-  private static double[] direction(long seed, int point, int n) {
+  static double[] direction(long seed, int point, int n) {
     SplittableRandom rnd = new SplittableRandom(seed * 31 + point + 0x7A6E7L);
     double[] out = new double[n];
     for (int i = 0; i < n; i++) {
@@ -1195,7 +1224,7 @@ class FuzzTest {
   }
 
   /** The tangent arguments of fJvp for {@code direction}: an all-zero array's as null. */
-  private static Object[] tangents(Callee f, double[] direction) {
+  static Object[] tangents(Callee f, double[] direction) {
     List<Object> out = new ArrayList<>();
     int at = 0;
     for (Param p : f.params()) {
@@ -1231,7 +1260,7 @@ class FuzzTest {
    * The receiver's field values at one point (int fields as doubles), and under {@code "f()"}
    * what its accessor returns (a record's may differ); none without fields.
    */
-  private static Map<String, Double> fieldValues(Unit unit, SplittableRandom rnd) {
+  static Map<String, Double> fieldValues(Unit unit, SplittableRandom rnd) {
     Map<String, Double> out = new java.util.LinkedHashMap<>();
     for (Program.Field v : unit.fields()) {
       double value = coordinate(v.isInt() ? Program.Kind.INT : Program.Kind.DOUBLE, rnd);
@@ -1266,14 +1295,14 @@ class FuzzTest {
   }
 
   /** Makes fresh receivers of {@code primal} with the field values {@code fields}. */
-  private record Receivers(Class<?> primal, Unit unit, Map<String, Double> fields) {
+  record Receivers(Class<?> primal, Unit unit, Map<String, Double> fields) {
     Object make() throws ReflectiveOperationException {
       return receiver(primal, unit, fields);
     }
   }
 
   /** {@code args} with the receiver first when {@code m} is an instance method. */
-  private static Object[] on(Callee m, Object receiver, Object[] args) {
+  static Object[] on(Callee m, Object receiver, Object[] args) {
     if (!m.instance()) {
       return args;
     }
@@ -1284,7 +1313,7 @@ class FuzzTest {
   }
 
   /** Changes the receiver's fields that are not final, as a caller may after mVjp. */
-  private static void scrambleFields(Object receiver, Unit unit)
+  static void scrambleFields(Object receiver, Unit unit)
       throws ReflectiveOperationException {
     for (Program.Field v : unit.fields()) {
       if (v.mutable()) {
@@ -1300,7 +1329,7 @@ class FuzzTest {
   }
 
   /** Changes every element of the argument arrays, as a caller may after mVjp. */
-  private static void scramble(Object[] args) {
+  static void scramble(Object[] args) {
     for (Object a : args) {
       // discrete arrays too (a Vjp keeps copies of the arrays its pullback reads), their values
       // kept valid: an index moves on by one, a mask flips
@@ -1329,7 +1358,7 @@ class FuzzTest {
     }
   }
 
-  private static void scramble(double[] array) {
+  static void scramble(double[] array) {
     for (int k = 0; k < array.length; k++) {
       array[k] = 7.25 - 3 * array[k];
     }
@@ -1352,7 +1381,7 @@ class FuzzTest {
    * One coordinate of a random point: an int in [0, 5), an index array's element in [0, LENGTH)
    * (an int[] or long[]), a mask's 0 or 1, or a double in [-2, 2] with six decimals.
    */
-  private static double coordinate(Program.Kind kind, SplittableRandom rnd) {
+  static double coordinate(Program.Kind kind, SplittableRandom rnd) {
     return switch (kind) {
       case INT -> rnd.nextInt(5);
       case INDEX, LONGS -> rnd.nextInt(Program.LENGTH);
@@ -1484,7 +1513,7 @@ class FuzzTest {
    * The call's arguments from a flattened point: fresh arrays every time, and {@code receiver}
    * for a receiver parameter (version 12).
    */
-  private static Object[] arguments(Callee f, double[] flat, Object receiver) {
+  static Object[] arguments(Callee f, double[] flat, Object receiver) {
     Object[] out = new Object[f.params().size()];
     int at = 0;
     for (int i = 0; i < out.length; i++) {
@@ -1520,7 +1549,7 @@ class FuzzTest {
   }
 
   /** The flattened point of the arguments (after a call, to see that it left them alone). */
-  private static double[] flatten(Callee f, Object[] args) {
+  static double[] flatten(Callee f, Object[] args) {
     double[] out = new double[f.params().stream().mapToInt(p -> p.kind().width()).sum()];
     int at = 0;
     for (Object a : args) {
@@ -1552,7 +1581,7 @@ class FuzzTest {
   }
 
   /** The differentiable coordinates of a flattened point, in order. */
-  private static double[] diffCoordinates(Callee f, double[] flat) {
+  static double[] diffCoordinates(Callee f, double[] flat) {
     List<Double> out = new ArrayList<>();
     int at = 0;
     for (Param p : f.params()) {
@@ -1660,7 +1689,7 @@ class FuzzTest {
 
   // ---------------------------------------------------------------- reflection and text
 
-  private static Method method(Class<?> owner, String name) {
+  static Method method(Class<?> owner, String name) {
     for (Method m : owner.getDeclaredMethods()) {
       if (m.getName().equals(name)) {
         m.setAccessible(true);
@@ -1670,7 +1699,7 @@ class FuzzTest {
     throw new AssertionError(owner.getName() + " has no method " + name);
   }
 
-  private static Object invokeOn(Method m, Object target, Object... args)
+  static Object invokeOn(Method m, Object target, Object... args)
       throws ReflectiveOperationException {
     try {
       return m.invoke(target, args);
@@ -1679,7 +1708,7 @@ class FuzzTest {
     }
   }
 
-  private static Object invoke(Method m, Object... args) throws ReflectiveOperationException {
+  static Object invoke(Method m, Object... args) throws ReflectiveOperationException {
     try {
       return m.invoke(null, args);
     } catch (InvocationTargetException e) {
@@ -1687,7 +1716,7 @@ class FuzzTest {
     }
   }
 
-  private static Object call(Object target, String name, Object... args)
+  static Object call(Object target, String name, Object... args)
       throws ReflectiveOperationException {
     Method m = method(target.getClass(), name);
     try {
@@ -1697,7 +1726,7 @@ class FuzzTest {
     }
   }
 
-  private static Object component(Object record, String name) throws ReflectiveOperationException {
+  static Object component(Object record, String name) throws ReflectiveOperationException {
     for (RecordComponent c : record.getClass().getRecordComponents()) {
       if (c.getName().equals(name)) {
         Method accessor = c.getAccessor();
@@ -1709,7 +1738,7 @@ class FuzzTest {
   }
 
   /** A gradient record's components, flattened: an array component gives its elements. */
-  private static double[] components(Object record) throws ReflectiveOperationException {
+  static double[] components(Object record) throws ReflectiveOperationException {
     List<Double> out = new ArrayList<>();
     for (RecordComponent c : record.getClass().getRecordComponents()) {
       Method accessor = c.getAccessor();
@@ -1734,11 +1763,11 @@ class FuzzTest {
     }
   }
 
-  private static boolean finite(double v) {
+  static boolean finite(double v) {
     return Double.isFinite(v);
   }
 
-  private static boolean finite(double[] vs) {
+  static boolean finite(double[] vs) {
     for (double v : vs) {
       if (!Double.isFinite(v)) {
         return false;
@@ -1748,7 +1777,7 @@ class FuzzTest {
   }
 
   /** The name of differentiable coordinate {@code diffIndex}: x0, or xa[2]. */
-  private static String diffName(Callee f, int diffIndex) {
+  static String diffName(Callee f, int diffIndex) {
     int left = diffIndex;
     for (Param p : f.params()) {
       if (!p.kind().differentiable()) {
@@ -1765,7 +1794,7 @@ class FuzzTest {
     throw new AssertionError(diffIndex);
   }
 
-  private static String describe(Callee f, double[] flat) {
+  static String describe(Callee f, double[] flat) {
     List<String> parts = new ArrayList<>();
     int at = 0;
     for (Param p : f.params()) {
@@ -1795,7 +1824,7 @@ class FuzzTest {
         + unit.render();
   }
 
-  private static String trace(Throwable e) {
+  static String trace(Throwable e) {
     java.io.StringWriter w = new java.io.StringWriter();
     e.printStackTrace(new java.io.PrintWriter(w));
     return w.toString();
