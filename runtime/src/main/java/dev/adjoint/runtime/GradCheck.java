@@ -375,6 +375,30 @@ public final class GradCheck {
   }
 
   /**
+   * {@link #checkHvp(DifferentiableFunction, HvpFunction, double...)} with {@code f}'s own
+   * {@link TwiceDifferentiableFunction#hessianVectorProduct} (what an {@code order = 2} method's
+   * {@code mFunction} returns).
+   */
+  public Report checkHvp(TwiceDifferentiableFunction f, double... point) {
+    Objects.requireNonNull(f, "f");
+    return checkHvp(f, products(f), point);
+  }
+
+  /** Runs {@link #checkHvp(TwiceDifferentiableFunction, double...)} and throws if it fails. */
+  public void assertHvp(TwiceDifferentiableFunction f, double... point) {
+    Objects.requireNonNull(f, "f");
+    assertHvp(f, products(f), point);
+  }
+
+  private static HvpFunction products(TwiceDifferentiableFunction f) {
+    return (point, direction) -> {
+      double[] product = new double[f.dimension()];
+      f.hessianVectorProduct(point, direction, product);
+      return product;
+    };
+  }
+
+  /**
    * Runs {@link #checkHvp(DifferentiableFunction, HvpFunction, double...)} and throws if it fails.
    *
    * @throws AssertionError whose message is the {@link Report#toString() report}

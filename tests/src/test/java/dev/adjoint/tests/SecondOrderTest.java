@@ -3,6 +3,8 @@ package dev.adjoint.tests;
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 
+import dev.adjoint.runtime.GradCheck;
+import dev.adjoint.runtime.TwiceDifferentiableFunction;
 import java.util.Random;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -427,6 +429,52 @@ final class SecondOrderTest {
       {2 * x[2], 2 * x[1], 2 * x[0]},
     };
     assertClose("masked", h, closed, 1e-14);
+  }
+
+  /**
+   * mFunction of an order = 2 method is a TwiceDifferentiableFunction whose hessianVectorProduct
+   * is mHvp's product, bit for bit, in each form (scalars, one array, examples of mixed shapes),
+   * and passes GradCheck's HVP check (differences of its own gradient).
+   */
+  @Test
+  void functionsOfOrderTwoMethodsHaveHessianVectorProducts() {
+    double[] x = {0.3, -1.2, 0.7, 2.0};
+    double[] v = {0.1, 0.2, -0.3, 0.4};
+    TwiceDifferentiableFunction rosenbrock = SecondOrderAdjoint.rosenbrockFunction(4);
+    double[] product = new double[4];
+    rosenbrock.hessianVectorProduct(x.clone(), v.clone(), product);
+    assertThat(product).isEqualTo(SecondOrderAdjoint.rosenbrockHvp(x, v).hvp().x());
+    // its example form
+    TwiceDifferentiableFunction byExample = SecondOrderAdjoint.rosenbrockFunction(new double[4]);
+    java.util.Arrays.fill(product, Double.NaN);
+    byExample.hessianVectorProduct(x.clone(), v.clone(), product);
+    assertThat(product).isEqualTo(SecondOrderAdjoint.rosenbrockHvp(x, v).hvp().x());
+    GradCheck.defaults().assertHvp(rosenbrock, x);
+
+    TwiceDifferentiableFunction scalars = SecondOrderAdjoint.scalarsFunction();
+    double[] two = new double[2];
+    scalars.hessianVectorProduct(new double[] {0.4, -0.9}, new double[] {1.5, -0.5}, two);
+    SecondOrderAdjoint.ScalarsGrad expected =
+        SecondOrderAdjoint.scalarsHvp(0.4, -0.9, 1.5, -0.5).hvp();
+    assertThat(two).isEqualTo(new double[] {expected.x(), expected.y()});
+    GradCheck.defaults().assertHvp(scalars, 0.4, -0.9);
+
+    // mixed shapes: x (an array), y (a scalar), rounds and scale bound
+    double[] point = {0.4, -0.3, 0.8, 0.6};
+    double[] direction = {0.5, 0.25, -1.0, 2.0};
+    TwiceDifferentiableFunction branchy =
+        SecondOrderAdjoint.branchyFunction(new double[3], 2, 1.5);
+    double[] mixed = new double[4];
+    branchy.hessianVectorProduct(point, direction, mixed);
+    SecondOrderAdjoint.BranchyGrad hv = SecondOrderAdjoint.branchyHvp(
+        new double[] {0.4, -0.3, 0.8}, 0.6, 2, 1.5, new double[] {0.5, 0.25, -1.0}, 2.0).hvp();
+    assertThat(mixed).isEqualTo(new double[] {hv.x()[0], hv.x()[1], hv.x()[2], hv.y()});
+    GradCheck.defaults().assertHvp(branchy, point);
+    // a direction of the wrong length is the caller's error, said at once
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> branchy.hessianVectorProduct(point, new double[3], new double[4]));
+    assertThat(e).hasMessageThat().contains("4");
   }
 
   @Test

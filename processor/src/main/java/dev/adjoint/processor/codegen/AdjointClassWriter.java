@@ -176,7 +176,7 @@ public final class AdjointClassWriter {
         }
       }
       if (scalar) {
-        type.addMethods(functions.functions(s, vis, false));
+        type.addMethods(functions.functions(s, vis, false, hvps.containsKey(s.name())));
       }
       type.addMethods(functions.flattening(s, vis));
       if (AdjointNames.hasJvp(s)) {

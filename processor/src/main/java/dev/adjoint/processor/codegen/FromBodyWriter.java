@@ -32,7 +32,7 @@ final class FromBodyWriter {
     TypeSpec.Builder type = type();
     type.addMethod(valueAndGrad.fusedValueAndGrad(d, vis, "derived from the body of"));
     type.addMethod(valueAndGrad.gradFromValueAndGrad(s, vis));
-    type.addMethods(functions.functions(s, vis, true));
+    type.addMethods(functions.functions(s, vis, true, false));
   }
 
   private TypeSpec.Builder type() {

@@ -1,6 +1,7 @@
 package dev.adjoint.processor.codegen;
 
 import static dev.adjoint.processor.codegen.GeneratedClass.DIFFERENTIABLE_FUNCTION;
+import static dev.adjoint.processor.codegen.GeneratedClass.TWICE_DIFFERENTIABLE_FUNCTION;
 import static dev.adjoint.processor.codegen.GeneratedClass.VECTOR_FUNCTION;
 import static dev.adjoint.processor.codegen.Members.isArray;
 import static dev.adjoint.processor.codegen.Members.isMatrix;
@@ -33,7 +34,9 @@ import javax.lang.model.element.Modifier;
  * mVjp}, {@code mJvp} and {@code mValueAndJacobian}. Where the differentiable parameters mix
  * scalars, arrays and matrices, the same functions take an example of each array and matrix for
  * the shape of the point ({@link #functions}, {@link #vectorFunctions}), and {@code mFlatten} and
- * {@code mUnflatten} convert between points and parameters ({@link #flattening}). It touches only
+ * {@code mUnflatten} convert between points and parameters ({@link #flattening}). For an {@code
+ * order = 2} method {@code mFunction} returns a {@code TwiceDifferentiableFunction}, whose {@code
+ * hessianVectorProduct} calls the reverse-over-forward sweep that {@link HvpWriter} writes. It touches only
  * the methods it returns and reads only the method's signature.
  */
 final class FunctionWriter {
@@ -57,7 +60,7 @@ final class FunctionWriter {
    * {@code mFunction(nondiff...)}: the method as a {@code DifferentiableFunction} of its
    * differentiable parameters, flattened in declaration order, with the others bound.
    */
-  MethodSpec function(Signature s, Modifier[] vis, boolean fromBody) {
+  MethodSpec function(Signature s, Modifier[] vis, boolean fromBody, boolean secondOrder) {
     // The anonymous class's own names must not shadow the bound parameters.
     NameAllocator names = g.allocator();
     List<String> params = g.paramNames(s, names);
@@ -108,7 +111,7 @@ final class FunctionWriter {
     CodeBlock value = CodeBlock.of("return $L", Members.primalCall(s, args));
     TypeSpec.Builder anonymous =
         TypeSpec.anonymousClassBuilder("")
-            .addSuperinterface(DIFFERENTIABLE_FUNCTION)
+            .addSuperinterface(functionType(secondOrder))
             .addMethod(
                 MethodSpec.methodBuilder("dimension")
                     .addAnnotation(Override.class)
@@ -149,22 +152,47 @@ final class FunctionWriter {
                   CodeBlock.join(jvpArgs, ", "))
               .build());
     }
+    if (secondOrder) {
+      String productOut = names.newName("productOut");
+      String product = names.newName("product");
+      CodeBlock before = CodeBlock.builder()
+          .addStatement("check($N, $N)", point, productOut)
+          .addStatement("check($N, null)", direction)
+          .build();
+      anonymous.addMethod(hessianVectorProduct(s, point, direction, productOut, product, before,
+          jvpArgs, name -> {
+            CodeBlock.Builder write = CodeBlock.builder();
+            int k = 0;
+            for (Param p : s.diffParams()) {
+              String accessor = AdjointNames.component(p.name());
+              if (array) {
+                write.addStatement("$T.arraycopy($N.$N(), 0, $N, 0, $N)", System.class, name,
+                    accessor, productOut, dimensionName);
+              } else {
+                write.addStatement("$N[$L] = $N.$N()", productOut, k++, name, accessor);
+              }
+            }
+            return write.build();
+          }, CodeBlock.of("")));
+    }
     String bindings = bound.isEmpty() ? "" : " with " + bound.stream().map(ParameterSpec::name)
         .collect(Collectors.joining(", ")) + " bound";
     return MethodSpec.methodBuilder(AdjointNames.functionMethod(s))
         .addModifiers(vis)
         .addModifiers(Modifier.STATIC)
         .addParameters(bound)
-        .returns(DIFFERENTIABLE_FUNCTION)
+        .returns(functionType(secondOrder))
         .addJavadoc(
             "$L as a function of its differentiable parameters ($L$L)$L$L, for"
                 + " optimisers and\n{@code GradCheck}. Its {@code value} calls the method itself"
-                + " (no forward sweep).\n\n",
+                + " (no forward sweep)$L.\n\n",
             link(s),
             s.diffParams().stream().map(Param::name).collect(Collectors.joining(", ")),
             array ? ", of length {@code " + dimensionName + "}" : ", in this order",
             bindings,
-            fromBody ? ", its gradient derived from its body" : "")
+            fromBody ? ", its gradient derived from its body" : "",
+            secondOrder ? ";\nits {@code hessianVectorProduct} is {@code "
+                + AdjointNames.hvpAtClass(s) + "}'s {@code apply}" : "")
         .addJavadoc(boundDocs.build())
         .addJavadoc("@return the function\n")
         .addStatement("return $L", anonymous.build())
@@ -408,17 +436,50 @@ final class FunctionWriter {
    * only it would be the first form again; with one array it is the first form with the
    * example's length).
    */
-  List<MethodSpec> functions(Signature s, Modifier[] vis, boolean fromBody) {
+  List<MethodSpec> functions(Signature s, Modifier[] vis, boolean fromBody, boolean secondOrder) {
     List<MethodSpec> out = new ArrayList<>();
     if (functionSupported(s)) {
-      out.add(function(s, vis, fromBody));
+      out.add(function(s, vis, fromBody, secondOrder));
     }
     if (flattens(s) && hasArrays(s)) {
       out.add(functionSupported(s)
-          ? ofExampleLength(s, vis, fromBody, false)
-          : functionByExample(s, vis, fromBody));
+          ? ofExampleLength(s, vis, fromBody, false, secondOrder)
+          : functionByExample(s, vis, fromBody, secondOrder));
     }
     return out;
+  }
+
+  /** The interface a scalar function factory returns: with Hessian-vector products at order 2. */
+  private static ClassName functionType(boolean secondOrder) {
+    return secondOrder ? TWICE_DIFFERENTIABLE_FUNCTION : DIFFERENTIABLE_FUNCTION;
+  }
+
+  /**
+   * {@code hessianVectorProduct(point, direction, productOut)} of an {@code order = 2} method's
+   * function: the reverse-over-forward sweep that {@code MHvpAt} holds ({@link HvpWriter}), its
+   * product written into {@code productOut} as {@code write} says.
+   *
+   * @param before statements that run first (the checks, the unflattening)
+   * @param args the sweep's arguments: the method's, then the direction's
+   * @param write writes the product record (its name given) into {@code productOut}
+   * @param after statements that run last (spare arrays put back)
+   */
+  private MethodSpec hessianVectorProduct(Signature s, String point, String direction,
+      String productOut, String product, CodeBlock before, List<CodeBlock> args,
+      java.util.function.Function<String, CodeBlock> write, CodeBlock after) {
+    return MethodSpec.methodBuilder("hessianVectorProduct")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(double[].class, point)
+        .addParameter(double[].class, direction)
+        .addParameter(double[].class, productOut)
+        .addCode(before)
+        .addStatement("$T $N = $T.$N($L)", g.gradType(s), product,
+            g.adjoint().nestedClass(AdjointNames.hvpAtClass(s)), HvpWriter.SWEEP,
+            CodeBlock.join(args, ",$W"))
+        .addCode(after)
+        .addCode(write.apply(product))
+        .build();
   }
 
   /** The {@code mVectorFunction} forms of a method with a {@code double[]} result, likewise. */
@@ -432,7 +493,7 @@ final class FunctionWriter {
     }
     if (flattens(s) && hasArrays(s)) {
       out.add(functionSupported(s)
-          ? ofExampleLength(s, vis, false, true)
+          ? ofExampleLength(s, vis, false, true, false)
           : vectorFunctionByExample(s, vis, custom));
     }
     return out;
@@ -626,7 +687,7 @@ final class FunctionWriter {
    * vector}) that takes an example of the one array parameter: the form that takes its length.
    */
   private MethodSpec ofExampleLength(Signature s, Modifier[] vis, boolean fromBody,
-      boolean vector) {
+      boolean vector, boolean secondOrder) {
     NameAllocator names = g.allocator();
     List<String> params = g.paramNames(s, names);
     String outputDimension = vector ? names.newName("outputDimension") : null;
@@ -654,7 +715,7 @@ final class FunctionWriter {
         .addModifiers(vis)
         .addModifiers(Modifier.STATIC)
         .addParameters(all)
-        .returns(vector ? VECTOR_FUNCTION : DIFFERENTIABLE_FUNCTION)
+        .returns(vector ? VECTOR_FUNCTION : functionType(secondOrder))
         .addJavadoc("$L\nas a$L function of {@code $L}, of the length of the example {@code $L}:"
                 + " the function\n{@code $L($L, ...)} gives for that length, in the form that"
                 + " every shape has.\n\n",
@@ -805,7 +866,8 @@ final class FunctionWriter {
    * examples, the others bound. Like {@link #function}, its {@code value} calls the method itself
    * and its gradient is {@code mValueAndGrad}'s.
    */
-  private MethodSpec functionByExample(Signature s, Modifier[] vis, boolean fromBody) {
+  private MethodSpec functionByExample(Signature s, Modifier[] vis, boolean fromBody,
+      boolean secondOrder) {
     NameAllocator names = g.allocator();
     List<String> params = g.paramNames(s, names);
     List<String> diffNames = diffNames(s, params);
@@ -827,7 +889,7 @@ final class FunctionWriter {
     List<CodeBlock> args = argumentsFrom(s, params, layout, point, arrays);
     TypeName record = g.gradType(s);
     TypeSpec.Builder anonymous = TypeSpec.anonymousClassBuilder("")
-        .addSuperinterface(DIFFERENTIABLE_FUNCTION);
+        .addSuperinterface(functionType(secondOrder));
     anonymous
         .addField(spare(s, spare))
         .addMethod(MethodSpec.methodBuilder("dimension")
@@ -884,13 +946,29 @@ final class FunctionWriter {
           .addStatement("return $N", tangent)
           .build());
     }
+    if (secondOrder) {
+      String productOut = names.newName("productOut");
+      String product = names.newName("product");
+      List<CodeBlock> sweepArgs = new ArrayList<>(args);
+      sweepArgs.addAll(tangentsFrom(s, layout, direction, along));
+      CodeBlock before = CodeBlock.builder()
+          .addStatement("check($N, $N)", point, productOut)
+          .addStatement("check($N, null)", direction)
+          .addStatement("$T $N = take($N)", record, arrays, point)
+          // The direction's arrays are this call's own: only one set goes back.
+          .addStatement("$T $N = take($N)", record, along, direction)
+          .build();
+      anonymous.addMethod(hessianVectorProduct(s, point, direction, productOut, product, before,
+          sweepArgs, name -> flattenInto(s, layout, CodeBlock.of("$N", name), productOut),
+          CodeBlock.of("$N.set($N);\n", spare, arrays)));
+    }
     anonymous.addMethod(take(s, layout, shapes, spare, point, arrays))
         .addMethod(pointCheck(s, point, gradientOut, dimension, true));
     return MethodSpec.methodBuilder(AdjointNames.functionMethod(s))
         .addModifiers(vis)
         .addModifiers(Modifier.STATIC)
         .addParameters(all)
-        .returns(DIFFERENTIABLE_FUNCTION)
+        .returns(functionType(secondOrder))
         .addJavadoc("$L\nas a function of its differentiable parameters ($L), flattened into one"
                 + " point as\n{@link $T#$N} does, in the shapes of the\nexamples given$L$L, for"
                 + " optimisers and {@code GradCheck}. Its {@code value} calls the\nmethod itself"

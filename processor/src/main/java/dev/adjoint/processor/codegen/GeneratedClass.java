@@ -30,6 +30,8 @@ final class GeneratedClass {
   static final ClassName DIFFERENTIABLE_FUNCTION =
       ClassName.get("dev.adjoint.runtime", "DifferentiableFunction");
   static final ClassName VECTOR_FUNCTION = ClassName.get("dev.adjoint.runtime", "VectorFunction");
+  static final ClassName TWICE_DIFFERENTIABLE_FUNCTION =
+      ClassName.get("dev.adjoint.runtime", "TwiceDifferentiableFunction");
   private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   private static final ClassName ADJOINT_GENERATED = ClassName.get("dev.adjoint", "AdjointGenerated");
   private static final String PROCESSOR = "dev.adjoint.processor.step.AdjointProcessor";
@@ -110,7 +112,7 @@ final class GeneratedClass {
   private static Set<String> reservedNames(ClassPlan plan, Collection<ReverseDerivative> derivatives) {
     List<ClassName> classes = new ArrayList<>(List.of(plan.owner(),
         AdjointNames.adjointClass(plan.owner()), BUFFERS, FWD_RESULT, JvpRuleWriter.JVP_RESULT,
-        DIFFERENTIABLE_FUNCTION, VECTOR_FUNCTION,
+        DIFFERENTIABLE_FUNCTION, VECTOR_FUNCTION, TWICE_DIFFERENTIABLE_FUNCTION,
         ClassName.get(System.class), ClassName.get(Double.class)));
     for (ClassPlan.MethodPlan m : plan.methods()) {
       Signature s = m.model().signature();

@@ -31,8 +31,11 @@ import javax.lang.model.element.Modifier;
  * mode over the forward derivative. It touches only the members it adds.
  */
 final class HvpWriter {
-  /** The sweep's name, private to {@code MHvpAt}, where it is free. */
-  private static final String SWEEP = "hvp";
+  /**
+   * The sweep's name, private to {@code MHvpAt}, where it is free ({@code mFunction}'s {@code
+   * hessianVectorProduct} calls it too, from the same top-level class).
+   */
+  static final String SWEEP = "hvp";
 
   /** Flattens a gradient record into a Hessian row, private to {@code MHvpAt}. */
   private static final String ROW = "row";

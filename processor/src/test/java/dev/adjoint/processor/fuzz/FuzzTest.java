@@ -1103,7 +1103,7 @@ class FuzzTest {
    * then the nondifferentiable parameters (the receiver first): not the one array's {@code
    * fFunction(int dimension, ...)}, which has the same number of parameters.
    */
-  private static Method functionByExample(Class<?> adjoint, Callee f, List<Param> diffParams) {
+  static Method functionByExample(Class<?> adjoint, Callee f, List<Param> diffParams) {
     List<Class<?>> leading = new ArrayList<>();
     for (Object example : examples(diffParams)) {
       leading.add(example.getClass());
@@ -1170,7 +1170,7 @@ class FuzzTest {
    * The arguments of {@code fFunction}: an example of each differentiable array and matrix, then
    * the nondifferentiable arguments at {@code flat}, fresh copies (the primal may change its own).
    */
-  private static List<Object> constants(Callee f, double[] flat, List<Param> diffParams,
+  static List<Object> constants(Callee f, double[] flat, List<Param> diffParams,
       Object receiver, RecordArgs rec) throws ReflectiveOperationException {
     Object[] args = arguments(f, flat, receiver);
     List<Object> constants = new ArrayList<>();

@@ -4,6 +4,7 @@ import dev.adjoint.processor.fuzz.FuzzTest.Compiled;
 import dev.adjoint.processor.fuzz.Program.Callee;
 import dev.adjoint.processor.fuzz.Program.Param;
 import dev.adjoint.processor.fuzz.Program.Unit;
+import dev.adjoint.runtime.TwiceDifferentiableFunction;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +28,7 @@ import javax.tools.JavaFileObject;
  *   <li>{@code fHvpAt}'s value, gradient and {@code apply} are {@code fHvp}'s, bit for bit, after
  *       the argument arrays it was made from (and the receivers' fields that are not final) were
  *       changed;
+ *   <li>{@code fFunction(..).hessianVectorProduct} is {@code fHvp}'s product, bit for bit;
  *   <li>{@code fHessian} is exactly symmetric and {@code H v} agrees with {@code fHvp}'s product
  *       along {@code v} to rounding;
  *   <li>central differences of the reference's gradient along {@code v} agree with the product to
@@ -191,6 +193,25 @@ final class SecondOrderCheck {
           grad, "fValueAndGrad's");
       Object applied = FuzzTest.call(hvpAt, "apply", FuzzTest.tangents(f, v));
       sameBits(problems, where + "fHvpAt apply", FuzzTest.components(applied), hv, "fHvp's");
+
+      // fFunction (the form that takes examples, which every shape has) is a
+      // TwiceDifferentiableFunction whose product is fHvp's, over the flattened point.
+      List<Param> diffParams = f.params().stream().filter(p -> p.kind().differentiable())
+          .toList();
+      Method function = FuzzTest.functionByExample(adjoint, f, diffParams);
+      if (function != null) {
+        Object fn = FuzzTest.invoke(function, FuzzTest.constants(f, flat, diffParams,
+            self.make(), new RecordArgs(unit, loader)).toArray());
+        if (!(fn instanceof TwiceDifferentiableFunction twice)) {
+          problems.add(where + "fFunction gave a " + fn.getClass().getInterfaces()[0].getName()
+              + ", not a TwiceDifferentiableFunction");
+        } else {
+          double[] product = new double[v.length];
+          twice.hessianVectorProduct(FuzzTest.diffCoordinates(f, flat), v.clone(), product);
+          sameBits(problems, where + "fFunction(..).hessianVectorProduct", product, hv,
+              "fHvp's");
+        }
+      }
 
       double[][] hessian = (double[][]) FuzzTest.invoke(hessianMethod,
           FuzzTest.on(f, self.make(), FuzzTest.arguments(f, flat, self.make())));
