@@ -859,6 +859,13 @@ public final class BodyReader {
       if (v != null && v.type().equals(Expr.DOUBLE_ARRAY)) {
         return new Expr.Read(v, access.ref(value));
       }
+      if (value.getLeaf() instanceof NewArrayTree literal && literal.getInitializers() != null
+          && v == null) {
+        // return new double[] {a, b}: the array, as a local of its own.
+        SourceRef ref = access.ref(value);
+        Variable returned = initialized(value, "returned", Expr.DOUBLE_ARRAY, ref, prelude);
+        return returned == null ? placeholder(ref) : new Expr.Read(returned, ref);
+      }
       if (value.getLeaf().getKind() == Tree.Kind.METHOD_INVOCATION && calleeReturnsArray(value)) {
         // return g(x): the array g returned, as a local of its own (the caller owns it).
         SourceRef ref = access.ref(value);
@@ -935,6 +942,17 @@ public final class BodyReader {
           && rowLocal(path, local, new TreePath(path, subscript), out)) {
         return;
       }
+      if (init instanceof NewArrayTree literal && literal.getInitializers() != null) {
+        // double[] b = {y, y * y}; new double[] {a, b}; {{a, b}, {c, d}}; int[] idx = {0, 2}
+        Variable variable = initialized(new TreePath(path, init), v.getName().toString(), type,
+            ref, out);
+        if (variable == null) {
+          rejected.add(local);
+        } else {
+          locals.put(local, variable);
+        }
+        return;
+      }
       if (!returned && (init == null || init.getKind() != Tree.Kind.NEW_ARRAY
           || ((NewArrayTree) init).getDimensions().size() != dimensions)) {
         rejected.add(local);
@@ -959,6 +977,89 @@ public final class BodyReader {
         element = a.componentType();
       }
       out.add(new Stmt.Declare(variable, new Expr.NewArray(element, lengths, ref), ref));
+    }
+
+    /**
+     * An array initializer ({@code {y, y * y}}, {@code new double[] {a, b}}, {@code {{a, b}, {c,
+     * d}}}, {@code new int[] {0, 2}}) of an array local called {@code name}: lowered to {@code new
+     * double[n]} (or {@code new double[n][m]}) followed by one element assignment per element, in
+     * source order, which is how Java evaluates it (the array is created, then each element is
+     * evaluated and stored). So an element may be anything an element assignment may be (a call of
+     * an annotated method, say). A matrix's rows must be initializers themselves, of one length
+     * (a row that is an array of its own would be shared by two names); null after reporting why
+     * not.
+     */
+    Variable initialized(TreePath init, String name, TypeName type, SourceRef ref,
+        List<Stmt> out) {
+      NewArrayTree created = (NewArrayTree) init.getLeaf();
+      int dimensions = dimensions(type);
+      TypeName element = type;
+      while (element instanceof ArrayTypeName a) {
+        element = a.componentType();
+      }
+      // The elements, each with its indices, in source order.
+      List<TreePath> values = new ArrayList<>();
+      List<List<Expr>> indices = new ArrayList<>();
+      List<Expr> lengths = new ArrayList<>();
+      List<? extends ExpressionTree> outer = created.getInitializers();
+      lengths.add(new Expr.Literal(outer.size(), TypeName.INT, ref));
+      if (dimensions == 1) {
+        for (int i = 0; i < outer.size(); i++) {
+          values.add(new TreePath(init, outer.get(i)));
+          indices.add(List.of(new Expr.Literal(i, TypeName.INT, ref)));
+        }
+      } else if (dimensions == 2) {
+        int columns = -1;
+        boolean clean = true;
+        for (int i = 0; i < outer.size(); i++) {
+          TreePath rowPath = new TreePath(init, outer.get(i));
+          while (rowPath.getLeaf() instanceof ParenthesizedTree p) {
+            rowPath = new TreePath(rowPath, p.getExpression());
+          }
+          if (!(rowPath.getLeaf() instanceof NewArrayTree row) || row.getInitializers() == null) {
+            report.add(Message.ARRAY_INITIALIZER_ROW, access.ref(rowPath), i, name,
+                describe(rowPath.getLeaf()), "new " + element + "[" + outer.size() + "][n]");
+            clean = false;
+            continue;
+          }
+          int size = row.getInitializers().size();
+          if (columns >= 0 && size != columns) {
+            unsupported(rowPath, "a matrix initializer whose rows have different lengths (row 0"
+                    + " has " + elements(columns) + ", row " + i + " has " + elements(size) + ")",
+                "; differentiable code creates rectangular matrices (new double[n][m]): give"
+                    + " every row the same length, or keep rows of other lengths in double[]"
+                    + " locals of their own");
+            clean = false;
+            continue;
+          }
+          columns = size;
+          for (int j = 0; j < size; j++) {
+            values.add(new TreePath(rowPath, row.getInitializers().get(j)));
+            indices.add(List.of(new Expr.Literal(i, TypeName.INT, ref),
+                new Expr.Literal(j, TypeName.INT, ref)));
+          }
+        }
+        if (!clean) {
+          return null;
+        }
+        lengths.add(new Expr.Literal(Math.max(columns, 0), TypeName.INT, ref));
+      } else {
+        unsupported(init, "an initializer of a " + type, "; use double[] or double[][]");
+        return null;
+      }
+      Variable variable = new Variable(name, type, Variable.Kind.LOCAL);
+      out.add(new Stmt.Declare(variable, new Expr.NewArray(element, lengths, ref), ref));
+      for (int k = 0; k < values.size(); k++) {
+        // Each element as a statement of its own: what it needs first runs just before it.
+        List<Stmt> outerPrelude = prelude;
+        prelude = new ArrayList<>();
+        Expr value = expr(values.get(k));
+        out.addAll(prelude);
+        prelude = outerPrelude;
+        out.add(new Stmt.ArrayAssign(variable, indices.get(k), value,
+            access.ref(values.get(k))));
+      }
+      return variable;
     }
 
     /**
@@ -1463,7 +1564,7 @@ public final class BodyReader {
           }
         case NEW_ARRAY:
           return unsupported(path, "creating an array inside an expression",
-              "; create it as a local: double[] a = new double[n];");
+              "; create it as a local: double[] a = new double[n]; or double[] a = {x, y};");
         case SWITCH_EXPRESSION:
           return unsupported(path, "a switch expression", "; use if/else or ?:");
         case INSTANCE_OF:
@@ -2684,6 +2785,11 @@ public final class BodyReader {
         || x instanceof Expr.ArrayLength
         || (x instanceof Expr.ArrayRead r && r.array().kind() == Variable.Kind.LOCAL));
     return stable[0];
+  }
+
+  /** "1 element", "2 elements". */
+  private static String elements(int n) {
+    return n + (n == 1 ? " element" : " elements");
   }
 
   /** How many dimensions an array type has: 0 for any other type. */
