@@ -93,4 +93,20 @@ final class Nested {
     }
     return s;
   }
+
+  /**
+   * A nested gradient of an instance method with an int and a {@code @NoDiff} parameter, called
+   * on a receiver that is a parameter too; the shift depends on x, and is held constant there.
+   */
+  @Differentiable
+  static double instance(@dev.adjoint.NoDiff NestedInner.Scaled s, double x, double y) {
+    return s.scale * NestedInner_ScaledAdjoint.energyGrad(s, x, 3, x * x, y).x()
+        + NestedInner_ScaledAdjoint.energyJvp(s, y, 2, 0.5, x, x, y).tangent();
+  }
+
+  /** A method named like the function gGradX that a use of bowlGrad(...).x() would get. */
+  @Differentiable
+  static double bowlGradX(double x) {
+    return x * NestedInnerAdjoint.bowlGrad(x, 0.5).x();
+  }
 }

@@ -26,4 +26,22 @@ final class NestedInner {
   static double bowl(double x, double y) {
     return x * x * Math.sin(y) + Math.exp(0.3 * x * y) + 0.25 * y * y * y * y;
   }
+
+  /** An instance method with a field, and an int and a {@code @NoDiff} parameter. */
+  static final class Scaled {
+    final double scale;
+
+    Scaled(double scale) {
+      this.scale = scale;
+    }
+
+    @Differentiable(order = 2)
+    double energy(double x, int power, @dev.adjoint.NoDiff double shift, double y) {
+      double p = 1;
+      for (int i = 0; i < power; i++) {
+        p *= x;
+      }
+      return scale * p * Math.cos(y) + shift * x * y * y;
+    }
+  }
 }

@@ -186,6 +186,60 @@ final class NestedTest {
     assertThat(vjp.pullback(2.0).x()).isEqualTo(twice.x()); // pullback changes nothing
   }
 
+  @Test
+  void anInstanceMethodWithIntAndNoDiffParameters() {
+    Random random = new Random(45);
+    for (int trial = 0; trial < 30; trial++) {
+      NestedInner.Scaled s = new NestedInner.Scaled(0.5 + random.nextDouble());
+      double x = 2 * random.nextDouble() - 1;
+      double y = 2 * random.nextDouble() - 1;
+      NestedAdjoint.InstanceGrad g = NestedAdjoint.instanceGrad(s, x, y);
+      // The shift argument x * x is @NoDiff in energy: held constant, as stopGradient would.
+      double hx = 1e-5;
+      double ex = (instanceWithShift(s, x + hx, y, x * x) - instanceWithShift(s, x - hx, y, x * x))
+          / (2 * hx);
+      assertClose("x", g.x(), ex);
+      assertClose("y", g.y(), central(t -> Nested.instance(s, x, t), y));
+      double u = random.nextGaussian();
+      double v = random.nextGaussian();
+      double jvp = NestedAdjoint.instanceJvp(s, x, y, u, v).tangent();
+      assertWithMessage("trial %s", trial).that(jvp).isWithin(1e-10 * (1 + Math.abs(jvp)))
+          .of(g.x() * u + g.y() * v);
+    }
+  }
+
+  /** {@link Nested#instance} with energy's shift argument fixed at {@code shift}. */
+  private static double instanceWithShift(NestedInner.Scaled s, double x, double y, double shift) {
+    return s.scale * NestedInner_ScaledAdjoint.energyGrad(s, x, 3, shift, y).x()
+        + NestedInner_ScaledAdjoint.energyJvp(s, y, 2, 0.5, x, x, y).tangent();
+  }
+
+  @Test
+  void aFunctionNameTakenByAMethodIsNotReused() {
+    for (double x : POINTS) {
+      // d/dx [x · f_x(x, ½)] with f = x² sin y + e^(0.3xy) + y⁴/4: f_x + x f_xx.
+      double fx = 2 * x * Math.sin(0.5) + 0.15 * Math.exp(0.15 * x);
+      double fxx = 2 * Math.sin(0.5) + 0.0225 * Math.exp(0.15 * x);
+      assertClose("x = " + x, NestedAdjoint.bowlGradXGrad(x).x(), fx + x * fxx);
+      assertClose("x = " + x, NestedAdjoint.bowlGradXJvp(x, 1).tangent(), fx + x * fxx);
+    }
+  }
+
+  @Test
+  void theWorkspaceAgreesWithTheGradient() {
+    NestedAdjoint.DescendBowlWorkspace w = NestedAdjoint.descendBowlWorkspace();
+    Random random = new Random(46);
+    for (int trial = 0; trial < 10; trial++) {
+      double x = random.nextDouble() - 0.5;
+      double y = random.nextDouble() - 0.5;
+      double value = w.valueAndGrad(x, y, 3, 0.1);
+      NestedAdjoint.DescendBowlGrad g = NestedAdjoint.descendBowlGrad(x, y, 3, 0.1);
+      assertThat(value).isEqualTo(Nested.descendBowl(x, y, 3, 0.1));
+      assertThat(w.x()).isEqualTo(g.x());
+      assertThat(w.y()).isEqualTo(g.y());
+    }
+  }
+
   private static double central(ToDoubleFunction<Double> f, double at) {
     double h = 1e-5 * Math.max(1, Math.abs(at));
     return (f.applyAsDouble(at + h) - f.applyAsDouble(at - h)) / (2 * h);

@@ -648,7 +648,9 @@ public final class AdjointProcessor extends AbstractProcessor {
       }
       return Optional.empty();
     }
-    ReverseOverForward.Result result = ReverseOverForward.derive(forward, body);
+    Map<Signature, String> nested = new LinkedHashMap<>();
+    unit.plan.nested().forEach(n -> nested.put(n.function(), n.describe()));
+    ReverseOverForward.Result result = ReverseOverForward.derive(forward, body, nested);
     if (result.derivative().isEmpty()) {
       boolean calls = result.report().items().stream()
           .anyMatch(i -> i.message() == Message.SECOND_ORDER_CALL);
