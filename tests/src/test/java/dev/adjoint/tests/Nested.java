@@ -109,4 +109,38 @@ final class Nested {
   static double bowlGradX(double x) {
     return x * NestedInnerAdjoint.bowlGrad(x, 0.5).x();
   }
+
+  /** One gradient step on {@link NestedInner#rosen}, then a weighted sum of squares. */
+  @Differentiable
+  static double arrayStep(double[] x, double rate) {
+    double[] g = NestedInnerAdjoint.rosenGrad(x).x();
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      double xi = x[i] - rate * g[i];
+      s += xi * xi * (i + 1);
+    }
+    return s;
+  }
+
+  /** Gradient descent on {@link NestedInner#rosen} over an array, then its value. */
+  @Differentiable
+  static double arrayDescent(double[] start, int steps, double rate) {
+    double[] x = new double[start.length];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = start[i];
+    }
+    for (int k = 0; k < steps; k++) {
+      double[] g = NestedInnerAdjoint.rosenGrad(x).x();
+      for (int i = 0; i < x.length; i++) {
+        x[i] -= rate * g[i];
+      }
+    }
+    return NestedInnerAdjoint.rosenValueAndGrad(x).value();
+  }
+
+  /** Rosenbrock's directional derivative along a direction that is an argument too. */
+  @Differentiable
+  static double arrayDirectional(double[] x, double[] v) {
+    return NestedInnerAdjoint.rosenJvp(x, v).tangent() * x[0];
+  }
 }

@@ -27,6 +27,18 @@ final class NestedInner {
     return x * x * Math.sin(y) + Math.exp(0.3 * x * y) + 0.25 * y * y * y * y;
   }
 
+  /** A scaled Rosenbrock function of n variables. */
+  @Differentiable(order = 2)
+  static double rosen(double[] x) {
+    double s = 0;
+    for (int i = 0; i + 1 < x.length; i++) {
+      double a = 1 - x[i];
+      double b = x[i + 1] - x[i] * x[i];
+      s += a * a + 10 * b * b;
+    }
+    return s;
+  }
+
   /** An instance method with a field, and an int and a {@code @NoDiff} parameter. */
   static final class Scaled {
     final double scale;

@@ -240,6 +240,84 @@ final class NestedTest {
     }
   }
 
+  // ------------------------------------------------ array parameters
+
+  @Test
+  void arrayGradientsAgainstDifferencesAndForwardMode() {
+    Random random = new Random(47);
+    for (int trial = 0; trial < 20; trial++) {
+      int n = 2 + trial % 4;
+      double[] x = new double[n];
+      double[] v = new double[n];
+      double[] u = new double[n];
+      double[] w = new double[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = random.nextDouble() * 1.6 - 0.8;
+        v[i] = random.nextGaussian();
+        u[i] = random.nextGaussian();
+        w[i] = random.nextGaussian();
+      }
+      double rate = 0.01 + 0.02 * random.nextDouble();
+      int steps = 1 + trial % 4;
+      double[] step = NestedAdjoint.arrayStepGrad(x, rate).x();
+      double[] descent = NestedAdjoint.arrayDescentGrad(x, steps, rate).start();
+      NestedAdjoint.ArrayDirectionalGrad directional = NestedAdjoint.arrayDirectionalGrad(x, v);
+      double stepDot = 0;
+      double descentDot = 0;
+      double directionalDot = 0;
+      for (int i = 0; i < n; i++) {
+        int k = i;
+        String at = "trial " + trial + " i = " + i;
+        assertClose(at + " step", step[i],
+            central(t -> Nested.arrayStep(with(x, k, t), rate), x[i]));
+        assertClose(at + " descent", descent[i],
+            central(t -> Nested.arrayDescent(with(x, k, t), steps, rate), x[i]));
+        assertClose(at + " directional x", directional.x()[i],
+            central(t -> Nested.arrayDirectional(with(x, k, t), v), x[i]));
+        assertClose(at + " directional v", directional.v()[i],
+            central(t -> Nested.arrayDirectional(x, with(v, k, t)), v[i]));
+        stepDot += step[i] * u[i];
+        descentDot += descent[i] * u[i];
+        directionalDot += directional.x()[i] * u[i] + directional.v()[i] * w[i];
+      }
+      assertThat(NestedAdjoint.arrayStepJvp(x, rate, u, 0.0).tangent())
+          .isWithin(1e-10 * (1 + Math.abs(stepDot))).of(stepDot);
+      assertThat(NestedAdjoint.arrayDescentJvp(x, steps, rate, u, 0.0).tangent())
+          .isWithin(1e-10 * (1 + Math.abs(descentDot))).of(descentDot);
+      assertThat(NestedAdjoint.arrayDirectionalJvp(x, v, u, w).tangent())
+          .isWithin(1e-10 * (1 + Math.abs(directionalDot))).of(directionalDot);
+      // A null tangent array is zeros.
+      assertThat(NestedAdjoint.arrayDirectionalJvp(x, v, null, w).tangent()).isWithin(1e-10)
+          .of(directionalDot - dot(directional.x(), u));
+    }
+  }
+
+  @Test
+  void anArrayVjpKeepsItsPointWhenTheCallerWritesIt() {
+    double[] x = {0.3, -0.4, 0.5};
+    NestedAdjoint.ArrayStepVjp vjp = NestedAdjoint.arrayStepVjp(x, 0.05);
+    double[] before = NestedAdjoint.arrayStepGrad(x, 0.05).x();
+    double value = Nested.arrayStep(x, 0.05);
+    x[0] = 7;
+    assertThat(vjp.value()).isEqualTo(value);
+    assertThat(vjp.pullback(1.0).x()).usingExactEquality().containsExactly(before[0], before[1],
+        before[2]).inOrder();
+  }
+
+  private static double[] with(double[] a, int i, double value) {
+    double[] out = a.clone();
+    out[i] = value;
+    return out;
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+
   private static double central(ToDoubleFunction<Double> f, double at) {
     double h = 1e-5 * Math.max(1, Math.abs(at));
     return (f.applyAsDouble(at + h) - f.applyAsDouble(at - h)) / (2 * h);

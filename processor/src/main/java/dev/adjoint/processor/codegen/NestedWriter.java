@@ -8,6 +8,7 @@ import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Nested;
 import dev.adjoint.processor.model.Param;
@@ -38,6 +39,9 @@ import javax.lang.model.element.Modifier;
  * every other generated name of the class.
  */
 final class NestedWriter {
+  /** A Vjp's helper that scales an array where it is. */
+  private static final String SCALE = "scale";
+
   private final GeneratedClass g;
 
   NestedWriter(GeneratedClass g) {
@@ -162,11 +166,12 @@ final class NestedWriter {
           .addJavadoc("@param $L the argument {@code $L}\n", fields.get(i), p.name())
           .addStatement("this.$N = $N", fields.get(i), fields.get(i));
     }
-    type.addField(TypeName.DOUBLE, value, Modifier.PRIVATE, Modifier.FINAL);
+    TypeName result = s.result();
+    type.addField(result, value, Modifier.PRIVATE, Modifier.FINAL);
     ctor.addStatement("this.$N = $L", value, valueCall(n, fields));
     type.addMethod(ctor.build());
     type.addMethod(MethodSpec.methodBuilder("value")
-        .returns(TypeName.DOUBLE)
+        .returns(result)
         .addJavadoc("The value.\n\n@return the value\n")
         .addStatement("return $N", value)
         .build());
@@ -174,9 +179,13 @@ final class NestedWriter {
     List<CodeBlock> cotangents = new ArrayList<>();
     List<Param> diff = target.diffParams();
     int n0 = target.params().size();
+    boolean scales = false;
     if (n.kind() == Nested.Kind.GRAD) {
       for (int k = 0; k < diff.size(); k++) {
-        directions.add(k == n.component() ? CodeBlock.of("$N", valueBar) : CodeBlock.of("0.0"));
+        // Zero directions elsewhere: 0.0, or null, which gHvp reads as zeros.
+        directions.add(k == n.component() ? CodeBlock.of("$N", valueBar)
+            : diff.get(k).type().equals(TypeName.DOUBLE) ? CodeBlock.of("0.0")
+            : CodeBlock.of("null"));
         cotangents.add(CodeBlock.of("$N.hvp().$N()", hvp,
             AdjointNames.component(diff.get(k).name())));
       }
@@ -184,17 +193,50 @@ final class NestedWriter {
       for (int k = 0; k < diff.size(); k++) {
         directions.add(CodeBlock.of("$N", fields.get(n0 + k)));
       }
-      for (Param p : diff) {
-        cotangents.add(CodeBlock.of("$N * $N.hvp().$N()", valueBar, hvp,
-            AdjointNames.component(p.name())));
-      }
-      for (Param p : diff) {
-        cotangents.add(CodeBlock.of("$N * $N.grad().$N()", valueBar, hvp,
-            AdjointNames.component(p.name())));
+      for (String part : List.of("hvp", "grad")) {
+        for (Param p : diff) {
+          String c = AdjointNames.component(p.name());
+          if (p.type().equals(TypeName.DOUBLE)) {
+            cotangents.add(CodeBlock.of("$N * $N.$N().$N()", valueBar, hvp, part, c));
+          } else {
+            // A fresh array of the record's, scaled where it is.
+            cotangents.add(CodeBlock.of("$N($N, $N.$N().$N())", SCALE, valueBar, hvp, part, c));
+            scales = true;
+          }
+        }
       }
     }
+    if (scales) {
+      type.addMethod(MethodSpec.methodBuilder(SCALE)
+          .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+          .addParameter(TypeName.DOUBLE, "factor")
+          .addParameter(Expr.DOUBLE_ARRAY, "array")
+          .returns(Expr.DOUBLE_ARRAY)
+          .addJavadoc("Multiplies a fresh array by {@code factor} where it is.\n\n"
+              + "@param factor the factor\n@param array the array, or null (zeros)\n"
+              + "@return the array\n")
+          .beginControlFlow("for (int i = 0; array != null && i < array.length; i++)")
+          .addStatement("array[i] *= factor")
+          .endControlFlow()
+          .addStatement("return array")
+          .build());
+    }
+    List<String> shared = g.paramNames(s, g.allocator());
+    if (AdjointNames.hasSharing(s)) {
+      type.addMethod(MethodSpec.methodBuilder(AdjointNames.SHARING)
+          .addModifiers(Modifier.STATIC)
+          .addParameters(Members.parameters(s, shared))
+          .returns(vjpType(s))
+          .addJavadoc("For generated callers: unlike {@code $N}, this Vjp shares the arrays it is"
+              + " given,\nwhich the caller leaves as they were until its last pullback.\n\n",
+              AdjointNames.vjpMethod(s))
+          .addJavadoc(Members.paramDocs(s, shared))
+          .addJavadoc("@return the linearisation at this point\n")
+          .addStatement("return new $T($L)", vjpType(s), args(shared))
+          .build());
+    }
     type.addMethod(MethodSpec.methodBuilder("pullback")
-        .addParameter(TypeName.DOUBLE, valueBar)
+        .addParameter(s.result(), valueBar)
         .returns(g.adjoint().nestedClass(AdjointNames.gradRecord(s)))
         .addJavadoc("The cotangents of the arguments for a cotangent of the value.\n\n"
             + "@param $L the value's cotangent\n@return the arguments' cotangents\n", valueBar)
@@ -216,8 +258,19 @@ final class NestedWriter {
         .addJavadoc("The value of $L and its pullback.\n\n", describe(n))
         .addJavadoc(Members.paramDocs(s, params))
         .addJavadoc("@return the value and the pullback\n")
-        .addStatement("return new $T($L)", vjpType(s), args(params))
+        .addStatement("return new $T($L)", vjpType(s), copies(s, params))
         .build();
+  }
+
+  /** The arguments, arrays copied: the Vjp keeps the point as it was when it was made. */
+  private static CodeBlock copies(Signature s, List<String> names) {
+    List<CodeBlock> out = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      TypeName t = s.params().get(i).type();
+      out.add(t instanceof com.palantir.javapoet.ArrayTypeName ? Members.copyOf(t, names.get(i))
+          : CodeBlock.of("$N", names.get(i)));
+    }
+    return CodeBlock.join(out, ",$W");
   }
 
   /** {@code sJvp(params..., tangents...)}: one Hessian-vector product. */
@@ -265,13 +318,17 @@ final class NestedWriter {
       directions.add(CodeBlock.of("$N", params.get(n0 + i)));
     }
     List<CodeBlock> terms = new ArrayList<>();
-    for (int i = 0; i < k; i++) {
-      String c = AdjointNames.component(targetDiff.get(i).name());
-      terms.add(CodeBlock.of("$N.hvp().$N() * $N", hvp, c, dots.get(i)));
-    }
-    for (int i = 0; i < k; i++) {
-      String c = AdjointNames.component(targetDiff.get(i).name());
-      terms.add(CodeBlock.of("$N.grad().$N() * $N", hvp, c, dots.get(k + i)));
+    for (int part = 0; part < 2; part++) {
+      for (int i = 0; i < k; i++) {
+        Param p = targetDiff.get(i);
+        String c = AdjointNames.component(p.name());
+        String of = part == 0 ? "hvp" : "grad";
+        String dot = dots.get(part * k + i);
+        // An array's tangent may be null (zeros): Buffers.dot reads it so.
+        terms.add(p.type().equals(TypeName.DOUBLE)
+            ? CodeBlock.of("$N.$N().$N() * $N", hvp, of, c, dot)
+            : CodeBlock.of("$T.dot($N.$N().$N(), $N)", GeneratedClass.BUFFERS, hvp, of, c, dot));
+      }
     }
     m.addStatement("$T $N = $L", hvpType(target), hvp, hvpCall(n, params, directions));
     m.addStatement("return new $T($L,$W$L)", jvpType(s), valueCall(n, params),

@@ -2399,10 +2399,16 @@ public final class BodyReader {
         }
         String what = s.qualifiedName();
         if (s.hasRecords() || !s.result().equals(TypeName.DOUBLE)
-            || !NestedApis.scalarParams(s)) {
+            || !NestedApis.supportedParams(s)) {
           return nestedError(ref, api, forms, shown, "differentiating through the generated API"
-              + " of " + what + " is supported yet only where its result and its differentiable"
-              + " parameters are double; compute it outside and pass it in as @NoDiff");
+              + " of " + what + " is supported yet only where its result is double and its"
+              + " differentiable parameters double or double[]; compute it outside and pass it in"
+              + " as @NoDiff");
+        }
+        if (kind == Nested.Kind.GRAD && !s.diffParams().get(component).type()
+            .equals(TypeName.DOUBLE) && !initializes(path) && !hoisting.contains(path.getLeaf())) {
+          return unsupported(path, "using the array that " + shown + " returns inside an"
+              + " expression", "; declare a local with it first: double[] g = " + shown + ";");
         }
         if (!NestedApis.hasSecondOrder(api, s) && !value) {
           report.add(Message.NESTED_ORDER, ref, shown, what, s.name(), what, s.name());
@@ -2416,6 +2422,12 @@ public final class BodyReader {
         if (args.size() != (jvp ? s.params().size() + s.diffParams().size()
             : s.params().size())) {
           return nestedError(ref, api, forms, shown, "its arguments do not match " + what);
+        }
+        for (Expr a : args) {
+          if (Expr.isArray(a.type()) && !(a instanceof Expr.Read)) {
+            return nestedError(ref, api, forms, shown, "pass each array argument by its name"
+                + " (declare a local for it first)");
+          }
         }
         if (value) {
           // g's value: a call of g (the directions of gJvp do not change it).
@@ -2723,10 +2735,14 @@ public final class BodyReader {
           || path.getParentPath().getLeaf() instanceof ReturnTree; // return g(x), see returnedArray
     }
 
-    /** Whether a call invokes an annotated method that returns {@code double[]}. */
+    /**
+     * Whether a call invokes an annotated method that returns {@code double[]}, or reads an array
+     * from another class's generated API ({@code gGrad(v).v()}, which {@link #nestedCall} lowers to
+     * a call of such a method).
+     */
     boolean calleeReturnsArray(TreePath call) {
       return access.trees().getElement(call) instanceof ExecutableElement m
-          && Annotations.isAnnotated(m)
+          && (Annotations.isAnnotated(m) || NestedApis.generatedClassOf(m) != null)
           && Tangents.of(m.getReturnType()) == Tangents.Kind.ARRAY;
     }
 

@@ -2,6 +2,7 @@ package dev.adjoint.processor.source;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Nested;
 import dev.adjoint.processor.model.Param;
@@ -117,9 +118,10 @@ final class NestedApis {
     return made;
   }
 
-  /** Whether every differentiable parameter of {@code s} is a {@code double}. */
-  static boolean scalarParams(Signature s) {
-    return s.diffParams().stream().map(Param::type).allMatch(TypeName.DOUBLE::equals);
+  /** Whether every differentiable parameter of {@code s} is a double or a double[]. */
+  static boolean supportedParams(Signature s) {
+    return s.diffParams().stream().map(Param::type)
+        .allMatch(t -> t.equals(TypeName.DOUBLE) || t.equals(Expr.DOUBLE_ARRAY));
   }
 
   private static String capitalize(String s) {
