@@ -214,6 +214,7 @@ public final class AdjointClassWriter {
         new HvpWriter(g).write(s, hvp, vis, type);
       }
     }
+    new NestedWriter(g).write(type);
     fromBodyType.addTo(type);
     return type.build();
   }

@@ -6,6 +6,7 @@ import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
+import dev.adjoint.processor.model.Nested;
 import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.plan.ClassPlan;
@@ -124,6 +125,11 @@ final class GeneratedClass {
       }
       m.model().jvpRule().ifPresent(rule -> classes.add(
           s.adjointClass().nestedClass(AdjointNames.vjpClass(rule.tangentMap()))));
+    }
+    for (Nested n : plan.nested()) {
+      // NestedWriter's members call the target's generated class by its simple name.
+      classes.add(n.target().adjointClass());
+      classes.add(n.target().owner());
     }
     for (ReverseDerivative d : derivatives) {
       classes.addAll(new ReverseFacts(d).classesNamed());

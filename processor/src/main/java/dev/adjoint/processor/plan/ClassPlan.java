@@ -3,6 +3,7 @@ package dev.adjoint.processor.plan;
 import com.palantir.javapoet.ClassName;
 import dev.adjoint.processor.ir.MethodBody;
 import dev.adjoint.processor.model.MethodModel;
+import dev.adjoint.processor.model.Nested;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,11 +14,20 @@ import java.util.Optional;
  * @param isPublic whether the generated class is public (the user's class and all around it are
  *     public or protected)
  * @param methods its annotated methods, in source order
+ * @param nested the functions that its bodies' uses of other classes' generated API are lowered
+ *     to ({@link Nested}), each once, in order of first use; the generated class holds them
  */
-public record ClassPlan(ClassName owner, boolean isPublic, List<MethodPlan> methods) {
+public record ClassPlan(
+    ClassName owner, boolean isPublic, List<MethodPlan> methods, List<Nested> nested) {
 
   public ClassPlan {
     methods = List.copyOf(methods);
+    nested = List.copyOf(nested);
+  }
+
+  /** A plan whose bodies use no other class's generated API. */
+  public ClassPlan(ClassName owner, boolean isPublic, List<MethodPlan> methods) {
+    this(owner, isPublic, methods, List.of());
   }
 
   /**

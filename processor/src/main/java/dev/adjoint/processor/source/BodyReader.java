@@ -45,6 +45,7 @@ import dev.adjoint.processor.ir.SourceRef;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
+import dev.adjoint.processor.model.Nested;
 import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.RecordShape;
 import dev.adjoint.processor.model.Signature;
@@ -58,6 +59,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,7 +93,17 @@ public final class BodyReader {
    *
    * @param hasErrorTypes the body mentions a type that does not exist yet: defer, report nothing
    */
-  public record Result(Optional<MethodBody> body, Report report, boolean hasErrorTypes) {}
+  public record Result(
+      Optional<MethodBody> body, Report report, boolean hasErrorTypes, List<Nested> nested) {
+    public Result {
+      nested = List.copyOf(nested);
+    }
+
+    /** A result whose body uses no generated API of another class. */
+    public Result(Optional<MethodBody> body, Report report, boolean hasErrorTypes) {
+      this(body, report, hasErrorTypes, List.of());
+    }
+  }
 
   private static final String STOP_GRADIENT_OWNER = "dev.adjoint.runtime.Ad";
 
@@ -103,11 +115,13 @@ public final class BodyReader {
   private final TreeAccess access;
   private final Elements elements;
   private final Types types;
+  private final NestedApis nestedApis;
 
   public BodyReader(TreeAccess access, Elements elements, Types types) {
     this.access = access;
     this.elements = elements;
     this.types = types;
+    this.nestedApis = new NestedApis(elements);
   }
 
   /**
@@ -152,6 +166,7 @@ public final class BodyReader {
   public Result read(ExecutableElement method, ClassName adjoint) {
     Lowering lowering = new Lowering(adjoint,
         Tangents.of(method.getReturnType()) == Tangents.Kind.ARRAY, null);
+    lowering.ownerType = (TypeElement) method.getEnclosingElement();
     return lower(method, lowering);
   }
 
@@ -217,13 +232,15 @@ public final class BodyReader {
       body = new Stmt.Block(stmts, body.ref());
     }
     Report report = lowering.report.build();
-    if (lowering.erroneous) {
+    if (lowering.erroneous && !lowering.callsOwnAdjoint) {
+      // (A call of the class's own generated class is an error now: that class never comes.)
       return new Result(Optional.empty(), Report.empty(), true);
     }
     if (!report.isClean()) {
       return new Result(Optional.empty(), report, false);
     }
-    return new Result(Optional.of(new MethodBody(params, body)), report, false);
+    return new Result(Optional.of(new MethodBody(params, body)), report, false,
+        new ArrayList<>(lowering.nested));
   }
 
   /** The state of lowering one method. */
@@ -278,6 +295,12 @@ public final class BodyReader {
     /** The declarations of {@link #fieldArrays}, put before the body. */
     final List<Stmt> fieldArrayReads = new ArrayList<>();
     boolean erroneous;
+    /** The class of the method being lowered (null for a {@code @Jvp} rule). */
+    TypeElement ownerType;
+    /** Whether the body calls its own class's generated class ({@link #ownAdjointCall}). */
+    boolean callsOwnAdjoint;
+    /** The functions that uses of other classes' generated API are lowered to, in order. */
+    final Set<Nested> nested = new LinkedHashSet<>();
 
     Lowering(ClassName adjoint, boolean arrayResult, String jvpRule) {
       this.adjoint = adjoint;
@@ -2185,6 +2208,9 @@ public final class BodyReader {
       MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
       SourceRef ref = access.ref(path);
       Element element = access.trees().getElement(path);
+      if (ownAdjointCall(path, call, element)) {
+        return placeholder(ref);
+      }
       if (!(element instanceof ExecutableElement method)) {
         erroneous = true;
         return placeholder(ref);
@@ -2192,6 +2218,10 @@ public final class BodyReader {
       if (mirror(path) == null || mirror(path).getKind() == TypeKind.ERROR) {
         erroneous = true;
         return placeholder(ref);
+      }
+      TypeElement api = NestedApis.generatedClassOf(method);
+      if (api != null && ownerType != null) {
+        return nestedCall(path, call, method, api);
       }
       Object part = recordPart(path);
       if (part instanceof Variable leaf) {
@@ -2338,6 +2368,216 @@ public final class BodyReader {
         }
       }
       return new Expr.OpaqueCall(target, ClassName.get(owner), name, args, type(path), ref);
+    }
+
+    // ------------------------------------------- generated API inside differentiated code
+
+    /**
+     * Whether {@code call} names a member of the generated class of the method's own class
+     * ({@code CAdjoint.gGrad(x).x()} in {@code C}), reported here: that class does not exist
+     * while it is generated from this body, so the call can never resolve.
+     */
+    boolean ownAdjointCall(TreePath path, MethodInvocationTree call, Element element) {
+      boolean unresolved = element == null || mirror(path) == null
+          || mirror(path).getKind() == TypeKind.ERROR
+          || element.asType() != null && element.asType().getKind() == TypeKind.ERROR;
+      if (ownerType == null || !unresolved
+          && !(element instanceof ExecutableElement m
+              && adjoint.equals(classOf(NestedApis.generatedClassOf(m))))) {
+        return false;
+      }
+      ExpressionTree select = call.getMethodSelect();
+      String member = null;
+      while (select instanceof MemberSelectTree s) {
+        ExpressionTree e = s.getExpression();
+        member = s.getIdentifier().toString();
+        if (e instanceof IdentifierTree id && id.getName().contentEquals(adjoint.simpleName())
+            || e instanceof MemberSelectTree q
+                && q.getIdentifier().contentEquals(adjoint.simpleName())) {
+          String target = "the method";
+          for (ExecutableElement m : MethodValidator.annotatedMethods(ownerType)) {
+            String n = m.getSimpleName().toString();
+            if (member.startsWith(n)
+                && (target.equals("the method") || n.length() > target.length())) {
+              target = n;
+            }
+          }
+          report.add(Message.NESTED_OWN_CLASS, access.ref(path),
+              adjoint.simpleName() + "." + member, ownerType.getSimpleName(), target);
+          callsOwnAdjoint = true;
+          return true;
+        }
+        select = e instanceof MethodInvocationTree inner ? inner.getMethodSelect() : null;
+      }
+      return false;
+    }
+
+    ClassName classOf(TypeElement type) {
+      return type == null ? null : ClassName.get(type);
+    }
+
+    /**
+     * A call of a member of {@code api}, the generated class of another class {@code G}: {@code
+     * GAdjoint.gGrad(args).c()} and {@code gValueAndGrad(args).grad().c()} become a call of a
+     * {@link Nested} function, {@code gValueAndGrad(args).value()} and {@code gJvp(args,
+     * v).value()} a call of {@code g}, {@code gJvp(args, v).tangent()} a nested function; any
+     * other use is an error that says what to call instead.
+     */
+    Expr nestedCall(TreePath path, MethodInvocationTree call, ExecutableElement method,
+        TypeElement api) {
+      SourceRef ref = access.ref(path);
+      String name = method.getSimpleName().toString();
+      ExpressionTree select = call.getMethodSelect();
+      // The receiver call: gGrad(...) in gGrad(...).x().
+      TreePath innerPath = select instanceof MemberSelectTree s
+          && s.getExpression() instanceof MethodInvocationTree inner
+          ? new TreePath(new TreePath(path, select), inner) : null;
+      ExecutableElement innerMethod = innerPath != null
+          && access.trees().getElement(innerPath) instanceof ExecutableElement e ? e : null;
+      String shown = call.toString();
+      String forms = "gGrad(...).x(), gValueAndGrad(...).value() or .grad().x(), gJvp(...)"
+          + ".tangent() or .value() of an order = 2 method g";
+      if (innerMethod == null) {
+        return nestedError(ref, api, forms, shown, advice(
+            method.getEnclosingElement().equals(api) ? name : "Grad"));
+      }
+      String innermost = innermostCall(call);
+      if (!innermost.equals(innerMethod.getSimpleName().toString())
+          && !innerMethod.getSimpleName().contentEquals("grad")) {
+        return nestedError(ref, api, forms, shown, advice(innermost));
+      }
+      // gValueAndGrad(...).grad().x(): the call one level further in.
+      TreePath callPath = innerPath;
+      ExecutableElement apiMethod = innerMethod;
+      if (innerMethod.getSimpleName().contentEquals("grad")
+          && !innerMethod.getEnclosingElement().equals(api)) {
+        MethodInvocationTree grad = (MethodInvocationTree) innerPath.getLeaf();
+        TreePath deeper = grad.getMethodSelect() instanceof MemberSelectTree s
+            && s.getExpression() instanceof MethodInvocationTree inner
+            ? new TreePath(new TreePath(innerPath, grad.getMethodSelect()), inner) : null;
+        if (deeper == null
+            || !(access.trees().getElement(deeper) instanceof ExecutableElement e)) {
+          return nestedError(ref, api, forms, shown, advice(name));
+        }
+        callPath = deeper;
+        apiMethod = e;
+      }
+      if (!apiMethod.getEnclosingElement().equals(api)) {
+        return nestedError(ref, api, forms, shown, advice(apiMethod.getSimpleName().toString()));
+      }
+      String apiName = apiMethod.getSimpleName().toString();
+      for (NestedApis.Target t : nestedApis.targets(api)) {
+        boolean compiledHere = access.trees().getPath(t.method()) != null;
+        Signature s = compiledHere ? t.signature() : namesFromJar(t.signature());
+        boolean grad = apiName.equals(AdjointNames.gradMethod(s));
+        boolean valueAndGrad = apiName.equals(AdjointNames.valueAndGradMethod(s));
+        boolean jvp = apiName.equals(AdjointNames.jvpMethod(s));
+        if (!grad && !valueAndGrad && !jvp) {
+          continue;
+        }
+        if (ClassName.get(t.owner()).equals(ClassName.get(ownerType))) {
+          report.add(Message.NESTED_OWN_CLASS, ref, api.getSimpleName() + "." + apiName,
+              ownerType.getSimpleName(), s.name());
+          return placeholder(ref);
+        }
+        boolean gradOfValueAndGrad = callPath != innerPath;
+        int component = -1;
+        Nested.Kind kind = null;
+        if ((grad || gradOfValueAndGrad) && !(grad && gradOfValueAndGrad)) {
+          List<Param> diff = s.diffParams();
+          for (int i = 0; i < diff.size(); i++) {
+            if (AdjointNames.component(diff.get(i).name()).equals(name)) {
+              component = i;
+            }
+          }
+          kind = component >= 0 ? Nested.Kind.GRAD : null;
+        } else if (jvp && name.equals("tangent")) {
+          kind = Nested.Kind.JVP_TANGENT;
+        }
+        boolean value = (valueAndGrad || jvp) && !gradOfValueAndGrad && name.equals("value");
+        if (kind == null && !value) {
+          return nestedError(ref, api, forms, shown, advice(apiName));
+        }
+        String what = s.qualifiedName();
+        if (s.hasRecords() || !s.result().equals(TypeName.DOUBLE)
+            || !NestedApis.supportedParams(s)) {
+          return nestedError(ref, api, forms, shown, "differentiating through the generated API"
+              + " of " + what + " is supported yet only where its result is double and its"
+              + " differentiable parameters double or double[]; compute it outside and pass it in"
+              + " as @NoDiff");
+        }
+        if (kind == Nested.Kind.GRAD && !s.diffParams().get(component).type()
+            .equals(TypeName.DOUBLE) && !initializes(path) && !hoisting.contains(path.getLeaf())) {
+          return unsupported(path, "using the array that " + shown + " returns inside an"
+              + " expression", "; declare a local with it first: double[] g = " + shown + ";");
+        }
+        if (!NestedApis.hasSecondOrder(api, s) && !value) {
+          report.add(Message.NESTED_ORDER, ref, shown, what, s.name(), what, s.name());
+          return placeholder(ref);
+        }
+        MethodInvocationTree apiCall = (MethodInvocationTree) callPath.getLeaf();
+        List<Expr> args = new ArrayList<>();
+        for (ExpressionTree a : apiCall.getArguments()) {
+          args.add(expr(new TreePath(callPath, a)));
+        }
+        if (args.size() != (jvp ? s.params().size() + s.diffParams().size()
+            : s.params().size())) {
+          return nestedError(ref, api, forms, shown, "its arguments do not match " + what);
+        }
+        for (Expr a : args) {
+          if (Expr.isArray(a.type()) && !(a instanceof Expr.Read)) {
+            return nestedError(ref, api, forms, shown, "pass each array argument by its name"
+                + " (declare a local for it first)");
+          }
+        }
+        if (value) {
+          // g's value: a call of g (the directions of gJvp do not change it).
+          return new Expr.DiffCall(s, args.subList(0, s.params().size()), ref);
+        }
+        Nested n = nestedApis.function(ownerType, adjoint, kind, s, component);
+        nested.add(n);
+        return new Expr.DiffCall(n.function(), args, ref);
+      }
+      return nestedError(ref, api, forms, shown, advice(apiName));
+    }
+
+    Expr nestedError(SourceRef ref, TypeElement api, String forms, String shown, String advice) {
+      report.add(Message.NESTED_API, ref, api.getSimpleName(), forms, shown, advice);
+      return placeholder(ref);
+    }
+
+    /** The name of the innermost call of a chain: {@code fHvp} in {@code A.fHvp(x).hvp().x()}. */
+    String innermostCall(MethodInvocationTree call) {
+      String name = "";
+      ExpressionTree t = call;
+      while (t instanceof MethodInvocationTree inv
+          && inv.getMethodSelect() instanceof MemberSelectTree s) {
+        name = s.getIdentifier().toString();
+        t = s.getExpression();
+      }
+      return name;
+    }
+
+    /** What to call instead of the generated member {@code name}. */
+    String advice(String name) {
+      if (name.endsWith("Workspace") || name.equals("valueAndGrad")) {
+        return "a workspace reuses its buffers from call to call, which differentiated code"
+            + " cannot follow; call gGrad(...) or gValueAndGrad(...) instead";
+      }
+      if (name.endsWith("Vjp") || name.equals("pullback")) {
+        return "call gGrad(...) instead: the pullback of a double result is its gradient times"
+            + " the cotangent";
+      }
+      if (name.endsWith("Hvp") || name.endsWith("Hessian") || name.endsWith("HvpAt")
+          || name.equals("apply")) {
+        return "third derivatives are not generated; compute it outside the differentiated"
+            + " method and pass it in as a @NoDiff argument";
+      }
+      if (name.endsWith("Grad") || name.endsWith("ValueAndGrad") || name.endsWith("Jvp")) {
+        return "read one component of its result in the same expression, as in"
+            + " gGrad(x, y).x(); its record cannot be kept in a local or passed on";
+      }
+      return "compute it outside the differentiated method and pass it in as a @NoDiff argument";
     }
 
     /**
@@ -2596,10 +2836,14 @@ public final class BodyReader {
           || path.getParentPath().getLeaf() instanceof ReturnTree; // return g(x), see returnedArray
     }
 
-    /** Whether a call invokes an annotated method that returns {@code double[]}. */
+    /**
+     * Whether a call invokes an annotated method that returns {@code double[]}, or reads an array
+     * from another class's generated API ({@code gGrad(v).v()}, which {@link #nestedCall} lowers to
+     * a call of such a method).
+     */
     boolean calleeReturnsArray(TreePath call) {
       return access.trees().getElement(call) instanceof ExecutableElement m
-          && Annotations.isAnnotated(m)
+          && (Annotations.isAnnotated(m) || NestedApis.generatedClassOf(m) != null)
           && Tangents.of(m.getReturnType()) == Tangents.Kind.ARRAY;
     }
 

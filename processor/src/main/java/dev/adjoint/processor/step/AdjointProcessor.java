@@ -15,6 +15,7 @@ import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.JvpRule;
 import dev.adjoint.processor.model.MethodModel;
+import dev.adjoint.processor.model.Nested;
 import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.model.VjpRule;
@@ -363,6 +364,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     Map<ExecutableElement, Optional<MethodBody>> lowered = new LinkedHashMap<>();
     Map<ExecutableElement, JvpRule> jvpRules = new LinkedHashMap<>();
     Map<ExecutableElement, MethodBody> ruleBodies = new LinkedHashMap<>();
+    Set<Nested> nested = new LinkedHashSet<>();
     // The bodies of methods whose own signatures are valid are read even where another method's
     // signature or rule has an error, so that one compile reports both kinds (issue 11).
     if (classClean) {
@@ -384,6 +386,7 @@ public final class AdjointProcessor extends AbstractProcessor {
           report.addAll(body.report());
         }
         lowered.put(m, body.body());
+        nested.addAll(body.nested());
         ExecutableElement rule = ruleResult.jvpRules().get(m);
         if (rule != null && ruleResult.report().isClean()) {
           Signature primal = signatures.get(m);
@@ -436,7 +439,8 @@ public final class AdjointProcessor extends AbstractProcessor {
           || t.getModifiers().contains(Modifier.PROTECTED);
     }
     return Optional.of(
-        new Unit(type, new ClassPlan(ClassName.get(type), isPublic, methods), finished));
+        new Unit(type, new ClassPlan(ClassName.get(type), isPublic, methods,
+            new ArrayList<>(nested)), finished));
   }
 
   /**
@@ -644,7 +648,9 @@ public final class AdjointProcessor extends AbstractProcessor {
       }
       return Optional.empty();
     }
-    ReverseOverForward.Result result = ReverseOverForward.derive(forward, body);
+    Map<Signature, String> nested = new LinkedHashMap<>();
+    unit.plan.nested().forEach(n -> nested.put(n.function(), n.describe()));
+    ReverseOverForward.Result result = ReverseOverForward.derive(forward, body, nested);
     if (result.derivative().isEmpty()) {
       boolean calls = result.report().items().stream()
           .anyMatch(i -> i.message() == Message.SECOND_ORDER_CALL);

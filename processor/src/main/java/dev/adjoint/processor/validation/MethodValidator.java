@@ -239,7 +239,7 @@ public final class MethodValidator {
    * class files keep (an earlier build's output on the class path), or, from sources generated
    * before that marker existed, {@code @Generated} naming this processor.
    */
-  private static boolean isGeneratedByUs(TypeElement type) {
+  public static boolean isGeneratedByUs(TypeElement type) {
     return type.getAnnotationMirrors().stream()
         .anyMatch(
             m -> m.getAnnotationType().toString().equals("dev.adjoint.AdjointGenerated")

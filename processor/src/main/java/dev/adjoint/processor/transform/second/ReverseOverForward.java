@@ -18,6 +18,7 @@ import dev.adjoint.processor.transform.reverse.ReverseMode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -60,6 +61,16 @@ public final class ReverseOverForward {
    * @param primal the method's lowered body (for the places of its calls)
    */
   public static Result derive(ForwardDerivative f, MethodBody primal) {
+    return derive(f, primal, Map.of());
+  }
+
+  /**
+   * @param nested the functions that uses of other classes' generated API in the body are
+   *     lowered to ({@link dev.adjoint.processor.model.Nested}), with how the source writes each:
+   *     a varying call of one would need a third derivative
+   */
+  public static Result derive(ForwardDerivative f, MethodBody primal,
+      Map<Signature, String> nested) {
     Report.Builder report = Report.builder();
     Signature s = f.signature();
     // A call whose JVP the forward body calls: no second derivative through it yet.
@@ -71,7 +82,12 @@ public final class ReverseOverForward {
       }
     });
     IrWalker.forEachExpr(primal.body(), e -> {
-      if (e instanceof Expr.DiffCall call && jvpCalls.contains(call.ref())) {
+      if (e instanceof Expr.DiffCall call && jvpCalls.contains(call.ref())
+          && nested.containsKey(call.callee())) {
+        report.add(Message.SECOND_ORDER_CALL, call.ref(), s.name(), nested.get(call.callee()),
+            "its second derivative would be a third derivative of the callee, which is not"
+                + " generated; remove order = 2");
+      } else if (e instanceof Expr.DiffCall call && jvpCalls.contains(call.ref())) {
         String fix = call.callee().owner().equals(s.owner())
             ? "call it in a statement of its own (double y = " + call.callee().name()
                 + "(...);), or remove order = 2"

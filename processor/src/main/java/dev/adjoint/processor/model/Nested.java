@@ -1,0 +1,77 @@
+package dev.adjoint.processor.model;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A use of the generated first-order API of an {@code order = 2} method {@code g} of another
+ * class inside differentiated code (issue 12, gradients inside differentiated code): {@code
+ * GAdjoint.gGrad(args).c()} (also {@code gValueAndGrad(args).grad().c()}), or {@code
+ * GAdjoint.gJvp(args, directions).tangent()}. The source layer lowers it to a call of {@link
+ * #function}, a function of the caller's class that exists only in its generated class, whose
+ * Vjp and JVP {@code codegen}'s {@code NestedWriter} writes from {@code g}'s Hessian-vector
+ * product (exact: reverse mode over {@code g}'s forward-mode body). So every transform
+ * differentiates through it as through any call of an annotated method.
+ *
+ * @param kind which value of the API
+ * @param target {@code g}'s signature
+ * @param component for {@link Kind#GRAD}, the index of the gradient's component among {@code
+ *     g}'s differentiable parameters; else -1
+ * @param function the function the call is lowered to: its owner is the caller's class, its name
+ *     unique among the names of the caller's generated members
+ */
+public record Nested(Kind kind, Signature target, int component, Signature function) {
+
+  /** Which value of {@code g}'s generated API. */
+  public enum Kind {
+    /** {@code gGrad(args).c()}: component {@code c} of the gradient; its derivative is a row of H. */
+    GRAD,
+    /** {@code gJvp(args, v).tangent()} = ∇g·v: its derivative is H v in the args, ∇g in v. */
+    JVP_TANGENT
+  }
+
+  /** The differentiable parameter of {@code g} whose gradient component {@link Kind#GRAD} reads. */
+  public Param componentParam() {
+    return target.diffParams().get(component);
+  }
+
+  /**
+   * The function of a use of {@code target}'s API in the class {@code caller}, named {@code
+   * stem}: for {@link Kind#GRAD}, {@code g}'s parameters to the component's type; for {@link
+   * Kind#JVP_TANGENT}, {@code g}'s parameters then one direction per differentiable one (named
+   * {@code xDot}, as {@code gJvp} names them), to {@code double}.
+   */
+  public static Nested of(Kind kind, Signature target, int component, ClassName caller,
+      String stem) {
+    List<Param> params = new ArrayList<>(target.params());
+    TypeName result = TypeName.DOUBLE;
+    if (kind == Kind.GRAD) {
+      result = target.diffParams().get(component).type();
+    } else {
+      Set<String> taken = new HashSet<>();
+      target.params().forEach(p -> taken.add(p.name()));
+      for (Param p : target.diffParams()) {
+        String name = p.name() + "Dot";
+        while (!taken.add(name)) {
+          name = name + "_";
+        }
+        params.add(new Param(name, p.type(), true));
+      }
+    }
+    Signature function = new Signature(caller, stem, params, result, false, false);
+    return new Nested(kind, target, component, function);
+  }
+
+  /** How messages and Javadoc show the use: {@code GAdjoint.gGrad(...).x()}. */
+  public String describe() {
+    String adjoint = target.adjointClass().simpleName();
+    return kind == Kind.GRAD
+        ? adjoint + "." + AdjointNames.gradMethod(target) + "(...)."
+            + AdjointNames.component(componentParam().name()) + "()"
+        : adjoint + "." + AdjointNames.jvpMethod(target) + "(...).tangent()";
+  }
+}

@@ -1,0 +1,117 @@
+package dev.adjoint.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
+import static dev.adjoint.processor.Sources.compile;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import dev.adjoint.processor.step.AdjointProcessor;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Gradients inside differentiated code (issue 12) across builds: a caller compiled against a
+ * library whose generated class is on the class path (compiled in an earlier build, without
+ * {@code -parameters}), with and without {@code order = 2}; and the same two classes compiled
+ * together, where the caller waits a round for the callee's generated class.
+ */
+class NestedCallsTest {
+
+  private static final String[] LIBRARY = {
+      "package lib;",
+      "import dev.adjoint.Differentiable;",
+      "public final class Lib {",
+      "  @Differentiable%s public static double bowl(double x, double y) {",
+      "    return x * x * Math.sin(y) + y * y * y;",
+      "  }",
+      "}"};
+
+  private static final String[] USER = {
+      "package app;",
+      "import dev.adjoint.Differentiable;",
+      "public final class Model {",
+      "  @Differentiable public static double loss(double x, double y) {",
+      "    return x * lib.LibAdjoint.bowlGrad(x, y).y()",
+      "        + lib.LibAdjoint.bowlJvp(x, y, 1.0, x).tangent();",
+      "  }",
+      "}"};
+
+  @Test
+  void aLibraryCompiledWithOrderTwo(@TempDir Path dir) throws IOException {
+    Path library = compileLibrary(dir, "(order = 2)");
+    JavaFileObject user = JavaFileObjects.forSourceLines("app.Model", USER);
+    Compilation c = javac().withProcessors(new AdjointProcessor())
+        .withOptions("-Xlint:all,-processing")
+        .withClasspath(classpathWith(library)).compile(user);
+    assertThat(c).succeededWithoutWarnings();
+    // The parameters' names come from the library's gradient record (no -parameters there).
+    assertThat(c).generatedSourceFile("app.ModelAdjoint").contentsAsUtf8String()
+        .contains("LibAdjoint.bowlHvp(x, y, 0.0, valueBar)");
+  }
+
+  @Test
+  void aLibraryCompiledWithoutOrderTwo(@TempDir Path dir) throws IOException {
+    Path library = compileLibrary(dir, "");
+    JavaFileObject user = JavaFileObjects.forSourceLines("app.Model", USER);
+    Compilation c = javac().withProcessors(new AdjointProcessor())
+        .withClasspath(classpathWith(library)).compile(user);
+    assertThat(c).hadErrorContaining("[AdjointNestedOrder] lib.LibAdjoint.bowlGrad(x, y).y()"
+            + " inside differentiated code needs the second-order members of Lib.bowl")
+        .inFile(user).onLineContaining("bowlGrad(x, y).y()");
+    assertThat(c).hadErrorContaining("[AdjointNestedOrder] lib.LibAdjoint.bowlJvp(x, y, 1.0,"
+            + " x).tangent()")
+        .inFile(user).onLineContaining("bowlJvp(x, y, 1.0, x).tangent()");
+  }
+
+  @Test
+  void compiledTogetherTheCallerWaitsForTheGeneratedClass() {
+    JavaFileObject lib = JavaFileObjects.forSourceLines("lib.Lib",
+        String.join("\n", LIBRARY).formatted("(order = 2)"));
+    JavaFileObject user = JavaFileObjects.forSourceLines("app.Model", USER);
+    Compilation c = compile(user, lib);
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).generatedSourceFile("app.ModelAdjoint").contentsAsUtf8String()
+        .contains("static BowlGradYVjp bowlGradYVjp(double x, double y)");
+  }
+
+  /** Compiles the library with the processor into {@code dir}; returns its class directory. */
+  private static Path compileLibrary(Path dir, String order) throws IOException {
+    JavaFileObject lib = JavaFileObjects.forSourceLines("lib.Lib",
+        String.join("\n", LIBRARY).formatted(order));
+    Compilation c = compile(lib);
+    assertThat(c).succeededWithoutWarnings();
+    Path classes = dir.resolve("classes");
+    for (JavaFileObject out : c.generatedFiles()) {
+      if (out.getKind() != JavaFileObject.Kind.CLASS) {
+        continue;
+      }
+      String path = out.toUri().getPath();
+      Path target = classes.resolve(path.substring(path.indexOf("lib/")));
+      Files.createDirectories(target.getParent());
+      try (InputStream in = out.openInputStream()) {
+        Files.copy(in, target);
+      }
+    }
+    assertThat(Files.exists(classes.resolve("lib/LibAdjoint.class"))).isTrue();
+    return classes;
+  }
+
+  private static List<File> classpathWith(Path extra) {
+    List<File> out = new ArrayList<>();
+    out.add(extra.toFile());
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      out.add(new File(entry));
+    }
+    return out;
+  }
+}
