@@ -79,9 +79,12 @@ final class Generator {
    * parameters ({@link RecordForms}: {@code f} and helpers taking records of some of their
    * parameters, passed whole between them; {@code @NoDiff} data records; records with no
    * floating-point data), from a stream of its own, so that a program without records is
-   * version 13's.
+   * version 13's. Version 15: the local array {@code ya} or matrix {@code ym} at the top of a body
+   * declared with an array initializer one time in three ({@code double[] ya = {x0 * 2.0,
+   * Math.sin(x1), xa[2]};}), its elements drawn from a stream of their own ({@link
+   * #initializers}), so that a program without one is version 14's.
    */
-  static final int VERSION = 14;
+  static final int VERSION = 15;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -109,6 +112,8 @@ final class Generator {
    * methods, a recursive helper, generators): a stream of their own.
    */
   private final SplittableRandom extras;
+  /** Version 15's array initializers: whether {@code ya} and {@code ym} get one, and its elements. */
+  private final SplittableRandom initializers;
   /** The fields of the class (version 12): none for a class of static methods. */
   private final List<Program.Field> fields = new ArrayList<>();
   /** Whether the class is a record (its fields are its components). */
@@ -236,6 +241,7 @@ final class Generator {
     // twentieth tried (with each of the nineteen before, some of them would call softmaxJ).
     this.arrayJvpRules = new SplittableRandom(seed ^ 0x4A5650417285L);
     this.extras = new SplittableRandom(seed ^ 0x12C1A55E5L);
+    this.initializers = new SplittableRandom(seed ^ 0x1417L);
     // Drawn apart from the program's own stream, so soak runs change only these programs.
     this.longMethod = soak && new SplittableRandom(seed ^ 0x10E6L).nextInt(LONG_ONE_IN) == 0;
   }
@@ -641,12 +647,12 @@ final class Generator {
     }
     List<Stmt> stmts = new ArrayList<>();
     if (localArray) {
-      stmts.add(new Program.LocalArray("ya"));
+      stmts.add(localArray("ya", false, scope));
       scope.arrays.add("ya");
       scope.writableArrays.add("ya");
     }
     if (localMatrix) {
-      stmts.add(new Program.LocalArray("ym", true));
+      stmts.add(localArray("ym", true, scope));
       scope.matrices.add("ym");
       scope.writableMatrices.add("ym");
     }
@@ -1240,6 +1246,47 @@ final class Generator {
       default:
         return new MathCall("pow", List.of(positive(a), new Num(-1.5, false)));
     }
+  }
+
+  /**
+   * The local array {@code name} at the top of a body: {@code new double[..]}, or one time in
+   * three an array initializer (version 15) whose elements read the parameters in scope.
+   */
+  private Stmt localArray(String name, boolean matrix, Scope scope) {
+    if (initializers.nextInt(3) != 0) {
+      return new Program.LocalArray(name, matrix);
+    }
+    int count = matrix ? Program.ROWS * Program.COLUMNS : Program.LENGTH;
+    List<Expr> elements = new ArrayList<>();
+    for (int k = 0; k < count; k++) {
+      elements.add(initElement(scope));
+    }
+    return new Program.LocalArray(name, matrix, elements, initializers.nextBoolean());
+  }
+
+  /** An element of an initializer: a literal, a parameter, or a small expression of them. */
+  private Expr initElement(Scope scope) {
+    SplittableRandom r = initializers;
+    Expr literal = new Num(LITERALS[r.nextInt(LITERALS.length)], false);
+    List<Expr> reads = new ArrayList<>();
+    for (String d : scope.doubles) {
+      reads.add(new Read(d));
+    }
+    for (String a : scope.arrays) {
+      reads.add(new Program.Element(a, new IntLit(r.nextInt(Program.LENGTH)), false));
+    }
+    if (reads.isEmpty()) {
+      return literal;
+    }
+    Expr read = reads.get(r.nextInt(reads.size()));
+    return switch (r.nextInt(5)) {
+      case 0 -> literal;
+      case 1 -> read;
+      case 2 -> new Binary('*', read, literal);
+      case 3 -> call(ANYWHERE[r.nextInt(ANYWHERE.length)], read);
+      default -> new Binary(r.nextBoolean() ? '+' : '-', read,
+          reads.get(r.nextInt(reads.size())));
+    };
   }
 
   private static MathCall call(String function, Expr arg) {

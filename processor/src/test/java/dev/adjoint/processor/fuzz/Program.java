@@ -356,11 +356,19 @@ final class Program {
 
   /**
    * {@code double[] name = new double[LENGTH];}, or for a matrix {@code double[][] name = new
-   * double[ROWS][COLUMNS];}, at the top of a body.
+   * double[ROWS][COLUMNS];}, at the top of a body. With {@code init} (version 15), an array
+   * initializer of that many elements instead, evaluated left to right, row by row: {@code
+   * double[] ya = {x0 * 2.0, Math.sin(x1), 0.5};} ({@code new double[] {...}} where {@code
+   * explicit}), {@code double[][] ym = {{..}, {..}};}.
    */
-  record LocalArray(String name, boolean matrix) implements Stmt {
+  record LocalArray(String name, boolean matrix, List<Expr> init, boolean explicit)
+      implements Stmt {
     LocalArray(String name) {
       this(name, false);
+    }
+
+    LocalArray(String name, boolean matrix) {
+      this(name, matrix, null, false);
     }
   }
 
@@ -785,6 +793,22 @@ final class Program {
         case 1 -> "double[][] " + a.name() + " = new double[" + ROWS + "][" + COLUMNS + "];\n";
         default -> "int[] " + a.name() + " = new int[" + LENGTH + "];\n";
       });
+    } else if (s instanceof LocalArray a && a.init() != null) {
+      List<String> elements = a.init().stream().map(Program::render).toList();
+      String body;
+      if (a.matrix()) {
+        List<String> rows = new java.util.ArrayList<>();
+        for (int r = 0; r < ROWS; r++) {
+          rows.add("{" + String.join(", ", elements.subList(r * COLUMNS, (r + 1) * COLUMNS))
+              + "}");
+        }
+        body = "{" + String.join(", ", rows) + "}";
+      } else {
+        body = "{" + String.join(", ", elements) + "}";
+      }
+      out.append(indent).append(a.matrix() ? "double[][] " : "double[] ").append(a.name())
+          .append(" = ").append(a.explicit() ? (a.matrix() ? "new double[][] " : "new double[] ")
+              : "").append(body).append(";\n");
     } else if (s instanceof LocalArray a) {
       out.append(indent).append(a.matrix()
           ? "double[][] " + a.name() + " = new double[" + ROWS + "][" + COLUMNS + "];\n"

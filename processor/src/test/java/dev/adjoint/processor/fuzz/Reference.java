@@ -551,6 +551,12 @@ final class Reference {
       } else if (s instanceof Program.LocalArray a) {
         Val[] zeros = new Val[a.matrix() ? Program.ROWS * Program.COLUMNS : Program.LENGTH];
         java.util.Arrays.fill(zeros, new Val(0.0, -1));
+        if (a.init() != null) {
+          // An initializer: its elements in order, left to right, row by row (JLS 15.10.1).
+          for (int k = 0; k < zeros.length; k++) {
+            zeros[k] = eval(a.init().get(k), env);
+          }
+        }
         env.arrays.put(a.name(), zeros);
         if (a.matrix()) {
           env.matrices.add(a.name());
