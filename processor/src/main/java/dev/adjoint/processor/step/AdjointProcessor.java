@@ -511,7 +511,14 @@ public final class AdjointProcessor extends AbstractProcessor {
             owner ->
                 processingEnv.getElementUtils()
                         .getTypeElement(AdjointNames.adjointClass(owner).canonicalName())
-                    != null);
+                    != null,
+            callee -> {
+              TypeElement adjoint = processingEnv.getElementUtils()
+                  .getTypeElement(callee.adjointClass().canonicalName());
+              String vjp = AdjointNames.vjpMethod(callee);
+              return adjoint == null || adjoint.getEnclosedElements().stream()
+                  .anyMatch(e -> e.getSimpleName().contentEquals(vjp));
+            });
     reporter.print(planReport);
     if (!planReport.isClean()) {
       units.forEach(u -> fail(u.plan.owner()));
