@@ -228,6 +228,19 @@ final class OutParams {
     return s + 10 * g[best[0]];
   }
 
+  /** A {@code double[]} result filled by a helper: {@code tanh(w x)}, twice through one buffer. */
+  @Differentiable
+  static double[] arrayResult(double[][] w, double[] x) {
+    double[] h = new double[w.length];
+    layer(w, x, h);
+    double[] y = new double[w.length];
+    layer(w, x, y);
+    for (int i = 0; i < y.length; i++) {
+      y[i] = y[i] * h[i];
+    }
+    return y;
+  }
+
   /** Second order through a helper: {@code sum_i tanh(w_i . x)^2} with its Hessian in x. */
   @Differentiable(order = 2)
   static double secondOrder(@NoDiff double[][] w, double[] x) {

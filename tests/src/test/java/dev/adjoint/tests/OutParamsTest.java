@@ -564,6 +564,47 @@ final class OutParamsTest {
   }
 
   @Test
+  void anArrayResultFilledByAHelper() {
+    SplittableRandom rnd = new SplittableRandom(14);
+    for (int trial = 0; trial < 5; trial++) {
+      double[][] w = random(rnd, 3, 2);
+      double[] x = random(rnd, 2);
+      // y_i = tanh(a_i)^2, a_i = w_i . x: d y_i / d w_ij = 2 t (1 - t^2) x_j, d y_i / d x_j =
+      // 2 t (1 - t^2) w_ij; columns: w row-major, then x.
+      double[][] expected = new double[3][8];
+      for (int i = 0; i < 3; i++) {
+        double t = Math.tanh(w[i][0] * x[0] + w[i][1] * x[1]);
+        double d = 2 * t * (1 - t * t);
+        for (int j = 0; j < 2; j++) {
+          expected[i][2 * i + j] = d * x[j];
+          expected[i][6 + j] = d * w[i][j];
+        }
+      }
+      double[][] jacobian = OutParamsAdjoint.arrayResultJacobian(w, x);
+      assertThat(OutParamsAdjoint.arrayResultVjp(w, x).value()).usingExactEquality()
+          .containsExactly(OutParams.arrayResult(w, x)).inOrder();
+      for (int i = 0; i < 3; i++) {
+        assertClose(jacobian[i], expected[i]);
+        double[] cotangent = new double[3];
+        cotangent[i] = 1;
+        var row = OutParamsAdjoint.arrayResultVjp(w, x).pullback(cotangent);
+        assertClose(concat(flat(row.w()), row.x()), expected[i]);
+      }
+      double[][] wDot = random(rnd, 3, 2);
+      double[] xDot = random(rnd, 2);
+      double[] tangent = OutParamsAdjoint.arrayResultJvp(w, x, wDot, xDot).tangent();
+      double[] direction = concat(flat(wDot), xDot);
+      for (int i = 0; i < 3; i++) {
+        double dot = 0;
+        for (int k = 0; k < 8; k++) {
+          dot += expected[i][k] * direction[k];
+        }
+        assertThat(tangent[i]).isWithin(1e-12).of(dot);
+      }
+    }
+  }
+
+  @Test
   void secondOrderThroughAHelper() {
     SplittableRandom rnd = new SplittableRandom(13);
     for (int trial = 0; trial < 5; trial++) {
