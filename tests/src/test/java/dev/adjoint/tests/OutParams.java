@@ -93,7 +93,31 @@ final class OutParams {
     }
   }
 
+  /** A whole matrix as the out parameter: {@code out[i][j] = a[i] b[j]}. */
+  @Differentiable
+  static void outer(double[] a, double[] b, double[][] out) {
+    for (int i = 0; i < a.length; i++) {
+      for (int j = 0; j < b.length; j++) {
+        out[i][j] = a[i] * b[j];
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- callers
+
+  /** The squares of an outer product a helper writes into a local matrix: |a|^2 |b|^2. */
+  @Differentiable
+  static double outerLoss(double[] a, double[] b) {
+    double[][] m = new double[a.length][b.length];
+    outer(a, b, m);
+    double s = 0;
+    for (int i = 0; i < m.length; i++) {
+      for (int j = 0; j < m[i].length; j++) {
+        s += m[i][j] * m[i][j];
+      }
+    }
+    return s;
+  }
 
   /** The sum of squares of {@code tanh(w x)}. */
   @Differentiable

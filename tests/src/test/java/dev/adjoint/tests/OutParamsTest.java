@@ -605,6 +605,50 @@ final class OutParamsTest {
   }
 
   @Test
+  void aWholeMatrixAsTheOutArgument() {
+    SplittableRandom rnd = new SplittableRandom(15);
+    for (int trial = 0; trial < 5; trial++) {
+      double[] a = random(rnd, 3);
+      double[] b = random(rnd, 2);
+      double[] g = check(new Forms(
+          OutParamsAdjoint.outerLossFlatten(a, b),
+          OutParamsAdjoint.outerLossFunction(a, b),
+          () -> OutParams.outerLoss(a, b),
+          () -> {
+            var r = OutParamsAdjoint.outerLossGrad(a, b);
+            return concat(r.a(), r.b());
+          },
+          () -> {
+            var r = OutParamsAdjoint.outerLossValueAndGrad(a, b).grad();
+            return concat(r.a(), r.b());
+          },
+          () -> OutParamsAdjoint.outerLossValueAndGrad(a, b).value(),
+          () -> {
+            var vjp = OutParamsAdjoint.outerLossVjp(a, b);
+            var p = vjp.pullback(1.0);
+            var q = vjp.pullback(1.0);
+            return new double[][] {concat(p.a(), p.b()), concat(q.a(), q.b())};
+          },
+          () -> {
+            var ws = OutParamsAdjoint.outerLossWorkspace();
+            ws.valueAndGrad(a, b);
+            double[] first = concat(ws.a(), ws.b());
+            ws.valueAndGrad(a, b);
+            return new double[][] {first, concat(ws.a(), ws.b())};
+          },
+          dir -> {
+            var d = OutParamsAdjoint.outerLossUnflatten(dir, a, b);
+            return OutParamsAdjoint.outerLossJvp(a, b, d.a(), d.b()).tangent();
+          },
+          () -> OutParamsAdjoint.outerLossJvp(a, b, null, null).value()));
+      double aa = a[0] * a[0] + a[1] * a[1] + a[2] * a[2];
+      double bb = b[0] * b[0] + b[1] * b[1];
+      assertClose(g, new double[] {2 * a[0] * bb, 2 * a[1] * bb, 2 * a[2] * bb, 2 * b[0] * aa,
+          2 * b[1] * aa});
+    }
+  }
+
+  @Test
   void secondOrderThroughAHelper() {
     SplittableRandom rnd = new SplittableRandom(13);
     for (int trial = 0; trial < 5; trial++) {
