@@ -506,6 +506,16 @@ public final class OutParams {
         // Java's order: what the statement read before the call must not be written by it.
         for (int i : written) {
           Variable root = root(call.args().get(i));
+          if (root != null && root.kind() == Variable.Kind.PARAM && (!params.contains(root)
+              || method.signature().hasRecords() && method.signature().surface().stream()
+                  .noneMatch(p -> p.name().equals(root.hint())))) {
+            // A field's array, or an array component of a record (read into a variable of the
+            // method's own at its start): never written in differentiable code.
+            callError(call, "must not write into " + root.hint() + ", an array of a field or of a"
+                + " record's component, which differentiable code never writes; copy it into a"
+                + " local array and pass that");
+            return placeholder(callee);
+          }
           if (root != null && (read.contains(root) || effects)) {
             callError(call, "is evaluated after its statement has "
                 + (read.contains(root) ? "read " + root.hint() + ", which the call writes"
