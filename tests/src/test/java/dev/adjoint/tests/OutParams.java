@@ -103,7 +103,33 @@ final class OutParams {
     }
   }
 
+  /** An ordinary helper that reads arrays (and writes none). */
+  @Differentiable
+  static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+
   // ---------------------------------------------------------------- callers
+
+  /**
+   * A buffer a helper writes on every trip and another helper reads, through its pullback, after
+   * later trips have overwritten it: {@code sum_k (v . tanh(w x_k))^2}.
+   */
+  @Differentiable
+  static double bufferReadByACallee(double[][] w, double[] v, @NoDiff double[][] xs) {
+    double[] h = new double[w.length];
+    double s = 0;
+    for (int k = 0; k < xs.length; k++) {
+      layer(w, xs[k], h);
+      double d = dot(v, h);
+      s += d * d;
+    }
+    return s;
+  }
 
   /** The squares of an outer product a helper writes into a local matrix: |a|^2 |b|^2. */
   @Differentiable

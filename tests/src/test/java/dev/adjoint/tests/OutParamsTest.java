@@ -649,6 +649,64 @@ final class OutParamsTest {
   }
 
   @Test
+  void aBufferReadByAnotherHelpersPullbackAfterLaterTrips() {
+    SplittableRandom rnd = new SplittableRandom(16);
+    for (int trial = 0; trial < 5; trial++) {
+      double[][] w = random(rnd, 3, 2);
+      double[] v = random(rnd, 3);
+      double[][] xs = random(rnd, 4, 2);
+      double[] g = check(new Forms(
+          OutParamsAdjoint.bufferReadByACalleeFlatten(w, v),
+          OutParamsAdjoint.bufferReadByACalleeFunction(w, v, xs),
+          () -> OutParams.bufferReadByACallee(w, v, xs),
+          () -> {
+            var r = OutParamsAdjoint.bufferReadByACalleeGrad(w, v, xs);
+            return concat(flat(r.w()), r.v());
+          },
+          () -> {
+            var r = OutParamsAdjoint.bufferReadByACalleeValueAndGrad(w, v, xs).grad();
+            return concat(flat(r.w()), r.v());
+          },
+          () -> OutParamsAdjoint.bufferReadByACalleeValueAndGrad(w, v, xs).value(),
+          () -> {
+            var vjp = OutParamsAdjoint.bufferReadByACalleeVjp(w, v, xs);
+            var p = vjp.pullback(1.0);
+            var q = vjp.pullback(1.0);
+            return new double[][] {concat(flat(p.w()), p.v()), concat(flat(q.w()), q.v())};
+          },
+          () -> {
+            var ws = OutParamsAdjoint.bufferReadByACalleeWorkspace();
+            ws.valueAndGrad(w, v, xs);
+            double[] first = concat(flat(ws.w()), ws.v());
+            ws.valueAndGrad(w, v, xs);
+            return new double[][] {first, concat(flat(ws.w()), ws.v())};
+          },
+          dir -> {
+            var d = OutParamsAdjoint.bufferReadByACalleeUnflatten(dir, w, v);
+            return OutParamsAdjoint.bufferReadByACalleeJvp(w, v, xs, d.w(), d.v()).tangent();
+          },
+          () -> OutParamsAdjoint.bufferReadByACalleeJvp(w, v, xs, null, null).value()));
+      double[][] gw = new double[3][2];
+      double[] gv = new double[3];
+      for (double[] x : xs) {
+        double[] h = new double[3];
+        double d = 0;
+        for (int i = 0; i < 3; i++) {
+          h[i] = Math.tanh(w[i][0] * x[0] + w[i][1] * x[1]);
+          d += v[i] * h[i];
+        }
+        for (int i = 0; i < 3; i++) {
+          gv[i] += 2 * d * h[i];
+          for (int j = 0; j < 2; j++) {
+            gw[i][j] += 2 * d * v[i] * (1 - h[i] * h[i]) * x[j];
+          }
+        }
+      }
+      assertClose(g, concat(flat(gw), gv));
+    }
+  }
+
+  @Test
   void secondOrderThroughAHelper() {
     SplittableRandom rnd = new SplittableRandom(13);
     for (int trial = 0; trial < 5; trial++) {
