@@ -211,14 +211,72 @@ class BodyDiagnosticsTest {
         .inFile(user).onLineContaining("lib.Lib.square(x)");
   }
 
-  /** Compiles a small library with the processor into {@code dir}; returns its class directory. */
-  private static Path compileLibrary(Path dir) throws IOException {
-    JavaFileObject lib = javaSource("lib.Lib",
+  @Test
+  void outParameterHelpersFromAJar(@TempDir Path dir) throws IOException {
+    // Helpers with out-parameters have no generated members: a caller compiled in another javac
+    // run cannot be differentiated through them, and is told so at each call.
+    Path library = compileLibrary(dir, javaSource("lib.Lib",
         "package lib;",
         "import dev.adjoint.Differentiable;",
         "public final class Lib {",
         "  @Differentiable public static double square(double x) { return x * x; }",
+        "  @Differentiable public static void twice(double[] x, double[] out) {",
+        "    for (int i = 0; i < x.length; i++) { out[i] = 2 * x[i]; }",
+        "  }",
+        "  @Differentiable public static double normInto(double[] x, double[] out) {",
+        "    double n = Math.sqrt(x[0] * x[0] + x[1] * x[1]);",
+        "    out[0] = x[0] / n;",
+        "    out[1] = x[1] / n;",
+        "    return n;",
+        "  }",
+        "  @Differentiable public static double uses(double[] x) {",
+        "    double[] u = new double[2];",
+        "    twice(x, u);",
+        "    return normInto(u, u) * u[0];",
+        "  }",
+        "}"));
+    JavaFileObject user = javaSource("app.Model",
+        "package app;",
+        "import dev.adjoint.Differentiable;",
+        "public final class Model {",
+        "  @Differentiable public static double viaVoid(double[] x) {",
+        "    double[] u = new double[2];",
+        "    lib.Lib.twice(x, u);",
+        "    return u[0] + lib.Lib.uses(x);",
+        "  }",
         "}");
+    JavaFileObject other = javaSource("app.Other",
+        "package app;",
+        "import dev.adjoint.Differentiable;",
+        "public final class Other {",
+        "  @Differentiable public static double viaDouble(double[] x) {",
+        "    double[] u = new double[2];",
+        "    return lib.Lib.normInto(x, u) * lib.Lib.square(x[0]);",
+        "  }",
+        "}");
+    Compilation c = javac().withProcessors(new AdjointProcessor())
+        .withClasspath(classpathWith(library)).compile(user, other);
+    assertThat(c).hadErrorContaining("[AdjointOutParameterCall] call of twice, which writes into"
+            + " its array parameter (it returns void), must be compiled together with this class")
+        .inFile(user).onLineContaining("lib.Lib.twice(x, u)");
+    assertThat(c).hadErrorContaining("[AdjointOutParameterCall] call of normInto, which writes"
+            + " into its array parameter (its generated class LibAdjoint has no members for it")
+        .inFile(other).onLineContaining("lib.Lib.normInto(x, u)");
+    assertThat(c).hadErrorCount(2);
+  }
+
+  /** Compiles a small library with the processor into {@code dir}; returns its class directory. */
+  private static Path compileLibrary(Path dir) throws IOException {
+    return compileLibrary(dir, javaSource("lib.Lib",
+        "package lib;",
+        "import dev.adjoint.Differentiable;",
+        "public final class Lib {",
+        "  @Differentiable public static double square(double x) { return x * x; }",
+        "}"));
+  }
+
+  /** Compiles {@code lib} with the processor into {@code dir}; returns its class directory. */
+  private static Path compileLibrary(Path dir, JavaFileObject lib) throws IOException {
     Compilation c = compile(lib);
     assertThat(c).succeededWithoutWarnings();
     Path classes = dir.resolve("classes");

@@ -74,12 +74,16 @@ public final class Planner {
    * @param plans the classes to generate this round
    * @param compiledHere classes whose adjoint this compilation generates (this round or earlier)
    * @param adjointOnClassPath whether a generated adjoint class already exists, for callees in jars
+   * @param membersOnClassPath whether the generated adjoint class of a callee in a jar has the
+   *     callee's members: a helper with out-parameters has none (its callers are differentiated
+   *     through its body, which a jar does not hold)
    * @return the problems found, each at its call site
    */
   public static Report check(
       List<ClassPlan> plans,
       Predicate<ClassName> compiledHere,
-      Predicate<ClassName> adjointOnClassPath) {
+      Predicate<ClassName> adjointOnClassPath,
+      Predicate<Signature> membersOnClassPath) {
     Report.Builder report = Report.builder();
     for (ClassPlan plan : plans) {
       for (ClassPlan.MethodPlan m : plan.methods()) {
@@ -96,6 +100,16 @@ public final class Planner {
                 Key.of(call.callee()),
                 call.callee().adjointClass().canonicalName(),
                 owner.simpleName());
+          } else if (!compiledHere.test(owner) && !membersOnClassPath.test(call.callee())) {
+            report.add(
+                Message.OUT_PARAMETER_CALL,
+                call.ref(),
+                call.callee().name(),
+                "(its generated class " + call.callee().adjointClass().simpleName()
+                    + " has no members for it, as for every such helper)",
+                "must be compiled together with this class: its callers are differentiated"
+                    + " through its body, which this compilation cannot see; compile "
+                    + owner.simpleName() + " in the same javac run");
           }
         }
       }

@@ -425,6 +425,10 @@ public final class BodyReader {
         case RETURN:
           {
             ReturnTree r = (ReturnTree) tree;
+            if (r.getExpression() == null) {
+              out.add(new Stmt.Return(null, ref)); // return; in a void helper (OutParams)
+              return;
+            }
             TreePath value = new TreePath(path, r.getExpression());
             if (jvpRule != null) {
               Optional<TreePath> tangent = ruleTangent(value);
@@ -1162,7 +1166,10 @@ public final class BodyReader {
                 + "; ...)");
         return null;
       }
-      if (write && array.kind() == Variable.Kind.PARAM) {
+      // A write into a parameter array makes the method a helper with out-parameters, which
+      // OutParams writes into its callers (or reports, where nothing calls it); a record's
+      // component array is still read-only.
+      if (write && array.kind() == Variable.Kind.PARAM && sourceNames.containsKey(array)) {
         // A record's component is named as the source reads it (p.w1(), not the leaf p_w1).
         String shown = sourceNames.getOrDefault(array, array.hint());
         if (Expr.isDiscreteArray(array.type())) {

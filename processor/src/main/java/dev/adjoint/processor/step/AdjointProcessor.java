@@ -31,6 +31,7 @@ import dev.adjoint.processor.transform.forward.ForwardMode;
 import dev.adjoint.processor.transform.forward.VectorMode;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import dev.adjoint.processor.transform.reverse.ReverseMode;
+import dev.adjoint.processor.transform.normalize.OutParams;
 import dev.adjoint.processor.transform.second.Inliner;
 import dev.adjoint.processor.transform.second.ReverseOverForward;
 import dev.adjoint.processor.validation.Annotations;
@@ -49,6 +50,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -101,6 +103,11 @@ public final class AdjointProcessor extends AbstractProcessor {
 
   private Reporter reporter;
   private Optional<BodyReader> bodies;
+  /**
+   * The bodies of earlier rounds' methods, with writers' calls written in: a class deferred to a
+   * later round may call a helper with out-parameters read in an earlier one.
+   */
+  private final List<OutParams.Method> earlierMethods = new ArrayList<>();
   private String whyNoTreeApi;
   private boolean reportedNoTreeApi;
   private RuleValidator rules;
@@ -490,6 +497,7 @@ public final class AdjointProcessor extends AbstractProcessor {
    * whose derivation and callees' derivations succeeded.
    */
   private void generate(List<Unit> units) {
+    writeInOutParams(units);
     List<ClassPlan> plans = units.stream().map(Unit::plan).toList();
     // The @CustomVjp methods of this round, for forward mode's note on array rules.
     Set<Signature> rules = new HashSet<>();
@@ -507,7 +515,14 @@ public final class AdjointProcessor extends AbstractProcessor {
             owner ->
                 processingEnv.getElementUtils()
                         .getTypeElement(AdjointNames.adjointClass(owner).canonicalName())
-                    != null);
+                    != null,
+            callee -> {
+              TypeElement adjoint = processingEnv.getElementUtils()
+                  .getTypeElement(callee.adjointClass().canonicalName());
+              String vjp = AdjointNames.vjpMethod(callee);
+              return adjoint == null || adjoint.getEnclosedElements().stream()
+                  .anyMatch(e -> e.getSimpleName().contentEquals(vjp));
+            });
     reporter.print(planReport);
     if (!planReport.isClean()) {
       units.forEach(u -> fail(u.plan.owner()));
@@ -681,6 +696,66 @@ public final class AdjointProcessor extends AbstractProcessor {
   }
 
   /** Marks a class of this round as generating nothing. */
+  /**
+   * Writes the calls of helpers with out-parameters into their callers, across the round's
+   * classes ({@link OutParams}); the helpers themselves leave the plans (they have no members of
+   * their own), and a class with errors at such calls or writes fails, with what it calls.
+   */
+  private void writeInOutParams(List<Unit> units) {
+    List<OutParams.Method> methods = new ArrayList<>();
+    for (Unit unit : units) {
+      for (ClassPlan.MethodPlan m : unit.plan.methods()) {
+        if (m.body().isPresent()) {
+          methods.add(new OutParams.Method(m.model().signature(), m.body().get(),
+              m.model().isCustom()));
+        }
+      }
+    }
+    OutParams.Result result = OutParams.rewrite(methods, earlierMethods);
+    for (OutParams.Method m : methods) {
+      OutParams.Key key = OutParams.Key.of(m.signature());
+      earlierMethods.add(new OutParams.Method(m.signature(), result.bodies().get(key)));
+    }
+    for (ListIterator<Unit> it = units.listIterator(); it.hasNext(); ) {
+      Unit unit = it.next();
+      boolean clean = true;
+      List<ClassPlan.MethodPlan> kept = new ArrayList<>();
+      for (ClassPlan.MethodPlan m : unit.plan.methods()) {
+        OutParams.Key key = OutParams.Key.of(m.model().signature());
+        Report problems = result.reports().getOrDefault(key, Report.empty());
+        if (m.model().isCustom()) {
+          // A rule's primal body is only FromBody's reference: where it writes into its
+          // parameters or calls a helper that cannot be written in, it has none (as for any body
+          // outside the subset).
+          boolean usable = m.body().isPresent() && problems.isClean()
+              && !result.writesParameters().contains(key);
+          kept.add(new ClassPlan.MethodPlan(m.model(),
+              usable ? Optional.of(result.bodies().get(key)) : Optional.empty(), m.ruleBody()));
+          continue;
+        }
+        reporter.print(problems);
+        clean &= problems.isClean();
+        if (result.writers().contains(key) || m.body().isEmpty()) {
+          if (!result.writers().contains(key)) {
+            kept.add(m);
+          }
+          continue;
+        }
+        kept.add(new ClassPlan.MethodPlan(m.model(), Optional.of(result.bodies().get(key)),
+            m.ruleBody()));
+      }
+      if (!clean) {
+        it.remove();
+        fail(unit.plan.owner());
+      } else if (kept.isEmpty()) {
+        it.remove(); // only helpers with out-parameters: nothing to generate
+      } else {
+        it.set(new Unit(unit.type, new ClassPlan(unit.plan.owner(), unit.plan.isPublic(), kept),
+            unit.notes));
+      }
+    }
+  }
+
   private void fail(ClassName owner) {
     generatedHere.remove(owner);
     failed.add(owner);

@@ -116,6 +116,13 @@ public final class SignatureReader {
         report.add(Message.UNSUPPORTED_RESULT_TYPE, method, kind, name, result);
         break;
       case NONE:
+        if (result.getKind() == TypeKind.VOID && Annotations.has(method, Annotations.DIFFERENTIABLE)
+            && !Annotations.isCustom(method)
+            && method.getParameters().stream().anyMatch(p -> p.asType().getKind() == TypeKind.ARRAY)) {
+          // A helper that writes its results into array parameters (the BLAS style): its
+          // callers differentiate through its body (OutParams); it has no members of its own.
+          break;
+        }
         report.add(
             Message.RESULT_NOT_DIFFERENTIABLE,
             method,

@@ -122,7 +122,9 @@ public final class Jumps {
       needReturnFlags();
       SourceRef ref = r.ref();
       return List.of(
-          new Stmt.Assign(returned, r.value(), ref),
+          // return; of a void helper (OutParams) returns no value.
+          new Stmt.Assign(returned,
+              r.value() != null ? r.value() : new Expr.Literal(0.0, TypeName.DOUBLE, null), ref),
           set(returning, true, ref),
           set(frame.skip(), true, ref),
           set(frame.broke(), true, ref));
