@@ -137,4 +137,27 @@ final class MatrixResults {
     y[0][0] *= 2;
     return y;
   }
+
+  /** Instance methods: a matrix result of a receiver's field and a caller on the same receiver. */
+  static final class Scaler {
+    final double k;
+
+    Scaler(double k) {
+      this.k = k;
+    }
+
+    /** {@code {{k x, x}, {x^2, 0}}}. */
+    @Differentiable
+    double[][] scaled(double x) {
+      double[][] m = {{k * x, x}, {x * x, 0}};
+      return m;
+    }
+
+    /** {@code x^2 + k x}. */
+    @Differentiable
+    double useScaled(double x) {
+      double[][] m = scaled(x);
+      return m[1][0] + m[0][0];
+    }
+  }
 }

@@ -371,4 +371,20 @@ final class MatrixResultsTest {
     assertThat(dot(c, jvp.tangent())).isWithin(1e-13)
         .of(dot(gw, dw) + 0.5 * gb + dot(gx, dx));
   }
+
+  @Test
+  void instanceMethods() {
+    var scaler = new MatrixResults.Scaler(3);
+    double x = 0.7;
+    var vjp = MatrixResults_ScalerAdjoint.scaledVjp(scaler, x);
+    assertThat(vjp.value()).isEqualTo(scaler.scaled(x));
+    assertThat(vjp.pullback(new double[][] {{1, 2}, {3, 4}}).x()).isWithin(1e-14)
+        .of(3 + 2 + 3 * 2 * x);
+    assertThat(MatrixResults_ScalerAdjoint.scaledJvp(scaler, x, 2).tangent())
+        .isEqualTo(new double[][] {{6, 2}, {4 * x, 0}});
+    assertThat(MatrixResults_ScalerAdjoint.useScaledGrad(scaler, x).x()).isWithin(1e-14)
+        .of(2 * x + 3);
+    assertThat(MatrixResults_ScalerAdjoint.useScaledJvp(scaler, x, 1).tangent()).isWithin(1e-14)
+        .of(2 * x + 3);
+  }
 }
