@@ -325,6 +325,58 @@ class SplitFormTest {
   }
 
   /** Calls a public method of a generated object (its class is not public). */
+  /**
+   * A {@code double[][]} result in both forms: the split pullback checks the cotangent's shape
+   * row by row and gives the closed form; the split JVP's tangent agrees with it; the value is a
+   * new matrix.
+   */
+  @Test
+  void aMatrixResultInBothForms() throws Exception {
+    JavaFileObject f = source("Grids",
+        "final class Grids {",
+        "  @Differentiable static double[][] outer(double[] a, double t) {",
+        "    double[][] m = new double[a.length][2];",
+        "    for (int i = 0; i < a.length; i++) {",
+        "      m[i][0] = a[i] * Math.sin(t);",
+        "      m[i][1] = a[i] * a[i];",
+        "    }",
+        "    m[0][0] += t;",
+        "    return m;",
+        "  }",
+        "  @Differentiable static double sum(double[] a, double t) {",
+        "    double[][] m = outer(a, t);",
+        "    return m[0][0] * m[1][1];",
+        "  }",
+        "}");
+    for (Compilation c : bothForms(f)) {
+      double[] a = {0.5, -2};
+      double t = 0.3;
+      Object vjp = call(c, "outerVjp", a, t);
+      double[][] value = (double[][]) invoke(vjp, "value");
+      assertThat(value).isEqualTo(new double[][] {
+          {0.5 * Math.sin(t) + t, 0.25}, {-2 * Math.sin(t), 4}});
+      double[][] cot = {{1, 2}, {3, 4}};
+      Object grad = invoke(vjp, "pullback", (Object) cot);
+      // d/da0 = sin t + 2 * 2 a0, d/da1 = 3 sin t + 4 * 2 a1, d/dt = a0 cos t + 1 + 3 a1 cos t
+      assertThat((double[]) get(grad, "a")).usingTolerance(1e-14)
+          .containsExactly(Math.sin(t) + 2, 3 * Math.sin(t) - 16).inOrder();
+      assertThat((double) get(grad, "t")).isWithin(1e-14)
+          .of(0.5 * Math.cos(t) + 1 - 6 * Math.cos(t));
+      Exception wrong = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+          () -> invoke(vjp, "pullback", (Object) new double[][] {{1, 2}, {3}}));
+      assertThat(wrong.getCause()).hasMessageThat().contains("has length 1 in row 1");
+      Object jvp = call(c, "outerJvp", a, t, new double[] {1, 0}, 0.0);
+      double[][] tangent = (double[][]) get(jvp, "tangent");
+      assertThat(tangent).hasLength(2);
+      assertThat(tangent[0]).usingTolerance(0).containsExactly(Math.sin(t), 1).inOrder();
+      assertThat(tangent[1]).usingTolerance(0).containsExactly(0, 0).inOrder(); // 2 a1 0 = -0.0
+      Object vg = call(c, "sumValueAndGrad", a, t);
+      // (a0 sin t + t) a1^2: d/da0 = sin t a1^2
+      assertThat(((double[]) get(get(vg, "grad"), "a"))[0]).isWithin(1e-14)
+          .of(Math.sin(t) * 4);
+    }
+  }
+
   private static Object invoke(Object target, String method, Object... args) throws Exception {
     for (Method m : target.getClass().getDeclaredMethods()) {
       if (m.getName().equals(method) && m.getParameterCount() == args.length) {

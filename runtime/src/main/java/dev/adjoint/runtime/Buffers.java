@@ -349,6 +349,32 @@ public final class Buffers {
     }
   }
 
+  /**
+   * Checks the output cotangent given to the pullback of {@code method}, whose value is the
+   * matrix {@code value}: it must have the value's shape, row by row (rows may differ in length).
+   *
+   * @throws IllegalArgumentException if it or one of its rows is null, or a length differs
+   */
+  public static void checkCotangent(String method, double[][] cotangent, double[][] value) {
+    String given = "the cotangent given to the pullback of " + method;
+    if (cotangent == null) {
+      throw new IllegalArgumentException(given + " is null; pass a matrix of the value's shape, "
+          + rows(value.length));
+    }
+    if (cotangent.length != value.length) {
+      throw new IllegalArgumentException(given + " has " + rows(cotangent.length)
+          + ", but the value of " + method + " has " + rows(value.length));
+    }
+    for (int i = 0; i < value.length; i++) {
+      int length = value[i] == null ? 0 : value[i].length;
+      if (cotangent[i] == null || cotangent[i].length != length) {
+        throw new IllegalArgumentException(given + " has "
+            + (cotangent[i] == null ? "no array" : "length " + cotangent[i].length) + " in row "
+            + i + ", but the value of " + method + " has length " + length + " there");
+      }
+    }
+  }
+
   /** The number of coordinates of a {@code double[]} argument in a flattened point: its length. */
   public static int size(double[] array) {
     return array == null ? 0 : array.length;

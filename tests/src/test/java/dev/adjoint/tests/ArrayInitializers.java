@@ -141,4 +141,12 @@ final class ArrayInitializers {
     double[] b = {y * random.nextDouble(), random.nextDouble()};
     return b[0] + b[1] * y * y;
   }
+
+  /** {@code x^2 y + x y^2} through a vector and a matrix initializer, with second order. */
+  @Differentiable(order = 2)
+  static double secondOrder(double x, double y) {
+    double[] b = {x, x * y};
+    double[][] m = {{b[0], b[1]}, {y, 1}};
+    return m[0][0] * m[0][1] + m[1][0] * m[1][0] * x * m[1][1];
+  }
 }

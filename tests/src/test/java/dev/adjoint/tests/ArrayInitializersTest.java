@@ -247,4 +247,20 @@ final class ArrayInitializersTest {
     assertThat(jvp.tangent()).isWithin(1e-15).of(u0 + 2 * u1 * y);
     assertThat(forward.nextDouble()).isEqualTo(after);
   }
+
+  @Test
+  void secondOrderThroughInitializers() {
+    Random r = new Random(12);
+    for (int trial = 0; trial < 5; trial++) {
+      double x = r.nextGaussian();
+      double y = r.nextGaussian();
+      var vg = ArrayInitializersAdjoint.secondOrderValueAndGrad(x, y);
+      assertThat(vg.value()).isEqualTo(ArrayInitializers.secondOrder(x, y));
+      assertThat(vg.grad().x()).isWithin(1e-13).of(2 * x * y + y * y);
+      assertThat(vg.grad().y()).isWithin(1e-13).of(x * x + 2 * x * y);
+      double[][] h = ArrayInitializersAdjoint.secondOrderHessian(x, y);
+      assertThat(h[0]).usingTolerance(1e-13).containsExactly(2 * y, 2 * x + 2 * y).inOrder();
+      assertThat(h[1]).usingTolerance(1e-13).containsExactly(2 * x + 2 * y, 2 * x).inOrder();
+    }
+  }
 }

@@ -3,6 +3,7 @@ package dev.adjoint.processor.codegen;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.MethodModel;
 import dev.adjoint.processor.model.Signature;
@@ -196,7 +197,9 @@ public final class AdjointClassWriter {
         }
         type.addType(jvps.jvpWorkspaceClass(s, swept ? f : null, vis));
         type.addMethod(jvps.jvpWorkspaceMethod(s, vis));
-        if (!scalar) {
+        if (s.result().equals(Expr.DOUBLE_ARRAY)) {
+          // A Jacobian and a vector function are of a double[] result; a double[][] result
+          // gets the Vjp and the JVP only (README: what a matrix result gets).
           boolean byColumns = f != null && m.body().isPresent()
               && Purity.repeatable(m.body().get());
           VectorMode.VectorDerivative vector = byColumns ? vectors.get(s.name()) : null;

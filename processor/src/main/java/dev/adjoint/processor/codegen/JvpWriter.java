@@ -54,15 +54,16 @@ final class JvpWriter {
     TypeSpec.Builder record = TypeSpec.recordBuilder(AdjointNames.jvpRecord(s));
     if (array) {
       // A record prints an array component as [D@1b6d3586: print its elements instead.
+      String deep = t.equals(Expr.DOUBLE_MATRIX) ? "deepToString" : "toString";
       record.addMethod(MethodSpec.methodBuilder("toString")
           .addAnnotation(Override.class)
           .addModifiers(Modifier.PUBLIC)
           .returns(String.class)
           .addJavadoc("The value and the tangent, element by element.\n\n@return the text\n")
           // Qualified in full, not imported: the user's package may have its own Arrays.
-          .addStatement("return $S + java.util.Arrays.toString(value) + $S"
-              + " + java.util.Arrays.toString(tangent) + $S",
-              AdjointNames.jvpRecord(s) + "[value=", ", tangent=", "]")
+          .addStatement("return $S + java.util.Arrays.$L(value) + $S"
+              + " + java.util.Arrays.$L(tangent) + $S",
+              AdjointNames.jvpRecord(s) + "[value=", deep, ", tangent=", deep, "]")
           .build());
     }
     return record
@@ -113,6 +114,23 @@ final class JvpWriter {
     String tangent = names.newName("tangent");
     String seed = names.newName("seed");
     String k = names.newName("k");
+    if (s.result().equals(Expr.DOUBLE_MATRIX)) {
+      // One pullback per element, row by row (rows may differ in length).
+      String i = names.newName("i");
+      m.addStatement("$T $N = $N.value()", Expr.DOUBLE_MATRIX, value, call);
+      m.addStatement("$T $N = $T.zerosLike($N)", Expr.DOUBLE_MATRIX, tangent, GeneratedClass.BUFFERS, value);
+      m.addStatement("$T $N = $T.zerosLike($N)", Expr.DOUBLE_MATRIX, seed, GeneratedClass.BUFFERS, value);
+      m.beginControlFlow("for (int $N = 0; $N < $N.length; $N++)", i, i, value, i);
+      m.beginControlFlow("for (int $N = 0; $N < $N[$N].length; $N++)", k, k, value, i, k);
+      m.addStatement("$N[$N][$N] = 1.0", seed, i, k);
+      m.addStatement("$T $N = $N.pullback($N)", g.gradType(s), grad, call, seed);
+      m.addStatement("$N[$N][$N] = 0.0", seed, i, k);
+      m.addStatement("$N[$N][$N] = $L", tangent, i, k, dotted(s, grad, dots));
+      m.endControlFlow();
+      m.endControlFlow();
+      m.addStatement("return new $T($N, $N)", jvpType(s), value, tangent);
+      return m.build();
+    }
     m.addStatement("$T $N = $N.value()", Expr.DOUBLE_ARRAY, value, call);
     m.addStatement("$T $N = new double[$N.length]", Expr.DOUBLE_ARRAY, tangent, value);
     m.addStatement("$T $N = new double[$N.length]", Expr.DOUBLE_ARRAY, seed, value);

@@ -63,7 +63,7 @@ final class RecordFacadeWriter {
       type.addMethod(jvp(s, d, vis));
       type.addType(jvpWorkspaceClass(s, d, vis));
       type.addMethod(jvps.jvpWorkspaceMethod(d, vis));
-      if (!scalar) {
+      if (s.result().equals(ArrayTypeName.of(TypeName.DOUBLE))) { // not of a double[][] result
         type.addType(jvps.valueAndJacobianRecord(d, vis, null));
         type.addMethod(valueAndJacobian(s, d, vis));
         type.addMethod(jvps.jacobianMethod(d, vis));

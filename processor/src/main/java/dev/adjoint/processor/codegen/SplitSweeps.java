@@ -8,6 +8,7 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
@@ -360,7 +361,8 @@ final class SplitSweeps {
     }
     CodeBlock.Builder pullback = CodeBlock.builder();
     if (!scalar) {
-      pullback.addStatement("$T.checkCotangent($S, $N, $N.$N.length)",
+      pullback.addStatement(s.result().equals(Expr.DOUBLE_MATRIX)
+              ? "$T.checkCotangent($S, $N, $N.$N)" : "$T.checkCotangent($S, $N, $N.$N.length)",
           BUFFERS, s.qualifiedName(), cotangent, kept, r.name(d.result()));
     }
     pullback.addStatement("$T $N = $N.$N($N)", sweeps, w, kept, PULLBACK, cotangent)

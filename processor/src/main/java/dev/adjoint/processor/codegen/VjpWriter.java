@@ -13,6 +13,7 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Signature;
@@ -145,7 +146,9 @@ final class VjpWriter {
     String cotangent = r.reserve("cotangent");
     CodeBlock.Builder body = CodeBlock.builder();
     if (arrayValue) {
-      body.addStatement("$T.checkCotangent($S, $N, $N.length)",
+      // A matrix's cotangent is checked against the value's shape, row by row.
+      body.addStatement(valueType.equals(Expr.DOUBLE_MATRIX) ? "$T.checkCotangent($S, $N, $N)"
+              : "$T.checkCotangent($S, $N, $N.length)",
           BUFFERS, s.qualifiedName(), cotangent, valueField);
     }
     for (Variable v : facts.kept()) {
@@ -185,7 +188,7 @@ final class VjpWriter {
             .addJavadoc(arrayValue
                 ? "The gradient of the dot product of {@code cotangent} and the value: each"
                     + " differentiable\nparameter's cotangent. {@code cotangent} must have the"
-                    + " value's length.\n"
+                    + " value's shape.\n"
                 : "The gradient of {@code cotangent * value}: each differentiable parameter's"
                     + " cotangent.\n")
             .addJavadoc("\n@param $L the output cotangent\n@return the gradient, whose arrays the"

@@ -76,11 +76,13 @@ public final class AdjointNames {
 
   /**
    * Whether {@code s} gets a JVP ({@link #jvpMethod}) that generated callers can call: every
-   * annotated method whose result is a {@code double} or a {@code double[]}.
+   * annotated method whose result is a {@code double}, a {@code double[]} or a {@code
+   * double[][]}.
    */
   public static boolean hasJvp(Signature s) {
     return s.result().equals(TypeName.DOUBLE)
-        || s.result().equals(ArrayTypeName.of(TypeName.DOUBLE));
+        || s.result().equals(ArrayTypeName.of(TypeName.DOUBLE))
+        || s.result().equals(ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE)));
   }
 
   /** The forward-mode method: {@code mJvp(params..., tangents...)}. */

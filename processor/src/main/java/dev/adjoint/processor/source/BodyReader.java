@@ -164,9 +164,11 @@ public final class BodyReader {
 
   /** Lowers {@code method}, whose generated adjoint lives in {@code adjoint}. */
   public Result read(ExecutableElement method, ClassName adjoint) {
+    Tangents.Kind result = Tangents.of(method.getReturnType());
     Lowering lowering = new Lowering(adjoint,
-        Tangents.of(method.getReturnType()) == Tangents.Kind.ARRAY, null);
+        result == Tangents.Kind.ARRAY || result == Tangents.Kind.MATRIX, null);
     lowering.ownerType = (TypeElement) method.getEnclosingElement();
+    lowering.resultType = TypeName.get(method.getReturnType());
     return lower(method, lowering);
   }
 
@@ -261,8 +263,13 @@ public final class BodyReader {
     final Report.Builder report = Report.builder();
     /** Statements that must run just before the statement being lowered (varargs arrays). */
     List<Stmt> prelude = new ArrayList<>();
-    /** Whether the method returns {@code double[]} (a {@code @Jvp} rule: its tangent does). */
+    /**
+     * Whether the method returns {@code double[]} or {@code double[][]} (a {@code @Jvp} rule: its
+     * tangent does).
+     */
     final boolean arrayResult;
+    /** The array type the method returns, where {@link #arrayResult}. */
+    TypeName resultType = Expr.DOUBLE_ARRAY;
     /** The name of the {@code @Jvp} rule being lowered as its tangent map, or null. */
     final String jvpRule;
     /** A {@code @Jvp} rule's value expressions, one per return. */
@@ -874,29 +881,44 @@ public final class BodyReader {
       }
       Element element = access.trees().getElement(value);
       Variable v = element == null ? null : locals.get(element);
-      if (v != null && v.type().equals(Expr.DOUBLE_ARRAY) && v.kind() == Variable.Kind.PARAM) {
+      RowAlias alias = rowAlias(value);
+      Variable rowOf = alias != null ? alias.matrix()
+          : value.getLeaf() instanceof ArrayAccessTree row
+              ? localOf(new TreePath(value, row.getExpression())) : null;
+      if (rowOf != null && dimensions(rowOf.type()) == 2 && resultType.equals(Expr.DOUBLE_ARRAY)) {
+        // return m[i]: the caller would get a row that m still holds.
+        String shown = sourceNames.getOrDefault(rowOf, rowOf.hint());
+        return unsupported(value, "returning a row of the matrix " + shown,
+            ", since the caller owns the array it gets and would share it with " + shown
+                + "; copy the row into a new array (double[] y = new double[" + shown
+                + "[i].length]; ...; return y;)");
+      }
+      if (v != null && v.type().equals(resultType) && v.kind() == Variable.Kind.PARAM) {
         if (jvpRule != null) {
           report.add(Message.ARRAY_RETURNS_PARAMETER_JVP, access.ref(value), jvpRule, v.hint(),
               v.hint());
         } else {
-          report.add(Message.ARRAY_RETURNS_PARAMETER, access.ref(value), v.hint(), v.hint());
+          report.add(Message.ARRAY_RETURNS_PARAMETER, access.ref(value), resultType, v.hint(),
+              resultType, copyOf(resultType, v.hint()));
         }
         return placeholder(access.ref(value));
       }
-      if (v != null && v.type().equals(Expr.DOUBLE_ARRAY)) {
+      if (v != null && v.type().equals(resultType)) {
         return new Expr.Read(v, access.ref(value));
       }
       if (value.getLeaf() instanceof NewArrayTree literal && literal.getInitializers() != null
           && v == null) {
         // return new double[] {a, b}: the array, as a local of its own.
         SourceRef ref = access.ref(value);
-        Variable returned = initialized(value, "returned", Expr.DOUBLE_ARRAY, ref, prelude);
+        Variable returned = initialized(value, "returned", resultType, ref, prelude);
         return returned == null ? placeholder(ref) : new Expr.Read(returned, ref);
       }
-      if (value.getLeaf().getKind() == Tree.Kind.METHOD_INVOCATION && calleeReturnsArray(value)) {
+      if (value.getLeaf().getKind() == Tree.Kind.METHOD_INVOCATION
+          && (resultType.equals(Expr.DOUBLE_ARRAY) ? calleeReturnsArray(value)
+              : calleeReturnsMatrix(value))) {
         // return g(x): the array g returned, as a local of its own (the caller owns it).
         SourceRef ref = access.ref(value);
-        Variable returned = new Variable("returned", Expr.DOUBLE_ARRAY, Variable.Kind.LOCAL);
+        Variable returned = new Variable("returned", resultType, Variable.Kind.LOCAL);
         Expr call = expr(value);
         prelude.add(new Stmt.Declare(returned, call, ref));
         return new Expr.Read(returned, ref);
@@ -909,7 +931,7 @@ public final class BodyReader {
         return placeholder(access.ref(value));
       }
       return unsupported(value, "returning " + describe(value.getLeaf()),
-          "; return a double[] local by name (double[] y = ...; return y;)");
+          "; return a " + resultType + " local by name (" + resultType + " y = ...; return y;)");
     }
 
     /**
@@ -962,9 +984,10 @@ public final class BodyReader {
       ExpressionTree init = v.getInitializer();
       TypeName type = TypeName.get(local.asType());
       int dimensions = dimensions(type);
-      boolean returned = type.equals(Expr.DOUBLE_ARRAY) && init != null
-          && init.getKind() == Tree.Kind.METHOD_INVOCATION && calleeReturnsArray(
-              new TreePath(path, init));
+      boolean returned = init != null && init.getKind() == Tree.Kind.METHOD_INVOCATION
+          && (type.equals(Expr.DOUBLE_ARRAY) && calleeReturnsArray(new TreePath(path, init))
+              || type.equals(Expr.DOUBLE_MATRIX)
+                  && calleeReturnsMatrix(new TreePath(path, init)));
       if (init instanceof ArrayAccessTree subscript && dimensions == 1
           && rowLocal(path, local, new TreePath(path, subscript), out)) {
         return;
@@ -2312,10 +2335,11 @@ public final class BodyReader {
           }
           return placeholder(ref);
         }
-        if (callee.get().result().equals(Expr.DOUBLE_ARRAY) && !initializes(path)
+        if (Expr.isArray(callee.get().result()) && !initializes(path)
             && !hoisting.contains(path.getLeaf())) {
           return unsupported(path, "using the array that " + name + " returns inside an"
-              + " expression", "; declare a local with it first: double[] y = " + name + "(...);");
+              + " expression", "; declare a local with it first: " + callee.get().result()
+              + " y = " + name + "(...);");
         }
         if (method.isVarArgs() && variableArity(path, method) && callee.get().hasRecords()) {
           return unsupported(path, "a call with variable arguments of the varargs method " + name
@@ -2852,6 +2876,20 @@ public final class BodyReader {
       return access.trees().getElement(call) instanceof ExecutableElement m
           && (Annotations.isAnnotated(m) || NestedApis.generatedClassOf(m) != null)
           && Tangents.of(m.getReturnType()) == Tangents.Kind.ARRAY;
+    }
+
+    /** Whether a call invokes an annotated method that returns {@code double[][]}. */
+    boolean calleeReturnsMatrix(TreePath call) {
+      return access.trees().getElement(call) instanceof ExecutableElement m
+          && Annotations.isAnnotated(m)
+          && Tangents.of(m.getReturnType()) == Tangents.Kind.MATRIX;
+    }
+
+    /** {@code new double[x.length]}, or for a matrix {@code new double[m.length][]} and rows. */
+    String copyOf(TypeName type, String name) {
+      return type.equals(Expr.DOUBLE_MATRIX)
+          ? "new double[" + name + ".length][" + name + "[0].length]" : "new double[" + name
+              + ".length]";
     }
 
     Optional<TypeMirror> checkedException(ExecutableElement method) {

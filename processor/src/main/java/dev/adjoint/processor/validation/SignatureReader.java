@@ -112,8 +112,15 @@ public final class SignatureReader {
       case ARRAY:
         break;
       case MATRIX:
+        // A derived method may return a matrix; a custom rule's companions do not take one yet.
+        if (Annotations.isCustom(method)) {
+          report.add(Message.UNSUPPORTED_RESULT_TYPE, method, kind, name, result,
+              " (a double[][] result needs a @Differentiable method, not a custom rule)");
+        }
+        break;
       case UNSUPPORTED:
-        report.add(Message.UNSUPPORTED_RESULT_TYPE, method, kind, name, result);
+        report.add(Message.UNSUPPORTED_RESULT_TYPE, method, kind, name, result,
+            " (or double[][] from a @Differentiable method)");
         break;
       case NONE:
         if (result.getKind() == TypeKind.VOID && Annotations.has(method, Annotations.DIFFERENTIABLE)

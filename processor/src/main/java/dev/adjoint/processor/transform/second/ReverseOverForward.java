@@ -88,7 +88,10 @@ public final class ReverseOverForward {
             "its second derivative would be a third derivative of the callee, which is not"
                 + " generated; remove order = 2");
       } else if (e instanceof Expr.DiffCall call && jvpCalls.contains(call.ref())) {
-        String fix = call.callee().owner().equals(s.owner())
+        String fix = !call.callee().result().equals(TypeName.DOUBLE)
+            ? "its result is a " + call.callee().result() + ", whose body second order does not"
+                + " write in yet; remove order = 2"
+            : call.callee().owner().equals(s.owner())
             ? "call it in a statement of its own (double y = " + call.callee().name()
                 + "(...);), or remove order = 2"
             : "remove order = 2, or move " + call.callee().name() + " into "
