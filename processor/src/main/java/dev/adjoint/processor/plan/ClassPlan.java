@@ -25,11 +25,6 @@ public record ClassPlan(
     nested = List.copyOf(nested);
   }
 
-  /** A plan whose bodies use no other class's generated API. */
-  public ClassPlan(ClassName owner, boolean isPublic, List<MethodPlan> methods) {
-    this(owner, isPublic, methods, List.of());
-  }
-
   /**
    * One annotated method.
    *

@@ -750,7 +750,10 @@ public final class AdjointProcessor extends AbstractProcessor {
       } else if (kept.isEmpty()) {
         it.remove(); // only helpers with out-parameters: nothing to generate
       } else {
-        it.set(new Unit(unit.type, new ClassPlan(unit.plan.owner(), unit.plan.isPublic(), kept),
+        // (with its uses of other classes' generated APIs: dropping them lost the functions
+        // that nested gradients are lowered to)
+        it.set(new Unit(unit.type, new ClassPlan(unit.plan.owner(), unit.plan.isPublic(), kept,
+            unit.plan.nested()),
             unit.notes));
       }
     }

@@ -201,7 +201,11 @@ public final class Jumps {
       }
     }
     out.add(new Stmt.Loop(condition, Stmt.Block.of(body), update, l.testFirst(), ref));
-    if (returns) {
+    if (returns && outer == null && endless(l)) {
+      // A loop that only a return leaves (while (true) with no break): the method's end is
+      // unreachable in Java, so no return follows it; here the loop ends only when returning.
+      out.add(new Stmt.Return(read(returned), ref));
+    } else if (returns) {
       // Leave what encloses the loop too: the next loop out, or the method.
       List<Stmt> leave = outer == null
           ? List.of(new Stmt.Return(read(returned), ref))
@@ -209,6 +213,15 @@ public final class Jumps {
       out.add(new Stmt.If(read(returning), Stmt.Block.of(leave), Stmt.Block.of(List.of()), ref));
     }
     return out;
+  }
+
+  /**
+   * Whether {@code l} cannot complete normally in Java (JLS 14.22): its condition is the constant
+   * {@code true} and no break of its own leaves it.
+   */
+  private static boolean endless(Stmt.Loop l) {
+    return l.condition() instanceof Expr.Literal c && Boolean.TRUE.equals(c.value())
+        && !contains(l.body(), x -> x instanceof Stmt.Jump j && j.isBreak(), x -> false);
   }
 
   /**
