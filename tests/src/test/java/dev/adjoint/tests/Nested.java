@@ -143,4 +143,19 @@ final class Nested {
   static double arrayDirectional(double[] x, double[] v) {
     return NestedInnerAdjoint.rosenJvp(x, v).tangent() * x[0];
   }
+
+  /** ∇f(x)·x: the point is its own direction (one array passed twice). */
+  @Differentiable
+  static double selfDirectional(double[] x) {
+    return NestedInnerAdjoint.rosenJvp(x, x).tangent();
+  }
+
+  /** The bowl's gradient as a vector: its Jacobian is the bowl's Hessian. */
+  @Differentiable
+  static double[] bowlGradient(double x, double y) {
+    double[] out = new double[2];
+    out[0] = NestedInnerAdjoint.bowlGrad(x, y).x();
+    out[1] = NestedInnerAdjoint.bowlGrad(x, y).y();
+    return out;
+  }
 }
