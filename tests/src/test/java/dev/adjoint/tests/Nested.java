@@ -37,7 +37,7 @@ final class Nested {
     return x * NestedInnerAdjoint.plusValueAndGrad(x, 0.7).grad().y();
   }
 
-  /** {@code steps} steps of gradient descent on {@link NestedInner#quad} from (x, y); x_n + 2 y_n. */
+  /** {@code steps} steps of gradient descent on {@link NestedInner#quad} from (x, y): x + 2y. */
   @Differentiable
   static double descendQuad(double x, double y, int steps, double rate) {
     for (int i = 0; i < steps; i++) {
