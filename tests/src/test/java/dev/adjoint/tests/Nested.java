@@ -37,7 +37,7 @@ final class Nested {
     return x * NestedInnerAdjoint.plusValueAndGrad(x, 0.7).grad().y();
   }
 
-  /** {@code steps} steps of gradient descent on {@link NestedInner#quad} from (x, y); x_n + 2 y_n. */
+  /** {@code steps} steps of gradient descent on {@link NestedInner#quad} from (x, y): x + 2y. */
   @Differentiable
   static double descendQuad(double x, double y, int steps, double rate) {
     for (int i = 0; i < steps; i++) {
@@ -142,5 +142,20 @@ final class Nested {
   @Differentiable
   static double arrayDirectional(double[] x, double[] v) {
     return NestedInnerAdjoint.rosenJvp(x, v).tangent() * x[0];
+  }
+
+  /** ∇f(x)·x: the point is its own direction (one array passed twice). */
+  @Differentiable
+  static double selfDirectional(double[] x) {
+    return NestedInnerAdjoint.rosenJvp(x, x).tangent();
+  }
+
+  /** The bowl's gradient as a vector: its Jacobian is the bowl's Hessian. */
+  @Differentiable
+  static double[] bowlGradient(double x, double y) {
+    double[] out = new double[2];
+    out[0] = NestedInnerAdjoint.bowlGrad(x, y).x();
+    out[1] = NestedInnerAdjoint.bowlGrad(x, y).y();
+    return out;
   }
 }

@@ -304,6 +304,41 @@ final class NestedTest {
         before[2]).inOrder();
   }
 
+  @Test
+  void anArrayPassedAsPointAndDirection() {
+    Random random = new Random(48);
+    for (int trial = 0; trial < 10; trial++) {
+      double[] x = new double[3 + trial % 3];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = random.nextDouble() * 1.6 - 0.8;
+      }
+      // d/dx [∇f(x)·x] = H x + ∇f(x).
+      double[] expected = NestedInnerAdjoint.rosenHvp(x, x).hvp().x();
+      double[] grad = NestedInnerAdjoint.rosenGrad(x).x();
+      double[] actual = NestedAdjoint.selfDirectionalGrad(x).x();
+      for (int i = 0; i < x.length; i++) {
+        assertClose("trial " + trial + " i = " + i, actual[i], expected[i] + grad[i]);
+      }
+    }
+  }
+
+  @Test
+  void theJacobianOfANestedGradientIsTheHessian() {
+    Random random = new Random(49);
+    for (int trial = 0; trial < 10; trial++) {
+      double x = random.nextDouble() * 2 - 1;
+      double y = random.nextDouble() * 2 - 1;
+      double[][] hessian = NestedInnerAdjoint.bowlHessian(x, y);
+      double[][] jacobian = NestedAdjoint.bowlGradientJacobian(x, y);
+      for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+          assertClose("trial " + trial + " (" + i + ", " + j + ")", jacobian[i][j],
+              hessian[i][j]);
+        }
+      }
+    }
+  }
+
   private static double[] with(double[] a, int i, double value) {
     double[] out = a.clone();
     out[i] = value;

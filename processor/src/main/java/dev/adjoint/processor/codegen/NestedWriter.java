@@ -96,7 +96,7 @@ final class NestedWriter {
     }
     return TypeSpec.recordBuilder(AdjointNames.gradRecord(s))
         .recordConstructor(ctor.build())
-        .addJavadoc("The cotangents of the arguments of $L.\n\n", describe(n))
+        .addJavadoc("The cotangents of the arguments of\n$L.\n\n", describe(n))
         .addJavadoc(doc.build())
         .build();
   }
@@ -109,7 +109,7 @@ final class NestedWriter {
             .addParameter(t, "value")
             .addParameter(t, "tangent")
             .build())
-        .addJavadoc("The value of $L and its tangent.\n\n", describe(n))
+        .addJavadoc("The value of\n$L,\nand its tangent.\n\n", describe(n))
         .addJavadoc("@param value the value\n@param tangent the tangent\n")
         .build();
   }
@@ -153,8 +153,8 @@ final class NestedWriter {
     String hvp = names.newName("hvp");
     TypeSpec.Builder type = TypeSpec.classBuilder(AdjointNames.vjpClass(s))
         .addModifiers(Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("The value of $L at a point, and its pullback: one Hessian-vector product"
-            + " of\n{@code $L}, exact.\n", describe(n), target.name());
+        .addJavadoc("The value of\n$L\nat a point, and its pullback: one Hessian-vector product"
+            + " of {@code $L}, exact.\n", describe(n), target.name());
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
         .addJavadoc("Computes the value at the point.\n\n");
@@ -227,8 +227,8 @@ final class NestedWriter {
           .addModifiers(Modifier.STATIC)
           .addParameters(Members.parameters(s, shared))
           .returns(vjpType(s))
-          .addJavadoc("For generated callers: unlike {@code $N}, this Vjp shares the arrays it is"
-              + " given,\nwhich the caller leaves as they were until its last pullback.\n\n",
+          .addJavadoc("For generated callers: unlike {@code $N}, this Vjp shares\nthe arrays it"
+              + " is given, which the caller leaves as they were until its last pullback.\n\n",
               AdjointNames.vjpMethod(s))
           .addJavadoc(Members.paramDocs(s, shared))
           .addJavadoc("@return the linearisation at this point\n")
@@ -255,7 +255,7 @@ final class NestedWriter {
         .addModifiers(Modifier.STATIC)
         .addParameters(Members.parameters(s, params))
         .returns(vjpType(s))
-        .addJavadoc("The value of $L and its pullback.\n\n", describe(n))
+        .addJavadoc("The value of\n$L,\nand its pullback.\n\n", describe(n))
         .addJavadoc(Members.paramDocs(s, params))
         .addJavadoc("@return the value and the pullback\n")
         .addStatement("return new $T($L)", vjpType(s), copies(s, params))
@@ -288,7 +288,7 @@ final class NestedWriter {
         .addModifiers(Modifier.STATIC)
         .addParameters(Members.parameters(s, params))
         .returns(jvpType(s))
-        .addJavadoc("The value of $L and its tangent along the arguments' tangents.\n\n",
+        .addJavadoc("The value of\n$L,\nand its tangent along the arguments' tangents.\n\n",
             describe(n))
         .addJavadoc(Members.paramDocs(s, params));
     List<Param> diff = s.diffParams();

@@ -28,7 +28,7 @@ public record Nested(Kind kind, Signature target, int component, Signature funct
 
   /** Which value of {@code g}'s generated API. */
   public enum Kind {
-    /** {@code gGrad(args).c()}: component {@code c} of the gradient; its derivative is a row of H. */
+    /** {@code gGrad(args).c()}: component {@code c} of the gradient (derivative: a row of H). */
     GRAD,
     /** {@code gJvp(args, v).tangent()} = ∇g·v: its derivative is H v in the args, ∇g in v. */
     JVP_TANGENT

@@ -24,7 +24,10 @@ public final class CallGraph {
     WAITS
   }
 
-  /** The other classes whose annotated methods {@code plan} calls, in order of first call. */
+  /**
+   * The other classes whose annotated methods {@code plan} calls, in order of first call, then
+   * those whose generated API its bodies call ({@link ClassPlan#nested}).
+   */
   public static Set<ClassName> calleeOwners(ClassPlan plan) {
     Set<ClassName> owners = new LinkedHashSet<>();
     for (ClassPlan.MethodPlan m : plan.methods()) {
@@ -34,6 +37,7 @@ public final class CallGraph {
         }
       }));
     }
+    plan.nested().forEach(n -> owners.add(n.target().owner()));
     return owners;
   }
 

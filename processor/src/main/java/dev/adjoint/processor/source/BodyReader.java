@@ -2562,7 +2562,15 @@ public final class BodyReader {
           }
         }
         if (value) {
-          // g's value: a call of g (the directions of gJvp do not change it).
+          // g's value: a call of g (the directions of gJvp do not change it, and are dropped
+          // where that drops no effect).
+          boolean[] effects = {false};
+          args.subList(s.params().size(), args.size()).forEach(a -> IrWalker.forEachExpr(a,
+              e -> effects[0] |= e instanceof Expr.OpaqueCall || e instanceof Expr.DiffCall));
+          if (effects[0]) {
+            return nestedError(ref, api, forms, shown, "its directions call methods, which the"
+                + " value does not need; call gValueAndGrad(...).value() instead");
+          }
           return new Expr.DiffCall(s, args.subList(0, s.params().size()), ref);
         }
         Nested n = nestedApis.function(ownerType, adjoint, kind, s, component);
