@@ -17,9 +17,10 @@ final class Evals {
     }
   }
 
-  /** The evals this tool implements: hello, lse, llsq, gmm and kmeans. */
+  /** The evals this tool implements: hello, lse, llsq, gmm, kmeans, saddle and particle. */
   static Evals standard() {
-    return new Evals(List.of(new Hello(), new Lse(), new Llsq(), new Gmm(), new Kmeans()));
+    return new Evals(List.of(new Hello(), new Lse(), new Llsq(), new Gmm(), new Kmeans(), new Saddle(),
+        new Particle()));
   }
 
   /** The module called {@code name}, if this tool implements it. */
