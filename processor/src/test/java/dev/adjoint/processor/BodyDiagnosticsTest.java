@@ -265,6 +265,44 @@ class BodyDiagnosticsTest {
     assertThat(c).hadErrorCount(2);
   }
 
+  @Test
+  void outParameterHelpersInAnotherPackage() {
+    // A helper's body is written into its callers' generated class: from another package, what
+    // only its own package may use (W, bias, sc) would be out of reach, and javac rejected the
+    // generated code (a red team's finding). Compiled together, the call is told so instead.
+    JavaFileObject helper = javaSource("p1.Hh",
+        "package p1;",
+        "import dev.adjoint.Differentiable;",
+        "public final class Hh {",
+        "  static final double[] W = {0.5, 1.5, -2.0};",
+        "  static double bias = 0.25;",
+        "  static double sc(double v) { return v * 3; }",
+        "  @Differentiable public static void lay(double[] x, double[] out) {",
+        "    for (int i = 0; i < out.length; i++) { out[i] = W[i] * x[i] * x[i] + bias + sc(1); }",
+        "  }",
+        "  @Differentiable public static double near(double[] x) {",
+        "    double[] o = new double[3];",
+        "    lay(x, o);",
+        "    return o[0] + o[2];",
+        "  }",
+        "}");
+    JavaFileObject caller = javaSource("p2.Cc",
+        "package p2;",
+        "import dev.adjoint.Differentiable;",
+        "public final class Cc {",
+        "  @Differentiable public static double use(double[] x) {",
+        "    double[] o = new double[3];",
+        "    p1.Hh.lay(x, o);",
+        "    return o[0] + o[1] + o[2];",
+        "  }",
+        "}");
+    Compilation c = compile(helper, caller);
+    assertThat(c).hadErrorContaining("[AdjointOutParameterCall] call of lay, which writes into"
+            + " its array parameter out, must be in this class's package (p2)")
+        .inFile(caller).onLineContaining("p1.Hh.lay(x, o)");
+    assertThat(c).hadErrorCount(1);
+  }
+
   /** Compiles a small library with the processor into {@code dir}; returns its class directory. */
   private static Path compileLibrary(Path dir) throws IOException {
     return compileLibrary(dir, javaSource("lib.Lib",

@@ -2366,6 +2366,21 @@ public final class BodyReader {
           }
           return placeholder(ref);
         }
+        for (int i = 0; i < args.size(); i++) {
+          // An array argument must be an array the reverse sweep can name: a conditional or a
+          // cast made it a value of its own, whose cotangent went nowhere (a silently zero
+          // gradient, found by a red team: sq(x, c > 0 ? a : b), sum((double[]) x)).
+          Expr arg = args.get(i);
+          if (Expr.isArray(callee.get().params().get(i).type())
+              && (arg instanceof Expr.Conditional || arg instanceof Expr.Cast)) {
+            return unsupported(path, "an array argument of " + name + " that is "
+                + (arg instanceof Expr.Cast ? "a cast" : "a conditional (?:)"),
+                arg instanceof Expr.Cast
+                    ? "; pass the array itself (the cast to its own type is not needed)"
+                    : "; pass an array by its name, a row m[i] or a call's result: call "
+                        + name + " in each branch of an if instead");
+          }
+        }
         return new Expr.DiffCall(callee.get(), args, ref);
       }
       if (method.getModifiers().contains(Modifier.PRIVATE)) {

@@ -7,6 +7,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
+import dev.adjoint.processor.ir.BodyCopier;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.MethodBody;
@@ -472,6 +473,17 @@ public final class OutParams {
               + " right of && or ||); call it in a statement of its own, inside an if");
           return placeholder(callee);
         }
+        String here = method.signature().owner().packageName();
+        if (!callee.owner().packageName().equals(here)) {
+          // Its body would be written into this package's generated class, where what only its
+          // own package reaches (package-private fields and methods) is out of reach: code that
+          // javac rejects (found by a red team, stop 24).
+          callError(call, "must be in this class's package (" + (here.isEmpty() ? "the unnamed"
+              + " package" : here) + "): its body is written into its callers, where what only its"
+              + " own package may use cannot be reached; move " + callee.name() + " into this"
+              + " package, or make it return its result instead of writing into its parameters");
+          return placeholder(callee);
+        }
         if (callee.instance() || callee.hasRecords() || callee.result() instanceof ArrayTypeName
             || call.args().size() != callee.params().size()) {
           callError(call, "must be a static method with no record parameter, returning void or"
@@ -587,115 +599,24 @@ public final class OutParams {
   private record Row(Variable matrix, Expr index) {}
 
   /**
-   * A copy of a writer's lowered body with fresh locals, its parameters bound as {@link
-   * #variables} and {@link #rows} say, and each {@code return e} made {@code result = e} (after
-   * {@link Returns#normalize} every path ends in its one return); a void writer's returns vanish.
+   * A copy of a writer's lowered body ({@link BodyCopier}: fresh locals, its parameters bound as
+   * {@link #variables} says, each {@code return e} made {@code result = e}, a void writer's
+   * returns dropped), where an array parameter bound to a row of a matrix ({@link #rows}) is
+   * that row: its elements are the matrix's, the row's index first.
    */
-  private static final class Copier extends PrimalVisitor<Expr> implements Stmt.Visitor<Stmt> {
-    final Map<Variable, Variable> variables = new IdentityHashMap<>();
+  private static final class Copier extends BodyCopier {
     final Map<Variable, Row> rows = new IdentityHashMap<>();
-    Variable result;
 
-    Variable v(Variable old) {
-      Variable mapped = variables.get(old);
-      if (mapped == null) {
-        Variable shape = old.shapeOf() == null ? null : v(old.shapeOf());
-        mapped = new Variable(old.hint(), old.type(), old.kind(), shape);
-        variables.put(old, mapped);
+    @Override
+    protected Element element(Variable array, List<Expr> indices) {
+      Row row = rows.get(array);
+      if (row == null) {
+        return super.element(array, indices);
       }
-      return mapped;
-    }
-
-    Stmt.Block block(Stmt.Block b) {
-      List<Stmt> out = new ArrayList<>();
-      for (Stmt s : b.stmts()) {
-        out.add(s.accept(this));
-      }
-      return new Stmt.Block(out, b.ref());
-    }
-
-    private Expr e(Expr e) {
-      return e == null ? null : e.accept(this);
-    }
-
-    private List<Expr> all(List<Expr> es) {
-      List<Expr> out = new ArrayList<>();
-      for (Expr e : es) {
-        out.add(e(e));
-      }
-      return out;
-    }
-
-    /** {@code indices} after a row's index, where {@code array} is a parameter bound to a row. */
-    private List<Expr> rowIndices(Row row, List<Expr> indices) {
       List<Expr> out = new ArrayList<>();
       out.add(row.index());
       out.addAll(all(indices));
-      return out;
-    }
-
-    @Override
-    public Stmt visitDeclare(Stmt.Declare s) {
-      return new Stmt.Declare(v(s.variable()), e(s.init()), s.ref());
-    }
-
-    @Override
-    public Stmt visitAssign(Stmt.Assign s) {
-      return new Stmt.Assign(v(s.variable()), e(s.value()), s.ref());
-    }
-
-    @Override
-    public Stmt visitIf(Stmt.If s) {
-      return new Stmt.If(e(s.condition()), block(s.then()), block(s.otherwise()), s.ref());
-    }
-
-    @Override
-    public Stmt visitReturn(Stmt.Return s) {
-      if (result == null) {
-        return Stmt.Block.of(List.of());
-      }
-      return new Stmt.Assign(result, e(s.value()), s.ref());
-    }
-
-    @Override
-    public Stmt visitEval(Stmt.Eval s) {
-      return new Stmt.Eval(e(s.expr()), s.ref());
-    }
-
-    @Override
-    public Stmt visitBlock(Stmt.Block s) {
-      return block(s);
-    }
-
-    @Override
-    public Stmt visitLoop(Stmt.Loop s) {
-      return new Stmt.Loop(e(s.condition()), block(s.body()), block(s.update()), s.testFirst(),
-          s.ref());
-    }
-
-    @Override
-    public Stmt visitJump(Stmt.Jump s) {
-      return s;
-    }
-
-    @Override
-    public Stmt visitPush(Stmt.Push s) {
-      throw new IllegalArgumentException("not a primal statement: " + s);
-    }
-
-    @Override
-    public Stmt visitArrayAssign(Stmt.ArrayAssign s) {
-      Row row = rows.get(s.array());
-      if (row != null) {
-        return new Stmt.ArrayAssign(row.matrix(), rowIndices(row, s.indices()), e(s.value()),
-            s.ref());
-      }
-      return new Stmt.ArrayAssign(v(s.array()), all(s.indices()), e(s.value()), s.ref());
-    }
-
-    @Override
-    public Expr visitLiteral(Expr.Literal e) {
-      return e;
+      return new Element(row.matrix(), out);
     }
 
     @Override
@@ -704,77 +625,7 @@ public final class OutParams {
       if (row != null) {
         return new Expr.ArrayRead(row.matrix(), List.of(row.index()), e.ref());
       }
-      return new Expr.Read(v(e.variable()), e.ref());
-    }
-
-    @Override
-    public Expr visitUnary(Expr.Unary e) {
-      return new Expr.Unary(e.op(), e(e.operand()), e.type(), e.ref());
-    }
-
-    @Override
-    public Expr visitBinary(Expr.Binary e) {
-      return new Expr.Binary(e.op(), e(e.left()), e(e.right()), e.type(), e.ref());
-    }
-
-    @Override
-    public Expr visitConditional(Expr.Conditional e) {
-      return new Expr.Conditional(e(e.condition()), e(e.whenTrue()), e(e.whenFalse()), e.type(),
-          e.ref());
-    }
-
-    @Override
-    public Expr visitCast(Expr.Cast e) {
-      return new Expr.Cast(e.type(), e(e.operand()), e.ref());
-    }
-
-    @Override
-    public Expr visitMathCall(Expr.MathCall e) {
-      return new Expr.MathCall(e.function(), e.owner(), all(e.args()), e.ref());
-    }
-
-    @Override
-    public Expr visitStopGradient(Expr.StopGradient e) {
-      return new Expr.StopGradient(e(e.arg()), e.ref());
-    }
-
-    @Override
-    public Expr visitDiffCall(Expr.DiffCall e) {
-      return new Expr.DiffCall(e.callee(), all(e.args()), e.ref());
-    }
-
-    @Override
-    public Expr visitOpaqueCall(Expr.OpaqueCall e) {
-      return new Expr.OpaqueCall(e(e.receiver()), e.owner(), e.name(), all(e.args()), e.type(),
-          e.ref());
-    }
-
-    @Override
-    public Expr visitFieldRead(Expr.FieldRead e) {
-      return new Expr.FieldRead(e(e.receiver()), e.owner(), e.name(), e.type(), e.ref());
-    }
-
-    @Override
-    public Expr visitArrayRead(Expr.ArrayRead e) {
-      Row row = rows.get(e.array());
-      if (row != null) {
-        return new Expr.ArrayRead(row.matrix(), rowIndices(row, e.indices()), e.ref());
-      }
-      return new Expr.ArrayRead(v(e.array()), all(e.indices()), e.ref());
-    }
-
-    @Override
-    public Expr visitArrayLength(Expr.ArrayLength e) {
-      Row row = rows.get(e.array());
-      if (row != null) {
-        return new Expr.ArrayLength(row.matrix(), rowIndices(row, e.indices()), e.ref());
-      }
-      return new Expr.ArrayLength(v(e.array()), all(e.indices()), e.ref());
-    }
-
-    @Override
-    public Expr visitNewArray(Expr.NewArray e) {
-      return new Expr.NewArray(e.element(), all(e.lengths()), e.ref());
+      return super.visitRead(e);
     }
   }
 }
