@@ -179,8 +179,15 @@ final class Generator {
    * before, {@code pullbackJvpSingular} (a long method's {@code fJvp} taken by
    * pullbacks, NaN where forward mode gives a finite tangent), was fixed by giving long methods a
    * split tangent sweep.
+   *
+   * <p>{@code hvpAtReceiverFields} (found by {@link SecondOrderCheck} in stop 24's CI-volume run,
+   * a check, not a construct): {@code fHvpAt} keeps the receiver (and receiver parameters) it was
+   * made with, and its {@code apply} reads their fields when it runs, so a non-final field
+   * changed after {@code fHvpAt} changes later products. Without it open, the check changes the
+   * argument arrays only.
    */
-  static final List<String> OPEN_BUGS = List.of("zeroTangentOverflow");
+  static final List<String> OPEN_BUGS = List.of("zeroTangentOverflow",
+      SecondOrderCheck.RECEIVER_FIELDS);
 
   /** The open bug {@code selfIndexedWrite} (see {@link #OPEN_BUGS}). */
   static final String SELF_INDEXED_WRITE = "selfIndexedWrite";
