@@ -19,8 +19,8 @@ final class Evals {
 
   /** The evals this tool implements: hello, lse, llsq, gmm, kmeans, saddle and particle. */
   static Evals standard() {
-    return new Evals(List.of(new Hello(), new Lse(), new Llsq(), new Gmm(), new Kmeans(), new Saddle(),
-        new Particle()));
+    return new Evals(List.of(new Hello(), new Lse(), new Llsq(), new Gmm(), new Kmeans(),
+        new Saddle(), new Particle()));
   }
 
   /** The module called {@code name}, if this tool implements it. */

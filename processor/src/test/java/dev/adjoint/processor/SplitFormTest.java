@@ -324,7 +324,6 @@ class SplitFormTest {
     }
   }
 
-  /** Calls a public method of a generated object (its class is not public). */
   /**
    * A {@code double[][]} result in both forms: the split pullback checks the cotangent's shape
    * row by row and gives the closed form; the split JVP's tangent agrees with it; the value is a
@@ -377,6 +376,7 @@ class SplitFormTest {
     }
   }
 
+  /** Calls a public method of a generated object (its class is not public). */
   private static Object invoke(Object target, String method, Object... args) throws Exception {
     for (Method m : target.getClass().getDeclaredMethods()) {
       if (m.getName().equals(method) && m.getParameterCount() == args.length) {

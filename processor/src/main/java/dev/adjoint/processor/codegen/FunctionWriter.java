@@ -36,8 +36,8 @@ import javax.lang.model.element.Modifier;
  * the shape of the point ({@link #functions}, {@link #vectorFunctions}), and {@code mFlatten} and
  * {@code mUnflatten} convert between points and parameters ({@link #flattening}). For an {@code
  * order = 2} method {@code mFunction} returns a {@code TwiceDifferentiableFunction}, whose {@code
- * hessianVectorProduct} calls the reverse-over-forward sweep that {@link HvpWriter} writes. It touches only
- * the methods it returns and reads only the method's signature.
+ * hessianVectorProduct} calls the reverse-over-forward sweep that {@link HvpWriter} writes. It
+ * touches only the methods it returns and reads only the method's signature.
  */
 final class FunctionWriter {
   private final GeneratedClass g;

@@ -143,7 +143,8 @@ final class Members {
 
   /**
    * A copy of the array {@code name} of type {@code type}: arrays of numbers and booleans and
-   * their rows are copied; other arrays are copied one level deep (their elements are the caller's objects).
+   * their rows are copied; other arrays are copied one level deep (their elements are the
+   * caller's objects).
    */
   static CodeBlock copyOf(TypeName type, String name) {
     if (type.equals(Expr.DOUBLE_ARRAY) || type.equals(Expr.DOUBLE_MATRIX)

@@ -695,7 +695,6 @@ public final class AdjointProcessor extends AbstractProcessor {
         .orElseThrow();
   }
 
-  /** Marks a class of this round as generating nothing. */
   /**
    * Writes the calls of helpers with out-parameters into their callers, across the round's
    * classes ({@link OutParams}); the helpers themselves leave the plans (they have no members of
@@ -759,6 +758,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
   }
 
+  /** Marks a class of this round as generating nothing. */
   private void fail(ClassName owner) {
     generatedHere.remove(owner);
     failed.add(owner);

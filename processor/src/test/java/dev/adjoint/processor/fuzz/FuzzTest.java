@@ -2001,11 +2001,6 @@ class FuzzTest {
   }
 
   /**
-   * Counts, over the 2 000 programs of run seed 77 (rendered, not compiled), those in which
-   * {@code has} finds each form; prints the counts (for docs/fuzzing.md) and fails where a form
-   * is in fewer than 20, too rare to be tested in every CI run.
-   */
-  /**
    * What version 15 added, counted over the 2 000 programs of run seed 77 (see {@link
    * #assertCommon}): array initializers, with elements that read differentiable inputs.
    */
@@ -2023,6 +2018,11 @@ class FuzzTest {
         pattern(forms.get(form)).matcher(methods(source)).find());
   }
 
+  /**
+   * Counts, over the 2 000 programs of run seed 77 (rendered, not compiled), those in which
+   * {@code has} finds each form; prints the counts (for docs/fuzzing.md) and fails where a form
+   * is in fewer than 20, too rare to be tested in every CI run.
+   */
   private static void assertCommon(
       java.util.Collection<String> forms, java.util.function.BiPredicate<String, String> has) {
     Map<String, Integer> counts = new java.util.LinkedHashMap<>();
