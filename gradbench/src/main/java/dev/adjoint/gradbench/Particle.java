@@ -79,36 +79,19 @@ final class Particle implements EvalModule {
     };
   }
 
-  /** gd.hpp's {@code multivariate_argmin} in one variable, step for step. */
+  /** The control that {@link GradientDescent} finds from {@code w0}. */
   static double argmin(String variant, double w0) {
-    double x = w0;
-    double fx = value(variant, x);
-    double gx = derivative(variant, x);
-    int i = 0;
-    double eta = 1e-5;
-    while (true) {
-      if (Math.abs(gx) <= 1e-5) {
-        return x;
-      } else if (i == 10) {
-        eta *= 2;
-        i = 0;
-      } else {
-        double next = x - eta * gx;
-        if (Math.abs(x - next) <= 1e-5) {
-          return x;
-        }
-        double fn = value(variant, next);
-        if (fn < fx) {
-          x = next;
-          fx = fn;
-          gx = derivative(variant, x);
-          i++;
-        } else {
-          eta /= 2;
-          i = 0;
-        }
+    return GradientDescent.argmin(new GradientDescent.Cost() {
+      @Override
+      public double value(double[] w) {
+        return Particle.value(variant, w[0]);
       }
-    }
+
+      @Override
+      public void gradient(double[] w, double[] out) {
+        out[0] = derivative(variant, w[0]);
+      }
+    }, new double[] {w0})[0];
   }
 
   @Override

@@ -33,7 +33,8 @@ final class Saddle implements EvalModule {
 
   /**
    * max over (x2, y2) of f(p1, p2) from {@code start}, the inner gradient by reverse mode: gd.hpp's
-   * {@code multivariate_max} (the argmin of −f), then f there.
+   * {@code multivariate_max} (the argmin of −f), then f there. Written out here, not through
+   * {@link GradientDescent}: the loop is differentiated, so it must be in the method's body.
    */
   @Differentiable
   static double innerMaxR(double x1, double y1, @NoDiff double s0, @NoDiff double s1) {
@@ -112,61 +113,22 @@ final class Saddle implements EvalModule {
     return SaddleObjective.f(x1, y1, u, v);
   }
 
-  /** A function of two variables with its gradient, for {@link #argmin}. */
-  interface Cost {
-    double value(double a, double b);
 
-    /** Writes the gradient at (a, b) into {@code out}. */
-    void gradient(double a, double b, double[] out);
-  }
-
-  /** gd.hpp's {@code multivariate_argmin} over two variables, step for step. */
-  static double[] argmin(Cost f, double s0, double s1) {
-    double[] x = {s0, s1};
-    double fx = f.value(s0, s1);
-    double[] gx = new double[2];
-    f.gradient(x[0], x[1], gx);
-    int i = 0;
-    double eta = 1e-5;
-    while (true) {
-      if (Math.sqrt(gx[0] * gx[0] + gx[1] * gx[1]) <= TOLERANCE) {
-        return x;
-      } else if (i == 10) {
-        eta *= 2;
-        i = 0;
-      } else {
-        double[] next = {x[0] - eta * gx[0], x[1] - eta * gx[1]};
-        double d0 = x[0] - next[0];
-        double d1 = x[1] - next[1];
-        if (Math.sqrt(d0 * d0 + d1 * d1) <= TOLERANCE) {
-          return x;
-        }
-        double fn = f.value(next[0], next[1]);
-        if (fn < fx) {
-          x = next;
-          fx = fn;
-          f.gradient(x[0], x[1], gx);
-          i++;
-        } else {
-          eta /= 2;
-          i = 0;
-        }
-      }
-    }
-  }
 
   /** The outer cost, p1 ↦ max over p2, with its gradient by the variant's two modes. */
-  static Cost outer(String variant, double s0, double s1) {
+  static GradientDescent.Cost outer(String variant, double s0, double s1) {
     boolean innerReverse = variant.charAt(1) == 'r';
     boolean outerReverse = variant.charAt(0) == 'r';
-    return new Cost() {
+    return new GradientDescent.Cost() {
       @Override
-      public double value(double a, double b) {
-        return innerReverse ? innerMaxR(a, b, s0, s1) : innerMaxF(a, b, s0, s1);
+      public double value(double[] p1) {
+        return innerReverse ? innerMaxR(p1[0], p1[1], s0, s1) : innerMaxF(p1[0], p1[1], s0, s1);
       }
 
       @Override
-      public void gradient(double a, double b, double[] out) {
+      public void gradient(double[] p1, double[] out) {
+        double a = p1[0];
+        double b = p1[1];
         if (outerReverse && innerReverse) {
           SaddleAdjoint.InnerMaxRGrad g = SaddleAdjoint.innerMaxRGrad(a, b, s0, s1);
           out[0] = g.x1();
@@ -190,16 +152,18 @@ final class Saddle implements EvalModule {
    * −f(p1, ·) at a fixed p1, the cost of the final argmax, its gradient by the outer mode
    * (not nested).
    */
-  static Cost inner(String variant, double x1, double y1) {
+  static GradientDescent.Cost inner(String variant, double x1, double y1) {
     boolean reverse = variant.charAt(0) == 'r';
-    return new Cost() {
+    return new GradientDescent.Cost() {
       @Override
-      public double value(double u, double v) {
-        return -SaddleObjective.f(x1, y1, u, v);
+      public double value(double[] p2) {
+        return -SaddleObjective.f(x1, y1, p2[0], p2[1]);
       }
 
       @Override
-      public void gradient(double u, double v, double[] out) {
+      public void gradient(double[] p2, double[] out) {
+        double u = p2[0];
+        double v = p2[1];
         if (reverse) {
           SaddleObjectiveAdjoint.FGrad g = SaddleObjectiveAdjoint.fGrad(x1, y1, u, v);
           out[0] = -g.x2();
@@ -214,8 +178,8 @@ final class Saddle implements EvalModule {
 
   /** The eval's output for {@code variant} from {@code start}: p1 then p2. */
   static double[] saddle(String variant, double s0, double s1) {
-    double[] p1 = argmin(outer(variant, s0, s1), s0, s1);
-    double[] p2 = argmin(inner(variant, p1[0], p1[1]), s0, s1);
+    double[] p1 = GradientDescent.argmin(outer(variant, s0, s1), new double[] {s0, s1});
+    double[] p2 = GradientDescent.argmin(inner(variant, p1[0], p1[1]), new double[] {s0, s1});
     return new double[] {p1[0], p1[1], p2[0], p2[1]};
   }
 

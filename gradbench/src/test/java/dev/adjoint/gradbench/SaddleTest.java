@@ -29,7 +29,7 @@ final class SaddleTest {
       double s1 = random.nextDouble() * 2 - 1;
       for (String variant : new String[] {"rr", "rf", "fr", "ff"}) {
         double[] g = new double[2];
-        Saddle.outer(variant, s0, s1).gradient(a, b, g);
+        Saddle.outer(variant, s0, s1).gradient(new double[] {a, b}, g);
         assertWithMessage("%s at (%s, %s)", variant, a, b).that(g[0]).isWithin(1e-12).of(2 * a);
         assertWithMessage("%s at (%s, %s)", variant, a, b).that(g[1]).isWithin(1e-12).of(2 * b);
       }

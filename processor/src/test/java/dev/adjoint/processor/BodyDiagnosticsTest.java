@@ -3,6 +3,7 @@ package dev.adjoint.processor;
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static com.google.testing.compile.Compiler.javac;
+import static dev.adjoint.processor.Sources.classpathWith;
 import static dev.adjoint.processor.Sources.compile;
 import static dev.adjoint.processor.Sources.source;
 
@@ -215,7 +216,7 @@ class BodyDiagnosticsTest {
   void outParameterHelpersFromAJar(@TempDir Path dir) throws IOException {
     // Helpers with out-parameters have no generated members: a caller compiled in another javac
     // run cannot be differentiated through them, and is told so at each call.
-    Path library = compileLibrary(dir, javaSource("lib.Lib",
+    Path library = Sources.compileLibrary(dir, javaSource("lib.Lib",
         "package lib;",
         "import dev.adjoint.Differentiable;",
         "public final class Lib {",
@@ -305,7 +306,7 @@ class BodyDiagnosticsTest {
 
   /** Compiles a small library with the processor into {@code dir}; returns its class directory. */
   private static Path compileLibrary(Path dir) throws IOException {
-    return compileLibrary(dir, javaSource("lib.Lib",
+    return Sources.compileLibrary(dir, javaSource("lib.Lib",
         "package lib;",
         "import dev.adjoint.Differentiable;",
         "public final class Lib {",
@@ -313,34 +314,7 @@ class BodyDiagnosticsTest {
         "}"));
   }
 
-  /** Compiles {@code lib} with the processor into {@code dir}; returns its class directory. */
-  private static Path compileLibrary(Path dir, JavaFileObject lib) throws IOException {
-    Compilation c = compile(lib);
-    assertThat(c).succeededWithoutWarnings();
-    Path classes = dir.resolve("classes");
-    for (JavaFileObject out : c.generatedFiles()) {
-      if (out.getKind() != JavaFileObject.Kind.CLASS) {
-        continue;
-      }
-      String path = out.toUri().getPath();
-      Path target = classes.resolve(path.substring(path.indexOf("lib/")));
-      Files.createDirectories(target.getParent());
-      try (InputStream in = out.openInputStream()) {
-        Files.copy(in, target);
-      }
-    }
-    assertThat(Files.exists(classes.resolve("lib/LibAdjoint.class"))).isTrue();
-    return classes;
-  }
 
-  private static List<File> classpathWith(Path extra) {
-    List<File> out = new ArrayList<>();
-    out.add(extra.toFile());
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      out.add(new File(entry));
-    }
-    return out;
-  }
 
   private static JavaFileObject javaSource(String name, String... lines) {
     return com.google.testing.compile.JavaFileObjects.forSourceLines(name, lines);

@@ -3,6 +3,7 @@ package dev.adjoint.processor;
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static com.google.testing.compile.Compiler.javac;
+import static dev.adjoint.processor.Sources.classpathWith;
 import static dev.adjoint.processor.Sources.compile;
 
 import com.google.testing.compile.Compilation;
@@ -88,30 +89,7 @@ class NestedCallsTest {
   private static Path compileLibrary(Path dir, String order) throws IOException {
     JavaFileObject lib = JavaFileObjects.forSourceLines("lib.Lib",
         String.join("\n", LIBRARY).formatted(order));
-    Compilation c = compile(lib);
-    assertThat(c).succeededWithoutWarnings();
-    Path classes = dir.resolve("classes");
-    for (JavaFileObject out : c.generatedFiles()) {
-      if (out.getKind() != JavaFileObject.Kind.CLASS) {
-        continue;
-      }
-      String path = out.toUri().getPath();
-      Path target = classes.resolve(path.substring(path.indexOf("lib/")));
-      Files.createDirectories(target.getParent());
-      try (InputStream in = out.openInputStream()) {
-        Files.copy(in, target);
-      }
-    }
-    assertThat(Files.exists(classes.resolve("lib/LibAdjoint.class"))).isTrue();
-    return classes;
+    return Sources.compileLibrary(dir, lib);
   }
 
-  private static List<File> classpathWith(Path extra) {
-    List<File> out = new ArrayList<>();
-    out.add(extra.toFile());
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      out.add(new File(entry));
-    }
-    return out;
-  }
 }

@@ -2012,7 +2012,7 @@ class FuzzTest {
     forms.put("double[][] ym = {{..}, {..}} (or new double[][] {..})",
         "double\\[\\]\\[\\] ym = (new double\\[\\]\\[\\] )?\\{\\{");
     forms.put("... an element that reads a parameter", "ya = (new double\\[\\] )?\\{[^;]*\\b(x\\d|xa)");
-    forms.put("... in a double[] helper that returns it",
+    forms.put("... the first statement of a double[] helper",
         "(?s)double\\[\\] h[s\\d]\\([^{]*\\{\\s*double\\[\\] ya = (new double\\[\\] )?\\{");
     assertCommon(forms.keySet(), (form, source) ->
         pattern(forms.get(form)).matcher(methods(source)).find());
