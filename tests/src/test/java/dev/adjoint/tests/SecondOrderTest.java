@@ -432,6 +432,51 @@ final class SecondOrderTest {
   }
 
   /**
+   * fHvpAt keeps the fields its method reads as they were when it was made: the receiver's scalar
+   * and array fields, static ones, another object's, and a record's array component (it read them
+   * when apply ran: the fuzzer's open bug hvpAtReceiverFields). fHvp reads them when called.
+   */
+  @Test
+  void hvpAtKeepsTheFieldsItWasMadeWith() {
+    double[] x = {0.3, -1.2, 0.7};
+    double[] v = {0.5, -0.25, 1.0};
+    SecondOrderFields model = new SecondOrderFields(1.5, new double[] {2.0, -1.0, 0.5});
+    double shift = SecondOrderFields.shift;
+    double[] table = SecondOrderFields.table.clone();
+    double[] expected = SecondOrderFieldsAdjoint.energyHvp(model, x, v).hvp().x();
+    for (int i = 0; i < 3; i++) { // H = diag(6 s wᵢ xᵢ) + shift (e₀e₁ᵀ + e₁e₀ᵀ) + 2 t₁ e₁e₁ᵀ
+      double hv = 6 * 1.5 * model.weights[i] * x[i] * v[i]
+          + (i == 0 ? shift * v[1] : i == 1 ? shift * v[0] + 2 * table[1] * v[1] : 0);
+      assertThat(expected[i]).isWithin(1e-14).of(hv);
+    }
+    var at = SecondOrderFieldsAdjoint.energyHvpAt(model, x);
+    model.scale = 4.0;
+    model.weights[0] = 100.0;
+    SecondOrderFields.shift = 3.0;
+    SecondOrderFields.table[1] = -7.0;
+    try {
+      assertThat(at.apply(v).x()).isEqualTo(expected);
+      // fHvp reads the fields as they are now.
+      double[] now = SecondOrderFieldsAdjoint.energyHvp(model, x, v).hvp().x();
+      assertThat(now[0]).isWithin(1e-12).of(6 * 4.0 * 100.0 * x[0] * v[0] + 3.0 * v[1]);
+    } finally {
+      SecondOrderFields.shift = shift;
+      SecondOrderFields.table[1] = table[1];
+    }
+
+    SecondOrderFields other = new SecondOrderFields(2.0, new double[0]);
+    SecondOrderFields.Data data = new SecondOrderFields.Data(new double[] {3.0});
+    var coupled = SecondOrderFieldsAdjoint.coupledHvpAt(0.4, -0.6, other, data);
+    double[] h = {2 * 2.0 * -0.6 * 1.0 + 2 * 2.0 * 0.4 * 2.0,
+        2 * 2.0 * 0.4 * 1.0 + 2 * 3.0 * 2.0};
+    other.scale = -5.0;
+    data.c()[0] = 11.0;
+    var product = coupled.apply(1.0, 2.0);
+    assertThat(product.x()).isWithin(1e-14).of(h[0]);
+    assertThat(product.y()).isWithin(1e-14).of(h[1]);
+  }
+
+  /**
    * mFunction of an order = 2 method is a TwiceDifferentiableFunction whose hessianVectorProduct
    * is mHvp's product, bit for bit, in each form (scalars, one array, examples of mixed shapes),
    * and passes GradCheck's HVP check (differences of its own gradient).

@@ -12,6 +12,7 @@ import dev.adjoint.processor.transform.analysis.Purity;
 import dev.adjoint.processor.transform.forward.ForwardDerivative;
 import dev.adjoint.processor.transform.forward.VectorMode;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
+import dev.adjoint.processor.transform.second.HvpSweep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,13 +104,13 @@ public final class AdjointClassWriter {
       Map<String, ForwardDerivative> forward,
       Map<String, VectorMode.VectorDerivative> vectors,
       Map<String, ReverseDerivative> transposed,
-      Map<String, ReverseDerivative> hvps,
+      Map<String, HvpSweep> hvps,
       boolean generatedAnnotation,
       int splitAbove) {
     List<ReverseDerivative> all = new ArrayList<>(derived.values());
     all.addAll(fromBody.values());
     all.addAll(transposed.values());
-    all.addAll(hvps.values());
+    hvps.values().forEach(h -> all.add(h.derivative()));
     return new AdjointClassWriter(new GeneratedClass(plan, all)).write(derived, fromBody,
         forward, vectors, transposed, hvps, generatedAnnotation, splitAbove);
   }
@@ -117,7 +118,7 @@ public final class AdjointClassWriter {
   private TypeSpec write(
       Map<String, ReverseDerivative> derived, Map<String, ReverseDerivative> fromBody,
       Map<String, ForwardDerivative> forward, Map<String, VectorMode.VectorDerivative> vectors,
-      Map<String, ReverseDerivative> transposed, Map<String, ReverseDerivative> hvps,
+      Map<String, ReverseDerivative> transposed, Map<String, HvpSweep> hvps,
       boolean generatedAnnotation, int splitAbove) {
     TypeSpec.Builder type = g.typeBuilder(generatedAnnotation);
     FromBodyWriter fromBodyType = new FromBodyWriter(g, valueAndGrad, functions);
@@ -212,7 +213,7 @@ public final class AdjointClassWriter {
           type.addMethods(functions.vectorFunctions(s, vis, model.isCustom()));
         }
       }
-      ReverseDerivative hvp = hvps.get(s.name());
+      HvpSweep hvp = hvps.get(s.name());
       if (hvp != null) {
         new HvpWriter(g).write(s, hvp, vis, type);
       }

@@ -13,12 +13,16 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
+import dev.adjoint.processor.transform.second.HvpSweep;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -36,6 +40,12 @@ final class HvpWriter {
    * hessianVectorProduct} calls it too, from the same top-level class).
    */
   static final String SWEEP = "hvp";
+
+  /**
+   * The sweep's name where the method reads fields, private to {@code MHvpAt}: it takes them
+   * after the directions ({@link HvpSweep.Capture}), and {@link #SWEEP} reads them and calls it.
+   */
+  private static final String CAPTURED_SWEEP = "sweep";
 
   /** Flattens a gradient record into a Hessian row, private to {@code MHvpAt}. */
   private static final String ROW = "row";
@@ -58,12 +68,43 @@ final class HvpWriter {
    * Adds every second-order member of the method whose Hessian-vector product is {@code d} to
    * {@code type}.
    */
-  void write(Signature s, ReverseDerivative d, Modifier[] vis, TypeSpec.Builder type) {
+  void write(Signature s, HvpSweep h, Modifier[] vis, TypeSpec.Builder type) {
     type.addType(hvpRecord(s, vis));
     type.addMethod(hvpMethod(s, vis));
-    type.addType(hvpAtClass(s, d, vis));
-    type.addMethod(hvpAtMethod(s, vis));
+    type.addType(hvpAtClass(s, h, vis));
+    type.addMethod(hvpAtMethod(s, h, vis));
     type.addMethod(hessianMethod(s, vis));
+  }
+
+  /**
+   * What the caller of the sweep passes for each of {@code h}'s captures, written over {@code
+   * params}, the method's parameters as the caller has them.
+   */
+  private static List<CodeBlock> captureValues(HvpSweep h, List<CodeBlock> params) {
+    Map<Variable, CodeBlock> named = new IdentityHashMap<>();
+    for (int i = 0; i < h.primal(); i++) {
+      named.put(h.derivative().params().get(i), params.get(i));
+    }
+    List<CodeBlock> out = new ArrayList<>();
+    for (HvpSweep.Capture c : h.captures()) {
+      out.add(captureValue(c.value(), named));
+    }
+    return out;
+  }
+
+  /** A capture's value ({@link HvpSweep.Capture}: parameters, field reads and accessors). */
+  private static CodeBlock captureValue(Expr e, Map<Variable, CodeBlock> params) {
+    if (e instanceof Expr.Read r && params.containsKey(r.variable())) {
+      return params.get(r.variable());
+    }
+    if (e instanceof Expr.FieldRead f) {
+      return f.receiver() == null ? CodeBlock.of("$T.$N", f.owner(), f.name())
+          : CodeBlock.of("$L.$N", captureValue(f.receiver(), params), f.name());
+    }
+    if (e instanceof Expr.OpaqueCall c && c.receiver() != null && c.args().isEmpty()) {
+      return CodeBlock.of("$L.$N()", captureValue(c.receiver(), params), c.name());
+    }
+    throw new IllegalArgumentException("not a capture: " + e);
   }
 
   /** {@code MHvp(double value, MGrad grad, MGrad hvp)}. */
@@ -156,7 +197,7 @@ final class HvpWriter {
   }
 
   /** {@code MHvpAt}: a point, its value and gradient, and {@code apply(directions...)}. */
-  private TypeSpec hvpAtClass(Signature s, ReverseDerivative d, Modifier[] vis) {
+  private TypeSpec hvpAtClass(Signature s, HvpSweep h, Modifier[] vis) {
     ClassName grad = g.gradType(s);
     NameAllocator names = g.allocator();
     String value = names.newName("value");
@@ -170,7 +211,8 @@ final class HvpWriter {
             + " Newton-CG needs):\nthe value and gradient are computed once, when it is made;"
             + " each {@link #apply} runs one\nreverse-over-forward sweep, which recomputes the"
             + " forward work at the point (reusing it\nacross directions is not done yet). Later"
-            + " writes to the arrays it was made from change\nnothing here.\n", link(s));
+            + " writes to the arrays it was made from, and to the fields the method\nreads, change"
+            + " nothing here.\n", link(s));
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
         .addJavadoc("Holds a point and what was computed there.\n\n");
@@ -189,6 +231,16 @@ final class HvpWriter {
         .addJavadoc("@param $L the value there\n@param $L the gradient there\n", value, gradField)
         .addStatement("this.$N = $N", value, value)
         .addStatement("this.$N = $N", gradField, gradField);
+    List<String> captured = new ArrayList<>();
+    for (HvpSweep.Capture c : h.captures()) {
+      String name = names.newName(c.variable().hint());
+      captured.add(name);
+      type.addField(FieldSpec.builder(c.variable().type(), name, Modifier.PRIVATE, Modifier.FINAL)
+          .build());
+      ctor.addParameter(c.variable().type(), name)
+          .addJavadoc("@param $L a field the method reads, as it was\n", name)
+          .addStatement("this.$N = $N", name, name);
+    }
     type.addMethod(ctor.build());
     type.addMethod(MethodSpec.methodBuilder("value")
         .addModifiers(vis)
@@ -216,6 +268,9 @@ final class HvpWriter {
     for (String dot : dots) {
       args.add(CodeBlock.of("$N", dot));
     }
+    for (String c : captured) {
+      args.add(CodeBlock.of("this.$N", c));
+    }
     type.addMethod(MethodSpec.methodBuilder("apply")
         .addModifiers(vis)
         .addParameters(directionParams(s, dots))
@@ -223,9 +278,13 @@ final class HvpWriter {
         .addJavadoc("The Hessian at the point times a direction.\n\n")
         .addJavadoc(directionDocs(s, dots))
         .addJavadoc("@return the Hessian-vector product, whose arrays the caller owns\n")
-        .addStatement("return $N($L)", SWEEP, CodeBlock.join(args, ",$W"))
+        .addStatement("return $N($L)", h.captures().isEmpty() ? SWEEP : CAPTURED_SWEEP,
+            CodeBlock.join(args, ",$W"))
         .build());
-    type.addMethod(sweep(d));
+    type.addMethod(sweep(h));
+    if (!h.captures().isEmpty()) {
+      type.addMethod(readingFields(s, h));
+    }
     type.addMethod(row(s));
     return type.build();
   }
@@ -235,12 +294,13 @@ final class HvpWriter {
    * its tangent along the direction, and what the reverse sweep needs), then its reverse sweep
    * from a seed of 1 on the tangent, which leaves {@code H v} in the parameters' cotangents.
    */
-  private MethodSpec sweep(ReverseDerivative d) {
+  private MethodSpec sweep(HvpSweep h) {
+    ReverseDerivative d = h.derivative();
     Signature tangentOutput = d.signature();
     Renderer r = g.renderer(d);
     List<String> names = g.paramNames(d, r);
     CodeBlock.Builder body = CodeBlock.builder();
-    int primal = tangentOutput.params().size() - tangentOutput.diffParams().size();
+    int primal = h.primal();
     int k = primal;
     List<Param> params = tangentOutput.params();
     for (int i = 0; i < primal; i++) {
@@ -261,16 +321,50 @@ final class HvpWriter {
     body.addStatement("return $L", Sweeps.newGrad(g, d, r));
     Signature s = g.plan().methods().stream().map(m -> m.model().signature())
         .filter(x -> x.name().equals(tangentOutput.name())).findFirst().orElseThrow();
-    return MethodSpec.methodBuilder(SWEEP)
+    return MethodSpec.methodBuilder(h.captures().isEmpty() ? SWEEP : CAPTURED_SWEEP)
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
         .addParameters(Members.parameters(tangentOutput, names))
         .returns(g.gradType(tangentOutput))
         .addJavadoc("The Hessian of $L times a direction: the gradient, with respect to the"
-            + " method's\nparameters, of its JVP's tangent, the direction held constant.\n\n",
-            link(s))
+            + " method's\nparameters, of its JVP's tangent, the direction held constant$L.\n\n",
+            link(s), h.captures().isEmpty() ? ""
+                : " (the fields the\nmethod reads passed in last, as their callers read them)")
         .addJavadoc(Members.paramDocs(tangentOutput, names))
         .addJavadoc("@return the Hessian-vector product\n")
         .addCode(body.build())
+        .build();
+  }
+
+  /**
+   * {@code hvp(params..., directions...)} of a method that reads fields: the sweep, given the
+   * fields as they are now ({@code mHvp}, {@code mHessian} and {@code mFunction} call it; {@code
+   * MHvpAt} passes those it read when it was made).
+   */
+  private MethodSpec readingFields(Signature s, HvpSweep h) {
+    NameAllocator names = g.allocator();
+    List<String> params = g.paramNames(s, names);
+    List<String> dots = directions(s, names);
+    List<CodeBlock> args = new ArrayList<>();
+    List<CodeBlock> point = new ArrayList<>();
+    for (String p : params) {
+      point.add(CodeBlock.of("$N", p));
+    }
+    args.addAll(point);
+    for (String dot : dots) {
+      args.add(CodeBlock.of("$N", dot));
+    }
+    args.addAll(captureValues(h, point));
+    return MethodSpec.methodBuilder(SWEEP)
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .addParameters(Members.parameters(s, params))
+        .addParameters(directionParams(s, dots))
+        .returns(g.gradType(s))
+        .addJavadoc("The Hessian of $L times a direction, with the fields it reads as they are"
+            + " now.\n\n", link(s))
+        .addJavadoc(Members.paramDocs(s, params))
+        .addJavadoc(directionDocs(s, dots))
+        .addJavadoc("@return the Hessian-vector product\n")
+        .addStatement("return $N($L)", CAPTURED_SWEEP, CodeBlock.join(args, ",$W"))
         .build();
   }
 
@@ -299,10 +393,15 @@ final class HvpWriter {
   }
 
   /** {@code mHvpAt}: the point copied, its value and gradient once. */
-  private MethodSpec hvpAtMethod(Signature s, Modifier[] vis) {
+  private MethodSpec hvpAtMethod(Signature s, HvpSweep h, Modifier[] vis) {
     NameAllocator names = g.allocator();
     List<String> params = g.paramNames(s, names);
     String valueAndGrad = names.newName("valueAndGrad");
+    List<CodeBlock> point = new ArrayList<>();
+    for (String p : params) {
+      point.add(CodeBlock.of("$N", p));
+    }
+    List<CodeBlock> captures = captureValues(h, point);
     List<CodeBlock> args = new ArrayList<>();
     for (int i = 0; i < params.size(); i++) {
       Param p = s.params().get(i);
@@ -312,13 +411,23 @@ final class HvpWriter {
     }
     args.add(CodeBlock.of("$N.value()", valueAndGrad));
     args.add(CodeBlock.of("$N.grad()", valueAndGrad));
-    return staticMethod(AdjointNames.hvpAtMethod(s), s, params, vis, hvpAtType(s),
+    MethodSpec.Builder m = staticMethod(AdjointNames.hvpAtMethod(s), s, params, vis,
+            hvpAtType(s),
             CodeBlock.of("Hessian-vector products of $L at one point, for many directions.\n",
                 link(s)),
             "the point's value, gradient and Hessian-vector products")
         .addStatement("$T $N = $N($L)", g.valueAndGradType(s), valueAndGrad,
-            AdjointNames.valueAndGradMethod(s), wrapped(params))
-        .addStatement("return new $T($L)", hvpAtType(s), CodeBlock.join(args, ",$W"))
+            AdjointNames.valueAndGradMethod(s), wrapped(params));
+    // The fields the method reads, as they are now (an array copied): later writes to them
+    // change none of the products, as they change none of a Vjp's pullbacks.
+    for (int i = 0; i < captures.size(); i++) {
+      HvpSweep.Capture c = h.captures().get(i);
+      String field = names.newName(c.variable().hint());
+      m.addStatement("$T $N = $L", c.variable().type(), field, captures.get(i));
+      args.add(c.variable().type() instanceof ArrayTypeName
+          ? Members.copyOf(c.variable().type(), field) : CodeBlock.of("$N", field));
+    }
+    return m.addStatement("return new $T($L)", hvpAtType(s), CodeBlock.join(args, ",$W"))
         .build();
   }
 

@@ -32,6 +32,7 @@ import dev.adjoint.processor.transform.forward.VectorMode;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import dev.adjoint.processor.transform.reverse.ReverseMode;
 import dev.adjoint.processor.transform.normalize.OutParams;
+import dev.adjoint.processor.transform.second.HvpSweep;
 import dev.adjoint.processor.transform.second.Inliner;
 import dev.adjoint.processor.transform.second.ReverseOverForward;
 import dev.adjoint.processor.validation.Annotations;
@@ -490,7 +491,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       Map<String, ForwardDerivative> forward,
       Map<String, VectorMode.VectorDerivative> vectors,
       Map<String, ReverseDerivative> transposed,
-      Map<String, ReverseDerivative> hvps) {}
+      Map<String, HvpSweep> hvps) {}
 
   /**
    * Plans the round's classes together (calls may cross them), derives each, and writes those
@@ -538,7 +539,7 @@ public final class AdjointProcessor extends AbstractProcessor {
         Map<String, ForwardDerivative> forward = new LinkedHashMap<>();
         Map<String, VectorMode.VectorDerivative> vectors = new LinkedHashMap<>();
         Map<String, ReverseDerivative> transposed = new LinkedHashMap<>();
-        Map<String, ReverseDerivative> hvps = new LinkedHashMap<>();
+        Map<String, HvpSweep> hvps = new LinkedHashMap<>();
         for (DerivativeRequest request : Planner.requests(unit.plan)) {
           String name = request.name();
           switch (request.mode()) {
@@ -638,7 +639,7 @@ public final class AdjointProcessor extends AbstractProcessor {
    * forward derivative {@code forward}; empty, with an error in {@code report} saying why, where
    * it cannot be made (a half-made second order is never generated).
    */
-  private Optional<ReverseDerivative> secondOrder(Unit unit, DerivativeRequest request,
+  private Optional<HvpSweep> secondOrder(Unit unit, DerivativeRequest request,
       ForwardDerivative forward, Set<Signature> rules, Report.Builder report) {
     String name = request.name();
     ExecutableElement method = methodNamed(unit.type, name);
@@ -679,7 +680,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       }
       return Optional.empty();
     }
-    if (MethodSize.estimate(result.derivative().get()) > splitAbove()) {
+    if (MethodSize.estimate(result.derivative().get().derivative()) > splitAbove()) {
       report.add(Message.SECOND_ORDER_BODY, method, name, "it is too long for its"
           + " Hessian-vector product to fit in one generated method (long second-order methods"
           + " are not split yet)");

@@ -26,8 +26,8 @@ import javax.tools.JavaFileObject;
  * <ul>
  *   <li>{@code fHvp}'s value and gradient are {@code fValueAndGrad}'s, bit for bit;
  *   <li>{@code fHvpAt}'s value, gradient and {@code apply} are {@code fHvp}'s, bit for bit, after
- *       the argument arrays it was made from were changed (and the receivers' fields that are not
- *       final, with the open bug {@link #RECEIVER_FIELDS} opened);
+ *       the argument arrays it was made from, and the receivers' fields that are not final, were
+ *       changed (the fields since stop 25, which fixed {@link #RECEIVER_FIELDS});
  *   <li>{@code fFunction(..).hessianVectorProduct} is {@code fHvp}'s product, bit for bit;
  *   <li>{@code fHessian} is exactly symmetric and {@code H v} agrees with {@code fHvp}'s product
  *       along {@code v} to rounding;
@@ -48,7 +48,7 @@ final class SecondOrderCheck {
 
   private static final String TAG = "[AdjointSecondOrderUnsupported]";
 
-  /** The open bug of fHvpAt and the receiver's fields ({@link Generator#OPEN_BUGS}). */
+  /** The fixed bug of fHvpAt and the receiver's fields ({@link Generator#FIXED_BUGS}). */
   static final String RECEIVER_FIELDS = "hvpAtReceiverFields";
 
   /** Relative agreement of differences of the gradient with the product. */
@@ -187,7 +187,7 @@ final class SecondOrderCheck {
       FuzzTest.scramble(atArgs);
       for (Object a : atArgs) {
         if (a != null && a.getClass() == primal && open.contains(RECEIVER_FIELDS)) {
-          FuzzTest.scrambleFields(a, unit); // the receiver's, a receiver parameter's (open bug)
+          FuzzTest.scrambleFields(a, unit); // the receiver's, a receiver parameter's
         }
       }
       sameBits(problems, where + "fHvpAt value", new double[] {(double) FuzzTest.call(hvpAt,

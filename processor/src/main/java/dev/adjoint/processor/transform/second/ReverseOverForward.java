@@ -54,7 +54,7 @@ public final class ReverseOverForward {
   private ReverseOverForward() {}
 
   /** The derivative, or the errors that say why there is none. */
-  public record Result(Optional<ReverseDerivative> derivative, Report report) {}
+  public record Result(Optional<HvpSweep> derivative, Report report) {}
 
   /**
    * @param f the forward derivative of an {@code order = 2} method with a {@code double} result
@@ -116,6 +116,9 @@ public final class ReverseOverForward {
       return List.of(st);
     }, st -> false);
     body = Unguard.of(body, directions);
+    // Fields are read from parameters of the sweep, which mHvpAt fills when it is made.
+    Captures.Rewritten rewritten = Captures.of(body, f.params());
+    body = rewritten.body();
     List<Param> params = new ArrayList<>(s.params());
     List<Variable> variables = new ArrayList<>(f.params());
     int k = 0;
@@ -126,11 +129,16 @@ public final class ReverseOverForward {
         variables.add(dot);
       }
     }
+    for (HvpSweep.Capture c : rewritten.captures()) {
+      params.add(new Param(c.variable().hint(), c.variable().type(), false));
+      variables.add(c.variable());
+    }
     Signature tangentOutput = new Signature(
         s.owner(), s.name(), params, TypeName.DOUBLE, s.isPublic(), s.instance());
     ReverseMode.Result result = ReverseMode.derive(
         tangentOutput, new MethodBody(variables, Stmt.Block.of(body)));
-    return new Result(result.derivative(), result.report());
+    return new Result(result.derivative().map(d ->
+        new HvpSweep(d, s.params().size(), rewritten.captures())), result.report());
   }
 
   /**
