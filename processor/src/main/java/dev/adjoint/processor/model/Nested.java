@@ -5,6 +5,7 @@ import com.palantir.javapoet.TypeName;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -64,6 +65,35 @@ public record Nested(Kind kind, Signature target, int component, Signature funct
     }
     Signature function = new Signature(caller, stem, params, result, false, false);
     return new Nested(kind, target, component, function);
+  }
+
+  /**
+   * {@link #of} with a fresh name: {@code gGradX} or {@code gJvpTangent}, else the target's
+   * class's name first, else a number last, so that it meets no name in {@code taken} (the
+   * caller's annotated methods and its other nested functions, whose generated members would
+   * share a stem), compared without case.
+   */
+  public static Nested named(Kind kind, Signature target, int component, ClassName caller,
+      Set<String> taken) {
+    Set<String> lower = new HashSet<>();
+    taken.forEach(n -> lower.add(n.toLowerCase(Locale.ROOT)));
+    String tail = kind == Kind.GRAD
+        ? "Grad" + capitalize(target.diffParams().get(component).name())
+        : "JvpTangent";
+    String stem = target.name() + tail;
+    if (lower.contains(stem.toLowerCase(Locale.ROOT))) {
+      stem = Character.toLowerCase(target.owner().simpleName().charAt(0))
+          + target.owner().simpleName().substring(1) + capitalize(target.name()) + tail;
+    }
+    String base = stem;
+    for (int i = 2; lower.contains(stem.toLowerCase(Locale.ROOT)); i++) {
+      stem = base + i;
+    }
+    return of(kind, target, component, caller, stem);
+  }
+
+  private static String capitalize(String s) {
+    return Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 
   /** How messages and Javadoc show the use: {@code GAdjoint.gGrad(...).x()}. */

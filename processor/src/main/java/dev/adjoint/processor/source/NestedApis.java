@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -99,21 +98,10 @@ final class NestedApis {
       return known;
     }
     Set<String> taken = MethodValidator.annotatedMethods(caller).stream()
-        .map(m -> m.getSimpleName().toString().toLowerCase(Locale.ROOT))
+        .map(m -> m.getSimpleName().toString())
         .collect(Collectors.toSet());
-    uses.values().forEach(n -> taken.add(n.function().name().toLowerCase(Locale.ROOT)));
-    String tail = kind == Nested.Kind.GRAD
-        ? "Grad" + capitalize(target.diffParams().get(component).name())
-        : "JvpTangent";
-    String stem = target.name() + tail;
-    if (taken.contains(stem.toLowerCase(Locale.ROOT))) {
-      stem = decapitalize(target.owner().simpleName()) + capitalize(target.name()) + tail;
-    }
-    String base = stem;
-    for (int i = 2; taken.contains(stem.toLowerCase(Locale.ROOT)); i++) {
-      stem = base + i;
-    }
-    Nested made = Nested.of(kind, target, component, ClassName.get(caller), stem);
+    uses.values().forEach(n -> taken.add(n.function().name()));
+    Nested made = Nested.named(kind, target, component, ClassName.get(caller), taken);
     uses.put(key, made);
     return made;
   }
@@ -124,11 +112,4 @@ final class NestedApis {
         .allMatch(t -> t.equals(TypeName.DOUBLE) || t.equals(Expr.DOUBLE_ARRAY));
   }
 
-  private static String capitalize(String s) {
-    return Character.toUpperCase(s.charAt(0)) + s.substring(1);
-  }
-
-  private static String decapitalize(String s) {
-    return Character.toLowerCase(s.charAt(0)) + s.substring(1);
-  }
 }

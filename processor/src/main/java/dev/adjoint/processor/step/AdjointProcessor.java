@@ -10,8 +10,12 @@ import dev.adjoint.processor.codegen.MethodSize;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
 import dev.adjoint.processor.diagnostics.Reporter;
-import dev.adjoint.processor.ir.MethodBody;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.IrWalker;
+import dev.adjoint.processor.ir.MethodBody;
+import dev.adjoint.processor.ir.SourceRef;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.JvpRule;
 import dev.adjoint.processor.model.MethodModel;
@@ -540,6 +544,8 @@ public final class AdjointProcessor extends AbstractProcessor {
         Map<String, VectorMode.VectorDerivative> vectors = new LinkedHashMap<>();
         Map<String, ReverseDerivative> transposed = new LinkedHashMap<>();
         Map<String, HvpSweep> hvps = new LinkedHashMap<>();
+        // Nested functions that second order adds: calls of other classes' order = 2 methods.
+        List<Nested> throughHvp = new ArrayList<>(unit.plan.nested());
         for (DerivativeRequest request : Planner.requests(unit.plan)) {
           String name = request.name();
           switch (request.mode()) {
@@ -581,14 +587,18 @@ public final class AdjointProcessor extends AbstractProcessor {
               report.addAll(result.report());
               result.derivative().ifPresent(d -> transposed.put(name, d));
             }
-            case HVP -> secondOrder(unit, request, forward.get(name), rules, report)
-                .ifPresent(d -> hvps.put(name, d));
+            case HVP -> secondOrder(unit, request, forward.get(name), rules, plans, throughHvp,
+                report).ifPresent(d -> hvps.put(name, d));
           }
         }
         Report built = report.build();
         reporter.print(built);
         if (built.isClean()) {
-          ready.add(new Derived(unit, derived, fromBody, forward, vectors, transposed, hvps));
+          Unit withNested = throughHvp.size() == unit.plan.nested().size() ? unit
+              : new Unit(unit.type, new ClassPlan(unit.plan.owner(), unit.plan.isPublic(),
+                  unit.plan.methods(), throughHvp), unit.notes);
+          ready.add(new Derived(withNested, derived, fromBody, forward, vectors, transposed,
+              hvps));
         } else {
           fail(unit.plan.owner());
         }
@@ -640,7 +650,8 @@ public final class AdjointProcessor extends AbstractProcessor {
    * it cannot be made (a half-made second order is never generated).
    */
   private Optional<HvpSweep> secondOrder(Unit unit, DerivativeRequest request,
-      ForwardDerivative forward, Set<Signature> rules, Report.Builder report) {
+      ForwardDerivative forward, Set<Signature> rules, List<ClassPlan> plans,
+      List<Nested> functions, Report.Builder report) {
     String name = request.name();
     ExecutableElement method = methodNamed(unit.type, name);
     // Calls of the class's own @Differentiable methods are written in place, where they can be.
@@ -666,7 +677,8 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
     Map<Signature, String> nested = new LinkedHashMap<>();
     unit.plan.nested().forEach(n -> nested.put(n.function(), n.describe()));
-    ReverseOverForward.Result result = ReverseOverForward.derive(forward, body, nested);
+    ReverseOverForward.Result result = ReverseOverForward.derive(forward, body, nested,
+        throughHvp(unit, body, forward, plans, functions));
     if (result.derivative().isEmpty()) {
       boolean calls = result.report().items().stream()
           .anyMatch(i -> i.message() == Message.SECOND_ORDER_CALL);
@@ -687,6 +699,62 @@ public final class AdjointProcessor extends AbstractProcessor {
       return Optional.empty();
     }
     return result.derivative();
+  }
+
+  /**
+   * The callees of {@code body} in other classes whose Hessian-vector products exist (an {@code
+   * order = 2} method of this round, or one whose generated class has {@code gHvp}), each with
+   * the {@link Nested.Kind#JVP_TANGENT} function of the caller's class that second order
+   * differentiates its calls through ({@link ReverseOverForward}): the one of the same use in
+   * {@code functions}, or a new one added there.
+   */
+  private Map<Signature, Signature> throughHvp(Unit unit, MethodBody body,
+      ForwardDerivative forward, List<ClassPlan> plans, List<Nested> functions) {
+    // The calls that forward mode differentiates (through the callee's JVP): varying ones.
+    Set<SourceRef> varying = new HashSet<>();
+    IrWalker.forEachStmt(forward.body(), st -> {
+      if (st instanceof Stmt.Declare d && d.variable().kind() == Variable.Kind.CALL
+          && d.init() != null) {
+        varying.add(d.init().ref());
+      }
+    });
+    Map<Signature, Signature> out = new LinkedHashMap<>();
+    IrWalker.forEachExpr(body.body(), e -> {
+      if (!(e instanceof Expr.DiffCall call) || !varying.contains(call.ref())
+          || out.containsKey(call.callee())
+          || call.callee().owner().equals(unit.plan.owner())
+          || !ReverseOverForward.NESTABLE.test(call.callee())
+          || !hasSecondOrder(call.callee(), plans)) {
+        return;
+      }
+      Nested n = functions.stream()
+          .filter(f -> f.kind() == Nested.Kind.JVP_TANGENT && f.target().equals(call.callee()))
+          .findFirst().orElse(null);
+      if (n == null) {
+        Set<String> taken = new HashSet<>();
+        unit.plan.methods().forEach(m -> taken.add(m.model().signature().name()));
+        functions.forEach(f -> taken.add(f.function().name()));
+        n = Nested.named(Nested.Kind.JVP_TANGENT, call.callee(), -1, unit.plan.owner(), taken);
+        functions.add(n);
+      }
+      out.put(call.callee(), n.function());
+    });
+    return out;
+  }
+
+  /** Whether {@code callee} has a Hessian-vector product: {@code order = 2}, no custom rule. */
+  private boolean hasSecondOrder(Signature callee, List<ClassPlan> plans) {
+    for (ClassPlan plan : plans) {
+      if (plan.owner().equals(callee.owner())) {
+        return plan.methods().stream().anyMatch(m -> m.model().signature().name()
+            .equals(callee.name()) && m.model().secondOrder() && !m.model().isCustom());
+      }
+    }
+    TypeElement adjoint = processingEnv.getElementUtils()
+        .getTypeElement(callee.adjointClass().canonicalName());
+    String hvp = AdjointNames.hvpMethod(callee);
+    return adjoint != null && ElementFilter.methodsIn(adjoint.getEnclosedElements()).stream()
+        .anyMatch(m -> m.getSimpleName().contentEquals(hvp));
   }
 
   private static ExecutableElement methodNamed(TypeElement type, String name) {

@@ -61,16 +61,20 @@ public final class ReverseOverForward {
    * @param primal the method's lowered body (for the places of its calls)
    */
   public static Result derive(ForwardDerivative f, MethodBody primal) {
-    return derive(f, primal, Map.of());
+    return derive(f, primal, Map.of(), Map.of());
   }
 
   /**
    * @param nested the functions that uses of other classes' generated API in the body are
    *     lowered to ({@link dev.adjoint.processor.model.Nested}), with how the source writes each:
    *     a varying call of one would need a third derivative
+   * @param throughHvp the callees of other classes that have second-order members, each with the
+   *     {@link dev.adjoint.processor.model.Nested.Kind#JVP_TANGENT} function of the caller's class
+   *     that stands for {@code gJvp(args, directions).tangent()}: a varying call of one is
+   *     differentiated through the callee's Hessian-vector product ({@link #throughHvp})
    */
   public static Result derive(ForwardDerivative f, MethodBody primal,
-      Map<Signature, String> nested) {
+      Map<Signature, String> nested, Map<Signature, Signature> throughHvp) {
     Report.Builder report = Report.builder();
     Signature s = f.signature();
     // A call whose JVP the forward body calls: no second derivative through it yet.
@@ -87,15 +91,18 @@ public final class ReverseOverForward {
         report.add(Message.SECOND_ORDER_CALL, call.ref(), s.name(), nested.get(call.callee()),
             "its second derivative would be a third derivative of the callee, which is not"
                 + " generated; remove order = 2");
-      } else if (e instanceof Expr.DiffCall call && jvpCalls.contains(call.ref())) {
+      } else if (e instanceof Expr.DiffCall call && jvpCalls.contains(call.ref())
+          && !throughHvp.containsKey(call.callee())) {
         String fix = !call.callee().result().equals(TypeName.DOUBLE)
             ? "its result is a " + call.callee().result() + ", whose body second order does not"
                 + " write in yet; remove order = 2"
             : call.callee().owner().equals(s.owner())
             ? "call it in a statement of its own (double y = " + call.callee().name()
                 + "(...);), or remove order = 2"
-            : "remove order = 2, or move " + call.callee().name() + " into "
-                + s.owner().simpleName();
+            : !NESTABLE.test(call.callee())
+            ? "its differentiable parameters are not all double or double[]; remove order = 2"
+            : "declare " + call.callee().name() + " with @Differentiable(order = 2), so that its"
+                + " Hessian-vector products exist, or remove order = 2 here";
         report.add(Message.SECOND_ORDER_CALL, call.ref(), s.name(),
             call.callee().qualifiedName(), fix);
       }
@@ -104,7 +111,8 @@ public final class ReverseOverForward {
       return new Result(Optional.empty(), report.build());
     }
     Set<Variable> directions = new HashSet<>(f.tangents());
-    List<Stmt> body = StmtRewriter.rewrite(f.body().stmts(), st -> {
+    List<Stmt> forward = throughHvp(f.body().stmts(), throughHvp);
+    List<Stmt> body = StmtRewriter.rewrite(forward, st -> {
       if (st instanceof Stmt.Assign a && directions.contains(a.variable())
           && isNullToZeros(a)) {
         return List.of(); // the caller replaces a null direction by zeros
@@ -139,6 +147,90 @@ public final class ReverseOverForward {
         tangentOutput, new MethodBody(variables, Stmt.Block.of(body)));
     return new Result(result.derivative().map(d ->
         new HvpSweep(d, s.params().size(), rewritten.captures())), result.report());
+  }
+
+  /** Whether a callee's differentiable parameters are what a nested function takes. */
+  public static final java.util.function.Predicate<Signature> NESTABLE = callee ->
+      callee.result().equals(TypeName.DOUBLE) && callee.diffParams().stream()
+          .allMatch(p -> p.type().equals(TypeName.DOUBLE) || p.type().equals(Expr.DOUBLE_ARRAY));
+
+  /**
+   * The forward body with each JVP call of a callee in {@code functions} written as two calls
+   * that reverse mode differentiates: forward mode's
+   *
+   * <pre>{@code
+   * GJvp r = GAdjoint.gJvp(args, dots); double tDot = r.tangent(); double t = r.value();
+   * }</pre>
+   *
+   * <p>becomes {@code double tDot = gJvpTangent(args, dots); double t = g(args);}, whose
+   * derivatives are exact: the first's pullback of {@code w} is {@code w H dots} for the
+   * arguments and {@code w ∇g} for the directions (one {@code gHvp}, {@code
+   * codegen.NestedWriter}), the second's is {@code w ∇g}. A zero array direction, which forward
+   * mode passes as {@code null}, becomes a new array of zeros of the argument's length.
+   */
+  private static List<Stmt> throughHvp(List<Stmt> stmts, Map<Signature, Signature> functions) {
+    if (functions.isEmpty()) {
+      return stmts;
+    }
+    Map<Variable, Expr.OpaqueCall> calls = new java.util.IdentityHashMap<>();
+    Map<Variable, Signature> callees = new java.util.IdentityHashMap<>();
+    return StmtRewriter.rewrite(stmts, st -> {
+      if (st instanceof Stmt.Declare d && d.variable().kind() == Variable.Kind.CALL
+          && d.init() instanceof Expr.OpaqueCall call) {
+        Signature callee = functions.keySet().stream()
+            .filter(c -> c.adjointClass().equals(call.owner())
+                && dev.adjoint.processor.model.AdjointNames.jvpMethod(c).equals(call.name()))
+            .findFirst().orElse(null);
+        if (callee != null) {
+          calls.put(d.variable(), call);
+          callees.put(d.variable(), callee);
+          return List.of();
+        }
+      }
+      if (st instanceof Stmt.Declare d && d.init() instanceof Expr.Component c
+          && calls.containsKey(c.record())) {
+        Expr.OpaqueCall call = calls.get(c.record());
+        Signature callee = callees.get(c.record());
+        int n = callee.params().size();
+        List<Expr> args = call.args().subList(0, n);
+        if (c.accessor().equals("value")) {
+          return List.of(new Stmt.Declare(d.variable(),
+              new Expr.DiffCall(callee, args, call.ref()), d.ref()));
+        }
+        List<Stmt> out = new ArrayList<>();
+        List<Expr> all = new ArrayList<>(args);
+        int k = n;
+        for (int i = 0; i < n; i++) {
+          if (!callee.params().get(i).differentiable()) {
+            continue;
+          }
+          Expr dot = call.args().get(k++);
+          if (dot instanceof Expr.Literal l && l.value() == null) {
+            Variable zeros = new Variable(callee.params().get(i).name() + "Dot",
+                Expr.DOUBLE_ARRAY, Variable.Kind.TEMP);
+            out.add(new Stmt.Declare(zeros, new Expr.NewArray(TypeName.DOUBLE,
+                List.of(lengthOf(args.get(i))), null), d.ref()));
+            dot = new Expr.Read(zeros, null);
+          }
+          all.add(dot);
+        }
+        out.add(new Stmt.Declare(d.variable(),
+            new Expr.DiffCall(functions.get(callee), all, call.ref()), d.ref()));
+        return out;
+      }
+      return List.of(st);
+    }, st -> false);
+  }
+
+  /** The length of an array argument: a variable, or a row of a matrix. */
+  private static Expr lengthOf(Expr array) {
+    if (array instanceof Expr.Read r) {
+      return new Expr.ArrayLength(r.variable(), List.of(), null);
+    }
+    if (array instanceof Expr.ArrayRead row) {
+      return new Expr.ArrayLength(row.array(), row.indices(), null);
+    }
+    throw new IllegalArgumentException("not an array argument: " + array);
   }
 
   /**

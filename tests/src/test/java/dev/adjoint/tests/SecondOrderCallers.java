@@ -1,0 +1,34 @@
+package dev.adjoint.tests;
+
+import dev.adjoint.Differentiable;
+import dev.adjoint.NoDiff;
+
+/**
+ * {@code order = 2} methods that call {@code order = 2} methods of another class ({@link
+ * SecondOrderCallees}): second order goes through the callees' Hessian-vector products.
+ */
+final class SecondOrderCallers {
+  private SecondOrderCallers() {}
+
+  /**
+   * cubes(x) y + mix(y, x₀)² + e^{mix(0.5, 2)} y + scaled(w, y x₁): varying calls with scalar and
+   * array arguments, a constant call, a constant array argument beside a varying scalar.
+   */
+  @Differentiable(order = 2)
+  static double f(double[] x, double y, @NoDiff double[] w) {
+    double c = SecondOrderCallees.cubes(x);
+    double m = SecondOrderCallees.mix(y, x[0]);
+    double k = Math.exp(SecondOrderCallees.mix(0.5, 2.0));
+    return c * y + m * m + k * y + SecondOrderCallees.scaled(w, y * x[1]);
+  }
+
+  /** A call in a loop, whose argument changes from trip to trip. */
+  @Differentiable(order = 2)
+  static double loop(double[] x) {
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      s += SecondOrderCallees.mix(x[i], s + 1.0);
+    }
+    return s;
+  }
+}

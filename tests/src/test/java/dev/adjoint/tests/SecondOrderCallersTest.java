@@ -1,0 +1,91 @@
+package dev.adjoint.tests;
+
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import dev.adjoint.runtime.GradCheck;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Second order through calls of other classes' {@code order = 2} methods: Hessians against
+ * central differences of the (first-order, trusted) gradient, and the closed form of one.
+ */
+final class SecondOrderCallersTest {
+  /** H of f by central differences of fGrad, one column per coordinate (x₀, x₁, x₂, y). */
+  private static double[][] differences(double[] x, double y, double[] w) {
+    int n = x.length + 1;
+    double[][] h = new double[n][n];
+    double step = 1e-5;
+    for (int j = 0; j < n; j++) {
+      double[] xp = x.clone();
+      double[] xm = x.clone();
+      double yp = y;
+      double ym = y;
+      if (j < x.length) {
+        xp[j] += step;
+        xm[j] -= step;
+      } else {
+        yp += step;
+        ym -= step;
+      }
+      var gp = SecondOrderCallersAdjoint.fGrad(xp, yp, w);
+      var gm = SecondOrderCallersAdjoint.fGrad(xm, ym, w);
+      for (int i = 0; i < n; i++) {
+        double p = i < x.length ? gp.x()[i] : gp.y();
+        double m = i < x.length ? gm.x()[i] : gm.y();
+        h[i][j] = (p - m) / (2 * step);
+      }
+    }
+    return h;
+  }
+
+  @Test
+  void hessiansThroughOtherClassesAgreeWithDifferencesOfTheGradient() {
+    Random random = new Random(12);
+    for (int trial = 0; trial < 50; trial++) {
+      double[] x = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian()};
+      double y = random.nextGaussian();
+      double[] w = {random.nextGaussian(), random.nextGaussian()};
+      double[][] h = SecondOrderCallersAdjoint.fHessian(x, y, w);
+      double[][] fd = differences(x, y, w);
+      for (int i = 0; i < h.length; i++) {
+        for (int j = 0; j < h.length; j++) {
+          assertWithMessage("H[%s][%s] at trial %s", i, j, trial).that(h[i][j])
+              .isWithin(1e-5 * (1 + Math.abs(fd[i][j]))).of(fd[i][j]);
+        }
+      }
+      // fHvp's value and gradient are fValueAndGrad's, bit for bit.
+      double[] xDot = {0.3, -0.2, 0.5};
+      var hvp = SecondOrderCallersAdjoint.fHvp(x, y, w, xDot, 0.7);
+      var vg = SecondOrderCallersAdjoint.fValueAndGrad(x, y, w);
+      assertWithMessage("value").that(hvp.value()).isEqualTo(vg.value());
+      assertWithMessage("grad").that(hvp.grad().x()).isEqualTo(vg.grad().x());
+      for (int i = 0; i < 4; i++) {
+        double hv = 0;
+        for (int j = 0; j < 4; j++) {
+          hv += h[i][j] * (j < 3 ? xDot[j] : 0.7);
+        }
+        double product = i < 3 ? hvp.hvp().x()[i] : hvp.hvp().y();
+        assertWithMessage("(H v)[%s]", i).that(product).isWithin(1e-12 * (1 + Math.abs(hv)))
+            .of(hv);
+      }
+    }
+  }
+
+  /** loop(x) = Σ mix(xᵢ, sᵢ + 1), s the running sum: checked by GradCheck's HVP check too. */
+  @Test
+  void aCallInALoop() {
+    Random random = new Random(5);
+    for (int trial = 0; trial < 20; trial++) {
+      double[] x = new double[4];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = random.nextGaussian();
+      }
+      GradCheck.defaults().assertHvp(SecondOrderCallersAdjoint.loopFunction(x.length), x);
+    }
+    // x = (a): loop = sin(a)·1², so H = -sin(a).
+    double a = 0.8;
+    assertWithMessage("one trip").that(SecondOrderCallersAdjoint.loopHessian(new double[] {a})[0][0])
+        .isWithin(1e-14).of(-Math.sin(a));
+  }
+}
