@@ -13,14 +13,25 @@ import dev.adjoint.processor.model.Signature;
  */
 public record DerivativeRequest(ClassPlan.MethodPlan method, Mode mode, boolean reference) {
   public DerivativeRequest {
-    if ((mode == Mode.TRANSPOSE ? method.ruleBody() : method.body()).isEmpty()) {
+    if ((ofRule(method, mode) ? method.ruleBody() : method.body()).isEmpty()) {
       throw new IllegalArgumentException("no body to differentiate: " + method.model());
     }
   }
 
-  /** The body to differentiate: the method's, or for {@link Mode#TRANSPOSE} its rule's. */
+  /**
+   * Whether the body differentiated is the {@code @Jvp} rule's tangent map: for {@link
+   * Mode#TRANSPOSE}, and for the {@link Mode#HVP} of a {@code @CustomJvp} method.
+   */
+  private static boolean ofRule(ClassPlan.MethodPlan method, Mode mode) {
+    return mode == Mode.TRANSPOSE || mode == Mode.HVP && method.model().jvpRule().isPresent();
+  }
+
+  /**
+   * The body to differentiate: the method's, or for {@link Mode#TRANSPOSE} (and a {@code
+   * @CustomJvp} method's {@link Mode#HVP}) its rule's tangent map.
+   */
   public MethodBody body() {
-    return (mode == Mode.TRANSPOSE ? method.ruleBody() : method.body()).orElseThrow();
+    return (ofRule(method, mode) ? method.ruleBody() : method.body()).orElseThrow();
   }
 
   /** The signature of {@link #body}. */

@@ -40,7 +40,8 @@ public final class Planner {
    * source order (for a custom rule's primal only as the reference its rule is checked against);
    * then the forward derivative of every body whose method has a JVP (again only a reference for
    * a custom rule's primal); then the transpose of every {@code @Jvp} rule; then the
-   * Hessian-vector products of every {@code order = 2} {@code @Differentiable} method.
+   * Hessian-vector products of every {@code order = 2} {@code @Differentiable} or {@code
+   * @CustomJvp} method.
    */
   public static List<DerivativeRequest> requests(ClassPlan plan) {
     List<DerivativeRequest> out = new ArrayList<>();
@@ -63,7 +64,9 @@ public final class Planner {
     }
     for (ClassPlan.MethodPlan m : plan.methods()) {
       // Reverse over forward: after the method's FORWARD request, whose output it reads.
-      if (m.model().secondOrder() && !m.model().isCustom() && m.body().isPresent()) {
+      // (A @CustomJvp method's: reverse mode over its rule's tangent map.)
+      if (m.model().secondOrder() && (m.model().isCustom() ? m.ruleBody().isPresent()
+          : m.body().isPresent())) {
         out.add(new DerivativeRequest(m, Mode.HVP, false));
       }
     }

@@ -654,6 +654,23 @@ public final class AdjointProcessor extends AbstractProcessor {
       List<Nested> functions, Report.Builder report) {
     String name = request.name();
     ExecutableElement method = methodNamed(unit.type, name);
+    Optional<JvpRule> rule = request.method().model().jvpRule();
+    if (rule.isPresent()) {
+      // A @CustomJvp method: reverse mode over its rule's tangent map, which is its JVP.
+      ReverseOverForward.Result result =
+          ReverseOverForward.ofJvpRule(request.signature(), request.body());
+      if (result.derivative().isEmpty()) {
+        report.add(Message.SECOND_ORDER_JVP_RULE, method, name, rule.get().name(),
+            reason(result.report()));
+        return Optional.empty();
+      }
+      if (MethodSize.estimate(result.derivative().get().derivative()) > splitAbove()) {
+        report.add(Message.SECOND_ORDER_JVP_RULE, method, name, rule.get().name(),
+            "it is too long for its Hessian-vector product to fit in one generated method");
+        return Optional.empty();
+      }
+      return result.derivative();
+    }
     // Calls of the class's own @Differentiable methods are written in place, where they can be.
     MethodBody body = request.body();
     Optional<MethodBody> inlined = Inliner.inline(request.signature(), body, callee ->
@@ -685,10 +702,9 @@ public final class AdjointProcessor extends AbstractProcessor {
       if (calls) {
         report.addAll(result.report());
       } else {
-        String why = result.report().items().stream().findFirst()
-            .map(Report.Item::text).orElse("no reason given");
         report.add(Message.SECOND_ORDER_BODY, method, name,
-            "reverse mode cannot differentiate its forward derivative (" + why + ")");
+            "reverse mode cannot differentiate its forward derivative (" + reason(result.report())
+                + ")");
       }
       return Optional.empty();
     }
@@ -702,8 +718,23 @@ public final class AdjointProcessor extends AbstractProcessor {
   }
 
   /**
-   * The callees of {@code body} in other classes whose Hessian-vector products exist (an {@code
-   * order = 2} method of this round, or one whose generated class has {@code gHvp}), each with
+   * Why a derivative of generated code failed, from the first error of {@code report}, without its
+   * tag or its fix (which speak of the user's code, not of the code second order differentiates).
+   */
+  private static String reason(Report report) {
+    String text = report.items().stream().findFirst().map(Report.Item::text)
+        .orElse("no reason given");
+    if (text.startsWith("[") && text.contains("] ")) {
+      text = text.substring(text.indexOf("] ") + 2);
+    }
+    int fix = text.lastIndexOf("; ");
+    return fix > 0 ? text.substring(0, fix) : text;
+  }
+
+  /**
+   * The callees of {@code body} that second order did not write in and whose Hessian-vector
+   * products exist (an {@code order = 2} method of this round, of this class too, or one whose
+   * generated class has {@code gHvp}), each with
    * the {@link Nested.Kind#JVP_TANGENT} function of the caller's class that second order
    * differentiates its calls through ({@link ReverseOverForward}): the one of the same use in
    * {@code functions}, or a new one added there.
@@ -722,7 +753,6 @@ public final class AdjointProcessor extends AbstractProcessor {
     IrWalker.forEachExpr(body.body(), e -> {
       if (!(e instanceof Expr.DiffCall call) || !varying.contains(call.ref())
           || out.containsKey(call.callee())
-          || call.callee().owner().equals(unit.plan.owner())
           || !ReverseOverForward.NESTABLE.test(call.callee())
           || !hasSecondOrder(call.callee(), plans)) {
         return;
@@ -742,12 +772,16 @@ public final class AdjointProcessor extends AbstractProcessor {
     return out;
   }
 
-  /** Whether {@code callee} has a Hessian-vector product: {@code order = 2}, no custom rule. */
+  /**
+   * Whether {@code callee} has a Hessian-vector product: an {@code order = 2} method (a {@code
+   * @Differentiable} or {@code @CustomJvp} one) of this round, or of a jar whose generated class
+   * has it.
+   */
   private boolean hasSecondOrder(Signature callee, List<ClassPlan> plans) {
     for (ClassPlan plan : plans) {
       if (plan.owner().equals(callee.owner())) {
         return plan.methods().stream().anyMatch(m -> m.model().signature().name()
-            .equals(callee.name()) && m.model().secondOrder() && !m.model().isCustom());
+            .equals(callee.name()) && m.model().secondOrder());
       }
     }
     TypeElement adjoint = processingEnv.getElementUtils()

@@ -68,7 +68,7 @@ public final class ReverseOverForward {
    * @param nested the functions that uses of other classes' generated API in the body are
    *     lowered to ({@link dev.adjoint.processor.model.Nested}), with how the source writes each:
    *     a varying call of one would need a third derivative
-   * @param throughHvp the callees of other classes that have second-order members, each with the
+   * @param throughHvp the callees not written in that have second-order members, each with the
    *     {@link dev.adjoint.processor.model.Nested.Kind#JVP_TANGENT} function of the caller's class
    *     that stands for {@code gJvp(args, directions).tangent()}: a varying call of one is
    *     differentiated through the callee's Hessian-vector product ({@link #throughHvp})
@@ -98,7 +98,7 @@ public final class ReverseOverForward {
                 + " write in yet; remove order = 2"
             : call.callee().owner().equals(s.owner())
             ? "call it in a statement of its own (double y = " + call.callee().name()
-                + "(...);), or remove order = 2"
+                + "(...);), declare it with order = 2, or remove order = 2 here"
             : !NESTABLE.test(call.callee())
             ? "its differentiable parameters are not all double or double[]; remove order = 2"
             : "declare " + call.callee().name() + " with @Differentiable(order = 2), so that its"
@@ -147,6 +147,38 @@ public final class ReverseOverForward {
         tangentOutput, new MethodBody(variables, Stmt.Block.of(body)));
     return new Result(result.derivative().map(d ->
         new HvpSweep(d, s.params().size(), rewritten.captures())), result.report());
+  }
+
+  /**
+   * The Hessian-vector product of a {@code @CustomJvp} method: its {@code @Jvp} rule's tangent map
+   * (the rule's body with each {@code return JvpResult.of(v, t)} made {@code return t}) is the
+   * method's JVP, {@code ∇f(x)·v}, so reverse mode over it with respect to the primal's
+   * parameters, the tangents held constant as the directions, gives {@code H v}, as JAX
+   * differentiates a {@code custom_jvp} rule a second time.
+   *
+   * @param primal the method
+   * @param tangentMap the rule's tangent map: the primal's parameters, then one tangent per
+   *     differentiable one
+   */
+  public static Result ofJvpRule(Signature primal, MethodBody tangentMap) {
+    Captures.Rewritten rewritten =
+        Captures.of(tangentMap.body().stmts(), tangentMap.params());
+    List<Param> params = new ArrayList<>(primal.params());
+    List<Variable> variables = new ArrayList<>(tangentMap.params());
+    for (int i = primal.params().size(); i < tangentMap.params().size(); i++) {
+      Variable dot = tangentMap.params().get(i);
+      params.add(new Param(dot.hint(), dot.type(), false));
+    }
+    for (HvpSweep.Capture c : rewritten.captures()) {
+      params.add(new Param(c.variable().hint(), c.variable().type(), false));
+      variables.add(c.variable());
+    }
+    Signature tangentOutput = new Signature(primal.owner(), primal.name(), params,
+        TypeName.DOUBLE, primal.isPublic(), primal.instance());
+    ReverseMode.Result result = ReverseMode.derive(
+        tangentOutput, new MethodBody(variables, Stmt.Block.of(rewritten.body())));
+    return new Result(result.derivative().map(d ->
+        new HvpSweep(d, primal.params().size(), rewritten.captures())), result.report());
   }
 
   /** Whether a callee's differentiable parameters are what a nested function takes. */
