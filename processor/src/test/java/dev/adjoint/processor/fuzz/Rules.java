@@ -465,7 +465,17 @@ final class Rules {
 
   /** The source of {@code fuzz.Rules}: the rules above, written as a user would. */
   static String source() {
-    return String.join("\n",
+    return source(true);
+  }
+
+  /**
+   * {@link #source()}, with {@code order = 2} on the {@code @CustomJvp} twins of a {@code double}
+   * result only if {@code secondOrder}: a compilation that splits every method ({@code
+   * -Aadjoint.splitAbove=0}) would reject their Hessian-vector products (long second-order
+   * methods are not split).
+   */
+  static String source(boolean secondOrder) {
+    String source = String.join("\n",
         "package " + PACKAGE + ";",
         "",
         "import dev.adjoint.Bwd;",
@@ -602,19 +612,20 @@ final class Rules {
         "    return new SoftmaxCot(gx, gt);",
         "  }",
         "",
-        "  // The @CustomJvp twins: the same values, with their rules written forwards.",
-        "  @CustomJvp static double softplusJ(double x) { return Math.log1p(Math.exp(x)); }",
+        "  // The @CustomJvp twins: the same values, with their rules written forwards; order = 2",
+        "  // (since stop 25), so order = 2 twins go through their rules' second derivatives.",
+        "  @CustomJvp(order = 2) static double softplusJ(double x) { return Math.log1p(Math.exp(x)); }",
         "  @Jvp(\"softplusJ\") static JvpResult<Double, Double> softplusJJvp(double x, double xDot) {",
         "    return JvpResult.of(Math.log1p(Math.exp(x)), xDot / (1 + Math.exp(-x)));",
         "  }",
         "",
-        "  @CustomJvp static double productJ(double x, double y) { return x * y; }",
+        "  @CustomJvp(order = 2) static double productJ(double x, double y) { return x * y; }",
         "  @Jvp(\"productJ\") static JvpResult<Double, Double> productJJvp(",
         "      double x, double y, double xDot, double yDot) {",
         "    return JvpResult.of(x * y, y * xDot + x * yDot);",
         "  }",
         "",
-        "  @CustomJvp static double scaledSinJ(double x, @NoDiff double k, int m) {",
+        "  @CustomJvp(order = 2) static double scaledSinJ(double x, @NoDiff double k, int m) {",
         "    return k * Math.sin(x) + m;",
         "  }",
         "  @Jvp(\"scaledSinJ\")",
@@ -626,7 +637,7 @@ final class Rules {
         "    return JvpResult.of(k * Math.sin(x) + m, t);",
         "  }",
         "",
-        "  @CustomJvp static double squaresJ(double[] x, @NoDiff double w) {",
+        "  @CustomJvp(order = 2) static double squaresJ(double[] x, @NoDiff double w) {",
         "    double s = 0;",
         "    for (int i = 0; i < x.length; i++) {",
         "      s += x[i] * x[i];",
@@ -676,5 +687,6 @@ final class Rules {
         "  }",
         "}",
         "");
+    return secondOrder ? source : source.replace("@CustomJvp(order = 2)", "@CustomJvp");
   }
 }

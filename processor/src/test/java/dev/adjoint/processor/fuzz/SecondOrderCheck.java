@@ -65,13 +65,31 @@ final class SecondOrderCheck {
         && !source.contains("Rules.flip(");
   }
 
-  /** {@code unit}'s source with {@code order = 2} on {@code f}. */
+  /**
+   * {@code unit}'s source with {@code order = 2} on {@code f}, and in every other twin (by its
+   * class's name) on its helpers with a {@code double} result too (since stop 25): a call of such
+   * a helper that second order does not write in goes through the helper's own Hessian-vector
+   * products, as do calls of the {@code @CustomJvp(order = 2)} rules.
+   */
   static String twin(Unit unit) {
-    String source = unit.render();
-    String head = "  @Differentiable\n  " + (unit.f().instance() ? "" : "static ") + "double f(";
+    String source = orderTwo(unit.render(), unit.f());
+    if ((unit.className().hashCode() & 1) == 0) {
+      for (Callee h : unit.helpers()) {
+        if (!h.returnsArray() && !h.isRule()) {
+          source = orderTwo(source, h);
+        }
+      }
+    }
+    return source;
+  }
+
+  /** {@code source} with {@code order = 2} on the method {@code m}. */
+  private static String orderTwo(String source, Callee m) {
+    String head = "  @Differentiable\n  " + (m.instance() ? "" : "static ") + "double " + m.name()
+        + "(";
     int at = source.indexOf(head);
     if (at < 0) {
-      throw new AssertionError("no f in\n" + source);
+      throw new AssertionError("no " + m.name() + " in\n" + source);
     }
     return source.substring(0, at) + "  @Differentiable(order = 2)\n  "
         + source.substring(at + "  @Differentiable\n  ".length());
@@ -122,6 +140,12 @@ final class SecondOrderCheck {
       Unit unit = byName.get(name);
       long seed = seedOf.get(unit.className());
       stats.hvpPrograms++;
+      if (sources.get(name).matches("(?s).*Rules\\.\\w+J\\(.*")) {
+        stats.hvpThroughRules++;
+      }
+      if (sources.get(name).split("@Differentiable\\(order = 2\\)", -1).length > 2) {
+        stats.hvpOrderTwoHelpers++;
+      }
       List<String> problems = new ArrayList<>();
       try {
         checkOne(unit, seed, compiled.loader, problems, stats, open);
