@@ -117,6 +117,7 @@ public enum Message {
 
   // ---- environment ----
   TREE_API_UNAVAILABLE("TreeApiUnavailable", "Adjoint reads method bodies through javac's Tree API (com.sun.source), which this compiler does not offer (%s); compile with javac (Maven, Gradle or javac itself), or delegate IntelliJ's build to Maven/Gradle"),
+  TOO_MANY_PARAMETERS("TooManyParameters", "%s method %s has parameters of %d slots (a double or long takes two, a record its components' slots), so its generated %s would take %d, more than the 255 the JVM allows; take the values in a double[] (or in fewer, smaller records) instead"),
   INTERNAL_ERROR("InternalError", "Adjoint hit an internal error while processing %s; please report it with this trace:%n%s"),
 
   // ---- notes that follow an error ----

@@ -7,6 +7,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.codegen.AdjointClassWriter;
 import dev.adjoint.processor.codegen.MethodSize;
+import dev.adjoint.processor.codegen.Slots;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Report;
 import dev.adjoint.processor.diagnostics.Reporter;
@@ -55,6 +56,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.ListIterator;
 import java.util.Map;
 import java.util.Optional;
@@ -621,13 +623,41 @@ public final class AdjointProcessor extends AbstractProcessor {
         }
       }
     }
+    // Each class written, then checked against the JVM's limit on parameters (which javac would
+    // report in generated code) before any file is: a class over it fails, and its callers.
+    Map<Derived, TypeSpec> written = new LinkedHashMap<>();
     for (Derived d : ready) {
-      Unit unit = d.unit;
       try {
-        TypeSpec.Builder type =
-            AdjointClassWriter.write(unit.plan, d.derived, d.fromBody, d.forward, d.vectors,
-                d.transposed, d.hvps, seesGenerated(unit.type), splitAbove())
-                .toBuilder();
+        TypeSpec type = AdjointClassWriter.write(d.unit.plan, d.derived, d.fromBody, d.forward,
+            d.vectors, d.transposed, d.hvps, seesGenerated(d.unit.type), splitAbove());
+        Optional<Slots.Over> over = Slots.over(type);
+        if (over.isPresent()) {
+          tooManyParameters(d.unit, over.get());
+          fail(d.unit.plan.owner());
+        } else {
+          written.put(d, type);
+        }
+      } catch (RuntimeException | Error e) {
+        internalError(d.unit.type, e);
+        fail(d.unit.plan.owner());
+      }
+    }
+    for (changed = true; changed; ) {
+      changed = false;
+      for (Iterator<Derived> it = written.keySet().iterator(); it.hasNext(); ) {
+        Derived d = it.next();
+        if (CallGraph.outcome(d.unit.plan, failed::contains, c -> false)
+            == CallGraph.Outcome.FAILS) {
+          it.remove();
+          fail(d.unit.plan.owner());
+          changed = true;
+        }
+      }
+    }
+    for (Map.Entry<Derived, TypeSpec> w : written.entrySet()) {
+      Unit unit = w.getKey().unit;
+      try {
+        TypeSpec.Builder type = w.getValue().toBuilder();
         type.addOriginatingElement(unit.type);
         calleeClasses(unit.plan).forEach(type::addOriginatingElement);
         JavaFile file =
@@ -715,6 +745,45 @@ public final class AdjointProcessor extends AbstractProcessor {
       return Optional.empty();
     }
     return result.derivative();
+  }
+
+  /**
+   * Reports a generated member over the JVM's limit on parameters ({@link Slots}) at the annotated
+   * method it belongs to: the one whose name begins the member's (or its class's) name, the
+   * longest such, else the class.
+   */
+  private void tooManyParameters(Unit unit, Slots.Over over) {
+    String[] path = over.member().split("\\.");
+    String member = path[path.length - 1].equals("<init>") ? path[path.length - 2]
+        : path.length > 2 ? path[path.length - 2] + "." + path[path.length - 1]
+        : path[path.length - 1];
+    ClassPlan.MethodPlan owner = null;
+    for (ClassPlan.MethodPlan m : unit.plan.methods()) {
+      String name = m.model().signature().name().toLowerCase(Locale.ROOT);
+      boolean begins = false;
+      for (int i = 1; i < path.length; i++) {
+        begins |= path[i].toLowerCase(Locale.ROOT).startsWith(name);
+      }
+      if (begins && (owner == null
+          || name.length() > owner.model().signature().name().length())) {
+        owner = m;
+      }
+    }
+    if (owner == null) {
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+          Message.TOO_MANY_PARAMETERS.format("a", unit.type.getSimpleName(), 0, member,
+              over.slots()), unit.type);
+      return;
+    }
+    Signature s = owner.model().signature();
+    int slots = s.instance() ? 1 : 0;
+    for (Param p : s.params()) { // flat: a record parameter's components
+      slots += Slots.of(p.type());
+    }
+    ExecutableElement method = methodNamed(unit.type, s.name());
+    processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+        Message.TOO_MANY_PARAMETERS.format(Annotations.kindOf(method), s.name(), slots, member,
+            over.slots()), method);
   }
 
   /**
