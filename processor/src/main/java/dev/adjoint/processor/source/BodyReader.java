@@ -778,9 +778,31 @@ public final class BodyReader {
       boolean fill = qualified.equals("java.util.Arrays.fill")
           && (a.size() == 2 || a.size() == 4)
           && method.getParameters().get(0).asType().toString().equals("double[]");
-      boolean copy = qualified.equals("java.lang.System.arraycopy")
+      boolean anyCopy = qualified.equals("java.lang.System.arraycopy") && a.size() == 5;
+      boolean copy = anyCopy
           && mirror(new TreePath(path, a.get(0))) instanceof ArrayType source
           && source.getComponentType().getKind() == TypeKind.DOUBLE;
+      if (!fill && !anyCopy) {
+        return false;
+      }
+      // An array chosen by ?: or reached through a cast: its writes (or reads) would go to one
+      // array the lowering cannot name; said at that argument, with the fix (javac gives such a
+      // conditional passed as an Object no array type, so any arraycopy is looked at).
+      String routine = fill ? "Arrays.fill" : "System.arraycopy";
+      for (int i : fill ? List.of(0) : List.of(0, 2)) {
+        ExpressionTree arg = a.get(i);
+        while (arg instanceof ParenthesizedTree inner) {
+          arg = inner.getExpression();
+        }
+        if (arg.getKind() == Tree.Kind.CONDITIONAL_EXPRESSION
+            || arg.getKind() == Tree.Kind.TYPE_CAST) {
+          unsupported(new TreePath(path, a.get(i)), "an array argument of " + routine
+                  + " written as " + describe(arg),
+              "; choose the array with an if instead (if (c) { " + routine + "(a, ...); } else { "
+                  + routine + "(b, ...); })");
+          return true;
+        }
+      }
       if (!fill && !copy) {
         return false;
       }
@@ -1859,6 +1881,19 @@ public final class BodyReader {
       if (part instanceof RecordNode node) {
         return node;
       }
+      if (path.getLeaf() instanceof MethodInvocationTree call
+          && access.trees().getElement(path) instanceof ExecutableElement method
+          && NestedApis.generatedClassOf(method) != null) {
+        // A record of another class's generated API (gGrad(x, y)), kept: not new R(...).
+        nestedError(access.ref(path), NestedApis.generatedClassOf(method),
+            "gGrad(...).x(), gValueAndGrad(...).value() or .grad().x(), gJvp(...)"
+                + ".tangent() or .value() of an order = 2 method g", call.toString(),
+            "read one component of its result in the same expression, as in "
+                + method.getSimpleName() + "(...)." + (shape.components().isEmpty() ? "x"
+                    : shape.components().get(0).name()) + "(); its record cannot be kept in a"
+                + " local or passed on");
+        return null;
+      }
       if (!(path.getLeaf() instanceof NewClassTree n) || n.getClassBody() != null
           || !(access.trees().getElement(path) instanceof ExecutableElement constructor)
           || !canonical((TypeElement) constructor.getEnclosingElement(), constructor)) {
@@ -2251,6 +2286,11 @@ public final class BodyReader {
       }
       TypeElement api = NestedApis.generatedClassOf(method);
       if (api != null && ownerType != null) {
+        if (call.getMethodSelect() instanceof MemberSelectTree select
+            && rejected.contains(access.trees().getElement(
+                new TreePath(new TreePath(path, select), select.getExpression())))) {
+          return placeholder(ref); // g.x() of a local g already reported where it is declared
+        }
         return nestedCall(path, call, method, api);
       }
       Object part = recordPart(path);
@@ -3065,6 +3105,12 @@ public final class BodyReader {
         return "the name " + ((IdentifierTree) tree).getName();
       case MEMBER_SELECT:
         return "the name " + ((MemberSelectTree) tree).getIdentifier();
+      case PARENTHESIZED:
+        return "a parenthesized expression";
+      case CONDITIONAL_EXPRESSION:
+        return "a conditional expression (c ? a : b)";
+      case TYPE_CAST:
+        return "a cast";
       default:
         String words = tree.getKind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
         return ("aeiou".indexOf(words.charAt(0)) >= 0 ? "an " : "a ") + words;
