@@ -85,6 +85,40 @@ class NestedCallsTest {
         .contains("static BowlGradYVjp bowlGradYVjp(double x, double y)");
   }
 
+  /**
+   * An order = 2 method calling the library's bowl: through bowlHvp where the library was compiled
+   * with order = 2; where it was not, an error at the call asking for order = 2 there (a jar's
+   * callee cannot be given it, as one compiled together is).
+   */
+  @Test
+  void secondOrderThroughALibrarysCallee(@TempDir Path dir) throws IOException {
+    String[] caller = {
+        "package app;",
+        "import dev.adjoint.Differentiable;",
+        "public final class Fit {",
+        "  @Differentiable(order = 2) public static double loss(double x, double y) {",
+        "    return lib.Lib.bowl(x * y, y) + x;",
+        "  }",
+        "}"};
+    Path with = compileLibrary(dir.resolve("with"), "(order = 2)");
+    Compilation c = javac().withProcessors(new AdjointProcessor())
+        .withOptions("-Xlint:all,-processing")
+        .withClasspath(classpathWith(with))
+        .compile(JavaFileObjects.forSourceLines("app.Fit", caller));
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).generatedSourceFile("app.FitAdjoint").contentsAsUtf8String()
+        .contains("LibAdjoint.bowlHvp(");
+
+    Path without = compileLibrary(dir.resolve("without"), "");
+    JavaFileObject user = JavaFileObjects.forSourceLines("app.Fit", caller);
+    c = javac().withProcessors(new AdjointProcessor())
+        .withClasspath(classpathWith(without)).compile(user);
+    assertThat(c).hadErrorContaining("[AdjointSecondOrderUnsupported] order = 2 method loss must"
+            + " call annotated methods only where")
+        .inFile(user).onLineContaining("lib.Lib.bowl(x * y, y)");
+    assertThat(c).hadErrorContaining("declare bowl with @Differentiable(order = 2)");
+  }
+
   /** Compiles the library with the processor into {@code dir}; returns its class directory. */
   private static Path compileLibrary(Path dir, String order) throws IOException {
     JavaFileObject lib = JavaFileObjects.forSourceLines("lib.Lib",

@@ -1,6 +1,9 @@
 package dev.adjoint.tests;
 
+import dev.adjoint.CustomJvp;
 import dev.adjoint.Differentiable;
+import dev.adjoint.Jvp;
+import dev.adjoint.runtime.JvpResult;
 
 /** {@code order = 2} methods that {@link SecondOrderCallers} calls from its own. */
 final class SecondOrderCallees {
@@ -20,6 +23,26 @@ final class SecondOrderCallees {
   @Differentiable(order = 2)
   static double mix(double a, double b) {
     return Math.sin(a) * b * b;
+  }
+
+  /**
+   * exp(a) b, without order = 2: an order = 2 caller compiled with it gives it second-order
+   * members.
+   */
+  @Differentiable
+  static double plain(double a, double b) {
+    return Math.exp(a) * b;
+  }
+
+  /** log(1 + eˣ) as a @CustomJvp rule, without order = 2 (given it by its caller, likewise). */
+  @CustomJvp
+  static double softplus(double x) {
+    return Math.log1p(Math.exp(x));
+  }
+
+  @Jvp("softplus")
+  static JvpResult<Double, Double> softplusJvp(double x, double xDot) {
+    return JvpResult.of(Math.log1p(Math.exp(x)), xDot / (1 + Math.exp(-x)));
   }
 
   /** s Σ wᵢ²: its caller passes a constant w (a zero direction for an array). */

@@ -22,6 +22,15 @@ final class SecondOrderCallers {
     return c * y + m * m + k * y + SecondOrderCallees.scaled(w, y * x[1]);
   }
 
+  /**
+   * plain(x y, x) + softplus(y²): callees without order = 2 of their own, which this method's
+   * order = 2 gives them. Hessian: [[y² e^{xy} x + 2y e^{xy}, ...]] (see the test).
+   */
+  @Differentiable(order = 2)
+  static double implied(double x, double y) {
+    return SecondOrderCallees.plain(x * y, x) + SecondOrderCallees.softplus(y * y);
+  }
+
   /** A call in a loop, whose argument changes from trip to trip. */
   @Differentiable(order = 2)
   static double loop(double[] x) {

@@ -72,6 +72,37 @@ final class SecondOrderCallersTest {
     }
   }
 
+  /**
+   * Callees without order = 2 get second-order members from their order = 2 caller: implied(x,
+   * y) = x e^{xy} + softplus(y²), against its closed-form Hessian.
+   */
+  @Test
+  void calleesWithoutOrderTwoGetItFromTheirCaller() {
+    Random random = new Random(9);
+    for (int trial = 0; trial < 30; trial++) {
+      double x = random.nextGaussian();
+      double y = random.nextGaussian();
+      double e = Math.exp(x * y);
+      double s = 1 / (1 + Math.exp(-y * y));
+      // x e^{xy}: d²/dx² = 2y e + x y² e; d²/dxdy = 2x e + x² y e; d²/dy² = x³ e.
+      // softplus(y²): d²/dy² = 2 s + 4y² s (1 - s).
+      double[][] closed = {
+        {2 * y * e + x * y * y * e, 2 * x * e + x * x * y * e},
+        {2 * x * e + x * x * y * e, x * x * x * e + 2 * s + 4 * y * y * s * (1 - s)},
+      };
+      double[][] h = SecondOrderCallersAdjoint.impliedHessian(x, y);
+      for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+          assertWithMessage("H[%s][%s] at (%s, %s)", i, j, x, y).that(h[i][j])
+              .isWithin(1e-12 * (1 + Math.abs(closed[i][j]))).of(closed[i][j]);
+        }
+      }
+    }
+    // and the callees have their own second-order members now
+    assertWithMessage("plain's Hessian").that(SecondOrderCalleesAdjoint.plainHessian(0.0, 2.0)[0][0])
+        .isWithin(1e-15).of(2.0);
+  }
+
   /** loop(x) = Σ mix(xᵢ, sᵢ + 1), s the running sum: checked by GradCheck's HVP check too. */
   @Test
   void aCallInALoop() {

@@ -105,6 +105,12 @@ public final class AdjointProcessor extends AbstractProcessor {
    * reports the types they lack. Their callers generate nothing either, and say nothing more.
    */
   private final Set<ClassName> failed = new HashSet<>();
+  /**
+   * Methods of this compilation given {@code order = 2} because an {@code order = 2} method calls
+   * them ({@link #impliedSecondOrder}): each with that caller, for the message where their
+   * second-order members cannot be made.
+   */
+  private final Map<Signature, Signature> impliedBy = new HashMap<>();
   /** Every type this compilation compiles from source (the root elements of every round). */
   private final Set<String> compiledHere = new HashSet<>();
 
@@ -505,6 +511,7 @@ public final class AdjointProcessor extends AbstractProcessor {
    */
   private void generate(List<Unit> units) {
     writeInOutParams(units);
+    impliedSecondOrder(units);
     List<ClassPlan> plans = units.stream().map(Unit::plan).toList();
     // The @CustomVjp methods of this round, for forward mode's note on array rules.
     Set<Signature> rules = new HashSet<>();
@@ -675,11 +682,88 @@ public final class AdjointProcessor extends AbstractProcessor {
   }
 
   /**
+   * Gives {@code order = 2} to the methods of this round that an {@code order = 2} method calls
+   * and that second order does not write into their callers (a method of another class, a {@code
+   * @CustomJvp} rule), where their signatures allow it, up to a fixpoint: second order goes
+   * through their own Hessian-vector products ({@link #throughHvp}), so the user asks for
+   * {@code order = 2} once, where the second derivative is wanted (issue 12). A callee in a jar
+   * compiled without them is an error at the call, asking for {@code order = 2} there.
+   */
+  private void impliedSecondOrder(List<Unit> units) {
+    for (boolean changed = true; changed; ) {
+      changed = false;
+      Map<ClassName, Map<String, Signature>> wanted = new HashMap<>();
+      for (Unit unit : units) {
+        for (ClassPlan.MethodPlan m : unit.plan.methods()) {
+          if (!m.model().secondOrder() || m.model().isCustom() || m.body().isEmpty()) {
+            continue;
+          }
+          IrWalker.forEachExpr(m.body().get().body(), e -> {
+            if (e instanceof Expr.DiffCall call) {
+              wanted.computeIfAbsent(call.callee().owner(), o -> new HashMap<>())
+                  .putIfAbsent(call.callee().name(), m.model().signature());
+            }
+          });
+        }
+      }
+      for (ListIterator<Unit> it = units.listIterator(); it.hasNext(); ) {
+        Unit unit = it.next();
+        Map<String, Signature> callers = wanted.getOrDefault(unit.plan.owner(), Map.of());
+        List<ClassPlan.MethodPlan> methods = new ArrayList<>();
+        boolean upgraded = false;
+        for (ClassPlan.MethodPlan m : unit.plan.methods()) {
+          Signature s = m.model().signature();
+          Signature caller = callers.get(s.name());
+          if (caller != null && !m.model().secondOrder() && !m.model().hasVjpRule()
+              && (m.model().hasJvpRule() || !s.owner().equals(caller.owner()))
+              && Orders.unsupported(s) == null) {
+            methods.add(new ClassPlan.MethodPlan(new MethodModel(s, m.model().rule(),
+                m.model().jvpRule(), 2), m.body(), m.ruleBody()));
+            impliedBy.put(s, caller);
+            upgraded = true;
+          } else {
+            methods.add(m);
+          }
+        }
+        if (upgraded) {
+          it.set(new Unit(unit.type, new ClassPlan(unit.plan.owner(), unit.plan.isPublic(),
+              methods, unit.plan.nested()), unit.notes));
+          changed = true;
+        }
+      }
+    }
+  }
+
+  /**
    * The Hessian-vector product of the {@code order = 2} method {@code name}: reverse mode over its
    * forward derivative {@code forward}; empty, with an error in {@code report} saying why, where
    * it cannot be made (a half-made second order is never generated).
    */
   private Optional<HvpSweep> secondOrder(Unit unit, DerivativeRequest request,
+      ForwardDerivative forward, Set<Signature> rules, List<ClassPlan> plans,
+      List<Nested> functions, Report.Builder report) {
+    Signature implied = impliedBy.get(request.signature());
+    if (implied == null) {
+      return secondOrderOf(unit, request, forward, rules, plans, functions, report);
+    }
+    // order = 2 given by a caller: why it cannot be had is said once, naming that caller.
+    Report.Builder own = Report.builder();
+    Optional<HvpSweep> made =
+        secondOrderOf(unit, request, forward, rules, plans, functions, own);
+    Report built = own.build();
+    if (made.isEmpty() && !built.isClean()) {
+      Signature s = request.method().model().signature();
+      ExecutableElement method = methodNamed(unit.type, s.name());
+      report.add(Message.SECOND_ORDER_IMPLIED, method, Annotations.kindOf(method), s.name(),
+          implied.owner().simpleName() + "." + implied.name(), reason(built), s.name(),
+          implied.name());
+    } else {
+      report.addAll(built);
+    }
+    return made;
+  }
+
+  private Optional<HvpSweep> secondOrderOf(Unit unit, DerivativeRequest request,
       ForwardDerivative forward, Set<Signature> rules, List<ClassPlan> plans,
       List<Nested> functions, Report.Builder report) {
     String name = request.name();

@@ -72,7 +72,7 @@ public final class Orders {
   }
 
   /** What of {@code s} second order does not support yet, or null. */
-  private static String unsupported(Signature s) {
+  public static String unsupported(Signature s) {
     if (!s.result().equals(TypeName.DOUBLE)) {
       return "its result type " + s.result();
     }
