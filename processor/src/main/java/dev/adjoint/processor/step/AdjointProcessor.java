@@ -49,6 +49,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -616,20 +617,7 @@ public final class AdjointProcessor extends AbstractProcessor {
         fail(unit.plan.owner());
       }
     }
-    // A caller of a class whose derivation failed this round would call a class never written.
-    boolean changed = true;
-    while (changed) {
-      changed = false;
-      for (Iterator<Derived> it = ready.iterator(); it.hasNext(); ) {
-        Derived d = it.next();
-        if (CallGraph.outcome(d.unit.plan, failed::contains, c -> false)
-            == CallGraph.Outcome.FAILS) {
-          it.remove();
-          fail(d.unit.plan.owner());
-          changed = true;
-        }
-      }
-    }
+    dropCallersOfFailed(ready);
     // Each class written, then checked against the JVM's limit on parameters (which javac would
     // report in generated code) before any file is: a class over it fails, and its callers.
     Map<Derived, TypeSpec> written = new LinkedHashMap<>();
@@ -649,18 +637,7 @@ public final class AdjointProcessor extends AbstractProcessor {
         fail(d.unit.plan.owner());
       }
     }
-    for (changed = true; changed; ) {
-      changed = false;
-      for (Iterator<Derived> it = written.keySet().iterator(); it.hasNext(); ) {
-        Derived d = it.next();
-        if (CallGraph.outcome(d.unit.plan, failed::contains, c -> false)
-            == CallGraph.Outcome.FAILS) {
-          it.remove();
-          fail(d.unit.plan.owner());
-          changed = true;
-        }
-      }
-    }
+    dropCallersOfFailed(written.keySet());
     for (Map.Entry<Derived, TypeSpec> w : written.entrySet()) {
       Unit unit = w.getKey().unit;
       try {
@@ -677,6 +654,25 @@ public final class AdjointProcessor extends AbstractProcessor {
             unit.type);
       } catch (RuntimeException | Error e) {
         internalError(unit.type, e);
+      }
+    }
+  }
+
+  /**
+   * Removes from {@code classes}, and fails, each class that calls a class that failed this round
+   * (it would call a class never written), up to a fixpoint.
+   */
+  private void dropCallersOfFailed(Collection<Derived> classes) {
+    for (boolean changed = true; changed; ) {
+      changed = false;
+      for (Iterator<Derived> it = classes.iterator(); it.hasNext(); ) {
+        Derived d = it.next();
+        if (CallGraph.outcome(d.unit.plan, failed::contains, c -> false)
+            == CallGraph.Outcome.FAILS) {
+          it.remove();
+          fail(d.unit.plan.owner());
+          changed = true;
+        }
       }
     }
   }
