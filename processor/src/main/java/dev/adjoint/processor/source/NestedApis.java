@@ -91,6 +91,15 @@ final class NestedApis {
    */
   Nested function(TypeElement caller, ClassName adjoint, Nested.Kind kind, Signature target,
       int component) {
+    return function(caller, adjoint, kind, target, component, null);
+  }
+
+  /**
+   * The function of a use, as above; {@code rule} is the {@code @Jvp} companion that a {@link
+   * Nested.Kind#RULE_TANGENT} calls ({@code hJvpTangent}), else null.
+   */
+  Nested function(TypeElement caller, ClassName adjoint, Nested.Kind kind, Signature target,
+      int component, String rule) {
     Map<String, Nested> uses = byCaller.computeIfAbsent(adjoint, a -> new LinkedHashMap<>());
     String key = kind + " " + target.owner().canonicalName() + "." + target.name() + " "
         + component;
@@ -102,18 +111,22 @@ final class NestedApis {
         .map(m -> m.getSimpleName().toString().toLowerCase(Locale.ROOT))
         .collect(Collectors.toSet());
     uses.values().forEach(n -> taken.add(n.function().name().toLowerCase(Locale.ROOT)));
-    String tail = kind == Nested.Kind.GRAD
-        ? "Grad" + capitalize(target.diffParams().get(component).name())
-        : "JvpTangent";
-    String stem = target.name() + tail;
+    String tail = switch (kind) {
+      case GRAD -> "Grad" + capitalize(target.diffParams().get(component).name());
+      case JVP_TANGENT -> "JvpTangent";
+      case RULE_TANGENT -> "Tangent";
+      case LINEAR_JVP_TANGENT -> "JvpLinear";
+    };
+    String head = kind == Nested.Kind.RULE_TANGENT ? rule : target.name();
+    String stem = head + tail;
     if (taken.contains(stem.toLowerCase(Locale.ROOT))) {
-      stem = decapitalize(target.owner().simpleName()) + capitalize(target.name()) + tail;
+      stem = decapitalize(target.owner().simpleName()) + capitalize(head) + tail;
     }
     String base = stem;
     for (int i = 2; taken.contains(stem.toLowerCase(Locale.ROOT)); i++) {
       stem = base + i;
     }
-    Nested made = Nested.of(kind, target, component, ClassName.get(caller), stem);
+    Nested made = Nested.of(kind, target, component, ClassName.get(caller), stem, rule);
     uses.put(key, made);
     return made;
   }

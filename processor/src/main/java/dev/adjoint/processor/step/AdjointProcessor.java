@@ -407,8 +407,12 @@ public final class AdjointProcessor extends AbstractProcessor {
             JvpRule jvp = jvpRule(primal, rule);
             MethodBody tangentMap = ruleBody.body().get();
             int n = primal.params().size();
+            nested.addAll(ruleBody.nested());
+            Map<Signature, String> linearCalls = new LinkedHashMap<>();
+            ruleBody.nested().forEach(c -> linearCalls.put(c.function(), c.describe()));
             report.addAll(Linearity.check(jvp.name(), tangentMap,
-                tangentMap.params().subList(n, tangentMap.params().size()), ruleBody.values()));
+                tangentMap.params().subList(n, tangentMap.params().size()), ruleBody.values(),
+                linearCalls));
             jvpRules.put(m, jvp);
             ruleBodies.put(m, tangentMap);
           }
