@@ -398,11 +398,11 @@ public final class BodyReader {
                 || type.toString().equals("java.lang.Float");
             Optional<RecordShape> record = Tangents.of(type) == Tangents.Kind.UNSUPPORTED
                 ? RecordShapes.of(type).shape() : Optional.empty();
-            if (record.isPresent()) {
-              recordLocal(path, v, local, record.get(), out);
+            if (jvpRule != null && linearLocal(path, v, local, out)) {
               return;
             }
-            if (jvpRule != null && linearLocal(path, v, local, out)) {
+            if (record.isPresent()) {
+              recordLocal(path, v, local, record.get(), out);
               return;
             }
             if (Tangents.of(type) == Tangents.Kind.UNSUPPORTED && !box) {
@@ -424,6 +424,14 @@ public final class BodyReader {
               return;
             }
             Tangents.Kind kind = Tangents.of(type);
+            if (jvpRule != null && v.getInitializer() != null
+                && (kind == Tangents.Kind.ARRAY || kind == Tangents.Kind.MATRIX)
+                && linearAccessor(new TreePath(path, v.getInitializer()))) {
+              // double[] t = rJvp(a, aDot).tangent(): said there (not an array alias)
+              rejected.add(local);
+              expr(new TreePath(path, v.getInitializer()));
+              return;
+            }
             if (kind == Tangents.Kind.ARRAY || kind == Tangents.Kind.MATRIX
                 || Expr.isDiscreteArray(TypeName.get(type))) {
               arrayLocal(path, v, local, out);
@@ -2640,7 +2648,8 @@ public final class BodyReader {
 
     /**
      * In a {@code @Jvp} rule, {@code JvpResult<Double, Double> r = hJvp(a, aDot);} of a linear
-     * call ({@link #linearTarget}): two hidden locals, {@code r}'s value and tangent, which {@code
+     * call ({@link #linearTarget}; or {@code GAdjoint.GJvp r = GAdjoint.gJvp(a, aDot);}): two
+     * hidden locals, {@code r}'s value and tangent, which {@code
      * r.value()} and {@code r.tangent()} read; false for any other declaration.
      */
     boolean linearLocal(TreePath path, VariableTree v, VariableElement local, List<Stmt> out) {
@@ -2675,6 +2684,21 @@ public final class BodyReader {
       return true;
     }
 
+    /** Whether {@code path} is {@code .value()} or {@code .tangent()} of a linear call. */
+    boolean linearAccessor(TreePath path) {
+      ExpressionTree e = unparenthesized((ExpressionTree) path.getLeaf());
+      if (!(e instanceof MethodInvocationTree call
+          && call.getMethodSelect() instanceof MemberSelectTree select
+          && unparenthesized(select.getExpression()) instanceof MethodInvocationTree inner)) {
+        return false;
+      }
+      TreePath at = e == path.getLeaf() ? path : new TreePath(path, e);
+      TreePath innerPath = new TreePath(new TreePath(new TreePath(at, select),
+          select.getExpression()), inner);
+      return access.trees().getElement(innerPath) instanceof ExecutableElement m
+          && linearTarget(m).isPresent();
+    }
+
     ExpressionTree unparenthesized(ExpressionTree e) {
       while (e instanceof ParenthesizedTree p) {
         e = p.getExpression();
@@ -2691,10 +2715,12 @@ public final class BodyReader {
      */
     Optional<Expr> linearUse(TreePath path, MethodInvocationTree call, ExecutableElement m) {
       String name = m.getSimpleName().toString();
+      // JvpResult's, or the gJvp record's (GAdjoint.GJvp) of a generated class
       boolean accessor = m.getParameters().isEmpty()
           && (name.equals("value") || name.equals("tangent"))
           && m.getEnclosingElement() instanceof TypeElement t
-          && t.getQualifiedName().contentEquals(JVP_RESULT);
+          && (t.getQualifiedName().contentEquals(JVP_RESULT)
+              || NestedApis.generatedClassOf(m) != null);
       if (accessor && call.getMethodSelect() instanceof MemberSelectTree select) {
         TreePath selectPath = new TreePath(path, select);
         ExpressionTree receiver = unparenthesized(select.getExpression());
@@ -2787,9 +2813,13 @@ public final class BodyReader {
       Signature s = target.target();
       if (s.hasRecords() || s.instance() || !s.result().equals(TypeName.DOUBLE)
           || !NestedApis.supportedParams(s)) {
-        unsupported(path, "a linear call of " + name + ", since linear calls inside a @Jvp"
-            + " rule are supported yet only of static methods whose result is double and whose"
-            + " differentiable parameters are double or double[]", "; write the tangent out");
+        String what = s.hasRecords() ? "record parameters" : s.instance() ? "an instance method"
+            : !s.result().equals(TypeName.DOUBLE) ? "a " + s.result() + " result"
+            : "differentiable parameters other than double and double[]";
+        unsupported(path, "a linear call of " + name + ", whose target has " + what, "; linear"
+            + " calls inside a @Jvp rule are supported of static methods whose result is double"
+            + " and whose differentiable parameters are double or double[]: write this tangent"
+            + " out");
         return Optional.empty();
       }
       if (method.getModifiers().contains(Modifier.PRIVATE)) {

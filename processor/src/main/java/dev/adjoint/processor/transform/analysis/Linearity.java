@@ -445,39 +445,55 @@ public final class Linearity {
 
   /**
    * A linear call {@code call}, written {@code shown}: linear when a tangent argument depends on a
-   * tangent; an error at a primal argument that does, and at a tangent argument that is a
-   * nonzero constant (a term transposition would drop).
+   * tangent, and then an error at each tangent argument that is a nonzero constant (a term
+   * transposition would drop); a constant when none does ({@code hJvp(a, 1.0).tangent()} is a
+   * derivative at a primal point); an error at a primal argument that depends on a tangent.
    */
   private Kind linearCall(Expr.DiffCall call, String shown) {
     List<Param> params = call.callee().params();
     boolean linear = false;
+    boolean constant = false;
     boolean nonlinear = false;
+    List<Kind> kinds = new ArrayList<>();
     for (int i = 0; i < params.size(); i++) {
       Expr arg = call.args().get(i);
+      boolean primal = !params.get(i).differentiable();
+      // A primal argument that reads a tangent is one mistake, whatever it does with it (as
+      // x + xDot, which is not reported as an affine sum besides)
+      boolean wasReporting = reporting;
+      reporting &= !primal;
       Kind k = kindOf(arg);
+      reporting = wasReporting;
+      kinds.add(k);
       nonlinear |= k == Kind.NONLINEAR;
-      if (!params.get(i).differentiable()) {
-        if (k == Kind.LINEAR) {
+      if (primal) {
+        if (k == Kind.LINEAR || k == Kind.NONLINEAR) {
           error(arg.ref(), Message.JVP_NOT_LINEAR, rule, tangentNames, "the primal argument "
               + params.get(i).name() + " of the linear call " + shown + " depends on a tangent",
               "pass the primal values as its primal arguments, and tangents only as its"
                   + " tangent arguments");
           nonlinear = true;
         }
-      } else if (k == Kind.CONSTANT) {
-        error(arg.ref(), Message.JVP_TANGENT_FREE_TERM, rule, tangentNames, "the tangent"
-            + " argument " + params.get(i).name() + " of the linear call " + shown + " does not,"
-            + " so the call's tangent has a term that transposition would drop",
-            "pass a tangent, or 0.0 where the tangent is zero");
-        linear = true;
       } else {
         linear |= k == Kind.LINEAR;
+        constant |= k == Kind.CONSTANT;
+      }
+    }
+    if (linear) {
+      for (int i = 0; i < params.size(); i++) {
+        if (params.get(i).differentiable() && kinds.get(i) == Kind.CONSTANT) {
+          error(call.args().get(i).ref(), Message.JVP_TANGENT_FREE_TERM, rule, tangentNames,
+              "the tangent argument " + params.get(i).name() + " of the linear call " + shown
+                  + " does not, while another does, so the call's tangent has a term that"
+                  + " transposition would drop",
+              "pass a tangent, or 0.0 where the tangent is zero");
+        }
       }
     }
     if (nonlinear) {
       return Kind.NONLINEAR;
     }
-    return linear ? Kind.LINEAR : Kind.ZERO;
+    return linear ? Kind.LINEAR : constant ? Kind.CONSTANT : Kind.ZERO;
   }
 
   /** A call: constant when no argument depends on a tangent, else an error. */
