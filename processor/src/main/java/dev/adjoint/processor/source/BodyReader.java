@@ -2850,7 +2850,14 @@ public final class BodyReader {
           return Optional.empty();
         }
       }
-      List<Expr> primal = args.subList(0, n);
+      List<Expr> primal = new ArrayList<>();
+      for (Expr a : args.subList(0, n)) {
+        // The value's call is not differentiated: it gets a copy of a local array, which it
+        // could otherwise change behind the reverse sweep's back (Subset).
+        primal.add(a instanceof Expr.Read r && Expr.isArray(r.type())
+            && r.variable().kind() != Variable.Kind.PARAM
+            ? new Expr.OpaqueCall(a, r.type(), "clone", List.of(), r.type(), ref) : a);
+      }
       if (valueOnly) {
         boolean[] effects = {false};
         args.subList(n, args.size()).forEach(a -> IrWalker.forEachExpr(a,
@@ -2870,7 +2877,7 @@ public final class BodyReader {
           if (!p.differentiable()) {
             continue;
           }
-          Expr at = primal.get(i);
+          Expr at = args.get(i);
           // A rule never gets null: zeros of the argument's length.
           zeros.add(p.type().equals(TypeName.DOUBLE) ? new Expr.Literal(0.0, TypeName.DOUBLE, ref)
               : new Expr.NewArray(TypeName.DOUBLE, List.of(new Expr.ArrayLength(
