@@ -159,9 +159,12 @@ public final class BodyReader {
    * @param nested the functions that the rule's linear calls (another rule's {@code
    *     hJvp(a, aDot).tangent()}, another class's {@code GAdjoint.gJvp(a, aDot).tangent()}) are
    *     lowered to, in order
+   * @param linearValues the values of linear calls in the body, each with the function of its
+   *     call: an {@link Expr.OpaqueCall} whose first arguments are the call's primal arguments
+   *     (for a rule, inside {@code (double) rule(...).value()})
    */
   public record RuleResult(Optional<MethodBody> body, List<Expr> values, Report report,
-      boolean hasErrorTypes, List<Nested> nested) {}
+      boolean hasErrorTypes, List<Nested> nested, Map<Expr, Nested> linearValues) {}
 
   private static final String JVP_RESULT = "dev.adjoint.runtime.JvpResult";
 
@@ -184,7 +187,8 @@ public final class BodyReader {
     lowering.ruleOwner = (TypeElement) rule.getEnclosingElement();
     Result result = lower(rule, lowering);
     return new RuleResult(result.body(), List.copyOf(lowering.values), result.report(),
-        result.hasErrorTypes(), List.copyOf(lowering.nested));
+        result.hasErrorTypes(), List.copyOf(lowering.nested),
+        new LinkedHashMap<>(lowering.linearValues));
   }
 
   private Result lower(ExecutableElement method, Lowering lowering) {
@@ -325,6 +329,8 @@ public final class BodyReader {
      * r.value()} and {@code r.tangent()}.
      */
     final Map<Element, LinearLocal> linearLocals = new HashMap<>();
+    /** In a {@code @Jvp} rule, the values of linear calls ({@link RuleResult#linearValues}). */
+    final Map<Expr, Nested> linearValues = new LinkedHashMap<>();
     /** Whether the body calls its own class's generated class ({@link #ownAdjointCall}). */
     boolean callsOwnAdjoint;
     /** The functions that uses of other classes' generated API are lowered to, in order. */
@@ -2894,6 +2900,7 @@ public final class BodyReader {
       Nested function = nestedApis.function(ruleOwner, adjoint, target.kind(), s, -1,
           target.kind() == Nested.Kind.RULE_TANGENT ? name : null);
       nested.add(function);
+      linearValues.put(value, function);
       return Optional.of(new Linear(value, new Expr.DiffCall(function.function(), args, ref)));
     }
 

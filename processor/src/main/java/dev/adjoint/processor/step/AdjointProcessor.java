@@ -410,9 +410,11 @@ public final class AdjointProcessor extends AbstractProcessor {
             nested.addAll(ruleBody.nested());
             Map<Signature, String> linearCalls = new LinkedHashMap<>();
             ruleBody.nested().forEach(c -> linearCalls.put(c.function(), c.describe()));
+            Map<Expr, Signature> linearValues = new LinkedHashMap<>();
+            ruleBody.linearValues().forEach((e, c) -> linearValues.put(e, c.function()));
             report.addAll(Linearity.check(jvp.name(), tangentMap,
                 tangentMap.params().subList(n, tangentMap.params().size()), ruleBody.values(),
-                linearCalls));
+                linearCalls, linearValues));
             jvpRules.put(m, jvp);
             ruleBodies.put(m, tangentMap);
           }

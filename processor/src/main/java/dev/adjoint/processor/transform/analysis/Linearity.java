@@ -63,6 +63,8 @@ public final class Linearity {
   private final Set<SourceRef> reported = new HashSet<>();
   /** The functions of the rule's linear calls, each with how the source writes it. */
   private final Map<Signature, String> linearCalls;
+  /** The values of the rule's linear calls, each with its call's function. */
+  private final Map<Expr, Signature> linearValues;
   /**
    * The parameters that are not tangents: each starts out holding its primal value, a constant
    * that no assignment shows, so one that is given a tangent holds both.
@@ -73,9 +75,11 @@ public final class Linearity {
   /** Whether this pass reports (the last one, once the kinds are stable). */
   private boolean reporting;
 
-  private Linearity(String rule, List<Variable> tangents, Map<Signature, String> linearCalls) {
+  private Linearity(String rule, List<Variable> tangents, Map<Signature, String> linearCalls,
+      Map<Expr, Signature> linearValues) {
     this.rule = rule;
     this.linearCalls = linearCalls;
+    this.linearValues = linearValues;
     List<String> names = new ArrayList<>();
     for (Variable t : tangents) {
       kinds.put(t, EnumSet.of(Kind.LINEAR));
@@ -94,7 +98,7 @@ public final class Linearity {
    */
   public static Report check(
       String rule, MethodBody body, List<Variable> tangents, List<Expr> values) {
-    return check(rule, body, tangents, values, Map.of());
+    return check(rule, body, tangents, values, Map.of(), Map.of());
   }
 
   /**
@@ -106,11 +110,15 @@ public final class Linearity {
    * @param linearCalls the functions that the rule's linear calls are lowered to (their
    *     parameters that are not differentiable come first and take the primal arguments, the
    *     differentiable ones the tangents), each with how the source writes it
+   * @param linearValues the values of the linear calls, constants computed by a call whose first
+   *     arguments are the primal ones (inside {@code (double) rule(...).value()} for a rule),
+   *     each with its call's function
    * @return the errors, each at its expression
    */
   public static Report check(String rule, MethodBody body, List<Variable> tangents,
-      List<Expr> values, Map<Signature, String> linearCalls) {
-    Linearity check = new Linearity(rule, tangents, linearCalls);
+      List<Expr> values, Map<Signature, String> linearCalls,
+      Map<Expr, Signature> linearValues) {
+    Linearity check = new Linearity(rule, tangents, linearCalls, linearValues);
     for (Variable p : body.params()) {
       if (check.kinds.putIfAbsent(p, EnumSet.of(Kind.CONSTANT)) == null) {
         check.primals.add(p);
@@ -267,6 +275,10 @@ public final class Linearity {
   // ---------------------------------------------------------------- expressions
 
   private Kind kindOf(Expr e) {
+    Signature valueOf = linearValues.get(e);
+    if (valueOf != null) {
+      return linearValue(e, valueOf);
+    }
     return e.accept(new Expr.Visitor<Kind>() {
       @Override
       public Kind visitLiteral(Expr.Literal e) {
@@ -457,24 +469,13 @@ public final class Linearity {
     List<Kind> kinds = new ArrayList<>();
     for (int i = 0; i < params.size(); i++) {
       Expr arg = call.args().get(i);
-      boolean primal = !params.get(i).differentiable();
-      // A primal argument that reads a tangent is one mistake, whatever it does with it (as
-      // x + xDot, which is not reported as an affine sum besides)
-      boolean wasReporting = reporting;
-      reporting &= !primal;
-      Kind k = kindOf(arg);
-      reporting = wasReporting;
-      kinds.add(k);
-      nonlinear |= k == Kind.NONLINEAR;
-      if (primal) {
-        if (k == Kind.LINEAR || k == Kind.NONLINEAR) {
-          error(arg.ref(), Message.JVP_NOT_LINEAR, rule, tangentNames, "the primal argument "
-              + params.get(i).name() + " of the linear call " + shown + " depends on a tangent",
-              "pass the primal values as its primal arguments, and tangents only as its"
-                  + " tangent arguments");
-          nonlinear = true;
-        }
+      if (!params.get(i).differentiable()) {
+        kinds.add(Kind.CONSTANT);
+        nonlinear |= !primalArgument(arg, params.get(i).name(), shown);
       } else {
+        Kind k = kindOf(arg);
+        kinds.add(k);
+        nonlinear |= k == Kind.NONLINEAR;
         linear |= k == Kind.LINEAR;
         constant |= k == Kind.CONSTANT;
       }
@@ -494,6 +495,49 @@ public final class Linearity {
       return Kind.NONLINEAR;
     }
     return linear ? Kind.LINEAR : constant ? Kind.CONSTANT : Kind.ZERO;
+  }
+
+  /**
+   * Whether the primal argument {@code arg} (of parameter {@code name}) of the linear call
+   * {@code shown} is free of tangents; if not, an error at it. A primal argument that reads a
+   * tangent is one mistake, whatever it does with it ({@code x + xDot} is not reported as an
+   * affine sum besides).
+   */
+  private boolean primalArgument(Expr arg, String name, String shown) {
+    boolean wasReporting = reporting;
+    reporting = false;
+    Kind k = kindOf(arg);
+    reporting = wasReporting;
+    if (k == Kind.LINEAR || k == Kind.NONLINEAR) {
+      error(arg.ref(), Message.JVP_NOT_LINEAR, rule, tangentNames, "the primal argument " + name
+          + " of the linear call " + shown + " depends on a tangent", "pass the primal values as"
+          + " its primal arguments, and tangents only as its tangent arguments");
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * The value {@code value} of a linear call of {@code function}: a constant, once its primal
+   * arguments (the first ones of its innermost call) are free of tangents; its tangent arguments
+   * are zeros there.
+   */
+  private Kind linearValue(Expr value, Signature function) {
+    Expr e = value;
+    while (e instanceof Expr.Cast c) {
+      e = c.operand();
+    }
+    while (e instanceof Expr.OpaqueCall call && call.receiver() != null) {
+      e = call.receiver(); // rule(...).value()
+    }
+    Expr.OpaqueCall call = (Expr.OpaqueCall) e;
+    List<Param> params = function.params();
+    String shown = linearCalls.getOrDefault(function, function.name());
+    boolean free = true;
+    for (int i = 0; i < params.size() && !params.get(i).differentiable(); i++) {
+      free &= primalArgument(call.args().get(i), params.get(i).name(), shown);
+    }
+    return free ? Kind.CONSTANT : Kind.NONLINEAR;
   }
 
   /** A call: constant when no argument depends on a tangent, else an error. */
