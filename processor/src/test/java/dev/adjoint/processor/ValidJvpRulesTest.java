@@ -3,15 +3,23 @@ package dev.adjoint.processor;
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
 import static dev.adjoint.processor.CompiledClasses.call;
 import static dev.adjoint.processor.CompiledClasses.get;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import dev.adjoint.processor.step.AdjointProcessor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Valid but tricky {@code @CustomJvp} rules, the positive half of the bad-input corpus (whose
@@ -485,6 +493,89 @@ class ValidJvpRulesTest {
       e[j] = 1;
       assertThat((double) get(call(c, "gJvp", v, e), "tangent")).isWithin(1e-12).of(grad[j]);
     }
+  }
+
+  /** A library of a rule and a method, compiled earlier: package {@code lib}. */
+  private static final String LIBRARY = """
+      package lib;
+
+      import dev.adjoint.CustomJvp;
+      import dev.adjoint.Differentiable;
+      import dev.adjoint.Jvp;
+      import dev.adjoint.runtime.JvpResult;
+
+      public final class Lib {
+        private Lib() {}
+
+        @CustomJvp public static double h(double x) { return Math.log1p(Math.exp(x)); }
+
+        @Jvp("h") public static JvpResult<Double, Double> hJvp(double x, double xDot) {
+          return JvpResult.of(Math.log1p(Math.exp(x)), xDot / (1 + Math.exp(-x)));
+        }
+
+        @Differentiable public static double g(double x, double y) { return x * y; }
+      }
+      """;
+
+  private static final String USER = """
+      package app;
+
+      import dev.adjoint.CustomJvp;
+      import dev.adjoint.Jvp;
+      import dev.adjoint.runtime.JvpResult;
+      import lib.Lib;
+      import lib.LibAdjoint;
+
+      final class Model {
+        @CustomJvp static double f(double x) { return Lib.h(x) + Lib.g(x, x); }
+
+        @Jvp("f") static JvpResult<Double, Double> fJvp(double x, double xDot) {
+          double t = Lib.hJvp(x, xDot).tangent() + LibAdjoint.gJvp(x, x, xDot, xDot).tangent();
+          return JvpResult.of(Lib.h(x) + Lib.g(x, x), t);
+        }
+      }
+      """;
+
+  /** Linear calls of a library's @Jvp companion and generated gJvp: through its generated Vjps. */
+  @Test
+  void linearCallsOfALibraryCompiledEarlier(@TempDir Path dir) throws IOException {
+    Path library = Sources.compileLibrary(dir,
+        JavaFileObjects.forSourceString("lib.Lib", LIBRARY));
+    Compilation c = javac().withProcessors(new AdjointProcessor())
+        .withOptions("-Xlint:all,-processing")
+        .withClasspath(Sources.classpathWith(library))
+        .compile(JavaFileObjects.forSourceString("app.Model", USER));
+    assertThat(c).succeededWithoutWarnings();
+    String generated = c.generatedSourceFile("app.ModelAdjoint").orElseThrow()
+        .getCharContent(true).toString();
+    assertThat(generated).contains("LibAdjoint.hVjp(x).pullback(valueBar)");
+    assertThat(generated).contains("LibAdjoint.gVjp(x, y).pullback(valueBar)");
+  }
+
+  /** A library compiled without the processor has no generated class to transpose a rule by. */
+  @Test
+  void linearCallOfALibraryRuleWithoutItsGeneratedClass(@TempDir Path dir) throws IOException {
+    Compilation lib = javac().compile(JavaFileObjects.forSourceString("lib.Lib", LIBRARY));
+    assertThat(lib).succeeded();
+    Path classes = dir.resolve("classes");
+    for (JavaFileObject out : lib.generatedFiles()) {
+      if (out.getKind() == JavaFileObject.Kind.CLASS) {
+        String path = out.toUri().getPath();
+        Path target = classes.resolve(path.substring(path.indexOf("lib/")));
+        Files.createDirectories(target.getParent());
+        try (InputStream in = out.openInputStream()) {
+          Files.copy(in, target);
+        }
+      }
+    }
+    JavaFileObject user = JavaFileObjects.forSourceString("app.Model", USER
+        .replace("import lib.LibAdjoint;\n", "")
+        .replace(" + LibAdjoint.gJvp(x, x, xDot, xDot).tangent()", ""));
+    Compilation c = javac().withProcessors(new AdjointProcessor())
+        .withClasspath(Sources.classpathWith(classes)).compile(user);
+    assertThat(c).hadErrorContaining("[AdjointMissingAdjointClass] Lib.h is annotated for"
+        + " Adjoint, but its generated class lib.LibAdjoint is not on the class path")
+        .inFile(user).onLineContaining("Lib.hJvp(x, xDot).tangent()");
   }
 
   // ------------------------------------------------------------------ helpers

@@ -2832,6 +2832,15 @@ public final class BodyReader {
         report.add(Message.PRIVATE_MEMBER, ref, "method " + name, adjoint.simpleName());
         return Optional.empty();
       }
+      if (target.kind() == Nested.Kind.RULE_TANGENT
+          && access.trees().getPath(method) == null
+          && elements.getTypeElement(s.adjointClass().canonicalName()) == null) {
+        // A companion in a jar compiled without the processor: its transpose is its class's
+        // generated hVjp. (Never looked up for a class compiled here: see call.)
+        report.add(Message.MISSING_ADJOINT_CLASS, ref, s.owner().simpleName() + "." + s.name(),
+            s.adjointClass().canonicalName(), s.owner().simpleName());
+        return Optional.empty();
+      }
       if (target.kind() == Nested.Kind.LINEAR_JVP_TANGENT
           && ClassName.get(ruleOwner).equals(s.owner())) {
         // (Its generated class cannot be on the class path while it is generated: unreachable
