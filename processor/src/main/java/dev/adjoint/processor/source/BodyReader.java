@@ -1506,6 +1506,11 @@ public final class BodyReader {
             "; declare a new local for the new record");
         return null;
       }
+      if (element != null && linearLocals.containsKey(element)) {
+        unsupported(path, "assigning " + element.getSimpleName() + ", which keeps the result of"
+            + " a linear call,", "; declare a new local for the new result");
+        return null;
+      }
       Variable v = element == null ? null : locals.get(element);
       if (v != null && (Expr.isArray(v.type()) || Expr.isDiscreteArray(v.type()))) {
         aliasReport(access.ref(path), v.hint(), v.type());
