@@ -176,6 +176,32 @@ final class JvpRuleCalls {
     return JvpResult.of(4 * half.value(), 4 * half.tangent());
   }
 
+  /** softplus(x + 1) by returning log1pexp's rule at x + 1 whole. */
+  @CustomJvp
+  static double shiftedSoftplus(double x) {
+    return log1pexp(x + 1);
+  }
+
+  @Jvp("shiftedSoftplus")
+  static JvpResult<Double, Double> shiftedSoftplusJvp(double x, double xDot) {
+    return log1pexpJvp(x + 1, xDot);
+  }
+
+  /** softplus(3x) or softplus(x), by returning a local that keeps either rule's result. */
+  @CustomJvp
+  static double piecewiseSoftplus(double x) {
+    return x > 0 ? log1pexp(3 * x) : log1pexp(x);
+  }
+
+  @Jvp("piecewiseSoftplus")
+  static JvpResult<Double, Double> piecewiseSoftplusJvp(double x, double xDot) {
+    if (x > 0) {
+      JvpResult<Double, Double> r = log1pexpJvp(3 * x, 3 * xDot);
+      return r;
+    }
+    return log1pexpJvp(x, xDot);
+  }
+
   /** A caller differentiated through the composed rules, in both modes. */
   @Differentiable
   static double loss(double x, double y) {

@@ -49,6 +49,27 @@ final class JvpRuleCallsTest {
     passes(JvpRuleCallsAdjoint.shiftedMeanSquareFunction(5), 7);
     passes(JvpRuleCallsAdjoint.timesXFunction(), 8);
     passes(JvpRuleCallsAdjoint.lossFunction(), 9);
+    passes(JvpRuleCallsAdjoint.shiftedSoftplusFunction(), 15);
+    passes(JvpRuleCallsAdjoint.piecewiseSoftplusFunction(), 16);
+  }
+
+  /** A rule that returns another rule's result whole, or a local that keeps it. */
+  @Test
+  void delegatingRulesInBothModes() {
+    Random r = new Random(17);
+    for (int i = 0; i < POINTS; i++) {
+      double x = 6 * r.nextDouble() - 3;
+      assertThat(JvpRuleCallsAdjoint.shiftedSoftplusGrad(x).x())
+          .isWithin(1e-15).of(sigmoid(x + 1));
+      assertThat(JvpRuleCallsAdjoint.shiftedSoftplusJvp(x, 2.0).tangent())
+          .isWithin(1e-15).of(2 * sigmoid(x + 1));
+      assertThat(JvpRuleCallsAdjoint.shiftedSoftplusVjp(x).value())
+          .isEqualTo(JvpRuleCalls.log1pexpJvp(x + 1, 0.0).value());
+      double piecewise = x > 0 ? 3 * sigmoid(3 * x) : sigmoid(x);
+      assertThat(JvpRuleCallsAdjoint.piecewiseSoftplusGrad(x).x()).isWithin(1e-15).of(piecewise);
+      assertThat(JvpRuleCallsAdjoint.piecewiseSoftplusJvp(x, -1.0).tangent())
+          .isWithin(1e-15).of(-piecewise);
+    }
   }
 
   /** softplus(sin x) written through log1pexp's rule: cos(x)·σ(sin x) in both modes. */

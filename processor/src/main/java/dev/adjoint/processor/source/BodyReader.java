@@ -475,6 +475,16 @@ public final class BodyReader {
               return;
             }
             TreePath value = new TreePath(path, r.getExpression());
+            Optional<Optional<Linear>> delegated = jvpRule != null && !arrayResult
+                ? delegatedReturn(value) : Optional.empty();
+            if (delegated.isPresent()) {
+              // return hJvp(a, aDot); (or a local that keeps it): its value and its tangent
+              delegated.get().ifPresent(l -> {
+                values.add(l.value());
+                out.add(new Stmt.Return(l.tangent(), ref));
+              });
+              return;
+            }
             if (jvpRule != null) {
               Optional<TreePath> tangent = ruleTangent(value);
               if (tangent.isEmpty()) {
@@ -2693,6 +2703,30 @@ public final class BodyReader {
       out.add(new Stmt.Declare(value, lowered.get().value(), ref));
       out.add(new Stmt.Declare(tangent, lowered.get().tangent(), ref));
       return true;
+    }
+
+    /**
+     * In a {@code @Jvp} rule of a {@code double} result, {@code return hJvp(a, aDot);} of a
+     * linear call, or {@code return r;} of a {@link #linearLocal}: the rule's value and tangent
+     * are the call's (empty inside after an error there); empty for any other return.
+     */
+    Optional<Optional<Linear>> delegatedReturn(TreePath returned) {
+      ExpressionTree e = unparenthesized((ExpressionTree) returned.getLeaf());
+      TreePath at = e == returned.getLeaf() ? returned : new TreePath(returned, e);
+      Element element = access.trees().getElement(at);
+      LinearLocal local = element == null ? null : linearLocals.get(element);
+      if (local != null) {
+        return Optional.of(rejected.contains(element) ? Optional.empty()
+            : Optional.of(new Linear(new Expr.Read(local.value(), access.ref(at)),
+                new Expr.Read(local.tangent(), access.ref(at)))));
+      }
+      if (e instanceof MethodInvocationTree call && element instanceof ExecutableElement m) {
+        Optional<LinearTarget> target = linearTarget(m);
+        if (target.isPresent()) {
+          return Optional.of(linearCall(at, call, m, target.get(), false));
+        }
+      }
+      return Optional.empty();
     }
 
     /** Whether {@code path} is {@code .value()} or {@code .tangent()} of a linear call. */

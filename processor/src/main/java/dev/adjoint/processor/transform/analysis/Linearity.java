@@ -518,9 +518,9 @@ public final class Linearity {
   }
 
   /**
-   * The value {@code value} of a linear call of {@code function}: a constant, once its primal
-   * arguments (the first ones of its innermost call) are free of tangents; its tangent arguments
-   * are zeros there.
+   * The value {@code value} of a linear call of {@code function}: a constant (its tangent
+   * arguments are zeros there), after an error at each of its primal arguments (the first ones of
+   * its innermost call) that depends on a tangent, which is the one error of that cause.
    */
   private Kind linearValue(Expr value, Signature function) {
     Expr e = value;
@@ -533,11 +533,10 @@ public final class Linearity {
     Expr.OpaqueCall call = (Expr.OpaqueCall) e;
     List<Param> params = function.params();
     String shown = linearCalls.getOrDefault(function, function.name());
-    boolean free = true;
     for (int i = 0; i < params.size() && !params.get(i).differentiable(); i++) {
-      free &= primalArgument(call.args().get(i), params.get(i).name(), shown);
+      primalArgument(call.args().get(i), params.get(i).name(), shown);
     }
-    return free ? Kind.CONSTANT : Kind.NONLINEAR;
+    return Kind.CONSTANT;
   }
 
   /** A call: constant when no argument depends on a tangent, else an error. */
