@@ -195,16 +195,17 @@ final class NestedWriter {
     CodeBlock derivative = null;
     if (n.linear()) {
       // The transpose: the target's Vjp at the primal arguments, pulled back on valueBar.
+      String grad = names.newName("grad");
       List<CodeBlock> point = new ArrayList<>();
       for (int i = 0; i < n0; i++) {
         point.add(CodeBlock.of("$N", fields.get(i)));
       }
       derivative = CodeBlock.of("$T $N = $T.$N($L).pullback($N)",
-          target.adjointClass().nestedClass(AdjointNames.gradRecord(target)), hvp,
+          target.adjointClass().nestedClass(AdjointNames.gradRecord(target)), grad,
           target.adjointClass(), AdjointNames.vjpMethod(target), CodeBlock.join(point, ",$W"),
           valueBar);
       for (Param p : diff) {
-        cotangents.add(CodeBlock.of("$N.$N()", hvp, AdjointNames.component(p.name())));
+        cotangents.add(CodeBlock.of("$N.$N()", grad, AdjointNames.component(p.name())));
       }
     } else if (n.kind() == Nested.Kind.GRAD) {
       for (int k = 0; k < diff.size(); k++) {
@@ -329,9 +330,8 @@ final class NestedWriter {
     if (n.linear()) {
       // Linear in the tangents, the primal arguments constant: the same call along their
       // tangents (zeros for a null array, since a rule never gets null).
-      List<String> along = new ArrayList<>(params.subList(0, target.params().size()));
       List<CodeBlock> call = new ArrayList<>();
-      for (String p : along) {
+      for (String p : params.subList(0, target.params().size())) {
         call.add(CodeBlock.of("$N", p));
       }
       int d = 0;

@@ -17,6 +17,11 @@ import java.util.Set;
  * product (exact: reverse mode over {@code g}'s forward-mode body). So every transform
  * differentiates through it as through any call of an annotated method.
  *
+ * <p>Also a linear call inside a {@code @Jvp} rule's tangent map ({@link #linear}): {@code
+ * hJvp(a, aDot).tangent()} of another rule's companion, or {@code GAdjoint.gJvp(a, aDot)
+ * .tangent()} of a method {@code g} of another class (any order), with {@code a} constant; its
+ * pullback, the transpose, is the target's Vjp at {@code a}.
+ *
  * @param kind which value of the API
  * @param target {@code g}'s signature
  * @param component for {@link Kind#GRAD}, the index of the gradient's component among {@code
