@@ -3,15 +3,23 @@ package dev.adjoint.processor;
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
 import static dev.adjoint.processor.CompiledClasses.call;
 import static dev.adjoint.processor.CompiledClasses.get;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import dev.adjoint.processor.step.AdjointProcessor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Valid but tricky {@code @CustomJvp} rules, the positive half of the bad-input corpus (whose
@@ -404,6 +412,170 @@ class ValidJvpRulesTest {
     Object valueAndGrad = call(c, "fValueAndGrad", 0.5);
     assertThat((double) get(valueAndGrad, "value")).isWithin(1e-12).of(Math.sinh(0.5));
     assertThat((double) get(get(valueAndGrad, "grad"), "x")).isWithin(1e-12).of(Math.cosh(0.5));
+  }
+
+  // ------------------------------------------------------------------ linear calls
+
+  /**
+   * Rules that call another rule's companion (the result kept in a local, or read off the call,
+   * along a constant direction, with local arrays): accepted, and transposed through the callee's
+   * Vjp, so the gradient matches the rule's own tangents.
+   */
+  @Test
+  void linearCallsOfAnotherRuleCompileCleanlyAndTranspose() throws Exception {
+    Compilation c = compileClean("""
+        final class Fns {
+          @CustomJvp static double h(double x) { return Math.log1p(Math.exp(x)); }
+
+          @Jvp("h") static JvpResult<Double, Double> hJvp(double x, double xDot) {
+            return JvpResult.of(Math.log1p(Math.exp(x)), xDot / (1 + Math.exp(-x)));
+          }
+
+          @CustomJvp static double ms(double[] v) {
+            double s = 0;
+            for (double e : v) {
+              s += e * e;
+            }
+            return s / v.length;
+          }
+
+          @Jvp("ms") static JvpResult<Double, Double> msJvp(double[] v, double[] vDot) {
+            double s = 0;
+            double t = 0.0;
+            for (int i = 0; i < v.length; i++) {
+              s += v[i] * v[i];
+              t += 2 * v[i] * vDot[i];
+            }
+            return JvpResult.of(s / v.length, t / v.length);
+          }
+
+          @CustomJvp static double f(double x, double y) { return h(Math.sin(x)) * y; }
+
+          @Jvp("f") static JvpResult<Double, Double> fJvp(
+              double x, double y, double xDot, double yDot) {
+            JvpResult<Double, Double> r = hJvp(Math.sin(x), Math.cos(x) * xDot);
+            double slope = (hJvp(y, 1.0).tangent());
+            double t = r.value() * yDot + y * r.tangent() + 0.0 * slope * yDot;
+            return JvpResult.of(r.value() * y, t);
+          }
+
+          @CustomJvp static double g(double[] v) { return ms(v) * 2; }
+
+          @Jvp("g") static JvpResult<Double, Double> gJvp(double[] v, double[] vDot) {
+            double[] w = new double[v.length];
+            double[] wDot = new double[v.length];
+            for (int i = 0; i < v.length; i++) {
+              w[i] = 2 * v[i];
+              wDot[i] = 2 * vDot[i];
+            }
+            return JvpResult.of(msJvp(w, wDot).value() / 2, msJvp(w, wDot).tangent() / 2);
+          }
+        }
+        """);
+    for (double[] p : new double[][] {{0.4, -1.5}, {2.0, 0.7}, {-1.1, 3.0}}) {
+      double x = p[0];
+      double y = p[1];
+      double sig = 1 / (1 + Math.exp(-Math.sin(x)));
+      Object grad = call(c, "fGrad", x, y);
+      assertThat((double) get(grad, "x")).isWithin(1e-12).of(y * Math.cos(x) * sig);
+      assertThat((double) get(grad, "y")).isWithin(1e-12).of(Math.log1p(Math.exp(Math.sin(x))));
+      assertThat((double) get(call(c, "fJvp", x, y, 1.0, 0.0), "tangent"))
+          .isWithin(1e-12).of((double) get(grad, "x"));
+      assertThat((double) get(call(c, "fJvp", x, y, 0.0, 1.0), "tangent"))
+          .isWithin(1e-12).of((double) get(grad, "y"));
+    }
+    double[] v = {0.5, -2.0, 1.25};
+    double[] grad = (double[]) get(call(c, "gGrad", (Object) v), "v");
+    for (int j = 0; j < 3; j++) {
+      // g = ms(2v) / 2 = 2 Σ v² / n: ∂/∂v_j = 4 v_j / n
+      assertThat(grad[j]).isWithin(1e-12).of(4 * v[j] / 3);
+      double[] e = new double[3];
+      e[j] = 1;
+      assertThat((double) get(call(c, "gJvp", v, e), "tangent")).isWithin(1e-12).of(grad[j]);
+    }
+  }
+
+  /** A library of a rule and a method, compiled earlier: package {@code lib}. */
+  private static final String LIBRARY = """
+      package lib;
+
+      import dev.adjoint.CustomJvp;
+      import dev.adjoint.Differentiable;
+      import dev.adjoint.Jvp;
+      import dev.adjoint.runtime.JvpResult;
+
+      public final class Lib {
+        private Lib() {}
+
+        @CustomJvp public static double h(double x) { return Math.log1p(Math.exp(x)); }
+
+        @Jvp("h") public static JvpResult<Double, Double> hJvp(double x, double xDot) {
+          return JvpResult.of(Math.log1p(Math.exp(x)), xDot / (1 + Math.exp(-x)));
+        }
+
+        @Differentiable public static double g(double x, double y) { return x * y; }
+      }
+      """;
+
+  private static final String USER = """
+      package app;
+
+      import dev.adjoint.CustomJvp;
+      import dev.adjoint.Jvp;
+      import dev.adjoint.runtime.JvpResult;
+      import lib.Lib;
+      import lib.LibAdjoint;
+
+      final class Model {
+        @CustomJvp static double f(double x) { return Lib.h(x) + Lib.g(x, x); }
+
+        @Jvp("f") static JvpResult<Double, Double> fJvp(double x, double xDot) {
+          double t = Lib.hJvp(x, xDot).tangent() + LibAdjoint.gJvp(x, x, xDot, xDot).tangent();
+          return JvpResult.of(Lib.h(x) + Lib.g(x, x), t);
+        }
+      }
+      """;
+
+  /** Linear calls of a library's @Jvp companion and generated gJvp: through its generated Vjps. */
+  @Test
+  void linearCallsOfALibraryCompiledEarlier(@TempDir Path dir) throws IOException {
+    Path library = Sources.compileLibrary(dir,
+        JavaFileObjects.forSourceString("lib.Lib", LIBRARY));
+    Compilation c = javac().withProcessors(new AdjointProcessor())
+        .withOptions("-Xlint:all,-processing")
+        .withClasspath(Sources.classpathWith(library))
+        .compile(JavaFileObjects.forSourceString("app.Model", USER));
+    assertThat(c).succeededWithoutWarnings();
+    String generated = c.generatedSourceFile("app.ModelAdjoint").orElseThrow()
+        .getCharContent(true).toString();
+    assertThat(generated).contains("LibAdjoint.hVjp(x).pullback(valueBar)");
+    assertThat(generated).contains("LibAdjoint.gVjp(x, y).pullback(valueBar)");
+  }
+
+  /** A library compiled without the processor has no generated class to transpose a rule by. */
+  @Test
+  void linearCallOfALibraryRuleWithoutItsGeneratedClass(@TempDir Path dir) throws IOException {
+    Compilation lib = javac().compile(JavaFileObjects.forSourceString("lib.Lib", LIBRARY));
+    assertThat(lib).succeeded();
+    Path classes = dir.resolve("classes");
+    for (JavaFileObject out : lib.generatedFiles()) {
+      if (out.getKind() == JavaFileObject.Kind.CLASS) {
+        String path = out.toUri().getPath();
+        Path target = classes.resolve(path.substring(path.indexOf("lib/")));
+        Files.createDirectories(target.getParent());
+        try (InputStream in = out.openInputStream()) {
+          Files.copy(in, target);
+        }
+      }
+    }
+    JavaFileObject user = JavaFileObjects.forSourceString("app.Model", USER
+        .replace("import lib.LibAdjoint;\n", "")
+        .replace(" + LibAdjoint.gJvp(x, x, xDot, xDot).tangent()", ""));
+    Compilation c = javac().withProcessors(new AdjointProcessor())
+        .withClasspath(Sources.classpathWith(classes)).compile(user);
+    assertThat(c).hadErrorContaining("[AdjointMissingAdjointClass] Lib.h is annotated for"
+        + " Adjoint, but its generated class lib.LibAdjoint is not on the class path")
+        .inFile(user).onLineContaining("Lib.hJvp(x, xDot).tangent()");
   }
 
   // ------------------------------------------------------------------ helpers

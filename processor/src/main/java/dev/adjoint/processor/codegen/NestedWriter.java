@@ -33,6 +33,12 @@ import javax.lang.model.element.Modifier;
  *       {@code x} and {@code w ∇g} for {@code v}; its tangent is {@code (H v)·ẋ + ∇g·v̇}.
  * </ul>
  *
+ * <p>A linear call inside a {@code @Jvp} rule ({@link Nested#linear}: another rule's {@code
+ * hJvp(a, aDot).tangent()}, or {@code GAdjoint.gJvp(a, aDot).tangent()}) holds {@code a}
+ * constant: its pullback of {@code w} is the target's Vjp at {@code a} pulled back on {@code w},
+ * for {@code aDot} only (first order: the transpose of the rule's tangent map), and its tangent
+ * is the same call along the tangents' tangents.
+ *
  * <p>No perturbation is confused with another: each derivative is the target's own
  * Hessian-vector product at the values the call received. The members are package-private and
  * named after the function ({@link Nested#function}), which the source layer keeps apart from
@@ -133,6 +139,9 @@ final class NestedWriter {
   /** The function's value: the very call the source makes. */
   private static CodeBlock valueCall(Nested n, List<String> names) {
     Signature target = n.target();
+    if (n.kind() == Nested.Kind.RULE_TANGENT) {
+      return CodeBlock.of("$T.$N($L).tangent()", target.owner(), n.rule(), args(names));
+    }
     if (n.kind() == Nested.Kind.GRAD) {
       return CodeBlock.of("$T.$N($L).$N()", target.adjointClass(),
           AdjointNames.gradMethod(target), args(names),
@@ -153,8 +162,11 @@ final class NestedWriter {
     String hvp = names.newName("hvp");
     TypeSpec.Builder type = TypeSpec.classBuilder(AdjointNames.vjpClass(s))
         .addModifiers(Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("The value of\n$L\nat a point, and its pullback: one Hessian-vector product"
-            + " of {@code $L}, exact.\n", describe(n), target.name());
+        .addJavadoc(n.linear()
+            ? "The value of\n$L\nat a point, and its pullback, the transpose: one pullback of"
+                + " {@code $L} at the\nprimal arguments, which are constants.\n"
+            : "The value of\n$L\nat a point, and its pullback: one Hessian-vector product"
+                + " of {@code $L}, exact.\n", describe(n), target.name());
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
         .addJavadoc("Computes the value at the point.\n\n");
@@ -180,7 +192,22 @@ final class NestedWriter {
     List<Param> diff = target.diffParams();
     int n0 = target.params().size();
     boolean scales = false;
-    if (n.kind() == Nested.Kind.GRAD) {
+    CodeBlock derivative = null;
+    if (n.linear()) {
+      // The transpose: the target's Vjp at the primal arguments, pulled back on valueBar.
+      String grad = names.newName("grad");
+      List<CodeBlock> point = new ArrayList<>();
+      for (int i = 0; i < n0; i++) {
+        point.add(CodeBlock.of("$N", fields.get(i)));
+      }
+      derivative = CodeBlock.of("$T $N = $T.$N($L).pullback($N)",
+          target.adjointClass().nestedClass(AdjointNames.gradRecord(target)), grad,
+          target.adjointClass(), AdjointNames.vjpMethod(target), CodeBlock.join(point, ",$W"),
+          valueBar);
+      for (Param p : diff) {
+        cotangents.add(CodeBlock.of("$N.$N()", grad, AdjointNames.component(p.name())));
+      }
+    } else if (n.kind() == Nested.Kind.GRAD) {
       for (int k = 0; k < diff.size(); k++) {
         // Zero directions elsewhere: 0.0, or null, which gHvp reads as zeros.
         directions.add(k == n.component() ? CodeBlock.of("$N", valueBar)
@@ -240,7 +267,8 @@ final class NestedWriter {
         .returns(g.adjoint().nestedClass(AdjointNames.gradRecord(s)))
         .addJavadoc("The cotangents of the arguments for a cotangent of the value.\n\n"
             + "@param $L the value's cotangent\n@return the arguments' cotangents\n", valueBar)
-        .addStatement("$T $N = $L", hvpType(target), hvp, hvpCall(n, fields, directions))
+        .addStatement(derivative != null ? derivative
+            : CodeBlock.of("$T $N = $L", hvpType(target), hvp, hvpCall(n, fields, directions)))
         .addStatement("return new $T($L)", g.adjoint().nestedClass(AdjointNames.gradRecord(s)),
             CodeBlock.join(cotangents, ",$W"))
         .build());
@@ -299,6 +327,30 @@ final class NestedWriter {
     m.addJavadoc("@return the value and its tangent\n");
     List<Param> targetDiff = target.diffParams();
     int k = targetDiff.size();
+    if (n.linear()) {
+      // Linear in the tangents, the primal arguments constant: the same call along their
+      // tangents (zeros for a null array, since a rule never gets null).
+      List<CodeBlock> call = new ArrayList<>();
+      for (String p : params.subList(0, target.params().size())) {
+        call.add(CodeBlock.of("$N", p));
+      }
+      int d = 0;
+      for (int i = 0; i < target.params().size(); i++) {
+        Param p = target.params().get(i);
+        if (p.differentiable()) {
+          String dot = dots.get(d++);
+          call.add(p.type().equals(TypeName.DOUBLE) ? CodeBlock.of("$N", dot)
+              : CodeBlock.of("$T.tangent($N, $N)", GeneratedClass.BUFFERS, dot, params.get(i)));
+        }
+      }
+      CodeBlock tangent = n.kind() == Nested.Kind.RULE_TANGENT
+          ? CodeBlock.of("$T.$N($L).tangent()", target.owner(), n.rule(),
+              CodeBlock.join(call, ",$W"))
+          : CodeBlock.of("$T.$N($L).tangent()", target.adjointClass(),
+              AdjointNames.jvpMethod(target), CodeBlock.join(call, ",$W"));
+      m.addStatement("return new $T($L,$W$L)", jvpType(s), valueCall(n, params), tangent);
+      return m.build();
+    }
     if (n.kind() == Nested.Kind.GRAD) {
       List<CodeBlock> directions = new ArrayList<>();
       for (int i = 0; i < k; i++) {

@@ -18,21 +18,49 @@ import java.util.Set;
  * product (exact: reverse mode over {@code g}'s forward-mode body). So every transform
  * differentiates through it as through any call of an annotated method.
  *
+ * <p>Also a linear call inside a {@code @Jvp} rule's tangent map ({@link #linear}): {@code
+ * hJvp(a, aDot).tangent()} of another rule's companion, or {@code GAdjoint.gJvp(a, aDot)
+ * .tangent()} of a method {@code g} of another class (any order), with {@code a} constant; its
+ * pullback, the transpose, is the target's Vjp at {@code a}.
+ *
  * @param kind which value of the API
  * @param target {@code g}'s signature
  * @param component for {@link Kind#GRAD}, the index of the gradient's component among {@code
  *     g}'s differentiable parameters; else -1
  * @param function the function the call is lowered to: its owner is the caller's class, its name
  *     unique among the names of the caller's generated members
+ * @param rule for {@link Kind#RULE_TANGENT}, the name of the {@code @Jvp} companion called; else
+ *     null
  */
-public record Nested(Kind kind, Signature target, int component, Signature function) {
+public record Nested(
+    Kind kind, Signature target, int component, Signature function, String rule) {
 
   /** Which value of {@code g}'s generated API. */
   public enum Kind {
     /** {@code gGrad(args).c()}: component {@code c} of the gradient (derivative: a row of H). */
     GRAD,
     /** {@code gJvp(args, v).tangent()} = ∇g·v: its derivative is H v in the args, ∇g in v. */
-    JVP_TANGENT
+    JVP_TANGENT,
+    /**
+     * Inside a {@code @Jvp} rule, {@code hJvp(a, aDot).tangent()} of another rule's {@code @Jvp}
+     * companion {@code hJvp}, a linear call: {@code a} is free of tangents (the linearity check
+     * makes sure), so the function is linear in {@code aDot}, and its pullback of {@code w} is
+     * {@code h}'s Vjp at {@code a} pulled back on {@code w} (first order only).
+     */
+    RULE_TANGENT,
+    /**
+     * Inside a {@code @Jvp} rule, {@code GAdjoint.gJvp(a, aDot).tangent()}, a linear call like
+     * {@link #RULE_TANGENT}: {@code g}'s Vjp at {@code a} is its transpose.
+     */
+    LINEAR_JVP_TANGENT
+  }
+
+  /**
+   * Whether this is a linear call in a {@code @Jvp} rule: then the target's parameters are
+   * constants of the function (not differentiable), and only the tangents after them are.
+   */
+  public boolean linear() {
+    return kind == Kind.RULE_TANGENT || kind == Kind.LINEAR_JVP_TANGENT;
   }
 
   /** The differentiable parameter of {@code g} whose gradient component {@link Kind#GRAD} reads. */
@@ -42,13 +70,18 @@ public record Nested(Kind kind, Signature target, int component, Signature funct
 
   /**
    * The function of a use of {@code target}'s API in the class {@code caller}, named {@code
-   * stem}: for {@link Kind#GRAD}, {@code g}'s parameters to the component's type; for {@link
-   * Kind#JVP_TANGENT}, {@code g}'s parameters then one direction per differentiable one (named
-   * {@code xDot}, as {@code gJvp} names them), to {@code double}.
+   * stem}: for {@link Kind#GRAD}, {@code g}'s parameters to the component's type; else {@code
+   * g}'s parameters (constants of a {@link #linear} one) then one direction per differentiable
+   * one (named {@code xDot}, as {@code gJvp} names them), to {@code double}; {@code rule} is the
+   * {@code @Jvp} companion a {@link Kind#RULE_TANGENT} calls, else null.
    */
   public static Nested of(Kind kind, Signature target, int component, ClassName caller,
-      String stem) {
-    List<Param> params = new ArrayList<>(target.params());
+      String stem, String rule) {
+    boolean linear = kind == Kind.RULE_TANGENT || kind == Kind.LINEAR_JVP_TANGENT;
+    List<Param> params = new ArrayList<>();
+    for (Param p : target.params()) {
+      params.add(linear ? new Param(p.name(), p.type(), false) : p);
+    }
     TypeName result = TypeName.DOUBLE;
     if (kind == Kind.GRAD) {
       result = target.diffParams().get(component).type();
@@ -64,32 +97,37 @@ public record Nested(Kind kind, Signature target, int component, Signature funct
       }
     }
     Signature function = new Signature(caller, stem, params, result, false, false);
-    return new Nested(kind, target, component, function);
+    return new Nested(kind, target, component, function, rule);
   }
 
   /**
-   * {@link #of} with a fresh name: {@code gGradX} or {@code gJvpTangent}, else the target's
+   * {@link #of} with a fresh name: {@code gGradX}, {@code gJvpTangent}, {@code hJvpTangent} (a
+   * rule's companion {@code hJvp} and {@code Tangent}) or {@code gJvpLinear}, else the target's
    * class's name first, else a number last, so that it meets no name in {@code taken} (the
    * caller's annotated methods and its other nested functions, whose generated members would
    * share a stem), compared without case.
    */
   public static Nested named(Kind kind, Signature target, int component, ClassName caller,
-      Set<String> taken) {
+      Set<String> taken, String rule) {
     Set<String> lower = new HashSet<>();
     taken.forEach(n -> lower.add(n.toLowerCase(Locale.ROOT)));
-    String tail = kind == Kind.GRAD
-        ? "Grad" + capitalize(target.diffParams().get(component).name())
-        : "JvpTangent";
-    String stem = target.name() + tail;
+    String tail = switch (kind) {
+      case GRAD -> "Grad" + capitalize(target.diffParams().get(component).name());
+      case JVP_TANGENT -> "JvpTangent";
+      case RULE_TANGENT -> "Tangent";
+      case LINEAR_JVP_TANGENT -> "JvpLinear";
+    };
+    String head = kind == Kind.RULE_TANGENT ? rule : target.name();
+    String stem = head + tail;
     if (lower.contains(stem.toLowerCase(Locale.ROOT))) {
       stem = Character.toLowerCase(target.owner().simpleName().charAt(0))
-          + target.owner().simpleName().substring(1) + capitalize(target.name()) + tail;
+          + target.owner().simpleName().substring(1) + capitalize(head) + tail;
     }
     String base = stem;
     for (int i = 2; lower.contains(stem.toLowerCase(Locale.ROOT)); i++) {
       stem = base + i;
     }
-    return of(kind, target, component, caller, stem);
+    return of(kind, target, component, caller, stem, rule);
   }
 
   private static String capitalize(String s) {
@@ -99,6 +137,9 @@ public record Nested(Kind kind, Signature target, int component, Signature funct
   /** How messages and Javadoc show the use: {@code GAdjoint.gGrad(...).x()}. */
   public String describe() {
     String adjoint = target.adjointClass().simpleName();
+    if (kind == Kind.RULE_TANGENT) {
+      return target.owner().simpleName() + "." + rule + "(...).tangent()";
+    }
     return kind == Kind.GRAD
         ? adjoint + "." + AdjointNames.gradMethod(target) + "(...)."
             + AdjointNames.component(componentParam().name()) + "()"

@@ -37,7 +37,9 @@ public final class CallGraph {
         }
       }));
     }
-    plan.nested().forEach(n -> owners.add(n.target().owner()));
+    plan.nested().stream().map(n -> n.target().owner())
+        .filter(owner -> !owner.equals(plan.owner())) // a rule's call of its own class's rule
+        .forEach(owners::add);
     return owners;
   }
 

@@ -156,9 +156,15 @@ public final class BodyReader {
    * @param body the tangent map, or empty (see {@link Result})
    * @param values the value expressions of the returns, in order: the linearity check makes sure
    *     they do not depend on tangents
+   * @param nested the functions that the rule's linear calls (another rule's {@code
+   *     hJvp(a, aDot).tangent()}, another class's {@code GAdjoint.gJvp(a, aDot).tangent()}) are
+   *     lowered to, in order
+   * @param linearValues the values of linear calls in the body, each with the function of its
+   *     call: an {@link Expr.OpaqueCall} whose first arguments are the call's primal arguments
+   *     (for a rule, inside {@code (double) rule(...).value()})
    */
-  public record RuleResult(
-      Optional<MethodBody> body, List<Expr> values, Report report, boolean hasErrorTypes) {}
+  public record RuleResult(Optional<MethodBody> body, List<Expr> values, Report report,
+      boolean hasErrorTypes, List<Nested> nested, Map<Expr, Nested> linearValues) {}
 
   private static final String JVP_RESULT = "dev.adjoint.runtime.JvpResult";
 
@@ -178,9 +184,11 @@ public final class BodyReader {
    */
   public RuleResult readJvpRule(ExecutableElement rule, ClassName adjoint, boolean arrayResult) {
     Lowering lowering = new Lowering(adjoint, arrayResult, rule.getSimpleName().toString());
+    lowering.ruleOwner = (TypeElement) rule.getEnclosingElement();
     Result result = lower(rule, lowering);
     return new RuleResult(result.body(), List.copyOf(lowering.values), result.report(),
-        result.hasErrorTypes());
+        result.hasErrorTypes(), List.copyOf(lowering.nested),
+        new LinkedHashMap<>(lowering.linearValues));
   }
 
   private Result lower(ExecutableElement method, Lowering lowering) {
@@ -245,6 +253,15 @@ public final class BodyReader {
         new ArrayList<>(lowering.nested));
   }
 
+  /** The two hidden locals of a {@code @Jvp} rule's local that keeps a linear call's result. */
+  private record LinearLocal(Variable value, Variable tangent) {}
+
+  /** What a linear call in a {@code @Jvp} rule calls: its kind, target and the method called. */
+  private record LinearTarget(Nested.Kind kind, Signature target, ExecutableElement method) {}
+
+  /** A linear call lowered: its value (a constant) and its tangent (linear in its tangents). */
+  private record Linear(Expr value, Expr tangent) {}
+
   /** The state of lowering one method. */
   private final class Lowering {
     final ClassName adjoint;
@@ -304,6 +321,16 @@ public final class BodyReader {
     boolean erroneous;
     /** The class of the method being lowered (null for a {@code @Jvp} rule). */
     TypeElement ownerType;
+    /** The class of the {@code @Jvp} rule being lowered (null for any other method). */
+    TypeElement ruleOwner;
+    /**
+     * In a {@code @Jvp} rule, the locals that keep the result of a linear call ({@code
+     * JvpResult<Double, Double> r = hJvp(a, aDot);}): each is two hidden locals, read by {@code
+     * r.value()} and {@code r.tangent()}.
+     */
+    final Map<Element, LinearLocal> linearLocals = new HashMap<>();
+    /** In a {@code @Jvp} rule, the values of linear calls ({@link RuleResult#linearValues}). */
+    final Map<Expr, Nested> linearValues = new LinkedHashMap<>();
     /** Whether the body calls its own class's generated class ({@link #ownAdjointCall}). */
     boolean callsOwnAdjoint;
     /** The functions that uses of other classes' generated API are lowered to, in order. */
@@ -377,6 +404,9 @@ public final class BodyReader {
                 || type.toString().equals("java.lang.Float");
             Optional<RecordShape> record = Tangents.of(type) == Tangents.Kind.UNSUPPORTED
                 ? RecordShapes.of(type).shape() : Optional.empty();
+            if (jvpRule != null && linearLocal(path, v, local, out)) {
+              return;
+            }
             if (record.isPresent()) {
               recordLocal(path, v, local, record.get(), out);
               return;
@@ -400,6 +430,14 @@ public final class BodyReader {
               return;
             }
             Tangents.Kind kind = Tangents.of(type);
+            if (jvpRule != null && v.getInitializer() != null
+                && (kind == Tangents.Kind.ARRAY || kind == Tangents.Kind.MATRIX)
+                && linearAccessor(new TreePath(path, v.getInitializer()))) {
+              // double[] t = rJvp(a, aDot).tangent(): said there (not an array alias)
+              rejected.add(local);
+              expr(new TreePath(path, v.getInitializer()));
+              return;
+            }
             if (kind == Tangents.Kind.ARRAY || kind == Tangents.Kind.MATRIX
                 || Expr.isDiscreteArray(TypeName.get(type))) {
               arrayLocal(path, v, local, out);
@@ -437,6 +475,16 @@ public final class BodyReader {
               return;
             }
             TreePath value = new TreePath(path, r.getExpression());
+            Optional<Optional<Linear>> delegated = jvpRule != null && !arrayResult
+                ? delegatedReturn(value) : Optional.empty();
+            if (delegated.isPresent()) {
+              // return hJvp(a, aDot); (or a local that keeps it): its value and its tangent
+              delegated.get().ifPresent(l -> {
+                values.add(l.value());
+                out.add(new Stmt.Return(l.tangent(), ref));
+              });
+              return;
+            }
             if (jvpRule != null) {
               Optional<TreePath> tangent = ruleTangent(value);
               if (tangent.isEmpty()) {
@@ -1490,6 +1538,11 @@ public final class BodyReader {
             "; declare a new local for the new record");
         return null;
       }
+      if (element != null && linearLocals.containsKey(element)) {
+        unsupported(path, "assigning " + element.getSimpleName() + ", which keeps the result of"
+            + " a linear call,", "; declare a new local for the new result");
+        return null;
+      }
       Variable v = element == null ? null : locals.get(element);
       if (v != null && (Expr.isArray(v.type()) || Expr.isDiscreteArray(v.type()))) {
         aliasReport(access.ref(path), v.hint(), v.type());
@@ -1691,6 +1744,11 @@ public final class BodyReader {
       }
       if (records.containsKey(element)) {
         return recordAsValue(path, records.get(element));
+      }
+      if (linearLocals.containsKey(element)) {
+        return unsupported(path, "a use of " + element.getSimpleName() + ", the result of a"
+            + " linear call, other than " + element.getSimpleName() + ".value() and "
+            + element.getSimpleName() + ".tangent()", "; read those");
       }
       Variable local = locals.get(element);
       if (local == null && (receiver instanceof Expr.Read r && r.variable() == this.receiver
@@ -2276,6 +2334,12 @@ public final class BodyReader {
       if (ownAdjointCall(path, call, element)) {
         return placeholder(ref);
       }
+      if (jvpRule != null && element instanceof ExecutableElement m) {
+        Optional<Expr> linear = linearUse(path, call, m);
+        if (linear.isPresent()) {
+          return linear.get();
+        }
+      }
       if (!(element instanceof ExecutableElement method)) {
         erroneous = true;
         return placeholder(ref);
@@ -2467,6 +2531,7 @@ public final class BodyReader {
       boolean unresolved = element == null || mirror(path) == null
           || mirror(path).getKind() == TypeKind.ERROR
           || element.asType() != null && element.asType().getKind() == TypeKind.ERROR;
+      TypeElement ownerType = this.ownerType != null ? this.ownerType : ruleOwner;
       if (ownerType == null || !unresolved
           && !(element instanceof ExecutableElement m
               && adjoint.equals(classOf(NestedApis.generatedClassOf(m))))) {
@@ -2638,6 +2703,293 @@ public final class BodyReader {
     Expr nestedError(SourceRef ref, TypeElement api, String forms, String shown, String advice) {
       report.add(Message.NESTED_API, ref, api.getSimpleName(), forms, shown, advice);
       return placeholder(ref);
+    }
+
+    // ------------------------------------------- linear calls inside a @Jvp rule
+
+    /**
+     * In a {@code @Jvp} rule, {@code JvpResult<Double, Double> r = hJvp(a, aDot);} of a linear
+     * call ({@link #linearTarget}; or {@code GAdjoint.GJvp r = GAdjoint.gJvp(a, aDot);}): two
+     * hidden locals, {@code r}'s value and tangent, which {@code
+     * r.value()} and {@code r.tangent()} read; false for any other declaration.
+     */
+    boolean linearLocal(TreePath path, VariableTree v, VariableElement local, List<Stmt> out) {
+      if (v.getInitializer() == null) {
+        return false;
+      }
+      TreePath init = new TreePath(path, v.getInitializer());
+      ExpressionTree tree = unparenthesized(v.getInitializer());
+      if (!(tree instanceof MethodInvocationTree call)) {
+        return false;
+      }
+      TreePath callPath = tree == v.getInitializer() ? init : new TreePath(init, tree);
+      if (!(access.trees().getElement(callPath) instanceof ExecutableElement m)) {
+        return false;
+      }
+      Optional<LinearTarget> target = linearTarget(m);
+      if (target.isEmpty()) {
+        return false;
+      }
+      SourceRef ref = access.ref(path);
+      Optional<Linear> lowered = linearCall(callPath, call, m, target.get(), false);
+      String name = v.getName().toString();
+      Variable value = new Variable(name + "Value", TypeName.DOUBLE, Variable.Kind.LOCAL);
+      Variable tangent = new Variable(name + "Tangent", TypeName.DOUBLE, Variable.Kind.LOCAL);
+      linearLocals.put(local, new LinearLocal(value, tangent));
+      if (lowered.isEmpty()) {
+        rejected.add(local);
+        return true;
+      }
+      out.add(new Stmt.Declare(value, lowered.get().value(), ref));
+      out.add(new Stmt.Declare(tangent, lowered.get().tangent(), ref));
+      return true;
+    }
+
+    /**
+     * In a {@code @Jvp} rule of a {@code double} result, {@code return hJvp(a, aDot);} of a
+     * linear call, or {@code return r;} of a {@link #linearLocal}: the rule's value and tangent
+     * are the call's (empty inside after an error there); empty for any other return.
+     */
+    Optional<Optional<Linear>> delegatedReturn(TreePath returned) {
+      ExpressionTree e = unparenthesized((ExpressionTree) returned.getLeaf());
+      TreePath at = e == returned.getLeaf() ? returned : new TreePath(returned, e);
+      Element element = access.trees().getElement(at);
+      LinearLocal local = element == null ? null : linearLocals.get(element);
+      if (local != null) {
+        return Optional.of(rejected.contains(element) ? Optional.empty()
+            : Optional.of(new Linear(new Expr.Read(local.value(), access.ref(at)),
+                new Expr.Read(local.tangent(), access.ref(at)))));
+      }
+      if (e instanceof MethodInvocationTree call && element instanceof ExecutableElement m) {
+        Optional<LinearTarget> target = linearTarget(m);
+        if (target.isPresent()) {
+          return Optional.of(linearCall(at, call, m, target.get(), false));
+        }
+      }
+      return Optional.empty();
+    }
+
+    /** Whether {@code path} is {@code .value()} or {@code .tangent()} of a linear call. */
+    boolean linearAccessor(TreePath path) {
+      ExpressionTree e = unparenthesized((ExpressionTree) path.getLeaf());
+      if (!(e instanceof MethodInvocationTree call
+          && call.getMethodSelect() instanceof MemberSelectTree select
+          && unparenthesized(select.getExpression()) instanceof MethodInvocationTree inner)) {
+        return false;
+      }
+      TreePath at = e == path.getLeaf() ? path : new TreePath(path, e);
+      TreePath innerPath = new TreePath(new TreePath(new TreePath(at, select),
+          select.getExpression()), inner);
+      return access.trees().getElement(innerPath) instanceof ExecutableElement m
+          && linearTarget(m).isPresent();
+    }
+
+    ExpressionTree unparenthesized(ExpressionTree e) {
+      while (e instanceof ParenthesizedTree p) {
+        e = p.getExpression();
+      }
+      return e;
+    }
+
+    /**
+     * In a {@code @Jvp} rule, a use of a linear call: {@code hJvp(a, aDot).tangent()}, a call of
+     * the {@link Nested} function that reverse mode transposes; {@code hJvp(a, aDot).value()},
+     * the rule's value at zero tangents, a constant; {@code r.value()} and {@code r.tangent()} of
+     * a {@link #linearLocal}. Any other use of a linear call's result is an error here; empty for
+     * every other call.
+     */
+    Optional<Expr> linearUse(TreePath path, MethodInvocationTree call, ExecutableElement m) {
+      String name = m.getSimpleName().toString();
+      // JvpResult's, or the gJvp record's (GAdjoint.GJvp) of a generated class
+      boolean accessor = m.getParameters().isEmpty()
+          && (name.equals("value") || name.equals("tangent"))
+          && m.getEnclosingElement() instanceof TypeElement t
+          && (t.getQualifiedName().contentEquals(JVP_RESULT)
+              || NestedApis.generatedClassOf(m) != null);
+      if (accessor && call.getMethodSelect() instanceof MemberSelectTree select) {
+        TreePath selectPath = new TreePath(path, select);
+        ExpressionTree receiver = unparenthesized(select.getExpression());
+        TreePath receiverPath = new TreePath(selectPath, select.getExpression());
+        if (receiver != select.getExpression()) {
+          receiverPath = new TreePath(receiverPath, receiver);
+        }
+        Element r = access.trees().getElement(receiverPath);
+        LinearLocal local = r == null ? null : linearLocals.get(r);
+        if (local != null) {
+          if (rejected.contains(r)) {
+            return Optional.of(placeholder(access.ref(path)));
+          }
+          return Optional.of(new Expr.Read(name.equals("value") ? local.value() : local.tangent(),
+              access.ref(path)));
+        }
+        if (receiver instanceof MethodInvocationTree inner
+            && r instanceof ExecutableElement innerMethod) {
+          Optional<LinearTarget> target = linearTarget(innerMethod);
+          if (target.isPresent()) {
+            boolean value = name.equals("value");
+            Optional<Linear> lowered =
+                linearCall(receiverPath, inner, innerMethod, target.get(), value);
+            SourceRef ref = access.ref(path);
+            return Optional.of(lowered.map(l -> value ? l.value() : l.tangent())
+                .map(e -> e instanceof Expr.DiffCall d ? new Expr.DiffCall(d.callee(), d.args(),
+                    ref) : e)
+                .orElse(placeholder(ref)));
+          }
+        }
+        return Optional.empty();
+      }
+      if (linearTarget(m).isPresent()) {
+        return Optional.of(unsupported(path, "a use of the JvpResult of " + name + " other than"
+            + " .tangent() and .value()", "; call " + name + "(...).tangent() or .value(), or"
+            + " keep the result in a local (JvpResult<Double, Double> r = " + name + "(...);)"
+            + " and read r.tangent() and r.value()"));
+      }
+      return Optional.empty();
+    }
+
+    /**
+     * What a call in a {@code @Jvp} rule is, if it is a linear call: the {@code @Jvp} companion
+     * of a {@code @CustomJvp} method (of this class or another), or the generated {@code gJvp} of
+     * another class's annotated method {@code g}.
+     */
+    Optional<LinearTarget> linearTarget(ExecutableElement m) {
+      if (Annotations.has(m, Annotations.JVP)) {
+        Optional<String> primal = Annotations.find(m, Annotations.JVP)
+            .flatMap(Annotations::value).map(v -> String.valueOf(v.getValue()));
+        TypeElement owner = (TypeElement) m.getEnclosingElement();
+        for (ExecutableElement p : ElementFilter.methodsIn(owner.getEnclosedElements())) {
+          if (primal.isPresent() && p.getSimpleName().contentEquals(primal.get())
+              && Annotations.has(p, Annotations.CUSTOM_JVP)) {
+            boolean compiledHere = access.trees().getPath(p) != null;
+            Optional<Signature> s = SignatureReader.read(p).signature()
+                .map(sig -> compiledHere ? sig : namesFromJar(sig));
+            if (s.isPresent()) {
+              return Optional.of(new LinearTarget(Nested.Kind.RULE_TANGENT, s.get(), m));
+            }
+          }
+        }
+        return Optional.empty();
+      }
+      TypeElement api = NestedApis.generatedClassOf(m);
+      if (api == null) {
+        return Optional.empty();
+      }
+      for (NestedApis.Target t : nestedApis.targets(api)) {
+        boolean compiledHere = access.trees().getPath(t.method()) != null;
+        Signature s = compiledHere ? t.signature() : namesFromJar(t.signature());
+        if (m.getEnclosingElement().equals(api)
+            && m.getSimpleName().contentEquals(AdjointNames.jvpMethod(s))) {
+          return Optional.of(new LinearTarget(Nested.Kind.LINEAR_JVP_TANGENT, s, m));
+        }
+      }
+      return Optional.empty();
+    }
+
+    /**
+     * The linear call {@code call} of {@code target}: its tangent, a call of the {@link Nested}
+     * function, and its value, a constant: the rule at zero tangents (for a {@code gJvp}, a call
+     * of {@code g}, whose value it is bit for bit). Empty after an error here. Where only the
+     * value is used, its tangent arguments are dropped, which must drop no call.
+     */
+    Optional<Linear> linearCall(TreePath path, MethodInvocationTree call,
+        ExecutableElement method, LinearTarget target, boolean valueOnly) {
+      SourceRef ref = access.ref(path);
+      String name = method.getSimpleName().toString();
+      Signature s = target.target();
+      if (s.hasRecords() || s.instance() || !s.result().equals(TypeName.DOUBLE)
+          || !NestedApis.supportedParams(s)) {
+        String what = s.hasRecords() ? "record parameters" : s.instance() ? "an instance method"
+            : !s.result().equals(TypeName.DOUBLE) ? "a " + s.result() + " result"
+            : "differentiable parameters other than double and double[]";
+        unsupported(path, "a linear call of " + name + ", whose target has " + what, "; linear"
+            + " calls inside a @Jvp rule are supported of static methods whose result is double"
+            + " and whose differentiable parameters are double or double[]: write this tangent"
+            + " out");
+        return Optional.empty();
+      }
+      if (method.getModifiers().contains(Modifier.PRIVATE)) {
+        report.add(Message.PRIVATE_MEMBER, ref, "method " + name, adjoint.simpleName());
+        return Optional.empty();
+      }
+      if (target.kind() == Nested.Kind.RULE_TANGENT
+          && access.trees().getPath(method) == null
+          && elements.getTypeElement(s.adjointClass().canonicalName()) == null) {
+        // A companion in a jar compiled without the processor: its transpose is its class's
+        // generated hVjp. (Never looked up for a class compiled here: see call.)
+        report.add(Message.MISSING_ADJOINT_CLASS, ref, s.owner().simpleName() + "." + s.name(),
+            s.adjointClass().canonicalName(), s.owner().simpleName());
+        return Optional.empty();
+      }
+      if (target.kind() == Nested.Kind.LINEAR_JVP_TANGENT
+          && ClassName.get(ruleOwner).equals(s.owner())) {
+        // (Its generated class cannot be on the class path while it is generated: unreachable
+        // unless an earlier build's copy is.)
+        report.add(Message.NESTED_OWN_CLASS, ref, name, ruleOwner.getSimpleName(), s.name());
+        return Optional.empty();
+      }
+      List<Expr> args = new ArrayList<>();
+      for (ExpressionTree a : call.getArguments()) {
+        args.add(expr(new TreePath(path, a)));
+      }
+      int n = s.params().size();
+      if (args.size() != n + s.diffParams().size()) {
+        unsupported(path, "this call of " + name + ", whose arguments do not match " + s.name()
+            + "'s parameters and tangents", "");
+        return Optional.empty();
+      }
+      for (Expr a : args) {
+        if (Expr.isArray(a.type()) && !(a instanceof Expr.Read)) {
+          unsupported(path, "an array argument of the linear call " + name + " that is not a"
+              + " name", "; declare a local for it first");
+          return Optional.empty();
+        }
+      }
+      List<Expr> primal = new ArrayList<>();
+      for (Expr a : args.subList(0, n)) {
+        // The value's call is not differentiated: it gets a copy of a local array, which it
+        // could otherwise change behind the reverse sweep's back (Subset).
+        primal.add(a instanceof Expr.Read r && Expr.isArray(r.type())
+            && r.variable().kind() != Variable.Kind.PARAM
+            ? new Expr.OpaqueCall(a, r.type(), "clone", List.of(), r.type(), ref) : a);
+      }
+      if (valueOnly) {
+        boolean[] effects = {false};
+        args.subList(n, args.size()).forEach(a -> IrWalker.forEachExpr(a,
+            e -> effects[0] |= e instanceof Expr.OpaqueCall || e instanceof Expr.DiffCall));
+        if (effects[0]) {
+          unsupported(path, "the value of a linear call whose tangent arguments call methods",
+              ", since the value does not need them; keep the result in a local"
+                  + " (JvpResult<Double, Double> r = " + name + "(...);) and read r.value()");
+          return Optional.empty();
+        }
+      }
+      Expr value;
+      if (target.kind() == Nested.Kind.RULE_TANGENT) {
+        List<Expr> zeros = new ArrayList<>(primal);
+        for (int i = 0; i < n; i++) {
+          Param p = s.params().get(i);
+          if (!p.differentiable()) {
+            continue;
+          }
+          Expr at = args.get(i);
+          // A rule never gets null: zeros of the argument's length.
+          zeros.add(p.type().equals(TypeName.DOUBLE) ? new Expr.Literal(0.0, TypeName.DOUBLE, ref)
+              : new Expr.NewArray(TypeName.DOUBLE, List.of(new Expr.ArrayLength(
+                  ((Expr.Read) at).variable(), List.of(), ref)), ref));
+        }
+        TypeName result = TypeName.get(method.getReturnType());
+        Expr rule = new Expr.OpaqueCall(null, s.owner(), name, zeros, result, ref);
+        value = new Expr.Cast(TypeName.DOUBLE, new Expr.OpaqueCall(rule,
+            ClassName.bestGuess(JVP_RESULT), "value", List.of(),
+            TypeName.DOUBLE.box(), ref), ref);
+      } else {
+        value = new Expr.OpaqueCall(null, s.owner(), s.name(), primal, TypeName.DOUBLE, ref);
+      }
+      Nested function = nestedApis.function(ruleOwner, adjoint, target.kind(), s, -1,
+          target.kind() == Nested.Kind.RULE_TANGENT ? name : null);
+      nested.add(function);
+      linearValues.put(value, function);
+      return Optional.of(new Linear(value, new Expr.DiffCall(function.function(), args, ref)));
     }
 
     /** The name of the innermost call of a chain: {@code fHvp} in {@code A.fHvp(x).hvp().x()}. */

@@ -90,6 +90,15 @@ final class NestedApis {
    */
   Nested function(TypeElement caller, ClassName adjoint, Nested.Kind kind, Signature target,
       int component) {
+    return function(caller, adjoint, kind, target, component, null);
+  }
+
+  /**
+   * The function of a use, as above; {@code rule} is the {@code @Jvp} companion that a {@link
+   * Nested.Kind#RULE_TANGENT} calls ({@code hJvpTangent}), else null.
+   */
+  Nested function(TypeElement caller, ClassName adjoint, Nested.Kind kind, Signature target,
+      int component, String rule) {
     Map<String, Nested> uses = byCaller.computeIfAbsent(adjoint, a -> new LinkedHashMap<>());
     String key = kind + " " + target.owner().canonicalName() + "." + target.name() + " "
         + component;
@@ -101,7 +110,7 @@ final class NestedApis {
         .map(m -> m.getSimpleName().toString())
         .collect(Collectors.toSet());
     uses.values().forEach(n -> taken.add(n.function().name()));
-    Nested made = Nested.named(kind, target, component, ClassName.get(caller), taken);
+    Nested made = Nested.named(kind, target, component, ClassName.get(caller), taken, rule);
     uses.put(key, made);
     return made;
   }

@@ -421,8 +421,14 @@ public final class AdjointProcessor extends AbstractProcessor {
             JvpRule jvp = jvpRule(primal, rule);
             MethodBody tangentMap = ruleBody.body().get();
             int n = primal.params().size();
+            nested.addAll(ruleBody.nested());
+            Map<Signature, String> linearCalls = new LinkedHashMap<>();
+            ruleBody.nested().forEach(c -> linearCalls.put(c.function(), c.describe()));
+            Map<Expr, Signature> linearValues = new LinkedHashMap<>();
+            ruleBody.linearValues().forEach((e, c) -> linearValues.put(e, c.function()));
             report.addAll(Linearity.check(jvp.name(), tangentMap,
-                tangentMap.params().subList(n, tangentMap.params().size()), ruleBody.values()));
+                tangentMap.params().subList(n, tangentMap.params().size()), ruleBody.values(),
+                linearCalls, linearValues));
             jvpRules.put(m, jvp);
             ruleBodies.put(m, tangentMap);
           }
@@ -658,6 +664,17 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
   }
 
+  /** The calls of annotated methods (and of nested functions) in {@code body}. */
+  private static List<Expr.DiffCall> calls(MethodBody body) {
+    List<Expr.DiffCall> out = new ArrayList<>();
+    IrWalker.forEachExpr(body.body(), e -> {
+      if (e instanceof Expr.DiffCall c) {
+        out.add(c);
+      }
+    });
+    return out;
+  }
+
   /**
    * Removes from {@code classes}, and fails, each class that calls a class that failed this round
    * (it would call a class never written), up to a fixpoint.
@@ -766,7 +783,21 @@ public final class AdjointProcessor extends AbstractProcessor {
     ExecutableElement method = methodNamed(unit.type, name);
     Optional<JvpRule> rule = request.method().model().jvpRule();
     if (rule.isPresent()) {
-      // A @CustomJvp method: reverse mode over its rule's tangent map, which is its JVP.
+      // A @CustomJvp method: reverse mode over its rule's tangent map, which is its JVP. A linear
+      // call in the rule (hJvp(a, aDot).tangent()) takes a as a constant: its derivative in a,
+      // which second order would need, is not generated.
+      Set<Signature> linear = new HashSet<>();
+      unit.plan.nested().stream().filter(Nested::linear).forEach(n -> linear.add(n.function()));
+      Optional<Nested> linearCall = calls(request.body()).stream()
+          .filter(c -> linear.contains(c.callee())).findFirst()
+          .flatMap(c -> unit.plan.nested().stream()
+              .filter(n -> n.function().equals(c.callee())).findFirst());
+      if (linearCall.isPresent()) {
+        report.add(Message.SECOND_ORDER_JVP_RULE, method, name, rule.get().name(),
+            "it calls another rule's JVP (" + linearCall.get().describe() + "), whose"
+                + " derivative with respect to its primal arguments is not generated");
+        return Optional.empty();
+      }
       ReverseOverForward.Result result =
           ReverseOverForward.ofJvpRule(request.signature(), request.body());
       if (result.derivative().isEmpty()) {
@@ -913,7 +944,8 @@ public final class AdjointProcessor extends AbstractProcessor {
         Set<String> taken = new HashSet<>();
         unit.plan.methods().forEach(m -> taken.add(m.model().signature().name()));
         functions.forEach(f -> taken.add(f.function().name()));
-        n = Nested.named(Nested.Kind.JVP_TANGENT, call.callee(), -1, unit.plan.owner(), taken);
+        n = Nested.named(Nested.Kind.JVP_TANGENT, call.callee(), -1, unit.plan.owner(), taken,
+            null);
         functions.add(n);
       }
       out.put(call.callee(), n.function());

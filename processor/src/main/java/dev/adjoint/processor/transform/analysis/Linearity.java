@@ -9,6 +9,8 @@ import dev.adjoint.processor.ir.MethodBody;
 import dev.adjoint.processor.ir.SourceRef;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
+import dev.adjoint.processor.model.Param;
+import dev.adjoint.processor.model.Signature;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -35,6 +37,11 @@ import java.util.Set;
  * kinds of everything ever assigned to it, so one that holds a tangent somewhere and a nonzero
  * constant elsewhere is an error at that assignment (a zero may start an accumulation), and so is
  * a parameter of the primal's (which holds its primal value, a constant) that is given a tangent.
+ * Tangents may also be passed as the tangent arguments of a linear call (another rule's {@code
+ * hJvp(a, aDot).tangent()}, another class's {@code GAdjoint.gJvp(a, aDot).tangent()}, which the
+ * source layer lowers to calls of functions given here), whose primal arguments must be free of
+ * tangents and whose tangent arguments must each depend on one (or be a known zero); its result
+ * is linear.
  * Each cause is reported once, where it arises, and not again in the expression its result flows
  * into (a variable given such a result counts as holding a tangent).
  */
@@ -54,6 +61,10 @@ public final class Linearity {
   private final Map<Variable, EnumSet<Kind>> kinds = new HashMap<>();
   private final Report.Builder report = Report.builder();
   private final Set<SourceRef> reported = new HashSet<>();
+  /** The functions of the rule's linear calls, each with how the source writes it. */
+  private final Map<Signature, String> linearCalls;
+  /** The values of the rule's linear calls, each with its call's function. */
+  private final Map<Expr, Signature> linearValues;
   /**
    * The parameters that are not tangents: each starts out holding its primal value, a constant
    * that no assignment shows, so one that is given a tangent holds both.
@@ -64,8 +75,11 @@ public final class Linearity {
   /** Whether this pass reports (the last one, once the kinds are stable). */
   private boolean reporting;
 
-  private Linearity(String rule, List<Variable> tangents) {
+  private Linearity(String rule, List<Variable> tangents, Map<Signature, String> linearCalls,
+      Map<Expr, Signature> linearValues) {
     this.rule = rule;
+    this.linearCalls = linearCalls;
+    this.linearValues = linearValues;
     List<String> names = new ArrayList<>();
     for (Variable t : tangents) {
       kinds.put(t, EnumSet.of(Kind.LINEAR));
@@ -84,7 +98,27 @@ public final class Linearity {
    */
   public static Report check(
       String rule, MethodBody body, List<Variable> tangents, List<Expr> values) {
-    Linearity check = new Linearity(rule, tangents);
+    return check(rule, body, tangents, values, Map.of(), Map.of());
+  }
+
+  /**
+   * Checks the tangent map of the {@code @Jvp} rule {@code rule}, as above.
+   *
+   * @param body the rule's body as its tangent map (returns give the tangent)
+   * @param tangents the tangent parameters
+   * @param values the expressions the rule returns as its value, which must be free of tangents
+   * @param linearCalls the functions that the rule's linear calls are lowered to (their
+   *     parameters that are not differentiable come first and take the primal arguments, the
+   *     differentiable ones the tangents), each with how the source writes it
+   * @param linearValues the values of the linear calls, constants computed by a call whose first
+   *     arguments are the primal ones (inside {@code (double) rule(...).value()} for a rule),
+   *     each with its call's function
+   * @return the errors, each at its expression
+   */
+  public static Report check(String rule, MethodBody body, List<Variable> tangents,
+      List<Expr> values, Map<Signature, String> linearCalls,
+      Map<Expr, Signature> linearValues) {
+    Linearity check = new Linearity(rule, tangents, linearCalls, linearValues);
     for (Variable p : body.params()) {
       if (check.kinds.putIfAbsent(p, EnumSet.of(Kind.CONSTANT)) == null) {
         check.primals.add(p);
@@ -241,6 +275,10 @@ public final class Linearity {
   // ---------------------------------------------------------------- expressions
 
   private Kind kindOf(Expr e) {
+    Signature valueOf = linearValues.get(e);
+    if (valueOf != null) {
+      return linearValue(e, valueOf);
+    }
     return e.accept(new Expr.Visitor<Kind>() {
       @Override
       public Kind visitLiteral(Expr.Literal e) {
@@ -346,6 +384,10 @@ public final class Linearity {
 
       @Override
       public Kind visitDiffCall(Expr.DiffCall e) {
+        String linear = linearCalls.get(e.callee());
+        if (linear != null) {
+          return linearCall(e, linear);
+        }
         return call(e.args(), e, "it passes a tangent to " + e.callee().qualifiedName()
             + ", which need not be linear");
       }
@@ -413,6 +455,90 @@ public final class Linearity {
     });
   }
 
+  /**
+   * A linear call {@code call}, written {@code shown}: linear when a tangent argument depends on a
+   * tangent, and then an error at each tangent argument that is a nonzero constant (a term
+   * transposition would drop); a constant when none does ({@code hJvp(a, 1.0).tangent()} is a
+   * derivative at a primal point); an error at a primal argument that depends on a tangent.
+   */
+  private Kind linearCall(Expr.DiffCall call, String shown) {
+    List<Param> params = call.callee().params();
+    boolean linear = false;
+    boolean constant = false;
+    boolean nonlinear = false;
+    List<Kind> kinds = new ArrayList<>();
+    for (int i = 0; i < params.size(); i++) {
+      Expr arg = call.args().get(i);
+      if (!params.get(i).differentiable()) {
+        kinds.add(Kind.CONSTANT);
+        nonlinear |= !primalArgument(arg, params.get(i).name(), shown);
+      } else {
+        Kind k = kindOf(arg);
+        kinds.add(k);
+        nonlinear |= k == Kind.NONLINEAR;
+        linear |= k == Kind.LINEAR;
+        constant |= k == Kind.CONSTANT;
+      }
+    }
+    if (linear) {
+      for (int i = 0; i < params.size(); i++) {
+        if (params.get(i).differentiable() && kinds.get(i) == Kind.CONSTANT) {
+          error(call.args().get(i).ref(), Message.JVP_TANGENT_FREE_TERM, rule, tangentNames,
+              "the tangent argument " + params.get(i).name() + " of the linear call " + shown
+                  + " does not, while another does, so the call's tangent has a term that"
+                  + " transposition would drop",
+              "pass a tangent, or 0.0 where the tangent is zero");
+        }
+      }
+    }
+    if (nonlinear) {
+      return Kind.NONLINEAR;
+    }
+    return linear ? Kind.LINEAR : constant ? Kind.CONSTANT : Kind.ZERO;
+  }
+
+  /**
+   * Whether the primal argument {@code arg} (of parameter {@code name}) of the linear call
+   * {@code shown} is free of tangents; if not, an error at it. A primal argument that reads a
+   * tangent is one mistake, whatever it does with it ({@code x + xDot} is not reported as an
+   * affine sum besides).
+   */
+  private boolean primalArgument(Expr arg, String name, String shown) {
+    boolean wasReporting = reporting;
+    reporting = false;
+    Kind k = kindOf(arg);
+    reporting = wasReporting;
+    if (k == Kind.LINEAR || k == Kind.NONLINEAR) {
+      error(arg.ref(), Message.JVP_NOT_LINEAR, rule, tangentNames, "the primal argument " + name
+          + " of the linear call " + shown + " depends on a tangent", "pass the primal values as"
+          + " its primal arguments, and tangents only as its tangent arguments");
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * The value {@code value} of a linear call of {@code function}: a constant (its tangent
+   * arguments are zeros there), after an error at each of its primal arguments (the first ones of
+   * its innermost call) that depends on a tangent, which is the one error of that cause.
+   */
+  private Kind linearValue(Expr value, Signature function) {
+    Expr e = value;
+    while (e instanceof Expr.Cast c) {
+      e = c.operand();
+    }
+    while (e instanceof Expr.OpaqueCall call && call.receiver() != null) {
+      e = call.receiver(); // rule(...).value()
+    }
+    Expr.OpaqueCall call = (Expr.OpaqueCall) e;
+    List<Param> params = function.params();
+    String shown = linearCalls.getOrDefault(function, function.name());
+    for (int i = 0; i < params.size() && !params.get(i).differentiable(); i++) {
+      primalArgument(call.args().get(i), params.get(i).name(), shown);
+    }
+    return Kind.CONSTANT;
+  }
+
   /** A call: constant when no argument depends on a tangent, else an error. */
   private Kind call(List<Expr> args, Expr call, String why) {
     boolean linear = false;
@@ -430,7 +556,9 @@ public final class Linearity {
 
   private Kind nonlinear(Expr e, String why) {
     error(e.ref(), Message.JVP_NOT_LINEAR, rule, tangentNames, why,
-        "reverse mode can transpose only sums of tangents times values free of tangents");
+        "reverse mode can transpose only sums of tangents times values free of tangents, and"
+            + " linear calls (another rule's hJvp(a, aDot).tangent(), or GAdjoint.gJvp(a, aDot)"
+            + ".tangent() of another class's method g)");
     // Not reported again where it flows: one error per cause.
     return Kind.NONLINEAR;
   }

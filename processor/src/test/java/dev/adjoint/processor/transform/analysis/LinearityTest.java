@@ -15,8 +15,11 @@ import dev.adjoint.processor.ir.MethodBody;
 import dev.adjoint.processor.ir.SourceRef;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
+import dev.adjoint.processor.model.Param;
+import dev.adjoint.processor.model.Signature;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -124,5 +127,47 @@ class LinearityTest {
     assertThat(check(List.of(bin(Expr.BinaryOp.ADD, x(), xDot())), ret(xDot())))
         .containsExactly(Message.JVP_VALUE_USES_TANGENT);
     assertThat(check(List.of(x()), ret(xDot()))).isEmpty();
+  }
+  /**
+   * A linear call: the function {@code hJvpTangent(double a, double aDot)} (a constant, aDot
+   * differentiable) of a rule's {@code hJvp(a, aDot).tangent()}.
+   */
+  private final Signature linear = new Signature(ClassName.get("p", "Fns"), "hJvpTangent",
+      List.of(new Param("a", TypeName.DOUBLE, false), new Param("aDot", TypeName.DOUBLE, true)),
+      TypeName.DOUBLE, false);
+
+  private Expr linearCall(Expr a, Expr aDot) {
+    return new Expr.DiffCall(linear, List.of(a, aDot), at());
+  }
+
+  private List<Message> checkLinear(Stmt... stmts) {
+    Report r = Linearity.check("fJvp", new MethodBody(List.of(x, xDot),
+        Stmt.Block.of(List.of(stmts))), List.of(xDot), List.of(),
+        Map.of(linear, "Fns.hJvp(...).tangent()"), Map.of());
+    List<Message> out = new ArrayList<>();
+    r.items().forEach(i -> out.add(i.message()));
+    return out;
+  }
+
+  @Test
+  void linearCallsTakeTangentsInTheirTangentArgumentsOnly() {
+    // hJvp(sin x, cos x · xDot).tangent() / x: linear
+    assertThat(checkLinear(ret(bin(Expr.BinaryOp.DIV, linearCall(new Expr.MathCall(
+        MathFunction.SIN, ClassName.get("java.lang", "Math"), List.of(x()), at()),
+        bin(Expr.BinaryOp.MUL, x(), xDot())), x())))).isEmpty();
+    // hJvp(x, 1.0).tangent() · xDot: a constant times a tangent
+    assertThat(checkLinear(ret(bin(Expr.BinaryOp.MUL, linearCall(x(), lit(1)), xDot()))))
+        .isEmpty();
+    // the same call as a plain differentiated call is not linear
+    assertThat(check(ret(linearCall(x(), xDot())))).containsExactly(Message.JVP_NOT_LINEAR);
+    // a tangent in the primal argument: one error, not also the affine sum
+    assertThat(checkLinear(ret(linearCall(bin(Expr.BinaryOp.ADD, x(), xDot()), xDot()))))
+        .containsExactly(Message.JVP_NOT_LINEAR);
+    // its tangent squared
+    assertThat(checkLinear(ret(bin(Expr.BinaryOp.MUL, linearCall(x(), xDot()),
+        linearCall(x(), xDot()))))).containsExactly(Message.JVP_NOT_LINEAR);
+    // a constant returned through a linear call along a constant direction
+    assertThat(checkLinear(ret(linearCall(x(), lit(2)))))
+        .containsExactly(Message.JVP_TANGENT_FREE_TERM);
   }
 }
