@@ -103,6 +103,27 @@ final class SecondOrderCallersTest {
         .isWithin(1e-15).of(2.0);
   }
 
+  /**
+   * A gradient inside differentiated code keeps the state it read when its Vjp was made: the
+   * nested function's pullback (g's Hessian times the cotangent) read g's static field when it ran
+   * (red team), so changing it between slopeVjp and pullback changed the gradient.
+   */
+  @Test
+  void aNestedGradientsVjpKeepsTheStateItWasMadeWith() {
+    NestedState.scale = 1.0;
+    try {
+      NestedState_UserAdjoint.SlopeVjp vjp = NestedState_UserAdjoint.slopeVjp(2.0);
+      NestedState.scale = 5.0;
+      assertWithMessage("value").that(vjp.value()).isWithin(1e-15).of(12.0);
+      assertWithMessage("pullback").that(vjp.pullback(1.0).x()).isWithin(1e-15).of(12.0);
+      // made now, at scale 5
+      assertWithMessage("grad now").that(NestedState_UserAdjoint.slopeGrad(2.0).x())
+          .isWithin(1e-13).of(60.0);
+    } finally {
+      NestedState.scale = 1.0;
+    }
+  }
+
   /** loop(x) = Σ mix(xᵢ, sᵢ + 1), s the running sum: checked by GradCheck's HVP check too. */
   @Test
   void aCallInALoop() {

@@ -30,6 +30,22 @@ final class SecondOrderFields {
     return scale * s + shift * x[0] * x[1] + table[1] * x[1] * x[1];
   }
 
+  /** An object the receiver holds, whose field a method reads ({@code cfg.k}). */
+  static final class Cfg {
+    double k = 1.0;
+  }
+
+  final Cfg cfg = new Cfg();
+
+  /**
+   * k sin(x) through another class's method: forward mode holds {@code cfg} in a temporary where a
+   * statement calls, and mHvpAt must still keep {@code cfg.k}'s value, not the object (red team).
+   */
+  @Differentiable(order = 2)
+  double throughObject(double x) {
+    return cfg.k * SecondOrderCallees.mix(x, 1.0);
+  }
+
   /** A record whose array component is read as data. */
   record Data(double[] c) {}
 

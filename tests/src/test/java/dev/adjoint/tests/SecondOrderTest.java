@@ -432,6 +432,28 @@ final class SecondOrderTest {
   }
 
   /**
+   * pow(x, y)'s Hessian at y = 0, where its x-partial y·x^(y−1) is 0 but not constant in y: the
+   * mixed partial is 1/x there. (The partial's guard for x^0 covered every x and made it 0.)
+   * First-order conventions unchanged: pow(x, 0)'s x-derivative is 0, also at x = 0 and NaN.
+   */
+  @Test
+  void powersHaveTheirMixedPartialAtExponentZero() {
+    for (double x : new double[] {2.0, 0.5, 7.25}) { // (x < 0: x^y is NaN off integer y)
+      double[][] h = SecondOrderAdjoint.powerHessian(x, 0.0);
+      double ln = Math.log(x);
+      assertThat(h[0][0]).isWithin(1e-15).of(0.0);
+      assertThat(h[0][1]).isWithin(1e-15).of(1 / x);
+      assertThat(h[1][0]).isWithin(1e-15).of(1 / x);
+      assertThat(h[1][1]).isWithin(1e-14).of(ln * ln);
+      assertThat(SecondOrderAdjoint.powerHvp(x, 0.0, 1.0, 0.0).hvp().y()).isWithin(1e-15)
+          .of(1 / x);
+    }
+    assertThat(SecondOrderAdjoint.powerGrad(0.0, 0.0).x()).isEqualTo(0.0);
+    assertThat(SecondOrderAdjoint.powerGrad(Double.NaN, 0.0).x()).isEqualTo(0.0);
+    assertThat(SecondOrderAdjoint.powerJvp(0.0, 0.0, 1.0, 0.0).tangent()).isEqualTo(0.0);
+  }
+
+  /**
    * fHvpAt keeps the fields its method reads as they were when it was made: the receiver's scalar
    * and array fields, static ones, another object's, and a record's array component (it read them
    * when apply ran: the fuzzer's open bug hvpAtReceiverFields). fHvp reads them when called.
@@ -463,6 +485,11 @@ final class SecondOrderTest {
       SecondOrderFields.shift = shift;
       SecondOrderFields.table[1] = table[1];
     }
+
+    // a field of an object field, read in a statement that calls another class
+    var through = SecondOrderFieldsAdjoint.throughObjectHvpAt(model, 0.7);
+    model.cfg.k = 5.0;
+    assertThat(through.apply(1.0).x()).isWithin(1e-15).of(-Math.sin(0.7));
 
     SecondOrderFields other = new SecondOrderFields(2.0, new double[0]);
     SecondOrderFields.Data data = new SecondOrderFields.Data(new double[] {3.0});

@@ -181,6 +181,19 @@ final class NestedWriter {
     TypeName result = s.result();
     type.addField(result, value, Modifier.PRIVATE, Modifier.FINAL);
     ctor.addStatement("this.$N = $L", value, valueCall(n, fields));
+    String at = names.newName("at");
+    if (!n.linear()) {
+      // g's products at the point, made now: they read g's fields (and copy its arrays) as they
+      // are now, so a field changed before the pullback changes nothing (as for any Vjp).
+      ClassName hvpAt = target.adjointClass().nestedClass(AdjointNames.hvpAtClass(target));
+      List<CodeBlock> point = new ArrayList<>();
+      for (int i = 0; i < target.params().size(); i++) {
+        point.add(CodeBlock.of("$N", fields.get(i)));
+      }
+      type.addField(hvpAt, at, Modifier.PRIVATE, Modifier.FINAL);
+      ctor.addStatement("this.$N = $T.$N($L)", at, target.adjointClass(),
+          AdjointNames.hvpAtMethod(target), CodeBlock.join(point, ",$W"));
+    }
     type.addMethod(ctor.build());
     type.addMethod(MethodSpec.methodBuilder("value")
         .returns(result)
@@ -213,21 +226,21 @@ final class NestedWriter {
         directions.add(k == n.component() ? CodeBlock.of("$N", valueBar)
             : diff.get(k).type().equals(TypeName.DOUBLE) ? CodeBlock.of("0.0")
             : CodeBlock.of("null"));
-        cotangents.add(CodeBlock.of("$N.hvp().$N()", hvp,
+        cotangents.add(CodeBlock.of("$N.$N()", hvp,
             AdjointNames.component(diff.get(k).name())));
       }
     } else {
       for (int k = 0; k < diff.size(); k++) {
         directions.add(CodeBlock.of("$N", fields.get(n0 + k)));
       }
-      for (String part : List.of("hvp", "grad")) {
+      for (CodeBlock part : List.of(CodeBlock.of("$N", hvp), CodeBlock.of("$N.grad()", at))) {
         for (Param p : diff) {
           String c = AdjointNames.component(p.name());
           if (p.type().equals(TypeName.DOUBLE)) {
-            cotangents.add(CodeBlock.of("$N * $N.$N().$N()", valueBar, hvp, part, c));
+            cotangents.add(CodeBlock.of("$N * $L.$N()", valueBar, part, c));
           } else {
             // A fresh array of the record's, scaled where it is.
-            cotangents.add(CodeBlock.of("$N($N, $N.$N().$N())", SCALE, valueBar, hvp, part, c));
+            cotangents.add(CodeBlock.of("$N($N, $L.$N())", SCALE, valueBar, part, c));
             scales = true;
           }
         }
@@ -268,7 +281,9 @@ final class NestedWriter {
         .addJavadoc("The cotangents of the arguments for a cotangent of the value.\n\n"
             + "@param $L the value's cotangent\n@return the arguments' cotangents\n", valueBar)
         .addStatement(derivative != null ? derivative
-            : CodeBlock.of("$T $N = $L", hvpType(target), hvp, hvpCall(n, fields, directions)))
+            : CodeBlock.of("$T $N = $N.apply($L)",
+                target.adjointClass().nestedClass(AdjointNames.gradRecord(target)), hvp, at,
+                CodeBlock.join(directions, ",$W")))
         .addStatement("return new $T($L)", g.adjoint().nestedClass(AdjointNames.gradRecord(s)),
             CodeBlock.join(cotangents, ",$W"))
         .build());

@@ -2,6 +2,7 @@ package dev.adjoint.processor.transform;
 
 import static dev.adjoint.processor.ir.Ir.add;
 import static dev.adjoint.processor.ir.Ir.call;
+import static dev.adjoint.processor.ir.Ir.compare;
 import static dev.adjoint.processor.ir.Ir.div;
 import static dev.adjoint.processor.ir.Ir.eq;
 import static dev.adjoint.processor.ir.Ir.lit;
@@ -161,9 +162,17 @@ public final class Partials {
                 : mul(lit(k), call(owner, MathFunction.POW, x, lit(k - 1)));
           }
           if (arg == 0) {
-            // y * x^(y-1), and 0 where y == 0 (x^0 is constant in x).
+            // y * x^(y-1), and 0 where y == 0 and x is 0 or NaN (x^0 is constant in x; there
+            // x^(y-1) is infinite or NaN). Elsewhere at y == 0 the formula itself gives 0, and
+            // its derivative in y, x^(y-1), is right: second order differentiates this partial
+            // again (the red team found pow(2, y)'s mixed partial lost at y = 0 with the wider
+            // guard y == 0).
+            Expr zeroOrNaN = new Expr.Unary(Expr.UnaryOp.NOT, new Expr.Binary(Expr.BinaryOp.OR,
+                compare(Expr.BinaryOp.LT, x, lit(0)), compare(Expr.BinaryOp.GT, x, lit(0)),
+                TypeName.BOOLEAN, null), TypeName.BOOLEAN, null);
             return new Expr.Conditional(
-                eq(y, lit(0)),
+                new Expr.Binary(Expr.BinaryOp.AND, eq(y, lit(0)), zeroOrNaN, TypeName.BOOLEAN,
+                    null),
                 lit(0),
                 mul(y, call(owner, MathFunction.POW, x, sub(y, lit(1)))),
                 TypeName.DOUBLE,

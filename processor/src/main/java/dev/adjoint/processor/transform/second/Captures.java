@@ -24,6 +24,12 @@ final class Captures extends BodyCopier {
   private final List<Variable> params;
   private final Set<Variable> assigned = new HashSet<>();
   private final Map<String, HvpSweep.Capture> byKey = new LinkedHashMap<>();
+  /**
+   * Locals declared once from a capturable read and never assigned ({@code P1Cfg cfg = this.cfg},
+   * the temporaries forward mode makes where a statement has calls), with that read: a field read
+   * through one is captured as the read through the field, not as the object it holds.
+   */
+  private final Map<Variable, Expr> aliases = new java.util.IdentityHashMap<>();
   /** Inside the initialiser of a hidden local ({@link Variable.Kind#PARAM}), where accessors are. */
   private boolean hidden;
 
@@ -69,10 +75,29 @@ final class Captures extends BodyCopier {
     boolean outer = hidden;
     hidden = s.variable().kind() == Variable.Kind.PARAM;
     try {
+      if (!hidden && s.init() != null && !assigned.contains(s.variable())
+          && !(s.init() instanceof Expr.Read) && key(s.init()) != null) {
+        aliases.put(s.variable(), resolve(s.init()));
+      }
       return super.visitDeclare(s);
     } finally {
       hidden = outer;
     }
+  }
+
+  /** {@code e} with every alias read replaced by the read it holds: over the parameters only. */
+  private Expr resolve(Expr e) {
+    if (e instanceof Expr.Read r && aliases.containsKey(r.variable())) {
+      return aliases.get(r.variable());
+    }
+    if (e instanceof Expr.FieldRead f && f.receiver() != null) {
+      return new Expr.FieldRead(resolve(f.receiver()), f.owner(), f.name(), f.type(), f.ref());
+    }
+    if (e instanceof Expr.OpaqueCall c && c.receiver() != null) {
+      return new Expr.OpaqueCall(resolve(c.receiver()), c.owner(), c.name(), c.args(), c.type(),
+          c.ref());
+    }
+    return e;
   }
 
   @Override
@@ -89,7 +114,7 @@ final class Captures extends BodyCopier {
 
   private Expr capture(String key, Expr value) {
     HvpSweep.Capture c = byKey.computeIfAbsent(key, k -> new HvpSweep.Capture(
-        new Variable(hint(value), value.type(), Variable.Kind.PARAM), value));
+        new Variable(hint(value), value.type(), Variable.Kind.PARAM), resolve(value)));
     return new Expr.Read(c.variable(), value.ref());
   }
 
@@ -102,6 +127,9 @@ final class Captures extends BodyCopier {
    * {@code e} is not one.
    */
   private String key(Expr e) {
+    if (e instanceof Expr.Read r && aliases.containsKey(r.variable())) {
+      return key(aliases.get(r.variable()));
+    }
     if (e instanceof Expr.Read r) {
       int at = params.indexOf(r.variable());
       return at < 0 || assigned.contains(r.variable()) ? null : "#" + at;
