@@ -17,6 +17,27 @@ final class NestedState {
     return scale * x * x * x;
   }
 
+  /** x₀² x₁: gradient (2 x₀ x₁, x₀²). */
+  @Differentiable(order = 2)
+  static double bowl(double[] x) {
+    return x[0] * x[0] * x[1];
+  }
+
+  /**
+   * A method whose only use of a generated class is an array gradient read into a local: it was
+   * rejected as an array alias in the first round, before the class it waits for existed.
+   */
+  static final class ArrayUser {
+    private ArrayUser() {}
+
+    /** (2 x₀ x₁)(x₀²) = 2 x₀³ x₁: gradient (6 x₀² x₁, 2 x₀³). */
+    @Differentiable
+    static double gradProduct(double[] x) {
+      double[] grad = NestedStateAdjoint.bowlGrad(x).x();
+      return grad[0] * grad[1];
+    }
+  }
+
   /** Users of {@link #cube}'s generated gradient. */
   static final class User {
     private User() {}

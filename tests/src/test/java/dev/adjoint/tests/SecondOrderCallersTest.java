@@ -124,6 +124,15 @@ final class SecondOrderCallersTest {
     }
   }
 
+  /** An array gradient of another class's method read into a local, the method's only such use. */
+  @Test
+  void anArrayGradientInALocal() {
+    double[] x = {0.4, -0.3};
+    double[] g = NestedState_ArrayUserAdjoint.gradProductGrad(x).x();
+    assertWithMessage("d/dx0").that(g[0]).isWithin(1e-15).of(6 * 0.16 * -0.3);
+    assertWithMessage("d/dx1").that(g[1]).isWithin(1e-15).of(2 * 0.064);
+  }
+
   /** loop(x) = Σ mix(xᵢ, sᵢ + 1), s the running sum: checked by GradCheck's HVP check too. */
   @Test
   void aCallInALoop() {

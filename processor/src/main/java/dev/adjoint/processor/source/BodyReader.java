@@ -1073,6 +1073,14 @@ public final class BodyReader {
         }
         return;
       }
+      if (!returned && init != null && init.getKind() == Tree.Kind.METHOD_INVOCATION
+          && (access.trees().getElement(new TreePath(path, init)) == null
+              || Tangents.isErroneous(mirror(new TreePath(path, init))))) {
+        // A call of a class generated later this compilation (GAdjoint.gGrad(x).x()): the class
+        // waits a round, as for any other use of it.
+        erroneous = true;
+        return;
+      }
       if (!returned && (init == null || init.getKind() != Tree.Kind.NEW_ARRAY
           || ((NewArrayTree) init).getDimensions().size() != dimensions)) {
         rejected.add(local);
