@@ -31,6 +31,18 @@ final class SecondOrder {
     return s;
   }
 
+  /**
+   * Reads an index array, then sorts it: x[ix₀]² · x[ix'₀], ix' sorted. With ix = {2, 0, 1}: x₂²
+   * x₀. Every second-order member must be at the arguments as given (the fuzzer found mHvp's
+   * product taken after its value and gradient had sorted them: x₀³'s).
+   */
+  @Differentiable(order = 2)
+  static double sortsItsIndices(double[] x, int[] ix) {
+    double first = x[ix[0]];
+    java.util.Arrays.sort(ix);
+    return first * first * x[ix[0]];
+  }
+
   /** xʸ: at y = 0 its mixed partial is 1/x (the red team found it lost there). */
   @Differentiable(order = 2)
   static double power(double x, double y) {

@@ -432,6 +432,33 @@ final class SecondOrderTest {
   }
 
   /**
+   * A method that sorts its int[] argument: mHvp, mHvpAt (twice) and mHessian all at the
+   * arguments as given (x₂² x₀ for ix = {2, 0, 1}); mHvp still sorts the caller's array, as the
+   * method does.
+   */
+  @Test
+  void secondOrderMembersSeeArgumentsAsGivenWhenTheBodySortsThem() {
+    double[] x = {0.5, -1.0, 1.5};
+    double[] v = {1.0, 0.0, 1.0};
+    // H of x₂² x₀: [[0, 0, 2 x₂], [0, 0, 0], [2 x₂, 0, 2 x₀]]; H v = (2 x₂, 0, 2 x₂ + 2 x₀).
+    double[] expected = {2 * 1.5, 0, 2 * 1.5 + 2 * 0.5};
+    int[] ix = {2, 0, 1};
+    var hvp = SecondOrderAdjoint.sortsItsIndicesHvp(x, ix, v);
+    assertThat(ix).asList().containsExactly(0, 1, 2).inOrder();
+    for (int i = 0; i < 3; i++) {
+      assertThat(hvp.hvp().x()[i]).isWithin(1e-15).of(expected[i]);
+    }
+    assertThat(hvp.value()).isWithin(1e-15).of(1.5 * 1.5 * 0.5);
+    var at = SecondOrderAdjoint.sortsItsIndicesHvpAt(x, new int[] {2, 0, 1});
+    assertThat(at.apply(v).x()).isEqualTo(hvp.hvp().x());
+    assertThat(at.apply(v).x()).isEqualTo(hvp.hvp().x());
+    double[][] h = SecondOrderAdjoint.sortsItsIndicesHessian(x, new int[] {2, 0, 1});
+    assertThat(h[0][2]).isWithin(1e-15).of(3.0);
+    assertThat(h[2][2]).isWithin(1e-15).of(1.0);
+    assertThat(h[0][0]).isWithin(1e-15).of(0.0);
+  }
+
+  /**
    * pow(x, y)'s Hessian at y = 0, where its x-partial y·x^(y−1) is 0 but not constant in y: the
    * mixed partial is 1/x there. (The partial's guard for x^0 covered every x and made it 0.)
    * First-order conventions unchanged: pow(x, 0)'s x-derivative is 0, also at x = 0 and NaN.

@@ -178,10 +178,12 @@ final class HvpWriter {
         .addJavadoc(directionDocs(s, dots))
         .addJavadoc("@return the value, the gradient, and the Hessian-vector product, whose"
             + " arrays the caller owns\n")
-        .addStatement("$T $N = $N($L)", g.valueAndGradType(s), valueAndGrad,
-            AdjointNames.valueAndGradMethod(s), wrapped(params))
+        // The product first, on copies of the arrays the body may change (Arrays.sort), then
+        // the value and gradient, which change them as the method does.
         .addStatement("$T $N = $T.$N($L)", g.gradType(s), hvp, hvpAtType(s), SWEEP,
             wrapped(all))
+        .addStatement("$T $N = $N($L)", g.valueAndGradType(s), valueAndGrad,
+            AdjointNames.valueAndGradMethod(s), wrapped(params))
         .addStatement("return new $T($N.value(),$W$N.grad(),$W$N)", hvpType(s), valueAndGrad,
             valueAndGrad, hvp)
         .build();
@@ -304,6 +306,14 @@ final class HvpWriter {
     int k = primal;
     List<Param> params = tangentOutput.params();
     for (int i = 0; i < primal; i++) {
+      if (Expr.isDiscreteArray(params.get(i).type())) {
+        // The body may sort it (Arrays.sort): each sweep works on the arguments as they were
+        // given, so that every product, and the value and gradient, are at one point.
+        body.addStatement("$N = $L", names.get(i),
+            Members.copyOf(params.get(i).type(), names.get(i)));
+      }
+    }
+    for (int i = 0; i < primal; i++) {
       Param p = params.get(i);
       if (p.differentiable()) {
         if (!p.type().equals(TypeName.DOUBLE)) {
@@ -403,21 +413,27 @@ final class HvpWriter {
     }
     List<CodeBlock> captures = captureValues(h, point);
     List<CodeBlock> args = new ArrayList<>();
-    for (int i = 0; i < params.size(); i++) {
-      Param p = s.params().get(i);
-      // Every array (long[] and boolean[] too: the fuzzer's order = 2 twins found them shared).
-      args.add(p.type() instanceof ArrayTypeName ? Members.copyOf(p.type(), params.get(i))
-          : CodeBlock.of("$N", params.get(i)));
-    }
-    args.add(CodeBlock.of("$N.value()", valueAndGrad));
-    args.add(CodeBlock.of("$N.grad()", valueAndGrad));
     MethodSpec.Builder m = staticMethod(AdjointNames.hvpAtMethod(s), s, params, vis,
             hvpAtType(s),
             CodeBlock.of("Hessian-vector products of $L at one point, for many directions.\n",
                 link(s)),
-            "the point's value, gradient and Hessian-vector products")
-        .addStatement("$T $N = $N($L)", g.valueAndGradType(s), valueAndGrad,
-            AdjointNames.valueAndGradMethod(s), wrapped(params));
+            "the point's value, gradient and Hessian-vector products");
+    for (int i = 0; i < params.size(); i++) {
+      Param p = s.params().get(i);
+      // Every array (long[] and boolean[] too: the fuzzer's order = 2 twins found them shared),
+      // copied before the value and gradient, which may change the discrete ones (Arrays.sort).
+      if (p.type() instanceof ArrayTypeName) {
+        String copy = names.newName(params.get(i) + "Copy");
+        m.addStatement("$T $N = $L", p.type(), copy, Members.copyOf(p.type(), params.get(i)));
+        args.add(CodeBlock.of("$N", copy));
+      } else {
+        args.add(CodeBlock.of("$N", params.get(i)));
+      }
+    }
+    args.add(CodeBlock.of("$N.value()", valueAndGrad));
+    args.add(CodeBlock.of("$N.grad()", valueAndGrad));
+    m.addStatement("$T $N = $N($L)", g.valueAndGradType(s), valueAndGrad,
+        AdjointNames.valueAndGradMethod(s), wrapped(params));
     // The fields the method reads, as they are now (an array copied): later writes to them
     // change none of the products, as they change none of a Vjp's pullbacks.
     for (int i = 0; i < captures.size(); i++) {
