@@ -530,9 +530,12 @@ public final class OutParams {
           }
           if (root != null && (read.contains(root) || effects)) {
             callError(call, "is evaluated after its statement has "
-                + (read.contains(root) ? "read " + root.hint() + ", which the call writes"
-                    : "called a method with effects")
-                + "; call it in a statement of its own before that one");
+                + (read.contains(root) ? "read " + root.hint() + ", which the call writes; read"
+                    + " what the statement needs of " + root.hint() + " into locals first, then"
+                    + " call it in a statement of its own (double y = " + callee.name()
+                    + "(...);)"
+                    : "called a method with effects; call it in a statement of its own before"
+                    + " that one"));
             return placeholder(callee);
           }
           if (root != null && params.contains(root)) {
