@@ -554,6 +554,11 @@ public final class BodyReader {
           rejectedTypes.add(access.trees().getElement(path));
           unsupported(path, "a local class", "; declare it outside the method");
           return;
+        case LABELED_STATEMENT:
+          unsupported(path, describe(tree), "; leave nested loops with a boolean flag that the"
+              + " outer loop tests, or move the inner loop into a @Differentiable helper and"
+              + " return from it");
+          return;
         default:
           unsupported(path, describe(tree), "");
       }
