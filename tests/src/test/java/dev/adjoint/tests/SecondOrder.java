@@ -43,6 +43,17 @@ final class SecondOrder {
     return first * first * x[ix[0]];
   }
 
+  /**
+   * Reads a @NoDiff array, then sorts it: x₀² d₀ + x₁ d'₀, d' sorted (the fuzzer found mHvp's
+   * sweep, run first, sorting it under mValueAndGrad).
+   */
+  @Differentiable(order = 2)
+  static double sortsItsData(double[] x, @NoDiff double[] d) {
+    double first = x[0] * x[0] * d[0];
+    java.util.Arrays.sort(d);
+    return first + x[1] * d[0];
+  }
+
   /** xʸ: at y = 0 its mixed partial is 1/x (the red team found it lost there). */
   @Differentiable(order = 2)
   static double power(double x, double y) {

@@ -452,6 +452,13 @@ final class SecondOrderTest {
     var at = SecondOrderAdjoint.sortsItsIndicesHvpAt(x, new int[] {2, 0, 1});
     assertThat(at.apply(v).x()).isEqualTo(hvp.hvp().x());
     assertThat(at.apply(v).x()).isEqualTo(hvp.hvp().x());
+    // and a @NoDiff double[] that the body sorts: x₀² d₀ + x₁ d'₀ with d = {3, 1}: H₀₀ = 2 d₀ = 6
+    double[] d = {3.0, 1.0};
+    var data = SecondOrderAdjoint.sortsItsDataHvp(new double[] {0.5, 2.0}, d,
+        new double[] {1.0, 0.0});
+    assertThat(data.value()).isWithin(1e-15).of(0.25 * 3.0 + 2.0 * 1.0);
+    assertThat(data.hvp().x()[0]).isWithin(1e-15).of(6.0);
+    assertThat(d).usingExactEquality().containsExactly(1.0, 3.0).inOrder();
     double[][] h = SecondOrderAdjoint.sortsItsIndicesHessian(x, new int[] {2, 0, 1});
     assertThat(h[0][2]).isWithin(1e-15).of(3.0);
     assertThat(h[2][2]).isWithin(1e-15).of(1.0);

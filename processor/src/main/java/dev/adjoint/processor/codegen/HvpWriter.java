@@ -306,9 +306,12 @@ final class HvpWriter {
     int k = primal;
     List<Param> params = tangentOutput.params();
     for (int i = 0; i < primal; i++) {
-      if (Expr.isDiscreteArray(params.get(i).type())) {
-        // The body may sort it (Arrays.sort): each sweep works on the arguments as they were
-        // given, so that every product, and the value and gradient, are at one point.
+      TypeName t = params.get(i).type();
+      if (Expr.isDiscreteArray(t) || !params.get(i).differentiable()
+          && (t.equals(Expr.DOUBLE_ARRAY) || t.equals(Expr.DOUBLE_MATRIX))) {
+        // The body may sort it (Arrays.sort of an int[] or a @NoDiff double[]): each sweep works
+        // on the arguments as they were given, so that every product, and the value and
+        // gradient, are at one point.
         body.addStatement("$N = $L", names.get(i),
             Members.copyOf(params.get(i).type(), names.get(i)));
       }
