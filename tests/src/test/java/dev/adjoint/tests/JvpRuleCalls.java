@@ -103,35 +103,17 @@ final class JvpRuleCalls {
         c * JvpRuleCallTargetsAdjoint.norm2Jvp(v, vDot).tangent());
   }
 
-  /** The mean square of an array, by a rule. */
-  @CustomJvp
-  static double meanSquare(double[] x) {
-    double s = 0;
-    for (double xi : x) {
-      s += xi * xi;
-    }
-    return s / x.length;
-  }
-
-  @Jvp("meanSquare")
-  static JvpResult<Double, Double> meanSquareJvp(double[] x, double[] xDot) {
-    double s = 0;
-    double t = 0.0;
-    for (int i = 0; i < x.length; i++) {
-      s += x[i] * x[i];
-      t += 2 * x[i] * xDot[i];
-    }
-    return JvpResult.of(s / x.length, t / x.length);
-  }
-
-  /** meanSquare(v + 1), the shifted point and its tangent in local arrays. */
+  /**
+   * JvpRules.meanSquare(v + 1) (another class's rule), the shifted point and its tangent in local
+   * arrays.
+   */
   @CustomJvp
   static double shiftedMeanSquare(double[] v) {
     double[] w = new double[v.length];
     for (int i = 0; i < v.length; i++) {
       w[i] = v[i] + 1;
     }
-    return meanSquare(w);
+    return JvpRules.meanSquare(w);
   }
 
   @Jvp("shiftedMeanSquare")
@@ -142,7 +124,7 @@ final class JvpRuleCalls {
       w[i] = v[i] + 1;
       wDot[i] = vDot[i];
     }
-    JvpResult<Double, Double> m = meanSquareJvp(w, wDot);
+    JvpResult<Double, Double> m = JvpRules.meanSquareJvp(w, wDot);
     return JvpResult.of(m.value(), m.tangent());
   }
 
