@@ -31,9 +31,11 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 public @interface CustomJvp {
   /**
-   * The highest order of derivative to generate: 1 (the default) or 2. Second-order members
-   * through a custom rule are not supported yet: {@code order = 2} here is a compile error that
-   * says so (use it on {@code @Differentiable} methods). Any other value is a compile error too.
+   * The highest order of derivative to generate: 1 (the default) or 2. With 2, the second-order
+   * members ({@code mHvp}, {@code mHvpAt}, {@code mHessian}) differentiate the {@code @Jvp}
+   * rule's tangent a second time, which must then be in the supported subset as a function of
+   * the primal's parameters (a compile error at the method says otherwise). Any other value is a
+   * compile error.
    *
    * @return 1
    */

@@ -33,9 +33,13 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 public @interface CustomVjp {
   /**
-   * The highest order of derivative to generate: 1 (the default) or 2. Second-order members
-   * through a custom rule are not supported yet: {@code order = 2} here is a compile error that
-   * says so (use it on {@code @Differentiable} methods). Any other value is a compile error too.
+   * The highest order of derivative to generate: 1 (the default) or 2. With 2, the second-order
+   * members ({@code mHvp}, {@code mHvpAt}, {@code mHessian}) differentiate the rule's gradient,
+   * {@code bwd(fwd(x).residuals, 1)}, a second time: the {@code @Fwd} and {@code @Bwd} companions
+   * must then be in the supported subset, the {@code @Fwd} with one {@code return
+   * FwdResult.of(value, residuals)} as its last statement and residuals that carry tangents (a
+   * {@code double}, {@code double[]}, {@code double[][]} or a record of these); a compile error
+   * at the method says otherwise. Any other value is a compile error.
    *
    * @return 1
    */

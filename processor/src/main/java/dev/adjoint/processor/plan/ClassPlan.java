@@ -34,7 +34,10 @@ public record ClassPlan(
    *     derivatives to compare the rule with)
    * @param ruleBody for a {@code @CustomJvp} method, its {@code @Jvp} rule's body lowered as its
    *     tangent map ({@link dev.adjoint.processor.model.JvpRule#tangentMap}), which reverse mode
-   *     transposes; else empty
+   *     transposes; for a {@code @CustomVjp} method whose companions second order can
+   *     differentiate, the tangent map {@code ⟨bwd(fwd(x).residuals, 1), v⟩} ({@code
+   *     transform.second.VjpRuleTangent}), which only its second-order
+   *     members use; else empty
    */
   public record MethodPlan(
       MethodModel model, Optional<MethodBody> body, Optional<MethodBody> ruleBody) {}

@@ -19,16 +19,17 @@ public record DerivativeRequest(ClassPlan.MethodPlan method, Mode mode, boolean 
   }
 
   /**
-   * Whether the body differentiated is the {@code @Jvp} rule's tangent map: for {@link
-   * Mode#TRANSPOSE}, and for the {@link Mode#HVP} of a {@code @CustomJvp} method.
+   * Whether the body differentiated is the rule's tangent map: a {@code @Jvp} rule's for {@link
+   * Mode#TRANSPOSE}; for the {@link Mode#HVP} of a custom rule, a {@code @Jvp} rule's or a {@code
+   * @CustomVjp} method's ({@code transform.second.VjpRuleTangent}).
    */
   private static boolean ofRule(ClassPlan.MethodPlan method, Mode mode) {
-    return mode == Mode.TRANSPOSE || mode == Mode.HVP && method.model().jvpRule().isPresent();
+    return mode == Mode.TRANSPOSE || mode == Mode.HVP && method.model().isCustom();
   }
 
   /**
-   * The body to differentiate: the method's, or for {@link Mode#TRANSPOSE} (and a {@code
-   * @CustomJvp} method's {@link Mode#HVP}) its rule's tangent map.
+   * The body to differentiate: the method's, or for {@link Mode#TRANSPOSE} (and a custom rule's
+   * {@link Mode#HVP}) its rule's tangent map.
    */
   public MethodBody body() {
     return (ofRule(method, mode) ? method.ruleBody() : method.body()).orElseThrow();

@@ -58,13 +58,13 @@ public final class Planner {
       }
     }
     for (ClassPlan.MethodPlan m : plan.methods()) {
-      if (m.ruleBody().isPresent()) {
+      if (m.ruleBody().isPresent() && m.model().hasJvpRule()) {
         out.add(new DerivativeRequest(m, Mode.TRANSPOSE, false));
       }
     }
     for (ClassPlan.MethodPlan m : plan.methods()) {
       // Reverse over forward: after the method's FORWARD request, whose output it reads.
-      // (A @CustomJvp method's: reverse mode over its rule's tangent map.)
+      // (A custom rule's: reverse mode over its rule's tangent map.)
       if (m.model().secondOrder() && (m.model().isCustom() ? m.ruleBody().isPresent()
           : m.body().isPresent())) {
         out.add(new DerivativeRequest(m, Mode.HVP, false));

@@ -49,6 +49,7 @@ import dev.adjoint.processor.model.Nested;
 import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.RecordShape;
 import dev.adjoint.processor.model.Signature;
+import dev.adjoint.processor.model.VjpRule;
 import dev.adjoint.processor.validation.Annotations;
 import dev.adjoint.processor.validation.MethodValidator;
 import dev.adjoint.processor.validation.RecordShapes;
@@ -191,6 +192,85 @@ public final class BodyReader {
         new LinkedHashMap<>(lowering.linearValues));
   }
 
+  /**
+   * A {@code @Fwd} companion lowered for second order: its body without its one {@code return
+   * FwdResult.of(value, residuals)}, which must be its last statement, and the residuals as
+   * leaves (a {@code double}, an array variable, or each leaf of a residual record, in order),
+   * evaluated where the body ends.
+   */
+  public record FwdCompanion(MethodBody body, List<Expr> residuals) {}
+
+  /**
+   * A {@code @Bwd} companion lowered for second order as the map from its residuals to the
+   * tangent {@code ⟨bwd(residuals, 1), directions⟩}: each {@code return} of the cotangents is a
+   * return of their inner product with {@link #directions}.
+   *
+   * @param body the lowered body; its parameters are {@code receiver} (if any), {@code
+   *     residuals}, {@code cotangent}
+   * @param residuals one parameter per residual leaf, matching {@link FwdCompanion#residuals}
+   * @param directions one per differentiable parameter of the primal, of its type
+   */
+  public record BwdCompanion(MethodBody body, Variable receiver, List<Variable> residuals,
+      Variable cotangent, List<Variable> directions) {}
+
+  /** The companions of a {@code @CustomVjp} method lowered for second order, or why not. */
+  public record VjpCompanions(Optional<FwdCompanion> fwd, Optional<BwdCompanion> bwd,
+      Report report, boolean hasErrorTypes) {}
+
+  /**
+   * Lowers the {@code @Fwd} and {@code @Bwd} companions of the {@code @CustomVjp} method {@code
+   * primal} for its second-order members, which differentiate {@code bwd(fwd(x).residuals, 1)}
+   * (transform.second.VjpRuleTangent).
+   */
+  public VjpCompanions readVjpCompanions(ExecutableElement fwd, ExecutableElement bwd,
+      Signature primal, VjpRule rule, ClassName adjoint) {
+    Lowering f = new Lowering(adjoint, false, null);
+    f.companion = new Companion(true, fwd.getSimpleName().toString(), primal, rule);
+    f.ownerType = (TypeElement) fwd.getEnclosingElement();
+    Result fwdBody = lower(fwd, f);
+    Lowering b = new Lowering(adjoint, false, null);
+    b.companion = new Companion(false, bwd.getSimpleName().toString(), primal, rule);
+    b.ownerType = (TypeElement) bwd.getEnclosingElement();
+    Result bwdBody = lower(bwd, b);
+    Report.Builder report = Report.builder();
+    report.addAll(fwdBody.report());
+    report.addAll(bwdBody.report());
+    boolean errorTypes = fwdBody.hasErrorTypes() || bwdBody.hasErrorTypes();
+    if (errorTypes || fwdBody.body().isEmpty() || bwdBody.body().isEmpty()
+        || !fwdBody.nested().isEmpty() || !bwdBody.nested().isEmpty()
+        || f.companion.residuals.size() != b.companion.residualParams.size()) {
+      if (report.isClean() && !errorTypes) {
+        report.add(Message.UNSUPPORTED_CONSTRUCT, bwd, "The companions " + fwd.getSimpleName()
+            + " and " + bwd.getSimpleName() + " as one function", "");
+      }
+      return new VjpCompanions(Optional.empty(), Optional.empty(), report.build(), errorTypes);
+    }
+    return new VjpCompanions(
+        Optional.of(new FwdCompanion(fwdBody.body().get(), List.copyOf(f.companion.residuals))),
+        Optional.of(new BwdCompanion(bwdBody.body().get(), b.receiver,
+            List.copyOf(b.companion.residualParams), b.companion.cotangent(),
+            List.copyOf(b.companion.directions))),
+        report.build(), false);
+  }
+
+  /**
+   * The state of lowering a companion of a {@code @CustomVjp} method for second order.
+   *
+   * @param fwd whether it is the {@code @Fwd} companion (else the {@code @Bwd})
+   */
+  private record Companion(boolean fwd, String name, Signature primal, VjpRule rule,
+      List<Expr> residuals, List<Variable> residualParams, List<Variable> directions,
+      Variable[] cotangentParam) {
+    Companion(boolean fwd, String name, Signature primal, VjpRule rule) {
+      this(fwd, name, primal, rule, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+          new Variable[1]);
+    }
+
+    Variable cotangent() {
+      return cotangentParam[0];
+    }
+  }
+
   private Result lower(ExecutableElement method, Lowering lowering) {
     Optional<TreePath> path = access.attributedMethod(method);
     if (path.isEmpty()) {
@@ -199,7 +279,7 @@ public final class BodyReader {
     MethodTree tree = (MethodTree) path.get().getLeaf();
     List<Variable> params = new ArrayList<>();
     // A differentiable record parameter is its leaves, named as the signature names them.
-    Optional<Signature> signature = lowering.jvpRule == null
+    Optional<Signature> signature = lowering.jvpRule == null && lowering.companion == null
         ? SignatureReader.read(method).signature() : Optional.empty();
     if (!method.getModifiers().contains(Modifier.STATIC)) {
       // An instance method's receiver: the first parameter of every generated member.
@@ -215,7 +295,11 @@ public final class BodyReader {
     }
     List<Param> flat = signature.map(Signature::declared).orElse(List.of());
     int next = 0;
-    for (VariableElement p : method.getParameters()) {
+    if (lowering.companion != null && !lowering.companion.fwd()) {
+      lowering.bwdParams(method, params);
+    }
+    for (VariableElement p : lowering.companion != null && !lowering.companion.fwd()
+        ? List.<VariableElement>of() : method.getParameters()) {
       RecordShape shape = signature.map(sig -> sig.records().get(p.getSimpleName().toString()))
           .orElse(null);
       if (shape != null) {
@@ -335,6 +419,8 @@ public final class BodyReader {
     boolean callsOwnAdjoint;
     /** The functions that uses of other classes' generated API are lowered to, in order. */
     final Set<Nested> nested = new LinkedHashSet<>();
+    /** The companion of a {@code @CustomVjp} method being lowered for second order, or null. */
+    Companion companion;
 
     Lowering(ClassName adjoint, boolean arrayResult, String jvpRule) {
       this.adjoint = adjoint;
@@ -475,6 +561,14 @@ public final class BodyReader {
               return;
             }
             TreePath value = new TreePath(path, r.getExpression());
+            if (companion != null) {
+              if (companion.fwd()) {
+                fwdReturn(path, value, out);
+              } else {
+                bwdReturn(value, out, ref);
+              }
+              return;
+            }
             Optional<Optional<Linear>> delegated = jvpRule != null && !arrayResult
                 ? delegatedReturn(value) : Optional.empty();
             if (delegated.isPresent()) {
@@ -942,6 +1036,251 @@ public final class BodyReader {
 
     private Expr intAdd(Expr a, Expr b, SourceRef ref) {
       return new Expr.Binary(Expr.BinaryOp.ADD, a, b, TypeName.INT, ref);
+    }
+
+    /**
+     * The parameters of a {@code @Bwd} companion lowered for second order: its residuals as
+     * leaves (a record's by {@link #recordNode}; a {@code Double} as a {@code double}), its
+     * cotangent a {@code double}, and one direction per differentiable parameter of the primal.
+     */
+    void bwdParams(ExecutableElement method, List<Variable> params) {
+      VariableElement residuals = method.getParameters().get(0);
+      VariableElement cotangent = method.getParameters().get(1);
+      for (Param p : companion.primal().diffParams()) {
+        companion.directions().add(new Variable(p.name() + "Dot", p.type(), Variable.Kind.PARAM));
+      }
+      TypeMirror type = residuals.asType();
+      String name = residuals.getSimpleName().toString();
+      int first = params.size();
+      Tangents.Kind kind = Tangents.of(type);
+      if (kind == Tangents.Kind.DOUBLE || type.toString().equals("java.lang.Double")) {
+        Variable v = new Variable(name, TypeName.DOUBLE, Variable.Kind.PARAM);
+        locals.put(residuals, v);
+        params.add(v);
+      } else if (kind == Tangents.Kind.ARRAY || kind == Tangents.Kind.MATRIX) {
+        Variable v = new Variable(name, TypeName.get(type), Variable.Kind.PARAM);
+        locals.put(residuals, v);
+        params.add(v);
+      } else {
+        Optional<RecordShape> shape = RecordShapes.isRecord(type)
+            ? RecordShapes.of(type).shape() : Optional.empty();
+        if (shape.isEmpty()) {
+          report.add(Message.UNSUPPORTED_CONSTRUCT, residuals, "Residuals of the type " + type
+              + ", which carries no tangents, in " + companion.name(), "; make it a"
+              + " double, a double[], a double[][] or a record of such components");
+          return;
+        }
+        List<Param> names = new ArrayList<>();
+        leafNames(shape.get(), name, names);
+        records.put(residuals, recordNode(shape.get(), names.iterator(), params, name));
+      }
+      companion.residualParams().addAll(params.subList(first, params.size()));
+      Variable g = new Variable(cotangent.getSimpleName().toString(), TypeName.DOUBLE,
+          Variable.Kind.PARAM);
+      locals.put(cotangent, g);
+      params.add(g);
+      companion.cotangentParam()[0] = g;
+    }
+
+    /** Names for the leaves of a record of {@code shape}: {@code r_c}, {@code r_inner_c}. */
+    private void leafNames(RecordShape shape, String prefix, List<Param> out) {
+      for (RecordShape.Component c : shape.components()) {
+        if (c.nested().isPresent()) {
+          leafNames(c.nested().get(), prefix + "_" + c.name(), out);
+        } else {
+          out.add(new Param(prefix + "_" + c.name(), c.type(), false));
+        }
+      }
+    }
+
+    /**
+     * The return of a {@code @Fwd} companion lowered for second order: it must be the body's last
+     * statement, {@code return FwdResult.of(value, residuals)}; the residuals become leaves
+     * ({@link Companion#residuals}) and the value is not needed.
+     */
+    void fwdReturn(TreePath returnPath, TreePath value, List<Stmt> out) {
+      TreePath block = returnPath.getParentPath();
+      boolean last = block.getLeaf() instanceof BlockTree b
+          && block.getParentPath().getLeaf() instanceof MethodTree
+          && b.getStatements().get(b.getStatements().size() - 1) == returnPath.getLeaf();
+      if (!last) {
+        unsupported(returnPath, "a return before the last statement of the @Fwd companion "
+                + companion.name() + " (second order goes on from there into the @Bwd one)",
+            "; compute the result in locals and return it once, as the last statement");
+        return;
+      }
+      while (value.getLeaf() instanceof ParenthesizedTree paren) {
+        value = new TreePath(value, paren.getExpression());
+      }
+      if (!(value.getLeaf() instanceof MethodInvocationTree call)
+          || !(access.trees().getElement(value) instanceof ExecutableElement of)
+          || !of.getSimpleName().contentEquals("of")
+          || !((TypeElement) of.getEnclosingElement()).getQualifiedName()
+              .contentEquals("dev.adjoint.runtime.FwdResult")
+          || call.getArguments().size() != 2) {
+        if (Tangents.isErroneous(mirror(value))) {
+          erroneous = true;
+          return;
+        }
+        unsupported(value, "returning " + describe(value.getLeaf()) + " from the @Fwd companion "
+            + companion.name(), "; return FwdResult.of(value, residuals) in the return statement");
+        return;
+      }
+      TreePath residuals = new TreePath(value, call.getArguments().get(1));
+      while (residuals.getLeaf() instanceof ParenthesizedTree paren) {
+        residuals = new TreePath(residuals, paren.getExpression());
+      }
+      TypeMirror type = mirror(residuals);
+      Tangents.Kind kind = Tangents.of(type);
+      SourceRef ref = access.ref(residuals);
+      if (kind == Tangents.Kind.DOUBLE || type.toString().equals("java.lang.Double")) {
+        Variable v = new Variable("residual", TypeName.DOUBLE, Variable.Kind.LOCAL);
+        out.add(new Stmt.Declare(v, castIfNeeded(expr(residuals), TypeName.DOUBLE, ref), ref));
+        companion.residuals().add(new Expr.Read(v, ref));
+      } else if (kind == Tangents.Kind.ARRAY || kind == Tangents.Kind.MATRIX) {
+        Variable array = localOf(residuals);
+        if (array == null || !array.type().equals(TypeName.get(type))) {
+          unsupported(residuals, "residuals " + describe(residuals.getLeaf()) + " of the @Fwd"
+              + " companion " + companion.name(), "; return an array local by name");
+          return;
+        }
+        companion.residuals().add(new Expr.Read(array, ref));
+      } else {
+        Optional<RecordShape> shape = RecordShapes.isRecord(type)
+            ? RecordShapes.of(type).shape() : Optional.empty();
+        if (shape.isEmpty()) {
+          unsupported(residuals, "residuals of the type " + type + ", which carries no"
+                  + " tangents, from the @Fwd companion " + companion.name(),
+              "; make it a double, a double[], a double[][] or a record of such components");
+          return;
+        }
+        RecordNode node = recordValue(residuals, "residual", shape.get(), out);
+        if (node != null) {
+          leafReads(node, ref, companion.residuals());
+        }
+      }
+    }
+
+    /**
+     * A return of a {@code @Bwd} companion lowered for second order: the inner product of the
+     * cotangents it returns (one per differentiable parameter of the primal; a {@code null}
+     * one is zero) with the directions ({@link Companion#directions}).
+     */
+    void bwdReturn(TreePath value, List<Stmt> out, SourceRef ref) {
+      while (value.getLeaf() instanceof ParenthesizedTree paren) {
+        value = new TreePath(value, paren.getExpression());
+      }
+      List<VjpRule.Cotangent> cotangents = companion.rule().cotangents();
+      List<Param> diff = companion.primal().diffParams();
+      List<Expr> terms = new ArrayList<>();
+      if (cotangents.size() == 1 && cotangents.get(0).isDirect()) {
+        terms.add(cotangentOf(value, diff.get(0).type()));
+      } else if (value.getLeaf() instanceof NewClassTree n && n.getClassBody() == null
+          && access.trees().getElement(value) instanceof ExecutableElement constructor
+          && constructor.getEnclosingElement().getKind() == ElementKind.RECORD
+          && canonical((TypeElement) constructor.getEnclosingElement(), constructor)
+          && writtenOut((TypeElement) constructor.getEnclosingElement()) == null) {
+        List<? extends RecordComponentElement> components =
+            ((TypeElement) constructor.getEnclosingElement()).getRecordComponents();
+        for (int i = 0; i < cotangents.size(); i++) {
+          int at = -1;
+          for (int j = 0; j < components.size(); j++) {
+            if (components.get(j).getSimpleName().contentEquals(cotangents.get(i).accessor())) {
+              at = j;
+            }
+          }
+          if (at < 0 || at >= n.getArguments().size()) {
+            unsupported(value, "the cotangent record " + describe(value.getLeaf()) + " of the"
+                + " @Bwd companion " + companion.name(), "; name its components after the"
+                + " primal's parameters");
+            return;
+          }
+          terms.add(cotangentOf(new TreePath(value, n.getArguments().get(at)),
+              diff.get(i).type()));
+        }
+      } else if (recordPart(value) instanceof RecordNode node) {
+        for (int i = 0; i < cotangents.size(); i++) {
+          Object part = node.parts().get(cotangents.get(i).accessor());
+          terms.add(part instanceof Variable leaf ? new Expr.Read(leaf, ref) : null);
+        }
+      } else {
+        if (Tangents.isErroneous(mirror(value))) {
+          erroneous = true;
+          return;
+        }
+        unsupported(value, "returning " + describe(value.getLeaf()) + " from the @Bwd companion "
+                + companion.name(),
+            "; return new " + companion.rule().bwdReturn() + "(...) in the return statement");
+        return;
+      }
+      Variable t = new Variable("tangent", TypeName.DOUBLE, Variable.Kind.LOCAL);
+      out.add(new Stmt.Declare(t, new Expr.Literal(0.0, TypeName.DOUBLE, ref), ref));
+      for (int i = 0; i < terms.size(); i++) {
+        if (terms.get(i) != null) {
+          innerProduct(t, terms.get(i), companion.directions().get(i), out, ref);
+        }
+      }
+      out.add(new Stmt.Return(new Expr.Read(t, ref), ref));
+    }
+
+    /**
+     * A cotangent a {@code @Bwd} companion returns for a parameter of {@code type}: a {@code
+     * double} expression, an array variable read by name, or null for {@code null} (zero).
+     */
+    private Expr cotangentOf(TreePath arg, TypeName type) {
+      while (arg.getLeaf() instanceof ParenthesizedTree paren) {
+        arg = new TreePath(arg, paren.getExpression());
+      }
+      if (arg.getLeaf() instanceof LiteralTree literal && literal.getValue() == null) {
+        return null;
+      }
+      SourceRef ref = access.ref(arg);
+      if (type.equals(TypeName.DOUBLE)) {
+        return castIfNeeded(expr(arg), TypeName.DOUBLE, ref);
+      }
+      Variable array = localOf(arg);
+      if (array == null || !array.type().equals(type)) {
+        return unsupported(arg, "the cotangent " + describe(arg.getLeaf()) + " of the @Bwd"
+            + " companion " + companion.name(), "; return an array local by name");
+      }
+      return new Expr.Read(array, ref);
+    }
+
+    /** {@code t += <c, d>} over a {@code double}, {@code double[]} or {@code double[][]}. */
+    private void innerProduct(Variable t, Expr c, Variable d, List<Stmt> out, SourceRef ref) {
+      if (c.type().equals(TypeName.DOUBLE)) {
+        out.add(new Stmt.Assign(t, new Expr.Binary(Expr.BinaryOp.ADD, new Expr.Read(t, ref),
+            new Expr.Binary(Expr.BinaryOp.MUL, c, new Expr.Read(d, ref), TypeName.DOUBLE, ref),
+            TypeName.DOUBLE, ref), ref));
+        return;
+      }
+      Variable array = ((Expr.Read) c).variable();
+      boolean matrix = array.type().equals(Expr.DOUBLE_MATRIX);
+      Variable i = new Variable("i", TypeName.INT, Variable.Kind.LOCAL);
+      Variable j = new Variable("j", TypeName.INT, Variable.Kind.LOCAL);
+      List<Expr> at = matrix ? List.of(new Expr.Read(i, ref), new Expr.Read(j, ref))
+          : List.of(new Expr.Read(i, ref));
+      Expr product = new Expr.Binary(Expr.BinaryOp.MUL, new Expr.ArrayRead(array, at, ref),
+          new Expr.ArrayRead(d, at, ref), TypeName.DOUBLE, ref);
+      Stmt add = new Stmt.Assign(t, new Expr.Binary(Expr.BinaryOp.ADD, new Expr.Read(t, ref),
+          product, TypeName.DOUBLE, ref), ref);
+      Stmt.Block body = new Stmt.Block(List.of(add), ref);
+      if (matrix) {
+        body = counted(j, new Expr.ArrayLength(array, List.of(new Expr.Read(i, ref)), ref), body,
+            ref);
+      }
+      out.addAll(counted(i, new Expr.ArrayLength(array, List.of(), ref), body, ref).stmts());
+    }
+
+    /** {@code for (int i = 0; i < n; i++) body}, as a block. */
+    private Stmt.Block counted(Variable i, Expr n, Stmt.Block body, SourceRef ref) {
+      Expr test = new Expr.Binary(Expr.BinaryOp.LT, new Expr.Read(i, ref), n, TypeName.BOOLEAN,
+          ref);
+      Stmt step = new Stmt.Assign(i, intAdd(new Expr.Read(i, ref),
+          new Expr.Literal(1, TypeName.INT, ref), ref), ref);
+      return new Stmt.Block(List.of(
+          new Stmt.Declare(i, new Expr.Literal(0, TypeName.INT, ref), ref),
+          new Stmt.Loop(test, body, new Stmt.Block(List.of(step), ref), true, ref)), ref);
     }
 
     /**

@@ -40,6 +40,7 @@ import dev.adjoint.processor.transform.normalize.OutParams;
 import dev.adjoint.processor.transform.second.HvpSweep;
 import dev.adjoint.processor.transform.second.Inliner;
 import dev.adjoint.processor.transform.second.ReverseOverForward;
+import dev.adjoint.processor.transform.second.VjpRuleTangent;
 import dev.adjoint.processor.validation.Annotations;
 import dev.adjoint.processor.validation.MethodValidator;
 import dev.adjoint.processor.validation.Orders;
@@ -69,6 +70,8 @@ import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
@@ -112,6 +115,9 @@ public final class AdjointProcessor extends AbstractProcessor {
    * second-order members cannot be made.
    */
   private final Map<Signature, Signature> impliedBy = new HashMap<>();
+
+  /** Whether a method of this round's classes says {@code order = 2}. */
+  private boolean roundAsksSecondOrder;
   /** Every type this compilation compiles from source (the root elements of every round). */
   private final Set<String> compiledHere = new HashSet<>();
 
@@ -225,6 +231,11 @@ public final class AdjointProcessor extends AbstractProcessor {
       }
       return false;
     }
+    // A @CustomVjp rule's companions are read for second order only where some method of the
+    // round asks for it (a caller may give the rule order = 2: impliedSecondOrder).
+    roundAsksSecondOrder = classes.values().stream()
+        .flatMap(t -> ElementFilter.methodsIn(t.getEnclosedElements()).stream())
+        .anyMatch(AdjointProcessor::asksSecondOrder);
     List<Unit> units = new ArrayList<>();
     for (TypeElement type : classes.values()) {
       try {
@@ -431,6 +442,28 @@ public final class AdjointProcessor extends AbstractProcessor {
                 linearCalls, linearValues));
             jvpRules.put(m, jvp);
             ruleBodies.put(m, tangentMap);
+          }
+        }
+        VjpRule vjpRule = ruleResult.rules().get(m);
+        if (vjpRule != null && ruleResult.report().isClean() && roundAsksSecondOrder
+            && Orders.unsupported(signatures.get(m)) == null) {
+          // Its second order differentiates bwd(fwd(x).residuals, 1): the companions lowered
+          // as one tangent map, for an order = 2 method or one a caller may give order = 2.
+          boolean asked = orders.getOrDefault(m, 1) == 2;
+          BodyReader.VjpCompanions companions = reader.readVjpCompanions(
+              methodNamed(type, vjpRule.fwdName()), methodNamed(type, vjpRule.bwdName()),
+              signatures.get(m), vjpRule, adjoint);
+          if (companions.hasErrorTypes() && asked) {
+            return defer(type, lastRound);
+          }
+          if (companions.fwd().isPresent()) {
+            BodyReader.FwdCompanion fwd = companions.fwd().get();
+            BodyReader.BwdCompanion bwd = companions.bwd().orElseThrow();
+            ruleBodies.put(m, VjpRuleTangent.of(fwd.body(), fwd.residuals(), bwd.body(),
+                bwd.receiver(), bwd.residuals(), bwd.cotangent(), bwd.directions()));
+          } else if (asked && !companions.hasErrorTypes()) {
+            report.add(Message.SECOND_ORDER_VJP_RULE, m, m.getSimpleName(),
+                vjpRule.fwdName(), vjpRule.bwdName(), reason(companions.report()));
           }
         }
       }
@@ -727,8 +760,9 @@ public final class AdjointProcessor extends AbstractProcessor {
         for (ClassPlan.MethodPlan m : unit.plan.methods()) {
           Signature s = m.model().signature();
           Signature caller = callers.get(s.name());
-          if (caller != null && !m.model().secondOrder() && !m.model().hasVjpRule()
-              && (m.model().hasJvpRule() || !s.owner().equals(caller.owner()))
+          if (caller != null && !m.model().secondOrder()
+              && (m.model().isCustom() ? m.ruleBody().isPresent()
+                  : !s.owner().equals(caller.owner()))
               && Orders.unsupported(s) == null) {
             methods.add(new ClassPlan.MethodPlan(new MethodModel(s, m.model().rule(),
                 m.model().jvpRule(), 2), m.body(), m.ruleBody()));
@@ -798,19 +832,23 @@ public final class AdjointProcessor extends AbstractProcessor {
                 + " derivative with respect to its primal arguments is not generated");
         return Optional.empty();
       }
+    }
+    if (request.method().model().isCustom()) {
+      // Reverse mode over the rule's tangent map, which is the method's JVP.
       ReverseOverForward.Result result =
-          ReverseOverForward.ofJvpRule(request.signature(), request.body());
-      if (result.derivative().isEmpty()) {
-        report.add(Message.SECOND_ORDER_JVP_RULE, method, name, rule.get().name(),
-            reason(result.report()));
-        return Optional.empty();
+          ReverseOverForward.ofRule(request.signature(), request.body());
+      String why = result.derivative().isEmpty() ? reason(result.report())
+          : MethodSize.estimate(result.derivative().get().derivative()) > splitAbove()
+          ? "it is too long for its Hessian-vector product to fit in one generated method"
+          : null;
+      if (why != null && rule.isPresent()) {
+        report.add(Message.SECOND_ORDER_JVP_RULE, method, name, rule.get().name(), why);
+      } else if (why != null) {
+        VjpRule vjp = request.method().model().rule().orElseThrow();
+        report.add(Message.SECOND_ORDER_VJP_RULE, method, name, vjp.fwdName(), vjp.bwdName(),
+            why);
       }
-      if (MethodSize.estimate(result.derivative().get().derivative()) > splitAbove()) {
-        report.add(Message.SECOND_ORDER_JVP_RULE, method, name, rule.get().name(),
-            "it is too long for its Hessian-vector product to fit in one generated method");
-        return Optional.empty();
-      }
-      return result.derivative();
+      return why == null ? result.derivative() : Optional.empty();
     }
     // Calls of the class's own @Differentiable methods are written in place, where they can be.
     MethodBody body = request.body();
@@ -970,6 +1008,20 @@ public final class AdjointProcessor extends AbstractProcessor {
     String hvp = AdjointNames.hvpMethod(callee);
     return adjoint != null && ElementFilter.methodsIn(adjoint.getEnclosedElements()).stream()
         .anyMatch(m -> m.getSimpleName().contentEquals(hvp));
+  }
+
+  /** Whether a method's annotation says {@code order = 2} (checked by {@link Orders}). */
+  private static boolean asksSecondOrder(ExecutableElement method) {
+    for (AnnotationMirror mirror : method.getAnnotationMirrors()) {
+      for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e
+          : mirror.getElementValues().entrySet()) {
+        if (e.getKey().getSimpleName().contentEquals("order")
+            && Integer.valueOf(2).equals(e.getValue().getValue())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static ExecutableElement methodNamed(TypeElement type, String name) {

@@ -15,8 +15,7 @@ import javax.lang.model.element.ExecutableElement;
 /**
  * The {@code order} of an annotated method ({@code @Differentiable(order = 2)}): 1 by default, 2
  * for the second-order members. Checks its value, and what second order supports so far: a
- * {@code @Differentiable} or {@code @CustomJvp} method (not a {@code @CustomVjp} rule) with a
- * {@code double} result and differentiable parameters of type {@code double}, {@code double[]} or
+ * method with a {@code double} result and differentiable parameters of type {@code double}, {@code double[]} or
  * {@code double[][]}. Each error points at the {@code order} value.
  */
 public final class Orders {
@@ -54,9 +53,6 @@ public final class Orders {
         String shown = "@" + kind.substring(kind.lastIndexOf('.') + 1);
         if (value != 1 && value != 2) {
           report.add(Message.ORDER_VALUE, method, mirror, at, shown, name, value);
-        } else if (value == 2 && kind.equals(Annotations.CUSTOM_VJP)) {
-          report.add(Message.SECOND_ORDER_RULE, method, mirror, at, shown, name,
-              "@Fwd and @Bwd companions", name);
         } else if (value == 2) {
           String unsupported = unsupported(signature);
           if (unsupported != null) {

@@ -150,17 +150,19 @@ public final class ReverseOverForward {
   }
 
   /**
-   * The Hessian-vector product of a {@code @CustomJvp} method: its {@code @Jvp} rule's tangent map
-   * (the rule's body with each {@code return JvpResult.of(v, t)} made {@code return t}) is the
+   * The Hessian-vector product of a method with a custom rule: the rule's tangent map is the
    * method's JVP, {@code ∇f(x)·v}, so reverse mode over it with respect to the primal's
    * parameters, the tangents held constant as the directions, gives {@code H v}, as JAX
-   * differentiates a {@code custom_jvp} rule a second time.
+   * differentiates a {@code custom_jvp} or {@code custom_vjp} rule a second time. A {@code
+   * @CustomJvp} method's tangent map is its {@code @Jvp} rule's body with each {@code return
+   * JvpResult.of(v, t)} made {@code return t}; a {@code @CustomVjp} method's is {@code
+   * ⟨bwd(fwd(x).residuals, 1), v⟩} ({@link VjpRuleTangent}).
    *
    * @param primal the method
    * @param tangentMap the rule's tangent map: the primal's parameters, then one tangent per
    *     differentiable one
    */
-  public static Result ofJvpRule(Signature primal, MethodBody tangentMap) {
+  public static Result ofRule(Signature primal, MethodBody tangentMap) {
     Captures.Rewritten rewritten =
         Captures.of(tangentMap.body().stmts(), tangentMap.params());
     List<Param> params = new ArrayList<>(primal.params());
