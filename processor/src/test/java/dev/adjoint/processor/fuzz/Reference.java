@@ -966,8 +966,9 @@ final class Reference {
       case "sinh": return unary(Math.sinh(x), a, Math.cosh(x));
       case "cosh": return unary(Math.cosh(x), a, Math.sinh(x));
       case "tanh": {
-        double c = Math.cosh(x);
-        return unary(Math.tanh(x), a, 1 / (c * c));
+        // cosh(x)^-2 as one pow, as the generated code takes it: 1 / (c * c) is 0 once c * c
+        // overflows (|x| above about 355), where cosh(x)^-2 is still a subnormal number.
+        return unary(Math.tanh(x), a, Math.pow(Math.cosh(x), -2));
       }
       case "exp": {
         double r = Math.exp(x);
