@@ -2,6 +2,7 @@ package dev.adjoint.tests;
 
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.adjoint.runtime.GradCheck;
 import java.util.Random;
@@ -184,5 +185,22 @@ final class SecondOrderVjpRulesTest {
       assertThat(SecondOrderVjpRulesAdjoint.cubeCallerHessian(x)[0][0]).isWithin(1e-12)
           .of(closed);
     }
+  }
+
+  @Test
+  void hessianVectorProductsSayWhichArrayHasTheWrongLength() {
+    var f = SecondOrderVjpRulesAdjoint.fFunction();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> f.hessianVectorProduct(new double[2], new double[3], new double[2]));
+    assertThat(e).hasMessageThat()
+        .isEqualTo("f: expected a direction of length 2, but the direction has length 3");
+    e = assertThrows(IllegalArgumentException.class,
+        () -> f.hessianVectorProduct(new double[2], new double[2], new double[1]));
+    assertThat(e).hasMessageThat().isEqualTo("f: expected a point of length 2 (and a product"
+        + " buffer as long), but the point has length 2 and the product buffer 1");
+    e = assertThrows(IllegalArgumentException.class,
+        () -> f.valueAndGradient(new double[1], new double[2]));
+    assertThat(e).hasMessageThat().isEqualTo("f: expected a point of length 2 (and a gradient"
+        + " buffer as long), but the point has length 1 and the gradient buffer 2");
   }
 }

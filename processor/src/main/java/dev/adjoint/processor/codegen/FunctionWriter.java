@@ -137,7 +137,7 @@ final class FunctionWriter {
                     .returns(TypeName.DOUBLE)
                     .addCode(gradient.build())
                     .build())
-            .addMethod(pointCheck(s, point, gradientOut, dimension, array));
+            .addMethods(pointCheck(s, point, gradientOut, dimension));
     if (!fromBody) {
       anonymous.addMethod(
           MethodSpec.methodBuilder("jvp")
@@ -147,7 +147,7 @@ final class FunctionWriter {
               .addParameter(double[].class, direction)
               .returns(TypeName.DOUBLE)
               .addStatement("check($N, null)", point)
-              .addStatement("check($N, null)", direction)
+              .addStatement("check($N, null, $S, $S)", direction, "direction", "")
               .addStatement("return $N($L).tangent()", AdjointNames.jvpMethod(s),
                   CodeBlock.join(jvpArgs, ", "))
               .build());
@@ -156,8 +156,8 @@ final class FunctionWriter {
       String productOut = names.newName("productOut");
       String product = names.newName("product");
       CodeBlock before = CodeBlock.builder()
-          .addStatement("check($N, $N)", point, productOut)
-          .addStatement("check($N, null)", direction)
+          .addStatement("check($N, $N, $S, $S)", point, productOut, "point", "product buffer")
+          .addStatement("check($N, null, $S, $S)", direction, "direction", "")
           .build();
       anonymous.addMethod(hessianVectorProduct(s, point, direction, productOut, product, before,
           jvpArgs, name -> {
@@ -347,33 +347,38 @@ final class FunctionWriter {
 
   /**
    * The {@code check(point, gradientOut)} of a {@code DifferentiableFunction}: the point is of
-   * length {@code dimension} (a number, or the name of a local where {@code named}), and so is the
-   * gradient buffer where there is one.
+   * length {@code dimension} (a number, or the name of a local), and so is the
+   * gradient buffer where there is one; and {@code check(array, out, what, outWhat)}, which it
+   * calls, for a direction and a product buffer too.
    */
-  private static MethodSpec pointCheck(
-      Signature s, String point, String gradientOut, Object dimension, boolean named) {
-    return MethodSpec.methodBuilder("check")
+  private static List<MethodSpec> pointCheck(
+      Signature s, String point, String gradientOut, Object dimension) {
+    String what = "what";
+    String outWhat = "outWhat";
+    MethodSpec general = MethodSpec.methodBuilder("check")
         .addModifiers(Modifier.PRIVATE)
         .addParameter(double[].class, point)
         .addParameter(double[].class, gradientOut)
+        .addParameter(String.class, what)
+        .addParameter(String.class, outWhat)
         .beginControlFlow(
             "if ($N.length != $L || ($N != null && $N.length != $L))",
             point, dimension, gradientOut, gradientOut, dimension)
         .addStatement(
-            "throw new $T($L + $N.length + $S + ($N == null ? $S : $N.length))",
-            IllegalArgumentException.class,
-            named
-                ? CodeBlock.of("$S + $N + $S", s.name() + ": expected a point of length ",
-                    dimension, " (and a gradient buffer as long), but the point has length ")
-                : CodeBlock.of("$S", s.name() + ": expected a point of length " + dimension
-                    + " (and a gradient buffer as long), but the point has length "),
-            point,
-            " and the gradient buffer ",
-            gradientOut,
-            "none",
-            gradientOut)
+            "throw new $T($S + $N + $S + $L + ($N == null ? $S : $S + $N + $S) + $S + $N + $S"
+                + " + $N.length + ($N == null ? $S : $S + $N + $S + $N.length))",
+            IllegalArgumentException.class, s.name() + ": expected a ", what, " of length ",
+            dimension, gradientOut, "", " (and a ", outWhat, " as long)", ", but the ", what,
+            " has length ", point, gradientOut, "", " and the ", outWhat, " ", gradientOut)
         .endControlFlow()
         .build();
+    MethodSpec gradient = MethodSpec.methodBuilder("check")
+        .addModifiers(Modifier.PRIVATE)
+        .addParameter(double[].class, point)
+        .addParameter(double[].class, gradientOut)
+        .addStatement("check($N, $N, $S, $S)", point, gradientOut, "point", "gradient buffer")
+        .build();
+    return List.of(gradient, general);
   }
 
   /** The {@code check(array, length, what)} of a {@code VectorFunction}'s arguments. */
@@ -936,7 +941,7 @@ final class FunctionWriter {
           .addParameter(double[].class, direction)
           .returns(TypeName.DOUBLE)
           .addStatement("check($N, null)", point)
-          .addStatement("check($N, null)", direction)
+          .addStatement("check($N, null, $S, $S)", direction, "direction", "")
           .addStatement("$T $N = take($N)", record, arrays, point)
           // The direction's arrays are this call's own: only one set goes back.
           .addStatement("$T $N = take($N)", record, along, direction)
@@ -952,8 +957,8 @@ final class FunctionWriter {
       List<CodeBlock> sweepArgs = new ArrayList<>(args);
       sweepArgs.addAll(tangentsFrom(s, layout, direction, along));
       CodeBlock before = CodeBlock.builder()
-          .addStatement("check($N, $N)", point, productOut)
-          .addStatement("check($N, null)", direction)
+          .addStatement("check($N, $N, $S, $S)", point, productOut, "point", "product buffer")
+          .addStatement("check($N, null, $S, $S)", direction, "direction", "")
           .addStatement("$T $N = take($N)", record, arrays, point)
           // The direction's arrays are this call's own: only one set goes back.
           .addStatement("$T $N = take($N)", record, along, direction)
@@ -963,7 +968,7 @@ final class FunctionWriter {
           CodeBlock.of("$N.set($N);\n", spare, arrays)));
     }
     anonymous.addMethod(take(s, layout, shapes, spare, point, arrays))
-        .addMethod(pointCheck(s, point, gradientOut, dimension, true));
+        .addMethods(pointCheck(s, point, gradientOut, dimension));
     return MethodSpec.methodBuilder(AdjointNames.functionMethod(s))
         .addModifiers(vis)
         .addModifiers(Modifier.STATIC)

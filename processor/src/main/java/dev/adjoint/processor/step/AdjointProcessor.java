@@ -1068,6 +1068,12 @@ public final class AdjointProcessor extends AbstractProcessor {
               usable ? Optional.of(result.bodies().get(key)) : Optional.empty(), m.ruleBody()));
           continue;
         }
+        if (result.writers().contains(key) && m.model().secondOrder()) {
+          // Its calls are written into its callers: order = 2 would ask for members it lacks.
+          String name = m.model().signature().name();
+          problems = Report.builder().addAll(problems).add(Message.SECOND_ORDER_OUT_PARAMETER,
+              methodNamed(unit.type, name), name).build();
+        }
         reporter.print(problems);
         clean &= problems.isClean();
         if (result.writers().contains(key) || m.body().isEmpty()) {
