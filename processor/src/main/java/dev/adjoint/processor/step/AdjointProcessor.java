@@ -27,6 +27,7 @@ import dev.adjoint.processor.model.VjpRule;
 import dev.adjoint.processor.plan.CallGraph;
 import dev.adjoint.processor.plan.ClassPlan;
 import dev.adjoint.processor.plan.DerivativeRequest;
+import dev.adjoint.processor.plan.ImpliedOrder;
 import dev.adjoint.processor.plan.Planner;
 import dev.adjoint.processor.source.BodyReader;
 import dev.adjoint.processor.source.TreeAccess;
@@ -111,7 +112,7 @@ public final class AdjointProcessor extends AbstractProcessor {
   private final Set<ClassName> failed = new HashSet<>();
   /**
    * Methods of this compilation given {@code order = 2} because an {@code order = 2} method calls
-   * them ({@link #impliedSecondOrder}): each with that caller, for the message where their
+   * them ({@link ImpliedOrder}): each with that caller, for the message where their
    * second-order members cannot be made.
    */
   private final Map<Signature, Signature> impliedBy = new HashMap<>();
@@ -232,7 +233,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       return false;
     }
     // A @CustomVjp rule's companions are read for second order only where some method of the
-    // round asks for it (a caller may give the rule order = 2: impliedSecondOrder).
+    // round asks for it (a caller may give the rule order = 2: plan.ImpliedOrder).
     roundAsksSecondOrder = classes.values().stream()
         .flatMap(t -> ElementFilter.methodsIn(t.getEnclosedElements()).stream())
         .anyMatch(AdjointProcessor::asksSecondOrder);
@@ -551,7 +552,12 @@ public final class AdjointProcessor extends AbstractProcessor {
    */
   private void generate(List<Unit> units) {
     writeInOutParams(units);
-    impliedSecondOrder(units);
+    ImpliedOrder.Result implied = ImpliedOrder.of(units.stream().map(Unit::plan).toList());
+    for (int i = 0; i < units.size(); i++) {
+      Unit u = units.get(i);
+      units.set(i, new Unit(u.type, implied.plans().get(i), u.notes));
+    }
+    impliedBy.putAll(implied.impliedBy());
     List<ClassPlan> plans = units.stream().map(Unit::plan).toList();
     // The @CustomVjp methods of this round, for forward mode's note on array rules.
     Set<Signature> rules = new HashSet<>();
@@ -721,60 +727,6 @@ public final class AdjointProcessor extends AbstractProcessor {
             == CallGraph.Outcome.FAILS) {
           it.remove();
           fail(d.unit.plan.owner());
-          changed = true;
-        }
-      }
-    }
-  }
-
-  /**
-   * Gives {@code order = 2} to the methods of this round that an {@code order = 2} method calls
-   * and that second order does not write into their callers (a method of another class, a {@code
-   * @CustomJvp} rule), where their signatures allow it, up to a fixpoint: second order goes
-   * through their own Hessian-vector products ({@link #throughHvp}), so the user asks for
-   * {@code order = 2} once, where the second derivative is wanted (issue 12). A callee in a jar
-   * compiled without them is an error at the call, asking for {@code order = 2} there.
-   */
-  private void impliedSecondOrder(List<Unit> units) {
-    for (boolean changed = true; changed; ) {
-      changed = false;
-      Map<ClassName, Map<String, Signature>> wanted = new HashMap<>();
-      for (Unit unit : units) {
-        for (ClassPlan.MethodPlan m : unit.plan.methods()) {
-          if (!m.model().secondOrder() || m.model().isCustom() || m.body().isEmpty()) {
-            continue;
-          }
-          IrWalker.forEachExpr(m.body().get().body(), e -> {
-            if (e instanceof Expr.DiffCall call) {
-              wanted.computeIfAbsent(call.callee().owner(), o -> new HashMap<>())
-                  .putIfAbsent(call.callee().name(), m.model().signature());
-            }
-          });
-        }
-      }
-      for (ListIterator<Unit> it = units.listIterator(); it.hasNext(); ) {
-        Unit unit = it.next();
-        Map<String, Signature> callers = wanted.getOrDefault(unit.plan.owner(), Map.of());
-        List<ClassPlan.MethodPlan> methods = new ArrayList<>();
-        boolean upgraded = false;
-        for (ClassPlan.MethodPlan m : unit.plan.methods()) {
-          Signature s = m.model().signature();
-          Signature caller = callers.get(s.name());
-          if (caller != null && !m.model().secondOrder()
-              && (m.model().isCustom() ? m.ruleBody().isPresent()
-                  : !s.owner().equals(caller.owner()))
-              && Orders.unsupported(s) == null) {
-            methods.add(new ClassPlan.MethodPlan(new MethodModel(s, m.model().rule(),
-                m.model().jvpRule(), 2), m.body(), m.ruleBody()));
-            impliedBy.put(s, caller);
-            upgraded = true;
-          } else {
-            methods.add(m);
-          }
-        }
-        if (upgraded) {
-          it.set(new Unit(unit.type, new ClassPlan(unit.plan.owner(), unit.plan.isPublic(),
-              methods, unit.plan.nested()), unit.notes));
           changed = true;
         }
       }
