@@ -96,9 +96,16 @@ public final class ReverseOverForward {
         String fix = !call.callee().result().equals(TypeName.DOUBLE)
             ? "its result is a " + call.callee().result() + ", whose body second order does not"
                 + " write in yet; remove order = 2"
+            : call.callee().owner().equals(s.owner()) && NESTABLE.test(call.callee())
+            ? "declare " + call.callee().name() + " with @Differentiable(order = 2), so that"
+                + " this call goes through its Hessian-vector products (also where its body"
+                + " cannot be written in: a recursive call, a row argument m[i], a branch of ?:),"
+                + " call it where its body can be written in (double y = "
+                + call.callee().name() + "(...); with array arguments by name), or remove"
+                + " order = 2 here"
             : call.callee().owner().equals(s.owner())
             ? "call it in a statement of its own (double y = " + call.callee().name()
-                + "(...);), declare it with order = 2, or remove order = 2 here"
+                + "(...);), or remove order = 2 here"
             : !NESTABLE.test(call.callee())
             ? "its differentiable parameters are not all double or double[]; remove order = 2"
             : "declare " + call.callee().name() + " with @Differentiable(order = 2), so that its"
