@@ -439,7 +439,7 @@ public final class BodyReader {
               return;
             }
             if (kind == Tangents.Kind.ARRAY || kind == Tangents.Kind.MATRIX
-                || Expr.isDiscreteArray(TypeName.get(type))) {
+                || kind == Tangents.Kind.TENSOR3 || Expr.isDiscreteArray(TypeName.get(type))) {
               arrayLocal(path, v, local, out);
               return;
             }
@@ -642,6 +642,11 @@ public final class BodyReader {
       List<Stmt> body = new ArrayList<>();
       List<Expr> indices = new ArrayList<>(row);
       indices.add(read(counter));
+      if (dimensions(array.type()) - row.size() > 2) {
+        // for (double[][] m : t): a matrix of a 3-D array would be a second name for it.
+        matrixRow(iterable, array);
+        return;
+      }
       if (dimensions(array.type()) - row.size() == 2) {
         // for (double[] r : m): r is row k of m, and names it wherever it is used.
         rows.put(element, new RowAlias(array, counter));
@@ -1089,6 +1094,9 @@ public final class BodyReader {
       if (!returned && (init == null || init.getKind() != Tree.Kind.NEW_ARRAY
           || ((NewArrayTree) init).getDimensions().size() != dimensions)) {
         rejected.add(local);
+        if (init instanceof ArrayAccessTree && arrayVariable(new TreePath(path, init)) == null) {
+          return; // double[][] m = t[i] of a 3-D array t: said there
+        }
         aliasReport(ref, v.getName().toString(), type);
         return;
       }
@@ -1308,9 +1316,13 @@ public final class BodyReader {
         erroneous = true;
         return null;
       }
-      if (path.getLeaf() instanceof ArrayAccessTree row) {
-        Variable m = localOf(new TreePath(path, row.getExpression()));
-        if (m != null && dimensions(m.type()) == 2) {
+      if (path.getLeaf() instanceof ArrayAccessTree) {
+        TreePath base = path; // m of m[i], or t of t[i][j]
+        while (base.getLeaf() instanceof ArrayAccessTree part) {
+          base = new TreePath(base, part.getExpression());
+        }
+        Variable m = localOf(base);
+        if (m != null && dimensions(m.type()) >= 2) {
           matrixRow(path, m); // Arrays.fill(m[i], v), System.arraycopy(m[i], ...)
           return null;
         }
@@ -1513,6 +1525,14 @@ public final class BodyReader {
 
     /** Reports a row {@code m[i]} of a matrix used as an array of its own. */
     void matrixRow(TreePath path, Variable matrix) {
+      if (dimensions(matrix.type()) > 2) {
+        // t[i] or t[i][j] of a double[][][]: no alias of a part of it is kept yet.
+        unsupported(path, "a part (t[i] or t[i][j]) of the 3-D array " + matrix.hint()
+                + " as a value, or passed to a method,",
+            "; index it down to an element (t[i][j][k]) or take a length (t[i][j].length), or"
+                + " copy the part into a new array first");
+        return;
+      }
       unsupported(path, "a row of the matrix " + matrix.hint() + " as a value",
           "; index it down to an element (m[i][j]), take its length (m[i].length), or pass it"
               + " to a @Differentiable method (g(m[i]))");

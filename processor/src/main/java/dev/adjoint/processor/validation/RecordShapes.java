@@ -69,6 +69,11 @@ public final class RecordShapes {
       switch (Tangents.of(t)) {
         case DOUBLE, ARRAY, MATRIX ->
             components.add(new RecordShape.Component(name, TypeName.get(t), Optional.empty(), true));
+        case TENSOR3 -> {
+          return new Result(Optional.empty(), " (its component " + element.getSimpleName()
+              + "." + name + " has type " + t + ", which records do not hold as a differentiable"
+              + " component yet: pass it as a parameter of its own)");
+        }
         case NONE ->
             components.add(
                 new RecordShape.Component(name, TypeName.get(t), Optional.empty(), false));
