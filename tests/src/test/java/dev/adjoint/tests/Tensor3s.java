@@ -99,4 +99,36 @@ final class Tensor3s {
     c[0][0][0] = t[1][0][1];
     return cubeInPlace(c) + c[0][0][0];
   }
+
+  /** A 3-D array created in a loop: {@code sum_{i < 3} (t[0][0][0] i)^2 = 5 x^2}. */
+  @Differentiable
+  static double createdInALoop(double[][][] t) {
+    double s = 0;
+    for (int i = 0; i < 3; i++) {
+      double[][][] u = new double[2][2][t[0][0].length];
+      u[1][1][0] = t[0][0][0] * i;
+      s += u[1][1][0] * u[1][1][0] + u[0][1].length;
+    }
+    return s;
+  }
+
+  /** Linear in t, so the pullback reads only its shape: {@code c * sum t[i][j][k]}. */
+  @Differentiable
+  static double total(double[][][] t, double c) {
+    double s = 0;
+    for (int i = 0; i < t.length; i++) {
+      for (int j = 0; j < t[i].length; j++) {
+        for (int k = 0; k < t[i][j].length; k++) {
+          s += t[i][j][k];
+        }
+      }
+    }
+    return c * s;
+  }
+
+  /** Linear, with no loop: the pullback reads nothing of t but its shape. */
+  @Differentiable
+  static double corner(double[][][] t, @NoDiff double c) {
+    return c * t[1][1][2];
+  }
 }

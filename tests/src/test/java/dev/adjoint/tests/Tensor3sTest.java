@@ -310,4 +310,37 @@ final class Tensor3sTest {
     GradCheck.defaults().assertGradient(Tensor3sAdjoint.callsCubeInPlaceFunction(t),
         Tensor3sAdjoint.callsCubeInPlaceFlatten(t));
   }
+
+  @Test
+  void a3DArrayCreatedInALoop() {
+    double[][][] t = {{{1.5, 2}}};
+    var ws = Tensor3sAdjoint.createdInALoopWorkspace();
+    for (int call = 0; call < 2; call++) {
+      assertThat(ws.valueAndGrad(t)).isEqualTo(Tensor3s.createdInALoop(t));
+      assertThat(ws.t()[0][0]).usingTolerance(1e-12).containsExactly(15.0, 0.0).inOrder();
+    }
+    assertThat(Tensor3sAdjoint.createdInALoopGrad(t).t()[0][0]).usingTolerance(1e-12)
+        .containsExactly(15.0, 0.0).inOrder();
+    assertThat(Tensor3sAdjoint.createdInALoopJvp(t, new double[][][] {{{1, 1}}}).tangent())
+        .isWithin(1e-12).of(15.0);
+  }
+
+  @Test
+  void aPullbackThatReadsOnlyTheShapeKeepsIt() {
+    Random r = new Random(23);
+    double[][][] t = ragged(r);
+    var vjp = Tensor3sAdjoint.totalVjp(t, 2.5);
+    t[1] = new double[][] {{1, 2, 3, 4, 5}};
+    t[0][1] = null;
+    var g = vjp.pullback(2.0);
+    assertClose(g.t(), new double[][][] {{{5, 5, 5}, {5, 5, 5}}, {{5}, {5, 5, 5, 5}, {}}}, 0);
+    double[][][] u = ragged(r);
+    var corner = Tensor3sAdjoint.cornerVjp(u, 3.0);
+    u[0] = null;
+    u[1][2] = new double[9];
+    assertClose(corner.pullback(1.0).t(),
+        new double[][][] {{{0, 0, 0}, {0, 0, 0}}, {{0}, {0, 0, 3, 0}, {}}}, 0);
+    assertThat(corner.pullback(1.0).t()).isNotNull();
+    assertThat(Tensor3sAdjoint.cornerGrad(ragged(r), 3.0).t()[1][1][2]).isEqualTo(3.0);
+  }
 }

@@ -1094,8 +1094,14 @@ public final class BodyReader {
       if (!returned && (init == null || init.getKind() != Tree.Kind.NEW_ARRAY
           || ((NewArrayTree) init).getDimensions().size() != dimensions)) {
         rejected.add(local);
-        if (init instanceof ArrayAccessTree && arrayVariable(new TreePath(path, init)) == null) {
-          return; // double[][] m = t[i] of a 3-D array t: said there
+        TreePath base = new TreePath(path, init);
+        while (base.getLeaf() instanceof ArrayAccessTree part) {
+          base = new TreePath(base, part.getExpression());
+        }
+        if (init instanceof ArrayAccessTree && localOf(base) != null
+            && dimensions(localOf(base).type()) > 2) {
+          matrixRow(new TreePath(path, init), localOf(base)); // double[][] m = t[i] of a 3-D t
+          return;
         }
         aliasReport(ref, v.getName().toString(), type);
         return;
@@ -1185,7 +1191,8 @@ public final class BodyReader {
         }
         lengths.add(new Expr.Literal(Math.max(columns, 0), TypeName.INT, ref));
       } else {
-        unsupported(init, "an initializer of a " + type, "; use double[] or double[][]");
+        unsupported(init, "an initializer of a " + type, "; use double[] or double[][], or create"
+            + " it with new double[a][b][c] and assign its elements");
         return null;
       }
       Variable variable = new Variable(name, type, Variable.Kind.LOCAL);

@@ -125,7 +125,7 @@ public final class SignatureReader {
       case TENSOR3:
         report.add(Message.UNSUPPORTED_RESULT_TYPE, method, kind, name, result,
             " (or double[][] from a @Differentiable method; a double[][][] result is not supported"
-                + " yet: return a double[] of its elements in row-major order, or a record)");
+                + " yet: return a double[] of its elements in row-major order)");
         break;
       case UNSUPPORTED:
         report.add(Message.UNSUPPORTED_RESULT_TYPE, method, kind, name, result,
