@@ -67,13 +67,8 @@ public final class RecordShapes {
       TypeMirror t = c.asType();
       String name = c.getSimpleName().toString();
       switch (Tangents.of(t)) {
-        case DOUBLE, ARRAY, MATRIX ->
+        case DOUBLE, ARRAY, MATRIX, TENSOR3 ->
             components.add(new RecordShape.Component(name, TypeName.get(t), Optional.empty(), true));
-        case TENSOR3 -> {
-          return new Result(Optional.empty(), " (its component " + element.getSimpleName()
-              + "." + name + " has type " + t + ", which records do not hold as a differentiable"
-              + " component yet: pass it as a parameter of its own)");
-        }
         case NONE ->
             components.add(
                 new RecordShape.Component(name, TypeName.get(t), Optional.empty(), false));
