@@ -1094,12 +1094,11 @@ public final class BodyReader {
       if (!returned && (init == null || init.getKind() != Tree.Kind.NEW_ARRAY
           || ((NewArrayTree) init).getDimensions().size() != dimensions)) {
         rejected.add(local);
-        TreePath base = new TreePath(path, init);
-        while (base.getLeaf() instanceof ArrayAccessTree part) {
+        TreePath base = init instanceof ArrayAccessTree ? new TreePath(path, init) : null;
+        while (base != null && base.getLeaf() instanceof ArrayAccessTree part) {
           base = new TreePath(base, part.getExpression());
         }
-        if (init instanceof ArrayAccessTree && localOf(base) != null
-            && dimensions(localOf(base).type()) > 2) {
+        if (base != null && localOf(base) != null && dimensions(localOf(base).type()) > 2) {
           matrixRow(new TreePath(path, init), localOf(base)); // double[][] m = t[i] of a 3-D t
           return;
         }
