@@ -343,4 +343,17 @@ final class Tensor3sTest {
     assertThat(corner.pullback(1.0).t()).isNotNull();
     assertThat(Tensor3sAdjoint.cornerGrad(ragged(r), 3.0).t()[1][1][2]).isEqualTo(3.0);
   }
+
+  @Test
+  void a3DFieldOfThisIsAConstantAndAVjpKeepsItsElements() {
+    Tensor3Fields f = new Tensor3Fields(new double[][][] {{{1, 2}, {3}}, {{4}}});
+    double x = 0.5;
+    // d/dx = 2 x sum = 2 * 0.5 * 10.
+    assertThat(Tensor3FieldsAdjoint.scaledSumGrad(f, x).x()).isWithin(1e-12).of(10.0);
+    assertThat(Tensor3FieldsAdjoint.scaledSumJvp(f, x, 1.0).tangent()).isWithin(1e-12).of(10.0);
+    var vjp = Tensor3FieldsAdjoint.scaledSumVjp(f, x);
+    f.data[0][0][0] = 100;
+    assertThat(vjp.pullback(1.0).x()).isWithin(1e-12).of(10.0);
+    assertThat(Tensor3FieldsAdjoint.scaledSumGrad(f, x).x()).isWithin(1e-12).of(109.0);
+  }
 }
