@@ -131,4 +131,50 @@ final class Tensor3s {
   static double corner(double[][][] t, @NoDiff double c) {
     return c * t[1][1][2];
   }
+
+  /** {@code w sum t^2}, through a matrix local {@code m = t[i]} and a row local {@code r = m[j]}. */
+  @Differentiable
+  static double viaParts(double[][][] t, double w) {
+    double s = 0;
+    for (int i = 0; i < t.length; i++) {
+      double[][] m = t[i];
+      for (int j = 0; j < m.length; j++) {
+        double[] r = m[j];
+        for (int k = 0; k < r.length; k++) {
+          s += r[k] * r[k] * w;
+        }
+      }
+    }
+    return s;
+  }
+
+  /** {@code sum t^2}, by enhanced for loops over a matrix local and its rows. */
+  @Differentiable
+  static double viaLoops(double[][][] t) {
+    double s = 0;
+    for (int i = 0; i < t.length; i++) {
+      double[][] m = t[i];
+      for (double[] r : m) {
+        for (double v : r) {
+          s += v * v;
+        }
+      }
+    }
+    return s;
+  }
+
+  /** A row local of a local 3-D array, written and read: {@code sum_i (3 t[i][0][0])^2 + 2}. */
+  @Differentiable
+  static double writes(double[][][] t) {
+    double[][][] u = new double[t.length][2][2];
+    double s = 0;
+    for (int i = 0; i < t.length; i++) {
+      double[] r = u[i][1];
+      r[0] = t[i][0][0] * 3;
+      r[1] = r[0] * r[0];
+      s += u[i][1][1] + r.length;
+    }
+    return s;
+  }
+
 }

@@ -356,4 +356,36 @@ final class Tensor3sTest {
     assertThat(vjp.pullback(1.0).x()).isWithin(1e-12).of(10.0);
     assertThat(Tensor3FieldsAdjoint.scaledSumGrad(f, x).x()).isWithin(1e-12).of(109.0);
   }
+
+  @Test
+  void partsOfA3DArrayAsLocals() {
+    Random r = new Random(31);
+    for (int trial = 0; trial < 4; trial++) {
+      double[][][] t = trial % 2 == 0 ? random(r, 2, 3, 2) : ragged(r);
+      double w = r.nextGaussian();
+      var expected = Tensor3sAdjoint.weightedSquaresValueAndGrad(t, w);
+      var vg = Tensor3sAdjoint.viaPartsValueAndGrad(t, w);
+      assertThat(vg.value()).isEqualTo(Tensor3s.viaParts(t, w));
+      assertThat(vg.value()).isWithin(1e-12).of(expected.value());
+      assertClose(vg.grad().t(), expected.grad().t(), 1e-12);
+      assertThat(vg.grad().w()).isWithin(1e-12).of(expected.grad().w());
+      double[][][] dt = trial % 2 == 0 ? random(r, 2, 3, 2) : ragged(r);
+      assertThat(Tensor3sAdjoint.viaPartsJvp(t, w, dt, 0.5).tangent()).isWithin(1e-10)
+          .of(dot(expected.grad().t(), dt) + 0.5 * expected.grad().w());
+      var loops = Tensor3sAdjoint.viaLoopsGrad(t).t();
+      assertClose(loops, Tensor3sAdjoint.weightedSquaresGrad(t, 1.0).t(), 1e-12);
+      assertThat(Tensor3sAdjoint.viaLoopsJvp(t, dt).tangent()).isWithin(1e-10)
+          .of(dot(loops, dt));
+      GradCheck.defaults().assertGradient(Tensor3sAdjoint.viaPartsFunction(t),
+          Tensor3sAdjoint.viaPartsFlatten(t, w));
+    }
+    double[][][] t = random(r, 3, 1, 1);
+    var g = Tensor3sAdjoint.writesGrad(t).t();
+    for (int i = 0; i < 3; i++) {
+      assertThat(g[i][0][0]).isWithin(1e-12).of(18 * t[i][0][0]);
+    }
+    assertThat(Tensor3sAdjoint.writesValueAndGrad(t).value()).isEqualTo(Tensor3s.writes(t));
+    assertThat(Tensor3sAdjoint.writesJvp(t, new double[][][] {{{1}}, {{0}}, {{0}}}).tangent())
+        .isWithin(1e-12).of(18 * t[0][0][0]);
+  }
 }

@@ -596,7 +596,7 @@ public final class BodyReader {
       RowAlias alias = rowAlias(iterable);
       if (alias != null) {
         array = alias.matrix();
-        row.add(read(alias.index()));
+        row.addAll(alias.reads());
       } else if (iterable.getLeaf() instanceof ArrayAccessTree subscript) {
         TreePath base = new TreePath(iterable, subscript.getExpression());
         array = arrayVariable(base);
@@ -649,7 +649,9 @@ public final class BodyReader {
       }
       if (dimensions(array.type()) - row.size() == 2) {
         // for (double[] r : m): r is row k of m, and names it wherever it is used.
-        rows.put(element, new RowAlias(array, counter));
+        List<Expr> at = new ArrayList<>(row);
+        at.add(read(counter));
+        rows.put(element, new RowAlias(array, at));
       } else {
         TypeName type = TypeName.get(element.asType());
         Variable v = new Variable(declared.getName().toString(), type, Variable.Kind.LOCAL);
@@ -780,8 +782,25 @@ public final class BodyReader {
       }
     }
 
-    /** The loop variable of {@code for (double[] row : matrix)}: row {@code index} of it. */
-    record RowAlias(Variable matrix, Variable index) {}
+    /**
+     * The loop variable of {@code for (double[] row : matrix)}: row {@code index} of it; or a part
+     * of a 3-D array ({@code double[] r = t[i][j]}, {@code double[][] m = t[i]}): {@code indices}
+     * (hidden locals or constants) lead from {@code matrix} to it.
+     */
+    record RowAlias(Variable matrix, List<Expr> indices) {
+      RowAlias(Variable matrix, Variable index) {
+        this(matrix, List.of(new Expr.Read(index, null)));
+      }
+
+      /** The indices, as new nodes for one more use. */
+      List<Expr> reads() {
+        List<Expr> out = new ArrayList<>();
+        for (Expr e : indices) {
+          out.add(e instanceof Expr.Read r ? new Expr.Read(r.variable(), null) : e);
+        }
+        return out;
+      }
+    }
 
     /**
      * A differentiable record parameter, or a nested record of one: its parts by component name,
@@ -965,7 +984,7 @@ public final class BodyReader {
       Variable rowOf = alias != null ? alias.matrix()
           : value.getLeaf() instanceof ArrayAccessTree row
               ? localOf(new TreePath(value, row.getExpression())) : null;
-      if (rowOf != null && dimensions(rowOf.type()) == 2 && resultType.equals(Expr.DOUBLE_ARRAY)) {
+      if (rowOf != null && dimensions(rowOf.type()) >= 2 && resultType.equals(Expr.DOUBLE_ARRAY)) {
         // return m[i]: the caller would get a row that m still holds.
         String shown = sourceNames.getOrDefault(rowOf, rowOf.hint());
         return unsupported(value, "returning a row of the matrix " + shown,
@@ -1068,7 +1087,7 @@ public final class BodyReader {
           && (type.equals(Expr.DOUBLE_ARRAY) && calleeReturnsArray(new TreePath(path, init))
               || type.equals(Expr.DOUBLE_MATRIX)
                   && calleeReturnsMatrix(new TreePath(path, init)));
-      if (init instanceof ArrayAccessTree subscript && dimensions == 1
+      if (init instanceof ArrayAccessTree subscript && (dimensions == 1 || dimensions == 2)
           && rowLocal(path, local, new TreePath(path, subscript), out)) {
         return;
       }
@@ -1222,6 +1241,10 @@ public final class BodyReader {
       ArrayAccessTree subscript = (ArrayAccessTree) init.getLeaf();
       TreePath base = new TreePath(init, subscript.getExpression());
       Variable matrix = localOf(base);
+      if (matrix != null && dimensions(matrix.type()) == 3 || base.getLeaf() instanceof ArrayAccessTree
+          || rowAlias(base) != null) {
+        return partLocal(path, local, init, out); // double[] r = t[i][j], double[][] m = t[i]
+      }
       if (matrix == null || dimensions(matrix.type()) != 2
           || !matrix.type().equals(ArrayTypeName.of(TypeName.get(local.asType())))) {
         return false;
@@ -1230,6 +1253,38 @@ public final class BodyReader {
       Expr at = expr(new TreePath(init, subscript.getIndex()));
       Variable index = local(local.getSimpleName() + "Index", TypeName.INT, at, ref, out);
       rows.put(local, new RowAlias(matrix, index));
+      declaredRows.add(local);
+      return true;
+    }
+
+    /**
+     * {@code double[] r = t[i][j];} or {@code double[][] m = t[i];} of a {@code double[][][]} local
+     * or parameter {@code t} (or {@code double[] r = m[j];} of such an {@code m}): like a row local,
+     * the local names that part of {@code t} wherever it is used, each index evaluated once, here,
+     * in source order. False (nothing reported) where {@code init} is no such part.
+     */
+    boolean partLocal(TreePath path, VariableElement local, TreePath init, List<Stmt> out) {
+      List<TreePath> indexPaths = new ArrayList<>();
+      TreePath base = init;
+      while (base.getLeaf() instanceof ArrayAccessTree part) {
+        indexPaths.add(0, new TreePath(base, part.getIndex()));
+        base = new TreePath(base, part.getExpression());
+      }
+      RowAlias outer = rowAlias(base);
+      Variable tensor = outer != null ? outer.matrix() : localOf(base);
+      List<Expr> indices = outer != null ? new ArrayList<>(outer.reads()) : new ArrayList<>();
+      if (tensor == null || dimensions(tensor.type()) != 3
+          || dimensions(tensor.type()) - indices.size() - indexPaths.size()
+              != dimensions(TypeName.get(local.asType()))) {
+        return false;
+      }
+      SourceRef ref = access.ref(path);
+      for (TreePath indexPath : indexPaths) {
+        Expr at = expr(indexPath);
+        indices.add(at instanceof Expr.Literal ? at
+            : read(local(local.getSimpleName() + "Index", TypeName.INT, at, ref, out)));
+      }
+      rows.put(local, new RowAlias(tensor, indices));
       declaredRows.add(local);
       return true;
     }
@@ -1248,7 +1303,7 @@ public final class BodyReader {
       }
       RowAlias alias = rowAlias(at);
       if (alias != null) {
-        indices.add(0, read(alias.index()));
+        indices.addAll(0, alias.reads());
       }
       Expr.ArrayRead whole = alias != null
           ? writable(path, alias.matrix(), write) : element(path, at, write);
@@ -1379,14 +1434,18 @@ public final class BodyReader {
      * has dimensions; null for any other argument. The callee reads the row where it is (it may
      * not write its parameters), and its cotangent is added into the row's cotangent.
      */
-    Expr.ArrayRead rowArgument(TreePath path) {
+    Expr rowArgument(TreePath path) {
       while (path.getLeaf() instanceof ParenthesizedTree p) {
         path = new TreePath(path, p.getExpression());
       }
       SourceRef ref = access.ref(path);
       RowAlias alias = rowAlias(path);
+      if (alias != null && dimensions(alias.matrix().type()) > 2) {
+        matrixRow(path, alias.matrix()); // g(r) with r = t[i][j]: not passed on yet
+        return placeholder(ref);
+      }
       if (alias != null) {
-        return new Expr.ArrayRead(alias.matrix(), List.of(read(alias.index())), ref);
+        return new Expr.ArrayRead(alias.matrix(), alias.reads(), ref);
       }
       if (!(path.getLeaf() instanceof ArrayAccessTree row)
           || !(mirror(path) instanceof ArrayType)) {
@@ -1661,7 +1720,7 @@ public final class BodyReader {
               RowAlias alias = rowAlias(at);
               if (alias != null) {
                 // row.length of for (double[] row : m): m[k].length
-                indices.add(0, read(alias.index()));
+                indices.addAll(0, alias.reads());
                 return new Expr.ArrayLength(alias.matrix(), indices, ref);
               }
               Variable array = measured(at, indices.size());
