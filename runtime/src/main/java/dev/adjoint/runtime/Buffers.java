@@ -626,4 +626,166 @@ public final class Buffers {
   public static double[][] zerosJacobian(double[] like, int directions) {
     return new double[like.length][directions];
   }
+
+  // ---- double[][][]: each helper applied matrix by matrix ----
+
+  /** A copy of {@code tensor}, matrix by matrix, or null for null (null parts stay null). */
+  public static double[][][] copyOf(double[][][] tensor) {
+    if (tensor == null) {
+      return null;
+    }
+    double[][][] copy = new double[tensor.length][][];
+    for (int i = 0; i < tensor.length; i++) {
+      copy[i] = copyOf(tensor[i]);
+    }
+    return copy;
+  }
+
+  /** {@link #copied(double[][], double[][])}, matrix by matrix: {@code buffer} reused if it fits. */
+  public static double[][][] copied(double[][][] from, double[][][] buffer) {
+    if (from == null) {
+      return null;
+    }
+    if (buffer == null || buffer.length != from.length) {
+      return copyOf(from);
+    }
+    for (int i = 0; i < from.length; i++) {
+      double[][] m = copied(from[i], buffer[i]);
+      if (m != buffer[i]) {
+        return copyOf(from);
+      }
+    }
+    return buffer;
+  }
+
+  /** Copies {@code from} into {@code to}, which has its shape; nothing when both are null. */
+  public static void copyInto(double[][][] from, double[][][] to) {
+    if (from == null) {
+      return;
+    }
+    for (int i = 0; i < from.length; i++) {
+      copyInto(from[i], to[i]);
+    }
+  }
+
+  /** The number of coordinates of a {@code double[][][]} argument: its elements, row-major. */
+  public static int size(double[][][] tensor) {
+    int n = 0;
+    if (tensor != null) {
+      for (double[][] m : tensor) {
+        n += size(m);
+      }
+    }
+    return n;
+  }
+
+  /** Writes {@code part}'s elements, row-major, into {@code row} from {@code at}. */
+  public static int flatten(double[][][] part, double[] row, int at) {
+    if (part != null) {
+      for (double[][] m : part) {
+        at = flatten(m, row, at);
+      }
+    }
+    return at;
+  }
+
+  /** The inverse of {@link #flatten(double[][][], double[], int)}: fills {@code part}; returns it. */
+  public static double[][][] unflatten(double[] row, int at, double[][][] part) {
+    if (part != null) {
+      for (double[][] m : part) {
+        unflatten(row, at, m);
+        at += size(m);
+      }
+    }
+    return part;
+  }
+
+  /** {@link #tangent(double[][], double[][])} for a 3-D array: null means zeros; shapes match. */
+  public static double[][][] tangent(double[][][] tangent, double[][][] like) {
+    if (tangent == null) {
+      return zerosLike(like);
+    }
+    if (like == null || tangent.length != like.length) {
+      throw new IllegalArgumentException("a tangent with " + tangent.length
+          + " matrices for a 3-D array " + (like == null ? "that is null" : "with " + like.length));
+    }
+    for (int i = 0; i < like.length; i++) {
+      if (like[i] == null ? tangent[i] != null : tangent[i] == null) {
+        throw new IllegalArgumentException("matrix " + i + " of a tangent is "
+            + (tangent[i] == null ? "null" : "not null") + " where the 3-D array's is "
+            + (like[i] == null ? "null" : "not"));
+      }
+      tangent(tangent[i], like[i]);
+    }
+    return tangent;
+  }
+
+  /** {@link #dot(double, double)} summed over 3-D arrays; a null part is zeros. */
+  public static double dot(double[][][] gradient, double[][][] direction) {
+    if (gradient == null || direction == null) {
+      return 0;
+    }
+    double sum = 0;
+    for (int i = 0; i < direction.length; i++) {
+      sum += dot(gradient[i], direction[i]);
+    }
+    return sum;
+  }
+
+  /** A zero 3-D array of the shape of {@code like} (null parts stay null), or null for null. */
+  public static double[][][] zerosLike(double[][][] like) {
+    if (like == null) {
+      return null;
+    }
+    double[][][] out = new double[like.length][][];
+    for (int i = 0; i < like.length; i++) {
+      out[i] = zerosLike(like[i]);
+    }
+    return out;
+  }
+
+  /** {@code buffer} zeroed when it has the shape of {@code like}, else {@link #zerosLike}. */
+  public static double[][][] zeroedLike(double[][][] buffer, double[][][] like) {
+    if (like == null) {
+      return null;
+    }
+    if (buffer == null || buffer.length != like.length) {
+      return zerosLike(like);
+    }
+    for (int i = 0; i < like.length; i++) {
+      if (like[i] == null ? buffer[i] != null
+          : buffer[i] == null || zeroedLike(buffer[i], like[i]) != buffer[i]) {
+        return zerosLike(like);
+      }
+    }
+    return buffer;
+  }
+
+  /** {@code buffer} zeroed when it is {@code a} by {@code b} by {@code c}, else a new such array. */
+  public static double[][][] zeroed(double[][][] buffer, int a, int b, int c) {
+    if (buffer == null || buffer.length != a) {
+      return new double[a][b][c];
+    }
+    for (int i = 0; i < a; i++) {
+      if (zeroed(buffer[i], b, c) != buffer[i]) {
+        return new double[a][b][c];
+      }
+    }
+    return buffer;
+  }
+
+  /** {@link #addTo(double[][], double[][])}, matrix by matrix. */
+  public static void addTo(double[][][] target, double[][][] source) {
+    if (source == null) {
+      return;
+    }
+    if (target == null || target.length != source.length) {
+      throw new IllegalArgumentException("a cotangent of " + source.length + " matrices for a"
+          + " 3-D array of " + (target == null ? "none" : target.length)
+          + "; this is a bug in generated code");
+    }
+    for (int i = 0; i < target.length; i++) {
+      addTo(target[i], source[i]);
+    }
+  }
 }

@@ -16,6 +16,7 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
@@ -425,7 +426,7 @@ final class FunctionWriter {
    */
   static boolean flattens(Signature s) {
     return s.diffParams().stream()
-        .allMatch(p -> p.type().equals(TypeName.DOUBLE) || isArray(p) || isMatrix(p));
+        .allMatch(p -> p.type().equals(TypeName.DOUBLE) || Expr.isArray(p.type()));
   }
 
   /** Whether a differentiable parameter of {@code s} is an array or a matrix. */
@@ -584,8 +585,11 @@ final class FunctionWriter {
     return isArray(p)
         ? CodeBlock.of("@param $L an example of {@code $L}: only its length is read (null: {@code"
             + " $L} is null)\n", name, p.name(), p.name())
-        : CodeBlock.of("@param $L an example of {@code $L}: only its row lengths are read (a null"
-            + " row or matrix\n    stays null)\n", name, p.name());
+        : isMatrix(p)
+            ? CodeBlock.of("@param $L an example of {@code $L}: only its row lengths are read (a"
+                + " null row or matrix\n    stays null)\n", name, p.name())
+            : CodeBlock.of("@param $L an example of {@code $L}: only its shape is read (a null"
+                + " part stays null)\n", name, p.name());
   }
 
   /**
@@ -606,7 +610,7 @@ final class FunctionWriter {
             AdjointNames.unflattenMethod(s), diff.stream()
                 .map(p -> p.type().equals(TypeName.DOUBLE) ? "{@code " + p.name() + "}"
                     : "{@code " + p.name() + "}'s " + (isArray(p) ? "elements"
-                        : "rows one after another"))
+                        : isMatrix(p) ? "rows one after another" : "elements, row-major"))
                 .collect(Collectors.joining(", then ")));
     for (int i = 0; i < diff.size(); i++) {
       m.addParameter(diff.get(i).type(), diffNames.get(i));
@@ -748,6 +752,12 @@ final class FunctionWriter {
       Param p = diff.get(i);
       if (p.type().equals(TypeName.DOUBLE)) {
         shapes.add(CodeBlock.of("0.0"));
+      } else if (p.type().equals(Expr.DOUBLE_TENSOR3)) {
+        // A 3-D array's shape is kept as a zero array of it, copied for each gradient.
+        String shape = names.newName(diffNames.get(i) + "Zeros");
+        code.addStatement("$T $N = $T.zerosLike($N)", p.type(), shape, GeneratedClass.BUFFERS,
+            diffNames.get(i));
+        shapes.add(CodeBlock.of("$T.zerosLike($N)", GeneratedClass.BUFFERS, shape));
       } else {
         String shape = names.newName(diffNames.get(i) + (isArray(p) ? "Length" : "Rows"));
         code.addStatement(isArray(p) ? "int $N = $T.length($N)" : "int[] $N = $T.rowLengths($N)",

@@ -1,6 +1,7 @@
 package dev.adjoint.processor.codegen;
 
 import static dev.adjoint.processor.codegen.Members.link;
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
@@ -46,15 +47,14 @@ final class GradRecordWriter {
                 ? " (an array's\ncotangent is an array of its length, owned by the caller)" : "")
         .addJavadoc("\n")
         .addJavadoc(doc.build());
-    if (diff.stream().anyMatch(p -> p.type().equals(Expr.DOUBLE_ARRAY)
-        || p.type().equals(Expr.DOUBLE_MATRIX))) {
+    if (diff.stream().anyMatch(p -> Expr.isArray(p.type()))) {
       // A record prints an array component as [D@1b6d3586: print its elements instead. No class
       // is named in an expression here (a component called java or Arrays would obscure it).
       List<CodeBlock> parts = new ArrayList<>();
       for (Param p : diff) {
         String c = AdjointNames.component(p.name());
         // A record cotangent prints itself.
-        parts.add(p.type().equals(Expr.DOUBLE_ARRAY) || p.type().equals(Expr.DOUBLE_MATRIX)
+        parts.add(Expr.isArray(p.type())
             ? CodeBlock.of("$S + elements($N)", c + "=", c) : CodeBlock.of("$S + $N", c + "=", c));
       }
       record.addMethod(MethodSpec.methodBuilder("toString")
@@ -80,13 +80,19 @@ final class GradRecordWriter {
           .endControlFlow()
           .addStatement("return b.append(']').toString()")
           .build());
-      if (diff.stream().anyMatch(p -> p.type().equals(Expr.DOUBLE_MATRIX))) {
+      int rank = diff.stream().mapToInt(p -> Expr.rank(p.type())).max().orElse(0);
+      for (TypeName type = Expr.DOUBLE_MATRIX; Expr.rank(type) <= rank;
+          type = ArrayTypeName.of(type)) {
+        // A matrix prints its rows, a 3-D array its matrices, each by the overload one rank down.
         record.addMethod(MethodSpec.methodBuilder("elements")
             .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-            .addParameter(Expr.DOUBLE_MATRIX, "m")
+            .addParameter(type, "m")
             .returns(String.class)
-            .addJavadoc("{@code m}'s rows, as {@code Arrays.deepToString} gives them.\n\n"
-                + "@param m the matrix\n@return the text\n")
+            .addJavadoc(Expr.rank(type) == 2
+                ? "{@code m}'s rows, as {@code Arrays.deepToString} gives them.\n\n"
+                    + "@param m the matrix\n@return the text\n"
+                : "{@code m}'s matrices, as {@code Arrays.deepToString} gives them.\n\n"
+                    + "@param m the 3-D array\n@return the text\n")
             .beginControlFlow("if (m == null)")
             .addStatement("return $S", "null")
             .endControlFlow()

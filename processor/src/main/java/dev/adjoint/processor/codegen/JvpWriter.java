@@ -317,6 +317,24 @@ final class JvpWriter {
           m.endControlFlow();
           m.addStatement("$N = null", dir);
           m.endControlFlow();
+        } else if (p.type().equals(Expr.DOUBLE_TENSOR3)) {
+          // One coordinate at a time, row-major: matrix k, row l, element j.
+          String l = names.newName("l");
+          m.beginControlFlow("if ($N != null)", x);
+          m.addStatement("$N = $T.zerosLike($N)", dir, GeneratedClass.BUFFERS, x);
+          m.beginControlFlow("for (int $N = 0; $N < $N.length; $N++)", k, k, dir, k);
+          m.beginControlFlow("for (int $N = 0; $N[$N] != null && $N < $N[$N].length; $N++)",
+              l, dir, k, l, dir, k, l);
+          m.beginControlFlow("for (int $N = 0; $N[$N][$N] != null && $N < $N[$N][$N].length; $N++)",
+              j, dir, k, l, j, dir, k, l, j);
+          m.addStatement("$N[$N][$N][$N] = 1.0", dir, k, l, j);
+          m.addStatement(column);
+          m.addStatement("$N[$N][$N][$N] = 0.0", dir, k, l, j);
+          m.endControlFlow();
+          m.endControlFlow();
+          m.endControlFlow();
+          m.addStatement("$N = null", dir);
+          m.endControlFlow();
         } else {
           m.beginControlFlow("if ($N != null)", x);
           m.addStatement("$N = $T.zerosLike($N)", dir, GeneratedClass.BUFFERS, x);

@@ -147,8 +147,7 @@ final class Members {
    * caller's objects).
    */
   static CodeBlock copyOf(TypeName type, String name) {
-    if (type.equals(Expr.DOUBLE_ARRAY) || type.equals(Expr.DOUBLE_MATRIX)
-        || Expr.isDiscreteArray(type)) {
+    if (Expr.isArray(type) || Expr.isDiscreteArray(type)) {
       return CodeBlock.of("$T.copyOf($N)", GeneratedClass.BUFFERS, name);
     }
     return CodeBlock.of("($N == null ? null : $N.clone())", name, name);

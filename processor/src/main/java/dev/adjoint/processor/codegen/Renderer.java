@@ -147,7 +147,7 @@ final class Renderer {
    * its cotangent is null too).
    */
   CodeBlock declareZero(Variable v) {
-    boolean matrix = v.type().equals(Expr.DOUBLE_MATRIX);
+    boolean matrix = Expr.rank(v.type()) >= 2; // a matrix or a 3-D array: shaped like another
     CodeBlock made;
     if (v.shapeOf() != null && pooled.contains(v) && v.shapeOf().kind() == Variable.Kind.PARAM) {
       // The buffer a workspace's accessor returns: null for a null argument, never a stale one.
@@ -181,7 +181,7 @@ final class Renderer {
     if (v.shapeOf() == null) {
       return zero(v.type());
     }
-    CodeBlock made = v.type().equals(Expr.DOUBLE_MATRIX)
+    CodeBlock made = Expr.rank(v.type()) >= 2
         ? CodeBlock.of("$T.zerosLike($N)", BUFFERS, name(v.shapeOf()))
         : CodeBlock.of("new double[$N.length]", name(v.shapeOf()));
     return sometimes.contains(v.shapeOf()) || v.shapeOf().kind() == Variable.Kind.PARAM

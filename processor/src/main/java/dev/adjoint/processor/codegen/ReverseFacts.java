@@ -64,8 +64,8 @@ final class ReverseFacts {
       }
     });
     for (Variable a : d.adjoints()) {
-      if (a.shapeOf() != null && a.type().equals(Expr.DOUBLE_MATRIX)) {
-        read.add(a.shapeOf()); // its cotangent is made in the shape of its rows
+      if (a.shapeOf() != null && Expr.rank(a.type()) >= 2) {
+        read.add(a.shapeOf()); // its cotangent is made in the shape of its rows (or matrices)
       }
     }
     read.removeIf(v -> v.kind() != Variable.Kind.PARAM || !(v.type() instanceof ArrayTypeName));

@@ -65,7 +65,9 @@ final class WorkspaceWriter {
     List<String> names = g.paramNames(d, r);
     Set<Variable> pooled = new ReverseFacts(d).pooled();
     r.pool(pooled);
-    boolean copyOut = s.params().stream().anyMatch(Members::isMatrix);
+    // A matrix or 3-D array argument may share rows with a buffer.
+    boolean copyOut = s.params().stream().anyMatch(p -> p.type().equals(Expr.DOUBLE_MATRIX)
+        || p.type().equals(Expr.DOUBLE_TENSOR3));
     TypeSpec.Builder type = TypeSpec.classBuilder(AdjointNames.workspaceClass(s))
         .addModifiers(vis)
         .addModifiers(Modifier.STATIC, Modifier.FINAL)

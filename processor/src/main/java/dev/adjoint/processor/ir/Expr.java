@@ -259,9 +259,21 @@ public sealed interface Expr {
   /** The type {@code double[][]}. */
   TypeName DOUBLE_MATRIX = ArrayTypeName.of(DOUBLE_ARRAY);
 
-  /** Whether {@code type} is {@code double[]} or {@code double[][]}. */
+  /** The type {@code double[][][]}. */
+  TypeName DOUBLE_TENSOR3 = ArrayTypeName.of(DOUBLE_MATRIX);
+
+  /** Whether {@code type} is {@code double[]}, {@code double[][]} or {@code double[][][]}. */
   static boolean isArray(TypeName type) {
-    return type.equals(DOUBLE_ARRAY) || type.equals(DOUBLE_MATRIX);
+    return type.equals(DOUBLE_ARRAY) || type.equals(DOUBLE_MATRIX) || type.equals(DOUBLE_TENSOR3);
+  }
+
+  /** The number of dimensions of an array type ({@code 2} for {@code double[][]}); 0 for others. */
+  static int rank(TypeName type) {
+    int dimensions = 0;
+    for (TypeName t = type; t instanceof ArrayTypeName a; t = a.componentType()) {
+      dimensions++;
+    }
+    return dimensions;
   }
 
   /**

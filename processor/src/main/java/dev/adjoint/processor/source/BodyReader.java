@@ -525,7 +525,7 @@ public final class BodyReader {
               return;
             }
             if (kind == Tangents.Kind.ARRAY || kind == Tangents.Kind.MATRIX
-                || Expr.isDiscreteArray(TypeName.get(type))) {
+                || kind == Tangents.Kind.TENSOR3 || Expr.isDiscreteArray(TypeName.get(type))) {
               arrayLocal(path, v, local, out);
               return;
             }
@@ -690,7 +690,7 @@ public final class BodyReader {
       RowAlias alias = rowAlias(iterable);
       if (alias != null) {
         array = alias.matrix();
-        row.add(read(alias.index()));
+        row.addAll(alias.reads());
       } else if (iterable.getLeaf() instanceof ArrayAccessTree subscript) {
         TreePath base = new TreePath(iterable, subscript.getExpression());
         array = arrayVariable(base);
@@ -736,9 +736,16 @@ public final class BodyReader {
       List<Stmt> body = new ArrayList<>();
       List<Expr> indices = new ArrayList<>(row);
       indices.add(read(counter));
+      if (dimensions(array.type()) - row.size() > 2) {
+        // for (double[][] m : t): a matrix of a 3-D array would be a second name for it.
+        matrixRow(iterable, array);
+        return;
+      }
       if (dimensions(array.type()) - row.size() == 2) {
         // for (double[] r : m): r is row k of m, and names it wherever it is used.
-        rows.put(element, new RowAlias(array, counter));
+        List<Expr> at = new ArrayList<>(row);
+        at.add(read(counter));
+        rows.put(element, new RowAlias(array, at));
       } else {
         TypeName type = TypeName.get(element.asType());
         Variable v = new Variable(declared.getName().toString(), type, Variable.Kind.LOCAL);
@@ -869,8 +876,25 @@ public final class BodyReader {
       }
     }
 
-    /** The loop variable of {@code for (double[] row : matrix)}: row {@code index} of it. */
-    record RowAlias(Variable matrix, Variable index) {}
+    /**
+     * The loop variable of {@code for (double[] row : matrix)}: row {@code index} of it; or a part
+     * of a 3-D array ({@code double[] r = t[i][j]}, {@code double[][] m = t[i]}): {@code indices}
+     * (hidden locals or constants) lead from {@code matrix} to it.
+     */
+    record RowAlias(Variable matrix, List<Expr> indices) {
+      RowAlias(Variable matrix, Variable index) {
+        this(matrix, List.of(new Expr.Read(index, null)));
+      }
+
+      /** The indices, as new nodes for one more use. */
+      List<Expr> reads() {
+        List<Expr> out = new ArrayList<>();
+        for (Expr e : indices) {
+          out.add(e instanceof Expr.Read r ? new Expr.Read(r.variable(), null) : e);
+        }
+        return out;
+      }
+    }
 
     /**
      * A differentiable record parameter, or a nested record of one: its parts by component name,
@@ -1299,7 +1323,7 @@ public final class BodyReader {
       Variable rowOf = alias != null ? alias.matrix()
           : value.getLeaf() instanceof ArrayAccessTree row
               ? localOf(new TreePath(value, row.getExpression())) : null;
-      if (rowOf != null && dimensions(rowOf.type()) == 2 && resultType.equals(Expr.DOUBLE_ARRAY)) {
+      if (rowOf != null && dimensions(rowOf.type()) >= 2 && resultType.equals(Expr.DOUBLE_ARRAY)) {
         // return m[i]: the caller would get a row that m still holds.
         String shown = sourceNames.getOrDefault(rowOf, rowOf.hint());
         return unsupported(value, "returning a row of the matrix " + shown,
@@ -1402,7 +1426,7 @@ public final class BodyReader {
           && (type.equals(Expr.DOUBLE_ARRAY) && calleeReturnsArray(new TreePath(path, init))
               || type.equals(Expr.DOUBLE_MATRIX)
                   && calleeReturnsMatrix(new TreePath(path, init)));
-      if (init instanceof ArrayAccessTree subscript && dimensions == 1
+      if (init instanceof ArrayAccessTree subscript && (dimensions == 1 || dimensions == 2)
           && rowLocal(path, local, new TreePath(path, subscript), out)) {
         return;
       }
@@ -1428,6 +1452,14 @@ public final class BodyReader {
       if (!returned && (init == null || init.getKind() != Tree.Kind.NEW_ARRAY
           || ((NewArrayTree) init).getDimensions().size() != dimensions)) {
         rejected.add(local);
+        TreePath base = init instanceof ArrayAccessTree ? new TreePath(path, init) : null;
+        while (base != null && base.getLeaf() instanceof ArrayAccessTree part) {
+          base = new TreePath(base, part.getExpression());
+        }
+        if (base != null && localOf(base) != null && dimensions(localOf(base).type()) > 2) {
+          matrixRow(new TreePath(path, init), localOf(base)); // double[][] m = t[i] of a 3-D t
+          return;
+        }
         aliasReport(ref, v.getName().toString(), type);
         return;
       }
@@ -1516,7 +1548,8 @@ public final class BodyReader {
         }
         lengths.add(new Expr.Literal(Math.max(columns, 0), TypeName.INT, ref));
       } else {
-        unsupported(init, "an initializer of a " + type, "; use double[] or double[][]");
+        unsupported(init, "an initializer of a " + type, "; use double[] or double[][], or create"
+            + " it with new double[a][b][c] and assign its elements");
         return null;
       }
       Variable variable = new Variable(name, type, Variable.Kind.LOCAL);
@@ -1547,6 +1580,10 @@ public final class BodyReader {
       ArrayAccessTree subscript = (ArrayAccessTree) init.getLeaf();
       TreePath base = new TreePath(init, subscript.getExpression());
       Variable matrix = localOf(base);
+      if (matrix != null && dimensions(matrix.type()) == 3 || base.getLeaf() instanceof ArrayAccessTree
+          || rowAlias(base) != null) {
+        return partLocal(path, local, init, out); // double[] r = t[i][j], double[][] m = t[i]
+      }
       if (matrix == null || dimensions(matrix.type()) != 2
           || !matrix.type().equals(ArrayTypeName.of(TypeName.get(local.asType())))) {
         return false;
@@ -1555,6 +1592,38 @@ public final class BodyReader {
       Expr at = expr(new TreePath(init, subscript.getIndex()));
       Variable index = local(local.getSimpleName() + "Index", TypeName.INT, at, ref, out);
       rows.put(local, new RowAlias(matrix, index));
+      declaredRows.add(local);
+      return true;
+    }
+
+    /**
+     * {@code double[] r = t[i][j];} or {@code double[][] m = t[i];} of a {@code double[][][]} local
+     * or parameter {@code t} (or {@code double[] r = m[j];} of such an {@code m}): like a row local,
+     * the local names that part of {@code t} wherever it is used, each index evaluated once, here,
+     * in source order. False (nothing reported) where {@code init} is no such part.
+     */
+    boolean partLocal(TreePath path, VariableElement local, TreePath init, List<Stmt> out) {
+      List<TreePath> indexPaths = new ArrayList<>();
+      TreePath base = init;
+      while (base.getLeaf() instanceof ArrayAccessTree part) {
+        indexPaths.add(0, new TreePath(base, part.getIndex()));
+        base = new TreePath(base, part.getExpression());
+      }
+      RowAlias outer = rowAlias(base);
+      Variable tensor = outer != null ? outer.matrix() : localOf(base);
+      List<Expr> indices = outer != null ? new ArrayList<>(outer.reads()) : new ArrayList<>();
+      if (tensor == null || dimensions(tensor.type()) != 3
+          || dimensions(tensor.type()) - indices.size() - indexPaths.size()
+              != dimensions(TypeName.get(local.asType()))) {
+        return false;
+      }
+      SourceRef ref = access.ref(path);
+      for (TreePath indexPath : indexPaths) {
+        Expr at = expr(indexPath);
+        indices.add(at instanceof Expr.Literal ? at
+            : read(local(local.getSimpleName() + "Index", TypeName.INT, at, ref, out)));
+      }
+      rows.put(local, new RowAlias(tensor, indices));
       declaredRows.add(local);
       return true;
     }
@@ -1573,7 +1642,7 @@ public final class BodyReader {
       }
       RowAlias alias = rowAlias(at);
       if (alias != null) {
-        indices.add(0, read(alias.index()));
+        indices.addAll(0, alias.reads());
       }
       Expr.ArrayRead whole = alias != null
           ? writable(path, alias.matrix(), write) : element(path, at, write);
@@ -1647,9 +1716,13 @@ public final class BodyReader {
         erroneous = true;
         return null;
       }
-      if (path.getLeaf() instanceof ArrayAccessTree row) {
-        Variable m = localOf(new TreePath(path, row.getExpression()));
-        if (m != null && dimensions(m.type()) == 2) {
+      if (path.getLeaf() instanceof ArrayAccessTree) {
+        TreePath base = path; // m of m[i], or t of t[i][j]
+        while (base.getLeaf() instanceof ArrayAccessTree part) {
+          base = new TreePath(base, part.getExpression());
+        }
+        Variable m = localOf(base);
+        if (m != null && dimensions(m.type()) >= 2) {
           matrixRow(path, m); // Arrays.fill(m[i], v), System.arraycopy(m[i], ...)
           return null;
         }
@@ -1700,14 +1773,18 @@ public final class BodyReader {
      * has dimensions; null for any other argument. The callee reads the row where it is (it may
      * not write its parameters), and its cotangent is added into the row's cotangent.
      */
-    Expr.ArrayRead rowArgument(TreePath path) {
+    Expr rowArgument(TreePath path) {
       while (path.getLeaf() instanceof ParenthesizedTree p) {
         path = new TreePath(path, p.getExpression());
       }
       SourceRef ref = access.ref(path);
       RowAlias alias = rowAlias(path);
+      if (alias != null && dimensions(alias.matrix().type()) > 2) {
+        matrixRow(path, alias.matrix()); // g(r) with r = t[i][j]: not passed on yet
+        return placeholder(ref);
+      }
       if (alias != null) {
-        return new Expr.ArrayRead(alias.matrix(), List.of(read(alias.index())), ref);
+        return new Expr.ArrayRead(alias.matrix(), alias.reads(), ref);
       }
       if (!(path.getLeaf() instanceof ArrayAccessTree row)
           || !(mirror(path) instanceof ArrayType)) {
@@ -1852,6 +1929,14 @@ public final class BodyReader {
 
     /** Reports a row {@code m[i]} of a matrix used as an array of its own. */
     void matrixRow(TreePath path, Variable matrix) {
+      if (dimensions(matrix.type()) > 2) {
+        // t[i] or t[i][j] of a double[][][]: no alias of a part of it is kept yet.
+        unsupported(path, "a part (t[i] or t[i][j]) of the 3-D array " + matrix.hint()
+                + " as a value, or passed to a method,",
+            "; index it down to an element (t[i][j][k]) or take a length (t[i][j].length), or"
+                + " copy the part into a new array first");
+        return;
+      }
       unsupported(path, "a row of the matrix " + matrix.hint() + " as a value",
           "; index it down to an element (m[i][j]), take its length (m[i].length), or pass it"
               + " to a @Differentiable method (g(m[i]))");
@@ -1974,7 +2059,7 @@ public final class BodyReader {
               RowAlias alias = rowAlias(at);
               if (alias != null) {
                 // row.length of for (double[] row : m): m[k].length
-                indices.add(0, read(alias.index()));
+                indices.addAll(0, alias.reads());
                 return new Expr.ArrayLength(alias.matrix(), indices, ref);
               }
               Variable array = measured(at, indices.size());

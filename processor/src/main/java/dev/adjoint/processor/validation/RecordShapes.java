@@ -67,7 +67,7 @@ public final class RecordShapes {
       TypeMirror t = c.asType();
       String name = c.getSimpleName().toString();
       switch (Tangents.of(t)) {
-        case DOUBLE, ARRAY, MATRIX ->
+        case DOUBLE, ARRAY, MATRIX, TENSOR3 ->
             components.add(new RecordShape.Component(name, TypeName.get(t), Optional.empty(), true));
         case NONE ->
             components.add(

@@ -84,6 +84,10 @@ public final class SignatureReader {
             p.asType(),
             p.asType());
       }
+      if (!noDiff && tangent == Tangents.Kind.TENSOR3 && Annotations.isCustom(method)) {
+        report.add(Message.UNSUPPORTED_PARAMETER_TYPE, p, p.getSimpleName(), name, p.asType(),
+            " in a custom rule yet (a double[][][] parameter needs a @Differentiable method)");
+      }
       if (!noDiff && tangent == Tangents.Kind.UNSUPPORTED) {
         report.add(
             Message.UNSUPPORTED_PARAMETER_TYPE,
@@ -117,6 +121,11 @@ public final class SignatureReader {
           report.add(Message.UNSUPPORTED_RESULT_TYPE, method, kind, name, result,
               " (a double[][] result needs a @Differentiable method, not a custom rule)");
         }
+        break;
+      case TENSOR3:
+        report.add(Message.UNSUPPORTED_RESULT_TYPE, method, kind, name, result,
+            " (or double[][] from a @Differentiable method; a double[][][] result is not supported"
+                + " yet: return a double[] of its elements in row-major order)");
         break;
       case UNSUPPORTED:
         report.add(Message.UNSUPPORTED_RESULT_TYPE, method, kind, name, result,

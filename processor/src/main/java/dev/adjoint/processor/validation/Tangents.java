@@ -28,6 +28,11 @@ public final class Tangents {
     ARRAY,
     /** {@code double[][]}: differentiated element by element, with a cotangent of its shape. */
     MATRIX,
+    /**
+     * {@code double[][][]}: differentiated element by element, with a cotangent of its shape; a
+     * parameter or local only (not a result, not a custom rule's companion, not second order).
+     */
+    TENSOR3,
     /** No floating-point data ({@code int}, {@code String}, an enum, a functional interface...). */
     NONE,
     /** Holds floating-point data that has no supported tangent yet; see {@link #unsupportedReason}. */
@@ -35,17 +40,14 @@ public final class Tangents {
   }
 
   public static Kind of(TypeMirror type) {
-    if (type.getKind() == TypeKind.DOUBLE) {
-      return Kind.DOUBLE;
+    int dimensions = 0;
+    TypeMirror t = type;
+    while (t instanceof ArrayType array) {
+      t = array.getComponentType();
+      dimensions++;
     }
-    if (type instanceof javax.lang.model.type.ArrayType array
-        && array.getComponentType().getKind() == TypeKind.DOUBLE) {
-      return Kind.ARRAY;
-    }
-    if (type instanceof javax.lang.model.type.ArrayType outer
-        && outer.getComponentType() instanceof javax.lang.model.type.ArrayType inner
-        && inner.getComponentType().getKind() == TypeKind.DOUBLE) {
-      return Kind.MATRIX;
+    if (t.getKind() == TypeKind.DOUBLE && dimensions <= 3) {
+      return List.of(Kind.DOUBLE, Kind.ARRAY, Kind.MATRIX, Kind.TENSOR3).get(dimensions);
     }
     return holdsFloatingPoint(type, 0) ? Kind.UNSUPPORTED : Kind.NONE;
   }
@@ -56,7 +58,7 @@ public final class Tangents {
       case FLOAT:
         return " (float support follows later; use double)";
       case ARRAY:
-        return " (of the arrays only double[] and double[][] are supported yet)";
+        return " (of the arrays only double[], double[][] and double[][][] are supported yet)";
       case DECLARED:
         String name = type.toString();
         if (name.equals("java.lang.Double") || name.equals("java.lang.Float")) {

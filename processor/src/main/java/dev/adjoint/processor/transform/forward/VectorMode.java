@@ -91,7 +91,7 @@ public final class VectorMode {
     IrWalker.forEachStmt(d.body(), st -> {
       if (st instanceof Stmt.Declare decl) {
         Variable v = decl.variable();
-        if (v.type().equals(Expr.DOUBLE_MATRIX)) {
+        if (Expr.rank(v.type()) >= 2) {
           throw new Unsupported();
         }
         if (v.kind() == Variable.Kind.TANGENT) {
@@ -100,7 +100,7 @@ public final class VectorMode {
       }
     });
     for (Variable p : d.params()) {
-      if (p.type().equals(Expr.DOUBLE_MATRIX)) {
+      if (Expr.rank(p.type()) >= 2) {
         throw new Unsupported();
       }
     }
