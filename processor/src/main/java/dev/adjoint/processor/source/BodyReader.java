@@ -196,7 +196,8 @@ public final class BodyReader {
    * A {@code @Fwd} companion lowered for second order: its body without its one {@code return
    * FwdResult.of(value, residuals)}, which must be its last statement, and the residuals as
    * leaves (a {@code double}, an array variable, or each leaf of a residual record, in order),
-   * evaluated where the body ends.
+   * evaluated where the body ends. The returned value is kept (into a local) only where it may
+   * write what the residuals hold.
    */
   public record FwdCompanion(MethodBody body, List<Expr> residuals) {}
 
@@ -1126,6 +1127,14 @@ public final class BodyReader {
             + companion.name(), "; return FwdResult.of(value, residuals) in the return statement");
         return;
       }
+      // The value is not needed, but Java evaluates it first: kept where it may write what the
+      // residuals hold (FwdResult.of(fill(p, x), p)).
+      TreePath primalValue = new TreePath(value, call.getArguments().get(0));
+      if (mayWrite(primalValue)) {
+        SourceRef at = access.ref(primalValue);
+        Variable v = new Variable("value", TypeName.DOUBLE, Variable.Kind.LOCAL);
+        out.add(new Stmt.Declare(v, castIfNeeded(expr(primalValue), TypeName.DOUBLE, at), at));
+      }
       TreePath residuals = new TreePath(value, call.getArguments().get(1));
       while (residuals.getLeaf() instanceof ParenthesizedTree paren) {
         residuals = new TreePath(residuals, paren.getExpression());
@@ -1159,6 +1168,52 @@ public final class BodyReader {
           leafReads(node, ref, companion.residuals());
         }
       }
+    }
+
+    /**
+     * Whether evaluating {@code value} may write an array or a local: it assigns or increments,
+     * or calls a method other than {@code Math}'s that takes an object (an array) or is an
+     * instance method.
+     */
+    private boolean mayWrite(TreePath value) {
+      boolean[] writes = {false};
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitAssignment(AssignmentTree t, Void unused) {
+          writes[0] = true;
+          return super.visitAssignment(t, unused);
+        }
+
+        @Override
+        public Void visitCompoundAssignment(CompoundAssignmentTree t, Void unused) {
+          writes[0] = true;
+          return super.visitCompoundAssignment(t, unused);
+        }
+
+        @Override
+        public Void visitUnary(UnaryTree t, Void unused) {
+          switch (t.getKind()) {
+            case PREFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_INCREMENT, POSTFIX_DECREMENT ->
+                writes[0] = true;
+            default -> { }
+          }
+          return super.visitUnary(t, unused);
+        }
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree t, Void unused) {
+          if (access.trees().getElement(getCurrentPath()) instanceof ExecutableElement m) {
+            String owner = ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
+            boolean math = owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath");
+            writes[0] |= !math && (!m.getModifiers().contains(Modifier.STATIC)
+                || m.getParameters().stream().anyMatch(p -> !p.asType().getKind().isPrimitive()));
+          } else {
+            writes[0] = true;
+          }
+          return super.visitMethodInvocation(t, unused);
+        }
+      }.scan(value, null);
+      return writes[0];
     }
 
     /**
