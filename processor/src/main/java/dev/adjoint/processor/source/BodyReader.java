@@ -246,12 +246,127 @@ public final class BodyReader {
       }
       return new VjpCompanions(Optional.empty(), Optional.empty(), report.build(), errorTypes);
     }
+    // A helper that writes into its array parameters has no members of its own (its callers
+    // are differentiated through its body, written in by OutParams), which the companions are
+    // not: the second-order sweep would call members that do not exist.
+    for (Result companion : List.of(fwdBody, bwdBody)) {
+      String writer = parameterWriterCalled(companion.body().get());
+      if (writer != null) {
+        report.add(Message.UNSUPPORTED_CONSTRUCT, companion == fwdBody ? fwd : bwd,
+            "A call of " + writer + ", which writes into its array parameters, in the"
+                + " companion " + (companion == fwdBody ? fwd : bwd).getSimpleName(),
+            "; second order does not write such helpers into a rule's companions yet: inline"
+                + " its body, or return the array from a @Differentiable method");
+        return new VjpCompanions(Optional.empty(), Optional.empty(), report.build(), false);
+      }
+    }
     return new VjpCompanions(
         Optional.of(new FwdCompanion(fwdBody.body().get(), List.copyOf(f.companion.residuals))),
         Optional.of(new BwdCompanion(bwdBody.body().get(), b.receiver,
             List.copyOf(b.companion.residualParams), b.companion.cotangent(),
             List.copyOf(b.companion.directions))),
         report.build(), false);
+  }
+
+  /** The name of a method {@code body} calls that writes into its array parameters, or null. */
+  private String parameterWriterCalled(MethodBody body) {
+    String[] found = {null};
+    IrWalker.forEachExpr(body.body(), e -> {
+      if (found[0] == null && e instanceof Expr.DiffCall call
+          && writesParameters(calleeOf(call.callee()), new HashSet<>())) {
+        found[0] = call.callee().name();
+      }
+    });
+    return found[0];
+  }
+
+  private ExecutableElement calleeOf(Signature callee) {
+    TypeElement owner = elements.getTypeElement(callee.owner().canonicalName());
+    if (owner == null) {
+      return null;
+    }
+    for (ExecutableElement m : ElementFilter.methodsIn(owner.getEnclosedElements())) {
+      if (m.getSimpleName().contentEquals(callee.name())) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether the source of {@code method} writes an element of one of its differentiable array
+   * parameters ({@code double[]}, {@code double[][]}), or passes one to a method that writes it
+   * ({@code Arrays.fill}, the target of {@code System.arraycopy}, or a method compiled here that
+   * does).
+   */
+  private boolean writesParameters(ExecutableElement method, Set<ExecutableElement> seen) {
+    if (method == null || !seen.add(method)) {
+      return false;
+    }
+    Optional<TreePath> path = access.attributedMethod(method);
+    if (path.isEmpty()) {
+      return false;
+    }
+    Set<Element> params = new HashSet<>();
+    for (VariableElement p : method.getParameters()) {
+      Tangents.Kind kind = Tangents.of(p.asType());
+      if ((kind == Tangents.Kind.ARRAY || kind == Tangents.Kind.MATRIX)
+          && !Annotations.has(p, Annotations.NO_DIFF)) {
+        params.add(p); // the floating-point arrays it differentiates (it may sort an int[] copy)
+      }
+    }
+    boolean[] writes = {false};
+    new TreePathScanner<Void, Void>() {
+      private boolean parameterElement(Tree target) {
+        while (target instanceof ArrayAccessTree a) {
+          target = a.getExpression();
+        }
+        while (target instanceof ParenthesizedTree paren) {
+          target = paren.getExpression();
+        }
+        return target instanceof IdentifierTree
+            && params.contains(access.trees().getElement(new TreePath(getCurrentPath(), target)));
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree t, Void unused) {
+        writes[0] |= t.getVariable() instanceof ArrayAccessTree && parameterElement(t.getVariable());
+        return super.visitAssignment(t, unused);
+      }
+
+      @Override
+      public Void visitCompoundAssignment(CompoundAssignmentTree t, Void unused) {
+        writes[0] |= t.getVariable() instanceof ArrayAccessTree && parameterElement(t.getVariable());
+        return super.visitCompoundAssignment(t, unused);
+      }
+
+      @Override
+      public Void visitUnary(UnaryTree t, Void unused) {
+        writes[0] |= t.getExpression() instanceof ArrayAccessTree
+            && parameterElement(t.getExpression());
+        return super.visitUnary(t, unused);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree t, Void unused) {
+        List<? extends ExpressionTree> args = t.getArguments();
+        if (args.stream().anyMatch(this::parameterElement)
+            && access.trees().getElement(getCurrentPath()) instanceof ExecutableElement m) {
+          String owner = ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
+          String name = m.getSimpleName().toString();
+          if (owner.equals("java.util.Arrays")) {
+            writes[0] |= Set.of("fill", "sort", "setAll", "parallelSort", "parallelSetAll",
+                "parallelPrefix").contains(name) && parameterElement(args.get(0));
+          } else if (owner.equals("java.lang.System")) {
+            writes[0] |= name.equals("arraycopy") && parameterElement(args.get(2));
+          } else {
+            writes[0] |= writesParameters(m, seen);
+          }
+        }
+        return super.visitMethodInvocation(t, unused);
+      }
+    }.scan(path.get(), null);
+    return writes[0];
   }
 
   /**
