@@ -260,12 +260,45 @@ public final class BodyReader {
         return new VjpCompanions(Optional.empty(), Optional.empty(), report.build(), false);
       }
     }
+    // A residual that is the primal's own array argument, written by the @Bwd: callers' sweeps
+    // share that array with the rule's Vjp, whose pullback would change it under them.
+    String written = writtenArgument(f.companion.residuals, b.companion.residualParams,
+        bwdBody.body().get());
+    if (written != null) {
+      report.add(Message.UNSUPPORTED_CONSTRUCT, bwd, "Writing into the residual " + written
+              + ", which is the argument itself (the @Fwd companion " + fwd.getSimpleName()
+              + " returns its parameter, not a copy),",
+          "; copy the array in the @Fwd companion, or write the cotangent into a new array");
+      return new VjpCompanions(Optional.empty(), Optional.empty(), report.build(), false);
+    }
     return new VjpCompanions(
         Optional.of(new FwdCompanion(fwdBody.body().get(), List.copyOf(f.companion.residuals))),
         Optional.of(new BwdCompanion(bwdBody.body().get(), b.receiver,
             List.copyOf(b.companion.residualParams), b.companion.cotangent(),
             List.copyOf(b.companion.directions))),
         report.build(), false);
+  }
+
+  /**
+   * The name of a residual array of the {@code @Bwd} companion {@code bwd} that it writes into and
+   * that the {@code @Fwd} companion returns as its parameter itself, or null.
+   */
+  private static String writtenArgument(List<Expr> residuals, List<Variable> residualParams,
+      MethodBody bwd) {
+    Set<Variable> arguments = new HashSet<>();
+    for (int i = 0; i < residuals.size() && i < residualParams.size(); i++) {
+      if (residuals.get(i) instanceof Expr.Read r && r.variable().kind() == Variable.Kind.PARAM
+          && Expr.isArray(r.variable().type())) {
+        arguments.add(residualParams.get(i));
+      }
+    }
+    String[] found = {null};
+    IrWalker.forEachStmt(bwd.body(), st -> {
+      if (found[0] == null && st instanceof Stmt.ArrayAssign a && arguments.contains(a.array())) {
+        found[0] = a.array().hint();
+      }
+    });
+    return found[0];
   }
 
   /** The name of a method {@code body} calls that writes into its array parameters, or null. */
