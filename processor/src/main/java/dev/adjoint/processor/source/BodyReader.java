@@ -363,13 +363,15 @@ public final class BodyReader {
 
       @Override
       public Void visitAssignment(AssignmentTree t, Void unused) {
-        writes[0] |= t.getVariable() instanceof ArrayAccessTree && parameterElement(t.getVariable());
+        writes[0] |= t.getVariable() instanceof ArrayAccessTree
+            && parameterElement(t.getVariable());
         return super.visitAssignment(t, unused);
       }
 
       @Override
       public Void visitCompoundAssignment(CompoundAssignmentTree t, Void unused) {
-        writes[0] |= t.getVariable() instanceof ArrayAccessTree && parameterElement(t.getVariable());
+        writes[0] |= t.getVariable() instanceof ArrayAccessTree
+            && parameterElement(t.getVariable());
         return super.visitCompoundAssignment(t, unused);
       }
 
@@ -1297,8 +1299,9 @@ public final class BodyReader {
       } else if (kind == Tangents.Kind.ARRAY || kind == Tangents.Kind.MATRIX) {
         Variable array = localOf(residuals);
         if (array == null || !array.type().equals(TypeName.get(type))) {
-          unsupported(residuals, "residuals " + describe(residuals.getLeaf()) + " of the @Fwd"
-              + " companion " + companion.name(), "; return an array local by name");
+          unsupported(residuals, "returning " + describe(residuals.getLeaf()) + ", which is not"
+              + " an array local of its own, as the residuals of the @Fwd companion "
+              + companion.name(), "; return an array local by name");
           return;
         }
         companion.residuals().add(new Expr.Read(array, ref));
@@ -1306,7 +1309,7 @@ public final class BodyReader {
         Optional<RecordShape> shape = RecordShapes.isRecord(type)
             ? RecordShapes.of(type).shape() : Optional.empty();
         if (shape.isEmpty()) {
-          unsupported(residuals, "residuals of the type " + type + ", which carries no"
+          unsupported(residuals, "returning residuals of the type " + type + ", which carries no"
                   + " tangents, from the @Fwd companion " + companion.name(),
               "; make it a double, a double[], a double[][] or a record of such components");
           return;
