@@ -196,7 +196,8 @@ public final class BodyReader {
    * A {@code @Fwd} companion lowered for second order: its body without its one {@code return
    * FwdResult.of(value, residuals)}, which must be its last statement, and the residuals as
    * leaves (a {@code double}, an array variable, or each leaf of a residual record, in order),
-   * evaluated where the body ends.
+   * evaluated where the body ends. The returned value is kept (into a local) only where it may
+   * write what the residuals hold.
    */
   public record FwdCompanion(MethodBody body, List<Expr> residuals) {}
 
@@ -245,12 +246,162 @@ public final class BodyReader {
       }
       return new VjpCompanions(Optional.empty(), Optional.empty(), report.build(), errorTypes);
     }
+    // A helper that writes into its array parameters has no members of its own (its callers
+    // are differentiated through its body, written in by OutParams), which the companions are
+    // not: the second-order sweep would call members that do not exist.
+    for (Result companion : List.of(fwdBody, bwdBody)) {
+      String writer = parameterWriterCalled(companion.body().get());
+      if (writer != null) {
+        report.add(Message.UNSUPPORTED_CONSTRUCT, companion == fwdBody ? fwd : bwd,
+            "A call of " + writer + ", which writes into its array parameters, in the"
+                + " companion " + (companion == fwdBody ? fwd : bwd).getSimpleName(),
+            "; second order does not write such helpers into a rule's companions yet: inline"
+                + " its body, or return the array from a @Differentiable method");
+        return new VjpCompanions(Optional.empty(), Optional.empty(), report.build(), false);
+      }
+    }
+    // A residual that is the primal's own array argument, written by the @Bwd: callers' sweeps
+    // share that array with the rule's Vjp, whose pullback would change it under them.
+    String written = writtenArgument(f.companion.residuals, b.companion.residualParams,
+        bwdBody.body().get());
+    if (written != null) {
+      report.add(Message.UNSUPPORTED_CONSTRUCT, bwd, "Writing into the residual " + written
+              + ", which is the argument itself (the @Fwd companion " + fwd.getSimpleName()
+              + " returns its parameter, not a copy),",
+          "; copy the array in the @Fwd companion, or write the cotangent into a new array");
+      return new VjpCompanions(Optional.empty(), Optional.empty(), report.build(), false);
+    }
     return new VjpCompanions(
         Optional.of(new FwdCompanion(fwdBody.body().get(), List.copyOf(f.companion.residuals))),
         Optional.of(new BwdCompanion(bwdBody.body().get(), b.receiver,
             List.copyOf(b.companion.residualParams), b.companion.cotangent(),
             List.copyOf(b.companion.directions))),
         report.build(), false);
+  }
+
+  /**
+   * The name of a residual array of the {@code @Bwd} companion {@code bwd} that it writes into and
+   * that the {@code @Fwd} companion returns as its parameter itself, or null.
+   */
+  private static String writtenArgument(List<Expr> residuals, List<Variable> residualParams,
+      MethodBody bwd) {
+    Set<Variable> arguments = new HashSet<>();
+    for (int i = 0; i < residuals.size() && i < residualParams.size(); i++) {
+      if (residuals.get(i) instanceof Expr.Read r && r.variable().kind() == Variable.Kind.PARAM
+          && Expr.isArray(r.variable().type())) {
+        arguments.add(residualParams.get(i));
+      }
+    }
+    String[] found = {null};
+    IrWalker.forEachStmt(bwd.body(), st -> {
+      if (found[0] == null && st instanceof Stmt.ArrayAssign a && arguments.contains(a.array())) {
+        found[0] = a.array().hint();
+      }
+    });
+    return found[0];
+  }
+
+  /** The name of a method {@code body} calls that writes into its array parameters, or null. */
+  private String parameterWriterCalled(MethodBody body) {
+    String[] found = {null};
+    IrWalker.forEachExpr(body.body(), e -> {
+      if (found[0] == null && e instanceof Expr.DiffCall call
+          && writesParameters(calleeOf(call.callee()), new HashSet<>())) {
+        found[0] = call.callee().name();
+      }
+    });
+    return found[0];
+  }
+
+  private ExecutableElement calleeOf(Signature callee) {
+    TypeElement owner = elements.getTypeElement(callee.owner().canonicalName());
+    if (owner == null) {
+      return null;
+    }
+    for (ExecutableElement m : ElementFilter.methodsIn(owner.getEnclosedElements())) {
+      if (m.getSimpleName().contentEquals(callee.name())) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether the source of {@code method} writes an element of one of its differentiable array
+   * parameters ({@code double[]}, {@code double[][]}), or passes one to a method that writes it
+   * ({@code Arrays.fill}, the target of {@code System.arraycopy}, or a method compiled here that
+   * does).
+   */
+  private boolean writesParameters(ExecutableElement method, Set<ExecutableElement> seen) {
+    if (method == null || !seen.add(method)) {
+      return false;
+    }
+    Optional<TreePath> path = access.attributedMethod(method);
+    if (path.isEmpty()) {
+      return false;
+    }
+    Set<Element> params = new HashSet<>();
+    for (VariableElement p : method.getParameters()) {
+      Tangents.Kind kind = Tangents.of(p.asType());
+      if ((kind == Tangents.Kind.ARRAY || kind == Tangents.Kind.MATRIX)
+          && !Annotations.has(p, Annotations.NO_DIFF)) {
+        params.add(p); // the floating-point arrays it differentiates (it may sort an int[] copy)
+      }
+    }
+    boolean[] writes = {false};
+    new TreePathScanner<Void, Void>() {
+      private boolean parameterElement(Tree target) {
+        while (target instanceof ArrayAccessTree a) {
+          target = a.getExpression();
+        }
+        while (target instanceof ParenthesizedTree paren) {
+          target = paren.getExpression();
+        }
+        return target instanceof IdentifierTree
+            && params.contains(access.trees().getElement(new TreePath(getCurrentPath(), target)));
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree t, Void unused) {
+        writes[0] |= t.getVariable() instanceof ArrayAccessTree
+            && parameterElement(t.getVariable());
+        return super.visitAssignment(t, unused);
+      }
+
+      @Override
+      public Void visitCompoundAssignment(CompoundAssignmentTree t, Void unused) {
+        writes[0] |= t.getVariable() instanceof ArrayAccessTree
+            && parameterElement(t.getVariable());
+        return super.visitCompoundAssignment(t, unused);
+      }
+
+      @Override
+      public Void visitUnary(UnaryTree t, Void unused) {
+        writes[0] |= t.getExpression() instanceof ArrayAccessTree
+            && parameterElement(t.getExpression());
+        return super.visitUnary(t, unused);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree t, Void unused) {
+        List<? extends ExpressionTree> args = t.getArguments();
+        if (args.stream().anyMatch(this::parameterElement)
+            && access.trees().getElement(getCurrentPath()) instanceof ExecutableElement m) {
+          String owner = ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
+          String name = m.getSimpleName().toString();
+          if (owner.equals("java.util.Arrays")) {
+            writes[0] |= Set.of("fill", "sort", "setAll", "parallelSort", "parallelSetAll",
+                "parallelPrefix").contains(name) && parameterElement(args.get(0));
+          } else if (owner.equals("java.lang.System")) {
+            writes[0] |= name.equals("arraycopy") && parameterElement(args.get(2));
+          } else {
+            writes[0] |= writesParameters(m, seen);
+          }
+        }
+        return super.visitMethodInvocation(t, unused);
+      }
+    }.scan(path.get(), null);
+    return writes[0];
   }
 
   /**
@@ -1150,6 +1301,14 @@ public final class BodyReader {
             + companion.name(), "; return FwdResult.of(value, residuals) in the return statement");
         return;
       }
+      // The value is not needed, but Java evaluates it first: kept where it may write what the
+      // residuals hold (FwdResult.of(fill(p, x), p)).
+      TreePath primalValue = new TreePath(value, call.getArguments().get(0));
+      if (mayWrite(primalValue)) {
+        SourceRef at = access.ref(primalValue);
+        Variable v = new Variable("value", TypeName.DOUBLE, Variable.Kind.LOCAL);
+        out.add(new Stmt.Declare(v, castIfNeeded(expr(primalValue), TypeName.DOUBLE, at), at));
+      }
       TreePath residuals = new TreePath(value, call.getArguments().get(1));
       while (residuals.getLeaf() instanceof ParenthesizedTree paren) {
         residuals = new TreePath(residuals, paren.getExpression());
@@ -1164,8 +1323,9 @@ public final class BodyReader {
       } else if (kind == Tangents.Kind.ARRAY || kind == Tangents.Kind.MATRIX) {
         Variable array = localOf(residuals);
         if (array == null || !array.type().equals(TypeName.get(type))) {
-          unsupported(residuals, "residuals " + describe(residuals.getLeaf()) + " of the @Fwd"
-              + " companion " + companion.name(), "; return an array local by name");
+          unsupported(residuals, "returning " + describe(residuals.getLeaf()) + ", which is not"
+              + " an array local of its own, as the residuals of the @Fwd companion "
+              + companion.name(), "; return an array local by name");
           return;
         }
         companion.residuals().add(new Expr.Read(array, ref));
@@ -1173,7 +1333,7 @@ public final class BodyReader {
         Optional<RecordShape> shape = RecordShapes.isRecord(type)
             ? RecordShapes.of(type).shape() : Optional.empty();
         if (shape.isEmpty()) {
-          unsupported(residuals, "residuals of the type " + type + ", which carries no"
+          unsupported(residuals, "returning residuals of the type " + type + ", which carries no"
                   + " tangents, from the @Fwd companion " + companion.name(),
               "; make it a double, a double[], a double[][] or a record of such components");
           return;
@@ -1183,6 +1343,52 @@ public final class BodyReader {
           leafReads(node, ref, companion.residuals());
         }
       }
+    }
+
+    /**
+     * Whether evaluating {@code value} may write an array or a local: it assigns or increments,
+     * or calls a method other than {@code Math}'s that takes an object (an array) or is an
+     * instance method.
+     */
+    private boolean mayWrite(TreePath value) {
+      boolean[] writes = {false};
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitAssignment(AssignmentTree t, Void unused) {
+          writes[0] = true;
+          return super.visitAssignment(t, unused);
+        }
+
+        @Override
+        public Void visitCompoundAssignment(CompoundAssignmentTree t, Void unused) {
+          writes[0] = true;
+          return super.visitCompoundAssignment(t, unused);
+        }
+
+        @Override
+        public Void visitUnary(UnaryTree t, Void unused) {
+          switch (t.getKind()) {
+            case PREFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_INCREMENT, POSTFIX_DECREMENT ->
+                writes[0] = true;
+            default -> { }
+          }
+          return super.visitUnary(t, unused);
+        }
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree t, Void unused) {
+          if (access.trees().getElement(getCurrentPath()) instanceof ExecutableElement m) {
+            String owner = ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
+            boolean math = owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath");
+            writes[0] |= !math && (!m.getModifiers().contains(Modifier.STATIC)
+                || m.getParameters().stream().anyMatch(p -> !p.asType().getKind().isPrimitive()));
+          } else {
+            writes[0] = true;
+          }
+          return super.visitMethodInvocation(t, unused);
+        }
+      }.scan(value, null);
+      return writes[0];
     }
 
     /**
