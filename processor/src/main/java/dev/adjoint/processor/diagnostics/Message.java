@@ -30,6 +30,7 @@ public enum Message {
   BWD_RESIDUAL_TYPE("BwdResidualType", "@Bwd method %s must take the residual type of @Fwd method %s (%s) first, but its first parameter %s is %s"),
   BWD_COTANGENT_TYPE("BwdCotangentType", "@Bwd method %s must take the tangent type of the result of %s (%s) second, but its second parameter %s is %s"),
   BWD_RETURN("BwdReturn", "@Bwd method %s must return the cotangent of parameter %s of %s (%s), or a record with that one component, but returns %s"),
+  BWD_WRITES_RESIDUALS("BwdWritesResiduals", "@Bwd method %s must not write into its residuals %s, but writes into %s here: generated code may call it any number of times for one call of @Fwd (each pullback of a Vjp, a Jacobian by pullbacks once per output), and the residuals may hold the caller's own arrays; write the cotangent into a new array (double[] out = new double[n]; ...; return out;)"),
   BWD_ARITY("BwdArity", "@Bwd method %s for @CustomVjp method %s must return one cotangent per differentiable parameter (%s), but returns %s"),
   BWD_COMPONENT("BwdComponent", "@Bwd method %s must return a record whose component %d is %s (the cotangent of parameter %s of %s), but component %d of %s is %s"),
   BWD_NONDIFF_COMPONENT("BwdNondiffComponent", "@Bwd method %s must return cotangents of differentiable parameters only, but %s has component %s for parameter %s of %s, which is not differentiable (%s); leave it out, where JAX would return None"),

@@ -260,45 +260,12 @@ public final class BodyReader {
         return new VjpCompanions(Optional.empty(), Optional.empty(), report.build(), false);
       }
     }
-    // A residual that is the primal's own array argument, written by the @Bwd: callers' sweeps
-    // share that array with the rule's Vjp, whose pullback would change it under them.
-    String written = writtenArgument(f.companion.residuals, b.companion.residualParams,
-        bwdBody.body().get());
-    if (written != null) {
-      report.add(Message.UNSUPPORTED_CONSTRUCT, bwd, "Writing into the residual " + written
-              + ", which is the argument itself (the @Fwd companion " + fwd.getSimpleName()
-              + " returns its parameter, not a copy),",
-          "; copy the array in the @Fwd companion, or write the cotangent into a new array");
-      return new VjpCompanions(Optional.empty(), Optional.empty(), report.build(), false);
-    }
     return new VjpCompanions(
         Optional.of(new FwdCompanion(fwdBody.body().get(), List.copyOf(f.companion.residuals))),
         Optional.of(new BwdCompanion(bwdBody.body().get(), b.receiver,
             List.copyOf(b.companion.residualParams), b.companion.cotangent(),
             List.copyOf(b.companion.directions))),
         report.build(), false);
-  }
-
-  /**
-   * The name of a residual array of the {@code @Bwd} companion {@code bwd} that it writes into and
-   * that the {@code @Fwd} companion returns as its parameter itself, or null.
-   */
-  private static String writtenArgument(List<Expr> residuals, List<Variable> residualParams,
-      MethodBody bwd) {
-    Set<Variable> arguments = new HashSet<>();
-    for (int i = 0; i < residuals.size() && i < residualParams.size(); i++) {
-      if (residuals.get(i) instanceof Expr.Read r && r.variable().kind() == Variable.Kind.PARAM
-          && Expr.isArray(r.variable().type())) {
-        arguments.add(residualParams.get(i));
-      }
-    }
-    String[] found = {null};
-    IrWalker.forEachStmt(bwd.body(), st -> {
-      if (found[0] == null && st instanceof Stmt.ArrayAssign a && arguments.contains(a.array())) {
-        found[0] = a.array().hint();
-      }
-    });
-    return found[0];
   }
 
   /** The name of a method {@code body} calls that writes into its array parameters, or null. */
@@ -421,6 +388,106 @@ public final class BodyReader {
       return cotangentParam[0];
     }
   }
+
+  /**
+   * The first place where the {@code @Bwd} method {@code bwd} writes into its residuals (its first
+   * parameter, an array of it, or an array that a component of a residual record holds, also
+   * through locals that alias them): an element assignment, {@code ++}/{@code --}, or {@code
+   * Arrays.fill}/{@code sort}/{@code setAll} or {@code System.arraycopy} into one; empty if none.
+   */
+  public Optional<ResidualWrite> residualWrite(ExecutableElement bwd) {
+    Optional<TreePath> path = access.attributedMethod(bwd);
+    if (path.isEmpty() || bwd.getParameters().isEmpty()) {
+      return Optional.empty();
+    }
+    Set<Element> aliases = new HashSet<>();
+    aliases.add(bwd.getParameters().get(0));
+    ResidualWrite[] found = {null};
+    new TreePathScanner<Void, Void>() {
+      /** Whether {@code e} denotes the residuals or an array they hold. */
+      boolean rooted(TreePath e) {
+        Tree t = e.getLeaf();
+        if (t instanceof ParenthesizedTree p) {
+          return rooted(new TreePath(e, p.getExpression()));
+        }
+        if (t instanceof IdentifierTree) {
+          return aliases.contains(access.trees().getElement(e));
+        }
+        if (t instanceof ArrayAccessTree a) {
+          return rooted(new TreePath(e, a.getExpression()));
+        }
+        if (t instanceof MethodInvocationTree call && call.getArguments().isEmpty()
+            && call.getMethodSelect() instanceof MemberSelectTree select) {
+          return rooted(new TreePath(new TreePath(e, select), select.getExpression()));
+        }
+        return false;
+      }
+
+      void written(TreePath at, TreePath target) {
+        if (found[0] == null && rooted(target)) {
+          found[0] = new ResidualWrite(access.ref(at), target.getLeaf().toString());
+        }
+      }
+
+      @Override
+      public Void visitVariable(VariableTree v, Void unused) {
+        if (v.getInitializer() != null
+            && rooted(new TreePath(getCurrentPath(), v.getInitializer()))) {
+          aliases.add(access.trees().getElement(getCurrentPath()));
+        }
+        return super.visitVariable(v, unused);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree a, Void unused) {
+        if (a.getVariable() instanceof ArrayAccessTree) {
+          written(getCurrentPath(), new TreePath(getCurrentPath(), a.getVariable()));
+        } else if (rooted(new TreePath(getCurrentPath(), a.getExpression()))) {
+          aliases.add(access.trees().getElement(new TreePath(getCurrentPath(), a.getVariable())));
+        }
+        return super.visitAssignment(a, unused);
+      }
+
+      @Override
+      public Void visitCompoundAssignment(CompoundAssignmentTree a, Void unused) {
+        if (a.getVariable() instanceof ArrayAccessTree) {
+          written(getCurrentPath(), new TreePath(getCurrentPath(), a.getVariable()));
+        }
+        return super.visitCompoundAssignment(a, unused);
+      }
+
+      @Override
+      public Void visitUnary(UnaryTree u, Void unused) {
+        if (u.getExpression() instanceof ArrayAccessTree) {
+          written(getCurrentPath(), new TreePath(getCurrentPath(), u.getExpression()));
+        }
+        return super.visitUnary(u, unused);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        if (access.trees().getElement(getCurrentPath()) instanceof ExecutableElement m
+            && m.getEnclosingElement() instanceof TypeElement owner) {
+          String name = owner.getQualifiedName() + "." + m.getSimpleName();
+          int target = switch (name) {
+            case "java.util.Arrays.fill", "java.util.Arrays.sort", "java.util.Arrays.setAll",
+                "java.util.Arrays.parallelSort", "java.util.Arrays.parallelSetAll" -> 0;
+            case "java.lang.System.arraycopy" -> 2;
+            default -> -1;
+          };
+          if (target >= 0 && target < call.getArguments().size()) {
+            written(getCurrentPath(),
+                new TreePath(getCurrentPath(), call.getArguments().get(target)));
+          }
+        }
+        return super.visitMethodInvocation(call, unused);
+      }
+    }.scan(path.get(), null);
+    return Optional.ofNullable(found[0]);
+  }
+
+  /** Where a {@code @Bwd} method writes into its residuals, and what it writes into. */
+  public record ResidualWrite(SourceRef ref, String target) {}
 
   private Result lower(ExecutableElement method, Lowering lowering) {
     Optional<TreePath> path = access.attributedMethod(method);

@@ -446,6 +446,12 @@ public final class AdjointProcessor extends AbstractProcessor {
           }
         }
         VjpRule vjpRule = ruleResult.rules().get(m);
+        if (vjpRule != null) {
+          ExecutableElement bwd = methodNamed(type, vjpRule.bwdName());
+          reader.residualWrite(bwd).ifPresent(w -> report.add(Message.BWD_WRITES_RESIDUALS,
+              w.ref(), bwd.getSimpleName(), bwd.getParameters().get(0).getSimpleName(),
+              w.target()));
+        }
         if (vjpRule != null && ruleResult.report().isClean() && roundAsksSecondOrder
             && Orders.unsupported(signatures.get(m)) == null) {
           // Its second order differentiates bwd(fwd(x).residuals, 1): the companions lowered
