@@ -1994,7 +1994,10 @@ class FuzzTest {
     forms.put("a boolean[] local (jm)", pattern("boolean\\[\\] jm\\d+ = new boolean"));
     forms.put("a write into a discrete local", pattern("(jp|jc|jm)\\d+\\[.*\\](\\+\\+|--| = | \\+= )"));
     forms.put("counts[idx[i]]++ (a discrete index of a discrete write)",
-        pattern("jc\\d+\\[(\\(\\(int\\) )?(ix|ia|lg|la|jp\\d+)\\[.*(\\+\\+|--|=)"));
+        // (since version 16 also through a loop trip's index array jt0 or a record's k0.ix():
+        // version 16's locals take some picks)
+        pattern("jc\\d+\\[(\\(\\(int\\) )?(ix|ia|lg|la|jp\\d+|jt\\d+|\\w+\\.(ix|lg)\\(\\))\\[.*"
+            + "(\\+\\+|--|=)"));
     forms.put("a read, overwrite and read again in one loop trip (rereadLoop)",
         pattern("(?s)for \\(int (i\\d+) = 0; \\1 < \\d; \\1\\+\\+\\) \\{\\n\\s+\\w+ \\+= \\(.*jp\\d+\\["));
     forms.put("a discrete array passed to a helper",
@@ -2002,11 +2005,16 @@ class FuzzTest {
     forms.put("an int[] parameter sorted by an unannotated call",
         pattern("java.util.Arrays.sort\\((ix|lg)\\)"));
     forms.put("for (double v : a) over a double[]", pattern("for \\(double v\\d+ : \\w+\\)"));
-    forms.put("for (double v : m[r]) over a matrix row", pattern("for \\(double v\\d+ : \\w+\\[\\d\\]\\)"));
+    // (since version 16 also through a record's accessor, q0.xm()[1], and, for writes through a
+    // row, over the local matrices that calls and loop trips make, yw0 and yu0: version 16's
+    // locals take some picks among the matrices)
+    forms.put("for (double v : m[r]) over a matrix row",
+        pattern("for \\(double v\\d+ : [\\w.()]+\\[\\d\\]\\)"));
     forms.put("for (int w : idx)", pattern("for \\(int w\\d+ : "));
     forms.put("for (double[] r : m)", pattern("for \\(double\\[\\] r\\d+ : "));
     forms.put("... with a write through the row of a local matrix",
-        pattern("(?s)for \\(double\\[\\] (r\\d+) : ym\\).*\\1\\[[^\\n]*(\\+\\+|--| = | [-+*]= )"));
+        pattern("(?s)for \\(double\\[\\] (r\\d+) : (ym|yw\\d+|yu\\d+)\\).*\\1\\[[^\\n]*"
+            + "(\\+\\+|--| = | [-+*]= )"));
     assertCommon(forms.keySet(), (form, source) -> forms.get(form).matcher(source).find());
   }
 
@@ -2187,7 +2195,8 @@ class FuzzTest {
     forms.put("... into a local array (ho(.., ya), ho(.., yb))", "ho\\([^;]*, y[a-z]\\d*\\);");
     forms.put("... into a row of a local matrix (ho(.., ym[1]))",
         "ho\\([^;]*\\by[mu]\\d*\\[\\d\\][,)]");
-    forms.put("... into an array made in this loop trip (yt0)", "ho\\([^;]*\\byt\\d+[,)]");
+    forms.put("... into an array made in this loop trip (yt0, or a row of yu0)",
+        "ho\\([^;]*\\by[tu]\\d+(\\[\\d\\])?[,)]");
     forms.put("... in a loop body (one buffer on every trip)", "LOOP:\\bho\\(");
     forms.put("... aliased: its input array is its out array (ho(ya, x0, ya))",
         "ho\\((\\w+(\\[\\d\\])?), ([^;]*, )?\\1[,)]");
