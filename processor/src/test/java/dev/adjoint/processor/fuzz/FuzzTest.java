@@ -333,6 +333,16 @@ class FuzzTest {
     int hvpPoints;
     /** Elements of fHvp compared with central differences of the reference's gradient. */
     int hvpDifferenceChecks;
+    /** Programs with a helper with out-parameters, and with Math.pow(e, k) at k maybe 0 (v16). */
+    int outParameterPrograms;
+    int powAtZeroPrograms;
+    /** Programs with a helper that returns {@code double[][]} (version 16). */
+    int matrixResultPrograms;
+    /** Points at which such a helper's hmVjp pullback and hmJvp tangent were compared. */
+    int matrixHelperPoints;
+    int matrixHelperJvps;
+    /** Programs that read a double field through an object a field holds ({@code fc0.k}). */
+    int objectFieldPrograms;
     final List<String> failures = new ArrayList<>();
 
     void assertClean(String context) {
@@ -363,13 +373,24 @@ class FuzzTest {
               + " that takes records (fFlat... members bit for bit its members'), %d order = 2"
               + " twins (%d rejected as unsupported; %d calling @CustomJvp(order = 2) rules, %d"
               + " with order = 2 helpers) with fHvp, fHvpAt and fHessian at %d points"
-              + " (%d elements against differences of the reference gradient), %d failures",
+              + " (%d elements against differences of the reference gradient), %d programs with"
+              + " a helper with out-parameters, %d with a double[][] helper (%d points of its"
+              + " hmVjp pullback, %d of its hmJvp against dual numbers), %d with Math.pow at"
+              + " an exponent that may be 0,"
+              + " %d reading a field through an object a field holds (fc0.k), %d failures",
           programs, points, skippedPoints, differenceChecks, jvps, dualJvps, dualSingular,
           dualOnly, dualSkipped, jvpWorkspaces, arrayHelperPoints, arrayHelperJvps,
           arrayHelperDualJvps, zeroTangentOverflows, recordPoints, hvpPrograms, hvpRejected,
-          hvpThroughRules, hvpOrderTwoHelpers, hvpPoints, hvpDifferenceChecks, failures.size());
+          hvpThroughRules, hvpOrderTwoHelpers, hvpPoints, hvpDifferenceChecks,
+          outParameterPrograms, matrixResultPrograms, matrixHelperPoints, matrixHelperJvps,
+          powAtZeroPrograms, objectFieldPrograms,
+          failures.size());
     }
   }
+
+  /** Version 16's Math.pow at an exponent that may be 0, in a rendered program. */
+  private static final java.util.regex.Pattern POW_AT_ZERO = java.util.regex.Pattern.compile(
+      "Math\\.pow\\([^;]*, ((\\(\\(double\\) )?Math\\.floorMod\\(|\\(\\w+ \\* 0\\)\\))");
 
   static Stats run(List<Long> seeds, Set<String> open) {
     return run(seeds, open, SHRINK);
@@ -417,6 +438,19 @@ class FuzzTest {
       }
       for (Unit unit : units) {
         stats.programs++;
+        if (unit.helpers().stream().anyMatch(Callee::writesOut)) {
+          stats.outParameterPrograms++;
+        }
+        if (unit.helpers().stream().anyMatch(Callee::returnsMatrix)) {
+          stats.matrixResultPrograms++;
+        }
+        if (POW_AT_ZERO.matcher(unit.render()).find()) {
+          stats.powAtZeroPrograms++;
+        }
+        if (unit.render().contains("." + Program.OBJECT_FIELD + " ")
+            || unit.render().contains("." + Program.OBJECT_FIELD + ")")) {
+          stats.objectFieldPrograms++;
+        }
         long seed = seedOf.get(unit.className());
         int before = stats.failures.size();
         String thrown = null;
@@ -853,8 +887,104 @@ class FuzzTest {
     for (Callee h : unit.helpers()) {
       if (h.returnsArray()) {
         checkArrayHelper(unit, h, seed, open, primal, adjoint, stats);
+      } else if (h.returnsMatrix()) {
+        checkMatrixHelper(unit, h, seed, open, primal, adjoint, stats);
       }
     }
+  }
+
+  /**
+   * A {@code double[][]} helper's own {@code hmVjp(..)} and {@code hmJvp(..)} (version 16) at
+   * random points: {@code value()} is the primal method's matrix, bit for bit; {@code
+   * pullback(c)} for a random cotangent matrix matches the reference's pullback of {@code c}
+   * (flattened row by row), the same bits when called again after the arguments were changed;
+   * {@code hmJvp}'s value is the primal's and its tangent matrix the reference's dual numbers.
+   */
+  private static void checkMatrixHelper(
+      Unit unit, Callee h, long seed, Set<String> open, Class<?> primal, Class<?> adjoint,
+      Stats stats)
+      throws ReflectiveOperationException {
+    Method primalH = method(primal, h.name());
+    Method vjp = method(adjoint, h.name() + "Vjp");
+    SplittableRandom rnd = new SplittableRandom(seed ^ (0x3A7L * h.name().hashCode()));
+    int cells = Program.ROWS * Program.COLUMNS;
+    for (int point = 0; point < POINTS; point++) {
+      double[] flat = point(h, rnd);
+      double[] c = new double[cells];
+      double[][] cm = new double[Program.ROWS][Program.COLUMNS];
+      for (int k = 0; k < cells; k++) {
+        c[k] = rnd.nextInt(4) == 0 ? 1.0 : Math.round(rnd.nextDouble(-2, 2) * 1e6) / 1e6;
+        cm[k / Program.COLUMNS][k % Program.COLUMNS] = c[k];
+      }
+      String where = h.name() + "Vjp at " + describe(h, flat) + ", cotangent "
+          + java.util.Arrays.toString(c);
+      List<String> problems = new ArrayList<>();
+      ClassLoader loader = primal.getClassLoader();
+      resetEffects(loader);
+      double[] value = rowByRow((double[][]) invoke(primalH, arguments(h, flat, null)));
+      String effects = effects(loader);
+      Object[] args = arguments(h, flat, null);
+      resetEffects(loader);
+      Object pulled = invoke(vjp, args);
+      sameEffects(problems, h.name() + "Vjp", loader, effects);
+      scramble(args); // the Vjp is a snapshot
+      sameArray(problems, h.name() + "Vjp value", rowByRow((double[][]) call(pulled, "value")),
+          value);
+      double[] grad = components(call(pulled, "pullback", (Object) cm));
+      double[] again = components(call(pulled, "pullback", (Object) cm));
+      sameEffects(problems, h.name() + "Vjp(..).pullback", loader, effects);
+      if (!java.util.Arrays.equals(grad, again)) {
+        problems.add("pullback called twice gave " + java.util.Arrays.toString(grad) + ", then "
+            + java.util.Arrays.toString(again));
+      }
+      int width = h.params().stream().filter(p -> p.kind().differentiable())
+          .mapToInt(p -> p.kind().width()).sum();
+      double[] direction = direction(seed ^ h.name().hashCode(), point, width);
+      Object[] jvpArgs = arguments(h, flat, null);
+      int diffCount = (int) h.params().stream().filter(p -> p.kind().differentiable()).count();
+      Object[] withTangents = java.util.Arrays.copyOf(jvpArgs, jvpArgs.length + diffCount);
+      System.arraycopy(tangents(h, direction), 0, withTangents, jvpArgs.length, diffCount);
+      resetEffects(loader);
+      Object jvp = invoke(method(adjoint, h.name() + "Jvp"), withTangents);
+      sameEffects(problems, h.name() + "Jvp", loader, effects);
+      sameArray(problems, h.name() + "Jvp value",
+          rowByRow((double[][]) component(jvp, "value")), value);
+      double[] tangent = rowByRow((double[][]) component(jvp, "tangent"));
+      Reference.ArrayDual dual = Reference.evaluateArrayDual(h, Map.of(), flat, direction);
+      if (finite(dual.values()) && finite(dual.tangents()) && !dual.extreme()) {
+        for (int k = 0; k < cells; k++) {
+          close(problems, h.name() + "Jvp tangent[" + k / Program.COLUMNS + "]["
+              + k % Program.COLUMNS + "] along " + java.util.Arrays.toString(direction)
+              + " (dual numbers)", tangent[k], dual.tangents()[k], dual.scales()[k]);
+        }
+        stats.matrixHelperJvps++;
+      }
+      Reference.ArrayResult ref = Reference.evaluateArray(h, Map.of(), flat, c);
+      sameArray(problems, "reference value", ref.values(), value);
+      if (!ref.trace().equals(effects)) {
+        problems.add("the reference's calls with effects " + ref.trace()
+            + ", but the primal method's " + effects);
+      }
+      if (!(finite(ref.values()) && finite(ref.gradient()) && !ref.extreme())) {
+        stats.skippedPoints++;
+      } else {
+        stats.matrixHelperPoints++;
+        for (int i = 0; i < ref.gradient().length; i++) {
+          close(problems, h.name() + "Vjp pullback d/d" + diffName(h, i), grad[i],
+              ref.gradient()[i], ref.scale()[i]);
+        }
+      }
+      if (!problems.isEmpty()) {
+        stats.failures.add(describe(unit, seed, open,
+            where + ":\n  " + String.join("\n  ", problems)));
+        return;
+      }
+    }
+  }
+
+  /** A matrix's elements row by row. */
+  private static double[] rowByRow(double[][] m) {
+    return java.util.Arrays.stream(m).flatMapToDouble(java.util.Arrays::stream).toArray();
   }
 
   /**
@@ -1328,7 +1458,13 @@ class FuzzTest {
       if (v.mutable()) {
         java.lang.reflect.Field field = receiver.getClass().getDeclaredField(v.name());
         field.setAccessible(true);
-        if (v.isInt()) {
+        if (v.object()) {
+          // a field holding an object (version 16): the object's double field changes
+          Object held = field.get(receiver);
+          java.lang.reflect.Field k = held.getClass().getDeclaredField(Program.OBJECT_FIELD);
+          k.setAccessible(true);
+          k.setDouble(held, 7.25 - 3 * k.getDouble(held));
+        } else if (v.isInt()) {
           field.setInt(receiver, field.getInt(receiver) + 1);
         } else {
           field.setDouble(receiver, 7.25 - 3 * field.getDouble(receiver));
@@ -1858,7 +1994,10 @@ class FuzzTest {
     forms.put("a boolean[] local (jm)", pattern("boolean\\[\\] jm\\d+ = new boolean"));
     forms.put("a write into a discrete local", pattern("(jp|jc|jm)\\d+\\[.*\\](\\+\\+|--| = | \\+= )"));
     forms.put("counts[idx[i]]++ (a discrete index of a discrete write)",
-        pattern("jc\\d+\\[(\\(\\(int\\) )?(ix|ia|lg|la|jp\\d+)\\[.*(\\+\\+|--|=)"));
+        // (since version 16 also through a loop trip's index array jt0 or a record's k0.ix():
+        // version 16's locals take some picks)
+        pattern("jc\\d+\\[(\\(\\(int\\) )?(ix|ia|lg|la|jp\\d+|jt\\d+|\\w+\\.(ix|lg)\\(\\))\\[.*"
+            + "(\\+\\+|--|=)"));
     forms.put("a read, overwrite and read again in one loop trip (rereadLoop)",
         pattern("(?s)for \\(int (i\\d+) = 0; \\1 < \\d; \\1\\+\\+\\) \\{\\n\\s+\\w+ \\+= \\(.*jp\\d+\\["));
     forms.put("a discrete array passed to a helper",
@@ -1866,11 +2005,16 @@ class FuzzTest {
     forms.put("an int[] parameter sorted by an unannotated call",
         pattern("java.util.Arrays.sort\\((ix|lg)\\)"));
     forms.put("for (double v : a) over a double[]", pattern("for \\(double v\\d+ : \\w+\\)"));
-    forms.put("for (double v : m[r]) over a matrix row", pattern("for \\(double v\\d+ : \\w+\\[\\d\\]\\)"));
+    // (since version 16 also through a record's accessor, q0.xm()[1], and, for writes through a
+    // row, over the local matrices that calls and loop trips make, yw0 and yu0: version 16's
+    // locals take some picks among the matrices)
+    forms.put("for (double v : m[r]) over a matrix row",
+        pattern("for \\(double v\\d+ : [\\w.()]+\\[\\d\\]\\)"));
     forms.put("for (int w : idx)", pattern("for \\(int w\\d+ : "));
     forms.put("for (double[] r : m)", pattern("for \\(double\\[\\] r\\d+ : "));
     forms.put("... with a write through the row of a local matrix",
-        pattern("(?s)for \\(double\\[\\] (r\\d+) : ym\\).*\\1\\[[^\\n]*(\\+\\+|--| = | [-+*]= )"));
+        pattern("(?s)for \\(double\\[\\] (r\\d+) : (ym|yw\\d+|yu\\d+)\\).*\\1\\[[^\\n]*"
+            + "(\\+\\+|--| = | [-+*]= )"));
     assertCommon(forms.keySet(), (form, source) -> forms.get(form).matcher(source).find());
   }
 
@@ -2024,6 +2168,79 @@ class FuzzTest {
         "(?s)double\\[\\] h[s\\d]\\([^{]*\\{\\s*double\\[\\] ya = (new double\\[\\] )?\\{");
     assertCommon(forms.keySet(), (form, source) ->
         pattern(forms.get(form)).matcher(methods(source)).find());
+  }
+
+  /**
+   * Version 16's forms are common enough to be tested in every CI run (see {@link
+   * #assertCommon}): helpers with out-parameters and their calls, and {@code Math.pow} at an
+   * exponent that may be exactly 0.
+   */
+  @Test
+  void outParametersAndPowAtZeroAreGenerated() {
+    // "LOOP:regex": a line that regex finds, inside a loop (its enclosing line by indentation
+    // is a for, while or do)
+    Map<String, String> forms = new java.util.LinkedHashMap<>();
+    forms.put("a void helper with out-parameters (static void ho(.., double[] out))",
+        "static void ho\\(");
+    forms.put("a double helper with out-parameters (static double ho(.., double[] out))",
+        "static double ho\\(");
+    forms.put("... a plain write of every element (out[i] = ..)",
+        "(?s)static \\w+ ho\\(.*?\\{\\s*out\\[i\\d\\] = ");
+    forms.put("... an accumulating write (out[i] += .., -=, *=)",
+        "(?s)static \\w+ ho\\(.*?\\{\\s*out\\[i\\d\\] [-+*]= ");
+    forms.put("... a partial write (out[k] = .. for one k)", "\\n    out\\[\\d\\] [-+*]?= ");
+    forms.put("a call ho(..) as a statement", "\\n\\s+ho\\(");
+    forms.put("... its value declared or assigned (double tq0 = ho(..), t0 += ho(..))",
+        "(double tq\\d+|[a-z]\\w*) [-+*]?= ho\\(");
+    forms.put("... into a local array (ho(.., ya), ho(.., yb))", "ho\\([^;]*, y[a-z]\\d*\\);");
+    forms.put("... into a row of a local matrix (ho(.., ym[1]))",
+        "ho\\([^;]*\\by[mu]\\d*\\[\\d\\][,)]");
+    forms.put("... into an array made in this loop trip (yt0, or a row of yu0)",
+        "ho\\([^;]*\\by[tu]\\d+(\\[\\d\\])?[,)]");
+    forms.put("... in a loop body (one buffer on every trip)", "LOOP:\\bho\\(");
+    forms.put("... aliased: its input array is its out array (ho(ya, x0, ya))",
+        "ho\\((\\w+(\\[\\d\\])?), ([^;]*, )?\\1[,)]");
+    forms.put("... in f", "(?s)double f\\([^{]*\\{.*\\bho\\(");
+    forms.put("... in a double[] helper", "(?s)double\\[\\] h[s\\d]\\([^{]*\\{[^@]*\\bho\\(");
+    forms.put("Math.pow(e, k) at an int exponent that may be 0 (Math.floorMod(k, 3))",
+        "Math\\.pow\\([^;]*, (\\(\\(double\\) )?Math\\.floorMod\\(");
+    forms.put("a double[][] helper (static double[][] hm)", "static double\\[\\]\\[\\] hm\\(");
+    forms.put("... its matrix taken (double[][] yw0 = hm(..))", "double\\[\\]\\[\\] yw\\d+ = hm\\(");
+    forms.put("... in a loop body (a new matrix every trip)", "LOOP:double\\[\\]\\[\\] yw\\d+ = hm\\(");
+    forms.put("... written after the call (yw0[i][j] = .., +=, ++)",
+        "\\byw\\d+(\\[[^\\]]+\\]|\\[Math[^;]*?\\)\\]){2} ?([-+*]?=|\\+\\+|--)");
+    forms.put("... a row passed on (h(yw0[1], ..), for (double[] r : yw0))",
+        "(\\(|, )yw\\d+\\[[^\\]]+\\][,)]|: yw\\d+\\)");
+    forms.put("a field holding an object (final Cfg fc0) read through it in an instance method"
+        + " (fc0.k, this.fc0.k)",
+        "(?<![.\\w])(this\\.)?fc0\\.k\\b");
+    forms.put("... read through a receiver parameter (o.fc0.k)", "\\bo\\.fc0\\.k\\b");
+    forms.put("Math.pow(e, x * 0) at a differentiable exponent that is 0",
+        "Math\\.pow\\([^;]*, \\(\\w+ \\* 0\\)\\)");
+    assertCommon(forms.keySet(), (form, source) -> forms.get(form).startsWith("LOOP:")
+        ? inLoop(methods(source), pattern(forms.get(form).substring(5)))
+        : pattern(forms.get(form)).matcher(methods(source)).find());
+  }
+
+  /** Whether a line that {@code line} finds is in a loop body (by the rendered indentation). */
+  private static boolean inLoop(String source, java.util.regex.Pattern line) {
+    String[] lines = source.split("\n");
+    for (int i = 0; i < lines.length; i++) {
+      if (!line.matcher(lines[i]).find()) {
+        continue;
+      }
+      int indent = lines[i].length() - lines[i].stripLeading().length();
+      for (int j = i - 1; j >= 0; j--) {
+        int outer = lines[j].length() - lines[j].stripLeading().length();
+        if (outer < indent) {
+          if (lines[j].stripLeading().matches("(for|while|do)\\b.*")) {
+            return true;
+          }
+          break;
+        }
+      }
+    }
+    return false;
   }
 
   /**

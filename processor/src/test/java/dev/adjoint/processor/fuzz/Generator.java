@@ -82,9 +82,17 @@ final class Generator {
    * version 13's. Version 15: the local array {@code ya} or matrix {@code ym} at the top of a body
    * declared with an array initializer one time in three ({@code double[] ya = {x0 * 2.0,
    * Math.sin(x1), xa[2]};}), its elements drawn from a stream of their own ({@link
-   * #initializers}), so that a program without one is version 14's.
+   * #initializers}), so that a program without one is version 14's. Version 16 (issue 11,
+   * section 5, again): a static helper with out-parameters {@code ho} (BLAS style: {@code void}
+   * or {@code double}, writing into its array parameter {@code out} whole, accumulating, or in
+   * part) called as a statement into local arrays, rows of local matrices and arrays made in
+   * loop trips (aliased with its input array too), and {@code Math.pow} at an exponent that may
+   * be exactly 0, and a field holding an object read through it ({@code fc0.k}); drawn from
+   * streams of their own ({@link #inShapes}, {@link #SHAPES_SALT}), so that a program without
+   * them is version 15's, and one with them is version 15's with the new parts inserted (picks
+   * among names in scope may then pick a new local, {@code yw0} or {@code tq0}).
    */
-  static final int VERSION = 15;
+  static final int VERSION = 16;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -102,7 +110,7 @@ final class Generator {
 
   private static final double[] LITERALS = {0.5, 1.0, 2.0, 3.0, 0.25, 1.5, 0.1, 10.0, -1.0, -0.5};
 
-  private final SplittableRandom rnd;
+  private SplittableRandom rnd;
   /** Which {@code @CustomJvp} rules a program may call: a stream of its own (see Rules). */
   private final SplittableRandom jvpRules;
   /** Which {@code @CustomJvp} rules over arrays ({@link Rules#ARRAY_JVP_RULES}): another. */
@@ -111,7 +119,28 @@ final class Generator {
    * Version 12's decisions (an instance class and its fields, which methods are instance
    * methods, a recursive helper, generators): a stream of their own.
    */
-  private final SplittableRandom extras;
+  private SplittableRandom extras;
+  /**
+   * Version 16's decisions (helpers with out-parameters and their calls, {@code Math.pow} at an
+   * exponent that may be exactly 0): a stream of their own, and, while their parts are generated,
+   * {@link #rnd} and {@link #extras} are swapped for {@link #shapeParts} and {@link
+   * #shapeExtras} ({@link #inShapes}), so that a program's own streams do not move at all: a
+   * version 15 program with the new statements inserted (a pick among the names in scope may
+   * pick a new one).
+   */
+  private final SplittableRandom shapes;
+  private final SplittableRandom shapeParts;
+  private final SplittableRandom shapeExtras;
+  /** Version 16's reads through {@code fc0} and its choice of a loop trip's array as out. */
+  private final SplittableRandom shapeChoices;
+  /** The program's helper with out-parameters (version 16), or null. */
+  private Callee outHelper;
+  /** The locals its calls declare in the body being generated ({@code tq0}, ...). */
+  private int outLocals;
+  /** The program's helper that returns {@code double[][]} (version 16), or null. */
+  private Callee matrixHelper;
+  /** The matrices its calls declare in the body being generated ({@code yw0}, ...). */
+  private int matrixLocals;
   /** Version 15's array initializers: whether {@code ya} and {@code ym} get one, and its elements. */
   private final SplittableRandom initializers;
   /** The fields of the class (version 12): none for a class of static methods. */
@@ -250,9 +279,20 @@ final class Generator {
     this.arrayJvpRules = new SplittableRandom(seed ^ 0x4A5650417285L);
     this.extras = new SplittableRandom(seed ^ 0x12C1A55E5L);
     this.initializers = new SplittableRandom(seed ^ 0x1417L);
+    this.shapes = new SplittableRandom(seed ^ SHAPES_SALT);
+    this.shapeParts = new SplittableRandom(seed ^ (SHAPES_SALT + 1));
+    this.shapeExtras = new SplittableRandom(seed ^ (SHAPES_SALT + 2));
+    this.shapeChoices = new SplittableRandom(seed ^ (SHAPES_SALT + 3));
     // Drawn apart from the program's own stream, so soak runs change only these programs.
     this.longMethod = soak && new SplittableRandom(seed ^ 0x10E6L).nextInt(LONG_ONE_IN) == 0;
   }
+
+  /**
+   * The salt of version 16's streams: the fifth tried, chosen so that the seed in
+   * fuzz/regressions.txt draws none of version 16's parts and keeps its version 15 program
+   * (checked by rendering it with both versions); with the four before, it drew some.
+   */
+  static final long SHAPES_SALT = 0x5A1E22L;
 
   /** In soak runs, one program in LONG_ONE_IN gets a long straight-line stretch in {@code f}. */
   static final int LONG_ONE_IN = 25;
@@ -301,6 +341,18 @@ final class Generator {
         callable.add(Callee.rule(rule));
       }
     }
+    // version 16: a static helper with out-parameters, one program in three (its body drawn
+    // from streams of its own)
+    List<Callee> helpers = new ArrayList<>();
+    if (shapes.nextInt(3) == 0) {
+      outHelper = inShapes(() -> outParameterHelper(className));
+      helpers.add(outHelper);
+    }
+    // version 16: a static helper that returns double[][], one program in four
+    if (shapes.nextInt(4) == 0) {
+      matrixHelper = inShapes(() -> matrixResultHelper(className));
+      helpers.add(matrixHelper);
+    }
     // version 12: an instance class (a final class or a record) with double and int fields,
     // generators, a recursive helper
     boolean instanceClass = extras.nextInt(3) == 0;
@@ -315,11 +367,14 @@ final class Generator {
         fields.add(new Program.Field("fi0", true, !record && extras.nextBoolean(),
             accessor(record && extras.nextInt(3) == 0)));
       }
+      if (!record && shapes.nextBoolean()) {
+        // version 16: a field holding an object, read through it (fc0.k, this.fc0.k, o.fc0.k)
+        fields.add(Program.Field.object(Program.OBJECT_FIELD_PREFIX + "0"));
+      }
     }
     randoms = extras.nextInt(4) == 0;
     boolean recursive = extras.nextInt(3) == 0;
     boolean recursiveArray = extras.nextInt(5) == 0;
-    List<Callee> helpers = new ArrayList<>();
     int helperCount = rnd.nextInt(3);
     int recursiveAt = recursive ? extras.nextInt(helperCount + 1) : -1;
     int recursiveArrayAt = recursiveArray ? extras.nextInt(helperCount + 1) : -1;
@@ -429,6 +484,11 @@ final class Generator {
     }
     Callee f = Callee.helper(className, "f", params, body(params, 3, rnd.nextInt(2) == 0))
         .withInstance(instanceBody);
+    if (outHelper != null && helpers.stream().noneMatch(h -> callsOut(h.body()))
+        && !callsOut(f.body())) {
+      // a helper with out-parameters that nothing calls is [AdjointArrayParameterWrite]
+      helpers.remove(outHelper);
+    }
     instanceBody = false;
     inF = false;
     localMatrix = false;
@@ -618,6 +678,8 @@ final class Generator {
     fills = 0;
     tripArrays = 0;
     generators = 0;
+    outLocals = 0;
+    matrixLocals = 0;
     currentParams = params;
     Scope scope = new Scope();
     scope.receiver = params.stream().anyMatch(p -> p.kind() == Kind.RECEIVER);
@@ -753,6 +815,31 @@ final class Generator {
   private boolean block(Scope scope, int nesting, int size, List<Stmt> out) {
     int count = 1 + rnd.nextInt(size + 2);
     for (int i = 0; i < count; i++) {
+      // version 16: a call of the helper with out-parameters, inserted before the statement
+      // (drawn from streams of its own: the statements of version 15 stay as they were)
+      if (outHelper != null && shapes.nextInt(4) == 0) {
+        inShapes(() -> outCall(scope, out));
+      }
+      if (matrixHelper != null && shapes.nextInt(5) == 0) {
+        inShapes(() -> matrixCall(scope, out));
+      }
+      if (scope.fields.contains(Program.OBJECT_FIELD_PREFIX + "0")
+          && shapeChoices.nextInt(5) == 0) {
+        // a read through the object a field holds: t0 += fc0.k * e (o.fc0.k with a receiver
+        // parameter), besides the reads the expressions make; drawn from a stream of its own
+        SplittableRandom r = rnd;
+        SplittableRandom x = extras;
+        rnd = shapeChoices;
+        extras = shapeChoices;
+        try {
+          out.add(new Program.Assign(pick(scope.assignable), "+=", new Binary('*',
+              new Program.FieldRead(Program.OBJECT_FIELD_PREFIX + "0", fieldForm()),
+              expr(scope, 1))));
+        } finally {
+          rnd = r;
+          extras = x;
+        }
+      }
       // version 13: arrays made in loop bodies, double[] calls in loops, nested double[] calls
       if (!enclosing.isEmpty() && extras.nextInt(6) == 0) {
         tripArray(scope, out);
@@ -1216,6 +1303,56 @@ final class Generator {
   }
 
   private Expr math(Scope scope, int depth) {
+    Expr e = drawnMath(scope, depth);
+    if (shapes.nextInt(14) == 0) {
+      // version 16: Math.pow(e, k) at an integer exponent that may be exactly 0
+      return inShapes(() -> powAtZero(scope, e));
+    }
+    return e;
+  }
+
+  /**
+   * {@code Math.pow(e, y)} where {@code y} may be exactly 0 (version 16): an int, {@code (double)
+   * Math.floorMod(n, 3)} (0, 1 or 2; a variable where the body has one), or a differentiable
+   * value times 0 ({@code Math.pow(1.25 + e*e, (x0 * 0))}), whose derivative is {@code pow(x, 0)
+   * ln x}. At {@code y == 0} the x-derivative is 0 (docs/diagnostics.md, "Derivative
+   * conventions"), the second one too.
+   */
+  private Expr powAtZero(Scope scope, Expr e) {
+    int form = rnd.nextInt(3);
+    if (form == 2) {
+      return new MathCall("pow", List.of(positive(e),
+          new Binary('*', new Read(pick(scope.doubles)), new Num(0, true))));
+    }
+    IntExpr k = !scope.ints.isEmpty() && rnd.nextInt(3) > 0
+        ? new IntRead(pick(scope.ints)) : intExpr(scope, 1);
+    return new MathCall("pow", List.of(form == 0 ? e : positive(e),
+        new Promote(new Program.IntMod(k, 3), rnd.nextBoolean())));
+  }
+
+  /** Generates with {@link #rnd} and {@link #extras} swapped for version 16's streams. */
+  private <T> T inShapes(java.util.function.Supplier<T> part) {
+    SplittableRandom r = rnd;
+    SplittableRandom x = extras;
+    rnd = shapeParts;
+    extras = shapeExtras;
+    try {
+      return part.get();
+    } finally {
+      rnd = r;
+      extras = x;
+    }
+  }
+
+  /** As {@link #inShapes(java.util.function.Supplier)}, for a part that returns nothing. */
+  private void inShapes(Runnable part) {
+    inShapes(() -> {
+      part.run();
+      return null;
+    });
+  }
+
+  private Expr drawnMath(Scope scope, int depth) {
     int choice = rnd.nextInt(100);
     Expr a = expr(scope, depth);
     if (choice < 35) {
@@ -1377,6 +1514,251 @@ final class Generator {
       target = instanceBody ? (rnd.nextBoolean() ? "this" : null) : Program.RECEIVER_PARAM;
     }
     return new Invoke(callee, args, target);
+  }
+
+  // ---------------------------------------------------------------- out-parameters (version 16)
+
+  /** The name of the helper with out-parameters, and of its out array parameter. */
+  static final String OUT_HELPER = "ho";
+
+  static final String OUT_ARRAY = "out";
+
+  /**
+   * A static helper with out-parameters (version 16; README, "helpers may write their results
+   * into arrays their callers pass in"), {@code void} two times in three, else returning a
+   * {@code double} that reads what it wrote:
+   * <pre>
+   * static void ho(double[] aw, double b0, double[] out) {
+   *   for (int i0 = 0; i0 &lt; out.length; i0++) { out[i0] = aw[i0] * e; }   // a plain write
+   *   for (int i1 = 0; i1 &lt; out.length; i1++) { out[i1] += e; }          // or -=, *=: reads out
+   *   out[2] = e;                                  // a partial write (e may read out too)
+   *   return out[1] + e;                           // a double helper only
+   * }
+   * </pre>
+   * Its expressions are the generator's own (calls of the rules too).
+   */
+  private Callee outParameterHelper(String className) {
+    boolean isVoid = rnd.nextInt(3) > 0;
+    List<Param> params = new ArrayList<>();
+    params.add(new Param("aw", Kind.ARRAY));
+    params.add(new Param("b0", Kind.DOUBLE));
+    if (rnd.nextBoolean()) {
+      params.add(new Param("b1", Kind.DOUBLE));
+    }
+    params.add(rnd.nextInt(3) == 0 ? 0 : params.size(), new Param(OUT_ARRAY, Kind.ARRAY));
+    Scope scope = new Scope();
+    for (Param p : params) {
+      if (p.kind() == Kind.DOUBLE) {
+        scope.doubles.add(p.name());
+      }
+    }
+    scope.arrays.add("aw");
+    Scope reading = scope.copy();
+    reading.arrays.add(OUT_ARRAY);
+    List<Stmt> body = new ArrayList<>();
+    int writes = 1 + rnd.nextInt(3);
+    for (int w = 0; w < writes; w++) {
+      int form = rnd.nextInt(4);
+      if (form <= 1) {
+        String i = "i" + w;
+        Scope inner = (form == 0 ? scope : reading).copy();
+        inner.ints.add(i);
+        Expr value = new Binary(rnd.nextBoolean() ? '*' : '+',
+            new Program.Element("aw", new IntRead(i), false), expr(inner, 2));
+        String op = form == 0 ? "=" : new String[] {"+=", "-=", "*="}[rnd.nextInt(3)];
+        body.add(new Program.Loop(Program.LoopKind.FOR, i, new Program.IntLength(OUT_ARRAY),
+            null, List.of(new Program.ElementAssign(
+                new Program.Element(OUT_ARRAY, new IntRead(i), false), op, value))));
+      } else {
+        // a partial write: one element only
+        Expr value = form == 2 ? expr(scope, 2) : new Binary('+',
+            new Program.Element(OUT_ARRAY, new IntLit(rnd.nextInt(Program.LENGTH)), false),
+            expr(reading, 2));
+        body.add(new Program.ElementAssign(
+            new Program.Element(OUT_ARRAY, new IntLit(rnd.nextInt(Program.LENGTH)), false),
+            new String[] {"=", "+=", "*="}[rnd.nextInt(3)], value));
+      }
+    }
+    if (!isVoid) {
+      body.add(new Return(new Binary('+',
+          new Program.Element(OUT_ARRAY, new IntLit(rnd.nextInt(Program.LENGTH)), false),
+          expr(reading, 2))));
+    }
+    return Callee.outHelper(className, OUT_HELPER, params, body, isVoid);
+  }
+
+  /**
+   * A call of the helper with out-parameters (version 16), as its own statement: {@code ho(aw,
+   * x0, ya);} into a local array (one a call returned, one made in this loop trip: the same
+   * buffer on every trip of a loop), a row of a local matrix ({@code ho(xa, x0, ym[1])}, or the
+   * variable of {@code for (double[] r : ym)}), its input array one time in four the out array
+   * itself ({@code ho(ya, x0, ya)}: aliasing); a {@code double} one's value declared ({@code
+   * double tq0 = ho(..)}), assigned ({@code t0 += ho(..)}) or dropped. Then, half the time, an
+   * element it wrote is read: {@code t0 += ya[1];}. Its scalar arguments read no array, so the
+   * statement reads nothing the call writes before it (which would be [AdjointOutParameterCall]).
+   */
+  private void outCall(Scope scope, List<Stmt> out) {
+    List<Object> targets = new ArrayList<>();
+    for (String a : scope.writableArrays) {
+      targets.add(new Program.ArrayArg(a));
+    }
+    for (String r : scope.writableRows) {
+      targets.add(new Program.ArrayArg(r));
+    }
+    for (String m : scope.writableMatrices) {
+      targets.add(new Program.RowArg(m, new IntLit(rnd.nextInt(Program.ROWS)), false));
+    }
+    if (targets.isEmpty()) {
+      return;
+    }
+    Object target = targets.get(rnd.nextInt(targets.size()));
+    if (!scope.writableRows.isEmpty() && rnd.nextBoolean()) {
+      // the row of an enclosing for (double[] r : ym), often: it is rarely in scope
+      target = new Program.ArrayArg(pick(scope.writableRows));
+    }
+    List<String> tripArrays = scope.writableArrays.stream().filter(a -> a.startsWith("yt"))
+        .toList();
+    if (!tripArrays.isEmpty() && shapeChoices.nextInt(4) > 0) {
+      // an array made in this loop trip, often: one buffer per trip (a stream of its own, so
+      // the other parts' draws stay where they were)
+      target = new Program.ArrayArg(tripArrays.get(shapeChoices.nextInt(tripArrays.size())));
+    }
+    List<Object> args = new ArrayList<>();
+    for (Param p : outHelper.params()) {
+      if (p.name().equals(OUT_ARRAY)) {
+        args.add(target);
+      } else if (p.kind() == Kind.ARRAY) {
+        List<Object> inputs = new ArrayList<>();
+        for (String a : scope.arrays) {
+          inputs.add(new Program.ArrayArg(a));
+        }
+        for (String m : scope.matrices) {
+          inputs.add(new Program.RowArg(m, new IntLit(rnd.nextInt(Program.ROWS)), false));
+        }
+        args.add(inputs.isEmpty() || rnd.nextInt(4) == 0
+            ? target : inputs.get(rnd.nextInt(inputs.size())));
+      } else {
+        Expr read = new Read(pick(scope.doubles));
+        args.add(switch (rnd.nextInt(3)) {
+          case 0 -> literal();
+          case 1 -> read;
+          default -> new Binary('*', read, literal());
+        });
+      }
+    }
+    Invoke call = new Invoke(outHelper, args);
+    if (outHelper.returnsVoid() || rnd.nextInt(4) == 0) {
+      out.add(new Program.OutCall(null, null, call));
+    } else if (rnd.nextBoolean()) {
+      String name = "tq" + outLocals++;
+      out.add(new Program.OutCall(name, "double", call));
+      scope.doubles.add(name);
+      scope.assignable.add(name);
+    } else {
+      out.add(new Program.OutCall(pick(scope.assignable),
+          new String[] {"=", "+=", "-=", "*="}[rnd.nextInt(4)], call));
+    }
+    if (rnd.nextBoolean()) {
+      int k = rnd.nextInt(Program.LENGTH);
+      Expr written = target instanceof Program.RowArg r
+          ? new Program.MatrixElement(r.matrix(), r.row(), new IntLit(k), false)
+          : new Program.Element(((Program.ArrayArg) target).array(), new IntLit(k), false);
+      out.add(new Program.Assign(pick(scope.assignable), "+=", written));
+    }
+  }
+
+  /** Whether statements call the helper with out-parameters (version 16). */
+  private static boolean callsOut(List<Stmt> stmts) {
+    for (Stmt s : stmts) {
+      if (s instanceof Program.OutCall
+          || s instanceof If i && (callsOut(i.then()) || callsOut(i.otherwise()))
+          || s instanceof Program.Loop l && callsOut(l.body())
+          || s instanceof Program.ForEach fe && callsOut(fe.body())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The name of the helper that returns {@code double[][]} (version 16). */
+  static final String MATRIX_HELPER = "hm";
+
+  /**
+   * A static helper that returns {@code double[][]} (version 16; README, "A {@code
+   * @Differentiable} method may return {@code double[][]}"):
+   * <pre>
+   * static double[][] hm(double[] aw, double b0) {
+   *   double[][] ym = new double[2][3];
+   *   for (int i0 = 0; i0 &lt; ym.length; i0++) {
+   *     for (int i1 = 0; i1 &lt; ym[0].length; i1++) { ym[i0][i1] = aw[i1] * e; }
+   *   }
+   *   ym[1][2] += e;                 // partial writes, reading ym too
+   *   return ym;
+   * }
+   * </pre>
+   */
+  private Callee matrixResultHelper(String className) {
+    List<Param> params = new ArrayList<>();
+    params.add(new Param("b0", Kind.DOUBLE));
+    if (rnd.nextBoolean()) {
+      params.add(new Param("b1", Kind.DOUBLE));
+    }
+    boolean array = rnd.nextInt(3) > 0;
+    if (array) {
+      params.add(rnd.nextInt(params.size() + 1), new Param("aw", Kind.ARRAY));
+    }
+    Scope scope = new Scope();
+    for (Param p : params) {
+      if (p.kind() == Kind.DOUBLE) {
+        scope.doubles.add(p.name());
+      } else {
+        scope.arrays.add(p.name());
+      }
+    }
+    List<Stmt> body = new ArrayList<>();
+    body.add(new Program.LocalArray("ym", true));
+    Scope fill = scope.copy();
+    fill.ints.add("i0");
+    fill.ints.add("i1");
+    Expr value = expr(fill, 2);
+    if (array) {
+      value = new Binary(rnd.nextBoolean() ? '*' : '+',
+          new Program.Element("aw", new IntRead("i1"), false), value);
+    }
+    body.add(new Program.Loop(Program.LoopKind.FOR, "i0", new Program.IntLength("ym"), null,
+        List.of(new Program.Loop(Program.LoopKind.FOR, "i1", new Program.IntLength("ym", 0),
+            null, List.of(new Program.ElementAssign(new Program.MatrixElement("ym",
+                new IntRead("i0"), new IntRead("i1"), false), "=", value))))));
+    Scope reading = scope.copy();
+    reading.matrices.add("ym");
+    int writes = rnd.nextInt(3);
+    for (int w = 0; w < writes; w++) {
+      body.add(new Program.ElementAssign(new Program.MatrixElement("ym",
+          new IntLit(rnd.nextInt(Program.ROWS)), new IntLit(rnd.nextInt(Program.COLUMNS)), false),
+          new String[] {"=", "+=", "*="}[rnd.nextInt(3)], expr(reading, 2)));
+    }
+    body.add(new Program.ReturnArray("ym"));
+    return Callee.matrixHelper(className, MATRIX_HELPER, params, body);
+  }
+
+  /**
+   * {@code double[][] yw0 = hm(..);} (version 16) anywhere, in loops too (a new matrix on every
+   * trip), then open to the rest of the body as any local matrix (element reads and writes, rows
+   * passed on, enhanced for); half the time an element is read at once ({@code t0 += yw0[1][2];}).
+   */
+  private void matrixCall(Scope scope, List<Stmt> out) {
+    if (!canCall(scope, matrixHelper)) {
+      return;
+    }
+    String name = "yw" + matrixLocals++;
+    out.add(new Program.MatrixCall(name, (Invoke) call(scope, matrixHelper, 2)));
+    scope.matrices.add(name);
+    scope.writableMatrices.add(name);
+    if (rnd.nextBoolean()) {
+      out.add(new Program.Assign(pick(scope.assignable), "+=", new Program.MatrixElement(name,
+          new IntLit(rnd.nextInt(Program.ROWS)), new IntLit(rnd.nextInt(Program.COLUMNS)),
+          false)));
+    }
   }
 
   // ---------------------------------------------------------------- arrays in loops (version 13)

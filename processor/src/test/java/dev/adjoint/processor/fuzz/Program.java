@@ -264,7 +264,21 @@ final class Program {
   sealed interface Stmt
       permits Declare, Assign, Step, If, Return, Loop, Jump, LocalArray, ElementAssign, ArrayCall,
           ReturnArray, ElementStep, Mutate, Box, Log, LocalDiscrete, IntElementAssign,
-          MaskAssign, ForEach, RandomLocal, TripArray, ReturnCall {}
+          MaskAssign, ForEach, RandomLocal, TripArray, ReturnCall, OutCall, MatrixCall {}
+
+  /**
+   * {@code double[][] name = hm(..);} (version 16): a local holding the matrix a {@code
+   * double[][]} helper returns (its fresh local), anywhere, in loops too.
+   */
+  record MatrixCall(String name, Invoke call) implements Stmt {}
+
+  /**
+   * A call of a helper with out-parameters (version 16): {@code ho(aw, x0, ya);} as a statement,
+   * or, where it returns {@code double}, {@code double t3 = ho(..);} ({@code op} {@code
+   * "double"}) or {@code t0 += ho(..);} ({@code op} {@code "+="}, {@code "="}, ...). The helper
+   * writes into the caller's array (or matrix row) passed at its parameter {@code out}.
+   */
+  record OutCall(String target, String op, Invoke call) implements Stmt {}
 
   /**
    * An array created inside a loop body (version 13): one array per trip. {@code type} 0: {@code
@@ -414,13 +428,36 @@ final class Program {
    * {@code returnsArray}: it returns {@code double[]} (of {@link #LENGTH}), not {@code double}.
    */
   record Callee(String owner, String name, List<Param> params, List<Stmt> body, Rules.Rule rule,
-      boolean returnsArray, boolean instance) {
+      boolean returnsArray, boolean instance, boolean writesOut, boolean returnsVoid,
+      boolean returnsMatrix) {
+    Callee(String owner, String name, List<Param> params, List<Stmt> body, Rules.Rule rule,
+        boolean returnsArray, boolean instance) {
+      this(owner, name, params, body, rule, returnsArray, instance, false, false, false);
+    }
+
+    /**
+     * A static helper that returns {@code double[][]} (version 16), of {@link #ROWS} by {@link
+     * #COLUMNS}: neither {@code returnsArray} nor a {@code double} helper.
+     */
+    static Callee matrixHelper(String owner, String name, List<Param> params, List<Stmt> body) {
+      return new Callee(owner, name, params, body, null, false, false, false, false, true);
+    }
+
     static Callee helper(String owner, String name, List<Param> params, List<Stmt> body) {
       return new Callee(owner, name, params, body, null, false, false);
     }
 
     static Callee arrayHelper(String owner, String name, List<Param> params, List<Stmt> body) {
       return new Callee(owner, name, params, body, null, true, false);
+    }
+
+    /**
+     * A static helper with out-parameters (version 16): it writes into its array parameter
+     * {@code out}; {@code void} or {@code double}.
+     */
+    static Callee outHelper(String owner, String name, List<Param> params, List<Stmt> body,
+        boolean isVoid) {
+      return new Callee(owner, name, params, body, null, false, false, true, isVoid, false);
     }
 
     static Callee rule(Rules.Rule rule) {
@@ -430,12 +467,14 @@ final class Program {
 
     /** The same helper with another body. */
     Callee withBody(List<Stmt> newBody) {
-      return new Callee(owner, name, params, newBody, rule, returnsArray, instance);
+      return new Callee(owner, name, params, newBody, rule, returnsArray, instance, writesOut,
+          returnsVoid, returnsMatrix);
     }
 
     /** The same helper as an instance method (version 12), or as a static one. */
     Callee withInstance(boolean isInstance) {
-      return new Callee(owner, name, params, body, rule, returnsArray, isInstance);
+      return new Callee(owner, name, params, body, rule, returnsArray, isInstance, writesOut,
+          returnsVoid, returnsMatrix);
     }
 
     boolean isRule() {
@@ -501,16 +540,24 @@ final class Program {
         out.append("final class ").append(className).append(" {\n");
         if (!fields.isEmpty()) {
           for (Field v : fields) {
-            out.append("  ").append(v.mutable() ? "" : "final ")
-                .append(v.isInt() ? "int " : "double ").append(v.name()).append(";\n");
+            out.append("  ").append(v.mutable() && !v.object() ? "" : "final ")
+                .append(v.object() ? OBJECT_CLASS + " " : v.isInt() ? "int " : "double ")
+                .append(v.name()).append(";\n");
           }
           out.append("\n  ").append(className).append('(').append(declared).append(") {\n");
           for (Field v : fields) {
-            out.append("    this.").append(v.name()).append(" = ").append(v.name())
+            out.append("    this.").append(v.name()).append(" = ")
+                .append(v.object() ? "new " + OBJECT_CLASS + "(" + v.name() + ")" : v.name())
                 .append(";\n");
           }
           out.append("  }\n\n");
         }
+      }
+      if (fields.stream().anyMatch(Field::object)) {
+        out.append("  static final class ").append(OBJECT_CLASS).append(" {\n    double ")
+            .append(OBJECT_FIELD).append(";\n\n    ").append(OBJECT_CLASS).append("(double ")
+            .append(OBJECT_FIELD).append(") {\n      this.").append(OBJECT_FIELD).append(" = ")
+            .append(OBJECT_FIELD).append(";\n    }\n  }\n\n");
       }
       for (RecordType t : types) {
         out.append("  record ").append(t.name()).append('(')
@@ -538,7 +585,22 @@ final class Program {
    * record's component may have an explicit {@code accessor} that returns it plus {@link
    * #accessorOffset}, so that {@code fd0()} and {@code fd0} differ, as Java makes them.
    */
-  record Field(String name, boolean isInt, boolean mutable, boolean accessor) {
+  record Field(String name, boolean isInt, boolean mutable, boolean accessor, boolean object) {
+    Field(String name, boolean isInt, boolean mutable, boolean accessor) {
+      this(name, isInt, mutable, accessor, false);
+    }
+
+    /**
+     * A field that holds an object (version 16, final classes only): {@code final Cfg fc0;} of
+     * the nested {@code static final class K0 { double k; }}, made by the constructor from a
+     * {@code double} ({@code this.fc0 = new K0(fc0);}) and read as {@code fc0.k}, {@code
+     * this.fc0.k}, {@code o.fc0.k}; {@code mutable}: FuzzTest changes {@code k} after {@code
+     * fVjp}.
+     */
+    static Field object(String name) {
+      return new Field(name, false, true, false, true);
+    }
+
     /** What its explicit accessor adds: a record's {@code fd0()} may differ from {@code fd0}. */
     double accessorOffset() {
       return !accessor ? 0 : isInt ? 1 : 0.5;
@@ -670,7 +732,8 @@ final class Program {
       }
     }
     out.append("  @Differentiable\n  ").append(m.instance() ? "" : "static ")
-        .append(m.returnsArray() ? "double[] " : "double ")
+        .append(m.returnsArray() ? "double[] " : m.returnsMatrix() ? "double[][] "
+            : m.returnsVoid() ? "void " : "double ")
         .append(m.name()).append('(')
         .append(String.join(", ", params))
         .append(") {\n");
@@ -784,6 +847,16 @@ final class Program {
           .append(";\n");
     } else if (s instanceof ReturnArray r) {
       out.append(indent).append("return ").append(r.array()).append(";\n");
+    } else if (s instanceof MatrixCall c) {
+      out.append(indent).append("double[][] ").append(c.name()).append(" = ")
+          .append(render(c.call())).append(";\n");
+    } else if (s instanceof OutCall c) {
+      out.append(indent);
+      if (c.target() != null) {
+        out.append(c.op().equals("double") ? "double " + c.target() + " ="
+            : name(c.target()) + " " + c.op()).append(' ');
+      }
+      out.append(render(c.call())).append(";\n");
     } else if (s instanceof ReturnCall r) {
       out.append(indent).append("return ").append(render(r.call())).append(";\n");
     } else if (s instanceof TripArray a) {
@@ -997,6 +1070,13 @@ final class Program {
     throw new AssertionError(c);
   }
 
+  /** The class of a field holding an object (version 16), its double field, and such fields' names. */
+  static final String OBJECT_CLASS = "Cfg";
+
+  static final String OBJECT_FIELD = "k";
+
+  static final String OBJECT_FIELD_PREFIX = "fc";
+
   /** The name of a {@link Kind#RECEIVER} parameter. */
   static final String RECEIVER_PARAM = "o";
 
@@ -1005,6 +1085,8 @@ final class Program {
    * the receiver parameter, {@code o.f} or {@code o.f()}.
    */
   private static String renderField(String name, int form) {
+    // a field holding an object (version 16): its double field read through it
+    String through = name.startsWith(OBJECT_FIELD_PREFIX) ? "." + OBJECT_FIELD : "";
     return switch (form) {
       case 0 -> name;
       case 1 -> "this." + name;
@@ -1012,7 +1094,7 @@ final class Program {
       case 3 -> "this." + name + "()";
       case 4 -> RECEIVER_PARAM + "." + name;
       default -> RECEIVER_PARAM + "." + name + "()";
-    };
+    } + through;
   }
 
   /** An index into an array of {@link #LENGTH}: wrapped into range through floorMod, or not. */

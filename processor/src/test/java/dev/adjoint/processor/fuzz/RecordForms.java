@@ -369,7 +369,8 @@ final class RecordForms {
 
   /** Whether a helper may take a record: it returns double and is not recursive. */
   private static boolean mayTakeRecords(Callee h) {
-    return !h.returnsArray() && !h.name().equals(Generator.RECURSIVE)
+    return !h.returnsArray() && !h.writesOut() && !h.returnsMatrix()
+        && !h.name().equals(Generator.RECURSIVE)
         && !h.name().equals(Generator.RECURSIVE_ARRAY);
   }
 
@@ -518,6 +519,9 @@ final class RecordForms {
     for (Stmt s : body) {
       if (s instanceof Program.Assign a) {
         out.add(a.name());
+      } else if (s instanceof Program.OutCall c && c.target() != null
+          && !c.op().equals("double")) {
+        out.add(c.target());
       } else if (s instanceof Program.Step st) {
         out.add(st.name());
       } else if (s instanceof Program.If i) {
@@ -573,6 +577,10 @@ final class RecordForms {
             stmts(fe.body(), calls));
       } else if (s instanceof Program.ReturnCall r) {
         return new Program.ReturnCall(invoke(r.call(), calls));
+      } else if (s instanceof Program.OutCall c) {
+        return new Program.OutCall(c.target(), c.op(), invoke(c.call(), calls));
+      } else if (s instanceof Program.MatrixCall c) {
+        return new Program.MatrixCall(c.name(), invoke(c.call(), calls));
       }
       return s;
     }

@@ -531,6 +531,16 @@ final class Reference {
         return new Flow(false, false, null, env.arrays.get(r.array()));
       } else if (s instanceof Program.ReturnCall r) {
         return new Flow(false, false, null, invokeArray(r.call(), env));
+      } else if (s instanceof Program.MatrixCall c) {
+        // a double[][] helper's matrix (version 16), kept flat, row by row, as matrices are here
+        env.arrays.put(c.name(), (Val[]) call(c.call(), env));
+        env.matrices.add(c.name());
+      } else if (s instanceof Program.OutCall c) {
+        Val value = outCall(c.call(), env);
+        if (c.target() != null) {
+          env.doubles.put(c.target(), c.op().equals("double") ? value
+              : compound(c.op(), env.doubles.get(c.target()), value));
+        }
       } else if (s instanceof Program.TripArray a) {
         // a new array each time it runs (each trip), as in Java
         if (a.type() == 2) {
@@ -798,6 +808,66 @@ final class Reference {
     return (Val) call(call, env);
   }
 
+  /** {@code old op value} for an assignment operator {@code = += -= *= /=}. */
+  private Val compound(String op, Val old, Val value) {
+    return switch (op) {
+      case "=" -> value;
+      case "+=" -> binary('+', old, value);
+      case "-=" -> binary('-', old, value);
+      case "*=" -> binary('*', old, value);
+      case "/=" -> binary('/', old, value);
+      default -> throw new AssertionError(op);
+    };
+  }
+
+  /**
+   * A call of a helper with out-parameters (version 16): arrays pass by reference, so its writes
+   * reach the caller's arrays; a row ({@code m[1]}, or the variable of {@code for (double[] r :
+   * m)}) passes as a copy that is written back into its matrix after the call, one copy per row,
+   * so that a row passed twice is one array inside (aliasing, as in Java). Its value, or null
+   * for a {@code void} helper.
+   */
+  private Val outCall(Invoke call, Env env) {
+    List<Object> args = new ArrayList<>(call.args());
+    java.util.IdentityHashMap<Val[], Map<Integer, String>> temps =
+        new java.util.IdentityHashMap<>();
+    List<Object[]> writeBack = new ArrayList<>();
+    for (int k = 0; k < args.size(); k++) {
+      Val[] matrix = null;
+      int offset = 0;
+      if (args.get(k) instanceof Program.RowArg r) {
+        int row = evalInt(r.row(), env);
+        if (r.wrapped()) {
+          row = Math.floorMod(row, Program.ROWS);
+        }
+        matrix = env.arrays.get(r.matrix());
+        offset = row * Program.COLUMNS;
+      } else if (args.get(k) instanceof Program.ArrayArg a
+          && env.rowOffsets.containsKey(a.array())) {
+        matrix = env.arrays.get(a.array());
+        offset = env.rowOffsets.get(a.array());
+      }
+      if (matrix != null) {
+        Map<Integer, String> rows = temps.computeIfAbsent(matrix, m -> new HashMap<>());
+        String temp = rows.get(offset);
+        if (temp == null) {
+          temp = "$row" + writeBack.size();
+          env.arrays.put(temp,
+              java.util.Arrays.copyOfRange(matrix, offset, offset + Program.COLUMNS));
+          rows.put(offset, temp);
+          writeBack.add(new Object[] {matrix, offset, temp});
+        }
+        args.set(k, new Program.ArrayArg(temp));
+      }
+    }
+    Object value = call(call.callee(), args, env);
+    for (Object[] w : writeBack) {
+      Val[] row = env.arrays.remove((String) w[2]);
+      System.arraycopy(row, 0, (Val[]) w[0], (Integer) w[1], Program.COLUMNS);
+    }
+    return (Val) value;
+  }
+
   /**
    * A call of a {@code double[]} helper or rule: the array it returns. A helper returns the very
    * array it names (its fresh local, or the caller's array passed as its parameter), as in Java.
@@ -880,12 +950,16 @@ final class Reference {
         }
       }
     }
-    if (!callee.isRule() && callee.returnsArray()) {
+    if (!callee.isRule() && (callee.returnsArray() || callee.returnsMatrix())) {
       Flow result = execMethod(callee, inner);
       if (result == null || result.returnedArray() == null) {
         throw new IllegalStateException("a double[] body completed without returning an array");
       }
       return result.returnedArray();
+    }
+    if (callee.returnsVoid()) {
+      execMethod(callee, inner); // a void helper with out-parameters (version 16)
+      return null;
     }
     if (!callee.isRule()) {
       return run(callee, inner);

@@ -75,7 +75,7 @@ final class SecondOrderCheck {
     String source = orderTwo(unit.render(), unit.f());
     if ((unit.className().hashCode() & 1) == 0) {
       for (Callee h : unit.helpers()) {
-        if (!h.returnsArray() && !h.isRule()) {
+        if (!h.returnsArray() && !h.isRule() && !h.writesOut() && !h.returnsMatrix()) {
           source = orderTwo(source, h);
         }
       }

@@ -124,6 +124,10 @@ final class Shrinker {
         out.add(new Program.ElementAssign(a.target(), a.op(), expr(a.value())));
       } else if (s instanceof Program.ReturnCall r) {
         out.add(new Program.ReturnCall(invoke(r.call())));
+      } else if (s instanceof Program.MatrixCall c) {
+        out.add(new Program.MatrixCall(c.name(), invoke(c.call())));
+      } else if (s instanceof Program.OutCall c) {
+        out.add(new Program.OutCall(c.target(), c.op(), invoke(c.call())));
       } else if (s instanceof Program.ArrayCall c) {
         out.add(new Program.ArrayCall(c.name(),
             c.call() instanceof Invoke i ? invoke(i) : c.call()));
