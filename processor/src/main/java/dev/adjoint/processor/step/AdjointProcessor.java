@@ -457,9 +457,20 @@ public final class AdjointProcessor extends AbstractProcessor {
           // Its second order differentiates bwd(fwd(x).residuals, 1): the companions lowered
           // as one tangent map, for an order = 2 method or one a caller may give order = 2.
           boolean asked = orders.getOrDefault(m, 1) == 2;
-          BodyReader.VjpCompanions companions = reader.readVjpCompanions(
-              methodNamed(type, vjpRule.fwdName()), methodNamed(type, vjpRule.bwdName()),
-              signatures.get(m), vjpRule, adjoint);
+          BodyReader.VjpCompanions companions;
+          try {
+            companions = reader.readVjpCompanions(methodNamed(type, vjpRule.fwdName()),
+                methodNamed(type, vjpRule.bwdName()), signatures.get(m), vjpRule, adjoint);
+          } catch (RuntimeException e) {
+            if (asked) {
+              throw e; // an internal error, reported at the class
+            }
+            // Read only in case a caller gives the rule order = 2: a rule that did not ask for
+            // it never fails for it (its callers' second order then says the call is not
+            // supported).
+            companions = new BodyReader.VjpCompanions(Optional.empty(), Optional.empty(),
+                Report.empty(), false);
+          }
           if (companions.hasErrorTypes() && asked) {
             return defer(type, lastRound);
           }
