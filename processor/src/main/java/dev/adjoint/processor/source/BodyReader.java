@@ -303,10 +303,6 @@ public final class BodyReader {
     if (method == null || !seen.add(method)) {
       return false;
     }
-    Optional<TreePath> path = access.attributedMethod(method);
-    if (path.isEmpty()) {
-      return false;
-    }
     Set<Element> params = new HashSet<>();
     for (VariableElement p : method.getParameters()) {
       Tangents.Kind kind = Tangents.of(p.asType());
@@ -315,60 +311,7 @@ public final class BodyReader {
         params.add(p); // the floating-point arrays it differentiates (it may sort an int[] copy)
       }
     }
-    boolean[] writes = {false};
-    new TreePathScanner<Void, Void>() {
-      private boolean parameterElement(Tree target) {
-        while (target instanceof ArrayAccessTree a) {
-          target = a.getExpression();
-        }
-        while (target instanceof ParenthesizedTree paren) {
-          target = paren.getExpression();
-        }
-        return target instanceof IdentifierTree
-            && params.contains(access.trees().getElement(new TreePath(getCurrentPath(), target)));
-      }
-
-      @Override
-      public Void visitAssignment(AssignmentTree t, Void unused) {
-        writes[0] |= t.getVariable() instanceof ArrayAccessTree
-            && parameterElement(t.getVariable());
-        return super.visitAssignment(t, unused);
-      }
-
-      @Override
-      public Void visitCompoundAssignment(CompoundAssignmentTree t, Void unused) {
-        writes[0] |= t.getVariable() instanceof ArrayAccessTree
-            && parameterElement(t.getVariable());
-        return super.visitCompoundAssignment(t, unused);
-      }
-
-      @Override
-      public Void visitUnary(UnaryTree t, Void unused) {
-        writes[0] |= t.getExpression() instanceof ArrayAccessTree
-            && parameterElement(t.getExpression());
-        return super.visitUnary(t, unused);
-      }
-
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree t, Void unused) {
-        List<? extends ExpressionTree> args = t.getArguments();
-        if (args.stream().anyMatch(this::parameterElement)
-            && access.trees().getElement(getCurrentPath()) instanceof ExecutableElement m) {
-          String owner = ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
-          String name = m.getSimpleName().toString();
-          if (owner.equals("java.util.Arrays")) {
-            writes[0] |= Set.of("fill", "sort", "setAll", "parallelSort", "parallelSetAll",
-                "parallelPrefix").contains(name) && parameterElement(args.get(0));
-          } else if (owner.equals("java.lang.System")) {
-            writes[0] |= name.equals("arraycopy") && parameterElement(args.get(2));
-          } else {
-            writes[0] |= writesParameters(m, seen);
-          }
-        }
-        return super.visitMethodInvocation(t, unused);
-      }
-    }.scan(path.get(), null);
-    return writes[0];
+    return !params.isEmpty() && new ArrayWrites(params, true, seen).first(method).isPresent();
   }
 
   /**
@@ -396,94 +339,125 @@ public final class BodyReader {
    * Arrays.fill}/{@code sort}/{@code setAll} or {@code System.arraycopy} into one; empty if none.
    */
   public Optional<ResidualWrite> residualWrite(ExecutableElement bwd) {
-    Optional<TreePath> path = access.attributedMethod(bwd);
-    if (path.isEmpty() || bwd.getParameters().isEmpty()) {
+    if (bwd.getParameters().isEmpty()) {
       return Optional.empty();
     }
-    Set<Element> aliases = new HashSet<>();
-    aliases.add(bwd.getParameters().get(0));
-    ResidualWrite[] found = {null};
-    new TreePathScanner<Void, Void>() {
-      /** Whether {@code e} denotes the residuals or an array they hold. */
-      boolean rooted(TreePath e) {
-        Tree t = e.getLeaf();
-        if (t instanceof ParenthesizedTree p) {
-          return rooted(new TreePath(e, p.getExpression()));
-        }
-        if (t instanceof IdentifierTree) {
-          return aliases.contains(access.trees().getElement(e));
-        }
-        if (t instanceof ArrayAccessTree a) {
-          return rooted(new TreePath(e, a.getExpression()));
-        }
-        if (t instanceof MethodInvocationTree call && call.getArguments().isEmpty()
-            && call.getMethodSelect() instanceof MemberSelectTree select) {
-          return rooted(new TreePath(new TreePath(e, select), select.getExpression()));
-        }
-        return false;
-      }
+    return new ArrayWrites(Set.of(bwd.getParameters().get(0)), false).first(bwd);
+  }
 
-      void written(TreePath at, TreePath target) {
-        if (found[0] == null && rooted(target)) {
-          found[0] = new ResidualWrite(access.ref(at), target.getLeaf().toString());
-        }
-      }
+  /**
+   * The first write into the arrays that {@code roots} hold (a root itself, an array it holds,
+   * one a record root's component holds, or a local that aliases any of them): an element
+   * assignment, {@code ++}/{@code --}, {@code Arrays.fill}/{@code sort}/{@code setAll} (and their
+   * parallel forms) or {@code System.arraycopy} into one; with {@code followCalls}, also a call
+   * that passes one to a method compiled here that writes into its own floating-point array
+   * parameters ({@link #writesParameters}).
+   */
+  private final class ArrayWrites extends TreePathScanner<Void, Void> {
+    private final Set<Element> aliases;
+    private final boolean followCalls;
+    private final Set<ExecutableElement> seen;
+    private ResidualWrite found;
 
-      @Override
-      public Void visitVariable(VariableTree v, Void unused) {
-        if (v.getInitializer() != null
-            && rooted(new TreePath(getCurrentPath(), v.getInitializer()))) {
-          aliases.add(access.trees().getElement(getCurrentPath()));
-        }
-        return super.visitVariable(v, unused);
-      }
+    ArrayWrites(Set<? extends Element> roots, boolean followCalls) {
+      this(roots, followCalls, new HashSet<>());
+    }
 
-      @Override
-      public Void visitAssignment(AssignmentTree a, Void unused) {
-        if (a.getVariable() instanceof ArrayAccessTree) {
-          written(getCurrentPath(), new TreePath(getCurrentPath(), a.getVariable()));
-        } else if (rooted(new TreePath(getCurrentPath(), a.getExpression()))) {
-          aliases.add(access.trees().getElement(new TreePath(getCurrentPath(), a.getVariable())));
-        }
-        return super.visitAssignment(a, unused);
-      }
+    ArrayWrites(Set<? extends Element> roots, boolean followCalls, Set<ExecutableElement> seen) {
+      this.aliases = new HashSet<>(roots);
+      this.followCalls = followCalls;
+      this.seen = seen;
+    }
 
-      @Override
-      public Void visitCompoundAssignment(CompoundAssignmentTree a, Void unused) {
-        if (a.getVariable() instanceof ArrayAccessTree) {
-          written(getCurrentPath(), new TreePath(getCurrentPath(), a.getVariable()));
-        }
-        return super.visitCompoundAssignment(a, unused);
-      }
+    Optional<ResidualWrite> first(ExecutableElement method) {
+      access.attributedMethod(method).ifPresent(path -> scan(path, null));
+      return Optional.ofNullable(found);
+    }
 
-      @Override
-      public Void visitUnary(UnaryTree u, Void unused) {
-        if (u.getExpression() instanceof ArrayAccessTree) {
-          written(getCurrentPath(), new TreePath(getCurrentPath(), u.getExpression()));
-        }
-        return super.visitUnary(u, unused);
+    /** Whether {@code e} denotes a root or an array it holds. */
+    private boolean rooted(TreePath e) {
+      Tree t = e.getLeaf();
+      if (t instanceof ParenthesizedTree p) {
+        return rooted(new TreePath(e, p.getExpression()));
       }
+      if (t instanceof IdentifierTree) {
+        return aliases.contains(access.trees().getElement(e));
+      }
+      if (t instanceof ArrayAccessTree a) {
+        return rooted(new TreePath(e, a.getExpression()));
+      }
+      if (t instanceof MethodInvocationTree call && call.getArguments().isEmpty()
+          && call.getMethodSelect() instanceof MemberSelectTree select) {
+        return rooted(new TreePath(new TreePath(e, select), select.getExpression()));
+      }
+      return false;
+    }
 
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        if (access.trees().getElement(getCurrentPath()) instanceof ExecutableElement m
-            && m.getEnclosingElement() instanceof TypeElement owner) {
-          String name = owner.getQualifiedName() + "." + m.getSimpleName();
-          int target = switch (name) {
-            case "java.util.Arrays.fill", "java.util.Arrays.sort", "java.util.Arrays.setAll",
-                "java.util.Arrays.parallelSort", "java.util.Arrays.parallelSetAll" -> 0;
-            case "java.lang.System.arraycopy" -> 2;
-            default -> -1;
-          };
-          if (target >= 0 && target < call.getArguments().size()) {
-            written(getCurrentPath(),
-                new TreePath(getCurrentPath(), call.getArguments().get(target)));
-          }
-        }
-        return super.visitMethodInvocation(call, unused);
+    private void written(Tree target) {
+      TreePath at = new TreePath(getCurrentPath(), target);
+      if (found == null && rooted(at)) {
+        found = new ResidualWrite(access.ref(getCurrentPath()), target.toString());
       }
-    }.scan(path.get(), null);
-    return Optional.ofNullable(found[0]);
+    }
+
+    @Override
+    public Void visitVariable(VariableTree v, Void unused) {
+      if (v.getInitializer() != null
+          && rooted(new TreePath(getCurrentPath(), v.getInitializer()))) {
+        aliases.add(access.trees().getElement(getCurrentPath()));
+      }
+      return super.visitVariable(v, unused);
+    }
+
+    @Override
+    public Void visitAssignment(AssignmentTree a, Void unused) {
+      if (a.getVariable() instanceof ArrayAccessTree) {
+        written(a.getVariable());
+      } else if (rooted(new TreePath(getCurrentPath(), a.getExpression()))) {
+        aliases.add(access.trees().getElement(new TreePath(getCurrentPath(), a.getVariable())));
+      }
+      return super.visitAssignment(a, unused);
+    }
+
+    @Override
+    public Void visitCompoundAssignment(CompoundAssignmentTree a, Void unused) {
+      if (a.getVariable() instanceof ArrayAccessTree) {
+        written(a.getVariable());
+      }
+      return super.visitCompoundAssignment(a, unused);
+    }
+
+    @Override
+    public Void visitUnary(UnaryTree u, Void unused) {
+      if (u.getExpression() instanceof ArrayAccessTree) {
+        written(u.getExpression());
+      }
+      return super.visitUnary(u, unused);
+    }
+
+    @Override
+    public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+      if (access.trees().getElement(getCurrentPath()) instanceof ExecutableElement m
+          && m.getEnclosingElement() instanceof TypeElement owner) {
+        List<? extends ExpressionTree> args = call.getArguments();
+        String name = owner.getQualifiedName() + "." + m.getSimpleName();
+        int target = switch (name) {
+          case "java.util.Arrays.fill", "java.util.Arrays.sort", "java.util.Arrays.setAll",
+              "java.util.Arrays.parallelSort", "java.util.Arrays.parallelSetAll",
+              "java.util.Arrays.parallelPrefix" -> 0;
+          case "java.lang.System.arraycopy" -> 2;
+          default -> -1;
+        };
+        if (target >= 0 && target < args.size()) {
+          written(args.get(target));
+        } else if (target < 0 && followCalls && found == null
+            && args.stream().anyMatch(a -> rooted(new TreePath(getCurrentPath(), a)))
+            && writesParameters(m, seen)) {
+          found = new ResidualWrite(access.ref(getCurrentPath()), call.toString());
+        }
+      }
+      return super.visitMethodInvocation(call, unused);
+    }
   }
 
   /** Where a {@code @Bwd} method writes into its residuals, and what it writes into. */
