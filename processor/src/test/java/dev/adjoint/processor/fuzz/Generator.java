@@ -1004,8 +1004,8 @@ final class Generator {
     String name = "b" + boxes++;
     Expr init = expr(scope, 2);
     if (!isDouble(init)) {
-      // a double, so that it boxes to Double (Math.signum(2) is signum(float): a float, and so is
-      // 4 + Math.signum(1))
+      // a double, so that it boxes to Double (Math.signum(2) is signum(float): a float, and so are
+      // 4 + Math.signum(1) and -Math.signum(1))
       init = new Binary('*', init, new Num(1.0, false));
     }
     scope.boxes.add(name);
@@ -1028,6 +1028,10 @@ final class Generator {
     }
     if (e instanceof Program.Ternary t) {
       return isDouble(t.whenTrue()) || isDouble(t.whenFalse());
+    }
+    if (e instanceof Neg n) {
+      // -Math.signum(1) is a float (CI run seed 5478052628243526443, program -4920156884264233210)
+      return isDouble(n.operand());
     }
     return true;
   }
