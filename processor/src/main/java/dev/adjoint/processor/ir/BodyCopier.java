@@ -21,6 +21,21 @@ public class BodyCopier extends PrimalVisitor<Expr> implements Stmt.Visitor<Stmt
   /** The variable each return assigns, or null for a callee whose returns carry no value. */
   public Variable result;
 
+  /** The callee's array parameters bound to a row of a caller's matrix. */
+  private final Map<Variable, Row> rows = new IdentityHashMap<>();
+
+  /** A parameter bound to row {@code index} of {@code matrix}. */
+  private record Row(Variable matrix, Expr index) {}
+
+  /**
+   * Binds the callee's array parameter {@code param} to row {@code index} of the caller's {@code
+   * matrix}; {@code index} is read at every use, so it must not change while the copy runs (a
+   * literal, or a local of its own set before the copy).
+   */
+  public void bindRow(Variable param, Variable matrix, Expr index) {
+    rows.put(param, new Row(matrix, index));
+  }
+
   /** The copy of {@code old}: its binding, or a fresh variable of its hint and type. */
   public Variable v(Variable old) {
     Variable mapped = variables.get(old);
@@ -55,9 +70,19 @@ public class BodyCopier extends PrimalVisitor<Expr> implements Stmt.Visitor<Stmt
   /** An element of an array, or of a row that an array variable stands for. */
   public record Element(Variable array, List<Expr> indices) {}
 
-  /** Where {@code array[indices]} of the callee is in the copy: by default {@code v(array)}. */
+  /**
+   * Where {@code array[indices]} of the callee is in the copy: {@code v(array)}, or the matrix of
+   * the row the array is bound to, the row's index first.
+   */
   protected Element element(Variable array, List<Expr> indices) {
-    return new Element(v(array), all(indices));
+    Row row = rows.get(array);
+    if (row == null) {
+      return new Element(v(array), all(indices));
+    }
+    List<Expr> out = new ArrayList<>();
+    out.add(row.index());
+    out.addAll(all(indices));
+    return new Element(row.matrix(), out);
   }
 
   @Override
@@ -122,6 +147,10 @@ public class BodyCopier extends PrimalVisitor<Expr> implements Stmt.Visitor<Stmt
 
   @Override
   public Expr visitRead(Expr.Read e) {
+    Row row = rows.get(e.variable());
+    if (row != null) {
+      return new Expr.ArrayRead(row.matrix(), List.of(row.index()), e.ref());
+    }
     return new Expr.Read(v(e.variable()), e.ref());
   }
 

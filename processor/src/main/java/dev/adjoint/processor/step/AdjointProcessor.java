@@ -37,9 +37,9 @@ import dev.adjoint.processor.transform.forward.ForwardMode;
 import dev.adjoint.processor.transform.forward.VectorMode;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import dev.adjoint.processor.transform.reverse.ReverseMode;
+import dev.adjoint.processor.transform.normalize.Inliner;
 import dev.adjoint.processor.transform.normalize.OutParams;
 import dev.adjoint.processor.transform.second.HvpSweep;
-import dev.adjoint.processor.transform.second.Inliner;
 import dev.adjoint.processor.transform.second.ReverseOverForward;
 import dev.adjoint.processor.transform.second.VjpRuleTangent;
 import dev.adjoint.processor.validation.Annotations;
@@ -166,6 +166,44 @@ public final class AdjointProcessor extends AbstractProcessor {
   @Override
   public Set<String> getSupportedOptions() {
     return Set.of(SPLIT_ABOVE);
+  }
+
+  /**
+   * Bytecode (estimated, {@link MethodSize}) that a reverse derivative with callees written in
+   * may have: below HotSpot's 8 000-byte limit on methods it compiles at all
+   * ({@code -XX:HugeMethodLimit}), so that writing a call in never costs the whole method its JIT.
+   */
+  private static final int INLINED_AT_MOST = 7_000;
+
+  /**
+   * {@code derived}, or the reverse derivative of the method's body with the calls it makes in
+   * loops of small methods of its class written in ({@link Inliner.Policy#IN_LOOPS}), where that
+   * derivative exists without any diagnostic and is small enough: then each trip records into
+   * the method's own tape, not a new Vjp of the callee per call. Diagnostics are always those of
+   * the body as written, which {@code derived} came from.
+   */
+  private ReverseDerivative inLoops(Unit unit, DerivativeRequest request,
+      ReverseDerivative derived) {
+    Optional<MethodBody> inlined = Inliner.inline(request.signature(), request.body(),
+        callee -> writable(unit, callee), Inliner.Policy.IN_LOOPS);
+    if (inlined.isEmpty()) {
+      return derived;
+    }
+    ReverseMode.Result result = ReverseMode.derive(request.signature(), inlined.get());
+    if (!result.report().items().isEmpty() || result.derivative().isEmpty()) {
+      return derived;
+    }
+    int size = MethodSize.estimate(result.derivative().get());
+    return size <= Math.min(INLINED_AT_MOST, splitAbove()) ? result.derivative().get() : derived;
+  }
+
+  /** The lowered body of {@code callee}, a method of the unit's class, where it may be written in. */
+  private static Optional<MethodBody> writable(Unit unit, Signature callee) {
+    return unit.plan.methods().stream()
+        .filter(m -> !m.model().isCustom()
+            && m.model().signature().name().equals(callee.name())
+            && m.model().signature().params().equals(callee.params()))
+        .findFirst().flatMap(ClassPlan.MethodPlan::body);
   }
 
   private int splitAbove() {
@@ -626,7 +664,7 @@ public final class AdjointProcessor extends AbstractProcessor {
               Optional<ReverseDerivative> d = result.derivative();
               if (!request.reference()) {
                 report.addAll(result.report());
-                d.ifPresent(r -> derived.put(name, r));
+                d.map(r -> inLoops(unit, request, r)).ifPresent(r -> derived.put(name, r));
               } else if (d.isPresent() && MethodSize.estimate(d.get()) > splitAbove()) {
                 // The rule is what callers use; a reference gradient too large to generate in
                 // one method is left out rather than split.
@@ -821,11 +859,8 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
     // Calls of the class's own @Differentiable methods are written in place, where they can be.
     MethodBody body = request.body();
-    Optional<MethodBody> inlined = Inliner.inline(request.signature(), body, callee ->
-        unit.plan.methods().stream()
-            .filter(m -> !m.model().isCustom()
-                && m.model().signature().name().equals(callee.name()))
-            .findFirst().flatMap(ClassPlan.MethodPlan::body));
+    Optional<MethodBody> inlined = Inliner.inline(request.signature(), body,
+        callee -> writable(unit, callee), Inliner.Policy.SECOND_ORDER);
     if (inlined.isPresent()) {
       body = inlined.get();
       forward = ForwardMode.derive(request.signature(), body, rules::contains).derivative()

@@ -542,7 +542,7 @@ public final class OutParams {
             writes.putIfAbsent(root, call.ref());
           }
         }
-        Copier copy = new Copier();
+        BodyCopier copy = new BodyCopier();
         for (int i = 0; i < callee.params().size(); i++) {
           Param p = callee.params().get(i);
           Variable param = body.params().get(i);
@@ -561,7 +561,7 @@ public final class OutParams {
                 before.add(new Stmt.Declare(at, index, call.ref()));
                 index = read(at);
               }
-              copy.rows.put(param, new Row(row.array(), index));
+              copy.bindRow(param, row.array(), index);
               continue;
             }
           }
@@ -596,39 +596,5 @@ public final class OutParams {
       return row.array();
     }
     return null;
-  }
-
-  /** A parameter bound to row {@code index} of {@code matrix}. */
-  private record Row(Variable matrix, Expr index) {}
-
-  /**
-   * A copy of a writer's lowered body ({@link BodyCopier}: fresh locals, its parameters bound as
-   * {@link #variables} says, each {@code return e} made {@code result = e}, a void writer's
-   * returns dropped), where an array parameter bound to a row of a matrix ({@link #rows}) is
-   * that row: its elements are the matrix's, the row's index first.
-   */
-  private static final class Copier extends BodyCopier {
-    final Map<Variable, Row> rows = new IdentityHashMap<>();
-
-    @Override
-    protected Element element(Variable array, List<Expr> indices) {
-      Row row = rows.get(array);
-      if (row == null) {
-        return super.element(array, indices);
-      }
-      List<Expr> out = new ArrayList<>();
-      out.add(row.index());
-      out.addAll(all(indices));
-      return new Element(row.matrix(), out);
-    }
-
-    @Override
-    public Expr visitRead(Expr.Read e) {
-      Row row = rows.get(e.variable());
-      if (row != null) {
-        return new Expr.ArrayRead(row.matrix(), List.of(row.index()), e.ref());
-      }
-      return super.visitRead(e);
-    }
   }
 }

@@ -46,7 +46,7 @@ import java.util.Set;
  * out: the JVP's first statements, which replace a null array direction by zeros ({@code
  * Buffers.tangent}), are the generated caller's (the call they make is outside the subset; only
  * those statements: where the body assigns a parameter, the direction's assignment is kept); and
- * calls of other annotated methods that {@link Inliner} did not write into the body, which
+ * calls of other annotated methods that {@link dev.adjoint.processor.transform.normalize.Inliner} did not write into the body, which
  * forward mode turns into calls of their generated JVPs, whose second derivatives do not exist
  * yet (an error at each such call whose argument varies).
  */

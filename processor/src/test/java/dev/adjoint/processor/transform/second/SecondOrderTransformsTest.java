@@ -16,6 +16,7 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
+import dev.adjoint.processor.transform.normalize.Inliner;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -80,7 +81,7 @@ class SecondOrderTransformsTest {
         new Stmt.Declare(y, mul(lit(2), call), null),
         new Stmt.Return(read(y), null))));
     Optional<MethodBody> inlined = Inliner.inline(signature("f"), plain, s ->
-        s.name().equals("cube") ? Optional.of(cubeBody) : Optional.empty());
+        s.name().equals("cube") ? Optional.of(cubeBody) : Optional.empty(), Inliner.Policy.SECOND_ORDER);
     assertThat(inlined).isPresent();
     assertThat(count(inlined.get().body().stmts(), Expr.DiffCall.class)).isEqualTo(0);
     assertThat(inlined.get().params()).containsExactly(x);
@@ -90,10 +91,12 @@ class SecondOrderTransformsTest {
         read(x), TypeName.DOUBLE, null);
     MethodBody guarded = new MethodBody(List.of(x), Stmt.Block.of(List.of(
         new Stmt.Return(conditional, null))));
-    assertThat(Inliner.inline(signature("f"), guarded, s -> Optional.of(cubeBody))).isEmpty();
+    assertThat(Inliner.inline(signature("f"), guarded, s -> Optional.of(cubeBody),
+        Inliner.Policy.SECOND_ORDER)).isEmpty();
     // A recursive call is never written in.
     MethodBody recursive = new MethodBody(List.of(x), Stmt.Block.of(List.of(
         new Stmt.Return(new Expr.DiffCall(signature("f"), List.of(read(x)), LINE), null))));
-    assertThat(Inliner.inline(signature("f"), recursive, s -> Optional.of(recursive))).isEmpty();
+    assertThat(Inliner.inline(signature("f"), recursive, s -> Optional.of(recursive),
+        Inliner.Policy.SECOND_ORDER)).isEmpty();
   }
 }

@@ -1,4 +1,4 @@
-package dev.adjoint.processor.transform.second;
+package dev.adjoint.processor.transform.normalize;
 
 import static dev.adjoint.processor.ir.Ir.read;
 
@@ -12,8 +12,6 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
-import dev.adjoint.processor.transform.normalize.Jumps;
-import dev.adjoint.processor.transform.normalize.Returns;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -24,76 +22,110 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Writes the bodies of called {@code @Differentiable} methods into the body of an {@code order =
- * 2} method, so that its Hessian-vector product (reverse mode over forward mode) sees through
- * them: a call's JVP is generated code, which reverse mode cannot differentiate again, but the
- * callee's body, written in place, is primal IR like the caller's. Only the Hessian-vector
- * product reads the result; every first-order member keeps calling the callee.
+ * Writes the bodies of called {@code @Differentiable} methods into the body of their caller, so
+ * that a derivative of the caller sees through them, by one of two {@link Policy policies}:
+ *
+ * <ul>
+ *   <li>{@link Policy#SECOND_ORDER}: into an {@code order = 2} method, for its Hessian-vector
+ *       product (reverse mode over forward mode): a call's JVP is generated code, which reverse
+ *       mode cannot differentiate again, but the callee's body, written in place, is primal IR
+ *       like the caller's. Only the Hessian-vector product reads the result.
+ *   <li>{@link Policy#IN_LOOPS}: calls made inside a loop, of small callees, for the caller's
+ *       reverse derivative: each such call would otherwise put a new Vjp of the callee on the
+ *       tape per trip (an object, and a gradient record with new arrays per pullback), where the
+ *       body written in place records into the caller's one tape, which a workspace reuses. The
+ *       processor keeps the result only where the caller's derivative stays clean and small
+ *       ({@code AdjointProcessor}).
+ * </ul>
+ *
+ * Every other member keeps calling the callee.
  *
  * <p>A call is written in place where that keeps Java's meaning exactly; every other call is
- * left as it is (and, where its argument varies, is an error at the call, from {@link
- * ReverseOverForward}): the callee is a static method of the same class whose body this
+ * left as it is (and, for second order, where its argument varies, is an error at the call, from
+ * {@code ReverseOverForward}): the callee is a static method of the same class whose body this
  * compilation read (not a custom rule, not a recursive call), returning {@code double}; each
- * array argument is a variable by name (the callee's parameter becomes that variable: a callee
- * never writes its parameter arrays); a {@code @NoDiff} array parameter is not differentiated
- * through (then the call stays); and the call is evaluated unconditionally, in a statement that
- * calls nothing else with effects before it (it is moved ahead of the statement: not in a loop's
- * condition, a branch of {@code ?:}, or the right side of {@code &&}/{@code ||}; an {@code if}'s
- * condition is evaluated once, so its calls go before the {@code if}). A {@code
- * double} parameter marked {@code @NoDiff} gets its argument through {@code Ad.stopGradient}.
+ * array argument is a variable by name (the callee's parameter becomes that variable), or, where
+ * the policy allows, a row of a matrix {@code m[i]} (the parameter's elements become {@code
+ * m[row][k]}, the row's index read once into a local before the body), and the callee writes
+ * into none of its array parameters (a write would come before the statement's own reads, which
+ * Java makes first); a {@code @NoDiff} array parameter is not differentiated through (then the
+ * call stays); and the call is evaluated unconditionally, in a statement that calls nothing else
+ * with effects before it (it is moved ahead of the statement: not in a loop's condition, a branch
+ * of {@code ?:}, or the right side of {@code &&}/{@code ||}; an {@code if}'s condition is
+ * evaluated once, so its calls go before the {@code if}). A {@code double} parameter marked
+ * {@code @NoDiff} gets its argument through {@code Ad.stopGradient}.
  */
 public final class Inliner {
   private Inliner() {}
 
-  /** How deep calls are followed (a chain of calls, each written into its caller). */
-  private static final int DEPTH = 8;
+  /**
+   * Which calls are written in place.
+   *
+   * @param rows whether a row of a matrix may be passed for an array parameter
+   * @param loopsOnly whether only calls made inside a loop are (those outside cost one call each)
+   * @param depth how deep calls are followed (a chain of calls, each written into its caller)
+   * @param calleeStatements the most statements a callee's body may have
+   */
+  public record Policy(boolean rows, boolean loopsOnly, int depth, int calleeStatements) {
+    /** For an {@code order = 2} method's Hessian-vector product: every call that can be. */
+    public static final Policy SECOND_ORDER = new Policy(false, false, 8, Integer.MAX_VALUE);
+
+    /** For a reverse derivative: calls in loops of small callees, rows too. */
+    public static final Policy IN_LOOPS = new Policy(true, true, 3, 80);
+  }
 
   /**
-   * @param caller the {@code order = 2} method
+   * @param caller the calling method
    * @param body its lowered body
    * @param bodies the lowered bodies of the annotated methods whose bodies may be written in
    *     place (those of the caller's class without a custom rule)
+   * @param policy which calls
    * @return the body with the calls that can be written in place so written; empty where there
    *     was none
    */
-  public static Optional<MethodBody> inline(
-      Signature caller, MethodBody body, Function<Signature, Optional<MethodBody>> bodies) {
+  public static Optional<MethodBody> inline(Signature caller, MethodBody body,
+      Function<Signature, Optional<MethodBody>> bodies, Policy policy) {
     Set<String> active = new HashSet<>();
     active.add(caller.name());
-    Run run = new Run(caller, bodies);
-    Stmt.Block out = run.block(body.body(), active, 0);
+    Run run = new Run(caller, bodies, policy);
+    Stmt.Block out = run.block(body.body(), active, 0, false);
     return run.changed ? Optional.of(new MethodBody(body.params(), out)) : Optional.empty();
   }
 
   private static final class Run {
     private final Signature caller;
     private final Function<Signature, Optional<MethodBody>> bodies;
+    private final Policy policy;
     private boolean changed;
 
-    Run(Signature caller, Function<Signature, Optional<MethodBody>> bodies) {
+    Run(Signature caller, Function<Signature, Optional<MethodBody>> bodies, Policy policy) {
       this.caller = caller;
       this.bodies = bodies;
+      this.policy = policy;
     }
 
-    Stmt.Block block(Stmt.Block b, Set<String> active, int depth) {
+    Stmt.Block block(Stmt.Block b, Set<String> active, int depth, boolean inLoop) {
       List<Stmt> out = new ArrayList<>();
       for (Stmt s : b.stmts()) {
         if (s instanceof Stmt.If i) {
           // The condition is evaluated once, before either branch: its calls go before the if.
-          Hoist hoist = hoisted(List.of(i.condition()), active, depth);
+          Hoist hoist = policy.loopsOnly() && !inLoop ? null
+              : hoisted(List.of(i.condition()), active, depth);
           Expr test = i.condition();
           if (hoist != null) {
             out.addAll(hoist.before);
             test = hoist.rewritten.get(0);
           }
-          out.add(new Stmt.If(test, block(i.then(), active, depth),
-              block(i.otherwise(), active, depth), i.ref()));
+          out.add(new Stmt.If(test, block(i.then(), active, depth, inLoop),
+              block(i.otherwise(), active, depth, inLoop), i.ref()));
         } else if (s instanceof Stmt.Loop l) {
           // A loop's condition is evaluated on every trip: its calls stay.
-          out.add(new Stmt.Loop(l.condition(), block(l.body(), active, depth),
-              block(l.update(), active, depth), l.testFirst(), l.ref()));
+          out.add(new Stmt.Loop(l.condition(), block(l.body(), active, depth, true),
+              block(l.update(), active, depth, true), l.testFirst(), l.ref()));
         } else if (s instanceof Stmt.Block inner) {
-          out.add(block(inner, active, depth));
+          out.add(block(inner, active, depth, inLoop));
+        } else if (policy.loopsOnly() && !inLoop) {
+          out.add(s);
         } else {
           out.addAll(leaf(s, active, depth));
         }
@@ -171,32 +203,74 @@ public final class Inliner {
       Signature callee = call.callee();
       if (!callee.owner().equals(caller.owner()) || callee.instance()
           || !callee.result().equals(TypeName.DOUBLE) || active.contains(callee.name())
-          || depth >= DEPTH || bodies.apply(callee).isEmpty()) {
+          || depth >= policy.depth() || bodies.apply(callee).isEmpty()) {
         return false;
       }
+      MethodBody body = bodies.apply(callee).get();
+      int[] statements = {0};
+      IrWalker.forEachStmt(body.body(), st -> statements[0]++);
+      if (statements[0] > policy.calleeStatements()) {
+        return false;
+      }
+      Set<Variable> arrays = new HashSet<>();
       for (int i = 0; i < callee.params().size(); i++) {
         Param p = callee.params().get(i);
         if (p.type() instanceof com.palantir.javapoet.ArrayTypeName) {
-          if (!(call.args().get(i) instanceof Expr.Read)
+          Expr arg = call.args().get(i);
+          boolean row = policy.rows() && arg instanceof Expr.ArrayRead r
+              && r.indices().size() == 1 && r.type() instanceof com.palantir.javapoet.ArrayTypeName;
+          if (!(arg instanceof Expr.Read) && !row
               || !p.differentiable() && Expr.isArray(p.type())) {
             return false;
           }
+          arrays.add(body.params().get(i));
         }
       }
-      return true;
+      return !writes(body.body(), arrays);
+    }
+
+    /**
+     * Whether {@code body} may write into one of {@code arrays}: an element assignment, or a call
+     * with effects that is passed one (Arrays.fill, sort; a differentiable callee never writes its
+     * parameters: the out-parameter rewrite has written those calls in).
+     */
+    private boolean writes(Stmt.Block body, Set<Variable> arrays) {
+      boolean[] found = {false};
+      IrWalker.forEachStmt(body, st -> found[0] |= st instanceof Stmt.ArrayAssign a
+          && arrays.contains(a.array()));
+      IrWalker.forEachExpr(body, e -> {
+        if (e instanceof Expr.OpaqueCall o) {
+          for (Expr a : o.args()) {
+            found[0] |= a instanceof Expr.Read r && arrays.contains(r.variable());
+          }
+          found[0] |= o.receiver() instanceof Expr.Read r && arrays.contains(r.variable());
+        }
+      });
+      return found[0];
     }
 
     /** The callee's body, written in place before the statement; returns its value's read. */
     private Expr inline(Expr.DiffCall call, List<Stmt> before, Set<String> active, int depth) {
       Signature callee = call.callee();
       MethodBody body = bodies.apply(callee).orElseThrow();
-      Copier copy = new Copier();
+      BodyCopier copy = new BodyCopier();
       for (int i = 0; i < callee.params().size(); i++) {
         Param p = callee.params().get(i);
         Variable param = body.params().get(i);
         Expr arg = call.args().get(i);
-        if (p.type() instanceof com.palantir.javapoet.ArrayTypeName) {
-          copy.variables.put(param, ((Expr.Read) arg).variable());
+        if (arg instanceof Expr.Read r && p.type() instanceof com.palantir.javapoet.ArrayTypeName) {
+          copy.variables.put(param, r.variable());
+        } else if (arg instanceof Expr.ArrayRead row
+            && p.type() instanceof com.palantir.javapoet.ArrayTypeName) {
+          // The row's index is read once, where Java's call reads its argument; the row's
+          // elements at every use, as the callee reads its parameter's.
+          Expr index = row.indices().get(0);
+          if (!(index instanceof Expr.Literal)) {
+            Variable at = new Variable(param.hint() + "Row", TypeName.INT, Variable.Kind.LOCAL);
+            before.add(new Stmt.Declare(at, index, call.ref()));
+            index = read(at);
+          }
+          copy.bindRow(param, row.array(), index);
         } else {
           Variable local = new Variable(param.hint(), param.type(), Variable.Kind.LOCAL);
           copy.variables.put(param, local);
@@ -212,7 +286,7 @@ public final class Inliner {
       Stmt.Block copied = copy.block(lowered);
       Set<String> inner = new HashSet<>(active);
       inner.add(callee.name());
-      before.add(block(copied, inner, depth + 1));
+      before.add(block(copied, inner, depth + 1, true));
       return read(result);
     }
 
@@ -292,7 +366,4 @@ public final class Inliner {
       }
     }
   }
-
-  /** The callee's body copied with fresh names (see {@link BodyCopier}). */
-  private static final class Copier extends BodyCopier {}
 }
