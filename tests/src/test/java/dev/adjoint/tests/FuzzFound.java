@@ -1,6 +1,7 @@
 package dev.adjoint.tests;
 
 import dev.adjoint.Differentiable;
+import dev.adjoint.NoDiff;
 import dev.adjoint.runtime.Ad;
 
 /** Programs the differential fuzzer (processor module, FuzzTest) found bugs with, reduced. */
@@ -298,5 +299,28 @@ final class FuzzFound {
       y = Math.ceil(Math.toDegrees(y));
     }
     return x;
+  }
+
+  // Found by a soak of Generator version 16 (run seed 27001, 6 000 programs, program
+  // -1957144628129396307): the statements after an if that returns are copied into each branch
+  // that goes on, one call object in two branches; the forward sweep copied a @NoDiff array
+  // before Arrays.sort for the first branch only, so the other branch's reverse sweep, which
+  // recomputes data[2] / x in its loop, read the sorted array.
+
+  /** 2 data[2] / x where n <= 5 (data as it was given), x where n > 10, else 0. */
+  @Differentiable
+  static double sortedAfterAnIf(double x, @NoDiff double[] data, int n) {
+    double c = 0;
+    if (n > 5) {
+      if (n > 10) {
+        return x;
+      }
+    } else {
+      for (int i = 0; i < 2; i++) {
+        c += data[2] / x;
+      }
+    }
+    java.util.Arrays.sort(data);
+    return c;
   }
 }

@@ -158,4 +158,28 @@ final class FuzzFoundTest {
         .isWithin(1e-12).of(dy);
     assertThat(FuzzFoundAdjoint.ceilThenOverflowJvp(0.5, y, 1.0, 0.0).tangent()).isEqualTo(1.0);
   }
+
+  /**
+   * A @NoDiff array sorted after an if that returns, read in a loop of the branch that goes on:
+   * the gradient is -2 data[2] / x² with data[2] as given (1), not as sorted (3).
+   */
+  @Test
+  void anArraySortedAfterAnIfWhoseBranchesBothGoOn() {
+    for (double x : new double[] {1.5, -0.75}) {
+      double expected = -2.0 / (x * x);
+      assertThat(FuzzFoundAdjoint.sortedAfterAnIfGrad(x, new double[] {3, 2, 1}, 2).x())
+          .isWithin(1e-15).of(expected);
+      var vjp = FuzzFoundAdjoint.sortedAfterAnIfVjp(x, new double[] {3, 2, 1}, 2);
+      assertThat(vjp.pullback(1.0).x()).isWithin(1e-15).of(expected);
+      assertThat(FuzzFoundAdjoint.sortedAfterAnIfWorkspace().valueAndGrad(x,
+          new double[] {3, 2, 1}, 2)).isWithin(1e-15).of(2.0 / x);
+      assertThat(FuzzFoundAdjoint.sortedAfterAnIfGrad(x, new double[] {3, 2, 1}, 7).x())
+          .isEqualTo(0.0);
+      assertThat(FuzzFoundAdjoint.sortedAfterAnIfGrad(x, new double[] {3, 2, 1}, 11).x())
+          .isEqualTo(1.0);
+      double[] data = {3, 2, 1};
+      FuzzFoundAdjoint.sortedAfterAnIfGrad(x, data, 2);
+      assertThat(data).usingExactEquality().containsExactly(1.0, 2.0, 3.0).inOrder();
+    }
+  }
 }

@@ -114,4 +114,56 @@ final class HelpersInLoops {
     }
     return s;
   }
+
+  /** A hidden layer, a new array per call, each unit a helper. */
+  @Differentiable
+  static double[] hiddenOf(double[][] w, double[] x) {
+    double[] h = new double[w.length];
+    for (int j = 0; j < h.length; j++) {
+      h[j] = unit(w[j], 0.1 * j, x);
+    }
+    return h;
+  }
+
+  /**
+   * A helper returning a new array per sample, its array written after the call; the samples
+   * differentiable too (rows of xs passed).
+   */
+  @Differentiable
+  static double perSample(double[][] w, double[] v, double[][] xs) {
+    double total = 0;
+    for (int s = 0; s < xs.length; s++) {
+      double[] h = hiddenOf(w, xs[s]);
+      h[0] *= v[0];
+      double o = 0;
+      for (int j = 0; j < h.length; j++) {
+        o += v[j] * h[j];
+      }
+      total += Math.log1p(o * o);
+    }
+    return total;
+  }
+
+  /** {@link #perSample} with the helpers written in by hand. */
+  @Differentiable
+  static double perSampleByHand(double[][] w, double[] v, double[][] xs) {
+    double total = 0;
+    for (int s = 0; s < xs.length; s++) {
+      double[] h = new double[w.length];
+      for (int j = 0; j < h.length; j++) {
+        double a = 0.1 * j;
+        for (int i = 0; i < xs[s].length; i++) {
+          a += w[j][i] * xs[s][i];
+        }
+        h[j] = Math.tanh(a);
+      }
+      h[0] *= v[0];
+      double o = 0;
+      for (int j = 0; j < h.length; j++) {
+        o += v[j] * h[j];
+      }
+      total += Math.log1p(o * o);
+    }
+    return total;
+  }
 }

@@ -50,6 +50,10 @@ final class HelpersInLoopsTest {
     return g;
   }
 
+  private static double[] flat(double[][] m) {
+    return flat(m, new double[0][]);
+  }
+
   private static double[] flat(double[][] m, double[]... vs) {
     int n = 0;
     for (double[] row : m) {
@@ -144,6 +148,41 @@ final class HelpersInLoopsTest {
       }
       assertThat(w).isEqualTo(w0);
       assertThat(x).isEqualTo(x0);
+    }
+  }
+
+  @Test
+  void aHelperReturningANewArrayPerSample() {
+    SplittableRandom rnd = new SplittableRandom(13);
+    for (int trial = 0; trial < 10; trial++) {
+      double[][] w = matrix(rnd, 4, 3);
+      double[] v = vector(rnd, 4);
+      double[][] xs = matrix(rnd, 5, 3);
+      double[][] w0 = copy(w);
+      double[][] xs0 = copy(xs);
+      DifferentiableFunction helpers = HelpersInLoopsAdjoint.perSampleFunction(w, v, xs);
+      DifferentiableFunction byHand = HelpersInLoopsAdjoint.perSampleByHandFunction(w, v, xs);
+      double[] point = flat(w, v, flat(xs));
+      assertThat(helpers.value(point)).isEqualTo(byHand.value(point));
+      double[] expected = gradient(byHand, point);
+      close(gradient(helpers, point), expected);
+      GradCheck.defaults().assertGradient(helpers, point);
+
+      HelpersInLoopsAdjoint.PerSampleVjp vjp = HelpersInLoopsAdjoint.perSampleVjp(w, v, xs);
+      HelpersInLoopsAdjoint.PerSampleGrad first = vjp.pullback(1.0);
+      HelpersInLoopsAdjoint.PerSampleGrad second = vjp.pullback(1.0);
+      double[] grad = flat(first.w(), first.v(), flat(first.xs()));
+      close(grad, expected);
+      assertThat(flat(second.w(), second.v(), flat(second.xs()))).usingExactEquality()
+          .containsExactly(grad).inOrder();
+      HelpersInLoopsAdjoint.PerSampleWorkspace ws = HelpersInLoopsAdjoint.perSampleWorkspace();
+      for (int again = 0; again < 2; again++) {
+        ws.valueAndGrad(w, v, xs);
+        assertThat(flat(ws.w(), ws.v(), flat(ws.xs()))).usingExactEquality()
+            .containsExactly(grad).inOrder();
+      }
+      assertThat(w).isEqualTo(w0);
+      assertThat(xs).isEqualTo(xs0);
     }
   }
 }

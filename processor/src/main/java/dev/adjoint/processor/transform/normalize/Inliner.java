@@ -43,7 +43,9 @@ import java.util.function.Function;
  * <p>A call is written in place where that keeps Java's meaning exactly; every other call is
  * left as it is (and, for second order, where its argument varies, is an error at the call, from
  * {@code ReverseOverForward}): the callee is a static method of the same class whose body this
- * compilation read (not a custom rule, not a recursive call), returning {@code double}; each
+ * compilation read (not a custom rule, not a recursive call), returning {@code double} (or,
+ * where the policy allows, {@code double[]} made in its body, as a declaration's whole value:
+ * {@code double[] h = layer(w, x)} with arguments that call nothing); each
  * array argument is a variable by name (the callee's parameter becomes that variable), or, where
  * the policy allows, a row of a matrix {@code m[i]} (the parameter's elements become {@code
  * m[row][k]}, the row's index read once into a local before the body), and the callee writes
@@ -65,13 +67,18 @@ public final class Inliner {
    * @param loopsOnly whether only calls made inside a loop are (those outside cost one call each)
    * @param depth how deep calls are followed (a chain of calls, each written into its caller)
    * @param calleeStatements the most statements a callee's body may have
+   * @param arrayResults whether {@code double[] y = g(..)} is written in too, where {@code g}
+   *     makes the array it returns ({@code double[] h = new double[n]; ..; return h;}): the
+   *     caller's {@code y} then stands for the callee's {@code h}
    */
-  public record Policy(boolean rows, boolean loopsOnly, int depth, int calleeStatements) {
+  public record Policy(boolean rows, boolean loopsOnly, int depth, int calleeStatements,
+      boolean arrayResults) {
     /** For an {@code order = 2} method's Hessian-vector product: every call that can be. */
-    public static final Policy SECOND_ORDER = new Policy(false, false, 8, Integer.MAX_VALUE);
+    public static final Policy SECOND_ORDER =
+        new Policy(false, false, 8, Integer.MAX_VALUE, false);
 
-    /** For a reverse derivative: calls in loops of small callees, rows too. */
-    public static final Policy IN_LOOPS = new Policy(true, true, 3, 80);
+    /** For a reverse derivative: calls in loops of small callees, rows and array results too. */
+    public static final Policy IN_LOOPS = new Policy(true, true, 3, 80, true);
   }
 
   /**
@@ -135,6 +142,16 @@ public final class Inliner {
 
     /** A leaf statement with the calls in it written in place before it, or itself. */
     private List<Stmt> leaf(Stmt s, Set<String> active, int depth) {
+      if (policy.arrayResults() && s instanceof Stmt.Declare d
+          && d.init() instanceof Expr.DiffCall call
+          && call.callee().result().equals(Expr.DOUBLE_ARRAY)) {
+        Optional<List<Stmt>> written = arrayResult(d.variable(), call, active, depth);
+        if (written.isPresent()) {
+          changed = true;
+          return written.get();
+        }
+        return List.of(s);
+      }
       List<Expr> exprs = new ArrayList<>();
       if (s instanceof Stmt.Declare d && d.init() != null) {
         exprs.add(d.init());
@@ -202,7 +219,9 @@ public final class Inliner {
     private boolean inlinable(Expr.DiffCall call, Set<String> active, int depth) {
       Signature callee = call.callee();
       if (!callee.owner().equals(caller.owner()) || callee.instance()
-          || !callee.result().equals(TypeName.DOUBLE) || active.contains(callee.name())
+          || !callee.result().equals(TypeName.DOUBLE) && !(policy.arrayResults()
+              && callee.result().equals(Expr.DOUBLE_ARRAY))
+          || active.contains(callee.name())
           || depth >= policy.depth() || bodies.apply(callee).isEmpty()) {
         return false;
       }
@@ -253,6 +272,68 @@ public final class Inliner {
     private Expr inline(Expr.DiffCall call, List<Stmt> before, Set<String> active, int depth) {
       Signature callee = call.callee();
       MethodBody body = bodies.apply(callee).orElseThrow();
+      BodyCopier copy = bind(call, body, before);
+      Variable result = new Variable(callee.name(), TypeName.DOUBLE, Variable.Kind.LOCAL);
+      copy.result = result;
+      before.add(new Stmt.Declare(result, null, call.ref()));
+      Stmt.Block lowered = Returns.normalize(Jumps.lower(body.body()));
+      Stmt.Block copied = copy.block(lowered);
+      Set<String> inner = new HashSet<>(active);
+      inner.add(callee.name());
+      before.add(block(copied, inner, depth + 1, true));
+      return read(result);
+    }
+
+    /**
+     * {@code double[] y = g(args)} with g's body written in place, where g makes the array it
+     * returns: its last statement, its only return, is {@code return h} for a local {@code h}
+     * that its body declares, at its top level, as {@code new double[n]}; {@code y} then stands
+     * for {@code h} (declared where g declares it) and the return is dropped. Empty where the
+     * call or the callee is not so, or its arguments call anything.
+     */
+    private Optional<List<Stmt>> arrayResult(Variable y, Expr.DiffCall call, Set<String> active,
+        int depth) {
+      for (Expr a : call.args()) {
+        boolean[] calls = {false};
+        IrWalker.forEachExpr(a, x -> calls[0] |= x instanceof Expr.DiffCall
+            || x instanceof Expr.OpaqueCall);
+        if (calls[0]) {
+          return Optional.empty();
+        }
+      }
+      if (!inlinable(call, active, depth)) {
+        return Optional.empty();
+      }
+      MethodBody body = bodies.apply(call.callee()).orElseThrow();
+      List<Stmt> top = body.body().stmts();
+      int[] returns = {0};
+      IrWalker.forEachStmt(body.body(), st -> returns[0] += st instanceof Stmt.Return ? 1 : 0);
+      if (returns[0] != 1 || top.isEmpty()
+          || !(top.get(top.size() - 1) instanceof Stmt.Return r)
+          || !(r.value() instanceof Expr.Read made)
+          || top.stream().noneMatch(st -> st instanceof Stmt.Declare d
+              && d.variable() == made.variable() && d.init() instanceof Expr.NewArray)) {
+        return Optional.empty();
+      }
+      List<Stmt> out = new ArrayList<>();
+      BodyCopier copy = bind(call, body, out);
+      copy.variables.put(made.variable(), y);
+      // No result: the return is dropped, the array it returned is already y.
+      Stmt.Block copied = copy.block(Jumps.lower(body.body()));
+      Set<String> inner = new HashSet<>(active);
+      inner.add(call.callee().name());
+      out.addAll(block(copied, inner, depth + 1, true).stmts());
+      return Optional.of(out);
+    }
+
+    /**
+     * A copier of the callee's body with its parameters bound to the call's arguments: an array
+     * by name to the caller's variable, a row to the caller's matrix (its index read once, into
+     * a local, where Java's call reads its argument), anything else to a new local set from the
+     * argument before the body ({@code Ad.stopGradient} of it for a {@code @NoDiff double}).
+     */
+    private BodyCopier bind(Expr.DiffCall call, MethodBody body, List<Stmt> before) {
+      Signature callee = call.callee();
       BodyCopier copy = new BodyCopier();
       for (int i = 0; i < callee.params().size(); i++) {
         Param p = callee.params().get(i);
@@ -262,8 +343,6 @@ public final class Inliner {
           copy.variables.put(param, r.variable());
         } else if (arg instanceof Expr.ArrayRead row
             && p.type() instanceof com.palantir.javapoet.ArrayTypeName) {
-          // The row's index is read once, where Java's call reads its argument; the row's
-          // elements at every use, as the callee reads its parameter's.
           Expr index = row.indices().get(0);
           if (!(index instanceof Expr.Literal)) {
             Variable at = new Variable(param.hint() + "Row", TypeName.INT, Variable.Kind.LOCAL);
@@ -279,15 +358,7 @@ public final class Inliner {
           before.add(new Stmt.Declare(local, value, call.ref()));
         }
       }
-      Variable result = new Variable(callee.name(), TypeName.DOUBLE, Variable.Kind.LOCAL);
-      copy.result = result;
-      before.add(new Stmt.Declare(result, null, call.ref()));
-      Stmt.Block lowered = Returns.normalize(Jumps.lower(body.body()));
-      Stmt.Block copied = copy.block(lowered);
-      Set<String> inner = new HashSet<>(active);
-      inner.add(callee.name());
-      before.add(block(copied, inner, depth + 1, true));
-      return read(result);
+      return copy;
     }
 
     /** Hoists the calls of one statement's expressions, in evaluation order. */
@@ -308,7 +379,8 @@ public final class Inliner {
           return e;
         }
         if (e instanceof Expr.DiffCall call) {
-          if (!unconditional) {
+          if (!unconditional || !call.callee().result().equals(TypeName.DOUBLE)) {
+            // a double[] result is written in only as a declaration's whole value (arrayResult)
             failed = true;
             return e;
           }

@@ -111,8 +111,14 @@ public final class ReverseMode {
   private final Map<Expr, Integer> callOrder = new IdentityHashMap<>();
   /** The forward sweep's top level: its new arrays are reused by a workspace. */
   private List<Stmt> topForward;
-  /** The writing calls {@link #saveChanged} has saved arrays for, by identity. */
-  private final Set<Expr> savedFor = Collections.newSetFromMap(new IdentityHashMap<>());
+  /**
+   * The writing calls {@link #saveChanged} has saved arrays for, by identity, per forward list:
+   * {@link Returns} copies the statements after an {@code if} that returns into each branch that
+   * goes on, so one call may stand in two branches, each of which saves for it (else a branch
+   * whose reverse sweep reads the array lost its copy: fuzz soak run seed 27001, program
+   * -1957144628129396307, a sort after the if).
+   */
+  private final Map<List<Stmt>, Set<Expr>> savedFor = new IdentityHashMap<>();
   /** What the tape records and what replays take the place of; pruned once the sweeps are built. */
   private final Records records = new Records();
 
@@ -398,7 +404,9 @@ public final class ReverseMode {
   private List<Stmt> saveChanged(Stmt s, List<Stmt> fwd) {
     Set<Variable> arrays = new LinkedHashSet<>();
     Consumer<Expr> calls = e -> {
-      if (e instanceof Expr.OpaqueCall call && callOrder.containsKey(call) && savedFor.add(call)) {
+      if (e instanceof Expr.OpaqueCall call && callOrder.containsKey(call)
+          && savedFor.computeIfAbsent(fwd, k -> Collections.newSetFromMap(new IdentityHashMap<>()))
+              .add(call)) {
         changed(call).stream().filter(snapshotted::contains).forEach(arrays::add);
       }
     };

@@ -151,7 +151,7 @@ class InlinerTest {
     Variable m = new Variable("m", MATRIX, Variable.Kind.PARAM);
     Variable s = new Variable("s", TypeName.DOUBLE, Variable.Kind.LOCAL);
     Variable j = new Variable("j", TypeName.INT, Variable.Kind.LOCAL);
-    Inliner.Policy small = new Inliner.Policy(true, true, 3, 1);
+    Inliner.Policy small = new Inliner.Policy(true, true, 3, 1, true);
     assertThat(Inliner.inline(caller(), callerBody(m, s, j), c -> Optional.of(dotBody(false)),
         small)).isEmpty();
   }
