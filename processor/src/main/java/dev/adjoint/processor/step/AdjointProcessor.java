@@ -35,10 +35,10 @@ import dev.adjoint.processor.transform.analysis.Linearity;
 import dev.adjoint.processor.transform.forward.ForwardDerivative;
 import dev.adjoint.processor.transform.forward.ForwardMode;
 import dev.adjoint.processor.transform.forward.VectorMode;
-import dev.adjoint.processor.transform.reverse.ReverseDerivative;
-import dev.adjoint.processor.transform.reverse.ReverseMode;
 import dev.adjoint.processor.transform.normalize.Inliner;
 import dev.adjoint.processor.transform.normalize.OutParams;
+import dev.adjoint.processor.transform.reverse.ReverseDerivative;
+import dev.adjoint.processor.transform.reverse.ReverseMode;
 import dev.adjoint.processor.transform.second.HvpSweep;
 import dev.adjoint.processor.transform.second.ReverseOverForward;
 import dev.adjoint.processor.transform.second.VjpRuleTangent;
@@ -197,7 +197,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     return size <= Math.min(INLINED_AT_MOST, splitAbove()) ? result.derivative().get() : derived;
   }
 
-  /** The lowered body of {@code callee}, a method of the unit's class, where it may be written in. */
+  /** The lowered body of {@code callee}, a method of the unit's class, if it may be written in. */
   private static Optional<MethodBody> writable(Unit unit, Signature callee) {
     return unit.plan.methods().stream()
         .filter(m -> !m.model().isCustom()
