@@ -356,4 +356,27 @@ final class InlineRedTeam {
     }
     return s;
   }
+
+  /** A table that a call with effects changes between the helper's calls. */
+  static final double[] TABLE = {1.0, 2.0};
+
+  static void bumpTable() {
+    TABLE[0] += 1.0;
+  }
+
+  @Differentiable
+  static double tabled(double[] a) {
+    return a[1] * TABLE[0];
+  }
+
+  /** s = Σ_k m[k][1] · t_k · x0 with t_k = k + 1 (TABLE[0] starting at 1). */
+  @Differentiable
+  static double tableBumpedBetweenCalls(double[][] m, double[] x) {
+    double s = 0;
+    for (int k = 0; k < 3; k++) {
+      s += tabled(m[k]) * x[0];
+      bumpTable();
+    }
+    return s;
+  }
 }

@@ -64,21 +64,26 @@ final class InlineRedTeamTest {
     return out.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
-  private static double primal(String name) throws Exception {
+  private static void reset() {
     InlineRedTeam.count = 1.0;
+    InlineRedTeam.TABLE[0] = 1.0;
+  }
+
+  private static double primal(String name) throws Exception {
+    reset();
     return (double) call(InlineRedTeam.class, name, m(), X.clone());
   }
 
   /** Every reverse form's value and gradient: each one the same, and the value the primal's. */
   private static double[] grad(String name) throws Exception {
     double value = primal(name);
-    InlineRedTeam.count = 1.0;
+    reset();
     double[] g = flat(call(InlineRedTeamAdjoint.class, name + "Grad", m(), X.clone()));
-    InlineRedTeam.count = 1.0;
+    reset();
     Object vg = call(InlineRedTeamAdjoint.class, name + "ValueAndGrad", m(), X.clone());
     assertThat((double) call(vg, "value")).isEqualTo(value);
     assertThat(flat(call(vg, "grad"))).usingExactEquality().containsExactly(g).inOrder();
-    InlineRedTeam.count = 1.0;
+    reset();
     Object vjp = call(InlineRedTeamAdjoint.class, name + "Vjp", m(), X.clone());
     assertThat((double) call(vjp, "value")).isEqualTo(value);
     assertThat(flat(call(vjp, "pullback", 1.0))).usingExactEquality().containsExactly(g)
@@ -87,7 +92,7 @@ final class InlineRedTeamTest {
         .inOrder();
     Object ws = call(InlineRedTeamAdjoint.class, name + "Workspace");
     for (int i = 0; i < 2; i++) {
-      InlineRedTeam.count = 1.0;
+      reset();
       assertThat((double) call(ws, "valueAndGrad", m(), X.clone())).isEqualTo(value);
       assertThat(flat(ws)).usingExactEquality().containsExactly(g).inOrder();
     }
@@ -207,6 +212,20 @@ final class InlineRedTeamTest {
     expected[4] = X[0];
     expected[6] = M[2][0];
     expected[7] = M[0][1] + M[1][1];
+    close(g, expected);
+  }
+
+  @Test
+  @Disabled("Not the inliner's (161ebe6 gives the same): an element of a static array that a"
+      + " call with effects changes between the helper's calls is read again by the reverse"
+      + " sweep, at its last value: d/dm[0][1] 2.4 for 0.6, d/dm[1][1] 2.4 for 1.2")
+  void aStaticArrayElementChangedBetweenCalls() throws Exception {
+    double[] g = grad("tableBumpedBetweenCalls");
+    double[] expected = new double[8];
+    expected[1] = 1 * X[0];
+    expected[3] = 2 * X[0];
+    expected[5] = 3 * X[0];
+    expected[6] = M[0][1] + 2 * M[1][1] + 3 * M[2][1];
     close(g, expected);
   }
 }
