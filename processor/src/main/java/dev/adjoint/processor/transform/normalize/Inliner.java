@@ -204,6 +204,11 @@ public final class Inliner {
       if (!calls[0] || effects[0]) {
         return null;
       }
+      if (readsFields(exprs) && exprs.stream().anyMatch(e -> callsWithEffects(e, 0))) {
+        // The body, written before the statement, would run before the statement's reads of
+        // fields, which its effects may change (a counter a helper bumps: red team, stop 27).
+        return null;
+      }
       Hoist hoist = new Hoist(active, depth);
       for (Expr e : exprs) {
         hoist.rewritten.add(hoist.of(e, true));
@@ -213,6 +218,44 @@ public final class Inliner {
       }
       changed = true;
       return hoist;
+    }
+
+    private static boolean readsFields(List<Expr> exprs) {
+      boolean[] found = {false};
+      for (Expr e : exprs) {
+        IrWalker.forEachExpr(e, x -> found[0] |= x instanceof Expr.FieldRead);
+      }
+      return found[0];
+    }
+
+    /**
+     * Whether evaluating {@code e} may call a method with effects: a call that is not
+     * differentiated, or an annotated method whose body this compilation did not read or that
+     * may itself (followed as deep as calls are written in).
+     */
+    private boolean callsWithEffects(Expr e, int level) {
+      boolean[] found = {false};
+      IrWalker.forEachExpr(e, x -> {
+        if (found[0]) {
+          return;
+        }
+        if (x instanceof Expr.OpaqueCall) {
+          found[0] = true;
+        } else if (x instanceof Expr.DiffCall c) {
+          Optional<MethodBody> body = bodies.apply(c.callee());
+          if (body.isEmpty() || level >= policy.depth()) {
+            found[0] = true;
+          } else {
+            IrWalker.forEachExpr(body.get().body(), y -> {
+              if (!found[0] && (y instanceof Expr.OpaqueCall
+                  || y instanceof Expr.DiffCall && callsWithEffects(y, level + 1))) {
+                found[0] = true;
+              }
+            });
+          }
+        }
+      });
+      return found[0];
     }
 
     /** Whether {@code call} (with its arguments as rewritten) can be written in place. */

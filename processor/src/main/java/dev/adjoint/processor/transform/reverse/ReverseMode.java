@@ -157,6 +157,7 @@ public final class ReverseMode {
       }
     });
     t.changeable.addAll(changedInLoops(normalized.stmts()));
+    t.changeable.addAll(fieldArraysBesideCalls(normalized));
     t.snapshotted.addAll(t.changedByCalls);
     t.snapshotted.removeAll(t.changeable);
     t.topForward = forward;
@@ -302,6 +303,32 @@ public final class ReverseMode {
   }
 
   // ------------------------------------------------------------------ data that calls change
+
+  /**
+   * The locals that hold an array read from a field ({@code double[] t = C.TABLE}), where the
+   * body also calls a method that is not differentiated: such a call may write into the field's
+   * array though it is not passed it ({@code C.bumpTable()}), so the reverse sweep must not read
+   * the array's elements again: they are {@link #changeable} (each element the reverse sweep
+   * needs is kept where the forward sweep read it). Found by the red team of stop 27: an element
+   * changed between two calls of a helper reading it was read by the reverse sweep at its last
+   * value.
+   */
+  private static Set<Variable> fieldArraysBesideCalls(Stmt.Block body) {
+    Set<Variable> arrays = new HashSet<>();
+    boolean[] calls = {false};
+    IrWalker.forEachStmt(body, st -> {
+      Expr value = st instanceof Stmt.Declare d ? d.init()
+          : st instanceof Stmt.Assign a ? a.value() : null;
+      Variable v = st instanceof Stmt.Declare d ? d.variable()
+          : st instanceof Stmt.Assign a ? a.variable() : null;
+      if (value instanceof Expr.FieldRead && v != null
+          && (Expr.isArray(v.type()) || Expr.isDiscreteArray(v.type()))) {
+        arrays.add(v);
+      }
+    });
+    IrWalker.forEachExpr(body, e -> calls[0] |= e instanceof Expr.OpaqueCall);
+    return calls[0] ? arrays : Set.of();
+  }
 
   /**
    * The {@code double[]} and {@code double[][]} arrays, and the discrete ones, {@code call}
