@@ -379,4 +379,41 @@ final class InlineRedTeam {
     }
     return s;
   }
+
+  /** A table element and a counter, bumped by a helper's call with effects. */
+  static final double[] BUMPED = {1.0};
+
+  static double bumpBoth() {
+    BUMPED[0] += 1.0;
+    count += 1.0;
+    return 0.0;
+  }
+
+  @Differentiable
+  static double bumps(double[] a) {
+    bumpBoth();
+    return a[0] * a[1];
+  }
+
+  /**
+   * The statement reads BUMPED[0] and count (in a ?: condition) before the call bumps them:
+   * with both starting at 1, s = Σ_k (k + 1) x1 + x0 (count > 2 ? 1 : 2) + m[k][0] m[k][1].
+   */
+  @Differentiable
+  static double tableReadBeforeTheCall(double[][] m, double[] x) {
+    double s = 0;
+    for (int k = 0; k < 3; k++) {
+      s += BUMPED[0] * x[1] + x[0] * (count > 2 ? 1 : 2) + bumps(m[k]);
+    }
+    return s;
+  }
+
+  /** {@link #tableBumpedBetweenCalls} outside a loop: the calls are not written in. */
+  @Differentiable
+  static double tableBumpedBetweenTwoCalls(double[][] m, double[] x) {
+    double s = tabled(m[0]) * x[0];
+    bumpTable();
+    s += tabled(m[1]) * x[0];
+    return s;
+  }
 }

@@ -95,6 +95,14 @@ public final class Inliner {
     Set<String> active = new HashSet<>();
     active.add(caller.name());
     Run run = new Run(caller, bodies, policy);
+    // The locals that hold arrays read from fields: an effect may change their elements too.
+    IrWalker.forEachStmt(body.body(), st -> {
+      if (st instanceof Stmt.Declare d && d.init() instanceof Expr.FieldRead) {
+        run.fieldArrays.add(d.variable());
+      } else if (st instanceof Stmt.Assign a && a.value() instanceof Expr.FieldRead) {
+        run.fieldArrays.add(a.variable());
+      }
+    });
     Stmt.Block out = run.block(body.body(), active, 0, false);
     return run.changed ? Optional.of(new MethodBody(body.params(), out)) : Optional.empty();
   }
@@ -103,6 +111,7 @@ public final class Inliner {
     private final Signature caller;
     private final Function<Signature, Optional<MethodBody>> bodies;
     private final Policy policy;
+    private final Set<Variable> fieldArrays = new HashSet<>();
     private boolean changed;
 
     Run(Signature caller, Function<Signature, Optional<MethodBody>> bodies, Policy policy) {
@@ -220,10 +229,12 @@ public final class Inliner {
       return hoist;
     }
 
-    private static boolean readsFields(List<Expr> exprs) {
+    /** Whether {@code exprs} read a field, or an element of an array read from one. */
+    private boolean readsFields(List<Expr> exprs) {
       boolean[] found = {false};
       for (Expr e : exprs) {
-        IrWalker.forEachExpr(e, x -> found[0] |= x instanceof Expr.FieldRead);
+        IrWalker.forEachExpr(e, x -> found[0] |= x instanceof Expr.FieldRead
+            || x instanceof Expr.ArrayRead r && fieldArrays.contains(r.array()));
       }
       return found[0];
     }

@@ -306,8 +306,9 @@ public final class ReverseMode {
 
   /**
    * The locals that hold an array read from a field ({@code double[] t = C.TABLE}), where the
-   * body also calls a method that is not differentiated: such a call may write into the field's
-   * array though it is not passed it ({@code C.bumpTable()}), so the reverse sweep must not read
+   * body also calls a method that is not differentiated, or an annotated one (which may call
+   * one): such a call may write into the field's array though it is not passed it ({@code
+   * C.bumpTable()}), so the reverse sweep must not read
    * the array's elements again: they are {@link #changeable} (each element the reverse sweep
    * needs is kept where the forward sweep read it). Found by the red team of stop 27: an element
    * changed between two calls of a helper reading it was read by the reverse sweep at its last
@@ -326,7 +327,9 @@ public final class ReverseMode {
         arrays.add(v);
       }
     });
-    IrWalker.forEachExpr(body, e -> calls[0] |= e instanceof Expr.OpaqueCall);
+    // An annotated callee may make such a call itself.
+    IrWalker.forEachExpr(body, e -> calls[0] |= e instanceof Expr.OpaqueCall
+        || e instanceof Expr.DiffCall);
     return calls[0] ? arrays : Set.of();
   }
 
