@@ -7,7 +7,6 @@ import dev.adjoint.runtime.GradCheck;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -262,11 +261,11 @@ final class InlineRedTeamTest {
   }
 
   /**
-   * Open bug (stop 27; found while fixing the loop form above): a call that is not written in
-   * gets the callee's sharing Vjp, which keeps the static array the callee read, not a copy, so
-   * its pullback reads the element as bumpTable() left it: d/dm[0][1] 4 for 2.
+   * Found while fixing the loop form above (161ebe6 had it too): a call that is not written in
+   * got the callee's sharing Vjp, which kept the static array the callee read, not a copy, so its
+   * pullback read the element as bumpTable() left it (d/dm[0][1] 4 for 2). Every Vjp now copies
+   * the arrays its method read from fields.
    */
-  @Disabled("open bug: a sharing Vjp keeps a static array its callee read, not a copy")
   @Test
   void aStaticArrayElementChangedBetweenTwoCallsOutsideLoops() throws Exception {
     double[] g = grad("tableBumpedBetweenTwoCalls");

@@ -74,6 +74,25 @@ final class ReverseFacts {
   }
 
   /**
+   * Those of {@link #elementsRead} that the method read from a field ({@code double[] t =
+   * C.TABLE}): no caller passed them, so none can keep them as they were for a Vjp that shares
+   * its arrays with its caller; every Vjp copies them (a call with effects between two calls of
+   * the method may change them: red team, stop 27).
+   */
+  Set<Variable> fieldArraysRead() {
+    Set<Variable> out = new LinkedHashSet<>();
+    IrWalker.forEachStmt(d.forward(), st -> {
+      if (st instanceof Stmt.Declare decl && decl.init() instanceof Expr.FieldRead) {
+        out.add(decl.variable());
+      } else if (st instanceof Stmt.Assign a && a.value() instanceof Expr.FieldRead) {
+        out.add(a.variable());
+      }
+    });
+    out.retainAll(elementsRead());
+    return out;
+  }
+
+  /**
    * The arrays a workspace keeps in fields and reuses from call to call: the local arrays the
    * forward sweep creates at its top level, and the cotangent arrays.
    */

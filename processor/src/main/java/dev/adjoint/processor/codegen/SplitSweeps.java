@@ -15,6 +15,7 @@ import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -217,7 +218,13 @@ final class SplitSweeps {
         .addJavadoc("The forward sweep of a Vjp, which is a snapshot if {@code $N}.\n", flag)
         .addStatement("this.$N = $N", ownedFlag, flag)
         .addStatement("forward()");
-    Set<Variable> snapshot = new ReverseFacts(d).elementsRead();
+    ReverseFacts facts = new ReverseFacts(d);
+    Set<Variable> snapshot = new LinkedHashSet<>(facts.elementsRead());
+    // Arrays read from fields: copied for every Vjp (no caller keeps them; ReverseFacts).
+    for (Variable v : facts.fieldArraysRead()) {
+      m.addStatement("this.$N = $L", r.name(v), Members.copyOf(v.type(), r.name(v)));
+      snapshot.remove(v);
+    }
     if (!snapshot.isEmpty()) {
       m.beginControlFlow("if ($N)", flag);
       for (Variable v : snapshot) {
