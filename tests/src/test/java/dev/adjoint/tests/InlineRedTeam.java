@@ -416,4 +416,24 @@ final class InlineRedTeam {
     s += tabled(m[1]) * x[0];
     return s;
   }
+
+  /** Reads BUMPED[0] before calling a helper that bumps it, in one statement of a helper. */
+  @Differentiable
+  static double tableThenBumps(double[] a) {
+    return BUMPED[0] * a[0] + bumps(a);
+  }
+
+  /**
+   * The same one call deeper: tableThenBumps is written into the loop, and its statement must
+   * still read BUMPED[0] before bumps(a) runs. With BUMPED[0] starting at 1, s = Σ_k (k + 1)
+   * m[k][0] + m[k][0] m[k][1].
+   */
+  @Differentiable
+  static double tableReadBeforeANestedCall(double[][] m, double[] x) {
+    double s = 0;
+    for (int k = 0; k < 3; k++) {
+      s += tableThenBumps(m[k]);
+    }
+    return s + x[0];
+  }
 }

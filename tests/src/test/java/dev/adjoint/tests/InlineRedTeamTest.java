@@ -275,4 +275,19 @@ final class InlineRedTeamTest {
     expected[6] = M[0][1] + 2 * M[1][1];
     close(g, expected);
   }
+
+  /** {@link #aTableElementAndAConditionTheStatementReadsBeforeTheCall}, one helper deeper. */
+  @Test
+  void aTableElementReadBeforeANestedCallWithEffects() throws Exception {
+    double expectedValue = X[0];
+    double[] expected = new double[8];
+    for (int k = 0; k < 3; k++) {
+      expectedValue += (k + 1) * M[k][0] + M[k][0] * M[k][1];
+      expected[2 * k] = (k + 1) + M[k][1];
+      expected[2 * k + 1] = M[k][0];
+    }
+    expected[6] = 1;
+    assertThat(primal("tableReadBeforeANestedCall")).isWithin(1e-12).of(expectedValue);
+    close(grad("tableReadBeforeANestedCall"), expected);
+  }
 }

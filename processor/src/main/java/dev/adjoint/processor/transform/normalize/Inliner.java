@@ -95,14 +95,7 @@ public final class Inliner {
     Set<String> active = new HashSet<>();
     active.add(caller.name());
     Run run = new Run(caller, bodies, policy);
-    // The locals that hold arrays read from fields: an effect may change their elements too.
-    IrWalker.forEachStmt(body.body(), st -> {
-      if (st instanceof Stmt.Declare d && d.init() instanceof Expr.FieldRead) {
-        run.fieldArrays.add(d.variable());
-      } else if (st instanceof Stmt.Assign a && a.value() instanceof Expr.FieldRead) {
-        run.fieldArrays.add(a.variable());
-      }
-    });
+    run.noteFieldArrays(body.body());
     Stmt.Block out = run.block(body.body(), active, 0, false);
     return run.changed ? Optional.of(new MethodBody(body.params(), out)) : Optional.empty();
   }
@@ -118,6 +111,17 @@ public final class Inliner {
       this.caller = caller;
       this.bodies = bodies;
       this.policy = policy;
+    }
+
+    /** Notes the locals of {@code b} holding arrays read from fields (effects may change them). */
+    void noteFieldArrays(Stmt.Block b) {
+      IrWalker.forEachStmt(b, st -> {
+        if (st instanceof Stmt.Declare d && d.init() instanceof Expr.FieldRead) {
+          fieldArrays.add(d.variable());
+        } else if (st instanceof Stmt.Assign a && a.value() instanceof Expr.FieldRead) {
+          fieldArrays.add(a.variable());
+        }
+      });
     }
 
     Stmt.Block block(Stmt.Block b, Set<String> active, int depth, boolean inLoop) {
@@ -332,6 +336,7 @@ public final class Inliner {
       before.add(new Stmt.Declare(result, null, call.ref()));
       Stmt.Block lowered = Returns.normalize(Jumps.lower(body.body()));
       Stmt.Block copied = copy.block(lowered);
+      noteFieldArrays(copied);
       Set<String> inner = new HashSet<>(active);
       inner.add(callee.name());
       before.add(block(copied, inner, depth + 1, true));
@@ -374,6 +379,7 @@ public final class Inliner {
       copy.variables.put(made.variable(), y);
       // No result: the return is dropped, the array it returned is already y.
       Stmt.Block copied = copy.block(Jumps.lower(body.body()));
+      noteFieldArrays(copied);
       Set<String> inner = new HashSet<>(active);
       inner.add(call.callee().name());
       out.addAll(block(copied, inner, depth + 1, true).stmts());
