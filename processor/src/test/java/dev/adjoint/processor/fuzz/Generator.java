@@ -2131,7 +2131,7 @@ final class Generator {
    * A loop made for calls of the helpers {@code hpK} (version 17), outside loops: often over a
    * local matrix {@code yp0} whose rows it passes and then writes, sometimes nested:
    * <pre>
-   * double[][] yp0 = {{e, ..}, {e, ..}};      // or new double[2][3]
+   * double[][] yp0 = {{x0, ..}, {ya[1] * 2.0, ..}};   // no calls; or new double[2][3]
    * for (int ip1 = 0; ip1 &lt; yp0.length; ip1++) {     // any loop kind
    *   t0 += hp1(yp0[ip1], e);                     // or yp0[Math.floorMod(ip1, 2)], ...
    *   yp0[ip1][0] = e;
@@ -2150,9 +2150,11 @@ final class Generator {
       if (rnd.nextInt(4) == 0) {
         out.add(new Program.LocalArray(matrix, true));
       } else {
+        // without calls: version 14's records do not look into initializers for the calls
+        // that pass them (a helper taking a record here did not compile: run seed 17001)
         List<Expr> init = new ArrayList<>();
         for (int k = 0; k < Program.ROWS * Program.COLUMNS; k++) {
-          init.add(expr(scope, 1));
+          init.add(plainArg(scope));
         }
         out.add(new Program.LocalArray(matrix, true, init, rnd.nextBoolean()));
       }
