@@ -343,6 +343,15 @@ class FuzzTest {
     int matrixHelperJvps;
     /** Programs that read a double field through an object a field holds ({@code fc0.k}). */
     int objectFieldPrograms;
+    /**
+     * Programs with version 17's helpers {@code hp0}.. (called in loops); those in which some
+     * method's generated derivative holds the body of an {@code hp} helper written in (its
+     * {@code // line N} comments: {@link #writtenIn}), and those in which one holds two helpers'
+     * bodies (a chain written in, or two helpers).
+     */
+    int loopHelperPrograms;
+    int writtenInPrograms;
+    int writtenInChainPrograms;
     final List<String> failures = new ArrayList<>();
 
     void assertClean(String context) {
@@ -377,15 +386,60 @@ class FuzzTest {
               + " a helper with out-parameters, %d with a double[][] helper (%d points of its"
               + " hmVjp pullback, %d of its hmJvp against dual numbers), %d with Math.pow at"
               + " an exponent that may be 0,"
-              + " %d reading a field through an object a field holds (fc0.k), %d failures",
+              + " %d reading a field through an object a field holds (fc0.k), %d with helpers"
+              + " hp called in loops (%d with an hp body written into a caller's derivative, %d"
+              + " with two helpers' bodies in one), %d failures",
           programs, points, skippedPoints, differenceChecks, jvps, dualJvps, dualSingular,
           dualOnly, dualSkipped, jvpWorkspaces, arrayHelperPoints, arrayHelperJvps,
           arrayHelperDualJvps, zeroTangentOverflows, recordPoints, hvpPrograms, hvpRejected,
           hvpThroughRules, hvpOrderTwoHelpers, hvpPoints, hvpDifferenceChecks,
           outParameterPrograms, matrixResultPrograms, matrixHelperPoints, matrixHelperJvps,
-          powAtZeroPrograms, objectFieldPrograms,
-          failures.size());
+          powAtZeroPrograms, objectFieldPrograms, loopHelperPrograms, writtenInPrograms,
+          writtenInChainPrograms, failures.size());
     }
+  }
+
+  /**
+   * The most bodies of version 17's helpers {@code hp0}.. that one member of the generated
+   * {@code adjoint} source holds besides its own method's (by the {@code // line N} comments the
+   * generated code carries: a line of a helper's body in another method's derivative is that
+   * body written in, by the processor's Inliner).
+   */
+  static int writtenIn(Unit unit, String adjoint) {
+    String[] lines = unit.render().split("\n", -1);
+    // the body lines (1-based) of each method: from its header to the line "  }"
+    Map<Integer, String> owner = new HashMap<>();
+    java.util.regex.Pattern header =
+        java.util.regex.Pattern.compile("^  [\\w<>\\[\\] ]*\\b(\\w+)\\(.*\\{$");
+    String current = null;
+    for (int i = 0; i < lines.length; i++) {
+      java.util.regex.Matcher m = header.matcher(lines[i]);
+      if (m.find() && !lines[i].contains(" class ") && !lines[i].contains(" record ")) {
+        current = m.group(1);
+      } else if (lines[i].equals("  }")) {
+        current = null;
+      } else if (current != null) {
+        owner.put(i + 1, current);
+      }
+    }
+    int most = 0;
+    java.util.regex.Pattern comment = java.util.regex.Pattern.compile("^\\s*// line (\\d+)$");
+    Set<String> member = new java.util.HashSet<>();
+    for (String line : (adjoint + "\n  }").split("\n")) {
+      if (line.startsWith("  ") && !line.startsWith("   ")) {
+        // a member of the adjoint class begins or ends: count the helpers' bodies in the last
+        // (one of them its own where it holds nothing else)
+        long helpers = member.stream().filter(n -> n.startsWith(Generator.LOOP_HELPER)).count();
+        boolean other = member.stream().anyMatch(n -> !n.startsWith(Generator.LOOP_HELPER));
+        most = Math.max(most, (int) helpers - (other ? 0 : 1));
+        member.clear();
+      }
+      java.util.regex.Matcher m = comment.matcher(line);
+      if (m.find() && owner.containsKey(Integer.parseInt(m.group(1)))) {
+        member.add(owner.get(Integer.parseInt(m.group(1))));
+      }
+    }
+    return most;
   }
 
   /** Version 16's Math.pow at an exponent that may be 0, in a rendered program. */
@@ -451,6 +505,17 @@ class FuzzTest {
             || unit.render().contains("." + Program.OBJECT_FIELD + ")")) {
           stats.objectFieldPrograms++;
         }
+        if (unit.helpers().stream().anyMatch(h -> h.name().startsWith(Generator.LOOP_HELPER))) {
+          stats.loopHelperPrograms++;
+          int written = writtenIn(unit,
+              compiled.generated.getOrDefault(unit.className() + "Adjoint", ""));
+          if (written > 0) {
+            stats.writtenInPrograms++;
+          }
+          if (written > 1) {
+            stats.writtenInChainPrograms++;
+          }
+        }
         long seed = seedOf.get(unit.className());
         int before = stats.failures.size();
         String thrown = null;
@@ -508,6 +573,8 @@ class FuzzTest {
     ClassLoader loader;
     /** The diagnostics other than notes, where there was no exception. */
     final List<Diagnostic<? extends JavaFileObject>> errors = new ArrayList<>();
+    /** The generated sources, by simple class name ({@code P3Adjoint}). */
+    final Map<String, String> generated = new HashMap<>();
   }
 
   /** {@code split}: with {@code -Aadjoint.splitAbove=0} (see {@link #SPLIT_ONE_IN}). */
@@ -553,6 +620,15 @@ class FuzzTest {
     }
     Map<String, byte[]> classes = new HashMap<>();
     for (JavaFileObject file : compilation.generatedFiles()) {
+      if (file.getKind() == JavaFileObject.Kind.SOURCE) {
+        String path = file.toUri().getPath();
+        try {
+          result.generated.put(path.substring(path.lastIndexOf('/') + 1,
+              path.length() - ".java".length()), file.getCharContent(true).toString());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
       if (file.getKind() == JavaFileObject.Kind.CLASS) {
         String path = file.toUri().getPath();
         String name = path.substring(path.indexOf("CLASS_OUTPUT/") + "CLASS_OUTPUT/".length(),
@@ -2230,6 +2306,113 @@ class FuzzTest {
     assertCommon(forms.keySet(), (form, source) -> forms.get(form).startsWith("LOOP:")
         ? inLoop(methods(source), pattern(forms.get(form).substring(5)))
         : pattern(forms.get(form)).matcher(methods(source)).find());
+  }
+
+  /**
+   * Version 17's forms are common enough to be tested in every CI run (see {@link
+   * #assertCommon}): small static helpers called in loop bodies (which reverse mode writes into
+   * the caller), chains of them, and the calls the processor must leave as calls.
+   */
+  @Test
+  void helperCallsInLoopsAreGenerated() {
+    // a prefix names where the line must be: "LOOP:" in any loop body, "FOR:", "WHILE:", "DO:"
+    // directly in a loop of that kind, "NESTED:" in a loop in a loop, "CHAIN:" in a loop body
+    // of hp1 or hp2 (see loopsAround)
+    Map<String, String> forms = new java.util.LinkedHashMap<>();
+    forms.put("a static double helper for calls in loops (static double hp0)",
+        "static double hp0\\(");
+    forms.put("... called in a loop body, its value assigned (t0 += hp1(..), =, -=, *=)",
+        "LOOP:^\\s+[a-z]\\w* [-+*]?= hp\\d\\(");
+    forms.put("... declared (double tp0 = hp0(..))", "LOOP:double tp\\d+ = hp\\d\\(");
+    forms.put("... written into an element (ya[1] = hp1(..), ym[0][2] += hp0(..))",
+        "LOOP:\\] [-+*]?= hp\\d\\(");
+    forms.put("... inside an expression (t0 += e * hp0(..), Math.sin(hp0(..) * e))",
+        "LOOP:= .*[-+*(] hp\\d\\(|Math\\.sin\\(\\(hp\\d\\(");
+    forms.put("... in a for loop", "FOR:\\bhp\\d\\(");
+    forms.put("... in a while loop", "WHILE:\\bhp\\d\\(");
+    forms.put("... in a do loop", "DO:\\bhp\\d\\(");
+    forms.put("... in a loop in a loop", "NESTED:\\bhp\\d\\(");
+    forms.put("... a row indexed by a loop variable (xm[Math.floorMod(i0, 2)], yp0[ip1])",
+        "LOOP:\\bhp\\d\\([^;]*\\[(Math\\.floorMod\\()?ip?\\d+(, 2\\))?\\][,)]");
+    forms.put("... without Math.floorMod (yp0[ip1], in a loop below yp0.length)",
+        "LOOP:\\bhp\\d\\([^;]*\\[ip?\\d+\\][,)]");
+    forms.put("... a row indexed by an index array (ym[Math.floorMod(jp0[1], 2)])",
+        "LOOP:\\bhp\\d\\([^;]*\\[Math\\.floorMod\\(\\w+\\[\\d\\], 2\\)\\][,)]");
+    forms.put("... an array by name (hp0(ya, ..), hp1(xa, ..))",
+        "LOOP:\\bhp\\d\\(([^;]*, )?(xa|da|aa|ab|y[a-z]\\d*)[,)]");
+    forms.put("... a row of a local matrix, written after the call in the same trip",
+        "(?m)\\bhp\\d\\([^;]*\\b(y[mpuw]\\d*)\\[([^\\[\\]]+|Math\\.floorMod\\([^;]*?\\))\\]"
+            + "[,)][^;]*;\\n(.*\\n)?\\s*\\1\\[\\2\\]\\[");
+    forms.put("a helper calling a helper (hp1: double tc0 = hp0(..))",
+        "static double hp1\\([^\\n]*\\n\\s+double tc0 = hp0\\(");
+    forms.put("... a chain of three (hp2 calls hp1 calls hp0)",
+        "static double hp2\\([^\\n]*\\n\\s+double tc0 = hp1\\(");
+    forms.put("... its head called in a loop (hp1 or hp2)", "LOOP:\\bhp[12]\\(");
+    forms.put("... a helper calling one in a loop of its own body", "CHAIN:\\bhp[01]\\(");
+    forms.put("left as a call: a helper that writes its array parameter (ho), its value used,"
+        + " in a loop", "LOOP:(double tq\\d+|[a-z]\\w*) [-+*]?= ho\\(");
+    forms.put("... a helper call in a branch of ?: in a loop", "LOOP:(\\?|:) hp\\d\\(");
+    forms.put("... in a loop's condition (while (ip0 < 2 && (hp0(..) > e)))",
+        "LOOP:^\\s*while \\(ip?\\d+ < .* && \\(.*\\bhp\\d\\(");
+    forms.put("... right of && or || in an if's condition in a loop",
+        "LOOP:^\\s*if \\(.*\\) (&&|\\|\\|) \\(hp\\d\\(");
+    forms.put("... after a call with effects in the statement (Rules.next(3) * 0.25 + hp0(..))",
+        "LOOP:(Rules\\.next\\(\\d\\)\\) \\* 0\\.25\\)|Rules\\.level\\(\\)) [-+*] hp\\d\\(");
+    assertCommon(forms.keySet(), (form, source) -> {
+      String regex = forms.get(form);
+      int colon = regex.indexOf(':');
+      String where = colon > 0 && regex.substring(0, colon).matches("[A-Z]+")
+          ? regex.substring(0, colon) : null;
+      if (where == null) {
+        return pattern(regex).matcher(methods(source)).find();
+      }
+      return loopsAround(methods(source), pattern(regex.substring(colon + 1)), where);
+    });
+  }
+
+  /**
+   * Whether a line that {@code line} finds is where {@code where} says (by the rendered
+   * indentation): "LOOP" in a loop body, "FOR", "WHILE", "DO" directly in a loop of that kind,
+   * "NESTED" in a loop in a loop, "CHAIN" in a loop body of the helper {@code hp1} or {@code hp2}.
+   */
+  private static boolean loopsAround(String source, java.util.regex.Pattern line, String where) {
+    String[] lines = source.split("\n");
+    for (int i = 0; i < lines.length; i++) {
+      if (!line.matcher(lines[i]).find()) {
+        continue;
+      }
+      List<String> loops = new ArrayList<>();
+      String method = null;
+      int indent = lines[i].length() - lines[i].stripLeading().length();
+      for (int j = i - 1; j >= 0; j--) {
+        int outer = lines[j].length() - lines[j].stripLeading().length();
+        if (outer < indent) {
+          String head = lines[j].stripLeading();
+          java.util.regex.Matcher m = pattern("^(for|while|do)\\b").matcher(head);
+          if (m.find()) {
+            loops.add(m.group(1));
+          }
+          if (outer == 2) {
+            java.util.regex.Matcher name = pattern("\\b(\\w+)\\(").matcher(head);
+            method = name.find() ? name.group(1) : null;
+            break;
+          }
+          indent = outer;
+        }
+      }
+      boolean found = switch (where) {
+        case "LOOP" -> !loops.isEmpty();
+        case "FOR", "WHILE", "DO" ->
+            !loops.isEmpty() && loops.get(0).equals(where.toLowerCase(Locale.ROOT));
+        case "NESTED" -> loops.size() >= 2;
+        case "CHAIN" -> !loops.isEmpty() && method != null && method.matches("hp[12]");
+        default -> throw new IllegalArgumentException(where);
+      };
+      if (found) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether a line that {@code line} finds is in a loop body (by the rendered indentation). */

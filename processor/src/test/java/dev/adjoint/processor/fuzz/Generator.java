@@ -90,9 +90,18 @@ final class Generator {
    * be exactly 0, and a field holding an object read through it ({@code fc0.k}); drawn from
    * streams of their own ({@link #inShapes}, {@link #SHAPES_SALT}), so that a program without
    * them is version 15's, and one with them is version 15's with the new parts inserted (picks
-   * among names in scope may then pick a new local, {@code yw0} or {@code tq0}).
+   * among names in scope may then pick a new local, {@code yw0} or {@code tq0}). Version 17: small
+   * static {@code double} helpers {@code hp0}, {@code hp1}, {@code hp2} (each but the first
+   * calling the one before: a chain) called inside loop bodies, which reverse mode writes into
+   * the caller ({@code Inliner.Policy.IN_LOOPS}), with rows of matrices indexed by the loop
+   * variable or an index array, by-name arrays, and rows of local matrices written after the
+   * call; and the calls the processor must leave as calls (in a {@code ?:} branch, in a loop
+   * condition, right of {@code &&}, after a call with effects in the same statement); drawn from
+   * streams of their own ({@link #inLoopParts}, {@link #LOOPS_SALT}), so that a program without
+   * them is version 16's, and one with them is version 16's with statements inserted (and its
+   * new names never picked by version 16's draws).
    */
-  static final int VERSION = 16;
+  static final int VERSION = 17;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -128,17 +137,38 @@ final class Generator {
    * version 15 program with the new statements inserted (a pick among the names in scope may
    * pick a new one).
    */
-  private final SplittableRandom shapes;
-  private final SplittableRandom shapeParts;
-  private final SplittableRandom shapeExtras;
+  private SplittableRandom shapes;
+  private SplittableRandom shapeParts;
+  private SplittableRandom shapeExtras;
   /** Version 16's reads through {@code fc0} and its choice of a loop trip's array as out. */
-  private final SplittableRandom shapeChoices;
+  private SplittableRandom shapeChoices;
   /** The program's helper with out-parameters (version 16), or null. */
   private Callee outHelper;
   /** The locals its calls declare in the body being generated ({@code tq0}, ...). */
   private int outLocals;
   /** The program's helper that returns {@code double[][]} (version 16), or null. */
   private Callee matrixHelper;
+  /**
+   * Version 17's decisions (helpers called in loops, {@code hp0}..): a stream of their own, and,
+   * while their parts are generated, {@link #rnd} and {@link #extras} are swapped for {@link
+   * #loopParts} and {@link #loopExtras} ({@link #inLoopParts}).
+   */
+  private final SplittableRandom loopDraws;
+  private final SplittableRandom loopParts;
+  private final SplittableRandom loopExtras;
+  /** Version 16's streams while version 17's parts are generated (they draw pow at 0 too). */
+  private final SplittableRandom loopShapes;
+  private final SplittableRandom loopShapeParts;
+  private final SplittableRandom loopShapeExtras;
+  private final SplittableRandom loopShapeChoices;
+  /** The helpers of version 17 the body being generated may call ({@code hp0}, ...). */
+  private final List<Callee> loopHelpers = new ArrayList<>();
+  /** Those of them whose gradient is not the derivative of their value (stopGradient, ..). */
+  private final java.util.Set<String> inexactLoopHelpers = new java.util.HashSet<>();
+  /** While a chain helper's body is generated: the helper it calls first ({@code tc0 = ..}). */
+  private Callee chainCallee;
+  /** Version 17's locals and loops of the body being generated ({@code tp0}, {@code ip0}, ..). */
+  private int loopLocals;
   /** The matrices its calls declare in the body being generated ({@code yw0}, ...). */
   private int matrixLocals;
   /** Version 15's array initializers: whether {@code ya} and {@code ym} get one, and its elements. */
@@ -283,6 +313,13 @@ final class Generator {
     this.shapeParts = new SplittableRandom(seed ^ (SHAPES_SALT + 1));
     this.shapeExtras = new SplittableRandom(seed ^ (SHAPES_SALT + 2));
     this.shapeChoices = new SplittableRandom(seed ^ (SHAPES_SALT + 3));
+    this.loopDraws = new SplittableRandom(seed ^ LOOPS_SALT);
+    this.loopParts = new SplittableRandom(seed ^ (LOOPS_SALT + 1));
+    this.loopExtras = new SplittableRandom(seed ^ (LOOPS_SALT + 2));
+    this.loopShapes = new SplittableRandom(seed ^ (LOOPS_SALT + 3));
+    this.loopShapeParts = new SplittableRandom(seed ^ (LOOPS_SALT + 4));
+    this.loopShapeExtras = new SplittableRandom(seed ^ (LOOPS_SALT + 5));
+    this.loopShapeChoices = new SplittableRandom(seed ^ (LOOPS_SALT + 6));
     // Drawn apart from the program's own stream, so soak runs change only these programs.
     this.longMethod = soak && new SplittableRandom(seed ^ 0x10E6L).nextInt(LONG_ONE_IN) == 0;
   }
@@ -293,6 +330,16 @@ final class Generator {
    * (checked by rendering it with both versions); with the four before, it drew some.
    */
   static final long SHAPES_SALT = 0x5A1E22L;
+
+  /**
+   * The salt of version 17's streams, chosen so that the seeds in fuzz/regressions.txt draw none
+   * of version 17's parts and keep their version 16 programs (checked by rendering them with
+   * both versions); the second tried (with the first, some of them drew helpers {@code hp}).
+   */
+  static final long LOOPS_SALT = 0x100B6L;
+
+  /** The names of version 17's helpers called in loops: {@code hp0}, {@code hp1}, {@code hp2}. */
+  static final String LOOP_HELPER = "hp";
 
   /** In soak runs, one program in LONG_ONE_IN gets a long straight-line stretch in {@code f}. */
   static final int LONG_ONE_IN = 25;
@@ -341,9 +388,29 @@ final class Generator {
         callable.add(Callee.rule(rule));
       }
     }
+    // version 17: a chain of small static double helpers called in loops, three programs in
+    // five (their bodies drawn from streams of their own)
+    List<Callee> helpers = new ArrayList<>();
+    if (loopDraws.nextInt(5) < 3) {
+      boolean wasExact = exact;
+      int chain = 1 + loopDraws.nextInt(3);
+      for (int k = 0; k < chain; k++) {
+        exact = true;
+        int at = k;
+        Callee helper = inLoopParts(() -> loopHelper(className, at));
+        if (!exact) {
+          inexactLoopHelpers.add(helper.name());
+        }
+        if (k > 0 && inexactLoopHelpers.contains(loopHelpers.get(k - 1).name())) {
+          inexactLoopHelpers.add(helper.name());
+        }
+        loopHelpers.add(helper);
+        helpers.add(helper);
+      }
+      exact = wasExact;
+    }
     // version 16: a static helper with out-parameters, one program in three (its body drawn
     // from streams of its own)
-    List<Callee> helpers = new ArrayList<>();
     if (shapes.nextInt(3) == 0) {
       outHelper = inShapes(() -> outParameterHelper(className));
       helpers.add(outHelper);
@@ -631,6 +698,11 @@ final class Generator {
     final List<String> generators = new ArrayList<>();
     /** Whether a static method has a receiver parameter {@code o} (version 12). */
     boolean receiver;
+    /**
+     * The variables of version 17's loops that stay below {@link Program#ROWS}: rows of any
+     * matrix by them need no {@code Math.floorMod} ({@code yp0[ip1]}).
+     */
+    final List<String> rowIndices = new ArrayList<>();
 
     Scope copy() {
       Scope s = new Scope();
@@ -660,6 +732,7 @@ final class Generator {
       s.countInts.addAll(countInts);
       s.rows.addAll(rows);
       s.writableRows.addAll(writableRows);
+      s.rowIndices.addAll(rowIndices);
       return s;
     }
   }
@@ -680,6 +753,7 @@ final class Generator {
     generators = 0;
     outLocals = 0;
     matrixLocals = 0;
+    loopLocals = 0;
     currentParams = params;
     Scope scope = new Scope();
     scope.receiver = params.stream().anyMatch(p -> p.kind() == Kind.RECEIVER);
@@ -725,6 +799,12 @@ final class Generator {
       stmts.add(localArray("ym", true, scope));
       scope.matrices.add("ym");
       scope.writableMatrices.add("ym");
+    }
+    if (chainCallee != null) {
+      // version 17: a chain helper calls the one before first (double tc0 = hp0(..);)
+      stmts.add(new Declare("tc0", call(scope, chainCallee, 1)));
+      scope.doubles.add("tc0");
+      scope.assignable.add("tc0");
     }
     if (inF && longMethod) {
       longStretch(scope, stmts);
@@ -838,6 +918,20 @@ final class Generator {
         } finally {
           rnd = r;
           extras = x;
+        }
+      }
+      // version 17: a call of a helper hp in a loop body, or a loop made for one (drawn from
+      // streams of their own; their names are never picked by the statements of version 16)
+      if (!loopHelpers.isEmpty()) {
+        if (loopDraws.nextInt(3) == 0) {
+          boolean inLoop = !enclosing.isEmpty();
+          inLoopParts(() -> {
+            if (inLoop) {
+              loopHelperCall(scope, out);
+            } else {
+              helperLoop(scope, out);
+            }
+          });
         }
       }
       // version 13: arrays made in loop bodies, double[] calls in loops, nested double[] calls
@@ -1763,6 +1857,340 @@ final class Generator {
           new IntLit(rnd.nextInt(Program.ROWS)), new IntLit(rnd.nextInt(Program.COLUMNS)),
           false)));
     }
+  }
+
+  // ---------------------------------------------------------------- helpers in loops (version 17)
+
+  /**
+   * Generates with {@link #rnd}, {@link #extras} and version 16's streams swapped for version
+   * 17's, so that no stream of a version 16 program moves.
+   */
+  private <T> T inLoopParts(java.util.function.Supplier<T> part) {
+    SplittableRandom r = rnd;
+    SplittableRandom x = extras;
+    SplittableRandom sh = shapes;
+    SplittableRandom sp = shapeParts;
+    SplittableRandom se = shapeExtras;
+    SplittableRandom sc = shapeChoices;
+    rnd = loopParts;
+    extras = loopExtras;
+    shapes = loopShapes;
+    shapeParts = loopShapeParts;
+    shapeExtras = loopShapeExtras;
+    shapeChoices = loopShapeChoices;
+    try {
+      return part.get();
+    } finally {
+      rnd = r;
+      extras = x;
+      shapes = sh;
+      shapeParts = sp;
+      shapeExtras = se;
+      shapeChoices = sc;
+    }
+  }
+
+  /** As {@link #inLoopParts(java.util.function.Supplier)}, for a part that returns nothing. */
+  private void inLoopParts(Runnable part) {
+    inLoopParts(() -> {
+      part.run();
+      return null;
+    });
+  }
+
+  /**
+   * A small static {@code double} helper {@code hpK} (version 17) for calls in loops, which
+   * reverse mode writes into its caller ({@code Inliner.Policy.IN_LOOPS}):
+   * <pre>
+   * static double hp1(double[] aa, double a0[, double a1][, double[] ab]) {
+   *   double tc0 = hp0(aa, e);          // each but the first calls the one before (a chain)
+   *   ...one to three random statements (loops in it may call hp0 again)
+   *   return e;
+   * }
+   * </pre>
+   * It writes none of its array parameters (the processor writes it in only then).
+   */
+  private Callee loopHelper(String className, int k) {
+    List<Param> params = new ArrayList<>();
+    params.add(new Param("aa", Kind.ARRAY));
+    params.add(new Param("a0", Kind.DOUBLE));
+    if (rnd.nextBoolean()) {
+      params.add(rnd.nextInt(params.size() + 1), new Param("a1", Kind.DOUBLE));
+    }
+    if (rnd.nextInt(3) == 0) {
+      params.add(rnd.nextInt(params.size() + 1), new Param("ab", Kind.ARRAY));
+    }
+    chainCallee = k > 0 ? loopHelpers.get(k - 1) : null;
+    try {
+      return Callee.helper(className, LOOP_HELPER + k, params, body(params, 1));
+    } finally {
+      chainCallee = null;
+    }
+  }
+
+  /**
+   * An array argument of a call in a loop (version 17): a row of a matrix indexed by a loop
+   * variable ({@code m[Math.floorMod(i0, 2)]}) or by an index array ({@code
+   * m[Math.floorMod(jp0[1], 2)]}), a literal row, an array by name, or the row variable of an
+   * enhanced for; {@code prefer}, when not null, is the matrix to take rows of, often.
+   */
+  private Object loopArrayArg(Scope scope, String prefer) {
+    List<String> loopInts = scope.ints.stream().filter(n -> n.matches("ip?\\d+")).toList();
+    int choice = rnd.nextInt(8);
+    if (!scope.matrices.isEmpty() && (choice < 5 || scope.arrays.isEmpty())) {
+      String m = prefer != null && rnd.nextInt(3) > 0 ? prefer
+          : !scope.writableMatrices.isEmpty() && rnd.nextBoolean() ? pick(scope.writableMatrices)
+          : pick(scope.matrices);
+      int row = rnd.nextInt(5);
+      if (!scope.rowIndices.isEmpty() && rnd.nextBoolean()) {
+        // m[ip1] where ip1 < m.length: without Math.floorMod, whose call in the statement (an
+        // OpaqueCall) keeps the processor from writing the helper in
+        return new Program.RowArg(m, new IntRead(pick(scope.rowIndices)), false);
+      } else if (row < 2 && !loopInts.isEmpty()) {
+        return new Program.RowArg(m, new IntRead(pick(loopInts)), true);
+      } else if (row == 2 && !scope.indexArrays.isEmpty()) {
+        return new Program.RowArg(m, new Program.IntElement(pick(scope.indexArrays),
+            new IntLit(rnd.nextInt(Program.LENGTH)), false, false), true);
+      } else if (row == 3) {
+        return new Program.RowArg(m, new IntLit(rnd.nextInt(Program.ROWS)), false);
+      }
+      return new Program.RowArg(m, intExpr(scope, 1), true);
+    }
+    if (!scope.rows.isEmpty() && (scope.arrays.isEmpty() || rnd.nextInt(4) == 0)) {
+      return new Program.ArrayArg(pick(scope.rows));
+    }
+    return scope.arrays.isEmpty() ? null : new Program.ArrayArg(pick(scope.arrays));
+  }
+
+  /**
+   * A {@code double} argument without calls (where any argument had one with effects, such as
+   * {@code new java.util.Random(3).nextInt(2)} or {@code Rules.next(3)} in an index, the call
+   * would stay a call): a variable, a literal, an element at a literal index, or one of them
+   * times or plus another.
+   */
+  private Expr plainArg(Scope scope) {
+    List<Expr> reads = new ArrayList<>();
+    for (String d : scope.doubles) {
+      reads.add(new Read(d));
+    }
+    for (String a : both(scope.arrays, scope.rows)) {
+      reads.add(new Program.Element(a, new IntLit(rnd.nextInt(Program.LENGTH)), false));
+    }
+    for (String m : scope.matrices) {
+      reads.add(new Program.MatrixElement(m, new IntLit(rnd.nextInt(Program.ROWS)),
+          new IntLit(rnd.nextInt(Program.COLUMNS)), false));
+    }
+    Expr read = reads.isEmpty() ? literal() : reads.get(rnd.nextInt(reads.size()));
+    return switch (rnd.nextInt(4)) {
+      case 0 -> new Binary('*', read, literal());
+      case 1 -> new Binary('+', read, reads.isEmpty() ? literal()
+          : reads.get(rnd.nextInt(reads.size())));
+      default -> read;
+    };
+  }
+
+  /**
+   * A call of a helper {@code hpK} in a loop body (version 17), drawn as one of:
+   * <pre>
+   * t0 += hp1(xm[Math.floorMod(i0, 2)], e);      // or =, -=, *=; or inside an expression
+   * double tp0 = hp0(ya, e); t0 += tp0 * e;
+   * ya[1] = hp1(ym[Math.floorMod(jp0[1], 2)], e);  // an element of a local array, or matrix
+   * ym[Math.floorMod(i0, 2)][2] = e;             // after any of those: the row the call read,
+   *                                              // written (a local matrix's)
+   * </pre>
+   * or one the processor must leave as a call: in a branch of {@code ?:} ({@code t0 += c ?
+   * hp0(..) : e}), after a call with effects in the same statement ({@code t0 += Rules.next(3)
+   * * 0.25 + hp0(..)}), in a loop's condition ({@code while (ip0 < 2 && (hp0(..) > e))}), or
+   * right of {@code &&} or {@code ||} in an {@code if}. Nothing when no array is in scope. Where
+   * the program has a {@code double} helper with out-parameters {@code ho} (version 16), one
+   * time in four a call of it instead ({@link #outCall}: {@code t0 += ho(xa, x0, ya);}).
+   */
+  private void loopHelperCall(Scope scope, List<Stmt> out) {
+    loopHelperCall(scope, out, null);
+  }
+
+  private void loopHelperCall(Scope scope, List<Stmt> out, String prefer) {
+    if (outHelper != null && !outHelper.returnsVoid() && rnd.nextInt(4) == 0) {
+      // left as it is (its body is written in by the out-parameter rewrite instead): a double
+      // helper that writes into its array parameter, called in this loop (version 16's call)
+      outCall(scope, out);
+      return;
+    }
+    // the last of the chain, often: the deepest
+    Callee callee = rnd.nextInt(3) == 0 ? loopHelpers.get(rnd.nextInt(loopHelpers.size()))
+        : loopHelpers.get(loopHelpers.size() - 1);
+    List<Object> args = new ArrayList<>();
+    Program.RowArg read = null;
+    for (Param p : callee.params()) {
+      if (p.kind() == Kind.ARRAY) {
+        Object arg = loopArrayArg(scope, prefer);
+        if (arg == null) {
+          return;
+        }
+        args.add(arg);
+        if (read == null && arg instanceof Program.RowArg r
+            && scope.writableMatrices.contains(r.matrix())) {
+          read = r;
+        }
+      } else {
+        args.add(rnd.nextInt(3) > 0 ? plainArg(scope) : expr(scope, 1));
+      }
+    }
+    if (inexactLoopHelpers.contains(callee.name())) {
+      exact = false;
+    }
+    Invoke call = new Invoke(callee, args, null);
+    // a local to assign (never a parameter: version 14's records take the unassigned ones)
+    List<String> targets = scope.assignable.stream()
+        .filter(n -> currentParams.stream().noneMatch(p -> p.name().equals(n))).toList();
+    if (targets.isEmpty()) {
+      targets = scope.assignable; // no local: a parameter (which then goes into no record)
+    }
+    int form = rnd.nextInt(12);
+    if (targets.isEmpty() && form != 3 && form != 4) {
+      form = 3;
+    }
+    switch (form) {
+      case 0, 1, 2 -> out.add(new Program.Assign(pick(targets),
+          new String[] {"=", "+=", "-=", "*="}[rnd.nextInt(4)], call));
+      case 3, 4 -> {
+        String name = "tp" + loopLocals++;
+        out.add(new Declare(name, call));
+        Expr use = new Binary('*', new Read(name), expr(scope, 1));
+        if (targets.isEmpty()) {
+          out.add(new Program.Log(name));
+        } else {
+          out.add(new Program.Assign(pick(targets), "+=", use));
+        }
+      }
+      case 5, 6 -> {
+        List<String> arrays = both(scope.writableArrays, scope.writableRows);
+        if (arrays.isEmpty() && scope.writableMatrices.isEmpty()) {
+          out.add(new Program.Assign(pick(targets), "+=", call));
+        } else {
+          boolean matrix =
+              arrays.isEmpty() || !scope.writableMatrices.isEmpty() && rnd.nextBoolean();
+          // at literal indices mostly (Math.floorMod in the statement keeps the call a call)
+          Expr target = rnd.nextInt(3) > 0
+              ? matrix ? new Program.MatrixElement(pick(scope.writableMatrices),
+                      new IntLit(rnd.nextInt(Program.ROWS)),
+                      new IntLit(rnd.nextInt(Program.COLUMNS)), false)
+                  : new Program.Element(pick(arrays), new IntLit(rnd.nextInt(Program.LENGTH)),
+                      false)
+              : matrix ? matrixElement(scope, scope.writableMatrices) : element(scope, arrays);
+          out.add(new Program.ElementAssign(target,
+              new String[] {"=", "+=", "*="}[rnd.nextInt(3)], call));
+        }
+      }
+      case 7 -> out.add(new Program.Assign(pick(targets), "+=", rnd.nextBoolean()
+          ? new Binary("+-*".charAt(rnd.nextInt(3)), expr(scope, 1), call)
+          : call("sin", new Binary('*', call, expr(scope, 1)))));
+      case 8 -> {
+        // left as a call: in a branch of ?:
+        Expr other = expr(scope, 1);
+        Cond test = cond(scope, 1);
+        out.add(new Program.Assign(pick(targets), "+=", rnd.nextBoolean()
+            ? new Ternary(test, call, other) : new Ternary(test, other, call)));
+      }
+      case 9 -> {
+        // left as a call: a call with effects comes first in the statement
+        Expr effect = rnd.nextBoolean() ? new Program.Level()
+            : new Binary('*', new Promote(new Program.IntNext(1 + rnd.nextInt(3)), true),
+                new Num(0.25, false));
+        out.add(new Program.Assign(pick(targets), "+=", new Binary(
+            rnd.nextBoolean() ? '+' : '*', effect, call)));
+      }
+      case 10 -> {
+        // left as a call: in a loop's condition (evaluated on every trip)
+        String index = "ip" + loopLocals++;
+        Scope inner = scope.copy();
+        inner.ints.add(index);
+        Cond stop = new Compare(COMPARISONS[rnd.nextInt(4)], call,
+            rnd.nextBoolean() ? literal() : expr(scope, 1));
+        List<Stmt> body = List.of(new Program.Assign(pick(targets), "+=", expr(inner, 2)));
+        out.add(new Program.Loop(Program.LoopKind.WHILE, index, new IntLit(1 + rnd.nextInt(2)),
+            stop, body));
+      }
+      default -> {
+        // left as a call: right of && or || in an if's condition
+        Cond test = new Logic(rnd.nextBoolean() ? "&&" : "||", cond(scope, 0),
+            new Compare(COMPARISONS[rnd.nextInt(4)], call, literal()));
+        out.add(new If(test, List.of(new Program.Assign(pick(targets), "+=", expr(scope, 2))),
+            List.of()));
+      }
+    }
+    if (read != null && rnd.nextInt(3) > 0) {
+      // the row the call read, written after it: the reverse sweep must read it as the call did
+      out.add(new Program.ElementAssign(new Program.MatrixElement(read.matrix(), read.row(),
+          new IntLit(rnd.nextInt(Program.COLUMNS)), read.wrapped()),
+          new String[] {"=", "+=", "*="}[rnd.nextInt(3)], expr(scope, 1)));
+    }
+  }
+
+  /**
+   * A loop made for calls of the helpers {@code hpK} (version 17), outside loops: often over a
+   * local matrix {@code yp0} whose rows it passes and then writes, sometimes nested:
+   * <pre>
+   * double[][] yp0 = {{x0, ..}, {ya[1] * 2.0, ..}};   // no calls; or new double[2][3]
+   * for (int ip1 = 0; ip1 &lt; yp0.length; ip1++) {     // any loop kind
+   *   t0 += hp1(yp0[ip1], e);                     // or yp0[Math.floorMod(ip1, 2)], ...
+   *   yp0[ip1][0] = e;
+   * }
+   * </pre>
+   * or over a matrix in scope ({@code xm}, {@code ym}); a loop below {@code yp0.length} (or 1 or
+   * 2 trips) indexes rows by its variable without {@code Math.floorMod}.
+   * The matrix and the loop's names are never picked by version 16's statements.
+   */
+  private void helperLoop(Scope scope, List<Stmt> out) {
+    Scope outer = scope.copy();
+    String matrix = scope.matrices.isEmpty() || rnd.nextBoolean() ? null : pick(scope.matrices);
+    if (matrix == null && rnd.nextInt(3) > 0
+        || scope.arrays.isEmpty() && scope.matrices.isEmpty()) {
+      matrix = "yp" + loopLocals++;
+      if (rnd.nextInt(4) == 0) {
+        out.add(new Program.LocalArray(matrix, true));
+      } else {
+        // without calls: version 14's records do not look into initializers for the calls
+        // that pass them (a helper taking a record here did not compile: run seed 17001)
+        List<Expr> init = new ArrayList<>();
+        for (int k = 0; k < Program.ROWS * Program.COLUMNS; k++) {
+          init.add(plainArg(scope));
+        }
+        out.add(new Program.LocalArray(matrix, true, init, rnd.nextBoolean()));
+      }
+      outer.matrices.add(matrix);
+      outer.writableMatrices.add(matrix);
+    }
+    out.add(helperLoopOf(outer, matrix, rnd.nextInt(3) == 0));
+  }
+
+  private Program.Loop helperLoopOf(Scope scope, String matrix, boolean nested) {
+    Program.LoopKind kind = Program.LoopKind.values()[rnd.nextInt(3)];
+    String index = "ip" + loopLocals++;
+    int trips = 1 + rnd.nextInt(3);
+    IntExpr bound = matrix != null && rnd.nextBoolean() ? new Program.IntLength(matrix)
+        : new IntLit(trips);
+    Cond stop = kind == Program.LoopKind.WHILE ? cond(scope, 1) : null;
+    Scope inner = scope.copy();
+    inner.ints.add(index);
+    if (bound instanceof Program.IntLength || trips <= Program.ROWS) {
+      inner.rowIndices.add(index);
+    }
+    List<Stmt> body = new ArrayList<>();
+    enclosing.add(kind);
+    if (nested) {
+      if (rnd.nextBoolean()) {
+        loopHelperCall(inner, body, matrix);
+      }
+      body.add(helperLoopOf(inner, matrix, false));
+    } else {
+      int calls = 1 + rnd.nextInt(2);
+      for (int c = 0; c < calls; c++) {
+        loopHelperCall(inner, body, matrix);
+      }
+    }
+    enclosing.remove(enclosing.size() - 1);
+    return new Program.Loop(kind, index, bound, stop, body);
   }
 
   // ---------------------------------------------------------------- arrays in loops (version 13)

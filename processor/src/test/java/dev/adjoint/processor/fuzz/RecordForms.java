@@ -371,7 +371,9 @@ final class RecordForms {
   private static boolean mayTakeRecords(Callee h) {
     return !h.returnsArray() && !h.writesOut() && !h.returnsMatrix()
         && !h.name().equals(Generator.RECURSIVE)
-        && !h.name().equals(Generator.RECURSIVE_ARRAY);
+        && !h.name().equals(Generator.RECURSIVE_ARRAY)
+        // version 17's helpers called in loops keep their array parameters (rows are passed)
+        && !h.name().startsWith(Generator.LOOP_HELPER);
   }
 
   private static Kind kind(Callee m, String name) {
