@@ -323,4 +323,29 @@ final class FuzzFound {
     java.util.Arrays.sort(data);
     return c;
   }
+
+  // Found by Generator version 17 (stop 27's CI, JDK 25 leg, run seed -7859067359033032446,
+  // program 2693543067656769022): a helper called outside loops gets its caller's record
+  // argument and shares its arrays (a Vjp of generated code); it read the record's int[]
+  // component again in its reverse sweep, after the user had changed it, and took the other
+  // branch of a ?: in its loop (a NullPointerException on a call's Vjp never made, or a silently
+  // wrong gradient where both branches are plain).
+
+  record Picks(int[] ix) {}
+
+  /** Per trip i: x² where p.ix[i] > 0, else x. */
+  @Differentiable
+  static double picked(double x, Picks p) {
+    double s = 0;
+    for (int i = 0; i < 3; i++) {
+      s += p.ix()[i] > 0 ? x * x : x;
+    }
+    return s;
+  }
+
+  /** {@link #picked}, through a call that shares the record with the callee's Vjp. */
+  @Differentiable
+  static double callsPicked(double x, Picks p) {
+    return picked(x, p) + 0.0;
+  }
 }

@@ -182,4 +182,25 @@ final class FuzzFoundTest {
       assertThat(data).usingExactEquality().containsExactly(1.0, 2.0, 3.0).inOrder();
     }
   }
+
+  /**
+   * A record's int[] changed after a Vjp was made: the pullback is that of the point it was made
+   * at, x² + 2x for ix = {1, 0, 0}, so 2x + 2 (not 6x for ix = {1, 1, 1}), also where the record
+   * reaches the method through a caller.
+   */
+  @Test
+  void aRecordsIndexArrayChangedAfterTheVjpWasMade() {
+    for (double x : new double[] {1.5, -0.75}) {
+      int[] ix = {1, 0, 0};
+      var direct = FuzzFoundAdjoint.pickedVjp(x, new FuzzFound.Picks(ix));
+      var through = FuzzFoundAdjoint.callsPickedVjp(x, new FuzzFound.Picks(ix));
+      assertThat(through.value()).isEqualTo(x * x + 2 * x);
+      ix[1] = 1;
+      ix[2] = 1;
+      assertThat(direct.pullback(1.0).x()).isEqualTo(2 * x + 2);
+      assertThat(through.pullback(1.0).x()).isEqualTo(2 * x + 2);
+      assertThat(FuzzFoundAdjoint.callsPickedGrad(x, new FuzzFound.Picks(ix)).x())
+          .isEqualTo(6 * x);
+    }
+  }
 }

@@ -74,22 +74,32 @@ final class ReverseFacts {
   }
 
   /**
-   * Those of {@link #elementsRead} that the method read from a field ({@code double[] t =
-   * C.TABLE}): no caller passed them, so none can keep them as they were for a Vjp that shares
-   * its arrays with its caller; every Vjp copies them (a call with effects between two calls of
-   * the method may change them: red team, stop 27).
+   * Those of {@link #elementsRead} that the method read from an object: from a field ({@code
+   * double[] t = C.TABLE}) or through an accessor ({@code int[] p_ix = p.ix()}, a record
+   * argument's component). No caller passed them by name, so none keeps them as they were for a
+   * Vjp that shares its arrays with its caller (a caller passes the record, and copies only the
+   * arrays it reads itself); every Vjp copies them. A call with effects between two calls of the
+   * method may change a field's (red team, stop 27); the user may change a record's component
+   * after making the caller's Vjp (fuzzer version 17, stop 28).
    */
-  Set<Variable> fieldArraysRead() {
+  Set<Variable> objectArraysRead() {
     Set<Variable> out = new LinkedHashSet<>();
     IrWalker.forEachStmt(d.forward(), st -> {
-      if (st instanceof Stmt.Declare decl && decl.init() instanceof Expr.FieldRead) {
+      if (st instanceof Stmt.Declare decl && fromObject(decl.init())) {
         out.add(decl.variable());
-      } else if (st instanceof Stmt.Assign a && a.value() instanceof Expr.FieldRead) {
+      } else if (st instanceof Stmt.Assign a && fromObject(a.value())) {
         out.add(a.variable());
       }
     });
     out.retainAll(elementsRead());
     return out;
+  }
+
+  /** A field read, or an accessor: a call without arguments on an object, not a constructor. */
+  private static boolean fromObject(Expr e) {
+    return e instanceof Expr.FieldRead
+        || e instanceof Expr.OpaqueCall c && !c.isNew() && c.receiver() != null
+            && c.args().isEmpty();
   }
 
   /**

@@ -220,8 +220,8 @@ final class SplitSweeps {
         .addStatement("forward()");
     ReverseFacts facts = new ReverseFacts(d);
     Set<Variable> snapshot = new LinkedHashSet<>(facts.elementsRead());
-    // Arrays read from fields: copied for every Vjp (no caller keeps them; ReverseFacts).
-    for (Variable v : facts.fieldArraysRead()) {
+    // Arrays read from objects (fields, accessors): copied for every Vjp (no caller keeps them; ReverseFacts).
+    for (Variable v : facts.objectArraysRead()) {
       m.addStatement("this.$N = $L", r.name(v), Members.copyOf(v.type(), r.name(v)));
       snapshot.remove(v);
     }

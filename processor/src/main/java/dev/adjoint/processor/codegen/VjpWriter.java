@@ -102,16 +102,16 @@ final class VjpWriter {
     // Without sharing (no array argument), what the pullback reads of arrays is that of static
     // array fields: copied on every call.
     Set<Variable> snapshot = facts.elementsRead();
-    Set<Variable> fieldArrays = facts.fieldArraysRead();
+    Set<Variable> objectArrays = facts.objectArraysRead();
     for (Variable v : facts.kept()) {
       type.addField(FieldSpec.builder(v.type(), r.name(v), Modifier.PRIVATE, Modifier.FINAL)
           .addJavadoc(snapshot.contains(v)
-              ? sharing && !fieldArrays.contains(v)
+              ? sharing && !objectArrays.contains(v)
                   ? "Read by the pullback: a copy if a user gets this Vjp.\n"
                   : "Read by the pullback: a copy.\n"
               : "Read by the pullback.\n")
           .build());
-      if (snapshot.contains(v) && (!sharing || fieldArrays.contains(v))) {
+      if (snapshot.contains(v) && (!sharing || objectArrays.contains(v))) {
         ctor.addStatement("this.$N = $L", r.name(v), copyOf(v.type(), r.name(v)));
       } else if (snapshot.contains(v)) {
         ctor.addStatement("this.$N = $N ? $L : $N", r.name(v), owned, copyOf(v.type(), r.name(v)),

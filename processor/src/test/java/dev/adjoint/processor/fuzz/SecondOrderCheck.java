@@ -51,6 +51,16 @@ final class SecondOrderCheck {
   /** The fixed bug of fHvpAt and the receiver's fields ({@link Generator#FIXED_BUGS}). */
   static final String RECEIVER_FIELDS = "hvpAtReceiverFields";
 
+  /**
+   * The open bug of fHvpAt and the fields its callees read (stop 27's CI, run seed
+   * 1948353491555881135, program 3076249047257046512): a call of an {@code order = 2} helper
+   * that second order does not write in goes through the helper's generated forms, which read
+   * the receiver's fields when {@code apply} runs, so a field changed after {@code fHvpAt} was
+   * made changes later products (the method's own reads are captured). Until it is fixed, the
+   * check changes no receiver field of a twin whose helpers are {@code order = 2}, unless named.
+   */
+  static final String CALLEE_FIELDS = "hvpAtCalleeFields";
+
   /** Relative agreement of differences of the gradient with the product. */
   private static final double DIFFERENCE_TOLERANCE = 1e-3;
 
@@ -143,12 +153,14 @@ final class SecondOrderCheck {
       if (sources.get(name).matches("(?s).*Rules\\.\\w+J\\(.*")) {
         stats.hvpThroughRules++;
       }
-      if (sources.get(name).split("@Differentiable\\(order = 2\\)", -1).length > 2) {
+      boolean orderTwoHelpers =
+          sources.get(name).split("@Differentiable\\(order = 2\\)", -1).length > 2;
+      if (orderTwoHelpers) {
         stats.hvpOrderTwoHelpers++;
       }
       List<String> problems = new ArrayList<>();
       try {
-        checkOne(unit, seed, compiled.loader, problems, stats, open);
+        checkOne(unit, seed, compiled.loader, problems, stats, open, orderTwoHelpers);
       } catch (ReflectiveOperationException | RuntimeException e) {
         problems.add("exception while checking: " + FuzzTest.trace(e));
       }
@@ -165,7 +177,8 @@ final class SecondOrderCheck {
   }
 
   private static void checkOne(Unit unit, long seed, ClassLoader loader, List<String> problems,
-      FuzzTest.Stats stats, Set<String> open) throws ReflectiveOperationException {
+      FuzzTest.Stats stats, Set<String> open, boolean orderTwoHelpers)
+      throws ReflectiveOperationException {
     Callee f = unit.f();
     Class<?> primal = loader.loadClass(unit.qualifiedName());
     Class<?> adjoint = loader.loadClass(unit.qualifiedName() + "Adjoint");
@@ -209,8 +222,10 @@ final class SecondOrderCheck {
       Object[] atArgs = FuzzTest.on(f, self.make(), FuzzTest.arguments(f, flat, self.make()));
       Object hvpAt = FuzzTest.invoke(hvpAtMethod, atArgs);
       FuzzTest.scramble(atArgs);
+      boolean changeFields = open.contains(RECEIVER_FIELDS)
+          && (open.contains(CALLEE_FIELDS) || !orderTwoHelpers);
       for (Object a : atArgs) {
-        if (a != null && a.getClass() == primal && open.contains(RECEIVER_FIELDS)) {
+        if (a != null && a.getClass() == primal && changeFields) {
           FuzzTest.scrambleFields(a, unit); // the receiver's, a receiver parameter's
         }
       }
