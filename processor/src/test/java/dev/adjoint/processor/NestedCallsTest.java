@@ -122,6 +122,60 @@ class NestedCallsTest {
     assertThat(c).hadErrorContaining("declare bowl with @Differentiable(order = 2)");
   }
 
+  /**
+   * An order = 2 method calling a library's custom rules compiled without order = 2: the error at
+   * each call names the annotation the rule has ({@code @CustomJvp(order = 2)}, {@code
+   * @CustomVjp(order = 2)}), not {@code @Differentiable}, which a rule cannot carry.
+   */
+  @Test
+  void secondOrderThroughALibrarysRuleAsksForOrderTwoOnItsAnnotation(@TempDir Path dir)
+      throws IOException {
+    JavaFileObject rules = JavaFileObjects.forSourceLines("lib.Rules",
+        "package lib;",
+        "import dev.adjoint.*;",
+        "import dev.adjoint.runtime.*;",
+        "public final class Rules {",
+        "  @CustomJvp public static double cube(double x) { return x * x * x; }",
+        "  @Jvp(\"cube\") static JvpResult<Double, Double> cubeJvp(double x, double xDot) {",
+        "    return JvpResult.of(x * x * x, 3 * x * x * xDot);",
+        "  }",
+        "  @CustomVjp public static double square(double x) { return x * x; }",
+        "  @Fwd(\"square\") static FwdResult<Double, Double> squareFwd(double x) {",
+        "    return FwdResult.of(x * x, x);",
+        "  }",
+        "  @Bwd(\"square\") static double squareBwd(Double x, double g) { return 2 * x * g; }",
+        "}");
+    Path classes = dir.resolve("classes");
+    Compilation lib = compile(rules);
+    assertThat(lib).succeededWithoutWarnings();
+    for (JavaFileObject out : lib.generatedFiles()) {
+      if (out.getKind() == JavaFileObject.Kind.CLASS) {
+        String path = out.toUri().getPath();
+        Path target = classes.resolve(path.substring(path.indexOf("lib/")));
+        Files.createDirectories(target.getParent());
+        try (InputStream in = out.openInputStream()) {
+          Files.copy(in, target);
+        }
+      }
+    }
+    JavaFileObject user = JavaFileObjects.forSourceLines("app.Fit",
+        "package app;",
+        "import dev.adjoint.Differentiable;",
+        "public final class Fit {",
+        "  @Differentiable(order = 2) public static double loss(double x) {",
+        "    double a = lib.Rules.cube(x);",
+        "    double b = lib.Rules.square(x);",
+        "    return a + b;",
+        "  }",
+        "}");
+    Compilation c = javac().withProcessors(new AdjointProcessor())
+        .withClasspath(classpathWith(classes)).compile(user);
+    assertThat(c).hadErrorContaining("declare cube with @CustomJvp(order = 2), so that its"
+        + " Hessian-vector products exist").inFile(user).onLineContaining("lib.Rules.cube(x)");
+    assertThat(c).hadErrorContaining("declare square with @CustomVjp(order = 2), so that its"
+        + " Hessian-vector products exist").inFile(user).onLineContaining("lib.Rules.square(x)");
+  }
+
   /** Compiles the library with the processor into {@code dir}; returns its class directory. */
   private static Path compileLibrary(Path dir, String order) throws IOException {
     JavaFileObject lib = JavaFileObjects.forSourceLines("lib.Lib",

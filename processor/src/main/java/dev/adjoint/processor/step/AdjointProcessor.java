@@ -878,7 +878,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     Map<Signature, String> nested = new LinkedHashMap<>();
     unit.plan.nested().forEach(n -> nested.put(n.function(), n.describe()));
     ReverseOverForward.Result result = ReverseOverForward.derive(forward, body, nested,
-        throughHvp(unit, body, forward, plans, functions));
+        throughHvp(unit, body, forward, plans, functions), ruleCallees(body, plans));
     if (result.derivative().isEmpty()) {
       boolean calls = result.report().items().stream()
           .anyMatch(i -> i.message() == Message.SECOND_ORDER_CALL);
@@ -991,6 +991,49 @@ public final class AdjointProcessor extends AbstractProcessor {
         functions.add(n);
       }
       out.put(call.callee(), n.function());
+    });
+    return out;
+  }
+
+  /**
+   * The callees of {@code body} of other classes that are custom rules, each with its annotation's
+   * simple name ({@code CustomVjp} or {@code CustomJvp}): of this round by their plans, of a jar
+   * by the annotations of its method, so that a message asks for {@code order = 2} on the
+   * annotation the rule has.
+   */
+  private Map<Signature, String> ruleCallees(MethodBody body, List<ClassPlan> plans) {
+    Map<Signature, String> out = new LinkedHashMap<>();
+    IrWalker.forEachExpr(body.body(), e -> {
+      if (!(e instanceof Expr.DiffCall call) || out.containsKey(call.callee())) {
+        return;
+      }
+      Signature callee = call.callee();
+      for (ClassPlan plan : plans) {
+        if (plan.owner().equals(callee.owner())) {
+          plan.methods().stream()
+              .filter(m -> m.model().signature().name().equals(callee.name())
+                  && m.model().isCustom())
+              .findFirst()
+              .ifPresent(m -> out.put(callee,
+                  m.model().hasJvpRule() ? "CustomJvp" : "CustomVjp"));
+          return;
+        }
+      }
+      TypeElement owner = processingEnv.getElementUtils()
+          .getTypeElement(callee.owner().canonicalName());
+      if (owner == null) {
+        return;
+      }
+      for (ExecutableElement m : ElementFilter.methodsIn(owner.getEnclosedElements())) {
+        if (!m.getSimpleName().contentEquals(callee.name())) {
+          continue;
+        }
+        if (Annotations.has(m, Annotations.CUSTOM_VJP)) {
+          out.put(callee, "CustomVjp");
+        } else if (Annotations.has(m, Annotations.CUSTOM_JVP)) {
+          out.put(callee, "CustomJvp");
+        }
+      }
     });
     return out;
   }

@@ -61,7 +61,7 @@ public final class ReverseOverForward {
    * @param primal the method's lowered body (for the places of its calls)
    */
   public static Result derive(ForwardDerivative f, MethodBody primal) {
-    return derive(f, primal, Map.of(), Map.of());
+    return derive(f, primal, Map.of(), Map.of(), Map.of());
   }
 
   /**
@@ -72,9 +72,12 @@ public final class ReverseOverForward {
    *     {@link dev.adjoint.processor.model.Nested.Kind#JVP_TANGENT} function of the caller's class
    *     that stands for {@code gJvp(args, directions).tangent()}: a varying call of one is
    *     differentiated through the callee's Hessian-vector product ({@link #throughHvp})
+   * @param rules the callees that are custom rules, each with its annotation ({@code
+   *     CustomVjp}, {@code CustomJvp}), which a message asks to give {@code order = 2}
    */
   public static Result derive(ForwardDerivative f, MethodBody primal,
-      Map<Signature, String> nested, Map<Signature, Signature> throughHvp) {
+      Map<Signature, String> nested, Map<Signature, Signature> throughHvp,
+      Map<Signature, String> rules) {
     Report.Builder report = Report.builder();
     Signature s = f.signature();
     // A call whose JVP the forward body calls: no second derivative through it yet.
@@ -108,8 +111,9 @@ public final class ReverseOverForward {
                 + "(...);), or remove order = 2 here"
             : !NESTABLE.test(call.callee())
             ? "its differentiable parameters are not all double or double[]; remove order = 2"
-            : "declare " + call.callee().name() + " with @Differentiable(order = 2), so that its"
-                + " Hessian-vector products exist, or remove order = 2 here";
+            : "declare " + call.callee().name() + " with @"
+                + rules.getOrDefault(call.callee(), "Differentiable") + "(order = 2), so that"
+                + " its Hessian-vector products exist, or remove order = 2 here";
         report.add(Message.SECOND_ORDER_CALL, call.ref(), s.name(),
             call.callee().qualifiedName(), fix);
       }
