@@ -46,6 +46,36 @@ final class HelpersInLoops {
     return s;
   }
 
+  /**
+   * {@link #layer} over the rows in turn, w[(j + 1) mod n] with b[j]: the row's index is
+   * computed by Math.floorMod, which has no effect, so the call is still written in.
+   */
+  @Differentiable
+  static double rotated(double[][] w, double[] b, double[] x) {
+    double s = 0;
+    for (int j = 0; j < w.length; j++) {
+      double u = unit(w[Math.floorMod(j + 1, w.length)], b[j], x);
+      s += u * u;
+    }
+    return s;
+  }
+
+  /** {@link #rotated} with the helper's body written in by hand. */
+  @Differentiable
+  static double rotatedByHand(double[][] w, double[] b, double[] x) {
+    double s = 0;
+    for (int j = 0; j < w.length; j++) {
+      int row = Math.floorMod(j + 1, w.length);
+      double a = b[j];
+      for (int i = 0; i < x.length; i++) {
+        a += w[row][i] * x[i];
+      }
+      double u = Math.tanh(a);
+      s += u * u;
+    }
+    return s;
+  }
+
   /** A helper calling a helper, an early return in the inner one. */
   @Differentiable
   static double clipped(double[] r, double t) {

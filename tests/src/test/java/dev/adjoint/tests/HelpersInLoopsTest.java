@@ -76,6 +76,25 @@ final class HelpersInLoopsTest {
   }
 
   @Test
+  void rowsChosenByMathFloorMod() {
+    SplittableRandom rnd = new SplittableRandom(12);
+    for (int trial = 0; trial < 5; trial++) {
+      double[][] w = matrix(rnd, 4, 3);
+      double[] b = vector(rnd, 4);
+      double[] x = vector(rnd, 3);
+      DifferentiableFunction helpers = HelpersInLoopsAdjoint.rotatedFunction(w, b, x);
+      DifferentiableFunction byHand = HelpersInLoopsAdjoint.rotatedByHandFunction(w, b, x);
+      double[] point = flat(w, b, x);
+      assertThat(helpers.value(point)).isEqualTo(byHand.value(point));
+      close(gradient(helpers, point), gradient(byHand, point));
+      GradCheck.defaults().assertGradient(helpers, point);
+      HelpersInLoopsAdjoint.RotatedVjp vjp = HelpersInLoopsAdjoint.rotatedVjp(w, b, x);
+      HelpersInLoopsAdjoint.RotatedGrad g = vjp.pullback(1.0);
+      close(flat(g.w(), g.b(), g.x()), gradient(byHand, point));
+    }
+  }
+
+  @Test
   void rowsOfAMatrixPassedToAHelperInALoop() {
     SplittableRandom rnd = new SplittableRandom(11);
     for (int trial = 0; trial < 10; trial++) {

@@ -31,6 +31,22 @@ final class SecondOrderCallers {
     return SecondOrderCallees.plain(x * y, x) + SecondOrderCallees.softplus(y * y);
   }
 
+  /**
+   * Σ over the rows of {{x, y}, {y, x}} of cubes(row) y, each row's first element overwritten
+   * after its call: 2x³y + 2y⁴. The callee's pullback reads the row it was given, so the Hessian
+   * sweep must put the element back before it runs (it aliased the row and did not: fuzzer v17).
+   */
+  @Differentiable(order = 2)
+  static double rowsChangedAfterTheirCall(double x, double y) {
+    double[][] m = {{x, y}, {y, x}};
+    double s = 0;
+    for (int k = 0; k < 2; k++) {
+      s += SecondOrderCallees.cubes(m[k]) * y;
+      m[k][0] = 1;
+    }
+    return s;
+  }
+
   /** A call in a loop, whose argument changes from trip to trip. */
   @Differentiable(order = 2)
   static double loop(double[] x) {

@@ -517,7 +517,10 @@ public final class ForwardMode {
     @Override
     public Expr visitArrayRead(Expr.ArrayRead e) {
       Expr.ArrayRead element = new Expr.ArrayRead(e.array(), all(e.indices()), e.ref());
-      if (!effects) {
+      if (!effects || Expr.isArray(e.type()) || Expr.isDiscreteArray(e.type())) {
+        // A row is not copied: a temporary would alias it, and reverse mode over this body (second
+        // order) would not see that a later write of the matrix changes what a callee's pullback
+        // reads (fuzzer v17, run seed 2815883977038599298).
         return element;
       }
       Variable t = new Variable(e.array().hint() + "Element", e.type(), Variable.Kind.TEMP);

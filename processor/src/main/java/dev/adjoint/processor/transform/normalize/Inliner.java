@@ -52,7 +52,8 @@ import java.util.function.Function;
  * into none of its array parameters (a write would come before the statement's own reads, which
  * Java makes first); a {@code @NoDiff} array parameter is not differentiated through (then the
  * call stays); and the call is evaluated unconditionally, in a statement that calls nothing else
- * with effects before it (it is moved ahead of the statement: not in a loop's condition, a branch
+ * with effects before it ({@code Math.floorMod} and Math's other functions of integers have none)
+ * (it is moved ahead of the statement: not in a loop's condition, a branch
  * of {@code ?:}, or the right side of {@code &&}/{@code ||}; an {@code if}'s condition is
  * evaluated once, so its calls go before the {@code if}). A {@code double} parameter marked
  * {@code @NoDiff} gets its argument through {@code Ad.stopGradient}.
@@ -211,7 +212,7 @@ public final class Inliner {
       for (Expr e : exprs) {
         IrWalker.forEachExpr(e, x -> {
           calls[0] |= x instanceof Expr.DiffCall;
-          effects[0] |= x instanceof Expr.OpaqueCall;
+          effects[0] |= x instanceof Expr.OpaqueCall && !pure(x);
         });
       }
       if (!calls[0] || effects[0]) {
@@ -233,6 +234,21 @@ public final class Inliner {
       return hoist;
     }
 
+    /**
+     * Whether {@code x} is a call of one of {@code Math}'s (or {@code StrictMath}'s) functions of
+     * {@code int}s or {@code long}s ({@code floorMod}, {@code abs}, {@code max}, ...), which the
+     * source layer leaves opaque: its value depends on its arguments only and it has no effect,
+     * so a body written in before it changes nothing (but {@code random}, which has one).
+     */
+    private static boolean pure(Expr x) {
+      if (!(x instanceof Expr.OpaqueCall c) || c.receiver() != null || c.isNew()
+          || c.name().equals("random")) {
+        return false;
+      }
+      String owner = c.owner().toString();
+      return owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath");
+    }
+
     /** Whether {@code exprs} read a field, or an element of an array read from one. */
     private boolean readsFields(List<Expr> exprs) {
       boolean[] found = {false};
@@ -245,7 +261,7 @@ public final class Inliner {
 
     /**
      * Whether evaluating {@code e} may call a method with effects: a call that is not
-     * differentiated, or an annotated method whose body this compilation did not read or that
+     * differentiated (but a {@link #pure} one), or an annotated method whose body this compilation did not read or that
      * may itself (followed as deep as calls are written in).
      */
     private boolean callsWithEffects(Expr e, int level) {
@@ -254,7 +270,7 @@ public final class Inliner {
         if (found[0]) {
           return;
         }
-        if (x instanceof Expr.OpaqueCall) {
+        if (x instanceof Expr.OpaqueCall && !pure(x)) {
           found[0] = true;
         } else if (x instanceof Expr.DiffCall c) {
           Optional<MethodBody> body = bodies.apply(c.callee());
@@ -262,7 +278,7 @@ public final class Inliner {
             found[0] = true;
           } else {
             IrWalker.forEachExpr(body.get().body(), y -> {
-              if (!found[0] && (y instanceof Expr.OpaqueCall
+              if (!found[0] && (y instanceof Expr.OpaqueCall && !pure(y)
                   || y instanceof Expr.DiffCall && callsWithEffects(y, level + 1))) {
                 found[0] = true;
               }

@@ -65,10 +65,15 @@ class InlinerTest {
    * {@code double s = dot(m[0], 1); for (int j = 0; j < m.length; j++) s += dot(m[j], s);}.
    */
   private static MethodBody callerBody(Variable m, Variable s, Variable j) {
+    return callerBody(m, s, j, read(j));
+  }
+
+  /** {@link #callerBody(Variable, Variable, Variable)} with the row {@code m[row]} in the loop. */
+  private static MethodBody callerBody(Variable m, Variable s, Variable j, Expr row) {
     Expr outside = new Expr.DiffCall(dot(), List.of(
         new Expr.ArrayRead(m, List.of(intLit(0)), LINE), lit(1)), LINE);
     Expr inside = new Expr.DiffCall(dot(), List.of(
-        new Expr.ArrayRead(m, List.of(read(j)), LINE), read(s)), LINE);
+        new Expr.ArrayRead(m, List.of(row), LINE), read(s)), LINE);
     Stmt.Loop loop = new Stmt.Loop(
         compare(Expr.BinaryOp.LT, read(j), new Expr.ArrayLength(m, List.of(), LINE)),
         Stmt.Block.of(List.of(new Stmt.Assign(s, add(read(s), inside), LINE))),
@@ -154,5 +159,38 @@ class InlinerTest {
     Inliner.Policy small = new Inliner.Policy(true, true, 3, 1, true);
     assertThat(Inliner.inline(caller(), callerBody(m, s, j), c -> Optional.of(dotBody(false)),
         small)).isEmpty();
+  }
+
+  /**
+   * A row index computed by one of Math's functions of integers ({@code m[Math.floorMod(j + 1,
+   * m.length)]}) has no effect: the call is written in. One computed by a call that may have
+   * effects ({@code Math.random()}'s, or a Random's) keeps the call.
+   */
+  @Test
+  void aRowIndexByMathFloorModIsNoEffectButOneByARandomIs() {
+    Variable m = new Variable("m", MATRIX, Variable.Kind.PARAM);
+    Variable s = new Variable("s", TypeName.DOUBLE, Variable.Kind.LOCAL);
+    Variable j = new Variable("j", TypeName.INT, Variable.Kind.LOCAL);
+    TypeName math = ClassName.get("java.lang", "Math");
+    Expr next = intOp(Expr.BinaryOp.ADD, read(j), intLit(1));
+    Expr floorMod = new Expr.OpaqueCall(null, math, "floorMod",
+        List.of(next, new Expr.ArrayLength(m, List.of(), LINE)), TypeName.INT, LINE);
+    Optional<MethodBody> inlined = Inliner.inline(caller(), callerBody(m, s, j, floorMod),
+        c -> Optional.of(dotBody(false)), Inliner.Policy.IN_LOOPS);
+    assertThat(inlined).isPresent();
+    assertThat(calls(inlined.get())).hasSize(1); // the call before the loop
+
+    Expr random = new Expr.OpaqueCall(null, math, "random", List.of(), TypeName.DOUBLE, LINE);
+    Expr drawn = new Expr.OpaqueCall(null, math, "floorMod", List.of(
+        new Expr.Cast(TypeName.INT, random, LINE), new Expr.ArrayLength(m, List.of(), LINE)),
+        TypeName.INT, LINE);
+    assertThat(Inliner.inline(caller(), callerBody(m, s, j, drawn),
+        c -> Optional.of(dotBody(false)), Inliner.Policy.IN_LOOPS)).isEmpty();
+    Expr nextInt = new Expr.OpaqueCall(new Expr.OpaqueCall(null, ClassName.get("java.util",
+        "Random"), Expr.OpaqueCall.NEW, List.of(intLit(3)), ClassName.get("java.util", "Random"),
+        LINE), ClassName.get("java.util", "Random"), "nextInt", List.of(intLit(2)), TypeName.INT,
+        LINE);
+    assertThat(Inliner.inline(caller(), callerBody(m, s, j, nextInt),
+        c -> Optional.of(dotBody(false)), Inliner.Policy.IN_LOOPS)).isEmpty();
   }
 }
