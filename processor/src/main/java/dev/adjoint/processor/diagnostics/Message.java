@@ -98,6 +98,7 @@ public enum Message {
   OUT_PARAMETER_CALL("OutParameterCall", "call of %s, which writes into its array parameter %s, %s"),
   DISCRETE_ARRAY_PARAMETER_WRITE("ArrayParameterWrite", "parameter array %s must not be written: the reverse sweep reads its elements as they were passed, and the caller's array would change under it; copy it into a local first (%s copy = %s; ...)"),
   FLOATING_OBJECT("FloatingObject", "an object created in @Differentiable code must hold no floating-point data, since a value kept in an object has no derivative, but new %s(...) would hold some: %s; keep the numbers in double locals and double[] arrays, or, if the object is a constant of the derivative, create it outside and pass it in as a @NoDiff parameter"),
+  GENERATED_CYCLE("GeneratedCycle", "%s is never generated: %s. A class is generated only after the generated classes its bodies use, so classes that use each other's generated classes wait for each other forever; break the cycle by moving the methods that use %s into a class that no class of the cycle uses through its generated class"),
   MISSING_ADJOINT_CLASS("MissingAdjointClass", "%s is annotated for Adjoint, but its generated class %s is not on the class path; compile %s with the Adjoint processor"),
 
   // ---- second order ----

@@ -24,7 +24,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.annotation.processing.ProcessingEnvironment;
@@ -141,6 +143,38 @@ public final class TreeAccess implements Reporter.SourcePrinter {
       }
     }.scan(path, null);
     return mentions[0] ? vars : List.of();
+  }
+
+  /**
+   * Where the class first mentions each of {@code simpleNames} (as a name or a member select's
+   * identifier), in source order; names it does not mention are absent.
+   */
+  public Map<String, SourceRef> firstMentions(TypeElement type, Set<String> simpleNames) {
+    TreePath path = trees.getPath(type);
+    Map<String, SourceRef> first = new LinkedHashMap<>();
+    if (path == null) {
+      return first;
+    }
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        note(tree.getName().toString());
+        return super.visitIdentifier(tree, unused);
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
+        note(tree.getIdentifier().toString());
+        return super.visitMemberSelect(tree, unused);
+      }
+
+      private void note(String name) {
+        if (simpleNames.contains(name) && !first.containsKey(name)) {
+          first.put(name, ref(getCurrentPath()));
+        }
+      }
+    }.scan(path, null);
+    return first;
   }
 
   /** A method annotated for Adjoint inside a local or anonymous class. */

@@ -50,6 +50,7 @@ import dev.adjoint.processor.validation.SignatureReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -124,6 +125,13 @@ public final class AdjointProcessor extends AbstractProcessor {
 
   private Reporter reporter;
   private Optional<BodyReader> bodies;
+  private Optional<TreeAccess> access = Optional.empty();
+
+  /**
+   * The classes deferred in the last round, which are never generated: javac reports the types
+   * they miss, and {@link #reportCycles} the generated classes they wait for in a cycle.
+   */
+  private final Map<String, TypeElement> givenUp = new TreeMap<>();
   /**
    * The bodies of earlier rounds' methods, with writers' calls written in: a class deferred to a
    * later round may call a helper with out-parameters read in an earlier one.
@@ -137,6 +145,7 @@ public final class AdjointProcessor extends AbstractProcessor {
   public synchronized void init(ProcessingEnvironment env) {
     super.init(env);
     TreeAccess.Result trees = TreeAccess.open(env);
+    access = trees.access();
     bodies = trees.access().map(a -> new BodyReader(a, env.getElementUtils(), env.getTypeUtils()));
     whyNoTreeApi = trees.whyNot();
     Reporter.SourcePrinter printer =
@@ -288,6 +297,9 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
     units.removeIf(this::sharesItsAdjointName);
     waitForCallees(units);
+    if (round.processingOver()) {
+      reportCycles();
+    }
     units.forEach(u -> reporter.print(u.notes));
     units.forEach(u -> generatedHere.add(u.plan.owner()));
     generate(units);
@@ -583,8 +595,85 @@ public final class AdjointProcessor extends AbstractProcessor {
     } else {
       done.add(qualifiedName); // javac reports the missing types itself
       failed.add(ClassName.get(type));
+      givenUp.put(qualifiedName, type);
     }
     return Optional.empty();
+  }
+
+  /**
+   * Classes given up in the last round that use each other's generated classes (red team P11:
+   * javac said only "cannot find symbol BAdjoint"): each waited for the other's generated class,
+   * so none was written. At each class of a cycle, the first mention of a generated class it
+   * waits for in the cycle gets {@link Message#GENERATED_CYCLE}, which names the cycle.
+   */
+  private void reportCycles() {
+    if (access.isEmpty() || givenUp.size() < 2) {
+      return;
+    }
+    Map<String, String> ownerOfAdjoint = new HashMap<>(); // simple name of XAdjoint -> X
+    givenUp.forEach((name, type) ->
+        ownerOfAdjoint.put(MethodValidator.adjointOf(type).simpleName(), name));
+    Map<String, Map<String, SourceRef>> uses = new TreeMap<>(); // X -> (Y -> X's first YAdjoint)
+    givenUp.forEach((name, type) -> {
+      Map<String, SourceRef> mentions = new LinkedHashMap<>();
+      access.get().firstMentions(type, ownerOfAdjoint.keySet()).forEach((adjoint, ref) -> {
+        String other = ownerOfAdjoint.get(adjoint);
+        if (!other.equals(name)) {
+          mentions.put(other, ref);
+        }
+      });
+      uses.put(name, mentions);
+    });
+    for (String name : uses.keySet()) {
+      for (Map.Entry<String, SourceRef> use : uses.get(name).entrySet()) {
+        List<String> back = path(uses, use.getKey(), name);
+        if (back.isEmpty()) {
+          continue;
+        }
+        List<String> cycle = new ArrayList<>();
+        cycle.add(name);
+        cycle.addAll(back);
+        StringBuilder chain = new StringBuilder();
+        for (int i = 0; i + 1 < cycle.size(); i++) {
+          chain.append(i == 0 ? "" : ", ").append(simple(cycle.get(i))).append(" uses ")
+              .append(MethodValidator.adjointOf(givenUp.get(cycle.get(i + 1))).simpleName());
+        }
+        String adjoint = MethodValidator.adjointOf(givenUp.get(use.getKey())).simpleName();
+        reporter.print(Report.builder()
+            .add(Message.GENERATED_CYCLE, use.getValue(), adjoint, chain, adjoint).build());
+        break; // one error per class: its first use in a cycle
+      }
+    }
+  }
+
+  /** A shortest path of uses from {@code from} to {@code to}, both included; empty if none. */
+  private static List<String> path(Map<String, Map<String, SourceRef>> uses, String from,
+      String to) {
+    Map<String, String> previous = new HashMap<>();
+    ArrayDeque<String> queue = new ArrayDeque<>(List.of(from));
+    previous.put(from, from);
+    while (!queue.isEmpty()) {
+      String at = queue.removeFirst();
+      if (at.equals(to)) {
+        List<String> path = new ArrayList<>();
+        for (String s = to; ; s = previous.get(s)) {
+          path.add(0, s);
+          if (s.equals(from)) {
+            return path;
+          }
+        }
+      }
+      for (String next : uses.getOrDefault(at, Map.of()).keySet()) {
+        if (previous.putIfAbsent(next, at) == null) {
+          queue.addLast(next);
+        }
+      }
+    }
+    return List.of();
+  }
+
+  private static String simple(String qualifiedName) {
+    return qualifiedName.substring(qualifiedName.lastIndexOf('.') + 1);
   }
 
   private static boolean isCompanion(ExecutableElement m) {
