@@ -32,11 +32,23 @@ public final class ImpliedOrder {
   public record Result(List<ClassPlan> plans, Map<Signature, Signature> impliedBy) {}
 
   public static Result of(List<ClassPlan> round) {
+    return of(round, Map.of());
+  }
+
+  /**
+   * As {@link #of(List)}, with {@code waiting}: the calls, by callee class and name, of the
+   * {@code order = 2} methods of classes deferred to a later round, each with its caller. Their
+   * callees in this round get {@code order = 2} too, since they are written now, before their
+   * callers (red team P2: the callee was generated without it, and the caller then failed).
+   */
+  public static Result of(List<ClassPlan> round, Map<ClassName, Map<String, Signature>> waiting) {
     List<ClassPlan> plans = new ArrayList<>(round);
     Map<Signature, Signature> impliedBy = new LinkedHashMap<>();
     for (boolean changed = true; changed; ) {
       changed = false;
       Map<ClassName, Map<String, Signature>> wanted = new HashMap<>();
+      waiting.forEach((owner, calls) ->
+          wanted.computeIfAbsent(owner, o -> new HashMap<>()).putAll(calls));
       for (ClassPlan plan : plans) {
         for (ClassPlan.MethodPlan m : plan.methods()) {
           if (!m.model().secondOrder() || m.model().isCustom() || m.body().isEmpty()) {

@@ -7,6 +7,7 @@ import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.ImportTree;
 import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
@@ -175,6 +176,28 @@ public final class TreeAccess implements Reporter.SourcePrinter {
       }
     }.scan(path, null);
     return first;
+  }
+
+  /**
+   * The methods that {@code method}'s body calls and javac resolves, in source order (a body that
+   * mentions a type not generated yet still resolves its other calls).
+   */
+  public List<ExecutableElement> calledMethods(ExecutableElement method) {
+    TreePath path = trees.getPath(method);
+    List<ExecutableElement> called = new ArrayList<>();
+    if (path == null) {
+      return called;
+    }
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        if (trees.getElement(getCurrentPath()) instanceof ExecutableElement e) {
+          called.add(e);
+        }
+        return super.visitMethodInvocation(tree, unused);
+      }
+    }.scan(path, null);
+    return called;
   }
 
   /** A method annotated for Adjoint inside a local or anonymous class. */

@@ -132,6 +132,13 @@ public final class AdjointProcessor extends AbstractProcessor {
    * they miss, and {@link #reportCycles} the generated classes they wait for in a cycle.
    */
   private final Map<String, TypeElement> givenUp = new TreeMap<>();
+
+  /**
+   * The calls of other classes' annotated methods made by the {@code order = 2} methods of the
+   * classes deferred this round, by callee class and name, each with its caller: {@link
+   * ImpliedOrder} gives those callees {@code order = 2} in this round. Cleared every round.
+   */
+  private final Map<ClassName, Map<String, Signature>> waitingCalls = new HashMap<>();
   /**
    * The bodies of earlier rounds' methods, with writers' calls written in: a class deferred to a
    * later round may call a helper with out-parameters read in an earlier one.
@@ -255,6 +262,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       }
     }
     deferred.clear();
+    waitingCalls.clear();
     for (String annotation : ANNOTATIONS) {
       TypeElement a = processingEnv.getElementUtils().getTypeElement(annotation);
       if (a == null) {
@@ -332,6 +340,7 @@ public final class AdjointProcessor extends AbstractProcessor {
           it.remove();
           done.remove(name);
           deferred.add(name);
+          noteWaitingCalls(unit.type);
           changed = true;
         }
       }
@@ -592,12 +601,41 @@ public final class AdjointProcessor extends AbstractProcessor {
     String qualifiedName = type.getQualifiedName().toString();
     if (!lastRound) {
       deferred.add(qualifiedName);
+      noteWaitingCalls(type);
     } else {
       done.add(qualifiedName); // javac reports the missing types itself
       failed.add(ClassName.get(type));
       givenUp.put(qualifiedName, type);
     }
     return Optional.empty();
+  }
+
+  /**
+   * Notes the calls of other classes' annotated methods that {@code type}'s {@code order = 2}
+   * methods make, for {@link #waitingCalls}: the class waits for a type generated later, but its
+   * callees are written now.
+   */
+  private void noteWaitingCalls(TypeElement type) {
+    if (access.isEmpty()) {
+      return;
+    }
+    for (ExecutableElement m : MethodValidator.annotatedMethods(type)) {
+      if (!asksSecondOrder(m) || Annotations.isCustom(m)) {
+        continue;
+      }
+      Optional<Signature> caller = SignatureReader.read(m).signature();
+      if (caller.isEmpty()) {
+        continue;
+      }
+      for (ExecutableElement callee : access.get().calledMethods(m)) {
+        if (Annotations.isAnnotated(callee)
+            && callee.getEnclosingElement() instanceof TypeElement owner
+            && !owner.equals(type)) {
+          waitingCalls.computeIfAbsent(ClassName.get(owner), o -> new HashMap<>())
+              .putIfAbsent(callee.getSimpleName().toString(), caller.get());
+        }
+      }
+    }
   }
 
   /**
@@ -696,7 +734,8 @@ public final class AdjointProcessor extends AbstractProcessor {
    */
   private void generate(List<Unit> units) {
     writeInOutParams(units);
-    ImpliedOrder.Result implied = ImpliedOrder.of(units.stream().map(Unit::plan).toList());
+    ImpliedOrder.Result implied =
+        ImpliedOrder.of(units.stream().map(Unit::plan).toList(), waitingCalls);
     for (int i = 0; i < units.size(); i++) {
       Unit u = units.get(i);
       units.set(i, new Unit(u.type, implied.plans().get(i), u.notes));
