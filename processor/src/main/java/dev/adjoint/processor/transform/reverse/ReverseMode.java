@@ -210,9 +210,13 @@ public final class ReverseMode {
     calls.forEach((call, vjp) -> {
       Set<Variable> arrays = new HashSet<>();
       for (Expr arg : vjp.args()) {
-        if (arg instanceof Expr.Read r && Expr.isArray(r.variable().type())) {
+        // int[], long[] and boolean[] too: a callee's pullback reads its index arrays and flags
+        // again (red team: a loop that wrote an int[] after the call gave a wrong gradient).
+        if (arg instanceof Expr.Read r && (Expr.isArray(r.variable().type())
+            || Expr.isDiscreteArray(r.variable().type()))) {
           arrays.add(r.variable());
-        } else if (arg instanceof Expr.ArrayRead row && Expr.isArray(row.type())) {
+        } else if (arg instanceof Expr.ArrayRead row
+            && (Expr.isArray(row.type()) || Expr.isDiscreteArray(row.type()))) {
           arrays.add(row.array()); // a row of a matrix: its pullback reads the row
         }
       }
