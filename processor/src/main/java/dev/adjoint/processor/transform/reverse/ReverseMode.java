@@ -109,6 +109,11 @@ public final class ReverseMode {
    * methods, each with its place in the method (source order).
    */
   private final Map<Expr, Integer> callOrder = new IdentityHashMap<>();
+  /**
+   * Arrays read from fields in a method that makes calls ({@link #fieldArraysBesideCalls}): a
+   * call that is not differentiated may write into them without being given them.
+   */
+  private final Set<Variable> fieldArrays = new HashSet<>();
   /** The forward sweep's top level: its new arrays are reused by a workspace. */
   private List<Stmt> topForward;
   /**
@@ -131,6 +136,15 @@ public final class ReverseMode {
   }
 
   public static Result derive(Signature signature, MethodBody body) {
+    return derive(signature, body, Set.of());
+  }
+
+  /**
+   * As {@link #derive(Signature, MethodBody)}, where {@code fromFields} are parameters that hold
+   * what the method read from fields (the second-order sweep's captures): arrays among them count
+   * as read from fields ({@link #fieldArraysBesideCalls}).
+   */
+  public static Result derive(Signature signature, MethodBody body, Set<Variable> fromFields) {
     Stmt.Block normalized = Returns.normalize(Jumps.lower(body.body()));
     Activity activity = Activity.of(body.params(), signature.params(), normalized);
     Report problems = Subset.check(activity, normalized);
@@ -149,7 +163,8 @@ public final class ReverseMode {
     List<Stmt> forward = new ArrayList<>();
     forward.add(new Stmt.Declare(t.result, null, null));
     IrWalker.forEachExpr(normalized, e -> {
-      if (e instanceof Expr.DiffCall || e instanceof Expr.OpaqueCall c && !changed(c).isEmpty()) {
+      if (e instanceof Expr.DiffCall || e instanceof Expr.OpaqueCall c
+          && (!changed(c).isEmpty() || !isMathCall(c))) {
         t.callOrder.put(e, t.callOrder.size());
       }
       if (e instanceof Expr.OpaqueCall c) {
@@ -157,7 +172,8 @@ public final class ReverseMode {
       }
     });
     t.changeable.addAll(changedInLoops(normalized.stmts()));
-    t.changeable.addAll(fieldArraysBesideCalls(normalized));
+    t.fieldArrays.addAll(fieldArraysBesideCalls(normalized, fromFields));
+    t.changeable.addAll(t.fieldArrays);
     t.snapshotted.addAll(t.changedByCalls);
     t.snapshotted.removeAll(t.changeable);
     t.topForward = forward;
@@ -318,16 +334,22 @@ public final class ReverseMode {
    * changed between two calls of a helper reading it was read by the reverse sweep at its last
    * value.
    */
-  private static Set<Variable> fieldArraysBesideCalls(Stmt.Block body) {
+  private static Set<Variable> fieldArraysBesideCalls(Stmt.Block body, Set<Variable> fromFields) {
     Set<Variable> arrays = new HashSet<>();
+    for (Variable v : fromFields) {
+      if (Expr.isArray(v.type()) || Expr.isDiscreteArray(v.type())) {
+        arrays.add(v);
+      }
+    }
     boolean[] calls = {false};
     IrWalker.forEachStmt(body, st -> {
       Expr value = st instanceof Stmt.Declare d ? d.init()
           : st instanceof Stmt.Assign a ? a.value() : null;
       Variable v = st instanceof Stmt.Declare d ? d.variable()
           : st instanceof Stmt.Assign a ? a.variable() : null;
-      if (value instanceof Expr.FieldRead && v != null
-          && (Expr.isArray(v.type()) || Expr.isDiscreteArray(v.type()))) {
+      if ((value instanceof Expr.FieldRead
+              || value instanceof Expr.Read r && fromFields.contains(r.variable()))
+          && v != null && (Expr.isArray(v.type()) || Expr.isDiscreteArray(v.type()))) {
         arrays.add(v);
       }
     });
@@ -478,13 +500,17 @@ public final class ReverseMode {
    * {@code arg}, an argument of a call of an annotated method, or a copy of it when it is an
    * array that a call which is not differentiated may write into later (further on in the
    * method, or anywhere in a loop around the call): the callee's pullback reads the array it was
-   * given when the reverse sweep runs, and must see it as it was given.
+   * given when the reverse sweep runs, and must see it as it was given. An array read from a field
+   * may be written by any such call, given it or not (red team of stop 28: {@code wsum(table, x)}
+   * in a loop, then {@code bumpTable()}: {@code fGrad} read the bumped table; only calls of
+   * {@code Math}'s functions are known not to).
    */
   private Expr snapshotIfChangedLater(Expr arg, Expr.DiffCall call) {
     Variable a = arg instanceof Expr.Read r ? r.variable()
         : arg instanceof Expr.ArrayRead row && row.type() instanceof ArrayTypeName ? row.array()
         : null;
-    if (a == null || !changedByCalls.contains(a)) {
+    boolean fromField = a != null && fieldArrays.contains(a);
+    if (a == null || !changedByCalls.contains(a) && !fromField) {
       return arg;
     }
     int at = callOrder.getOrDefault(call, -1);
@@ -493,9 +519,20 @@ public final class ReverseMode {
       IrWalker.forEachExpr(enclosingLoops.get(0), around::add);
     }
     boolean later = callOrder.entrySet().stream().anyMatch(e ->
-        e.getKey() instanceof Expr.OpaqueCall w && changed(w).contains(a)
+        e.getKey() instanceof Expr.OpaqueCall w
+            && (changed(w).contains(a) || fromField && !isMathCall(w))
             && (e.getValue() > at || around.contains(w)));
     return later ? copyOf(arg, arg.ref()) : arg;
+  }
+
+  /**
+   * A call of one of {@code Math}'s or {@code StrictMath}'s static methods left opaque (those of
+   * {@code int}s and {@code long}s): no effect, but {@code random}'s.
+   */
+  private static boolean isMathCall(Expr.OpaqueCall c) {
+    String owner = c.owner().toString();
+    return c.receiver() == null && !c.isNew() && !c.name().equals("random")
+        && (owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath"));
   }
 
   private List<Stmt> stmt(Stmt s, List<Stmt> fwd) {

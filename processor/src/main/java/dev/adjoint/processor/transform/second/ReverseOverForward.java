@@ -154,8 +154,8 @@ public final class ReverseOverForward {
     }
     Signature tangentOutput = new Signature(
         s.owner(), s.name(), params, TypeName.DOUBLE, s.isPublic(), s.instance());
-    ReverseMode.Result result = ReverseMode.derive(
-        tangentOutput, new MethodBody(variables, Stmt.Block.of(body)));
+    ReverseMode.Result result = ReverseMode.derive(tangentOutput,
+        new MethodBody(variables, Stmt.Block.of(body)), captured(rewritten));
     return new Result(result.derivative().map(d ->
         new HvpSweep(d, s.params().size(), rewritten.captures())), result.report());
   }
@@ -188,10 +188,17 @@ public final class ReverseOverForward {
     }
     Signature tangentOutput = new Signature(primal.owner(), primal.name(), params,
         TypeName.DOUBLE, primal.isPublic(), primal.instance());
-    ReverseMode.Result result = ReverseMode.derive(
-        tangentOutput, new MethodBody(variables, Stmt.Block.of(rewritten.body())));
+    ReverseMode.Result result = ReverseMode.derive(tangentOutput,
+        new MethodBody(variables, Stmt.Block.of(rewritten.body())), captured(rewritten));
     return new Result(result.derivative().map(d ->
         new HvpSweep(d, primal.params().size(), rewritten.captures())), result.report());
+  }
+
+  /** The parameters that hold the fields the sweep reads. */
+  private static Set<Variable> captured(Captures.Rewritten rewritten) {
+    Set<Variable> out = new HashSet<>();
+    rewritten.captures().forEach(c -> out.add(c.variable()));
+    return out;
   }
 
   /** Whether a callee's differentiable parameters are what a nested function takes. */
