@@ -328,6 +328,12 @@ class FuzzTest {
      * order = 2} too (since stop 25: calls not written in go through the callee's products).
      */
     int hvpThroughRules;
+    /**
+     * Checked twins that call a {@code @CustomVjp(order = 2)} rule ({@link
+     * Rules#ORDER_TWO_VJP_RULES}: softplus, product, scaledSin, squares), which second-order
+     * compilations declare {@code order = 2} (before, their order = 2 callers implied it).
+     */
+    int hvpThroughVjpRules;
     int hvpOrderTwoHelpers;
     /** Points at which a twin's fHvp, fHvpAt and fHessian were compared. */
     int hvpPoints;
@@ -381,7 +387,8 @@ class FuzzTest {
               + " non-finite JVPs not compared (open bug zeroTangentOverflow), %d points of an f"
               + " that takes records (fFlat... members bit for bit its members'), %d order = 2"
               + " twins (%d rejected as unsupported; %d calling @CustomJvp(order = 2) rules, %d"
-              + " with order = 2 helpers) with fHvp, fHvpAt and fHessian at %d points"
+              + " calling @CustomVjp(order = 2) rules, %d with order = 2 helpers) with fHvp,"
+              + " fHvpAt and fHessian at %d points"
               + " (%d elements against differences of the reference gradient), %d programs with"
               + " a helper with out-parameters, %d with a double[][] helper (%d points of its"
               + " hmVjp pullback, %d of its hmJvp against dual numbers), %d with Math.pow at"
@@ -392,7 +399,8 @@ class FuzzTest {
           programs, points, skippedPoints, differenceChecks, jvps, dualJvps, dualSingular,
           dualOnly, dualSkipped, jvpWorkspaces, arrayHelperPoints, arrayHelperJvps,
           arrayHelperDualJvps, zeroTangentOverflows, recordPoints, hvpPrograms, hvpRejected,
-          hvpThroughRules, hvpOrderTwoHelpers, hvpPoints, hvpDifferenceChecks,
+          hvpThroughRules, hvpThroughVjpRules, hvpOrderTwoHelpers, hvpPoints,
+          hvpDifferenceChecks,
           outParameterPrograms, matrixResultPrograms, matrixHelperPoints, matrixHelperJvps,
           powAtZeroPrograms, objectFieldPrograms, loopHelperPrograms, writtenInPrograms,
           writtenInChainPrograms, failures.size());
@@ -588,9 +596,13 @@ class FuzzTest {
 
   /** As above, for sources by qualified class name (with fuzz.Rules beside them). */
   static Compiled compile(Map<String, String> sources, boolean split) {
+    return compile(sources, split, Rules.source(!split));
+  }
+
+  /** As above, with {@code rules} as the source of fuzz.Rules (see Rules.secondOrderSource). */
+  static Compiled compile(Map<String, String> sources, boolean split, String rules) {
     List<JavaFileObject> files = new ArrayList<>();
-    files.add(JavaFileObjects.forSourceString(Rules.PACKAGE + "." + Rules.CLASS,
-        Rules.source(!split)));
+    files.add(JavaFileObjects.forSourceString(Rules.PACKAGE + "." + Rules.CLASS, rules));
     for (Map.Entry<String, String> source : sources.entrySet()) {
       files.add(JavaFileObjects.forSourceString(source.getKey(), source.getValue()));
     }

@@ -469,6 +469,40 @@ final class Rules {
   }
 
   /**
+   * The {@code @CustomVjp} rules that second-order compilations declare {@code order = 2}: those
+   * whose {@code @Fwd} and {@code @Bwd} companions the processor can differentiate again (each
+   * tried in a twin that calls it, its {@code fHvp} against differences of the gradient). Not
+   * {@code clip} (its {@code Void} residual, {@code FwdResult.of(x, null)}, carries no tangents:
+   * rejected as {@code [AdjointSecondOrderUnsupported]}) nor {@code softmax} (second order needs
+   * a {@code double} result), so twins that call those two are still rejected.
+   */
+  static final List<String> ORDER_TWO_VJP_RULES =
+      List.of("softplus", "product", "scaledSin", "squares");
+
+  /**
+   * The source of {@code fuzz.Rules} for {@link SecondOrderCheck}'s compilations of {@code order
+   * = 2} twins: {@link #source(boolean) source(true)} with {@code @CustomVjp(order = 2)} on the
+   * {@link #ORDER_TWO_VJP_RULES}, so that twins which call them go through the rules' second
+   * derivatives (the derivative of {@code bwd(fwd(x).residuals, 1)}) by the rules' own
+   * declaration, not only because an {@code order = 2} caller implies it (which it does since the
+   * processor's f464862: the callers' generated code is the same either way; the explicit order
+   * also gives the rules that a twin does not call their public second-order members). Every
+   * other compilation keeps {@link #source(boolean)}, so first-order programs are compiled with
+   * the rules they always were.
+   */
+  static String secondOrderSource() {
+    String source = source(true);
+    for (String rule : ORDER_TWO_VJP_RULES) {
+      String plain = "  @CustomVjp static double " + rule + "(";
+      if (!source.contains(plain)) {
+        throw new AssertionError("no @CustomVjp rule " + rule + " returning double");
+      }
+      source = source.replace(plain, "  @CustomVjp(order = 2) static double " + rule + "(");
+    }
+    return source;
+  }
+
+  /**
    * {@link #source()}, with {@code order = 2} on the {@code @CustomJvp} twins of a {@code double}
    * result only if {@code secondOrder}: a compilation that splits every method ({@code
    * -Aadjoint.splitAbove=0}) would reject their Hessian-vector products (long second-order

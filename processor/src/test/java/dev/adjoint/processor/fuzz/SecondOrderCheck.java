@@ -61,6 +61,16 @@ final class SecondOrderCheck {
    */
   static final String CALLEE_FIELDS = "hvpAtCalleeFields";
 
+  /**
+   * The twins' {@code fuzz.Rules}: {@code @CustomVjp(order = 2)} on the rules whose companions
+   * second order can differentiate ({@link Rules#secondOrderSource}).
+   */
+  private static final String RULES = Rules.secondOrderSource();
+
+  /** A call of one of the {@link Rules#ORDER_TWO_VJP_RULES} (not of a {@code ...J} twin). */
+  private static final java.util.regex.Pattern VJP_RULE_CALL = java.util.regex.Pattern.compile(
+      "Rules\\.(" + String.join("|", Rules.ORDER_TWO_VJP_RULES) + ")\\(");
+
   /** Relative agreement of differences of the gradient with the product. */
   private static final double DIFFERENCE_TOLERANCE = 1e-3;
 
@@ -119,11 +129,11 @@ final class SecondOrderCheck {
     if (sources.isEmpty()) {
       return;
     }
-    Compiled compiled = FuzzTest.compile(sources, false);
+    Compiled compiled = FuzzTest.compile(sources, false, RULES);
     if (compiled.problem != null) {
       // Set the rejected twins aside (only the tagged error is allowed), then compile the rest.
       for (String name : List.copyOf(sources.keySet())) {
-        Compiled alone = FuzzTest.compile(Map.of(name, sources.get(name)), false);
+        Compiled alone = FuzzTest.compile(Map.of(name, sources.get(name)), false, RULES);
         if (alone.problem == null) {
           continue;
         }
@@ -139,7 +149,7 @@ final class SecondOrderCheck {
       if (sources.isEmpty()) {
         return;
       }
-      compiled = FuzzTest.compile(sources, false);
+      compiled = FuzzTest.compile(sources, false, RULES);
       if (compiled.problem != null) {
         stats.failures.add("the order = 2 twins of " + sources.keySet()
             + " compile alone but not together:\n" + compiled.problem);
@@ -152,6 +162,9 @@ final class SecondOrderCheck {
       stats.hvpPrograms++;
       if (sources.get(name).matches("(?s).*Rules\\.\\w+J\\(.*")) {
         stats.hvpThroughRules++;
+      }
+      if (VJP_RULE_CALL.matcher(sources.get(name)).find()) {
+        stats.hvpThroughVjpRules++;
       }
       boolean orderTwoHelpers =
           sources.get(name).split("@Differentiable\\(order = 2\\)", -1).length > 2;
