@@ -1,9 +1,12 @@
 package dev.adjoint.processor.source;
 
 import com.sun.source.tree.AnnotationTree;
+import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.ImportTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -12,6 +15,7 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
 import com.sun.source.util.SourcePositions;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
@@ -31,6 +35,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
@@ -198,6 +204,100 @@ public final class TreeAccess implements Reporter.SourcePrinter {
       }
     }.scan(path, null);
     return called;
+  }
+
+  /** A call in a method of a method that writes a field the calling method reads. */
+  public record FieldWrite(SourceRef call, String callee, String field) {}
+
+  /**
+   * The calls in {@code method}'s body of methods compiled here that {@code skip} does not
+   * exclude and whose own bodies write (assign, compound-assign, increment, or write an element
+   * of) a field that {@code method}'s body reads; one per call, in source order. Only the callee's
+   * own statements are looked at, not those of the methods it calls.
+   */
+  public List<FieldWrite> callsWritingFieldsRead(ExecutableElement method,
+      java.util.function.Predicate<ExecutableElement> skip) {
+    TreePath path = trees.getPath(method);
+    List<FieldWrite> out = new ArrayList<>();
+    if (path == null) {
+      return out;
+    }
+    Set<Element> read = new HashSet<>();
+    List<TreePath> calls = new ArrayList<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        noteField(getCurrentPath());
+        return super.visitIdentifier(tree, unused);
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
+        noteField(getCurrentPath());
+        return super.visitMemberSelect(tree, unused);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        calls.add(getCurrentPath());
+        return super.visitMethodInvocation(tree, unused);
+      }
+
+      private void noteField(TreePath at) {
+        Element e = trees.getElement(at);
+        if (e != null && e.getKind() == ElementKind.FIELD) {
+          read.add(e);
+        }
+      }
+    }.scan(path, null);
+    for (TreePath call : calls) {
+      if (!(trees.getElement(call) instanceof ExecutableElement callee) || skip.test(callee)) {
+        continue;
+      }
+      TreePath calleePath = trees.getPath(callee);
+      if (calleePath == null) {
+        continue;
+      }
+      Element[] written = {null};
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitAssignment(AssignmentTree tree, Void unused) {
+          target(new TreePath(getCurrentPath(), tree.getVariable()));
+          return super.visitAssignment(tree, unused);
+        }
+
+        @Override
+        public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
+          target(new TreePath(getCurrentPath(), tree.getVariable()));
+          return super.visitCompoundAssignment(tree, unused);
+        }
+
+        @Override
+        public Void visitUnary(UnaryTree tree, Void unused) {
+          Tree.Kind k = tree.getKind();
+          if (k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.POSTFIX_INCREMENT
+              || k == Tree.Kind.PREFIX_DECREMENT || k == Tree.Kind.POSTFIX_DECREMENT) {
+            target(new TreePath(getCurrentPath(), tree.getExpression()));
+          }
+          return super.visitUnary(tree, unused);
+        }
+
+        private void target(TreePath target) {
+          while (target.getLeaf() instanceof ArrayAccessTree a) {
+            target = new TreePath(target, a.getExpression());
+          }
+          Element e = trees.getElement(target);
+          if (written[0] == null && e != null && read.contains(e)) {
+            written[0] = e;
+          }
+        }
+      }.scan(calleePath, null);
+      if (written[0] != null) {
+        out.add(new FieldWrite(ref(call), callee.getSimpleName().toString(),
+            written[0].getSimpleName().toString()));
+      }
+    }
+    return out;
   }
 
   /** A method annotated for Adjoint inside a local or anonymous class. */

@@ -985,6 +985,19 @@ public final class AdjointProcessor extends AbstractProcessor {
       }
       return why == null ? result.derivative() : Optional.empty();
     }
+    // A plain method that the body calls and that writes a field the body reads: the sweep reads
+    // each field once, where it begins (Captures), so it would miss the change (red team, stop 28).
+    if (access.isPresent() && method != null) {
+      List<TreeAccess.FieldWrite> writes =
+          access.get().callsWritingFieldsRead(method, Annotations::isAnnotated);
+      for (TreeAccess.FieldWrite w : writes) {
+        report.add(Message.SECOND_ORDER_CHANGED_FIELD, w.call(), name, w.field(), w.callee(),
+            w.field());
+      }
+      if (!writes.isEmpty()) {
+        return Optional.empty();
+      }
+    }
     // Calls of the class's own @Differentiable methods are written in place, where they can be.
     MethodBody body = request.body();
     Optional<MethodBody> inlined = Inliner.inline(request.signature(), body,
