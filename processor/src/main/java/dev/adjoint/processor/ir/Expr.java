@@ -155,6 +155,18 @@ public sealed interface Expr {
       return new OpaqueCall(null, owner, NEW, args, type, ref);
     }
 
+    /**
+     * Whether this calls one of {@code Math}'s or {@code StrictMath}'s static methods that the
+     * source layer leaves opaque (those of {@code int}s and {@code long}s, {@code floorMod},
+     * {@code abs}, ...): its value depends on its arguments only and it has no effect, but {@code
+     * random}'s.
+     */
+    public boolean isMathFunction() {
+      String o = owner.toString();
+      return receiver == null && !isNew() && !name.equals("random")
+          && (o.equals("java.lang.Math") || o.equals("java.lang.StrictMath"));
+    }
+
     /** Whether this creates an object ({@code new type(args)}) rather than calls a method. */
     public boolean isNew() {
       return name.equals(NEW);

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -216,7 +217,7 @@ public final class TreeAccess implements Reporter.SourcePrinter {
    * own statements are looked at, not those of the methods it calls.
    */
   public List<FieldWrite> callsWritingFieldsRead(ExecutableElement method,
-      java.util.function.Predicate<ExecutableElement> skip) {
+      Predicate<ExecutableElement> skip) {
     TreePath path = trees.getPath(method);
     List<FieldWrite> out = new ArrayList<>();
     if (path == null) {

@@ -52,9 +52,9 @@ import java.util.function.Function;
  * into none of its array parameters (a write would come before the statement's own reads, which
  * Java makes first); a {@code @NoDiff} array parameter is not differentiated through (then the
  * call stays); and the call is evaluated unconditionally, in a statement that calls nothing else
- * with effects before it ({@code Math.floorMod} and Math's other functions of integers have none)
- * (it is moved ahead of the statement: not in a loop's condition, a branch
- * of {@code ?:}, or the right side of {@code &&}/{@code ||}; an {@code if}'s condition is
+ * with effects before it (calls of {@code Math}'s functions of integers, such as {@code
+ * floorMod}, have none); it is moved ahead of the statement, so not in a loop's condition, a
+ * branch of {@code ?:}, or the right side of {@code &&}/{@code ||} (an {@code if}'s condition is
  * evaluated once, so its calls go before the {@code if}). A {@code double} parameter marked
  * {@code @NoDiff} gets its argument through {@code Ad.stopGradient}.
  */
@@ -234,19 +234,9 @@ public final class Inliner {
       return hoist;
     }
 
-    /**
-     * Whether {@code x} is a call of one of {@code Math}'s (or {@code StrictMath}'s) functions of
-     * {@code int}s or {@code long}s ({@code floorMod}, {@code abs}, {@code max}, ...), which the
-     * source layer leaves opaque: its value depends on its arguments only and it has no effect,
-     * so a body written in before it changes nothing (but {@code random}, which has one).
-     */
+    /** A call of one of {@code Math}'s functions of integers: no effect. */
     private static boolean pure(Expr x) {
-      if (!(x instanceof Expr.OpaqueCall c) || c.receiver() != null || c.isNew()
-          || c.name().equals("random")) {
-        return false;
-      }
-      String owner = c.owner().toString();
-      return owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath");
+      return x instanceof Expr.OpaqueCall c && c.isMathFunction();
     }
 
     /** Whether {@code exprs} read a field, or an element of an array read from one. */
@@ -261,8 +251,8 @@ public final class Inliner {
 
     /**
      * Whether evaluating {@code e} may call a method with effects: a call that is not
-     * differentiated (but a {@link #pure} one), or an annotated method whose body this compilation did not read or that
-     * may itself (followed as deep as calls are written in).
+     * differentiated (but a {@link #pure} one), or an annotated method whose body this
+     * compilation did not read or that may itself (followed as deep as calls are written in).
      */
     private boolean callsWithEffects(Expr e, int level) {
       boolean[] found = {false};

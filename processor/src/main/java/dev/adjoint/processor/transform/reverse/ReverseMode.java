@@ -164,7 +164,7 @@ public final class ReverseMode {
     forward.add(new Stmt.Declare(t.result, null, null));
     IrWalker.forEachExpr(normalized, e -> {
       if (e instanceof Expr.DiffCall || e instanceof Expr.OpaqueCall c
-          && (!changed(c).isEmpty() || !isMathCall(c))) {
+          && (!changed(c).isEmpty() || !c.isMathFunction())) {
         t.callOrder.put(e, t.callOrder.size());
       }
       if (e instanceof Expr.OpaqueCall c) {
@@ -520,20 +520,11 @@ public final class ReverseMode {
     }
     boolean later = callOrder.entrySet().stream().anyMatch(e ->
         e.getKey() instanceof Expr.OpaqueCall w
-            && (changed(w).contains(a) || fromField && !isMathCall(w))
+            && (changed(w).contains(a) || fromField && !w.isMathFunction())
             && (e.getValue() > at || around.contains(w)));
     return later ? copyOf(arg, arg.ref()) : arg;
   }
 
-  /**
-   * A call of one of {@code Math}'s or {@code StrictMath}'s static methods left opaque (those of
-   * {@code int}s and {@code long}s): no effect, but {@code random}'s.
-   */
-  private static boolean isMathCall(Expr.OpaqueCall c) {
-    String owner = c.owner().toString();
-    return c.receiver() == null && !c.isNew() && !c.name().equals("random")
-        && (owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath"));
-  }
 
   private List<Stmt> stmt(Stmt s, List<Stmt> fwd) {
     return s.accept(new StmtRule(fwd));
