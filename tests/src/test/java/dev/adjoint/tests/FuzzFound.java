@@ -348,4 +348,35 @@ final class FuzzFound {
   static double callsPicked(double x, Picks p) {
     return picked(x, p) + 0.0;
   }
+
+  // Found by Generator version 17 (stop 28's CI, JDK 17 leg, run seed 2197104637641948163,
+  // program -8710301718441319038): a row passed to a callee, chosen by an index that reads a
+  // field (not safe to evaluate again), was held in a temporary; the temporary was an alias of the
+  // matrix that the reverse sweep could not see, so a write to the matrix after the call was not
+  // put back before the callee's pullback read the row (d/dx0 -0.668 for -0.224).
+
+  /** x² (1 + Σ row), summed in a loop, whose reverse sweep reads the row again. */
+  @Differentiable
+  static double scaledBySum(double[] row, double x) {
+    double s = x * x;
+    for (int j = 0; j < row.length; j++) {
+      s += x * x * row[j];
+    }
+    return s;
+  }
+
+  /** Rows chosen through a field, written after each call. */
+  record Shift(int k) {
+    /** Trips 0 and 1 see a fresh row (x² each), trip 2 the first row again, written: 3x². */
+    @Differentiable
+    double rowsWrittenAfterCalls(double x) {
+      double[][] m = new double[2][3];
+      double s = 0;
+      for (int i = 0; i < 3; i++) {
+        s += scaledBySum(m[Math.floorMod(i + k, 2)], x);
+        m[Math.floorMod(i + k, 2)][2] = 2.0;
+      }
+      return s;
+    }
+  }
 }

@@ -203,4 +203,22 @@ final class FuzzFoundTest {
           .isEqualTo(6 * x);
     }
   }
+
+  /**
+   * A row chosen through a field and written after the call: 5x², so 10x (18x when the
+   * pullbacks read the rows as the loop left them).
+   */
+  @Test
+  void aRowChosenThroughAFieldAndWrittenAfterTheCall() {
+    for (int k : new int[] {0, 3}) {
+      var shift = new FuzzFound.Shift(k);
+      for (double x : new double[] {1.5, -0.75}) {
+        var vg = FuzzFound_ShiftAdjoint.rowsWrittenAfterCallsValueAndGrad(shift, x);
+        assertThat(vg.value()).isEqualTo(5 * x * x);
+        assertThat(vg.grad().x()).isWithin(1e-12).of(10 * x);
+        assertThat(FuzzFound_ShiftAdjoint.rowsWrittenAfterCallsVjp(shift, x).pullback(1.0).x())
+            .isWithin(1e-12).of(10 * x);
+      }
+    }
+  }
 }

@@ -108,9 +108,9 @@ final class Shrinker {
           out.addAll(i.otherwise());
           continue;
         }
-        out.add(new If(i.condition(), stmts(i.then()), stmts(i.otherwise())));
+        out.add(new If(cond(i.condition()), stmts(i.then()), stmts(i.otherwise())));
       } else if (s instanceof Loop l) {
-        out.add(new Loop(l.kind(), l.index(), l.bound(), l.stop(), stmts(l.body())));
+        out.add(new Loop(l.kind(), l.index(), l.bound(), cond(l.stop()), stmts(l.body())));
       } else if (s instanceof Program.ForEach fe) {
         // its body shrunk in place (unwrapped, the loop variable would be undeclared)
         out.add(new Program.ForEach(fe.kind(), fe.var(), fe.array(), fe.row(), stmts(fe.body())));
@@ -128,6 +128,10 @@ final class Shrinker {
         out.add(new Program.MatrixCall(c.name(), invoke(c.call())));
       } else if (s instanceof Program.OutCall c) {
         out.add(new Program.OutCall(c.target(), c.op(), invoke(c.call())));
+      } else if (s instanceof Program.Box b) {
+        out.add(new Program.Box(b.type(), b.name(), expr(b.init())));
+      } else if (s instanceof Program.MaskAssign m) {
+        out.add(new Program.MaskAssign(m.target(), cond(m.value())));
       } else if (s instanceof Program.ArrayCall c) {
         out.add(new Program.ArrayCall(c.name(),
             c.call() instanceof Invoke i ? invoke(i) : c.call()));
@@ -156,7 +160,7 @@ final class Shrinker {
     } else if (e instanceof Neg n) {
       return new Neg(expr(n.operand()));
     } else if (e instanceof Ternary t) {
-      return new Ternary(t.condition(), expr(t.whenTrue()), expr(t.whenFalse()));
+      return new Ternary(cond(t.condition()), expr(t.whenTrue()), expr(t.whenFalse()));
     } else if (e instanceof Stop s) {
       return new Stop(expr(s.operand()));
     } else if (e instanceof Invoke i) {
@@ -169,6 +173,24 @@ final class Shrinker {
       return new Program.Recurse(r.name(), args, r.viaThis());
     }
     return e;
+  }
+
+  /**
+   * A condition with its operands shrunk and its calls pointed at the rebuilt helpers (a call left
+   * pointing at the helper before the edit made the reference run a body other than the one
+   * printed: stop 29's shrunk program failed on effects its source did not have).
+   */
+  private Program.Cond cond(Program.Cond c) {
+    if (c instanceof Program.Compare k) {
+      return new Program.Compare(k.op(), expr(k.left()), expr(k.right()));
+    } else if (c instanceof Program.Logic l) {
+      return new Program.Logic(l.op(), cond(l.left()), cond(l.right()));
+    } else if (c instanceof Program.Not n) {
+      return new Program.Not(cond(n.operand()));
+    } else if (c instanceof Program.BoxCompare b) {
+      return new Program.BoxCompare(b.op(), b.box(), expr(b.right()));
+    }
+    return c;
   }
 
   /** A call with its arguments shrunk, pointed at the rebuilt helper. */

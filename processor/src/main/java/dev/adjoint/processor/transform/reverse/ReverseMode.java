@@ -1173,6 +1173,14 @@ public final class ReverseMode {
       if (pure(e)) {
         return e;
       }
+      if (e instanceof Expr.ArrayRead row && row.type() instanceof ArrayTypeName) {
+        // A row stays a row of its matrix, with its indices made pure: in a temporary it would be
+        // an alias that pullbackReads cannot see, and a write to the matrix after the call would
+        // not be put back before the callee's pullback read the row (fuzzer v17, stop 28's CI:
+        // yp0[Math.floorMod(i + fi0, 2)], whose index reads a field, then yp0[..][2] = 2.0).
+        return new Expr.ArrayRead(row.array(), pureIndices(row.indices(), fwd, prelude),
+            row.ref());
+      }
       // An element of an array a call may change, kept as it was when read.
       String hint = e instanceof Expr.ArrayRead r && isPure(e) ? r.array().hint() + "Element"
           : hint(e);
