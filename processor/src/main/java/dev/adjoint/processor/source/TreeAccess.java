@@ -27,6 +27,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -211,10 +212,12 @@ public final class TreeAccess implements Reporter.SourcePrinter {
   public record FieldWrite(SourceRef call, String callee, String field) {}
 
   /**
-   * The calls in {@code method}'s body of methods compiled here that {@code skip} does not
-   * exclude and whose own bodies write (assign, compound-assign, increment, or write an element
-   * of) a field that {@code method}'s body reads; one per call, in source order. Only the callee's
-   * own statements are looked at, not those of the methods it calls.
+   * The calls in {@code method}'s body of methods and constructors compiled here that {@code skip}
+   * does not exclude and that write (assign, compound-assign, increment, or write an element of) a
+   * field that {@code method}'s body reads, in their own statements or in those of the methods and
+   * constructors they call in turn (compiled here, not excluded); one per call, in source order.
+   * (Only the callee's own statements were looked at before stop 29: a write one plain call
+   * deeper escaped, and the Hessian was silently wrong.)
    */
   public List<FieldWrite> callsWritingFieldsRead(ExecutableElement method,
       Predicate<ExecutableElement> skip) {
@@ -224,7 +227,6 @@ public final class TreeAccess implements Reporter.SourcePrinter {
       return out;
     }
     Set<Element> read = new HashSet<>();
-    List<TreePath> calls = new ArrayList<>();
     new TreePathScanner<Void, Void>() {
       @Override
       public Void visitIdentifier(IdentifierTree tree, Void unused) {
@@ -238,12 +240,6 @@ public final class TreeAccess implements Reporter.SourcePrinter {
         return super.visitMemberSelect(tree, unused);
       }
 
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-        calls.add(getCurrentPath());
-        return super.visitMethodInvocation(tree, unused);
-      }
-
       private void noteField(TreePath at) {
         Element e = trees.getElement(at);
         if (e != null && e.getKind() == ElementKind.FIELD) {
@@ -251,54 +247,117 @@ public final class TreeAccess implements Reporter.SourcePrinter {
         }
       }
     }.scan(path, null);
-    for (TreePath call : calls) {
+    // per callee, the write it reaches (an empty callee name where none), worked out once
+    Map<ExecutableElement, FieldWrite> byCallee = new HashMap<>();
+    for (TreePath call : callsIn(path)) {
       if (!(trees.getElement(call) instanceof ExecutableElement callee) || skip.test(callee)) {
         continue;
       }
-      TreePath calleePath = trees.getPath(callee);
-      if (calleePath == null) {
-        continue;
-      }
-      Element[] written = {null};
-      new TreePathScanner<Void, Void>() {
-        @Override
-        public Void visitAssignment(AssignmentTree tree, Void unused) {
-          target(new TreePath(getCurrentPath(), tree.getVariable()));
-          return super.visitAssignment(tree, unused);
+      FieldWrite found = byCallee.computeIfAbsent(callee, c -> {
+        List<String> through = new ArrayList<>();
+        Element written = fieldWritten(c, read, skip, new HashSet<>(), through);
+        if (written == null) {
+          return new FieldWrite(null, "", "");
         }
-
-        @Override
-        public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
-          target(new TreePath(getCurrentPath(), tree.getVariable()));
-          return super.visitCompoundAssignment(tree, unused);
+        String name = describe(c);
+        if (!through.isEmpty()) {
+          name += " (through " + String.join(", then ", through) + ")";
         }
-
-        @Override
-        public Void visitUnary(UnaryTree tree, Void unused) {
-          Tree.Kind k = tree.getKind();
-          if (k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.POSTFIX_INCREMENT
-              || k == Tree.Kind.PREFIX_DECREMENT || k == Tree.Kind.POSTFIX_DECREMENT) {
-            target(new TreePath(getCurrentPath(), tree.getExpression()));
-          }
-          return super.visitUnary(tree, unused);
-        }
-
-        private void target(TreePath target) {
-          while (target.getLeaf() instanceof ArrayAccessTree a) {
-            target = new TreePath(target, a.getExpression());
-          }
-          Element e = trees.getElement(target);
-          if (written[0] == null && e != null && read.contains(e)) {
-            written[0] = e;
-          }
-        }
-      }.scan(calleePath, null);
-      if (written[0] != null) {
-        out.add(new FieldWrite(ref(call), callee.getSimpleName().toString(),
-            written[0].getSimpleName().toString()));
+        return new FieldWrite(null, name, written.getSimpleName().toString());
+      });
+      if (!found.callee().isEmpty()) {
+        out.add(new FieldWrite(ref(call), found.callee(), found.field()));
       }
     }
     return out;
+  }
+
+  private static String describe(ExecutableElement method) {
+    return method.getKind() == ElementKind.CONSTRUCTOR
+        ? "the constructor of " + method.getEnclosingElement().getSimpleName()
+        : method.getSimpleName().toString();
+  }
+
+  /** The method calls and object creations under {@code path}, in source order. */
+  private static List<TreePath> callsIn(TreePath path) {
+    List<TreePath> calls = new ArrayList<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        calls.add(getCurrentPath());
+        return super.visitMethodInvocation(tree, unused);
+      }
+
+      @Override
+      public Void visitNewClass(NewClassTree tree, Void unused) {
+        calls.add(getCurrentPath());
+        return super.visitNewClass(tree, unused);
+      }
+    }.scan(path, null);
+    return calls;
+  }
+
+  /**
+   * The first field among {@code read} that {@code callee}'s body writes, or the body of a method
+   * or constructor it calls (compiled here, not skipped, each looked at once: {@code seen}); null
+   * if none. {@code through} gets the names of the methods the write was reached through.
+   */
+  private Element fieldWritten(ExecutableElement callee, Set<Element> read,
+      Predicate<ExecutableElement> skip, Set<ExecutableElement> seen, List<String> through) {
+    TreePath calleePath = seen.add(callee) ? trees.getPath(callee) : null;
+    if (calleePath == null) {
+      return null;
+    }
+    Element[] written = {null};
+    boolean constructor = callee.getKind() == ElementKind.CONSTRUCTOR;
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitAssignment(AssignmentTree tree, Void unused) {
+        target(new TreePath(getCurrentPath(), tree.getVariable()));
+        return super.visitAssignment(tree, unused);
+      }
+
+      @Override
+      public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
+        target(new TreePath(getCurrentPath(), tree.getVariable()));
+        return super.visitCompoundAssignment(tree, unused);
+      }
+
+      @Override
+      public Void visitUnary(UnaryTree tree, Void unused) {
+        Tree.Kind k = tree.getKind();
+        if (k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.POSTFIX_INCREMENT
+            || k == Tree.Kind.PREFIX_DECREMENT || k == Tree.Kind.POSTFIX_DECREMENT) {
+          target(new TreePath(getCurrentPath(), tree.getExpression()));
+        }
+        return super.visitUnary(tree, unused);
+      }
+
+      private void target(TreePath target) {
+        while (target.getLeaf() instanceof ArrayAccessTree a) {
+          target = new TreePath(target, a.getExpression());
+        }
+        Element e = trees.getElement(target);
+        // A constructor's writes of instance fields are the new object's (this.w = w)
+        if (written[0] == null && e != null && read.contains(e) && (!constructor
+            || e.getModifiers().contains(javax.lang.model.element.Modifier.STATIC))) {
+          written[0] = e;
+        }
+      }
+    }.scan(calleePath, null);
+    if (written[0] != null) {
+      return written[0];
+    }
+    for (TreePath call : callsIn(calleePath)) {
+      if (trees.getElement(call) instanceof ExecutableElement next && !skip.test(next)) {
+        Element deeper = fieldWritten(next, read, skip, seen, through);
+        if (deeper != null) {
+          through.add(0, describe(next));
+          return deeper;
+        }
+      }
+    }
+    return null;
   }
 
   /** A method annotated for Adjoint inside a local or anonymous class. */

@@ -988,8 +988,10 @@ public final class AdjointProcessor extends AbstractProcessor {
     // A plain method that the body calls and that writes a field the body reads: the sweep reads
     // each field once, where it begins (Captures), so it would miss the change (red team, stop 28).
     if (access.isPresent() && method != null) {
-      List<TreeAccess.FieldWrite> writes =
-          access.get().callsWritingFieldsRead(method, Annotations::isAnnotated);
+      // Annotated methods are differentiated themselves; generated classes write no user field
+      // (and reading their trees would make javac attribute them early, with lint warnings).
+      List<TreeAccess.FieldWrite> writes = access.get().callsWritingFieldsRead(method,
+          callee -> Annotations.isAnnotated(callee) || inGeneratedClass(callee));
       for (TreeAccess.FieldWrite w : writes) {
         report.add(Message.SECOND_ORDER_CHANGED_FIELD, w.call(), name, w.field(), w.callee(),
             w.field());
@@ -1337,5 +1339,15 @@ public final class AdjointProcessor extends AbstractProcessor {
         Diagnostic.Kind.ERROR,
         Message.INTERNAL_ERROR.format(type.getQualifiedName(), trace),
         type);
+  }
+
+  /** Whether {@code e} is declared in a class this processor generated. */
+  private static boolean inGeneratedClass(Element e) {
+    for (Element at = e; at != null; at = at.getEnclosingElement()) {
+      if (at instanceof TypeElement type && MethodValidator.isGeneratedByUs(type)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
