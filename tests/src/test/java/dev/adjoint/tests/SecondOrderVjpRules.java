@@ -202,4 +202,29 @@ final class SecondOrderVjpRules {
     double c = cube(x);
     return Math.sin(c);
   }
+
+  /**
+   * A Void residual (stop 29: it was "residuals of the type <nulltype>"): a linear map, scale(x) =
+   * 3x, whose @Bwd needs nothing from the forward pass.
+   */
+  @CustomVjp(order = 2)
+  static double scale(double x) {
+    return 3 * x;
+  }
+
+  @Fwd("scale")
+  static FwdResult<Double, Void> scaleFwd(double x) {
+    return FwdResult.of(3 * x, null);
+  }
+
+  @Bwd("scale")
+  static double scaleBwd(Void unused, double g) {
+    return 3 * g;
+  }
+
+  /** x · scale(x²) = 3x³, through the rule: Hessian 18x. */
+  @Differentiable(order = 2)
+  static double scaleCaller(double x) {
+    return x * scale(x * x);
+  }
 }

@@ -203,4 +203,16 @@ final class SecondOrderVjpRulesTest {
     assertThat(e).hasMessageThat().isEqualTo("f: expected a point of length 2 (and a gradient"
         + " buffer as long), but the point has length 1 and the gradient buffer 2");
   }
+
+  @Test
+  void aRuleWithAVoidResidualHasSecondOrder() {
+    for (double x : new double[] {-1.5, 0.25, 2.0}) {
+      assertThat(SecondOrderVjpRulesAdjoint.scaleHessian(x)[0][0]).isEqualTo(0.0);
+      assertThat(SecondOrderVjpRulesAdjoint.scaleCallerGrad(x).x()).isWithin(1e-12).of(9 * x * x);
+      assertThat(SecondOrderVjpRulesAdjoint.scaleCallerHessian(x)[0][0])
+          .isWithin(1e-12).of(18 * x);
+      assertThat(SecondOrderVjpRulesAdjoint.scaleCallerHvpAt(x).apply(0.5).x())
+          .isWithin(1e-12).of(9 * x);
+    }
+  }
 }

@@ -51,6 +51,8 @@ public enum Message {
   JVP_RETURN_FORM("JvpReturnForm", "@Jvp method %s must return JvpResult.of(value, tangent) in every return statement, since reverse mode reads the tangent from it, but returns %s; build the result in the return statement"),
   JVP_NOT_LINEAR("JvpNotLinear", "the tangent of @Jvp method %s must be linear in its tangents (%s), since reverse mode transposes it, but %s; %s"),
   JVP_TANGENT_FREE_TERM("JvpTangentFreeTerm", "the tangent of @Jvp method %s must be linear in its tangents (%s), so every term of it must depend on a tangent, but %s; %s"),
+  BWD_NOT_LINEAR("SecondOrderUnsupported", "order = 2 differentiates the gradient of a @CustomVjp rule as bwd(residuals, 1) scaled by the cotangent, which is the rule's gradient only if its @Bwd companion %s is linear in its cotangent (%s), but %s; make the @Bwd a sum of terms, each the cotangent times values free of it (a gradient clipped by min or max is not: keep such a rule first order), or remove order = 2"),
+  BWD_TANGENT_FREE_TERM("SecondOrderUnsupported", "order = 2 differentiates the gradient of a @CustomVjp rule as bwd(residuals, 1) scaled by the cotangent, which is the rule's gradient only if every term of its @Bwd companion %s depends on its cotangent (%s), but %s; make every term of the @Bwd the cotangent times values free of it, or remove order = 2"),
   JVP_VALUE_USES_TANGENT("JvpValueUsesTangent", "the value of @Jvp method %s must not depend on its tangents (%s), but %s does; compute the value from the primal parameters only"),
 
   // ---- methods and classes ----

@@ -1259,6 +1259,10 @@ public final class BodyReader {
      * leaves (a record's by {@link #recordNode}; a {@code Double} as a {@code double}), its
      * cotangent a {@code double}, and one direction per differentiable parameter of the primal.
      */
+    private static boolean isVoid(TypeMirror type) {
+      return type.toString().equals("java.lang.Void");
+    }
+
     void bwdParams(ExecutableElement method, List<Variable> params) {
       VariableElement residuals = method.getParameters().get(0);
       VariableElement cotangent = method.getParameters().get(1);
@@ -1269,7 +1273,9 @@ public final class BodyReader {
       String name = residuals.getSimpleName().toString();
       int first = params.size();
       Tangents.Kind kind = Tangents.of(type);
-      if (kind == Tangents.Kind.DOUBLE || type.toString().equals("java.lang.Double")) {
+      if (isVoid(type)) {
+        // Void residuals (always null): no parameter; a read of it is an unknown local
+      } else if (kind == Tangents.Kind.DOUBLE || type.toString().equals("java.lang.Double")) {
         Variable v = new Variable(name, TypeName.DOUBLE, Variable.Kind.PARAM);
         locals.put(residuals, v);
         params.add(v);
@@ -1357,6 +1363,11 @@ public final class BodyReader {
       TypeMirror type = mirror(residuals);
       Tangents.Kind kind = Tangents.of(type);
       SourceRef ref = access.ref(residuals);
+      if (residuals.getLeaf().getKind() == Tree.Kind.NULL_LITERAL) {
+        // FwdResult<.., Void>: no residuals (the @Bwd's Void parameter is none), so the rule's
+        // gradient does not depend on the primal's parameters
+        return;
+      }
       if (kind == Tangents.Kind.DOUBLE || type.toString().equals("java.lang.Double")) {
         Variable v = new Variable("residual", TypeName.DOUBLE, Variable.Kind.LOCAL);
         out.add(new Stmt.Declare(v, castIfNeeded(expr(residuals), TypeName.DOUBLE, ref), ref));

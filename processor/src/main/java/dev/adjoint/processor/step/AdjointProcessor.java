@@ -117,6 +117,11 @@ public final class AdjointProcessor extends AbstractProcessor {
    * second-order members cannot be made.
    */
   private final Map<Signature, Signature> impliedBy = new HashMap<>();
+  /**
+   * The custom rules, by qualified class name and method name, whose companions could not be
+   * differentiated again for an order a caller implied, each with why (said at the caller's call).
+   */
+  private final Map<String, String> ruleWithout = new HashMap<>();
 
   /** Whether a method of this round's classes says {@code order = 2}. */
   private boolean roundAsksSecondOrder;
@@ -505,11 +510,13 @@ public final class AdjointProcessor extends AbstractProcessor {
           }
         }
         VjpRule vjpRule = ruleResult.rules().get(m);
+        boolean bwdWritesResiduals = false;
         if (vjpRule != null) {
           ExecutableElement bwd = methodNamed(type, vjpRule.bwdName());
           reader.residualWrite(bwd).ifPresent(w -> report.add(Message.BWD_WRITES_RESIDUALS,
               w.ref(), bwd.getSimpleName(), bwd.getParameters().get(0).getSimpleName(),
               w.target()));
+          bwdWritesResiduals = reader.residualWrite(bwd).isPresent();
         }
         if (vjpRule != null && ruleResult.report().isClean() && roundAsksSecondOrder
             && Orders.unsupported(signatures.get(m)) == null) {
@@ -533,7 +540,17 @@ public final class AdjointProcessor extends AbstractProcessor {
           if (companions.hasErrorTypes() && asked) {
             return defer(type, lastRound);
           }
-          if (companions.fwd().isPresent()) {
+          // (a @Bwd that writes its residuals has its own error, at the same place)
+          Report nonlinear = companions.bwd().isEmpty() || bwdWritesResiduals ? Report.empty()
+              : Linearity.checkBwd(vjpRule.bwdName(), companions.bwd().get().body(),
+                  companions.bwd().get().cotangent());
+          if (companions.fwd().isPresent() && !nonlinear.isClean()) {
+            if (asked) {
+              report.addAll(nonlinear);
+            } else {
+              ruleWithout.put(qualifiedName + "." + m.getSimpleName(), reason(nonlinear));
+            }
+          } else if (companions.fwd().isPresent()) {
             BodyReader.FwdCompanion fwd = companions.fwd().get();
             BodyReader.BwdCompanion bwd = companions.bwd().orElseThrow();
             ruleBodies.put(m, VjpRuleTangent.of(fwd.body(), fwd.residuals(), bwd.body(),
@@ -541,6 +558,10 @@ public final class AdjointProcessor extends AbstractProcessor {
           } else if (asked && !companions.hasErrorTypes()) {
             report.add(Message.SECOND_ORDER_VJP_RULE, m, m.getSimpleName(),
                 vjpRule.fwdName(), vjpRule.bwdName(), reason(companions.report()));
+          } else if (!companions.hasErrorTypes() && !companions.report().isClean()) {
+            ruleWithout.put(qualifiedName + "." + m.getSimpleName(),
+                "reverse mode cannot differentiate its companions " + vjpRule.fwdName() + " and "
+                    + vjpRule.bwdName() + " as one function: " + reason(companions.report()));
           }
         }
       }
@@ -1021,7 +1042,8 @@ public final class AdjointProcessor extends AbstractProcessor {
     Map<Signature, String> nested = new LinkedHashMap<>();
     unit.plan.nested().forEach(n -> nested.put(n.function(), n.describe()));
     ReverseOverForward.Result result = ReverseOverForward.derive(forward, body, nested,
-        throughHvp(unit, body, forward, plans, functions), ruleCallees(body, plans));
+        throughHvp(unit, body, forward, plans, functions), ruleCallees(body, plans),
+        rulesWithoutSecondOrder(body));
     if (result.derivative().isEmpty()) {
       boolean calls = result.report().items().stream()
           .anyMatch(i -> i.message() == Message.SECOND_ORDER_CALL);
@@ -1144,6 +1166,24 @@ public final class AdjointProcessor extends AbstractProcessor {
    * by the annotations of its method, so that a message asks for {@code order = 2} on the
    * annotation the rule has.
    */
+  /**
+   * The callees of {@code body} that are custom rules of this round (or an earlier one) that a
+   * caller's implied order could not give second-order members, each with why.
+   */
+  private Map<Signature, String> rulesWithoutSecondOrder(MethodBody body) {
+    Map<Signature, String> out = new LinkedHashMap<>();
+    IrWalker.forEachExpr(body.body(), e -> {
+      if (e instanceof Expr.DiffCall call) {
+        String why = ruleWithout.get(
+            call.callee().owner().canonicalName() + "." + call.callee().name());
+        if (why != null) {
+          out.put(call.callee(), why);
+        }
+      }
+    });
+    return out;
+  }
+
   private Map<Signature, String> ruleCallees(MethodBody body, List<ClassPlan> plans) {
     Map<Signature, String> out = new LinkedHashMap<>();
     IrWalker.forEachExpr(body.body(), e -> {

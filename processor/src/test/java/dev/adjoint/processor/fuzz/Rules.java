@@ -472,8 +472,10 @@ final class Rules {
    * The {@code @CustomVjp} rules that second-order compilations declare {@code order = 2}: those
    * whose {@code @Fwd} and {@code @Bwd} companions the processor can differentiate again (each
    * tried in a twin that calls it, its {@code fHvp} against differences of the gradient). Not
-   * {@code clip} (its {@code Void} residual, {@code FwdResult.of(x, null)}, carries no tangents:
-   * rejected as {@code [AdjointSecondOrderUnsupported]}) nor {@code softmax} (second order needs
+   * {@code clip} (its {@code @Bwd} clips the cotangent, which is not linear in it, so its
+   * gradient is not bwd(residuals, 1) times the cotangent: rejected as {@code
+   * [AdjointSecondOrderUnsupported]}; a {@code Void} residual itself is fine since stop 29) nor
+   * {@code softmax} (second order needs
    * a {@code double} result), so twins that call those two are still rejected.
    */
   static final List<String> ORDER_TWO_VJP_RULES =

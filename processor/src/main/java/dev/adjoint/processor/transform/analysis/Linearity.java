@@ -74,6 +74,8 @@ public final class Linearity {
   private boolean changed;
   /** Whether this pass reports (the last one, once the kinds are stable). */
   private boolean reporting;
+  /** Whether the map checked is a {@code @Bwd} companion's ({@link #checkBwd}). */
+  private boolean bwd;
 
   private Linearity(String rule, List<Variable> tangents, Map<Signature, String> linearCalls,
       Map<Expr, Signature> linearValues) {
@@ -86,6 +88,32 @@ public final class Linearity {
       names.add(t.hint());
     }
     this.tangentNames = String.join(", ", names);
+  }
+
+  /**
+   * Checks that the {@code @Bwd} companion {@code bwd}, lowered for second order as the map from
+   * its cotangent to the tangent {@code <bwd(residuals, g), directions>}, is linear in {@code
+   * cotangent}: second order differentiates {@code bwd(residuals, 1)} and scales it by the
+   * cotangent, which is the rule's gradient only for a linear {@code @Bwd} (a gradient-clipping
+   * rule, {@code max(-1, min(1, g))}, is not: its Hessian would not be the derivative of its
+   * gradient). The errors are {@link Message#BWD_NOT_LINEAR} and {@link
+   * Message#BWD_TANGENT_FREE_TERM}, at the offending expressions.
+   */
+  public static Report checkBwd(String bwd, MethodBody body, Variable cotangent) {
+    Linearity check = new Linearity(bwd, List.of(cotangent), Map.of(), Map.of());
+    check.bwd = true;
+    for (Variable p : body.params()) {
+      if (check.kinds.putIfAbsent(p, EnumSet.of(Kind.CONSTANT)) == null) {
+        check.primals.add(p);
+      }
+    }
+    do {
+      check.changed = false;
+      check.body(body.body());
+    } while (check.changed);
+    check.reporting = true;
+    check.body(body.body());
+    return check.report.build();
   }
 
   /**
@@ -580,7 +608,8 @@ public final class Linearity {
 
   private void error(SourceRef ref, Message message, Object... args) {
     if (reporting && reported.add(ref)) {
-      report.add(message, ref, args);
+      report.add(!bwd ? message : message == Message.JVP_TANGENT_FREE_TERM
+          ? Message.BWD_TANGENT_FREE_TERM : Message.BWD_NOT_LINEAR, ref, args);
     }
   }
 

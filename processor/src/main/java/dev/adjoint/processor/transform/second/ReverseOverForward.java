@@ -61,7 +61,7 @@ public final class ReverseOverForward {
    * @param primal the method's lowered body (for the places of its calls)
    */
   public static Result derive(ForwardDerivative f, MethodBody primal) {
-    return derive(f, primal, Map.of(), Map.of(), Map.of());
+    return derive(f, primal, Map.of(), Map.of(), Map.of(), Map.of());
   }
 
   /**
@@ -74,10 +74,12 @@ public final class ReverseOverForward {
    *     differentiated through the callee's Hessian-vector product ({@link #throughHvp})
    * @param rules the callees that are custom rules, each with its annotation ({@code
    *     CustomVjp}, {@code CustomJvp}), which a message asks to give {@code order = 2}
+   * @param rulesWithout those of them that cannot have second-order members, each with why (a
+   *     message then says so instead of asking for {@code order = 2} on them)
    */
   public static Result derive(ForwardDerivative f, MethodBody primal,
       Map<Signature, String> nested, Map<Signature, Signature> throughHvp,
-      Map<Signature, String> rules) {
+      Map<Signature, String> rules, Map<Signature, String> rulesWithout) {
     Report.Builder report = Report.builder();
     Signature s = f.signature();
     // A call whose JVP the forward body calls: no second derivative through it yet.
@@ -96,9 +98,18 @@ public final class ReverseOverForward {
                 + " generated; remove order = 2");
       } else if (e instanceof Expr.DiffCall call && jvpCalls.contains(call.ref())
           && !throughHvp.containsKey(call.callee())) {
-        String fix = !call.callee().result().equals(TypeName.DOUBLE)
+        String fix = rulesWithout.containsKey(call.callee())
+            ? "the rule " + call.callee().name() + " cannot have second-order members ("
+                + rulesWithout.get(call.callee()) + "); remove order = 2 here, or call "
+                + call.callee().name() + " only with arguments that do not vary"
+            : !call.callee().result().equals(TypeName.DOUBLE)
             ? "its result is a " + call.callee().result() + ", whose body second order does not"
                 + " write in yet; remove order = 2"
+            : call.callee().owner().equals(s.owner()) && NESTABLE.test(call.callee())
+                && rules.containsKey(call.callee())
+            ? "declare " + call.callee().name() + " with @" + rules.get(call.callee())
+                + "(order = 2), so that this call goes through its Hessian-vector products, or"
+                + " remove order = 2 here"
             : call.callee().owner().equals(s.owner()) && NESTABLE.test(call.callee())
             ? "declare " + call.callee().name() + " with @Differentiable(order = 2), so that"
                 + " this call goes through its Hessian-vector products (also where its body"
