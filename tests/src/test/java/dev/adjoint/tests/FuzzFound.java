@@ -379,4 +379,24 @@ final class FuzzFound {
       return s;
     }
   }
+
+  // Red team of stop 29: an array a record's accessor returns is the record's state, which a
+  // plain method of the record may change between two reads; the reverse sweep read it again
+  // after the change (3x the a0 partial), where a final class's field array was kept.
+
+  /** A record whose plain method writes its array component. */
+  record Weights(double[] w) {
+    void set(double v) {
+      w[0] = v;
+    }
+
+    /** With w[0] set to 1, then 5: a0² + 5 a1, so (2 a0, 5). */
+    @Differentiable
+    double setBetweenReads(double a0, double a1) {
+      set(1.0);
+      double s = w[0] * a0 * a0;
+      set(5.0);
+      return s + w[0] * a1;
+    }
+  }
 }

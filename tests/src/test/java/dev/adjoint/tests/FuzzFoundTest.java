@@ -221,4 +221,16 @@ final class FuzzFoundTest {
       }
     }
   }
+
+  @Test
+  void aRecordsArrayChangedByItsPlainMethodBetweenReads() {
+    var weights = new FuzzFound.Weights(new double[] {0.0});
+    for (double[] p : new double[][] {{0.7, 1.8}, {-1.25, 0.5}}) {
+      var g = FuzzFound_WeightsAdjoint.setBetweenReadsGrad(weights, p[0], p[1]);
+      assertThat(g.a0()).isWithin(1e-12).of(2 * p[0]);
+      assertThat(g.a1()).isWithin(1e-12).of(5.0);
+      var pulled = FuzzFound_WeightsAdjoint.setBetweenReadsVjp(weights, p[0], p[1]).pullback(1.0);
+      assertThat(pulled.a0()).isWithin(1e-12).of(2 * p[0]);
+    }
+  }
 }

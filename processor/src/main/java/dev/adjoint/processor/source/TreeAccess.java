@@ -216,37 +216,20 @@ public final class TreeAccess implements Reporter.SourcePrinter {
    * does not exclude and that write (assign, compound-assign, increment, or write an element of) a
    * field that {@code method}'s body reads, in their own statements or in those of the methods and
    * constructors they call in turn (compiled here, not excluded); one per call, in source order.
+   * The fields read include those read by the methods {@code writtenIn} accepts (the annotated
+   * methods of the same class, whose bodies second order writes in; red team of stop 29).
    * (Only the callee's own statements were looked at before stop 29: a write one plain call
    * deeper escaped, and the Hessian was silently wrong.)
    */
   public List<FieldWrite> callsWritingFieldsRead(ExecutableElement method,
-      Predicate<ExecutableElement> skip) {
+      Predicate<ExecutableElement> skip, Predicate<ExecutableElement> writtenIn) {
     TreePath path = trees.getPath(method);
     List<FieldWrite> out = new ArrayList<>();
     if (path == null) {
       return out;
     }
     Set<Element> read = new HashSet<>();
-    new TreePathScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree tree, Void unused) {
-        noteField(getCurrentPath());
-        return super.visitIdentifier(tree, unused);
-      }
-
-      @Override
-      public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
-        noteField(getCurrentPath());
-        return super.visitMemberSelect(tree, unused);
-      }
-
-      private void noteField(TreePath at) {
-        Element e = trees.getElement(at);
-        if (e != null && e.getKind() == ElementKind.FIELD) {
-          read.add(e);
-        }
-      }
-    }.scan(path, null);
+    fieldsRead(path, read, writtenIn, new HashSet<>(Set.of(method)));
     // per callee, the write it reaches (an empty callee name where none), worked out once
     Map<ExecutableElement, FieldWrite> byCallee = new HashMap<>();
     for (TreePath call : callsIn(path)) {
@@ -276,6 +259,51 @@ public final class TreeAccess implements Reporter.SourcePrinter {
     return method.getKind() == ElementKind.CONSTRUCTOR
         ? "the constructor of " + method.getEnclosingElement().getSimpleName()
         : method.getSimpleName().toString();
+  }
+
+  /**
+   * Adds to {@code read} the fields that the body at {@code path} reads, and those read by the
+   * methods it calls that {@code writtenIn} accepts (compiled here; each once: {@code seen}),
+   * whose bodies second order writes into it.
+   */
+  private void fieldsRead(TreePath path, Set<Element> read,
+      Predicate<ExecutableElement> writtenIn, Set<ExecutableElement> seen) {
+    List<ExecutableElement> callees = new ArrayList<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        noteField(getCurrentPath());
+        return super.visitIdentifier(tree, unused);
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
+        noteField(getCurrentPath());
+        return super.visitMemberSelect(tree, unused);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        if (trees.getElement(getCurrentPath()) instanceof ExecutableElement e
+            && writtenIn.test(e)) {
+          callees.add(e);
+        }
+        return super.visitMethodInvocation(tree, unused);
+      }
+
+      private void noteField(TreePath at) {
+        Element e = trees.getElement(at);
+        if (e != null && e.getKind() == ElementKind.FIELD) {
+          read.add(e);
+        }
+      }
+    }.scan(path, null);
+    for (ExecutableElement callee : callees) {
+      TreePath calleePath = seen.add(callee) ? trees.getPath(callee) : null;
+      if (calleePath != null) {
+        fieldsRead(calleePath, read, writtenIn, seen);
+      }
+    }
   }
 
   /** The method calls and object creations under {@code path}, in source order. */

@@ -1012,7 +1012,9 @@ public final class AdjointProcessor extends AbstractProcessor {
       // Annotated methods are differentiated themselves; generated classes write no user field
       // (and reading their trees would make javac attribute them early, with lint warnings).
       List<TreeAccess.FieldWrite> writes = access.get().callsWritingFieldsRead(method,
-          callee -> Annotations.isAnnotated(callee) || inGeneratedClass(callee));
+          callee -> Annotations.isAnnotated(callee) || inGeneratedClass(callee),
+          callee -> Annotations.isAnnotated(callee)
+              && callee.getEnclosingElement().equals(method.getEnclosingElement()));
       for (TreeAccess.FieldWrite w : writes) {
         report.add(Message.SECOND_ORDER_CHANGED_FIELD, w.call(), name, w.field(), w.callee(),
             w.field());

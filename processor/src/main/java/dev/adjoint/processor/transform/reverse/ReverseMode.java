@@ -325,7 +325,8 @@ public final class ReverseMode {
   // ------------------------------------------------------------------ data that calls change
 
   /**
-   * The locals that hold an array read from a field ({@code double[] t = C.TABLE}), where the
+   * The locals that hold an array read from a field ({@code double[] t = C.TABLE}) or returned by
+   * a call that is not differentiated (a record's accessor, {@code r.w()}), where the
    * body also calls a method that is not differentiated, or an annotated one (which may call
    * one): such a call may write into the field's array though it is not passed it ({@code
    * C.bumpTable()}), so the reverse sweep must not read
@@ -347,7 +348,10 @@ public final class ReverseMode {
           : st instanceof Stmt.Assign a ? a.value() : null;
       Variable v = st instanceof Stmt.Declare d ? d.variable()
           : st instanceof Stmt.Assign a ? a.variable() : null;
-      if ((value instanceof Expr.FieldRead
+      // An array a call returns (a record's accessor, r.w(), PF.w(), a getter) may be an
+      // object's state too, which a plain call may change (red team of stop 29: a record's
+      // plain set(v) { w[0] = v; } between two reads of w gave 3x the a0 partial).
+      if ((value instanceof Expr.FieldRead || value instanceof Expr.OpaqueCall
               || value instanceof Expr.Read r && fromFields.contains(r.variable()))
           && v != null && (Expr.isArray(v.type()) || Expr.isDiscreteArray(v.type()))) {
         arrays.add(v);
