@@ -223,6 +223,23 @@ public final class TreeAccess implements Reporter.SourcePrinter {
    */
   public List<FieldWrite> callsWritingFieldsRead(ExecutableElement method,
       Predicate<ExecutableElement> skip, Predicate<ExecutableElement> writtenIn) {
+    return callsChangingFieldsRead(method, skip, writtenIn, false);
+  }
+
+  /**
+   * As {@link #callsWritingFieldsRead}, for the calls that replace an array field the method
+   * reads ({@code F = new double[] {v}}, not {@code F[0] = v}): every derivative reads an array
+   * field once, where the method begins (BodyReader's field arrays), so it would not see the new
+   * array, and even its value would differ from the method's (red team of stop 29).
+   */
+  public List<FieldWrite> callsReplacingArrayFieldsRead(ExecutableElement method,
+      Predicate<ExecutableElement> skip) {
+    return callsChangingFieldsRead(method, skip, m -> false, true);
+  }
+
+  private List<FieldWrite> callsChangingFieldsRead(ExecutableElement method,
+      Predicate<ExecutableElement> skip, Predicate<ExecutableElement> writtenIn,
+      boolean replacedArraysOnly) {
     TreePath path = trees.getPath(method);
     List<FieldWrite> out = new ArrayList<>();
     if (path == null) {
@@ -238,7 +255,8 @@ public final class TreeAccess implements Reporter.SourcePrinter {
       }
       FieldWrite found = byCallee.computeIfAbsent(callee, c -> {
         List<String> through = new ArrayList<>();
-        Element written = fieldWritten(c, read, skip, new HashSet<>(), through);
+        Element written =
+            fieldWritten(c, read, skip, new HashSet<>(), through, replacedArraysOnly);
         if (written == null) {
           return new FieldWrite(null, "", "");
         }
@@ -331,7 +349,8 @@ public final class TreeAccess implements Reporter.SourcePrinter {
    * if none. {@code through} gets the names of the methods the write was reached through.
    */
   private Element fieldWritten(ExecutableElement callee, Set<Element> read,
-      Predicate<ExecutableElement> skip, Set<ExecutableElement> seen, List<String> through) {
+      Predicate<ExecutableElement> skip, Set<ExecutableElement> seen, List<String> through,
+      boolean replacedArraysOnly) {
     TreePath calleePath = seen.add(callee) ? trees.getPath(callee) : null;
     if (calleePath == null) {
       return null;
@@ -362,10 +381,15 @@ public final class TreeAccess implements Reporter.SourcePrinter {
       }
 
       private void target(TreePath target) {
+        boolean element = target.getLeaf() instanceof ArrayAccessTree;
         while (target.getLeaf() instanceof ArrayAccessTree a) {
           target = new TreePath(target, a.getExpression());
         }
         Element e = trees.getElement(target);
+        if (replacedArraysOnly && (element || e == null
+            || e.asType().getKind() != javax.lang.model.type.TypeKind.ARRAY)) {
+          return;
+        }
         // A constructor's writes of instance fields are the new object's (this.w = w)
         if (written[0] == null && e != null && read.contains(e) && (!constructor
             || e.getModifiers().contains(javax.lang.model.element.Modifier.STATIC))) {
@@ -378,7 +402,7 @@ public final class TreeAccess implements Reporter.SourcePrinter {
     }
     for (TreePath call : callsIn(calleePath)) {
       if (trees.getElement(call) instanceof ExecutableElement next && !skip.test(next)) {
-        Element deeper = fieldWritten(next, read, skip, seen, through);
+        Element deeper = fieldWritten(next, read, skip, seen, through, replacedArraysOnly);
         if (deeper != null) {
           through.add(0, describe(next));
           return deeper;

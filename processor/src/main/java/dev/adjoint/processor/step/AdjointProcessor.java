@@ -481,6 +481,7 @@ public final class AdjointProcessor extends AbstractProcessor {
         }
         if (!Annotations.isCustom(m)) {
           report.addAll(body.report());
+          replacedFieldArrays(m, report);
         }
         lowered.put(m, body.body());
         nested.addAll(body.nested());
@@ -1381,6 +1382,24 @@ public final class AdjointProcessor extends AbstractProcessor {
         Diagnostic.Kind.ERROR,
         Message.INTERNAL_ERROR.format(type.getQualifiedName(), trace),
         type);
+  }
+
+  /**
+   * Reports each call in {@code m}'s body of a plain method (compiled here) that replaces an
+   * array field the body reads: the derivatives read each array field once, where they begin.
+   */
+  private void replacedFieldArrays(ExecutableElement m, Report.Builder report) {
+    if (access.isEmpty()) {
+      return;
+    }
+    for (TreeAccess.FieldWrite w : access.get().callsReplacingArrayFieldsRead(m,
+        callee -> Annotations.isAnnotated(callee) || inGeneratedClass(callee))) {
+      report.add(Message.UNSUPPORTED_CONSTRUCT, w.call(), "A call of " + w.callee()
+          + ", which replaces the array field " + w.field() + " that this method reads (" + w.field()
+          + " = ...),", "; its derivatives read each array field once, where they begin, so they"
+          + " would read the array it replaced: write into the array's elements instead, or pass"
+          + " the array in as a parameter");
+    }
   }
 
   /** Whether {@code e} is declared in a class this processor generated. */
