@@ -42,6 +42,36 @@ class HelpersAndObjectsDiagnosticsTest {
     assertThat(c).hadErrorCount(3);
   }
 
+  /**
+   * Issue 11's curve fit (c) as first written: the message names an argument that may vary ({@code
+   * a}), not the element of a data field before it (stop 29: it named {@code t[i]}, a constant).
+   */
+  @Test
+  void privateModelHelperOfACurveFitNamesTheVaryingArgument() {
+    JavaFileObject f = source("Fit",
+        "final class Fit {",
+        "  final double[] t = {0, 1, 2};",
+        "  final double[] y = {1, 0.5, 0.2};",
+        "  private static double model(double ti, double a, double b) {",
+        "    return a * Math.exp(-b * ti);",
+        "  }",
+        "  @Differentiable double loss(double a, double b) {",
+        "    double s = 0;",
+        "    for (int i = 0; i < t.length; i++) {",
+        "      double r = model(t[i], a, b) - y[i];",
+        "      s += r * r;",
+        "    }",
+        "    return s;",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointInaccessible] method model is private, so the"
+            + " generated class FitAdjoint cannot reach it, and its argument a may depend on a"
+            + " differentiable input")
+        .inFile(f).onLineContaining("model(t[i], a, b)");
+    assertThat(c).hadErrorCount(1);
+  }
+
   @Test
   void thePrivateHelperFixCompiles() {
     JavaFileObject f = source("Fns",

@@ -3191,6 +3191,15 @@ public final class BodyReader {
             floatingArg = i;
           }
         }
+        // named in the message: rather an argument that reads more than array fields (t[i] of
+        // a field t is a constant; a or b may vary)
+        for (int i = 0; i < args.size(); i++) {
+          if (floating(args.get(i).type()) && readsVariable(args.get(i))
+              && !onlyFieldArrays(args.get(i))) {
+            floatingArg = i;
+            break;
+          }
+        }
         if (isStatic && type(path) != null && floating(type(path)) && floatingArg >= 0) {
           report.add(Message.PRIVATE_HELPER, ref, name, adjoint.simpleName(),
               call.getArguments().get(floatingArg));
@@ -3818,6 +3827,23 @@ public final class BodyReader {
     }
 
     /** Whether {@code e} reads a local or parameter (not only literals and constants). */
+    /**
+     * Whether every floating-point variable {@code e} reads is the hidden local of an array field
+     * (indices aside).
+     */
+    boolean onlyFieldArrays(Expr e) {
+      boolean[] only = {true};
+      IrWalker.forEachExpr(e, x -> {
+        Variable v = x instanceof Expr.Read r ? r.variable()
+            : x instanceof Expr.ArrayRead a ? a.array() : null;
+        if (v != null && (floating(v.type()) || Expr.isArray(v.type()))
+            && !fieldArrays.containsValue(v)) {
+          only[0] = false;
+        }
+      });
+      return only[0];
+    }
+
     boolean readsVariable(Expr e) {
       boolean[] reads = {false};
       IrWalker.forEachExpr(e, x -> reads[0] |= x instanceof Expr.Read || x instanceof Expr.ArrayRead);
