@@ -13,6 +13,17 @@ import dev.adjoint.runtime.FwdResult;
 final class Nested {
   private Nested() {}
 
+  /**
+   * The gradient of a first-order method at data (a {@code @NoDiff} parameter, never assigned, and
+   * a literal) is a constant: x · 3y² + 12, no order = 2 needed (stop 29: it was
+   * [AdjointNestedOrder]).
+   */
+  @Differentiable
+  static double gradientAtData(double x, @dev.adjoint.NoDiff double y) {
+    return x * NestedInnerAdjoint.cubeGrad(y).y()
+        + NestedInnerAdjoint.cubeValueAndGrad(2.0).grad().y();
+  }
+
   /** Siskind and Pearlmutter: x · d/dy (x + y) at y = 0.7, through gGrad: derivative 1. */
   @Differentiable
   static double perturbation(double x) {

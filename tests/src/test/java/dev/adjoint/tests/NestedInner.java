@@ -9,6 +9,12 @@ import dev.adjoint.Differentiable;
 final class NestedInner {
   private NestedInner() {}
 
+  /** y³, first order only: its gradient is a constant inside code differentiated in x alone. */
+  @Differentiable
+  static double cube(double y) {
+    return y * y * y;
+  }
+
   /** x + y: Siskind and Pearlmutter's inner function; its gradient is (1, 1), its Hessian 0. */
   @Differentiable(order = 2)
   static double plus(double x, double y) {

@@ -362,4 +362,17 @@ final class NestedTest {
     assertWithMessage(what).that(actual).isWithin(1e-6 * (1 + Math.abs(expected)))
         .of(expected);
   }
+
+  @Test
+  void aFirstOrderGradientAtDataIsAConstant() {
+    for (double[] p : new double[][] {{0.7, 1.3}, {-2.0, 0.5}}) {
+      double x = p[0];
+      double y = p[1];
+      var vg = NestedAdjoint.gradientAtDataValueAndGrad(x, y);
+      assertThat(vg.value()).isWithin(1e-12).of(x * 3 * y * y + 12);
+      assertThat(vg.grad().x()).isWithin(1e-12).of(3 * y * y);
+      assertThat(NestedAdjoint.gradientAtDataJvp(x, y, 1.0).tangent())
+          .isWithin(1e-12).of(3 * y * y);
+    }
+  }
 }

@@ -3367,6 +3367,11 @@ public final class BodyReader {
               + " expression", "; declare a local with it first: double[] g = " + shown + ";");
         }
         if (!NestedApis.hasSecondOrder(api, s) && !value) {
+          if (constantArguments(callPath)) {
+            // Its arguments never vary (literals, @NoDiff parameters never assigned): a constant,
+            // whose derivative is zero, so the plain calls as written need no second order.
+            return plainChain(path, callPath, ref);
+          }
           report.add(Message.NESTED_ORDER, ref, shown, what, s.name(), what, s.name());
           return placeholder(ref);
         }
@@ -3402,6 +3407,84 @@ public final class BodyReader {
         return new Expr.DiffCall(n.function(), args, ref);
       }
       return nestedError(ref, api, forms, shown, advice(apiName));
+    }
+
+    /**
+     * Whether every argument of the call at {@code callPath} is a literal, or a parameter of the
+     * method being read that is {@code @NoDiff} (or of a type without tangents) and that the
+     * method never assigns: a syntactic view of "never varies", taken where activity is not known
+     * yet (red team of stop 28: {@code GAdjoint.gGrad(y).x()} of a {@code @NoDiff y} asked for
+     * {@code order = 2} on g).
+     */
+    boolean constantArguments(TreePath callPath) {
+      TreePath method = callPath;
+      while (method != null && !(method.getLeaf() instanceof MethodTree)) {
+        method = method.getParentPath();
+      }
+      if (method == null) {
+        return false;
+      }
+      Set<Element> assigned = new HashSet<>();
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitAssignment(AssignmentTree t, Void unused) {
+          assigned.add(access.trees().getElement(new TreePath(getCurrentPath(), t.getVariable())));
+          return super.visitAssignment(t, unused);
+        }
+
+        @Override
+        public Void visitCompoundAssignment(CompoundAssignmentTree t, Void unused) {
+          assigned.add(access.trees().getElement(new TreePath(getCurrentPath(), t.getVariable())));
+          return super.visitCompoundAssignment(t, unused);
+        }
+
+        @Override
+        public Void visitUnary(UnaryTree t, Void unused) {
+          assigned.add(access.trees().getElement(new TreePath(getCurrentPath(),
+              t.getExpression())));
+          return super.visitUnary(t, unused);
+        }
+      }.scan(method, null);
+      for (ExpressionTree a : ((MethodInvocationTree) callPath.getLeaf()).getArguments()) {
+        ExpressionTree t = unparenthesized(a);
+        if (t instanceof LiteralTree) {
+          continue;
+        }
+        Element e = t instanceof IdentifierTree
+            ? access.trees().getElement(new TreePath(callPath, t)) : null;
+        boolean noDiff = e != null && e.getKind() == ElementKind.PARAMETER
+            && (e.getAnnotationMirrors().stream().anyMatch(m -> m.getAnnotationType().toString()
+                .equals("dev.adjoint.NoDiff")) || Tangents.of(e.asType()) == Tangents.Kind.NONE);
+        if (!noDiff || assigned.contains(e)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * The calls from {@code callPath} (a call of another class's generated API) out to {@code
+     * path} ({@code .grad()}, {@code .x()}) as plain calls.
+     */
+    Expr plainChain(TreePath path, TreePath callPath, SourceRef ref) {
+      MethodInvocationTree apiCall = (MethodInvocationTree) callPath.getLeaf();
+      ExecutableElement apiMethod = (ExecutableElement) access.trees().getElement(callPath);
+      List<Expr> args = new ArrayList<>();
+      for (ExpressionTree a : apiCall.getArguments()) {
+        args.add(expr(new TreePath(callPath, a)));
+      }
+      Expr chain = new Expr.OpaqueCall(null,
+          ClassName.get((TypeElement) apiMethod.getEnclosingElement()),
+          apiMethod.getSimpleName().toString(), args, TypeName.get(mirror(callPath)), ref);
+      TreePath at = callPath;
+      while (at.getLeaf() != path.getLeaf()) {
+        TypeMirror receiverType = mirror(at);
+        at = at.getParentPath().getParentPath(); // the member select, then its invocation
+        ExecutableElement m = (ExecutableElement) access.trees().getElement(at);
+        chain = new Expr.OpaqueCall(chain, TypeName.get(receiverType),
+            m.getSimpleName().toString(), List.of(), TypeName.get(mirror(at)), ref);
+      }
+      return chain;
     }
 
     Expr nestedError(SourceRef ref, TypeElement api, String forms, String shown, String advice) {
