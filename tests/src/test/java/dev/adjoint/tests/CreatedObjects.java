@@ -57,4 +57,31 @@ final class CreatedObjects {
     }
     return x * log.length() + y * y * names.size();
   }
+
+  /**
+   * Issue 11's program (b) as a user first writes it: the Monte Carlo price as an instance method
+   * of a class holding the contract (strike and maturity), creating its generator inside.
+   */
+  static final class CallOption {
+    final double strike;
+    final double maturity;
+
+    CallOption(double strike, double maturity) {
+      this.strike = strike;
+      this.maturity = maturity;
+    }
+
+    @Differentiable
+    double price(double s0, double sigma, double rate, long seed, int paths) {
+      Random rnd = new Random(seed);
+      double sum = 0;
+      for (int i = 0; i < paths; i++) {
+        double z = rnd.nextGaussian();
+        double st = s0 * Math.exp((rate - 0.5 * sigma * sigma) * maturity
+            + sigma * Math.sqrt(maturity) * z);
+        sum += Math.max(st - strike, 0);
+      }
+      return Math.exp(-rate * maturity) * sum / paths;
+    }
+  }
 }

@@ -126,4 +126,28 @@ final class CreatedObjectsTest {
           .isEqualTo((double) length);
     }
   }
+
+  /**
+   * Program (b) as an instance method: its delta is the pathwise estimate e^{-rT}/n Σ 1[S_T > K]
+   * S_T / s0 over the same draws, and its gradient is the static form's.
+   */
+  @Test
+  void anInstanceMethodOfTheContractHasThePathwiseGreeks() {
+    var option = new CreatedObjects.CallOption(STRIKE, T);
+    var g = CreatedObjects_CallOptionAdjoint.priceGrad(option, S0, SIGMA, RATE, SEED, PATHS);
+    java.util.Random rnd = new java.util.Random(SEED);
+    double delta = 0;
+    for (int i = 0; i < PATHS; i++) {
+      double z = rnd.nextGaussian();
+      double st = S0 * Math.exp((RATE - 0.5 * SIGMA * SIGMA) * T + SIGMA * Math.sqrt(T) * z);
+      delta += st > STRIKE ? st / S0 : 0;
+    }
+    delta *= Math.exp(-RATE * T) / PATHS;
+    assertThat(g.s0()).isWithin(1e-12).of(delta);
+    var statics = CreatedObjectsAdjoint.callPriceGrad(S0, SIGMA, STRIKE, RATE, T, SEED, PATHS);
+    assertThat(g.sigma()).isWithin(1e-12 * Math.abs(statics.sigma())).of(statics.sigma());
+    assertThat(g.rate()).isWithin(1e-12 * Math.abs(statics.rate())).of(statics.rate());
+    assertThat(CreatedObjects_CallOptionAdjoint.priceValueAndGrad(option, S0, SIGMA, RATE, SEED,
+        PATHS).value()).isEqualTo(option.price(S0, SIGMA, RATE, SEED, PATHS));
+  }
 }
