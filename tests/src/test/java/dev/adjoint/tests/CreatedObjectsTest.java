@@ -149,5 +149,8 @@ final class CreatedObjectsTest {
     assertThat(g.rate()).isWithin(1e-12 * Math.abs(statics.rate())).of(statics.rate());
     assertThat(CreatedObjects_CallOptionAdjoint.priceValueAndGrad(option, S0, SIGMA, RATE, SEED,
         PATHS).value()).isEqualTo(option.price(S0, SIGMA, RATE, SEED, PATHS));
+    assertThat(GradCheck.defaults().check(
+        CreatedObjects_CallOptionAdjoint.priceFunction(option, SEED, PATHS), S0, SIGMA, RATE)
+        .passed()).isTrue();
   }
 }
