@@ -102,18 +102,26 @@ public final class Linearity {
   public static Report checkBwd(String bwd, MethodBody body, Variable cotangent) {
     Linearity check = new Linearity(bwd, List.of(cotangent), Map.of(), Map.of());
     check.bwd = true;
+    check.run(body);
+    return check.report.build();
+  }
+
+  /**
+   * Finds every variable's kinds ({@code body}'s parameters that are not tangents start as
+   * constants), then reports in a last pass over {@code body}.
+   */
+  private void run(MethodBody body) {
     for (Variable p : body.params()) {
-      if (check.kinds.putIfAbsent(p, EnumSet.of(Kind.CONSTANT)) == null) {
-        check.primals.add(p);
+      if (kinds.putIfAbsent(p, EnumSet.of(Kind.CONSTANT)) == null) {
+        primals.add(p);
       }
     }
     do {
-      check.changed = false;
-      check.body(body.body());
-    } while (check.changed);
-    check.reporting = true;
-    check.body(body.body());
-    return check.report.build();
+      changed = false;
+      body(body.body());
+    } while (changed);
+    reporting = true;
+    body(body.body());
   }
 
   /**
@@ -147,17 +155,7 @@ public final class Linearity {
       List<Expr> values, Map<Signature, String> linearCalls,
       Map<Expr, Signature> linearValues) {
     Linearity check = new Linearity(rule, tangents, linearCalls, linearValues);
-    for (Variable p : body.params()) {
-      if (check.kinds.putIfAbsent(p, EnumSet.of(Kind.CONSTANT)) == null) {
-        check.primals.add(p);
-      }
-    }
-    do {
-      check.changed = false;
-      check.body(body.body());
-    } while (check.changed);
-    check.reporting = true;
-    check.body(body.body());
+    check.run(body);
     // A value that reads a tangent is one mistake, whatever it does with the tangent: its kind
     // is found without reporting, so that it is not taken for a faulty term of the tangent.
     check.reporting = false;
