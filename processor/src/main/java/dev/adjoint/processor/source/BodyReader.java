@@ -3440,8 +3440,12 @@ public final class BodyReader {
 
         @Override
         public Void visitUnary(UnaryTree t, Void unused) {
-          assigned.add(access.trees().getElement(new TreePath(getCurrentPath(),
-              t.getExpression())));
+          Tree.Kind k = t.getKind();
+          if (k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.POSTFIX_INCREMENT
+              || k == Tree.Kind.PREFIX_DECREMENT || k == Tree.Kind.POSTFIX_DECREMENT) {
+            assigned.add(access.trees().getElement(new TreePath(getCurrentPath(),
+                t.getExpression())));
+          }
           return super.visitUnary(t, unused);
         }
       }.scan(method, null);
