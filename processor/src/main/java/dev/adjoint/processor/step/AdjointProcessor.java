@@ -1395,8 +1395,8 @@ public final class AdjointProcessor extends AbstractProcessor {
     for (TreeAccess.FieldWrite w : access.get().callsReplacingArrayFieldsRead(m,
         callee -> Annotations.isAnnotated(callee) || inGeneratedClass(callee))) {
       report.add(Message.UNSUPPORTED_CONSTRUCT, w.call(), "A call of " + w.callee()
-          + ", which replaces the array field " + w.field() + " that this method reads (" + w.field()
-          + " = ...),", "; its derivatives read each array field once, where they begin, so they"
+          + ", which replaces the array field " + w.field() + " that this method reads ("
+          + w.field() + " = ...),", "; its derivatives read each array field once, where they begin, so they"
           + " would read the array it replaced: write into the array's elements instead, or pass"
           + " the array in as a parameter");
     }
