@@ -399,4 +399,22 @@ final class FuzzFound {
       return s + w[0] * a1;
     }
   }
+
+  // Red team of stop 29: a @NoDiff array parameter that is the very array a static field holds,
+  // written through the field by a plain call between two reads of the parameter.
+
+  static double[] shared = {1.0};
+
+  static void setShared(double v) {
+    shared[0] = v;
+  }
+
+  /** Called with w == shared: a0² + 5 a1, so (2 a0, 5). */
+  @Differentiable
+  static double parameterWrittenThroughAField(@NoDiff double[] w, double a0, double a1) {
+    setShared(1.0);
+    double s = w[0] * a0 * a0;
+    setShared(5.0);
+    return s + w[0] * a1;
+  }
 }

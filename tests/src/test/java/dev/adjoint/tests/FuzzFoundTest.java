@@ -233,4 +233,16 @@ final class FuzzFoundTest {
       assertThat(pulled.a0()).isWithin(1e-12).of(2 * p[0]);
     }
   }
+
+  @Test
+  void aParameterWrittenThroughTheFieldThatHoldsIt() {
+    for (double[] p : new double[][] {{0.7, 1.8}, {-1.25, 0.5}}) {
+      var g = FuzzFoundAdjoint.parameterWrittenThroughAFieldGrad(FuzzFound.shared, p[0], p[1]);
+      assertThat(g.a0()).isWithin(1e-12).of(2 * p[0]);
+      assertThat(g.a1()).isWithin(1e-12).of(5.0);
+      var pulled = FuzzFoundAdjoint.parameterWrittenThroughAFieldVjp(FuzzFound.shared, p[0], p[1])
+          .pullback(1.0);
+      assertThat(pulled.a0()).isWithin(1e-12).of(2 * p[0]);
+    }
+  }
 }
