@@ -3913,7 +3913,6 @@ public final class BodyReader {
       return t.equals(TypeName.DOUBLE) || t.equals(TypeName.FLOAT);
     }
 
-    /** Whether {@code e} reads a local or parameter (not only literals and constants). */
     /**
      * Whether every floating-point variable {@code e} reads is the hidden local of an array field
      * (indices aside).
@@ -3931,6 +3930,7 @@ public final class BodyReader {
       return only[0];
     }
 
+    /** Whether {@code e} reads a local or parameter (not only literals and constants). */
     boolean readsVariable(Expr e) {
       boolean[] reads = {false};
       IrWalker.forEachExpr(e, x -> reads[0] |= x instanceof Expr.Read || x instanceof Expr.ArrayRead);

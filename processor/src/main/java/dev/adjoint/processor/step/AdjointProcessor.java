@@ -1164,12 +1164,6 @@ public final class AdjointProcessor extends AbstractProcessor {
   }
 
   /**
-   * The callees of {@code body} of other classes that are custom rules, each with its annotation's
-   * simple name ({@code CustomVjp} or {@code CustomJvp}): of this round by their plans, of a jar
-   * by the annotations of its method, so that a message asks for {@code order = 2} on the
-   * annotation the rule has.
-   */
-  /**
    * The callees of {@code body} that are custom rules of this round (or an earlier one) that a
    * caller's implied order could not give second-order members, each with why.
    */
@@ -1187,6 +1181,12 @@ public final class AdjointProcessor extends AbstractProcessor {
     return out;
   }
 
+  /**
+   * The callees of {@code body} of other classes that are custom rules, each with its annotation's
+   * simple name ({@code CustomVjp} or {@code CustomJvp}): of this round by their plans, of a jar
+   * by the annotations of its method, so that a message asks for {@code order = 2} on the
+   * annotation the rule has.
+   */
   private Map<Signature, String> ruleCallees(MethodBody body, List<ClassPlan> plans) {
     Map<Signature, String> out = new LinkedHashMap<>();
     IrWalker.forEachExpr(body.body(), e -> {
