@@ -106,6 +106,54 @@ class FuzzTest {
     stats.assertClean("run seed " + runSeed);
   }
 
+  /**
+   * Version 18's salt keeps the programs of the seeds in fuzz/regressions.txt: rendered with and
+   * without version 18's part, each is the same program (Generator.DISCRETE_SALT).
+   */
+  @Test
+  void regressionSeedsKeepTheirPrograms() throws IOException {
+    Map<Set<String>, List<Long>> all = new HashMap<>();
+    int version = regressionSeeds(all);
+    assertEquals(Generator.VERSION, version);
+    List<Long> changed = new ArrayList<>();
+    for (Map.Entry<Set<String>, List<Long>> e : all.entrySet()) {
+      for (long seed : e.getValue()) {
+        String with = Generator.generate(seed, "P0", e.getKey()).render();
+        Generator.discreteAfterCalls = false;
+        try {
+          if (!Generator.generate(seed, "P0", e.getKey()).render().equals(with)) {
+            changed.add(seed);
+          }
+        } finally {
+          Generator.discreteAfterCalls = true;
+        }
+      }
+    }
+    assertTrue(changed.isEmpty(), "seeds whose programs version 18 changes: " + changed);
+  }
+
+  /**
+   * The seeds of fuzz/regressions.txt into {@code seeds}, by the open bugs they replay with (the
+   * empty set for most); returns the generator version the file names.
+   */
+  private static int regressionSeeds(Map<Set<String>, List<Long>> seeds) throws IOException {
+    int version = -1;
+    try (InputStream in = FuzzTest.class.getResourceAsStream("/fuzz/regressions.txt")) {
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      for (String line : text.split("\n")) {
+        String s = line.replaceAll("#.*", "").trim();
+        if (s.startsWith("version ")) {
+          version = Integer.parseInt(s.substring("version ".length()).trim());
+        } else if (!s.isEmpty()) {
+          String[] words = s.split("\\s+");
+          seeds.computeIfAbsent(words.length == 1 ? Set.of() : Generator.open(words[1]),
+              k -> new ArrayList<>()).add(Long.parseLong(words[0]));
+        }
+      }
+    }
+    return version;
+  }
+
   @Test
   void regressionSeedsStillPass() throws IOException {
     List<Long> seeds = new ArrayList<>();
@@ -2491,6 +2539,18 @@ class FuzzTest {
       }
     }
     assertTrue(rare.isEmpty(), "too rare in 2 000 programs: " + rare);
+  }
+
+  /**
+   * What version 18 added, counted over the 2 000 programs of run seed 77: a discrete local
+   * written right after a call of a helper {@code hpK} in a loop.
+   */
+  @Test
+  void discreteWritesAfterLoopHelperCallsAreGenerated() {
+    java.util.regex.Pattern after = pattern(
+        "hp\\d\\([^;]*;\\n\\s+(jp|jc|jm)\\d+\\[[^\\n]*(\\+\\+|--| = | \\+= )");
+    assertCommon(List.of("a discrete local written right after a call of hpK in a loop"),
+        (form, source) -> after.matcher(source).find());
   }
 
   /** A rendered program's methods: from its first {@code @Differentiable}, past any constructor. */
