@@ -3425,30 +3425,7 @@ public final class BodyReader {
         return false;
       }
       Set<Element> assigned = new HashSet<>();
-      new TreePathScanner<Void, Void>() {
-        @Override
-        public Void visitAssignment(AssignmentTree t, Void unused) {
-          assigned.add(access.trees().getElement(new TreePath(getCurrentPath(), t.getVariable())));
-          return super.visitAssignment(t, unused);
-        }
-
-        @Override
-        public Void visitCompoundAssignment(CompoundAssignmentTree t, Void unused) {
-          assigned.add(access.trees().getElement(new TreePath(getCurrentPath(), t.getVariable())));
-          return super.visitCompoundAssignment(t, unused);
-        }
-
-        @Override
-        public Void visitUnary(UnaryTree t, Void unused) {
-          Tree.Kind k = t.getKind();
-          if (k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.POSTFIX_INCREMENT
-              || k == Tree.Kind.PREFIX_DECREMENT || k == Tree.Kind.POSTFIX_DECREMENT) {
-            assigned.add(access.trees().getElement(new TreePath(getCurrentPath(),
-                t.getExpression())));
-          }
-          return super.visitUnary(t, unused);
-        }
-      }.scan(method, null);
+      TreeAccess.forEachWrite(method, target -> assigned.add(access.trees().getElement(target)));
       for (ExpressionTree a : ((MethodInvocationTree) callPath.getLeaf()).getArguments()) {
         ExpressionTree t = unparenthesized(a);
         if (t instanceof LiteralTree) {

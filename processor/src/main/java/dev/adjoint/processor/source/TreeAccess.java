@@ -324,6 +324,37 @@ public final class TreeAccess implements Reporter.SourcePrinter {
     }
   }
 
+  /**
+   * Calls {@code target} with the target of each write under {@code path}: the variable of an
+   * assignment or compound assignment, the operand of {@code ++} or {@code --} (an element {@code
+   * a[i]} as it is written).
+   */
+  public static void forEachWrite(TreePath path, java.util.function.Consumer<TreePath> target) {
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitAssignment(AssignmentTree tree, Void unused) {
+        target.accept(new TreePath(getCurrentPath(), tree.getVariable()));
+        return super.visitAssignment(tree, unused);
+      }
+
+      @Override
+      public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
+        target.accept(new TreePath(getCurrentPath(), tree.getVariable()));
+        return super.visitCompoundAssignment(tree, unused);
+      }
+
+      @Override
+      public Void visitUnary(UnaryTree tree, Void unused) {
+        Tree.Kind k = tree.getKind();
+        if (k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.POSTFIX_INCREMENT
+            || k == Tree.Kind.PREFIX_DECREMENT || k == Tree.Kind.POSTFIX_DECREMENT) {
+          target.accept(new TreePath(getCurrentPath(), tree.getExpression()));
+        }
+        return super.visitUnary(tree, unused);
+      }
+    }.scan(path, null);
+  }
+
   /** The method calls and object creations under {@code path}, in source order. */
   private static List<TreePath> callsIn(TreePath path) {
     List<TreePath> calls = new ArrayList<>();
@@ -357,46 +388,23 @@ public final class TreeAccess implements Reporter.SourcePrinter {
     }
     Element[] written = {null};
     boolean constructor = callee.getKind() == ElementKind.CONSTRUCTOR;
-    new TreePathScanner<Void, Void>() {
-      @Override
-      public Void visitAssignment(AssignmentTree tree, Void unused) {
-        target(new TreePath(getCurrentPath(), tree.getVariable()));
-        return super.visitAssignment(tree, unused);
+    forEachWrite(calleePath, written0 -> {
+      TreePath target = written0;
+      boolean element = target.getLeaf() instanceof ArrayAccessTree;
+      while (target.getLeaf() instanceof ArrayAccessTree a) {
+        target = new TreePath(target, a.getExpression());
       }
-
-      @Override
-      public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
-        target(new TreePath(getCurrentPath(), tree.getVariable()));
-        return super.visitCompoundAssignment(tree, unused);
+      Element e = trees.getElement(target);
+      if (replacedArraysOnly && (element || e == null
+          || e.asType().getKind() != javax.lang.model.type.TypeKind.ARRAY)) {
+        return;
       }
-
-      @Override
-      public Void visitUnary(UnaryTree tree, Void unused) {
-        Tree.Kind k = tree.getKind();
-        if (k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.POSTFIX_INCREMENT
-            || k == Tree.Kind.PREFIX_DECREMENT || k == Tree.Kind.POSTFIX_DECREMENT) {
-          target(new TreePath(getCurrentPath(), tree.getExpression()));
-        }
-        return super.visitUnary(tree, unused);
+      // A constructor's writes of instance fields are the new object's (this.w = w)
+      if (written[0] == null && e != null && read.contains(e) && (!constructor
+          || e.getModifiers().contains(javax.lang.model.element.Modifier.STATIC))) {
+        written[0] = e;
       }
-
-      private void target(TreePath target) {
-        boolean element = target.getLeaf() instanceof ArrayAccessTree;
-        while (target.getLeaf() instanceof ArrayAccessTree a) {
-          target = new TreePath(target, a.getExpression());
-        }
-        Element e = trees.getElement(target);
-        if (replacedArraysOnly && (element || e == null
-            || e.asType().getKind() != javax.lang.model.type.TypeKind.ARRAY)) {
-          return;
-        }
-        // A constructor's writes of instance fields are the new object's (this.w = w)
-        if (written[0] == null && e != null && read.contains(e) && (!constructor
-            || e.getModifiers().contains(javax.lang.model.element.Modifier.STATIC))) {
-          written[0] = e;
-        }
-      }
-    }.scan(calleePath, null);
+    });
     if (written[0] != null) {
       return written[0];
     }

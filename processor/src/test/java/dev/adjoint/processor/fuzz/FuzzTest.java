@@ -156,27 +156,10 @@ class FuzzTest {
 
   @Test
   void regressionSeedsStillPass() throws IOException {
-    List<Long> seeds = new ArrayList<>();
     Map<Set<String>, List<Long>> openSeeds = new HashMap<>();
-    int version = -1;
-    try (InputStream in = FuzzTest.class.getResourceAsStream("/fuzz/regressions.txt")) {
-      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      for (String line : text.split("\n")) {
-        String s = line.replaceAll("#.*", "").trim();
-        if (s.startsWith("version ")) {
-          version = Integer.parseInt(s.substring("version ".length()).trim());
-        } else if (!s.isEmpty()) {
-          // "seed", or "seed bug,bug" to replay with -Dfuzz.open=bug,bug (see Generator)
-          String[] words = s.split("\\s+");
-          if (words.length == 1) {
-            seeds.add(Long.parseLong(words[0]));
-          } else {
-            openSeeds.computeIfAbsent(Generator.open(words[1]), k -> new ArrayList<>())
-                .add(Long.parseLong(words[0]));
-          }
-        }
-      }
-    }
+    int version = regressionSeeds(openSeeds);
+    List<Long> seeds = openSeeds.getOrDefault(Set.of(), List.of());
+    openSeeds.remove(Set.of());
     assertEquals(Generator.VERSION, version,
         "fuzz/regressions.txt holds seeds of another generator version; see Generator.VERSION");
     // Right after a version change the list may be empty: older seeds live on as closed-form
