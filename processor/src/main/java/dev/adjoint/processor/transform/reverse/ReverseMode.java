@@ -173,7 +173,6 @@ public final class ReverseMode {
     });
     t.changeable.addAll(changedInLoops(normalized.stmts()));
     t.fieldArrays.addAll(fieldArraysBesideCalls(normalized, fromFields));
-    t.fieldArrays.addAll(parameterArraysBesideUserCalls(normalized, body.params(), activity));
     t.changeable.addAll(t.fieldArrays);
     t.snapshotted.addAll(t.changedByCalls);
     t.snapshotted.removeAll(t.changeable);
@@ -362,32 +361,6 @@ public final class ReverseMode {
     IrWalker.forEachExpr(body, e -> calls[0] |= e instanceof Expr.OpaqueCall
         || e instanceof Expr.DiffCall);
     return calls[0] ? arrays : Set.of();
-  }
-
-  /**
-   * The array parameters that do not vary ({@code @NoDiff} data, discrete arrays), where the body
-   * calls a method of the user's (not the JDK's) that is not differentiated: the caller may have
-   * passed the very array a static field holds, which that call writes through the field unseen
-   * (red team of stop 29: {@code f(A.G, ..)} with {@code set(v) { G[0] = v; }} between two reads
-   * of the parameter gave 3x the a0 partial). Calls of the JDK's ({@code rnd.nextGaussian()},
-   * {@code Math}) and of annotated methods do not count, so data loops that call none keep
-   * reading their arrays again.
-   */
-  private static Set<Variable> parameterArraysBesideUserCalls(Stmt.Block body,
-      List<Variable> params, Activity activity) {
-    boolean[] userCalls = {false};
-    IrWalker.forEachExpr(body, e -> userCalls[0] |= e instanceof Expr.OpaqueCall c
-        && !c.isNew() && !c.owner().toString().startsWith("java."));
-    if (!userCalls[0]) {
-      return Set.of();
-    }
-    Set<Variable> arrays = new HashSet<>();
-    for (Variable p : params) {
-      if ((Expr.isArray(p.type()) || Expr.isDiscreteArray(p.type())) && !activity.isActive(p)) {
-        arrays.add(p);
-      }
-    }
-    return arrays;
   }
 
   /**
