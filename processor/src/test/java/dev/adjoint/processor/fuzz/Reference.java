@@ -1158,8 +1158,17 @@ final class Reference {
     return term;
   }
 
-  /** The magnitude of {@link #term}: 0 where the term is 0 by the convention above. */
+  /**
+   * The magnitude of {@link #term}: 0 where the term is 0 by the convention above, and 0 through a
+   * zero partial ({@code x * 0}), which drops the terms behind it whatever their magnitude: an
+   * infinite one (terms that overflowed while cancelling to a finite tangent) would otherwise
+   * give a NaN scale, and a NaN tolerance fails every comparison (CI run seed
+   * -3731255788963091051, program 7495959973673908563).
+   */
   private static double termMagnitude(Val a, double partial) {
+    if (partial == 0) {
+      return 0;
+    }
     return a.t() == 0 && !Double.isFinite(partial) ? 0 : a.m() * Math.abs(partial);
   }
 
