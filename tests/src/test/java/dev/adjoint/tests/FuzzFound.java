@@ -417,4 +417,42 @@ final class FuzzFound {
     setShared(5.0);
     return s + w[0] * a1;
   }
+
+  static double[][] sharedRows = {{1.0, 1.0}};
+
+  /** Writes the field's array one plain call deeper, through a local and a parameter. */
+  static void setSharedRow(double v) {
+    double[] row = sharedRows[0];
+    fill(row, v);
+  }
+
+  static void fill(double[] a, double v) {
+    java.util.Arrays.fill(a, v);
+  }
+
+  /** Called with w == sharedRows[0]: a0² + 5 a1, so (2 a0, 5). */
+  @Differentiable
+  static double rowWrittenThroughAFieldTwoCallsDeep(@NoDiff double[] w, double a0, double a1) {
+    setSharedRow(1.0);
+    double s = w[1] * a0 * a0;
+    setSharedRow(5.0);
+    return s + w[1] * a1;
+  }
+
+  /** Sets shared[0] and returns a: a differentiated helper that calls a plain writer. */
+  @Differentiable
+  static double setSharedAndPass(double a, @NoDiff double v) {
+    setShared(v);
+    return a;
+  }
+
+  /** Called with w == shared: a0² + 5 a1 (the writes one annotated call deeper), (2 a0, 5). */
+  @Differentiable
+  static double parameterWrittenThroughAnAnnotatedHelper(
+      @NoDiff double[] w, double a0, double a1) {
+    double b0 = setSharedAndPass(a0, 1.0);
+    double s = w[0] * b0 * b0;
+    double b1 = setSharedAndPass(a1, 5.0);
+    return s + w[0] * b1;
+  }
 }

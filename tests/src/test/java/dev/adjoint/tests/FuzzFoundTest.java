@@ -235,13 +235,9 @@ final class FuzzFoundTest {
   }
 
   /**
-   * Open (red team of stop 29, finding 5): stop 29's fix, every non-varying array parameter
-   * changeable wherever a plain method of the user's is called, also taped the data of GradBench's
-   * gmm (its plain logWishartConstant call) and was reverted; the fix needs to know which plain
-   * methods write arrays through fields.
+   * Red team of stop 29, finding 5: a {@code @NoDiff} array parameter that is the array a static
+   * field holds, written through the field by a plain call (4.2 for 1.4 before the fix).
    */
-  @Disabled("open processor bug: a @NoDiff array parameter aliased by a static field that a plain"
-      + " call writes through (README, 'Instance methods'); 4.2 for 1.4")
   @Test
   void aParameterWrittenThroughTheFieldThatHoldsIt() {
     for (double[] p : new double[][] {{0.7, 1.8}, {-1.25, 0.5}}) {
@@ -250,6 +246,29 @@ final class FuzzFoundTest {
       assertThat(g.a1()).isWithin(1e-12).of(5.0);
       var pulled = FuzzFoundAdjoint.parameterWrittenThroughAFieldVjp(FuzzFound.shared, p[0], p[1])
           .pullback(1.0);
+      assertThat(pulled.a0()).isWithin(1e-12).of(2 * p[0]);
+    }
+  }
+
+  @Test
+  void aParameterWrittenThroughAFieldTwoPlainCallsDeep() {
+    for (double[] p : new double[][] {{0.7, 1.8}, {-1.25, 0.5}}) {
+      var g = FuzzFoundAdjoint.rowWrittenThroughAFieldTwoCallsDeepGrad(
+          FuzzFound.sharedRows[0], p[0], p[1]);
+      assertThat(g.a0()).isWithin(1e-12).of(2 * p[0]);
+      assertThat(g.a1()).isWithin(1e-12).of(5.0);
+    }
+  }
+
+  @Test
+  void aParameterWrittenThroughTheFieldByAnAnnotatedHelper() {
+    for (double[] p : new double[][] {{0.7, 1.8}, {-1.25, 0.5}}) {
+      var g = FuzzFoundAdjoint.parameterWrittenThroughAnAnnotatedHelperGrad(
+          FuzzFound.shared, p[0], p[1]);
+      assertThat(g.a0()).isWithin(1e-12).of(2 * p[0]);
+      assertThat(g.a1()).isWithin(1e-12).of(5.0);
+      var pulled = FuzzFoundAdjoint.parameterWrittenThroughAnAnnotatedHelperVjp(
+          FuzzFound.shared, p[0], p[1]).pullback(1.0);
       assertThat(pulled.a0()).isWithin(1e-12).of(2 * p[0]);
     }
   }

@@ -208,6 +208,17 @@ public final class TreeAccess implements Reporter.SourcePrinter {
     return called;
   }
 
+  /**
+   * Where {@code method} writes an element of an array that a field holds, or the first of its
+   * calls whose method (or a method or constructor it calls, compiled here, not skipped) may
+   * ({@link FieldArrayWrites}); empty if none.
+   */
+  public Optional<SourceRef> fieldArrayWrite(ExecutableElement method,
+      Predicate<ExecutableElement> skip) {
+    TreePath at = new FieldArrayWrites(trees, skip).firstWrite(method);
+    return at == null ? Optional.empty() : Optional.of(ref(at));
+  }
+
   /** A call in a method of a method that writes a field the calling method reads. */
   public record FieldWrite(SourceRef call, String callee, String field) {}
 

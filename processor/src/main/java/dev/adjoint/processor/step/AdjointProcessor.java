@@ -483,7 +483,7 @@ public final class AdjointProcessor extends AbstractProcessor {
           report.addAll(body.report());
           replacedFieldArrays(m, report);
         }
-        lowered.put(m, body.body());
+        lowered.put(m, body.body().map(b -> withFieldWritableArrays(m, b)));
         nested.addAll(body.nested());
         ExecutableElement rule = ruleResult.jvpRules().get(m);
         if (rule != null && ruleResult.report().isClean()) {
@@ -1023,6 +1023,15 @@ public final class AdjointProcessor extends AbstractProcessor {
       if (!writes.isEmpty()) {
         return Optional.empty();
       }
+      // Its second-order members copy the array arguments, which a caller may have passed as
+      // the very array a field holds that the body writes through (red team of stop 29, 5).
+      Optional<SourceRef> write = request.body().writableThroughFields().isEmpty()
+          ? Optional.empty()
+          : access.get().fieldArrayWrite(method, AdjointProcessor::inGeneratedClass);
+      if (write.isPresent()) {
+        report.add(Message.SECOND_ORDER_FIELD_ARRAY_WRITE, write.get(), name);
+        return Optional.empty();
+      }
     }
     // Calls of the class's own @Differentiable methods are written in place, where they can be.
     MethodBody body = request.body();
@@ -1400,6 +1409,25 @@ public final class AdjointProcessor extends AbstractProcessor {
           + " would read the array it replaced: write into the array's elements instead, or pass"
           + " the array in as a parameter");
     }
+  }
+
+  /**
+   * {@code body}, with its array parameters marked writable through fields where the method (or
+   * one it calls) writes an element of an array a field holds: a caller may pass that very array
+   * as data (red team of stop 29, finding 5).
+   */
+  private MethodBody withFieldWritableArrays(ExecutableElement m, MethodBody body) {
+    if (access.isEmpty()
+        || access.get().fieldArrayWrite(m, AdjointProcessor::inGeneratedClass).isEmpty()) {
+      return body;
+    }
+    Set<Variable> arrays = new LinkedHashSet<>();
+    for (Variable p : body.params()) {
+      if (Expr.isArray(p.type()) || Expr.isDiscreteArray(p.type())) {
+        arrays.add(p);
+      }
+    }
+    return new MethodBody(body.params(), body.body(), arrays);
   }
 
   /** Whether {@code e} is declared in a class this processor generated. */

@@ -98,7 +98,7 @@ public final class Inliner {
     Run run = new Run(caller, bodies, policy);
     run.noteFieldArrays(body.body());
     Stmt.Block out = run.block(body.body(), active, 0, false);
-    return run.changed ? Optional.of(new MethodBody(body.params(), out)) : Optional.empty();
+    return run.changed ? Optional.of(body.with(out)) : Optional.empty();
   }
 
   private static final class Run {

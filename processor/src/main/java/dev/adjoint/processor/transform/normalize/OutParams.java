@@ -159,7 +159,7 @@ public final class OutParams {
       Rewriter r = new Rewriter(this, k, m, writes);
       Stmt.Block out = r.block(m.body().body());
       stack.pop();
-      done.put(k, new MethodBody(m.body().params(), out));
+      done.put(k, m.body().with(out));
     }
 
     /** Whether {@code k}, a method of the round, writes into a parameter or returns void. */

@@ -166,7 +166,8 @@ public final class ReverseOverForward {
     Signature tangentOutput = new Signature(
         s.owner(), s.name(), params, TypeName.DOUBLE, s.isPublic(), s.instance());
     ReverseMode.Result result = ReverseMode.derive(tangentOutput,
-        new MethodBody(variables, Stmt.Block.of(body)), captured(rewritten));
+        new MethodBody(variables, Stmt.Block.of(body), primal.writableThroughFields()),
+        captured(rewritten));
     return new Result(result.derivative().map(d ->
         new HvpSweep(d, s.params().size(), rewritten.captures())), result.report());
   }
