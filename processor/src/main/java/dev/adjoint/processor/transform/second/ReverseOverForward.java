@@ -146,6 +146,9 @@ public final class ReverseOverForward {
       return List.of(st);
     }, st -> false);
     body = Unguard.of(body, directions);
+    Set<Variable> params0 = new HashSet<>(f.params());
+    params0.addAll(f.tangents());
+    body = DeadPrimal.without(body, params0);
     // Fields are read from parameters of the sweep, which mHvpAt fills when it is made.
     Captures.Rewritten rewritten = Captures.of(body, f.params());
     body = rewritten.body();
