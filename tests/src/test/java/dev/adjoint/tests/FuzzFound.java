@@ -455,4 +455,115 @@ final class FuzzFound {
     double b1 = setSharedAndPass(a1, 5.0);
     return s + w[0] * b1;
   }
+
+  // Red team of stop 30: paths to the field's array that stop 30's first check missed (each gave
+  // 3x the a0 partial): an override, a generic holder, an enhanced for, a method reference, and
+  // a constructor's initializer. Each is called with w == the field's array: a0² + 5 a1.
+
+  static double pending;
+
+  static double[] viaOverride = {1.0};
+
+  static class Setter {
+    void set(double v) {}
+  }
+
+  static final Setter SETTER = new Setter() {
+    @Override
+    void set(double v) {
+      viaOverride[0] = v;
+    }
+  };
+
+  @Differentiable
+  static double writtenThroughAnOverride(@NoDiff double[] w, double a0, double a1) {
+    SETTER.set(1.0);
+    double s = w[0] * a0 * a0;
+    SETTER.set(5.0);
+    return s + w[0] * a1;
+  }
+
+  static double[] viaBox = {1.0};
+
+  static final class Box<T> {
+    private final T t;
+
+    Box(T t) {
+      this.t = t;
+    }
+
+    T get() {
+      return t;
+    }
+  }
+
+  static final Box<double[]> BOX = new Box<>(viaBox);
+
+  static void setThroughBox(double v) {
+    BOX.get()[0] = v;
+  }
+
+  @Differentiable
+  static double writtenThroughAGenericHolder(@NoDiff double[] w, double a0, double a1) {
+    setThroughBox(1.0);
+    double s = w[0] * a0 * a0;
+    setThroughBox(5.0);
+    return s + w[0] * a1;
+  }
+
+  static double[][] grid = {{1.0}};
+
+  static void setGrid(double v) {
+    for (double[] r : grid) {
+      r[0] = v;
+    }
+  }
+
+  @Differentiable
+  static double writtenThroughAnEnhancedFor(@NoDiff double[] w, double a0, double a1) {
+    setGrid(1.0);
+    double s = w[0] * a0 * a0;
+    setGrid(5.0);
+    return s + w[0] * a1;
+  }
+
+  static double[] viaReference = {1.0};
+
+  static void put(int i) {
+    viaReference[i] = pending;
+  }
+
+  static void setByReference(double v) {
+    pending = v;
+    java.util.stream.IntStream.range(0, 1).forEach(FuzzFound::put);
+  }
+
+  @Differentiable
+  static double writtenThroughAMethodReference(@NoDiff double[] w, double a0, double a1) {
+    setByReference(1.0);
+    double s = w[0] * a0 * a0;
+    setByReference(5.0);
+    return s + w[0] * a1;
+  }
+
+  static double[] viaInitializer = {1.0};
+
+  static final class Stamp {
+    {
+      viaInitializer[0] = pending;
+    }
+  }
+
+  static void setByInitializer(double v) {
+    pending = v;
+    new Stamp();
+  }
+
+  @Differentiable
+  static double writtenThroughAnInitializer(@NoDiff double[] w, double a0, double a1) {
+    setByInitializer(1.0);
+    double s = w[0] * a0 * a0;
+    setByInitializer(5.0);
+    return s + w[0] * a1;
+  }
 }

@@ -1,7 +1,9 @@
 package dev.adjoint.tests;
 
 import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
 
+import java.util.Map;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
@@ -270,6 +272,45 @@ final class FuzzFoundTest {
       var pulled = FuzzFoundAdjoint.parameterWrittenThroughAnAnnotatedHelperVjp(
           FuzzFound.shared, p[0], p[1]).pullback(1.0);
       assertThat(pulled.a0()).isWithin(1e-12).of(2 * p[0]);
+    }
+  }
+
+  /** A gradient of a0² + 5 a1 through one of the red team's paths of stop 30. */
+  private interface Path {
+    double[] grad(double a0, double a1);
+  }
+
+  @Test
+  void aParameterWrittenThroughTheFieldByOtherPaths() {
+    Map<String, Path> paths = new java.util.LinkedHashMap<>();
+    paths.put("an override", (a0, a1) -> {
+      var g = FuzzFoundAdjoint.writtenThroughAnOverrideGrad(FuzzFound.viaOverride, a0, a1);
+      return new double[] {g.a0(), g.a1()};
+    });
+    paths.put("a generic holder", (a0, a1) -> {
+      var g = FuzzFoundAdjoint.writtenThroughAGenericHolderGrad(FuzzFound.viaBox, a0, a1);
+      return new double[] {g.a0(), g.a1()};
+    });
+    paths.put("an enhanced for", (a0, a1) -> {
+      var g = FuzzFoundAdjoint.writtenThroughAnEnhancedForGrad(FuzzFound.grid[0], a0, a1);
+      return new double[] {g.a0(), g.a1()};
+    });
+    paths.put("a method reference", (a0, a1) -> {
+      var g = FuzzFoundAdjoint.writtenThroughAMethodReferenceGrad(
+          FuzzFound.viaReference, a0, a1);
+      return new double[] {g.a0(), g.a1()};
+    });
+    paths.put("an initializer", (a0, a1) -> {
+      var g = FuzzFoundAdjoint.writtenThroughAnInitializerGrad(FuzzFound.viaInitializer, a0, a1);
+      return new double[] {g.a0(), g.a1()};
+    });
+    for (Map.Entry<String, Path> path : paths.entrySet()) {
+      for (double[] p : new double[][] {{0.7, 1.8}, {-1.25, 0.5}}) {
+        double[] g = path.getValue().grad(p[0], p[1]);
+        assertWithMessage("d/da0 through %s", path.getKey()).that(g[0])
+            .isWithin(1e-12).of(2 * p[0]);
+        assertWithMessage("d/da1 through %s", path.getKey()).that(g[1]).isWithin(1e-12).of(5.0);
+      }
     }
   }
 }

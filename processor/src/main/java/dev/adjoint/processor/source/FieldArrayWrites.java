@@ -2,8 +2,13 @@ package dev.adjoint.processor.source;
 
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewArrayTree;
@@ -26,6 +31,7 @@ import java.util.function.Predicate;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.TypeKind;
 
@@ -84,6 +90,36 @@ final class FieldArrayWrites {
     if (path == null || !(path.getLeaf() instanceof MethodTree m) || m.getBody() == null) {
       return null;
     }
+    List<TreePath> parts = new ArrayList<>(List.of(path));
+    if (method.getKind() == ElementKind.CONSTRUCTOR) {
+      parts.addAll(initializers(path)); // run by every constructor that calls no this(..)
+    }
+    for (TreePath part : parts) {
+      TreePath found = writesIn(method, part, rootedParams);
+      if (found != null) {
+        return part == path ? found : path;
+      }
+    }
+    return null;
+  }
+
+  /** The instance initializer blocks and field initializers of the class a constructor makes. */
+  static List<TreePath> initializers(TreePath constructor) {
+    List<TreePath> out = new ArrayList<>();
+    TreePath owner = constructor.getParentPath();
+    if (owner != null && owner.getLeaf() instanceof ClassTree c) {
+      for (Tree member : c.getMembers()) {
+        if (member instanceof BlockTree b && !b.isStatic()
+            || member instanceof VariableTree v && v.getInitializer() != null
+                && !v.getModifiers().getFlags().contains(Modifier.STATIC)) {
+          out.add(new TreePath(owner, member));
+        }
+      }
+    }
+    return out;
+  }
+
+  private TreePath writesIn(ExecutableElement method, TreePath path, Set<Integer> rootedParams) {
     Scope scope = new Scope(method, path, rootedParams);
     TreePath[] found = {null};
     TreeAccess.forEachWrite(path, target -> {
@@ -99,13 +135,26 @@ final class FieldArrayWrites {
       if (!(trees.getElement(call) instanceof ExecutableElement callee) || skip.test(callee)) {
         continue;
       }
-      List<? extends ExpressionTree> args = call.getLeaf() instanceof MethodInvocationTree i
-          ? i.getArguments() : ((NewClassTree) call.getLeaf()).getArguments();
       Set<Integer> rooted = new HashSet<>();
-      for (int k = 0; k < args.size(); k++) {
-        if (scope.rooted(new TreePath(call, args.get(k)))) {
-          rooted.add(Math.min(k, callee.getParameters().size() - 1)); // varargs: the last
+      if (call.getLeaf() instanceof MemberReferenceTree) {
+        // C::put: called with arguments that are not seen here
+        for (int k = 0; k < callee.getParameters().size(); k++) {
+          rooted.add(k);
         }
+      } else {
+        List<? extends ExpressionTree> args = call.getLeaf() instanceof MethodInvocationTree i
+            ? i.getArguments() : ((NewClassTree) call.getLeaf()).getArguments();
+        boolean here = hasBody(callee);
+        for (int k = 0; k < args.size(); k++) {
+          TreePath arg = new TreePath(call, args.get(k));
+          javax.lang.model.type.TypeMirror type = trees.getTypeMirror(arg);
+          if (scope.rooted(arg) && (here || type != null && mayBeArray(type))) {
+            rooted.add(Math.min(k, callee.getParameters().size() - 1)); // varargs: the last
+          }
+        }
+      }
+      if (overridable(callee) && trees.getPath(callee) != null) {
+        return call; // an override (compiled here, perhaps anonymous) may write anything
       }
       if (hasBody(callee) ? writes(callee, rooted) != null
           : !rooted.isEmpty() && !READ_ONLY.contains(qualified(callee))) {
@@ -113,6 +162,58 @@ final class FieldArrayWrites {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether a call of {@code method} may run another method's body: an instance method that is
+   * not private, static or final, of a class that is not final (a record or enum is), or of an
+   * interface.
+   */
+  private static boolean overridable(ExecutableElement method) {
+    if (method.getKind() != ElementKind.METHOD) {
+      return false;
+    }
+    Set<Modifier> modifiers = method.getModifiers();
+    if (modifiers.contains(Modifier.STATIC) || modifiers.contains(Modifier.PRIVATE)
+        || modifiers.contains(Modifier.FINAL)) {
+      return false;
+    }
+    Element owner = method.getEnclosingElement();
+    return !(owner.getModifiers().contains(Modifier.FINAL)
+        || owner.getKind() == ElementKind.RECORD || owner.getKind() == ElementKind.ENUM);
+  }
+
+  /**
+   * Whether a value of {@code type} may be (or hold) an array: not a primitive, a boxed one, a
+   * string or an enum.
+   */
+  private static boolean mayHoldArray(javax.lang.model.type.TypeMirror type) {
+    if (type.getKind().isPrimitive() || type.getKind() == TypeKind.VOID
+        || type.getKind() == TypeKind.NULL) {
+      return false;
+    }
+    if (type instanceof javax.lang.model.type.DeclaredType d
+        && d.asElement() instanceof TypeElement t) {
+      String name = t.getQualifiedName().toString();
+      return t.getKind() != ElementKind.ENUM && !name.equals("java.lang.String")
+          && !(name.startsWith("java.lang.") && Set.of("Double", "Float", "Long", "Integer",
+              "Short", "Byte", "Character", "Boolean").contains(t.getSimpleName().toString()));
+    }
+    return true;
+  }
+
+  /**
+   * Whether a method whose body is not here may keep what it is handed where a field's array
+   * could be: arrays, and values typed as Object (or a type variable) that may be one.
+   */
+  private static boolean mayBeArray(javax.lang.model.type.TypeMirror type) {
+    if (type.getKind() == TypeKind.ARRAY || type.getKind() == TypeKind.TYPEVAR) {
+      return true;
+    }
+    return type instanceof javax.lang.model.type.DeclaredType d
+        && d.asElement() instanceof TypeElement t
+        && Set.of("java.lang.Object", "java.lang.Cloneable", "java.io.Serializable")
+            .contains(t.getQualifiedName().toString());
   }
 
   private boolean hasBody(ExecutableElement method) {
@@ -139,6 +240,12 @@ final class FieldArrayWrites {
       this.method = method;
       this.path = path;
       this.rootedParams = rootedParams;
+      // Trees.getElement makes javac attribute a class it has not yet (a callee's), without
+      // which the types asked for below are null.
+      Tree first = path.getLeaf() instanceof MethodTree m && m.getBody() != null
+          && !m.getBody().getStatements().isEmpty() ? m.getBody().getStatements().get(0) : null;
+      trees.getElement(first == null ? path
+          : new TreePath(new TreePath(path, ((MethodTree) path.getLeaf()).getBody()), first));
       new TreePathScanner<Void, Void>() {
         @Override
         public Void visitVariable(VariableTree tree, Void unused) {
@@ -167,6 +274,20 @@ final class FieldArrayWrites {
           return super.visitNewClass(tree, unused);
         }
 
+        @Override
+        public Void visitEnhancedForLoop(EnhancedForLoopTree tree, Void unused) {
+          // for (double[] row : m): each row is an element of m, a field's where m may be one
+          assign(new TreePath(getCurrentPath(), tree.getVariable()),
+              new TreePath(getCurrentPath(), tree.getExpression()));
+          return super.visitEnhancedForLoop(tree, unused);
+        }
+
+        @Override
+        public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
+          calls.add(getCurrentPath());
+          return super.visitMemberReference(tree, unused);
+        }
+
         private void assign(TreePath target, TreePath value) {
           Element e = trees.getElement(target);
           if (e != null && e.getKind() == ElementKind.LOCAL_VARIABLE) {
@@ -192,13 +313,18 @@ final class FieldArrayWrites {
       } else if (leaf instanceof ConditionalExpressionTree c) {
         return rooted(new TreePath(at, c.getTrueExpression()))
             || rooted(new TreePath(at, c.getFalseExpression()));
-      } else if (leaf instanceof NewArrayTree || leaf instanceof NewClassTree) {
+      } else if (leaf instanceof NewArrayTree n) {
+        // new double[][] {shared}: a new array of fields' arrays
+        return n.getInitializers() != null && n.getInitializers().stream()
+            .anyMatch(e -> rooted(new TreePath(at, e)));
+      } else if (leaf instanceof NewClassTree) {
         return false;
       } else if (leaf instanceof AssignmentTree a) {
         return rooted(new TreePath(at, a.getExpression()));
       }
+      // Any reference may hold an array: an Object cast back ((double[]) box), a T, an Object[]
       javax.lang.model.type.TypeMirror type = trees.getTypeMirror(at);
-      if (type == null || type.getKind() != TypeKind.ARRAY) {
+      if (type != null && !mayHoldArray(type) || leaf instanceof LiteralTree) {
         return false;
       }
       if (leaf instanceof MethodInvocationTree) {
@@ -210,13 +336,19 @@ final class FieldArrayWrites {
       }
       return switch (e.getKind()) {
         case FIELD -> true;
-        case PARAMETER -> rootedParams.contains(method.getParameters().indexOf(e));
+        // (a lambda's parameter is not the method's: it may be given anything)
+        case PARAMETER -> !method.getParameters().contains(e)
+            || rootedParams.contains(method.getParameters().indexOf(e));
         case LOCAL_VARIABLE -> {
+          List<TreePath> values = assigned.getOrDefault(e, List.of());
+          if (values.isEmpty()) {
+            yield true; // a variable this scope does not assign (a pattern's, a resource's)
+          }
           if (!deciding.add(e)) {
             yield false; // the other assignments decide
           }
           boolean any = false;
-          for (TreePath value : assigned.getOrDefault(e, List.of())) {
+          for (TreePath value : values) {
             any |= rooted(value);
           }
           deciding.remove(e);

@@ -9,6 +9,7 @@ import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.ImportTree;
+import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.VariableTree;
@@ -366,7 +367,10 @@ public final class TreeAccess implements Reporter.SourcePrinter {
     }.scan(path, null);
   }
 
-  /** The method calls and object creations under {@code path}, in source order. */
+  /**
+   * The method calls, object creations and method references ({@code C::put}, which a call
+   * under {@code path} may run) under {@code path}, in source order.
+   */
   private static List<TreePath> callsIn(TreePath path) {
     List<TreePath> calls = new ArrayList<>();
     new TreePathScanner<Void, Void>() {
@@ -380,6 +384,12 @@ public final class TreeAccess implements Reporter.SourcePrinter {
       public Void visitNewClass(NewClassTree tree, Void unused) {
         calls.add(getCurrentPath());
         return super.visitNewClass(tree, unused);
+      }
+
+      @Override
+      public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
+        calls.add(getCurrentPath());
+        return super.visitMemberReference(tree, unused);
       }
     }.scan(path, null);
     return calls;
@@ -399,27 +409,36 @@ public final class TreeAccess implements Reporter.SourcePrinter {
     }
     Element[] written = {null};
     boolean constructor = callee.getKind() == ElementKind.CONSTRUCTOR;
-    forEachWrite(calleePath, written0 -> {
-      TreePath target = written0;
-      boolean element = target.getLeaf() instanceof ArrayAccessTree;
-      while (target.getLeaf() instanceof ArrayAccessTree a) {
-        target = new TreePath(target, a.getExpression());
-      }
-      Element e = trees.getElement(target);
-      if (replacedArraysOnly && (element || e == null
-          || e.asType().getKind() != javax.lang.model.type.TypeKind.ARRAY)) {
-        return;
-      }
-      // A constructor's writes of instance fields are the new object's (this.w = w)
-      if (written[0] == null && e != null && read.contains(e) && (!constructor
-          || e.getModifiers().contains(javax.lang.model.element.Modifier.STATIC))) {
-        written[0] = e;
-      }
-    });
+    // A constructor runs its class's instance initializers too (red team of stop 30).
+    List<TreePath> parts = new ArrayList<>(List.of(calleePath));
+    if (constructor) {
+      parts.addAll(FieldArrayWrites.initializers(calleePath));
+    }
+    for (TreePath part : parts) {
+      forEachWrite(part, written0 -> {
+        TreePath target = written0;
+        boolean element = target.getLeaf() instanceof ArrayAccessTree;
+        while (target.getLeaf() instanceof ArrayAccessTree a) {
+          target = new TreePath(target, a.getExpression());
+        }
+        Element e = trees.getElement(target);
+        if (replacedArraysOnly && (element || e == null
+            || e.asType().getKind() != javax.lang.model.type.TypeKind.ARRAY)) {
+          return;
+        }
+        // A constructor's writes of instance fields are the new object's (this.w = w)
+        if (written[0] == null && e != null && read.contains(e) && (!constructor
+            || e.getModifiers().contains(javax.lang.model.element.Modifier.STATIC))) {
+          written[0] = e;
+        }
+      });
+    }
     if (written[0] != null) {
       return written[0];
     }
-    for (TreePath call : callsIn(calleePath)) {
+    List<TreePath> calls = new ArrayList<>();
+    parts.forEach(part -> calls.addAll(callsIn(part)));
+    for (TreePath call : calls) {
       if (trees.getElement(call) instanceof ExecutableElement next && !skip.test(next)) {
         Element deeper = fieldWritten(next, read, skip, seen, through, replacedArraysOnly);
         if (deeper != null) {
