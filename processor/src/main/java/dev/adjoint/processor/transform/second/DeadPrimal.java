@@ -6,6 +6,7 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.StmtRewriter;
 import dev.adjoint.processor.ir.Uses;
 import dev.adjoint.processor.ir.Variable;
+import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
@@ -34,6 +35,47 @@ final class DeadPrimal {
   private DeadPrimal() {}
 
   static List<Stmt> without(List<Stmt> body, Set<Variable> params) {
+    return without(body, params, Set.of());
+  }
+
+  /**
+   * The Hessian-vector sweep {@code d} with the statements of its forward sweep that its reverse
+   * sweep does not need left out. The sweep returns the gradient of the tangent, not the tangent:
+   * the forward sweep's value ({@code value = sDot}) and whatever only it reads are dead, and so
+   * is every value the reverse sweep computes again before reading it (a replay of a pure
+   * statement): in Rosenbrock's loop, everything but the loop's counters.
+   */
+  static ReverseDerivative prunedForward(ReverseDerivative d) {
+    Set<Variable> needed = liveIn(d.reverse().stmts(), new HashSet<>(), Set.of());
+    needed.addAll(d.params());
+    Set<Variable> mentioned = new HashSet<>();
+    IrWalker.forEachStmt(d.reverse(), s -> {
+      Uses.written(s).ifPresent(mentioned::add);
+      for (Expr own : IrWalker.ownExprs(s)) {
+        IrWalker.forEachExpr(own, e -> {
+          Variable v = Uses.named(e);
+          if (v != null) {
+            mentioned.add(v);
+          }
+        });
+      }
+    });
+    List<Stmt> forward = without(d.forward().stmts(), needed, mentioned);
+    if (forward == d.forward().stmts()) {
+      return d;
+    }
+    return new ReverseDerivative(d.signature(), d.params(),
+        new Stmt.Block(forward, d.forward().ref()), d.result(), d.seed(), d.reverse(),
+        d.adjoints(), d.paramAdjoints(), d.captured(), d.tape(), d.reader(),
+        d.sometimesCreated());
+  }
+
+  /**
+   * As {@link #without(List, Set)}; a dead declaration of a variable in {@code declaredFor} (one
+   * the reverse sweep assigns or reads after assigning it) stays, without its value.
+   */
+  private static List<Stmt> without(List<Stmt> body, Set<Variable> params,
+      Set<Variable> declaredFor) {
     Map<Variable, Set<Variable>> feeds = new HashMap<>(); // variable -> what its values read
     Set<Variable> needed = new HashSet<>(params);
     Set<Variable> kept = new HashSet<>(); // variables with an assignment that cannot go
@@ -87,7 +129,77 @@ final class DeadPrimal {
         drop.add(s);
       }
     }
-    return drop.isEmpty() ? body : StmtRewriter.without(body, drop);
+    if (drop.isEmpty()) {
+      return body;
+    }
+    return StmtRewriter.rewrite(body, s -> !drop.contains(s) ? List.of(s)
+        : s instanceof Stmt.Declare d && declaredFor.contains(d.variable())
+            ? List.of(new Stmt.Declare(d.variable(), null, d.ref())) : List.of(), s -> false);
+  }
+
+  /**
+   * The variables whose values before {@code stmts} some statement of them may read, given those
+   * live after them ({@code liveOut}) and at the targets of a jump in them ({@code jumps}).
+   * Arrays are never killed (a write of an element leaves the others).
+   */
+  private static Set<Variable> liveIn(List<Stmt> stmts, Set<Variable> liveOut,
+      Set<Variable> jumps) {
+    Set<Variable> live = new HashSet<>(liveOut);
+    for (int i = stmts.size() - 1; i >= 0; i--) {
+      live = liveIn(stmts.get(i), live, jumps);
+    }
+    return live;
+  }
+
+  private static Set<Variable> liveIn(Stmt s, Set<Variable> liveOut, Set<Variable> jumps) {
+    Set<Variable> live = new HashSet<>(liveOut);
+    if (s instanceof Stmt.Declare || s instanceof Stmt.Assign) {
+      Variable v = s instanceof Stmt.Declare d ? d.variable() : ((Stmt.Assign) s).variable();
+      if (!Expr.isArray(v.type()) && !Expr.isDiscreteArray(v.type())) {
+        live.remove(v);
+      }
+    } else if (s instanceof Stmt.If i) {
+      live = liveIn(i.then().stmts(), liveOut, jumps);
+      live.addAll(liveIn(i.otherwise().stmts(), liveOut, jumps));
+    } else if (s instanceof Stmt.Loop l) {
+      List<Stmt> trip = new java.util.ArrayList<>(l.body().stmts());
+      trip.addAll(l.update().stmts());
+      Set<Variable> head = new HashSet<>(liveOut);
+      reads(l.condition(), head);
+      while (true) {
+        Set<Variable> targets = new HashSet<>(head);
+        targets.addAll(liveOut);
+        Set<Variable> next = liveIn(trip, head, targets);
+        next.addAll(head);
+        if (next.equals(head)) {
+          return head;
+        }
+        head = next;
+      }
+    } else if (s instanceof Stmt.Block b) {
+      return liveIn(b.stmts(), liveOut, jumps);
+    } else if (s instanceof Stmt.Jump) {
+      live.addAll(jumps);
+    }
+    // its own expressions (an if's condition, a value, indices) and the array or tape it writes
+    for (Expr own : IrWalker.ownExprs(s)) {
+      reads(own, live);
+    }
+    if (!(s instanceof Stmt.Declare) && !(s instanceof Stmt.Assign)) {
+      Uses.written(s).ifPresent(live::add);
+    }
+    return live;
+  }
+
+  private static void reads(Expr e, Set<Variable> out) {
+    if (e != null) {
+      IrWalker.forEachExpr(e, x -> {
+        Variable v = Uses.named(x);
+        if (v != null) {
+          out.add(v);
+        }
+      });
+    }
   }
 
   /** Whether evaluating {@code e} has no effect but its value (and perhaps an exception). */

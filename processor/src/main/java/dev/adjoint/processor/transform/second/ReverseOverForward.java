@@ -172,7 +172,7 @@ public final class ReverseOverForward {
         new MethodBody(variables, Stmt.Block.of(body), primal.writableThroughFields()),
         captured(rewritten));
     return new Result(result.derivative().map(d ->
-        new HvpSweep(d, s.params().size(), rewritten.captures())), result.report());
+        new HvpSweep(DeadPrimal.prunedForward(d), s.params().size(), rewritten.captures())), result.report());
   }
 
   /**
@@ -206,7 +206,7 @@ public final class ReverseOverForward {
     ReverseMode.Result result = ReverseMode.derive(tangentOutput,
         new MethodBody(variables, Stmt.Block.of(rewritten.body())), captured(rewritten));
     return new Result(result.derivative().map(d ->
-        new HvpSweep(d, primal.params().size(), rewritten.captures())), result.report());
+        new HvpSweep(DeadPrimal.prunedForward(d), primal.params().size(), rewritten.captures())), result.report());
   }
 
   /** The parameters that hold the fields the sweep reads. */
