@@ -263,29 +263,11 @@ final class FieldArrayWrites {
         }
 
         @Override
-        public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-          calls.add(getCurrentPath());
-          return super.visitMethodInvocation(tree, unused);
-        }
-
-        @Override
-        public Void visitNewClass(NewClassTree tree, Void unused) {
-          calls.add(getCurrentPath());
-          return super.visitNewClass(tree, unused);
-        }
-
-        @Override
         public Void visitEnhancedForLoop(EnhancedForLoopTree tree, Void unused) {
           // for (double[] row : m): each row is an element of m, a field's where m may be one
           assign(new TreePath(getCurrentPath(), tree.getVariable()),
               new TreePath(getCurrentPath(), tree.getExpression()));
           return super.visitEnhancedForLoop(tree, unused);
-        }
-
-        @Override
-        public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
-          calls.add(getCurrentPath());
-          return super.visitMemberReference(tree, unused);
         }
 
         private void assign(TreePath target, TreePath value) {
@@ -295,6 +277,7 @@ final class FieldArrayWrites {
           }
         }
       }.scan(path, null);
+      calls.addAll(TreeAccess.callsIn(path));
     }
 
     List<TreePath> calls() {

@@ -371,7 +371,7 @@ public final class TreeAccess implements Reporter.SourcePrinter {
    * The method calls, object creations and method references ({@code C::put}, which a call
    * under {@code path} may run) under {@code path}, in source order.
    */
-  private static List<TreePath> callsIn(TreePath path) {
+  static List<TreePath> callsIn(TreePath path) {
     List<TreePath> calls = new ArrayList<>();
     new TreePathScanner<Void, Void>() {
       @Override
