@@ -566,4 +566,18 @@ final class FuzzFound {
     setByInitializer(5.0);
     return s + w[0] * a1;
   }
+
+  static void put(double[] a, double v) {
+    a[0] = v;
+  }
+
+  /** Called with a == b: a0² + 5 a1, so (2 a0, 5) (red team of stop 30: 3x the a0 partial). */
+  @Differentiable
+  static double oneArrayPassedTwice(@NoDiff double[] a, @NoDiff double[] b, double a0,
+      double a1) {
+    put(a, 1.0);
+    double s = b[0] * a0 * a0;
+    put(a, 5.0);
+    return s + b[0] * a1;
+  }
 }

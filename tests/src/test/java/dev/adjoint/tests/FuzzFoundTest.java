@@ -304,6 +304,11 @@ final class FuzzFoundTest {
       var g = FuzzFoundAdjoint.writtenThroughAnInitializerGrad(FuzzFound.viaInitializer, a0, a1);
       return new double[] {g.a0(), g.a1()};
     });
+    double[] twice = {1.0};
+    paths.put("one array passed twice", (a0, a1) -> {
+      var g = FuzzFoundAdjoint.oneArrayPassedTwiceGrad(twice, twice, a0, a1);
+      return new double[] {g.a0(), g.a1()};
+    });
     for (Map.Entry<String, Path> path : paths.entrySet()) {
       for (double[] p : new double[][] {{0.7, 1.8}, {-1.25, 0.5}}) {
         double[] g = path.getValue().grad(p[0], p[1]);

@@ -8,16 +8,17 @@ import java.util.Set;
  *
  * @param params one variable per parameter of the method, in order
  * @param body the statements
- * @param writableThroughFields the array parameters that a call in the body may write without
- *     being passed them: the body calls a method (compiled here) that writes an element of an array
- *     a field holds, and a caller may have passed that very array (source.FieldArrayWrites); the
- *     reverse sweep must not read their elements again
+ * @param aliasedArrays the array parameters that a call in the body may write under another name:
+ *     the body calls a method (compiled here) that writes an element of an array a field holds,
+ *     and a caller may have passed that very array (source.FieldArrayWrites); or the body gives a
+ *     parameter of the same type to a call that is not differentiated, and a caller may have
+ *     passed one array for both. The reverse sweep must not read their elements again
  */
 public record MethodBody(List<Variable> params, Stmt.Block body,
-    Set<Variable> writableThroughFields) {
+    Set<Variable> aliasedArrays) {
   public MethodBody {
     params = List.copyOf(params);
-    writableThroughFields = Set.copyOf(writableThroughFields);
+    aliasedArrays = Set.copyOf(aliasedArrays);
   }
 
   public MethodBody(List<Variable> params, Stmt.Block body) {
@@ -26,6 +27,6 @@ public record MethodBody(List<Variable> params, Stmt.Block body,
 
   /** This body with other statements, the same parameters. */
   public MethodBody with(Stmt.Block other) {
-    return new MethodBody(params, other, writableThroughFields);
+    return new MethodBody(params, other, aliasedArrays);
   }
 }

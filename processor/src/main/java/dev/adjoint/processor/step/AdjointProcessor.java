@@ -16,6 +16,7 @@ import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.MethodBody;
 import dev.adjoint.processor.ir.SourceRef;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Uses;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.JvpRule;
@@ -483,7 +484,7 @@ public final class AdjointProcessor extends AbstractProcessor {
           report.addAll(body.report());
           replacedFieldArrays(m, report);
         }
-        lowered.put(m, body.body().map(b -> withFieldWritableArrays(m, b)));
+        lowered.put(m, body.body().map(b -> withAliasedArrays(m, b)));
         nested.addAll(body.nested());
         ExecutableElement rule = ruleResult.jvpRules().get(m);
         if (rule != null && ruleResult.report().isClean()) {
@@ -1025,7 +1026,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       }
       // Its second-order members copy the array arguments, which a caller may have passed as
       // the very array a field holds that the body writes through (red team of stop 29, 5).
-      Optional<SourceRef> write = request.body().writableThroughFields().isEmpty()
+      Optional<SourceRef> write = request.body().aliasedArrays().isEmpty()
           ? Optional.empty()
           : access.get().fieldArrayWrite(method, AdjointProcessor::inGeneratedClass);
       if (write.isPresent()) {
@@ -1412,22 +1413,33 @@ public final class AdjointProcessor extends AbstractProcessor {
   }
 
   /**
-   * {@code body}, with its array parameters marked writable through fields where the method (or
-   * one it calls) writes an element of an array a field holds: a caller may pass that very array
-   * as data (red team of stop 29, finding 5).
+   * {@code body}, with its array parameters marked as perhaps written under another name ({@link
+   * MethodBody#aliasedArrays}): all of them where the method (or one it calls) may write an
+   * element of an array a field holds, since a caller may pass that very array as data (red team
+   * of stop 29, finding 5); and each that has the type of another parameter the body gives to a
+   * call that is not differentiated, since a caller may pass one array for both (red team of
+   * stop 30: put(a, v) between two reads of b).
    */
-  private MethodBody withFieldWritableArrays(ExecutableElement m, MethodBody body) {
-    if (access.isEmpty()
-        || access.get().fieldArrayWrite(m, AdjointProcessor::inGeneratedClass).isEmpty()) {
-      return body;
-    }
+  private MethodBody withAliasedArrays(ExecutableElement m, MethodBody body) {
+    boolean fieldWrites = access.isPresent()
+        && access.get().fieldArrayWrite(m, AdjointProcessor::inGeneratedClass).isPresent();
+    Set<Variable> passed = new HashSet<>();
+    IrWalker.forEachExpr(body.body(), e -> {
+      if (e instanceof Expr.OpaqueCall c) {
+        passed.addAll(Uses.passedArrays(c));
+      }
+    });
     Set<Variable> arrays = new LinkedHashSet<>();
     for (Variable p : body.params()) {
-      if (Expr.isArray(p.type()) || Expr.isDiscreteArray(p.type())) {
+      if (!Expr.isArray(p.type()) && !Expr.isDiscreteArray(p.type())) {
+        continue;
+      }
+      if (fieldWrites || body.params().stream()
+          .anyMatch(q -> q != p && q.type().equals(p.type()) && passed.contains(q))) {
         arrays.add(p);
       }
     }
-    return new MethodBody(body.params(), body.body(), arrays);
+    return arrays.isEmpty() ? body : new MethodBody(body.params(), body.body(), arrays);
   }
 
   /** Whether {@code e} is declared in a class this processor generated. */

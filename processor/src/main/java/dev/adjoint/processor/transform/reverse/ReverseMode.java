@@ -174,7 +174,7 @@ public final class ReverseMode {
     t.changeable.addAll(changedInLoops(normalized.stmts()));
     // Data arrays a call may write through a field that holds the same array: as a field's.
     Set<Variable> shared = new HashSet<>(fromFields);
-    body.writableThroughFields().stream().filter(v -> !activity.isActive(v)).forEach(shared::add);
+    body.aliasedArrays().stream().filter(v -> !activity.isActive(v)).forEach(shared::add);
     t.fieldArrays.addAll(fieldArraysBesideCalls(normalized, shared));
     t.changeable.addAll(t.fieldArrays);
     t.snapshotted.addAll(t.changedByCalls);

@@ -169,7 +169,7 @@ public final class ReverseOverForward {
     Signature tangentOutput = new Signature(
         s.owner(), s.name(), params, TypeName.DOUBLE, s.isPublic(), s.instance());
     ReverseMode.Result result = ReverseMode.derive(tangentOutput,
-        new MethodBody(variables, Stmt.Block.of(body), primal.writableThroughFields()),
+        new MethodBody(variables, Stmt.Block.of(body), primal.aliasedArrays()),
         captured(rewritten));
     return new Result(result.derivative().map(d ->
         new HvpSweep(DeadPrimal.prunedForward(d), s.params().size(), rewritten.captures())), result.report());
