@@ -153,8 +153,10 @@ final class FieldArrayWrites {
           }
         }
       }
-      if (overridable(callee) && trees.getPath(callee) != null) {
-        return call; // an override (compiled here, perhaps anonymous) may write anything
+      if (overridable(callee) && (trees.getPath(callee) != null || functional(callee))) {
+        // an override compiled here (perhaps anonymous), or a lambda run through a functional
+        // interface (DoubleConsumer.accept), may write anything
+        return call;
       }
       if (hasBody(callee) ? writes(callee, rooted) != null
           : !rooted.isEmpty() && !READ_ONLY.contains(qualified(callee))) {
@@ -200,6 +202,12 @@ final class FieldArrayWrites {
               "Short", "Byte", "Character", "Boolean").contains(t.getSimpleName().toString()));
     }
     return true;
+  }
+
+  /** Whether {@code method} is the method of a functional interface, which runs a lambda. */
+  private static boolean functional(ExecutableElement method) {
+    return method.getEnclosingElement().getAnnotation(FunctionalInterface.class) != null
+        && method.getModifiers().contains(Modifier.ABSTRACT);
   }
 
   /**
