@@ -580,4 +580,17 @@ final class FuzzFound {
     put(a, 5.0);
     return s + b[0] * a1;
   }
+
+  static double[] viaLambda = {1.0};
+
+  static final java.util.function.DoubleConsumer SET_BY_LAMBDA = v -> viaLambda[0] = v;
+
+  /** Called with w == viaLambda: a0² + 5 a1, so (2 a0, 5). */
+  @Differentiable
+  static double writtenThroughALambdaInAField(@NoDiff double[] w, double a0, double a1) {
+    SET_BY_LAMBDA.accept(1.0);
+    double s = w[0] * a0 * a0;
+    SET_BY_LAMBDA.accept(5.0);
+    return s + w[0] * a1;
+  }
 }

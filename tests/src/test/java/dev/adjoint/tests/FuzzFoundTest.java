@@ -304,6 +304,10 @@ final class FuzzFoundTest {
       var g = FuzzFoundAdjoint.writtenThroughAnInitializerGrad(FuzzFound.viaInitializer, a0, a1);
       return new double[] {g.a0(), g.a1()};
     });
+    paths.put("a lambda in a field", (a0, a1) -> {
+      var g = FuzzFoundAdjoint.writtenThroughALambdaInAFieldGrad(FuzzFound.viaLambda, a0, a1);
+      return new double[] {g.a0(), g.a1()};
+    });
     double[] twice = {1.0};
     paths.put("one array passed twice", (a0, a1) -> {
       var g = FuzzFoundAdjoint.oneArrayPassedTwiceGrad(twice, twice, a0, a1);
