@@ -384,7 +384,7 @@ final class Reference {
         double[] magnitudes = n.rule().pullbackMagnitudes(n.ruleArgs(), g);
         for (int j = 0; j < n.parents().length; j++) {
           if (n.parents()[j] >= 0) {
-            adj[n.parents()[j]] += magnitudes[j];
+            adj[n.parents()[j]] += magnitude(magnitudes[j]);
           }
         }
         continue;
@@ -394,7 +394,8 @@ final class Reference {
             : pull(n.rule(), n.ruleArgs(), a);
         for (int k = 0; k < n.parents().length; k++) {
           if (n.parents()[k] >= 0) {
-            adj[n.parents()[k]] += absolute ? Math.abs(contributions[k]) : contributions[k];
+            adj[n.parents()[k]] +=
+                absolute ? magnitude(Math.abs(contributions[k])) : contributions[k];
           }
         }
         continue;
@@ -404,7 +405,11 @@ final class Reference {
         // A zero cotangent through an infinite derivative at a finite value (sqrt at 0)
         // contributes 0, in generated code too (Partials.SINGULAR); through a NaN one (a NaN
         // operand of a product the result does not use), NaN, in generated code too.
-        adj[n.parents()[k]] += a == 0 && Double.isInfinite(partial) ? 0 : a * partial;
+        // The magnitudes (absolute): a zero partial drops the terms behind it, also where their
+        // magnitude overflowed (infinity times 0 gave a NaN scale: soak run seed 30002, program
+        // -5473194200019257840).
+        adj[n.parents()[k]] += a == 0 && Double.isInfinite(partial) || absolute && partial == 0
+            ? 0 : a * partial;
       }
     }
     return adj;
@@ -1172,6 +1177,16 @@ final class Reference {
     return a.t() == 0 && !Double.isFinite(partial) ? 0 : a.m() * Math.abs(partial);
   }
 
+  /**
+   * A term's magnitude as the scales sum it: a NaN one, which only an overflowed magnitude times a
+   * zero partial inside a rule gives (soak run seed 30002, program -5473194200019257840: a NaN
+   * tolerance failed 0.0 against 0.0), counts as infinite, so that no tolerance judges the terms
+   * that overflowed.
+   */
+  private static double magnitude(double m) {
+    return Double.isNaN(m) ? Double.POSITIVE_INFINITY : m;
+  }
+
   /** An input: a node without parents, with the tangent {@code direction[index]}, if any. */
   private Val input(double value, double[] direction, int index) {
     double t = direction == null ? 0 : direction[index];
@@ -1185,7 +1200,7 @@ final class Reference {
     }
     noteTangent(t);
     tape.add(new Node(parents, partials, null, null));
-    return new Val(value, tape.size() - 1, t, m);
+    return new Val(value, tape.size() - 1, t, magnitude(m));
   }
 
 

@@ -78,7 +78,7 @@ final class Rules {
       double[] row = pullback(args, 1.0);
       double sum = 0;
       for (int j = 0; j < row.length; j++) {
-        if (m[j] != 0) {
+        if (m[j] != 0 && row[j] != 0) { // (a zero partial drops an overflowed magnitude)
           sum += Math.abs(row[j]) * m[j];
         }
       }
@@ -113,7 +113,7 @@ final class Rules {
         unit[k] = 1.0;
         double[] row = pullbackMagnitudes(args, unit);
         for (int j = 0; j < row.length; j++) {
-          if (m[j] != 0) {
+          if (m[j] != 0 && row[j] != 0) {
             out[k] += row[j] * m[j];
           }
         }
