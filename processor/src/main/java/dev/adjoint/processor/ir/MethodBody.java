@@ -1,5 +1,7 @@
 package dev.adjoint.processor.ir;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -18,7 +20,7 @@ public record MethodBody(List<Variable> params, Stmt.Block body,
     Set<Variable> aliasedArrays) {
   public MethodBody {
     params = List.copyOf(params);
-    aliasedArrays = Set.copyOf(aliasedArrays);
+    aliasedArrays = Collections.unmodifiableSet(new LinkedHashSet<>(aliasedArrays)); // in order
   }
 
   public MethodBody(List<Variable> params, Stmt.Block body) {
