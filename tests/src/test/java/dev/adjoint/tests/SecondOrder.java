@@ -255,4 +255,20 @@ final class SecondOrder {
     }
     return s;
   }
+
+  /**
+   * A primal-only read the Hessian does not need, out of range for a bad index array: the method
+   * throws, so every second-order member must too (red team of stop 30: the pruned sweep
+   * returned a Hessian). Sum of x_i² over i < idx.length, so H = 2 I.
+   */
+  @Differentiable(order = 2)
+  static double unusedReads(double[] x, int[] idx) {
+    double s = 0;
+    double unused = 0;
+    for (int i = 0; i < idx.length; i++) {
+      unused = unused + x[idx[i]];
+      s += x[i % x.length] * x[i % x.length];
+    }
+    return s;
+  }
 }

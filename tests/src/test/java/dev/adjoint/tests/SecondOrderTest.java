@@ -2,6 +2,7 @@ package dev.adjoint.tests;
 
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.adjoint.runtime.GradCheck;
 import dev.adjoint.runtime.TwiceDifferentiableFunction;
@@ -634,5 +635,20 @@ final class SecondOrderTest {
             .isWithin(relative * (1 + Math.abs(expected[i][j]))).of(expected[i][j]);
       }
     }
+  }
+
+  @Test
+  void secondOrderMembersThrowWhereTheMethodThrows() {
+    double[] x = {0.7, -1.3, 0.4};
+    assertThat(SecondOrderAdjoint.unusedReadsHessian(x, new int[] {0, 1, 2})[1][1]).isEqualTo(2.0);
+    int[] bad = {0, 1, 7};
+    assertThrows(ArrayIndexOutOfBoundsException.class, () -> SecondOrder.unusedReads(x, bad));
+    assertThrows(ArrayIndexOutOfBoundsException.class,
+        () -> SecondOrderAdjoint.unusedReadsHessian(x, bad));
+    assertThrows(ArrayIndexOutOfBoundsException.class,
+        () -> SecondOrderAdjoint.unusedReadsHvp(x, bad, new double[] {1, 0, 0}));
+    assertThrows(ArrayIndexOutOfBoundsException.class,
+        () -> SecondOrderAdjoint.unusedReadsFunction(x, bad).hessianVectorProduct(
+            x, new double[] {1, 0, 0}, new double[3]));
   }
 }

@@ -1,5 +1,6 @@
 package dev.adjoint.processor.transform.second;
 
+import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.Stmt;
@@ -27,9 +28,10 @@ import java.util.Set;
  *
  * <p>A variable is needed when an if's or loop's condition, a return, an array write, or a
  * statement with effects reads it, or when an assignment of a needed variable reads it. Only
- * assignments and declarations whose value has no effect (arithmetic, reads of variables, array
- * elements and fields, {@code Math}'s functions) of variables that are not arrays go, and only
- * when every assignment of the variable can go (so none is left without its declaration).
+ * assignments and declarations whose value has no effect and cannot throw (double arithmetic,
+ * reads of variables and static fields, {@code Math}'s functions; not array elements, which may
+ * be out of range where the method throws) of variables that are not arrays go, and only when
+ * every assignment of the variable can go (so none is left without its declaration).
  */
 final class DeadPrimal {
   private DeadPrimal() {}
@@ -202,15 +204,21 @@ final class DeadPrimal {
     }
   }
 
-  /** Whether evaluating {@code e} has no effect but its value (and perhaps an exception). */
+  /**
+   * Whether evaluating {@code e} has no effect but its value, and cannot throw: arithmetic on
+   * doubles, reads of variables, {@code Math}'s double functions. An array element (out of range),
+   * an int division (by zero) or {@code Math.floorMod} may throw where the method throws, so a
+   * statement that reads one stays (red team of stop 30: with an index array out of range, the
+   * method threw and {@code fHessian} returned a Hessian).
+   */
   private static boolean effectFree(Expr e) {
     boolean[] free = {true};
     IrWalker.forEachExpr(e, x -> free[0] &= x instanceof Expr.Literal || x instanceof Expr.Read
-        || x instanceof Expr.Unary || x instanceof Expr.Binary || x instanceof Expr.Cast
-        || x instanceof Expr.Conditional || x instanceof Expr.ArrayRead
-        || x instanceof Expr.ArrayLength || x instanceof Expr.MathCall
-        || x instanceof Expr.FieldRead || x instanceof Expr.StopGradient
-        || x instanceof Expr.OpaqueCall c && c.isMathFunction());
+        || x instanceof Expr.Unary || x instanceof Expr.Cast || x instanceof Expr.Conditional
+        || x instanceof Expr.MathCall || x instanceof Expr.StopGradient
+        || x instanceof Expr.FieldRead f && f.receiver() == null
+        || x instanceof Expr.Binary b && (b.op() != Expr.BinaryOp.DIV
+            && b.op() != Expr.BinaryOp.REM || b.type().equals(TypeName.DOUBLE)));
     return free[0];
   }
 }
