@@ -47,8 +47,10 @@ import javax.lang.model.type.TypeKind;
  * 3x too large). Writes into arrays the method was passed by the differentiated method, and into
  * arrays it made itself ({@code new double[n]}, {@code Arrays.copyOf}), do not count, so the
  * BLAS-style helpers ({@code layer(w, x, out)}) and helpers that return new arrays leave their
- * callers' data alone. Calls through interfaces or of methods from jars see only the arrays they
- * are handed; what such a method writes through its own fields is not looked at.
+ * callers' data alone. A call of an overridable method compiled here, or of a functional
+ * interface's method, counts as a write (an override, or a lambda kept somewhere, may write
+ * anything); a method from a jar counts where it is handed a field's array, and what it writes
+ * through its own fields is not looked at.
  */
 final class FieldArrayWrites {
 
