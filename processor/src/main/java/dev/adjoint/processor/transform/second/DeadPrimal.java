@@ -45,7 +45,7 @@ final class DeadPrimal {
    * sweep does not need left out. The sweep returns the gradient of the tangent, not the tangent:
    * the forward sweep's value ({@code value = sDot}) and whatever only it reads are dead, and so
    * is every value the reverse sweep computes again before reading it (a replay of a pure
-   * statement): in Rosenbrock's loop, everything but the loop's counters.
+   * statement that cannot throw): in Rosenbrock's loop, the products only the value reads.
    */
   static ReverseDerivative prunedForward(ReverseDerivative d) {
     Set<Variable> needed = liveIn(d.reverse().stmts(), new HashSet<>(), Set.of());
