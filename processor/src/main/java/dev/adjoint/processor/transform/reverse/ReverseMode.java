@@ -172,7 +172,8 @@ public final class ReverseMode {
       }
     });
     t.changeable.addAll(changedInLoops(normalized.stmts()));
-    // Data arrays a call may write through a field that holds the same array: as a field's.
+    // Data arrays a call may write under another name (a field holding the same array, or a
+    // parameter passed the same array): as a field's (MethodBody.aliasedArrays).
     Set<Variable> shared = new HashSet<>(fromFields);
     body.aliasedArrays().stream().filter(v -> !activity.isActive(v)).forEach(shared::add);
     t.fieldArrays.addAll(fieldArraysBesideCalls(normalized, shared));
