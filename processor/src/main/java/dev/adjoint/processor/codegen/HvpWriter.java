@@ -60,6 +60,17 @@ final class HvpWriter {
     return g.adjoint().nestedClass(AdjointNames.hvpRecord(s));
   }
 
+  /** The runtime's record of a sweep's calls ({@link HvpSweep#replays}). */
+  private static final ClassName REPLAY = ClassName.get("dev.adjoint.runtime", "Replay");
+
+  /**
+   * Whether the sweep takes more than the method's parameters and directions (captured fields, a
+   * replay), so that {@link #SWEEP} is a wrapper that supplies them as they are now.
+   */
+  private static boolean wrapsSweep(HvpSweep h) {
+    return !h.captures().isEmpty() || h.replays();
+  }
+
   private ClassName hvpAtType(Signature s) {
     return g.adjoint().nestedClass(AdjointNames.hvpAtClass(s));
   }
@@ -243,6 +254,14 @@ final class HvpWriter {
           .addJavadoc("@param $L a field the method reads, as it was\n", name)
           .addStatement("this.$N = $N", name, name);
     }
+    String replay = null;
+    if (h.replays()) {
+      replay = names.newName("replay");
+      type.addField(FieldSpec.builder(REPLAY, replay, Modifier.PRIVATE, Modifier.FINAL).build());
+      ctor.addParameter(REPLAY, replay)
+          .addJavadoc("@param $L the calls the sweep made at the point, recorded\n", replay)
+          .addStatement("this.$N = $N", replay, replay);
+    }
     type.addMethod(ctor.build());
     type.addMethod(MethodSpec.methodBuilder("value")
         .addModifiers(vis)
@@ -273,6 +292,10 @@ final class HvpWriter {
     for (String c : captured) {
       args.add(CodeBlock.of("this.$N", c));
     }
+    if (replay != null) {
+      // Each apply reads the record from its start, on its own cursor.
+      args.add(CodeBlock.of("this.$N.replayer()", replay));
+    }
     type.addMethod(MethodSpec.methodBuilder("apply")
         .addModifiers(vis)
         .addParameters(directionParams(s, dots))
@@ -280,11 +303,11 @@ final class HvpWriter {
         .addJavadoc("The Hessian at the point times a direction.\n\n")
         .addJavadoc(directionDocs(s, dots))
         .addJavadoc("@return the Hessian-vector product, whose arrays the caller owns\n")
-        .addStatement("return $N($L)", h.captures().isEmpty() ? SWEEP : CAPTURED_SWEEP,
+        .addStatement("return $N($L)", !wrapsSweep(h) ? SWEEP : CAPTURED_SWEEP,
             CodeBlock.join(args, ",$W"))
         .build());
     type.addMethod(sweep(h));
-    if (!h.captures().isEmpty()) {
+    if (wrapsSweep(h)) {
       type.addMethod(readingFields(s, h));
     }
     type.addMethod(row(s));
@@ -334,7 +357,7 @@ final class HvpWriter {
     body.addStatement("return $L", Sweeps.newGrad(g, d, r));
     Signature s = g.plan().methods().stream().map(m -> m.model().signature())
         .filter(x -> x.name().equals(tangentOutput.name())).findFirst().orElseThrow();
-    return MethodSpec.methodBuilder(h.captures().isEmpty() ? SWEEP : CAPTURED_SWEEP)
+    return MethodSpec.methodBuilder(!wrapsSweep(h) ? SWEEP : CAPTURED_SWEEP)
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
         .addParameters(Members.parameters(tangentOutput, names))
         .returns(g.gradType(tangentOutput))
@@ -367,6 +390,9 @@ final class HvpWriter {
       args.add(CodeBlock.of("$N", dot));
     }
     args.addAll(captureValues(h, point));
+    if (h.replays()) {
+      args.add(CodeBlock.of("$T.live()", REPLAY));
+    }
     return MethodSpec.methodBuilder(SWEEP)
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
         .addParameters(Members.parameters(s, params))
@@ -439,12 +465,32 @@ final class HvpWriter {
         AdjointNames.valueAndGradMethod(s), wrapped(params));
     // The fields the method reads, as they are now (an array copied): later writes to them
     // change none of the products, as they change none of a Vjp's pullbacks.
+    List<CodeBlock> sweep = new ArrayList<>(args.subList(0, params.size()));
+    for (Param p : s.diffParams()) {
+      sweep.add(CodeBlock.of(p.type().equals(TypeName.DOUBLE) ? "0.0" : "null"));
+    }
     for (int i = 0; i < captures.size(); i++) {
       HvpSweep.Capture c = h.captures().get(i);
       String field = names.newName(c.variable().hint());
       m.addStatement("$T $N = $L", c.variable().type(), field, captures.get(i));
-      args.add(c.variable().type() instanceof ArrayTypeName
-          ? Members.copyOf(c.variable().type(), field) : CodeBlock.of("$N", field));
+      if (c.variable().type() instanceof ArrayTypeName) {
+        String copy = names.newName(field + "Copy");
+        m.addStatement("$T $N = $L", c.variable().type(), copy,
+            Members.copyOf(c.variable().type(), field));
+        field = copy;
+      }
+      args.add(CodeBlock.of("$N", field));
+      sweep.add(CodeBlock.of("$N", field));
+    }
+    if (h.replays()) {
+      // One sweep now (along zeros) records the calls it makes at the point: a plain method
+      // reading a field, a callee's products there; each apply replays them, so later writes
+      // to the world change none of the products.
+      String replay = names.newName("replay");
+      m.addStatement("$T $N = $T.recording()", REPLAY, replay, REPLAY);
+      sweep.add(CodeBlock.of("$N", replay));
+      m.addStatement("$T.$N($L)", hvpAtType(s), CAPTURED_SWEEP, CodeBlock.join(sweep, ",$W"));
+      args.add(CodeBlock.of("$N", replay));
     }
     return m.addStatement("return new $T($L)", hvpAtType(s), CodeBlock.join(args, ",$W"))
         .build();

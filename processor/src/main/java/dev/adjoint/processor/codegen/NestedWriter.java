@@ -58,11 +58,130 @@ final class NestedWriter {
   void write(TypeSpec.Builder type) {
     for (Nested n : g.plan().nested()) {
       type.addType(gradRecord(n));
+      if (n.at()) {
+        // A Hessian-vector sweep's call, which only reverse mode takes.
+        type.addType(atVjpClass(n));
+        type.addMethod(vjpMethod(n));
+        continue;
+      }
       type.addType(vjpClass(n));
       type.addMethod(vjpMethod(n));
       type.addType(jvpRecord(n));
       type.addMethod(jvpMethod(n));
     }
+  }
+
+  /**
+   * {@code SVjp} of a Hessian-vector sweep's call given the callee's products at the point
+   * ({@link Nested#at}): its value and pullback read them ({@code at.value()}, {@code at.grad()},
+   * {@code at.apply(v)}), never the callee's state, which they were made from when the sweep
+   * was recorded.
+   */
+  private TypeSpec atVjpClass(Nested n) {
+    Signature s = n.function();
+    Signature target = n.target();
+    NameAllocator names = g.allocator();
+    List<String> fields = g.paramNames(s, names);
+    String value = names.newName("value");
+    String valueBar = names.newName("valueBar");
+    String hvp = names.newName("hvp");
+    String grad = names.newName("grad");
+    String at = fields.get(0);
+    boolean tangent = n.kind() == Nested.Kind.AT_TANGENT;
+    TypeSpec.Builder type = TypeSpec.classBuilder(AdjointNames.vjpClass(s))
+        .addModifiers(Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("The value of\n$L\nat a point, from {@code $L}'s products there made"
+            + " beforehand, and its pullback$L.\n", describe(n), target.name(),
+            tangent ? ": one of those products, exact" : ": the gradient there");
+    MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Computes the value at the point.\n\n");
+    for (int i = 0; i < s.params().size(); i++) {
+      Param p = s.params().get(i);
+      type.addField(FieldSpec.builder(p.type(), fields.get(i), Modifier.PRIVATE, Modifier.FINAL)
+          .build());
+      ctor.addParameter(p.type(), fields.get(i))
+          .addJavadoc("@param $L the argument {@code $L}\n", fields.get(i), p.name())
+          .addStatement("this.$N = $N", fields.get(i), fields.get(i));
+    }
+    type.addField(TypeName.DOUBLE, value, Modifier.PRIVATE, Modifier.FINAL);
+    List<Param> diff = target.diffParams();
+    int n0 = 1 + target.params().size();
+    ClassName targetGrad = target.adjointClass().nestedClass(AdjointNames.gradRecord(target));
+    if (tangent) {
+      // ∇g·v, from the gradient at the point.
+      ctor.addStatement("$T $N = $N.grad()", targetGrad, grad, at);
+      List<CodeBlock> terms = new ArrayList<>();
+      for (int i = 0; i < diff.size(); i++) {
+        Param p = diff.get(i);
+        String c = AdjointNames.component(p.name());
+        String dot = fields.get(n0 + i);
+        terms.add(p.type().equals(TypeName.DOUBLE)
+            ? CodeBlock.of("$N.$N() * $N", grad, c, dot)
+            : CodeBlock.of("$T.dot($N.$N(), $N)", GeneratedClass.BUFFERS, grad, c, dot));
+      }
+      ctor.addStatement("this.$N = $L", value, terms.isEmpty() ? CodeBlock.of("0.0")
+          : CodeBlock.join(terms, " +$W"));
+    } else {
+      ctor.addStatement("this.$N = $N.value()", value, at);
+    }
+    type.addMethod(ctor.build());
+    type.addMethod(MethodSpec.methodBuilder("value")
+        .returns(TypeName.DOUBLE)
+        .addJavadoc("The value.\n\n@return the value\n")
+        .addStatement("return $N", value)
+        .build());
+    List<CodeBlock> parts = new ArrayList<>();
+    MethodSpec.Builder pullback = MethodSpec.methodBuilder("pullback")
+        .addParameter(TypeName.DOUBLE, valueBar)
+        .returns(g.adjoint().nestedClass(AdjointNames.gradRecord(s)))
+        .addJavadoc("The cotangents of the arguments for a cotangent of the value.\n\n"
+            + "@param $L the value's cotangent\n@return the arguments' cotangents\n", valueBar);
+    if (tangent) {
+      List<CodeBlock> directions = new ArrayList<>();
+      for (int k = 0; k < diff.size(); k++) {
+        directions.add(CodeBlock.of("$N", fields.get(n0 + k)));
+      }
+      pullback.addStatement("$T $N = $N.apply($L)", targetGrad, hvp, at,
+          CodeBlock.join(directions, ",$W"));
+      parts.add(CodeBlock.of("$N", hvp));
+    }
+    pullback.addStatement("$T $N = $N.grad()", targetGrad, grad, at);
+    parts.add(CodeBlock.of("$N", grad));
+    List<CodeBlock> cotangents = new ArrayList<>();
+    boolean scales = false;
+    for (CodeBlock part : parts) {
+      for (Param p : diff) {
+        String c = AdjointNames.component(p.name());
+        if (p.type().equals(TypeName.DOUBLE)) {
+          cotangents.add(CodeBlock.of("$N * $L.$N()", valueBar, part, c));
+        } else {
+          // A fresh array of the record's, scaled where it is.
+          cotangents.add(CodeBlock.of("$N($N, $L.$N())", SCALE, valueBar, part, c));
+          scales = true;
+        }
+      }
+    }
+    pullback.addStatement("return new $T($L)",
+        g.adjoint().nestedClass(AdjointNames.gradRecord(s)), CodeBlock.join(cotangents, ",$W"));
+    if (scales) {
+      type.addMethod(scaleMethod());
+    }
+    List<String> shared = g.paramNames(s, g.allocator());
+    if (AdjointNames.hasSharing(s)) {
+      type.addMethod(MethodSpec.methodBuilder(AdjointNames.SHARING)
+          .addModifiers(Modifier.STATIC)
+          .addParameters(Members.parameters(s, shared))
+          .returns(vjpType(s))
+          .addJavadoc("For generated callers: as {@code $N}, but sharing the arrays it is"
+              + " given.\n\n", AdjointNames.vjpMethod(s))
+          .addJavadoc(Members.paramDocs(s, shared))
+          .addJavadoc("@return the linearisation at this point\n")
+          .addStatement("return new $T($L)", vjpType(s), args(shared))
+          .build());
+    }
+    type.addMethod(pullback.build());
+    return type.build();
   }
 
   private ClassName vjpType(Signature s) {
@@ -247,19 +366,7 @@ final class NestedWriter {
       }
     }
     if (scales) {
-      type.addMethod(MethodSpec.methodBuilder(SCALE)
-          .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-          .addParameter(TypeName.DOUBLE, "factor")
-          .addParameter(Expr.DOUBLE_ARRAY, "array")
-          .returns(Expr.DOUBLE_ARRAY)
-          .addJavadoc("Multiplies a fresh array by {@code factor} where it is.\n\n"
-              + "@param factor the factor\n@param array the array, or null (zeros)\n"
-              + "@return the array\n")
-          .beginControlFlow("for (int i = 0; array != null && i < array.length; i++)")
-          .addStatement("array[i] *= factor")
-          .endControlFlow()
-          .addStatement("return array")
-          .build());
+      type.addMethod(scaleMethod());
     }
     List<String> shared = g.paramNames(s, g.allocator());
     if (AdjointNames.hasSharing(s)) {
@@ -288,6 +395,23 @@ final class NestedWriter {
             CodeBlock.join(cotangents, ",$W"))
         .build());
     return type.build();
+  }
+
+  /** {@code scale(factor, array)}: a Vjp's helper that scales a fresh array where it is. */
+  private static MethodSpec scaleMethod() {
+    return MethodSpec.methodBuilder(SCALE)
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .addParameter(TypeName.DOUBLE, "factor")
+        .addParameter(Expr.DOUBLE_ARRAY, "array")
+        .returns(Expr.DOUBLE_ARRAY)
+        .addJavadoc("Multiplies a fresh array by {@code factor} where it is.\n\n"
+            + "@param factor the factor\n@param array the array, or null (zeros)\n"
+            + "@return the array\n")
+        .beginControlFlow("for (int i = 0; array != null && i < array.length; i++)")
+        .addStatement("array[i] *= factor")
+        .endControlFlow()
+        .addStatement("return array")
+        .build();
   }
 
   /** {@code sVjp(params...)}. */

@@ -52,7 +52,29 @@ public record Nested(
      * Inside a {@code @Jvp} rule, {@code GAdjoint.gJvp(a, aDot).tangent()}, a linear call like
      * {@link #RULE_TANGENT}: {@code g}'s Vjp at {@code a} is its transpose.
      */
-    LINEAR_JVP_TANGENT
+    LINEAR_JVP_TANGENT,
+    /**
+     * Inside a Hessian-vector sweep, {@code gJvp(x, v).tangent()} of a callee the sweep goes
+     * through, given {@code g}'s products at {@code x} made beforehand ({@code GHvpAt at =
+     * GAdjoint.gHvpAt(x)}, which the sweep replays): {@code (at, x, v) ↦ ∇g·v}, whose pullback of
+     * {@code w} is {@code w · at.apply(v)} for {@code x} and {@code w ∇g} for {@code v}. Reverse
+     * mode only.
+     */
+    AT_TANGENT,
+    /**
+     * Inside a Hessian-vector sweep, {@code g(x)} of a callee the sweep goes through, given
+     * {@code at} as {@link #AT_TANGENT} is: {@code (at, x) ↦ at.value()}, whose pullback of {@code
+     * w} is {@code w ∇g} for {@code x}. Reverse mode only.
+     */
+    AT_VALUE
+  }
+
+  /**
+   * Whether this is one of a Hessian-vector sweep's calls given the callee's products made
+   * beforehand ({@link Kind#AT_TANGENT}, {@link Kind#AT_VALUE}): its first parameter is them.
+   */
+  public boolean at() {
+    return kind == Kind.AT_TANGENT || kind == Kind.AT_VALUE;
   }
 
   /**
@@ -79,15 +101,26 @@ public record Nested(
       String stem, String rule) {
     boolean linear = kind == Kind.RULE_TANGENT || kind == Kind.LINEAR_JVP_TANGENT;
     List<Param> params = new ArrayList<>();
+    if (kind == Kind.AT_TANGENT || kind == Kind.AT_VALUE) {
+      Set<String> names = new HashSet<>();
+      target.params().forEach(p -> names.add(p.name()));
+      String at = "at";
+      while (names.contains(at)) {
+        at = at + "_";
+      }
+      params.add(new Param(at, target.adjointClass().nestedClass(
+          AdjointNames.hvpAtClass(target)), false));
+    }
     for (Param p : target.params()) {
       params.add(linear ? new Param(p.name(), p.type(), false) : p);
     }
     TypeName result = TypeName.DOUBLE;
     if (kind == Kind.GRAD) {
       result = target.diffParams().get(component).type();
-    } else {
+    } else if (kind != Kind.AT_VALUE) {
       Set<String> taken = new HashSet<>();
       target.params().forEach(p -> taken.add(p.name()));
+      params.forEach(p -> taken.add(p.name()));
       for (Param p : target.diffParams()) {
         String name = p.name() + "Dot";
         while (!taken.add(name)) {
@@ -116,6 +149,8 @@ public record Nested(
       case JVP_TANGENT -> "JvpTangent";
       case RULE_TANGENT -> "Tangent";
       case LINEAR_JVP_TANGENT -> "JvpLinear";
+      case AT_TANGENT -> "JvpTangentAt";
+      case AT_VALUE -> "ValueAt";
     };
     String head = kind == Kind.RULE_TANGENT ? rule : target.name();
     String stem = head + tail;
@@ -139,6 +174,9 @@ public record Nested(
     String adjoint = target.adjointClass().simpleName();
     if (kind == Kind.RULE_TANGENT) {
       return target.owner().simpleName() + "." + rule + "(...).tangent()";
+    }
+    if (kind == Kind.AT_VALUE) {
+      return adjoint + "." + AdjointNames.hvpAtMethod(target) + "(...).value()";
     }
     return kind == Kind.GRAD
         ? adjoint + "." + AdjointNames.gradMethod(target) + "(...)."

@@ -1134,12 +1134,12 @@ public final class AdjointProcessor extends AbstractProcessor {
   /**
    * The callees of {@code body} that second order did not write in and whose Hessian-vector
    * products exist (an {@code order = 2} method of this round, of this class too, or one whose
-   * generated class has {@code gHvp}), each with
-   * the {@link Nested.Kind#JVP_TANGENT} function of the caller's class that second order
-   * differentiates its calls through ({@link ReverseOverForward}): the one of the same use in
-   * {@code functions}, or a new one added there.
+   * generated class has {@code gHvp}), each with the {@link Nested.Kind#AT_TANGENT} and {@link
+   * Nested.Kind#AT_VALUE} functions of the caller's class that second order differentiates its
+   * calls through ({@link ReverseOverForward}): those of the same callee in {@code functions},
+   * or new ones added there.
    */
-  private Map<Signature, Signature> throughHvp(Unit unit, MethodBody body,
+  private Map<Signature, ReverseOverForward.Through> throughHvp(Unit unit, MethodBody body,
       ForwardDerivative forward, List<ClassPlan> plans, List<Nested> functions) {
     // The calls that forward mode differentiates (through the callee's JVP): varying ones.
     Set<SourceRef> varying = new HashSet<>();
@@ -1149,7 +1149,7 @@ public final class AdjointProcessor extends AbstractProcessor {
         varying.add(d.init().ref());
       }
     });
-    Map<Signature, Signature> out = new LinkedHashMap<>();
+    Map<Signature, ReverseOverForward.Through> out = new LinkedHashMap<>();
     IrWalker.forEachExpr(body.body(), e -> {
       if (!(e instanceof Expr.DiffCall call) || !varying.contains(call.ref())
           || out.containsKey(call.callee())
@@ -1157,20 +1157,27 @@ public final class AdjointProcessor extends AbstractProcessor {
           || !hasSecondOrder(call.callee(), plans)) {
         return;
       }
-      Nested n = functions.stream()
-          .filter(f -> f.kind() == Nested.Kind.JVP_TANGENT && f.target().equals(call.callee()))
-          .findFirst().orElse(null);
-      if (n == null) {
-        Set<String> taken = new HashSet<>();
-        unit.plan.methods().forEach(m -> taken.add(m.model().signature().name()));
-        functions.forEach(f -> taken.add(f.function().name()));
-        n = Nested.named(Nested.Kind.JVP_TANGENT, call.callee(), -1, unit.plan.owner(), taken,
-            null);
-        functions.add(n);
-      }
-      out.put(call.callee(), n.function());
+      out.put(call.callee(), new ReverseOverForward.Through(
+          atFunction(unit, Nested.Kind.AT_TANGENT, call.callee(), functions),
+          atFunction(unit, Nested.Kind.AT_VALUE, call.callee(), functions)));
     });
     return out;
+  }
+
+  /** The function of {@code kind} ({@link Nested#at}) of the caller's class for {@code callee}. */
+  private static Signature atFunction(Unit unit, Nested.Kind kind, Signature callee,
+      List<Nested> functions) {
+    Nested n = functions.stream()
+        .filter(f -> f.kind() == kind && f.target().equals(callee))
+        .findFirst().orElse(null);
+    if (n == null) {
+      Set<String> taken = new HashSet<>();
+      unit.plan.methods().forEach(m -> taken.add(m.model().signature().name()));
+      functions.forEach(f -> taken.add(f.function().name()));
+      n = Nested.named(kind, callee, -1, unit.plan.owner(), taken, null);
+      functions.add(n);
+    }
+    return n.function();
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.SourceRef;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
+import dev.adjoint.processor.model.Param;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,26 @@ public final class Detours {
     return t.equals(TypeName.DOUBLE) || t.equals(TypeName.FLOAT) || t instanceof ArrayTypeName;
   }
 
+  /**
+   * Whether {@code p} is the first parameter of a Hessian-vector sweep's call of a callee it goes
+   * through ({@code model.Nested#at}): the callee's generated {@code GHvpAt} at the point. It
+   * depends on the differentiable arguments, which the call is given too; its pullback, not a
+   * tangent of it, carries their derivative.
+   */
+  private static boolean isProductsAtPoint(Param p) {
+    return !p.differentiable() && isProductsAtPoint(p.type());
+  }
+
+  /**
+   * Whether {@code t} is a generated {@code GAdjoint.GHvpAt}: the sweep's call that makes one
+   * ({@code GAdjoint.gHvpAt(args)}) keeps nothing it is given in the objects it is given.
+   */
+  private static boolean isProductsAtPoint(TypeName t) {
+    return t instanceof ClassName c
+        && c.simpleNames().size() == 2 && c.simpleNames().get(0).endsWith("Adjoint")
+        && c.simpleNames().get(1).endsWith("HvpAt");
+  }
+
   // ---------------------------------------------------------------- what carries a detour
 
   private void findCarriers(Stmt.Block body) {
@@ -104,6 +125,9 @@ public final class Detours {
         }
       });
       for (Expr.OpaqueCall c : calls) {
+        if (isProductsAtPoint(c.type())) {
+          continue;
+        }
         boolean given = (c.receiver() != null && carries(c.receiver()))
             || c.args().stream().anyMatch(this::carries);
         if (!given) {
@@ -426,7 +450,11 @@ public final class Detours {
 
     @Override
     public Void visitDiffCall(Expr.DiffCall d) {
-      for (Expr arg : d.args()) {
+      for (int i = 0; i < d.args().size(); i++) {
+        Expr arg = d.args().get(i);
+        if (isProductsAtPoint(d.callee().params().get(i))) {
+          continue; // a Hessian-vector sweep's products of a callee, read through its pullback
+        }
         String why = why(arg);
         if (why != null) {
           report(arg.ref() != null ? arg.ref() : d.ref(),

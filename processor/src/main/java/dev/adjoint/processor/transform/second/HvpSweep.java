@@ -8,14 +8,19 @@ import java.util.List;
 /**
  * The reverse-over-forward sweep of an {@code order = 2} method ({@link ReverseOverForward}): a
  * reverse derivative whose parameters are the method's, then one direction per differentiable
- * parameter, then one per {@link Capture}.
+ * parameter, then one per {@link Capture}, then, where {@code replays}, a {@code
+ * dev.adjoint.runtime.Replay} through which it makes its calls that are free of the direction
+ * ({@code Replays}): {@code mHvpAt} records them when it is made and replays them in each {@code
+ * apply}; the other members pass {@code Replay.live()}.
  *
  * @param derivative the sweep
  * @param primal how many of its parameters are the method's
  * @param captures what the body reads of objects rather than of its arguments, in the order of
- *     the sweep's last parameters
+ *     the sweep's last parameters (before the replay)
+ * @param replays whether the sweep's last parameter is a replay
  */
-public record HvpSweep(ReverseDerivative derivative, int primal, List<Capture> captures) {
+public record HvpSweep(
+    ReverseDerivative derivative, int primal, List<Capture> captures, boolean replays) {
   public HvpSweep {
     captures = List.copyOf(captures);
   }

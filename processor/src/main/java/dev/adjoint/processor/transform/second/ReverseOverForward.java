@@ -69,16 +69,17 @@ public final class ReverseOverForward {
    *     lowered to ({@link dev.adjoint.processor.model.Nested}), with how the source writes each:
    *     a varying call of one would need a third derivative
    * @param throughHvp the callees not written in that have second-order members, each with the
-   *     {@link dev.adjoint.processor.model.Nested.Kind#JVP_TANGENT} function of the caller's class
-   *     that stands for {@code gJvp(args, directions).tangent()}: a varying call of one is
-   *     differentiated through the callee's Hessian-vector product ({@link #throughHvp})
+   *     functions of the caller's class that stand for {@code gJvp(args, directions).tangent()}
+   *     and {@code g(args)} given {@code g}'s products at {@code args} ({@link Through}): a
+   *     varying call of one is differentiated through the callee's Hessian-vector products
+   *     ({@link #throughHvp})
    * @param rules the callees that are custom rules, each with its annotation ({@code
    *     CustomVjp}, {@code CustomJvp}), which a message asks to give {@code order = 2}
    * @param rulesWithout those of them that cannot have second-order members, each with why (a
    *     message then says so instead of asking for {@code order = 2} on them)
    */
   public static Result derive(ForwardDerivative f, MethodBody primal,
-      Map<Signature, String> nested, Map<Signature, Signature> throughHvp,
+      Map<Signature, String> nested, Map<Signature, Through> throughHvp,
       Map<Signature, String> rules, Map<Signature, String> rulesWithout) {
     Report.Builder report = Report.builder();
     Signature s = f.signature();
@@ -166,13 +167,16 @@ public final class ReverseOverForward {
       params.add(new Param(c.variable().hint(), c.variable().type(), false));
       variables.add(c.variable());
     }
+    // The calls on values free of the direction, through a replay that mHvpAt records once.
+    Replays.Rewritten replayed = replays(body, directions, params, variables);
     Signature tangentOutput = new Signature(
         s.owner(), s.name(), params, TypeName.DOUBLE, s.isPublic(), s.instance());
     ReverseMode.Result result = ReverseMode.derive(tangentOutput,
-        new MethodBody(variables, Stmt.Block.of(body), primal.aliasedArrays()),
+        new MethodBody(variables, Stmt.Block.of(replayed.body()), primal.aliasedArrays()),
         captured(rewritten));
     return new Result(result.derivative().map(d ->
-        new HvpSweep(DeadPrimal.prunedForward(d), s.params().size(), rewritten.captures())), result.report());
+        new HvpSweep(DeadPrimal.prunedForward(d), s.params().size(), rewritten.captures(),
+            replayed.used())), result.report());
   }
 
   /**
@@ -201,12 +205,32 @@ public final class ReverseOverForward {
       params.add(new Param(c.variable().hint(), c.variable().type(), false));
       variables.add(c.variable());
     }
+    Replays.Rewritten replayed = replays(rewritten.body(),
+        new HashSet<>(tangentMap.params().subList(primal.params().size(),
+            tangentMap.params().size())), params, variables);
     Signature tangentOutput = new Signature(primal.owner(), primal.name(), params,
         TypeName.DOUBLE, primal.isPublic(), primal.instance());
     ReverseMode.Result result = ReverseMode.derive(tangentOutput,
-        new MethodBody(variables, Stmt.Block.of(rewritten.body())), captured(rewritten));
+        new MethodBody(variables, Stmt.Block.of(replayed.body())), captured(rewritten));
     return new Result(result.derivative().map(d ->
-        new HvpSweep(DeadPrimal.prunedForward(d), primal.params().size(), rewritten.captures())), result.report());
+        new HvpSweep(DeadPrimal.prunedForward(d), primal.params().size(), rewritten.captures(),
+            replayed.used())), result.report());
+  }
+
+  /**
+   * The body with its calls free of the direction replayed ({@link Replays}); where there are
+   * any, the sweep's last parameter, the replay, is added to {@code params} and {@code
+   * variables}.
+   */
+  private static Replays.Rewritten replays(List<Stmt> body, Set<Variable> directions,
+      List<Param> params, List<Variable> variables) {
+    Variable replay = new Variable("replay", Replays.REPLAY, Variable.Kind.PARAM);
+    Replays.Rewritten out = Replays.of(body, directions, replay);
+    if (out.used()) {
+      params.add(new Param(replay.hint(), replay.type(), false));
+      variables.add(replay);
+    }
+    return out;
   }
 
   /** The parameters that hold the fields the sweep reads. */
@@ -222,25 +246,38 @@ public final class ReverseOverForward {
           .allMatch(p -> p.type().equals(TypeName.DOUBLE) || p.type().equals(Expr.DOUBLE_ARRAY));
 
   /**
-   * The forward body with each JVP call of a callee in {@code functions} written as two calls
-   * that reverse mode differentiates: forward mode's
+   * The functions a Hessian-vector sweep calls for a callee it goes through ({@link
+   * dev.adjoint.processor.model.Nested#at}).
+   *
+   * @param tangent {@code (at, args, dots) ↦ ∇g·dots}
+   * @param value {@code (at, args) ↦ g(args)}
+   */
+  public record Through(Signature tangent, Signature value) {}
+
+  /**
+   * The forward body with each JVP call of a callee in {@code functions} written as the
+   * callee's products at the call's point, made once, and two calls that reverse mode
+   * differentiates: forward mode's
    *
    * <pre>{@code
    * GJvp r = GAdjoint.gJvp(args, dots); double tDot = r.tangent(); double t = r.value();
    * }</pre>
    *
-   * <p>becomes {@code double tDot = gJvpTangent(args, dots); double t = g(args);}, whose
-   * derivatives are exact: the first's pullback of {@code w} is {@code w H dots} for the
-   * arguments and {@code w ∇g} for the directions (one {@code gHvp}, {@code
-   * codegen.NestedWriter}), the second's is {@code w ∇g}. A zero array direction, which forward
-   * mode passes as {@code null}, becomes a new array of zeros of the argument's length.
+   * <p>becomes {@code GHvpAt at = GAdjoint.gHvpAt(args); double tDot = gJvpTangentAt(at, args,
+   * dots); double t = gValueAt(at, args);}, whose derivatives are exact: the first call's
+   * pullback of {@code w} is {@code w H dots} for the arguments and {@code w ∇g} for the
+   * directions ({@code at.apply(dots)}, {@code codegen.NestedWriter}), the second's is {@code w
+   * ∇g}. {@code at} is free of the direction, so {@link Replays} records it when {@code mHvpAt}
+   * is made: {@code apply} reads none of the callee's state. A zero array direction, which
+   * forward mode passes as {@code null}, becomes a new array of zeros of the argument's length.
    */
-  private static List<Stmt> throughHvp(List<Stmt> stmts, Map<Signature, Signature> functions) {
+  private static List<Stmt> throughHvp(List<Stmt> stmts, Map<Signature, Through> functions) {
     if (functions.isEmpty()) {
       return stmts;
     }
     Map<Variable, Expr.OpaqueCall> calls = new java.util.IdentityHashMap<>();
     Map<Variable, Signature> callees = new java.util.IdentityHashMap<>();
+    Map<Variable, Variable> ats = new java.util.IdentityHashMap<>();
     return StmtRewriter.rewrite(stmts, st -> {
       if (st instanceof Stmt.Declare d && d.variable().kind() == Variable.Kind.CALL
           && d.init() instanceof Expr.OpaqueCall call) {
@@ -251,7 +288,12 @@ public final class ReverseOverForward {
         if (callee != null) {
           calls.put(d.variable(), call);
           callees.put(d.variable(), callee);
-          return List.of();
+          TypeName atType = functions.get(callee).value().params().get(0).type();
+          Variable at = new Variable(callee.name() + "At", atType, Variable.Kind.TEMP);
+          ats.put(d.variable(), at);
+          return List.of(new Stmt.Declare(at, new Expr.OpaqueCall(null, callee.adjointClass(),
+              dev.adjoint.processor.model.AdjointNames.hvpAtMethod(callee),
+              call.args().subList(0, callee.params().size()), atType, call.ref()), d.ref()));
         }
       }
       if (st instanceof Stmt.Declare d && d.init() instanceof Expr.Component c
@@ -259,10 +301,12 @@ public final class ReverseOverForward {
         Expr.OpaqueCall call = calls.get(c.record());
         Signature callee = callees.get(c.record());
         int n = callee.params().size();
-        List<Expr> args = call.args().subList(0, n);
+        List<Expr> args = new ArrayList<>();
+        args.add(new Expr.Read(ats.get(c.record()), null));
+        args.addAll(call.args().subList(0, n));
         if (c.accessor().equals("value")) {
           return List.of(new Stmt.Declare(d.variable(),
-              new Expr.DiffCall(callee, args, call.ref()), d.ref()));
+              new Expr.DiffCall(functions.get(callee).value(), args, call.ref()), d.ref()));
         }
         List<Stmt> out = new ArrayList<>();
         List<Expr> all = new ArrayList<>(args);
@@ -276,13 +320,13 @@ public final class ReverseOverForward {
             Variable zeros = new Variable(callee.params().get(i).name() + "Dot",
                 Expr.DOUBLE_ARRAY, Variable.Kind.TEMP);
             out.add(new Stmt.Declare(zeros, new Expr.NewArray(TypeName.DOUBLE,
-                List.of(lengthOf(args.get(i))), null), d.ref()));
+                List.of(lengthOf(args.get(i + 1))), null), d.ref()));
             dot = new Expr.Read(zeros, null);
           }
           all.add(dot);
         }
         out.add(new Stmt.Declare(d.variable(),
-            new Expr.DiffCall(functions.get(callee), all, call.ref()), d.ref()));
+            new Expr.DiffCall(functions.get(callee).tangent(), all, call.ref()), d.ref()));
         return out;
       }
       return List.of(st);

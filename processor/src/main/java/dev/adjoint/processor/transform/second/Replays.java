@@ -1,0 +1,314 @@
+package dev.adjoint.processor.transform.second;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.IrWalker;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.StmtRewriter;
+import dev.adjoint.processor.ir.Variable;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rewrites a Hessian-vector product's tangent body so that the calls it makes on values free of
+ * the direction go through a {@code dev.adjoint.runtime.Replay}: {@code mHvpAt} records their
+ * results (and what they leave in the arrays they are given) once, when it is made, and every
+ * {@code apply} replays them without calling. So a plain method that reads a field ({@code
+ * double k = cfg();}), or a callee's products at the point ({@code GAdjoint.gHvpAt(x)}), is read
+ * at the point, as {@link Captures} reads the fields the body reads itself: a write to the world
+ * after {@code mHvpAt} changes none of its products.
+ *
+ * <ul>
+ *   <li>{@code T v = call(args);} becomes {@code T v = replay.replaying() ? replay.nextT() :
+ *       replay.recordT(call(args));}, then {@code replay.sync(a)} for each array {@code a} the
+ *       call is given;
+ *   <li>{@code call(args);} becomes {@code if (!replay.replaying()) call(args);}, then the same
+ *       syncs.
+ * </ul>
+ *
+ * <p>A call is replayed when no argument (or receiver) depends on a direction, by a
+ * flow-insensitive dependence over the body, arrays by alias class (a call given a direction's
+ * array, as forward mode's {@code System.arraycopy} of tangents is, runs every time), and it is
+ * not one whose value depends on its arguments only: {@code Math}'s, the runtime's, {@code
+ * java.util.Arrays}' and {@code System.arraycopy}. The direction never steers the body (branches
+ * and loops read primal values), so the sweep that records and those that replay make the same
+ * calls in the same order. A call written inside a larger expression (a loop's condition) is
+ * left to run each time: forward mode hoists the calls of statements into their own.
+ */
+final class Replays {
+  private Replays() {}
+
+  /** The runtime's record of a sweep's calls. */
+  static final ClassName REPLAY = ClassName.get("dev.adjoint.runtime", "Replay");
+
+  /** Whose static methods depend on their arguments only (and write at most those). */
+  private static final Set<String> ARGUMENTS_ONLY = Set.of("java.util.Arrays",
+      "java.lang.Double", "java.lang.Integer", "java.lang.Long", "java.lang.Boolean",
+      "java.lang.Float", "java.lang.Character", "java.lang.Short", "java.lang.Byte");
+
+  /**
+   * @param body the rewritten body, or {@code body} itself when no call is replayed
+   * @param used whether any call goes through the replay
+   */
+  record Rewritten(List<Stmt> body, boolean used) {}
+
+  /**
+   * @param body the tangent body (after {@link Captures})
+   * @param directions the direction parameters
+   * @param replay the sweep's {@code Replay} parameter, read where a call is replayed
+   */
+  static Rewritten of(List<Stmt> body, Set<Variable> directions, Variable replay) {
+    Set<Variable> dynamic = dynamic(body, directions);
+    boolean[] used = {false};
+    List<Stmt> out = StmtRewriter.rewrite(body, st -> {
+      Expr.OpaqueCall call = null;
+      Variable target = null;
+      if (st instanceof Stmt.Declare d && d.init() instanceof Expr.OpaqueCall c) {
+        call = c;
+        target = d.variable();
+      } else if (st instanceof Stmt.Assign a && a.value() instanceof Expr.OpaqueCall c) {
+        call = c;
+        target = a.variable();
+      } else if (st instanceof Stmt.Eval e && e.expr() instanceof Expr.OpaqueCall c) {
+        call = c;
+      }
+      if (call == null || !replayed(call, dynamic)) {
+        return List.of(st);
+      }
+      used[0] = true;
+      List<Stmt> stmts = new ArrayList<>();
+      Expr r = new Expr.Read(replay, null);
+      if (target != null) {
+        TypeName t = target.type();
+        String kind = kind(t);
+        Expr value = new Expr.Conditional(replaying(r),
+            new Expr.OpaqueCall(r, REPLAY, "next" + kind, List.of(), t, call.ref()),
+            new Expr.OpaqueCall(r, REPLAY, "record" + kind, List.of(call), t, call.ref()),
+            t, call.ref());
+        stmts.add(st instanceof Stmt.Declare d ? new Stmt.Declare(target, value, d.ref())
+            : new Stmt.Assign(target, value, st.ref()));
+      } else {
+        stmts.add(new Stmt.If(replaying(r), Stmt.Block.of(List.of()),
+            Stmt.Block.of(List.of(st)), st.ref()));
+      }
+      for (Expr a : written(call)) {
+        stmts.add(new Stmt.Eval(new Expr.OpaqueCall(r, REPLAY, "sync", List.of(a),
+            TypeName.VOID, null), null));
+      }
+      return stmts;
+    }, st -> false);
+    return used[0] ? new Rewritten(out, true) : new Rewritten(body, false);
+  }
+
+  private static Expr replaying(Expr replay) {
+    return new Expr.OpaqueCall(replay, REPLAY, "replaying", List.of(), TypeName.BOOLEAN, null);
+  }
+
+  /** The suffix of the replay's methods for a value of type {@code t}. */
+  private static String kind(TypeName t) {
+    if (t.equals(TypeName.DOUBLE)) {
+      return "Double";
+    }
+    if (t.equals(TypeName.INT)) {
+      return "Int";
+    }
+    if (t.equals(TypeName.LONG)) {
+      return "Long";
+    }
+    if (t.equals(TypeName.BOOLEAN)) {
+      return "Boolean";
+    }
+    return "Object";
+  }
+
+  /** Whether {@code call} is replayed: it may read the world, and not the direction. */
+  private static boolean replayed(Expr.OpaqueCall call, Set<Variable> dynamic) {
+    String owner = call.owner().toString();
+    if (call.isMathFunction() || owner.startsWith("dev.adjoint.runtime.")
+        || call.receiver() == null && !call.isNew()
+            && (ARGUMENTS_ONLY.contains(owner)
+                || owner.equals("java.lang.System") && call.name().equals("arraycopy"))) {
+      return false;
+    }
+    boolean[] free = {true};
+    IrWalker.forEachExpr(call, e -> {
+      Variable v = read(e);
+      if (v != null && dynamic.contains(v)) {
+        free[0] = false;
+      }
+    });
+    return free[0];
+  }
+
+  /** The arrays a call is given by name or as a row, which it may write. */
+  private static List<Expr> written(Expr.OpaqueCall call) {
+    List<Expr> out = new ArrayList<>();
+    List<Expr> given = new ArrayList<>(call.args());
+    if (call.receiver() != null) {
+      given.add(call.receiver());
+    }
+    for (Expr a : given) {
+      if (a.type() instanceof ArrayTypeName
+          && (a instanceof Expr.Read || a instanceof Expr.ArrayRead)) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** The variable an expression reads directly (a local, an array or its length), or null. */
+  private static Variable read(Expr e) {
+    if (e instanceof Expr.Read r) {
+      return r.variable();
+    }
+    if (e instanceof Expr.ArrayRead a) {
+      return a.array();
+    }
+    if (e instanceof Expr.ArrayLength l) {
+      return l.array();
+    }
+    return null;
+  }
+
+  /**
+   * The variables whose values may depend on a direction: assigned from one, an array written
+   * with one, an array given to a call that is given one, everything assigned under a branch or
+   * loop that tests one, and every reference in the alias class of one.
+   */
+  private static Set<Variable> dynamic(List<Stmt> body, Set<Variable> directions) {
+    Map<Variable, Variable> parent = new IdentityHashMap<>();
+    List<Stmt> leaves = new ArrayList<>();
+    for (Stmt st : body) {
+      IrWalker.forEachStmt(st, leaves::add);
+    }
+    // Alias classes: a reference assigned from an expression that reads another reference.
+    for (Stmt st : leaves) {
+      Variable target = st instanceof Stmt.Declare d && d.init() != null ? d.variable()
+          : st instanceof Stmt.Assign a ? a.variable() : null;
+      if (target != null && !target.type().isPrimitive()) {
+        Expr value = st instanceof Stmt.Declare d ? d.init() : ((Stmt.Assign) st).value();
+        IrWalker.forEachExpr(value, e -> {
+          Variable v = read(e);
+          if (v != null && !v.type().isPrimitive()) {
+            union(parent, target, v);
+          }
+        });
+      }
+    }
+    Set<Variable> roots = new HashSet<>();
+    directions.forEach(v -> roots.add(find(parent, v)));
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (Stmt st : leaves) {
+        changed |= visit(st, parent, roots);
+      }
+    }
+    Set<Variable> out = new HashSet<>();
+    for (Stmt st : leaves) {
+      IrWalker.forEachExpr(st, e -> {
+        Variable v = read(e);
+        if (v != null && roots.contains(find(parent, v))) {
+          out.add(v);
+        }
+      });
+      for (Variable v : assigned(st)) {
+        if (roots.contains(find(parent, v))) {
+          out.add(v);
+        }
+      }
+    }
+    out.addAll(directions);
+    return out;
+  }
+
+  /** One statement's step of {@link #dynamic}: whether it marked anything new. */
+  private static boolean visit(Stmt st, Map<Variable, Variable> parent, Set<Variable> roots) {
+    List<Variable> targets = new ArrayList<>();
+    boolean reads = false;
+    if (st instanceof Stmt.If s) {
+      reads = readsAny(s.condition(), parent, roots);
+      if (reads) {
+        IrWalker.forEachStmt(s, x -> targets.addAll(assigned(x)));
+      }
+    } else if (st instanceof Stmt.Loop s) {
+      reads = readsAny(s.condition(), parent, roots);
+      if (reads) {
+        IrWalker.forEachStmt(s, x -> targets.addAll(assigned(x)));
+      }
+    } else {
+      for (Expr e : IrWalker.ownExprs(st)) {
+        reads |= readsAny(e, parent, roots);
+      }
+      if (reads) {
+        targets.addAll(assigned(st));
+        // A call given a direction may write every array it is given.
+        for (Expr e : IrWalker.ownExprs(st)) {
+          IrWalker.forEachExpr(e, x -> {
+            if (x instanceof Expr.OpaqueCall c) {
+              for (Expr a : c.args()) {
+                Variable v = read(a);
+                if (v != null && !v.type().isPrimitive()) {
+                  targets.add(v);
+                }
+              }
+            }
+          });
+        }
+      }
+    }
+    boolean changed = false;
+    for (Variable v : targets) {
+      changed |= roots.add(find(parent, v));
+    }
+    return changed;
+  }
+
+  private static boolean readsAny(Expr e, Map<Variable, Variable> parent, Set<Variable> roots) {
+    boolean[] any = {false};
+    IrWalker.forEachExpr(e, x -> {
+      Variable v = read(x);
+      if (v != null && roots.contains(find(parent, v))) {
+        any[0] = true;
+      }
+    });
+    return any[0];
+  }
+
+  private static List<Variable> assigned(Stmt st) {
+    if (st instanceof Stmt.Declare d) {
+      return List.of(d.variable());
+    }
+    if (st instanceof Stmt.Assign a) {
+      return List.of(a.variable());
+    }
+    if (st instanceof Stmt.ArrayAssign a) {
+      return List.of(a.array());
+    }
+    return List.of();
+  }
+
+  private static Variable find(Map<Variable, Variable> parent, Variable v) {
+    Variable p = parent.getOrDefault(v, v);
+    if (p == v) {
+      return v;
+    }
+    Variable root = find(parent, p);
+    parent.put(v, root);
+    return root;
+  }
+
+  private static void union(Map<Variable, Variable> parent, Variable a, Variable b) {
+    Variable ra = find(parent, a);
+    Variable rb = find(parent, b);
+    if (ra != rb) {
+      parent.put(ra, rb);
+    }
+  }
+}
