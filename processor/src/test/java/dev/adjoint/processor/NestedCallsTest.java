@@ -89,7 +89,8 @@ class NestedCallsTest {
   }
 
   /**
-   * An order = 2 method calling the library's bowl: through bowlHvp where the library was compiled
+   * An order = 2 method calling the library's bowl: through bowlHvpAt (made at the call, replayed
+   * by mHvpAt) where the library was compiled
    * with order = 2; where it was not, an error at the call asking for order = 2 there (a jar's
    * callee cannot be given it, as one compiled together is).
    */
@@ -110,7 +111,7 @@ class NestedCallsTest {
         .compile(JavaFileObjects.forSourceLines("app.Fit", caller));
     assertThat(c).succeededWithoutWarnings();
     assertThat(c).generatedSourceFile("app.FitAdjoint").contentsAsUtf8String()
-        .contains("LibAdjoint.bowlHvp(");
+        .contains("LibAdjoint.bowlHvpAt(");
 
     Path without = compileLibrary(dir.resolve("without"), "");
     JavaFileObject user = JavaFileObjects.forSourceLines("app.Fit", caller);

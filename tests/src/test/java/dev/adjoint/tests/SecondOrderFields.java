@@ -46,6 +46,57 @@ final class SecondOrderFields {
     return cfg.k * SecondOrderCallees.mix(x, 1.0);
   }
 
+  /** The scale, read by a plain method: {@code mHvpAt} must replay what it returned. */
+  double currentScale() {
+    return scale;
+  }
+
+  /** Which element of y each term reads, chosen by a plain method. */
+  int[] permutation = {0, 1};
+
+  /** Writes the permutation into {@code out}, a parameter array the caller passes. */
+  void choose(int[] out) {
+    for (int i = 0; i < out.length; i++) {
+      out[i] = permutation[i];
+    }
+  }
+
+  /**
+   * scale x³ + Σᵢ (i + 1) y[pick[i]]², with scale and pick read through plain methods (a result,
+   * and an argument array written): with pick the identity, Hessian diag(6 scale x, 2, 4).
+   */
+  @Differentiable(order = 2)
+  double throughPlainCalls(double x, double[] y, int[] pick) {
+    double k = currentScale();
+    choose(pick);
+    double s = 0;
+    for (int i = 0; i < y.length; i++) {
+      s += (i + 1) * y[pick[i]] * y[pick[i]];
+    }
+    return k * x * x * x + s;
+  }
+
+  /** cfg.k r₀² r₁: a callee that reads a field of an object the receiver holds. */
+  @Differentiable(order = 2)
+  double rowEnergy(double[] r) {
+    return cfg.k * r[0] * r[0] * r[1];
+  }
+
+  /**
+   * Σᵢ eᵢ² with eᵢ = rowEnergy(m[i]): a callee given a row, whose body second order does not
+   * write in, so the products go through its generated ones (the fuzzer's {@code
+   * hvpAtCalleeFields}), value and tangent both.
+   */
+  @Differentiable(order = 2)
+  double rowsSquared(double[][] m) {
+    double s = 0;
+    for (int i = 0; i < m.length; i++) {
+      double e = rowEnergy(m[i]);
+      s += e * e;
+    }
+    return s;
+  }
+
   /** A record whose array component is read as data. */
   record Data(double[] c) {}
 

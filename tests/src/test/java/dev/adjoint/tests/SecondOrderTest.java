@@ -539,6 +539,59 @@ final class SecondOrderTest {
   }
 
   /**
+   * mHvpAt keeps what the method reads through calls as it was when it was made: a plain method's
+   * result and what a plain method wrote into an argument array (a field read by each), and a
+   * callee given a row,
+   * which the sweep goes through by its generated products (the fuzzer's hvpAtCalleeFields),
+   * whose field changes too. mHvp reads them as they are now.
+   */
+  @Test
+  void hvpAtKeepsWhatCallsReadWhenItWasMade() {
+    SecondOrderFields model = new SecondOrderFields(1.5, new double[] {2.0, -1.0});
+    double x = 0.8;
+    double[] y = {0.3, -0.6};
+    double v = 0.5;
+    double[] vy = {1.0, -2.0};
+    var plain = SecondOrderFieldsAdjoint.throughPlainCallsHvpAt(model, x, y, new int[2]);
+    model.scale = 4.0;
+    model.permutation = new int[] {1, 0};
+    var product = plain.apply(v, vy); // diag(6 scale x, 2, 4) with the old fields
+    assertThat(product.x()).isWithin(1e-14).of(6 * 1.5 * x * v);
+    assertThat(product.y()[0]).isWithin(1e-14).of(2 * vy[0]);
+    assertThat(product.y()[1]).isWithin(1e-14).of(4 * vy[1]);
+    // mHvp reads them as they are now: pick = (1, 0) gives diag(6 · 4 x, 4, 2).
+    var now = SecondOrderFieldsAdjoint.throughPlainCallsHvp(model, x, y, new int[2], v, vy).hvp();
+    assertThat(now.x()).isWithin(1e-14).of(6 * 4.0 * x * v);
+    assertThat(now.y()[0]).isWithin(1e-14).of(4 * vy[0]);
+    assertThat(now.y()[1]).isWithin(1e-14).of(2 * vy[1]);
+
+    double[][] m = {{0.5, 1.5}, {-1.0, 0.25}};
+    double[][] w = {{1.0, 0.5}, {-0.5, 2.0}};
+    double k = model.cfg.k;
+    var rows = SecondOrderFieldsAdjoint.rowsSquaredHvpAt(model, m);
+    model.cfg.k = 3.0;
+    double[][] hv = rows.apply(w).m();
+    for (int i = 0; i < 2; i++) {
+      // e = k r₀² r₁: ∇e = (2k r₀ r₁, k r₀²), ∇²e = [[2k r₁, 2k r₀], [2k r₀, 0]];
+      // H of e² = 2 ∇e ∇eᵀ + 2 e ∇²e.
+      double r0 = m[i][0];
+      double r1 = m[i][1];
+      double e = k * r0 * r0 * r1;
+      double[] ge = {2 * k * r0 * r1, k * r0 * r0};
+      double gw = ge[0] * w[i][0] + ge[1] * w[i][1];
+      double[] he = {2 * k * r1 * w[i][0] + 2 * k * r0 * w[i][1], 2 * k * r0 * w[i][0]};
+      for (int j = 0; j < 2; j++) {
+        assertThat(hv[i][j]).isWithin(1e-13).of(2 * ge[j] * gw + 2 * e * he[j]);
+      }
+    }
+    // mHvp reads the field as it is now: k = 3 gives another product.
+    double[][] current = SecondOrderFieldsAdjoint.rowsSquaredHvp(model, m, w).hvp().m();
+    assertThat(current[0][0]).isNotWithin(1e-6).of(hv[0][0]);
+    // Many applies replay one record: the second equals the first.
+    assertThat(rows.apply(w).m()).isEqualTo(hv);
+  }
+
+  /**
    * mFunction of an order = 2 method is a TwiceDifferentiableFunction whose hessianVectorProduct
    * is mHvp's product, bit for bit, in each form (scalars, one array, examples of mixed shapes),
    * and passes GradCheck's HVP check (differences of its own gradient).

@@ -223,9 +223,11 @@ final class HvpWriter {
         .addJavadoc("Hessian-vector products of $L at one point, for many directions (as"
             + " Newton-CG needs):\nthe value and gradient are computed once, when it is made;"
             + " each {@link #apply} runs one\nreverse-over-forward sweep, which recomputes the"
-            + " forward work at the point (reusing it\nacross directions is not done yet). Later"
-            + " writes to the arrays it was made from, and to the fields the method\nreads, change"
-            + " nothing here.\n", link(s));
+            + " forward work at the point (reusing it\nacross directions is not done yet)$L."
+            + " Later writes to the arrays it was made from, and to the\nfields the method"
+            + " reads, change nothing here.\n", link(s), h.replays()
+                ? ", but makes none of its calls: it replays their results, recorded\nby one"
+                    + " sweep when it was made" : "");
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
         .addJavadoc("Holds a point and what was computed there.\n\n");

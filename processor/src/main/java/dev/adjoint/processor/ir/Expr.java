@@ -167,6 +167,25 @@ public sealed interface Expr {
           && (o.equals("java.lang.Math") || o.equals("java.lang.StrictMath"));
     }
 
+    /**
+     * Whether this makes a callee's Hessian-vector products at a point ({@code
+     * GAdjoint.gHvpAt(args)}, which a second-order sweep calls for a callee it goes through):
+     * it copies the arrays it is given and writes none.
+     */
+    public boolean makesProductsAtPoint() {
+      return isProductsAtPoint(type);
+    }
+
+    /**
+     * Whether {@code t} is a generated {@code GAdjoint.GHvpAt}: a class nested in an {@code
+     * ...Adjoint} class, named {@code ...HvpAt}.
+     */
+    public static boolean isProductsAtPoint(TypeName t) {
+      return t instanceof ClassName c
+          && c.simpleNames().size() == 2 && c.simpleNames().get(0).endsWith("Adjoint")
+          && c.simpleNames().get(1).endsWith("HvpAt");
+    }
+
     /** Whether this creates an object ({@code new type(args)}) rather than calls a method. */
     public boolean isNew() {
       return name.equals(NEW);

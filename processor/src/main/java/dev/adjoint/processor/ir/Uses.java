@@ -221,9 +221,15 @@ public final class Uses {
     }
   }
 
-  /** The arrays (variables) among the arguments of {@code call}, in order. */
+  /**
+   * The arrays (variables) among the arguments of {@code call}, in order, which it may write;
+   * none for a call that copies them ({@link Expr.OpaqueCall#makesProductsAtPoint}).
+   */
   public static List<Variable> passedArrays(Expr.OpaqueCall call) {
     List<Variable> out = new ArrayList<>();
+    if (call.makesProductsAtPoint()) {
+      return out;
+    }
     for (Expr arg : call.args()) {
       if (arg instanceof Expr.Read r && r.variable().type() instanceof ArrayTypeName
           && !out.contains(r.variable())) {

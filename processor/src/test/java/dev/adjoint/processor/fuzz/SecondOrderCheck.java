@@ -52,12 +52,13 @@ final class SecondOrderCheck {
   static final String RECEIVER_FIELDS = "hvpAtReceiverFields";
 
   /**
-   * The open bug of fHvpAt and the fields its callees read (stop 27's CI, run seed
-   * 1948353491555881135, program 3076249047257046512): a call of an {@code order = 2} helper
-   * that second order does not write in goes through the helper's generated forms, which read
-   * the receiver's fields when {@code apply} runs, so a field changed after {@code fHvpAt} was
-   * made changes later products (the method's own reads are captured). Until it is fixed, the
-   * check changes no receiver field of a twin whose helpers are {@code order = 2}, unless named.
+   * The fixed bug of fHvpAt and the fields its callees read (stop 27's CI, run seed
+   * 1948353491555881135, program 3076249047257046512; fixed in stop 31, {@link
+   * Generator#FIXED_BUGS}): a call of an {@code order = 2} helper that second order does not
+   * write in went through the helper's generated forms, which read its fields when {@code
+   * apply} ran. The sweep now makes the helper's {@code hHvpAt} at the call and replays it. The
+   * check used to change no receiver field of a twin whose helpers are {@code order = 2}; now
+   * it changes them in every run.
    */
   static final String CALLEE_FIELDS = "hvpAtCalleeFields";
 

@@ -75,17 +75,7 @@ public final class Detours {
    * tangent of it, carries their derivative.
    */
   private static boolean isProductsAtPoint(Param p) {
-    return !p.differentiable() && isProductsAtPoint(p.type());
-  }
-
-  /**
-   * Whether {@code t} is a generated {@code GAdjoint.GHvpAt}: the sweep's call that makes one
-   * ({@code GAdjoint.gHvpAt(args)}) keeps nothing it is given in the objects it is given.
-   */
-  private static boolean isProductsAtPoint(TypeName t) {
-    return t instanceof ClassName c
-        && c.simpleNames().size() == 2 && c.simpleNames().get(0).endsWith("Adjoint")
-        && c.simpleNames().get(1).endsWith("HvpAt");
+    return !p.differentiable() && Expr.OpaqueCall.isProductsAtPoint(p.type());
   }
 
   // ---------------------------------------------------------------- what carries a detour
@@ -125,8 +115,9 @@ public final class Detours {
         }
       });
       for (Expr.OpaqueCall c : calls) {
-        if (isProductsAtPoint(c.type())) {
-          continue;
+        if (c.makesProductsAtPoint()
+            || c.owner().toString().equals("dev.adjoint.runtime.Replay")) {
+          continue; // keeps nothing of what it is given in another object (a sweep's replay)
         }
         boolean given = (c.receiver() != null && carries(c.receiver()))
             || c.args().stream().anyMatch(this::carries);

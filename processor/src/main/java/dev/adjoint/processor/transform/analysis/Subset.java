@@ -22,7 +22,7 @@ public final class Subset {
   public static Report check(Activity activity, Stmt.Block body) {
     Report.Builder report = Report.builder();
     IrWalker.forEachExpr(body, e -> {
-      Optional<Variable> array = e instanceof Expr.OpaqueCall call
+      Optional<Variable> array = e instanceof Expr.OpaqueCall call && !readsOnly(call)
           ? call.args().stream()
               .filter(arg -> arg instanceof Expr.Read r
                   && (Expr.isArray(r.type()) || Expr.isDiscreteArray(r.type()))
@@ -52,6 +52,17 @@ public final class Subset {
     });
     report.addAll(Detours.check(activity, body)); // boxes, Strings, bits: see Detours
     return report.build();
+  }
+
+  /**
+   * Whether {@code call} is one a Hessian-vector sweep makes that neither writes nor keeps the
+   * arrays it is given: a callee's {@code gHvpAt(args)} (which copies them), or its {@code
+   * Replay}'s ({@code sync} writes back what the call it follows left there, which the reverse
+   * sweep sees as that call's write).
+   */
+  private static boolean readsOnly(Expr.OpaqueCall call) {
+    return call.makesProductsAtPoint()
+        || call.owner().toString().equals("dev.adjoint.runtime.Replay");
   }
 
   private static String mathHint(Expr.OpaqueCall call) {

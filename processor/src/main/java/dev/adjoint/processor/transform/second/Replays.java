@@ -36,9 +36,10 @@ import java.util.Set;
  * flow-insensitive dependence over the body, arrays by alias class (a call given a direction's
  * array, as forward mode's {@code System.arraycopy} of tangents is, runs every time), and it is
  * not one whose value depends on its arguments only: {@code Math}'s, the runtime's, {@code
- * java.util.Arrays}' and {@code System.arraycopy}. The direction never steers the body (branches
- * and loops read primal values), so the sweep that records and those that replay make the same
- * calls in the same order. A call written inside a larger expression (a loop's condition) is
+ * java.util.Arrays}' and {@code System.arraycopy}; nor one under a branch or loop that tests a
+ * value that depends on a direction (forward mode writes none: branches and loops read primal
+ * values). So the sweep that records and those that replay make the same replayed calls in the
+ * same order. A call written inside a larger expression (a loop's condition) is
  * left to run each time: forward mode hoists the calls of statements into their own.
  */
 final class Replays {
@@ -65,8 +66,27 @@ final class Replays {
    */
   static Rewritten of(List<Stmt> body, Set<Variable> directions, Variable replay) {
     Set<Variable> dynamic = dynamic(body, directions);
+    // A statement under a branch or loop that tests a direction may run in one sweep and not in
+    // another: its calls run each time.
+    Set<Stmt> steered = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Stmt top : body) {
+      IrWalker.forEachStmt(top, st -> {
+        Expr condition = st instanceof Stmt.If s ? s.condition()
+            : st instanceof Stmt.Loop s ? s.condition() : null;
+        boolean[] reads = {false};
+        if (condition != null) {
+          IrWalker.forEachExpr(condition, e -> reads[0] |= dynamic.contains(read(e)));
+        }
+        if (reads[0]) {
+          IrWalker.forEachStmt(st, steered::add);
+        }
+      });
+    }
     boolean[] used = {false};
     List<Stmt> out = StmtRewriter.rewrite(body, st -> {
+      if (steered.contains(st)) {
+        return List.of(st);
+      }
       Expr.OpaqueCall call = null;
       Variable target = null;
       if (st instanceof Stmt.Declare d && d.init() instanceof Expr.OpaqueCall c) {
@@ -146,9 +166,15 @@ final class Replays {
     return free[0];
   }
 
-  /** The arrays a call is given by name or as a row, which it may write. */
+  /**
+   * The arrays a call is given by name or as a row, which it may write; none for a callee's
+   * {@code gHvpAt}, which copies them.
+   */
   private static List<Expr> written(Expr.OpaqueCall call) {
     List<Expr> out = new ArrayList<>();
+    if (call.makesProductsAtPoint()) {
+      return out;
+    }
     List<Expr> given = new ArrayList<>(call.args());
     if (call.receiver() != null) {
       given.add(call.receiver());
