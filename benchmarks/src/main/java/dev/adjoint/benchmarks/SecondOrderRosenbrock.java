@@ -17,4 +17,19 @@ public final class SecondOrderRosenbrock {
     }
     return sum;
   }
+
+  /**
+   * Sum over i &lt; n - 1 of log(1 + exp(x[i] x[i+1])) + cos(x[i]) exp(-x[i]^2 / 2): a function
+   * whose Hessian-vector sweep is mostly transcendental work at the point (the values and their
+   * partials), which {@code MHvpAt} computes once and each {@code apply} reuses.
+   */
+  @Differentiable(order = 2)
+  public static double transcendental(double[] x) {
+    double sum = 0;
+    for (int i = 0; i + 1 < x.length; i++) {
+      double z = x[i] * x[i + 1];
+      sum += Math.log(1 + Math.exp(z)) + Math.cos(x[i]) * Math.exp(-0.5 * x[i] * x[i]);
+    }
+    return sum;
+  }
 }

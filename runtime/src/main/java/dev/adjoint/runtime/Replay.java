@@ -8,7 +8,9 @@ import java.util.List;
  * What a Hessian-vector sweep read of the world at one point, so that later sweeps at that point
  * read it again from here rather than from the world: the results of the calls it makes (a plain
  * method reading a field, a callee's products at the point, an object made there), and the
- * contents those calls left in the arrays they were given.
+ * contents those calls left in the arrays they were given; and the costly values it computes
+ * that do not depend on the direction (its {@code exp}, {@code log}, {@code sin}, ... of primal
+ * values and their partials), so that later sweeps do not compute them again.
  *
  * <p>{@code mHvpAt} runs its sweep once when it is made, with a recording {@link Replay}; every
  * {@code apply} then runs the sweep with a {@link #replayer} of it, which hands back the recorded
@@ -21,14 +23,31 @@ import java.util.List;
  * replayer). Recording is single-threaded.
  */
 public final class Replay {
-  private static final Replay LIVE = new Replay(null, false);
+  private static final Replay LIVE = new Replay(null, null, false);
 
   private final List<Object> values;
+  /** The doubles, recorded apart and unboxed: the sweep replays many (its costly partials). */
+  private final Doubles doubles;
   private final boolean replaying;
   private int next;
+  private int nextDouble;
 
-  private Replay(List<Object> values, boolean replaying) {
+  /** A growable array of doubles, shared by a recording and its replayers. */
+  private static final class Doubles {
+    double[] values = new double[64];
+    int count;
+
+    void add(double value) {
+      if (count == values.length) {
+        values = java.util.Arrays.copyOf(values, values.length * 2);
+      }
+      values[count++] = value;
+    }
+  }
+
+  private Replay(List<Object> values, Doubles doubles, boolean replaying) {
     this.values = values;
+    this.doubles = doubles;
     this.replaying = replaying;
   }
 
@@ -39,7 +58,7 @@ public final class Replay {
 
   /** An empty record, for the sweep that runs when {@code mHvpAt} is made. */
   public static Replay recording() {
-    return new Replay(new ArrayList<>(), false);
+    return new Replay(new ArrayList<>(), new Doubles(), false);
   }
 
   /**
@@ -51,7 +70,7 @@ public final class Replay {
     if (values == null || replaying) {
       throw new IllegalStateException("only a recording has a replayer");
     }
-    return new Replay(values, true);
+    return new Replay(values, doubles, true);
   }
 
   /** Whether this hands back recorded values rather than letting the sweep make its calls. */
@@ -60,7 +79,9 @@ public final class Replay {
   }
 
   public double recordDouble(double value) {
-    add(value);
+    if (doubles != null && !replaying) {
+      doubles.add(value);
+    }
     return value;
   }
 
@@ -92,7 +113,14 @@ public final class Replay {
   }
 
   public double nextDouble() {
-    return (Double) take();
+    if (!replaying) {
+      throw new IllegalStateException("not replaying");
+    }
+    if (nextDouble >= doubles.count) {
+      throw new IllegalStateException("the sweep asked for more doubles than were recorded ("
+          + doubles.count + "): its path differs from the one taken at the point");
+    }
+    return doubles.values[nextDouble++];
   }
 
   public int nextInt() {

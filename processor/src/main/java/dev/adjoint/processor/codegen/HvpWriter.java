@@ -221,13 +221,16 @@ final class HvpWriter {
         .addModifiers(vis)
         .addModifiers(Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("Hessian-vector products of $L at one point, for many directions (as"
-            + " Newton-CG needs):\nthe value and gradient are computed once, when it is made;"
-            + " each {@link #apply} runs one\nreverse-over-forward sweep, which recomputes the"
-            + " forward work at the point (reusing it\nacross directions is not done yet)$L."
-            + " Later writes to the arrays it was made from, and to the\nfields the method"
-            + " reads, change nothing here.\n", link(s), h.replays()
-                ? ", but makes none of its calls: it replays their results, recorded\nby one"
-                    + " sweep when it was made" : "");
+            + " Newton-CG needs):\nthe value and gradient are computed once, when it is made$L;"
+            + " each {@link #apply} runs one\nreverse-over-forward sweep$L. Later writes to the"
+            + " arrays it was made from, and to the\nfields the method reads, change nothing"
+            + " here.\n", link(s), h.replays()
+                ? ", and so are what its\nsweep reads through calls and the costly values it"
+                    + " computes there ({@code exp}, {@code log},\n{@code sin}, ... of the point,"
+                    + " and their partials), which one sweep records then" : "",
+            h.replays() ? " that reads those back and recomputes only the cheap arithmetic"
+                : ", which recomputes the forward work at the point (all of it cheap\narithmetic:"
+                    + " reading it back would cost as much)");
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
         .addJavadoc("Holds a point and what was computed there.\n\n");

@@ -5,9 +5,13 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.IrWalker;
+import dev.adjoint.processor.ir.MathFunction;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.StmtRewriter;
 import dev.adjoint.processor.ir.Variable;
+import dev.adjoint.processor.model.Param;
+import dev.adjoint.processor.model.Signature;
+import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -68,20 +72,7 @@ final class Replays {
     Set<Variable> dynamic = dynamic(body, directions);
     // A statement under a branch or loop that tests a direction may run in one sweep and not in
     // another: its calls run each time.
-    Set<Stmt> steered = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Stmt top : body) {
-      IrWalker.forEachStmt(top, st -> {
-        Expr condition = st instanceof Stmt.If s ? s.condition()
-            : st instanceof Stmt.Loop s ? s.condition() : null;
-        boolean[] reads = {false};
-        if (condition != null) {
-          IrWalker.forEachExpr(condition, e -> reads[0] |= dynamic.contains(read(e)));
-        }
-        if (reads[0]) {
-          IrWalker.forEachStmt(st, steered::add);
-        }
-      });
-    }
+    Set<Stmt> steered = steered(body, dynamic);
     boolean[] used = {false};
     List<Stmt> out = StmtRewriter.rewrite(body, st -> {
       if (steered.contains(st)) {
@@ -124,6 +115,127 @@ final class Replays {
       return stmts;
     }, st -> false);
     return used[0] ? new Rewritten(out, true) : new Rewritten(body, false);
+  }
+
+  /** The {@code Math} functions whose values a replay hands back rather than computes again. */
+  private static final Set<MathFunction> COSTLY = java.util.EnumSet.of(MathFunction.SIN,
+      MathFunction.COS, MathFunction.TAN, MathFunction.ASIN, MathFunction.ACOS,
+      MathFunction.ATAN, MathFunction.ATAN2, MathFunction.SINH, MathFunction.COSH,
+      MathFunction.TANH, MathFunction.EXP, MathFunction.EXPM1, MathFunction.LOG,
+      MathFunction.LOG1P, MathFunction.LOG10, MathFunction.CBRT, MathFunction.POW,
+      MathFunction.HYPOT);
+
+  /**
+   * The sweep itself (its forward and reverse sweeps, after reverse mode) with each {@code double}
+   * it computes through a costly {@code Math} function ({@link #COSTLY}) free of the direction
+   * replayed: {@code v = replay.replaying() ? replay.nextDouble() : replay.recordDouble(e)}. These
+   * are the forward work at the point that every direction shares (the primal's transcendental
+   * values, the forward body's partials and the reverse sweep's partials of them), which {@code
+   * mHvpAt} records once, when it is made, as JAX's {@code linearize} keeps its point's
+   * linearization: each {@code apply} reads them back. Cheap arithmetic is computed again (a
+   * read of the record costs about as much). Where the sweep has no replay yet, one is added as
+   * its last parameter.
+   *
+   * @param d the sweep
+   * @param directions how many directions follow the method's {@code primal} parameters
+   * @param primal how many of the sweep's parameters are the method's
+   * @param replayed whether the sweep's last parameter is a replay already
+   * @return the sweep, and whether it has a replay now
+   */
+  static Sweep ofSweep(ReverseDerivative d, int primal, int directions, boolean replayed) {
+    Variable replay = replayed ? d.params().get(d.params().size() - 1)
+        : new Variable("replay", REPLAY, Variable.Kind.PARAM);
+    Set<Variable> seeds = new HashSet<>(d.params().subList(primal, primal + directions));
+    seeds.add(d.seed());
+    seeds.addAll(d.adjoints());
+    seeds.addAll(d.paramAdjoints().values());
+    List<Stmt> all = new ArrayList<>(d.forward().stmts());
+    all.addAll(d.reverse().stmts());
+    Set<Variable> dynamic = dynamic(all, seeds);
+    Set<Stmt> steered = steered(all, dynamic);
+    boolean[] used = {false};
+    java.util.function.Function<Stmt, List<Stmt>> leaf = st -> {
+      Expr value = st instanceof Stmt.Declare dd ? dd.init()
+          : st instanceof Stmt.Assign a ? a.value()
+          : st instanceof Stmt.ArrayAssign a ? a.value() : null;
+      Variable target = st instanceof Stmt.Declare dd ? dd.variable()
+          : st instanceof Stmt.Assign a ? a.variable()
+          : st instanceof Stmt.ArrayAssign a ? a.array() : null;
+      if (value == null || !value.type().equals(TypeName.DOUBLE) || steered.contains(st)
+          || dynamic.contains(target) || !costly(value) || readsAny(value, dynamic)) {
+        return List.of(st);
+      }
+      used[0] = true;
+      Expr r = new Expr.Read(replay, null);
+      Expr replayedValue = new Expr.Conditional(replaying(r),
+          new Expr.OpaqueCall(r, REPLAY, "nextDouble", List.of(), TypeName.DOUBLE, value.ref()),
+          new Expr.OpaqueCall(r, REPLAY, "recordDouble", List.of(value), TypeName.DOUBLE,
+              value.ref()),
+          TypeName.DOUBLE, value.ref());
+      return List.of(st instanceof Stmt.Declare dd
+          ? new Stmt.Declare(dd.variable(), replayedValue, dd.ref())
+          : st instanceof Stmt.Assign a ? new Stmt.Assign(a.variable(), replayedValue, a.ref())
+          : new Stmt.ArrayAssign(((Stmt.ArrayAssign) st).array(),
+              ((Stmt.ArrayAssign) st).indices(), replayedValue, st.ref()));
+    };
+    List<Stmt> forward = StmtRewriter.rewrite(d.forward().stmts(), leaf, st -> false);
+    List<Stmt> reverse = StmtRewriter.rewrite(d.reverse().stmts(), leaf, st -> false);
+    if (!used[0]) {
+      return new Sweep(d, replayed);
+    }
+    Signature s = d.signature();
+    List<Param> params = new ArrayList<>(s.params());
+    List<Variable> variables = new ArrayList<>(d.params());
+    if (!replayed) {
+      params.add(new Param(replay.hint(), REPLAY, false));
+      variables.add(replay);
+    }
+    return new Sweep(new ReverseDerivative(
+        new Signature(s.owner(), s.name(), params, s.result(), s.isPublic(), s.instance()),
+        variables, new Stmt.Block(forward, d.forward().ref()), d.result(), d.seed(),
+        new Stmt.Block(reverse, d.reverse().ref()), d.adjoints(), d.paramAdjoints(),
+        d.captured(), d.tape(), d.reader(), d.sometimesCreated()), true);
+  }
+
+  /**
+   * @param derivative the sweep
+   * @param replays whether its last parameter is a replay
+   */
+  record Sweep(ReverseDerivative derivative, boolean replays) {}
+
+  /** Whether {@code e} computes a costly {@code Math} function ({@link #COSTLY}). */
+  private static boolean costly(Expr e) {
+    boolean[] found = {false};
+    IrWalker.forEachExpr(e, x -> {
+      if (x instanceof Expr.MathCall m && COSTLY.contains(m.function())) {
+        found[0] = true;
+      }
+    });
+    return found[0];
+  }
+
+  /**
+   * The statements under a branch or loop that tests a value that depends on a direction: one
+   * sweep may run them and another not, so none is replayed.
+   */
+  private static Set<Stmt> steered(List<Stmt> body, Set<Variable> dynamic) {
+    Set<Stmt> steered = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Stmt top : body) {
+      IrWalker.forEachStmt(top, st -> {
+        Expr condition = st instanceof Stmt.If s ? s.condition()
+            : st instanceof Stmt.Loop s ? s.condition() : null;
+        if (condition != null && readsAny(condition, dynamic)) {
+          IrWalker.forEachStmt(st, steered::add);
+        }
+      });
+    }
+    return steered;
+  }
+
+  private static boolean readsAny(Expr e, Set<Variable> vars) {
+    boolean[] any = {false};
+    IrWalker.forEachExpr(e, x -> any[0] |= vars.contains(read(x)));
+    return any[0];
   }
 
   private static Expr replaying(Expr replay) {

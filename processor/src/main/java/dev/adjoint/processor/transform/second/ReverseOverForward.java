@@ -174,9 +174,8 @@ public final class ReverseOverForward {
     ReverseMode.Result result = ReverseMode.derive(tangentOutput,
         new MethodBody(variables, Stmt.Block.of(replayed.body()), primal.aliasedArrays()),
         captured(rewritten));
-    return new Result(result.derivative().map(d ->
-        new HvpSweep(DeadPrimal.prunedForward(d), s.params().size(), rewritten.captures(),
-            replayed.used())), result.report());
+    return new Result(result.derivative().map(d -> sweep(d, s, rewritten.captures(),
+        replayed.used())), result.report());
   }
 
   /**
@@ -212,9 +211,21 @@ public final class ReverseOverForward {
         TypeName.DOUBLE, primal.isPublic(), primal.instance());
     ReverseMode.Result result = ReverseMode.derive(tangentOutput,
         new MethodBody(variables, Stmt.Block.of(replayed.body())), captured(rewritten));
-    return new Result(result.derivative().map(d ->
-        new HvpSweep(DeadPrimal.prunedForward(d), primal.params().size(), rewritten.captures(),
-            replayed.used())), result.report());
+    return new Result(result.derivative().map(d -> sweep(d, primal, rewritten.captures(),
+        replayed.used())), result.report());
+  }
+
+  /**
+   * The sweep of {@code d}, the reverse derivative of the tangent map of {@code primal}: its dead
+   * forward statements pruned ({@link DeadPrimal}), its costly values free of the direction
+   * replayed ({@link Replays#ofSweep}).
+   */
+  private static HvpSweep sweep(ReverseDerivative d, Signature primal,
+      List<HvpSweep.Capture> captures, boolean replayed) {
+    int directions = (int) primal.params().stream().filter(Param::differentiable).count();
+    Replays.Sweep out = Replays.ofSweep(DeadPrimal.prunedForward(d), primal.params().size(),
+        directions, replayed);
+    return new HvpSweep(out.derivative(), primal.params().size(), captures, out.replays());
   }
 
   /**
