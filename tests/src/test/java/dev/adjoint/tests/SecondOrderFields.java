@@ -76,6 +76,30 @@ final class SecondOrderFields {
     return k * x * x * x + s;
   }
 
+  /** Settings with no floating-point data, which a differentiated body may hold in a local. */
+  static final class Steps {
+    int count = 3;
+  }
+
+  final Steps steps = new Steps();
+
+  /** The settings the receiver holds, returned by a plain method. */
+  Steps steps() {
+    return steps;
+  }
+
+  /** n x² with n read through a local a plain call returned: Hessian 2 n. */
+  @Differentiable(order = 2)
+  double throughLocalObject(double x) {
+    Steps st = steps();
+    int n = st.count;
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      s += x * x;
+    }
+    return s;
+  }
+
   /** cfg.k r₀² r₁: a callee that reads a field of an object the receiver holds. */
   @Differentiable(order = 2)
   double rowEnergy(double[] r) {

@@ -540,8 +540,8 @@ final class SecondOrderTest {
 
   /**
    * mHvpAt keeps what the method reads through calls as it was when it was made: a plain method's
-   * result and what a plain method wrote into an argument array (a field read by each), and a
-   * callee given a row,
+   * result, what a plain method wrote into an argument array (a field read by each), a field
+   * read through a local that a plain call returned, and a callee given a row,
    * which the sweep goes through by its generated products (the fuzzer's hvpAtCalleeFields),
    * whose field changes too. mHvp reads them as they are now.
    */
@@ -564,6 +564,13 @@ final class SecondOrderTest {
     assertThat(now.x()).isWithin(1e-14).of(6 * 4.0 * x * v);
     assertThat(now.y()[0]).isWithin(1e-14).of(4 * vy[0]);
     assertThat(now.y()[1]).isWithin(1e-14).of(2 * vy[1]);
+
+    // A field read through a local that a plain call returned (Steps st = steps(); st.count).
+    var local = SecondOrderFieldsAdjoint.throughLocalObjectHvpAt(model, x);
+    model.steps.count = 10;
+    assertThat(local.apply(v).x()).isWithin(1e-14).of(2 * 3 * v);
+    assertThat(SecondOrderFieldsAdjoint.throughLocalObjectHvp(model, x, v).hvp().x())
+        .isWithin(1e-13).of(2 * 10 * v);
 
     double[][] m = {{0.5, 1.5}, {-1.0, 0.25}};
     double[][] w = {{1.0, 0.5}, {-0.5, 2.0}};

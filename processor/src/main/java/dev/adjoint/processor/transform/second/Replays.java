@@ -3,6 +3,7 @@ package dev.adjoint.processor.transform.second;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
+import dev.adjoint.processor.ir.BodyCopier;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.MathFunction;
@@ -114,7 +115,95 @@ final class Replays {
       }
       return stmts;
     }, st -> false);
+    // Then the fields read through objects that no parameter roots (a local a call made:
+    // Cfg c = cfg(); ... c.k), which Captures could not take: each read becomes a local of its
+    // own, replayed.
+    FieldReads reads = new FieldReads(dynamic, replay);
+    out = StmtRewriter.rewrite(out, st -> {
+      if (steered.contains(st)) {
+        return List.of(st);
+      }
+      reads.hoisted.clear();
+      Stmt rewritten = st.accept(reads);
+      if (reads.hoisted.isEmpty()) {
+        return List.of(st);
+      }
+      used[0] = true;
+      List<Stmt> stmts = new ArrayList<>(reads.hoisted);
+      stmts.add(rewritten);
+      return stmts;
+    }, st -> false);
     return used[0] ? new Rewritten(out, true) : new Rewritten(body, false);
+  }
+
+  /**
+   * Takes each read of a primitive field whose object is free of the direction out of a
+   * statement, into a local declared just before it from the replay, where the read is evaluated
+   * unconditionally (not on the right of {@code &&} or {@code ||}, nor in a branch of {@code ?:}).
+   */
+  private static final class FieldReads extends BodyCopier {
+    private final Set<Variable> dynamic;
+    private final Variable replay;
+    final List<Stmt> hoisted = new ArrayList<>();
+    private int guarded;
+
+    FieldReads(Set<Variable> dynamic, Variable replay) {
+      this.dynamic = dynamic;
+      this.replay = replay;
+    }
+
+    @Override
+    public Variable v(Variable old) {
+      return old;
+    }
+
+    @Override
+    public Stmt visitReturn(Stmt.Return s) {
+      return new Stmt.Return(e(s.value()), s.ref());
+    }
+
+    @Override
+    public Expr visitBinary(Expr.Binary b) {
+      if (b.op() != Expr.BinaryOp.AND && b.op() != Expr.BinaryOp.OR) {
+        return super.visitBinary(b);
+      }
+      Expr left = e(b.left());
+      guarded++;
+      try {
+        return new Expr.Binary(b.op(), left, e(b.right()), b.type(), b.ref());
+      } finally {
+        guarded--;
+      }
+    }
+
+    @Override
+    public Expr visitConditional(Expr.Conditional c) {
+      Expr condition = e(c.condition());
+      guarded++;
+      try {
+        return new Expr.Conditional(condition, e(c.whenTrue()), e(c.whenFalse()), c.type(),
+            c.ref());
+      } finally {
+        guarded--;
+      }
+    }
+
+    @Override
+    public Expr visitFieldRead(Expr.FieldRead f) {
+      TypeName t = f.type();
+      boolean kind = t.equals(TypeName.DOUBLE) || t.equals(TypeName.INT)
+          || t.equals(TypeName.LONG) || t.equals(TypeName.BOOLEAN);
+      if (guarded > 0 || !kind || readsAny(f, dynamic)) {
+        return super.visitFieldRead(f);
+      }
+      Variable local = new Variable(f.name(), t, Variable.Kind.TEMP);
+      Expr r = new Expr.Read(replay, null);
+      hoisted.add(new Stmt.Declare(local, new Expr.Conditional(replaying(r),
+          new Expr.OpaqueCall(r, REPLAY, "next" + kind(t), List.of(), t, f.ref()),
+          new Expr.OpaqueCall(r, REPLAY, "record" + kind(t), List.of(f), t, f.ref()),
+          t, f.ref()), f.ref()));
+      return new Expr.Read(local, f.ref());
+    }
   }
 
   /** The {@code Math} functions whose values a replay hands back rather than computes again. */
