@@ -100,6 +100,62 @@ final class SecondOrderFields {
     return s;
   }
 
+  /** Whether {@link #guardedChain} reads {@link #absent}. */
+  boolean guarded;
+
+  /** Null: read only under a guard that is false (red team of stop 31). */
+  Cfg absent;
+
+  /** guarded ? absent.k x² : x²: Hessian 2, with {@code absent} null. */
+  @Differentiable(order = 2)
+  double guardedChain(double x) {
+    return guarded ? absent.k * x * x : x * x;
+  }
+
+  /** How many terms {@link #callsInConditions} adds, read by a plain method in a condition. */
+  int trips = 2;
+
+  int trips() {
+    return trips;
+  }
+
+  /** Whether {@link #callsInConditions} doubles its sum, read in an if's condition. */
+  boolean doubled;
+
+  boolean doubled() {
+    return doubled;
+  }
+
+  /**
+   * Σ over trips() of x², doubled where doubled(): plain calls in a loop's and an if's condition
+   * (red team of stop 31). Hessian 2 trips (times 2 where doubled).
+   */
+  @Differentiable(order = 2)
+  double callsInConditions(double x) {
+    double s = 0;
+    for (int i = 0; i < trips(); i++) {
+      s += x * x;
+    }
+    if (doubled()) {
+      s = 2 * s;
+    }
+    return s;
+  }
+
+  static void setFirstTo5(int[] a) {
+    a[0] = 5;
+  }
+
+  /**
+   * b₀ x² after a plain call writes a₀ = 5: given one array as a and b, 5 x², Hessian 10 (red
+   * team of stop 31: every second-order member copied a and b apart and gave 2).
+   */
+  @Differentiable(order = 2)
+  static double oneArrayTwice(double x, int[] a, int[] b) {
+    setFirstTo5(a);
+    return b[0] * x * x;
+  }
+
   /** cfg.k r₀² r₁: a callee that reads a field of an object the receiver holds. */
   @Differentiable(order = 2)
   double rowEnergy(double[] r) {

@@ -599,6 +599,38 @@ final class SecondOrderTest {
   }
 
   /**
+   * Red team of stop 31: a field chain read only under a guard (null otherwise) did not throw in
+   * the method but threw in every second-order member, which read it where the sweep begins;
+   * plain calls in a loop's and an if's condition were called again by every apply; one array
+   * passed as two parameters was copied apart.
+   */
+  @Test
+  void secondOrderMembersOfGuardsConditionsAndOneArrayPassedTwice() {
+    SecondOrderFields model = new SecondOrderFields(1.0, new double[0]);
+    assertThat(SecondOrderFieldsAdjoint.guardedChainHvp(model, 1.5, 1.0).hvp().x()).isEqualTo(2.0);
+    assertThat(SecondOrderFieldsAdjoint.guardedChainHessian(model, 1.5)[0][0]).isEqualTo(2.0);
+    assertThat(SecondOrderFieldsAdjoint.guardedChainHvpAt(model, 1.5).apply(0.5).x())
+        .isEqualTo(1.0);
+
+    var at = SecondOrderFieldsAdjoint.callsInConditionsHvpAt(model, 0.7);
+    model.trips = 3;
+    model.doubled = true;
+    assertThat(at.apply(1.0).x()).isWithin(1e-14).of(4.0); // 2 trips, not doubled
+    assertThat(SecondOrderFieldsAdjoint.callsInConditionsHvp(model, 0.7, 1.0).hvp().x())
+        .isWithin(1e-14).of(12.0); // as they are now
+
+    int[] a = {1};
+    assertThat(SecondOrderFieldsAdjoint.oneArrayTwiceHvp(1.5, a, a, 1.0).hvp().x())
+        .isWithin(1e-14).of(10.0);
+    a[0] = 1;
+    assertThat(SecondOrderFieldsAdjoint.oneArrayTwiceHvpAt(1.5, a, a).apply(1.0).x())
+        .isWithin(1e-14).of(10.0);
+    a[0] = 1;
+    assertThat(SecondOrderFieldsAdjoint.oneArrayTwiceHessian(1.5, a, a)[0][0])
+        .isWithin(1e-14).of(10.0);
+  }
+
+  /**
    * mFunction of an order = 2 method is a TwiceDifferentiableFunction whose hessianVectorProduct
    * is mHvp's product, bit for bit, in each form (scalars, one array, examples of mixed shapes),
    * and passes GradCheck's HVP check (differences of its own gradient).

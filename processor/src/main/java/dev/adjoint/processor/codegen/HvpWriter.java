@@ -96,26 +96,82 @@ final class HvpWriter {
     for (int i = 0; i < h.primal(); i++) {
       named.put(h.derivative().params().get(i), params.get(i));
     }
+    // The receiver of an instance method is never null; other objects may be.
+    Variable receiver = h.derivative().signature().instance() ? h.derivative().params().get(0)
+        : null;
     List<CodeBlock> out = new ArrayList<>();
     for (HvpSweep.Capture c : h.captures()) {
-      out.add(captureValue(c.value(), named));
+      out.add(captureValue(c.value(), named, receiver));
     }
     return out;
   }
 
-  /** A capture's value ({@link HvpSweep.Capture}: parameters, field reads and accessors). */
-  private static CodeBlock captureValue(Expr e, Map<Variable, CodeBlock> params) {
+  /**
+   * A capture's value ({@link HvpSweep.Capture}: parameters, field reads and accessors), read
+   * through each object of its chain only where that object is not null, else the type's zero
+   * ({@code null}, {@code 0.0}, {@code false}): the body may read the field only under a guard
+   * ({@code on ? c.k * x : x}, red team of stop 31), and the sweep reads it where it begins, so
+   * an unguarded read would throw where the method does not. Where the body does read it, the
+   * method itself throws (and so does {@code mValueAndGrad}, which every member but {@code
+   * mHessian} calls).
+   */
+  private static CodeBlock captureValue(Expr e, Map<Variable, CodeBlock> params,
+      Variable receiver) {
     if (e instanceof Expr.Read r && params.containsKey(r.variable())) {
       return params.get(r.variable());
     }
     if (e instanceof Expr.FieldRead f) {
-      return f.receiver() == null ? CodeBlock.of("$T.$N", f.owner(), f.name())
-          : CodeBlock.of("$L.$N", captureValue(f.receiver(), params), f.name());
+      if (f.receiver() == null) {
+        return CodeBlock.of("$T.$N", f.owner(), f.name());
+      }
+      CodeBlock object = captureValue(f.receiver(), params, receiver);
+      return guarded(f.receiver(), receiver, object, CodeBlock.of("$L.$N", object, f.name()),
+          f.type());
     }
     if (e instanceof Expr.OpaqueCall c && c.receiver() != null && c.args().isEmpty()) {
-      return CodeBlock.of("$L.$N()", captureValue(c.receiver(), params), c.name());
+      CodeBlock object = captureValue(c.receiver(), params, receiver);
+      return guarded(c.receiver(), receiver, object, CodeBlock.of("$L.$N()", object, c.name()),
+          c.type());
     }
     throw new IllegalArgumentException("not a capture: " + e);
+  }
+
+  /**
+   * {@code read}, or {@code (object == null ? zero : read)} unless the object is the method's
+   * receiver.
+   */
+  private static CodeBlock guarded(Expr objectExpr, Variable receiver, CodeBlock object,
+      CodeBlock read, TypeName type) {
+    if (objectExpr instanceof Expr.Read r && r.variable() == receiver) {
+      return read;
+    }
+    return CodeBlock.of("($L == null ? $L : $L)", object, zero(type), read);
+  }
+
+  /** The zero of a type, as a literal. */
+  private static CodeBlock zero(TypeName type) {
+    if (type.equals(TypeName.DOUBLE)) {
+      return CodeBlock.of("0.0");
+    }
+    if (type.equals(TypeName.FLOAT)) {
+      return CodeBlock.of("0.0f");
+    }
+    if (type.equals(TypeName.LONG)) {
+      return CodeBlock.of("0L");
+    }
+    if (type.equals(TypeName.BOOLEAN)) {
+      return CodeBlock.of("false");
+    }
+    if (type.equals(TypeName.CHAR)) {
+      return CodeBlock.of("'\\0'");
+    }
+    if (type.equals(TypeName.INT)) {
+      return CodeBlock.of("0");
+    }
+    if (type.equals(TypeName.SHORT) || type.equals(TypeName.BYTE)) {
+      return CodeBlock.of("($T) 0", type);
+    }
+    return CodeBlock.of("null");
   }
 
   /** {@code MHvp(double value, MGrad grad, MGrad hvp)}. */
@@ -333,16 +389,36 @@ final class HvpWriter {
     int primal = h.primal();
     int k = primal;
     List<Param> params = tangentOutput.params();
+    List<Integer> copied = new ArrayList<>();
     for (int i = 0; i < primal; i++) {
       TypeName t = params.get(i).type();
       if (Expr.isDiscreteArray(t) || !params.get(i).differentiable()
           && (t.equals(Expr.DOUBLE_ARRAY) || t.equals(Expr.DOUBLE_MATRIX))) {
-        // The body may sort it (Arrays.sort of an int[] or a @NoDiff double[]): each sweep works
-        // on the arguments as they were given, so that every product, and the value and
-        // gradient, are at one point.
-        body.addStatement("$N = $L", names.get(i),
-            Members.copyOf(params.get(i).type(), names.get(i)));
+        copied.add(i);
       }
+    }
+    // The body may sort them (Arrays.sort of an int[] or a @NoDiff double[]): each sweep works
+    // on the arguments as they were given, so that every product, and the value and gradient,
+    // are at one point. One array passed as two of them stays one (red team of stop 31: a plain
+    // call writing a[0] changed what the body read as b[0]).
+    Map<Integer, String> given = new java.util.HashMap<>();
+    for (int i : copied) {
+      if (copied.stream().anyMatch(j -> j > i && params.get(j).type().equals(
+          params.get(i).type()))) {
+        String in = r.reserve(names.get(i) + "Given");
+        given.put(i, in);
+        body.addStatement("$T $N = $N", params.get(i).type(), in, names.get(i));
+      }
+    }
+    for (int i : copied) {
+      CodeBlock copy = Members.copyOf(params.get(i).type(), names.get(i));
+      for (int j : copied) {
+        if (j < i && params.get(j).type().equals(params.get(i).type())) {
+          copy = CodeBlock.of("$N == $N ? $N : $L", names.get(i), given.get(j), names.get(j),
+              copy);
+        }
+      }
+      body.addStatement("$N = $L", names.get(i), copy);
     }
     for (int i = 0; i < primal; i++) {
       Param p = params.get(i);
@@ -452,13 +528,23 @@ final class HvpWriter {
             CodeBlock.of("Hessian-vector products of $L at one point, for many directions.\n",
                 link(s)),
             "the point's value, gradient and Hessian-vector products");
+    Map<Integer, String> copies = new java.util.HashMap<>();
     for (int i = 0; i < params.size(); i++) {
       Param p = s.params().get(i);
       // Every array (long[] and boolean[] too: the fuzzer's order = 2 twins found them shared),
-      // copied before the value and gradient, which may change the discrete ones (Arrays.sort).
+      // copied before the value and gradient, which may change the discrete ones (Arrays.sort);
+      // one array passed as two parameters stays one.
       if (p.type() instanceof ArrayTypeName) {
         String copy = names.newName(params.get(i) + "Copy");
-        m.addStatement("$T $N = $L", p.type(), copy, Members.copyOf(p.type(), params.get(i)));
+        CodeBlock value = Members.copyOf(p.type(), params.get(i));
+        for (int j = 0; j < i; j++) {
+          if (copies.containsKey(j) && s.params().get(j).type().equals(p.type())) {
+            value = CodeBlock.of("$N == $N ? $N : $L", params.get(i), params.get(j),
+                copies.get(j), value);
+          }
+        }
+        copies.put(i, copy);
+        m.addStatement("$T $N = $L", p.type(), copy, value);
         args.add(CodeBlock.of("$N", copy));
       } else {
         args.add(CodeBlock.of("$N", params.get(i)));

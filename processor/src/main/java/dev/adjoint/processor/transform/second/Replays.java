@@ -74,10 +74,60 @@ final class Replays {
     // A statement under a branch or loop that tests a direction may run in one sweep and not in
     // another: its calls run each time.
     Set<Stmt> steered = steered(body, dynamic);
-    boolean[] used = {false};
-    List<Stmt> out = StmtRewriter.rewrite(body, st -> {
+    Rewriter w = new Rewriter(dynamic, steered, replay);
+    List<Stmt> out = w.stmts(body);
+    return w.used ? new Rewritten(out, true) : new Rewritten(body, false);
+  }
+
+  /**
+   * The rewrite of {@link #of}: statements whose value is a replayed call (with their arrays
+   * synced), then, in every other statement and in the conditions of branches and loops, each
+   * replayed call given no array and each read of a primitive field (through an object no
+   * parameter roots, which {@link Captures} could not take: {@code Steps st = steps(); ...
+   * st.count}) replayed where it stands: {@code (replay.replaying() ? replay.nextT() :
+   * replay.recordT(e))}. A read evaluated only under a guard that depends on a direction (the
+   * right of {@code &&} or {@code ||}, a branch of {@code ?:}) runs each time.
+   */
+  private static final class Rewriter extends BodyCopier {
+    private final Set<Variable> dynamic;
+    private final Set<Stmt> steered;
+    private final Variable replay;
+    boolean used;
+    /** How many guards that depend on a direction enclose the expression being rewritten. */
+    private int dynamicGuards;
+
+    Rewriter(Set<Variable> dynamic, Set<Stmt> steered, Variable replay) {
+      this.dynamic = dynamic;
+      this.steered = steered;
+      this.replay = replay;
+    }
+
+    List<Stmt> stmts(List<Stmt> in) {
+      List<Stmt> out = new ArrayList<>();
+      for (Stmt st : in) {
+        out.addAll(stmt(st));
+      }
+      return out;
+    }
+
+    private Stmt.Block block(List<Stmt> in, Stmt.Block old) {
+      return new Stmt.Block(stmts(in), old.ref());
+    }
+
+    private List<Stmt> stmt(Stmt st) {
       if (steered.contains(st)) {
         return List.of(st);
+      }
+      if (st instanceof Stmt.If s) {
+        return List.of(new Stmt.If(e(s.condition()), block(s.then().stmts(), s.then()),
+            block(s.otherwise().stmts(), s.otherwise()), s.ref()));
+      }
+      if (st instanceof Stmt.Loop s) {
+        return List.of(new Stmt.Loop(e(s.condition()), block(s.body().stmts(), s.body()),
+            block(s.update().stmts(), s.update()), s.testFirst(), s.ref()));
+      }
+      if (st instanceof Stmt.Block b) {
+        return List.of(block(b.stmts(), b));
       }
       Expr.OpaqueCall call = null;
       Variable target = null;
@@ -91,18 +141,13 @@ final class Replays {
         call = c;
       }
       if (call == null || !replayed(call, dynamic)) {
-        return List.of(st);
+        return List.of(st.accept(this));
       }
-      used[0] = true;
+      used = true;
       List<Stmt> stmts = new ArrayList<>();
       Expr r = new Expr.Read(replay, null);
       if (target != null) {
-        TypeName t = target.type();
-        String kind = kind(t);
-        Expr value = new Expr.Conditional(replaying(r),
-            new Expr.OpaqueCall(r, REPLAY, "next" + kind, List.of(), t, call.ref()),
-            new Expr.OpaqueCall(r, REPLAY, "record" + kind, List.of(call), t, call.ref()),
-            t, call.ref());
+        Expr value = wrapped(call, target.type());
         stmts.add(st instanceof Stmt.Declare d ? new Stmt.Declare(target, value, d.ref())
             : new Stmt.Assign(target, value, st.ref()));
       } else {
@@ -114,42 +159,32 @@ final class Replays {
             TypeName.VOID, null), null));
       }
       return stmts;
-    }, st -> false);
-    // Then the fields read through objects that no parameter roots (a local a call made:
-    // Cfg c = cfg(); ... c.k), which Captures could not take: each read becomes a local of its
-    // own, replayed.
-    FieldReads reads = new FieldReads(dynamic, replay);
-    out = StmtRewriter.rewrite(out, st -> {
-      if (steered.contains(st)) {
-        return List.of(st);
-      }
-      reads.hoisted.clear();
-      Stmt rewritten = st.accept(reads);
-      if (reads.hoisted.isEmpty()) {
-        return List.of(st);
-      }
-      used[0] = true;
-      List<Stmt> stmts = new ArrayList<>(reads.hoisted);
-      stmts.add(rewritten);
-      return stmts;
-    }, st -> false);
-    return used[0] ? new Rewritten(out, true) : new Rewritten(body, false);
-  }
+    }
 
-  /**
-   * Takes each read of a primitive field whose object is free of the direction out of a
-   * statement, into a local declared just before it from the replay, where the read is evaluated
-   * unconditionally (not on the right of {@code &&} or {@code ||}, nor in a branch of {@code ?:}).
-   */
-  private static final class FieldReads extends BodyCopier {
-    private final Set<Variable> dynamic;
-    private final Variable replay;
-    final List<Stmt> hoisted = new ArrayList<>();
-    private int guarded;
+    /** {@code replay.replaying() ? replay.nextT() : replay.recordT(e)}, of type {@code t}. */
+    private Expr wrapped(Expr e, TypeName t) {
+      Expr r = new Expr.Read(replay, null);
+      String kind = kind(t);
+      return new Expr.Conditional(replaying(r),
+          new Expr.OpaqueCall(r, REPLAY, "next" + kind, List.of(), t, e.ref()),
+          new Expr.OpaqueCall(r, REPLAY, "record" + kind, List.of(e), t, e.ref()),
+          t, e.ref());
+    }
 
-    FieldReads(Set<Variable> dynamic, Variable replay) {
-      this.dynamic = dynamic;
-      this.replay = replay;
+    /**
+     * Whether a value of {@code t} may be replayed where it stands in a larger expression: a
+     * primitive the replay keeps as such, or a class that is not generic (a cast to it is
+     * checked).
+     */
+    private static boolean inline(TypeName t) {
+      return t.equals(TypeName.DOUBLE) || t.equals(TypeName.INT) || t.equals(TypeName.LONG)
+          || t.equals(TypeName.BOOLEAN) || t instanceof ClassName;
+    }
+
+    private Expr replayedInline(Expr e) {
+      used = true;
+      Expr value = wrapped(e, e.type());
+      return e.type().isPrimitive() ? value : new Expr.Cast(e.type(), value, e.ref());
     }
 
     @Override
@@ -168,41 +203,47 @@ final class Replays {
         return super.visitBinary(b);
       }
       Expr left = e(b.left());
-      guarded++;
+      boolean guard = readsAny(b.left(), dynamic);
+      dynamicGuards += guard ? 1 : 0;
       try {
         return new Expr.Binary(b.op(), left, e(b.right()), b.type(), b.ref());
       } finally {
-        guarded--;
+        dynamicGuards -= guard ? 1 : 0;
       }
     }
 
     @Override
     public Expr visitConditional(Expr.Conditional c) {
       Expr condition = e(c.condition());
-      guarded++;
+      boolean guard = readsAny(c.condition(), dynamic);
+      dynamicGuards += guard ? 1 : 0;
       try {
         return new Expr.Conditional(condition, e(c.whenTrue()), e(c.whenFalse()), c.type(),
             c.ref());
       } finally {
-        guarded--;
+        dynamicGuards -= guard ? 1 : 0;
       }
     }
 
     @Override
-    public Expr visitFieldRead(Expr.FieldRead f) {
-      TypeName t = f.type();
-      boolean kind = t.equals(TypeName.DOUBLE) || t.equals(TypeName.INT)
-          || t.equals(TypeName.LONG) || t.equals(TypeName.BOOLEAN);
-      if (guarded > 0 || !kind || readsAny(f, dynamic)) {
-        return super.visitFieldRead(f);
+    public Expr visitOpaqueCall(Expr.OpaqueCall c) {
+      if (c.owner().equals(REPLAY)) {
+        return c;
       }
-      Variable local = new Variable(f.name(), t, Variable.Kind.TEMP);
-      Expr r = new Expr.Read(replay, null);
-      hoisted.add(new Stmt.Declare(local, new Expr.Conditional(replaying(r),
-          new Expr.OpaqueCall(r, REPLAY, "next" + kind(t), List.of(), t, f.ref()),
-          new Expr.OpaqueCall(r, REPLAY, "record" + kind(t), List.of(f), t, f.ref()),
-          t, f.ref()), f.ref()));
-      return new Expr.Read(local, f.ref());
+      if (dynamicGuards == 0 && inline(c.type()) && replayed(c, dynamic)
+          && written(c).isEmpty()) {
+        return replayedInline(c);
+      }
+      return super.visitOpaqueCall(c);
+    }
+
+    @Override
+    public Expr visitFieldRead(Expr.FieldRead f) {
+      if (dynamicGuards == 0 && f.type().isPrimitive() && inline(f.type())
+          && !readsAny(f, dynamic)) {
+        return replayedInline(f);
+      }
+      return super.visitFieldRead(f);
     }
   }
 
