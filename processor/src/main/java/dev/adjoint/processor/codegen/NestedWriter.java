@@ -96,14 +96,7 @@ final class NestedWriter {
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
         .addJavadoc("Computes the value at the point.\n\n");
-    for (int i = 0; i < s.params().size(); i++) {
-      Param p = s.params().get(i);
-      type.addField(FieldSpec.builder(p.type(), fields.get(i), Modifier.PRIVATE, Modifier.FINAL)
-          .build());
-      ctor.addParameter(p.type(), fields.get(i))
-          .addJavadoc("@param $L the argument {@code $L}\n", fields.get(i), p.name())
-          .addStatement("this.$N = $N", fields.get(i), fields.get(i));
-    }
+    addArguments(type, ctor, s, fields);
     type.addField(TypeName.DOUBLE, value, Modifier.PRIVATE, Modifier.FINAL);
     List<Param> diff = target.diffParams();
     int n0 = 1 + target.params().size();
@@ -167,19 +160,7 @@ final class NestedWriter {
     if (scales) {
       type.addMethod(scaleMethod());
     }
-    List<String> shared = g.paramNames(s, g.allocator());
-    if (AdjointNames.hasSharing(s)) {
-      type.addMethod(MethodSpec.methodBuilder(AdjointNames.SHARING)
-          .addModifiers(Modifier.STATIC)
-          .addParameters(Members.parameters(s, shared))
-          .returns(vjpType(s))
-          .addJavadoc("For generated callers: as {@code $N}, but sharing the arrays it is"
-              + " given.\n\n", AdjointNames.vjpMethod(s))
-          .addJavadoc(Members.paramDocs(s, shared))
-          .addJavadoc("@return the linearisation at this point\n")
-          .addStatement("return new $T($L)", vjpType(s), args(shared))
-          .build());
-    }
+    addSharing(type, s);
     type.addMethod(pullback.build());
     return type.build();
   }
@@ -289,14 +270,7 @@ final class NestedWriter {
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
         .addJavadoc("Computes the value at the point.\n\n");
-    for (int i = 0; i < s.params().size(); i++) {
-      Param p = s.params().get(i);
-      type.addField(FieldSpec.builder(p.type(), fields.get(i), Modifier.PRIVATE, Modifier.FINAL)
-          .build());
-      ctor.addParameter(p.type(), fields.get(i))
-          .addJavadoc("@param $L the argument {@code $L}\n", fields.get(i), p.name())
-          .addStatement("this.$N = $N", fields.get(i), fields.get(i));
-    }
+    addArguments(type, ctor, s, fields);
     TypeName result = s.result();
     type.addField(result, value, Modifier.PRIVATE, Modifier.FINAL);
     ctor.addStatement("this.$N = $L", value, valueCall(n, fields));
@@ -368,6 +342,37 @@ final class NestedWriter {
     if (scales) {
       type.addMethod(scaleMethod());
     }
+    addSharing(type, s);
+    type.addMethod(MethodSpec.methodBuilder("pullback")
+        .addParameter(s.result(), valueBar)
+        .returns(g.adjoint().nestedClass(AdjointNames.gradRecord(s)))
+        .addJavadoc("The cotangents of the arguments for a cotangent of the value.\n\n"
+            + "@param $L the value's cotangent\n@return the arguments' cotangents\n", valueBar)
+        .addStatement(derivative != null ? derivative
+            : CodeBlock.of("$T $N = $N.apply($L)",
+                target.adjointClass().nestedClass(AdjointNames.gradRecord(target)), hvp, at,
+                CodeBlock.join(directions, ",$W")))
+        .addStatement("return new $T($L)", g.adjoint().nestedClass(AdjointNames.gradRecord(s)),
+            CodeBlock.join(cotangents, ",$W"))
+        .build());
+    return type.build();
+  }
+
+  /** A Vjp's fields for the function's arguments, each set by its constructor. */
+  private static void addArguments(TypeSpec.Builder type, MethodSpec.Builder ctor, Signature s,
+      List<String> fields) {
+    for (int i = 0; i < s.params().size(); i++) {
+      Param p = s.params().get(i);
+      type.addField(FieldSpec.builder(p.type(), fields.get(i), Modifier.PRIVATE, Modifier.FINAL)
+          .build());
+      ctor.addParameter(p.type(), fields.get(i))
+          .addJavadoc("@param $L the argument {@code $L}\n", fields.get(i), p.name())
+          .addStatement("this.$N = $N", fields.get(i), fields.get(i));
+    }
+  }
+
+  /** The Vjp's {@code sharing} factory, where the function takes arrays. */
+  private void addSharing(TypeSpec.Builder type, Signature s) {
     List<String> shared = g.paramNames(s, g.allocator());
     if (AdjointNames.hasSharing(s)) {
       type.addMethod(MethodSpec.methodBuilder(AdjointNames.SHARING)
@@ -382,19 +387,6 @@ final class NestedWriter {
           .addStatement("return new $T($L)", vjpType(s), args(shared))
           .build());
     }
-    type.addMethod(MethodSpec.methodBuilder("pullback")
-        .addParameter(s.result(), valueBar)
-        .returns(g.adjoint().nestedClass(AdjointNames.gradRecord(s)))
-        .addJavadoc("The cotangents of the arguments for a cotangent of the value.\n\n"
-            + "@param $L the value's cotangent\n@return the arguments' cotangents\n", valueBar)
-        .addStatement(derivative != null ? derivative
-            : CodeBlock.of("$T $N = $N.apply($L)",
-                target.adjointClass().nestedClass(AdjointNames.gradRecord(target)), hvp, at,
-                CodeBlock.join(directions, ",$W")))
-        .addStatement("return new $T($L)", g.adjoint().nestedClass(AdjointNames.gradRecord(s)),
-            CodeBlock.join(cotangents, ",$W"))
-        .build());
-    return type.build();
   }
 
   /** {@code scale(factor, array)}: a Vjp's helper that scales a fresh array where it is. */

@@ -217,4 +217,20 @@ public class BodyCopier extends PrimalVisitor<Expr> implements Stmt.Visitor<Stmt
   public Expr visitNewArray(Expr.NewArray e) {
     return new Expr.NewArray(e.element(), all(e.lengths()), e.ref());
   }
+
+  /**
+   * A rewrite in place rather than a copy: every variable is kept, and returns stay returns. The
+   * second-order sweep's rewrites ({@code Captures}, {@code Replays}) extend it.
+   */
+  public static class InPlace extends BodyCopier {
+    @Override
+    public Variable v(Variable old) {
+      return old;
+    }
+
+    @Override
+    public Stmt visitReturn(Stmt.Return s) {
+      return new Stmt.Return(e(s.value()), s.ref());
+    }
+  }
 }

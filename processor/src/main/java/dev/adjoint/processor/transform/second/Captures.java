@@ -20,7 +20,7 @@ import java.util.Set;
  * HvpSweep.Capture}. The same read written twice is one capture. Variables are kept (this is a
  * rewrite in place, not a copy), and returns stay returns.
  */
-final class Captures extends BodyCopier {
+final class Captures extends BodyCopier.InPlace {
   private final List<Variable> params;
   private final Set<Variable> assigned = new HashSet<>();
   private final Map<String, HvpSweep.Capture> byKey = new LinkedHashMap<>();
@@ -58,16 +58,6 @@ final class Captures extends BodyCopier {
       out.add(st.accept(c));
     }
     return new Rewritten(out, List.copyOf(c.byKey.values()));
-  }
-
-  @Override
-  public Variable v(Variable old) {
-    return old;
-  }
-
-  @Override
-  public Stmt visitReturn(Stmt.Return s) {
-    return new Stmt.Return(e(s.value()), s.ref());
   }
 
   @Override

@@ -88,7 +88,7 @@ final class Replays {
    * replay.recordT(e))}. A read evaluated only under a guard that depends on a direction (the
    * right of {@code &&} or {@code ||}, a branch of {@code ?:}) runs each time.
    */
-  private static final class Rewriter extends BodyCopier {
+  private static final class Rewriter extends BodyCopier.InPlace {
     private final Set<Variable> dynamic;
     private final Set<Stmt> steered;
     private final Variable replay;
@@ -185,16 +185,6 @@ final class Replays {
       used = true;
       Expr value = wrapped(e, e.type());
       return e.type().isPrimitive() ? value : new Expr.Cast(e.type(), value, e.ref());
-    }
-
-    @Override
-    public Variable v(Variable old) {
-      return old;
-    }
-
-    @Override
-    public Stmt visitReturn(Stmt.Return s) {
-      return new Stmt.Return(e(s.value()), s.ref());
     }
 
     @Override
