@@ -156,6 +156,24 @@ final class SecondOrderFields {
     return b[0] * x * x;
   }
 
+  /**
+   * Σᵢ log(2 + i) x², beside an unused value that calls inside a costly expression
+   * ({@code log(2 + new Random(i).nextInt(3))}, which stays inline as the body is not
+   * differentiated there) and a generator made on every trip: fHvpAt replayed the call inside a
+   * value it also replayed, which put its record out of step (fuzz soak run seed 31902: a
+   * ClassCastException in apply). Hessian 2 Σᵢ log(2 + i).
+   */
+  @Differentiable(order = 2)
+  static double costlyAroundACall(double x, int n) {
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      java.util.Random g = new java.util.Random(308);
+      double unused = Math.log(2 + Math.floorMod(new java.util.Random(i).nextInt(3), 3)) * x;
+      s += Math.log(2 + i) * x * x + g.nextInt(1);
+    }
+    return s;
+  }
+
   /** cfg.k r₀² r₁: a callee that reads a field of an object the receiver holds. */
   @Differentiable(order = 2)
   double rowEnergy(double[] r) {

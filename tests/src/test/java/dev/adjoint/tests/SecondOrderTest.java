@@ -602,7 +602,8 @@ final class SecondOrderTest {
    * Red team of stop 31: a field chain read only under a guard (null otherwise) did not throw in
    * the method but threw in every second-order member, which read it where the sweep begins;
    * plain calls in a loop's and an if's condition were called again by every apply; one array
-   * passed as two parameters was copied apart.
+   * passed as two parameters was copied apart. And the fuzzer's (soak run seed 31902): a call
+   * replayed inside a costly value that is replayed too put the record out of step.
    */
   @Test
   void secondOrderMembersOfGuardsConditionsAndOneArrayPassedTwice() {
@@ -618,6 +619,14 @@ final class SecondOrderTest {
     assertThat(at.apply(1.0).x()).isWithin(1e-14).of(4.0); // 2 trips, not doubled
     assertThat(SecondOrderFieldsAdjoint.callsInConditionsHvp(model, 0.7, 1.0).hvp().x())
         .isWithin(1e-14).of(12.0); // as they are now
+
+    double h = 0;
+    for (int i = 0; i < 4; i++) {
+      h += 2 * Math.log(2 + i);
+    }
+    var costly = SecondOrderFieldsAdjoint.costlyAroundACallHvpAt(0.7, 4);
+    assertThat(costly.apply(1.0).x()).isWithin(1e-13).of(h);
+    assertThat(costly.apply(0.5).x()).isWithin(1e-13).of(h / 2);
 
     int[] a = {1};
     assertThat(SecondOrderFieldsAdjoint.oneArrayTwiceHvp(1.5, a, a, 1.0).hvp().x())

@@ -107,8 +107,9 @@ class FuzzTest {
   }
 
   /**
-   * Version 18's salt keeps the programs of the seeds in fuzz/regressions.txt: rendered with and
-   * without version 18's part, each is the same program (Generator.DISCRETE_SALT).
+   * Versions 18's and 19's salts keep the programs of the seeds in fuzz/regressions.txt:
+   * rendered with and without their parts, each is the same program (Generator.DISCRETE_SALT,
+   * Generator.GETTERS_SALT).
    */
   @Test
   void regressionSeedsKeepTheirPrograms() throws IOException {
@@ -120,16 +121,18 @@ class FuzzTest {
       for (long seed : e.getValue()) {
         String with = Generator.generate(seed, "P0", e.getKey()).render();
         Generator.discreteAfterCalls = false;
+        Generator.getterReads = false;
         try {
           if (!Generator.generate(seed, "P0", e.getKey()).render().equals(with)) {
             changed.add(seed);
           }
         } finally {
           Generator.discreteAfterCalls = true;
+          Generator.getterReads = true;
         }
       }
     }
-    assertTrue(changed.isEmpty(), "seeds whose programs version 18 changes: " + changed);
+    assertTrue(changed.isEmpty(), "seeds whose programs versions 18 and 19 change: " + changed);
   }
 
   /**
@@ -2359,6 +2362,8 @@ class FuzzTest {
         + " (fc0.k, this.fc0.k)",
         "(?<![.\\w])(this\\.)?fc0\\.k\\b");
     forms.put("... read through a receiver parameter (o.fc0.k)", "\\bo\\.fc0\\.k\\b");
+    forms.put("a field read through a plain getter (get_k0(), this.get_fc0().k, o.get_n0())",
+        "\\bget_\\w+\\(\\)");
     forms.put("Math.pow(e, x * 0) at a differentiable exponent that is 0",
         "Math\\.pow\\([^;]*, \\(\\w+ \\* 0\\)\\)");
     assertCommon(forms.keySet(), (form, source) -> forms.get(form).startsWith("LOOP:")

@@ -106,9 +106,14 @@ final class Generator {
    * 2)], ..)}), else any index array, counts or mask in scope, so that the reverse sweep must put
    * it back for the callee's pullback and the row's index (the red team of stop 28 found such a
    * write unseen for another class's callee); drawn from streams of their own ({@link
-   * #DISCRETE_SALT}), so that a program without one is version 17's.
+   * #DISCRETE_SALT}), so that a program without one is version 17's. Version 19 (stop 31): in
+   * one program in three of a final class, one field read in three goes through a plain getter
+   * of the class ({@code get_k0()}, {@code this.get_n0()}, {@code o.get_fc0().k}, in loop
+   * bounds and conditions too), which {@code fHvpAt} must replay (and every Vjp must record):
+   * the checks change the fields after making them; drawn from a stream of its own ({@link
+   * #GETTERS_SALT}), so that a program without one is version 18's.
    */
-  static final int VERSION = 18;
+  static final int VERSION = 19;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -338,6 +343,8 @@ final class Generator {
     this.loopShapeChoices = new SplittableRandom(seed ^ (LOOPS_SALT + 6));
     this.discreteDraws = new SplittableRandom(seed ^ DISCRETE_SALT);
     this.discreteParts = new SplittableRandom(seed ^ (DISCRETE_SALT + 1));
+    this.getterDraws = new SplittableRandom(seed ^ GETTERS_SALT);
+    this.getters = getterReads && getterDraws.nextInt(3) == 0;
     // Drawn apart from the program's own stream, so soak runs change only these programs.
     this.longMethod = soak && new SplittableRandom(seed ^ 0x10E6L).nextInt(LONG_ONE_IN) == 0;
   }
@@ -363,6 +370,18 @@ final class Generator {
    * 2 000 programs of run seed 77, version 18 changes 101.
    */
   static final long DISCRETE_SALT = 0x18D15L;
+
+  /**
+   * Version 19's salt: whether a program reads fields through plain getters, and which reads
+   * (chosen so that the seeds of fuzz/regressions.txt keep their programs).
+   */
+  static final long GETTERS_SALT = 0x19F00L;
+
+  /** Version 19's stream: whether, and where, fields are read through getters. */
+  private final SplittableRandom getterDraws;
+
+  /** Whether this program reads fields through plain getters (version 19). */
+  private final boolean getters;
 
   /** The names of version 17's helpers called in loops: {@code hp0}, {@code hp1}, {@code hp2}. */
   static final String LOOP_HELPER = "hp";
@@ -2794,11 +2813,19 @@ final class Generator {
    * this.f()}; in a static method, of its receiver parameter: {@code o.f}, {@code o.f()}.
    */
   private int fieldForm() {
-    if (!instanceBody) {
-      return record && rnd.nextBoolean() ? 5 : 4; // o.f, o.f()
+    int form = !instanceBody
+        ? record && rnd.nextBoolean() ? 5 : 4 // o.f, o.f()
+        : rnd.nextInt(record ? 4 : 2);
+    // version 19: through a plain getter (get_f(), this.get_f(), o.get_f()), from a stream of
+    // its own
+    if (getters && !record && getterDraws.nextInt(3) == 0) {
+      form = form == 4 ? 8 : 6 + form;
     }
-    return rnd.nextInt(record ? 4 : 2);
+    return form;
   }
+
+  /** Whether version 19's part is drawn (off only to check that seeds keep their programs). */
+  static boolean getterReads = true;
 
   /**
    * {@code g.nextInt(bound)} of a generator local, or {@code new java.util.Random(seed)

@@ -99,7 +99,9 @@ final class Program {
 
   /**
    * A read of a {@code double} field of {@code this} (version 12), in one of four forms: {@code
-   * name}, {@code this.name}, and in a record {@code name()}, {@code this.name()}. Fields are
+   * name}, {@code this.name}, and in a record {@code name()}, {@code this.name()}; through a
+   * receiver parameter {@code o.name}, {@code o.name()}; and (version 19, final classes) through
+   * a plain getter {@code get_name()}, {@code this.get_name()}, {@code o.get_name()}. Fields are
    * constants for differentiation.
    */
   record FieldRead(String name, int form) implements Expr {}
@@ -571,6 +573,19 @@ final class Program {
         renderMethod(h, out, this);
       }
       renderMethod(f, out, this);
+      // version 19: the plain getters the bodies call (get_k0(), this.get_fc0().k, o.get_n0())
+      StringBuilder getters = new StringBuilder();
+      for (Field v : fields) {
+        if (!record && out.indexOf(GETTER_PREFIX + v.name() + "()") >= 0) {
+          getters.append("  ").append(v.object() ? OBJECT_CLASS : v.isInt() ? "int" : "double")
+              .append(' ').append(GETTER_PREFIX).append(v.name()).append("() {\n    return ")
+              .append(v.name()).append(";\n  }\n\n");
+        }
+      }
+      if (getters.length() > 0) {
+        int at = out.indexOf("  }\n\n", out.indexOf("\n  " + className + "(")) + 5;
+        out.insert(at, getters);
+      }
       return out.append("}\n").toString();
     }
 
@@ -1093,9 +1108,20 @@ final class Program {
       case 2 -> name + "()";
       case 3 -> "this." + name + "()";
       case 4 -> RECEIVER_PARAM + "." + name;
-      default -> RECEIVER_PARAM + "." + name + "()";
+      case 5 -> RECEIVER_PARAM + "." + name + "()";
+      // version 19: through a plain getter method of the class
+      case 6 -> GETTER_PREFIX + name + "()";
+      case 7 -> "this." + GETTER_PREFIX + name + "()";
+      default -> RECEIVER_PARAM + "." + GETTER_PREFIX + name + "()";
     } + through;
   }
+
+  /**
+   * The prefix of a field's plain getter (version 19, final classes only): {@code double
+   * get_k0() { return k0; }}, which a second-order sweep calls rather than reads the field, so
+   * {@code fHvpAt} must replay what it returned.
+   */
+  static final String GETTER_PREFIX = "get_";
 
   /** An index into an array of {@link #LENGTH}: wrapped into range through floorMod, or not. */
   static String renderIndex(IntExpr index, boolean wrapped) {

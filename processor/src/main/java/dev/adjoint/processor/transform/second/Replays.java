@@ -21,20 +21,27 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Rewrites a Hessian-vector product's tangent body so that the calls it makes on values free of
- * the direction go through a {@code dev.adjoint.runtime.Replay}: {@code mHvpAt} records their
- * results (and what they leave in the arrays they are given) once, when it is made, and every
- * {@code apply} replays them without calling. So a plain method that reads a field ({@code
- * double k = cfg();}), or a callee's products at the point ({@code GAdjoint.gHvpAt(x)}), is read
- * at the point, as {@link Captures} reads the fields the body reads itself: a write to the world
- * after {@code mHvpAt} changes none of its products.
+ * Makes {@code mHvpAt} a linearization, as JAX's {@code linearize} is: everything the
+ * Hessian-vector sweep reads or computes at its point that does not depend on the direction goes
+ * through a {@code dev.adjoint.runtime.Replay}, which {@code mHvpAt} records by one sweep when it
+ * is made and every {@code apply} replays. So a plain method that reads a field ({@code double k
+ * = cfg();}), a field read through an object a call returned, or a callee's products at the point
+ * ({@code GAdjoint.gHvpAt(x)}) is read at the point, as {@link Captures} reads the fields the body
+ * reads itself, and a write to the world after {@code mHvpAt} changes none of its products; and
+ * the costly values every direction shares are computed once ({@link #ofSweep}).
+ *
+ * <p>On the tangent body ({@link #of}), before reverse mode:
  *
  * <ul>
  *   <li>{@code T v = call(args);} becomes {@code T v = replay.replaying() ? replay.nextT() :
  *       replay.recordT(call(args));}, then {@code replay.sync(a)} for each array {@code a} the
  *       call is given;
  *   <li>{@code call(args);} becomes {@code if (!replay.replaying()) call(args);}, then the same
- *       syncs.
+ *       syncs;
+ *   <li>elsewhere (conditions of branches and loops, inside expressions), a call given no array
+ *       and a primitive field read become {@code (replay.replaying() ? replay.nextT() :
+ *       replay.recordT(e))} where they stand, unless a guard that depends on the direction
+ *       encloses them (the right of {@code &&}, a branch of {@code ?:}).
  * </ul>
  *
  * <p>A call is replayed when no argument (or receiver) depends on a direction, by a
@@ -43,9 +50,9 @@ import java.util.Set;
  * not one whose value depends on its arguments only: {@code Math}'s, the runtime's, {@code
  * java.util.Arrays}' and {@code System.arraycopy}; nor one under a branch or loop that tests a
  * value that depends on a direction (forward mode writes none: branches and loops read primal
- * values). So the sweep that records and those that replay make the same replayed calls in the
- * same order. A call written inside a larger expression (a loop's condition) is
- * left to run each time: forward mode hoists the calls of statements into their own.
+ * values). So the sweep that records and those that replay make the same replayed steps in the
+ * same order. A call inside a larger expression that is given an array (and may write it) runs
+ * each time.
  */
 final class Replays {
   private Replays() {}
@@ -323,15 +330,26 @@ final class Replays {
    */
   record Sweep(ReverseDerivative derivative, boolean replays) {}
 
-  /** Whether {@code e} computes a costly {@code Math} function ({@link #COSTLY}). */
+  /**
+   * Whether {@code e} computes a costly {@code Math} function ({@link #COSTLY}) from arithmetic
+   * alone: no call but {@code Math}'s (a replayed one inside would not run in a replaying sweep,
+   * and the replay's values would fall out of step: fuzz soak run seed 31902, program
+   * -964509702033037745; a call with an effect would not run either), no Vjp and no tape (whose
+   * values the dependence over variables does not follow).
+   */
   private static boolean costly(Expr e) {
     boolean[] found = {false};
+    boolean[] other = {false};
     IrWalker.forEachExpr(e, x -> {
       if (x instanceof Expr.MathCall m && COSTLY.contains(m.function())) {
         found[0] = true;
       }
+      other[0] |= x instanceof Expr.OpaqueCall c && !c.isMathFunction()
+          || x instanceof Expr.DiffCall || x instanceof Expr.VjpOf
+          || x instanceof Expr.VjpValue || x instanceof Expr.Pullback
+          || x instanceof Expr.Component || x instanceof Expr.Pop;
     });
-    return found[0];
+    return found[0] && !other[0];
   }
 
   /**
@@ -420,7 +438,10 @@ final class Replays {
     return out;
   }
 
-  /** The variable an expression reads directly (a local, an array or its length), or null. */
+  /**
+   * The variable an expression reads directly (a local, an array or its length, a Vjp or a
+   * pullback's record), or null.
+   */
   private static Variable read(Expr e) {
     if (e instanceof Expr.Read r) {
       return r.variable();
@@ -430,6 +451,16 @@ final class Replays {
     }
     if (e instanceof Expr.ArrayLength l) {
       return l.array();
+    }
+    // after reverse mode: a callee's Vjp read, and the record its pullback gave
+    if (e instanceof Expr.VjpValue v) {
+      return v.call();
+    }
+    if (e instanceof Expr.Pullback p) {
+      return p.call();
+    }
+    if (e instanceof Expr.Component c) {
+      return c.record();
     }
     return null;
   }
@@ -445,12 +476,16 @@ final class Replays {
     for (Stmt st : body) {
       IrWalker.forEachStmt(st, leaves::add);
     }
-    // Alias classes: a reference assigned from an expression that reads another reference.
+    // Alias classes: an array assigned from an expression that reads another reference, or any
+    // reference assigned another as it is (by name, a cast, a ?:). (A Vjp made from a callee's
+    // products is no alias of them: it reads them, which the dependence below follows.)
     for (Stmt st : leaves) {
       Variable target = st instanceof Stmt.Declare d && d.init() != null ? d.variable()
           : st instanceof Stmt.Assign a ? a.variable() : null;
-      if (target != null && !target.type().isPrimitive()) {
-        Expr value = st instanceof Stmt.Declare d ? d.init() : ((Stmt.Assign) st).value();
+      Expr value = target == null ? null
+          : st instanceof Stmt.Declare d ? d.init() : ((Stmt.Assign) st).value();
+      if (target != null && !target.type().isPrimitive()
+          && (target.type() instanceof ArrayTypeName || isAlias(value))) {
         IrWalker.forEachExpr(value, e -> {
           Variable v = read(e);
           if (v != null && !v.type().isPrimitive()) {
@@ -484,6 +519,13 @@ final class Replays {
     }
     out.addAll(directions);
     return out;
+  }
+
+  /** Whether {@code e} is a reference as it is: a read, a cast of one, or a {@code ?:} of them. */
+  private static boolean isAlias(Expr e) {
+    return e instanceof Expr.Read
+        || e instanceof Expr.Cast c && isAlias(c.operand())
+        || e instanceof Expr.Conditional c && (isAlias(c.whenTrue()) || isAlias(c.whenFalse()));
   }
 
   /** One statement's step of {@link #dynamic}: whether it marked anything new. */
