@@ -173,7 +173,12 @@ public sealed interface Expr {
      * it copies the arrays it is given and writes none.
      */
     public boolean makesProductsAtPoint() {
-      return isProductsAtPoint(type);
+      // the whole shape of the generated API, so that no user class named alike passes: a static
+      // gHvpAt of GAdjoint returning its nested GHvpAt
+      return receiver == null && isProductsAtPoint(type)
+          && ((ClassName) type).enclosingClassName().equals(owner)
+          && name.equals(Character.toLowerCase(((ClassName) type).simpleName().charAt(0))
+              + ((ClassName) type).simpleName().substring(1));
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.adjoint.processor.ir.IrWalker;
 import dev.adjoint.processor.ir.MathFunction;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.StmtRewriter;
+import dev.adjoint.processor.ir.Uses;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.Param;
 import dev.adjoint.processor.model.Signature;
@@ -285,9 +286,7 @@ final class Replays {
       Expr value = st instanceof Stmt.Declare dd ? dd.init()
           : st instanceof Stmt.Assign a ? a.value()
           : st instanceof Stmt.ArrayAssign a ? a.value() : null;
-      Variable target = st instanceof Stmt.Declare dd ? dd.variable()
-          : st instanceof Stmt.Assign a ? a.variable()
-          : st instanceof Stmt.ArrayAssign a ? a.array() : null;
+      Variable target = Uses.written(st).orElse(null);
       if (value == null || !value.type().equals(TypeName.DOUBLE) || steered.contains(st)
           || dynamic.contains(target) || !costly(value) || readsAny(value, dynamic)) {
         return List.of(st);
@@ -372,7 +371,7 @@ final class Replays {
 
   private static boolean readsAny(Expr e, Set<Variable> vars) {
     boolean[] any = {false};
-    IrWalker.forEachExpr(e, x -> any[0] |= vars.contains(read(x)));
+    IrWalker.forEachExpr(e, x -> any[0] |= vars.contains(Uses.named(x)));
     return any[0];
   }
 
@@ -408,7 +407,7 @@ final class Replays {
     }
     boolean[] free = {true};
     IrWalker.forEachExpr(call, e -> {
-      Variable v = read(e);
+      Variable v = Uses.named(e);
       if (v != null && dynamic.contains(v)) {
         free[0] = false;
       }
@@ -439,33 +438,6 @@ final class Replays {
   }
 
   /**
-   * The variable an expression reads directly (a local, an array or its length, a Vjp or a
-   * pullback's record), or null.
-   */
-  private static Variable read(Expr e) {
-    if (e instanceof Expr.Read r) {
-      return r.variable();
-    }
-    if (e instanceof Expr.ArrayRead a) {
-      return a.array();
-    }
-    if (e instanceof Expr.ArrayLength l) {
-      return l.array();
-    }
-    // after reverse mode: a callee's Vjp read, and the record its pullback gave
-    if (e instanceof Expr.VjpValue v) {
-      return v.call();
-    }
-    if (e instanceof Expr.Pullback p) {
-      return p.call();
-    }
-    if (e instanceof Expr.Component c) {
-      return c.record();
-    }
-    return null;
-  }
-
-  /**
    * The variables whose values may depend on a direction: assigned from one, an array written
    * with one, an array given to a call that is given one, everything assigned under a branch or
    * loop that tests one, and every reference in the alias class of one.
@@ -487,7 +459,7 @@ final class Replays {
       if (target != null && !target.type().isPrimitive()
           && (target.type() instanceof ArrayTypeName || isAlias(value))) {
         IrWalker.forEachExpr(value, e -> {
-          Variable v = read(e);
+          Variable v = Uses.named(e);
           if (v != null && !v.type().isPrimitive()) {
             union(parent, target, v);
           }
@@ -506,16 +478,12 @@ final class Replays {
     Set<Variable> out = new HashSet<>();
     for (Stmt st : leaves) {
       IrWalker.forEachExpr(st, e -> {
-        Variable v = read(e);
+        Variable v = Uses.named(e);
         if (v != null && roots.contains(find(parent, v))) {
           out.add(v);
         }
       });
-      for (Variable v : assigned(st)) {
-        if (roots.contains(find(parent, v))) {
-          out.add(v);
-        }
-      }
+      Uses.written(st).filter(v -> roots.contains(find(parent, v))).ifPresent(out::add);
     }
     out.addAll(directions);
     return out;
@@ -535,25 +503,25 @@ final class Replays {
     if (st instanceof Stmt.If s) {
       reads = readsAny(s.condition(), parent, roots);
       if (reads) {
-        IrWalker.forEachStmt(s, x -> targets.addAll(assigned(x)));
+        IrWalker.forEachStmt(s, x -> Uses.written(x).ifPresent(targets::add));
       }
     } else if (st instanceof Stmt.Loop s) {
       reads = readsAny(s.condition(), parent, roots);
       if (reads) {
-        IrWalker.forEachStmt(s, x -> targets.addAll(assigned(x)));
+        IrWalker.forEachStmt(s, x -> Uses.written(x).ifPresent(targets::add));
       }
     } else {
       for (Expr e : IrWalker.ownExprs(st)) {
         reads |= readsAny(e, parent, roots);
       }
       if (reads) {
-        targets.addAll(assigned(st));
+        Uses.written(st).ifPresent(targets::add);
         // A call given a direction may write every array it is given.
         for (Expr e : IrWalker.ownExprs(st)) {
           IrWalker.forEachExpr(e, x -> {
             if (x instanceof Expr.OpaqueCall c) {
               for (Expr a : c.args()) {
-                Variable v = read(a);
+                Variable v = Uses.named(a);
                 if (v != null && !v.type().isPrimitive()) {
                   targets.add(v);
                 }
@@ -573,7 +541,7 @@ final class Replays {
   private static boolean readsAny(Expr e, Map<Variable, Variable> parent, Set<Variable> roots) {
     boolean[] any = {false};
     IrWalker.forEachExpr(e, x -> {
-      Variable v = read(x);
+      Variable v = Uses.named(x);
       if (v != null && roots.contains(find(parent, v))) {
         any[0] = true;
       }
@@ -581,18 +549,6 @@ final class Replays {
     return any[0];
   }
 
-  private static List<Variable> assigned(Stmt st) {
-    if (st instanceof Stmt.Declare d) {
-      return List.of(d.variable());
-    }
-    if (st instanceof Stmt.Assign a) {
-      return List.of(a.variable());
-    }
-    if (st instanceof Stmt.ArrayAssign a) {
-      return List.of(a.array());
-    }
-    return List.of();
-  }
 
   private static Variable find(Map<Variable, Variable> parent, Variable v) {
     Variable p = parent.getOrDefault(v, v);
