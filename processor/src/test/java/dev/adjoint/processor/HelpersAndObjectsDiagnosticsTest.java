@@ -44,14 +44,15 @@ class HelpersAndObjectsDiagnosticsTest {
 
   /**
    * Issue 11's curve fit (c) as first written: the message names an argument that may vary ({@code
-   * a}), not the element of a data field before it (stop 29: it named {@code t[i]}, a constant).
+   * a}), not the element of a data field before it (stop 29: it named {@code t[i]}, a constant);
+   * the private data fields are no error (read through VarHandles since stop 32).
    */
   @Test
   void privateModelHelperOfACurveFitNamesTheVaryingArgument() {
     JavaFileObject f = source("Fit",
         "final class Fit {",
-        "  final double[] t = {0, 1, 2};",
-        "  final double[] y = {1, 0.5, 0.2};",
+        "  private final double[] t = {0, 1, 2};",
+        "  private final double[] y = {1, 0.5, 0.2};",
         "  private static double model(double ti, double a, double b) {",
         "    return a * Math.exp(-b * ti);",
         "  }",

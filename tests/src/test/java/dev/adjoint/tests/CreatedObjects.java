@@ -63,8 +63,8 @@ final class CreatedObjects {
    * of a class holding the contract (strike and maturity), creating its generator inside.
    */
   static final class CallOption {
-    final double strike;
-    final double maturity;
+    private final double strike;
+    private final double maturity;
 
     CallOption(double strike, double maturity) {
       this.strike = strike;

@@ -220,6 +220,7 @@ public final class AdjointClassWriter {
     }
     new NestedWriter(g).write(type);
     fromBodyType.addTo(type);
+    g.privateFields().holder().ifPresent(type::addType);
     return type.build();
   }
 

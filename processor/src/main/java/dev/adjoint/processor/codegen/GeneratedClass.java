@@ -41,12 +41,19 @@ final class GeneratedClass {
   private final ClassName adjoint;
   /** See {@link #reservedNames}. */
   private final Set<String> reserved;
+  private final PrivateFields privateFields;
 
   /** @param derivatives every derivative whose code goes into the class */
   GeneratedClass(ClassPlan plan, Collection<ReverseDerivative> derivatives) {
     this.plan = plan;
     this.adjoint = AdjointNames.adjointClass(plan.owner());
     this.reserved = reservedNames(plan, derivatives);
+    this.privateFields = new PrivateFields(adjoint);
+  }
+
+  /** The private fields the class's members read, and the handles they read them through. */
+  PrivateFields privateFields() {
+    return privateFields;
   }
 
   ClassPlan plan() {
@@ -134,7 +141,7 @@ final class GeneratedClass {
     for (ReverseDerivative d : derivatives) {
       classes.addAll(new ReverseFacts(d).classesNamed());
     }
-    Set<String> out = new TreeSet<>();
+    Set<String> out = new TreeSet<>(Set.of(PrivateFields.HOLDER));
     for (ClassName c : classes) {
       out.addAll(c.simpleNames());
       if (!c.packageName().isEmpty()) {
@@ -153,7 +160,7 @@ final class GeneratedClass {
 
   /**
    * The names of the parameters of {@code s} in generated code: the user's, except that a reserved
-   * name gets an underscore, as the renderer gives it ({@link Renderer#Renderer(Set)}).
+   * name gets an underscore, as the renderer gives it ({@link Renderer#Renderer(Set, PrivateFields)}).
    */
   List<String> paramNames(Signature s, NameAllocator names) {
     List<String> out = new ArrayList<>();
@@ -175,7 +182,7 @@ final class GeneratedClass {
 
   /** A renderer for a method with parameters {@code params}, named first. */
   Renderer renderer(List<Variable> params) {
-    Renderer r = new Renderer(reserved);
+    Renderer r = new Renderer(reserved, privateFields);
     for (Variable p : params) {
       r.name(p);
     }
@@ -184,7 +191,7 @@ final class GeneratedClass {
 
   /** A renderer for one method of {@code d}: its parameters and result named first. */
   Renderer renderer(ReverseDerivative d) {
-    Renderer r = new Renderer(reserved);
+    Renderer r = new Renderer(reserved, privateFields);
     r.sometimes(d.sometimesCreated());
     for (Variable p : d.params()) {
       r.name(p);

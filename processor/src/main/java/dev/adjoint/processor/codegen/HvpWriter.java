@@ -91,7 +91,7 @@ final class HvpWriter {
    * What the caller of the sweep passes for each of {@code h}'s captures, written over {@code
    * params}, the method's parameters as the caller has them.
    */
-  private static List<CodeBlock> captureValues(HvpSweep h, List<CodeBlock> params) {
+  private List<CodeBlock> captureValues(HvpSweep h, List<CodeBlock> params) {
     Map<Variable, CodeBlock> named = new IdentityHashMap<>();
     for (int i = 0; i < h.primal(); i++) {
       named.put(h.derivative().params().get(i), params.get(i));
@@ -115,17 +115,17 @@ final class HvpWriter {
    * method itself throws (and so does {@code mValueAndGrad}, which every member but {@code
    * mHessian} calls).
    */
-  private static CodeBlock captureValue(Expr e, Map<Variable, CodeBlock> params,
+  private CodeBlock captureValue(Expr e, Map<Variable, CodeBlock> params,
       Variable receiver) {
     if (e instanceof Expr.Read r && params.containsKey(r.variable())) {
       return params.get(r.variable());
     }
     if (e instanceof Expr.FieldRead f) {
       if (f.receiver() == null) {
-        return CodeBlock.of("$T.$N", f.owner(), f.name());
+        return g.privateFields().read(f, null);
       }
       CodeBlock object = captureValue(f.receiver(), params, receiver);
-      return guarded(f.receiver(), receiver, object, CodeBlock.of("$L.$N", object, f.name()),
+      return guarded(f.receiver(), receiver, object, g.privateFields().read(f, object),
           f.type());
     }
     if (e instanceof Expr.OpaqueCall c && c.receiver() != null && c.args().isEmpty()) {

@@ -24,7 +24,7 @@ import java.util.function.Predicate;
  * Renders IR to JavaPoet code: expressions with the fewest parentheses Java needs, statements with
  * a comment naming the source line each came from, and every variable under a unique name, none
  * of them a name that generated code writes at the start of a qualified name (see {@link
- * #Renderer(Set)}).
+ * #Renderer(Set, PrivateFields)}).
  */
 final class Renderer {
   private static final ClassName DOUBLE_BOX = ClassName.get("java.lang", "Double");
@@ -32,6 +32,8 @@ final class Renderer {
   private static final ClassName BUFFERS = ClassName.get("dev.adjoint.runtime", "Buffers");
 
   private final NameAllocator names = new NameAllocator();
+  /** Where private fields are read from (the class's handles). */
+  private final PrivateFields privateFields;
   /** Arrays kept in fields of a workspace and reused: declared from {@code this.name}. */
   private Set<Variable> pooled = Set.of();
   private final Map<Variable, String> allocated = new HashMap<>();
@@ -50,7 +52,8 @@ final class Renderer {
    * that generated code names in expressions ({@code java.lang.Math.sin}, {@code Buffers.addTo}):
    * a user's variable of such a name would obscure them, so it is renamed ({@code java_}).
    */
-  Renderer(Set<String> reserved) {
+  Renderer(Set<String> reserved, PrivateFields privateFields) {
+    this.privateFields = privateFields;
     for (String name : reserved) {
       names.newName(name, new Object());
     }
@@ -464,7 +467,7 @@ final class Renderer {
 
     @Override
     public Integer visitFieldRead(Expr.FieldRead e) {
-      return PRIMARY;
+      return e.privateType() == null ? PRIMARY : UNARY; // (double) Handles.X.get(o): a cast
     }
 
     @Override
@@ -723,10 +726,8 @@ final class Renderer {
 
     @Override
     public CodeBlock visitFieldRead(Expr.FieldRead e) {
-      if (e.receiver() == null) {
-        return CodeBlock.of("$T.$N", e.owner(), e.name());
-      }
-      return CodeBlock.of("$L.$N", expr(e.receiver(), PRIMARY), e.name());
+      return privateFields.read(e,
+          e.receiver() == null ? null : expr(e.receiver(), PRIMARY));
     }
 
     @Override

@@ -198,7 +198,7 @@ public class BodyCopier extends PrimalVisitor<Expr> implements Stmt.Visitor<Stmt
 
   @Override
   public Expr visitFieldRead(Expr.FieldRead e) {
-    return new Expr.FieldRead(e(e.receiver()), e.owner(), e.name(), e.type(), e.ref());
+    return e.withReceiver(e(e.receiver()));
   }
 
   @Override

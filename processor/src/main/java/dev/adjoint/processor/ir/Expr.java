@@ -215,9 +215,19 @@ public sealed interface Expr {
     }
   }
 
-  /** A field read: static on {@code owner} when {@code receiver} is null, else on {@code receiver}. */
-  record FieldRead(Expr receiver, TypeName owner, String name, TypeName type, SourceRef ref)
-      implements Expr {
+  /**
+   * A field read: static on {@code owner} when {@code receiver} is null, else on {@code receiver}.
+   * {@code privateType} is the field's erased declared type where the field is private (the
+   * generated class, which is not the field's nestmate, reads it through a {@code VarHandle}),
+   * else null.
+   */
+  record FieldRead(Expr receiver, TypeName owner, String name, TypeName type,
+      TypeName privateType, SourceRef ref) implements Expr {
+    /** The same read through another receiver. */
+    public FieldRead withReceiver(Expr other) {
+      return new FieldRead(other, owner, name, type, privateType, ref);
+    }
+
     public <R> R accept(Visitor<R> v) {
       return v.visitFieldRead(this);
     }

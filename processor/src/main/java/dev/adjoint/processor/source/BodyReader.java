@@ -2494,17 +2494,27 @@ public final class BodyReader {
         return new Expr.OpaqueCall(receiver, ClassName.get(owner), component, List.of(),
             TypeName.get(type), ref);
       }
-      if (field.getModifiers().contains(Modifier.PRIVATE)) {
-        report.add(Message.PRIVATE_MEMBER, ref, "field " + field.getSimpleName(),
-            adjoint.simpleName());
-        return placeholder(ref);
-      }
       if (!writable(owner)) {
         return memberOfUnwritable(path, owner);
       }
+      TypeName privateType = null;
+      if (field.getModifiers().contains(Modifier.PRIVATE)) {
+        // The generated class reads it through a VarHandle (codegen/PrivateFields), which names
+        // the owner and the field's type: both must be reachable from it.
+        TypeMirror declared = types.erasure(field.asType());
+        Optional<TypeElement> hidden = Tangents.privateTypeIn(owner.asType())
+            .or(() -> Tangents.privateTypeIn(declared))
+            .or(() -> Tangents.privateTypeIn(type));
+        if (hidden.isPresent()) {
+          report.add(Message.PRIVATE_MEMBER, ref, "class " + hidden.get().getSimpleName()
+              + " (of the field " + field.getSimpleName() + ")", adjoint.simpleName());
+          return placeholder(ref);
+        }
+        privateType = TypeName.get(declared);
+      }
       return new Expr.FieldRead(
           receiver, ClassName.get(owner), field.getSimpleName().toString(),
-          TypeName.get(type), ref);
+          TypeName.get(type), privateType, ref);
     }
 
     /**

@@ -107,9 +107,9 @@ class FuzzTest {
   }
 
   /**
-   * Versions 18's and 19's salts keep the programs of the seeds in fuzz/regressions.txt:
+   * Versions 18's, 19's and 20's salts keep the programs of the seeds in fuzz/regressions.txt:
    * rendered with and without their parts, each is the same program (Generator.DISCRETE_SALT,
-   * Generator.GETTERS_SALT).
+   * Generator.GETTERS_SALT, Generator.PRIVATE_SALT).
    */
   @Test
   void regressionSeedsKeepTheirPrograms() throws IOException {
@@ -122,6 +122,7 @@ class FuzzTest {
         String with = Generator.generate(seed, "P0", e.getKey()).render();
         Generator.discreteAfterCalls = false;
         Generator.getterReads = false;
+        Generator.privateFieldDecls = false;
         try {
           if (!Generator.generate(seed, "P0", e.getKey()).render().equals(with)) {
             changed.add(seed);
@@ -129,10 +130,11 @@ class FuzzTest {
         } finally {
           Generator.discreteAfterCalls = true;
           Generator.getterReads = true;
+          Generator.privateFieldDecls = true;
         }
       }
     }
-    assertTrue(changed.isEmpty(), "seeds whose programs versions 18 and 19 change: " + changed);
+    assertTrue(changed.isEmpty(), "seeds whose programs versions 18 to 20 change: " + changed);
   }
 
   /**

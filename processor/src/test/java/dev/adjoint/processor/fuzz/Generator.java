@@ -111,9 +111,12 @@ final class Generator {
    * of the class ({@code get_k0()}, {@code this.get_n0()}, {@code o.get_fc0().k}, in loop
    * bounds and conditions too), which {@code fHvpAt} must replay (and every Vjp must record):
    * the checks change the fields after making them; drawn from a stream of its own ({@link
-   * #GETTERS_SALT}), so that a program without one is version 18's.
+   * #GETTERS_SALT}), so that a program without one is version 18's. Version 20 (stop 32): in
+   * one program in three of a final class, its fields are {@code private} (and so is its
+   * objects' {@code k}), which the generated class reads through {@code VarHandle}s; drawn from
+   * a stream of its own ({@link #PRIVATE_SALT}), so that a program without it is version 19's.
    */
-  static final int VERSION = 19;
+  static final int VERSION = 20;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -345,6 +348,8 @@ final class Generator {
     this.discreteParts = new SplittableRandom(seed ^ (DISCRETE_SALT + 1));
     this.getterDraws = new SplittableRandom(seed ^ GETTERS_SALT);
     this.getters = getterReads && getterDraws.nextInt(3) == 0;
+    this.privateDecls = privateFieldDecls
+        && new SplittableRandom(seed ^ PRIVATE_SALT).nextInt(3) == 0;
     // Drawn apart from the program's own stream, so soak runs change only these programs.
     this.longMethod = soak && new SplittableRandom(seed ^ 0x10E6L).nextInt(LONG_ONE_IN) == 0;
   }
@@ -377,11 +382,22 @@ final class Generator {
    */
   static final long GETTERS_SALT = 0x19F00L;
 
+  /**
+   * Version 20's salt: whether a final class declares its fields private (chosen so that the
+   * seeds of fuzz/regressions.txt keep their programs).
+   */
+  static final long PRIVATE_SALT = 0x20F1DL;
+
+  /** Whether version 20's part is drawn (off only to check that seeds keep their programs). */
+  static boolean privateFieldDecls = true;
+
   /** Version 19's stream: whether, and where, fields are read through getters. */
   private final SplittableRandom getterDraws;
 
   /** Whether this program reads fields through plain getters (version 19). */
   private final boolean getters;
+  /** Version 20's draw: whether a final class's fields are private. */
+  private final boolean privateDecls;
 
   /** The names of version 17's helpers called in loops: {@code hp0}, {@code hp1}, {@code hp2}. */
   static final String LOOP_HELPER = "hp";
@@ -482,6 +498,11 @@ final class Generator {
       if (!record && shapes.nextBoolean()) {
         // version 16: a field holding an object, read through it (fc0.k, this.fc0.k, o.fc0.k)
         fields.add(Program.Field.object(Program.OBJECT_FIELD_PREFIX + "0"));
+      }
+      // version 20: a final class's fields declared private, one program in three, from a
+      // stream of its own
+      if (!record && privateDecls) {
+        fields.replaceAll(Program.Field::hide);
       }
     }
     randoms = extras.nextInt(4) == 0;

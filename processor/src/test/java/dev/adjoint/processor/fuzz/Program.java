@@ -542,7 +542,8 @@ final class Program {
         out.append("final class ").append(className).append(" {\n");
         if (!fields.isEmpty()) {
           for (Field v : fields) {
-            out.append("  ").append(v.mutable() && !v.object() ? "" : "final ")
+            out.append("  ").append(v.hidden() ? "private " : "")
+                .append(v.mutable() && !v.object() ? "" : "final ")
                 .append(v.object() ? OBJECT_CLASS + " " : v.isInt() ? "int " : "double ")
                 .append(v.name()).append(";\n");
           }
@@ -556,7 +557,9 @@ final class Program {
         }
       }
       if (fields.stream().anyMatch(Field::object)) {
-        out.append("  static final class ").append(OBJECT_CLASS).append(" {\n    double ")
+        boolean hidden = fields.stream().anyMatch(v -> v.object() && v.hidden());
+        out.append("  static final class ").append(OBJECT_CLASS).append(" {\n    ")
+            .append(hidden ? "private " : "").append("double ")
             .append(OBJECT_FIELD).append(";\n\n    ").append(OBJECT_CLASS).append("(double ")
             .append(OBJECT_FIELD).append(") {\n      this.").append(OBJECT_FIELD).append(" = ")
             .append(OBJECT_FIELD).append(";\n    }\n  }\n\n");
@@ -600,9 +603,19 @@ final class Program {
    * record's component may have an explicit {@code accessor} that returns it plus {@link
    * #accessorOffset}, so that {@code fd0()} and {@code fd0} differ, as Java makes them.
    */
-  record Field(String name, boolean isInt, boolean mutable, boolean accessor, boolean object) {
+  record Field(String name, boolean isInt, boolean mutable, boolean accessor, boolean object,
+      boolean hidden) {
     Field(String name, boolean isInt, boolean mutable, boolean accessor) {
-      this(name, isInt, mutable, accessor, false);
+      this(name, isInt, mutable, accessor, false, false);
+    }
+
+    /**
+     * The same field declared {@code private} (version 20, final classes only; a field holding an
+     * object has its {@code k} private too): the generated class, not a nestmate, reads it
+     * through a {@code VarHandle}.
+     */
+    Field hide() {
+      return new Field(name, isInt, mutable, accessor, object, true);
     }
 
     /**
@@ -613,7 +626,7 @@ final class Program {
      * fVjp}.
      */
     static Field object(String name) {
-      return new Field(name, false, true, false, true);
+      return new Field(name, false, true, false, true, false);
     }
 
     /** What its explicit accessor adds: a record's {@code fd0()} may differ from {@code fd0}. */

@@ -510,7 +510,7 @@ public final class ForwardMode {
     @Override
     public Expr visitFieldRead(Expr.FieldRead e) {
       Expr receiver = e.receiver() == null ? null : of(e.receiver());
-      Expr.FieldRead read = new Expr.FieldRead(receiver, e.owner(), e.name(), e.type(), e.ref());
+      Expr.FieldRead read = e.withReceiver(receiver);
       return effects ? temporary(e.name(), read, out) : read;
     }
 

@@ -434,8 +434,7 @@ public final class OutParams {
           return new Expr.OpaqueCall(receiver, o.owner(), o.name(), args, o.type(), o.ref());
         }
         if (e instanceof Expr.FieldRead f) {
-          return new Expr.FieldRead(of(f.receiver(), unconditional, hoisted), f.owner(),
-              f.name(), f.type(), f.ref());
+          return f.withReceiver(of(f.receiver(), unconditional, hoisted));
         }
         if (e instanceof Expr.Read r && !hoisted && r.variable().type() instanceof ArrayTypeName) {
           read.add(r.variable());

@@ -81,7 +81,7 @@ final class Captures extends BodyCopier.InPlace {
       return aliases.get(r.variable());
     }
     if (e instanceof Expr.FieldRead f && f.receiver() != null) {
-      return new Expr.FieldRead(resolve(f.receiver()), f.owner(), f.name(), f.type(), f.ref());
+      return f.withReceiver(resolve(f.receiver()));
     }
     if (e instanceof Expr.OpaqueCall c && c.receiver() != null) {
       return new Expr.OpaqueCall(resolve(c.receiver()), c.owner(), c.name(), c.args(), c.type(),

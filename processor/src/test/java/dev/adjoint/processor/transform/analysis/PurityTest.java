@@ -56,7 +56,7 @@ class PurityTest {
         TypeName.DOUBLE, null);
     assertThat(repeatable(declareY(newArray()),
         new Stmt.ArrayAssign(y, List.of(intLit(0)), call, null))).isFalse();
-    Expr field = new Expr.FieldRead(null, ClassName.get("p", "R"), "k", TypeName.DOUBLE, null);
+    Expr field = new Expr.FieldRead(null, ClassName.get("p", "R"), "k", TypeName.DOUBLE, null, null);
     assertThat(repeatable(declareY(newArray()),
         new Stmt.ArrayAssign(y, List.of(intLit(0)), field, null))).isFalse();
     assertThat(repeatable(declareY(newArray()), new Stmt.Eval(call, null))).isFalse();
