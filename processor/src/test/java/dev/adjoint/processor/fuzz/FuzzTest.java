@@ -2368,8 +2368,14 @@ class FuzzTest {
         "\\bget_\\w+\\(\\)");
     forms.put("Math.pow(e, x * 0) at a differentiable exponent that is 0",
         "Math\\.pow\\([^;]*, \\(\\w+ \\* 0\\)\\)");
+    // version 20: declarations, so matched in the whole source
+    forms.put("a final class's private fields (private final double fd0), read through"
+        + " VarHandles", "SOURCE:\\n  private (final )?(double|int|Cfg) \\w+;");
+    forms.put("... and the private k of an object a field holds (fc0.k)", "SOURCE:\\n    private double k;");
     assertCommon(forms.keySet(), (form, source) -> forms.get(form).startsWith("LOOP:")
         ? inLoop(methods(source), pattern(forms.get(form).substring(5)))
+        : forms.get(form).startsWith("SOURCE:")
+        ? pattern(forms.get(form).substring(7)).matcher(source).find()
         : pattern(forms.get(form)).matcher(methods(source)).find());
   }
 
