@@ -2371,7 +2371,8 @@ class FuzzTest {
     // version 20: declarations, so matched in the whole source
     forms.put("a final class's private fields (private final double fd0), read through"
         + " VarHandles", "SOURCE:\\n  private (final )?(double|int|Cfg) \\w+;");
-    forms.put("... and the private k of an object a field holds (fc0.k)", "SOURCE:\\n    private double k;");
+    forms.put("... and the private k of an object a field holds (fc0.k)",
+        "SOURCE:\\n    private double k;");
     assertCommon(forms.keySet(), (form, source) -> forms.get(form).startsWith("LOOP:")
         ? inLoop(methods(source), pattern(forms.get(form).substring(5)))
         : forms.get(form).startsWith("SOURCE:")
