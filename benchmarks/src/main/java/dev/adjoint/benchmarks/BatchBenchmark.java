@@ -58,9 +58,24 @@ public class BatchBenchmark {
     return values;
   }
 
+  /** A workspace per thread, kept from call to call. */
+  private static final ThreadLocal<RosenbrockAdjoint.RosenbrockWorkspace> WORKSPACES =
+      ThreadLocal.withInitial(RosenbrockAdjoint::rosenbrockWorkspace);
+
+  /** Batch, each range with a new workspace. */
   @Benchmark
   public double[] batched() {
     Batch.forEach(batch, RosenbrockAdjoint::rosenbrockWorkspace, (ws, i) -> {
+      values[i] = ws.valueAndGrad(points[i]);
+      System.arraycopy(ws.x(), 0, grads[i], 0, n);
+    });
+    return values;
+  }
+
+  /** Batch, each thread's workspace kept from call to call ({@code ThreadLocal}). */
+  @Benchmark
+  public double[] batchedKept() {
+    Batch.forEach(batch, WORKSPACES::get, (ws, i) -> {
       values[i] = ws.valueAndGrad(points[i]);
       System.arraycopy(ws.x(), 0, grads[i], 0, n);
     });

@@ -8,6 +8,7 @@ import static dev.adjoint.processor.Sources.compile;
 import static dev.adjoint.processor.Sources.source;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
 import dev.adjoint.processor.step.AdjointProcessor;
 import java.io.File;
 import java.io.IOException;
@@ -156,6 +157,78 @@ class BodyDiagnosticsTest {
     assertThat(c).hadErrorContaining("[AdjointInaccessible] class Cfg (of the field cfg) is private, so the generated class FnsAdjoint cannot reach it; make it package-private")
         .inFile(f).onLineContaining("b.cfg.k");
     assertThat(c).hadErrorCount(1);
+  }
+
+  /** A red team's cases of stop 32: what private field reads must not turn into. */
+  @Test
+  void fieldsTheGeneratedClassCannotReachThroughThisObject() {
+    JavaFileObject f = source("Fns",
+        "final class Fns {",
+        "  private static final class Priv { double open = 3; static double ss = 1; }",
+        "  private double inst = 3.0;",
+        "  static class Base { double m() { return 1; } }",
+        "  final class Inner extends Base {",
+        "    private double k = 2.0;",
+        "    @Differentiable double g(double x) { return inst * x + k * x * x; }",
+        "    @Differentiable double h(double x) { return super.m() * x; }",
+        "  }",
+        "  static final class Holder {",
+        "    Priv q = new Priv();",
+        "    @Differentiable double f2(double x) { return q.open * x; }",
+        "    @Differentiable double f7(double x) { return Priv.ss * x; }",
+        "  }",
+        "}");
+    Compilation c = compile(f);
+    assertThat(c).hadErrorContaining("[AdjointUnsupportedConstruct] Reading the field inst of the"
+            + " enclosing instance of an inner class is not supported")
+        .inFile(f).onLineContaining("return inst * x");
+    assertThat(c).hadErrorContaining("[AdjointUnsupportedConstruct] A call through super is not"
+            + " supported")
+        .inFile(f).onLineContaining("super.m()");
+    // non-private fields of a private class: one error each, at the first unreachable name
+    assertThat(c).hadErrorContaining("[AdjointInaccessible] class Priv (of the field q) is private")
+        .inFile(f).onLineContaining("q.open");
+    assertThat(c).hadErrorContaining("[AdjointInaccessible] class Priv (of the field ss) is"
+            + " private")
+        .inFile(f).onLineContaining("Priv.ss");
+    assertThat(c).hadErrorCount(4);
+  }
+
+  @Test
+  void aProtectedTypeOfAnotherPackagesBaseIsNamedInTheMessage() {
+    JavaFileObject base = JavaFileObjects.forSourceLines("q.Base",
+        "package q;",
+        "public class Base {",
+        "  protected double pk = 2;",
+        "  protected static double ps = 3;",
+        "  protected static class Prot { public double v = 5; }",
+        "  protected Prot pr = new Prot();",
+        "}");
+    JavaFileObject f = JavaFileObjects.forSourceLines("p.Main",
+        "package p;",
+        "import dev.adjoint.Differentiable;",
+        "public final class Main extends q.Base {",
+        "  @Differentiable double f1(double x) { return pk * x + ps * x; }",
+        "  @Differentiable double f3(double x) { return pr.v * x; }",
+        "}");
+    Compilation c = compile(base, f);
+    // pk and ps are read through VarHandles; Prot cannot be named in package p
+    assertThat(c).hadErrorContaining("[AdjointInaccessible] class Prot (of the field pr) must be"
+            + " reachable from the generated class MainAdjoint, but is not public and in another"
+            + " package; make it public")
+        .inFile(f).onLineContaining("pr.v");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void aDefaultPackageClassNamedLikeTheHandlesHolderCompiles() {
+    JavaFileObject f = JavaFileObjects.forSourceLines("PrivateFields",
+        "import dev.adjoint.Differentiable;",
+        "final class PrivateFields {",
+        "  private double k = 2.0;",
+        "  @Differentiable double f(double x) { return k * x * x; }",
+        "}");
+    assertThat(compile(f)).succeededWithoutWarnings();
   }
 
   @Test

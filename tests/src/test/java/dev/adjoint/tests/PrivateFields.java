@@ -1,6 +1,8 @@
 package dev.adjoint.tests;
 
 import dev.adjoint.Differentiable;
+import dev.adjoint.tests.other.Calibrated;
+import java.util.List;
 
 /**
  * Private fields read in differentiable bodies, as a class that keeps its data to itself writes
@@ -59,6 +61,54 @@ final class PrivateFields {
     @Differentiable(order = 2)
     double curved(double x, Model other) {
       return other.bias * x * x * x + settings.k * Math.sin(x) + w[0] * x;
+    }
+  }
+
+  /** A base whose fields a subclass reads through super. */
+  static class Base {
+    private double k = 2.0;
+    double h = 5.0;
+  }
+
+  /** Hides both fields of its base. */
+  static final class Derived extends Base {
+    private double k = 3.0;
+    double h = 7.0;
+
+    /** super.k x^2 + k x + super.h x + h: 2 x^2 + 3 x + 5 x + 7. */
+    @Differentiable
+    double f(double x) {
+      return super.k * x * x + this.k * x + super.h * x + h;
+    }
+  }
+
+  /** Private fields of a generic class. */
+  static final class Bag<T extends Number> {
+    private final List<T> items;
+    private final double k;
+
+    Bag(double k, List<T> items) {
+      this.k = k;
+      this.items = items;
+    }
+  }
+
+  /** k x^2 + size x + the first item, read through a wildcard (captured types in the reads). */
+  @Differentiable
+  static double sized(double x, Bag<?> bag) {
+    return bag.k * x * x + bag.items.size() * x + bag.items.get(0).doubleValue();
+  }
+
+  /** Protected fields of a base in another package, which the generated class reads too. */
+  static final class Curve extends Calibrated {
+    /** scale x^2 + shift x. */
+    @Differentiable
+    double f(double x) {
+      return scale * x * x + shift * x;
+    }
+
+    void setScale(double s) {
+      scale = s;
     }
   }
 

@@ -92,4 +92,33 @@ final class PrivateFieldsTest {
     assertThat(PrivateFields_ModelAdjoint.curvedHvp(m, x, other, 1.0).hvp().x())
         .isWithin(1e-12).of(6 * 10.0 * x - 7.0 * Math.sin(x));
   }
+
+  @Test
+  void superReadsTheBaseClasssFieldsThatTheClassHides() {
+    var d = new PrivateFields.Derived();
+    double x = 0.7;
+    assertThat(PrivateFields_DerivedAdjoint.fValueAndGrad(d, x).value()).isEqualTo(d.f(x));
+    assertThat(PrivateFields_DerivedAdjoint.fGrad(d, x).x()).isWithin(1e-12).of(4 * x + 3 + 5);
+    assertThat(PrivateFields_DerivedAdjoint.fJvp(d, x, 2.0).tangent())
+        .isWithin(1e-12).of(2 * (4 * x + 3 + 5));
+  }
+
+  @Test
+  void privateFieldsOfAGenericClassReadThroughAWildcard() {
+    var bag = new PrivateFields.Bag<>(1.5, java.util.List.of(4.0, 5.0, 6.0));
+    double x = -0.4;
+    assertThat(PrivateFieldsAdjoint.sizedValueAndGrad(x, bag).value())
+        .isEqualTo(PrivateFields.sized(x, bag));
+    assertThat(PrivateFieldsAdjoint.sizedGrad(x, bag).x()).isWithin(1e-12).of(3 * x + 3);
+  }
+
+  @Test
+  void protectedFieldsOfABaseInAnotherPackage() {
+    var c = new PrivateFields.Curve();
+    double x = 1.3;
+    var vjp = PrivateFields_CurveAdjoint.fVjp(c, x);
+    c.setScale(10.0);
+    assertThat(vjp.pullback(1.0).x()).isWithin(1e-12).of(2 * 1.5 * x + 0.25);
+    assertThat(PrivateFields_CurveAdjoint.fGrad(c, x).x()).isWithin(1e-12).of(2 * 10 * x + 0.25);
+  }
 }

@@ -47,8 +47,17 @@ final class GeneratedClass {
   GeneratedClass(ClassPlan plan, Collection<ReverseDerivative> derivatives) {
     this.plan = plan;
     this.adjoint = AdjointNames.adjointClass(plan.owner());
-    this.reserved = reservedNames(plan, derivatives);
-    this.privateFields = new PrivateFields(adjoint);
+    Set<String> names = reservedNames(plan, derivatives);
+    // The handles' holder takes a name no class the generated code names has: in the default
+    // package a user's class PrivateFields could not be told from it (JavaPoet qualifies a
+    // clash elsewhere).
+    String holder = PrivateFields.HOLDER;
+    while (names.contains(holder)) {
+      holder += "_";
+    }
+    names.add(holder);
+    this.reserved = names;
+    this.privateFields = new PrivateFields(adjoint.nestedClass(holder));
   }
 
   /** The private fields the class's members read, and the handles they read them through. */
@@ -141,7 +150,7 @@ final class GeneratedClass {
     for (ReverseDerivative d : derivatives) {
       classes.addAll(new ReverseFacts(d).classesNamed());
     }
-    Set<String> out = new TreeSet<>(Set.of(PrivateFields.HOLDER));
+    Set<String> out = new TreeSet<>();
     for (ClassName c : classes) {
       out.addAll(c.simpleNames());
       if (!c.packageName().isEmpty()) {

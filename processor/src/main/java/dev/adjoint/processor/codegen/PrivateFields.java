@@ -28,7 +28,10 @@ import javax.lang.model.element.Modifier;
  * #holder}), with a handle for each field read, in the order of first use.
  */
 final class PrivateFields {
-  /** The nested class of the handles; a reserved name, so no variable obscures it. */
+  /**
+   * The name of the nested class of the handles (with underscores added where a class that the
+   * generated code names has it); a reserved name, so no variable obscures it.
+   */
   static final String HOLDER = "PrivateFields";
 
   private static final ClassName VAR_HANDLE = ClassName.get(VarHandle.class);
@@ -42,8 +45,9 @@ final class PrivateFields {
   private final Map<List<Object>, String> handles = new LinkedHashMap<>();
   private final Map<String, Expr.FieldRead> fields = new LinkedHashMap<>();
 
-  PrivateFields(ClassName adjoint) {
-    this.holder = adjoint.nestedClass(HOLDER);
+  /** @param holder the nested class of the handles ({@link #HOLDER}, unless a class has it) */
+  PrivateFields(ClassName holder) {
+    this.holder = holder;
   }
 
   /**
@@ -97,10 +101,11 @@ final class PrivateFields {
         .addStatement("return isStatic ? lookup.findStaticVarHandle(owner, name, type)"
             + " : lookup.findVarHandle(owner, name, type)")
         .nextControlFlow("catch ($T e)", ReflectiveOperationException.class)
-        .addComment("The field was compiled as read here: a class changed since is stale.")
-        .addStatement("throw new $T($S + owner.getName() + $S + name + $S, e)",
-            IllegalStateException.class, "the private field ", ".",
-            " changed since this class was generated; recompile both")
+        .addComment("The field was there when this class was generated: a class changed since,"
+            + " or a module that does not open its package.")
+        .addStatement("throw new $T($S + owner.getName() + $S + name + $S + e, e)",
+            IllegalStateException.class, "the generated class cannot read the field ", ".",
+            "; recompile both classes: ")
         .endControlFlow()
         .build());
     return Optional.of(type.build());

@@ -2,7 +2,9 @@ package dev.adjoint.processor.source;
 
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.WildcardTypeName;
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
@@ -69,6 +71,7 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
@@ -77,6 +80,7 @@ import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.TypeVariable;
 import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
@@ -2301,6 +2305,20 @@ public final class BodyReader {
           if (receiver != null && ((IdentifierTree) tree).getName().contentEquals("this")) {
             return new Expr.Read(receiver, ref);
           }
+          if (((IdentifierTree) tree).getName().contentEquals("super")) {
+            // super.k reads the base class's k on this (a VarHandle names that field exactly:
+            // see field); a call through super is rejected where calls are read
+            if (receiver == null || !(path.getParentPath().getLeaf() instanceof MemberSelectTree)) {
+              return unsupported(path, "super used as a value", "");
+            }
+            return new Expr.Read(receiver, ref);
+          }
+          if (outerInstanceMember(path)) {
+            return unsupported(path, "reading the field " + ((IdentifierTree) tree).getName()
+                    + " of the enclosing instance of an inner class",
+                ", since the generated class reaches the method's own object only; pass it as a"
+                    + " parameter, or make the class static and give it the value");
+          }
           return name(path, implicitReceiver(path));
         case MEMBER_SELECT:
           {
@@ -2421,10 +2439,37 @@ public final class BodyReader {
       return null;
     }
 
+    /**
+     * Whether the simple name at {@code path} is an instance field or method of an enclosing
+     * instance ({@code Outer.this.k} written {@code k} in an inner class), not of this object.
+     */
+    boolean outerInstanceMember(TreePath path) {
+      Element element = access.trees().getElement(path);
+      if (receiver == null || ownerType == null || element == null
+          || element.getModifiers().contains(Modifier.STATIC)
+          || !(element.getKind().isField() || element.getKind() == ElementKind.METHOD)
+          || !(element.getEnclosingElement() instanceof TypeElement declaring)) {
+        return false;
+      }
+      return !types.isSubtype(types.erasure(ownerType.asType()),
+          types.erasure(declaring.asType()));
+    }
+
     /** The receiver of a call: its qualifier, or {@code this} in an instance method; or null. */
     Expr callReceiver(TreePath path, MethodInvocationTree call) {
       if (call.getMethodSelect() instanceof MemberSelectTree select) {
+        if (select.getExpression() instanceof IdentifierTree id
+            && id.getName().contentEquals("super")) {
+          return unsupported(path, "a call through super",
+              ", since the generated code can call only the method that overrides it; call a"
+                  + " method of another name");
+        }
         return expr(new TreePath(new TreePath(path, select), select.getExpression()));
+      }
+      if (outerInstanceMember(new TreePath(path, call.getMethodSelect()))) {
+        return unsupported(path, "a call of a method of the enclosing instance of an inner class",
+            ", since the generated class reaches the method's own object only; make the class"
+                + " static and pass what the method needs");
       }
       return receiver == null ? null : new Expr.Read(receiver, access.ref(path));
     }
@@ -2473,6 +2518,9 @@ public final class BodyReader {
       if (field.getConstantValue() != null) {
         return new Expr.Literal(field.getConstantValue(), TypeName.get(field.asType()), ref);
       }
+      if (receiver instanceof Expr.Literal) {
+        return placeholder(ref); // the receiver had an error, reported there
+      }
       TypeElement owner = (TypeElement) field.getEnclosingElement();
       if (receiver != null && owner.getKind() == ElementKind.RECORD
           && !field.getModifiers().contains(Modifier.STATIC)) {
@@ -2497,24 +2545,131 @@ public final class BodyReader {
       if (!writable(owner)) {
         return memberOfUnwritable(path, owner);
       }
+      Optional<TypeElement> hiddenOwner = unreachableTypeIn(owner.asType());
+      if (hiddenOwner.isPresent()) {
+        return unreachableField(ref, hiddenOwner.get(), field);
+      }
       TypeName privateType = null;
-      if (field.getModifiers().contains(Modifier.PRIVATE)) {
-        // The generated class reads it through a VarHandle (codegen/PrivateFields), which names
-        // the owner and the field's type: both must be reachable from it.
+      boolean throughSuper = path.getLeaf() instanceof MemberSelectTree select
+          && select.getExpression() instanceof IdentifierTree id
+          && id.getName().contentEquals("super");
+      boolean isProtected = field.getModifiers().contains(Modifier.PROTECTED);
+      if (field.getModifiers().contains(Modifier.PRIVATE) || throughSuper
+          || isProtected && !packageOf(owner).equals(adjoint.packageName())) {
+        // The generated class reads it through a VarHandle (codegen/PrivateFields): it is not
+        // the field's nestmate, nor a subclass, and super.k names the base class's field
+        // exactly where this.k may name another. The handle names the owner and the field's
+        // type: both must be reachable from it.
         TypeMirror declared = types.erasure(field.asType());
-        Optional<TypeElement> hidden = Tangents.privateTypeIn(owner.asType())
-            .or(() -> Tangents.privateTypeIn(declared))
-            .or(() -> Tangents.privateTypeIn(type));
+        Optional<TypeElement> hidden = unreachableTypeIn(declared)
+            .or(() -> unreachableTypeIn(type));
         if (hidden.isPresent()) {
-          report.add(Message.PRIVATE_MEMBER, ref, "class " + hidden.get().getSimpleName()
-              + " (of the field " + field.getSimpleName() + ")", adjoint.simpleName());
-          return placeholder(ref);
+          return unreachableField(ref, hidden.get(), field);
+        }
+        ModuleElement from = elements.getModuleOf(owner);
+        if (from != null && !from.isUnnamed() && ownerType != null
+            && !from.equals(elements.getModuleOf(ownerType))) {
+          return unsupported(path, "reading the field " + field.getSimpleName() + " of "
+                  + owner.getSimpleName() + " in the module " + from.getQualifiedName(),
+              ", since the generated class reads it through a VarHandle only within its own"
+                  + " module; read it through a public method");
         }
         privateType = TypeName.get(declared);
+      } else {
+        Optional<TypeElement> hidden = unreachableTypeIn(type);
+        if (hidden.isPresent()) {
+          return unreachableField(ref, hidden.get(), field);
+        }
       }
       return new Expr.FieldRead(
           receiver, ClassName.get(owner), field.getSimpleName().toString(),
-          TypeName.get(type), privateType, ref);
+          sourceName(type), privateType, ref);
+    }
+
+    /** {@code [AdjointInaccessible]} for a field whose owner or type is {@code hidden}. */
+    Expr unreachableField(SourceRef ref, TypeElement hidden, VariableElement field) {
+      String what = "class " + hidden.getSimpleName() + " (of the field " + field.getSimpleName()
+          + ")";
+      if (hidden.getModifiers().contains(Modifier.PRIVATE)) {
+        report.add(Message.PRIVATE_MEMBER, ref, what, adjoint.simpleName());
+      } else {
+        report.add(Message.INACCESSIBLE_PACKAGE, ref, what, adjoint.simpleName());
+      }
+      return placeholder(ref);
+    }
+
+    /**
+     * A type in {@code type} that the generated class cannot name: a private one, or one that
+     * is not public in another package (a protected member class of another package's base).
+     */
+    Optional<TypeElement> unreachableTypeIn(TypeMirror type) {
+      Optional<TypeElement> hidden = Tangents.privateTypeIn(type);
+      if (hidden.isPresent()) {
+        return hidden;
+      }
+      if (type.getKind() == TypeKind.ARRAY) {
+        return unreachableTypeIn(((ArrayType) type).getComponentType());
+      }
+      if (type.getKind() != TypeKind.DECLARED) {
+        return Optional.empty();
+      }
+      DeclaredType declared = (DeclaredType) type;
+      for (Element e = declared.asElement(); e instanceof TypeElement t;
+          e = e.getEnclosingElement()) {
+        if (!t.getModifiers().contains(Modifier.PUBLIC)
+            && !packageOf(t).equals(adjoint.packageName())) {
+          return Optional.of(t);
+        }
+      }
+      for (TypeMirror arg : declared.getTypeArguments()) {
+        Optional<TypeElement> p = unreachableTypeIn(arg);
+        if (p.isPresent()) {
+          return p;
+        }
+      }
+      return Optional.empty();
+    }
+
+    String packageOf(Element e) {
+      return elements.getPackageOf(e).getQualifiedName().toString();
+    }
+
+    /**
+     * The name of {@code type} as generated code writes it: a captured wildcard ({@code g.items}
+     * of a {@code G<?>} is a {@code List<capture of ?>}) becomes the wildcard of its bound
+     * ({@code List<?>}, {@code List<? extends Number>}), which Java lets a program write, and a
+     * value of a captured type ({@code g.items.get(0)}) has its bound's type ({@code Number}).
+     */
+    TypeName sourceName(TypeMirror type) {
+      if (type.getKind() == TypeKind.ARRAY) {
+        return ArrayTypeName.of(sourceName(((ArrayType) type).getComponentType()));
+      }
+      if (isCaptured(type)) {
+        // a value of a captured type (items.get(0) of a List<capture of ? extends Number>)
+        return sourceName(((TypeVariable) type).getUpperBound());
+      }
+      if (type.getKind() == TypeKind.DECLARED && type.toString().contains("capture")) {
+        DeclaredType d = (DeclaredType) type;
+        TypeName[] args = d.getTypeArguments().stream().map(this::argumentName)
+            .toArray(TypeName[]::new);
+        return ParameterizedTypeName.get(ClassName.get((TypeElement) d.asElement()), args);
+      }
+      return TypeName.get(type);
+    }
+
+    /** A type argument as {@link #sourceName} writes it: a captured one as its wildcard. */
+    TypeName argumentName(TypeMirror type) {
+      if (!isCaptured(type)) {
+        return sourceName(type);
+      }
+      TypeName bound = sourceName(((TypeVariable) type).getUpperBound());
+      return bound.equals(ClassName.OBJECT) ? WildcardTypeName.subtypeOf(Object.class)
+          : WildcardTypeName.subtypeOf(bound);
+    }
+
+    boolean isCaptured(TypeMirror type) {
+      return type.getKind() == TypeKind.TYPEVAR
+          && ((TypeVariable) type).asElement().getSimpleName().toString().contains("captured");
     }
 
     /**
@@ -4134,7 +4289,7 @@ public final class BodyReader {
         return TypeName.DOUBLE;
       }
       if (denotable(m, 0)) {
-        return TypeName.get(m);
+        return sourceName(m);
       }
       TypeMirror erased = types.erasure(m);
       return denotable(erased, 0) ? TypeName.get(erased) : ClassName.OBJECT;

@@ -279,7 +279,7 @@ class IrCoverageTest {
   }
 
   private static void render(Stmt.Block body) {
-    Renderer r = new Renderer(Set.of(), new PrivateFields(ClassName.get("p", "CAdjoint")));
+    Renderer r = new Renderer(Set.of(), new PrivateFields(ClassName.get("p", "CAdjoint", "PrivateFields")));
     CodeBlock code = r.statements(body.stmts(), r.nestedDeclarations(body));
     assertThat(code.toString()).isNotEmpty();
     IrWalker.forEachExpr(body, e -> assertThat(r.expr(e).toString()).isNotEmpty());
@@ -308,7 +308,7 @@ class IrCoverageTest {
     assertThat(result.derivative()).isPresent();
     ForwardDerivative d = result.derivative().get();
     render(d.body());
-    Renderer r = new Renderer(Set.of(), new PrivateFields(ClassName.get("p", "CAdjoint")));
+    Renderer r = new Renderer(Set.of(), new PrivateFields(ClassName.get("p", "CAdjoint", "PrivateFields")));
     d.returnTangents().values().forEach(t -> assertThat(r.expr(t).toString()).isNotEmpty());
     assertThat(MethodSize.estimate(d)).isGreaterThan(0);
   }
@@ -318,7 +318,7 @@ class IrCoverageTest {
         callee -> false).derivative().orElseThrow();
     VectorMode.of(d).ifPresent(v -> {
       render(v.body());
-      Renderer r = new Renderer(Set.of(), new PrivateFields(ClassName.get("p", "CAdjoint")));
+      Renderer r = new Renderer(Set.of(), new PrivateFields(ClassName.get("p", "CAdjoint", "PrivateFields")));
       v.jacobians().values().forEach(j -> assertThat(r.expr(j).toString()).isNotEmpty());
     });
   }
