@@ -121,6 +121,7 @@ public enum Message {
   NESTED_OWN_CLASS("NestedOwnClass", "differentiated code must not call %s, a member of the generated class of its own class %s, since that class is generated from this very code; move %s into another class and call that class's generated class from here"),
   NESTED_ORDER("NestedOrder", "%s inside differentiated code needs the second-order members of %s, since its derivative is %s's Hessian times a direction, but %s has none; declare %s with @Differentiable(order = 2)"),
   NESTED_API("NestedApi", "differentiated code must use the generated %s only as %s, whose derivatives are exact, but this is %s; %s"),
+  VAR_NAMING_GENERATED("VarBesideOwnAdjoint", "var locals must not name %s, which Adjoint generates in this compilation, in the classes around %s, since javac (17 to 25) crashes on them once Adjoint has read that class, but this one does; spell out its type"),
   VAR_BESIDE_OWN_ADJOINT("VarBesideOwnAdjoint", "var locals must not be used in a class that also uses its own generated %s, since javac (17 to 25) crashes on them once Adjoint has read the class, but this is one; spell out its type, or call %s from another class"),
 
   // ---- environment ----

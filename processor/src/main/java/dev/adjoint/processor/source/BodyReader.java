@@ -58,8 +58,10 @@ import dev.adjoint.processor.validation.RecordShapes;
 import dev.adjoint.processor.validation.SignatureReader;
 import dev.adjoint.processor.validation.Tangents;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -134,12 +136,29 @@ public final class BodyReader {
    * TreeAccess#varsBesideOwnAdjoint}); call before reading any body of the class.
    */
   public Report checkClass(TypeElement type, ClassName adjoint) {
+    return checkClass(type, adjoint, Set.of());
+  }
+
+  /**
+   * The same, and the {@code var} locals around the class (in its top-level class) whose value
+   * names one of {@code generated}, the simple names of the classes this round generates (see
+   * {@link TreeAccess#varsNamingGenerated}); each such local is reported once per reader.
+   */
+  public Report checkClass(TypeElement type, ClassName adjoint, Set<String> generated) {
     Report.Builder report = Report.builder();
-    for (SourceRef ref : access.varsBesideOwnAdjoint(type, adjoint.simpleName())) {
+    for (SourceRef ref : access.varsBesideOwnAdjoint(type, adjoint.simpleName(), reportedVars)) {
       report.add(Message.VAR_BESIDE_OWN_ADJOINT, ref, adjoint.simpleName(), adjoint.simpleName());
+    }
+    if (!generated.isEmpty()) {
+      for (TreeAccess.NamedVar v : access.varsNamingGenerated(type, generated, reportedVars)) {
+        report.add(Message.VAR_NAMING_GENERATED, v.ref(), v.generated(), type.getSimpleName());
+      }
     }
     return report.build();
   }
+
+  /** The var locals {@link #checkClass} reported around a class already. */
+  private final Set<Tree> reportedVars = Collections.newSetFromMap(new IdentityHashMap<>());
 
   /**
    * Errors for the methods annotated for Adjoint in local and anonymous classes of the

@@ -20,6 +20,7 @@ import com.sun.source.tree.UnaryTree;
 import com.sun.source.util.SourcePositions;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.diagnostics.Reporter;
 import dev.adjoint.processor.ir.SourceRef;
@@ -123,13 +124,15 @@ public final class TreeAccess implements Reporter.SourcePrinter {
    * existed, which reading the bodies requires; so these are reported instead. Must be called
    * before the class is attributed: {@code var} shows as a local without a type only until then.
    */
-  public List<SourceRef> varsBesideOwnAdjoint(TypeElement type, String adjointSimpleName) {
+  public List<SourceRef> varsBesideOwnAdjoint(TypeElement type, String adjointSimpleName,
+      Set<Tree> seen) {
     TreePath path = trees.getPath(type);
     if (path == null) {
       return List.of();
     }
     boolean[] mentions = {false};
     List<SourceRef> vars = new ArrayList<>();
+    List<Tree> trees = new ArrayList<>();
     new TreePathScanner<Void, Void>() {
       @Override
       public Void visitIdentifier(IdentifierTree tree, Void unused) {
@@ -148,11 +151,76 @@ public final class TreeAccess implements Reporter.SourcePrinter {
         if (tree.getType() == null && tree.getInitializer() != null
             && getCurrentPath().getParentPath().getLeaf() instanceof BlockTree) {
           vars.add(ref(getCurrentPath()));
+          trees.add(tree);
         }
         return super.visitVariable(tree, unused);
       }
     }.scan(path, null);
-    return mentions[0] ? vars : List.of();
+    if (!mentions[0]) {
+      return List.of();
+    }
+    seen.addAll(trees);
+    return vars;
+  }
+
+  /**
+   * The {@code var} locals anywhere in the top-level class around {@code type} whose initializer
+   * names one of {@code generated}, the classes Adjoint generates in this round: javac crashes on
+   * those too, once Adjoint has read a class of the same top-level class (a {@code main} of the
+   * enclosing class, a sibling nested class, another class's generated API). Locals in {@code
+   * seen} are skipped, and those returned are added to it.
+   */
+  public List<NamedVar> varsNamingGenerated(TypeElement type, Set<String> generated,
+      Set<Tree> seen) {
+    TypeElement top = type;
+    while (top.getEnclosingElement() instanceof TypeElement outer) {
+      top = outer;
+    }
+    TreePath path = trees.getPath(top);
+    if (path == null) {
+      return List.of();
+    }
+    List<NamedVar> vars = new ArrayList<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        if (tree.getType() == null && tree.getInitializer() != null
+            && getCurrentPath().getParentPath().getLeaf() instanceof BlockTree
+            && named(tree.getInitializer(), generated) != null && seen.add(tree)) {
+          vars.add(new NamedVar(ref(getCurrentPath()), named(tree.getInitializer(), generated)));
+        }
+        return super.visitVariable(tree, unused);
+      }
+    }.scan(path, null);
+    return vars;
+  }
+
+  /** A {@code var} local and the generated class its value names. */
+  public record NamedVar(SourceRef ref, String generated) {}
+
+  /** The first of {@code simpleNames} that {@code tree} mentions, or null. */
+  private static String named(Tree tree, Set<String> simpleNames) {
+    String[] found = {null};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree t, Void unused) {
+        note(t.getName().toString());
+        return null;
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree t, Void unused) {
+        note(t.getIdentifier().toString());
+        return super.visitMemberSelect(t, unused);
+      }
+
+      private void note(String name) {
+        if (found[0] == null && simpleNames.contains(name)) {
+          found[0] = name;
+        }
+      }
+    }.scan(tree, null);
+    return found[0];
   }
 
   /**

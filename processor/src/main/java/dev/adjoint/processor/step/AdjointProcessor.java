@@ -126,6 +126,11 @@ public final class AdjointProcessor extends AbstractProcessor {
 
   /** Whether a method of this round's classes says {@code order = 2}. */
   private boolean roundAsksSecondOrder;
+  /**
+   * The simple names of the classes this round generates, which do not exist while it reads
+   * bodies: a {@code var} local naming one crashes javac (BodyReader#checkClass).
+   */
+  private Set<String> roundGenerates = Set.of();
   /** Every type this compilation compiles from source (the root elements of every round). */
   private final Set<String> compiledHere = new HashSet<>();
 
@@ -295,6 +300,9 @@ public final class AdjointProcessor extends AbstractProcessor {
     }
     // A @CustomVjp rule's companions are read for second order only where some method of the
     // round asks for it (a caller may give the rule order = 2: plan.ImpliedOrder).
+    roundGenerates = classes.values().stream()
+        .map(t -> AdjointNames.adjointClass(ClassName.get(t)).simpleName())
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
     roundAsksSecondOrder = classes.values().stream()
         .flatMap(t -> ElementFilter.methodsIn(t.getEnclosedElements()).stream())
         .anyMatch(AdjointProcessor::asksSecondOrder);
@@ -466,7 +474,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     // The bodies of methods whose own signatures are valid are read even where another method's
     // signature or rule has an error, so that one compile reports both kinds (issue 11).
     if (classClean) {
-      Report classBodies = bodies.orElseThrow().checkClass(type, adjoint);
+      Report classBodies = bodies.orElseThrow().checkClass(type, adjoint, roundGenerates);
       report.addAll(classBodies);
       classClean = classBodies.isClean();
     }
