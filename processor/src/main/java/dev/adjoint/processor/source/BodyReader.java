@@ -2564,17 +2564,25 @@ public final class BodyReader {
       if (!writable(owner)) {
         return memberOfUnwritable(path, owner);
       }
-      Optional<TypeElement> hiddenOwner = unreachableTypeIn(owner.asType());
-      if (hiddenOwner.isPresent()) {
-        return unreachableField(ref, hiddenOwner.get(), field);
-      }
       TypeName privateType = null;
       boolean throughSuper = path.getLeaf() instanceof MemberSelectTree select
           && select.getExpression() instanceof IdentifierTree id
           && id.getName().contentEquals("super");
       boolean isProtected = field.getModifiers().contains(Modifier.PROTECTED);
-      if (field.getModifiers().contains(Modifier.PRIVATE) || throughSuper
-          || isProtected && !packageOf(owner).equals(adjoint.packageName())) {
+      boolean handle = field.getModifiers().contains(Modifier.PRIVATE) || throughSuper
+          || isProtected && !packageOf(owner).equals(adjoint.packageName());
+      // The class generated code names: the owner of a static field (Owner.k) or of one read
+      // through a handle (Owner.class), else the qualifier's type (q.open: the type of q; a
+      // public field declared in a hidden base of a public class is read through the latter).
+      TypeMirror named = receiver == null || handle ? owner.asType()
+          : path.getLeaf() instanceof MemberSelectTree select
+              ? mirror(new TreePath(path, select.getExpression())) : null;
+      Optional<TypeElement> hiddenOwner =
+          named == null ? Optional.empty() : unreachableTypeIn(named);
+      if (hiddenOwner.isPresent()) {
+        return unreachableField(ref, hiddenOwner.get(), field);
+      }
+      if (handle) {
         // The generated class reads it through a VarHandle (codegen/PrivateFields): it is not
         // the field's nestmate, nor a subclass, and super.k names the base class's field
         // exactly where this.k may name another. The handle names the owner and the field's
@@ -2667,7 +2675,7 @@ public final class BodyReader {
         // a value of a captured type (items.get(0) of a List<capture of ? extends Number>)
         return sourceName(((TypeVariable) type).getUpperBound());
       }
-      if (type.getKind() == TypeKind.DECLARED && type.toString().contains("capture")) {
+      if (type.getKind() == TypeKind.DECLARED && hasCapture(type)) {
         DeclaredType d = (DeclaredType) type;
         TypeName[] args = d.getTypeArguments().stream().map(this::argumentName)
             .toArray(TypeName[]::new);
@@ -2684,6 +2692,15 @@ public final class BodyReader {
       TypeName bound = sourceName(((TypeVariable) type).getUpperBound());
       return bound.equals(ClassName.OBJECT) ? WildcardTypeName.subtypeOf(Object.class)
           : WildcardTypeName.subtypeOf(bound);
+    }
+
+    /** Whether a type argument of {@code type}, at any depth, is a captured wildcard. */
+    boolean hasCapture(TypeMirror type) {
+      if (type.getKind() == TypeKind.ARRAY) {
+        return hasCapture(((ArrayType) type).getComponentType());
+      }
+      return isCaptured(type) || type.getKind() == TypeKind.DECLARED
+          && ((DeclaredType) type).getTypeArguments().stream().anyMatch(this::hasCapture);
     }
 
     boolean isCaptured(TypeMirror type) {
