@@ -19,8 +19,9 @@ import java.util.Optional;
 import javax.lang.model.element.Modifier;
 
 /**
- * The private fields that one generated class reads ({@code private final double strike} of the
- * user's class): the generated class is not the field's nestmate, so it reads each through a
+ * The fields that one generated class cannot read by name ({@code private final double strike} of
+ * the user's class; {@code super.k}; a protected field of a base class in another package): the
+ * generated class is not the field's nestmate nor a subclass, so it reads each through a
  * {@code static final VarHandle} of a nested class {@value #HOLDER}, found once, when a member
  * first reads one, by {@code MethodHandles.privateLookupIn} (allowed from any class of the
  * field's module, without {@code opens}). HotSpot folds a static final handle into a plain field
@@ -51,8 +52,8 @@ final class PrivateFields {
   }
 
   /**
-   * {@code f} read from {@code object} (ignored for a static field): {@code object.name}, or for a
-   * private field {@code (Type) PrivateFields.OWNER_NAME.get(object)}.
+   * {@code f} read from {@code object} (ignored for a static field): {@code object.name}, or
+   * where it needs a handle {@code (Type) PrivateFields.OWNER_NAME.get(object)}.
    */
   CodeBlock read(Expr.FieldRead f, CodeBlock object) {
     if (f.privateType() == null) {

@@ -217,9 +217,9 @@ public sealed interface Expr {
 
   /**
    * A field read: static on {@code owner} when {@code receiver} is null, else on {@code receiver}.
-   * {@code privateType} is the field's erased declared type where the field is private (the
-   * generated class, which is not the field's nestmate, reads it through a {@code VarHandle}),
-   * else null.
+   * {@code privateType} is the field's erased declared type where the generated class reads it
+   * through a {@code VarHandle} (a private field, of which it is not a nestmate; {@code super.k};
+   * a protected field of another package's base), else null.
    */
   record FieldRead(Expr receiver, TypeName owner, String name, TypeName type,
       TypeName privateType, SourceRef ref) implements Expr {
