@@ -2630,31 +2630,10 @@ public final class BodyReader {
      * is not public in another package (a protected member class of another package's base).
      */
     Optional<TypeElement> unreachableTypeIn(TypeMirror type) {
-      Optional<TypeElement> hidden = Tangents.privateTypeIn(type);
-      if (hidden.isPresent()) {
-        return hidden;
-      }
-      if (type.getKind() == TypeKind.ARRAY) {
-        return unreachableTypeIn(((ArrayType) type).getComponentType());
-      }
-      if (type.getKind() != TypeKind.DECLARED) {
-        return Optional.empty();
-      }
-      DeclaredType declared = (DeclaredType) type;
-      for (Element e = declared.asElement(); e instanceof TypeElement t;
-          e = e.getEnclosingElement()) {
-        if (!t.getModifiers().contains(Modifier.PUBLIC)
-            && !packageOf(t).equals(adjoint.packageName())) {
-          return Optional.of(t);
-        }
-      }
-      for (TypeMirror arg : declared.getTypeArguments()) {
-        Optional<TypeElement> p = unreachableTypeIn(arg);
-        if (p.isPresent()) {
-          return p;
-        }
-      }
-      return Optional.empty();
+      // private first, so that a private class is named as such wherever it is
+      return Tangents.privateTypeIn(type).or(() -> Tangents.typeIn(type,
+          t -> !t.getModifiers().contains(Modifier.PUBLIC)
+              && !packageOf(t).equals(adjoint.packageName())));
     }
 
     String packageOf(Element e) {

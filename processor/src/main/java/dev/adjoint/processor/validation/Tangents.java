@@ -241,8 +241,17 @@ public final class Tangents {
    * array component), which a generated class in the same package could not name.
    */
   public static Optional<TypeElement> privateTypeIn(TypeMirror type) {
+    return typeIn(type, t -> t.getModifiers().contains(Modifier.PRIVATE));
+  }
+
+  /**
+   * The first class that {@code type} names (itself, an enclosing class, a type argument or an
+   * array component) for which {@code hidden} holds.
+   */
+  public static Optional<TypeElement> typeIn(TypeMirror type,
+      java.util.function.Predicate<TypeElement> hidden) {
     if (type.getKind() == TypeKind.ARRAY) {
-      return privateTypeIn(((ArrayType) type).getComponentType());
+      return typeIn(((ArrayType) type).getComponentType(), hidden);
     }
     if (type.getKind() != TypeKind.DECLARED) {
       return Optional.empty();
@@ -251,12 +260,12 @@ public final class Tangents {
     for (javax.lang.model.element.Element e = declared.asElement();
         e instanceof TypeElement t;
         e = e.getEnclosingElement()) {
-      if (t.getModifiers().contains(Modifier.PRIVATE)) {
+      if (hidden.test(t)) {
         return Optional.of(t);
       }
     }
     for (TypeMirror arg : declared.getTypeArguments()) {
-      Optional<TypeElement> p = privateTypeIn(arg);
+      Optional<TypeElement> p = typeIn(arg, hidden);
       if (p.isPresent()) {
         return p;
       }
