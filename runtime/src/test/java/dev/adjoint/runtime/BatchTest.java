@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class BatchTest {
 
@@ -71,6 +72,32 @@ class BatchTest {
     }
     assertEquals(4, made.size());
     assertEquals(4, used.size());
+  }
+
+  /**
+   * A batch inside a batch's body (per-scenario fits, each over its examples) completes, on the
+   * batch threads too, and gives the sequential results: a caller can take all of its own ranges,
+   * so no thread waits on ranges that nobody runs.
+   */
+  @Test
+  @Timeout(60) // a deadlock fails here instead of hanging the build
+  void aBatchInsideABatchsBodyCompletes() {
+    int outer = 12;
+    int inner = 64;
+    double[][] sums = new double[outer][inner];
+    double[][] expected = new double[outer][inner];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        expected[o][i] = new Scratch().work(o * inner + i);
+      }
+    }
+    for (int round = 0; round < 20; round++) {
+      Batch.forEach(outer, 4, () -> null, (unused, o) ->
+          Batch.forEach(inner, 3, Scratch::new, (ws, i) -> sums[o][i] = ws.work(o * inner + i)));
+      for (int o = 0; o < outer; o++) {
+        assertArrayEquals(expected[o], sums[o], "round " + round + ", scenario " + o);
+      }
+    }
   }
 
   @Test

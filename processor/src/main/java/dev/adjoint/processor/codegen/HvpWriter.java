@@ -290,14 +290,7 @@ final class HvpWriter {
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
         .addJavadoc("Holds a point and what was computed there.\n\n");
-    for (int i = 0; i < s.params().size(); i++) {
-      Param p = s.params().get(i);
-      type.addField(FieldSpec.builder(p.type(), fields.get(i), Modifier.PRIVATE, Modifier.FINAL)
-          .build());
-      ctor.addParameter(p.type(), fields.get(i))
-          .addJavadoc("@param $L the method's {@code $L}\n", fields.get(i), p.name())
-          .addStatement("this.$N = $N", fields.get(i), fields.get(i));
-    }
+    Members.argumentFields(type, ctor, s, fields, "the method's");
     type.addField(TypeName.DOUBLE, value, Modifier.PRIVATE, Modifier.FINAL);
     type.addField(grad, gradField, Modifier.PRIVATE, Modifier.FINAL);
     ctor.addParameter(TypeName.DOUBLE, value)

@@ -2,10 +2,12 @@ package dev.adjoint.processor.codegen;
 
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Param;
@@ -117,6 +119,22 @@ final class Members {
       }
     }
     return out.build();
+  }
+
+  /**
+   * A private final field of {@code type} for each parameter of {@code s}, named {@code fields},
+   * each a parameter of {@code ctor} that sets it, documented as "{@code what} {@code name}".
+   */
+  static void argumentFields(TypeSpec.Builder type, MethodSpec.Builder ctor, Signature s,
+      List<String> fields, String what) {
+    for (int i = 0; i < s.params().size(); i++) {
+      Param p = s.params().get(i);
+      type.addField(FieldSpec.builder(p.type(), fields.get(i), Modifier.PRIVATE, Modifier.FINAL)
+          .build());
+      ctor.addParameter(p.type(), fields.get(i))
+          .addJavadoc("@param $L $L {@code $L}\n", fields.get(i), what, p.name())
+          .addStatement("this.$N = $N", fields.get(i), fields.get(i));
+    }
   }
 
   /** A static generated method taking the parameters of {@code s}, with their Javadoc tags. */

@@ -2,7 +2,6 @@ package dev.adjoint.processor.codegen;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.ParameterSpec;
@@ -96,7 +95,7 @@ final class NestedWriter {
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
         .addJavadoc("Computes the value at the point.\n\n");
-    addArguments(type, ctor, s, fields);
+    Members.argumentFields(type, ctor, s, fields, "the argument");
     type.addField(TypeName.DOUBLE, value, Modifier.PRIVATE, Modifier.FINAL);
     List<Param> diff = target.diffParams();
     int n0 = 1 + target.params().size();
@@ -270,7 +269,7 @@ final class NestedWriter {
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
         .addJavadoc("Computes the value at the point.\n\n");
-    addArguments(type, ctor, s, fields);
+    Members.argumentFields(type, ctor, s, fields, "the argument");
     TypeName result = s.result();
     type.addField(result, value, Modifier.PRIVATE, Modifier.FINAL);
     ctor.addStatement("this.$N = $L", value, valueCall(n, fields));
@@ -356,19 +355,6 @@ final class NestedWriter {
             CodeBlock.join(cotangents, ",$W"))
         .build());
     return type.build();
-  }
-
-  /** A Vjp's fields for the function's arguments, each set by its constructor. */
-  private static void addArguments(TypeSpec.Builder type, MethodSpec.Builder ctor, Signature s,
-      List<String> fields) {
-    for (int i = 0; i < s.params().size(); i++) {
-      Param p = s.params().get(i);
-      type.addField(FieldSpec.builder(p.type(), fields.get(i), Modifier.PRIVATE, Modifier.FINAL)
-          .build());
-      ctor.addParameter(p.type(), fields.get(i))
-          .addJavadoc("@param $L the argument {@code $L}\n", fields.get(i), p.name())
-          .addStatement("this.$N = $N", fields.get(i), fields.get(i));
-    }
   }
 
   /** The Vjp's {@code sharing} factory, where the function takes arrays. */

@@ -133,16 +133,10 @@ public final class BodyReader {
 
   /**
    * Errors for the {@code var} locals of a class that names its own generated class (see {@link
-   * TreeAccess#varsBesideOwnAdjoint}); call before reading any body of the class.
-   */
-  public Report checkClass(TypeElement type, ClassName adjoint) {
-    return checkClass(type, adjoint, Set.of());
-  }
-
-  /**
-   * The same, and the {@code var} locals around the class (in its top-level class) whose value
-   * names one of {@code generated}, the simple names of the classes this round generates (see
-   * {@link TreeAccess#varsNamingGenerated}); each such local is reported once per reader.
+   * TreeAccess#varsBesideOwnAdjoint}), and for those around the class (in its top-level class)
+   * whose value names one of {@code generated}, the simple names of the classes this round
+   * generates (see {@link TreeAccess#varsNamingGenerated}); each local is reported once per
+   * reader. Call before reading any body of the class.
    */
   public Report checkClass(TypeElement type, ClassName adjoint, Set<String> generated) {
     Report.Builder report = Report.builder();
