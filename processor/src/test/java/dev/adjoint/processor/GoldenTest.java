@@ -29,11 +29,37 @@ class GoldenTest {
    * tape records. In weightedSquares nothing: the index is set from the trip counter, r and the
    * branch flag are computed again from w, data and scale at the start of each reverse trip, and
    * the running sum is never read. In tanhProduct the old product and each tanh go on the tape,
-   * read back in reverse order.
+   * read back in reverse order. The gradient and the workspace of weightedSquares run each
+   * reverse trip inside its forward trip (a fused sweep: the sum's cotangent, 1, is known before
+   * the loop); tanhProduct's product, carried from trip to trip, keeps two passes.
    */
   @Test
   void loopOverArraysRecordsOnlyWhatTheReverseSweepReads() {
     assertGenerates("golden.Losses");
+  }
+
+  /**
+   * Rosenbrock's workspace, as exact text: the fused sweep (the reverse trip inside the forward
+   * trip, the sum's cotangent set once before the loop), with contributions added to a
+   * temporary where a sum starts ({@code bBar = ..} for {@code bBar += ..}), the cotangent of
+   * {@code x[i]} gathered in {@code xBarAt} and stored once, and the user's {@code sum} keeping
+   * its name. Compared line by line, comments and names included, so that untidy output (a
+   * {@code v = 0.0; v += e} pair, a {@code x += -y}) shows as a failure to review.
+   */
+  @Test
+  void rosenbrocksFusedWorkspaceIsTidy() throws IOException {
+    Compilation c = Sources.compile(golden("golden.Rosenbrock"));
+    assertThat(c).succeededWithoutWarnings();
+    String generated = c.generatedSourceFile("golden.RosenbrockAdjoint").orElseThrow()
+        .getCharContent(true).toString();
+    int start = generated.indexOf("    public double valueAndGrad(double[] x) {");
+    int end = generated.indexOf("\n    }\n", start) + "\n    }\n".length();
+    String method = generated.substring(start, end);
+    try (InputStream in = GoldenTest.class.getClassLoader()
+        .getResourceAsStream("golden/RosenbrockWorkspace.valueAndGrad.txt")) {
+      com.google.common.truth.Truth.assertThat(method)
+          .isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
   }
 
   /** Compiles golden source {@code className} and compares its adjoint with the golden one. */

@@ -53,6 +53,55 @@ public final class Tape {
     objects[objectCount++] = value;
   }
 
+  /**
+   * Takes back the last double pushed, as a stack: a fused sweep, whose reverse trips run inside
+   * its forward trips, reads each trip's records back within that trip, and the next trip
+   * pushes where they were.
+   *
+   * @return the value
+   */
+  public double popDouble() {
+    if (doubleCount == 0) {
+      throw underflow("a double");
+    }
+    return doubles[--doubleCount];
+  }
+
+  /**
+   * Takes back the last int pushed, as a stack (see {@link #popDouble()}).
+   *
+   * @return the value
+   */
+  public int popInt() {
+    if (intCount == 0) {
+      throw underflow("an int");
+    }
+    return ints[--intCount];
+  }
+
+  /**
+   * Takes back the last boolean pushed, as a stack (see {@link #popDouble()}).
+   *
+   * @return the value
+   */
+  public boolean popBoolean() {
+    return popInt() != 0;
+  }
+
+  /**
+   * Takes back the last object pushed, as a stack (see {@link #popDouble()}), and lets go of it.
+   *
+   * @return the value
+   */
+  public Object popObject() {
+    if (objectCount == 0) {
+      throw underflow("an object");
+    }
+    Object value = objects[--objectCount];
+    objects[objectCount] = null;
+    return value;
+  }
+
   /** A reader positioned after the last push. */
   public Reader reader() {
     return new Reader(this);

@@ -28,6 +28,32 @@ class TapeTest {
   }
 
   @Test
+  void popsAsAStackBetweenPushesAndLeavesTheRestToAReader() {
+    Tape tape = new Tape();
+    tape.pushDouble(-1.0); // a record from before the fused loop
+    for (int trip = 0; trip < 100; trip++) {
+      for (int i = 0; i < 40; i++) { // across growth of every stack
+        tape.pushDouble(trip + i * 0.25);
+        tape.pushInt(trip * i);
+        tape.pushBoolean(i % 2 == 0);
+        tape.pushObject("t" + trip + "i" + i);
+      }
+      for (int i = 39; i >= 0; i--) {
+        assertThat(tape.popObject()).isEqualTo("t" + trip + "i" + i);
+        assertThat(tape.popBoolean()).isEqualTo(i % 2 == 0);
+        assertThat(tape.popInt()).isEqualTo(trip * i);
+        assertThat(tape.popDouble()).isEqualTo(trip + i * 0.25);
+      }
+      assertThat(tape.size()).isEqualTo(1);
+    }
+    assertThat(tape.reader().popDouble()).isEqualTo(-1.0);
+    assertThat(tape.popDouble()).isEqualTo(-1.0);
+    assertThrows(IllegalStateException.class, tape::popDouble);
+    assertThrows(IllegalStateException.class, tape::popInt);
+    assertThrows(IllegalStateException.class, tape::popObject);
+  }
+
+  @Test
   void readingLeavesTheTapeForTheNextReader() {
     Tape tape = new Tape();
     tape.pushDouble(1.5);

@@ -49,8 +49,8 @@ final class ArraysInLoopsTest {
       GradCheck.defaults().assertGradient(f.function(), p);
       double[] g = f.grad().apply(p);
       double[][] twice = f.pullbackTwice().apply(p);
-      assertThat(twice[0]).usingExactEquality().containsExactly(g).inOrder();
-      assertThat(twice[1]).usingExactEquality().containsExactly(g).inOrder();
+      Rounding.assertSameToRounding(twice[0], g);
+      assertThat(twice[1]).usingExactEquality().containsExactly(twice[0]).inOrder();
       double[][] ws = f.workspaceTwice().apply(p);
       assertThat(ws[0]).usingExactEquality().containsExactly(g).inOrder();
       assertThat(ws[1]).usingExactEquality().containsExactly(g).inOrder();

@@ -91,10 +91,10 @@ final class FuzzFoundTest {
   @Test
   void aVariableOverwrittenByAConstantHasAZeroTangentInBothModes() {
     for (double x : new double[] {-2, 0, 0.5}) {
-      assertThat(FuzzFoundAdjoint.overwrittenBeforeOverflowGrad(x).x()).isEqualTo(0.0);
+      assertThat(FuzzFoundAdjoint.overwrittenBeforeOverflowGrad(x).x()).isZero(); // or -0.0
       assertThat(FuzzFoundAdjoint.overwrittenBeforeOverflowJvp(x, 1.0).tangent()).isEqualTo(0.0);
-      assertThat(FuzzFoundAdjoint.overwrittenInBothBranchesGrad(x, 1.5).x()).isEqualTo(0.0);
-      assertThat(FuzzFoundAdjoint.overwrittenInBothBranchesGrad(x, -1.5).x()).isEqualTo(0.0);
+      assertThat(FuzzFoundAdjoint.overwrittenInBothBranchesGrad(x, 1.5).x()).isZero();
+      assertThat(FuzzFoundAdjoint.overwrittenInBothBranchesGrad(x, -1.5).x()).isZero();
       for (double y : new double[] {1.5, -1.5}) {
         var jvp = FuzzFoundAdjoint.overwrittenInBothBranchesJvp(x, y, 1.0, 0.0);
         assertThat(jvp.value()).isEqualTo(FuzzFound.overwrittenInBothBranches(x, y));

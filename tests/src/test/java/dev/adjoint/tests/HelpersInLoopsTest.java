@@ -117,10 +117,9 @@ final class HelpersInLoopsTest {
       HelpersInLoopsAdjoint.LayerVjp vjp = HelpersInLoopsAdjoint.layerVjp(w, b, x);
       HelpersInLoopsAdjoint.LayerGrad first = vjp.pullback(1.0);
       HelpersInLoopsAdjoint.LayerGrad second = vjp.pullback(1.0);
-      assertThat(flat(first.w(), first.b(), first.x())).usingExactEquality()
-          .containsExactly(grad).inOrder();
+      Rounding.assertSameToRounding(flat(first.w(), first.b(), first.x()), grad);
       assertThat(flat(second.w(), second.b(), second.x())).usingExactEquality()
-          .containsExactly(grad).inOrder();
+          .containsExactly(flat(first.w(), first.b(), first.x())).inOrder();
       HelpersInLoopsAdjoint.LayerWorkspace ws = HelpersInLoopsAdjoint.layerWorkspace();
       for (int again = 0; again < 2; again++) {
         assertThat(ws.valueAndGrad(w, b, x)).isEqualTo(vjp.value());

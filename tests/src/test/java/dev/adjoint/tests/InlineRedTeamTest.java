@@ -86,9 +86,9 @@ final class InlineRedTeamTest {
     reset();
     Object vjp = call(InlineRedTeamAdjoint.class, name + "Vjp", m(), X.clone());
     assertThat((double) call(vjp, "value")).isEqualTo(value);
-    assertThat(flat(call(vjp, "pullback", 1.0))).usingExactEquality().containsExactly(g)
-        .inOrder();
-    assertThat(flat(call(vjp, "pullback", 1.0))).usingExactEquality().containsExactly(g)
+    double[] pulled = flat(call(vjp, "pullback", 1.0));
+    Rounding.assertSameToRounding(pulled, g);
+    assertThat(flat(call(vjp, "pullback", 1.0))).usingExactEquality().containsExactly(pulled)
         .inOrder();
     Object ws = call(InlineRedTeamAdjoint.class, name + "Workspace");
     for (int i = 0; i < 2; i++) {

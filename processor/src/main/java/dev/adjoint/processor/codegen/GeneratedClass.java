@@ -4,6 +4,8 @@ import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.ir.IrWalker;
+import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Nested;
@@ -198,7 +200,12 @@ final class GeneratedClass {
     return r;
   }
 
-  /** A renderer for one method of {@code d}: its parameters and result named first. */
+  /**
+   * A renderer for one method of {@code d}: its parameters and result named first, then the
+   * user's locals in source order, so that they keep their names and the transform's
+   * temporaries take numbers ({@code sum} stays {@code sum}; a temporary beside it is {@code
+   * sum2}).
+   */
   Renderer renderer(ReverseDerivative d) {
     Renderer r = new Renderer(reserved, privateFields);
     r.sometimes(d.sometimesCreated());
@@ -206,6 +213,13 @@ final class GeneratedClass {
       r.name(p);
     }
     r.name(d.result());
+    for (Stmt s : d.forward().stmts()) {
+      IrWalker.forEachStmt(s, x -> {
+        if (x instanceof Stmt.Declare decl && decl.variable().kind() == Variable.Kind.LOCAL) {
+          r.name(decl.variable());
+        }
+      });
+    }
     return r;
   }
 }

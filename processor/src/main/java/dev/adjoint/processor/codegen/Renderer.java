@@ -281,10 +281,20 @@ final class Renderer {
       }
       out.beginControlFlow("if ($L)", expr(i.condition()));
       out.add(statements(i.then().stmts(), hoisted));
-      if (!elseEmpty) {
+      Stmt.If current = i;
+      // else if: an else whose only statement is an if with a then
+      while (current.otherwise().stmts().size() == 1
+          && current.otherwise().stmts().get(0) instanceof Stmt.If next
+          && !next.then().stmts().isEmpty()) {
+        out.nextControlFlow("else if ($L)", expr(next.condition()));
+        lastLine = -1;
+        out.add(statements(next.then().stmts(), hoisted));
+        current = next;
+      }
+      if (!current.otherwise().stmts().isEmpty()) {
         out.nextControlFlow("else");
         lastLine = -1;
-        out.add(statements(i.otherwise().stmts(), hoisted));
+        out.add(statements(current.otherwise().stmts(), hoisted));
       }
       out.endControlFlow();
       lastLine = -1;
@@ -368,7 +378,13 @@ final class Renderer {
         && value instanceof Expr.Binary b
         && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)
         && isTarget.test(b.left())) {
-      out.addStatement("$L $L= $L", target, b.op().symbol, expr(b.right()));
+      if (b.right() instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG) {
+        // x += -y is x -= y, bit for bit
+        out.addStatement("$L $L= $L", target, b.op() == Expr.BinaryOp.ADD ? "-" : "+",
+            expr(u.operand()));
+      } else {
+        out.addStatement("$L $L= $L", target, b.op().symbol, expr(b.right()));
+      }
     } else {
       out.addStatement("$L = $L", target, expr(value));
     }

@@ -1,6 +1,7 @@
 package dev.adjoint.processor.codegen;
 
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.ir.Variable;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
 import java.util.ArrayList;
@@ -44,6 +45,35 @@ final class Sweeps {
     return reverse(d, r, false);
   }
 
+  /**
+   * Both sweeps of a gradient, for a seed of 1: the derivative's own form for that seed ({@link
+   * ReverseDerivative#unitSeed}: tidied, and with its last loop's sweeps fused where that holds;
+   * then its seed and the cotangents its forward sweep gathers into are declared first).
+   */
+  static CodeBlock gradient(ReverseDerivative d, Renderer r, boolean reused) {
+    CodeBlock.Builder out = CodeBlock.builder();
+    ReverseDerivative unit = d.unitSeed().orElse(d);
+    if (unit.early().isEmpty()) {
+      out.add(forward(unit, r, reused));
+      out.add("\n// reverse sweep\n");
+      out.addStatement("$T $N = 1.0", TypeName.DOUBLE, r.name(unit.seed()));
+      out.add(reverse(unit, r, reused));
+      return out.build();
+    }
+    out.add("// the forward sweep runs the reverse sweep of its last loop too\n");
+    out.addStatement("$T $N = 1.0", TypeName.DOUBLE, r.name(unit.seed()));
+    for (Variable a : unit.early()) {
+      out.add(r.declareZero(a));
+    }
+    out.add(forward(unit, r, reused));
+    CodeBlock rest = reverse(unit, r, reused);
+    if (!rest.isEmpty()) {
+      out.add("\n// reverse sweep\n");
+      out.add(rest);
+    }
+    return out.build();
+  }
+
   /** The reverse sweep; {@code reused}: through the workspace's reader, rewound. */
   static CodeBlock reverse(ReverseDerivative d, Renderer r, boolean reused) {
     r.resetLine();
@@ -52,7 +82,9 @@ final class Sweeps {
             : "$T $N = $N.reader()", reader.type(), r.name(reader),
         reused ? r.name(reader) : r.name(d.tape().orElseThrow())));
     for (Variable a : d.adjoints()) {
-      out.add(r.declareZero(a));
+      if (!d.early().contains(a)) {
+        out.add(r.declareZero(a));
+      }
     }
     out.add(r.statements(d.reverse().stmts(), Set.of()));
     return out.build();

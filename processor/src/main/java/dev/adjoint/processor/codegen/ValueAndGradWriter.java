@@ -6,7 +6,6 @@ import static dev.adjoint.processor.codegen.Members.staticMethod;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.model.AdjointNames;
 import dev.adjoint.processor.model.Signature;
 import dev.adjoint.processor.transform.reverse.ReverseDerivative;
@@ -31,10 +30,7 @@ final class ValueAndGradWriter {
     Renderer r = g.renderer(d);
     ClassName valueAndGrad = g.valueAndGradType(s);
     CodeBlock.Builder body = CodeBlock.builder();
-    body.add(Sweeps.forward(d, r));
-    body.add("\n// reverse sweep\n");
-    body.addStatement("$T $N = 1.0", TypeName.DOUBLE, r.name(d.seed()));
-    body.add(Sweeps.reverse(d, r));
+    body.add(Sweeps.gradient(d, r, false));
     body.addStatement(
         "return new $T($N, $L)", valueAndGrad, r.name(d.result()), Sweeps.newGrad(g, d, r));
     return staticMethod(AdjointNames.valueAndGradMethod(s), s, g.paramNames(d, r), vis,

@@ -59,7 +59,9 @@ final class WorkspaceWriter {
    * never return, and the gradient is copied into theirs at the end, when no argument is read any
    * more.
    */
-  TypeSpec workspaceClass(ReverseDerivative d, Modifier[] vis) {
+  TypeSpec workspaceClass(ReverseDerivative derived, Modifier[] vis) {
+    // The sweeps of a seed of 1 (Sweeps.gradient): their tape, if they keep one, and arrays.
+    ReverseDerivative d = derived.unitSeed().orElse(derived);
     Signature s = d.signature();
     Renderer r = g.renderer(d);
     List<String> names = g.paramNames(d, r);
@@ -95,10 +97,7 @@ final class WorkspaceWriter {
     if (!copyOut) {
       body.add(unaliased(d, r, pooled));
     }
-    body.add(Sweeps.forward(d, r, true));
-    body.add("\n// reverse sweep\n");
-    body.addStatement("$T $N = 1.0", TypeName.DOUBLE, r.name(d.seed()));
-    body.add(Sweeps.reverse(d, r, true));
+    body.add(Sweeps.gradient(d, r, true));
     for (Map.Entry<String, Variable> p : d.paramAdjoints().entrySet()) {
       Variable bar = p.getValue();
       String field = r.name(bar);

@@ -107,9 +107,9 @@ class FuzzTest {
   }
 
   /**
-   * Versions 18's, 19's and 20's salts keep the programs of the seeds in fuzz/regressions.txt:
-   * rendered with and without their parts, each is the same program (Generator.DISCRETE_SALT,
-   * Generator.GETTERS_SALT, Generator.PRIVATE_SALT).
+   * Versions 18's to 21's salts keep the programs of the seeds in fuzz/regressions.txt: rendered
+   * with and without their parts, each is the same program (Generator.DISCRETE_SALT,
+   * Generator.GETTERS_SALT, Generator.PRIVATE_SALT, Generator.REDUCTION_SALT).
    */
   @Test
   void regressionSeedsKeepTheirPrograms() throws IOException {
@@ -123,6 +123,7 @@ class FuzzTest {
         Generator.discreteAfterCalls = false;
         Generator.getterReads = false;
         Generator.privateFieldDecls = false;
+        Generator.reductionLoops = false;
         try {
           if (!Generator.generate(seed, "P0", e.getKey()).render().equals(with)) {
             changed.add(seed);
@@ -131,10 +132,11 @@ class FuzzTest {
           Generator.discreteAfterCalls = true;
           Generator.getterReads = true;
           Generator.privateFieldDecls = true;
+          Generator.reductionLoops = true;
         }
       }
     }
-    assertTrue(changed.isEmpty(), "seeds whose programs versions 18 to 20 change: " + changed);
+    assertTrue(changed.isEmpty(), "seeds whose programs versions 18 to 21 change: " + changed);
   }
 
   /**
@@ -317,6 +319,9 @@ class FuzzTest {
   // ---------------------------------------------------------------- driving
 
   /** What a run saw; failures carry the seed and the program. */
+  /** The comment a gradient's fused sweep begins with (codegen's Sweeps.gradient). */
+  static final String FUSED_SWEEP = "// the forward sweep runs the reverse sweep of its last loop";
+
   static final class Stats {
     int programs;
     int points;
@@ -394,6 +399,11 @@ class FuzzTest {
     int loopHelperPrograms;
     int writtenInPrograms;
     int writtenInChainPrograms;
+    /**
+     * Programs in whose generated code some gradient runs the reverse sweep of a loop inside its
+     * forward sweep (the fused sweep, since stop 33: its generated comment).
+     */
+    int fusedPrograms;
     final List<String> failures = new ArrayList<>();
 
     void assertClean(String context) {
@@ -411,6 +421,8 @@ class FuzzTest {
         // About one program in 30 has a twin (SecondOrderCheck.eligible): 500 programs give 17.
         assertTrue(100 * hvpPrograms > programs && hvpDifferenceChecks > 0,
             "too few order = 2 twins were checked: " + this);
+        // Version 21's reduction loops: about one program in eleven fuses (stop 33: 18 of 200).
+        assertTrue(50 * fusedPrograms > programs, "too few fused sweeps were checked: " + this);
       }
     }
 
@@ -434,7 +446,7 @@ class FuzzTest {
               + " an exponent that may be 0,"
               + " %d reading a field through an object a field holds (fc0.k), %d with helpers"
               + " hp called in loops (%d with an hp body written into a caller's derivative, %d"
-              + " with two helpers' bodies in one), %d failures",
+              + " with two helpers' bodies in one), %d with a fused sweep, %d failures",
           programs, points, skippedPoints, differenceChecks, jvps, dualJvps, dualSingular,
           dualOnly, dualSkipped, jvpWorkspaces, arrayHelperPoints, arrayHelperJvps,
           arrayHelperDualJvps, zeroTangentOverflows, recordPoints, hvpPrograms, hvpRejected,
@@ -442,7 +454,7 @@ class FuzzTest {
           hvpDifferenceChecks,
           outParameterPrograms, matrixResultPrograms, matrixHelperPoints, matrixHelperJvps,
           powAtZeroPrograms, objectFieldPrograms, loopHelperPrograms, writtenInPrograms,
-          writtenInChainPrograms, failures.size());
+          writtenInChainPrograms, fusedPrograms, failures.size());
     }
   }
 
@@ -562,6 +574,10 @@ class FuzzTest {
           if (written > 1) {
             stats.writtenInChainPrograms++;
           }
+        }
+        if (compiled.generated.getOrDefault(unit.className() + "Adjoint", "")
+            .contains(FUSED_SWEEP)) {
+          stats.fusedPrograms++;
         }
         long seed = seedOf.get(unit.className());
         int before = stats.failures.size();

@@ -115,8 +115,16 @@ final class Generator {
    * one program in three of a final class, its fields are {@code private} (and so is its
    * objects' {@code k}), which the generated class reads through {@code VarHandle}s; drawn from
    * a stream of its own ({@link #PRIVATE_SALT}), so that a program without it is version 19's.
+   * Version 21 (stop 33): in one {@code f} in three, its return value is kept in {@code double
+   * tz0} and a reduction loop follows, {@code for (..) { ..; tz1 += e; }}, before {@code return
+   * tz0 + tz1 * c} (or another combination): the shape whose gradient runs its reverse trips
+   * inside its forward trips (a fused sweep), with trip bodies that are sometimes fusable (trip
+   * locals, branches, recorded {@code Math} calls) and sometimes not (a local of the body
+   * carried from trip to trip, a break, a combination that reads {@code tz1}); drawn from
+   * streams of their own ({@link #REDUCTION_SALT}), so that a program without it is version
+   * 20's.
    */
-  static final int VERSION = 20;
+  static final int VERSION = 21;
 
   /** Functions defined on all doubles whose values stay modest. */
   private static final String[] ANYWHERE = {
@@ -350,6 +358,10 @@ final class Generator {
     this.getters = getterReads && getterDraws.nextInt(3) == 0;
     this.privateDecls = privateFieldDecls
         && new SplittableRandom(seed ^ PRIVATE_SALT).nextInt(3) == 0;
+    this.reduction = reductionLoops
+        && new SplittableRandom(seed ^ REDUCTION_SALT).nextInt(3) == 0;
+    this.reductionParts = new SplittableRandom(seed ^ (REDUCTION_SALT + 1));
+    this.reductionExtras = new SplittableRandom(seed ^ (REDUCTION_SALT + 2));
     // Drawn apart from the program's own stream, so soak runs change only these programs.
     this.longMethod = soak && new SplittableRandom(seed ^ 0x10E6L).nextInt(LONG_ONE_IN) == 0;
   }
@@ -390,6 +402,27 @@ final class Generator {
 
   /** Whether version 20's part is drawn (off only to check that seeds keep their programs). */
   static boolean privateFieldDecls = true;
+
+  /**
+   * Version 21's salt: whether {@code f} ends in a reduction loop, and its parts (chosen so that
+   * the seeds of fuzz/regressions.txt keep their programs).
+   */
+  static final long REDUCTION_SALT = 0x21FC8L;
+
+  /** Whether version 21's part is drawn (off only to check that seeds keep their programs). */
+  static boolean reductionLoops = true;
+
+  /**
+   * Whether expressions drawn now call nothing (no helper, rule or random draw): version 21's
+   * trips that may fuse.
+   */
+  private boolean callFree;
+
+  /** Version 21's draw: whether {@code f} ends in a reduction loop. */
+  private final boolean reduction;
+  /** Version 21's streams, for the reduction loop's parts. */
+  private final SplittableRandom reductionParts;
+  private final SplittableRandom reductionExtras;
 
   /** Version 19's stream: whether, and where, fields are read through getters. */
   private final SplittableRandom getterDraws;
@@ -890,10 +923,84 @@ final class Generator {
           List.of(new Return(expr(scope, 2))), List.of()));
     }
     if (!block(scope, 0, size, stmts)) {
-      stmts.add(arrayResult ? returnArray(scope)
-          : new Return(recursionBody ? recursiveReturn(scope) : expr(scope, 3)));
+      Stmt last = arrayResult ? returnArray(scope)
+          : new Return(recursionBody ? recursiveReturn(scope) : expr(scope, 3));
+      if (inF && reduction && last instanceof Return r) {
+        inReductionParts(() -> reductionLoop(scope, r.value(), stmts));
+      } else {
+        stmts.add(last);
+      }
     }
     return stmts;
+  }
+
+  /**
+   * Version 21: {@code double tz0 = value; double tz1 = 0; for (..) { ..; tz1 += e; } return
+   * tz0 + tz1 * c;} in place of {@code return value;}: the reduction loop whose gradient may run
+   * its reverse trips inside its forward trips (SweepFusion).
+   */
+  private void reductionLoop(Scope scope, Expr value, List<Stmt> out) {
+    out.add(new Declare("tz0", value));
+    out.add(new Declare("tz1", new Num(0, true)));
+    Scope inner = scope.copy();
+    inner.doubles.add("tz0"); // read in the trips, never written (tz: a prefix no other part uses)
+    String index = "i" + loops++;
+    inner.ints.add(index);
+    IntExpr bound = !scope.arrays.isEmpty() && rnd.nextInt(3) > 0
+        ? new Program.IntLength(pick(scope.arrays))
+        : new IntLit(1 + rnd.nextInt(4));
+    List<Stmt> body = new ArrayList<>();
+    int shape = rnd.nextInt(3);
+    if (shape == 0) {
+      // any statements (they may carry a local from trip to trip, or break)
+      enclosing.add(Program.LoopKind.FOR);
+      boolean returns = block(inner, 1, 2, body);
+      enclosing.remove(enclosing.size() - 1);
+      if (returns) {
+        body.clear();
+      }
+    } else {
+      // locals of the trip, maybe a branch that adds to the sum on one side; calls in one trip
+      // in four (a call of another method records its Vjp: no fusion)
+      callFree = rnd.nextInt(4) > 0;
+      int n = 1 + rnd.nextInt(2);
+      for (int k = 0; k < n; k++) {
+        String local = "tw" + k;
+        body.add(new Declare(local, rnd.nextBoolean() ? math(inner, 2) : expr(inner, 2)));
+        inner.doubles.add(local);
+      }
+      if (shape == 2) {
+        body.add(new If(cond(inner, 1),
+            List.of(new Program.Assign("tz1", "+=", expr(inner, 2))),
+            rnd.nextBoolean() ? List.of()
+                : List.of(new Program.Assign("tz1", "-=", expr(inner, 2)))));
+      }
+    }
+    body.add(new Program.Assign("tz1", "+=", expr(inner, 2)));
+    callFree = false;
+    out.add(new Program.Loop(Program.LoopKind.FOR, index, bound, null, body));
+    Expr c = literal();
+    int combination = rnd.nextInt(8);
+    Expr result = combination < 4
+        ? new Binary('+', new Read("tz0"), new Binary('*', new Read("tz1"), c))
+        : combination < 6 ? new Binary('-', new Binary('*', c, new Read("tz1")), new Read("tz0"))
+        : combination < 7 ? new Read("tz1")
+        : new Binary('*', new Read("tz0"), new Read("tz1")); // reads the sum: no fusion
+    out.add(new Return(result));
+  }
+
+  /** Runs {@code part} on version 21's streams (see {@link #inLoopParts(Runnable)}). */
+  private void inReductionParts(Runnable part) {
+    SplittableRandom r = rnd;
+    SplittableRandom x = extras;
+    rnd = reductionParts;
+    extras = reductionExtras;
+    try {
+      part.run();
+    } finally {
+      rnd = r;
+      extras = x;
+    }
   }
 
   /**
@@ -1371,7 +1478,7 @@ final class Generator {
       return new Neg(expr(scope, depth - 1));
     } else if (choice < 82) {
       return new Ternary(cond(scope, depth - 1), expr(scope, depth - 1), expr(scope, depth - 1));
-    } else if (choice < 96 && !callable.isEmpty()) {
+    } else if (choice < 96 && !callable.isEmpty() && !callFree) {
       return invoke(scope, depth - 1);
     } else if (choice < 98) {
       exact = false;
@@ -1384,10 +1491,10 @@ final class Generator {
     if (!scope.fields.isEmpty() && rnd.nextInt(5) == 0) {
       return new Program.FieldRead(pick(scope.fields), fieldForm());
     }
-    if (!scope.generators.isEmpty() && rnd.nextInt(12) == 0) {
+    if (!callFree && !scope.generators.isEmpty() && rnd.nextInt(12) == 0) {
       return new Program.RandomDouble(pick(scope.generators));
     }
-    if (rnd.nextInt(40) == 0) {
+    if (!callFree && rnd.nextInt(40) == 0) {
       return new Program.Level();
     }
     int choice = rnd.nextInt(100);
@@ -2515,10 +2622,10 @@ final class Generator {
     if (!scope.intFields.isEmpty() && rnd.nextInt(6) == 0) {
       return new Program.IntField(pick(scope.intFields), fieldForm());
     }
-    if (randoms && rnd.nextInt(scope.generators.isEmpty() ? 12 : 5) == 0) {
+    if (!callFree && randoms && rnd.nextInt(scope.generators.isEmpty() ? 12 : 5) == 0) {
       return randomInt(scope, 1 + rnd.nextInt(5));
     }
-    if (rnd.nextInt(16) == 0) {
+    if (!callFree && rnd.nextInt(16) == 0) {
       return new Program.IntNext(1 + rnd.nextInt(Program.LENGTH));
     }
     if (!scope.arrays.isEmpty() && rnd.nextInt(8) == 0) {
@@ -2544,7 +2651,7 @@ final class Generator {
   }
 
   private Cond cond(Scope scope, int depth) {
-    if (!scope.doubleBoxes.isEmpty() && rnd.nextInt(8) == 0) {
+    if (!callFree && !scope.doubleBoxes.isEmpty() && rnd.nextInt(8) == 0) {
       return new Program.BoxCompare(COMPARISONS[rnd.nextInt(4)], pick(scope.doubleBoxes),
           rnd.nextBoolean() ? literal() : expr(scope, 1));
     }

@@ -28,6 +28,12 @@ import java.util.Set;
  * @param reader the reader the reverse sweep reads the tape back through, with {@code tape}
  * @param sometimesCreated the local arrays created on some paths only (after an early return):
  *     their cotangent arrays are made only where they exist
+ * @param early the cotangents that this derivative's forward sweep already gathers into (a fused
+ *     sweep, see {@code SweepFusion}): declared, with the seed at 1, before the forward sweep, and
+ *     not again before the reverse sweep; empty for any other derivative
+ * @param unitSeed this derivative for a seed of 1, what gradients and workspaces run: tidied
+ *     ({@code Simplify}), and with its last loop's sweeps fused where that holds (a Vjp's seed
+ *     comes after its forward sweep, so its sweeps stay apart)
  */
 public record ReverseDerivative(
     Signature signature,
@@ -41,4 +47,25 @@ public record ReverseDerivative(
     List<Variable> captured,
     Optional<Variable> tape,
     Optional<Variable> reader,
-    Set<Variable> sometimesCreated) {}
+    Set<Variable> sometimesCreated,
+    List<Variable> early,
+    Optional<ReverseDerivative> unitSeed) {
+
+  /** A derivative with no fused form. */
+  public ReverseDerivative(
+      Signature signature,
+      List<Variable> params,
+      Stmt.Block forward,
+      Variable result,
+      Variable seed,
+      Stmt.Block reverse,
+      List<Variable> adjoints,
+      Map<String, Variable> paramAdjoints,
+      List<Variable> captured,
+      Optional<Variable> tape,
+      Optional<Variable> reader,
+      Set<Variable> sometimesCreated) {
+    this(signature, params, forward, result, seed, reverse, adjoints, paramAdjoints, captured,
+        tape, reader, sometimesCreated, List.of(), Optional.empty());
+  }
+}

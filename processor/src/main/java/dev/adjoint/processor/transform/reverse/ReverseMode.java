@@ -202,6 +202,22 @@ public final class ReverseMode {
     }
     List<Variable> adjointVars = new ArrayList<>(t.adjoints.values());
     adjointVars.remove(t.seed);
+    // Gradients and workspaces (seed 1): the last loop's sweeps fused where that holds, and
+    // both sweeps tidied.
+    SweepFusion.Fused fused = SweepFusion.fuse(
+            forward, reverse, t.seed, adjointVars, t.records.replays, t.records.recorded,
+            t.tape)
+        .orElse(new SweepFusion.Fused(forward, reverse, List.of()));
+    Set<Variable> zero = new HashSet<>(adjointVars);
+    List<List<Stmt>> tidy = Simplify.sweeps(fused.forward(), fused.reverse(), zero);
+    boolean unitRead = taped && readsTape(tidy.get(1), t.reader);
+    boolean unitTaped = unitRead || taped && pushes(tidy.get(0));
+    Optional<ReverseDerivative> unitSeed = Optional.of(new ReverseDerivative(signature,
+        body.params(), Stmt.Block.of(tidy.get(0)), t.result, t.seed, Stmt.Block.of(tidy.get(1)),
+        adjointVars, paramAdjoints, List.copyOf(captured),
+        unitTaped ? Optional.of(t.tape) : Optional.empty(),
+        unitRead ? Optional.of(t.reader) : Optional.empty(), sometimesCreated(tidy.get(0)),
+        fused.early(), Optional.empty()));
     return new Result(
         Optional.of(
             new ReverseDerivative(
@@ -216,8 +232,29 @@ public final class ReverseMode {
                 List.copyOf(captured),
                 taped ? Optional.of(t.tape) : Optional.empty(),
                 taped ? Optional.of(t.reader) : Optional.empty(),
-                sometimesCreated(forward))),
+                sometimesCreated(forward),
+                List.of(),
+                unitSeed)),
         problems);
+  }
+
+  /** Whether the forward sweep records on the tape (a fused loop may not, or pop as it goes). */
+  private static boolean pushes(List<Stmt> forward) {
+    boolean[] used = {false};
+    for (Stmt s : forward) {
+      IrWalker.forEachStmt(s, x -> used[0] |= x instanceof Stmt.Push);
+    }
+    return used[0];
+  }
+
+  /** Whether the reverse sweep reads the tape back through {@code reader}. */
+  private static boolean readsTape(List<Stmt> reverse, Variable reader) {
+    boolean[] used = {false};
+    for (Stmt s : reverse) {
+      IrWalker.forEachExpr(s, e -> used[0] |= e instanceof Expr.Pop p && p.reader() == reader
+          || e instanceof Expr.Read r && r.variable() == reader);
+    }
+    return used[0];
   }
 
   /**
