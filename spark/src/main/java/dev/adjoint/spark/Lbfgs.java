@@ -8,11 +8,8 @@ import breeze.optimize.DiffFunction;
 import breeze.optimize.FirstOrderMinimizer;
 import breeze.optimize.LBFGS;
 import dev.adjoint.runtime.DifferentiableFunction;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
-import scala.Tuple2;
 import scala.reflect.ClassTag$;
 
 /**
@@ -48,12 +45,12 @@ public final class Lbfgs {
       throw new IllegalArgumentException("the start must have the function's dimension "
           + f.dimension() + ", but it has length " + start.length);
     }
-    Adapter adapter = new Adapter(f);
+    BreezeFunction adapter = new BreezeFunction(f);
     LBFGS<DenseVector<Object>> lbfgs =
         new LBFGS<>(maxIterations, memory, tolerance, DenseVector$.MODULE$.space_Double());
     DiffFunction<DenseVector<Object>> cached =
         new CachedDiffFunction<>(
-            adapter.asBreeze(), DenseVector$.MODULE$.canCopyDenseVector(ClassTag$.MODULE$.Double()));
+            adapter, DenseVector$.MODULE$.canCopyDenseVector(ClassTag$.MODULE$.Double()));
     scala.collection.Iterator<FirstOrderMinimizer.State<DenseVector<Object>, Object, Object>>
         states = lbfgs.iterations(cached, new DenseVector$mcD$sp(start.clone()));
     List<Double> history = new ArrayList<>();
@@ -72,7 +69,7 @@ public final class Lbfgs {
     String reason = state.convergenceReason().isDefined()
         ? state.convergenceReason().get().reason()
         : "stopped";
-    return new Fit(toArray(state.x()), values, state.iter(), adapter.evaluations, reason);
+    return new Fit(toArray(state.x()), values, state.iter(), adapter.evaluations(), reason);
   }
 
   static double[] toArray(DenseVector<Object> v) {
@@ -84,49 +81,4 @@ public final class Lbfgs {
     return out;
   }
 
-  /**
-   * The function as Breeze's {@code DiffFunction} over its dense vectors, with only {@code
-   * calculate}: Breeze's {@code CachedDiffFunction} wraps it, as in MLlib, and is what L-BFGS sees.
-   * {@code DiffFunction} is a Scala trait that no Java class can implement or extend (it has both
-   * Scala's {@code double apply(T)} and {@code Function1}'s erased {@code Object apply(T)}, and its
-   * Scala classes' generic signatures do not check as Java), so the adapter is a dynamic proxy of the
-   * interface: the one use of {@code java.lang.reflect} in the module, on Breeze's side; the user's
-   * and the generated code are reached by plain calls.
-   */
-  private static final class Adapter {
-    private final DifferentiableFunction f;
-    int evaluations;
-
-    Adapter(DifferentiableFunction f) {
-      this.f = f;
-    }
-
-    Tuple2<Object, DenseVector<Object>> calculate(DenseVector<Object> x) {
-      double[] gradient = new double[f.dimension()];
-      double value = f.valueAndGradient(toArray(x), gradient);
-      evaluations++;
-      return new Tuple2<>(value, new DenseVector$mcD$sp(gradient));
-    }
-
-    @SuppressWarnings("unchecked")
-    DiffFunction<DenseVector<Object>> asBreeze() {
-      InvocationHandler handler = (proxy, method, args) -> {
-        switch (method.getName()) {
-          case "calculate":
-            return calculate((DenseVector<Object>) args[0]);
-          case "toString":
-            return "Adjoint's function of dimension " + f.dimension();
-          case "hashCode":
-            return System.identityHashCode(proxy);
-          case "equals":
-            return proxy == args[0];
-          default:
-            throw new UnsupportedOperationException("only calculate is implemented, but Breeze"
-                + " called " + method);
-        }
-      };
-      return (DiffFunction<DenseVector<Object>>) Proxy.newProxyInstance(
-          DiffFunction.class.getClassLoader(), new Class<?>[] {DiffFunction.class}, handler);
-    }
-  }
 }
