@@ -18,7 +18,9 @@ import org.apache.spark.sql.SparkSession;
  * block gradient summed by Spark, beside MLlib's {@code LogisticRegression} on the same data and
  * objective; (2) Poisson regression with a softplus link, which MLlib does not have, fitted the
  * same way. Options: {@code --rows 1000000 --features 50 --partitions 4 --master local[2]
- * --poisson-rows 200000 --poisson-features 20}.
+ * --poisson-rows 200000 --poisson-features 20 --rounds 2}: the comparison runs
+ * {@code rounds} times in the same JVM (MLlib first, then this module, each round), and the last
+ * round's times are the warm ones.
  */
 public final class SparkSample {
   private SparkSample() {}
@@ -60,6 +62,7 @@ public final class SparkSample {
     int partitions = (int) option(args, "--partitions", 4);
     long poissonRows = option(args, "--poisson-rows", 200_000);
     int poissonFeatures = (int) option(args, "--poisson-features", 20);
+    int rounds = (int) option(args, "--rounds", 2);
     String master = "local[2]";
     for (int i = 0; i + 1 < args.length; i++) {
       if (args[i].equals("--master")) {
@@ -76,8 +79,13 @@ public final class SparkSample {
     spark.sparkContext().addSparkListener(times);
     try {
       PrintStream out = System.out;
-      Comparison c = compareWithMllib(spark, times, rows, features, partitions);
-      printComparison(out, c, rows, features, partitions, master);
+      for (int round = 1; round <= rounds; round++) {
+        out.printf("== round %d of %d%s%n", round, rounds,
+            round == 1 && rounds > 1 ? " (cold: the JIT compiles Spark's, MLlib's and our code)"
+                : "");
+        Comparison c = compareWithMllib(spark, times, rows, features, partitions);
+        printComparison(out, c, rows, features, partitions, master);
+      }
       poisson(out, spark, poissonRows, poissonFeatures, partitions);
     } finally {
       spark.stop();
