@@ -1,19 +1,22 @@
 package dev.adjoint.spark.samples;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 
 /**
- * The wall time of Spark jobs by call site ("treeAggregate at RDDLossFunction.scala:61"): how long
- * MLlib's and this module's gradient passes took, without the fit's set-up around them.
+ * The wall times of Spark jobs, in order, by call site ("treeAggregate at RDDLossFunction.scala:61"):
+ * how long MLlib's and this module's gradient passes took, without the fit's set-up around them.
  */
 final class JobTimes extends SparkListener {
   private final Map<Integer, String> names = new HashMap<>();
   private final Map<Integer, Long> starts = new HashMap<>();
-  private final Map<String, long[]> byName = new HashMap<>();
+  private final List<String> endedNames = new ArrayList<>();
+  private final List<Long> endedMillis = new ArrayList<>();
 
   @Override
   public synchronized void onJobStart(SparkListenerJobStart jobStart) {
@@ -26,25 +29,24 @@ final class JobTimes extends SparkListener {
     String name = names.remove(jobEnd.jobId());
     Long start = starts.remove(jobEnd.jobId());
     if (name != null && start != null) {
-      long[] countAndMillis = byName.computeIfAbsent(name, k -> new long[2]);
-      countAndMillis[0]++;
-      countAndMillis[1] += jobEnd.time() - start;
+      endedNames.add(name);
+      endedMillis.add(jobEnd.time() - start);
     }
   }
 
-  /** The number of jobs and their total milliseconds whose call site contains {@code part}. */
+  /** The milliseconds of the jobs whose call site contains {@code part}, in the order they ended. */
   synchronized long[] jobs(String part) {
-    long[] total = new long[2];
-    for (Map.Entry<String, long[]> e : byName.entrySet()) {
-      if (e.getKey().contains(part)) {
-        total[0] += e.getValue()[0];
-        total[1] += e.getValue()[1];
+    List<Long> out = new ArrayList<>();
+    for (int i = 0; i < endedNames.size(); i++) {
+      if (endedNames.get(i).contains(part)) {
+        out.add(endedMillis.get(i));
       }
     }
-    return total;
+    return out.stream().mapToLong(Long::longValue).toArray();
   }
 
   synchronized void clear() {
-    byName.clear();
+    endedNames.clear();
+    endedMillis.clear();
   }
 }
