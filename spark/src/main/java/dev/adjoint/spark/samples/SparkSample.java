@@ -77,7 +77,8 @@ public final class SparkSample {
     long poissonRows = option(args, "--poisson-rows", 200_000);
     int poissonFeatures = (int) option(args, "--poisson-features", 20);
     int rounds = (int) option(args, "--rounds", 2);
-    String master = "local[2]";
+    // spark-submit sets spark.master; run alone, the sample runs in local mode.
+    String master = System.getProperty("spark.master", "local[2]");
     for (int i = 0; i + 1 < args.length; i++) {
       if (args[i].equals("--master")) {
         master = args[i + 1];
@@ -86,7 +87,7 @@ public final class SparkSample {
     SparkSession spark = SparkSession.builder()
         .master(master)
         .appName("adjoint-spark-sample")
-        .config("spark.ui.enabled", "false")
+        .config("spark.ui.enabled", !master.startsWith("local"))
         .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     JobTimes times = new JobTimes();
