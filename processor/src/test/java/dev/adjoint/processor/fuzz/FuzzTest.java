@@ -318,10 +318,10 @@ class FuzzTest {
 
   // ---------------------------------------------------------------- driving
 
-  /** What a run saw; failures carry the seed and the program. */
   /** The comment a gradient's fused sweep begins with (codegen's Sweeps.gradient). */
   static final String FUSED_SWEEP = "// the forward sweep runs the reverse sweep of its last loop";
 
+  /** What a run saw; failures carry the seed and the program. */
   static final class Stats {
     int programs;
     int points;
