@@ -27,6 +27,17 @@ final class CompiledClasses {
     throw new AssertionError("no method " + method + " in " + adjoint);
   }
 
+  /** Calls a public method of a generated object (its class is not public). */
+  static Object invoke(Object target, String method, Object... args) throws Exception {
+    for (Method m : target.getClass().getDeclaredMethods()) {
+      if (m.getName().equals(method) && m.getParameterCount() == args.length) {
+        m.setAccessible(true);
+        return m.invoke(target, args);
+      }
+    }
+    throw new AssertionError("no method " + method + " in " + target.getClass());
+  }
+
   /** A record component of a generated record. */
   static Object get(Object record, String accessor) throws Exception {
     Method m = record.getClass().getDeclaredMethod(accessor);

@@ -5,6 +5,7 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static com.google.testing.compile.Compiler.javac;
 import static dev.adjoint.processor.CompiledClasses.call;
 import static dev.adjoint.processor.CompiledClasses.get;
+import static dev.adjoint.processor.CompiledClasses.invoke;
 import static dev.adjoint.processor.Sources.compile;
 import static dev.adjoint.processor.Sources.source;
 
@@ -260,14 +261,4 @@ class LongMethodsTest {
     return out.toString();
   }
 
-  /** Calls a public method of a generated object (its class is not public). */
-  private static Object invoke(Object target, String method, Object... args) throws Exception {
-    for (Method m : target.getClass().getDeclaredMethods()) {
-      if (m.getName().equals(method) && m.getParameterCount() == args.length) {
-        m.setAccessible(true);
-        return m.invoke(target, args);
-      }
-    }
-    throw new AssertionError("no method " + method + " in " + target.getClass());
-  }
 }

@@ -350,7 +350,8 @@ final class Simplify {
     return v.kind() == Variable.Kind.ADJOINT && v.type().equals(TypeName.DOUBLE);
   }
 
-  private static boolean isZeroing(Stmt st, Variable v) {
+  /** {@code v = 0}. */
+  static boolean isZeroing(Stmt st, Variable v) {
     return st instanceof Stmt.Assign a && a.variable() == v && isZeroLiteral(a.value());
   }
 
@@ -358,21 +359,23 @@ final class Simplify {
     return e instanceof Expr.Literal l && l.value() instanceof Number n && n.doubleValue() == 0.0;
   }
 
-  private static boolean writes(Stmt st, Variable v) {
+  /** Whether {@code st}, or a statement in it, may write {@code v}. */
+  static boolean writes(Stmt st, Variable v) {
     boolean[] found = {false};
     IrWalker.forEachStmt(st, x -> Uses.writes(x, w -> found[0] |= w == v));
     return found[0];
   }
 
-  /** Whether {@code st} reads or writes {@code v}. */
-  private static boolean mentions(Stmt st, Variable v) {
+  /** Whether {@code st} (or a statement in it) reads or writes {@code v}. */
+  static boolean mentions(Stmt st, Variable v) {
     boolean[] found = {false};
     IrWalker.forEachStmt(st, x -> found[0] |= Uses.written(x).map(w -> w == v).orElse(false));
     IrWalker.forEachExpr(st, e -> found[0] |= Uses.named(e) == v);
     return found[0];
   }
 
-  private static boolean mentions(Expr e, Variable v) {
+  /** Whether {@code e} reads {@code v}. */
+  static boolean mentions(Expr e, Variable v) {
     boolean[] found = {false};
     IrWalker.forEachExpr(e, x -> found[0] |= Uses.named(x) == v);
     return found[0];

@@ -89,7 +89,8 @@ final class SweepFusion {
         || !(revBody.get(0) instanceof Stmt.Assign setIndex)
         || !(fwdBody.get(fwdBody.size() - 2) instanceof Stmt.Assign update)
         || update.variable() != setIndex.variable()
-        || !isDecrementOf(last(revBody), left.variable())) {
+        || !isDecrementOf(last(revBody), left.variable())
+        || !countedFrom(setIndex.value(), left.variable())) {
       return Optional.empty();
     }
     Variable index = setIndex.variable();
@@ -112,7 +113,7 @@ final class SweepFusion {
     List<Stmt> trip = StmtRewriter.without(fwdBody.subList(0, fwdBody.size() - 2), pushes);
     List<Stmt> tail = forward.subList(p + 1, forward.size());
     // Nothing but the update may write the index going forward.
-    if (trip.stream().anyMatch(st -> writesDeep(st, index))) {
+    if (trip.stream().anyMatch(st -> Simplify.writes(st, index))) {
       return Optional.empty();
     }
     // The reverse trip's own part: its cotangent statements, without the replays.
@@ -289,6 +290,19 @@ final class SweepFusion {
     return other[0] ? null : out;
   }
 
+  /**
+   * Whether a reverse trip's first statement sets the index from the count of trips left ({@code
+   * i = trip - 1}, {@code i = start + (trip - 1)}): a counted loop's. A loop that is not counted
+   * restores its index from the tape there instead ({@code i = reader.popInt()}), which must not
+   * be dropped with its push left behind (fuzz run seed 33001, program -3120135374226345966: a
+   * while loop with a data-dependent condition, then a tape underflow).
+   */
+  private static boolean countedFrom(Expr value, Variable left) {
+    boolean[] pops = {false};
+    IrWalker.forEachExpr(value, e -> pops[0] |= e instanceof Expr.Pop);
+    return !pops[0] && Simplify.mentions(value, left);
+  }
+
   private static Stmt last(List<Stmt> stmts) {
     return stmts.get(stmts.size() - 1);
   }
@@ -323,12 +337,6 @@ final class SweepFusion {
   private static boolean writesArray(Stmt st) {
     boolean[] found = {false};
     IrWalker.forEachStmt(st, x -> found[0] |= x instanceof Stmt.ArrayAssign);
-    return found[0];
-  }
-
-  private static boolean writesDeep(Stmt st, Variable v) {
-    boolean[] found = {false};
-    IrWalker.forEachStmt(st, x -> Uses.writes(x, w -> found[0] |= w == v));
     return found[0];
   }
 
@@ -433,21 +441,21 @@ final class SweepFusion {
     own.forEach(st -> IrWalker.forEachStmt(st, x -> {
       if (!IrWalker.nested(x).isEmpty()) {
         for (Expr e : IrWalker.ownExprs(x)) {
-          ok[0] &= !mentions(e, v);
+          ok[0] &= !Simplify.mentions(e, v);
         }
         return;
       }
       if (x instanceof Stmt.Assign a && a.variable() == v) {
         ok[0] &= a.value() instanceof Expr.Binary b && isGather(b)
-            && b.left() instanceof Expr.Read r && r.variable() == v && !mentions(b.right(), v);
+            && b.left() instanceof Expr.Read r && r.variable() == v && !Simplify.mentions(b.right(), v);
       } else if (x instanceof Stmt.ArrayAssign a && a.array() == v) {
         ok[0] &= a.value() instanceof Expr.Binary b && isGather(b)
             && b.left() instanceof Expr.ArrayRead r && r.array() == v
-            && r.indices().equals(a.indices()) && !mentions(b.right(), v)
-            && a.indices().stream().noneMatch(i -> mentions(i, v));
+            && r.indices().equals(a.indices()) && !Simplify.mentions(b.right(), v)
+            && a.indices().stream().noneMatch(i -> Simplify.mentions(i, v));
       } else {
         for (Expr e : IrWalker.ownExprs(x)) {
-          ok[0] &= !mentions(e, v);
+          ok[0] &= !Simplify.mentions(e, v);
         }
         ok[0] &= Uses.written(x).map(w -> w != v).orElse(true);
       }
@@ -461,7 +469,7 @@ final class SweepFusion {
 
   /** Nothing writes {@code v}. */
   private static boolean readOnly(List<Stmt> own, Variable v) {
-    return own.stream().noneMatch(st -> writesDeep(st, v));
+    return own.stream().noneMatch(st -> Simplify.writes(st, v));
   }
 
   /**
@@ -473,16 +481,16 @@ final class SweepFusion {
   private static boolean sameEachTrip(List<Stmt> stmts, Variable v) {
     for (int k = 0; k < stmts.size(); k++) {
       Stmt st = stmts.get(k);
-      if (!mentionsDeep(st, v)) {
+      if (!Simplify.mentions(st, v)) {
         continue;
       }
       if (st instanceof Stmt.Loop l) {
         if (!l.update().stmts().isEmpty() || !sameEachTrip(l.body().stmts(), v)
-            || mentions(l.condition(), v)) {
+            || Simplify.mentions(l.condition(), v)) {
           return false;
         }
       } else if (st instanceof Stmt.If i) {
-        if (mentions(i.condition(), v) || !sameEachTrip(i.then().stmts(), v)
+        if (Simplify.mentions(i.condition(), v) || !sameEachTrip(i.then().stmts(), v)
             || !sameEachTrip(i.otherwise().stmts(), v)) {
           return false;
         }
@@ -497,7 +505,7 @@ final class SweepFusion {
           return false;
         }
         k = end;
-      } else if (writesDeep(st, v)) {
+      } else if (Simplify.writes(st, v)) {
         return false;
       }
     }
@@ -512,19 +520,19 @@ final class SweepFusion {
     int zeroed = -1;
     for (int j = k + 1; j < stmts.size(); j++) {
       Stmt st = stmts.get(j);
-      if (zeroed < 0 && isZeroing(st, v)) {
+      if (zeroed < 0 && Simplify.isZeroing(st, v)) {
         zeroed = j;
       } else if (zeroed >= 0 && st instanceof Stmt.Assign a && a.variable() == v
           && a.value() instanceof Expr.Binary b && b.op() == Expr.BinaryOp.ADD
           && b.left() instanceof Expr.Read l && l.variable() == v
           && b.right() instanceof Expr.Read r && r.variable() == in) {
         for (int m = 0; m < stmts.size(); m++) {
-          if (m != k && writesDeep(stmts.get(m), in)) {
+          if (m != k && Simplify.writes(stmts.get(m), in)) {
             return -1;
           }
         }
         return j;
-      } else if (mentionsDeep(st, v)) {
+      } else if (Simplify.mentions(st, v)) {
         return -1;
       }
     }
@@ -537,22 +545,5 @@ final class SweepFusion {
    */
   private static boolean zeroAfterEachTrip(List<Stmt> own, Variable v) {
     return Simplify.keepsZero(own, v, true);
-  }
-
-  private static boolean isZeroing(Stmt st, Variable v) {
-    return st instanceof Stmt.Assign a && a.variable() == v && a.value() instanceof Expr.Literal l
-        && l.value() instanceof Number n && n.doubleValue() == 0.0;
-  }
-
-  private static boolean mentionsDeep(Stmt st, Variable v) {
-    Set<Variable> seen = new HashSet<>();
-    mentioned(st, seen);
-    return seen.contains(v);
-  }
-
-  private static boolean mentions(Expr e, Variable v) {
-    boolean[] found = {false};
-    IrWalker.forEachExpr(e, x -> found[0] |= Uses.named(x) == v);
-    return found[0];
   }
 }
