@@ -21,9 +21,11 @@ import java.util.Set;
 
 /**
  * Tidies the sweeps of a gradient (seed 1) before they are rendered, without changing what they
- * compute but for the sign of a zero:
+ * compute but for the sign of a zero and the rounding of regrouped sums:
  *
  * <ul>
+ *   <li>the contributions to one element of a cotangent array, {@code xBar[i] += e1; ...; xBar[i]
+ *       += e2}, summed in a local and added once ({@link #gathered});
  *   <li>a sum's cotangent taken and put back, {@code sBarIn = sBar; sBar = 0; ...; sBar +=
  *       sBarIn}, keeps only the copy: the cotangent stays as it was, and in a loop it is then
  *       plainly the same on every trip (which lets the JIT see a seed of 1 through it);
@@ -31,7 +33,7 @@ import java.util.Set;
  *       contribution, {@code v = e} for {@code v += e}: no {@code 0.0 + e}, which the JIT may not
  *       fold (it is not {@code e} for {@code e = -0.0}). A cotangent is known zero where it was
  *       declared, after {@code v = 0}, and at the start of each trip of a loop it is zero before
- *       and which zeroes it last.
+ *       and whose trips leave it zero ({@link #keepsZero}).
  * </ul>
  */
 final class Simplify {
