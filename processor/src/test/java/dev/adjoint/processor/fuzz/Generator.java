@@ -120,7 +120,8 @@ final class Generator {
    * tz0 + tz1 * c} (or another combination): the shape whose gradient runs its reverse trips
    * inside its forward trips (a fused sweep), with trip bodies that are sometimes fusable (trip
    * locals, branches, recorded {@code Math} calls) and sometimes not (a local of the body
-   * carried from trip to trip, a break, a combination that reads {@code tz1}); drawn from
+   * carried from trip to trip, a break, a combination that reads {@code tz1}, a while loop whose
+   * condition reads {@code tz1}; one loop in six is a while loop, one a do loop); drawn from
    * streams of their own ({@link #REDUCTION_SALT}), so that a program without it is version
    * 20's.
    */
@@ -949,11 +950,20 @@ final class Generator {
     IntExpr bound = !scope.arrays.isEmpty() && rnd.nextInt(3) > 0
         ? new Program.IntLength(pick(scope.arrays))
         : new IntLit(1 + rnd.nextInt(4));
+    // Mostly a for loop; else a while loop, whose condition may read the sum the body computes
+    // (not a counted loop: its reverse trip restores the index from the tape, stop 33's seed
+    // -3120135374226345966), or a do loop.
+    int form = rnd.nextInt(6);
+    Program.LoopKind kind = form == 0 ? Program.LoopKind.WHILE
+        : form == 1 ? Program.LoopKind.DO : Program.LoopKind.FOR;
+    Cond stop = kind != Program.LoopKind.WHILE ? null
+        : rnd.nextBoolean() ? new Compare("<", new Read("tz1"), new Num(50, false))
+        : cond(inner, 1);
     List<Stmt> body = new ArrayList<>();
     int shape = rnd.nextInt(3);
     if (shape == 0) {
       // any statements (they may carry a local from trip to trip, or break)
-      enclosing.add(Program.LoopKind.FOR);
+      enclosing.add(kind);
       boolean returns = block(inner, 1, 2, body);
       enclosing.remove(enclosing.size() - 1);
       if (returns) {
@@ -983,7 +993,7 @@ final class Generator {
     }
     body.add(new Program.Assign("tz1", "+=", expr(inner, 2)));
     callFree = false;
-    out.add(new Program.Loop(Program.LoopKind.FOR, index, bound, null, body));
+    out.add(new Program.Loop(kind, index, bound, stop, body));
     Expr c = literal();
     int combination = rnd.nextInt(8);
     Expr result = combination < 4

@@ -70,27 +70,11 @@ final class Simplify {
           || !r.variable().type().equals(TypeName.DOUBLE)) {
         continue;
       }
-      Variable v = r.variable();
-      Variable in = d.variable();
-      int zeroed = -1;
-      int added = -1;
-      for (int j = k + 1; j < out.size() && added < 0; j++) {
-        Stmt st = out.get(j);
-        if (zeroed < 0 && isZeroing(st, v)) {
-          zeroed = j;
-        } else if (zeroed >= 0 && st instanceof Stmt.Assign a && a.variable() == v
-            && a.value() instanceof Expr.Binary b && b.op() == Expr.BinaryOp.ADD
-            && b.left() instanceof Expr.Read l && l.variable() == v
-            && b.right() instanceof Expr.Read rr && rr.variable() == in) {
-          added = j;
-        } else if (mentions(st, v)) {
-          break;
-        }
-      }
-      // written by its declaration only
-      if (added > 0 && writeCounts.getOrDefault(in, 0) == 1) {
-        drop.add(out.get(zeroed));
-        drop.add(out.get(added));
+      int[] triple = triple(out, k, r.variable(), d.variable());
+      // vIn written by its declaration only
+      if (triple != null && writeCounts.getOrDefault(d.variable(), 0) == 1) {
+        drop.add(out.get(triple[0]));
+        drop.add(out.get(triple[1]));
       }
     }
     if (drop.isEmpty()) {
@@ -103,6 +87,29 @@ final class Simplify {
       }
     }
     return kept;
+  }
+
+  /**
+   * The places of {@code v = 0} and of {@code v += in} that close the triple {@code in = v} opens
+   * at {@code k} (in that order, {@code v} mentioned nowhere else between), or null. Whether
+   * {@code in} is written elsewhere is the caller's to check.
+   */
+  static int[] triple(List<Stmt> stmts, int k, Variable v, Variable in) {
+    int zeroed = -1;
+    for (int j = k + 1; j < stmts.size(); j++) {
+      Stmt st = stmts.get(j);
+      if (zeroed < 0 && isZeroing(st, v)) {
+        zeroed = j;
+      } else if (zeroed >= 0 && st instanceof Stmt.Assign a && a.variable() == v
+          && a.value() instanceof Expr.Binary b && b.op() == Expr.BinaryOp.ADD
+          && b.left() instanceof Expr.Read l && l.variable() == v
+          && b.right() instanceof Expr.Read r && r.variable() == in) {
+        return new int[] {zeroed, j};
+      } else if (mentions(st, v)) {
+        return null;
+      }
+    }
+    return null;
   }
 
   // ------------------------------------------------------------------ one add per element

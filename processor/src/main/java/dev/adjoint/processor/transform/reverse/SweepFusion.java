@@ -513,30 +513,20 @@ final class SweepFusion {
   }
 
   /**
-   * The index of {@code v += in} closing the triple that {@code in = v} opens at {@code k}, with
-   * {@code v = 0} between and {@code v} mentioned nowhere else between; -1 if there is none.
+   * The index of {@code v += in} closing the triple that {@code in = v} opens at {@code k}
+   * ({@link Simplify#triple}), with {@code in} written nowhere else; -1 if there is none.
    */
   private static int triple(List<Stmt> stmts, int k, Variable v, Variable in) {
-    int zeroed = -1;
-    for (int j = k + 1; j < stmts.size(); j++) {
-      Stmt st = stmts.get(j);
-      if (zeroed < 0 && Simplify.isZeroing(st, v)) {
-        zeroed = j;
-      } else if (zeroed >= 0 && st instanceof Stmt.Assign a && a.variable() == v
-          && a.value() instanceof Expr.Binary b && b.op() == Expr.BinaryOp.ADD
-          && b.left() instanceof Expr.Read l && l.variable() == v
-          && b.right() instanceof Expr.Read r && r.variable() == in) {
-        for (int m = 0; m < stmts.size(); m++) {
-          if (m != k && Simplify.writes(stmts.get(m), in)) {
-            return -1;
-          }
-        }
-        return j;
-      } else if (Simplify.mentions(st, v)) {
+    int[] places = Simplify.triple(stmts, k, v, in);
+    if (places == null) {
+      return -1;
+    }
+    for (int m = 0; m < stmts.size(); m++) {
+      if (m != k && Simplify.writes(stmts.get(m), in)) {
         return -1;
       }
     }
-    return -1;
+    return places[1];
   }
 
   /**
